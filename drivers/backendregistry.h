@@ -1,0 +1,38 @@
+// Turns a configured backend into a driver. Each backend type registers here;
+// adding a backend adds a file under drivers/<type>/ and one line in
+// backendregistry.cpp, nothing in the engine.
+#pragma once
+
+#include "backupdriver.h"
+#include "records.h"
+
+#include <QMap>
+#include <memory>
+
+namespace ember {
+
+// Secret values for one backend (e.g. {"backup_swift_key": "..."}), read from
+// the keyring by the caller before the job starts (see secretstore.h).
+using BackendSecrets = QMap<QString, QString>;
+
+struct BackendType
+{
+    QString type;          // "posix", "swift", "ceph", "tsm"
+    QString displayName;   // "Local directory", "OpenStack Swift", ...
+    QStringList secretKeys; // option names kept in the keyring, never in options
+    bool available = true;  // false when the build or the machine lacks its runtime part
+    QString unavailableReason;
+};
+
+QList<BackendType> backendTypes();
+std::unique_ptr<BackupDriver> createDriver(const BackendConfig& config, const BackendSecrets& secrets);
+
+// The embedded default: a posix backend in the user's data location
+// (XDG_DATA_HOME/ember/backups), created on first use.
+BackendConfig embeddedDefaultBackend();
+// Where the catalog lives: XDG_DATA_HOME/ember/catalog.sqlite, or
+// $EMBER_HOME/catalog.sqlite when EMBER_HOME is set (tests, portable use).
+QString defaultDataDirectory();
+QString defaultCatalogPath();
+
+} // namespace ember

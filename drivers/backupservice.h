@@ -1,0 +1,106 @@
+// The service layer: Cinder's API rules and state changes around the drivers.
+// The CLI and the GUI's jobs call only this. Every method may be called from a
+// worker thread; long ones take an OperationControl for progress and cancel.
+#pragma once
+
+#include "backendregistry.h"
+#include "backupdriver.h"
+#include "catalog.h"
+#include "backuprecord.h"
+
+#include <functional>
+#include <memory>
+
+namespace ember {
+
+struct CreateBackupRequest
+{
+    QString volume;       // id, unique id prefix or unique name
+    bool incremental = false;
+    bool force = false;   // back up an in-use volume
+    QString name;
+    QString description;
+    QString container;    // empty = the backend's default
+    QString backend;      // empty = the default backend
+};
+
+struct RestoreRequest
+{
+    QString backup;
+    QString targetVolume;  // restore into this registered volume ...
+    QString newVolumeName; // ... or into a new image file named so (default restore_backup_<id>)
+    QString newVolumePath; // where to create it (default: beside the source volume / data dir)
+};
+
+// Resolves secrets for a backend (the GUI reads them from the keyring
+// asynchronously before starting a job; the CLI reads them up front).
+using SecretProvider = std::function<BackendSecrets(const BackendConfig&)>;
+
+class BackupService
+{
+public:
+    explicit BackupService(Catalog& catalog, SecretProvider secrets = {});
+
+    Catalog& catalog() { return m_catalog; }
+
+    // Phase one of a backup or restore: check every rule, record the new
+    // state (backup row `creating`, volume `backing-up`) and take the volume
+    // lock. Quick (catalog only). Throws Error with the reason on refusal.
+    struct PreparedBackup
+    {
+        Backup backup;
+        Volume volume;
+        std::optional<Backup> parent;
+        BackendConfig backend;
+        VolumeJobLock lock;
+    };
+    PreparedBackup prepareBackup(const CreateBackupRequest& request);
+    // Phase two: the data transfer. On success the row is `available`; on
+    // failure or cancel the objects written are removed, the row is `error`
+    // with fail_reason, and Error/Cancelled is rethrown.
+    Backup runBackup(PreparedBackup& prepared, OperationControl& control);
+
+    struct PreparedRestore
+    {
+        Backup backup;
+        QList<Backup> chain;
+        Volume target;
+        bool targetIsNew = false;
+        BackendConfig backend;
+        VolumeJobLock lock;
+    };
+    PreparedRestore prepareRestore(const RestoreRequest& request);
+    Volume runRestore(PreparedRestore& prepared, OperationControl& control);
+
+    // Delete: refused while dependents exist (with or without force); force
+    // allows any status (Cinder's os-force_delete) and cancels a running backup.
+    void deleteBackup(const QString& backupRef, bool force, OperationControl& control);
+    VerifyReport verifyBackup(const QString& backupRef, OperationControl& control);
+
+    BackupRecord exportBackup(const QString& backupRef);
+    Backup importBackup(const BackupRecord& record, const QString& backendName = {});
+    void resetState(const QString& backupRef, const QString& state);
+    Backup updateBackup(const QString& backupRef, const std::optional<QString>& name,
+                        const std::optional<QString>& description);
+
+    // Volumes
+    Volume addVolume(const QString& path, const QString& name);
+    Volume createVolume(const QString& path, qint64 sizeBytes, const QString& name);
+    void removeVolume(const QString& volumeRef);
+
+    // Start-up recovery (reference §1.2) for rows left by a process that died:
+    // creating -> error (+ leftovers removed), restoring -> available with the
+    // target volume error_restoring, deleting -> delete resumed.
+    // Returns a line per action taken.
+    QStringList recoverInterruptedOperations();
+
+    // The driver for a backend, secrets resolved.
+    std::unique_ptr<BackupDriver> driverFor(const BackendConfig& backend);
+    BackendConfig backendFor(const Backup& backup);
+
+private:
+    Catalog& m_catalog;
+    SecretProvider m_secrets;
+};
+
+} // namespace ember

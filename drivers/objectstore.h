@@ -1,0 +1,81 @@
+// The small interface the chunked engine needs from a backend that stores
+// named objects in containers (a local directory, Swift, ...). Transfers are
+// streamed: a put pulls bytes from a producer, a get pushes bytes to a
+// consumer, so no object is ever held in memory whole.
+#pragma once
+
+#include "records.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+#include <functional>
+#include <optional>
+
+namespace ember {
+
+// Returns up to `capacity` bytes written into `buffer`; 0 means the end.
+// May throw (e.g. Cancelled) to abort the transfer.
+using DataProducer = std::function<size_t(char* buffer, size_t capacity)>;
+// Receives the next bytes of an object; may throw to abort the transfer.
+using DataConsumer = std::function<void(const char* data, size_t length)>;
+
+// A failure worth retrying (timeout, 5xx, connection reset): the engine
+// regenerates the object's bytes and tries again, with back-off.
+class TransientError : public Error
+{
+public:
+    using Error::Error;
+};
+
+// The object is not there (a missing object on restore is named in the error).
+class ObjectMissing : public Error
+{
+public:
+    using Error::Error;
+};
+
+struct RetryPolicy
+{
+    int attempts = 0;            // extra attempts after the first
+    double initialBackoffSeconds = 2;
+    double maxBackoffSeconds = 64;
+};
+
+class ObjectStore
+{
+public:
+    virtual ~ObjectStore() = default;
+
+    // Cinder's driver class path, recorded as the backup's `service`.
+    virtual QString serviceName() const = 0;
+    // Cinder's object prefix for a new backup (reference §2.1); `startUtc`
+    // is the backup's start time.
+    virtual QString objectPrefix(const Backup& backup, const QDateTime& startUtc) const = 0;
+    // The container a backup goes to when the user named none.
+    virtual QString defaultContainer(const Backup& backup) const = 0;
+
+    // Creates the container if it does not exist yet.
+    virtual void ensureContainer(const QString& container) = 0;
+    // Stores an object, replacing any object of that name. `length`, when
+    // known, lets stores send a Content-Length.
+    virtual void put(const QString& container, const QString& name, const DataProducer& producer,
+                     std::optional<qint64> length) = 0;
+    // Throws ObjectMissing if there is no such object.
+    virtual void get(const QString& container, const QString& name,
+                     const DataConsumer& consumer) = 0;
+    // Names starting with `prefix`, sorted, all pages.
+    virtual QStringList list(const QString& container, const QString& prefix) = 0;
+    // Removing a missing object is not an error.
+    virtual void remove(const QString& container, const QString& name) = 0;
+
+    // How many transfers the engine may run at once against this store.
+    virtual int parallelTransfers() const { return 2; }
+    virtual RetryPolicy retryPolicy() const { return {}; }
+
+    // Convenience for small objects (metadata files).
+    QByteArray getAll(const QString& container, const QString& name);
+    void putAll(const QString& container, const QString& name, const QByteArray& data);
+};
+
+} // namespace ember

@@ -1,0 +1,60 @@
+// An opened volume: a raw image file, a block device, or (in drivers/ceph)
+// an RBD image. The engine reads and writes it at offsets from several
+// threads at once, so implementations must allow concurrent readAt/writeAt.
+#pragma once
+
+#include "records.h"
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace ember {
+
+struct Extent
+{
+    qint64 offset = 0;
+    qint64 length = 0;
+    qint64 end() const { return offset + length; }
+    bool operator==(const Extent&) const = default;
+};
+
+class VolumeDevice
+{
+public:
+    virtual ~VolumeDevice() = default;
+
+    virtual qint64 size() const = 0;
+    // Reads exactly `length` bytes unless the volume ends first; returns the
+    // count read. Throws Error naming the volume and offset on I/O errors.
+    virtual qint64 readAt(qint64 offset, char* buffer, qint64 length) = 0;
+    virtual void writeAt(qint64 offset, const char* data, qint64 length) = 0;
+    // Ranges that may hold non-zero data, sorted; everything else reads as
+    // zeros and need not be read at all (sparse files: SEEK_DATA/SEEK_HOLE).
+    virtual std::vector<Extent> dataExtents(qint64 offset, qint64 length) = 0;
+    // Makes the range read back as zeros (punch a hole, discard, or write zeros).
+    virtual void zeroRange(qint64 offset, qint64 length) = 0;
+    // True when every byte is known to read as zero (a new image), so a
+    // restore may skip writing zeros and leave holes.
+    virtual bool knownZero() const { return false; }
+    virtual void flush() = 0;
+    // Ranges changed since the parent backup, when the source can tell
+    // without reading (RBD diff). nullopt = unknown: hash everything.
+    virtual std::optional<std::vector<Extent>> changedSinceParent() const { return std::nullopt; }
+    virtual QString describe() const = 0; // for messages: path or pool/image
+};
+
+enum class OpenMode { Read, ReadWrite };
+
+// Opens files and block devices. Block devices that are mounted or held
+// open exclusively are "in use"; see deviceInUse().
+std::unique_ptr<VolumeDevice> openLocalVolume(const QString& path, OpenMode mode);
+// Creates a new sparse image file of `size` bytes; refuses to overwrite.
+void createSparseImage(const QString& path, qint64 size);
+// For block devices: the reason it is in use (mounted at X, held by Y), or
+// empty. Regular files are never "in use" by this test.
+QString deviceInUse(const QString& path);
+qint64 localVolumeSize(const QString& path);
+bool isBlockDevice(const QString& path);
+
+} // namespace ember

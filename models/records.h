@@ -1,0 +1,130 @@
+// Domain records shared by the catalog, the engine, the CLI and the GUI.
+// Field names follow Cinder's backup object (cinder/objects/backup.py) so that
+// export records and the CLI's output map one to one.
+#pragma once
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+#include <stdexcept>
+
+namespace ember {
+
+// Every error a user can meet carries a message meant to be shown as is.
+class Error : public std::runtime_error
+{
+public:
+    explicit Error(const QString& message) : std::runtime_error(message.toStdString()) {}
+    QString message() const { return QString::fromStdString(what()); }
+};
+
+// Raised when the user (or a force delete) asked an operation to stop.
+class Cancelled : public Error
+{
+public:
+    Cancelled() : Error(QStringLiteral("cancelled by request")) {}
+};
+
+enum class VolumeKind { File, BlockDevice, Rbd };
+QString toString(VolumeKind kind);
+VolumeKind volumeKindFromString(const QString& text);
+
+namespace VolumeStatus {
+inline const QString Available = QStringLiteral("available");
+inline const QString InUse = QStringLiteral("in-use");
+inline const QString BackingUp = QStringLiteral("backing-up");
+inline const QString Restoring = QStringLiteral("restoring");
+inline const QString Error = QStringLiteral("error");
+inline const QString ErrorRestoring = QStringLiteral("error_restoring");
+} // namespace VolumeStatus
+
+namespace BackupStatus {
+inline const QString Creating = QStringLiteral("creating");
+inline const QString Available = QStringLiteral("available");
+inline const QString Deleting = QStringLiteral("deleting");
+inline const QString Deleted = QStringLiteral("deleted");
+inline const QString Error = QStringLiteral("error");
+inline const QString ErrorDeleting = QStringLiteral("error_deleting");
+inline const QString Restoring = QStringLiteral("restoring");
+QStringList all();
+} // namespace BackupStatus
+
+struct Volume
+{
+    QString id;   // UUID, lower case, with dashes
+    QString name;
+    VolumeKind kind = VolumeKind::File;
+    // File and block device: an absolute path. RBD: "pool/image" and the
+    // cluster in `backendName` (a configured Ceph backend holds the connection).
+    QString path;
+    QString backendName;
+    qint64 sizeBytes = 0;
+    QString status = VolumeStatus::Available;
+    QString previousStatus;
+    QDateTime createdAt;
+    QDateTime updatedAt;
+    QJsonObject metadata; // user metadata; restores add src_backup_id like Cinder
+
+    // Cinder sizes are whole GiB; a volume of a few MiB still reports 1.
+    qint64 sizeGiB() const { return (sizeBytes + (Q_INT64_C(1) << 30) - 1) >> 30; }
+};
+
+struct Backup
+{
+    QString id;
+    QString userId;
+    QString projectId;
+    QString volumeId;
+    QString host;
+    QString availabilityZone;
+    QString container;
+    QString parentId;
+    QString status = BackupStatus::Creating;
+    QString failReason;
+    QString serviceMetadata; // chunked drivers: the object prefix
+    QString service;         // driver class path, e.g. cinder.backup.drivers.posix.PosixBackupDriver
+    qint64 size = 0;         // GiB, as Cinder counts it
+    qint64 objectCount = 0;
+    QString tempVolumeId;
+    QString tempSnapshotId;
+    qint64 numDependentBackups = 0;
+    QString snapshotId;
+    QDateTime dataTimestamp;
+    QString restoreVolumeId;
+    QJsonObject metadata;
+    QString encryptionKeyId;
+    QDateTime createdAt;
+    QDateTime updatedAt;
+    QDateTime deletedAt;
+    bool deleted = false;
+    QString displayName;
+    QString displayDescription;
+
+    // Ember's own columns (not in export records).
+    QString backendName;     // the configured backend that stores it
+    qint64 volumeSizeBytes = 0; // exact source size; 0 when unknown (imported)
+    qint64 storedBytes = 0;     // bytes written to the backend, after compression
+
+    bool isIncremental() const { return !parentId.isEmpty(); }
+    bool hasDependentBackups() const { return numDependentBackups > 0; }
+    QString name() const { return QStringLiteral("backup-%1").arg(id); }
+};
+
+// A configured place to store backups. Secrets are not here: they live in
+// the OS keyring under the backend's name (see drivers/secretstore.h).
+struct BackendConfig
+{
+    QString name;
+    QString type; // "posix", "swift", "ceph", "tsm"
+    QJsonObject options; // Cinder's option names, e.g. backup_file_size
+    bool isDefault = false;
+    QDateTime createdAt;
+};
+
+QString newUuid();
+// Cinder's datetime text in export records: YYYY-MM-DDTHH:MM:SSZ
+QString cinderIsoTime(const QDateTime& time);
+QDateTime parseCinderTime(const QString& text);
+
+} // namespace ember
