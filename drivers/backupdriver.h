@@ -7,6 +7,7 @@
 #include "volumedevice.h"
 
 #include <QList>
+#include <functional>
 #include <memory>
 
 namespace ember {
@@ -19,6 +20,10 @@ struct BackupJob
     VolumeDevice& source;
     std::optional<Backup> parent;   // set for incrementals
     OperationControl& control;
+    // Drivers call this as soon as they know where the backup will live
+    // (container, service_metadata), before writing data, so a crash leaves
+    // a catalog row that points at whatever must be cleaned up.
+    std::function<void(const Backup&)> recordLocation = {};
 };
 
 struct RestoreJob

@@ -1,1 +1,697 @@
-// in progress
+#include "backupservice.h"
+
+#include "chainrules.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QFile>
+#include <QSet>
+#include <QLoggingCategory>
+
+#include <chrono>
+#include <unistd.h>
+#include <thread>
+
+Q_LOGGING_CATEGORY(lcService, "ember.service")
+
+namespace ember {
+
+namespace {
+
+QDateTime nowToTheSecond()
+{
+    QDateTime now = QDateTime::currentDateTimeUtc();
+    now.setTime(QTime(now.time().hour(), now.time().minute(), now.time().second()));
+    return now;
+}
+
+// Cinder keeps fail_reason to 255 characters.
+QString failReasonFrom(const QString& message)
+{
+    return message.left(255);
+}
+
+QString hostName()
+{
+    char name[256] = {};
+    if (gethostname(name, sizeof name - 1) != 0 || name[0] == 0)
+        return QStringLiteral("localhost");
+    return QString::fromLocal8Bit(name);
+}
+
+bool isLocalKind(VolumeKind kind)
+{
+    return kind == VolumeKind::File || kind == VolumeKind::BlockDevice;
+}
+
+// Watches the catalog while a backup runs: a force delete from anywhere (this
+// process or ember-cli) moves the row to `deleting`, and the backup stops at
+// its next piece, as Cinder's chunked driver does.
+class DeleteWatcher
+{
+public:
+    DeleteWatcher(Catalog& catalog, const QString& backupId, OperationControl& control)
+        : m_thread([&catalog, backupId, &control](std::stop_token stop) {
+              while (!stop.stop_requested()) {
+                  for (int i = 0; i < 10 && !stop.stop_requested(); ++i)
+                      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                  try {
+                      const std::optional<Backup> row = catalog.backup(backupId, true);
+                      if (!row || row->status == BackupStatus::Deleting || row->status == BackupStatus::Deleted) {
+                          control.requestCancel();
+                          return;
+                      }
+                  } catch (const Error&) {
+                      // A busy database is no reason to stop a backup.
+                  }
+              }
+          })
+    {
+    }
+
+private:
+    std::jthread m_thread;
+};
+
+} // namespace
+
+BackupService::BackupService(Catalog& catalog, SecretProvider secrets)
+    : m_catalog(catalog), m_secrets(std::move(secrets))
+{
+}
+
+std::unique_ptr<BackupDriver> BackupService::driverFor(const BackendConfig& backend)
+{
+    const BackendSecrets secrets = m_secrets ? m_secrets(backend) : BackendSecrets{};
+    return createDriver(backend, secrets);
+}
+
+BackendConfig BackupService::backendFor(const Backup& backup)
+{
+    if (backup.backendName.isEmpty())
+        return m_catalog.defaultBackend();
+    const std::optional<BackendConfig> backend = m_catalog.backend(backup.backendName);
+    if (!backend)
+        throw Error(QStringLiteral("backup %1 is stored on backend '%2', which is not configured")
+                        .arg(backup.id, backup.backendName));
+    return *backend;
+}
+
+static BackendConfig backendNamed(Catalog& catalog, const QString& name)
+{
+    if (name.isEmpty())
+        return catalog.defaultBackend();
+    const std::optional<BackendConfig> backend = catalog.backend(name);
+    if (!backend)
+        throw Error(QStringLiteral("no backend named '%1' (see backend-list)").arg(name));
+    return *backend;
+}
+
+// Opens the volume's data for the engine. File and block volumes are local;
+// RBD volumes go through their cluster's backend.
+static std::unique_ptr<VolumeDevice> openVolume(const Volume& volume, OpenMode mode)
+{
+    if (isLocalKind(volume.kind))
+        return openLocalVolume(volume.path, mode);
+    throw Error(QStringLiteral("volume %1 is an RBD image; this build cannot open RBD images").arg(volume.name));
+}
+
+// The live state of a local volume: it must exist, and its size may have
+// changed since it was registered.
+static void refreshLocalVolume(Catalog& catalog, Volume& volume)
+{
+    if (!isLocalKind(volume.kind))
+        return;
+    if (!QFileInfo::exists(volume.path))
+        throw Error(QStringLiteral("volume %1: %2 does not exist any more").arg(volume.name, volume.path));
+    const qint64 size = localVolumeSize(volume.path);
+    if (size != volume.sizeBytes) {
+        volume.sizeBytes = size;
+        catalog.updateVolume(volume);
+    }
+}
+
+// ------------------------------------------------------------------ backup
+
+BackupService::PreparedBackup BackupService::prepareBackup(const CreateBackupRequest& request)
+{
+    PreparedBackup prepared;
+    prepared.backend = backendNamed(m_catalog, request.backend);
+    prepared.volume = m_catalog.resolveVolume(request.volume);
+    Volume& volume = prepared.volume;
+    refreshLocalVolume(m_catalog, volume);
+
+    Volume effective = volume;
+    QString inUseReason;
+    if (volume.kind == VolumeKind::BlockDevice) {
+        inUseReason = deviceInUse(volume.path);
+        if (!inUseReason.isEmpty() && effective.status == VolumeStatus::Available)
+            effective.status = VolumeStatus::InUse;
+    }
+    if (const QString refusal = ChainRules::canBackup(effective, request.force); !refusal.isEmpty())
+        throw Error(inUseReason.isEmpty() ? refusal : QStringLiteral("%1 (%2)").arg(refusal, inUseReason));
+
+    auto driver = driverFor(prepared.backend);
+    if (const QString refusal = driver->cannotBackup(volume); !refusal.isEmpty())
+        throw Error(refusal);
+
+    if (request.incremental) {
+        if (!driver->supportsIncremental(volume))
+            throw Error(QStringLiteral("backend %1 (%2) makes only full backups; --incremental is not "
+                                       "available there")
+                            .arg(prepared.backend.name, prepared.backend.type));
+        BackupFilter filter;
+        filter.volumeId = volume.id;
+        const ChainRules::ParentChoice choice = ChainRules::chooseParent(m_catalog.backups(filter));
+        if (!choice.refusal.isEmpty())
+            throw Error(choice.refusal);
+        const QString parentBackend = choice.parent->backendName.isEmpty() ? prepared.backend.name
+                                                                           : choice.parent->backendName;
+        if (parentBackend != prepared.backend.name)
+            throw Error(QStringLiteral("the latest backup of volume %1 (%2) is on backend %3; an incremental "
+                                       "backup must go to the same backend")
+                            .arg(volume.name, choice.parent->id, parentBackend));
+        if (!request.container.isEmpty() && request.container != choice.parent->container &&
+            prepared.backend.type != QLatin1String("posix"))
+            qCInfo(lcService) << "incremental goes to container" << request.container << "while its parent is in"
+                              << choice.parent->container;
+        prepared.parent = choice.parent;
+    }
+
+    Backup& backup = prepared.backup;
+    backup.id = newUuid();
+    backup.volumeId = volume.id;
+    backup.host = hostName();
+    backup.availabilityZone = QStringLiteral("nova");
+    backup.container = request.container;
+    backup.parentId = prepared.parent ? prepared.parent->id : QString();
+    backup.status = BackupStatus::Creating;
+    backup.service = driver->serviceName();
+    backup.size = volume.sizeGiB();
+    backup.volumeSizeBytes = volume.sizeBytes;
+    backup.createdAt = nowToTheSecond();
+    backup.updatedAt = backup.createdAt;
+    backup.dataTimestamp = backup.createdAt;
+    backup.displayName = request.name.isEmpty() ? QString() : request.name;
+    backup.displayDescription = request.description.isEmpty() ? QString() : request.description;
+    backup.backendName = prepared.backend.name;
+
+    m_catalog.transaction([&] {
+        prepared.lock = m_catalog.lockVolume(volume.id, QStringLiteral("backup"), backup.id);
+        m_catalog.insertBackup(backup);
+        volume.previousStatus = volume.status == VolumeStatus::InUse || !inUseReason.isEmpty()
+                                    ? VolumeStatus::InUse
+                                    : VolumeStatus::Available;
+        volume.status = VolumeStatus::BackingUp;
+        m_catalog.updateVolume(volume);
+    });
+    return prepared;
+}
+
+Backup BackupService::runBackup(PreparedBackup& prepared, OperationControl& control)
+{
+    Backup& backup = prepared.backup;
+    Volume& volume = prepared.volume;
+    auto finishVolume = [&] {
+        if (std::optional<Volume> current = m_catalog.volume(volume.id)) {
+            current->status = volume.previousStatus.isEmpty() ? VolumeStatus::Available : volume.previousStatus;
+            current->previousStatus = VolumeStatus::BackingUp;
+            m_catalog.updateVolume(*current);
+        }
+    };
+    try {
+        DeleteWatcher watcher(m_catalog, backup.id, control);
+        auto driver = driverFor(prepared.backend);
+        auto device = openVolume(volume, OpenMode::Read);
+        if (device->size() != backup.volumeSizeBytes) {
+            backup.volumeSizeBytes = device->size();
+            backup.size = (device->size() + (Q_INT64_C(1) << 30) - 1) >> 30;
+        }
+        BackupJob job{backup, volume, *device, prepared.parent, control};
+        job.recordLocation = [this](const Backup& located) { m_catalog.updateBackup(located); };
+        control.log(QStringLiteral("%1 backup %2 of volume %3 (%4 bytes) to backend %5")
+                        .arg(backup.isIncremental() ? QStringLiteral("incremental") : QStringLiteral("full"),
+                             backup.id, volume.name)
+                        .arg(volume.sizeBytes)
+                        .arg(prepared.backend.name));
+        driver->backup(job);
+    } catch (const Error& error) {
+        const bool cancelled = dynamic_cast<const Cancelled*>(&error) != nullptr;
+        m_catalog.transaction([&] {
+            const std::optional<Backup> current = m_catalog.backup(backup.id, true);
+            // A force delete took the row over: it finishes the job.
+            if (current && current->status != BackupStatus::Deleting && current->status != BackupStatus::Deleted) {
+                Backup failed = *current;
+                failed.status = BackupStatus::Error;
+                failed.failReason = failReasonFrom(cancelled ? QStringLiteral("backup cancelled") : error.message());
+                m_catalog.updateBackup(failed);
+                backup = failed;
+            }
+            finishVolume();
+        });
+        prepared.lock.release();
+        control.log(QStringLiteral("backup %1 failed: %2").arg(backup.id, error.message()));
+        throw;
+    }
+
+    m_catalog.transaction([&] {
+        backup.status = BackupStatus::Available;
+        backup.failReason.clear();
+        m_catalog.updateBackup(backup);
+        if (prepared.parent) {
+            if (std::optional<Backup> parent = m_catalog.backup(prepared.parent->id)) {
+                parent->numDependentBackups = m_catalog.children(parent->id).size();
+                m_catalog.updateBackup(*parent);
+            }
+        }
+        finishVolume();
+    });
+    prepared.lock.release();
+    control.log(QStringLiteral("backup %1 is available: %2 object(s), %3 bytes stored")
+                    .arg(backup.id)
+                    .arg(backup.objectCount)
+                    .arg(backup.storedBytes));
+    return backup;
+}
+
+// ----------------------------------------------------------------- restore
+
+BackupService::PreparedRestore BackupService::prepareRestore(const RestoreRequest& request)
+{
+    PreparedRestore prepared;
+    prepared.backup = m_catalog.resolveBackup(request.backup);
+    Backup& backup = prepared.backup;
+    prepared.backend = backendFor(backup);
+    prepared.chain = ChainRules::chainOf(backup, [this](const QString& id) { return m_catalog.backup(id); });
+
+    qint64 neededBytes = backup.volumeSizeBytes;
+    if (neededBytes <= 0) {
+        // Imported records carry only whole GiB; the backend knows the bytes.
+        auto driver = driverFor(prepared.backend);
+        neededBytes = driver->storedVolumeSize(prepared.chain).value_or(backup.size << 30);
+    }
+
+    if (!request.targetVolume.isEmpty()) {
+        prepared.target = m_catalog.resolveVolume(request.targetVolume);
+        refreshLocalVolume(m_catalog, prepared.target);
+    } else {
+        if (backup.status != BackupStatus::Available)
+            throw Error(QStringLiteral("backup %1 is %2; only an available backup can be restored")
+                            .arg(backup.id, backup.status));
+        const QString name = request.newVolumeName.isEmpty() ? QStringLiteral("restore_backup_%1").arg(backup.id)
+                                                             : request.newVolumeName;
+        QString path = request.newVolumePath;
+        if (path.isEmpty())
+            path = defaultDataDirectory() + QStringLiteral("/volumes/") + name + QStringLiteral(".img");
+        path = QFileInfo(path).absoluteFilePath();
+        if (m_catalog.volumeByPath(path))
+            throw Error(QStringLiteral("%1 is already a registered volume; restore into it with --volume").arg(path));
+        createSparseImage(path, neededBytes);
+        Volume target;
+        target.id = newUuid();
+        target.name = name;
+        target.kind = VolumeKind::File;
+        target.path = path;
+        target.sizeBytes = neededBytes;
+        target.status = VolumeStatus::Available;
+        target.createdAt = QDateTime::currentDateTimeUtc();
+        target.updatedAt = target.createdAt;
+        try {
+            m_catalog.insertVolume(target);
+        } catch (...) {
+            QFile::remove(path);
+            throw;
+        }
+        prepared.target = target;
+        prepared.targetIsNew = true;
+    }
+    Volume& target = prepared.target;
+    Backup sized = backup;
+    sized.volumeSizeBytes = neededBytes;
+    const QString inUse = target.kind == VolumeKind::BlockDevice ? deviceInUse(target.path) : QString();
+    if (const QString refusal = ChainRules::canRestore(sized, target, !inUse.isEmpty()); !refusal.isEmpty())
+        throw Error(inUse.isEmpty() ? refusal : QStringLiteral("%1 (%2)").arg(refusal, inUse));
+
+    m_catalog.transaction([&] {
+        prepared.lock = m_catalog.lockVolume(target.id, QStringLiteral("restore"), backup.id);
+        const std::optional<Backup> current = m_catalog.backup(backup.id);
+        if (!current || current->status != BackupStatus::Available)
+            throw Error(QStringLiteral("backup %1 is no longer available").arg(backup.id));
+        backup = *current;
+        backup.status = BackupStatus::Restoring;
+        backup.restoreVolumeId = target.id;
+        m_catalog.updateBackup(backup);
+        target.previousStatus = target.status;
+        target.status = VolumeStatus::Restoring;
+        m_catalog.updateVolume(target);
+    });
+    return prepared;
+}
+
+Volume BackupService::runRestore(PreparedRestore& prepared, OperationControl& control)
+{
+    Backup& backup = prepared.backup;
+    Volume& target = prepared.target;
+    try {
+        auto driver = driverFor(prepared.backend);
+        auto device = openVolume(target, OpenMode::ReadWrite);
+        RestoreJob job{prepared.chain, target, *device, control};
+        job.chain.last() = backup;
+        control.log(QStringLiteral("restoring backup %1 (a chain of %2) into %3")
+                        .arg(backup.id)
+                        .arg(prepared.chain.size())
+                        .arg(target.path));
+        driver->restore(job);
+    } catch (const Error& error) {
+        const bool cancelled = dynamic_cast<const Cancelled*>(&error) != nullptr;
+        m_catalog.transaction([&] {
+            if (std::optional<Backup> current = m_catalog.backup(backup.id)) {
+                if (current->status == BackupStatus::Restoring) {
+                    current->status = BackupStatus::Available;
+                    m_catalog.updateBackup(*current);
+                }
+            }
+            if (std::optional<Volume> current = m_catalog.volume(target.id)) {
+                // As Cinder: a failed restore leaves error_restoring, a cancelled one error.
+                current->status = cancelled ? VolumeStatus::Error : VolumeStatus::ErrorRestoring;
+                m_catalog.updateVolume(*current);
+                target = *current;
+            }
+        });
+        prepared.lock.release();
+        control.log(QStringLiteral("restore of %1 failed: %2").arg(backup.id, error.message()));
+        throw;
+    }
+    m_catalog.transaction([&] {
+        if (std::optional<Backup> current = m_catalog.backup(backup.id)) {
+            current->status = BackupStatus::Available;
+            m_catalog.updateBackup(*current);
+            backup = *current;
+        }
+        if (std::optional<Volume> current = m_catalog.volume(target.id)) {
+            current->status = VolumeStatus::Available;
+            current->previousStatus = VolumeStatus::Restoring;
+            if (current->id != backup.volumeId)
+                current->metadata[QStringLiteral("src_backup_id")] = backup.id;
+            m_catalog.updateVolume(*current);
+            target = *current;
+        }
+    });
+    prepared.lock.release();
+    control.log(QStringLiteral("restored backup %1 into %2").arg(backup.id, target.path));
+    return target;
+}
+
+// ------------------------------------------------------------------ delete
+
+void BackupService::deleteBackup(const QString& backupRef, bool force, OperationControl& control)
+{
+    Backup backup = m_catalog.resolveBackup(backupRef);
+    const BackendConfig backend = backendFor(backup);
+    auto driver = driverFor(backend);
+    if (const QString refusal = ChainRules::canDelete(backup, m_catalog.children(backup.id), force);
+        !refusal.isEmpty())
+        throw Error(refusal);
+    if (force && !driver->supportsForceDelete() && backup.status != BackupStatus::Available &&
+        backup.status != BackupStatus::Error)
+        throw Error(QStringLiteral("backend %1 (%2) does not support force delete").arg(backend.name, backend.type));
+
+    // A running backup sees `deleting`, stops and removes what it wrote; wait for it.
+    const bool wasRunning = m_catalog.runningJobs().size() > 0 && [&] {
+        for (const RunningJob& job : m_catalog.runningJobs())
+            if (job.backupId == backup.id)
+                return true;
+        return false;
+    }();
+    m_catalog.transaction([&] {
+        std::optional<Backup> current = m_catalog.backup(backup.id);
+        if (!current)
+            throw Error(QStringLiteral("backup %1 was deleted meanwhile").arg(backup.id));
+        backup = *current;
+        backup.status = BackupStatus::Deleting;
+        m_catalog.updateBackup(backup);
+    });
+    if (wasRunning) {
+        control.log(QStringLiteral("waiting for the running job of backup %1 to stop").arg(backup.id));
+        for (int waited = 0;; ++waited) {
+            bool running = false;
+            for (const RunningJob& job : m_catalog.runningJobs())
+                running = running || job.backupId == backup.id;
+            if (!running)
+                break;
+            if (waited > 1200)
+                throw Error(QStringLiteral("the job of backup %1 did not stop within 2 minutes").arg(backup.id));
+            control.throwIfCancelled();
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        if (std::optional<Backup> current = m_catalog.backup(backup.id, true))
+            backup.serviceMetadata = current->serviceMetadata, backup.container = current->container;
+    }
+
+    control.setPhase(QStringLiteral("deleting"), 0);
+    try {
+        driver->remove(backup, control);
+    } catch (const Error& error) {
+        m_catalog.transaction([&] {
+            if (std::optional<Backup> current = m_catalog.backup(backup.id)) {
+                current->status = BackupStatus::Error;
+                current->failReason = failReasonFrom(error.message());
+                m_catalog.updateBackup(*current);
+            }
+        });
+        throw;
+    }
+    m_catalog.transaction([&] {
+        m_catalog.softDeleteBackup(backup.id);
+        if (!backup.parentId.isEmpty()) {
+            if (std::optional<Backup> parent = m_catalog.backup(backup.parentId)) {
+                parent->numDependentBackups = m_catalog.children(parent->id).size();
+                m_catalog.updateBackup(*parent);
+            }
+        }
+    });
+    control.log(QStringLiteral("deleted backup %1").arg(backup.id));
+}
+
+VerifyReport BackupService::verifyBackup(const QString& backupRef, OperationControl& control)
+{
+    const Backup backup = m_catalog.resolveBackup(backupRef);
+    if (backup.status == BackupStatus::Creating || backup.status == BackupStatus::Deleting)
+        throw Error(QStringLiteral("backup %1 is %2; verify it when that has finished").arg(backup.id, backup.status));
+    const QList<Backup> chain =
+        ChainRules::chainOf(backup, [this](const QString& id) { return m_catalog.backup(id); });
+    auto driver = driverFor(backendFor(backup));
+    return driver->verify(chain, control);
+}
+
+// ------------------------------------------------------- records and state
+
+BackupRecord BackupService::exportBackup(const QString& backupRef)
+{
+    const Backup backup = m_catalog.resolveBackup(backupRef);
+    if (backup.status != BackupStatus::Available)
+        throw Error(QStringLiteral("backup %1 is %2; only an available backup can be exported")
+                        .arg(backup.id, backup.status));
+    return exportRecord(backup);
+}
+
+Backup BackupService::importBackup(const BackupRecord& record, const QString& backendName)
+{
+    Backup backup = importRecord(record);
+    if (m_catalog.backup(backup.id))
+        throw Error(QStringLiteral("a backup with id %1 already exists").arg(backup.id));
+
+    // As Cinder: the backend whose driver path the record's service names.
+    std::optional<BackendConfig> backend;
+    if (!backendName.isEmpty()) {
+        backend = backendNamed(m_catalog, backendName);
+    } else {
+        const BackendConfig preferred = m_catalog.defaultBackend();
+        QList<BackendConfig> candidates{preferred};
+        candidates.append(m_catalog.backends());
+        for (const BackendConfig& candidate : candidates) {
+            try {
+                if (record.backupService.startsWith(driverFor(candidate)->serviceName())) {
+                    backend = candidate;
+                    break;
+                }
+            } catch (const Error&) {
+            }
+        }
+        if (!backend)
+            throw Error(QStringLiteral("no configured backend serves %1").arg(record.backupService));
+    }
+    auto driver = driverFor(*backend);
+    if (!record.backupService.startsWith(driver->serviceName()))
+        throw Error(QStringLiteral("backend %1 is a %2, but the record is for %3")
+                        .arg(backend->name, driver->serviceName(), record.backupService));
+    backup.backendName = backend->name;
+    backup.service = driver->serviceName();
+    backup.host = hostName();
+    backup.status = BackupStatus::Creating;
+    m_catalog.insertBackup(backup);
+
+    // Learn the exact volume size from the backend when the chain is here.
+    try {
+        const QList<Backup> chain =
+            ChainRules::chainOf(backup, [this](const QString& id) { return m_catalog.backup(id); });
+        backup.volumeSizeBytes = driver->storedVolumeSize(chain).value_or(0);
+        backup.status = BackupStatus::Available;
+    } catch (const Error& error) {
+        if (backup.isIncremental() && !m_catalog.backup(backup.parentId)) {
+            backup.status = BackupStatus::Available; // its parent may be imported next
+        } else {
+            backup.status = BackupStatus::Error;
+            backup.failReason = failReasonFrom(error.message());
+        }
+    }
+    m_catalog.updateBackup(backup);
+    if (backup.status == BackupStatus::Error)
+        throw Error(QStringLiteral("imported backup %1 but it is unusable: %2").arg(backup.id, backup.failReason));
+    return backup;
+}
+
+void BackupService::resetState(const QString& backupRef, const QString& state)
+{
+    if (const QString refusal = ChainRules::canResetState(state); !refusal.isEmpty())
+        throw Error(refusal);
+    m_catalog.transaction([&] {
+        Backup backup = m_catalog.resolveBackup(backupRef);
+        backup.status = state;
+        if (state == BackupStatus::Available)
+            backup.failReason.clear();
+        m_catalog.updateBackup(backup);
+    });
+}
+
+Backup BackupService::updateBackup(const QString& backupRef, const std::optional<QString>& name,
+                                   const std::optional<QString>& description)
+{
+    Backup backup;
+    m_catalog.transaction([&] {
+        backup = m_catalog.resolveBackup(backupRef);
+        if (name)
+            backup.displayName = *name;
+        if (description)
+            backup.displayDescription = *description;
+        m_catalog.updateBackup(backup);
+    });
+    return backup;
+}
+
+// ----------------------------------------------------------------- volumes
+
+Volume BackupService::addVolume(const QString& path, const QString& name)
+{
+    const QFileInfo info(path);
+    if (!info.exists())
+        throw Error(QStringLiteral("%1 does not exist").arg(path));
+    const QString absolute = info.absoluteFilePath();
+    if (std::optional<Volume> existing = m_catalog.volumeByPath(absolute))
+        throw Error(QStringLiteral("%1 is already registered as volume %2").arg(absolute, existing->name));
+    Volume volume;
+    volume.id = newUuid();
+    volume.name = name.isEmpty() ? info.fileName() : name;
+    volume.kind = isBlockDevice(absolute) ? VolumeKind::BlockDevice : VolumeKind::File;
+    volume.path = absolute;
+    volume.sizeBytes = localVolumeSize(absolute);
+    volume.status = VolumeStatus::Available;
+    volume.createdAt = QDateTime::currentDateTimeUtc();
+    volume.updatedAt = volume.createdAt;
+    m_catalog.insertVolume(volume);
+    return volume;
+}
+
+Volume BackupService::createVolume(const QString& path, qint64 sizeBytes, const QString& name)
+{
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    createSparseImage(absolute, sizeBytes);
+    try {
+        return addVolume(absolute, name);
+    } catch (...) {
+        QFile::remove(absolute);
+        throw;
+    }
+}
+
+void BackupService::removeVolume(const QString& volumeRef)
+{
+    const Volume volume = m_catalog.resolveVolume(volumeRef);
+    if (m_catalog.isJobRunning(volume.id))
+        throw Error(QStringLiteral("volume %1 is busy with a running job; remove it when the job has ended")
+                        .arg(volume.name));
+    m_catalog.removeVolume(volume.id);
+}
+
+// ---------------------------------------------------------------- recovery
+
+QStringList BackupService::recoverInterruptedOperations()
+{
+    QStringList actions;
+    QSet<QString> liveBackups, liveVolumes;
+    for (const RunningJob& job : m_catalog.runningJobs()) {
+        liveBackups.insert(job.backupId);
+        liveVolumes.insert(job.volumeId);
+    }
+    for (Backup backup : m_catalog.backups()) {
+        if (liveBackups.contains(backup.id))
+            continue;
+        try {
+            if (backup.status == BackupStatus::Creating) {
+                try {
+                    driverFor(backendFor(backup))->removeLeftovers(backup);
+                } catch (const Error& error) {
+                    qCWarning(lcService) << "could not clean up backup" << backup.id << ":" << error.message();
+                }
+                backup.status = BackupStatus::Error;
+                backup.failReason = QStringLiteral("incomplete backup reset on restart");
+                m_catalog.updateBackup(backup);
+                actions.append(QStringLiteral("backup %1 was interrupted while being created: marked error, its "
+                                              "objects removed")
+                                   .arg(backup.id));
+            } else if (backup.status == BackupStatus::Restoring) {
+                backup.status = BackupStatus::Available;
+                m_catalog.updateBackup(backup);
+                if (std::optional<Volume> target = m_catalog.volume(backup.restoreVolumeId);
+                    target && !liveVolumes.contains(target->id)) {
+                    target->status = VolumeStatus::ErrorRestoring;
+                    m_catalog.updateVolume(*target);
+                }
+                actions.append(QStringLiteral("restore of backup %1 was interrupted: backup available again, the "
+                                              "target volume marked error_restoring")
+                                   .arg(backup.id));
+            } else if (backup.status == BackupStatus::Deleting) {
+                OperationControl control;
+                driverFor(backendFor(backup))->remove(backup, control);
+                m_catalog.transaction([&] {
+                    m_catalog.softDeleteBackup(backup.id);
+                    if (std::optional<Backup> parent = m_catalog.backup(backup.parentId)) {
+                        parent->numDependentBackups = m_catalog.children(parent->id).size();
+                        m_catalog.updateBackup(*parent);
+                    }
+                });
+                actions.append(QStringLiteral("finished the interrupted delete of backup %1").arg(backup.id));
+            }
+        } catch (const Error& error) {
+            actions.append(QStringLiteral("could not recover backup %1: %2").arg(backup.id, error.message()));
+        }
+    }
+    for (Volume volume : m_catalog.volumes()) {
+        if (liveVolumes.contains(volume.id))
+            continue;
+        if (volume.status == VolumeStatus::BackingUp) {
+            volume.status = volume.previousStatus.isEmpty() || volume.previousStatus == VolumeStatus::BackingUp
+                                ? VolumeStatus::Available
+                                : volume.previousStatus;
+            m_catalog.updateVolume(volume);
+            actions.append(QStringLiteral("volume %1 was left backing-up: now %2").arg(volume.name, volume.status));
+        } else if (volume.status == VolumeStatus::Restoring) {
+            volume.status = VolumeStatus::ErrorRestoring;
+            m_catalog.updateVolume(volume);
+            actions.append(QStringLiteral("volume %1 was left restoring: now error_restoring").arg(volume.name));
+        }
+    }
+    return actions;
+}
+
+} // namespace ember

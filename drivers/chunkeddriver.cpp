@@ -1,1 +1,1145 @@
-// in progress
+#include "chunkeddriver.h"
+
+#include "compression.h"
+#include "hashing.h"
+#include "pythonjson.h"
+#include "workerpool.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QThread>
+
+#include <array>
+#include <cmath>
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <random>
+#include <thread>
+
+Q_LOGGING_CATEGORY(lcChunked, "ember.chunked")
+
+namespace ember {
+
+namespace {
+
+const QString kFormatVersion = QStringLiteral("1.0.0");
+
+using Sha256 = std::array<uint8_t, 32>;
+
+Sha256 sha256Of(const char* data, size_t length)
+{
+    const QByteArray hex = Digest::sha256Hex(data, length);
+    Sha256 digest{};
+    const QByteArray raw = QByteArray::fromHex(hex);
+    std::memcpy(digest.data(), raw.constData(), digest.size());
+    return digest;
+}
+
+QByteArray toHex(const Sha256& digest)
+{
+    return QByteArray(reinterpret_cast<const char*>(digest.data()), int(digest.size())).toHex();
+}
+
+bool parseHex(const QString& text, Sha256& digest)
+{
+    const QByteArray raw = QByteArray::fromHex(text.toLatin1());
+    if (raw.size() != int(digest.size()))
+        return false;
+    std::memcpy(digest.data(), raw.constData(), digest.size());
+    return true;
+}
+
+// Zeros to hash, checksum and write without allocating for every hole.
+const char* zeroBytes(size_t length)
+{
+    static std::vector<char> zeros(16 << 20, 0);
+    if (length > zeros.size())
+        throw std::logic_error("zero buffer too small");
+    return zeros.data();
+}
+
+// Python's str() of a tz-aware UTC datetime: "2024-01-02 03:04:05+00:00".
+QString pythonDateTime(const QDateTime& time)
+{
+    return time.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) + QStringLiteral("+00:00");
+}
+
+QJsonValue nullable(const QString& text)
+{
+    return text.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(text);
+}
+
+struct ObjectEntry
+{
+    QString name;
+    qint64 offset = 0;
+    qint64 length = 0;
+    QString md5;
+    QString compression;
+};
+
+struct BackupMetadata
+{
+    QList<ObjectEntry> objects;
+    QString parentId;
+};
+
+struct ShaFile
+{
+    qint64 blockSize = 0;
+    std::vector<Sha256> hashes;
+};
+
+QString metadataName(const Backup& backup)
+{
+    return backup.serviceMetadata + QStringLiteral("_metadata");
+}
+
+QString shaFileName(const Backup& backup)
+{
+    return backup.serviceMetadata + QStringLiteral("_sha256file");
+}
+
+QJsonObject parseJsonObject(const QByteArray& text, const QString& what)
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(text, &error);
+    if (error.error != QJsonParseError::NoError || !document.isObject())
+        throw Error(QStringLiteral("%1 is not valid JSON: %2").arg(what, error.errorString()));
+    return document.object();
+}
+
+QByteArray readSmallObject(ObjectStore& store, const Backup& backup, const QString& name)
+{
+    try {
+        return store.getAll(backup.container, name);
+    } catch (const ObjectMissing&) {
+        throw Error(QStringLiteral("backup %1 is damaged: %2 is missing from container %3")
+                        .arg(backup.id, name, backup.container));
+    }
+}
+
+BackupMetadata readMetadata(ObjectStore& store, const Backup& backup)
+{
+    if (backup.serviceMetadata.isEmpty())
+        throw Error(QStringLiteral("backup %1 has no object prefix (service_metadata); it was never "
+                                   "written completely")
+                        .arg(backup.id));
+    const QString name = metadataName(backup);
+    const QJsonObject root = parseJsonObject(readSmallObject(store, backup, name), name);
+    const QString version = root.value(QStringLiteral("version")).toString();
+    if (version != kFormatVersion)
+        throw Error(QStringLiteral("%1 has format version '%2'; only %3 is supported")
+                        .arg(name, version, kFormatVersion));
+    BackupMetadata metadata;
+    metadata.parentId = root.value(QStringLiteral("parent_id")).toString();
+    for (const QJsonValue& item : root.value(QStringLiteral("objects")).toArray()) {
+        const QJsonObject wrapper = item.toObject();
+        if (wrapper.size() != 1)
+            throw Error(QStringLiteral("%1 has a malformed object entry").arg(name));
+        const QJsonObject fields = wrapper.begin().value().toObject();
+        ObjectEntry entry;
+        entry.name = wrapper.begin().key();
+        entry.offset = qint64(fields.value(QStringLiteral("offset")).toDouble(-1));
+        entry.length = qint64(fields.value(QStringLiteral("length")).toDouble(-1));
+        entry.md5 = fields.value(QStringLiteral("md5")).toString();
+        entry.compression = fields.value(QStringLiteral("compression")).toString(QStringLiteral("none"));
+        if (entry.offset < 0 || entry.length < 0)
+            throw Error(QStringLiteral("%1: object %2 has no offset or length").arg(name, entry.name));
+        metadata.objects.append(entry);
+    }
+    return metadata;
+}
+
+ShaFile readShaFile(ObjectStore& store, const Backup& backup)
+{
+    const QString name = shaFileName(backup);
+    const QJsonObject root = parseJsonObject(readSmallObject(store, backup, name), name);
+    ShaFile file;
+    file.blockSize = qint64(root.value(QStringLiteral("chunk_size")).toDouble());
+    const QJsonArray list = root.value(QStringLiteral("sha256s")).toArray();
+    file.hashes.resize(size_t(list.size()));
+    for (qsizetype i = 0; i < list.size(); ++i)
+        if (!parseHex(list.at(i).toString(), file.hashes[size_t(i)]))
+            throw Error(QStringLiteral("%1: entry %2 is not a SHA-256").arg(name).arg(i));
+    if (file.blockSize <= 0)
+        throw Error(QStringLiteral("%1 has no chunk_size").arg(name));
+    return file;
+}
+
+// Backs off between attempts, doubling, with jitter so parallel writers do
+// not retry in lockstep; wakes early on cancel.
+void sleepBeforeRetry(const RetryPolicy& policy, int attempt, OperationControl& control)
+{
+    double seconds = policy.initialBackoffSeconds * std::pow(2.0, attempt);
+    seconds = std::min(seconds, policy.maxBackoffSeconds);
+    thread_local std::mt19937 random{std::random_device{}()};
+    seconds *= std::uniform_real_distribution<double>(0.75, 1.25)(random);
+    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (std::chrono::steady_clock::now() < until) {
+        control.throwIfCancelled();
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+}
+
+// Runs `work` on `count` threads and rethrows the first failure after all
+// have stopped. `failed` tells the others to give up early.
+void runOnThreads(int count, const std::function<void(std::atomic<bool>& failed)>& work)
+{
+    std::atomic<bool> failed{false};
+    std::exception_ptr firstError;
+    std::mutex errorMutex;
+    std::vector<std::thread> threads;
+    for (int i = 0; i < count; ++i) {
+        threads.emplace_back([&] {
+            try {
+                work(failed);
+            } catch (...) {
+                std::lock_guard lock(errorMutex);
+                // A cancel seen by one thread makes the others fail too; report the cause.
+                if (!firstError)
+                    firstError = std::current_exception();
+                failed = true;
+            }
+        });
+    }
+    for (std::thread& thread : threads)
+        thread.join();
+    if (firstError)
+        std::rethrow_exception(firstError);
+}
+
+// Lets tasks that still run finish before the buffers they use go away; a
+// future whose result was already taken (it threw) is skipped.
+template <typename Futures>
+void waitForAll(Futures& futures)
+{
+    for (auto& future : futures)
+        if (future.valid())
+            future.wait();
+}
+
+class StopRequested : public std::exception
+{
+};
+
+// ------------------------------------------------------------------ backup
+
+class BackupRun
+{
+public:
+    BackupRun(ObjectStore& store, const ChunkedOptions& options, BackupJob& job)
+        : m_store(store), m_options(options), m_job(job), m_control(job.control),
+          m_source(job.source), m_pool(options.workerThreads)
+    {
+    }
+
+    void run()
+    {
+        Backup& backup = m_job.backup;
+        m_size = m_source.size();
+        m_blockSize = m_options.shaBlockSize;
+        m_blockCount = (m_size + m_blockSize - 1) / m_blockSize;
+        m_compression = parseCompression(m_options.compression);
+        m_hashes.assign(size_t(m_blockCount), Sha256{});
+        m_zeroBlockHash = sha256Of(zeroBytes(size_t(m_blockSize)), size_t(m_blockSize));
+
+        std::optional<ShaFile> parentHashes;
+        if (m_job.parent) {
+            parentHashes = readShaFile(m_store, *m_job.parent);
+            if (parentHashes->blockSize != m_blockSize)
+                throw Error(QStringLiteral("Hash block size has changed since the last backup (%1 -> %2 "
+                                           "bytes). Do a full backup.")
+                                .arg(parentHashes->blockSize)
+                                .arg(m_blockSize));
+            if (qint64(parentHashes->hashes.size()) < m_blockCount)
+                throw Error(QStringLiteral("Volume size increased since the last backup. Do a full backup."));
+        }
+
+        QList<Extent> plan;
+        if (!parentHashes) {
+            for (qint64 offset = 0; offset < m_size; offset += m_options.objectSize)
+                plan.append({offset, std::min(m_options.objectSize, m_size - offset)});
+            m_hashWhileWriting = true;
+            m_control.setPhase(QStringLiteral("backing up"), m_size);
+        } else {
+            scanForChanges(*parentHashes);
+            plan = changedRuns(*parentHashes);
+            qint64 changedBytes = 0;
+            for (const Extent& extent : plan)
+                changedBytes += extent.length;
+            m_control.log(QStringLiteral("%1 of %2 bytes changed since backup %3, in %4 object(s)")
+                              .arg(changedBytes)
+                              .arg(m_size)
+                              .arg(m_job.parent->id)
+                              .arg(plan.size()));
+            m_control.setPhase(QStringLiteral("writing changes"), changedBytes);
+        }
+
+        QStringList names;
+        for (qsizetype i = 0; i < plan.size(); ++i)
+            names.append(QStringLiteral("%1-%2").arg(backup.serviceMetadata).arg(i + 1, 5, 10, QLatin1Char('0')));
+        m_entries.resize(plan.size());
+        writeObjects(plan, names);
+
+        writeShaFile();
+        writeMetadataFile();
+        backup.objectCount = plan.size();
+        backup.storedBytes = m_storedBytes.load();
+    }
+
+private:
+    struct Piece
+    {
+        qint64 offset = 0;
+        qint64 length = 0;
+        bool zero = false;  // all zeros, read from a hole: `raw` left empty
+        QByteArray raw;
+        EncodedPiece encoded;
+    };
+
+    // Reads a piece, skipping holes, and (for full backups) hashes its blocks.
+    Piece loadPiece(qint64 offset, qint64 length, bool hash, const ObjectEncoder* encoder)
+    {
+        m_control.throwIfCancelled();
+        if (m_stop.load())
+            throw StopRequested();
+        Piece piece;
+        piece.offset = offset;
+        piece.length = length;
+        const std::vector<Extent> data = m_source.dataExtents(offset, length);
+        if (data.empty()) {
+            piece.zero = true;
+        } else {
+            piece.raw.resize(qsizetype(length));
+            char* buffer = piece.raw.data();
+            qint64 position = offset;
+            for (const Extent& extent : data) {
+                if (extent.offset > position)
+                    std::memset(buffer + (position - offset), 0, size_t(extent.offset - position));
+                const qint64 got = m_source.readAt(extent.offset, buffer + (extent.offset - offset), extent.length);
+                if (got != extent.length)
+                    throw Error(QStringLiteral("volume %1 ended early at offset %2")
+                                    .arg(m_source.describe())
+                                    .arg(extent.offset + got));
+                position = extent.end();
+            }
+            if (position < offset + length)
+                std::memset(buffer + (position - offset), 0, size_t(offset + length - position));
+        }
+        if (hash)
+            hashPiece(piece);
+        if (encoder && encoder->encodesPieces()) {
+            if (piece.zero)
+                piece.encoded = zeroPiece(*encoder, length);
+            else
+                piece.encoded = encoder->encodePiece(piece.raw.constData(), size_t(length));
+        }
+        return piece;
+    }
+
+    void hashPiece(const Piece& piece)
+    {
+        const char* bytes = piece.zero ? zeroBytes(size_t(piece.length)) : piece.raw.constData();
+        for (qint64 at = 0; at < piece.length; at += m_blockSize) {
+            const qint64 length = std::min(m_blockSize, piece.length - at);
+            const size_t index = size_t((piece.offset + at) / m_blockSize);
+            m_hashes[index] = (piece.zero && length == m_blockSize) ? m_zeroBlockHash
+                                                                    : sha256Of(bytes + at, size_t(length));
+        }
+    }
+
+    // Encoded all-zero pieces are the same every time: make each size once.
+    EncodedPiece zeroPiece(const ObjectEncoder& encoder, qint64 length)
+    {
+        std::lock_guard lock(m_zeroPieceMutex);
+        auto found = m_zeroPieces.find(length);
+        if (found == m_zeroPieces.end())
+            found = m_zeroPieces.emplace(length, encoder.encodePiece(zeroBytes(size_t(length)), size_t(length))).first;
+        return found->second;
+    }
+
+    // Pass one of an incremental: hash every block (or take the parent's
+    // hash where the source says nothing changed).
+    void scanForChanges(const ShaFile& parent)
+    {
+        const std::optional<std::vector<Extent>> changed = m_source.changedSinceParent();
+        std::vector<Extent> toRead;
+        if (changed) {
+            for (qint64 i = 0; i < m_blockCount; ++i)
+                m_hashes[size_t(i)] = parent.hashes[size_t(i)];
+            for (const Extent& extent : *changed) {
+                const qint64 first = extent.offset / m_blockSize * m_blockSize;
+                const qint64 end = std::min(m_size, extent.end());
+                if (first < end)
+                    toRead.push_back({first, end - first});
+            }
+        } else {
+            toRead.push_back({0, m_size});
+        }
+        qint64 total = 0;
+        for (const Extent& extent : toRead)
+            total += extent.length;
+        m_control.setPhase(QStringLiteral("finding changes"), total);
+
+        std::deque<std::future<Piece>> window;
+        const size_t windowSize = size_t(m_pool.size()) * 4;
+        auto drain = [&] {
+            Piece piece = window.front().get();
+            window.pop_front();
+            m_control.addBytesDone(piece.length);
+        };
+        try {
+            for (const Extent& extent : toRead) {
+                const qint64 piece = m_options.pieceSize;
+                for (qint64 at = extent.offset; at < extent.end(); at += piece) {
+                    const qint64 length = std::min(piece, extent.end() - at);
+                    window.push_back(m_pool.submit([this, at, length] { return loadPiece(at, length, true, nullptr); }));
+                    if (window.size() >= windowSize)
+                        drain();
+                }
+            }
+            while (!window.empty())
+                drain();
+        } catch (...) {
+            m_stop = true;
+            waitForAll(window);
+            throw;
+        }
+    }
+
+    // Every maximal run of changed blocks inside one chunk (Cinder never
+    // lets a run cross a chunk boundary).
+    QList<Extent> changedRuns(const ShaFile& parent) const
+    {
+        QList<Extent> runs;
+        const qint64 blocksPerChunk = m_options.objectSize / m_blockSize;
+        qint64 runStart = -1;
+        for (qint64 i = 0; i <= m_blockCount; ++i) {
+            const bool atChunkStart = i % blocksPerChunk == 0;
+            const bool changed = i < m_blockCount && m_hashes[size_t(i)] != parent.hashes[size_t(i)];
+            if (runStart >= 0 && (!changed || atChunkStart)) {
+                const qint64 offset = runStart * m_blockSize;
+                runs.append({offset, std::min(i * m_blockSize, m_size) - offset});
+                runStart = -1;
+            }
+            if (changed && runStart < 0)
+                runStart = i;
+        }
+        return runs;
+    }
+
+    void writeObjects(const QList<Extent>& plan, const QStringList& names)
+    {
+        if (plan.isEmpty())
+            return;
+        std::atomic<qsizetype> next{0};
+        const int writers = std::max(1, std::min<int>(int(plan.size()), m_options.objectsInFlight > 0
+                                                                              ? m_options.objectsInFlight
+                                                                              : m_store.parallelTransfers()));
+        runOnThreads(writers, [&](std::atomic<bool>& failed) {
+            for (;;) {
+                const qsizetype index = next.fetch_add(1);
+                if (index >= plan.size() || failed.load())
+                    return;
+                m_entries[index] = writeObjectWithRetries(plan[index], names[index]);
+            }
+        });
+    }
+
+    ObjectEntry writeObjectWithRetries(const Extent& extent, const QString& name)
+    {
+        const RetryPolicy policy = m_store.retryPolicy();
+        CompressionChoice choice = m_compression;
+        bool countProgress = true;
+        for (int attempt = 0;; ++attempt) {
+            try {
+                qint64 storedLength = 0;
+                ObjectEntry entry = writeObject(extent, name, choice, countProgress, storedLength);
+                countProgress = false;
+                // Cinder stores an object raw, tagged "none", when compressing did not shrink it.
+                if (choice.codec != Codec::None && storedLength >= extent.length) {
+                    choice = {Codec::None, QStringLiteral("none")};
+                    entry = writeObject(extent, name, choice, false, storedLength);
+                }
+                m_storedBytes += storedLength;
+                return entry;
+            } catch (const TransientError& error) {
+                if (attempt >= policy.attempts)
+                    throw;
+                countProgress = false;
+                qCWarning(lcChunked) << "retrying object" << name << "after:" << error.message();
+                m_control.log(QStringLiteral("retrying %1: %2").arg(name, error.message()));
+                sleepBeforeRetry(policy, attempt, m_control);
+            }
+        }
+    }
+
+    // Streams one object: pieces are read and compressed in the pool ahead
+    // of the store pulling them, so at most `window` pieces are in memory.
+    ObjectEntry writeObject(const Extent& extent, const QString& name, const CompressionChoice& choice,
+                            bool countProgress, qint64& storedLength)
+    {
+        auto encoder = makeEncoder(choice.codec, m_options.zlibEngine, extent.length, m_pool.size());
+        const ObjectEncoder* pieceEncoder = encoder->encodesPieces() ? encoder.get() : nullptr;
+        Digest md5(Digest::Algorithm::Md5);
+        std::deque<std::future<Piece>> window;
+        const size_t windowSize = size_t(m_pool.size()) * 3 + 1;
+        qint64 nextSubmit = extent.offset;
+        auto submitMore = [&] {
+            while (window.size() < windowSize && nextSubmit < extent.end()) {
+                const qint64 at = nextSubmit;
+                const qint64 length = std::min(m_options.pieceSize, extent.end() - at);
+                const bool hash = m_hashWhileWriting;
+                window.push_back(m_pool.submit([this, at, length, hash, pieceEncoder] {
+                    return loadPiece(at, length, hash, pieceEncoder);
+                }));
+                nextSubmit += length;
+            }
+        };
+
+        QByteArray pending;
+        qsizetype pendingPosition = 0;
+        bool finished = false;
+        storedLength = 0;
+        auto producer = [&](char* buffer, size_t capacity) -> size_t {
+            while (pendingPosition == pending.size()) {
+                pending.clear();
+                pendingPosition = 0;
+                if (finished)
+                    return 0;
+                submitMore();
+                if (window.empty()) {
+                    encoder->finish(pending);
+                    finished = true;
+                    continue;
+                }
+                Piece piece = window.front().get();
+                window.pop_front();
+                submitMore();
+                const char* raw = piece.zero ? zeroBytes(size_t(piece.length)) : piece.raw.constData();
+                md5.update(raw, size_t(piece.length));
+                if (pieceEncoder)
+                    encoder->appendEncoded(piece.encoded, pending);
+                else
+                    encoder->appendRaw(raw, size_t(piece.length), pending);
+                if (countProgress)
+                    m_control.addBytesDone(piece.length);
+            }
+            const size_t count = std::min(capacity, size_t(pending.size() - pendingPosition));
+            std::memcpy(buffer, pending.constData() + pendingPosition, count);
+            pendingPosition += qsizetype(count);
+            storedLength += qint64(count);
+            return count;
+        };
+
+        try {
+            m_store.put(m_job.backup.container, name, producer,
+                        choice.codec == Codec::None ? std::optional<qint64>(extent.length) : std::nullopt);
+        } catch (...) {
+            waitForAll(window);
+            throw;
+        }
+        if (!finished)
+            throw Error(QStringLiteral("the store stopped reading object %1 before its end").arg(name));
+
+        ObjectEntry entry;
+        entry.name = name;
+        entry.offset = extent.offset;
+        entry.length = extent.length;
+        entry.md5 = QString::fromLatin1(md5.finalHex());
+        entry.compression = choice.tag;
+        return entry;
+    }
+
+    void writeShaFile()
+    {
+        const Backup& backup = m_job.backup;
+        // Built by hand rather than through QJsonArray: a large volume has
+        // millions of entries. Python's json.dumps(sort_keys=True, indent=2).
+        QByteArray text;
+        text.reserve(qsizetype(m_hashes.size() * 72 + 512));
+        text.append("{\n  \"backup_description\": ");
+        text.append(PythonJson::dumps(nullable(backup.displayDescription)));
+        text.append(",\n  \"backup_id\": ");
+        text.append(PythonJson::quote(backup.id));
+        text.append(",\n  \"backup_name\": ");
+        text.append(PythonJson::dumps(nullable(backup.displayName)));
+        text.append(",\n  \"chunk_size\": ");
+        text.append(QByteArray::number(m_blockSize));
+        text.append(",\n  \"created_at\": ");
+        text.append(PythonJson::quote(pythonDateTime(backup.createdAt)));
+        text.append(",\n  \"sha256s\": ");
+        if (m_hashes.empty()) {
+            text.append("[]");
+        } else {
+            text.append('[');
+            for (size_t i = 0; i < m_hashes.size(); ++i) {
+                text.append(i == 0 ? "\n    \"" : ",\n    \"");
+                text.append(toHex(m_hashes[i]));
+                text.append('"');
+            }
+            text.append("\n  ]");
+        }
+        text.append(",\n  \"version\": ");
+        text.append(PythonJson::quote(kFormatVersion));
+        text.append(",\n  \"volume_id\": ");
+        text.append(PythonJson::quote(backup.volumeId));
+        text.append("\n}");
+        putSmall(shaFileName(backup), text);
+    }
+
+    void writeMetadataFile()
+    {
+        const Backup& backup = m_job.backup;
+        QJsonArray objects;
+        for (const ObjectEntry& entry : m_entries) {
+            QJsonObject fields;
+            fields[QStringLiteral("compression")] = entry.compression;
+            fields[QStringLiteral("length")] = double(entry.length);
+            fields[QStringLiteral("md5")] = entry.md5;
+            fields[QStringLiteral("offset")] = double(entry.offset);
+            QJsonObject wrapper;
+            wrapper[entry.name] = fields;
+            objects.append(wrapper);
+        }
+        QJsonObject root;
+        root[QStringLiteral("backup_description")] = nullable(backup.displayDescription);
+        root[QStringLiteral("backup_id")] = backup.id;
+        root[QStringLiteral("backup_name")] = nullable(backup.displayName);
+        root[QStringLiteral("created_at")] = pythonDateTime(backup.createdAt);
+        root[QStringLiteral("objects")] = objects;
+        root[QStringLiteral("parent_id")] = nullable(backup.parentId);
+        root[QStringLiteral("version")] = kFormatVersion;
+        root[QStringLiteral("volume_id")] = backup.volumeId;
+        root[QStringLiteral("volume_meta")] = QString::fromUtf8(volumeMetaJson());
+        putSmall(metadataName(backup), PythonJson::dumps(root, {2, true}));
+    }
+
+    // Cinder's volume_meta (reference §2.4): version 2 with the volume's base
+    // columns, as JSON text inside the JSON.
+    QByteArray volumeMetaJson() const
+    {
+        const Volume& volume = m_job.volume;
+        QJsonObject base;
+        base[QStringLiteral("id")] = volume.id;
+        base[QStringLiteral("display_name")] = volume.name;
+        base[QStringLiteral("size")] = double(volume.sizeGiB());
+        base[QStringLiteral("status")] = volume.status;
+        QJsonObject root;
+        root[QStringLiteral("version")] = 2;
+        root[QStringLiteral("volume-base-metadata")] = base;
+        if (!volume.metadata.isEmpty())
+            root[QStringLiteral("volume-metadata")] = volume.metadata;
+        return PythonJson::dumps(root);
+    }
+
+    void putSmall(const QString& name, const QByteArray& data)
+    {
+        const RetryPolicy policy = m_store.retryPolicy();
+        for (int attempt = 0;; ++attempt) {
+            try {
+                m_store.putAll(m_job.backup.container, name, data);
+                m_storedBytes += data.size();
+                return;
+            } catch (const TransientError&) {
+                if (attempt >= policy.attempts)
+                    throw;
+                sleepBeforeRetry(policy, attempt, m_control);
+            }
+        }
+    }
+
+    ObjectStore& m_store;
+    const ChunkedOptions& m_options;
+    BackupJob& m_job;
+    OperationControl& m_control;
+    VolumeDevice& m_source;
+    WorkerPool m_pool;
+    qint64 m_size = 0;
+    qint64 m_blockSize = 0;
+    qint64 m_blockCount = 0;
+    CompressionChoice m_compression;
+    std::vector<Sha256> m_hashes;
+    Sha256 m_zeroBlockHash{};
+    bool m_hashWhileWriting = false;
+    QList<ObjectEntry> m_entries;
+    std::atomic<qint64> m_storedBytes{0};
+    std::atomic<bool> m_stop{false};
+    std::mutex m_zeroPieceMutex;
+    std::map<qint64, EncodedPiece> m_zeroPieces;
+};
+
+// ----------------------------------------------------------------- restore
+
+// Where each byte of the restored volume comes from: the newest backup in
+// the chain that holds it. Restoring from this map reads and writes every
+// byte once, instead of writing the full backup and then each increment.
+struct Source
+{
+    int objectIndex = -1; // into RestorePlan::objects
+    qint64 objectStart = 0; // volume offset of the object's first byte
+};
+
+struct NeededObject
+{
+    Backup backup;
+    ObjectEntry entry;
+    std::vector<Extent> ranges; // volume ranges to take from it, sorted
+};
+
+class RestoreRun
+{
+public:
+    RestoreRun(ObjectStore& store, const ChunkedOptions& options, const QList<Backup>& chain,
+               VolumeDevice* device, OperationControl& control, bool verifyEverything)
+        : m_store(store), m_options(options), m_chain(chain), m_device(device), m_control(control),
+          m_checkAllObjects(verifyEverything), m_pool(options.workerThreads)
+    {
+    }
+
+    VerifyReport run()
+    {
+        const Backup& newest = m_chain.last();
+        m_control.setPhase(QStringLiteral("reading metadata"), 0);
+        QList<BackupMetadata> metadata;
+        for (const Backup& backup : m_chain) {
+            m_control.throwIfCancelled();
+            metadata.append(readMetadata(m_store, backup));
+            checkObjectList(backup, metadata.last());
+        }
+        m_hashes = readShaFile(m_store, newest);
+        m_blockSize = m_hashes.blockSize;
+        m_volumeSize = 0;
+        for (const ObjectEntry& entry : metadata.first().objects)
+            m_volumeSize = std::max(m_volumeSize, entry.offset + entry.length);
+        const qint64 expectedBlocks = (m_volumeSize + m_blockSize - 1) / m_blockSize;
+        if (qint64(m_hashes.hashes.size()) < expectedBlocks)
+            throw Error(QStringLiteral("%1 lists %2 blocks but the volume has %3")
+                            .arg(shaFileName(newest))
+                            .arg(m_hashes.hashes.size())
+                            .arg(expectedBlocks));
+        if (m_device && m_device->size() < m_volumeSize)
+            throw Error(QStringLiteral("the target %1 holds %2 bytes but the backup needs %3")
+                            .arg(m_device->describe())
+                            .arg(m_device->size())
+                            .arg(m_volumeSize));
+        m_zeroBlockHash = sha256Of(zeroBytes(size_t(m_blockSize)), size_t(m_blockSize));
+        m_skipZeros = m_device && m_device->knownZero();
+
+        buildPlan(metadata);
+        qint64 total = 0;
+        for (const NeededObject& object : m_objects)
+            for (const Extent& range : object.ranges)
+                total += range.length;
+        m_control.setPhase(m_device ? QStringLiteral("restoring") : QStringLiteral("verifying"), total);
+
+        std::atomic<qsizetype> next{0};
+        const int readers = std::max(1, std::min<int>(int(m_objects.size()), m_options.objectsInFlight > 0
+                                                                                  ? m_options.objectsInFlight
+                                                                                  : m_store.parallelTransfers()));
+        runOnThreads(readers, [&](std::atomic<bool>& failed) {
+            for (;;) {
+                const qsizetype index = next.fetch_add(1);
+                if (index >= qsizetype(m_objects.size()) || failed.load())
+                    return;
+                restoreObject(m_objects[size_t(index)]);
+            }
+        });
+        if (m_device)
+            m_device->flush();
+        m_report.blocksChecked = m_blocksChecked.load();
+        m_report.bytesChecked = m_bytesChecked.load();
+        m_report.objectsChecked = m_objectsChecked.load();
+        return m_report;
+    }
+
+    qint64 volumeSize() const { return m_volumeSize; }
+
+private:
+    // Cinder refuses a backup whose stored objects differ from its metadata.
+    void checkObjectList(const Backup& backup, const BackupMetadata& metadata)
+    {
+        QStringList stored = m_store.list(backup.container, backup.serviceMetadata);
+        stored.removeAll(metadataName(backup));
+        stored.removeAll(shaFileName(backup));
+        QStringList listed;
+        for (const ObjectEntry& entry : metadata.objects)
+            listed.append(entry.name);
+        stored.sort();
+        listed.sort();
+        if (stored == listed)
+            return;
+        QStringList missing, extra;
+        for (const QString& name : listed)
+            if (!stored.contains(name))
+                missing.append(name);
+        for (const QString& name : stored)
+            if (!listed.contains(name))
+                extra.append(name);
+        if (!missing.isEmpty())
+            throw Error(QStringLiteral("backup %1 is damaged: object %2 is missing from container %3")
+                            .arg(backup.id, missing.first(), backup.container));
+        throw Error(QStringLiteral("backup %1 has objects its metadata does not list (%2); refusing "
+                                   "to restore, as Cinder does")
+                        .arg(backup.id, extra.join(QStringLiteral(", "))));
+    }
+
+    void buildPlan(const QList<BackupMetadata>& metadata)
+    {
+        // Interval map: start -> (end, source), newest backup written last.
+        struct Segment
+        {
+            qint64 end;
+            Source source;
+        };
+        std::map<qint64, Segment> map;
+        std::vector<std::pair<Backup, ObjectEntry>> objects;
+        for (qsizetype b = 0; b < m_chain.size(); ++b) {
+            for (const ObjectEntry& entry : metadata[b].objects) {
+                const int index = int(objects.size());
+                objects.emplace_back(m_chain[b], entry);
+                const qint64 start = entry.offset;
+                const qint64 end = entry.offset + entry.length;
+                if (end > m_volumeSize)
+                    throw Error(QStringLiteral("object %1 reaches beyond the volume's end").arg(entry.name));
+                // Split segments overlapping [start, end), then drop the covered parts.
+                auto it = map.lower_bound(start);
+                if (it != map.begin()) {
+                    auto before = std::prev(it);
+                    if (before->second.end > start) {
+                        const Segment tail = before->second;
+                        before->second.end = start;
+                        if (tail.end > end)
+                            map[end] = tail;
+                        it = map.lower_bound(start);
+                    }
+                }
+                while (it != map.end() && it->first < end) {
+                    if (it->second.end > end) {
+                        map[end] = it->second;
+                    }
+                    it = map.erase(it);
+                }
+                map[start] = {end, {index, start}};
+            }
+        }
+        std::vector<std::vector<Extent>> ranges(objects.size());
+        for (const auto& [start, segment] : map)
+            ranges[size_t(segment.source.objectIndex)].push_back({start, segment.end - start});
+        for (size_t i = 0; i < objects.size(); ++i) {
+            if (ranges[i].empty() && !m_checkAllObjects)
+                continue;
+            m_objects.push_back({objects[i].first, objects[i].second, ranges[i]});
+        }
+        // Largest first: a long object should not start last.
+        std::stable_sort(m_objects.begin(), m_objects.end(), [](const NeededObject& a, const NeededObject& b) {
+            return a.entry.length > b.entry.length;
+        });
+    }
+
+    // Decodes one object front to back (its MD5 needs every byte in order);
+    // checking blocks against the SHA-256 list and writing them runs in the
+    // pool, in batches, while decoding goes on.
+    void restoreObject(const NeededObject& object)
+    {
+        m_control.throwIfCancelled();
+        const ObjectEntry& entry = object.entry;
+        auto decoder = makeDecoder(codecForTag(entry.compression));
+        Digest md5(Digest::Algorithm::Md5);
+        const qint64 batchSize = std::max(m_blockSize, (qint64(1) << 20) / m_blockSize * m_blockSize);
+        QByteArray batch;
+        batch.reserve(qsizetype(batchSize));
+        qint64 decoded = 0;        // raw bytes of the object seen so far
+        qint64 batchStart = 0;     // raw offset of batch[0]
+        std::deque<std::future<void>> pending;
+        const size_t maxPending = size_t(m_pool.size()) * 2;
+
+        auto flushBatch = [&] {
+            if (batch.isEmpty())
+                return;
+            const qint64 volumeOffset = entry.offset + batchStart;
+            const qint64 length = batch.size();
+            if (needsAnything(object, volumeOffset, length)) {
+                auto shared = std::make_shared<QByteArray>(std::move(batch));
+                pending.push_back(m_pool.submit([this, &object, shared, volumeOffset] {
+                    checkAndWrite(object, volumeOffset, *shared);
+                }));
+                while (pending.size() > maxPending) {
+                    pending.front().get();
+                    pending.pop_front();
+                }
+            }
+            batch = QByteArray();
+            batch.reserve(qsizetype(batchSize));
+            batchStart = decoded;
+        };
+        auto sink = [&](const char* data, size_t length) {
+            m_control.throwIfCancelled();
+            md5.update(data, length);
+            while (length > 0) {
+                const size_t room = size_t(batchSize - batch.size());
+                const size_t take = std::min(room, length);
+                batch.append(data, qsizetype(take));
+                decoded += qint64(take);
+                data += take;
+                length -= take;
+                if (batch.size() == batchSize)
+                    flushBatch();
+            }
+        };
+        try {
+            try {
+                m_store.get(object.backup.container, entry.name, [&](const char* data, size_t length) {
+                    decoder->feed(data, length, sink);
+                });
+                decoder->finish();
+            } catch (const ObjectMissing&) {
+                throw Error(QStringLiteral("backup %1 is damaged: object %2 (volume offset %3) is missing")
+                                .arg(object.backup.id, entry.name)
+                                .arg(entry.offset));
+            } catch (const Cancelled&) {
+                throw;
+            } catch (const Error& error) {
+                if (dynamic_cast<const TransientError*>(&error))
+                    throw;
+                throw Error(QStringLiteral("object %1 (volume offset %2) of backup %3 is corrupt: %4")
+                                .arg(entry.name)
+                                .arg(entry.offset)
+                                .arg(object.backup.id, error.message()));
+            }
+            flushBatch();
+            while (!pending.empty()) {
+                pending.front().get();
+                pending.pop_front();
+            }
+        } catch (...) {
+            waitForAll(pending);
+            throw;
+        }
+        if (decoded != entry.length)
+            throw Error(QStringLiteral("object %1 (volume offset %2) of backup %3 is corrupt: it holds %4 "
+                                       "bytes, its metadata says %5")
+                            .arg(entry.name)
+                            .arg(entry.offset)
+                            .arg(object.backup.id)
+                            .arg(decoded)
+                            .arg(entry.length));
+        const QString actualMd5 = QString::fromLatin1(md5.finalHex());
+        if (!entry.md5.isEmpty() && actualMd5 != entry.md5)
+            throw Error(QStringLiteral("object %1 (volume offset %2) of backup %3 is corrupt: MD5 %4, "
+                                       "expected %5")
+                            .arg(entry.name)
+                            .arg(entry.offset)
+                            .arg(object.backup.id, actualMd5, entry.md5));
+        ++m_objectsChecked;
+    }
+
+    static bool needsAnything(const NeededObject& object, qint64 offset, qint64 length)
+    {
+        for (const Extent& range : object.ranges)
+            if (range.offset < offset + length && range.end() > offset)
+                return true;
+        return false;
+    }
+
+    void checkAndWrite(const NeededObject& object, qint64 batchOffset, const QByteArray& batch)
+    {
+        const qint64 batchEnd = batchOffset + batch.size();
+        for (const Extent& range : object.ranges) {
+            const qint64 start = std::max(range.offset, batchOffset);
+            const qint64 end = std::min(range.end(), batchEnd);
+            if (start >= end)
+                continue;
+            // Runs of blocks to write, skipping zero blocks on a zeroed target.
+            qint64 runStart = -1;
+            auto writeRun = [&](qint64 runEnd) {
+                if (runStart >= 0 && m_device)
+                    m_device->writeAt(runStart, batch.constData() + (runStart - batchOffset), runEnd - runStart);
+                runStart = -1;
+            };
+            for (qint64 at = start; at < end; at += m_blockSize) {
+                const qint64 length = std::min(m_blockSize, end - at);
+                const size_t index = size_t(at / m_blockSize);
+                const Sha256 digest = sha256Of(batch.constData() + (at - batchOffset), size_t(length));
+                if (digest != m_hashes.hashes[index])
+                    throw Error(QStringLiteral("block at volume offset %1 (object %2 of backup %3) does not "
+                                               "match its SHA-256 in %4")
+                                    .arg(at)
+                                    .arg(object.entry.name, object.backup.id, shaFileName(m_chain.last())));
+                const bool skip = m_skipZeros && length == m_blockSize && digest == m_zeroBlockHash;
+                if (skip)
+                    writeRun(at);
+                else if (runStart < 0)
+                    runStart = at;
+                ++m_blocksChecked;
+            }
+            writeRun(end);
+            m_bytesChecked += end - start;
+            m_control.addBytesDone(end - start);
+        }
+    }
+
+    ObjectStore& m_store;
+    const ChunkedOptions& m_options;
+    QList<Backup> m_chain;
+    VolumeDevice* m_device;
+    OperationControl& m_control;
+    bool m_checkAllObjects;
+    WorkerPool m_pool;
+    ShaFile m_hashes;
+    qint64 m_blockSize = 0;
+    qint64 m_volumeSize = 0;
+    Sha256 m_zeroBlockHash{};
+    bool m_skipZeros = false;
+    std::vector<NeededObject> m_objects;
+    VerifyReport m_report;
+    std::atomic<qint64> m_blocksChecked{0};
+    std::atomic<qint64> m_bytesChecked{0};
+    std::atomic<qint64> m_objectsChecked{0};
+};
+
+void removeAllObjects(ObjectStore& store, const Backup& backup)
+{
+    if (backup.serviceMetadata.isEmpty() || backup.container.isEmpty())
+        return;
+    QStringList names;
+    try {
+        names = store.list(backup.container, backup.serviceMetadata);
+    } catch (const Error& error) {
+        // As Cinder: a listing failure leaves nothing to delete.
+        qCWarning(lcChunked) << "cannot list" << backup.container << ":" << error.message();
+        return;
+    }
+    for (const QString& name : names)
+        store.remove(backup.container, name);
+}
+
+} // namespace
+
+ChunkedBackupDriver::ChunkedBackupDriver(std::unique_ptr<ObjectStore> store, ChunkedOptions options)
+    : m_store(std::move(store)), m_options(std::move(options))
+{
+    if (m_options.shaBlockSize <= 0 || m_options.objectSize <= 0)
+        throw Error(QStringLiteral("object size and SHA block size must be positive"));
+    if (m_options.objectSize % m_options.shaBlockSize != 0)
+        throw Error(QStringLiteral("the object size (%1) must be a multiple of the SHA block size (%2)")
+                        .arg(m_options.objectSize)
+                        .arg(m_options.shaBlockSize));
+    parseCompression(m_options.compression); // reject unknown names early
+    if (m_options.workerThreads <= 0)
+        m_options.workerThreads = std::max(2, QThread::idealThreadCount());
+    // Pieces are whole SHA blocks and never cross an object boundary.
+    m_options.pieceSize = std::max(m_options.shaBlockSize,
+                                   m_options.pieceSize / m_options.shaBlockSize * m_options.shaBlockSize);
+    m_options.pieceSize = std::min(m_options.pieceSize, m_options.objectSize);
+    if (m_options.pieceSize > (16 << 20))
+        m_options.pieceSize = (16 << 20) / m_options.shaBlockSize * m_options.shaBlockSize;
+}
+
+ChunkedBackupDriver::~ChunkedBackupDriver() = default;
+
+QString ChunkedBackupDriver::serviceName() const
+{
+    return m_store->serviceName();
+}
+
+void ChunkedBackupDriver::backup(BackupJob& job)
+{
+    Backup& backup = job.backup;
+    if (backup.container.isEmpty())
+        backup.container = m_store->defaultContainer(backup);
+    backup.serviceMetadata = m_store->objectPrefix(backup, QDateTime::currentDateTimeUtc());
+    backup.service = serviceName();
+    if (job.recordLocation)
+        job.recordLocation(backup);
+    try {
+        m_store->ensureContainer(backup.container);
+        BackupRun(*m_store, m_options, job).run();
+    } catch (...) {
+        // Nothing of a failed backup may stay behind.
+        try {
+            removeAllObjects(*m_store, backup);
+        } catch (const Error& error) {
+            qCWarning(lcChunked) << "could not remove the objects of failed backup" << backup.id << ":"
+                                 << error.message();
+        }
+        throw;
+    }
+}
+
+void ChunkedBackupDriver::restore(RestoreJob& job)
+{
+    if (job.chain.isEmpty())
+        throw Error(QStringLiteral("nothing to restore"));
+    RestoreRun(*m_store, m_options, job.chain, &job.device, job.control, false).run();
+}
+
+void ChunkedBackupDriver::remove(const Backup& backup, OperationControl&)
+{
+    removeAllObjects(*m_store, backup);
+}
+
+VerifyReport ChunkedBackupDriver::verify(const QList<Backup>& chain, OperationControl& control)
+{
+    try {
+        return RestoreRun(*m_store, m_options, chain, nullptr, control, true).run();
+    } catch (const Cancelled&) {
+        throw;
+    } catch (const Error& error) {
+        VerifyReport report;
+        report.problems.append(error.message());
+        return report;
+    }
+}
+
+void ChunkedBackupDriver::removeLeftovers(const Backup& backup)
+{
+    removeAllObjects(*m_store, backup);
+}
+
+std::optional<qint64> ChunkedBackupDriver::storedVolumeSize(const QList<Backup>& chain)
+{
+    if (chain.isEmpty())
+        return std::nullopt;
+    qint64 size = 0;
+    for (const ObjectEntry& entry : readMetadata(*m_store, chain.first()).objects)
+        size = std::max(size, entry.offset + entry.length);
+    return size;
+}
+
+ChunkedOptions chunkedOptionsFrom(const QJsonObject& options, const QString& objectSizeKey,
+                                  qint64 defaultObjectSize, const QString& blockSizeKey,
+                                  qint64 defaultBlockSize)
+{
+    auto integer = [&](const QString& key, qint64 fallback) {
+        const QJsonValue value = options.value(key);
+        if (value.isDouble())
+            return qint64(value.toDouble());
+        if (value.isString()) {
+            bool ok = false;
+            const qint64 parsed = value.toString().toLongLong(&ok);
+            if (!ok)
+                throw Error(QStringLiteral("option %1 must be a whole number, not '%2'").arg(key, value.toString()));
+            return parsed;
+        }
+        return fallback;
+    };
+    ChunkedOptions result;
+    result.objectSize = integer(objectSizeKey, defaultObjectSize);
+    result.shaBlockSize = integer(blockSizeKey, defaultBlockSize);
+    result.compression = options.value(QStringLiteral("backup_compression_algorithm")).toString(QStringLiteral("zlib"));
+    result.zlibEngine = options.value(QStringLiteral("ember_zlib_engine")).toString(QStringLiteral("isal"));
+    result.workerThreads = int(integer(QStringLiteral("ember_worker_threads"), 0));
+    result.objectsInFlight = int(integer(QStringLiteral("ember_objects_in_flight"), 0));
+    if (result.zlibEngine != QLatin1String("isal") && result.zlibEngine != QLatin1String("zlib"))
+        throw Error(QStringLiteral("ember_zlib_engine must be 'isal' or 'zlib', not '%1'").arg(result.zlibEngine));
+    return result;
+}
+
+} // namespace ember

@@ -1,0 +1,78 @@
+// Compression as Cinder names and reads it (reference §2.5): zlib/gzip are a
+// zlib (RFC 1950) stream, bz2/bzip2 a bzip2 stream, zstd a zstd frame.
+//
+// To use every core on one object, zlib and bzip2 objects are built from
+// independently compressed pieces, as pigz does: zlib pieces are raw deflate
+// blocks ending in a full flush, joined under one header and one Adler-32
+// trailer; bzip2 pieces are whole bzip2 streams, which Python's bz2 module
+// and our decoder read back to back. zstd objects are one frame (python-zstd
+// cannot read several), compressed by libzstd's own worker threads.
+#pragma once
+
+#include "records.h"
+
+#include <QByteArray>
+#include <QString>
+#include <functional>
+#include <memory>
+
+namespace ember {
+
+enum class Codec { None, Zlib, Bz2, Zstd };
+
+// The configured algorithm and the tag written for objects it shrank: the
+// configured name lower-cased, as Cinder writes it ("gzip" stays "gzip").
+struct CompressionChoice
+{
+    Codec codec = Codec::None;
+    QString tag = QStringLiteral("none");
+};
+// Accepts none/off/no/zlib/gzip/bz2/bzip2/zstd, case-insensitive.
+CompressionChoice parseCompression(const QString& configured);
+// The codec an object's tag asks for; throws Error for unknown tags.
+Codec codecForTag(const QString& tag);
+
+struct EncodedPiece
+{
+    QByteArray bytes;
+    quint32 adler = 1; // zlib: Adler-32 of the piece's raw bytes
+    qint64 rawLength = 0;
+};
+
+// Builds one object's compressed stream.
+class ObjectEncoder
+{
+public:
+    virtual ~ObjectEncoder() = default;
+    // True when pieces may be encoded in parallel with encodePiece() and
+    // joined with appendEncoded(); false when raw bytes go to appendRaw().
+    virtual bool encodesPieces() const = 0;
+    // Thread-safe, stateless.
+    virtual EncodedPiece encodePiece(const char* data, size_t length) const;
+    virtual void appendEncoded(const EncodedPiece& piece, QByteArray& out);
+    virtual void appendRaw(const char* data, size_t length, QByteArray& out);
+    // The stream's header is emitted by the first append; finish adds the trailer.
+    virtual void finish(QByteArray& out) = 0;
+};
+
+// `zlibEngine` is "isal" or "zlib"; `objectLength` lets zstd record the frame's
+// content size; `threads` is how many workers zstd may use.
+std::unique_ptr<ObjectEncoder> makeEncoder(Codec codec, const QString& zlibEngine,
+                                           qint64 objectLength, int threads);
+
+// Decodes one object's stream as it arrives; `finish` throws if it was cut short.
+class StreamDecoder
+{
+public:
+    using Sink = std::function<void(const char* data, size_t length)>;
+    virtual ~StreamDecoder() = default;
+    virtual void feed(const char* data, size_t length, const Sink& sink) = 0;
+    virtual void finish() = 0;
+};
+std::unique_ptr<StreamDecoder> makeDecoder(Codec codec);
+
+// One-shot helpers (tests, small objects).
+QByteArray compressWhole(Codec codec, const QByteArray& data, const QString& zlibEngine = QStringLiteral("zlib"));
+QByteArray decompressWhole(Codec codec, const QByteArray& data);
+
+} // namespace ember

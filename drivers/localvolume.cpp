@@ -1,1 +1,262 @@
-// in progress
+// Raw image files and block devices.
+#include "volumedevice.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+namespace ember {
+
+namespace {
+
+QString systemError(int code)
+{
+    return QString::fromLocal8Bit(std::strerror(code));
+}
+
+qint64 sizeOfDescriptor(int fd, const QString& path)
+{
+    struct stat info {};
+    if (fstat(fd, &info) != 0)
+        throw Error(QStringLiteral("cannot stat %1: %2").arg(path, systemError(errno)));
+    if (S_ISBLK(info.st_mode)) {
+        quint64 bytes = 0;
+        if (ioctl(fd, BLKGETSIZE64, &bytes) != 0)
+            throw Error(QStringLiteral("cannot read the size of %1: %2").arg(path, systemError(errno)));
+        return qint64(bytes);
+    }
+    if (!S_ISREG(info.st_mode))
+        throw Error(QStringLiteral("%1 is neither a regular file nor a block device").arg(path));
+    return info.st_size;
+}
+
+class LocalVolume : public VolumeDevice
+{
+public:
+    LocalVolume(const QString& path, OpenMode mode) : m_path(path)
+    {
+        const QByteArray native = QFile::encodeName(path);
+        m_fd = ::open(native.constData(), (mode == OpenMode::Read ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+        if (m_fd < 0) {
+            const int code = errno;
+            if (code == ENOENT)
+                throw Error(QStringLiteral("volume %1 does not exist").arg(path));
+            throw Error(QStringLiteral("cannot open volume %1: %2").arg(path, systemError(code)));
+        }
+        struct stat info {};
+        fstat(m_fd, &info);
+        m_isBlockDevice = S_ISBLK(info.st_mode);
+        m_size = sizeOfDescriptor(m_fd, path);
+        // Reads go front to back; let the kernel read ahead generously.
+        posix_fadvise(m_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    }
+    ~LocalVolume() override
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+
+    qint64 size() const override { return m_size; }
+
+    qint64 readAt(qint64 offset, char* buffer, qint64 length) override
+    {
+        qint64 done = 0;
+        length = std::min(length, m_size - offset);
+        while (done < length) {
+            const ssize_t count = ::pread(m_fd, buffer + done, size_t(length - done), offset + done);
+            if (count < 0) {
+                if (errno == EINTR)
+                    continue;
+                throw Error(QStringLiteral("read error on %1 at offset %2: %3")
+                                .arg(m_path)
+                                .arg(offset + done)
+                                .arg(systemError(errno)));
+            }
+            if (count == 0)
+                break;
+            done += count;
+        }
+        return done;
+    }
+
+    void writeAt(qint64 offset, const char* data, qint64 length) override
+    {
+        qint64 done = 0;
+        while (done < length) {
+            const ssize_t count = ::pwrite(m_fd, data + done, size_t(length - done), offset + done);
+            if (count < 0) {
+                if (errno == EINTR)
+                    continue;
+                throw Error(QStringLiteral("write error on %1 at offset %2: %3")
+                                .arg(m_path)
+                                .arg(offset + done)
+                                .arg(systemError(errno)));
+            }
+            done += count;
+        }
+    }
+
+    std::vector<Extent> dataExtents(qint64 offset, qint64 length) override
+    {
+        const qint64 end = std::min(offset + length, m_size);
+        if (m_isBlockDevice || !m_seekDataWorks)
+            return {{offset, end - offset}};
+        std::vector<Extent> extents;
+        qint64 position = offset;
+        while (position < end) {
+            const off_t data = ::lseek(m_fd, position, SEEK_DATA);
+            if (data < 0) {
+                if (errno == ENXIO) // no data after position: the rest is a hole
+                    break;
+                m_seekDataWorks = false;
+                return {{offset, end - offset}};
+            }
+            if (data >= end)
+                break;
+            off_t hole = ::lseek(m_fd, data, SEEK_HOLE);
+            if (hole < 0)
+                hole = end;
+            extents.push_back({data, std::min<qint64>(hole, end) - data});
+            position = hole;
+        }
+        return extents;
+    }
+
+    void zeroRange(qint64 offset, qint64 length) override
+    {
+        if (!m_isBlockDevice &&
+            ::fallocate(m_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, length) == 0)
+            return;
+        if (m_isBlockDevice) {
+            quint64 range[2] = {quint64(offset), quint64(length)};
+            if (ioctl(m_fd, BLKZEROOUT, range) == 0)
+                return;
+        }
+        static const std::vector<char> zeros(1 << 20, 0);
+        for (qint64 done = 0; done < length;) {
+            const qint64 count = std::min<qint64>(qint64(zeros.size()), length - done);
+            writeAt(offset + done, zeros.data(), count);
+            done += count;
+        }
+    }
+
+    void flush() override
+    {
+        if (::fsync(m_fd) != 0)
+            throw Error(QStringLiteral("cannot flush %1: %2").arg(m_path, systemError(errno)));
+    }
+
+    QString describe() const override { return m_path; }
+
+    void markKnownZero() { m_knownZero = true; }
+    bool knownZero() const override { return m_knownZero; }
+
+private:
+    QString m_path;
+    int m_fd = -1;
+    qint64 m_size = 0;
+    bool m_isBlockDevice = false;
+    bool m_seekDataWorks = true;
+    bool m_knownZero = false;
+};
+
+} // namespace
+
+std::unique_ptr<VolumeDevice> openLocalVolume(const QString& path, OpenMode mode)
+{
+    auto volume = std::make_unique<LocalVolume>(path, mode);
+    // A file with no data extents at all reads as zeros: a fresh sparse image.
+    if (mode == OpenMode::ReadWrite && !isBlockDevice(path) &&
+        volume->dataExtents(0, volume->size()).empty())
+        volume->markKnownZero();
+    return volume;
+}
+
+void createSparseImage(const QString& path, qint64 size)
+{
+    if (size <= 0)
+        throw Error(QStringLiteral("a volume needs a size greater than zero"));
+    const QFileInfo info(path);
+    if (info.exists())
+        throw Error(QStringLiteral("%1 already exists; choose another path").arg(path));
+    if (!QDir().mkpath(info.absolutePath()))
+        throw Error(QStringLiteral("cannot create the directory %1").arg(info.absolutePath()));
+    const QByteArray native = QFile::encodeName(path);
+    const int fd = ::open(native.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+    if (fd < 0)
+        throw Error(QStringLiteral("cannot create %1: %2").arg(path, systemError(errno)));
+    const int result = ::ftruncate(fd, size);
+    const int code = errno;
+    ::close(fd);
+    if (result != 0) {
+        QFile::remove(path);
+        throw Error(QStringLiteral("cannot size %1 to %2 bytes: %3").arg(path).arg(size).arg(systemError(code)));
+    }
+}
+
+bool isBlockDevice(const QString& path)
+{
+    struct stat info {};
+    return ::stat(QFile::encodeName(path).constData(), &info) == 0 && S_ISBLK(info.st_mode);
+}
+
+qint64 localVolumeSize(const QString& path)
+{
+    const QByteArray native = QFile::encodeName(path);
+    const int fd = ::open(native.constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        const int code = errno;
+        if (code == ENOENT)
+            throw Error(QStringLiteral("%1 does not exist").arg(path));
+        throw Error(QStringLiteral("cannot open %1: %2").arg(path, systemError(code)));
+    }
+    try {
+        const qint64 size = sizeOfDescriptor(fd, path);
+        ::close(fd);
+        return size;
+    } catch (...) {
+        ::close(fd);
+        throw;
+    }
+}
+
+QString deviceInUse(const QString& path)
+{
+    struct stat info {};
+    if (::stat(QFile::encodeName(path).constData(), &info) != 0 || !S_ISBLK(info.st_mode))
+        return {};
+    // Mounted (the device itself or, for a whole disk, one of its partitions)?
+    QFile mounts(QStringLiteral("/proc/self/mountinfo"));
+    if (mounts.open(QIODevice::ReadOnly)) {
+        const QString wanted = QStringLiteral("%1:%2").arg(major(info.st_rdev)).arg(minor(info.st_rdev));
+        for (const QByteArray& line : mounts.readAll().split('\n')) {
+            const QList<QByteArray> fields = line.split(' ');
+            if (fields.size() > 4 && QString::fromLatin1(fields[2]) == wanted)
+                return QStringLiteral("mounted at %1").arg(QString::fromLocal8Bit(fields[4]));
+        }
+    }
+    // Held by device-mapper, md or LVM?
+    const QString holders = QStringLiteral("/sys/dev/block/%1:%2/holders").arg(major(info.st_rdev)).arg(minor(info.st_rdev));
+    const QStringList held = QDir(holders).entryList(QDir::NoDotAndDotDot | QDir::AllEntries);
+    if (!held.isEmpty())
+        return QStringLiteral("held by %1").arg(held.join(QStringLiteral(", ")));
+    // Open exclusively by someone else (the kernel refuses O_EXCL then).
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_EXCL | O_CLOEXEC);
+    if (fd < 0 && errno == EBUSY)
+        return QStringLiteral("open exclusively by another program");
+    if (fd >= 0)
+        ::close(fd);
+    return {};
+}
+
+} // namespace ember
