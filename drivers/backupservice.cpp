@@ -18,12 +18,6 @@ namespace ember {
 
 namespace {
 
-QDateTime nowToTheSecond()
-{
-    QDateTime now = QDateTime::currentDateTimeUtc();
-    now.setTime(QTime(now.time().hour(), now.time().minute(), now.time().second()));
-    return now;
-}
 
 // Cinder keeps fail_reason to 255 characters.
 QString failReasonFrom(const QString& message)
@@ -189,7 +183,11 @@ BackupService::PreparedBackup BackupService::prepareBackup(const CreateBackupReq
     backup.service = driver->serviceName();
     backup.size = volume.sizeGiB();
     backup.volumeSizeBytes = volume.sizeBytes;
-    backup.createdAt = nowToTheSecond();
+    // Millisecond timestamps (files and records show whole seconds, as
+    // Cinder's do): the next incremental must find this one as the latest.
+    backup.createdAt = QDateTime::currentDateTimeUtc();
+    if (prepared.parent && backup.createdAt <= prepared.parent->dataTimestamp)
+        backup.createdAt = prepared.parent->dataTimestamp.addMSecs(1);
     backup.updatedAt = backup.createdAt;
     backup.dataTimestamp = backup.createdAt;
     backup.displayName = request.name.isEmpty() ? QString() : request.name;
