@@ -33,10 +33,8 @@ using Sha256 = std::array<uint8_t, 32>;
 
 Sha256 sha256Of(const char* data, size_t length)
 {
-    const QByteArray hex = Digest::sha256Hex(data, length);
     Sha256 digest{};
-    const QByteArray raw = QByteArray::fromHex(hex);
-    std::memcpy(digest.data(), raw.constData(), digest.size());
+    Digest::sha256Raw(data, length, digest.data());
     return digest;
 }
 
@@ -485,7 +483,9 @@ private:
     ObjectEntry writeObject(const Extent& extent, const QString& name, const CompressionChoice& choice,
                             bool countProgress, qint64& storedLength)
     {
-        auto encoder = makeEncoder(choice.codec, m_options.zlibEngine, extent.length, m_pool.size());
+        // zstd's own workers pay off only for large objects, not for small change runs.
+        const int encoderThreads = extent.length >= (8 << 20) ? m_pool.size() : 1;
+        auto encoder = makeEncoder(choice.codec, m_options.zlibEngine, extent.length, encoderThreads);
         const ObjectEncoder* pieceEncoder = encoder->encodesPieces() ? encoder.get() : nullptr;
         Digest md5(Digest::Algorithm::Md5);
         std::deque<std::future<Piece>> window;

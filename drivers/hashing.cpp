@@ -58,6 +58,12 @@ QByteArray Digest::sha256Hex(const char* data, size_t length)
     return QByteArray(reinterpret_cast<const char*>(raw), int(size)).toHex();
 }
 
+void Digest::sha256Raw(const char* data, size_t length, unsigned char* out)
+{
+    unsigned int size = 0;
+    EVP_Digest(data, length, out, &size, EVP_sha256(), nullptr);
+}
+
 QByteArray Digest::md5Hex(const char* data, size_t length)
 {
     unsigned char raw[EVP_MAX_MD_SIZE];

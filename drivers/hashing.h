@@ -26,6 +26,8 @@ public:
 
     static QByteArray sha256Hex(const char* data, size_t length);
     static QByteArray md5Hex(const char* data, size_t length);
+    // The raw 32-byte SHA-256 of `data` into `out` (no hex round trip: hot path).
+    static void sha256Raw(const char* data, size_t length, unsigned char* out);
 
 private:
     Algorithm m_algorithm;
