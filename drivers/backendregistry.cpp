@@ -28,7 +28,7 @@ BackendType posixBackendType()
     return type;
 }
 
-BackendType missingBackendType(const QString& name, const QString& displayName)
+[[maybe_unused]] BackendType missingBackendType(const QString& name, const QString& displayName)
 {
     BackendType type;
     type.type = name;

@@ -151,8 +151,8 @@ BackupService::PreparedBackup BackupService::prepareBackup(const CreateBackupReq
 
     if (request.incremental) {
         if (!driver->supportsIncremental(volume))
-            throw Error(QStringLiteral("backend %1 (%2) makes only full backups; --incremental is not "
-                                       "available there")
+            throw Error(QStringLiteral("backups on backend %1 (%2) are always full backups; --incremental is "
+                                       "not available for backend %1")
                             .arg(prepared.backend.name, prepared.backend.type));
         BackupFilter filter;
         filter.volumeId = volume.id;

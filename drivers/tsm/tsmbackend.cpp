@@ -1,0 +1,141 @@
+#include "tsmbackend.h"
+
+#include "tsmdriver.h"
+
+#include <QRegularExpression>
+
+namespace ember {
+
+using namespace ember::tsm;
+
+BackendType tsmBackendType()
+{
+    BackendType type;
+    type.type = QStringLiteral("tsm");
+    type.displayName = QStringLiteral("IBM Spectrum Protect (TSM)");
+    type.secretKeys = QStringList{PasswordKey};
+    if (findDsmc(QString()).isEmpty()) {
+        type.available = false;
+        type.unavailableReason =
+            QStringLiteral("The IBM Spectrum Protect backup-archive client (dsmc) is not "
+                           "installed: it is neither on PATH nor at %1.")
+                .arg(DefaultDsmcPath);
+    }
+    return type;
+}
+
+std::unique_ptr<BackupDriver> createTsmDriver(const BackendConfig& config,
+                                              const BackendSecrets& secrets)
+{
+    // A missing client is reported by each operation (and cannotBackup), so
+    // backups can still be listed and exported without it.
+    return std::make_unique<TsmBackupDriver>(settingsFrom(config, secrets));
+}
+
+TsmProbeResult probeTsm(const BackendConfig& config, const BackendSecrets& secrets)
+{
+    TsmProbeResult probe;
+    TsmSettings settings;
+    try {
+        settings = settingsFrom(config, secrets);
+    } catch (const Error& error) {
+        probe.message = error.message();
+        return probe;
+    }
+    probe.dsmcPath = settings.dsmcPath;
+    if (settings.dsmcPath.isEmpty()) {
+        probe.message = missingClientMessage(settings);
+        return probe;
+    }
+
+    DsmcInvocation invocation;
+    invocation.program = settings.dsmcPath;
+    invocation.password = settings.password;
+    invocation.timeoutSeconds = std::min(settings.timeoutSeconds, 120);
+    invocation.arguments << QStringLiteral("query") << QStringLiteral("session");
+    if (!settings.optfile.isEmpty())
+        invocation.arguments << QStringLiteral("-optfile=%1").arg(settings.optfile);
+    if (!settings.servername.isEmpty())
+        invocation.arguments << QStringLiteral("-se=%1").arg(settings.servername);
+    if (!settings.virtualNodename.isEmpty())
+        invocation.arguments << QStringLiteral("-virtualnodename=%1").arg(settings.virtualNodename);
+    if (!settings.asNodename.isEmpty())
+        invocation.arguments << QStringLiteral("-asnodename=%1").arg(settings.asNodename);
+
+    DsmcResult result;
+    try {
+        result = runDsmc(invocation);
+    } catch (const Error& error) {
+        probe.message = error.message();
+        return probe;
+    }
+    const DsmcOutput& output = result.output;
+    probe.details = output.errorLines + output.warningLines;
+
+    static const QRegularExpression clientVersion(
+        QStringLiteral("Client Version (\\d+), Release (\\d+), Level ([\\d.]+)"));
+    const QRegularExpressionMatch client = clientVersion.match(result.rawOutput);
+    if (client.hasMatch())
+        probe.clientVersion = QStringLiteral("%1.%2.%3")
+                                  .arg(client.captured(1), client.captured(2), client.captured(3));
+    probe.serverName = output.value(QStringLiteral("Server Name"));
+    probe.serverType = output.value(QStringLiteral("Server Type"));
+    probe.serverVersion = output.value(QStringLiteral("Server Version"));
+    probe.nodeName = output.value(QStringLiteral("Node Name"));
+    // "Session established with server SERVER1: Linux/x86_64" when the
+    // detailed block is missing.
+    static const QRegularExpression established(
+        QStringLiteral("Session established with server ([^:\\s]+):\\s*(\\S*)"));
+    const QRegularExpressionMatch session = established.match(result.rawOutput);
+    if (probe.serverName.isEmpty() && session.hasMatch())
+        probe.serverName = session.captured(1);
+    if (probe.serverType.isEmpty() && session.hasMatch())
+        probe.serverType = session.captured(2);
+    const QString deleteBackup = output.value(QStringLiteral("Delete Backup Files"));
+    probe.deleteBackupAllowed = !deleteBackup.contains(QStringLiteral("No"), Qt::CaseInsensitive);
+
+    const QString errors = output.errorLines.join(u' ');
+    if (result.passwordMissing) {
+        probe.message = QStringLiteral("dsmc asks for the node password, but none is stored for "
+                                       "backend %1: set PASSWORDACCESS GENERATE in dsm.sys and "
+                                       "store the password once, or save backup_tsm_password.")
+                            .arg(settings.backendName);
+    } else if (result.passwordRefused || output.hasMessage(QStringLiteral("ANS1025E"))) {
+        probe.message = QStringLiteral("The TSM server refused the password of node %1 (%2). "
+                                       "Check backup_tsm_password or the password stored by dsmc.")
+                            .arg(probe.nodeName.isEmpty() ? QStringLiteral("?") : probe.nodeName,
+                                 errors.isEmpty() ? QStringLiteral("ANS1025E") : errors);
+    } else if (output.hasMessage(QStringLiteral("ANS1017E")) ||
+               output.hasMessage(QStringLiteral("ANS1029E"))) {
+        probe.message =
+            QStringLiteral("The TSM server cannot be reached (%1). Check "
+                           "TCPServeraddress and TCPPort in dsm.sys%2 and that the "
+                           "server is running.")
+                .arg(errors, settings.servername.isEmpty()
+                                 ? QString()
+                                 : QStringLiteral(" (stanza %1)").arg(settings.servername));
+    } else if (result.timedOut) {
+        probe.message = QStringLiteral("dsmc query session did not answer within %1 seconds.")
+                            .arg(invocation.timeoutSeconds);
+    } else if ((result.exitCode == 0 || result.exitCode == 4) && !probe.serverName.isEmpty()) {
+        probe.ok = true;
+        probe.message = QStringLiteral("Connected to TSM server %1 (%2%3) as node %4.")
+                            .arg(probe.serverName, probe.serverType,
+                                 probe.serverVersion.isEmpty()
+                                     ? QString()
+                                     : QStringLiteral(", %1").arg(probe.serverVersion),
+                                 probe.nodeName.isEmpty() ? QStringLiteral("?") : probe.nodeName);
+        if (!probe.deleteBackupAllowed)
+            probe.message +=
+                QStringLiteral(" The server does not let this node delete backups "
+                               "(Delete Backup Files: No): deleting backups will fail.");
+    } else {
+        probe.message =
+            QStringLiteral("dsmc query session failed (%1)%2")
+                .arg(describeReturnCode(result.exitCode),
+                     errors.isEmpty() ? QStringLiteral(".") : QStringLiteral(": ") + errors);
+    }
+    return probe;
+}
+
+} // namespace ember
