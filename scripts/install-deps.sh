@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# install-deps.sh - every Debian 12 package Ember's build, app and whole test suite need,
+# in ONE apt-get call (most apt time is per-call trigger work: man-db alone costs
+# 2-3 minutes per call, so its auto-update is switched off first). Needs root.
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  build-essential cmake ninja-build pkg-config clang-format dpkg-dev
+  qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+  libqt6sql6-sqlite libqt6svg6-dev qt6-svg-dev libgl-dev
+  qtkeychain-qt6-dev libssl-dev zlib1g-dev libbz2-dev libzstd-dev libdeflate-dev libisal-dev
+  libsqlite3-dev libcurl4-openssl-dev
+  librbd-dev librados-dev libradospp-dev
+  # test services: Ceph (tests/services/ceph.sh) and Swift (tests/services/swift.sh)
+  ceph-mon ceph-osd ceph-mgr ceph-common python3-rbd python3-rados
+  swift swift-proxy swift-account swift-container swift-object python3-swiftclient memcached curl
+  # Cinder interop harness and benchmark (real cinder.backup drivers)
+  python3 python3-cinder python3-zstd e2fsprogs time
+  # GUI tests, screenshots, keychain
+  xvfb xauth x11-apps imagemagick fonts-noto-cjk fonts-dejavu-core dbus-x11 dbus-daemon gnome-keyring libsecret-tools
+  # packaging checks
+  rpm lintian desktop-file-utils appstream file
+)
+
+if [ "$(id -u)" != 0 ]; then
+  echo "install-deps.sh must run as root (sudo bash scripts/install-deps.sh)" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+rm -f /var/lib/man-db/auto-update
+t0=$SECONDS
+apt-get -o DPkg::Lock::Timeout=900 -q update
+apt-get -o DPkg::Lock::Timeout=900 -q -y --no-install-recommends install "${PACKAGES[@]}"
+echo "install-deps: ${#PACKAGES[@]} packages present ($((SECONDS - t0)) s)" >&2

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# run-tests.sh - the whole test suite as CI runs it, on a fresh Debian 12 machine:
+#   1. install the dependencies (scripts/install-deps.sh)
+#   2. build build-tests/ (RelWithDebInfo) and build-asan/ (ASan + UBSan, GUI on)
+#   3. ctest on build-tests/ with every label (unit, engine, cli, gui, services, swift,
+#      ceph, tsm, interop, packaging ...), then on build-asan/ with the fast labels only
+#      (unit|engine|cli|gui: the service and interop tests are slow and exercise
+#      daemons and Cinder's Python, not our memory handling)
+#   4. print a summary and the elapsed time; exit non-zero if any step failed.
+# Usage: sudo bash scripts/run-tests.sh
+# Knobs: EMBER_SKIP_DEPS=1 (packages already there), EMBER_SKIP_ASAN=1,
+#        EMBER_BUILD_PREFIX=DIR (trees DIR-tests and DIR-asan; default ROOT/build),
+#        EMBER_CTEST_JOBS=N (default: number of cores), EMBER_CTEST_ARGS="..." (extra ctest args)
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PREFIX=${EMBER_BUILD_PREFIX:-$ROOT/build}
+NORMAL=$PREFIX-tests
+ASAN=$PREFIX-asan
+JOBS=$(nproc)
+CTEST_JOBS=${EMBER_CTEST_JOBS:-$JOBS}
+FAST_LABELS='^(unit|engine|cli|gui)$'
+T0=$SECONDS
+declare -a SUMMARY=()
+FAILED=0
+
+step() { # name, command...: runs a step, records its result and duration
+  local name=$1 t=$SECONDS rc
+  shift
+  printf '\n===== %s =====\n' "$name"
+  "$@"
+  rc=$?
+  SUMMARY+=("$(printf '%-40s %-6s %5ds' "$name" "$([ $rc = 0 ] && echo ok || echo FAILED)" $((SECONDS - t)))")
+  [ $rc = 0 ] || FAILED=1
+  return $rc
+}
+
+# The test services' data dirs (see tests/services/CMakeLists.txt): stop whatever a
+# killed ctest left running, so no daemon outlives the run.
+stop_services() {
+  local tree hash
+  for tree in "$NORMAL" "$ASAN"; do
+    hash=$(printf '%s' "$tree" | sha1sum | cut -c1-10)
+    [ -d "/tmp/ember-ceph-$hash" ] && bash "$ROOT/tests/services/ceph.sh" stop "/tmp/ember-ceph-$hash" 2>/dev/null
+    [ -d "$tree/services/swift-data" ] && bash "$ROOT/tests/services/swift.sh" stop "$tree/services/swift-data" 2>/dev/null
+  done
+  return 0
+}
+trap stop_services EXIT
+
+configure_and_build() { # dir, cmake args...
+  local dir=$1
+  shift
+  cmake -S "$ROOT" -B "$dir" -G Ninja "$@" && cmake --build "$dir" -j "$JOBS"
+}
+
+run_ctest() { # dir, ctest args...
+  local dir=$1
+  shift
+  # no D-Bus session bus on purpose: like CI and headless servers; the keyring tests
+  # start their own (dbus-run-session) when they need one
+  # shellcheck disable=SC2086
+  (cd "$dir" && ctest --output-on-failure --no-tests=error --output-junit ctest-junit.xml \
+    -j "$CTEST_JOBS" "$@" ${EMBER_CTEST_ARGS:-})
+}
+
+if [ "${EMBER_SKIP_DEPS:-0}" != 1 ]; then
+  step "install dependencies" bash "$ROOT/scripts/install-deps.sh" || { echo "cannot continue without packages" >&2; exit 1; }
+fi
+
+if step "build RelWithDebInfo (${NORMAL##*/})" configure_and_build "$NORMAL" -DCMAKE_BUILD_TYPE=RelWithDebInfo; then
+  step "ctest all labels (${NORMAL##*/})" run_ctest "$NORMAL"
+fi
+
+if [ "${EMBER_SKIP_ASAN:-0}" != 1 ]; then
+  # -O1: sanitized tests hash and compress real volumes; -O0 would make them crawl
+  if step "build ASan+UBSan (${ASAN##*/})" configure_and_build "$ASAN" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 \
+      -DEMBER_SANITIZE=ON -DEMBER_WITH_GUI=ON; then
+    export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+    export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/scripts/lsan.supp:print_suppressions=0}
+    export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+    step "ctest $FAST_LABELS (${ASAN##*/})" run_ctest "$ASAN" -L "$FAST_LABELS"
+  fi
+fi
+
+stop_services
+ELAPSED=$((SECONDS - T0))
+printf '\n===== summary =====\n'
+printf '%s\n' "${SUMMARY[@]}"
+printf 'elapsed: %dm%02ds\n' $((ELAPSED / 60)) $((ELAPSED % 60))
+if [ $FAILED = 0 ]; then echo "RESULT: all steps passed"; else echo "RESULT: FAILED"; fi
+exit $FAILED

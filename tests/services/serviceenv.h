@@ -1,0 +1,35 @@
+// Reads the connection facts a service fixture wrote: $EMBER_SERVICES_DIR/<service>.env,
+// KEY=VALUE lines (values may be double-quoted, e.g. CEPH_POOLS="volumes backups").
+// Include from a test as "../services/serviceenv.h"; header-only, QtCore only.
+#pragma once
+
+#include <QFile>
+#include <QHash>
+#include <QString>
+
+namespace ember::test {
+
+// Empty when the file is missing: the test did not declare FIXTURES <service>, or the
+// service failed to start (CTest then does not run the test at all).
+inline QHash<QString, QString> serviceEnv(const QString& service)
+{
+    QHash<QString, QString> facts;
+    QFile file(qEnvironmentVariable("EMBER_SERVICES_DIR") + QLatin1Char('/') + service +
+               QStringLiteral(".env"));
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+        return facts;
+    while (!file.atEnd()) {
+        const QString line = QString::fromUtf8(file.readLine()).trimmed();
+        const qsizetype equals = line.indexOf(QLatin1Char('='));
+        if (equals <= 0)
+            continue;
+        QString value = line.mid(equals + 1);
+        if (value.size() >= 2 && value.startsWith(QLatin1Char('"')) &&
+            value.endsWith(QLatin1Char('"')))
+            value = value.mid(1, value.size() - 2);
+        facts.insert(line.left(equals), value);
+    }
+    return facts;
+}
+
+} // namespace ember::test
