@@ -75,11 +75,21 @@ void PosixObjectStore::put(const QString& container, const QString& name,
         throw Error(QStringLiteral("cannot create %1: %2").arg(path, systemError(errno)));
     ::fchmod(fd, 0660);
     std::vector<char> buffer(1 << 20);
+    // Start writeback as we go, so the final fdatasync has little left to
+    // wait for and the disk works while the next pieces are compressed.
+    constexpr off_t kWritebackStep = 16 << 20;
+    off_t total = 0;
+    off_t writebackStart = 0;
     try {
         for (;;) {
             const size_t count = producer(buffer.data(), buffer.size());
             if (count == 0)
                 break;
+            total += off_t(count);
+            if (total - writebackStart >= kWritebackStep) {
+                ::sync_file_range(fd, writebackStart, total - writebackStart, SYNC_FILE_RANGE_WRITE);
+                writebackStart = total;
+            }
             size_t written = 0;
             while (written < count) {
                 const ssize_t result = ::write(fd, buffer.data() + written, count - written);
