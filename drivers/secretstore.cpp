@@ -67,7 +67,8 @@ void stopKeychainThread()
 {
     KeychainThread& instance = keychainThread();
     QObject* context = instance.context;
-    QMetaObject::invokeMethod(context, [context] { delete context; }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        context, [context] { delete context; }, Qt::QueuedConnection);
     instance.thread->quit();
     if (instance.thread->wait(5000))
         delete instance.thread;
@@ -93,12 +94,13 @@ void startKeyringJob(JobKind operation, const QString& key, const QString& value
     job->setAutoDelete(true);
     job->setInsecureFallback(false); // QtKeychain's own fallback is a plain QSettings file
     job->setKey(key);
-    QObject::connect(job, &QKeychain::Job::finished, job, [operation, done](QKeychain::Job* finished) {
-        QString secret;
-        if (operation == ReadOperation && finished->error() == QKeychain::NoError)
-            secret = static_cast<QKeychain::ReadPasswordJob*>(finished)->textData();
-        done(int(finished->error()), finished->errorString(), secret);
-    });
+    QObject::connect(
+        job, &QKeychain::Job::finished, job, [operation, done](QKeychain::Job* finished) {
+            QString secret;
+            if (operation == ReadOperation && finished->error() == QKeychain::NoError)
+                secret = static_cast<QKeychain::ReadPasswordJob*>(finished)->textData();
+            done(int(finished->error()), finished->errorString(), secret);
+        });
     job->start();
 }
 
@@ -135,7 +137,8 @@ QJsonObject loadSecretsFile(const QString& path)
     if (!file.exists())
         return {};
     if (!file.open(QIODevice::ReadOnly))
-        throw Error(QStringLiteral("cannot read the secrets file %1: %2").arg(path, file.errorString()));
+        throw Error(
+            QStringLiteral("cannot read the secrets file %1: %2").arg(path, file.errorString()));
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
     if (!document.isObject())
@@ -154,10 +157,9 @@ QJsonObject loadSecretsFile(const QString& path)
 void saveSecretsFile(const QString& path, const QJsonObject& backends)
 {
     QDir().mkpath(QFileInfo(path).absolutePath());
-    const QByteArray bytes =
-        QJsonDocument(QJsonObject{{QStringLiteral("version"), 1},
-                                  {QStringLiteral("backends"), backends}})
-            .toJson(QJsonDocument::Indented);
+    const QByteArray bytes = QJsonDocument(QJsonObject{{QStringLiteral("version"), 1},
+                                                       {QStringLiteral("backends"), backends}})
+                                 .toJson(QJsonDocument::Indented);
     // Created 0600 from the start and renamed into place, so no reader ever
     // sees a half-written file or a moment of looser permissions.
     const QByteArray temporary = QFile::encodeName(path) + ".tmp-" + QByteArray::number(::getpid());
@@ -168,7 +170,8 @@ void saveSecretsFile(const QString& path, const QJsonObject& backends)
     ::fchmod(fd, 0600);
     qsizetype written = 0;
     while (written < bytes.size()) {
-        const ssize_t count = ::write(fd, bytes.constData() + written, size_t(bytes.size() - written));
+        const ssize_t count =
+            ::write(fd, bytes.constData() + written, size_t(bytes.size() - written));
         if (count < 0 && errno == EINTR)
             continue;
         if (count <= 0) {
@@ -221,8 +224,8 @@ bool fileUpdate(const QString& path, const QString& backendName, const QString& 
 } // namespace
 
 SecretStore::SecretStore(QObject* parent)
-    : QObject(parent), m_allowFileFallback(qEnvironmentVariable("EMBER_ALLOW_FILE_SECRETS") ==
-                                          QLatin1String("1"))
+    : QObject(parent),
+      m_allowFileFallback(qEnvironmentVariable("EMBER_ALLOW_FILE_SECRETS") == QLatin1String("1"))
 {
     qRegisterMetaType<ember::SecretResult>();
 }
@@ -330,9 +333,9 @@ SecretResult SecretStore::finish(Operation operation, const QString& backendName
         } else if (operation == Operation::Remove) {
             fileUpdate(path, backendName, key, std::nullopt);
         } else {
-            warn(QStringLiteral("no OS keyring available (%1): reading %2 from %3 (mode 0600)")
-                     .arg(reason, what, path));
             if (const std::optional<QString> stored = fileRead(path, backendName, key)) {
+                warn(QStringLiteral("no OS keyring available (%1): reading %2 from %3 (mode 0600)")
+                         .arg(reason, what, path));
                 result.found = true;
                 result.value = *stored;
             }
@@ -348,20 +351,21 @@ void SecretStore::runAsync(Operation operation, const QString& backendName, cons
                            const QString& value)
 {
     auto* reply = new KeyringReply;
-    connect(reply, &KeyringReply::done, this,
-            [this, operation, backendName, key, value](int error, const QString& errorString,
-                                                       const QString& secret) {
-                const SecretResult result = finish(
-                    operation, backendName, key, value,
-                    KeyringOutcome{QKeychain::Error(error), errorString, secret});
-                if (operation == Operation::Read)
-                    Q_EMIT readFinished(result);
-                else if (operation == Operation::Write)
-                    Q_EMIT writeFinished(result);
-                else
-                    Q_EMIT removeFinished(result);
-            },
-            Qt::QueuedConnection);
+    connect(
+        reply, &KeyringReply::done, this,
+        [this, operation, backendName, key, value](int error, const QString& errorString,
+                                                   const QString& secret) {
+            const SecretResult result =
+                finish(operation, backendName, key, value,
+                       KeyringOutcome{QKeychain::Error(error), errorString, secret});
+            if (operation == Operation::Read)
+                Q_EMIT readFinished(result);
+            else if (operation == Operation::Write)
+                Q_EMIT writeFinished(result);
+            else
+                Q_EMIT removeFinished(result);
+        },
+        Qt::QueuedConnection);
     reply->moveToThread(keychainThread().thread);
     const QString keyringName = keyringKey(backendName, key);
     postToKeychainThread([reply, operation, keyringName, value] {
@@ -377,18 +381,20 @@ SecretResult SecretStore::runBlocking(Operation operation, const QString& backen
                                       const QString& key, const QString& value)
 {
     if (QThread::currentThread() == keychainThread().thread)
-        throw Error(QStringLiteral("internal error: a blocking keyring call on the keychain thread"));
+        throw Error(
+            QStringLiteral("internal error: a blocking keyring call on the keychain thread"));
     auto promise = std::make_shared<std::promise<KeyringOutcome>>();
     std::future<KeyringOutcome> future = promise->get_future();
     const QString keyringName = keyringKey(backendName, key);
     postToKeychainThread([promise, operation, keyringName, value] {
-        startKeyringJob(int(operation), keyringName, value,
-                        [promise](int error, const QString& errorString, const QString& secret) {
-                            promise->set_value(
-                                KeyringOutcome{QKeychain::Error(error), errorString, secret});
-                        });
+        startKeyringJob(
+            int(operation), keyringName, value,
+            [promise](int error, const QString& errorString, const QString& secret) {
+                promise->set_value(KeyringOutcome{QKeychain::Error(error), errorString, secret});
+            });
     });
-    if (future.wait_for(std::chrono::seconds(m_blockingTimeoutSeconds)) != std::future_status::ready)
+    if (future.wait_for(std::chrono::seconds(m_blockingTimeoutSeconds)) !=
+        std::future_status::ready)
         throw Error(QStringLiteral("the OS keyring did not answer within %1 s (is it waiting for "
                                    "an unlock prompt?) while accessing %2")
                         .arg(m_blockingTimeoutSeconds)

@@ -76,7 +76,12 @@ Q_SIGNALS:
     void warning(const QString& message);
 
 private:
-    enum class Operation { Read, Write, Remove };
+    enum class Operation
+    {
+        Read,
+        Write,
+        Remove
+    };
     struct KeyringOutcome;
     SecretResult finish(Operation operation, const QString& backendName, const QString& key,
                         const QString& value, const KeyringOutcome& outcome);

@@ -14,7 +14,7 @@ PACKAGES=(
   librbd-dev librados-dev libradospp-dev
   # test services: Ceph (tests/services/ceph.sh) and Swift (tests/services/swift.sh)
   ceph-mon ceph-osd ceph-mgr ceph-common python3-rbd python3-rados
-  swift swift-proxy swift-account swift-container swift-object python3-swiftclient memcached curl
+  swift swift-proxy swift-account swift-container swift-object python3-swiftclient memcached curl openssl
   # Cinder interop harness and benchmark (real cinder.backup drivers)
   python3 python3-cinder python3-zstd e2fsprogs time
   # GUI tests, screenshots, keychain

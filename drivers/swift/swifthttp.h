@@ -1,0 +1,69 @@
+// A small blocking HTTP client over libcurl for the Swift store: one easy
+// handle per thread (connections are reused per thread), streaming request
+// and response bodies, and transport failures turned into plain-words errors.
+#pragma once
+
+#include "objectstore.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <optional>
+
+namespace ember::swift {
+
+struct TlsSettings
+{
+    QString caCertFile; // empty = the system's trust store
+    bool insecure = false;
+};
+
+struct HttpRequest
+{
+    QByteArray method = "GET";
+    QString url;                        // already percent-encoded
+    QList<QByteArray> headers;          // "Name: value"
+    const DataProducer* body = nullptr; // PUT/POST body pulled in pieces
+    std::optional<qint64> bodyLength;   // Content-Length when known, else chunked
+    QByteArray bodyBytes;               // small in-memory body (used when `body` is null)
+    bool sendBody = false;              // true for PUT/POST even when empty
+    const DataConsumer* sink = nullptr; // receives a 2xx body; others are collected
+    // Observes every uploaded piece (the store hashes them on the fly).
+    std::function<void(const char*, size_t)> onUpload;
+    // Observes every 2xx body piece before it goes to the sink.
+    std::function<void(const char*, size_t)> onDownload;
+};
+
+struct HttpResponse
+{
+    long status = 0;
+    QMap<QByteArray, QByteArray> headers; // names lower case
+    QByteArray body;                      // non-2xx bodies and bodies without a sink
+    qint64 bytesUploaded = 0;             // how much the producer delivered
+    qint64 bytesDownloaded = 0;           // how much went to the sink
+
+    QByteArray header(const QByteArray& lowerName) const { return headers.value(lowerName); }
+    bool ok() const { return status >= 200 && status < 300; }
+};
+
+struct HttpTimeouts
+{
+    int connectSeconds = 10;
+    // A transfer that moves no byte for this long is abandoned.
+    int stallSeconds = 120;
+};
+
+// Performs one request on this thread's handle. Throws TransientError for
+// connection failures and timeouts, Error for TLS trust problems and bad
+// URLs; exceptions thrown by the producer or consumer pass through as is.
+HttpResponse perform(const HttpRequest& request, const TlsSettings& tls,
+                     const HttpTimeouts& timeouts);
+
+// Percent-encodes a container or object name for a URL path ('/' kept in names).
+QByteArray encodePath(const QString& name, bool keepSlashes);
+QByteArray encodeQueryValue(const QString& value);
+// "host:port" of a URL, for messages.
+QString hostOf(const QString& url);
+
+} // namespace ember::swift

@@ -1,0 +1,122 @@
+// Shared by the Swift tests: the running Swift's facts and the fault proxy.
+#pragma once
+
+#include "records.h"
+
+#include <QByteArray>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMap>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QTest>
+
+namespace ember::test {
+
+// KEY=VALUE facts of the Swift started by the CTest fixture
+// ($EMBER_SERVICES_DIR/swift.env), else from the environment
+// (`set -a; eval "$(swift.sh start DIR)"; set +a` by hand).
+inline QMap<QString, QString> swiftFacts()
+{
+    QMap<QString, QString> facts;
+    const QString servicesDir = qEnvironmentVariable("EMBER_SERVICES_DIR");
+    QFile file(servicesDir + QStringLiteral("/swift.env"));
+    if (!servicesDir.isEmpty() && file.open(QIODevice::ReadOnly)) {
+        for (const QByteArray& rawLine : file.readAll().split('\n')) {
+            const QByteArray line = rawLine.trimmed();
+            const qsizetype equals = line.indexOf('=');
+            if (line.startsWith('#') || equals <= 0)
+                continue;
+            QByteArray value = line.mid(equals + 1);
+            if (value.size() >= 2 && (value.startsWith('"') || value.startsWith('\'')))
+                value = value.mid(1, value.size() - 2);
+            facts.insert(QString::fromUtf8(line.left(equals)), QString::fromUtf8(value));
+        }
+    }
+    const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const QString& key : environment.keys()) {
+        if (key.startsWith(QLatin1String("SWIFT_")) && !facts.contains(key))
+            facts.insert(key, environment.value(key));
+    }
+    return facts;
+}
+
+// tests/swift/faultproxy.py in front of the real Swift proxy.
+class FaultProxy
+{
+public:
+    FaultProxy() = default;
+    FaultProxy(const FaultProxy&) = delete;
+    FaultProxy& operator=(const FaultProxy&) = delete;
+    ~FaultProxy() { stop(); }
+
+    // Starts it in front of `upstreamBase` (http://127.0.0.1:PORT); false on failure.
+    // With a certificate and key it serves HTTPS.
+    bool start(const QString& upstreamBase, const QString& tlsCertificate = {},
+               const QString& tlsKey = {})
+    {
+        const QString script =
+            qEnvironmentVariable("EMBER_SOURCE_DIR", QStringLiteral(EMBER_TEST_SOURCE_DIR)) +
+            QStringLiteral("/tests/swift/faultproxy.py");
+        m_process.setProgram(QStringLiteral("python3"));
+        QStringList arguments{script, upstreamBase};
+        if (!tlsCertificate.isEmpty())
+            arguments << QStringLiteral("--tls") << tlsCertificate << tlsKey;
+        m_tls = !tlsCertificate.isEmpty();
+        m_process.setArguments(arguments);
+        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        m_process.start();
+        if (!m_process.waitForStarted(10000))
+            return false;
+        const QByteArray line = readLine();
+        if (!line.startsWith("port "))
+            return false;
+        m_port = line.mid(5).trimmed().toInt();
+        return m_port > 0;
+    }
+    void stop()
+    {
+        if (m_process.state() == QProcess::NotRunning)
+            return;
+        m_process.closeWriteChannel(); // the proxy exits when its stdin closes
+        if (!m_process.waitForFinished(5000)) {
+            m_process.kill();
+            m_process.waitForFinished(5000);
+        }
+    }
+    int port() const { return m_port; }
+    QString baseUrl() const
+    {
+        return QStringLiteral("%1://127.0.0.1:%2")
+            .arg(m_tls ? QStringLiteral("https") : QStringLiteral("http"))
+            .arg(m_port);
+    }
+
+    // Sends one command line; returns the proxy's one-line answer.
+    QByteArray command(const QByteArray& line)
+    {
+        m_process.write(line + '\n');
+        m_process.waitForBytesWritten(5000);
+        return readLine();
+    }
+    QJsonObject stats() { return QJsonDocument::fromJson(command("stats")).object(); }
+    int counter(const QString& name) { return stats().value(name).toInt(); }
+
+private:
+    QByteArray readLine()
+    {
+        while (!m_process.canReadLine()) {
+            if (!m_process.waitForReadyRead(10000))
+                return {};
+        }
+        return m_process.readLine().trimmed();
+    }
+
+    QProcess m_process;
+    int m_port = 0;
+    bool m_tls = false;
+};
+
+} // namespace ember::test
