@@ -1,1 +1,327 @@
 #include "backuprecord.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace ember {
+
+namespace {
+
+// Python's json.dumps string encoding with ensure_ascii=True: everything
+// outside printable ASCII (space..~) becomes \uXXXX (UTF-16 units, lower-case
+// hex), with the short forms for \n \r \t \b \f, \" and \\.
+void appendPythonString(QByteArray& out, const QString& text)
+{
+    out += '"';
+    for (const QChar c : text) {
+        const char16_t unit = c.unicode();
+        switch (unit) {
+        case u'"':
+            out += "\\\"";
+            break;
+        case u'\\':
+            out += "\\\\";
+            break;
+        case u'\n':
+            out += "\\n";
+            break;
+        case u'\r':
+            out += "\\r";
+            break;
+        case u'\t':
+            out += "\\t";
+            break;
+        case u'\b':
+            out += "\\b";
+            break;
+        case u'\f':
+            out += "\\f";
+            break;
+        default:
+            if (unit >= 0x20 && unit <= 0x7e) {
+                out += char(unit);
+            } else {
+                char escaped[8];
+                std::snprintf(escaped, sizeof escaped, "\\u%04x", unsigned(unit));
+                out += escaped;
+            }
+        }
+    }
+    out += '"';
+}
+
+void appendNullableString(QByteArray& out, const QString& text)
+{
+    if (text.isEmpty())
+        out += "null";
+    else
+        appendPythonString(out, text);
+}
+
+void appendTime(QByteArray& out, const QDateTime& time)
+{
+    if (!time.isValid())
+        out += "null";
+    else
+        appendPythonString(out, cinderIsoTime(time));
+}
+
+void appendJsonValue(QByteArray& out, const QJsonValue& value);
+
+void appendJsonObject(QByteArray& out, const QJsonObject& object)
+{
+    out += '{';
+    bool first = true;
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        if (!first)
+            out += ", ";
+        first = false;
+        appendPythonString(out, it.key());
+        out += ": ";
+        appendJsonValue(out, it.value());
+    }
+    out += '}';
+}
+
+void appendJsonValue(QByteArray& out, const QJsonValue& value)
+{
+    switch (value.type()) {
+    case QJsonValue::Null:
+    case QJsonValue::Undefined:
+        out += "null";
+        break;
+    case QJsonValue::Bool:
+        out += value.toBool() ? "true" : "false";
+        break;
+    case QJsonValue::Double: {
+        const double number = value.toDouble();
+        if (std::trunc(number) == number && std::fabs(number) < 9.0e15) {
+            out += QByteArray::number(qint64(number));
+        } else {
+            char buffer[64];
+            const auto result = std::to_chars(buffer, buffer + sizeof buffer, number);
+            out += QByteArray(buffer, int(result.ptr - buffer));
+        }
+        break;
+    }
+    case QJsonValue::String:
+        appendPythonString(out, value.toString());
+        break;
+    case QJsonValue::Array: {
+        out += '[';
+        const QJsonArray array = value.toArray();
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            if (i > 0)
+                out += ", ";
+            appendJsonValue(out, array.at(i));
+        }
+        out += ']';
+        break;
+    }
+    case QJsonValue::Object:
+        appendJsonObject(out, value.toObject());
+        break;
+    }
+}
+
+class RecordWriter
+{
+public:
+    RecordWriter() { m_out += "{\"driver_info\": {}"; }
+    void key(const char* name)
+    {
+        m_out += ", \"";
+        m_out += name;
+        m_out += "\": ";
+    }
+    void string(const char* name, const QString& value)
+    {
+        key(name);
+        appendNullableString(m_out, value);
+    }
+    void integer(const char* name, qint64 value)
+    {
+        key(name);
+        m_out += QByteArray::number(value);
+    }
+    void time(const char* name, const QDateTime& value)
+    {
+        key(name);
+        appendTime(m_out, value);
+    }
+    QByteArray& out() { return m_out; }
+    QByteArray finish()
+    {
+        m_out += '}';
+        return m_out;
+    }
+
+private:
+    QByteArray m_out;
+};
+
+QString requireString(const QJsonObject& json, const QString& key, bool nullable)
+{
+    const QJsonValue value = json.value(key);
+    if (value.isNull() || value.isUndefined()) {
+        if (nullable)
+            return {};
+        throw Error(QStringLiteral("The backup record's %1 must not be null.").arg(key));
+    }
+    if (!value.isString())
+        throw Error(QStringLiteral("The backup record's %1 must be a string.").arg(key));
+    return value.toString();
+}
+
+qint64 requireInteger(const QJsonObject& json, const QString& key)
+{
+    const QJsonValue value = json.value(key);
+    if (value.isNull() || value.isUndefined())
+        return 0;
+    const double number = value.toDouble(std::nan(""));
+    if (!value.isDouble() || std::trunc(number) != number || number < 0)
+        throw Error(
+            QStringLiteral("The backup record's %1 must be a whole non-negative number.").arg(key));
+    return qint64(number);
+}
+
+QDateTime optionalTime(const QJsonObject& json, const QString& key)
+{
+    const QString text = requireString(json, key, true);
+    if (text.isEmpty())
+        return {};
+    const QDateTime time = parseCinderTime(text);
+    if (!time.isValid())
+        throw Error(
+            QStringLiteral("The backup record's %1 is not a valid time: '%2'.").arg(key, text));
+    return time;
+}
+
+} // namespace
+
+QByteArray exportRecordJson(const Backup& backup)
+{
+    // Field order of cinder.objects.Backup.fields (reference §1.7).
+    RecordWriter w;
+    w.string("id", backup.id);
+    w.string("user_id", backup.userId);
+    w.string("project_id", backup.projectId);
+    w.string("volume_id", backup.volumeId);
+    w.string("host", backup.host);
+    w.string("availability_zone", backup.availabilityZone);
+    w.string("container", backup.container);
+    w.string("parent_id", backup.parentId);
+    w.string("status", backup.status);
+    w.string("fail_reason", backup.failReason);
+    w.integer("size", backup.size);
+    w.string("display_name", backup.displayName);
+    w.string("display_description", backup.displayDescription);
+    w.string("service_metadata", backup.serviceMetadata);
+    w.string("service", backup.service);
+    w.integer("object_count", backup.objectCount);
+    w.string("temp_volume_id", backup.tempVolumeId);
+    w.string("temp_snapshot_id", backup.tempSnapshotId);
+    w.integer("num_dependent_backups", backup.numDependentBackups);
+    w.string("snapshot_id", backup.snapshotId);
+    w.time("data_timestamp", backup.dataTimestamp);
+    w.string("restore_volume_id", backup.restoreVolumeId);
+    w.key("metadata");
+    appendJsonObject(w.out(), backup.metadata);
+    w.string("encryption_key_id", backup.encryptionKeyId);
+    w.time("created_at", backup.createdAt);
+    w.time("updated_at", backup.updatedAt);
+    w.time("deleted_at", backup.deletedAt);
+    w.key("deleted");
+    w.out() += backup.deleted ? "true" : "false";
+    return w.finish();
+}
+
+BackupRecord exportRecord(const Backup& backup)
+{
+    BackupRecord record;
+    record.backupService = backup.service;
+    record.backupUrl = QString::fromLatin1(exportRecordJson(backup).toBase64());
+    return record;
+}
+
+Backup importRecord(const BackupRecord& record)
+{
+    const QString service = record.backupService.trimmed();
+    if (service.isEmpty())
+        throw Error(QStringLiteral("The backup service of the record is empty: give the driver "
+                                   "path, e.g. cinder.backup.drivers.posix.PosixBackupDriver."));
+    const auto decoded = QByteArray::fromBase64Encoding(record.backupUrl.trimmed().toLatin1(),
+                                                        QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded || record.backupUrl.trimmed().isEmpty())
+        throw Error(QStringLiteral("Can't decode backup record: the URL is not valid Base64."));
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(*decoded, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        throw Error(QStringLiteral("Can't parse backup record: %1 at offset %2.")
+                        .arg(parseError.errorString())
+                        .arg(parseError.offset));
+    if (!document.isObject())
+        throw Error(QStringLiteral("Can't parse backup record: it is not a JSON object."));
+    const QJsonObject json = document.object();
+
+    // Cinder's import (backup/api.py _get_import_backup) insists on these.
+    const QStringList required{QStringLiteral("display_name"),
+                               QStringLiteral("display_description"),
+                               QStringLiteral("container"),
+                               QStringLiteral("size"),
+                               QStringLiteral("service_metadata"),
+                               QStringLiteral("object_count"),
+                               QStringLiteral("id")};
+    QStringList missing;
+    for (const QString& key : required) {
+        if (!json.contains(key))
+            missing << key;
+    }
+    if (!missing.isEmpty())
+        throw Error(QStringLiteral("The backup record is missing required fields: %1.")
+                        .arg(missing.join(QStringLiteral(", "))));
+
+    Backup backup;
+    backup.id = requireString(json, QStringLiteral("id"), false).trimmed().toLower();
+    if (backup.id.isEmpty())
+        throw Error(QStringLiteral("The backup record has an empty id."));
+    backup.volumeId = requireString(json, QStringLiteral("volume_id"), true);
+    if (backup.volumeId.isEmpty())
+        backup.volumeId = QStringLiteral("00000000-0000-0000-0000-000000000000");
+    backup.container = requireString(json, QStringLiteral("container"), true);
+    backup.parentId = requireString(json, QStringLiteral("parent_id"), true);
+    backup.size = requireInteger(json, QStringLiteral("size"));
+    backup.displayName = requireString(json, QStringLiteral("display_name"), true);
+    backup.displayDescription = requireString(json, QStringLiteral("display_description"), true);
+    backup.serviceMetadata = requireString(json, QStringLiteral("service_metadata"), true);
+    backup.objectCount = requireInteger(json, QStringLiteral("object_count"));
+    backup.tempVolumeId = requireString(json, QStringLiteral("temp_volume_id"), true);
+    backup.tempSnapshotId = requireString(json, QStringLiteral("temp_snapshot_id"), true);
+    backup.numDependentBackups = requireInteger(json, QStringLiteral("num_dependent_backups"));
+    backup.snapshotId = requireString(json, QStringLiteral("snapshot_id"), true);
+    backup.dataTimestamp = optionalTime(json, QStringLiteral("data_timestamp"));
+    backup.restoreVolumeId = requireString(json, QStringLiteral("restore_volume_id"), true);
+    const QJsonValue metadata = json.value(QStringLiteral("metadata"));
+    if (metadata.isObject())
+        backup.metadata = metadata.toObject();
+    else if (!metadata.isNull() && !metadata.isUndefined())
+        throw Error(QStringLiteral("The backup record's metadata must be an object."));
+    backup.encryptionKeyId = requireString(json, QStringLiteral("encryption_key_id"), true);
+    backup.createdAt = optionalTime(json, QStringLiteral("created_at"));
+    backup.updatedAt = optionalTime(json, QStringLiteral("updated_at"));
+    if (!backup.dataTimestamp.isValid())
+        backup.dataTimestamp = backup.createdAt;
+
+    // Overwritten or dropped by Cinder's import: status, service, host, AZ,
+    // user/project ids, deleted flags and fail_reason.
+    backup.status = BackupStatus::Creating;
+    backup.service = service;
+    return backup;
+}
+
+} // namespace ember

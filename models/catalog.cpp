@@ -1,1 +1,942 @@
 #include "catalog.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSet>
+#include <QTimeZone>
+
+#include <cerrno>
+#include <mutex>
+#include <signal.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+namespace ember {
+
+namespace {
+
+// Schema migrations, applied in order, one transaction each; user_version
+// counts how many have been applied.
+const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE volumes (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    path TEXT NOT NULL,
+    backend_name TEXT,
+    size_bytes INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL,
+    previous_status TEXT,
+    created_at TEXT,
+    updated_at TEXT,
+    metadata TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX volumes_path ON volumes(path);
+CREATE TABLE backends (
+    name TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    options TEXT NOT NULL DEFAULT '{}',
+    is_default INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT
+);
+CREATE TABLE backups (
+    id TEXT PRIMARY KEY,
+    user_id TEXT,
+    project_id TEXT,
+    volume_id TEXT,
+    host TEXT,
+    availability_zone TEXT,
+    display_name TEXT,
+    display_description TEXT,
+    container TEXT,
+    parent_id TEXT,
+    status TEXT NOT NULL,
+    fail_reason TEXT,
+    service_metadata TEXT,
+    service TEXT,
+    size INTEGER NOT NULL DEFAULT 0,
+    object_count INTEGER NOT NULL DEFAULT 0,
+    temp_volume_id TEXT,
+    temp_snapshot_id TEXT,
+    num_dependent_backups INTEGER NOT NULL DEFAULT 0,
+    snapshot_id TEXT,
+    data_timestamp TEXT,
+    restore_volume_id TEXT,
+    encryption_key_id TEXT,
+    metadata TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT,
+    updated_at TEXT,
+    deleted_at TEXT,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    backend_name TEXT,
+    volume_size_bytes INTEGER NOT NULL DEFAULT 0,
+    stored_bytes INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX backups_volume ON backups(volume_id, deleted);
+CREATE INDEX backups_parent ON backups(parent_id, deleted);
+CREATE TABLE volume_jobs (
+    volume_id TEXT PRIMARY KEY,
+    operation TEXT NOT NULL,
+    backup_id TEXT,
+    pid INTEGER NOT NULL,
+    started_at TEXT NOT NULL
+);
+)sql",
+};
+
+QString storedTime(const QDateTime& time)
+{
+    if (!time.isValid())
+        return {};
+    return time.toUTC().toString(Qt::ISODateWithMs);
+}
+
+QDateTime loadedTime(const QString& text)
+{
+    if (text.isEmpty())
+        return {};
+    QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (!time.isValid())
+        time = parseCinderTime(text);
+    return time.toUTC();
+}
+
+QString jsonText(const QJsonObject& object)
+{
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+QJsonObject jsonObject(const QString& text)
+{
+    if (text.isEmpty())
+        return {};
+    return QJsonDocument::fromJson(text.toUtf8()).object();
+}
+
+// The failure of the last call on `db`, in words for the user.
+QString failure(sqlite3* db)
+{
+    if ((sqlite3_errcode(db) & 0xff) == SQLITE_BUSY ||
+        (sqlite3_errcode(db) & 0xff) == SQLITE_LOCKED)
+        return QStringLiteral("the catalog %1 is busy: another Ember process (GUI or ember-cli) "
+                              "kept it locked for more than 10 seconds; try again")
+            .arg(QString::fromUtf8(sqlite3_db_filename(db, "main")));
+    return QString::fromUtf8(sqlite3_errmsg(db));
+}
+
+// A prepared statement; columns and parameters by index from 1 / 0.
+class Statement
+{
+public:
+    Statement(sqlite3* db, const char* sql) : m_db(db)
+    {
+        if (sqlite3_prepare_v2(db, sql, -1, &m_statement, nullptr) != SQLITE_OK)
+            throw Error(QStringLiteral("Catalog query failed to prepare: %1").arg(failure(db)));
+    }
+    ~Statement() { sqlite3_finalize(m_statement); }
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    Statement& bind(int index, const QString& text)
+    {
+        if (text.isNull()) {
+            sqlite3_bind_null(m_statement, index);
+        } else {
+            const QByteArray utf8 = text.toUtf8();
+            sqlite3_bind_text(m_statement, index, utf8.constData(), int(utf8.size()),
+                              SQLITE_TRANSIENT);
+        }
+        return *this;
+    }
+    // Empty optional text is stored as NULL, as Cinder's nullable columns.
+    Statement& bindNullable(int index, const QString& text)
+    {
+        return text.isEmpty() ? bind(index, QString()) : bind(index, text);
+    }
+    Statement& bind(int index, qint64 value)
+    {
+        sqlite3_bind_int64(m_statement, index, value);
+        return *this;
+    }
+    Statement& bind(int index, const QDateTime& time) { return bind(index, storedTime(time)); }
+
+    // True while there is a row.
+    bool step()
+    {
+        const int rc = sqlite3_step(m_statement);
+        if (rc == SQLITE_ROW)
+            return true;
+        if (rc == SQLITE_DONE)
+            return false;
+        throw Error(QStringLiteral("Catalog query failed: %1").arg(failure(m_db)));
+    }
+    void run()
+    {
+        while (step()) {
+        }
+    }
+
+    QString text(int column) const
+    {
+        const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(m_statement, column));
+        if (!data)
+            return {};
+        return QString::fromUtf8(data, sqlite3_column_bytes(m_statement, column));
+    }
+    qint64 integer(int column) const { return sqlite3_column_int64(m_statement, column); }
+    QDateTime time(int column) const { return loadedTime(text(column)); }
+
+private:
+    sqlite3* m_db;
+    sqlite3_stmt* m_statement = nullptr;
+};
+
+void execute(sqlite3* db, const char* sql)
+{
+    char* message = nullptr;
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+        const QString text = failure(db);
+        sqlite3_free(message);
+        throw Error(QStringLiteral("Catalog statement failed: %1").arg(text));
+    }
+}
+
+qint64 pragmaInteger(sqlite3* db, const char* sql)
+{
+    Statement statement(db, sql);
+    return statement.step() ? statement.integer(0) : 0;
+}
+
+const char* const kVolumeColumns =
+    "id, name, kind, path, backend_name, size_bytes, status, previous_status, created_at, "
+    "updated_at, metadata";
+
+Volume readVolume(const Statement& row)
+{
+    Volume volume;
+    volume.id = row.text(0);
+    volume.name = row.text(1);
+    volume.kind = volumeKindFromString(row.text(2));
+    volume.path = row.text(3);
+    volume.backendName = row.text(4);
+    volume.sizeBytes = row.integer(5);
+    volume.status = row.text(6);
+    volume.previousStatus = row.text(7);
+    volume.createdAt = row.time(8);
+    volume.updatedAt = row.time(9);
+    volume.metadata = jsonObject(row.text(10));
+    return volume;
+}
+
+const char* const kBackupColumns =
+    "id, user_id, project_id, volume_id, host, availability_zone, display_name, "
+    "display_description, container, parent_id, status, fail_reason, service_metadata, service, "
+    "size, object_count, temp_volume_id, temp_snapshot_id, num_dependent_backups, snapshot_id, "
+    "data_timestamp, restore_volume_id, encryption_key_id, metadata, created_at, updated_at, "
+    "deleted_at, deleted, backend_name, volume_size_bytes, stored_bytes";
+
+Backup readBackup(const Statement& row)
+{
+    Backup b;
+    b.id = row.text(0);
+    b.userId = row.text(1);
+    b.projectId = row.text(2);
+    b.volumeId = row.text(3);
+    b.host = row.text(4);
+    b.availabilityZone = row.text(5);
+    b.displayName = row.text(6);
+    b.displayDescription = row.text(7);
+    b.container = row.text(8);
+    b.parentId = row.text(9);
+    b.status = row.text(10);
+    b.failReason = row.text(11);
+    b.serviceMetadata = row.text(12);
+    b.service = row.text(13);
+    b.size = row.integer(14);
+    b.objectCount = row.integer(15);
+    b.tempVolumeId = row.text(16);
+    b.tempSnapshotId = row.text(17);
+    b.numDependentBackups = row.integer(18);
+    b.snapshotId = row.text(19);
+    b.dataTimestamp = row.time(20);
+    b.restoreVolumeId = row.text(21);
+    b.encryptionKeyId = row.text(22);
+    b.metadata = jsonObject(row.text(23));
+    b.createdAt = row.time(24);
+    b.updatedAt = row.time(25);
+    b.deletedAt = row.time(26);
+    b.deleted = row.integer(27) != 0;
+    b.backendName = row.text(28);
+    b.volumeSizeBytes = row.integer(29);
+    b.storedBytes = row.integer(30);
+    return b;
+}
+
+// Binds every backup column in kBackupColumns order, starting at index 1.
+void bindBackup(Statement& s, const Backup& b)
+{
+    s.bind(1, b.id)
+        .bindNullable(2, b.userId)
+        .bindNullable(3, b.projectId)
+        .bindNullable(4, b.volumeId)
+        .bindNullable(5, b.host)
+        .bindNullable(6, b.availabilityZone)
+        .bindNullable(7, b.displayName)
+        .bindNullable(8, b.displayDescription)
+        .bindNullable(9, b.container)
+        .bindNullable(10, b.parentId)
+        .bind(11, b.status)
+        .bindNullable(12, b.failReason.left(255)) // Cinder cuts fail_reason to 255
+        .bindNullable(13, b.serviceMetadata)
+        .bindNullable(14, b.service)
+        .bind(15, b.size)
+        .bind(16, b.objectCount)
+        .bindNullable(17, b.tempVolumeId)
+        .bindNullable(18, b.tempSnapshotId)
+        .bind(19, b.numDependentBackups)
+        .bindNullable(20, b.snapshotId)
+        .bind(21, b.dataTimestamp)
+        .bindNullable(22, b.restoreVolumeId)
+        .bindNullable(23, b.encryptionKeyId)
+        .bind(24, jsonText(b.metadata))
+        .bind(25, b.createdAt)
+        .bind(26, b.updatedAt)
+        .bind(27, b.deletedAt)
+        .bind(28, qint64(b.deleted ? 1 : 0))
+        .bindNullable(29, b.backendName)
+        .bind(30, b.volumeSizeBytes)
+        .bind(31, b.storedBytes);
+}
+
+const char* const kBackendColumns = "name, type, options, is_default, created_at";
+
+BackendConfig readBackend(const Statement& row)
+{
+    BackendConfig backend;
+    backend.name = row.text(0);
+    backend.type = row.text(1);
+    backend.options = jsonObject(row.text(2));
+    backend.isDefault = row.integer(3) != 0;
+    backend.createdAt = row.time(4);
+    return backend;
+}
+
+QString describeTime(const QDateTime& time)
+{
+    return time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+
+template <typename Record>
+QString describeCandidates(const QList<Record>& records,
+                           const std::function<QString(const Record&)>& nameOf)
+{
+    QStringList lines;
+    for (const Record& record : records) {
+        const QString name = nameOf(record);
+        lines << (name.isEmpty() ? record.id : QStringLiteral("%1 (%2)").arg(record.id, name));
+    }
+    return lines.join(QStringLiteral(", "));
+}
+
+} // namespace
+
+struct Catalog::Statements
+{
+    std::recursive_mutex mutex;
+};
+
+// ---- VolumeJobLock ----
+
+VolumeJobLock::VolumeJobLock(VolumeJobLock&& other) noexcept
+    : m_catalog(other.m_catalog), m_volumeId(std::move(other.m_volumeId))
+{
+    other.m_catalog = nullptr;
+    other.m_volumeId.clear();
+}
+
+VolumeJobLock& VolumeJobLock::operator=(VolumeJobLock&& other) noexcept
+{
+    if (this != &other) {
+        release();
+        m_catalog = other.m_catalog;
+        m_volumeId = std::move(other.m_volumeId);
+        other.m_catalog = nullptr;
+        other.m_volumeId.clear();
+    }
+    return *this;
+}
+
+VolumeJobLock::~VolumeJobLock()
+{
+    release();
+}
+
+void VolumeJobLock::release()
+{
+    if (m_catalog && !m_volumeId.isEmpty()) {
+        try {
+            m_catalog->releaseLock(m_volumeId);
+        } catch (const std::exception&) {
+            // The row is stale once this process ends; the next lock takes it over.
+        }
+    }
+    m_catalog = nullptr;
+    m_volumeId.clear();
+}
+
+// ---- Catalog ----
+
+Catalog::Catalog(const QString& databasePath)
+    : m_path(databasePath), m_statements(std::make_unique<Statements>())
+{
+    const QFileInfo info(databasePath);
+    if (!QDir().mkpath(info.absolutePath()))
+        throw Error(
+            QStringLiteral("Cannot create the catalog directory %1.").arg(info.absolutePath()));
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(QFile::encodeName(databasePath).constData(), &m_db, flags, nullptr) !=
+        SQLITE_OK) {
+        const QString reason = QString::fromUtf8(m_db ? sqlite3_errmsg(m_db) : "out of memory");
+        sqlite3_close(m_db);
+        m_db = nullptr;
+        throw Error(QStringLiteral("Cannot open the catalog %1: %2").arg(databasePath, reason));
+    }
+    try {
+        sqlite3_extended_result_codes(m_db, 1);
+        // Another process (GUI or CLI) may hold the write lock for a moment.
+        sqlite3_busy_timeout(m_db, 10000);
+        {
+            Statement wal(m_db, "PRAGMA journal_mode=WAL");
+            if (!wal.step() || wal.text(0).toLower() != QLatin1String("wal"))
+                throw Error(QStringLiteral("The catalog %1 cannot use write-ahead logging "
+                                           "(is it on a network file system?).")
+                                .arg(databasePath));
+        }
+        execute(m_db, "PRAGMA synchronous=NORMAL");
+        execute(m_db, "PRAGMA foreign_keys=ON");
+
+        const int known = currentSchemaVersion();
+        for (int version = schemaVersion(); version < known; version = schemaVersion()) {
+            execute(m_db, "BEGIN IMMEDIATE");
+            try {
+                // Another process may have migrated while we waited for the lock.
+                const int now = int(pragmaInteger(m_db, "PRAGMA user_version"));
+                if (now == version) {
+                    execute(m_db, kMigrations[version]);
+                    const QByteArray bump =
+                        "PRAGMA user_version=" + QByteArray::number(version + 1);
+                    execute(m_db, bump.constData());
+                }
+                execute(m_db, "COMMIT");
+            } catch (...) {
+                sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+                throw;
+            }
+        }
+        if (schemaVersion() > known)
+            throw Error(QStringLiteral("The catalog %1 was written by a newer Ember (schema "
+                                       "version %2; this version knows up to %3).")
+                            .arg(databasePath)
+                            .arg(schemaVersion())
+                            .arg(known));
+    } catch (const Error&) {
+        sqlite3_close(m_db);
+        m_db = nullptr;
+        throw;
+    }
+}
+
+Catalog::~Catalog()
+{
+    if (m_db)
+        sqlite3_close(m_db);
+}
+
+int Catalog::schemaVersion() const
+{
+    std::lock_guard guard(m_statements->mutex);
+    return int(pragmaInteger(m_db, "PRAGMA user_version"));
+}
+
+int Catalog::currentSchemaVersion()
+{
+    return int(std::size(kMigrations));
+}
+
+void Catalog::transaction(const std::function<void()>& work)
+{
+    std::lock_guard guard(m_statements->mutex);
+    if (m_transactionDepth > 0) {
+        // Nested: a savepoint, so a failure caught by the outer work undoes
+        // only the inner part.
+        const QByteArray name = "nested" + QByteArray::number(m_transactionDepth);
+        execute(m_db, ("SAVEPOINT " + name).constData());
+        ++m_transactionDepth;
+        try {
+            work();
+        } catch (...) {
+            --m_transactionDepth;
+            sqlite3_exec(m_db, ("ROLLBACK TO " + name).constData(), nullptr, nullptr, nullptr);
+            sqlite3_exec(m_db, ("RELEASE " + name).constData(), nullptr, nullptr, nullptr);
+            throw;
+        }
+        --m_transactionDepth;
+        execute(m_db, ("RELEASE " + name).constData());
+        return;
+    }
+    execute(m_db, "BEGIN IMMEDIATE");
+    m_transactionDepth = 1;
+    try {
+        work();
+        execute(m_db, "COMMIT");
+    } catch (...) {
+        m_transactionDepth = 0;
+        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+    m_transactionDepth = 0;
+    ++m_localWrites;
+}
+
+// ---- Volumes ----
+
+QList<Volume> Catalog::volumes() const
+{
+    std::lock_guard guard(m_statements->mutex);
+    Statement s(m_db, (QByteArray("SELECT ") + kVolumeColumns +
+                       " FROM volumes ORDER BY name COLLATE NOCASE, created_at")
+                          .constData());
+    QList<Volume> result;
+    while (s.step())
+        result << readVolume(s);
+    return result;
+}
+
+std::optional<Volume> Catalog::volume(const QString& id) const
+{
+    std::lock_guard guard(m_statements->mutex);
+    Statement s(
+        m_db, (QByteArray("SELECT ") + kVolumeColumns + " FROM volumes WHERE id = ?").constData());
+    s.bind(1, id);
+    if (s.step())
+        return readVolume(s);
+    return std::nullopt;
+}
+
+std::optional<Volume> Catalog::volumeByPath(const QString& path) const
+{
+    std::lock_guard guard(m_statements->mutex);
+    Statement s(m_db, (QByteArray("SELECT ") + kVolumeColumns +
+                       " FROM volumes WHERE path = ? ORDER BY created_at LIMIT 1")
+                          .constData());
+    s.bind(1, path);
+    if (s.step())
+        return readVolume(s);
+    return std::nullopt;
+}
+
+void Catalog::insertVolume(const Volume& volume)
+{
+    if (volume.id.isEmpty())
+        throw Error(QStringLiteral("A volume needs an ID."));
+    transaction([&] {
+        if (this->volume(volume.id))
+            throw Error(QStringLiteral("A volume with ID %1 already exists.").arg(volume.id));
+        for (const Volume& other : volumes()) {
+            if (other.path == volume.path && other.kind == volume.kind &&
+                other.backendName == volume.backendName)
+                throw Error(QStringLiteral("%1 is already registered as volume %2 (%3).")
+                                .arg(volume.path, other.name, other.id));
+        }
+        Statement s(m_db, (QByteArray("INSERT INTO volumes (") + kVolumeColumns +
+                           ") VALUES (?,?,?,?,?,?,?,?,?,?,?)")
+                              .constData());
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        s.bind(1, volume.id)
+            .bind(2, volume.name.isNull() ? QStringLiteral("") : volume.name)
+            .bind(3, toString(volume.kind))
+            .bind(4, volume.path)
+            .bindNullable(5, volume.backendName)
+            .bind(6, volume.sizeBytes)
+            .bind(7, volume.status)
+            .bindNullable(8, volume.previousStatus)
+            .bind(9, volume.createdAt.isValid() ? volume.createdAt : now)
+            .bind(10, volume.updatedAt)
+            .bind(11, jsonText(volume.metadata));
+        s.run();
+    });
+}
+
+void Catalog::updateVolume(const Volume& volume)
+{
+    transaction([&] {
+        Statement s(m_db, "UPDATE volumes SET name=?, kind=?, path=?, backend_name=?, "
+                          "size_bytes=?, status=?, previous_status=?, created_at=?, "
+                          "updated_at=?, metadata=? WHERE id=?");
+        s.bind(1, volume.name.isNull() ? QStringLiteral("") : volume.name)
+            .bind(2, toString(volume.kind))
+            .bind(3, volume.path)
+            .bindNullable(4, volume.backendName)
+            .bind(5, volume.sizeBytes)
+            .bind(6, volume.status)
+            .bindNullable(7, volume.previousStatus)
+            .bind(8, volume.createdAt)
+            .bind(9, QDateTime::currentDateTimeUtc())
+            .bind(10, jsonText(volume.metadata))
+            .bind(11, volume.id);
+        s.run();
+        if (sqlite3_changes(m_db) == 0)
+            throw Error(QStringLiteral("No volume with ID %1 exists.").arg(volume.id));
+    });
+}
+
+void Catalog::removeVolume(const QString& id)
+{
+    transaction([&] {
+        if (isJobRunning(id)) {
+            const Volume found = volume(id).value_or(Volume{});
+            throw Error(QStringLiteral("Volume %1 is busy: a job is running on it.")
+                            .arg(found.name.isEmpty() ? id : found.name));
+        }
+        Statement jobs(m_db, "DELETE FROM volume_jobs WHERE volume_id = ?");
+        jobs.bind(1, id);
+        jobs.run();
+        Statement s(m_db, "DELETE FROM volumes WHERE id = ?");
+        s.bind(1, id);
+        s.run();
+        if (sqlite3_changes(m_db) == 0)
+            throw Error(QStringLiteral("No volume with ID %1 exists.").arg(id));
+    });
+}
+
+Volume Catalog::resolveVolume(const QString& reference) const
+{
+    std::lock_guard guard(m_statements->mutex);
+    const QString wanted = reference.trimmed();
+    if (wanted.isEmpty())
+        throw Error(QStringLiteral("No volume given: name a volume by its name or ID."));
+    if (auto exact = volume(wanted))
+        return *exact;
+    QList<Volume> matches;
+    for (const Volume& candidate : volumes()) {
+        const bool byPrefix =
+            wanted.size() >= 4 && candidate.id.startsWith(wanted, Qt::CaseInsensitive);
+        if (byPrefix || candidate.name == wanted)
+            matches << candidate;
+    }
+    if (matches.size() == 1)
+        return matches.first();
+    if (matches.isEmpty())
+        throw Error(QStringLiteral("No volume with a name or ID of '%1' exists.").arg(wanted));
+    throw Error(QStringLiteral("Multiple volumes match '%1': %2. Use an ID to be more specific.")
+                    .arg(wanted, describeCandidates<Volume>(
+                                     matches, [](const Volume& v) { return v.name; })));
+}
+
+// ---- Backups ----
+
+QList<Backup> Catalog::backups(const BackupFilter& filter) const
+{
+    std::lock_guard guard(m_statements->mutex);
+    QByteArray sql = QByteArray("SELECT ") + kBackupColumns + " FROM backups WHERE 1=1";
+    if (!filter.includeDeleted)
+        sql += " AND deleted = 0";
+    if (!filter.volumeId.isEmpty())
+        sql += " AND volume_id = ?1";
+    if (!filter.status.isEmpty())
+        sql += " AND status = ?2";
+    if (!filter.name.isEmpty())
+        sql += " AND display_name = ?3";
+    // Newest first like Cinder; rowid keeps insertion order for equal (whole-second) times.
+    sql += " ORDER BY created_at DESC, rowid DESC";
+    Statement s(m_db, sql.constData());
+    if (!filter.volumeId.isEmpty())
+        s.bind(1, filter.volumeId);
+    if (!filter.status.isEmpty())
+        s.bind(2, filter.status);
+    if (!filter.name.isEmpty())
+        s.bind(3, filter.name);
+    QList<Backup> result;
+    while (s.step())
+        result << readBackup(s);
+    return result;
+}
+
+std::optional<Backup> Catalog::backup(const QString& id, bool includeDeleted) const
+{
+    std::lock_guard guard(m_statements->mutex);
+    QByteArray sql = QByteArray("SELECT ") + kBackupColumns + " FROM backups WHERE id = ?";
+    if (!includeDeleted)
+        sql += " AND deleted = 0";
+    Statement s(m_db, sql.constData());
+    s.bind(1, id);
+    if (s.step())
+        return readBackup(s);
+    return std::nullopt;
+}
+
+void Catalog::insertBackup(const Backup& backup)
+{
+    if (backup.id.isEmpty())
+        throw Error(QStringLiteral("A backup needs an ID."));
+    transaction([&] {
+        if (this->backup(backup.id))
+            throw Error(QStringLiteral("A backup with ID %1 already exists.").arg(backup.id));
+        // Cinder revives a soft-deleted row on import: replace it.
+        Statement remove(m_db, "DELETE FROM backups WHERE id = ? AND deleted = 1");
+        remove.bind(1, backup.id);
+        remove.run();
+        Statement s(m_db,
+                    (QByteArray("INSERT INTO backups (") + kBackupColumns +
+                     ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                        .constData());
+        Backup stored = backup;
+        if (!stored.createdAt.isValid())
+            stored.createdAt = QDateTime::currentDateTimeUtc();
+        bindBackup(s, stored);
+        s.run();
+    });
+}
+
+void Catalog::updateBackup(const Backup& backup)
+{
+    transaction([&] {
+        Statement s(m_db, "UPDATE backups SET id=?1, user_id=?2, project_id=?3, volume_id=?4, "
+                          "host=?5, availability_zone=?6, display_name=?7, "
+                          "display_description=?8, container=?9, parent_id=?10, status=?11, "
+                          "fail_reason=?12, service_metadata=?13, service=?14, size=?15, "
+                          "object_count=?16, temp_volume_id=?17, temp_snapshot_id=?18, "
+                          "num_dependent_backups=?19, snapshot_id=?20, data_timestamp=?21, "
+                          "restore_volume_id=?22, encryption_key_id=?23, metadata=?24, "
+                          "created_at=?25, updated_at=?26, deleted_at=?27, deleted=?28, "
+                          "backend_name=?29, volume_size_bytes=?30, stored_bytes=?31 "
+                          "WHERE id=?1");
+        Backup stored = backup;
+        stored.updatedAt = QDateTime::currentDateTimeUtc();
+        bindBackup(s, stored);
+        s.run();
+        if (sqlite3_changes(m_db) == 0)
+            throw Error(QStringLiteral("No backup with ID %1 exists.").arg(backup.id));
+    });
+}
+
+void Catalog::softDeleteBackup(const QString& id)
+{
+    transaction([&] {
+        Statement s(m_db, "UPDATE backups SET status='deleted', deleted=1, deleted_at=?1, "
+                          "updated_at=?1 WHERE id=?2 AND deleted=0");
+        s.bind(1, QDateTime::currentDateTimeUtc()).bind(2, id);
+        s.run();
+        if (sqlite3_changes(m_db) == 0)
+            throw Error(QStringLiteral("No backup with ID %1 exists.").arg(id));
+    });
+}
+
+Backup Catalog::resolveBackup(const QString& reference) const
+{
+    std::lock_guard guard(m_statements->mutex);
+    const QString wanted = reference.trimmed();
+    if (wanted.isEmpty())
+        throw Error(QStringLiteral("No backup given: name a backup by its name or ID."));
+    if (auto exact = backup(wanted))
+        return *exact;
+    QList<Backup> matches;
+    for (const Backup& candidate : backups()) {
+        const bool byPrefix =
+            wanted.size() >= 4 && candidate.id.startsWith(wanted, Qt::CaseInsensitive);
+        if (byPrefix || candidate.displayName == wanted)
+            matches << candidate;
+    }
+    if (matches.size() == 1)
+        return matches.first();
+    if (matches.isEmpty())
+        throw Error(QStringLiteral("No backup with a name or ID of '%1' exists.").arg(wanted));
+    throw Error(QStringLiteral("Multiple backups match '%1': %2. Use an ID to be more specific.")
+                    .arg(wanted, describeCandidates<Backup>(
+                                     matches, [](const Backup& b) { return b.displayName; })));
+}
+
+QList<Backup> Catalog::children(const QString& id) const
+{
+    std::lock_guard guard(m_statements->mutex);
+    Statement s(m_db,
+                (QByteArray("SELECT ") + kBackupColumns +
+                 " FROM backups WHERE parent_id = ? AND deleted = 0 ORDER BY created_at, rowid")
+                    .constData());
+    s.bind(1, id);
+    QList<Backup> result;
+    while (s.step())
+        result << readBackup(s);
+    return result;
+}
+
+// ---- Backends ----
+
+QList<BackendConfig> Catalog::backends() const
+{
+    std::lock_guard guard(m_statements->mutex);
+    Statement s(m_db, (QByteArray("SELECT ") + kBackendColumns +
+                       " FROM backends ORDER BY name COLLATE NOCASE")
+                          .constData());
+    QList<BackendConfig> result;
+    while (s.step())
+        result << readBackend(s);
+    return result;
+}
+
+std::optional<BackendConfig> Catalog::backend(const QString& name) const
+{
+    std::lock_guard guard(m_statements->mutex);
+    Statement s(
+        m_db,
+        (QByteArray("SELECT ") + kBackendColumns + " FROM backends WHERE name = ?").constData());
+    s.bind(1, name);
+    if (s.step())
+        return readBackend(s);
+    return std::nullopt;
+}
+
+BackendConfig Catalog::defaultBackend() const
+{
+    std::lock_guard guard(m_statements->mutex);
+    Statement s(m_db, (QByteArray("SELECT ") + kBackendColumns +
+                       " FROM backends ORDER BY is_default DESC, created_at, name LIMIT 1")
+                          .constData());
+    if (!s.step())
+        throw Error(QStringLiteral("No backend is configured: add one first."));
+    return readBackend(s);
+}
+
+void Catalog::upsertBackend(const BackendConfig& backend)
+{
+    if (backend.name.trimmed().isEmpty())
+        throw Error(QStringLiteral("A backend needs a name."));
+    if (backend.type.trimmed().isEmpty())
+        throw Error(QStringLiteral("Backend %1 needs a type.").arg(backend.name));
+    transaction([&] {
+        if (backend.isDefault)
+            execute(m_db, "UPDATE backends SET is_default = 0");
+        const std::optional<BackendConfig> existing = this->backend(backend.name);
+        QDateTime createdAt = backend.createdAt;
+        if (existing && existing->createdAt.isValid())
+            createdAt = existing->createdAt;
+        if (!createdAt.isValid())
+            createdAt = QDateTime::currentDateTimeUtc();
+        Statement s(m_db, "INSERT INTO backends (name, type, options, is_default, created_at) "
+                          "VALUES (?1,?2,?3,?4,?5) ON CONFLICT(name) DO UPDATE SET "
+                          "type=?2, options=?3, is_default=?4, created_at=?5");
+        s.bind(1, backend.name)
+            .bind(2, backend.type)
+            .bind(3, jsonText(backend.options))
+            .bind(4, qint64(backend.isDefault ? 1 : 0))
+            .bind(5, createdAt);
+        s.run();
+    });
+}
+
+void Catalog::removeBackend(const QString& name)
+{
+    transaction([&] {
+        Statement count(m_db,
+                        "SELECT COUNT(*) FROM backups WHERE backend_name = ? AND deleted = 0");
+        count.bind(1, name);
+        const qint64 inUse = count.step() ? count.integer(0) : 0;
+        if (inUse > 0)
+            throw Error(QStringLiteral("Backend %1 still holds %2 backup(s): delete them first.")
+                            .arg(name)
+                            .arg(inUse));
+        Statement s(m_db, "DELETE FROM backends WHERE name = ?");
+        s.bind(1, name);
+        s.run();
+        if (sqlite3_changes(m_db) == 0)
+            throw Error(QStringLiteral("No backend named '%1' exists.").arg(name));
+    });
+}
+
+// ---- Jobs ----
+
+bool Catalog::processAlive(qint64 pid)
+{
+    if (pid <= 0)
+        return false;
+    return ::kill(pid_t(pid), 0) == 0 || errno == EPERM;
+}
+
+VolumeJobLock Catalog::lockVolume(const QString& volumeId, const QString& operation,
+                                  const QString& backupId)
+{
+    transaction([&] {
+        Statement s(m_db, "SELECT operation, backup_id, pid, started_at FROM volume_jobs "
+                          "WHERE volume_id = ?");
+        s.bind(1, volumeId);
+        if (s.step()) {
+            const qint64 pid = s.integer(2);
+            // A lock of this very process counts as busy too: one job per volume.
+            if (processAlive(pid) || pid == qint64(::getpid())) {
+                const std::optional<Volume> found = volume(volumeId);
+                const QString name = found && !found->name.isEmpty() ? found->name : volumeId;
+                throw Error(QStringLiteral("volume %1 is busy: %2 running since %3 (pid %4)")
+                                .arg(name, s.text(0), describeTime(s.time(3)))
+                                .arg(pid));
+            }
+        }
+        Statement take(m_db, "INSERT OR REPLACE INTO volume_jobs (volume_id, operation, "
+                             "backup_id, pid, started_at) VALUES (?,?,?,?,?)");
+        take.bind(1, volumeId)
+            .bind(2, operation)
+            .bindNullable(3, backupId)
+            .bind(4, qint64(::getpid()))
+            .bind(5, QDateTime::currentDateTimeUtc());
+        take.run();
+    });
+    VolumeJobLock lock;
+    lock.m_catalog = this;
+    lock.m_volumeId = volumeId;
+    return lock;
+}
+
+void Catalog::releaseLock(const QString& volumeId)
+{
+    transaction([&] {
+        Statement s(m_db, "DELETE FROM volume_jobs WHERE volume_id = ? AND pid = ?");
+        s.bind(1, volumeId).bind(2, qint64(::getpid()));
+        s.run();
+    });
+}
+
+QList<RunningJob> Catalog::runningJobs() const
+{
+    std::lock_guard guard(m_statements->mutex);
+    Statement s(m_db, "SELECT volume_id, operation, backup_id, pid, started_at FROM volume_jobs "
+                      "ORDER BY started_at");
+    QList<RunningJob> result;
+    while (s.step()) {
+        RunningJob job;
+        job.volumeId = s.text(0);
+        job.operation = s.text(1);
+        job.backupId = s.text(2);
+        job.pid = s.integer(3);
+        job.startedAt = s.time(4);
+        if (processAlive(job.pid))
+            result << job;
+    }
+    return result;
+}
+
+bool Catalog::isJobRunning(const QString& volumeId) const
+{
+    std::lock_guard guard(m_statements->mutex);
+    Statement s(m_db, "SELECT pid FROM volume_jobs WHERE volume_id = ?");
+    s.bind(1, volumeId);
+    return s.step() && processAlive(s.integer(0));
+}
+
+qint64 Catalog::changeCounter() const
+{
+    std::lock_guard guard(m_statements->mutex);
+    return pragmaInteger(m_db, "PRAGMA data_version") + m_localWrites;
+}
+
+} // namespace ember

@@ -23,6 +23,9 @@ struct ParentChoice
 ParentChoice chooseParent(const QList<Backup>& backupsOfVolume);
 
 Verdict canBackup(const Volume& volume, bool force);
+// As above, with the device's own in-use reason (deviceInUse(): "mounted at
+// /mnt"); a non-empty reason counts as in use whatever the volume's status.
+Verdict canBackup(const Volume& volume, bool force, const QString& inUseReason);
 Verdict canDelete(const Backup& backup, const QList<Backup>& children, bool force);
 Verdict canRestore(const Backup& backup, const Volume& target, bool targetIsInUse);
 Verdict canResetState(const QString& newState);

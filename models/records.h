@@ -125,6 +125,8 @@ struct BackendConfig
 QString newUuid();
 // Cinder's datetime text in export records: YYYY-MM-DDTHH:MM:SSZ
 QString cinderIsoTime(const QDateTime& time);
+// Accepts "YYYY-MM-DDTHH:MM:SS[.ffffff]Z", "YYYY-MM-DD HH:MM:SS[.ffffff]+00:00"
+// (any offset) and naive UTC text; returns an invalid QDateTime otherwise.
 QDateTime parseCinderTime(const QString& text);
 
 } // namespace ember

@@ -1,0 +1,979 @@
+#include "cli.h"
+
+#include "backendregistry.h"
+#include "backupservice.h"
+#include "chainrules.h"
+#include "log.h"
+#include "output.h"
+#include "progress.h"
+
+#ifdef EMBER_HAVE_SECRETS
+#include "secretstore.h"
+#endif
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <unistd.h>
+
+Q_LOGGING_CATEGORY(lcCli, "ember.cli", QtWarningMsg)
+
+namespace ember::cli {
+
+namespace {
+
+void printOut(const QString& text)
+{
+    const QByteArray bytes = text.toUtf8();
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
+    std::fflush(stdout);
+}
+
+void printErr(const QString& text)
+{
+    const QByteArray bytes = text.toUtf8();
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stderr);
+    std::fflush(stderr);
+}
+
+// Asked for --help: print it and stop with status 0.
+struct HelpShown
+{
+};
+
+// Secrets of a backend, read from the keyring when a driver needs them.
+class Secrets
+{
+public:
+    BackendSecrets read(const BackendConfig& backend)
+    {
+        QStringList keys;
+        for (const BackendType& type : backendTypes()) {
+            if (type.type == backend.type)
+                keys = type.secretKeys;
+        }
+        if (keys.isEmpty())
+            return {};
+#ifdef EMBER_HAVE_SECRETS
+        std::lock_guard lock(m_mutex);
+        if (!m_store) {
+            m_store = std::make_unique<SecretStore>();
+            QObject::connect(m_store.get(), &SecretStore::warning, [](const QString& message) {
+                printErr(QStringLiteral("WARNING: %1\n").arg(message));
+            });
+        }
+        return m_store->readSecretsBlocking(backend.name, keys);
+#else
+        throw Error(QStringLiteral("Backend %1 needs secrets (%2) but this build of ember-cli "
+                                   "has no keyring support.")
+                        .arg(backend.name, keys.join(QStringLiteral(", "))));
+#endif
+    }
+
+private:
+#ifdef EMBER_HAVE_SECRETS
+    std::mutex m_mutex;
+    std::unique_ptr<SecretStore> m_store;
+#endif
+};
+
+struct Context
+{
+    Format format = Format::Table;
+    Secrets secrets;
+    std::unique_ptr<Catalog> catalog;
+    std::unique_ptr<BackupService> service;
+
+    // Opened on first use so --help never touches the data directory.
+    BackupService& backups()
+    {
+        if (!service) {
+            catalog = std::make_unique<Catalog>(defaultCatalogPath());
+            if (catalog->backends().isEmpty())
+                catalog->upsertBackend(embeddedDefaultBackend());
+            service = std::make_unique<BackupService>(
+                *catalog, [this](const BackendConfig& backend) { return secrets.read(backend); });
+            for (const QString& line : service->recoverInterruptedOperations())
+                printErr(line + QLatin1Char('\n'));
+        }
+        return *service;
+    }
+
+    void printJson(const QJsonValue& value) const
+    {
+        const QJsonDocument document =
+            value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
+        printOut(QString::fromUtf8(document.toJson(QJsonDocument::Indented)));
+    }
+    // A Property/Value table, or the same properties as a JSON object.
+    void printObject(const QJsonObject& json,
+                     const QList<QPair<QString, QString>>& properties = {}) const
+    {
+        if (format == Format::Json)
+            printJson(json);
+        else
+            printOut(renderPropertyTable(properties.isEmpty() ? propertiesOf(json) : properties));
+    }
+};
+
+Format parseFormat(const QString& text)
+{
+    if (text == QLatin1String("table"))
+        return Format::Table;
+    if (text == QLatin1String("json"))
+        return Format::Json;
+    throw Error(QStringLiteral("Invalid format '%1': use table or json.").arg(text));
+}
+
+struct Command
+{
+    QString name;
+    QString syntax; // positional part of the usage line
+    QString summary;
+    std::function<void(QCommandLineParser&)> options;
+    std::function<int(Context&, QCommandLineParser&)> run;
+    qsizetype minArguments = 0;
+    qsizetype maxArguments = 0; // -1 = any number
+};
+
+QString usageLine(const Command& command)
+{
+    return QStringLiteral("Usage: ember-cli %1 [options]%2")
+        .arg(command.name,
+             command.syntax.isEmpty() ? QString() : QLatin1Char(' ') + command.syntax);
+}
+
+QString commandHelp(const Command& command, QCommandLineParser& parser)
+{
+    QString help = parser.helpText();
+    // Replace Qt's "Usage: /path/to/ember-cli [options] ..." with the command's own.
+    const qsizetype firstBreak = help.indexOf(QLatin1Char('\n'));
+    help = usageLine(command) + help.mid(firstBreak);
+    return help;
+}
+
+// Parses a subcommand's arguments; throws Error on bad input, HelpShown after --help.
+void parseCommand(const Command& command, const QStringList& arguments, QCommandLineParser& parser,
+                  Context& context)
+{
+    parser.setApplicationDescription(command.summary);
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    parser.addOption(
+        {{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help.")});
+    parser.addOption({QStringLiteral("format"),
+                      QStringLiteral("Output format: table (default) or json."),
+                      QStringLiteral("table|json")});
+    if (command.options)
+        command.options(parser);
+    if (!parser.parse(QStringList{QStringLiteral("ember-cli")} + arguments))
+        throw Error(
+            QStringLiteral("%1 (see ember-cli %2 --help)").arg(parser.errorText(), command.name));
+    if (parser.isSet(QStringLiteral("help"))) {
+        printOut(commandHelp(command, parser));
+        throw HelpShown();
+    }
+    if (parser.isSet(QStringLiteral("format")))
+        context.format = parseFormat(parser.value(QStringLiteral("format")));
+    const qsizetype count = parser.positionalArguments().size();
+    if (count < command.minArguments ||
+        (command.maxArguments >= 0 && count > command.maxArguments)) {
+        throw Error(QStringLiteral("%1 %2: %3 (see ember-cli %1 --help)")
+                        .arg(command.name,
+                             count < command.minArguments
+                                 ? QStringLiteral("needs more arguments")
+                                 : QStringLiteral("has too many arguments"),
+                             usageLine(command)));
+    }
+}
+
+// Several failures in one line: "a failed: x; b failed: y".
+QString joinFailures(QStringList failures)
+{
+    for (QString& failure : failures) {
+        if (failure.endsWith(QLatin1Char('.')))
+            failure.chop(1);
+    }
+    return failures.join(QStringLiteral("; "));
+}
+
+// Runs a long operation with a progress bar and Ctrl-C as cancel.
+template <typename Work> auto withProgress(Work work)
+{
+    OperationControl control;
+    ProgressBar bar(::isatty(STDERR_FILENO) == 1);
+    attach(control, bar);
+    InterruptGuard guard(control, bar);
+    struct Finish
+    {
+        ProgressBar& bar;
+        ~Finish() { bar.finish(); }
+    } finish{bar};
+    return work(control);
+}
+
+QString optionValue(const QCommandLineParser& parser, const char* name)
+{
+    return parser.value(QString::fromLatin1(name));
+}
+
+// ---- backups ----
+
+int backupCreate(Context& context, QCommandLineParser& parser)
+{
+    CreateBackupRequest request;
+    request.volume = parser.positionalArguments().first();
+    request.incremental = parser.isSet(QStringLiteral("incremental"));
+    request.force = parser.isSet(QStringLiteral("force"));
+    request.name = optionValue(parser, "name");
+    request.description = optionValue(parser, "description");
+    request.container = optionValue(parser, "container");
+    request.backend = optionValue(parser, "backend");
+    if (request.container.size() > 255)
+        throw Error(QStringLiteral("The container name is longer than 255 characters."));
+    BackupService& service = context.backups();
+    BackupService::PreparedBackup prepared = service.prepareBackup(request);
+    const Backup backup = withProgress(
+        [&](OperationControl& control) { return service.runBackup(prepared, control); });
+    QJsonObject json = backupJson(backup);
+    if (context.format == Format::Json) {
+        context.printJson(json);
+    } else {
+        context.printObject(
+            json, {{QStringLiteral("id"), backup.id},
+                   {QStringLiteral("name"), cellText(json.value(QStringLiteral("name")))},
+                   {QStringLiteral("volume_id"), backup.volumeId},
+                   {QStringLiteral("status"), backup.status},
+                   {QStringLiteral("is_incremental"),
+                    cellText(json.value(QStringLiteral("is_incremental")))},
+                   {QStringLiteral("object_count"), QString::number(backup.objectCount)},
+                   {QStringLiteral("stored_bytes"), QStringLiteral("%1 (%2)")
+                                                        .arg(backup.storedBytes)
+                                                        .arg(humanSize(backup.storedBytes))}});
+    }
+    return 0;
+}
+
+int backupRestore(Context& context, QCommandLineParser& parser)
+{
+    RestoreRequest request;
+    request.backup = parser.positionalArguments().first();
+    request.targetVolume = optionValue(parser, "volume");
+    // Like the cinder client, --volume wins over --name.
+    if (request.targetVolume.isEmpty()) {
+        request.newVolumeName = optionValue(parser, "name");
+        const QString path = optionValue(parser, "path");
+        if (!path.isEmpty())
+            request.newVolumePath = QFileInfo(path).absoluteFilePath();
+    } else if (parser.isSet(QStringLiteral("path"))) {
+        throw Error(QStringLiteral("--path names a new volume's file; it cannot be combined with "
+                                   "--volume."));
+    }
+    BackupService& service = context.backups();
+    BackupService::PreparedRestore prepared = service.prepareRestore(request);
+    const Volume target = withProgress(
+        [&](OperationControl& control) { return service.runRestore(prepared, control); });
+    QJsonObject json;
+    json[QStringLiteral("backup_id")] = prepared.backup.id;
+    json[QStringLiteral("volume_id")] = target.id;
+    json[QStringLiteral("volume_name")] = target.name;
+    json[QStringLiteral("volume_path")] = target.path;
+    context.printObject(json);
+    return 0;
+}
+
+int backupDelete(Context& context, QCommandLineParser& parser)
+{
+    BackupService& service = context.backups();
+    const bool force = parser.isSet(QStringLiteral("force"));
+    QStringList failures;
+    QJsonArray deleted;
+    for (const QString& reference : parser.positionalArguments()) {
+        try {
+            const Backup backup = context.catalog->resolveBackup(reference);
+            withProgress([&](OperationControl& control) {
+                service.deleteBackup(backup.id, force, control);
+                return 0;
+            });
+            deleted.append(backup.id);
+            if (context.format == Format::Table)
+                printOut(QStringLiteral("Deleted backup %1.\n").arg(backup.id));
+        } catch (const Error& error) {
+            failures << QStringLiteral("Delete for backup %1 failed: %2")
+                            .arg(reference, error.message());
+        }
+    }
+    if (context.format == Format::Json)
+        context.printJson(QJsonObject{{QStringLiteral("deleted"), deleted}});
+    if (failures.size() == 1)
+        throw Error(failures.first());
+    if (!failures.isEmpty())
+        throw Error(QStringLiteral("Unable to delete %1 of the specified backups: %2")
+                        .arg(failures.size())
+                        .arg(joinFailures(failures)));
+    return 0;
+}
+
+struct SortKey
+{
+    QString key;
+    bool descending = false;
+};
+
+QList<SortKey> parseSort(const QString& text)
+{
+    static const QStringList keys{QStringLiteral("id"),
+                                  QStringLiteral("status"),
+                                  QStringLiteral("size"),
+                                  QStringLiteral("availability_zone"),
+                                  QStringLiteral("name"),
+                                  QStringLiteral("created_at"),
+                                  QStringLiteral("data_timestamp"),
+                                  QStringLiteral("volume_id"),
+                                  QStringLiteral("object_count"),
+                                  QStringLiteral("container"),
+                                  QStringLiteral("updated_at")};
+    QList<SortKey> result;
+    for (const QString& part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QStringList pieces = part.trimmed().split(QLatin1Char(':'));
+        SortKey key;
+        key.key = pieces.first().trimmed();
+        if (!keys.contains(key.key))
+            throw Error(QStringLiteral("Invalid sort key '%1': use one of %2.")
+                            .arg(key.key, keys.join(QStringLiteral(", "))));
+        if (pieces.size() > 2)
+            throw Error(QStringLiteral("Invalid sort '%1': use key[:asc|desc].").arg(part));
+        if (pieces.size() == 2) {
+            const QString direction = pieces.at(1).trimmed().toLower();
+            if (direction != QLatin1String("asc") && direction != QLatin1String("desc"))
+                throw Error(QStringLiteral("Invalid sort direction '%1': use asc or desc.")
+                                .arg(pieces.at(1)));
+            key.descending = direction == QLatin1String("desc");
+        }
+        result << key;
+    }
+    return result;
+}
+
+int compareBy(const Backup& a, const Backup& b, const QString& key)
+{
+    auto cmp = [](const auto& x, const auto& y) { return x < y ? -1 : (y < x ? 1 : 0); };
+    if (key == QLatin1String("id"))
+        return cmp(a.id, b.id);
+    if (key == QLatin1String("status"))
+        return cmp(a.status, b.status);
+    if (key == QLatin1String("size"))
+        return cmp(a.size, b.size);
+    if (key == QLatin1String("availability_zone"))
+        return cmp(a.availabilityZone, b.availabilityZone);
+    if (key == QLatin1String("name"))
+        return cmp(a.displayName, b.displayName);
+    if (key == QLatin1String("created_at"))
+        return cmp(a.createdAt, b.createdAt);
+    if (key == QLatin1String("updated_at"))
+        return cmp(a.updatedAt, b.updatedAt);
+    if (key == QLatin1String("data_timestamp"))
+        return cmp(a.dataTimestamp, b.dataTimestamp);
+    if (key == QLatin1String("volume_id"))
+        return cmp(a.volumeId, b.volumeId);
+    if (key == QLatin1String("object_count"))
+        return cmp(a.objectCount, b.objectCount);
+    if (key == QLatin1String("container"))
+        return cmp(a.container, b.container);
+    return 0;
+}
+
+int backupList(Context& context, QCommandLineParser& parser)
+{
+    const QList<SortKey> sort = parseSort(optionValue(parser, "sort"));
+    BackupService& service = context.backups();
+    BackupFilter filter;
+    filter.status = optionValue(parser, "status");
+    filter.name = optionValue(parser, "name");
+    if (!filter.status.isEmpty() && !BackupStatus::all().contains(filter.status))
+        throw Error(QStringLiteral("Invalid status '%1': use one of %2.")
+                        .arg(filter.status, BackupStatus::all().join(QStringLiteral(", "))));
+    const QString volume = optionValue(parser, "volume-id");
+    if (!volume.isEmpty()) {
+        // A registered volume by name or prefix; otherwise the ID as given
+        // (backups outlive their volumes, and imports carry foreign IDs).
+        try {
+            filter.volumeId = service.catalog().resolveVolume(volume).id;
+        } catch (const Error&) {
+            filter.volumeId = volume;
+        }
+    }
+    QList<Backup> backups = service.catalog().backups(filter);
+    if (!sort.isEmpty()) {
+        std::stable_sort(backups.begin(), backups.end(), [&](const Backup& a, const Backup& b) {
+            for (const SortKey& key : sort) {
+                const int order = compareBy(a, b, key.key);
+                if (order != 0)
+                    return key.descending ? order > 0 : order < 0;
+            }
+            return false;
+        });
+    }
+    if (context.format == Format::Json) {
+        QJsonArray array;
+        for (const Backup& backup : backups)
+            array.append(backupJson(backup));
+        context.printJson(array);
+        return 0;
+    }
+    QList<QStringList> rows;
+    for (const Backup& b : backups) {
+        rows << QStringList{b.id,
+                            b.volumeId,
+                            b.status,
+                            b.displayName.isEmpty() ? QStringLiteral("-") : b.displayName,
+                            QString::number(b.size),
+                            QString::number(b.objectCount),
+                            b.container.isEmpty() ? QStringLiteral("-") : b.container};
+    }
+    printOut(renderTable({QStringLiteral("ID"), QStringLiteral("Volume ID"),
+                          QStringLiteral("Status"), QStringLiteral("Name"), QStringLiteral("Size"),
+                          QStringLiteral("Object Count"), QStringLiteral("Container")},
+                         rows));
+    return 0;
+}
+
+int backupShow(Context& context, QCommandLineParser& parser)
+{
+    const Backup backup =
+        context.backups().catalog().resolveBackup(parser.positionalArguments().first());
+    context.printObject(backupJson(backup), backupProperties(backup));
+    return 0;
+}
+
+int backupExport(Context& context, QCommandLineParser& parser)
+{
+    const BackupRecord record =
+        context.backups().exportBackup(parser.positionalArguments().first());
+    context.printObject(QJsonObject{{QStringLiteral("backup_service"), record.backupService},
+                                    {QStringLiteral("backup_url"), record.backupUrl}});
+    return 0;
+}
+
+int backupImport(Context& context, QCommandLineParser& parser)
+{
+    BackupRecord record;
+    record.backupService = parser.positionalArguments().at(0);
+    record.backupUrl = parser.positionalArguments().at(1);
+    const Backup backup = context.backups().importBackup(record, optionValue(parser, "backend"));
+    const QJsonObject json = backupJson(backup);
+    if (context.format == Format::Json)
+        context.printJson(json);
+    else
+        context.printObject(json,
+                            {{QStringLiteral("id"), backup.id},
+                             {QStringLiteral("name"), cellText(json.value(QStringLiteral("name")))},
+                             {QStringLiteral("status"), backup.status}});
+    return 0;
+}
+
+int backupResetState(Context& context, QCommandLineParser& parser)
+{
+    const QString state = parser.isSet(QStringLiteral("state")) ? optionValue(parser, "state")
+                                                                : BackupStatus::Available;
+    const ChainRules::Verdict verdict = ChainRules::canResetState(state);
+    if (!verdict.isEmpty())
+        throw Error(verdict);
+    BackupService& service = context.backups();
+    QStringList failures;
+    for (const QString& reference : parser.positionalArguments()) {
+        try {
+            service.resetState(reference, state);
+        } catch (const Error& error) {
+            failures << QStringLiteral("Reset backup state for %1 failed: %2")
+                            .arg(reference, error.message());
+        }
+    }
+    if (failures.size() == 1)
+        throw Error(failures.first());
+    if (!failures.isEmpty())
+        throw Error(QStringLiteral("Unable to reset the state of %1 of the specified backups: %2")
+                        .arg(failures.size())
+                        .arg(joinFailures(failures)));
+    return 0;
+}
+
+int backupUpdate(Context& context, QCommandLineParser& parser)
+{
+    std::optional<QString> name;
+    std::optional<QString> description;
+    if (parser.isSet(QStringLiteral("name")))
+        name = optionValue(parser, "name");
+    if (parser.isSet(QStringLiteral("description")))
+        description = optionValue(parser, "description");
+    if (!name && !description)
+        throw Error(QStringLiteral("Must supply at least one: --name or --description."));
+    const Backup backup =
+        context.backups().updateBackup(parser.positionalArguments().first(), name, description);
+    context.printObject(backupJson(backup), backupProperties(backup));
+    return 0;
+}
+
+int backupVerify(Context& context, QCommandLineParser& parser)
+{
+    BackupService& service = context.backups();
+    const Backup backup = service.catalog().resolveBackup(parser.positionalArguments().first());
+    const VerifyReport report = withProgress(
+        [&](OperationControl& control) { return service.verifyBackup(backup.id, control); });
+    QJsonObject json;
+    json[QStringLiteral("backup_id")] = backup.id;
+    json[QStringLiteral("objects_checked")] = double(report.objectsChecked);
+    json[QStringLiteral("bytes_checked")] = double(report.bytesChecked);
+    json[QStringLiteral("blocks_checked")] = double(report.blocksChecked);
+    json[QStringLiteral("result")] =
+        report.problems.isEmpty() ? QStringLiteral("intact") : QStringLiteral("damaged");
+    json[QStringLiteral("problems")] = QJsonArray::fromStringList(report.problems);
+    if (context.format == Format::Json) {
+        context.printJson(json);
+    } else {
+        json.remove(QStringLiteral("problems"));
+        context.printObject(json);
+        for (const QString& problem : report.problems)
+            printOut(QStringLiteral("problem: %1\n").arg(problem));
+    }
+    if (!report.problems.isEmpty())
+        throw Error(QStringLiteral("Backup %1 is damaged: %2 problem(s) found.")
+                        .arg(backup.id)
+                        .arg(report.problems.size()));
+    return 0;
+}
+
+// ---- volumes ----
+
+int volumeAdd(Context& context, QCommandLineParser& parser)
+{
+    QString path = parser.positionalArguments().first();
+    // Local files and devices by absolute path; anything else (pool/image) as given.
+    if (QFileInfo::exists(path))
+        path = QFileInfo(path).absoluteFilePath();
+    const Volume volume = context.backups().addVolume(path, optionValue(parser, "name"));
+    context.printObject(volumeJson(volume), volumeProperties(volume));
+    return 0;
+}
+
+int volumeCreate(Context& context, QCommandLineParser& parser)
+{
+    if (!parser.isSet(QStringLiteral("size")))
+        throw Error(QStringLiteral("volume-create needs --size (e.g. --size 10G)."));
+    const qint64 size = parseSize(optionValue(parser, "size"));
+    const QString path = QFileInfo(parser.positionalArguments().first()).absoluteFilePath();
+    const Volume volume = context.backups().createVolume(path, size, optionValue(parser, "name"));
+    context.printObject(volumeJson(volume), volumeProperties(volume));
+    return 0;
+}
+
+int volumeList(Context& context, QCommandLineParser&)
+{
+    const QList<Volume> volumes = context.backups().catalog().volumes();
+    if (context.format == Format::Json) {
+        QJsonArray array;
+        for (const Volume& volume : volumes)
+            array.append(volumeJson(volume));
+        context.printJson(array);
+        return 0;
+    }
+    QList<QStringList> rows;
+    for (const Volume& v : volumes) {
+        rows << QStringList{v.id,
+                            v.status,
+                            v.name.isEmpty() ? QStringLiteral("-") : v.name,
+                            QString::number(v.sizeGiB()),
+                            humanSize(v.sizeBytes),
+                            toString(v.kind),
+                            v.path};
+    }
+    printOut(renderTable({QStringLiteral("ID"), QStringLiteral("Status"), QStringLiteral("Name"),
+                          QStringLiteral("Size"), QStringLiteral("Bytes"), QStringLiteral("Kind"),
+                          QStringLiteral("Path")},
+                         rows));
+    return 0;
+}
+
+int volumeShow(Context& context, QCommandLineParser& parser)
+{
+    const Volume volume =
+        context.backups().catalog().resolveVolume(parser.positionalArguments().first());
+    context.printObject(volumeJson(volume), volumeProperties(volume));
+    return 0;
+}
+
+int volumeRemove(Context& context, QCommandLineParser& parser)
+{
+    BackupService& service = context.backups();
+    const Volume volume = service.catalog().resolveVolume(parser.positionalArguments().first());
+    service.removeVolume(volume.id);
+    if (context.format == Format::Json)
+        context.printJson(QJsonObject{{QStringLiteral("removed"), volume.id}});
+    else
+        printOut(QStringLiteral("Removed volume %1 (%2); its file was left in place.\n")
+                     .arg(volume.id, volume.path));
+    return 0;
+}
+
+// ---- backends ----
+
+int backendList(Context& context, QCommandLineParser&)
+{
+    const QList<BackendConfig> backends = context.backups().catalog().backends();
+    if (context.format == Format::Json) {
+        QJsonArray array;
+        for (const BackendConfig& backend : backends)
+            array.append(backendJson(backend));
+        context.printJson(array);
+        return 0;
+    }
+    QList<QStringList> rows;
+    for (const BackendConfig& backend : backends) {
+        rows << QStringList{backend.name, backend.type,
+                            backend.isDefault ? QStringLiteral("yes") : QStringLiteral("no"),
+                            cellText(backend.options)};
+    }
+    printOut(renderTable({QStringLiteral("Name"), QStringLiteral("Type"), QStringLiteral("Default"),
+                          QStringLiteral("Options")},
+                         rows));
+    return 0;
+}
+
+int backendAddLocal(Context& context, QCommandLineParser& parser)
+{
+    const QString name = parser.positionalArguments().at(0).trimmed();
+    static const QRegularExpression validName(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]*$"));
+    if (!validName.match(name).hasMatch())
+        throw Error(QStringLiteral("Invalid backend name '%1': use letters, digits, '.', '_' and "
+                                   "'-', starting with a letter or digit.")
+                        .arg(name));
+    const QString path = QFileInfo(parser.positionalArguments().at(1)).absoluteFilePath();
+    BackendConfig backend = embeddedDefaultBackend();
+    backend.name = name;
+    backend.isDefault = parser.isSet(QStringLiteral("default"));
+    backend.createdAt = QDateTime::currentDateTimeUtc();
+    backend.options[QStringLiteral("backup_posix_path")] = path;
+    if (parser.isSet(QStringLiteral("compression"))) {
+        const QString algorithm = optionValue(parser, "compression").toLower();
+        static const QStringList known{QStringLiteral("none"),  QStringLiteral("off"),
+                                       QStringLiteral("no"),    QStringLiteral("zlib"),
+                                       QStringLiteral("gzip"),  QStringLiteral("bz2"),
+                                       QStringLiteral("bzip2"), QStringLiteral("zstd")};
+        if (!known.contains(algorithm))
+            throw Error(
+                QStringLiteral("Invalid compression '%1': use one of %2.")
+                    .arg(optionValue(parser, "compression"), known.join(QStringLiteral(", "))));
+        backend.options[QStringLiteral("backup_compression_algorithm")] = algorithm;
+    }
+    if (parser.isSet(QStringLiteral("object-size"))) {
+        const qint64 objectSize = parseSize(optionValue(parser, "object-size"));
+        const qint64 block = qint64(
+            backend.options.value(QStringLiteral("backup_sha_block_size_bytes")).toDouble(32768));
+        if (objectSize % block != 0)
+            throw Error(QStringLiteral("Invalid object size %1 bytes: it must be a multiple of the "
+                                       "%2-byte hash block.")
+                            .arg(objectSize)
+                            .arg(block));
+        backend.options[QStringLiteral("backup_file_size")] = double(objectSize);
+    }
+    Catalog& catalog = context.backups().catalog();
+    if (catalog.backend(name))
+        throw Error(QStringLiteral("A backend named '%1' already exists.").arg(name));
+    if (!QDir().mkpath(path))
+        throw Error(QStringLiteral("Cannot create the backup directory %1.").arg(path));
+    catalog.upsertBackend(backend);
+    context.printObject(backendJson(*catalog.backend(name)));
+    return 0;
+}
+
+QList<Command> commands()
+{
+    auto text = [](const char* name, const char* description, const char* valueName) {
+        return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(description),
+                                  QString::fromLatin1(valueName));
+    };
+    auto flag = [](const char* name, const char* description) {
+        return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(description));
+    };
+    QList<Command> list;
+    list << Command{
+        QStringLiteral("backup-create"),
+        QStringLiteral("VOLUME"),
+        QStringLiteral("Creates a backup of a volume."),
+        [=](QCommandLineParser& p) {
+            p.addOption(flag("incremental", "Incremental backup (on the volume's latest backup)."));
+            p.addOption(flag("force", "Back up the volume even if it is in use."));
+            p.addOption(text("name", "Backup name.", "NAME"));
+            p.addOption(text("description", "Backup description.", "DESCRIPTION"));
+            p.addOption(text("container",
+                             "Backup container (directory, Swift container or Ceph pool).",
+                             "CONTAINER"));
+            p.addOption(text("backend",
+                             "Configured backend to store it (default: the default backend).",
+                             "BACKEND"));
+        },
+        backupCreate,
+        1,
+        1};
+    list << Command{
+        QStringLiteral("backup-restore"),
+        QStringLiteral("BACKUP"),
+        QStringLiteral("Restores a backup into a volume, or into a new volume."),
+        [=](QCommandLineParser& p) {
+            p.addOption(text("volume",
+                             "Registered volume to restore onto (its data is overwritten).",
+                             "VOLUME"));
+            p.addOption(
+                text("name", "Name of the new volume (default restore_backup_<id>).", "NAME"));
+            p.addOption(text("path", "File of the new volume.", "PATH"));
+        },
+        backupRestore,
+        1,
+        1};
+    list << Command{
+        QStringLiteral("backup-delete"),
+        QStringLiteral("BACKUP [BACKUP...]"),
+        QStringLiteral("Removes one or more backups."),
+        [=](QCommandLineParser& p) {
+            p.addOption(
+                flag("force", "Delete whatever the backup's status (cancels a running backup)."));
+        },
+        backupDelete,
+        1,
+        -1};
+    list << Command{
+        QStringLiteral("backup-list"),
+        QString(),
+        QStringLiteral("Lists all backups."),
+        [=](QCommandLineParser& p) {
+            p.addOption(text("volume-id", "Only backups of this volume.", "VOLUME"));
+            p.addOption(text("status", "Only backups with this status.", "STATUS"));
+            p.addOption(text("name", "Only backups with this name.", "NAME"));
+            p.addOption(
+                text("sort",
+                     "Sort by key[:asc|desc][,key...]: id, status, size, availability_zone, name, "
+                     "created_at, data_timestamp, volume_id, object_count, container, updated_at.",
+                     "SORT"));
+        },
+        backupList,
+        0,
+        0};
+    list << Command{QStringLiteral("backup-show"),
+                    QStringLiteral("BACKUP"),
+                    QStringLiteral("Shows backup details."),
+                    {},
+                    backupShow,
+                    1,
+                    1};
+    list << Command{QStringLiteral("backup-export"),
+                    QStringLiteral("BACKUP"),
+                    QStringLiteral("Exports backup metadata record (Cinder's format)."),
+                    {},
+                    backupExport,
+                    1,
+                    1};
+    list << Command{QStringLiteral("backup-import"),
+                    QStringLiteral("BACKUP_SERVICE BACKUP_URL"),
+                    QStringLiteral("Imports a backup metadata record (from Cinder or ember)."),
+                    [=](QCommandLineParser& p) {
+                        p.addOption(text("backend", "Configured backend holding the backup's data.",
+                                         "BACKEND"));
+                    },
+                    backupImport,
+                    2,
+                    2};
+    list << Command{QStringLiteral("backup-reset-state"),
+                    QStringLiteral("BACKUP [BACKUP...]"),
+                    QStringLiteral("Explicitly updates the backup state."),
+                    [=](QCommandLineParser& p) {
+                        p.addOption(text("state",
+                                         "The state to assign: available (default) or error.",
+                                         "STATE"));
+                    },
+                    backupResetState,
+                    1,
+                    -1};
+    list << Command{QStringLiteral("backup-update"),
+                    QStringLiteral("BACKUP"),
+                    QStringLiteral("Updates a backup's name or description."),
+                    [=](QCommandLineParser& p) {
+                        p.addOption(text("name", "New name.", "NAME"));
+                        p.addOption(text("description", "New description.", "DESCRIPTION"));
+                    },
+                    backupUpdate,
+                    1,
+                    1};
+    list << Command{
+        QStringLiteral("backup-verify"),
+        QStringLiteral("BACKUP"),
+        QStringLiteral("Reads a backup's whole chain and checks every object and hash."),
+        {},
+        backupVerify,
+        1,
+        1};
+    list << Command{
+        QStringLiteral("volume-add"),
+        QStringLiteral("PATH"),
+        QStringLiteral("Registers an existing image file or block device as a volume."),
+        [=](QCommandLineParser& p) { p.addOption(text("name", "Volume name.", "NAME")); },
+        volumeAdd,
+        1,
+        1};
+    list << Command{QStringLiteral("volume-create"),
+                    QStringLiteral("PATH"),
+                    QStringLiteral("Creates a new sparse image file and registers it."),
+                    [=](QCommandLineParser& p) {
+                        p.addOption(
+                            text("size", "Size: bytes, or with K, M, G, T (e.g. 10G).", "SIZE"));
+                        p.addOption(text("name", "Volume name.", "NAME"));
+                    },
+                    volumeCreate,
+                    1,
+                    1};
+    list << Command{QStringLiteral("volume-list"),
+                    QString(),
+                    QStringLiteral("Lists registered volumes."),
+                    {},
+                    volumeList,
+                    0,
+                    0};
+    list << Command{QStringLiteral("volume-show"),
+                    QStringLiteral("VOLUME"),
+                    QStringLiteral("Shows volume details."),
+                    {},
+                    volumeShow,
+                    1,
+                    1};
+    list << Command{QStringLiteral("volume-remove"),
+                    QStringLiteral("VOLUME"),
+                    QStringLiteral("Unregisters a volume (its file or device is left untouched)."),
+                    {},
+                    volumeRemove,
+                    1,
+                    1};
+    list << Command{QStringLiteral("backend-list"),
+                    QString(),
+                    QStringLiteral("Lists configured backends."),
+                    {},
+                    backendList,
+                    0,
+                    0};
+    list << Command{
+        QStringLiteral("backend-add-local"),
+        QStringLiteral("NAME PATH"),
+        QStringLiteral("Adds a backend that stores backups in a local directory (Cinder's posix "
+                       "driver format)."),
+        [=](QCommandLineParser& p) {
+            p.addOption(text("compression", "none, zlib (default), gzip, bz2, bzip2 or zstd.",
+                             "ALGORITHM"));
+            p.addOption(
+                text("object-size", "Object size (multiple of 32K; default 1999994880).", "SIZE"));
+            p.addOption(flag("default", "Make it the default backend."));
+        },
+        backendAddLocal,
+        2,
+        2};
+    return list;
+}
+
+QString generalHelp(const QList<Command>& list)
+{
+    QString help =
+        QStringLiteral("Usage: ember-cli [--format table|json] <command> [options] [arguments]\n\n"
+                       "Back up and restore block volumes the way OpenStack Cinder does.\n"
+                       "Data directory: $EMBER_HOME, or $XDG_DATA_HOME/ember.\n\nCommands:\n");
+    qsizetype width = 0;
+    for (const Command& command : list)
+        width = std::max(width, command.name.size());
+    for (const Command& command : list)
+        help +=
+            QStringLiteral("  %1  %2\n").arg(command.name.leftJustified(width), command.summary);
+    help += QStringLiteral("  %1  %2\n")
+                .arg(QStringLiteral("help").leftJustified(width),
+                     QStringLiteral("Shows the help of a command (or use <command> --help)."));
+    help +=
+        QStringLiteral("\nGlobal options:\n  --format table|json  Output format (default table).\n"
+                       "  --version            Shows the version.\n"
+                       "  -h, --help           Shows this help.\n");
+    return help;
+}
+
+} // namespace
+
+int run(const QStringList& arguments)
+{
+    Context context;
+    const QList<Command> list = commands();
+    try {
+        // Global options come before the command.
+        qsizetype index = 1;
+        bool wantHelp = false;
+        for (; index < arguments.size(); ++index) {
+            const QString& argument = arguments.at(index);
+            if (!argument.startsWith(QLatin1Char('-')))
+                break;
+            if (argument == QLatin1String("--version") || argument == QLatin1String("-v")) {
+                printOut(QStringLiteral("ember-cli %1\n").arg(QStringLiteral(EMBER_VERSION)));
+                return 0;
+            }
+            if (argument == QLatin1String("--help") || argument == QLatin1String("-h")) {
+                wantHelp = true;
+            } else if (argument == QLatin1String("--format")) {
+                if (index + 1 >= arguments.size())
+                    throw Error(QStringLiteral("--format needs a value: table or json."));
+                context.format = parseFormat(arguments.at(++index));
+            } else if (argument.startsWith(QLatin1String("--format="))) {
+                context.format = parseFormat(argument.mid(9));
+            } else {
+                throw Error(
+                    QStringLiteral("Unknown option '%1' (see ember-cli --help).").arg(argument));
+            }
+        }
+        if (index >= arguments.size()) {
+            if (wantHelp) {
+                printOut(generalHelp(list));
+                return 0;
+            }
+            throw Error(QStringLiteral("No command given (see ember-cli --help)."));
+        }
+        QString name = arguments.at(index);
+        QStringList rest = arguments.mid(index + 1);
+        if (name == QLatin1String("help")) {
+            if (rest.isEmpty()) {
+                printOut(generalHelp(list));
+                return 0;
+            }
+            name = rest.first();
+            rest = {QStringLiteral("--help")};
+        }
+        if (wantHelp)
+            rest.prepend(QStringLiteral("--help"));
+        const auto command = std::find_if(list.begin(), list.end(),
+                                          [&](const Command& c) { return c.name == name; });
+        if (command == list.end())
+            throw Error(QStringLiteral("Unknown command '%1' (see ember-cli --help).").arg(name));
+        QCommandLineParser parser;
+        parseCommand(*command, rest, parser, context);
+        qCDebug(lcCli) << "running" << command->name << parser.positionalArguments();
+        return command->run(context, parser);
+    } catch (const HelpShown&) {
+        return 0;
+    } catch (const Error& error) {
+        printErr(QStringLiteral("ERROR: %1\n").arg(error.message().simplified()));
+        return 1;
+    } catch (const std::exception& error) {
+        printErr(QStringLiteral("ERROR: internal error: %1\n")
+                     .arg(QString::fromLocal8Bit(error.what()).simplified()));
+        return 1;
+    }
+}
+
+} // namespace ember::cli

@@ -1,0 +1,643 @@
+// ember-cli end to end: the real binary with its own EMBER_HOME, real image
+// files, every restore compared byte for byte, every refusal checked for its
+// exit status and message.
+#include "testsupport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QTest>
+#include <QThread>
+
+#include <signal.h>
+
+using namespace ember::test;
+
+namespace {
+
+constexpr qint64 MiB = 1024 * 1024;
+
+QString describe(const ProcessResult& result)
+{
+    return QStringLiteral("exit %1\nstdout:\n%2\nstderr:\n%3")
+        .arg(result.exitCode)
+        .arg(QString::fromUtf8(result.out), QString::fromUtf8(result.err));
+}
+
+QJsonDocument jsonOf(const ProcessResult& result)
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(result.out, &error);
+    if (error.error != QJsonParseError::NoError)
+        qWarning() << "not JSON:" << error.errorString() << result.out;
+    return document;
+}
+
+} // namespace
+
+// Runs ember-cli and checks it succeeded; yields the result.
+#define CLI_OK(result, ...)                                                                        \
+    const ProcessResult result = cli(__VA_ARGS__);                                                 \
+    QVERIFY2(result.exitCode == 0, qPrintable(describe(result)))
+
+class CliTest : public QObject
+{
+    Q_OBJECT
+
+private:
+    QString m_dir;  // scratch space of the current test
+    QString m_home; // EMBER_HOME of the current test
+
+    ProcessResult cli(const QStringList& arguments, const QString& home = {})
+    {
+        return runCli(home.isEmpty() ? m_home : home, arguments);
+    }
+    // The command must fail with exit status 1 and exactly one stderr line
+    // "ERROR: <message>"; `expected` must occur in the message.
+    void expectError(const QStringList& arguments, const QString& expected)
+    {
+        const ProcessResult result = cli(arguments);
+        QVERIFY2(result.exitCode == 1, qPrintable(describe(result)));
+        const QString err = QString::fromUtf8(result.err).trimmed();
+        const QStringList lines = err.split(QLatin1Char('\n'));
+        const QString last = lines.last();
+        QVERIFY2(last.startsWith(QStringLiteral("ERROR: ")), qPrintable(describe(result)));
+        QVERIFY2(last.contains(expected),
+                 qPrintable(QStringLiteral("expected '%1' in: %2").arg(expected, last)));
+    }
+    QString createBackup(const QStringList& arguments)
+    {
+        const ProcessResult result =
+            cli(QStringList{QStringLiteral("--format"), QStringLiteral("json"),
+                            QStringLiteral("backup-create")} +
+                arguments);
+        if (result.exitCode != 0) {
+            qWarning().noquote() << describe(result);
+            return {};
+        }
+        return jsonOf(result).object().value(QStringLiteral("id")).toString();
+    }
+    QJsonObject showBackup(const QString& id)
+    {
+        const ProcessResult result = cli({QStringLiteral("backup-show"), id,
+                                          QStringLiteral("--format"), QStringLiteral("json")});
+        return jsonOf(result).object();
+    }
+    QString volumeAdd(const QString& path, const QString& name)
+    {
+        const ProcessResult result =
+            cli({QStringLiteral("volume-add"), path, QStringLiteral("--name"), name,
+                 QStringLiteral("--format"), QStringLiteral("json")});
+        if (result.exitCode != 0)
+            qWarning().noquote() << describe(result);
+        return jsonOf(result).object().value(QStringLiteral("id")).toString();
+    }
+
+    // A slow default backend (bz2 over random data) and a volume big enough
+    // that a backup of it is still running a moment after it started.
+    void setUpSlowBackup(const QString& storeDir)
+    {
+        const ProcessResult added = cli(
+            {QStringLiteral("backend-add-local"), QStringLiteral("slow"), storeDir,
+             QStringLiteral("--compression"), QStringLiteral("bz2"),
+             QStringLiteral("--object-size"), QStringLiteral("1M"), QStringLiteral("--default")});
+        QVERIFY2(added.exitCode == 0, qPrintable(describe(added)));
+        const QString source = m_dir + QStringLiteral("/big.img");
+        makeVolumeFile(source, 192 * MiB, Fill::Random, 4);
+        QVERIFY(!volumeAdd(source, QStringLiteral("big")).isEmpty());
+    }
+    // Starts `backup-create big` and returns once its backup row exists.
+    void startBackup(QProcess& process)
+    {
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("EMBER_HOME"), m_home);
+        process.setProcessEnvironment(environment);
+        process.start(qEnvironmentVariable("EMBER_CLI"),
+                      {QStringLiteral("backup-create"), QStringLiteral("big")});
+        QVERIFY(process.waitForStarted());
+        bool started = false;
+        for (int i = 0; i < 200 && !started; ++i) {
+            QThread::msleep(100);
+            const ProcessResult list = cli({QStringLiteral("backup-list"),
+                                            QStringLiteral("--format"), QStringLiteral("json")});
+            started = jsonOf(list).array().size() == 1;
+        }
+        QVERIFY(started);
+        QThread::msleep(100);
+        QCOMPARE(process.state(), QProcess::Running);
+    }
+    QDir containerOf(const QString& storeDir, const QString& id)
+    {
+        return QDir(storeDir + QLatin1Char('/') + id.left(2) + QLatin1Char('/') + id.mid(2, 2) +
+                    QLatin1Char('/') + id);
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_dir = freshDir(QString::fromLatin1(QTest::currentTestFunction()));
+        m_home = m_dir + QStringLiteral("/home");
+    }
+    void cleanup()
+    {
+        // Volumes take room; keep them only to look into a failure.
+        if (!QTest::currentTestFailed())
+            QDir(m_dir).removeRecursively();
+    }
+
+    void versionAndHelp()
+    {
+        CLI_OK(version, {QStringLiteral("--version")});
+        QVERIFY(version.out.startsWith("ember-cli "));
+        CLI_OK(help, {QStringLiteral("--help")});
+        QVERIFY(help.out.contains("backup-create"));
+        QVERIFY(help.out.contains("backend-add-local"));
+        CLI_OK(commandHelp, {QStringLiteral("backup-create"), QStringLiteral("--help")});
+        QVERIFY2(commandHelp.out.contains("Usage: ember-cli backup-create [options] VOLUME"),
+                 commandHelp.out.constData());
+        QVERIFY(commandHelp.out.contains("--incremental"));
+        CLI_OK(helpCommand, {QStringLiteral("help"), QStringLiteral("backup-restore")});
+        QVERIFY(helpCommand.out.contains("--volume"));
+        // --help never creates the data directory.
+        QVERIFY(!QFileInfo::exists(m_home));
+
+        expectError({QStringLiteral("frobnicate")}, QStringLiteral("Unknown command 'frobnicate'"));
+        expectError({}, QStringLiteral("No command given"));
+        expectError(
+            {QStringLiteral("--format"), QStringLiteral("xml"), QStringLiteral("volume-list")},
+            QStringLiteral("Invalid format 'xml': use table or json."));
+        expectError({QStringLiteral("backup-show")}, QStringLiteral("needs more arguments"));
+        expectError({QStringLiteral("backup-list"), QStringLiteral("--bogus")},
+                    QStringLiteral("Unknown option 'bogus'"));
+    }
+
+    void volumes()
+    {
+        const QString image = m_dir + QStringLiteral("/created.img");
+        CLI_OK(created,
+               {QStringLiteral("volume-create"), QStringLiteral("--size"), QStringLiteral("8M"),
+                image, QStringLiteral("--name"), QStringLiteral("fresh"),
+                QStringLiteral("--format"), QStringLiteral("json")});
+        const QJsonObject volume = jsonOf(created).object();
+        QCOMPARE(volume.value(QStringLiteral("name")).toString(), QStringLiteral("fresh"));
+        QCOMPARE(volume.value(QStringLiteral("size_bytes")).toDouble(), double(8 * MiB));
+        QCOMPARE(volume.value(QStringLiteral("path")).toString(), image);
+        QCOMPARE(QFileInfo(image).size(), 8 * MiB);
+        // The default backend was set up on first use.
+        CLI_OK(backends, {QStringLiteral("backend-list"), QStringLiteral("--format"),
+                          QStringLiteral("json")});
+        QCOMPARE(jsonOf(backends).array().size(), 1);
+        QCOMPARE(jsonOf(backends)
+                     .array()
+                     .first()
+                     .toObject()
+                     .value(QStringLiteral("is_default"))
+                     .toBool(),
+                 true);
+
+        const QString existing = m_dir + QStringLiteral("/existing.img");
+        makeVolumeFile(existing, 3 * MiB + 4096, Fill::Text, 7);
+        const QString existingId = volumeAdd(existing, QStringLiteral("old"));
+        QVERIFY(!existingId.isEmpty());
+
+        CLI_OK(table, {QStringLiteral("volume-list")});
+        QVERIFY2(table.out.contains("| fresh") && table.out.contains("| old"),
+                 table.out.constData());
+        QVERIFY(table.out.startsWith("+-"));
+        CLI_OK(json,
+               {QStringLiteral("volume-list"), QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(jsonOf(json).array().size(), 2);
+
+        CLI_OK(shown, {QStringLiteral("volume-show"), existingId.left(8),
+                       QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(jsonOf(shown).object().value(QStringLiteral("size_bytes")).toDouble(),
+                 double(3 * MiB + 4096));
+        CLI_OK(shownTable, {QStringLiteral("volume-show"), QStringLiteral("old")});
+        QVERIFY(shownTable.out.contains("| Property"));
+        QVERIFY(shownTable.out.contains(existingId.toUtf8()));
+
+        expectError({QStringLiteral("volume-create"), QStringLiteral("--size"),
+                     QStringLiteral("10X"), m_dir + QStringLiteral("/bad.img")},
+                    QStringLiteral("Invalid size '10X'"));
+        expectError({QStringLiteral("volume-create"), m_dir + QStringLiteral("/nosize.img")},
+                    QStringLiteral("needs --size"));
+        expectError({QStringLiteral("volume-show"), QStringLiteral("nope")},
+                    QStringLiteral("No volume with a name or ID of 'nope' exists."));
+
+        CLI_OK(removed, {QStringLiteral("volume-remove"), QStringLiteral("old")});
+        QVERIFY(QFileInfo::exists(existing)); // data is never deleted
+        CLI_OK(after,
+               {QStringLiteral("volume-list"), QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(jsonOf(after).array().size(), 1);
+    }
+
+    void sizesAccepted()
+    {
+        const QList<QPair<QString, qint64>> sizes{{QStringLiteral("4096"), 4096},
+                                                  {QStringLiteral("512K"), 512 * 1024},
+                                                  {QStringLiteral("2M"), 2 * MiB},
+                                                  {QStringLiteral("1G"), 1024 * MiB},
+                                                  {QStringLiteral("1.5MiB"), 3 * MiB / 2}};
+        int n = 0;
+        for (const auto& [text, bytes] : sizes) {
+            const QString path = m_dir + QStringLiteral("/s%1.img").arg(n++);
+            CLI_OK(result, {QStringLiteral("volume-create"), QStringLiteral("--size"), text, path});
+            QCOMPARE(QFileInfo(path).size(), bytes);
+        }
+    }
+
+    void fullIncrementalRestoreAndRefusals()
+    {
+        const QString source = m_dir + QStringLiteral("/source.img");
+        makeVolumeFile(source, 12 * MiB + 12345, Fill::Mixed, 11);
+        const QString original = m_dir + QStringLiteral("/original.img");
+        QVERIFY(QFile::copy(source, original));
+        const QString volumeId = volumeAdd(source, QStringLiteral("src"));
+        QVERIFY(!volumeId.isEmpty());
+
+        // Incremental without any backup.
+        expectError({QStringLiteral("backup-create"), QStringLiteral("--incremental"),
+                     QStringLiteral("src")},
+                    QStringLiteral("No backups available to do an incremental backup."));
+        expectError({QStringLiteral("backup-create"), QStringLiteral("nope")},
+                    QStringLiteral("No volume with a name or ID of 'nope' exists."));
+
+        const QString fullId =
+            createBackup({QStringLiteral("src"), QStringLiteral("--name"), QStringLiteral("full"),
+                          QStringLiteral("--description"), QStringLiteral("first one")});
+        QVERIFY(!fullId.isEmpty());
+        mutateFile(source, 5, 64 * 1024, 3);
+        const QString incId = createBackup({QStringLiteral("src"), QStringLiteral("--incremental"),
+                                            QStringLiteral("--name"), QStringLiteral("inc")});
+        QVERIFY(!incId.isEmpty());
+
+        const QJsonObject full = showBackup(fullId);
+        QCOMPARE(full.value(QStringLiteral("status")).toString(), QStringLiteral("available"));
+        QCOMPARE(full.value(QStringLiteral("description")).toString(), QStringLiteral("first one"));
+        QCOMPARE(full.value(QStringLiteral("is_incremental")).toBool(), false);
+        QCOMPARE(full.value(QStringLiteral("has_dependent_backups")).toBool(), true);
+        QCOMPARE(full.value(QStringLiteral("size")).toInt(), 1);
+        QCOMPARE(full.value(QStringLiteral("volume_size_bytes")).toDouble(),
+                 double(12 * MiB + 12345));
+        QVERIFY(full.value(QStringLiteral("object_count")).toInt() >= 1);
+        const QJsonObject inc = showBackup(incId);
+        QCOMPARE(inc.value(QStringLiteral("is_incremental")).toBool(), true);
+        QCOMPARE(inc.value(QStringLiteral("parent_id")).toString(), fullId);
+        QCOMPARE(inc.value(QStringLiteral("volume_id")).toString(), volumeId);
+
+        // Lists: table columns of the cinder client, JSON, filters and sort.
+        CLI_OK(table, {QStringLiteral("backup-list")});
+        for (const char* column :
+             {"ID", "Volume ID", "Status", "Name", "Size", "Object Count", "Container"})
+            QVERIFY2(table.out.contains(QByteArray("| ") + column), table.out.constData());
+        QVERIFY(table.out.contains(fullId.toUtf8()) && table.out.contains(incId.toUtf8()));
+        CLI_OK(sorted,
+               {QStringLiteral("backup-list"), QStringLiteral("--sort"), QStringLiteral("name:asc"),
+                QStringLiteral("--format"), QStringLiteral("json")});
+        const QJsonArray byName = jsonOf(sorted).array();
+        QCOMPARE(byName.size(), 2);
+        QCOMPARE(byName.at(0).toObject().value(QStringLiteral("name")).toString(),
+                 QStringLiteral("full"));
+        CLI_OK(sortedDesc,
+               {QStringLiteral("backup-list"), QStringLiteral("--sort"),
+                QStringLiteral("name:desc"), QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(
+            jsonOf(sortedDesc).array().at(0).toObject().value(QStringLiteral("name")).toString(),
+            QStringLiteral("inc"));
+        CLI_OK(named, {QStringLiteral("backup-list"), QStringLiteral("--name"),
+                       QStringLiteral("inc"), QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(jsonOf(named).array().size(), 1);
+        CLI_OK(byVolume,
+               {QStringLiteral("backup-list"), QStringLiteral("--volume-id"), QStringLiteral("src"),
+                QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(jsonOf(byVolume).array().size(), 2);
+        expectError(
+            {QStringLiteral("backup-list"), QStringLiteral("--sort"), QStringLiteral("colour")},
+            QStringLiteral("Invalid sort key 'colour'"));
+        CLI_OK(showTable, {QStringLiteral("backup-show"), QStringLiteral("inc")});
+        for (const char* field :
+             {"| id ", "| is_incremental ", "| data_timestamp ", "| object_count ",
+              "| has_dependent_backups ", "| backend ", "| stored_bytes "})
+            QVERIFY2(showTable.out.contains(field), showTable.out.constData());
+
+        // Restore the incremental into a new volume: the mutated data.
+        const QString restored = m_dir + QStringLiteral("/restored.img");
+        CLI_OK(restore, {QStringLiteral("backup-restore"), incId, QStringLiteral("--name"),
+                         QStringLiteral("r1"), QStringLiteral("--path"), restored,
+                         QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(jsonOf(restore).object().value(QStringLiteral("backup_id")).toString(), incId);
+        QCOMPARE(jsonOf(restore).object().value(QStringLiteral("volume_name")).toString(),
+                 QStringLiteral("r1"));
+        QCOMPARE(compareFiles(source, restored, 12 * MiB + 12345), QString());
+
+        // Restore the full backup onto an existing volume of the same size.
+        const QString target = m_dir + QStringLiteral("/target.img");
+        CLI_OK(createdTarget, {QStringLiteral("volume-create"), QStringLiteral("--size"),
+                               QString::number(12 * MiB + 12345), target, QStringLiteral("--name"),
+                               QStringLiteral("target")});
+        CLI_OK(restoreFull, {QStringLiteral("backup-restore"), fullId, QStringLiteral("--volume"),
+                             QStringLiteral("target")});
+        QCOMPARE(compareFiles(original, target), QString());
+
+        // Refusals.
+        const QString small = m_dir + QStringLiteral("/small.img");
+        CLI_OK(createdSmall,
+               {QStringLiteral("volume-create"), QStringLiteral("--size"), QStringLiteral("4M"),
+                small, QStringLiteral("--name"), QStringLiteral("small")});
+        expectError({QStringLiteral("backup-restore"), fullId, QStringLiteral("--volume"),
+                     QStringLiteral("small")},
+                    QStringLiteral("too small"));
+        expectError(
+            {QStringLiteral("backup-delete"), fullId},
+            QStringLiteral("1 incremental backup(s) depend on this one: delete them first"));
+        expectError(
+            {QStringLiteral("backup-delete"), QStringLiteral("--force"), fullId},
+            QStringLiteral("1 incremental backup(s) depend on this one: delete them first"));
+        expectError({QStringLiteral("backup-reset-state"), QStringLiteral("--state"),
+                     QStringLiteral("creating"), incId},
+                    QStringLiteral("Invalid backup state 'creating': reset-state accepts only "
+                                   "available or error."));
+        expectError({QStringLiteral("backup-update"), incId},
+                    QStringLiteral("Must supply at least one"));
+        expectError({QStringLiteral("backup-show"), QStringLiteral("missing")},
+                    QStringLiteral("No backup with a name or ID of 'missing' exists."));
+
+        // Reset-state and update.
+        CLI_OK(toError, {QStringLiteral("backup-reset-state"), QStringLiteral("--state"),
+                         QStringLiteral("error"), incId});
+        QCOMPARE(showBackup(incId).value(QStringLiteral("status")).toString(),
+                 QStringLiteral("error"));
+        // An incremental on an errored latest backup is refused like Cinder does.
+        expectError({QStringLiteral("backup-create"), QStringLiteral("--incremental"),
+                     QStringLiteral("src")},
+                    QStringLiteral("The parent backup must be available for incremental backup."));
+        expectError({QStringLiteral("backup-restore"), incId, QStringLiteral("--name"),
+                     QStringLiteral("r2")},
+                    QStringLiteral("available"));
+        CLI_OK(toAvailable, {QStringLiteral("backup-reset-state"), incId});
+        QCOMPARE(showBackup(incId).value(QStringLiteral("status")).toString(),
+                 QStringLiteral("available"));
+        CLI_OK(updated,
+               {QStringLiteral("backup-update"), incId, QStringLiteral("--name"),
+                QStringLiteral("renamed"), QStringLiteral("--description"), QStringLiteral("d2")});
+        QCOMPARE(showBackup(incId).value(QStringLiteral("name")).toString(),
+                 QStringLiteral("renamed"));
+        QCOMPARE(showBackup(incId).value(QStringLiteral("description")).toString(),
+                 QStringLiteral("d2"));
+
+        // Delete newest first.
+        CLI_OK(deleteInc, {QStringLiteral("backup-delete"), incId});
+        CLI_OK(deleteFull, {QStringLiteral("backup-delete"), fullId});
+        CLI_OK(empty,
+               {QStringLiteral("backup-list"), QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(jsonOf(empty).array().size(), 0);
+        expectError({QStringLiteral("backup-delete"), fullId},
+                    QStringLiteral("No backup with a name or ID of"));
+    }
+
+    void exportImportRoundTrip()
+    {
+        const QString source = m_dir + QStringLiteral("/source.img");
+        makeVolumeFile(source, 6 * MiB, Fill::Text, 5);
+        QVERIFY(!volumeAdd(source, QStringLiteral("src")).isEmpty());
+        const QString fullId =
+            createBackup({QStringLiteral("src"), QStringLiteral("--name"), QStringLiteral("f")});
+        QVERIFY(!fullId.isEmpty());
+        mutateFile(source, 3, 100 * 1024, 9);
+        const QString incId =
+            createBackup({QStringLiteral("src"), QStringLiteral("--incremental")});
+        QVERIFY(!incId.isEmpty());
+
+        QList<QPair<QString, QString>> records;
+        for (const QString& id : {fullId, incId}) {
+            CLI_OK(exported, {QStringLiteral("backup-export"), id, QStringLiteral("--format"),
+                              QStringLiteral("json")});
+            const QJsonObject record = jsonOf(exported).object();
+            const QString service = record.value(QStringLiteral("backup_service")).toString();
+            const QString url = record.value(QStringLiteral("backup_url")).toString();
+            QVERIFY(service.startsWith(QStringLiteral("cinder.backup.drivers.")));
+            const QJsonObject decoded =
+                QJsonDocument::fromJson(QByteArray::fromBase64(url.toLatin1())).object();
+            QCOMPARE(decoded.value(QStringLiteral("id")).toString(), id);
+            QVERIFY(decoded.value(QStringLiteral("driver_info")).isObject());
+            records.append({service, url});
+        }
+        CLI_OK(exportTable, {QStringLiteral("backup-export"), fullId});
+        QVERIFY(exportTable.out.contains("| backup_service"));
+        QVERIFY(exportTable.out.contains("| backup_url"));
+
+        // A second ember (another EMBER_HOME) reads the same backup directory.
+        const QString otherHome = m_dir + QStringLiteral("/other-home");
+        const QString backupDir = m_home + QStringLiteral("/backups");
+        QVERIFY(QFileInfo(backupDir).isDir());
+        const ProcessResult added = cli(
+            {QStringLiteral("backend-add-local"), QStringLiteral("shared"), backupDir}, otherHome);
+        QVERIFY2(added.exitCode == 0, qPrintable(describe(added)));
+        for (const auto& [service, url] : records) {
+            const ProcessResult imported =
+                cli({QStringLiteral("backup-import"), service, url, QStringLiteral("--backend"),
+                     QStringLiteral("shared")},
+                    otherHome);
+            QVERIFY2(imported.exitCode == 0, qPrintable(describe(imported)));
+        }
+        const QString restored = m_dir + QStringLiteral("/restored.img");
+        const ProcessResult restore =
+            cli({QStringLiteral("backup-restore"), incId, QStringLiteral("--path"), restored},
+                otherHome);
+        QVERIFY2(restore.exitCode == 0, qPrintable(describe(restore)));
+        QCOMPARE(compareFiles(source, restored, 6 * MiB), QString());
+
+        // Importing a live id again is refused.
+        const ProcessResult again =
+            cli({QStringLiteral("backup-import"), records.first().first, records.first().second,
+                 QStringLiteral("--backend"), QStringLiteral("shared")},
+                otherHome);
+        QCOMPARE(again.exitCode, 1);
+        QVERIFY2(again.err.startsWith("ERROR: ") && again.err.contains(fullId.toUtf8()),
+                 again.err.constData());
+        expectError({QStringLiteral("backup-import"), records.first().first, QStringLiteral("@@@")},
+                    QStringLiteral("Can't decode backup record"));
+    }
+
+    void backendAddLocal()
+    {
+        const QString dir = m_dir + QStringLiteral("/store");
+        CLI_OK(added,
+               {QStringLiteral("backend-add-local"), QStringLiteral("fast"), dir,
+                QStringLiteral("--compression"), QStringLiteral("zstd"),
+                QStringLiteral("--object-size"), QStringLiteral("4M"), QStringLiteral("--default"),
+                QStringLiteral("--format"), QStringLiteral("json")});
+        const QJsonObject backend = jsonOf(added).object();
+        QCOMPARE(backend.value(QStringLiteral("type")).toString(), QStringLiteral("posix"));
+        QVERIFY(backend.value(QStringLiteral("is_default")).toBool());
+        const QJsonObject options = backend.value(QStringLiteral("options")).toObject();
+        QCOMPARE(options.value(QStringLiteral("backup_posix_path")).toString(), dir);
+        QCOMPARE(options.value(QStringLiteral("backup_compression_algorithm")).toString(),
+                 QStringLiteral("zstd"));
+        QCOMPARE(options.value(QStringLiteral("backup_file_size")).toDouble(), double(4 * MiB));
+        QVERIFY(QFileInfo(dir).isDir());
+
+        expectError({QStringLiteral("backend-add-local"), QStringLiteral("fast"), dir},
+                    QStringLiteral("A backend named 'fast' already exists."));
+        expectError({QStringLiteral("backend-add-local"), QStringLiteral("x"), dir,
+                     QStringLiteral("--compression"), QStringLiteral("lz4")},
+                    QStringLiteral("Invalid compression 'lz4'"));
+        expectError({QStringLiteral("backend-add-local"), QStringLiteral("y"), dir,
+                     QStringLiteral("--object-size"), QStringLiteral("1000")},
+                    QStringLiteral("must be a multiple of the 32768-byte hash block"));
+
+        // Backups go to the new default backend, in Cinder's posix layout.
+        const QString source = m_dir + QStringLiteral("/v.img");
+        makeVolumeFile(source, 9 * MiB, Fill::Random, 2);
+        QVERIFY(!volumeAdd(source, QStringLiteral("v")).isEmpty());
+        const QString id = createBackup({QStringLiteral("v")});
+        QVERIFY(!id.isEmpty());
+        QCOMPARE(showBackup(id).value(QStringLiteral("backend")).toString(),
+                 QStringLiteral("fast"));
+        QCOMPARE(showBackup(id).value(QStringLiteral("object_count")).toInt(), 3); // 9 MiB / 4 MiB
+        const QString container = dir + QLatin1Char('/') + id.left(2) + QLatin1Char('/') +
+                                  id.mid(2, 2) + QLatin1Char('/') + id;
+        QVERIFY2(QFileInfo(container).isDir(), qPrintable(container));
+        const QString restored = m_dir + QStringLiteral("/r.img");
+        CLI_OK(restore, {QStringLiteral("backup-restore"), id, QStringLiteral("--path"), restored});
+        QCOMPARE(compareFiles(source, restored), QString());
+    }
+
+    void interruptCancelsBackup()
+    {
+        const QString store = m_dir + QStringLiteral("/store");
+        setUpSlowBackup(store);
+        QProcess process;
+        startBackup(process);
+        // While it runs, other processes see the volume busy.
+        expectError({QStringLiteral("backup-create"), QStringLiteral("big")},
+                    QStringLiteral("must be available or in-use, but the current status is "
+                                   "\"backing-up\"."));
+        expectError({QStringLiteral("volume-remove"), QStringLiteral("big")},
+                    QStringLiteral("busy"));
+        ::kill(pid_t(process.processId()), SIGINT);
+        QVERIFY(process.waitForFinished(120000));
+        const QByteArray err = process.readAllStandardError();
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(process.exitCode() == 1, err.constData());
+        QVERIFY2(err.trimmed().endsWith("ERROR: cancelled by request"), err.constData());
+
+        CLI_OK(list,
+               {QStringLiteral("backup-list"), QStringLiteral("--format"), QStringLiteral("json")});
+        const QJsonArray backups = jsonOf(list).array();
+        QCOMPARE(backups.size(), 1);
+        const QJsonObject backup = backups.first().toObject();
+        QCOMPARE(backup.value(QStringLiteral("status")).toString(), QStringLiteral("error"));
+        // What was written has been removed again.
+        const QString id = backup.value(QStringLiteral("id")).toString();
+        const QDir container = containerOf(store, id);
+        QVERIFY2(!container.exists() || container.isEmpty(QDir::Files),
+                 qPrintable(container.entryList().join(QLatin1Char(' '))));
+        // The volume is available again and its lock released.
+        CLI_OK(volume, {QStringLiteral("volume-show"), QStringLiteral("big"),
+                        QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(jsonOf(volume).object().value(QStringLiteral("status")).toString(),
+                 QStringLiteral("available"));
+        CLI_OK(deleted, {QStringLiteral("backup-delete"), id});
+    }
+
+    void killedBackupIsRecoveredAtNextStart()
+    {
+        const QString store = m_dir + QStringLiteral("/store");
+        setUpSlowBackup(store);
+        QProcess process;
+        startBackup(process);
+        ::kill(pid_t(process.processId()), SIGKILL);
+        QVERIFY(process.waitForFinished(30000));
+
+        // The next ember-cli run finds the dead job and cleans up after it.
+        CLI_OK(list,
+               {QStringLiteral("backup-list"), QStringLiteral("--format"), QStringLiteral("json")});
+        QVERIFY2(list.err.contains("was interrupted while being created"), list.err.constData());
+        const QJsonObject backup = jsonOf(list).array().first().toObject();
+        QCOMPARE(backup.value(QStringLiteral("status")).toString(), QStringLiteral("error"));
+        QVERIFY(!backup.value(QStringLiteral("fail_reason")).toString().isEmpty());
+        const QDir container = containerOf(store, backup.value(QStringLiteral("id")).toString());
+        QVERIFY2(!container.exists() || container.isEmpty(QDir::Files),
+                 qPrintable(container.entryList().join(QLatin1Char(' '))));
+        CLI_OK(volume, {QStringLiteral("volume-show"), QStringLiteral("big"),
+                        QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(jsonOf(volume).object().value(QStringLiteral("status")).toString(),
+                 QStringLiteral("available"));
+        // Recovery happens once.
+        CLI_OK(again, {QStringLiteral("backup-list")});
+        QVERIFY2(!again.err.contains("interrupted"), again.err.constData());
+    }
+
+    void verifyFindsDamage()
+    {
+        const QString source = m_dir + QStringLiteral("/v.img");
+        makeVolumeFile(source, 5 * MiB, Fill::Text, 21);
+        QVERIFY(!volumeAdd(source, QStringLiteral("v")).isEmpty());
+        const QString id = createBackup({QStringLiteral("v")});
+        QVERIFY(!id.isEmpty());
+        CLI_OK(intact, {QStringLiteral("backup-verify"), id, QStringLiteral("--format"),
+                        QStringLiteral("json")});
+        const QJsonObject report = jsonOf(intact).object();
+        QCOMPARE(report.value(QStringLiteral("result")).toString(), QStringLiteral("intact"));
+        QVERIFY(report.value(QStringLiteral("objects_checked")).toInt() >= 1);
+        QCOMPARE(report.value(QStringLiteral("bytes_checked")).toDouble(), double(5 * MiB));
+
+        // Damage the first data object in place.
+        const QDir container = containerOf(m_home + QStringLiteral("/backups"), id);
+        const QStringList objects = container.entryList({QStringLiteral("*-00001")}, QDir::Files);
+        QCOMPARE(objects.size(), 1);
+        QFile object(container.filePath(objects.first()));
+        QVERIFY(object.open(QIODevice::ReadWrite));
+        const qint64 middle = object.size() / 2;
+        QVERIFY(object.seek(middle));
+        QByteArray bytes = object.read(16);
+        for (char& byte : bytes)
+            byte = char(~byte);
+        QVERIFY(object.seek(middle));
+        QCOMPARE(object.write(bytes), qint64(bytes.size()));
+        object.close();
+
+        const ProcessResult damaged = cli({QStringLiteral("backup-verify"), id});
+        QCOMPARE(damaged.exitCode, 1);
+        QVERIFY2(damaged.err.startsWith("ERROR: "), qPrintable(describe(damaged)));
+        QVERIFY2(damaged.err.contains(id.toUtf8()) || damaged.err.contains("-00001"),
+                 qPrintable(describe(damaged)));
+    }
+
+    void progressBarOnlyOnTerminals()
+    {
+        const QString source = m_dir + QStringLiteral("/v.img");
+        makeVolumeFile(source, 24 * MiB, Fill::Mixed, 8);
+        QVERIFY(!volumeAdd(source, QStringLiteral("v")).isEmpty());
+        // Not a terminal: no bar, no escape sequences.
+        CLI_OK(plain, {QStringLiteral("backup-create"), QStringLiteral("v")});
+        QVERIFY2(!plain.err.contains("\033[K") && !plain.err.contains("MB/s"),
+                 plain.err.constData());
+
+        // Under a pseudo-terminal (util-linux script): the bar reaches 100%.
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("EMBER_HOME"), m_home);
+        process.setProcessEnvironment(environment);
+        const QString command = QStringLiteral("'%1' backup-create v --incremental")
+                                    .arg(qEnvironmentVariable("EMBER_CLI"));
+        process.start(QStringLiteral("script"),
+                      {QStringLiteral("-qec"), command, QStringLiteral("/dev/null")});
+        QVERIFY(process.waitForFinished(120000));
+        const QByteArray terminal = process.readAllStandardOutput();
+        QVERIFY2(process.exitCode() == 0, terminal.constData());
+        QVERIFY2(terminal.contains("100%") && terminal.contains("MB/s") &&
+                     terminal.contains("[###"),
+                 terminal.constData());
+        QVERIFY(terminal.contains("| is_incremental | True"));
+    }
+};
+
+QTEST_GUILESS_MAIN(CliTest)
+#include "test_cli.moc"

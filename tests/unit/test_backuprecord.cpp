@@ -1,0 +1,157 @@
+// Export records must be byte-identical to Cinder's (Python json.dumps of
+// the Backup fields); checked against the real /usr/bin/python3.
+#include "backuprecord.h"
+
+#include <QJsonDocument>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTest>
+#include <QTimeZone>
+
+using namespace ember;
+
+#include "recordsamples.h"
+
+class BackupRecordTest : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void jsonIsByteIdenticalToPython()
+    {
+        const QByteArray expected = runPython(pythonScript(false));
+        QVERIFY(!expected.isEmpty());
+        const QByteArray ours = exportRecordJson(sampleBackup());
+        QCOMPARE(ours, expected);
+    }
+
+    void base64MatchesPythonAndCinderDecodes()
+    {
+        const BackupRecord record = exportRecord(sampleBackup());
+        QCOMPARE(record.backupService,
+                 QStringLiteral("cinder.backup.drivers.posix.PosixBackupDriver"));
+        QCOMPARE(record.backupUrl.toLatin1(), runPython(pythonScript(true)));
+        // Cinder's own decoder reads it back.
+        const QByteArray decoded =
+            runPython("import sys\nfrom cinder.objects.backup import Backup\n"
+                      "d = Backup.decode_record('" +
+                      record.backupUrl.toLatin1() +
+                      "')\n"
+                      "sys.stdout.write(d['id'] + ' ' + str(d['object_count']) + ' ' + "
+                      "d['display_name'][:4])\n");
+        QCOMPARE(decoded, QByteArray("0b6f3a3e-1111-4222-8333-944455556666 41 caf\xc3\xa9"));
+    }
+
+    void urlIsByteIdenticalToCinderEncodeRecord()
+    {
+        // Cinder's real export code path on the same field values.
+        const QByteArray cinder = runPython(cinderScript());
+        QVERIFY(!cinder.isEmpty());
+        QCOMPARE(exportRecord(sampleBackup()).backupUrl.toLatin1(), cinder);
+    }
+
+    void roundTrip()
+    {
+        const Backup original = sampleBackup();
+        const Backup imported = importRecord(exportRecord(original));
+        QCOMPARE(imported.id, original.id);
+        QCOMPARE(imported.volumeId, original.volumeId);
+        QCOMPARE(imported.container, original.container);
+        QCOMPARE(imported.parentId, original.parentId);
+        QCOMPARE(imported.size, original.size);
+        QCOMPARE(imported.displayName, original.displayName);
+        QCOMPARE(imported.displayDescription, original.displayDescription);
+        QCOMPARE(imported.serviceMetadata, original.serviceMetadata);
+        QCOMPARE(imported.objectCount, original.objectCount);
+        QCOMPARE(imported.numDependentBackups, original.numDependentBackups);
+        QCOMPARE(imported.metadata, original.metadata);
+        // Seconds precision, like Cinder's record.
+        QCOMPARE(imported.createdAt, original.createdAt.addMSecs(-123));
+        QCOMPARE(imported.dataTimestamp, original.dataTimestamp.addMSecs(-678));
+        // Dropped or overwritten by import.
+        QCOMPARE(imported.status, BackupStatus::Creating);
+        QCOMPARE(imported.service, original.service);
+        QVERIFY(imported.userId.isEmpty());
+        QVERIFY(imported.projectId.isEmpty());
+        QVERIFY(!imported.deleted);
+    }
+
+    void importRefusals()
+    {
+        QCOMPARE(importError({QStringLiteral("svc"), QStringLiteral("not base64!!")}),
+                 QStringLiteral("Can't decode backup record: the URL is not valid Base64."));
+        QCOMPARE(importError({QString(), QString::fromLatin1(QByteArray("{}").toBase64())}),
+                 QStringLiteral("The backup service of the record is empty: give the driver "
+                                "path, e.g. cinder.backup.drivers.posix.PosixBackupDriver."));
+        QVERIFY(importError({QStringLiteral("svc"),
+                             QString::fromLatin1(QByteArray("{\"id\": ").toBase64())})
+                    .startsWith(QStringLiteral("Can't parse backup record:")));
+        QCOMPARE(importError(
+                     {QStringLiteral("svc"),
+                      QString::fromLatin1(QByteArray("{\"id\": \"x\", \"size\": 1}").toBase64())}),
+                 QStringLiteral("The backup record is missing required fields: display_name, "
+                                "display_description, container, service_metadata, object_count."));
+        const QByteArray badSize = kBadSizeRecord;
+        QCOMPARE(importError({QStringLiteral("svc"), QString::fromLatin1(badSize.toBase64())}),
+                 QStringLiteral("The backup record's size must be a whole non-negative number."));
+        const QByteArray badTime = kBadTimeRecord;
+        QCOMPARE(
+            importError({QStringLiteral("svc"), QString::fromLatin1(badTime.toBase64())}),
+            QStringLiteral("The backup record's created_at is not a valid time: 'yesterday'."));
+    }
+
+    void importMinimalRecord()
+    {
+        const QByteArray minimal = kMinimalRecord;
+        const Backup imported = importOf(minimal);
+        QCOMPARE(imported.id, QStringLiteral("abc-1"));
+        QCOMPARE(imported.volumeId, QStringLiteral("00000000-0000-0000-0000-000000000000"));
+        QCOMPARE(imported.status, BackupStatus::Creating);
+        QVERIFY(imported.userId.isEmpty());
+        QVERIFY(imported.failReason.isEmpty());
+        QVERIFY(!imported.deleted);
+        QCOMPARE(imported.createdAt,
+                 QDateTime(QDate(2024, 5, 6), QTime(7, 8, 9, 123), QTimeZone::utc()));
+        QCOMPARE(imported.dataTimestamp, imported.createdAt);
+    }
+
+    void records()
+    {
+        QCOMPARE(toString(VolumeKind::File), QStringLiteral("file"));
+        QCOMPARE(toString(VolumeKind::BlockDevice), QStringLiteral("block"));
+        QCOMPARE(toString(VolumeKind::Rbd), QStringLiteral("rbd"));
+        for (VolumeKind kind : {VolumeKind::File, VolumeKind::BlockDevice, VolumeKind::Rbd})
+            QVERIFY(volumeKindFromString(toString(kind)) == kind);
+        QVERIFY_THROWS_EXCEPTION(Error, volumeKindFromString(QStringLiteral("tape")));
+        QCOMPARE(BackupStatus::all().size(), 7);
+        QVERIFY(BackupStatus::all().contains(QStringLiteral("error_deleting")));
+
+        const QString uuid = newUuid();
+        QVERIFY(
+            QRegularExpression(
+                QStringLiteral("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))
+                .match(uuid)
+                .hasMatch());
+        QVERIFY(newUuid() != uuid);
+
+        const QDateTime time(QDate(2024, 1, 2), QTime(3, 4, 5, 999), QTimeZone::utc());
+        QCOMPARE(cinderIsoTime(time), QStringLiteral("2024-01-02T03:04:05Z"));
+        QCOMPARE(cinderIsoTime(time.toOffsetFromUtc(3600)), QStringLiteral("2024-01-02T03:04:05Z"));
+        QVERIFY(cinderIsoTime(QDateTime()).isEmpty());
+
+        const QDateTime whole(QDate(2024, 1, 2), QTime(3, 4, 5), QTimeZone::utc());
+        QCOMPARE(parseCinderTime(QStringLiteral("2024-01-02T03:04:05Z")), whole);
+        QCOMPARE(parseCinderTime(QStringLiteral("2024-01-02T03:04:05.250000Z")),
+                 whole.addMSecs(250));
+        QCOMPARE(parseCinderTime(QStringLiteral("2024-01-02 03:04:05+00:00")), whole);
+        QCOMPARE(parseCinderTime(QStringLiteral("2024-01-02 03:04:05.5+00:00")),
+                 whole.addMSecs(500));
+        QCOMPARE(parseCinderTime(QStringLiteral("2024-01-02 05:04:05+02:00")), whole);
+        QCOMPARE(parseCinderTime(QStringLiteral("2024-01-02T03:04:05")), whole);
+        QVERIFY(!parseCinderTime(QStringLiteral("2024-13-02T03:04:05Z")).isValid());
+        QVERIFY(!parseCinderTime(QStringLiteral("soon")).isValid());
+    }
+};
+
+QTEST_GUILESS_MAIN(BackupRecordTest)
+#include "test_backuprecord.moc"

@@ -1,0 +1,652 @@
+// The catalog against a real SQLite file: schema, WAL, every column, resolve
+// rules, cross-process volume locks and change detection between connections.
+#include "catalog.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+#include <QTimeZone>
+
+#include <cstring>
+#include <signal.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+using namespace ember;
+
+namespace {
+
+QString tempRoot()
+{
+    const QString root = qEnvironmentVariable("EMBER_TEST_TMP", QDir::tempPath());
+    QDir().mkpath(root);
+    return root;
+}
+
+Volume makeVolume(const QString& name, const QString& path)
+{
+    Volume volume;
+    volume.id = newUuid();
+    volume.name = name;
+    volume.kind = VolumeKind::File;
+    volume.path = path;
+    volume.sizeBytes = 10 * 1024 * 1024;
+    volume.createdAt = QDateTime::currentDateTimeUtc();
+    return volume;
+}
+
+QDateTime at(int year, int month, int day, int hour, int minute, int second, int ms)
+{
+    return QDateTime(QDate(year, month, day), QTime(hour, minute, second, ms), QTimeZone::utc());
+}
+
+// Every field with a distinct, non-default value.
+Backup fullBackup(const QString& volumeId)
+{
+    Backup b;
+    b.id = newUuid();
+    b.userId = QStringLiteral("user-1");
+    b.projectId = QStringLiteral("project-1");
+    b.volumeId = volumeId;
+    b.host = QStringLiteral("host-a");
+    b.availabilityZone = QStringLiteral("nova");
+    b.container = QStringLiteral("container-x");
+    b.parentId = newUuid();
+    b.status = BackupStatus::Available;
+    b.failReason = QStringLiteral("none really");
+    b.serviceMetadata = QStringLiteral("volume_x_20240102030405_backup_y");
+    b.service = QStringLiteral("cinder.backup.drivers.posix.PosixBackupDriver");
+    b.size = 3;
+    b.objectCount = 17;
+    b.tempVolumeId = newUuid();
+    b.tempSnapshotId = newUuid();
+    b.numDependentBackups = 2;
+    b.snapshotId = newUuid();
+    b.dataTimestamp = at(2024, 1, 2, 3, 4, 5, 678);
+    b.restoreVolumeId = newUuid();
+    b.metadata = QJsonObject{{QStringLiteral("k"), QStringLiteral("v")},
+                             {QStringLiteral("caf\u00e9"), QStringLiteral("\u2603")}};
+    b.encryptionKeyId = newUuid();
+    b.createdAt = at(2024, 1, 2, 3, 4, 5, 679);
+    b.updatedAt = at(2024, 1, 2, 3, 4, 6, 1);
+    b.deletedAt = {};
+    b.deleted = false;
+    b.displayName = QStringLiteral("nightly \"one\"");
+    b.displayDescription = QStringLiteral("multi\nline");
+    b.backendName = QStringLiteral("local");
+    b.volumeSizeBytes = 3 * 1024 * 1024 + 5;
+    b.storedBytes = 123456789;
+    return b;
+}
+
+void compareBackups(const Backup& a, const Backup& b)
+{
+    QCOMPARE(a.id, b.id);
+    QCOMPARE(a.userId, b.userId);
+    QCOMPARE(a.projectId, b.projectId);
+    QCOMPARE(a.volumeId, b.volumeId);
+    QCOMPARE(a.host, b.host);
+    QCOMPARE(a.availabilityZone, b.availabilityZone);
+    QCOMPARE(a.container, b.container);
+    QCOMPARE(a.parentId, b.parentId);
+    QCOMPARE(a.status, b.status);
+    QCOMPARE(a.failReason, b.failReason);
+    QCOMPARE(a.serviceMetadata, b.serviceMetadata);
+    QCOMPARE(a.service, b.service);
+    QCOMPARE(a.size, b.size);
+    QCOMPARE(a.objectCount, b.objectCount);
+    QCOMPARE(a.tempVolumeId, b.tempVolumeId);
+    QCOMPARE(a.tempSnapshotId, b.tempSnapshotId);
+    QCOMPARE(a.numDependentBackups, b.numDependentBackups);
+    QCOMPARE(a.snapshotId, b.snapshotId);
+    QCOMPARE(a.dataTimestamp, b.dataTimestamp);
+    QCOMPARE(a.restoreVolumeId, b.restoreVolumeId);
+    QCOMPARE(a.metadata, b.metadata);
+    QCOMPARE(a.encryptionKeyId, b.encryptionKeyId);
+    QCOMPARE(a.createdAt, b.createdAt);
+    QCOMPARE(a.deletedAt, b.deletedAt);
+    QCOMPARE(a.deleted, b.deleted);
+    QCOMPARE(a.displayName, b.displayName);
+    QCOMPARE(a.displayDescription, b.displayDescription);
+    QCOMPARE(a.backendName, b.backendName);
+    QCOMPARE(a.volumeSizeBytes, b.volumeSizeBytes);
+    QCOMPARE(a.storedBytes, b.storedBytes);
+}
+
+QString errorOf(const std::function<void()>& action)
+{
+    try {
+        action();
+    } catch (const Error& error) {
+        return error.message();
+    }
+    return {};
+}
+
+} // namespace
+
+class CatalogTest : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir* m_dir = nullptr;
+    QString dbPath(const QString& name) const { return m_dir->filePath(name); }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_dir = new QTemporaryDir(tempRoot() + QStringLiteral("/catalog-XXXXXX"));
+        QVERIFY(m_dir->isValid());
+    }
+    void cleanup()
+    {
+        delete m_dir;
+        m_dir = nullptr;
+    }
+
+    void migratesFromEmptyAndReopens()
+    {
+        const QString path = dbPath(QStringLiteral("sub/dir/catalog.sqlite"));
+        {
+            Catalog catalog(path);
+            QCOMPARE(catalog.schemaVersion(), Catalog::currentSchemaVersion());
+            QVERIFY(Catalog::currentSchemaVersion() >= 1);
+            catalog.insertVolume(makeVolume(QStringLiteral("v1"), QStringLiteral("/tmp/v1.img")));
+        }
+        Catalog reopened(path);
+        QCOMPARE(reopened.schemaVersion(), Catalog::currentSchemaVersion());
+        QCOMPARE(reopened.volumes().size(), 1);
+        QCOMPARE(reopened.volumes().first().name, QStringLiteral("v1"));
+    }
+
+    void refusesNewerSchema()
+    {
+        const QString path = dbPath(QStringLiteral("newer.sqlite"));
+        {
+            Catalog catalog(path);
+        }
+        sqlite3* raw = nullptr;
+        QCOMPARE(sqlite3_open(QFile::encodeName(path).constData(), &raw), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(raw, "PRAGMA user_version=99", nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(raw);
+        const QString message = errorOf([&] { Catalog catalog(path); });
+        QVERIFY2(message.contains(QStringLiteral("newer Ember")), qPrintable(message));
+    }
+
+    void walIsOn()
+    {
+        const QString path = dbPath(QStringLiteral("wal.sqlite"));
+        Catalog catalog(path);
+        catalog.insertVolume(makeVolume(QStringLiteral("v"), QStringLiteral("/tmp/v.img")));
+        QVERIFY(QFile::exists(path + QStringLiteral("-wal")));
+        sqlite3* raw = nullptr;
+        QCOMPARE(sqlite3_open(QFile::encodeName(path).constData(), &raw), SQLITE_OK);
+        sqlite3_stmt* statement = nullptr;
+        QCOMPARE(sqlite3_prepare_v2(raw, "PRAGMA journal_mode", -1, &statement, nullptr),
+                 SQLITE_OK);
+        QCOMPARE(sqlite3_step(statement), SQLITE_ROW);
+        const QString mode =
+            QString::fromUtf8(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)));
+        sqlite3_finalize(statement);
+        sqlite3_close(raw);
+        QCOMPARE(mode, QStringLiteral("wal"));
+    }
+
+    void volumeRoundTrip()
+    {
+        Catalog catalog(dbPath(QStringLiteral("c.sqlite")));
+        Volume volume = makeVolume(QStringLiteral("data"), QStringLiteral("/dev/sdz"));
+        volume.kind = VolumeKind::BlockDevice;
+        volume.backendName = QStringLiteral("ceph-a");
+        volume.status = VolumeStatus::InUse;
+        volume.previousStatus = VolumeStatus::Available;
+        volume.createdAt = at(2023, 5, 6, 7, 8, 9, 10);
+        volume.metadata = QJsonObject{{QStringLiteral("src_backup_id"), QStringLiteral("abc")}};
+        catalog.insertVolume(volume);
+        const Volume loaded = catalog.volume(volume.id).value();
+        QCOMPARE(loaded.id, volume.id);
+        QCOMPARE(loaded.name, volume.name);
+        QVERIFY(loaded.kind == VolumeKind::BlockDevice);
+        QCOMPARE(loaded.path, volume.path);
+        QCOMPARE(loaded.backendName, volume.backendName);
+        QCOMPARE(loaded.sizeBytes, volume.sizeBytes);
+        QCOMPARE(loaded.status, volume.status);
+        QCOMPARE(loaded.previousStatus, volume.previousStatus);
+        QCOMPARE(loaded.createdAt, volume.createdAt);
+        QCOMPARE(loaded.metadata, volume.metadata);
+        QCOMPARE(catalog.volumeByPath(QStringLiteral("/dev/sdz"))->id, volume.id);
+
+        Volume changed = loaded;
+        changed.sizeBytes = 42;
+        changed.status = VolumeStatus::Available;
+        changed.name = QStringLiteral("renamed");
+        catalog.updateVolume(changed);
+        const Volume reloaded = catalog.volume(volume.id).value();
+        QCOMPARE(reloaded.sizeBytes, 42);
+        QCOMPARE(reloaded.name, QStringLiteral("renamed"));
+        QVERIFY(reloaded.updatedAt.isValid());
+
+        // The same device cannot be registered twice.
+        Volume duplicate = makeVolume(QStringLiteral("again"), QStringLiteral("/dev/sdz"));
+        duplicate.kind = VolumeKind::BlockDevice;
+        duplicate.backendName = QStringLiteral("ceph-a");
+        const QString message = errorOf([&] { catalog.insertVolume(duplicate); });
+        QVERIFY2(message.contains(QStringLiteral("already registered")), qPrintable(message));
+
+        catalog.removeVolume(volume.id);
+        QVERIFY(!catalog.volume(volume.id));
+        QVERIFY(errorOf([&] { catalog.removeVolume(volume.id); }).contains(volume.id));
+    }
+
+    void backupRoundTripEveryField()
+    {
+        Catalog catalog(dbPath(QStringLiteral("c.sqlite")));
+        const Backup backup = fullBackup(newUuid());
+        catalog.insertBackup(backup);
+        const Backup loaded = catalog.backup(backup.id).value();
+        compareBackups(loaded, backup);
+        QCOMPARE(loaded.updatedAt, backup.updatedAt);
+
+        Backup changed = fullBackup(backup.volumeId);
+        changed.id = backup.id;
+        changed.status = BackupStatus::Error;
+        changed.failReason = QString(300, QLatin1Char('x'));
+        catalog.updateBackup(changed);
+        Backup reloaded = catalog.backup(backup.id).value();
+        QCOMPARE(reloaded.failReason.size(), 255); // cut like Cinder's column
+        changed.failReason = changed.failReason.left(255);
+        compareBackups(reloaded, changed);
+        QVERIFY(reloaded.updatedAt > backup.updatedAt);
+
+        // Null-able text fields come back empty.
+        Backup sparse;
+        sparse.id = newUuid();
+        sparse.volumeId = backup.volumeId;
+        catalog.insertBackup(sparse);
+        const Backup sparseLoaded = catalog.backup(sparse.id).value();
+        QVERIFY(sparseLoaded.parentId.isEmpty());
+        QVERIFY(sparseLoaded.failReason.isEmpty());
+        QVERIFY(!sparseLoaded.dataTimestamp.isValid());
+        QVERIFY(sparseLoaded.createdAt.isValid()); // stamped on insert
+        QCOMPARE(sparseLoaded.status, BackupStatus::Creating);
+
+        const QString duplicate = errorOf([&] { catalog.insertBackup(backup); });
+        QVERIFY2(duplicate.contains(QStringLiteral("already exists")), qPrintable(duplicate));
+    }
+
+    void softDeleteAndRevive()
+    {
+        Catalog catalog(dbPath(QStringLiteral("c.sqlite")));
+        Backup parent = fullBackup(newUuid());
+        parent.parentId.clear();
+        catalog.insertBackup(parent);
+        Backup child = fullBackup(parent.volumeId);
+        child.parentId = parent.id;
+        catalog.insertBackup(child);
+        QCOMPARE(catalog.children(parent.id).size(), 1);
+
+        catalog.softDeleteBackup(child.id);
+        QVERIFY(!catalog.backup(child.id));
+        const Backup deleted = catalog.backup(child.id, true).value();
+        QVERIFY(deleted.deleted);
+        QCOMPARE(deleted.status, BackupStatus::Deleted);
+        QVERIFY(deleted.deletedAt.isValid());
+        QVERIFY(catalog.children(parent.id).isEmpty());
+        QCOMPARE(catalog.backups().size(), 1);
+        BackupFilter all;
+        all.includeDeleted = true;
+        QCOMPARE(catalog.backups(all).size(), 2);
+        QVERIFY(!errorOf([&] { catalog.softDeleteBackup(child.id); }).isEmpty());
+
+        // Import revives a soft-deleted id (Cinder does the same).
+        Backup revived = child;
+        revived.status = BackupStatus::Creating;
+        catalog.insertBackup(revived);
+        QVERIFY(!catalog.backup(child.id)->deleted);
+        QCOMPARE(catalog.backup(child.id)->status, BackupStatus::Creating);
+    }
+
+    void filters()
+    {
+        Catalog catalog(dbPath(QStringLiteral("c.sqlite")));
+        const QString volumeA = newUuid();
+        const QString volumeB = newUuid();
+        for (int i = 0; i < 3; ++i) {
+            Backup b = fullBackup(i < 2 ? volumeA : volumeB);
+            b.displayName = QStringLiteral("n%1").arg(i % 2);
+            b.status = i == 0 ? BackupStatus::Error : BackupStatus::Available;
+            b.createdAt = at(2024, 1, 1, 0, 0, i, 0);
+            catalog.insertBackup(b);
+        }
+        BackupFilter byVolume;
+        byVolume.volumeId = volumeA;
+        QCOMPARE(catalog.backups(byVolume).size(), 2);
+        BackupFilter byStatus;
+        byStatus.status = BackupStatus::Error;
+        QCOMPARE(catalog.backups(byStatus).size(), 1);
+        BackupFilter byName;
+        byName.name = QStringLiteral("n0");
+        QCOMPARE(catalog.backups(byName).size(), 2);
+        byName.volumeId = volumeB;
+        QCOMPARE(catalog.backups(byName).size(), 1);
+        // Newest first, like Cinder's default sort.
+        const QList<Backup> all = catalog.backups();
+        QCOMPARE(all.size(), 3);
+        QVERIFY(all.first().createdAt > all.last().createdAt);
+
+        // Equal (whole-second) times: the later insert comes first, so the
+        // incremental parent choice picks the newest backup.
+        Backup first = fullBackup(volumeB);
+        Backup second = fullBackup(volumeB);
+        first.createdAt = second.createdAt = at(2030, 1, 1, 0, 0, 0, 0);
+        catalog.insertBackup(first);
+        catalog.insertBackup(second);
+        QCOMPARE(catalog.backups().first().id, second.id);
+        QCOMPARE(catalog.backups().at(1).id, first.id);
+    }
+
+    void resolve()
+    {
+        Catalog catalog(dbPath(QStringLiteral("c.sqlite")));
+        Volume a = makeVolume(QStringLiteral("alpha"), QStringLiteral("/tmp/a"));
+        a.id = QStringLiteral("aaaa1111-0000-0000-0000-000000000001");
+        Volume b = makeVolume(QStringLiteral("beta"), QStringLiteral("/tmp/b"));
+        b.id = QStringLiteral("aaaa2222-0000-0000-0000-000000000002");
+        Volume c = makeVolume(QStringLiteral("beta"), QStringLiteral("/tmp/c"));
+        c.id = QStringLiteral("cccc3333-0000-0000-0000-000000000003");
+        catalog.insertVolume(a);
+        catalog.insertVolume(b);
+        catalog.insertVolume(c);
+
+        QCOMPARE(catalog.resolveVolume(a.id).id, a.id);
+        QCOMPARE(catalog.resolveVolume(QStringLiteral("aaaa1")).id, a.id);
+        QCOMPARE(catalog.resolveVolume(QStringLiteral("alpha")).id, a.id);
+        QCOMPARE(catalog.resolveVolume(QStringLiteral("cccc")).id, c.id);
+
+        const QString ambiguousPrefix =
+            errorOf([&] { catalog.resolveVolume(QStringLiteral("aaaa")); });
+        QVERIFY2(ambiguousPrefix.contains(a.id) && ambiguousPrefix.contains(b.id),
+                 qPrintable(ambiguousPrefix));
+        const QString ambiguousName =
+            errorOf([&] { catalog.resolveVolume(QStringLiteral("beta")); });
+        QVERIFY2(ambiguousName.contains(b.id) && ambiguousName.contains(c.id) &&
+                     ambiguousName.startsWith(QStringLiteral("Multiple volumes match 'beta'")),
+                 qPrintable(ambiguousName));
+        // Prefixes shorter than 4 characters are not IDs.
+        QCOMPARE(errorOf([&] { catalog.resolveVolume(QStringLiteral("aaa")); }),
+                 QStringLiteral("No volume with a name or ID of 'aaa' exists."));
+        QCOMPARE(errorOf([&] { catalog.resolveVolume(QStringLiteral("gamma")); }),
+                 QStringLiteral("No volume with a name or ID of 'gamma' exists."));
+
+        Backup b1 = fullBackup(a.id);
+        b1.id = QStringLiteral("bbbb0001-0000-0000-0000-000000000001");
+        b1.displayName = QStringLiteral("weekly");
+        Backup b2 = fullBackup(a.id);
+        b2.id = QStringLiteral("bbbb0002-0000-0000-0000-000000000002");
+        b2.displayName = QStringLiteral("weekly");
+        catalog.insertBackup(b1);
+        catalog.insertBackup(b2);
+        QCOMPARE(catalog.resolveBackup(QStringLiteral("bbbb0002")).id, b2.id);
+        const QString ambiguous = errorOf([&] { catalog.resolveBackup(QStringLiteral("weekly")); });
+        QVERIFY2(ambiguous.contains(b1.id) && ambiguous.contains(b2.id), qPrintable(ambiguous));
+        catalog.softDeleteBackup(b1.id);
+        QCOMPARE(catalog.resolveBackup(QStringLiteral("weekly")).id, b2.id);
+        QCOMPARE(errorOf([&] { catalog.resolveBackup(b1.id); }),
+                 QStringLiteral("No backup with a name or ID of '%1' exists.").arg(b1.id));
+    }
+
+    void backends()
+    {
+        Catalog catalog(dbPath(QStringLiteral("c.sqlite")));
+        QVERIFY(errorOf([&] { catalog.defaultBackend(); }).contains(QStringLiteral("No backend")));
+        BackendConfig local{
+            QStringLiteral("local"),
+            QStringLiteral("posix"),
+            QJsonObject{{QStringLiteral("backup_posix_path"), QStringLiteral("/tmp/x")}},
+            true,
+            {}};
+        catalog.upsertBackend(local);
+        BackendConfig other{QStringLiteral("other"), QStringLiteral("swift"), {}, false, {}};
+        catalog.upsertBackend(other);
+        QCOMPARE(catalog.defaultBackend().name, QStringLiteral("local"));
+        QCOMPARE(catalog.backend(QStringLiteral("local"))->options, local.options);
+        QVERIFY(catalog.backend(QStringLiteral("local"))->createdAt.isValid());
+        other.isDefault = true;
+        catalog.upsertBackend(other);
+        QCOMPARE(catalog.defaultBackend().name, QStringLiteral("other"));
+        QVERIFY(!catalog.backend(QStringLiteral("local"))->isDefault);
+        QCOMPARE(catalog.backends().size(), 2);
+
+        Backup stored = fullBackup(newUuid());
+        stored.backendName = QStringLiteral("local");
+        catalog.insertBackup(stored);
+        const QString refused = errorOf([&] { catalog.removeBackend(QStringLiteral("local")); });
+        QVERIFY2(refused.contains(QStringLiteral("1 backup(s)")), qPrintable(refused));
+        catalog.softDeleteBackup(stored.id);
+        catalog.removeBackend(QStringLiteral("local"));
+        QCOMPARE(catalog.backends().size(), 1);
+    }
+
+    void transactionRollsBackAndNests()
+    {
+        Catalog catalog(dbPath(QStringLiteral("c.sqlite")));
+        const Volume kept = makeVolume(QStringLiteral("kept"), QStringLiteral("/tmp/kept"));
+        const Volume lost = makeVolume(QStringLiteral("lost"), QStringLiteral("/tmp/lost"));
+        const QString message = errorOf([&] {
+            catalog.transaction([&] {
+                catalog.insertVolume(lost);
+                throw Error(QStringLiteral("boom"));
+            });
+        });
+        QCOMPARE(message, QStringLiteral("boom"));
+        QVERIFY(!catalog.volume(lost.id));
+
+        catalog.transaction([&] {
+            catalog.insertVolume(kept);
+            // An inner failure caught by the outer work undoes only itself.
+            errorOf([&] {
+                catalog.transaction([&] {
+                    catalog.insertVolume(lost);
+                    throw Error(QStringLiteral("inner"));
+                });
+            });
+        });
+        QVERIFY(catalog.volume(kept.id));
+        QVERIFY(!catalog.volume(lost.id));
+    }
+
+    void lockSameProcessIsBusy()
+    {
+        Catalog catalog(dbPath(QStringLiteral("c.sqlite")));
+        const Volume volume = makeVolume(QStringLiteral("vol"), QStringLiteral("/tmp/vol"));
+        catalog.insertVolume(volume);
+        {
+            VolumeJobLock lock = catalog.lockVolume(volume.id, QStringLiteral("backup"));
+            QVERIFY(lock.isHeld());
+            QVERIFY(catalog.isJobRunning(volume.id));
+            QCOMPARE(catalog.runningJobs().size(), 1);
+            QCOMPARE(catalog.runningJobs().first().pid, qint64(::getpid()));
+            const QString busy =
+                errorOf([&] { catalog.lockVolume(volume.id, QStringLiteral("restore")); });
+            QVERIFY2(busy.startsWith(QStringLiteral("volume vol is busy: backup running since ")),
+                     qPrintable(busy));
+            QVERIFY2(busy.endsWith(QStringLiteral("(pid %1)").arg(::getpid())), qPrintable(busy));
+            // Moving keeps it held exactly once.
+            VolumeJobLock moved = std::move(lock);
+            QVERIFY(!lock.isHeld());
+            QVERIFY(moved.isHeld());
+        }
+        QVERIFY(!catalog.isJobRunning(volume.id));
+        VolumeJobLock again = catalog.lockVolume(volume.id, QStringLiteral("restore"));
+        again.release();
+        QVERIFY(!catalog.isJobRunning(volume.id));
+    }
+
+    void lockHeldByAnotherProcessThenTakenOver()
+    {
+        const QString path = dbPath(QStringLiteral("shared.sqlite"));
+        Catalog catalog(path);
+        const Volume volume = makeVolume(QStringLiteral("shared"), QStringLiteral("/tmp/shared"));
+        catalog.insertVolume(volume);
+
+        // This test binary, in helper mode, takes the lock and sleeps.
+        QProcess holder;
+        holder.start(QCoreApplication::applicationFilePath(),
+                     {QStringLiteral("--hold-lock"), path, volume.id});
+        QVERIFY(holder.waitForStarted());
+        QVERIFY(holder.waitForReadyRead(20000));
+        QCOMPARE(holder.readLine().trimmed(), QByteArray("locked"));
+
+        const QString busy =
+            errorOf([&] { catalog.lockVolume(volume.id, QStringLiteral("restore")); });
+        QVERIFY2(busy.contains(QStringLiteral("volume shared is busy: backup running since")) &&
+                     busy.contains(QStringLiteral("(pid %1)").arg(holder.processId())),
+                 qPrintable(busy));
+        QVERIFY(catalog.isJobRunning(volume.id));
+
+        // The holder dies without releasing: the lock is stale and taken over.
+        ::kill(pid_t(holder.processId()), SIGKILL);
+        QVERIFY(holder.waitForFinished(10000));
+        QVERIFY(!catalog.isJobRunning(volume.id));
+        QVERIFY(catalog.runningJobs().isEmpty());
+        VolumeJobLock lock = catalog.lockVolume(volume.id, QStringLiteral("restore"));
+        QVERIFY(lock.isHeld());
+        QCOMPARE(catalog.runningJobs().first().operation, QStringLiteral("restore"));
+        QCOMPARE(catalog.runningJobs().first().pid, qint64(::getpid()));
+    }
+
+    void processAlive()
+    {
+        QVERIFY(Catalog::processAlive(::getpid()));
+        QVERIFY(Catalog::processAlive(1)); // init: EPERM still means alive
+        QVERIFY(!Catalog::processAlive(0));
+        QProcess sleeper;
+        sleeper.start(QStringLiteral("sleep"), {QStringLiteral("30")});
+        QVERIFY(sleeper.waitForStarted());
+        const qint64 pid = sleeper.processId();
+        QVERIFY(Catalog::processAlive(pid));
+        sleeper.kill();
+        QVERIFY(sleeper.waitForFinished());
+        QVERIFY(!Catalog::processAlive(pid));
+    }
+
+    void twoConnectionsSeeEachOthersCommits()
+    {
+        const QString path = dbPath(QStringLiteral("shared.sqlite"));
+        Catalog first(path);
+        Catalog second(path);
+        const qint64 firstBefore = first.changeCounter();
+        const qint64 secondBefore = second.changeCounter();
+        QCOMPARE(first.changeCounter(), firstBefore); // stable without changes
+
+        first.insertVolume(makeVolume(QStringLiteral("x"), QStringLiteral("/tmp/x")));
+        QVERIFY(first.changeCounter() != firstBefore); // its own write
+        QVERIFY(second.changeCounter() != secondBefore);
+        QCOMPARE(second.volumes().size(), 1);
+
+        const qint64 firstMid = first.changeCounter();
+        const qint64 secondMid = second.changeCounter();
+        second.upsertBackend({QStringLiteral("b"), QStringLiteral("posix"), {}, true, {}});
+        QVERIFY(first.changeCounter() != firstMid);
+        QVERIFY(second.changeCounter() != secondMid);
+        QCOMPARE(first.backends().size(), 1);
+    }
+
+    void processesWriteTheSameFileAtOnce()
+    {
+        // GUI and CLI share the file: writers wait for each other (busy
+        // timeout) instead of failing with "database is locked".
+        const QString path = dbPath(QStringLiteral("shared.sqlite"));
+        Catalog catalog(path);
+        const QString volumeId = newUuid();
+        QList<QProcess*> writers;
+        for (int i = 0; i < 3; ++i) {
+            auto* writer = new QProcess(this);
+            writer->start(QCoreApplication::applicationFilePath(),
+                          {QStringLiteral("--insert-backups"), path, volumeId});
+            writers << writer;
+        }
+        const qint64 before = catalog.changeCounter();
+        for (int i = 0; i < 40; ++i) {
+            Backup b;
+            b.id = newUuid();
+            b.volumeId = volumeId;
+            catalog.insertBackup(b);
+        }
+        for (QProcess* writer : writers) {
+            QVERIFY(writer->waitForFinished(60000));
+            QVERIFY2(writer->exitCode() == 0, writer->readAllStandardError().constData());
+        }
+        QCOMPARE(catalog.backups().size(), 160);
+        QVERIFY(catalog.changeCounter() != before);
+        qDeleteAll(writers);
+    }
+
+    void concurrentThreadsShareOneCatalog()
+    {
+        Catalog catalog(dbPath(QStringLiteral("c.sqlite")));
+        const QString volumeId = newUuid();
+        QList<QThread*> threads;
+        for (int t = 0; t < 4; ++t) {
+            threads << QThread::create([&catalog, volumeId] {
+                for (int i = 0; i < 25; ++i) {
+                    Backup b;
+                    b.id = newUuid();
+                    b.volumeId = volumeId;
+                    catalog.insertBackup(b);
+                    catalog.backups();
+                }
+            });
+            threads.last()->start();
+        }
+        for (QThread* thread : threads) {
+            QVERIFY(thread->wait(60000));
+            delete thread;
+        }
+        QCOMPARE(catalog.backups().size(), 100);
+    }
+};
+
+int main(int argc, char** argv)
+{
+    // Helper mode for the cross-process lock test.
+    if (argc == 4 && std::strcmp(argv[1], "--hold-lock") == 0) {
+        QCoreApplication app(argc, argv);
+        Catalog catalog(QString::fromLocal8Bit(argv[2]));
+        VolumeJobLock lock =
+            catalog.lockVolume(QString::fromLocal8Bit(argv[3]), QStringLiteral("backup"));
+        std::printf("locked\n");
+        std::fflush(stdout);
+        ::sleep(120);
+        return 0;
+    }
+    // Helper mode for the multi-process writer test.
+    if (argc == 4 && std::strcmp(argv[1], "--insert-backups") == 0) {
+        try {
+            Catalog catalog(QString::fromLocal8Bit(argv[2]));
+            for (int i = 0; i < 40; ++i) {
+                Backup b;
+                b.id = newUuid();
+                b.volumeId = QString::fromLocal8Bit(argv[3]);
+                catalog.transaction([&] {
+                    catalog.insertBackup(b);
+                    catalog.backups(); // hold the write lock a little longer
+                });
+            }
+        } catch (const Error& error) {
+            std::fprintf(stderr, "%s\n", error.what());
+            return 1;
+        }
+        return 0;
+    }
+    QCoreApplication app(argc, argv);
+    CatalogTest test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "test_catalog.moc"
