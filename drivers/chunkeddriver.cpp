@@ -373,7 +373,8 @@ private:
                 m_hashes[size_t(i)] = parent.hashes[size_t(i)];
             for (const Extent& extent : *changed) {
                 const qint64 first = extent.offset / m_blockSize * m_blockSize;
-                const qint64 end = std::min(m_size, extent.end());
+                // Whole blocks: a partly changed block must be hashed entirely.
+                const qint64 end = std::min(m_size, (extent.end() + m_blockSize - 1) / m_blockSize * m_blockSize);
                 if (first < end)
                     toRead.push_back({first, end - first});
             }
