@@ -3,7 +3,9 @@
 #include "posixstore.h"
 
 #include <QDir>
+#include <QFile>
 #include <QStandardPaths>
+#include <QStorageInfo>
 
 #ifdef EMBER_HAVE_SWIFT
 #include "swift/swiftbackend.h"
@@ -81,6 +83,99 @@ std::unique_ptr<BackupDriver> createDriver(const BackendConfig& config, const Ba
         if (type.type == config.type && !type.available)
             throw Error(QStringLiteral("backend %1 cannot be used: %2").arg(config.name, type.unavailableReason));
     throw Error(QStringLiteral("backend %1 has unknown type '%2'").arg(config.name, config.type));
+}
+
+namespace {
+// Existence, free space and write permission of a local backup directory.
+ConnectionReport testPosix(const BackendConfig& config)
+{
+    ConnectionReport report;
+    const QString path = config.options.value(QStringLiteral("backup_posix_path")).toString();
+    report.facts.append(QStringLiteral("directory: %1").arg(path));
+    const bool exists = !path.isEmpty() && QDir(path).exists();
+    // The nearest existing ancestor: a missing directory is created on first use.
+    QString existing = path;
+    while (!existing.isEmpty() && !QDir(existing).exists())
+        existing = QFileInfo(existing).absolutePath() == existing ? QString() : QFileInfo(existing).absolutePath();
+    report.checks.append({QStringLiteral("directory"), exists || !existing.isEmpty(),
+                          exists ? QStringLiteral("%1 exists").arg(path)
+                          : path.isEmpty()
+                              ? QStringLiteral("no backup_posix_path is set")
+                              : QStringLiteral("%1 does not exist yet; it will be created inside %2").arg(path, existing)});
+    const QStorageInfo storage(existing.isEmpty() ? QStringLiteral("/") : existing);
+    const qint64 freeBytes = storage.bytesAvailable();
+    const bool enoughSpace = freeBytes > (qint64(1) << 30);
+    report.checks.append({QStringLiteral("free space"), enoughSpace,
+                          QStringLiteral("%1 GiB free on %2%3")
+                              .arg(double(freeBytes) / (1 << 30), 0, 'f', 1)
+                              .arg(storage.rootPath(), enoughSpace ? QString() : QStringLiteral(" (less than 1 GiB)"))});
+    const QString probe = (exists ? path : existing) + QStringLiteral("/.ember-write-test");
+    QFile file(probe);
+    const bool writable = !existing.isEmpty() && file.open(QIODevice::WriteOnly) && file.write("ok", 2) == 2;
+    file.close();
+    QFile::remove(probe);
+    report.checks.append({QStringLiteral("write permission"), writable,
+                          writable ? QStringLiteral("can write in %1").arg(exists ? path : existing)
+                                   : QStringLiteral("cannot write in %1").arg(exists ? path : existing)});
+    return report;
+}
+} // namespace
+
+ConnectionReport testBackendConnection(const BackendConfig& config, const BackendSecrets& secrets)
+{
+    Q_UNUSED(secrets);
+    if (config.type == QLatin1String("posix"))
+        return testPosix(config);
+#ifdef EMBER_HAVE_SWIFT
+    if (config.type == QLatin1String("swift")) {
+        const SwiftProbeResult probe = probeSwift(config, secrets);
+        ConnectionReport report;
+        for (const SwiftProbeResult::Step& step : probe.steps)
+            report.checks.append({step.name, step.ok, step.detail});
+        if (!probe.storageUrl.isEmpty())
+            report.facts.append(QStringLiteral("storage URL: %1").arg(probe.storageUrl));
+        if (probe.accountBytesUsed >= 0)
+            report.facts.append(QStringLiteral("account usage: %1 bytes in %2 objects")
+                                    .arg(probe.accountBytesUsed)
+                                    .arg(probe.accountObjectCount));
+        return report;
+    }
+#endif
+#ifdef EMBER_HAVE_CEPH
+    if (config.type == QLatin1String("ceph")) {
+        const CephProbeResult probe = probeCeph(config, secrets);
+        ConnectionReport report;
+        for (const QString& step : probe.steps)
+            report.checks.append({step, true, QString()});
+        if (!probe.ok)
+            report.checks.append({QStringLiteral("error"), false, probe.error});
+        if (!probe.fsid.isEmpty())
+            report.facts.append(QStringLiteral("fsid: %1").arg(probe.fsid));
+        if (!probe.health.isEmpty())
+            report.facts.append(QStringLiteral("health: %1").arg(probe.health));
+        return report;
+    }
+#endif
+#ifdef EMBER_HAVE_TSM
+    if (config.type == QLatin1String("tsm")) {
+        const TsmProbeResult probe = probeTsm(config, secrets);
+        ConnectionReport report;
+        report.checks.append({QStringLiteral("dsmc query session"), probe.ok, probe.message});
+        for (const QString& detail : probe.details)
+            report.facts.append(detail);
+        if (!probe.serverName.isEmpty())
+            report.facts.append(QStringLiteral("server: %1 (%2, %3)").arg(probe.serverName, probe.serverType, probe.serverVersion));
+        if (!probe.nodeName.isEmpty())
+            report.facts.append(QStringLiteral("node: %1").arg(probe.nodeName));
+        if (!probe.dsmcPath.isEmpty())
+            report.facts.append(QStringLiteral("client: %1 %2").arg(probe.dsmcPath, probe.clientVersion));
+        return report;
+    }
+#endif
+    ConnectionReport report;
+    report.checks.append({QStringLiteral("backend type"), false,
+                          QStringLiteral("this build cannot use backends of type '%1'").arg(config.type)});
+    return report;
 }
 
 QString defaultDataDirectory()

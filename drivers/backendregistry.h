@@ -27,6 +27,28 @@ struct BackendType
 QList<BackendType> backendTypes();
 std::unique_ptr<BackupDriver> createDriver(const BackendConfig& config, const BackendSecrets& secrets);
 
+// A live connection test, one line per check, for the wizard's test page,
+// `ember-cli backend-test` and the backends view. Blocking: run it in a worker.
+struct ConnectionCheck
+{
+    QString name;   // "authenticate", "container", "write", ...
+    bool ok = false;
+    QString detail; // what was found, or what is wrong in plain words
+};
+struct ConnectionReport
+{
+    QList<ConnectionCheck> checks;
+    QStringList facts; // e.g. "storage URL: ...", "fsid: ...", "server: ..."
+    bool ok() const
+    {
+        for (const ConnectionCheck& check : checks)
+            if (!check.ok)
+                return false;
+        return !checks.isEmpty();
+    }
+};
+ConnectionReport testBackendConnection(const BackendConfig& config, const BackendSecrets& secrets);
+
 // The embedded default: a posix backend in the user's data location
 // (XDG_DATA_HOME/ember/backups), created on first use.
 BackendConfig embeddedDefaultBackend();

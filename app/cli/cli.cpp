@@ -17,6 +17,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <QTextStream>
 
 #include <algorithm>
 #include <cstdio>
@@ -76,6 +77,25 @@ public:
         throw Error(QStringLiteral("Backend %1 needs secrets (%2) but this build of ember-cli "
                                    "has no keyring support.")
                         .arg(backend.name, keys.join(QStringLiteral(", "))));
+#endif
+    }
+
+    void write(const BackendConfig& backend, const QString& key, const QString& value)
+    {
+#ifdef EMBER_HAVE_SECRETS
+        std::lock_guard lock(m_mutex);
+        if (!m_store) {
+            m_store = std::make_unique<SecretStore>();
+            QObject::connect(m_store.get(), &SecretStore::warning, [](const QString& message) {
+                printErr(QStringLiteral("WARNING: %1\n").arg(message));
+            });
+        }
+        m_store->writeBlocking(backend.name, key, value);
+#else
+        Q_UNUSED(value);
+        throw Error(QStringLiteral("Cannot store %1 for backend %2: this build of ember-cli has no "
+                                   "keyring support.")
+                        .arg(key, backend.name));
 #endif
     }
 
@@ -694,6 +714,137 @@ int backendAddLocal(Context& context, QCommandLineParser& parser)
     return 0;
 }
 
+BackendType backendTypeNamed(const QString& name)
+{
+    for (const BackendType& type : backendTypes())
+        if (type.type == name)
+            return type;
+    QStringList known;
+    for (const BackendType& type : backendTypes())
+        known.append(type.type);
+    throw Error(QStringLiteral("Unknown backend type '%1': use one of %2.").arg(name, known.join(QStringLiteral(", "))));
+}
+
+// key=value with Cinder's option names; numbers and booleans keep their type.
+QJsonValue optionValueFromText(const QString& text)
+{
+    bool isNumber = false;
+    const double number = text.toDouble(&isNumber);
+    if (isNumber)
+        return number;
+    if (text == QLatin1String("true") || text == QLatin1String("True"))
+        return true;
+    if (text == QLatin1String("false") || text == QLatin1String("False"))
+        return false;
+    return text;
+}
+
+int backendAdd(Context& context, QCommandLineParser& parser)
+{
+    const QString name = parser.positionalArguments().at(0).trimmed();
+    static const QRegularExpression validName(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]*$"));
+    if (!validName.match(name).hasMatch())
+        throw Error(QStringLiteral("Invalid backend name '%1': use letters, digits, '.', '_' and "
+                                   "'-', starting with a letter or digit.")
+                        .arg(name));
+    const BackendType type = backendTypeNamed(parser.positionalArguments().at(1));
+    if (!type.available)
+        throw Error(QStringLiteral("Backends of type %1 cannot be used here: %2").arg(type.type, type.unavailableReason));
+    BackendConfig backend;
+    if (type.type == QLatin1String("posix"))
+        backend = embeddedDefaultBackend(); // Cinder's posix defaults
+    backend.name = name;
+    backend.type = type.type;
+    backend.isDefault = parser.isSet(QStringLiteral("default"));
+    backend.createdAt = QDateTime::currentDateTimeUtc();
+    for (const QString& assignment : parser.values(QStringLiteral("option"))) {
+        const qsizetype equals = assignment.indexOf(QLatin1Char('='));
+        if (equals <= 0)
+            throw Error(QStringLiteral("Invalid option '%1': use --option name=value.").arg(assignment));
+        const QString key = assignment.left(equals).trimmed();
+        if (type.secretKeys.contains(key))
+            throw Error(QStringLiteral("%1 is a secret and never goes into the configuration: store it with "
+                                       "'ember-cli backend-set-secret %2 %1' (it reads the value from standard input).")
+                            .arg(key, name));
+        backend.options[key] = optionValueFromText(assignment.mid(equals + 1));
+    }
+    Catalog& catalog = context.backups().catalog();
+    if (catalog.backend(name))
+        throw Error(QStringLiteral("A backend named '%1' already exists.").arg(name));
+    // Validate the options before anything is stored (drivers connect only
+    // when used, so placeholder secrets are enough here).
+    BackendSecrets placeholders;
+    for (const QString& key : type.secretKeys)
+        placeholders.insert(key, QStringLiteral("placeholder"));
+    createDriver(backend, placeholders);
+    catalog.upsertBackend(backend);
+    context.printObject(backendJson(*catalog.backend(name)));
+    return 0;
+}
+
+int backendSetSecret(Context& context, QCommandLineParser& parser)
+{
+    const QString name = parser.positionalArguments().at(0);
+    const QString key = parser.positionalArguments().at(1);
+    const std::optional<BackendConfig> backend = context.backups().catalog().backend(name);
+    if (!backend)
+        throw Error(QStringLiteral("No backend named '%1' (see backend-list).").arg(name));
+    const BackendType type = backendTypeNamed(backend->type);
+    if (!type.secretKeys.contains(key))
+        throw Error(QStringLiteral("Backend %1 (%2) keeps no secret named %3; its secrets are: %4.")
+                        .arg(name, backend->type, key,
+                             type.secretKeys.isEmpty() ? QStringLiteral("none") : type.secretKeys.join(QStringLiteral(", "))));
+    // From standard input only: a value on the command line would be visible to every user.
+    QTextStream input(stdin);
+    const QString value = input.readLine();
+    if (value.isEmpty())
+        throw Error(QStringLiteral("No value on standard input (try: ember-cli backend-set-secret %1 %2 < file).").arg(name, key));
+    context.secrets.write(*backend, key, value);
+    printErr(QStringLiteral("Stored %1 for backend %2.\n").arg(key, name));
+    return 0;
+}
+
+int backendTest(Context& context, QCommandLineParser& parser)
+{
+    const QString name = parser.positionalArguments().at(0);
+    const std::optional<BackendConfig> backend = context.backups().catalog().backend(name);
+    if (!backend)
+        throw Error(QStringLiteral("No backend named '%1' (see backend-list).").arg(name));
+    const ConnectionReport report = testBackendConnection(*backend, context.secrets.read(*backend));
+    if (context.format == Format::Json) {
+        QJsonArray checks;
+        for (const ConnectionCheck& check : report.checks)
+            checks.append(QJsonObject{{QStringLiteral("check"), check.name},
+                                      {QStringLiteral("ok"), check.ok},
+                                      {QStringLiteral("detail"), check.detail}});
+        context.printJson(QJsonObject{{QStringLiteral("backend"), name},
+                                      {QStringLiteral("ok"), report.ok()},
+                                      {QStringLiteral("checks"), checks},
+                                      {QStringLiteral("facts"), QJsonArray::fromStringList(report.facts)}});
+    } else {
+        QList<QStringList> rows;
+        for (const ConnectionCheck& check : report.checks)
+            rows << QStringList{check.name, check.ok ? QStringLiteral("ok") : QStringLiteral("FAILED"), check.detail};
+        printOut(renderTable({QStringLiteral("Check"), QStringLiteral("Result"), QStringLiteral("Detail")}, rows));
+        for (const QString& fact : report.facts)
+            printOut(fact + QLatin1Char('\n'));
+    }
+    if (!report.ok())
+        throw Error(QStringLiteral("Backend %1 failed its connection test.").arg(name));
+    return 0;
+}
+
+int backendRemove(Context& context, QCommandLineParser& parser)
+{
+    const QString name = parser.positionalArguments().at(0);
+    Catalog& catalog = context.backups().catalog();
+    if (!catalog.backend(name))
+        throw Error(QStringLiteral("No backend named '%1' (see backend-list).").arg(name));
+    catalog.removeBackend(name);
+    printErr(QStringLiteral("Removed backend %1 (its stored backups were not touched).\n").arg(name));
+    return 0;
+}
+
 QList<Command> commands()
 {
     auto text = [](const char* name, const char* description, const char* valueName) {
@@ -881,6 +1032,41 @@ QList<Command> commands()
         backendAddLocal,
         2,
         2};
+    list << Command{
+        QStringLiteral("backend-add"),
+        QStringLiteral("NAME TYPE"),
+        QStringLiteral("Adds a backend of TYPE (posix, swift, ceph, tsm) with Cinder's option names."),
+        [=](QCommandLineParser& p) {
+            p.addOption(text("option", "An option, e.g. backup_swift_auth_url=http://host:8080/auth/v1.0 "
+                                       "(repeatable). Secrets are refused here: see backend-set-secret.",
+                             "NAME=VALUE"));
+            p.addOption(flag("default", "Make it the default backend."));
+        },
+        backendAdd,
+        2,
+        2};
+    list << Command{QStringLiteral("backend-set-secret"),
+                    QStringLiteral("NAME KEY"),
+                    QStringLiteral("Stores a backend secret (e.g. backup_swift_key) in the OS keyring, read from "
+                                   "standard input."),
+                    {},
+                    backendSetSecret,
+                    2,
+                    2};
+    list << Command{QStringLiteral("backend-test"),
+                    QStringLiteral("NAME"),
+                    QStringLiteral("Tests a backend's connection: each check and its result."),
+                    {},
+                    backendTest,
+                    1,
+                    1};
+    list << Command{QStringLiteral("backend-remove"),
+                    QStringLiteral("NAME"),
+                    QStringLiteral("Removes a backend that holds no backups."),
+                    {},
+                    backendRemove,
+                    1,
+                    1};
     return list;
 }
 

@@ -508,6 +508,57 @@ private Q_SLOTS:
         QCOMPARE(compareFiles(source, restored), QString());
     }
 
+    void backendCommands()
+    {
+        CLI_OK(local, {QStringLiteral("backend-test"), QStringLiteral("local")});
+        QVERIFY(local.out.contains("write permission"));
+
+        // Secrets are refused as options: they would land in the catalog in clear.
+        expectError({QStringLiteral("backend-add"), QStringLiteral("sw"), QStringLiteral("swift"),
+                     QStringLiteral("--option"), QStringLiteral("backup_swift_user=test:tester"),
+                     QStringLiteral("--option"), QStringLiteral("backup_swift_key=secret")},
+                    QStringLiteral("backup_swift_key is a secret"));
+        expectError({QStringLiteral("backend-add"), QStringLiteral("x"), QStringLiteral("nfs")},
+                    QStringLiteral("Unknown backend type 'nfs'"));
+        CLI_OK(added, {QStringLiteral("backend-add"), QStringLiteral("sw"), QStringLiteral("swift"),
+                       QStringLiteral("--option"), QStringLiteral("backup_swift_auth_url=http://127.0.0.1:9/auth/v1.0"),
+                       QStringLiteral("--option"), QStringLiteral("backup_swift_user=test:tester")});
+        QVERIFY(!added.out.contains("secret"));
+
+        // The key comes from standard input, never from the command line.
+        QProcess setSecret;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("EMBER_HOME"), m_home);
+        environment.insert(QStringLiteral("EMBER_ALLOW_FILE_SECRETS"), QStringLiteral("1"));
+        environment.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
+        environment.remove(QStringLiteral("DISPLAY"));
+        setSecret.setProcessEnvironment(environment);
+        setSecret.start(qEnvironmentVariable("EMBER_CLI"),
+                        {QStringLiteral("backend-set-secret"), QStringLiteral("sw"), QStringLiteral("backup_swift_key")});
+        setSecret.write("very-secret-key\n");
+        setSecret.closeWriteChannel();
+        QVERIFY(setSecret.waitForFinished(60000));
+        QCOMPARE(setSecret.exitCode(), 0);
+        QVERIFY(setSecret.readAllStandardError().contains("WARNING"));
+        QFile catalogFile(m_home + QStringLiteral("/catalog.sqlite"));
+        QVERIFY(catalogFile.open(QIODevice::ReadOnly));
+        QVERIFY(!catalogFile.readAll().contains("very-secret-key"));
+        QCOMPARE(QFileInfo(m_home + QStringLiteral("/secrets.json")).permissions() &
+                     (QFileDevice::ReadGroup | QFileDevice::ReadOther),
+                 QFileDevice::Permissions());
+
+        // The connection test reads the key and says plainly what is wrong.
+        QProcess test;
+        test.setProcessEnvironment(environment);
+        test.start(qEnvironmentVariable("EMBER_CLI"), {QStringLiteral("backend-test"), QStringLiteral("sw")});
+        QVERIFY(test.waitForFinished(60000));
+        QCOMPARE(test.exitCode(), 1);
+        const QByteArray output = test.readAllStandardOutput() + test.readAllStandardError();
+        QVERIFY2(output.contains("cannot connect"), output.constData());
+        QVERIFY(!output.contains("very-secret-key"));
+        CLI_OK(removed, {QStringLiteral("backend-remove"), QStringLiteral("sw")});
+    }
+
     void interruptCancelsBackup()
     {
         const QString store = m_dir + QStringLiteral("/store");
