@@ -67,8 +67,11 @@ def make(path, size_mib):
             os.makedirs(staged)
             used = stage_files(staged, budget)
         image = os.path.join(tmp, 'ext4.img')
+        # an inode per file: a small file system's default ratio runs out with man pages
+        entries = sum(len(dirs) + len(files) for _, dirs, files in os.walk(staged))
         subprocess.run(['mke2fs', '-q', '-F', '-t', 'ext4', '-E', 'root_owner=0:0', '-d', staged,
-                        image, '%dM' % ext4_mib], check=True, stdout=sys.stderr)
+                        '-N', str(entries + entries // 10 + 64), image, '%dM' % ext4_mib],
+                       check=True, stdout=sys.stderr)
         rng = random.Random(20240101)
         with open(path, 'wb') as out:
             zero = bytes(MiB)
