@@ -18,7 +18,7 @@ PACKAGES=(
   # Cinder interop harness and benchmark (real cinder.backup drivers)
   python3 python3-cinder python3-zstd e2fsprogs time
   # GUI tests, screenshots, keychain
-  xvfb xauth x11-apps imagemagick fonts-noto-cjk fonts-dejavu-core dbus-x11 dbus-daemon gnome-keyring libsecret-tools
+  xvfb xauth x11-apps imagemagick fonts-noto-cjk fonts-dejavu-core qt6-translations-l10n dbus-x11 dbus-daemon gnome-keyring libsecret-tools
   # packaging checks
   rpm lintian desktop-file-utils appstream file
 )

@@ -54,4 +54,8 @@ for scene in create-backup restore wizard main; do
     echo "scene $scene"
     xvfb-run -a -s "-screen 0 1400x900x24" "$0" --capture "$ember" "$scene" "$out/$scene.png"
 done
+# A newcomer's first start, in Simplified Chinese (chosen from the locale).
+echo "scene first-start (zh_CN)"
+EMBER_HOME=$work/empty LANGUAGE=zh_CN LANG=zh_CN.UTF-8 LC_ALL= \
+    xvfb-run -a -s "-screen 0 1400x900x24" "$0" --capture "$ember" first-start "$out/first-start-zh_CN.png"
 echo "saved: $(ls "$out")"

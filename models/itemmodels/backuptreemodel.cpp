@@ -1,0 +1,356 @@
+#include "backuptreemodel.h"
+
+#include "itemroles.h"
+#include "statusstyle.h"
+
+#include <algorithm>
+#include <functional>
+
+namespace ember::ui {
+
+int BackupTreeModel::Node::rowInParent() const
+{
+    if (!parent)
+        return 0;
+    for (size_t row = 0; row < parent->children.size(); ++row)
+        if (parent->children[row].get() == this)
+            return static_cast<int>(row);
+    return 0;
+}
+
+BackupTreeModel::BackupTreeModel(QObject* parent)
+    : QAbstractItemModel(parent), m_snapshot(std::make_shared<CatalogSnapshot>())
+{
+}
+
+BackupTreeModel::~BackupTreeModel() = default;
+
+BackupTreeModel::Node* BackupTreeModel::nodeFor(const QModelIndex& index) const
+{
+    if (!index.isValid())
+        return const_cast<Node*>(&m_root);
+    return static_cast<Node*>(index.internalPointer());
+}
+
+QModelIndex BackupTreeModel::indexFor(Node* node, int column) const
+{
+    if (!node || node == &m_root)
+        return {};
+    return createIndex(node->rowInParent(), column, node);
+}
+
+QModelIndex BackupTreeModel::index(int row, int column, const QModelIndex& parent) const
+{
+    if (!hasIndex(row, column, parent))
+        return {};
+    Node* parentNode = nodeFor(parent);
+    return createIndex(row, column, parentNode->children[static_cast<size_t>(row)].get());
+}
+
+QModelIndex BackupTreeModel::parent(const QModelIndex& child) const
+{
+    if (!child.isValid())
+        return {};
+    Node* node = nodeFor(child);
+    return indexFor(node->parent, 0);
+}
+
+int BackupTreeModel::rowCount(const QModelIndex& parent) const
+{
+    if (parent.isValid() && parent.column() != 0)
+        return 0;
+    return static_cast<int>(nodeFor(parent)->children.size());
+}
+
+int BackupTreeModel::columnCount(const QModelIndex&) const
+{
+    return ColumnCount;
+}
+
+int BackupTreeModel::chainDepth(const QString& backupId) const
+{
+    Node* node = m_nodes.value(backupId);
+    int depth = -1;
+    while (node && node != &m_root) {
+        ++depth;
+        node = node->parent;
+    }
+    return depth;
+}
+
+QVariant BackupTreeModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+        return {};
+    const Node* node = nodeFor(index);
+    const Backup& backup = node->backup;
+    const int depth = chainDepth(backup.id);
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case Name:
+            return backup.displayName.isEmpty() ? backup.name() : backup.displayName;
+        case Status:
+            return statusText(backup.status);
+        case Size:
+            return tr("%1 GiB").arg(backup.size);
+        case Stored:
+            return backup.storedBytes > 0 ? formatBytes(backup.storedBytes) : QString();
+        case Incremental:
+            if (!backup.isIncremental())
+                return tr("full");
+            return tr("incremental, level %1").arg(depth);
+        case ObjectCount:
+            return backup.objectCount;
+        case Container:
+            return backup.container;
+        case Backend:
+            return backup.backendName;
+        case Created:
+            return formatTime(backup.createdAt);
+        case DataTimestamp:
+            return formatTime(backup.dataTimestamp);
+        case Dependents:
+            return backup.numDependentBackups;
+        case VolumeName:
+            return m_volumeNames.value(backup.volumeId, backup.volumeId);
+        }
+        break;
+    case RawValueRole:
+        switch (index.column()) {
+        case Name:
+            return (backup.displayName.isEmpty() ? backup.name() : backup.displayName).toLower();
+        case Status:
+            return backup.status;
+        case Size:
+            return backup.size;
+        case Stored:
+            return backup.storedBytes;
+        case Incremental:
+            return depth;
+        case ObjectCount:
+            return backup.objectCount;
+        case Container:
+            return backup.container;
+        case Backend:
+            return backup.backendName;
+        case Created:
+            return backup.createdAt.toMSecsSinceEpoch();
+        case DataTimestamp:
+            return backup.dataTimestamp.toMSecsSinceEpoch();
+        case Dependents:
+            return backup.numDependentBackups;
+        case VolumeName:
+            return m_volumeNames.value(backup.volumeId).toLower();
+        }
+        break;
+    case IdRole:
+        return backup.id;
+    case ChainDepthRole:
+        return depth;
+    case Qt::DecorationRole:
+        if (index.column() == Status)
+            return statusIcon(backup.status);
+        break;
+    case Qt::ForegroundRole:
+        if (index.column() == Status)
+            return statusColor(backup.status);
+        break;
+    case Qt::TextAlignmentRole:
+        switch (index.column()) {
+        case Size:
+        case Stored:
+        case ObjectCount:
+        case Dependents:
+            return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+        }
+        break;
+    case Qt::ToolTipRole:
+        if (index.column() == Status && !backup.failReason.isEmpty())
+            return backup.failReason;
+        if (backup.hasDependentBackups())
+            return tr("%n incremental backup(s) depend on this one", "",
+                      static_cast<int>(backup.numDependentBackups));
+        return backup.id;
+    }
+    return {};
+}
+
+QVariant BackupTreeModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case Name:
+        return tr("Name");
+    case Status:
+        return tr("Status");
+    case Size:
+        return tr("Size");
+    case Stored:
+        return tr("Stored");
+    case Incremental:
+        return tr("Incremental");
+    case ObjectCount:
+        return tr("Objects");
+    case Container:
+        return tr("Container");
+    case Backend:
+        return tr("Backend");
+    case Created:
+        return tr("Created");
+    case DataTimestamp:
+        return tr("Data timestamp");
+    case Dependents:
+        return tr("Dependents");
+    case VolumeName:
+        return tr("Volume");
+    }
+    return {};
+}
+
+void BackupTreeModel::setVolumes(const QSet<QString>& volumeIds)
+{
+    if (volumeIds == m_volumeIds)
+        return;
+    m_volumeIds = volumeIds;
+    rebuild();
+}
+
+void BackupTreeModel::apply(const CatalogSnapshot& snapshot)
+{
+    m_snapshot = std::make_shared<CatalogSnapshot>(snapshot);
+    rebuild();
+}
+
+void BackupTreeModel::forget(Node* node)
+{
+    m_nodes.remove(node->backup.id);
+    for (auto& child : node->children)
+        forget(child.get());
+}
+
+static bool sameRow(const Backup& a, const Backup& b)
+{
+    return a.status == b.status && a.displayName == b.displayName &&
+           a.displayDescription == b.displayDescription && a.size == b.size &&
+           a.storedBytes == b.storedBytes && a.objectCount == b.objectCount &&
+           a.container == b.container && a.backendName == b.backendName &&
+           a.numDependentBackups == b.numDependentBackups && a.failReason == b.failReason &&
+           a.updatedAt == b.updatedAt && a.dataTimestamp == b.dataTimestamp &&
+           a.createdAt == b.createdAt;
+}
+
+void BackupTreeModel::rebuild()
+{
+    m_volumeNames.clear();
+    for (const Volume& volume : m_snapshot->volumes)
+        m_volumeNames.insert(volume.id, volume.name);
+
+    // The wanted tree: backups of the shown volumes, oldest first, each below
+    // its parent when the parent is shown too (else a root: e.g. imported).
+    QList<Backup> wanted;
+    QHash<QString, Backup> wantedById;
+    for (const Backup& backup : m_snapshot->backups) {
+        if (m_volumeIds.contains(backup.volumeId)) {
+            wanted.append(backup);
+            wantedById.insert(backup.id, backup);
+        }
+    }
+    std::stable_sort(wanted.begin(), wanted.end(),
+                     [](const Backup& a, const Backup& b) { return a.createdAt < b.createdAt; });
+    auto wantedParent = [&](const QString& id) {
+        const QString parentId = wantedById.value(id).parentId;
+        return wantedById.contains(parentId) && parentId != id ? parentId : QString();
+    };
+
+    // 1. Remove nodes that vanished or moved to another parent (children first
+    //    so row numbers stay valid).
+    std::function<void(Node*)> prune = [&](Node* parentNode) {
+        for (int row = static_cast<int>(parentNode->children.size()) - 1; row >= 0; --row) {
+            Node* child = parentNode->children[static_cast<size_t>(row)].get();
+            const QString currentParent = parentNode == &m_root ? QString() : parentNode->backup.id;
+            if (!wantedById.contains(child->backup.id) ||
+                wantedParent(child->backup.id) != currentParent) {
+                beginRemoveRows(indexFor(parentNode, 0), row, row);
+                forget(child);
+                parentNode->children.erase(parentNode->children.begin() + row);
+                endRemoveRows();
+            } else {
+                prune(child);
+            }
+        }
+    };
+    prune(&m_root);
+
+    // 2. Refresh the rows that stayed.
+    for (auto it = m_nodes.begin(); it != m_nodes.end(); ++it) {
+        Node* node = it.value();
+        const Backup& fresh = wantedById[it.key()];
+        if (!sameRow(node->backup, fresh)) {
+            node->backup = fresh;
+            Q_EMIT dataChanged(indexFor(node, 0), indexFor(node, ColumnCount - 1));
+        }
+    }
+
+    // 3. Insert the new ones, parents before children. Into an empty tree
+    //    (first load, another volume selected) in one go: there is no
+    //    selection or expansion to keep, and thousands of single inserts
+    //    would make every attached proxy and view work per row.
+    const bool bulk = m_nodes.isEmpty() && !wanted.isEmpty();
+    if (bulk)
+        beginResetModel();
+    auto insert = [&](Node* parentNode, const Backup& backup) {
+        const int row = static_cast<int>(parentNode->children.size());
+        if (!bulk)
+            beginInsertRows(indexFor(parentNode, 0), row, row);
+        auto node = std::make_unique<Node>();
+        node->backup = backup;
+        node->parent = parentNode;
+        m_nodes.insert(backup.id, node.get());
+        parentNode->children.push_back(std::move(node));
+        if (!bulk)
+            endInsertRows();
+    };
+    std::vector<const Backup*> pending;
+    pending.reserve(static_cast<size_t>(wanted.size()));
+    for (const Backup& backup : std::as_const(wanted))
+        if (!m_nodes.contains(backup.id))
+            pending.push_back(&backup);
+    bool progress = true;
+    while (!pending.empty() && progress) {
+        progress = false;
+        std::vector<const Backup*> later; // parents not placed yet
+        for (const Backup* backup : pending) {
+            const QString parentId = wantedParent(backup->id);
+            Node* parentNode = parentId.isEmpty() ? &m_root : m_nodes.value(parentId);
+            if (!parentNode) {
+                later.push_back(backup);
+                continue;
+            }
+            insert(parentNode, *backup);
+            progress = true;
+        }
+        pending.swap(later);
+    }
+    // A parent cycle in a damaged catalog: show the rest as roots.
+    for (const Backup* backup : pending)
+        insert(&m_root, *backup);
+    if (bulk)
+        endResetModel();
+}
+
+std::optional<Backup> BackupTreeModel::backup(const QModelIndex& index) const
+{
+    if (!index.isValid() || index.model() != this)
+        return std::nullopt;
+    return nodeFor(index)->backup;
+}
+
+QModelIndex BackupTreeModel::indexOf(const QString& backupId, int column) const
+{
+    Node* node = m_nodes.value(backupId);
+    return node ? indexFor(node, column) : QModelIndex();
+}
+
+} // namespace ember::ui

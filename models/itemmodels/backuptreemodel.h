@@ -1,0 +1,78 @@
+// The backup chain panel's tree: each full backup is a root and every
+// incremental sits below the backup it was taken on top of, so which backup
+// depends on which is visible at a glance (Cinder's lists never show it).
+#pragma once
+
+#include "catalogsnapshot.h"
+
+#include <QAbstractItemModel>
+#include <QHash>
+#include <QSet>
+#include <memory>
+#include <vector>
+
+namespace ember::ui {
+
+class BackupTreeModel : public QAbstractItemModel
+{
+    Q_OBJECT
+public:
+    enum Column
+    {
+        Name,
+        Status,
+        Size,
+        Stored,
+        Incremental,
+        ObjectCount,
+        Container,
+        Backend,
+        Created,
+        DataTimestamp,
+        Dependents,
+        VolumeName,
+        ColumnCount
+    };
+    Q_ENUM(Column)
+
+    explicit BackupTreeModel(QObject* parent = nullptr);
+    ~BackupTreeModel() override;
+
+    QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
+    QModelIndex parent(const QModelIndex& child) const override;
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+    // Shows the backups of these volumes. Updates in place (see VolumeModel).
+    void setVolumes(const QSet<QString>& volumeIds);
+    QSet<QString> volumes() const { return m_volumeIds; }
+    void apply(const CatalogSnapshot& snapshot);
+
+    std::optional<Backup> backup(const QModelIndex& index) const;
+    QModelIndex indexOf(const QString& backupId, int column = 0) const;
+    int chainDepth(const QString& backupId) const;
+
+private:
+    struct Node
+    {
+        Backup backup;
+        Node* parent = nullptr;
+        std::vector<std::unique_ptr<Node>> children;
+        int rowInParent() const;
+    };
+    QModelIndex indexFor(Node* node, int column) const;
+    Node* nodeFor(const QModelIndex& index) const;
+    void forget(Node* node);
+    void rebuild();
+
+    Node m_root;
+    QHash<QString, Node*> m_nodes;
+    QSet<QString> m_volumeIds;
+    QHash<QString, QString> m_volumeNames;
+    std::shared_ptr<const CatalogSnapshot> m_snapshot;
+};
+
+} // namespace ember::ui

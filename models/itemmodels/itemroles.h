@@ -1,0 +1,28 @@
+// Roles and formatting shared by every item model, so views sort on raw
+// values (bytes, times) while showing readable text.
+#pragma once
+
+#include <QDateTime>
+#include <QString>
+#include <Qt>
+
+namespace ember::ui {
+
+enum ItemRole
+{
+    // The value to sort by: qint64 for sizes and counts, QDateTime for times.
+    RawValueRole = Qt::UserRole + 1,
+    // The record's id (volume id, backup id, backend name, job id).
+    IdRole,
+    // Jobs: progress in [0, 1], or -1 when the total is unknown.
+    ProgressRole,
+    // Backups: depth in the chain (0 = full backup).
+    ChainDepthRole,
+};
+
+QString formatBytes(qint64 bytes);
+QString formatRate(double bytesPerSecond);
+QString formatDuration(qint64 seconds);
+QString formatTime(const QDateTime& time);
+
+} // namespace ember::ui

@@ -1,0 +1,387 @@
+#include "jobrunner.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QPointer>
+#include <QRunnable>
+#include <QSet>
+#include <mutex>
+
+#ifdef Q_OS_LINUX
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
+namespace ember::ui {
+
+QString jobStateText(JobState state)
+{
+    switch (state) {
+    case JobState::Queued:
+        return QCoreApplication::translate("JobState", "queued");
+    case JobState::Running:
+        return QCoreApplication::translate("JobState", "running");
+    case JobState::Cancelling:
+        return QCoreApplication::translate("JobState", "cancelling");
+    case JobState::Succeeded:
+        return QCoreApplication::translate("JobState", "done");
+    case JobState::Failed:
+        return QCoreApplication::translate("JobState", "failed");
+    case JobState::Cancelled:
+        return QCoreApplication::translate("JobState", "cancelled");
+    }
+    return {};
+}
+
+bool isFinished(JobState state)
+{
+    return state == JobState::Succeeded || state == JobState::Failed ||
+           state == JobState::Cancelled;
+}
+
+// Shared between the UI thread and the job's worker thread.
+struct JobRunner::Running
+{
+    OperationControl control;
+    std::mutex mutex;
+    QElapsedTimer sinceLastReport;
+    bool reportedOnce = false;
+};
+
+namespace {
+
+constexpr qint64 progressIntervalMs = 100; // about ten updates a second
+
+// Job threads, and the engine threads they start (which inherit it), give
+// way to the UI thread when the cores are busy: the window stays responsive
+// during a backup that uses every core.
+void lowerThreadPriority()
+{
+#ifdef Q_OS_LINUX
+    const auto thread = static_cast<id_t>(syscall(SYS_gettid));
+    if (getpriority(PRIO_PROCESS, thread) < 10)
+        setpriority(PRIO_PROCESS, thread, 10);
+#endif
+}
+
+class JobRunnable : public QRunnable
+{
+public:
+    JobRunnable(JobRunner* runner, quint64 jobId, QString catalogPath, SecretProvider secrets,
+                JobWork work, std::shared_ptr<void> running, OperationControl& control,
+                std::mutex& mutex, QElapsedTimer& sinceLastReport, bool& reportedOnce,
+                std::function<void(quint64, const Progress&)> progress,
+                std::function<void(quint64, const QString&)> log,
+                std::function<void(quint64)> started,
+                std::function<void(quint64, JobState, const QString&)> done)
+        : m_runner(runner), m_jobId(jobId), m_catalogPath(std::move(catalogPath)),
+          m_secrets(std::move(secrets)), m_work(std::move(work)), m_keepAlive(std::move(running)),
+          m_control(control), m_mutex(mutex), m_sinceLastReport(sinceLastReport),
+          m_reportedOnce(reportedOnce), m_progress(std::move(progress)), m_log(std::move(log)),
+          m_started(std::move(started)), m_done(std::move(done))
+    {
+        setAutoDelete(true);
+    }
+
+    void run() override
+    {
+        lowerThreadPriority();
+        const quint64 id = m_jobId;
+        JobRunner* runner = m_runner;
+        auto post = [runner](std::function<void()> call) {
+            QMetaObject::invokeMethod(runner, std::move(call), Qt::QueuedConnection);
+        };
+        post([this_started = m_started, id] { this_started(id); });
+        m_control.setProgressCallback([&, id, post](const Progress& progress) {
+            {
+                std::lock_guard lock(m_mutex);
+                const bool complete =
+                    progress.bytesTotal > 0 && progress.bytesDone >= progress.bytesTotal;
+                if (m_reportedOnce && !complete && m_sinceLastReport.elapsed() < progressIntervalMs)
+                    return;
+                m_reportedOnce = true;
+                m_sinceLastReport.restart();
+            }
+            post([callback = m_progress, id, progress] { callback(id, progress); });
+        });
+        m_control.setLogCallback([id, post, callback = m_log](const QString& line) {
+            post([callback, id, line] { callback(id, line); });
+        });
+
+        JobState state = JobState::Succeeded;
+        QString outcome;
+        try {
+            m_control.throwIfCancelled();
+            Catalog catalog(m_catalogPath);
+            BackupService service(catalog, m_secrets);
+            outcome = m_work(service, m_control);
+        } catch (const Cancelled&) {
+            state = JobState::Cancelled;
+            outcome = QCoreApplication::translate("JobRunner", "Cancelled by request.");
+        } catch (const Error& error) {
+            state = JobState::Failed;
+            outcome = error.message();
+        } catch (const std::exception& error) {
+            state = JobState::Failed;
+            outcome = QString::fromUtf8(error.what());
+        }
+        // Drop the callbacks: nothing may post after the final report.
+        m_control.setProgressCallback({});
+        m_control.setLogCallback({});
+        const Progress last = m_control.progress();
+        post([progress = m_progress, done = m_done, id, state, outcome, last] {
+            progress(id, last);
+            done(id, state, outcome);
+        });
+    }
+
+private:
+    JobRunner* m_runner;
+    quint64 m_jobId;
+    QString m_catalogPath;
+    SecretProvider m_secrets;
+    JobWork m_work;
+    std::shared_ptr<void> m_keepAlive;
+    OperationControl& m_control;
+    std::mutex& m_mutex;
+    QElapsedTimer& m_sinceLastReport;
+    bool& m_reportedOnce;
+    std::function<void(quint64, const Progress&)> m_progress;
+    std::function<void(quint64, const QString&)> m_log;
+    std::function<void(quint64)> m_started;
+    std::function<void(quint64, JobState, const QString&)> m_done;
+};
+
+} // namespace
+
+JobRunner::JobRunner(const QString& catalogPath, QObject* parent)
+    : QObject(parent), m_catalogPath(catalogPath)
+{
+    // The pool is only a thread supply: how many jobs run is decided here.
+    m_pool.setMaxThreadCount(64);
+    m_pool.setExpiryTimeout(30000);
+}
+
+JobRunner::~JobRunner()
+{
+    m_pendingWork.clear();
+    for (auto& running : m_running)
+        running->control.requestCancel();
+    m_pool.waitForDone();
+}
+
+quint64 JobRunner::submit(JobSpec spec)
+{
+    JobInfo info;
+    info.id = m_nextId++;
+    info.kind = spec.kind;
+    info.title = spec.title;
+    info.volumeId = spec.volumeId;
+    info.volumeName = spec.volumeName;
+    info.backupId = spec.backupId;
+    info.queuedAt = QDateTime::currentDateTimeUtc();
+    info.log.append(tr("%1 queued").arg(info.queuedAt.toLocalTime().toString(Qt::ISODate)));
+    Q_EMIT jobAboutToBeAdded(static_cast<int>(m_jobs.size()));
+    m_jobs.append(info);
+    m_pendingWork.insert(info.id, std::move(spec.work));
+    Q_EMIT jobAdded(static_cast<int>(m_jobs.size()) - 1);
+    // Start from the event loop so the caller sees the job queued first.
+    QMetaObject::invokeMethod(this, &JobRunner::startReadyJobs, Qt::QueuedConnection);
+    return info.id;
+}
+
+JobInfo* JobRunner::find(quint64 jobId)
+{
+    const int index = indexOf(jobId);
+    return index < 0 ? nullptr : &m_jobs[index];
+}
+
+const JobInfo* JobRunner::job(quint64 jobId) const
+{
+    const int index = indexOf(jobId);
+    return index < 0 ? nullptr : &m_jobs.at(index);
+}
+
+int JobRunner::indexOf(quint64 jobId) const
+{
+    for (int index = 0; index < m_jobs.size(); ++index)
+        if (m_jobs.at(index).id == jobId)
+            return index;
+    return -1;
+}
+
+int JobRunner::activeCount() const
+{
+    int count = 0;
+    for (const JobInfo& info : m_jobs)
+        if (!isFinished(info.state))
+            ++count;
+    return count;
+}
+
+bool JobRunner::isVolumeBusy(const QString& volumeId) const
+{
+    if (volumeId.isEmpty())
+        return false;
+    for (const JobInfo& info : m_jobs)
+        if (!isFinished(info.state) && info.volumeId == volumeId)
+            return true;
+    return false;
+}
+
+void JobRunner::setMaxConcurrent(int jobs)
+{
+    m_maxConcurrent = qBound(1, jobs, 16);
+    startReadyJobs();
+}
+
+void JobRunner::startReadyJobs()
+{
+    QSet<QString> busyVolumes;
+    int running = 0;
+    for (const JobInfo& info : m_jobs) {
+        if (info.state == JobState::Running || info.state == JobState::Cancelling) {
+            ++running;
+            busyVolumes.insert(info.volumeId);
+        }
+    }
+    for (int index = 0; index < m_jobs.size() && running < m_maxConcurrent; ++index) {
+        JobInfo& info = m_jobs[index];
+        if (info.state != JobState::Queued)
+            continue;
+        if (!info.volumeId.isEmpty() && busyVolumes.contains(info.volumeId))
+            continue; // waits for the job ahead of it on the same volume
+        auto shared = std::make_shared<Running>();
+        m_running.insert(info.id, shared);
+        info.state = JobState::Running;
+        busyVolumes.insert(info.volumeId);
+        ++running;
+        QPointer<JobRunner> self(this);
+        auto* runnable = new JobRunnable(
+            this, info.id, m_catalogPath, m_secrets, m_pendingWork.take(info.id), shared,
+            shared->control, shared->mutex, shared->sinceLastReport, shared->reportedOnce,
+            [self](quint64 id, const Progress& progress) {
+                if (self)
+                    self->onProgress(id, progress);
+            },
+            [self](quint64 id, const QString& line) {
+                if (self)
+                    self->onLog(id, line);
+            },
+            [self](quint64 id) {
+                if (self)
+                    self->onStarted(id);
+            },
+            [self](quint64 id, JobState state, const QString& outcome) {
+                if (self)
+                    self->onDone(id, state, outcome);
+            });
+        m_pool.start(runnable);
+        Q_EMIT jobChanged(index);
+    }
+}
+
+void JobRunner::onStarted(quint64 jobId)
+{
+    JobInfo* info = find(jobId);
+    if (!info)
+        return;
+    info->startedAt = QDateTime::currentDateTimeUtc();
+    info->log.append(tr("%1 started").arg(info->startedAt.toLocalTime().toString(Qt::ISODate)));
+    Q_EMIT jobChanged(indexOf(jobId));
+}
+
+void JobRunner::onProgress(quint64 jobId, const Progress& progress)
+{
+    JobInfo* info = find(jobId);
+    if (!info || isFinished(info->state))
+        return;
+    if (progress.phase != info->progress.phase && !progress.phase.isEmpty())
+        info->log.append(tr("phase: %1").arg(progress.phase));
+    info->progress = progress;
+    Q_EMIT jobChanged(indexOf(jobId));
+}
+
+void JobRunner::onLog(quint64 jobId, const QString& line)
+{
+    JobInfo* info = find(jobId);
+    if (!info)
+        return;
+    info->log.append(line);
+    Q_EMIT jobChanged(indexOf(jobId));
+}
+
+void JobRunner::onDone(quint64 jobId, JobState state, const QString& outcome)
+{
+    m_running.remove(jobId);
+    JobInfo* info = find(jobId);
+    if (info) {
+        info->state = state;
+        info->outcome = outcome;
+        info->finishedAt = QDateTime::currentDateTimeUtc();
+        info->log.append(tr("%1 %2: %3")
+                             .arg(info->finishedAt.toLocalTime().toString(Qt::ISODate),
+                                  jobStateText(state), outcome));
+        Q_EMIT jobChanged(indexOf(jobId));
+    }
+    Q_EMIT catalogTouched();
+    Q_EMIT jobFinished(jobId);
+    startReadyJobs();
+    if (activeCount() == 0)
+        Q_EMIT idle();
+}
+
+void JobRunner::cancel(quint64 jobId)
+{
+    JobInfo* info = find(jobId);
+    if (!info)
+        return;
+    if (info->state == JobState::Queued) {
+        m_pendingWork.remove(jobId);
+        info->state = JobState::Cancelled;
+        info->outcome = tr("Cancelled before it started.");
+        info->finishedAt = QDateTime::currentDateTimeUtc();
+        info->log.append(info->outcome);
+        Q_EMIT jobChanged(indexOf(jobId));
+        Q_EMIT jobFinished(jobId);
+        if (activeCount() == 0)
+            Q_EMIT idle();
+        return;
+    }
+    if (info->state == JobState::Running) {
+        if (auto running = m_running.value(jobId))
+            running->control.requestCancel();
+        info->state = JobState::Cancelling;
+        info->log.append(tr("cancel requested"));
+        Q_EMIT jobChanged(indexOf(jobId));
+    }
+}
+
+void JobRunner::cancelAll()
+{
+    QList<quint64> ids;
+    for (const JobInfo& info : m_jobs)
+        if (!isFinished(info.state))
+            ids.append(info.id);
+    for (quint64 id : ids)
+        cancel(id);
+}
+
+void JobRunner::removeFinished()
+{
+    for (int index = static_cast<int>(m_jobs.size()) - 1; index >= 0; --index) {
+        if (isFinished(m_jobs.at(index).state)) {
+            Q_EMIT jobAboutToBeRemoved(index);
+            m_jobs.removeAt(index);
+            Q_EMIT jobRemoved(index);
+        }
+    }
+}
+
+bool JobRunner::waitForWorkers(int msecs)
+{
+    return m_pool.waitForDone(msecs);
+}
+
+} // namespace ember::ui

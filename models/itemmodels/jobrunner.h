@@ -1,0 +1,123 @@
+// Runs the long operations (backup, restore, delete, verify, ...) on a
+// QThreadPool: jobs queue up, at most `maxConcurrent` run at once and never
+// two on the same volume. Each job opens its own catalog connection and
+// BackupService on its worker thread; progress reaches the UI thread through
+// queued calls, throttled to about ten per second per job.
+#pragma once
+
+#include "backupservice.h"
+#include "operation.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QObject>
+#include <QThreadPool>
+#include <functional>
+#include <memory>
+
+namespace ember::ui {
+
+enum class JobState
+{
+    Queued,
+    Running,
+    Cancelling,
+    Succeeded,
+    Failed,
+    Cancelled
+};
+QString jobStateText(JobState state);
+bool isFinished(JobState state);
+
+// The work of one job, run on a worker thread. Returns a one-line outcome
+// ("backup 1234… available, 3 objects"); throws Error / Cancelled.
+using JobWork = std::function<QString(BackupService& service, OperationControl& control)>;
+
+struct JobSpec
+{
+    QString kind;     // "backup", "restore", "delete", "verify", ...
+    QString title;    // shown in the jobs panel
+    QString volumeId; // jobs on the same volume never run together; may be empty
+    QString volumeName;
+    QString backupId;
+    JobWork work;
+};
+
+struct JobInfo
+{
+    quint64 id = 0;
+    QString kind;
+    QString title;
+    QString volumeId;
+    QString volumeName;
+    QString backupId;
+    JobState state = JobState::Queued;
+    Progress progress;
+    QDateTime queuedAt;
+    QDateTime startedAt;
+    QDateTime finishedAt;
+    QString outcome;
+    QStringList log;
+};
+
+class JobRunner : public QObject
+{
+    Q_OBJECT
+public:
+    explicit JobRunner(const QString& catalogPath, QObject* parent = nullptr);
+    ~JobRunner() override; // cancels everything and waits for the workers
+
+    quint64 submit(JobSpec spec);
+    // Queued jobs are dropped at once; running ones are asked to stop and
+    // show "cancelling" until the engine has stopped.
+    void cancel(quint64 jobId);
+    void cancelAll();
+    void removeFinished();
+
+    // How jobs get backend secrets (the keyring); none by default.
+    void setSecretProvider(SecretProvider provider) { m_secrets = std::move(provider); }
+
+    void setMaxConcurrent(int jobs);
+    int maxConcurrent() const { return m_maxConcurrent; }
+    // Queued plus running jobs.
+    int activeCount() const;
+    bool isVolumeBusy(const QString& volumeId) const;
+
+    const QList<JobInfo>& jobs() const { return m_jobs; }
+    const JobInfo* job(quint64 jobId) const;
+    int indexOf(quint64 jobId) const;
+    // Blocks; only for shutdown and tests.
+    bool waitForWorkers(int msecs);
+
+Q_SIGNALS:
+    // Around changes of jobs(), so a model can announce them.
+    void jobAboutToBeAdded(int index);
+    void jobAdded(int index);
+    void jobChanged(int index);
+    void jobAboutToBeRemoved(int index);
+    void jobRemoved(int index);
+    void jobFinished(quint64 jobId);
+    // A job changed the catalog (the catalog watcher reloads on this).
+    void catalogTouched();
+    void idle();
+
+private:
+    struct Running;
+    void startReadyJobs();
+    void onProgress(quint64 jobId, const Progress& progress);
+    void onLog(quint64 jobId, const QString& line);
+    void onStarted(quint64 jobId);
+    void onDone(quint64 jobId, JobState state, const QString& outcome);
+    JobInfo* find(quint64 jobId);
+
+    QString m_catalogPath;
+    SecretProvider m_secrets;
+    QThreadPool m_pool;
+    int m_maxConcurrent = 2;
+    quint64 m_nextId = 1;
+    QList<JobInfo> m_jobs;
+    QHash<quint64, JobWork> m_pendingWork;
+    QHash<quint64, std::shared_ptr<Running>> m_running;
+};
+
+} // namespace ember::ui

@@ -1,0 +1,77 @@
+#include "statusstyle.h"
+
+#include "records.h"
+
+#include <QCoreApplication>
+#include <QHash>
+#include <QPainter>
+#include <QPixmap>
+
+namespace ember::ui {
+
+QColor statusColor(const QString& status)
+{
+    if (status == BackupStatus::Available)
+        return QColor(0x2e, 0x7d, 0x32); // green
+    if (status == BackupStatus::Error || status == BackupStatus::ErrorDeleting ||
+        status == VolumeStatus::ErrorRestoring)
+        return QColor(0xc6, 0x28, 0x28); // red
+    if (status == BackupStatus::Creating || status == BackupStatus::Restoring ||
+        status == BackupStatus::Deleting || status == VolumeStatus::BackingUp)
+        return QColor(0x15, 0x65, 0xc0); // blue: work in progress
+    if (status == VolumeStatus::InUse)
+        return QColor(0xef, 0x6c, 0x00); // orange
+    return QColor(0x61, 0x61, 0x61);
+}
+
+QIcon statusIcon(const QString& status)
+{
+    static QHash<QString, QIcon> cache;
+    auto found = cache.constFind(status);
+    if (found != cache.constEnd())
+        return *found;
+    QIcon icon;
+    for (int size : {16, 32}) {
+        QPixmap pixmap(size, size);
+        pixmap.fill(Qt::transparent);
+        QPainter painter(&pixmap);
+        painter.setRenderHint(QPainter::Antialiasing);
+        const QColor color = statusColor(status);
+        painter.setPen(QPen(color.darker(130), size / 16.0));
+        painter.setBrush(color);
+        const qreal margin = size * 0.2;
+        painter.drawEllipse(QRectF(margin, margin, size - 2 * margin, size - 2 * margin));
+        painter.end();
+        icon.addPixmap(pixmap);
+    }
+    cache.insert(status, icon);
+    return icon;
+}
+
+QString statusText(const QString& status)
+{
+    // Cinder's status names stay recognisable; only the words are translated.
+    if (status == BackupStatus::Creating)
+        return QCoreApplication::translate("Status", "creating");
+    if (status == BackupStatus::Available)
+        return QCoreApplication::translate("Status", "available");
+    if (status == BackupStatus::Deleting)
+        return QCoreApplication::translate("Status", "deleting");
+    if (status == BackupStatus::Deleted)
+        return QCoreApplication::translate("Status", "deleted");
+    if (status == BackupStatus::Error)
+        return QCoreApplication::translate("Status", "error");
+    if (status == BackupStatus::ErrorDeleting)
+        return QCoreApplication::translate("Status", "error deleting");
+    if (status == BackupStatus::Restoring)
+        return QCoreApplication::translate("Status", "restoring");
+    if (status == VolumeStatus::InUse)
+        return QCoreApplication::translate("Status", "in use");
+    if (status == VolumeStatus::BackingUp)
+        return QCoreApplication::translate("Status", "backing up");
+    if (status == VolumeStatus::ErrorRestoring)
+        return QCoreApplication::translate("Status", "error restoring");
+    return status;
+}
+
+} // namespace ember::ui

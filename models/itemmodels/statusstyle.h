@@ -1,0 +1,16 @@
+// How a status looks everywhere: a colour and a small round icon, so a
+// failed backup or a busy volume stands out in any view.
+#pragma once
+
+#include <QColor>
+#include <QIcon>
+#include <QString>
+
+namespace ember::ui {
+
+QColor statusColor(const QString& status);
+QIcon statusIcon(const QString& status);
+// The status as shown to users (translated).
+QString statusText(const QString& status);
+
+} // namespace ember::ui

@@ -1,0 +1,204 @@
+# Simplified Chinese for Ember's desktop application, keyed by the English
+# source text without its accelerator (&X) and trailing ellipsis; fill_ts.py
+# puts "(&X)" and "…" back the way Chinese menus show them.
+ZH = {
+ 'yes': '是', 'no': '否', '%1 GiB': '%1 GiB', 'Chain:': '链:', '%1/s': '%1/秒', '%1 s': '%1 秒',
+ '%1 min %2 s': '%1 分 %2 秒', '%1 h %2 min': '%1 小时 %2 分', 'Cancelled by request.': '已按请求取消。',
+ 'queued': '排队中', 'running': '运行中', 'cancelling': '正在取消', 'done': '完成', 'failed': '失败',
+ 'cancelled': '已取消', 'System language': '系统语言', 'creating': '创建中', 'available': '可用',
+ 'deleting': '删除中', 'deleted': '已删除', 'error': '错误', 'error deleting': '删除出错',
+ 'restoring': '恢复中', 'in use': '使用中', 'backing up': '备份中', 'error restoring': '恢复出错',
+ 'Add Volume': '添加卷', 'An existing image file or block device': '现有的镜像文件或块设备',
+ 'A new sparse image file': '新的稀疏镜像文件', '/path/to/volume.img or /dev/sdX': '/路径/卷.img 或 /dev/sdX',
+ 'Browse': '浏览', 'Path:': '路径:', 'defaults to the file name': '默认为文件名', 'Name:': '名称:',
+ 'MiB': 'MiB', 'GiB': 'GiB', 'Size:': '大小:', 'Choose a volume': '选择卷',
+ 'Enter the path of the volume.': '请输入卷的路径。',
+ '%1 already exists; choose a new file name.': '%1 已存在;请选择新的文件名。',
+ 'The folder %1 does not exist.': '文件夹 %1 不存在。', '%1 does not exist.': '%1 不存在。',
+ '%1 is neither an image file nor a block device.': '%1 既不是镜像文件也不是块设备。',
+ 'You have no permission to read %1.': '您没有读取 %1 的权限。', 'default': '默认', 'Name': '名称',
+ 'Type': '类型', 'Location': '位置', 'Default': '默认', 'Backups': '备份', 'Edit Backend %1': '编辑后端 %1',
+ 'Add Backend': '添加后端', 'Save': '保存', 'Backends': '后端', 'Add': '添加', 'Edit': '编辑', 'Test': '测试',
+ 'Make Default': '设为默认', 'Remove': '移除', 'Close': '关闭',
+ '%n backup(s) are stored on this backend: delete them first.': '此后端上存有 %n 个备份:请先删除它们。',
+ 'This is the default backend: make another backend the default first.': '这是默认后端:请先将另一个后端设为默认。',
+ 'Test Backend %1': '测试后端 %1', 'Remove Backend': '移除后端',
+ 'Remove the backend “%1”? Its directory and files are kept.': '移除后端“%1”?其目录和文件将保留。',
+ 'full': '完整', 'incremental, level %1': '增量,第 %1 级',
+ '%n incremental backup(s) depend on this one': '有 %n 个增量备份依赖于此备份', 'Status': '状态', 'Size': '大小',
+ 'Stored': '已存储', 'Incremental': '增量', 'Objects': '对象数', 'Container': '容器', 'Backend': '后端',
+ 'Created': '创建时间', 'Data timestamp': '数据时间戳', 'Dependents': '依赖数', 'Volume': '卷', 'Check': '检查项',
+ 'Result': '结果', 'waiting': '等待中', 'Testing': '正在测试', 'ok': '正常', 'All checks passed.': '所有检查均已通过。',
+ '%n check(s) failed: fix the settings and test again.': '%n 项检查失败:请修正设置后重新测试。',
+ 'Create Backup of %1': '创建 %1 的备份', 'optional': '可选', 'Description:': '描述:', '%1 (default)': '%1(默认)',
+ 'Backend:': '后端:', "the backend's default": '后端的默认值', 'Container:': '容器:',
+ 'Incremental: store only what changed since the parent': '增量:只保存自父备份以来的更改',
+ 'Force: back up although the volume is in use': '强制:即使卷正在使用也进行备份', 'Create Backup': '创建备份',
+ 'No backups available to do an incremental backup.': '没有可用于增量备份的备份。',
+ 'The parent backup %1 is stored on backend “%2”; choose that backend for an incremental backup.':
+     '父备份 %1 存储在后端“%2”上;要进行增量备份,请选择该后端。',
+ 'Parent: %1. Restoring the new backup will also read it.': '父备份:%1。恢复新备份时也会读取它。',
+ 'An incremental backup would be taken on top of %1.': '增量备份将基于 %1 进行。',
+ "This volume is in use. Data that changes while it is read may be inconsistent in the backup (as with Cinder's --force); stop the applications writing to it, or check Force to accept that.":
+     '此卷正在使用中。读取期间发生变化的数据在备份中可能不一致(与 Cinder 的 --force 相同);请停止向其写入的应用程序,或勾选“强制”以接受这一点。',
+ 'The volume is busy: %1 running since %2.': '卷正忙:%1 自 %2 起运行中。', 'Configure a backend first.': '请先配置后端。',
+ 'Edit Backup': '编辑备份', 'Backup Record of %1': '%1 的备份记录',
+ 'Import this record into Cinder (cinder backup-import) or another Ember catalog to make the backup known there.':
+     '将此记录导入 Cinder(cinder backup-import)或另一个 Ember 目录,即可在那里使用此备份。',
+ 'backup_service:': 'backup_service:', 'backup_url:': 'backup_url:', 'Copy to Clipboard': '复制到剪贴板',
+ 'Save to File': '保存到文件', 'Save Backup Record': '保存备份记录', 'Backup records (*.json)': '备份记录 (*.json)',
+ 'Could not write %1: %2': '无法写入 %1:%2', 'Name the backend and choose where it keeps backups.': '为后端命名并选择其保存备份的位置。',
+ 'not configurable in this version': '此版本中无法配置', '%1 — %2': '%1 — %2', 'Local directory': '本地目录',
+ 'Type:': '类型:', 'Use for new backups by default': '默认用于新备份',
+ 'A backend name may not contain “/” or spaces.': '后端名称不能包含“/”或空格。',
+ 'A backend named “%1” exists already.': '名为“%1”的后端已存在。',
+ 'This backend type cannot be configured here.': '此类后端无法在此配置。', 'Import Backup Record': '导入备份记录',
+ 'Paste a record exported by Cinder (cinder backup-export) or Ember, or load it from a file.':
+     '粘贴由 Cinder(cinder backup-export)或 Ember 导出的记录,或从文件加载。',
+ 'Into backend:': '导入到后端:', 'Import': '导入', 'Load from File': '从文件加载', 'Load Backup Record': '加载备份记录',
+ 'Backup records (*.json);;All files (*)': '备份记录 (*.json);;所有文件 (*)', '%1 holds no backup record.': '%1 中没有备份记录。',
+ 'Enter the backup_service of the record.': '请输入记录的 backup_service。',
+ 'Enter the backup_url of the record.': '请输入记录的 backup_url。', 'backup_url is not valid Base64.': 'backup_url 不是有效的 Base64。',
+ '%1 (%2)': '%1(%2)', '%1 of %2': '%1 / %2', 'Job': '任务', 'State': '状态', 'Progress': '进度',
+ 'Done / total': '已完成 / 总计', 'Rate': '速率', 'Time left': '剩余时间', 'Started': '开始时间', 'Outcome': '结果',
+ '%1 queued': '%1 已排队', '%1 started': '%1 已开始', 'phase: %1': '阶段:%1', '%1 %2: %3': '%1 %2:%3',
+ 'Cancelled before it started.': '在开始前已取消。', 'cancel requested': '已请求取消', 'Sizes must be positive.': '大小必须为正数。',
+ 'The object size (%1 bytes) must be a multiple of the SHA block size (%2 bytes), as Cinder requires.':
+     '对象大小(%1 字节)必须是 SHA 块大小(%2 字节)的整数倍,这是 Cinder 的要求。',
+ 'Local Directory': '本地目录',
+ "Backups are stored as files in a directory, in Cinder's posix driver format (an NFS mount works too).":
+     '备份以 Cinder posix 驱动的格式作为文件存储在目录中(也可以使用 NFS 挂载点)。',
+ '/srv/backups': '/srv/backups', 'Directory:': '目录:', 'Compression:': '压缩:', ' KiB': ' KiB', 'Object size:': '对象大小:',
+ 'SHA block size:': 'SHA 块大小:',
+ "Incremental backups compare SHA-256 hashes of blocks of this size. Keep Cinder's defaults to share backups with Cinder.":
+     '增量备份按此大小的块比较 SHA-256 哈希。若要与 Cinder 共享备份,请保留 Cinder 的默认值。',
+ 'Backup Directory': '备份目录', 'Enter an absolute path, e.g. /srv/backups.': '请输入绝对路径,例如 /srv/backups。',
+ 'The directory exists': '目录存在', '%1 exists but is not a directory.': '%1 存在,但不是目录。',
+ '%1 does not exist and could not be created.': '%1 不存在,且无法创建。', 'created %1': '已创建 %1', 'Free space': '可用空间',
+ 'cannot tell the free space of %1': '无法确定 %1 的可用空间', '%1 free of %2 on %3': '%3 上 %2 中可用 %1',
+ '%1: less than one object': '%1:不足一个对象', '%1: less than 1 GiB': '%1:不足 1 GiB', 'Write permission': '写入权限',
+ 'cannot write in %1: %2': '无法在 %1 中写入:%2', 'data written to %1 did not read back': '写入 %1 的数据无法正确读回',
+ 'wrote, read back and removed a test file': '已写入、读回并删除测试文件', 'Ember — Volume Backups': 'Ember — 卷备份',
+ 'Loading the catalog': '正在加载目录', 'Cannot read the catalog: %1': '无法读取目录:%1', '%1: %2': '%1:%2',
+ 'Add Volume': '添加卷', 'Ctrl+N': 'Ctrl+N',
+ 'Register an image file or block device, or create a new image': '登记镜像文件或块设备,或创建新镜像',
+ 'Create Sample Volume': '创建示例卷', 'Create a small image with recognisable content to try Ember on': '创建一个内容易于识别的小镜像来试用 Ember',
+ 'Remove Volume': '移除卷', 'Ctrl+Del': 'Ctrl+Del', 'Forget the selected volume (its data and backups stay)': '从列表中移除所选卷(其数据和备份保留)',
+ 'Create Backup': '创建备份', 'Ctrl+B': 'Ctrl+B', 'Back up the selected volume': '备份所选卷', 'Restore': '恢复',
+ 'Ctrl+R': 'Ctrl+R', 'Restore the selected backup': '恢复所选备份', 'Delete Backup': '删除备份',
+ 'Delete the selected backup': '删除所选备份', 'Force Delete': '强制删除', 'Shift+Del': 'Shift+Del',
+ 'Administrator: delete a backup stuck in any status': '管理员:删除处于任意状态的卡住的备份', 'Verify': '校验',
+ 'Ctrl+Y': 'Ctrl+Y', "Read the backup's chain and check every object and hash": '读取备份链并检查每个对象和哈希',
+ 'Export Record': '导出记录', 'Ctrl+E': 'Ctrl+E', "Show the backup's record for Cinder's backup-import": '显示用于 Cinder backup-import 的备份记录',
+ 'Import Record': '导入记录', 'Ctrl+I': 'Ctrl+I', 'Make a backup known from its record': '通过备份记录登记备份',
+ 'Reset State': '重置状态', 'Ctrl+Shift+R': 'Ctrl+Shift+R',
+ "Administrator: set a backup's status to available or error": '管理员:将备份状态设为“可用”或“错误”',
+ 'Edit Name and Description': '编辑名称和描述', 'F2': 'F2', 'Rename the selected backup': '重命名所选备份', 'Refresh': '刷新',
+ 'Read the catalog again': '重新读取目录', 'Cancel Job': '取消任务', 'Ctrl+Shift+X': 'Ctrl+Shift+X', 'Stop the selected job': '停止所选任务',
+ 'Clear Finished Jobs': '清除已完成的任务', 'Remove finished jobs from the list': '从列表中移除已完成的任务', 'Copy Job Log': '复制任务日志',
+ 'Ctrl+Shift+C': 'Ctrl+Shift+C', "Copy the selected job's log to the clipboard": '将所选任务的日志复制到剪贴板',
+ 'Ctrl+Shift+B': 'Ctrl+Shift+B', 'Add, edit, test and remove backends': '添加、编辑、测试和移除后端', 'Settings': '设置',
+ 'Application settings': '应用程序设置', 'Quit': '退出', 'Quit Ember': '退出 Ember', 'About Ember': '关于 Ember',
+ "<b>Ember %1</b><p>Backs up block volumes in OpenStack Cinder's formats.</p><p>Catalog: %2</p>":
+     '<b>Ember %1</b><p>以 OpenStack Cinder 的格式备份块卷。</p><p>目录:%2</p>',
+ 'Ctrl+Q': 'Ctrl+Q', 'File': '文件', 'Backup': '备份', 'Administration': '管理', 'Jobs': '任务', 'View': '视图', 'Help': '帮助',
+ 'Main': '主工具栏', '<b>Volumes</b>': '<b>卷</b>', 'Filter volumes (Ctrl+F)': '筛选卷 (Ctrl+F)',
+ '<h3>No volumes yet</h3><p>Register a disk image or block device to back it up, or try Ember on a small sample volume.</p>':
+     '<h3>还没有卷</h3><p>登记一个磁盘镜像或块设备以进行备份,或先在一个小的示例卷上试用 Ember。</p>',
+ 'Add a Volume': '添加卷', 'Create a Sample Volume': '创建示例卷', '<b>Backup chains</b>': '<b>备份链</b>',
+ 'Filter backups': '筛选备份', '<b>Jobs</b>': '<b>任务</b>', 'Clear Finished': '清除已完成', "The selected job's log": '所选任务的日志',
+ '%n volume(s), %1 backups; catalog read in %2 ms': '%n 个卷,%1 个备份;目录读取用时 %2 毫秒',
+ '<b>Backup chains of %1</b>': '<b>%1 的备份链</b>', '<b>Backup chains of %n volume(s)</b>': '<b>%n 个卷的备份链</b>',
+ 'Select a backup first.': '请先选择一个备份。',
+ '%n incremental backup(s) depend on this one (%1): delete them first.': '有 %n 个增量备份依赖于此备份(%1):请先删除它们。',
+ 'A job of this window runs on the volume; wait for it to finish.': '本窗口的一个任务正在此卷上运行;请等待其完成。',
+ 'The volume is busy: %1 running since %2 (process %3).': '卷正忙:%1 自 %2 起运行中(进程 %3)。',
+ 'The catalog is still loading.': '目录仍在加载中。', 'Select only one volume.': '请只选择一个卷。', 'Select a volume first.': '请先选择一个卷。',
+ 'Only available backups can be %1; this one is %2.': '只有可用的备份才能被%1;此备份的状态为“%2”。',
+ 'restored': '恢复', 'verified': '校验', 'exported': '导出', 'Select a job first.': '请先选择一个任务。',
+ 'This job has finished.': '此任务已结束。', 'The job is being cancelled.': '此任务正在取消。',
+ '<b>Jobs</b> — %n active': '<b>任务</b> — %n 个活动', '<h3>%1</h3><p>%2<br>%3, %4</p>': '<h3>%1</h3><p>%2<br>%3,%4</p>',
+ '<p>The next incremental backup will build on %1.</p>': '<p>下一个增量备份将基于 %1。</p>',
+ '<p>Incremental backups: %1</p>': '<p>增量备份:%1</p>', '<p>Select a backup to see its details.</p>': '<p>选择一个备份以查看其详细信息。</p>',
+ '<p>Select a volume to see its backup chains.</p>': '<p>选择一个卷以查看其备份链。</p>',
+ '<p><b>Not possible now:</b></p><ul>%1</ul>': '<p><b>当前无法执行:</b></p><ul>%1</ul>',
+ '%1 already exists.': '%1 已存在。', 'Cannot create %1: %2': '无法创建 %1:%2', 'Cannot write %1: %2': '无法写入 %1:%2',
+ 'Sample volume created: back it up with Create Backup.': '示例卷已创建:请使用“创建备份”来备份它。',
+ "Remove %1 (%2) from Ember? The volume's data is not touched. It has %n backup(s).": '从 Ember 中移除 %1(%2)?卷的数据不会被改动。它有 %n 个备份。',
+ 'Incremental backup of %1': '%1 的增量备份', 'Full backup of %1': '%1 的完整备份', 'backup %1 on backend %2%3': '备份 %1,后端 %2%3',
+ ', parent %1': ',父备份 %1', 'backup %1 available: %2 objects, %3 stored': '备份 %1 可用:%2 个对象,已存储 %3',
+ 'Restore %1 to %2': '将 %1 恢复到 %2', 'restoring a chain of %n backup(s) into %1': '正在将包含 %n 个备份的链恢复到 %1',
+ 'restored into %1 (%2)': '已恢复到 %1(%2)',
+ 'Delete backup %1 of volume %2 (%3 objects on backend %4)? Its data is removed from the backend; this cannot be undone.':
+     '删除卷 %2 的备份 %1(后端 %4 上的 %3 个对象)?其数据将从后端删除;此操作无法撤销。',
+ 'Force delete ignores the status “%1”; a backup still being written is stopped and its objects removed.':
+     '强制删除会忽略状态“%1”;仍在写入的备份将被停止,其对象将被删除。',
+ 'Force Delete Backup': '强制删除备份', 'Delete': '删除', 'Force delete %1': '强制删除 %1', 'Delete %1': '删除 %1',
+ 'backup %1 deleted': '备份 %1 已删除', 'Verify %1': '校验 %1', '%n problem(s) found: %1': '发现 %n 个问题:%1',
+ 'intact: %1 objects, %2 blocks, %3 checked': '完好:已检查 %1 个对象、%2 个块、%3', 'Imported backup %1.': '已导入备份 %1。',
+ 'Stop “%1”? What it wrote so far is removed and the catalog keeps the state from before.': '停止“%1”?已写入的内容将被删除,目录保持之前的状态。',
+ 'Stop Job': '停止任务', 'Job log copied.': '任务日志已复制。', 'The language changes fully after a restart.': '重新启动后语言将完全切换。',
+ 'Jobs Are Running': '任务正在运行',
+ '%n job(s) are still running or queued. Cancel them and quit, or wait until they finish and then quit?':
+     '仍有 %n 个任务正在运行或排队。是取消它们并退出,还是等待它们完成后再退出?',
+ 'Cancel Jobs and Quit': '取消任务并退出', 'Wait, Then Quit': '等待完成后退出', 'Keep Working': '继续工作',
+ 'Cancelling jobs; Ember quits when they have stopped.': '正在取消任务;任务停止后 Ember 将退出。',
+ 'Ember quits when the running jobs are finished.': '正在运行的任务完成后 Ember 将退出。', 'Reset Backup State': '重置备份状态',
+ 'Set the status of %1 (now “%2”) without touching its data. Use this only to repair a backup left in a wrong state.':
+     '设置 %1 的状态(当前为“%2”),不改动其数据。仅用于修复处于错误状态的备份。',
+ 'Restore %1': '恢复 %1', 'Restore backup %1 (%2 GiB) to:': '将备份 %1(%2 GiB)恢复到:', 'The source volume %1': '源卷 %1',
+ 'The source volume (no longer registered)': '源卷(已不再登记)', 'Another registered volume:': '另一个已登记的卷:',
+ 'A new volume (an image file):': '新卷(镜像文件):', 'Location:': '位置:', 'New volume file': '新卷文件',
+ 'not registered': '未登记', 'Its current content will be replaced.': '其当前内容将被替换。', 'No other volume is registered.': '没有登记其他卷。',
+ 'busy: %1 running': '忙:%1 运行中', 'Choose a volume large enough for this backup.': '请选择一个足以容纳此备份的卷。',
+ 'Enter a name for the new volume.': '请输入新卷的名称。', 'Enter where to create the new volume.': '请输入新卷的创建位置。',
+ 'Overwrite Volume?': '覆盖卷?',
+ 'Restoring replaces the content of %1 (%2) with backup %3. Whatever is on the volume now is lost.':
+     '恢复操作将用备份 %3 替换 %1(%2)的内容。卷上现有的数据将全部丢失。',
+ 'Overwrite': '覆盖', 'General': '常规', 'Jobs running at once:': '同时运行的任务数:', 'Language:': '语言:', 'New backups': '新备份',
+ 'Default backend:': '默认后端:',
+ 'Compression and object size belong to the default backend and apply to its new backups; existing backups keep theirs.':
+     '压缩和对象大小属于默认后端,适用于其新备份;现有备份保持原有设置。',
+ 'This backend type stores no chunked objects.': '此类后端不存储分块对象。', 'Add a backend first.': '请先添加后端。',
+ 'Connection Test': '连接测试', 'Ember checks that it can store backups with these settings.': 'Ember 将检查能否使用这些设置存储备份。',
+ 'Test Again': '重新测试', 'Image file': '镜像文件', 'Block device': '块设备', 'RBD image': 'RBD 镜像', 'never': '从未',
+ '%1\n%2\nid %3': '%1\n%2\nID %3', 'Kind': '种类', 'Path': '路径', 'Last backup': '上次备份',
+ "Back up and restore block volumes in Cinder's formats.": '以 Cinder 的格式备份和恢复块卷。',
+ 'Use the catalog database at <path>.': '使用位于 <path> 的目录数据库。', 'path': '路径',
+}
+ZH['Recovered %n interrupted operation(s): %1'] = '已恢复 %n 个中断的操作:%1'
+ZH['Recovery of interrupted operations failed: %1'] = '恢复中断的操作失败:%1'
+
+# English plural forms (ember_en.ts holds only the %n messages).
+EN_PLURALS = {
+ '%n backup(s) are stored on this backend: delete them first.':
+     ('%n backup is stored on this backend: delete it first.', '%n backups are stored on this backend: delete them first.'),
+ '%n incremental backup(s) depend on this one':
+     ('%n incremental backup depends on this one', '%n incremental backups depend on this one'),
+ '%n check(s) failed: fix the settings and test again.':
+     ('%n check failed: fix the settings and test again.', '%n checks failed: fix the settings and test again.'),
+ 'Recovered %n interrupted operation(s): %1':
+     ('Recovered %n interrupted operation: %1', 'Recovered %n interrupted operations: %1'),
+ '%n volume(s), %1 backups; catalog read in %2 ms':
+     ('%n volume, %1 backups; catalog read in %2 ms', '%n volumes, %1 backups; catalog read in %2 ms'),
+ '<b>Backup chains of %n volume(s)</b>': ('<b>Backup chains of %n volume</b>', '<b>Backup chains of %n volumes</b>'),
+ '%n incremental backup(s) depend on this one (%1): delete them first.':
+     ('%n incremental backup depends on this one (%1): delete it first.',
+      '%n incremental backups depend on this one (%1): delete them first.'),
+ '<b>Jobs</b> — %n active': ('<b>Jobs</b> — %n active', '<b>Jobs</b> — %n active'),
+ "Remove %1 (%2) from Ember? The volume's data is not touched. It has %n backup(s).":
+     ("Remove %1 (%2) from Ember? The volume's data is not touched. It has %n backup.",
+      "Remove %1 (%2) from Ember? The volume's data is not touched. It has %n backups."),
+ 'restoring a chain of %n backup(s) into %1': ('restoring a chain of %n backup into %1', 'restoring a chain of %n backups into %1'),
+ '%n problem(s) found: %1': ('%n problem found: %1', '%n problems found: %1'),
+ '%n job(s) are still running or queued. Cancel them and quit, or wait until they finish and then quit?':
+     ('%n job is still running or queued. Cancel it and quit, or wait until it finishes and then quit?',
+      '%n jobs are still running or queued. Cancel them and quit, or wait until they finish and then quit?'),
+}
+ZH['Ctrl+Shift+N'] = 'Ctrl+Shift+N'
+ZH['Ctrl+Shift+L'] = 'Ctrl+Shift+L'
+ZH['The volume is in use: check Force to back it up anyway.'] = '卷正在使用中:勾选“强制”即可仍然备份。'
+ZH['Backend %1 needs secrets (%2) but this build has no keyring support.'] = '后端 %1 需要机密信息(%2),但此版本不支持密钥环。'
+ZH['Backend %1 needs secrets but this build has no keyring support.'] = '后端 %1 需要机密信息,但此版本不支持密钥环。'
+ZH['Connecting'] = '正在连接'
+ZH['Found'] = '发现'

@@ -1,0 +1,130 @@
+#include "appcontext.h"
+
+#include "appsettings.h"
+
+#include <QPointer>
+#include <mutex>
+
+#ifdef EMBER_HAVE_SECRETS
+#include "secretstore.h"
+#endif
+
+namespace ember::ui {
+
+// The keyring, opened on first use (the local backend never needs it).
+struct AppContext::Secrets
+{
+    std::mutex mutex;
+#ifdef EMBER_HAVE_SECRETS
+    std::unique_ptr<SecretStore> store;
+    SecretStore& get()
+    {
+        if (!store) {
+            store = std::make_unique<SecretStore>();
+            QObject::connect(store.get(), &SecretStore::warning,
+                             [](const QString& message) { qWarning("%s", qPrintable(message)); });
+        }
+        return *store;
+    }
+#endif
+};
+
+AppContext::AppContext(const QString& catalogPath, QObject* parent)
+    : QObject(parent), m_catalogPath(catalogPath), m_watcher(catalogPath), m_runner(catalogPath),
+      m_jobs(&m_runner)
+{
+    m_secretStore = std::make_shared<Secrets>();
+    m_secrets = [secrets = m_secretStore](const BackendConfig& backend) -> BackendSecrets {
+        QStringList keys;
+        for (const BackendType& type : backendTypes())
+            if (type.type == backend.type)
+                keys = type.secretKeys;
+        if (keys.isEmpty())
+            return {};
+#ifdef EMBER_HAVE_SECRETS
+        std::lock_guard lock(secrets->mutex);
+        return secrets->get().readSecretsBlocking(backend.name, keys);
+#else
+        throw Error(tr("Backend %1 needs secrets (%2) but this build has no keyring support.")
+                        .arg(backend.name, keys.join(QStringLiteral(", "))));
+#endif
+    };
+    m_runner.setSecretProvider(m_secrets);
+    m_runner.setMaxConcurrent(maxConcurrentJobs());
+    m_quickPool.setMaxThreadCount(2);
+    connect(&m_watcher, &CatalogWatcher::snapshotChanged, this, [this] {
+        const auto snapshot = m_watcher.snapshot();
+        m_volumes.apply(*snapshot);
+        m_backends.apply(*snapshot);
+        Q_EMIT snapshotApplied();
+    });
+    connect(&m_runner, &JobRunner::catalogTouched, &m_watcher, &CatalogWatcher::refreshNow);
+    m_watcher.start();
+    // Rows left "creating"/"restoring"/"deleting" by a process that died
+    // (live jobs of other processes hold locks and are left alone).
+    runQuick(
+        this,
+        [](BackupService& service) { return QVariant(service.recoverInterruptedOperations()); },
+        [this](const QVariant& result, const QString& error) {
+            QStringList actions = result.toStringList();
+            if (!error.isEmpty())
+                actions.append(tr("Recovery of interrupted operations failed: %1").arg(error));
+            for (const QString& action : std::as_const(actions))
+                qWarning("%s", qPrintable(action));
+            if (!actions.isEmpty())
+                Q_EMIT recovered(actions);
+        });
+}
+
+AppContext::~AppContext()
+{
+    m_runner.cancelAll();
+    m_quickPool.waitForDone();
+}
+
+void AppContext::storeSecretsBlocking(const QString& backendName,
+                                      const QMap<QString, QString>& secrets)
+{
+    if (secrets.isEmpty())
+        return;
+#ifdef EMBER_HAVE_SECRETS
+    std::lock_guard lock(m_secretStore->mutex);
+    for (auto it = secrets.begin(); it != secrets.end(); ++it)
+        m_secretStore->get().writeBlocking(backendName, it.key(), it.value());
+#else
+    throw Error(
+        tr("Backend %1 needs secrets but this build has no keyring support.").arg(backendName));
+#endif
+}
+
+void AppContext::runQuick(QObject* context, QuickWork work, QuickDone done)
+{
+    QPointer<QObject> guard(context);
+    QPointer<AppContext> self(this);
+    const QString path = m_catalogPath;
+    m_quickPool.start(
+        [self, guard, path, secrets = m_secrets, work = std::move(work), done = std::move(done)] {
+            QVariant result;
+            QString error;
+            try {
+                Catalog catalog(path);
+                BackupService service(catalog, secrets);
+                result = work(service);
+            } catch (const std::exception& failure) {
+                error = QString::fromUtf8(failure.what());
+            }
+            if (!self)
+                return;
+            QMetaObject::invokeMethod(
+                self.data(),
+                [self, guard, done, result, error] {
+                    if (self)
+                        self->m_watcher.refreshNow();
+                    if (guard && done)
+                        done(result, error);
+                },
+                Qt::QueuedConnection);
+        });
+}
+
+} // namespace ember::ui

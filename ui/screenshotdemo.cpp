@@ -1,0 +1,248 @@
+#include "screenshotdemo.h"
+
+#include "backendwizard.h"
+#include "backupdialogs.h"
+#include "mainwindow.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QFile>
+#include <QLineEdit>
+#include <QTableView>
+#include <QTimer>
+#include <QTreeView>
+#include <cstdio>
+#include <functional>
+
+namespace ember::ui {
+
+namespace {
+
+void announceReady()
+{
+    std::fputs("EMBER-SCREENSHOT-READY\n", stdout);
+    std::fflush(stdout);
+}
+
+// Calls `step` whenever something may have changed, until it returns true.
+void pollUntil(QObject* owner, std::function<bool()> step)
+{
+    auto* timer = new QTimer(owner);
+    timer->setInterval(100);
+    QObject::connect(timer, &QTimer::timeout, owner, [timer, step] {
+        if (step())
+            timer->deleteLater();
+    });
+    timer->start();
+}
+
+std::optional<Volume> volumeNamed(MainWindow& window, const QString& name)
+{
+    for (const Volume& volume : window.context().snapshot()->volumes)
+        if (volume.name == name)
+            return volume;
+    return std::nullopt;
+}
+
+std::optional<Backup> newestBackup(MainWindow& window, const QString& volumeId)
+{
+    std::optional<Backup> newest;
+    for (const Backup& backup : window.context().snapshot()->backupsOf(volumeId))
+        if (!newest || backup.createdAt > newest->createdAt)
+            newest = backup;
+    return newest;
+}
+
+void scribble(const QString& path, int seed)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadWrite))
+        return;
+    for (int region = 0; region < 4; ++region) {
+        file.seek((qint64(seed * 7 + region * 13) % 60) << 20);
+        file.write(QByteArray(64 * 1024, char('A' + seed + region)));
+    }
+}
+
+void prepare(MainWindow& window)
+{
+    auto stage = std::make_shared<int>(0);
+    auto waitingJob = std::make_shared<quint64>(0);
+    const QString directory = QDir(defaultDataDirectory()).filePath(QStringLiteral("volumes"));
+    pollUntil(&window, [&window, stage, waitingJob, directory]() -> bool {
+        if (!window.context().watcher().hasSnapshot())
+            return false;
+        if (*waitingJob) {
+            const JobInfo* job = window.context().runner().job(*waitingJob);
+            if (!job || !isFinished(job->state))
+                return false;
+            if (job->state != JobState::Succeeded) {
+                std::fprintf(stderr, "demo job failed: %s\n", qPrintable(job->outcome));
+                QApplication::exit(1);
+                return true;
+            }
+            *waitingJob = 0;
+        }
+        const auto database = volumeNamed(window, QStringLiteral("database"));
+        const auto web = volumeNamed(window, QStringLiteral("web-server"));
+        const QStringList names{QStringLiteral("nightly-full"), QStringLiteral("monday"),
+                                QStringLiteral("tuesday")};
+        switch (*stage) {
+        case 0:
+            if (!database)
+                window.createSampleVolume(QStringLiteral("database"));
+            ++*stage;
+            return false;
+        case 1:
+        case 2:
+        case 3: {
+            if (!database)
+                return false;
+            const int index = *stage - 1;
+            if (index > 0)
+                scribble(database->path, index);
+            CreateBackupRequest request;
+            request.volume = database->id;
+            request.incremental = index > 0;
+            request.name = names.at(index);
+            request.description = index == 0 ? QStringLiteral("weekly full backup")
+                                             : QStringLiteral("daily incremental");
+            *waitingJob = window.submitBackup(request);
+            ++*stage;
+            return false;
+        }
+        case 4:
+            if (!web) {
+                // 1 GiB of varied data: a backup of it runs long enough to be seen.
+                const QString path = QDir(directory).filePath(QStringLiteral("web-server.img"));
+                window.context().runQuick(
+                    &window,
+                    [path](BackupService& service) {
+                        QFile file(path);
+                        if (!file.open(QIODevice::WriteOnly))
+                            throw Error(QStringLiteral("cannot create ") + path);
+                        QByteArray chunk(4 << 20, Qt::Uninitialized);
+                        quint64 state = 0x9E3779B97F4A7C15ull;
+                        for (int piece = 0; piece < 256; ++piece) {
+                            auto* words = reinterpret_cast<quint64*>(chunk.data());
+                            for (qsizetype word = 0; word < chunk.size() / 8; ++word) {
+                                state ^= state << 13;
+                                state ^= state >> 7;
+                                state ^= state << 17;
+                                // Half random, half text: compresses a little.
+                                words[word] = (word & 1) ? state : 0x2065727574736177ull;
+                            }
+                            file.write(chunk);
+                        }
+                        file.close();
+                        return QVariant(service.addVolume(path, QStringLiteral("web-server")).id);
+                    },
+                    [](const QVariant&, const QString& error) {
+                        if (!error.isEmpty())
+                            std::fprintf(stderr, "demo: %s\n", qPrintable(error));
+                    });
+            }
+            ++*stage;
+            return false;
+        default:
+            if (!web)
+                return false;
+            std::fputs("demo data prepared\n", stdout);
+            QApplication::quit();
+            return true;
+        }
+    });
+}
+
+void showChain(MainWindow& window)
+{
+    if (const auto database = volumeNamed(window, QStringLiteral("database"))) {
+        window.selectVolume(database->id);
+        if (const auto newest = newestBackup(window, database->id))
+            window.selectBackup(newest->id);
+    }
+}
+
+} // namespace
+
+QStringList screenshotScenes()
+{
+    return {QStringLiteral("prepare"), QStringLiteral("main"),   QStringLiteral("create-backup"),
+            QStringLiteral("restore"), QStringLiteral("wizard"), QStringLiteral("first-start")};
+}
+
+void startScreenshotDemo(MainWindow& window, const QString& scene)
+{
+    window.setGeometry(0, 0, 1400, 900);
+    if (scene == QLatin1String("prepare"))
+        return prepare(window);
+    if (scene == QLatin1String("first-start")) {
+        // An empty catalog: what a newcomer sees.
+        pollUntil(&window, [&window]() -> bool {
+            if (!window.context().watcher().hasSnapshot())
+                return false;
+            QTimer::singleShot(300, &window, &announceReady);
+            return true;
+        });
+        return;
+    }
+    pollUntil(&window, [&window, scene, started = std::make_shared<quint64>(0)]() -> bool {
+        if (!window.context().watcher().hasSnapshot() ||
+            !volumeNamed(window, QStringLiteral("database")))
+            return false;
+        showChain(window);
+        if (scene == QLatin1String("main")) {
+            if (!*started) {
+                const auto web = volumeNamed(window, QStringLiteral("web-server"));
+                if (!web)
+                    return false;
+                CreateBackupRequest request;
+                request.volume = web->id;
+                request.name = QStringLiteral("before-upgrade");
+                *started = window.submitBackup(request);
+                window.selectJob(*started);
+                return false;
+            }
+            const JobInfo* job = window.context().runner().job(*started);
+            if (!job || job->progress.bytesTotal <= 0 ||
+                job->progress.bytesDone < job->progress.bytesTotal / 5)
+                return false;
+            showChain(window);
+            announceReady();
+            return true;
+        }
+        if (scene == QLatin1String("create-backup")) {
+            if (CreateBackupDialog* dialog = window.openCreateBackup()) {
+                if (auto* name = dialog->findChild<QLineEdit*>(QStringLiteral("name")))
+                    name->setText(QStringLiteral("wednesday"));
+                if (auto* incremental = dialog->findChild<QWidget*>(QStringLiteral("incremental")))
+                    QMetaObject::invokeMethod(incremental, "setChecked", Q_ARG(bool, true));
+            }
+            QTimer::singleShot(500, &window, &announceReady);
+            return true;
+        }
+        if (scene == QLatin1String("restore")) {
+            if (RestoreDialog* dialog = window.openRestore())
+                dialog->chooseNew(QStringLiteral("database-copy"),
+                                  QDir(defaultDataDirectory())
+                                      .filePath(QStringLiteral("volumes/database-copy.img")));
+            QTimer::singleShot(500, &window, &announceReady);
+            return true;
+        }
+        if (scene == QLatin1String("wizard")) {
+            BackendsDialog* backends = window.openBackends();
+            BackendWizard* wizard = backends->addBackend();
+            wizard->setField(QStringLiteral("name"), QStringLiteral("nfs-archive"));
+            wizard->next();
+            if (auto* path =
+                    wizard->currentPage()->findChild<QLineEdit*>(QStringLiteral("posixPath")))
+                path->setText(QDir(defaultDataDirectory()).filePath(QStringLiteral("nfs-archive")));
+            wizard->next();
+            QTimer::singleShot(1500, &window, &announceReady);
+            return true;
+        }
+        return true;
+    });
+}
+
+} // namespace ember::ui

@@ -1,0 +1,19 @@
+// Drives the main window into the states shown in docs/screenshots (used by
+// scripts/screenshots.sh through the hidden --screenshot-demo option). When a
+// scene is ready it prints "EMBER-SCREENSHOT-READY" on stdout.
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+namespace ember::ui {
+
+class MainWindow;
+
+// Scenes: "prepare" (builds a chain of three backups and a 1 GiB volume, then
+// quits), "main", "create-backup", "restore", "wizard", "first-start" (an
+// empty catalog).
+QStringList screenshotScenes();
+void startScreenshotDemo(MainWindow& window, const QString& scene);
+
+} // namespace ember::ui
