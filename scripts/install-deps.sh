@@ -20,7 +20,7 @@ PACKAGES=(
   # GUI tests, screenshots, keychain
   xvfb xauth x11-apps imagemagick fonts-noto-cjk fonts-dejavu-core qt6-translations-l10n dbus-x11 dbus-daemon gnome-keyring libsecret-tools
   # packaging checks
-  rpm lintian desktop-file-utils appstream file
+  rpm lintian desktop-file-utils appstream file librsvg2-bin
 )
 
 if [ "$(id -u)" != 0 ]; then
