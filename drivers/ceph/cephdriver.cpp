@@ -1,0 +1,575 @@
+#include "cephdriver.h"
+
+#include "extentcopy.h"
+#include "pythonjson.h"
+#include "rbdvolume.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <functional>
+
+namespace ember::ceph {
+
+namespace {
+
+const QString kServiceName = QStringLiteral("cinder.backup.drivers.ceph.CephBackupDriver");
+
+qint64 intOption(const QJsonObject& options, const QString& key, qint64 fallback)
+{
+    const QJsonValue value = options.value(key);
+    if (value.isUndefined() || value.isNull())
+        return fallback;
+    if (value.isDouble())
+        return qint64(value.toDouble());
+    bool ok = false;
+    const qint64 parsed = value.toString().trimmed().toLongLong(&ok);
+    if (!ok)
+        throw Error(QStringLiteral("the Ceph option %1 must be a whole number, not \"%2\"")
+                        .arg(key, value.toString()));
+    return parsed;
+}
+
+bool boolOption(const QJsonObject& options, const QString& key, bool fallback)
+{
+    const QJsonValue value = options.value(key);
+    if (value.isBool())
+        return value.toBool();
+    if (value.isDouble())
+        return value.toDouble() != 0;
+    if (value.isString()) {
+        const QString text = value.toString().trimmed().toLower();
+        if (text == QLatin1String("true") || text == QLatin1String("yes") ||
+            text == QLatin1String("1") || text == QLatin1String("on"))
+            return true;
+        if (text == QLatin1String("false") || text == QLatin1String("no") ||
+            text == QLatin1String("0") || text == QLatin1String("off"))
+            return false;
+        throw Error(QStringLiteral("the Ceph option %1 must be true or false, not \"%2\"")
+                        .arg(key, value.toString()));
+    }
+    return fallback;
+}
+
+std::vector<DiffExtent> asDataExtents(const std::vector<Extent>& extents)
+{
+    std::vector<DiffExtent> result;
+    result.reserve(extents.size());
+    for (const Extent& extent : extents)
+        result.push_back({extent.offset, extent.length, true});
+    return result;
+}
+
+// Data extents plus the holes between them (to be zeroed) over [0, size).
+std::vector<DiffExtent> withHoles(const std::vector<Extent>& data, qint64 size)
+{
+    std::vector<DiffExtent> result;
+    qint64 position = 0;
+    for (const Extent& extent : data) {
+        if (extent.offset > position)
+            result.push_back({position, extent.offset - position, false});
+        result.push_back({extent.offset, extent.length, true});
+        position = extent.end();
+    }
+    if (position < size)
+        result.push_back({position, size - position, false});
+    return result;
+}
+
+qint64 totalLength(const std::vector<DiffExtent>& extents)
+{
+    qint64 total = 0;
+    for (const DiffExtent& extent : extents)
+        total += extent.length;
+    return total;
+}
+
+// Undo steps for a failed backup, run newest first; their own errors are
+// logged, not thrown, so the original error reaches the user.
+class Rollback
+{
+public:
+    explicit Rollback(OperationControl& control) : m_control(control) {}
+    void add(std::function<void()> step) { m_steps.push_back(std::move(step)); }
+    void run()
+    {
+        for (auto step = m_steps.rbegin(); step != m_steps.rend(); ++step) {
+            try {
+                (*step)();
+            } catch (const std::exception& error) {
+                m_control.log(QStringLiteral("cleanup after the failed backup: %1")
+                                  .arg(QString::fromUtf8(error.what())));
+            }
+        }
+        m_steps.clear();
+    }
+    void dismiss() { m_steps.clear(); }
+
+private:
+    OperationControl& m_control;
+    std::vector<std::function<void()>> m_steps;
+};
+
+void removeBackupSnapshots(const Image& image, const QString& backupId)
+{
+    for (const SnapshotInfo& snapshot : image.snapshots())
+        if (backupIdOfSnapshot(snapshot.name) == backupId)
+            image.removeSnapshot(snapshot.name);
+}
+
+bool hasBackupSnapshots(const Image& image)
+{
+    for (const SnapshotInfo& snapshot : image.snapshots())
+        if (!backupIdOfSnapshot(snapshot.name).isEmpty())
+            return true;
+    return false;
+}
+
+} // namespace
+
+QString serviceMetadataForBase(const QString& base)
+{
+    return QStringLiteral("{\"base\": ") + QString::fromUtf8(PythonJson::quote(base)) +
+           QLatin1Char('}');
+}
+
+QString baseFromServiceMetadata(const QString& serviceMetadata)
+{
+    if (serviceMetadata.trimmed().isEmpty())
+        return {};
+    const QJsonDocument document = QJsonDocument::fromJson(serviceMetadata.toUtf8());
+    if (!document.isObject())
+        return {};
+    return document.object().value(QStringLiteral("base")).toString();
+}
+
+QByteArray volumeMetaJson(const Volume& volume)
+{
+    // Cinder keeps only the JSON-serialisable columns (no datetimes).
+    QJsonObject base;
+    base.insert(QStringLiteral("id"), volume.id);
+    base.insert(QStringLiteral("display_name"), volume.name);
+    base.insert(QStringLiteral("size"), volume.sizeGiB());
+    base.insert(QStringLiteral("status"), volume.status);
+    // Python dict order: version first, then the sections (empty ones omitted).
+    QByteArray text = "{\"version\": 2, \"volume-base-metadata\": " + PythonJson::dumps(base);
+    if (!volume.metadata.isEmpty())
+        text += ", \"volume-metadata\": " + PythonJson::dumps(volume.metadata);
+    text += '}';
+    return text;
+}
+
+QString snapshotOfBackup(const Image& image, const QString& backupId)
+{
+    QString found;
+    double newest = -2;
+    for (const SnapshotInfo& snapshot : image.snapshots()) {
+        if (backupIdOfSnapshot(snapshot.name) != backupId)
+            continue;
+        const double time = timestampOfSnapshot(snapshot.name);
+        if (time > newest) {
+            newest = time;
+            found = snapshot.name;
+        }
+    }
+    return found;
+}
+
+CephOptions CephOptions::from(const BackendConfig& config, const BackendSecrets& secrets)
+{
+    CephOptions options;
+    const QJsonObject& o = config.options;
+    options.connection = ConnectionOptions::from(config, secrets);
+    options.chunkSize = intOption(o, QStringLiteral("backup_ceph_chunk_size"), options.chunkSize);
+    options.pool = o.value(QStringLiteral("backup_ceph_pool")).toString(options.pool);
+    const qint64 stripeUnit = intOption(o, QStringLiteral("backup_ceph_stripe_unit"), 0);
+    const qint64 stripeCount = intOption(o, QStringLiteral("backup_ceph_stripe_count"), 0);
+    options.imageJournals =
+        boolOption(o, QStringLiteral("backup_ceph_image_journals"), options.imageJournals);
+    options.discardExcessBytes =
+        boolOption(o, QStringLiteral("restore_discard_excess_bytes"), options.discardExcessBytes);
+    options.threads = int(intOption(o, QStringLiteral("ember_ceph_threads"), options.threads));
+    if (options.chunkSize <= 0)
+        throw Error(QStringLiteral("backup_ceph_chunk_size must be a positive number of bytes"));
+    if (stripeUnit < 0 || stripeCount < 0)
+        throw Error(QStringLiteral("backup_ceph_stripe_unit and backup_ceph_stripe_count must not "
+                                   "be negative"));
+    if (options.pool.isEmpty())
+        throw Error(QStringLiteral("backup_ceph_pool must name a pool"));
+    if (options.threads < 1 || options.threads > 64)
+        throw Error(QStringLiteral("ember_ceph_threads must be between 1 and 64"));
+    options.stripeUnit = quint64(stripeUnit);
+    options.stripeCount = quint64(stripeCount);
+    return options;
+}
+
+qint64 CephOptions::pieceSize() const
+{
+    // Cinder copies backup_ceph_chunk_size (128 MiB) at a time; several 4 MiB
+    // pieces in flight are as fast and need a fraction of the memory.
+    return std::min<qint64>(chunkSize, 4 << 20);
+}
+
+CephBackupDriver::CephBackupDriver(CephOptions options) : m_options(std::move(options)) {}
+
+QString CephBackupDriver::serviceName() const
+{
+    return kServiceName;
+}
+
+bool CephBackupDriver::supportsIncremental(const Volume& volume) const
+{
+    return volume.kind == VolumeKind::Rbd;
+}
+
+std::shared_ptr<Cluster> CephBackupDriver::cluster()
+{
+    std::lock_guard lock(m_mutex);
+    if (!m_cluster)
+        m_cluster = Cluster::connect(m_options.connection);
+    return m_cluster;
+}
+
+QString CephBackupDriver::poolOf(const Backup& backup) const
+{
+    return backup.container.isEmpty() ? m_options.pool : backup.container;
+}
+
+CephBackupDriver::Location CephBackupDriver::locate(const std::shared_ptr<IoContext>& shared,
+                                                    const Backup& backup)
+{
+    IoContext& io = *shared;
+    const QString recorded = baseFromServiceMetadata(backup.serviceMetadata);
+    const QString own = baseImageName(backup.volumeId, backup.id);
+    const QString legacy = legacyBaseImageName(backup.volumeId);
+    const QStringList candidates =
+        recorded.isEmpty() ? QStringList{own, legacy} : QStringList{recorded};
+    for (const QString& name : candidates) {
+        if (!io.imageExists(name))
+            continue;
+        Image image(shared, name, QString(), true);
+        const QString snapshot = snapshotOfBackup(image, backup.id);
+        if (!snapshot.isEmpty())
+            return {name, snapshot};
+        // A full copy of a non-RBD volume is the image itself (no snapshot);
+        // Cinder 21.3.1 looked in the legacy base instead (bug 1895035).
+        if (recorded.isEmpty() && name == own)
+            return {name, QString()};
+        throw Error(QStringLiteral("the snapshot of backup %1 is missing from %2/%3")
+                        .arg(backup.id, io.pool(), name));
+    }
+    throw Error(QStringLiteral("backup %1 is not in the Ceph pool \"%2\": no image %3")
+                    .arg(backup.id, io.pool(), candidates.join(QStringLiteral(" or "))));
+}
+
+void CephBackupDriver::backup(BackupJob& job)
+{
+    Backup& backup = job.backup;
+    OperationControl& control = job.control;
+    control.throwIfCancelled();
+    // Incrementals live beside their parent (they add a snapshot to its base).
+    if (backup.container.isEmpty())
+        backup.container = job.parent ? poolOf(*job.parent) : m_options.pool;
+    auto io = std::make_shared<IoContext>(cluster(), backup.container);
+    auto* rbdSource = dynamic_cast<RbdVolumeDevice*>(&job.source);
+    Rollback rollback(control);
+    const CopyOptions copyOptions{m_options.pieceSize(), m_options.threads, false};
+
+    try {
+        if (job.parent && !rbdSource)
+            throw Error(QStringLiteral("incremental Ceph backups need an RBD volume as the source; "
+                                       "%1 is not one: make a full backup")
+                            .arg(job.source.describe()));
+
+        if (job.parent) {
+            const Backup& parent = *job.parent;
+            QString baseName = baseFromServiceMetadata(parent.serviceMetadata);
+            if (baseName.isEmpty() && io->imageExists(legacyBaseImageName(backup.volumeId)))
+                baseName = legacyBaseImageName(backup.volumeId);
+            if (baseName.isEmpty())
+                throw Error(QStringLiteral("the parent backup %1 is not an RBD backup in this Ceph "
+                                           "backend (no base image with its snapshot): make a "
+                                           "full backup")
+                                .arg(parent.id));
+            if (poolOf(parent) != backup.container)
+                throw Error(QStringLiteral("the parent backup %1 is in pool \"%2\", not \"%3\": an "
+                                           "incremental must go to its parent's pool")
+                                .arg(parent.id, poolOf(parent), backup.container));
+            if (!io->imageExists(baseName))
+                throw Error(QStringLiteral("the parent backup's image %1/%2 is gone: make a full "
+                                           "backup")
+                                .arg(backup.container, baseName));
+            RbdVolumeDevice base(io, baseName, OpenMode::ReadWrite);
+            const QString parentSnapshot = snapshotOfBackup(base.image(), parent.id);
+            if (parentSnapshot.isEmpty())
+                throw Error(QStringLiteral("the parent backup's snapshot is missing from %1/%2: "
+                                           "make a full backup")
+                                .arg(backup.container, baseName));
+            if (rbdSource->backupSnapshot().isEmpty())
+                rbdSource->takeBackupSnapshot(backup.id);
+            if (!rbdSource->image().hasSnapshot(parentSnapshot))
+                throw Error(
+                    QStringLiteral("the parent backup's snapshot %1 is gone from the source "
+                                   "image: make a full backup")
+                        .arg(parentSnapshot));
+
+            // The diff applies to the parent's state: undo whatever a failed
+            // backup or a deleted newer backup left in the base's head.
+            if (!base.image().diff(parentSnapshot, 0, base.size()).empty() ||
+                base.size() != Image(io, baseName, parentSnapshot, true).size()) {
+                base.image().rollbackTo(parentSnapshot);
+                base.resize(Image(io, baseName, parentSnapshot, true).size());
+            }
+            backup.serviceMetadata = serviceMetadataForBase(baseName);
+            if (job.recordLocation)
+                job.recordLocation(backup);
+            rollback.add([io, baseName, parentSnapshot]() {
+                Image(io, baseName).rollbackTo(parentSnapshot);
+            });
+            if (base.size() != rbdSource->size())
+                base.resize(rbdSource->size());
+
+            const std::vector<DiffExtent> changes = rbdSource->diffSince(parentSnapshot);
+            control.setPhase(QStringLiteral("copying changes"), totalLength(changes));
+            const CopyResult copied = copyExtents(*rbdSource, base, changes, copyOptions, control);
+            base.flush();
+            const QString snapshot = rbdSource->backupSnapshot();
+            base.image().createSnapshot(snapshot);
+            rollback.add(
+                [io, baseName, snapshot]() { Image(io, baseName).removeSnapshot(snapshot); });
+            control.log(QStringLiteral("incremental: %1 bytes changed since %2, %3 written, %4 "
+                                       "zeroed in %5/%6")
+                            .arg(totalLength(changes))
+                            .arg(parentSnapshot)
+                            .arg(copied.bytesWritten)
+                            .arg(copied.bytesZeroed)
+                            .arg(backup.container, baseName));
+            backup.storedBytes = copied.bytesWritten;
+            io->writeObject(metaObjectName(backup.id), volumeMetaJson(job.volume));
+            rollback.dismiss();
+        } else {
+            const QString baseName = baseImageName(backup.volumeId, backup.id);
+            if (rbdSource && rbdSource->backupSnapshot().isEmpty())
+                rbdSource->takeBackupSnapshot(backup.id);
+            const qint64 size = job.source.size();
+            // Non-RBD full copies keep service_metadata NULL, as Cinder does.
+            backup.serviceMetadata = rbdSource ? serviceMetadataForBase(baseName) : QString();
+            if (job.recordLocation)
+                job.recordLocation(backup);
+            io->createImage(baseName, size, m_options.stripeUnit, m_options.stripeCount,
+                            m_options.imageJournals);
+            rollback.add([io, baseName]() {
+                {
+                    Image image(io, baseName);
+                    for (const SnapshotInfo& snapshot : image.snapshots())
+                        image.removeSnapshot(snapshot.name);
+                }
+                io->removeImage(baseName);
+            });
+            CopyResult copied;
+            {
+                RbdVolumeDevice base(io, baseName, OpenMode::ReadWrite);
+                const std::vector<DiffExtent> data = asDataExtents(job.source.dataExtents(0, size));
+                control.setPhase(QStringLiteral("copying"), totalLength(data));
+                CopyOptions fullCopy = copyOptions;
+                fullCopy.targetIsZero = true;
+                copied = copyExtents(job.source, base, data, fullCopy, control);
+                base.flush();
+                if (rbdSource)
+                    base.image().createSnapshot(rbdSource->backupSnapshot());
+            }
+            control.log(QStringLiteral("full: %1 bytes of %2 written to %3/%4")
+                            .arg(copied.bytesWritten)
+                            .arg(size)
+                            .arg(backup.container, baseName));
+            backup.storedBytes = copied.bytesWritten;
+            io->writeObject(metaObjectName(backup.id), volumeMetaJson(job.volume));
+            rollback.dismiss();
+        }
+    } catch (...) {
+        rollback.run();
+        if (rbdSource) {
+            try {
+                rbdSource->dropBackupSnapshot();
+            } catch (const Error& error) {
+                control.log(
+                    QStringLiteral("cleanup after the failed backup: %1").arg(error.message()));
+            }
+        }
+        throw;
+    }
+    backup.objectCount = 0;
+    if (rbdSource) {
+        try {
+            rbdSource->keepBackupSnapshot();
+        } catch (const Error& error) {
+            control.log(QStringLiteral("warning: old backup snapshots stay on the source: %1")
+                            .arg(error.message()));
+        }
+    }
+}
+
+void CephBackupDriver::restore(RestoreJob& job)
+{
+    if (job.chain.isEmpty())
+        throw Error(QStringLiteral("nothing to restore: the backup chain is empty"));
+    const Backup& backup = job.chain.last();
+    OperationControl& control = job.control;
+    auto io = std::make_shared<IoContext>(cluster(), poolOf(backup));
+    const Location location = locate(io, backup);
+    RbdOpenOptions openOptions;
+    openOptions.snapshot = location.snapshot;
+    RbdVolumeDevice source(io, location.image, OpenMode::Read, openOptions);
+
+    VolumeDevice& target = job.device;
+    const qint64 sourceSize = source.size();
+    const qint64 targetSize = target.size();
+    if (targetSize < sourceSize)
+        throw Error(QStringLiteral("the restore target %1 (%2 bytes) is smaller than backup %3 "
+                                   "(%4 bytes)")
+                        .arg(target.describe())
+                        .arg(targetSize)
+                        .arg(backup.id)
+                        .arg(sourceSize));
+
+    // One snapshot is a complete image: no chain walk. An empty target only
+    // needs the allocated extents (Cinder's differential restore); anything
+    // else is overwritten completely, holes included.
+    const bool targetIsZero = target.knownZero();
+    const std::vector<Extent> data = source.dataExtents(0, sourceSize);
+    const std::vector<DiffExtent> plan =
+        targetIsZero ? asDataExtents(data) : withHoles(data, sourceSize);
+    control.setPhase(QStringLiteral("restoring"), totalLength(plan));
+    CopyOptions options{m_options.pieceSize(), m_options.threads, targetIsZero};
+    const CopyResult copied = copyExtents(source, target, plan, options, control);
+    if (targetSize > sourceSize && m_options.discardExcessBytes && !targetIsZero)
+        target.zeroRange(sourceSize, targetSize - sourceSize);
+    target.flush();
+    control.log(QStringLiteral("restored %1@%2 (%3 bytes, %4 written) to %5")
+                    .arg(location.image,
+                         location.snapshot.isEmpty() ? QStringLiteral("head") : location.snapshot)
+                    .arg(sourceSize)
+                    .arg(copied.bytesWritten)
+                    .arg(target.describe()));
+}
+
+void CephBackupDriver::remove(const Backup& backup, OperationControl& control)
+{
+    const QString pool = poolOf(backup);
+    std::shared_ptr<Cluster> connection = cluster();
+    if (!connection->poolExists(pool)) {
+        control.log(QStringLiteral("warning: the Ceph pool \"%1\" is gone; nothing to delete for "
+                                   "backup %2")
+                        .arg(pool, backup.id));
+        return;
+    }
+    auto io = std::make_shared<IoContext>(connection, pool);
+    const QString recorded = baseFromServiceMetadata(backup.serviceMetadata);
+    const QStringList candidates =
+        recorded.isEmpty() ? QStringList{baseImageName(backup.volumeId, backup.id),
+                                         legacyBaseImageName(backup.volumeId)}
+                           : QStringList{recorded, legacyBaseImageName(backup.volumeId)};
+    bool found = false;
+    for (const QString& name : candidates) {
+        if (!io->imageExists(name))
+            continue;
+        found = true;
+        bool removeImage = false;
+        {
+            Image image(io, name);
+            removeBackupSnapshots(image, backup.id);
+            removeImage = !hasBackupSnapshots(image);
+            if (removeImage && !image.snapshots().empty()) {
+                control.log(QStringLiteral("warning: %1/%2 keeps snapshots that Ember did not "
+                                           "make; the image stays")
+                                .arg(pool, name));
+                removeImage = false;
+            }
+        }
+        if (removeImage)
+            io->removeImage(name);
+        break;
+    }
+    if (!found)
+        control.log(QStringLiteral("warning: no image of backup %1 in the Ceph pool \"%2\"")
+                        .arg(backup.id, pool));
+    io->removeObject(metaObjectName(backup.id));
+}
+
+VerifyReport CephBackupDriver::verify(const QList<Backup>& chain, OperationControl& control)
+{
+    VerifyReport report;
+    if (chain.isEmpty()) {
+        report.problems << QStringLiteral("the backup chain is empty");
+        return report;
+    }
+    const Backup& backup = chain.last();
+    try {
+        auto io = std::make_shared<IoContext>(cluster(), poolOf(backup));
+        const Location location = locate(io, backup);
+        RbdOpenOptions openOptions;
+        openOptions.snapshot = location.snapshot;
+        RbdVolumeDevice source(io, location.image, OpenMode::Read, openOptions);
+        const std::vector<DiffExtent> data = asDataExtents(source.dataExtents(0, source.size()));
+        control.setPhase(QStringLiteral("verifying"), totalLength(data));
+        CopyOptions options{m_options.pieceSize(), m_options.threads, false};
+        report.bytesChecked = readExtents(source, data, options, control);
+        report.objectsChecked = 1;
+        report.blocksChecked = qint64(data.size());
+        if (!io->readObject(metaObjectName(backup.id)))
+            control.log(QStringLiteral("note: %1 is missing (volume metadata will not be "
+                                       "restored)")
+                            .arg(metaObjectName(backup.id)));
+        // Ceph keeps no checksums of its own: this proves the restore point
+        // exists and every allocated byte reads back, nothing more.
+        control.log(QStringLiteral("%1/%2@%3: %4 allocated bytes read without error")
+                        .arg(io->pool(), location.image, location.snapshot)
+                        .arg(report.bytesChecked));
+    } catch (const Cancelled&) {
+        throw;
+    } catch (const Error& error) {
+        report.problems << error.message();
+    }
+    return report;
+}
+
+void CephBackupDriver::removeLeftovers(const Backup& backup)
+{
+    std::shared_ptr<Cluster> connection = cluster();
+    const QString pool = poolOf(backup);
+    if (!connection->poolExists(pool))
+        return;
+    auto io = std::make_shared<IoContext>(connection, pool);
+    const QString own = baseImageName(backup.volumeId, backup.id);
+    const QString prefix = QStringLiteral("volume-%1.backup.").arg(backup.volumeId);
+    for (const QString& name : io->images()) {
+        if (!name.startsWith(prefix))
+            continue;
+        {
+            Image image(io, name);
+            removeBackupSnapshots(image, backup.id);
+            // Its own base belongs to the failed backup alone (a full one).
+            if (name != own || hasBackupSnapshots(image))
+                continue;
+            for (const SnapshotInfo& snapshot : image.snapshots())
+                image.removeSnapshot(snapshot.name);
+        }
+        io->removeImage(name);
+    }
+    io->removeObject(metaObjectName(backup.id));
+}
+
+std::optional<qint64> CephBackupDriver::storedVolumeSize(const QList<Backup>& chain)
+{
+    if (chain.isEmpty())
+        return std::nullopt;
+    try {
+        auto io = std::make_shared<IoContext>(cluster(), poolOf(chain.last()));
+        const Location location = locate(io, chain.last());
+        return Image(io, location.image, location.snapshot, true).size();
+    } catch (const Error&) {
+        return std::nullopt;
+    }
+}
+
+} // namespace ember::ceph

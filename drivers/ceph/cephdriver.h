@@ -1,0 +1,76 @@
+// Cinder's Ceph backup driver (reference §3) over librbd: base images
+// volume-<vol>.backup.<id> in the backup pool, one snapshot per backup,
+// incrementals as the extents changed between two source snapshots,
+// backup.<id>.meta beside them.
+#pragma once
+
+#include "backupdriver.h"
+#include "cephcluster.h"
+
+#include <QJsonValue>
+#include <mutex>
+
+namespace ember::ceph {
+
+struct CephOptions
+{
+    ConnectionOptions connection;
+    qint64 chunkSize = 134217728;             // backup_ceph_chunk_size
+    QString pool = QStringLiteral("backups"); // backup_ceph_pool
+    quint64 stripeUnit = 0;                   // backup_ceph_stripe_unit
+    quint64 stripeCount = 0;                  // backup_ceph_stripe_count
+    bool imageJournals = false;               // backup_ceph_image_journals
+    bool discardExcessBytes = true;           // restore_discard_excess_bytes
+    int threads = 4;                          // ember_ceph_threads
+
+    // Throws Error for values that make no sense (negative sizes, ...).
+    static CephOptions from(const BackendConfig& config, const BackendSecrets& secrets);
+    // The copy piece: the chunk size, capped so memory stays small.
+    qint64 pieceSize() const;
+};
+
+class CephBackupDriver : public BackupDriver
+{
+public:
+    explicit CephBackupDriver(CephOptions options);
+
+    QString serviceName() const override;
+    bool supportsIncremental(const Volume& volume) const override;
+    bool supportsForceDelete() const override { return false; }
+
+    void backup(BackupJob& job) override;
+    void restore(RestoreJob& job) override;
+    void remove(const Backup& backup, OperationControl& control) override;
+    VerifyReport verify(const QList<Backup>& chain, OperationControl& control) override;
+    void removeLeftovers(const Backup& backup) override;
+    std::optional<qint64> storedVolumeSize(const QList<Backup>& chain) override;
+
+    std::shared_ptr<Cluster> cluster();
+    const CephOptions& options() const { return m_options; }
+
+    // Where a backup's data is: its base image and its snapshot there (empty
+    // snapshot = the image itself, a full copy of a non-RBD volume).
+    struct Location
+    {
+        QString image;
+        QString snapshot;
+    };
+    Location locate(const std::shared_ptr<IoContext>& io, const Backup& backup);
+
+private:
+    QString poolOf(const Backup& backup) const;
+
+    CephOptions m_options;
+    std::mutex m_mutex;
+    std::shared_ptr<Cluster> m_cluster;
+};
+
+// {"base": "<name>"} as Python's json.dumps writes it, and back.
+QString serviceMetadataForBase(const QString& base);
+QString baseFromServiceMetadata(const QString& serviceMetadata);
+// The §2.4 volume metadata JSON stored in backup.<id>.meta.
+QByteArray volumeMetaJson(const Volume& volume);
+// The newest snapshot of that backup on the image, or empty.
+QString snapshotOfBackup(const Image& image, const QString& backupId);
+
+} // namespace ember::ceph

@@ -1,0 +1,230 @@
+#include "rbdvolume.h"
+
+#include <QDebug>
+
+namespace ember::ceph {
+
+std::pair<QString, QString> splitPoolImage(const QString& poolSlashImage)
+{
+    const QStringList parts = poolSlashImage.split(QLatin1Char('/'));
+    if (parts.size() != 2 || parts[0].isEmpty() || parts[1].isEmpty() ||
+        poolSlashImage.contains(QLatin1Char('@')))
+        throw Error(
+            QStringLiteral("an RBD volume is named pool/image, not \"%1\"").arg(poolSlashImage));
+    return {parts[0], parts[1]};
+}
+
+RbdVolumeDevice::RbdVolumeDevice(std::shared_ptr<IoContext> io, const QString& image, OpenMode mode,
+                                 const RbdOpenOptions& options)
+    : m_io(std::move(io)), m_imageName(image), m_mode(mode),
+      m_parentBackupId(options.parentBackupId)
+{
+    const bool readOnly = mode == OpenMode::Read;
+    if (!options.backupId.isEmpty()) {
+        m_image = std::make_unique<Image>(m_io, image, QString(), readOnly);
+        takeBackupSnapshot(options.backupId);
+    } else {
+        m_image = std::make_unique<Image>(m_io, image, options.snapshot,
+                                          readOnly || !options.snapshot.isEmpty());
+        m_size = m_image->size();
+        if (mode == OpenMode::ReadWrite && options.snapshot.isEmpty()) {
+            // Lock up front: writes never wait for (or race) a lock hand-over.
+            m_image->acquireExclusiveLock();
+            // A restore may skip zeros only on an image with nothing allocated.
+            m_zeroState = Unknown;
+        }
+    }
+}
+
+RbdVolumeDevice::~RbdVolumeDevice()
+{
+    try {
+        dropBackupSnapshot();
+    } catch (const Error& error) {
+        qWarning().noquote() << "leaving a backup snapshot behind:" << error.message();
+    }
+}
+
+void RbdVolumeDevice::takeBackupSnapshot(const QString& backupId)
+{
+    if (!m_backupSnapshot.isEmpty())
+        throw Error(QStringLiteral("%1 already has the backup snapshot %2")
+                        .arg(m_imageName, m_backupSnapshot));
+    const QString name = newBackupSnapshotName(backupId);
+    headImage()->createSnapshot(name);
+    m_backupSnapshot = name;
+    m_snapshotKept = false;
+    m_image = std::make_unique<Image>(m_io, m_imageName, name, true);
+    m_size = m_image->size();
+    m_zeroState = NotZero;
+    m_snapshotExtents.reset();
+}
+
+void RbdVolumeDevice::keepBackupSnapshot()
+{
+    if (m_backupSnapshot.isEmpty())
+        return;
+    m_snapshotKept = true;
+    const double mine = timestampOfSnapshot(m_backupSnapshot);
+    auto head = headImage();
+    for (const SnapshotInfo& snapshot : head->snapshots()) {
+        if (snapshot.name == m_backupSnapshot || backupIdOfSnapshot(snapshot.name).isEmpty())
+            continue;
+        // Only the newest backup can be the next parent; older ones are dead weight.
+        if (timestampOfSnapshot(snapshot.name) <= mine)
+            head->removeSnapshot(snapshot.name);
+    }
+}
+
+void RbdVolumeDevice::dropBackupSnapshot()
+{
+    if (m_backupSnapshot.isEmpty() || m_snapshotKept)
+        return;
+    const QString name = m_backupSnapshot;
+    m_backupSnapshot.clear();
+    // Stop reading from it before it goes.
+    m_image = std::make_unique<Image>(m_io, m_imageName, QString(), true);
+    m_size = m_image->size();
+    m_snapshotExtents.reset();
+    headImage()->removeSnapshot(name);
+}
+
+QString RbdVolumeDevice::snapshotOfBackup(const QString& backupId) const
+{
+    QString found;
+    double newest = -2;
+    for (const SnapshotInfo& snapshot : m_image->snapshots()) {
+        if (backupIdOfSnapshot(snapshot.name) != backupId)
+            continue;
+        const double time = timestampOfSnapshot(snapshot.name);
+        if (time > newest) {
+            newest = time;
+            found = snapshot.name;
+        }
+    }
+    return found;
+}
+
+std::vector<DiffExtent> RbdVolumeDevice::diffSince(const QString& fromSnapshot) const
+{
+    return m_image->diff(fromSnapshot, 0, m_size);
+}
+
+void RbdVolumeDevice::resize(qint64 size)
+{
+    if (m_mode != OpenMode::ReadWrite || !m_image->snapshot().isEmpty())
+        throw Error(QStringLiteral("%1 is open read-only").arg(describe()));
+    m_image->resize(size);
+    m_size = size;
+}
+
+std::unique_ptr<Image> RbdVolumeDevice::headImage() const
+{
+    return std::make_unique<Image>(m_io, m_imageName, QString(), false);
+}
+
+qint64 RbdVolumeDevice::readAt(qint64 offset, char* buffer, qint64 length)
+{
+    if (offset < 0 || length < 0)
+        throw Error(QStringLiteral("invalid read of %1 at offset %2").arg(describe()).arg(offset));
+    const qint64 count = std::max<qint64>(0, std::min(length, m_size - offset));
+    if (count > 0)
+        m_image->read(offset, buffer, count);
+    return count;
+}
+
+void RbdVolumeDevice::writeAt(qint64 offset, const char* data, qint64 length)
+{
+    if (m_mode != OpenMode::ReadWrite || !m_image->snapshot().isEmpty())
+        throw Error(QStringLiteral("%1 is open read-only").arg(describe()));
+    if (offset < 0 || offset + length > m_size)
+        throw Error(QStringLiteral("writing %1 bytes at offset %2 would go past the end of %3 (%4 "
+                                   "bytes)")
+                        .arg(length)
+                        .arg(offset)
+                        .arg(describe())
+                        .arg(m_size));
+    m_zeroState = NotZero;
+    m_image->write(offset, data, length);
+}
+
+std::vector<Extent> RbdVolumeDevice::dataExtents(qint64 offset, qint64 length)
+{
+    const qint64 end = std::min(offset + length, m_size);
+    if (end <= offset)
+        return {};
+    if (m_image->snapshot().isEmpty())
+        return listDataExtents(offset, end - offset);
+    std::lock_guard lock(m_extentMutex);
+    if (!m_snapshotExtents)
+        m_snapshotExtents = listDataExtents(0, m_size);
+    const std::vector<Extent>& all = *m_snapshotExtents;
+    auto it =
+        std::upper_bound(all.begin(), all.end(), offset,
+                         [](qint64 value, const Extent& extent) { return value < extent.end(); });
+    std::vector<Extent> result;
+    for (; it != all.end() && it->offset < end; ++it) {
+        const qint64 from = std::max(it->offset, offset);
+        const qint64 to = std::min(it->end(), end);
+        result.push_back({from, to - from});
+    }
+    return result;
+}
+
+std::vector<Extent> RbdVolumeDevice::listDataExtents(qint64 offset, qint64 length) const
+{
+    std::vector<Extent> result;
+    for (const DiffExtent& extent : m_image->diff(QString(), offset, length)) {
+        if (!extent.exists)
+            continue;
+        if (!result.empty() && result.back().end() == extent.offset)
+            result.back().length += extent.length;
+        else
+            result.push_back({extent.offset, extent.length});
+    }
+    return result;
+}
+
+bool RbdVolumeDevice::knownZero() const
+{
+    if (m_zeroState.load() == Unknown) {
+        const int state = m_image->hasAnyData() ? NotZero : Zero;
+        int expected = Unknown;
+        m_zeroState.compare_exchange_strong(expected, state);
+    }
+    return m_zeroState.load() == Zero;
+}
+
+void RbdVolumeDevice::zeroRange(qint64 offset, qint64 length)
+{
+    if (m_mode != OpenMode::ReadWrite || !m_image->snapshot().isEmpty())
+        throw Error(QStringLiteral("%1 is open read-only").arg(describe()));
+    const qint64 end = std::min(offset + length, m_size);
+    if (end > offset)
+        m_image->writeZeroes(offset, end - offset);
+}
+
+void RbdVolumeDevice::flush()
+{
+    if (m_mode == OpenMode::ReadWrite)
+        m_image->flush();
+}
+
+std::optional<std::vector<Extent>> RbdVolumeDevice::changedSinceParent() const
+{
+    if (m_parentBackupId.isEmpty())
+        return std::nullopt;
+    const QString parentSnapshot = snapshotOfBackup(m_parentBackupId);
+    if (parentSnapshot.isEmpty())
+        return std::nullopt;
+    std::vector<Extent> result;
+    for (const DiffExtent& extent : diffSince(parentSnapshot)) {
+        if (!result.empty() && result.back().end() == extent.offset)
+            result.back().length += extent.length;
+        else
+            result.push_back({extent.offset, extent.length});
+    }
+    return result;
+}
+
+} // namespace ember::ceph

@@ -1,0 +1,80 @@
+// VolumeDevice over an RBD image (librbd aio). Used as a backup source (read
+// from a backup snapshot), as a restore target, and by the Ceph backend for
+// its own base images.
+#pragma once
+
+#include "cephbackend.h"
+#include "cephcluster.h"
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+
+namespace ember::ceph {
+
+class RbdVolumeDevice : public VolumeDevice
+{
+public:
+    RbdVolumeDevice(std::shared_ptr<IoContext> io, const QString& image, OpenMode mode,
+                    const RbdOpenOptions& options = {});
+    ~RbdVolumeDevice() override; // removes an unkept backup snapshot
+
+    qint64 size() const override { return m_size; }
+    qint64 readAt(qint64 offset, char* buffer, qint64 length) override;
+    void writeAt(qint64 offset, const char* data, qint64 length) override;
+    std::vector<Extent> dataExtents(qint64 offset, qint64 length) override;
+    void zeroRange(qint64 offset, qint64 length) override;
+    bool knownZero() const override;
+    void flush() override;
+    std::optional<std::vector<Extent>> changedSinceParent() const override;
+    QString describe() const override { return m_image->spec(); }
+
+    // Creates backup.<id>.snap.<ts> on the image and reads from it from now on.
+    void takeBackupSnapshot(const QString& backupId);
+    const QString& backupSnapshot() const { return m_backupSnapshot; }
+    // Keeps the backup snapshot and removes older backup snapshots (see
+    // keepRbdBackupSnapshot); dropBackupSnapshot removes it instead.
+    void keepBackupSnapshot();
+    void dropBackupSnapshot();
+    // The source image's snapshot of that backup, or empty.
+    QString snapshotOfBackup(const QString& backupId) const;
+    // Changes from `fromSnapshot` to what this device reads, with discards.
+    std::vector<DiffExtent> diffSince(const QString& fromSnapshot) const;
+    // Grows or shrinks the image (read-write head only).
+    void resize(qint64 size);
+
+    Image& image() { return *m_image; }
+    const std::shared_ptr<IoContext>& io() const { return m_io; }
+    const QString& imageName() const { return m_imageName; }
+
+private:
+    std::unique_ptr<Image> headImage() const;
+    std::vector<Extent> listDataExtents(qint64 offset, qint64 length) const;
+
+    std::shared_ptr<IoContext> m_io;
+    QString m_imageName;
+    OpenMode m_mode;
+    std::unique_ptr<Image> m_image;
+    qint64 m_size = 0;
+    // Whether nothing is allocated: asked of the cluster on first use (cheap
+    // with object-map), cleared by writes.
+    enum ZeroState : int
+    {
+        Unknown,
+        Zero,
+        NotZero
+    };
+    mutable std::atomic<int> m_zeroState{NotZero};
+    // A snapshot never changes: its allocation map is read once (one pass
+    // over the image) instead of once per piece the engine reads.
+    mutable std::mutex m_extentMutex;
+    mutable std::optional<std::vector<Extent>> m_snapshotExtents;
+    QString m_backupSnapshot;
+    bool m_snapshotKept = false;
+    QString m_parentBackupId;
+};
+
+// "pool/image" -> {pool, image}; throws Error for anything else.
+std::pair<QString, QString> splitPoolImage(const QString& poolSlashImage);
+
+} // namespace ember::ceph
