@@ -2,6 +2,10 @@
 
 #include "chainrules.h"
 
+#ifdef EMBER_HAVE_CEPH
+#include "ceph/cephbackend.h"
+#endif
+
 #include <QDir>
 #include <QFileInfo>
 #include <QFile>
@@ -102,12 +106,55 @@ static BackendConfig backendNamed(Catalog& catalog, const QString& name)
 }
 
 // Opens the volume's data for the engine. File and block volumes are local;
-// RBD volumes go through their cluster's backend.
-static std::unique_ptr<VolumeDevice> openVolume(const Volume& volume, OpenMode mode)
+// RBD volumes go through the Ceph backend that describes their cluster. For a
+// backup, RBD reads come from a snapshot taken for it (`backupId`), and the
+// parent's snapshot tells which extents changed.
+std::unique_ptr<VolumeDevice> BackupService::openVolume(const Volume& volume, OpenMode mode, const QString& backupId,
+                                                        const QString& parentBackupId)
 {
     if (isLocalKind(volume.kind))
         return openLocalVolume(volume.path, mode);
-    throw Error(QStringLiteral("volume %1 is an RBD image; this build cannot open RBD images").arg(volume.name));
+#ifdef EMBER_HAVE_CEPH
+    const BackendConfig cluster = backendNamed(m_catalog, volume.backendName);
+    RbdOpenOptions options;
+    options.backupId = backupId;
+    options.parentBackupId = parentBackupId;
+    return openRbdVolume(cluster, m_secrets ? m_secrets(cluster) : BackendSecrets{}, volume.path, mode, options);
+#else
+    Q_UNUSED(mode);
+    Q_UNUSED(backupId);
+    Q_UNUSED(parentBackupId);
+    throw Error(QStringLiteral("volume %1 is an RBD image; this build of Ember has no Ceph support").arg(volume.name));
+#endif
+}
+
+Volume BackupService::addRbdVolume(const QString& backendName, const QString& poolSlashImage, const QString& name)
+{
+#ifdef EMBER_HAVE_CEPH
+    const BackendConfig cluster = backendNamed(m_catalog, backendName);
+    if (cluster.type != QLatin1String("ceph"))
+        throw Error(QStringLiteral("backend %1 is not a Ceph backend; RBD images need one for their cluster").arg(backendName));
+    for (const Volume& existing : m_catalog.volumes())
+        if (existing.kind == VolumeKind::Rbd && existing.backendName == backendName && existing.path == poolSlashImage)
+            throw Error(QStringLiteral("%1 on %2 is already registered as volume %3").arg(poolSlashImage, backendName, existing.name));
+    Volume volume;
+    volume.id = newUuid();
+    volume.kind = VolumeKind::Rbd;
+    volume.path = poolSlashImage;
+    volume.backendName = backendName;
+    volume.name = name.isEmpty() ? poolSlashImage.section(QLatin1Char('/'), -1) : name;
+    volume.sizeBytes = rbdImageSize(cluster, m_secrets ? m_secrets(cluster) : BackendSecrets{}, poolSlashImage);
+    volume.status = VolumeStatus::Available;
+    volume.createdAt = QDateTime::currentDateTimeUtc();
+    volume.updatedAt = volume.createdAt;
+    m_catalog.insertVolume(volume);
+    return volume;
+#else
+    Q_UNUSED(backendName);
+    Q_UNUSED(poolSlashImage);
+    Q_UNUSED(name);
+    throw Error(QStringLiteral("this build of Ember has no Ceph support"));
+#endif
 }
 
 // The live state of a local volume: it must exist, and its size may have
@@ -220,7 +267,7 @@ Backup BackupService::runBackup(PreparedBackup& prepared, OperationControl& cont
     try {
         DeleteWatcher watcher(m_catalog, backup.id, control);
         auto driver = driverFor(prepared.backend);
-        auto device = openVolume(volume, OpenMode::Read);
+        auto device = openVolume(volume, OpenMode::Read, backup.id, prepared.parent ? prepared.parent->id : QString());
         if (device->size() != backup.volumeSizeBytes) {
             backup.volumeSizeBytes = device->size();
             backup.size = (device->size() + (Q_INT64_C(1) << 30) - 1) >> 30;
@@ -233,6 +280,18 @@ Backup BackupService::runBackup(PreparedBackup& prepared, OperationControl& cont
                         .arg(volume.sizeBytes)
                         .arg(prepared.backend.name));
         driver->backup(job);
+#ifdef EMBER_HAVE_CEPH
+        // RBD source into a chunked backend: its snapshot is the next incremental's base.
+        if (prepared.backend.type != QLatin1String("ceph")) {
+            try {
+                keepRbdBackupSnapshot(*device);
+            } catch (const Error& error) {
+                // The backup itself is stored; only the next incremental will read more.
+                control.log(QStringLiteral("warning: could not keep the RBD snapshot for the next incremental: %1")
+                                .arg(error.message()));
+            }
+        }
+#endif
     } catch (const Error& error) {
         const bool cancelled = dynamic_cast<const Cancelled*>(&error) != nullptr;
         m_catalog.transaction([&] {

@@ -87,6 +87,11 @@ public:
     Volume addVolume(const QString& path, const QString& name);
     Volume createVolume(const QString& path, qint64 sizeBytes, const QString& name);
     void removeVolume(const QString& volumeRef);
+    // Registers an RBD image ("pool/image") of the cluster a Ceph backend describes.
+    Volume addRbdVolume(const QString& backendName, const QString& poolSlashImage, const QString& name);
+    // The volume's data, for reading (backups) or writing (restores).
+    std::unique_ptr<VolumeDevice> openVolume(const Volume& volume, OpenMode mode, const QString& backupId = {},
+                                             const QString& parentBackupId = {});
 
     // Start-up recovery (reference §1.2) for rows left by a process that died:
     // creating -> error (+ leftovers removed), restoring -> available with the

@@ -714,6 +714,15 @@ int backendAddLocal(Context& context, QCommandLineParser& parser)
     return 0;
 }
 
+int volumeAddRbd(Context& context, QCommandLineParser& parser)
+{
+    const Volume volume = context.backups().addRbdVolume(parser.positionalArguments().at(0),
+                                                         parser.positionalArguments().at(1),
+                                                         optionValue(parser, "name"));
+    context.printObject(volumeJson(volume), volumeProperties(volume));
+    return 0;
+}
+
 BackendType backendTypeNamed(const QString& name)
 {
     for (const BackendType& type : backendTypes())
@@ -989,6 +998,13 @@ QList<Command> commands()
                     volumeCreate,
                     1,
                     1};
+    list << Command{QStringLiteral("volume-add-rbd"),
+                    QStringLiteral("CEPH_BACKEND POOL/IMAGE"),
+                    QStringLiteral("Registers an RBD image of the cluster a Ceph backend describes."),
+                    [=](QCommandLineParser& p) { p.addOption(text("name", "Volume name (default: the image name).", "NAME")); },
+                    volumeAddRbd,
+                    2,
+                    2};
     list << Command{QStringLiteral("volume-list"),
                     QString(),
                     QStringLiteral("Lists registered volumes."),
