@@ -2,7 +2,10 @@
 
 #include "appcontext.h"
 #include "backendregistry.h"
+#include "cephpages.h"
 #include "itemroles.h"
+#include "swiftpage.h"
+#include "tsmpage.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -36,6 +39,9 @@ static QMap<QString, BackendPageRegistry::Factory>& registry()
 {
     static QMap<QString, BackendPageRegistry::Factory> factories{
         {QStringLiteral("posix"), [](QWidget* parent) { return new LocalDirectoryPage(parent); }},
+        {QStringLiteral("swift"), [](QWidget* parent) { return new SwiftPage(parent); }},
+        {QStringLiteral("ceph"), [](QWidget* parent) { return new CephPage(parent); }},
+        {QStringLiteral("tsm"), [](QWidget* parent) { return new TsmPage(parent); }},
     };
     return factories;
 }
@@ -59,6 +65,11 @@ BackendOptionsPage* BackendPageRegistry::create(const QString& type, QWidget* pa
 {
     const auto factory = registry().value(type);
     return factory ? factory(parent) : nullptr;
+}
+
+int BackendOptionsPage::nextId() const
+{
+    return BackendWizard::TestPageId;
 }
 
 // ---------------------------------------------------------------- test widget
@@ -314,8 +325,14 @@ public:
             m_test->run(checks);
         } else {
             const BackendConfig config = m_wizard->config();
-            const BackendSecrets secrets = m_wizard->secrets();
-            m_test->runReport([config, secrets] { return testBackendConnection(config, secrets); });
+            const BackendSecrets entered = m_wizard->secrets();
+            m_test->runReport([config, entered, stored = m_wizard->storedSecrets()] {
+                // What was typed wins over what the keyring holds.
+                BackendSecrets secrets = stored ? stored(config) : BackendSecrets();
+                for (auto it = entered.begin(); it != entered.end(); ++it)
+                    secrets.insert(it.key(), it.value());
+                return testBackendConnection(config, secrets);
+            });
         }
         Q_EMIT completeChanged();
     }
@@ -650,6 +667,7 @@ void BackendsDialog::editBackend()
         return;
     auto* wizard = new BackendWizard(m_context.snapshot(), backend, this);
     wizard->setAttribute(Qt::WA_DeleteOnClose);
+    wizard->setStoredSecrets(m_context.secretProvider());
     connect(wizard, &QWizard::accepted, this,
             [this, wizard] { save(wizard->config(), wizard->secrets()); });
     wizard->open();

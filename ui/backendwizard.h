@@ -64,6 +64,8 @@ public:
     virtual QList<LiveCheck> checks() const { return {}; }
     // Secrets (keyring) for types that have them; none for the local directory.
     virtual QMap<QString, QString> secrets() const { return {}; }
+    // Always the connection test: the other types' pages are not in the path.
+    int nextId() const override;
 };
 
 class BackendPageRegistry
@@ -127,8 +129,14 @@ public:
     int optionsPageId(const QString& type) const { return m_pageIds.value(type, -1); }
     std::shared_ptr<const CatalogSnapshot> snapshot() const { return m_snapshot; }
     bool isEditing() const { return m_editing.has_value(); }
+    // Editing: reads the secrets already in the keyring (blocking, called on
+    // the test's worker thread), so a test works without retyping them.
+    using StoredSecrets = std::function<BackendSecrets(const BackendConfig&)>;
+    void setStoredSecrets(StoredSecrets stored) { m_storedSecrets = std::move(stored); }
+    StoredSecrets storedSecrets() const { return m_editing ? m_storedSecrets : StoredSecrets(); }
 
 private:
+    StoredSecrets m_storedSecrets;
     std::shared_ptr<const CatalogSnapshot> m_snapshot;
     std::optional<BackendConfig> m_editing;
     QHash<QString, int> m_pageIds;

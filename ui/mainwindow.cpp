@@ -7,6 +7,7 @@
 #include "chainrules.h"
 #include "itemroles.h"
 #include "progressdelegate.h"
+#include "rbdbrowser.h"
 #include "settingsdialog.h"
 #include "statusstyle.h"
 #include "volumedialogs.h"
@@ -166,6 +167,10 @@ void MainWindow::createActions()
         make("addVolumeAction", icon("add-volume"), tr("&Add Volume…"), QKeySequence(tr("Ctrl+N")),
              tr("Register an image file or block device, or create a new image"),
              [this] { addVolume(); });
+    m_addRbdImageAction =
+        make("addRbdImageAction", icon("add-volume"), tr("Add &RBD Image…"), QKeySequence(),
+             tr("Register an RBD image of a configured Ceph cluster as a volume"),
+             [this] { openAddRbdImage(); });
     m_sampleVolumeAction =
         make("sampleVolumeAction", icon("sample"), tr("Create &Sample Volume"),
              QKeySequence(tr("Ctrl+Shift+N")),
@@ -242,6 +247,7 @@ void MainWindow::createMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_addVolumeAction);
+    file->addAction(m_addRbdImageAction);
     file->addAction(m_sampleVolumeAction);
     file->addAction(m_removeVolumeAction);
     file->addSeparator();
@@ -299,6 +305,7 @@ void MainWindow::createMenus()
     m_volumeMenu->addAction(m_createBackupAction);
     m_volumeMenu->addSeparator();
     m_volumeMenu->addAction(m_addVolumeAction);
+    m_volumeMenu->addAction(m_addRbdImageAction);
     m_volumeMenu->addAction(m_sampleVolumeAction);
     m_volumeMenu->addAction(m_removeVolumeAction);
 }
@@ -707,6 +714,7 @@ void MainWindow::updateActions()
     };
 
     enableWithReason(m_addVolumeAction, loaded ? QString() : tr("The catalog is still loading."));
+    enableWithReason(m_addRbdImageAction, loaded ? QString() : tr("The catalog is still loading."));
     enableWithReason(m_sampleVolumeAction,
                      loaded ? QString() : tr("The catalog is still loading."));
     enableWithReason(m_importAction, loaded ? QString() : tr("The catalog is still loading."));
@@ -866,6 +874,35 @@ AddVolumeDialog* MainWindow::openAddVolume()
             [this](const QVariant& id, const QString& error) {
                 if (!error.isEmpty())
                     return showError(tr("Add Volume"), error);
+                m_pendingVolumeSelection = {id.toString()};
+                if (!selectVolume(id.toString()))
+                    connect(
+                        &m_context, &AppContext::snapshotApplied, this,
+                        [this, volumeId = id.toString()] { selectVolume(volumeId); },
+                        Qt::SingleShotConnection);
+            });
+    });
+    dialog->open();
+    return dialog;
+}
+
+RbdBrowserDialog* MainWindow::openAddRbdImage()
+{
+    auto* dialog =
+        new RbdBrowserDialog(m_context.snapshot()->backends, m_context.secretProvider(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const QString backend = dialog->backendName();
+        const QString path = dialog->poolSlashImage();
+        const QString name = dialog->name();
+        m_context.runQuick(
+            this,
+            [=](BackupService& service) {
+                return QVariant(service.addRbdVolume(backend, path, name).id);
+            },
+            [this](const QVariant& id, const QString& error) {
+                if (!error.isEmpty())
+                    return showError(tr("Add RBD Image"), error);
                 m_pendingVolumeSelection = {id.toString()};
                 if (!selectVolume(id.toString()))
                     connect(

@@ -30,6 +30,7 @@ class CreateBackupDialog;
 class RestoreDialog;
 class SettingsDialog;
 class BackendsDialog;
+class RbdBrowserDialog;
 
 class MainWindow : public QMainWindow
 {
@@ -60,6 +61,8 @@ public:
     // The dialogs, opened window-modal without a nested event loop; the
     // returned dialog deletes itself when closed.
     AddVolumeDialog* openAddVolume();
+    // Pick an image of a configured Ceph cluster and register it as a volume.
+    RbdBrowserDialog* openAddRbdImage();
     CreateBackupDialog* openCreateBackup();
     RestoreDialog* openRestore();
     SettingsDialog* openSettings();
@@ -138,6 +141,7 @@ private:
 
     QAction* m_addVolumeAction = nullptr;
     QAction* m_sampleVolumeAction = nullptr;
+    QAction* m_addRbdImageAction = nullptr;
     QAction* m_removeVolumeAction = nullptr;
     QAction* m_createBackupAction = nullptr;
     QAction* m_restoreAction = nullptr;

@@ -22,6 +22,23 @@
         </message>
     </context>
     <context>
+        <name>ember::ui::CephPage</name>
+        <message numerus="yes">
+            <source>%n pool(s) found; “%1” is not one of them.</source>
+            <translation>
+                <numerusform>%n pool found; “%1” is not it.</numerusform>
+                <numerusform>%n pools found; “%1” is not one of them.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n pool(s) found.</source>
+            <translation>
+                <numerusform>%n pool found.</numerusform>
+                <numerusform>%n pools found.</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>ember::ui::ConnectionTestWidget</name>
         <message numerus="yes">
             <source>%n check(s) failed: fix the settings and test again.</source>

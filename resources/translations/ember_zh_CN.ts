@@ -382,6 +382,157 @@
         </message>
     </context>
     <context>
+        <name>ember::ui::CephPage</name>
+        <message>
+            <source>Browse…</source>
+            <translation>浏览…</translation>
+        </message>
+        <message>
+            <source>Ceph RBD</source>
+            <translation>Ceph RBD</translation>
+        </message>
+        <message>
+            <source>Backups are stored as RBD images in a pool of a Ceph cluster, in the layout of Cinder's Ceph driver.</source>
+            <translation>备份以 RBD 镜像的形式存放在 Ceph 集群的存储池中,布局与 Cinder 的 Ceph 驱动相同。</translation>
+        </message>
+        <message>
+            <source>Cluster</source>
+            <translation>集群</translation>
+        </message>
+        <message>
+            <source>Configuration &amp;file:</source>
+            <translation>配置文件(&amp;F):</translation>
+        </message>
+        <message>
+            <source>&amp;Monitor addresses:</source>
+            <translation>监视器地址(&amp;M):</translation>
+        </message>
+        <message>
+            <source>Ceph Configuration File</source>
+            <translation>Ceph 配置文件</translation>
+        </message>
+        <message>
+            <source>10.0.0.1:6789,10.0.0.2:6789</source>
+            <translation>10.0.0.1:6789,10.0.0.2:6789</translation>
+        </message>
+        <message>
+            <source>Client &amp;user:</source>
+            <translation>客户端用户(&amp;U):</translation>
+        </message>
+        <message>
+            <source>the configuration file's keyring</source>
+            <translation>配置文件中指定的密钥环</translation>
+        </message>
+        <message>
+            <source>Ceph Keyring File</source>
+            <translation>Ceph 密钥环文件</translation>
+        </message>
+        <message>
+            <source>&amp;Keyring file:</source>
+            <translation>密钥环文件(&amp;K):</translation>
+        </message>
+        <message>
+            <source>or the key itself, kept in the keyring</source>
+            <translation>或直接填写密钥,保存在系统密钥环中</translation>
+        </message>
+        <message>
+            <source>K&amp;ey:</source>
+            <translation>密钥(&amp;E):</translation>
+        </message>
+        <message>
+            <source>Backup Pool</source>
+            <translation>备份存储池</translation>
+        </message>
+        <message>
+            <source>&amp;Load Pools</source>
+            <translation>加载存储池(&amp;L)</translation>
+        </message>
+        <message>
+            <source>&amp;Pool:</source>
+            <translation>存储池(&amp;P):</translation>
+        </message>
+        <message>
+            <source> MiB</source>
+            <translation> MiB</translation>
+        </message>
+        <message>
+            <source>&amp;Chunk size:</source>
+            <translation>块大小(&amp;C):</translation>
+        </message>
+        <message>
+            <source> KiB</source>
+            <translation> KiB</translation>
+        </message>
+        <message>
+            <source>default (the object size)</source>
+            <translation>默认(等于对象大小)</translation>
+        </message>
+        <message>
+            <source>Stripe &amp;unit:</source>
+            <translation>条带单元(&amp;U):</translation>
+        </message>
+        <message>
+            <source>default (1)</source>
+            <translation>默认(1)</translation>
+        </message>
+        <message>
+            <source>Stripe c&amp;ount:</source>
+            <translation>条带数(&amp;O):</translation>
+        </message>
+        <message>
+            <source>&amp;Discard bytes beyond the backup's size on restore</source>
+            <translation>恢复时丢弃超出备份大小的字节(&amp;D)</translation>
+        </message>
+        <message>
+            <source>empty: keep the stored key, if any</source>
+            <translation>留空:保留已存储的密钥(如有)</translation>
+        </message>
+        <message>
+            <source>The Ceph configuration file %1 does not exist.</source>
+            <translation>Ceph 配置文件 %1 不存在。</translation>
+        </message>
+        <message>
+            <source>The keyring file %1 does not exist.</source>
+            <translation>密钥环文件 %1 不存在。</translation>
+        </message>
+        <message>
+            <source>A pool name may not contain “/” or spaces.</source>
+            <translation>存储池名称不能包含“/”或空格。</translation>
+        </message>
+        <message>
+            <source>The chunk size must be a multiple of the stripe unit.</source>
+            <translation>块大小必须是条带单元的整数倍。</translation>
+        </message>
+        <message>
+            <source>Connecting to the cluster…</source>
+            <translation>正在连接集群…</translation>
+        </message>
+        <message>
+            <source>This build of Ember has no Ceph support.</source>
+            <translation>此版本的 Ember 不支持 Ceph。</translation>
+        </message>
+        <message>
+            <source>Could not list the pools: %1</source>
+            <translation>无法列出存储池:%1</translation>
+        </message>
+        <message>
+            <source>The cluster has no pools yet.</source>
+            <translation>该集群还没有存储池。</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n pool(s) found; “%1” is not one of them.</source>
+            <translation>
+                <numerusform>找到 %n 个存储池;“%1”不在其中。</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n pool(s) found.</source>
+            <translation>
+                <numerusform>找到 %n 个存储池。</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>ember::ui::ConnectionTestWidget</name>
         <message>
             <source>Check</source>
@@ -1462,6 +1613,93 @@
             <source>Ctrl+Shift+L</source>
             <translation>Ctrl+Shift+L</translation>
         </message>
+        <message>
+            <source>Add &amp;RBD Image…</source>
+            <translation>添加 RBD 镜像(&amp;R)…</translation>
+        </message>
+        <message>
+            <source>Register an RBD image of a configured Ceph cluster as a volume</source>
+            <translation>将已配置 Ceph 集群中的 RBD 镜像登记为卷</translation>
+        </message>
+        <message>
+            <source>Add RBD Image</source>
+            <translation>添加 RBD 镜像</translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::RbdBrowserDialog</name>
+        <message>
+            <source>Add RBD Image</source>
+            <translation>添加 RBD 镜像</translation>
+        </message>
+        <message>
+            <source>&amp;Cluster (Ceph backend):</source>
+            <translation>集群(Ceph 后端)(&amp;C):</translation>
+        </message>
+        <message>
+            <source>&amp;Pool:</source>
+            <translation>存储池(&amp;P):</translation>
+        </message>
+        <message>
+            <source>&amp;Images:</source>
+            <translation>镜像(&amp;I):</translation>
+        </message>
+        <message>
+            <source>the image's name</source>
+            <translation>镜像的名称</translation>
+        </message>
+        <message>
+            <source>Volume &amp;name:</source>
+            <translation>卷名称(&amp;N):</translation>
+        </message>
+        <message>
+            <source>Add Volume</source>
+            <translation>添加卷</translation>
+        </message>
+        <message>
+            <source>No Ceph backend is configured. Add one under Backends first: it holds the cluster's address, user and key.</source>
+            <translation>尚未配置 Ceph 后端。请先在“后端”中添加一个:它保存集群的地址、用户和密钥。</translation>
+        </message>
+        <message>
+            <source>Connecting to the cluster of %1…</source>
+            <translation>正在连接 %1 的集群…</translation>
+        </message>
+        <message>
+            <source>This build of Ember has no Ceph support.</source>
+            <translation>此版本的 Ember 不支持 Ceph。</translation>
+        </message>
+        <message>
+            <source>Could not list the pools: %1</source>
+            <translation>无法列出存储池:%1</translation>
+        </message>
+        <message>
+            <source>The cluster has no pools.</source>
+            <translation>该集群没有存储池。</translation>
+        </message>
+        <message>
+            <source>Listing the images of pool %1…</source>
+            <translation>正在列出存储池 %1 中的镜像…</translation>
+        </message>
+        <message>
+            <source>Could not list the images of pool %1: %2</source>
+            <translation>无法列出存储池 %1 中的镜像:%2</translation>
+        </message>
+        <message>
+            <source>Pool %1 has no RBD images.</source>
+            <translation>存储池 %1 中没有 RBD 镜像。</translation>
+        </message>
+        <message>
+            <source>Reading the size of %1…</source>
+            <translation>正在读取 %1 的大小…</translation>
+        </message>
+        <message>
+            <source>Could not open %1: %2</source>
+            <translation>无法打开 %1:%2</translation>
+        </message>
+        <message>
+            <source>%1: %2</source>
+            <translation>%1:%2</translation>
+        </message>
     </context>
     <context>
         <name>ember::ui::ResetStateDialog</name>
@@ -1633,6 +1871,169 @@
         </message>
     </context>
     <context>
+        <name>ember::ui::SwiftPage</name>
+        <message>
+            <source>OpenStack Swift</source>
+            <translation>OpenStack Swift</translation>
+        </message>
+        <message>
+            <source>Backups are stored as objects in a Swift container, in the format of Cinder's Swift driver.</source>
+            <translation>备份以对象形式存放在 Swift 容器中,格式与 Cinder 的 Swift 驱动相同。</translation>
+        </message>
+        <message>
+            <source>Account</source>
+            <translation>账户</translation>
+        </message>
+        <message>
+            <source>https://keystone.example.com:5000/v3</source>
+            <translation>https://keystone.example.com:5000/v3</translation>
+        </message>
+        <message>
+            <source>Auth &amp;URL:</source>
+            <translation>认证 URL(&amp;U):</translation>
+        </message>
+        <message>
+            <source>1 (TempAuth, X-Auth-User/X-Auth-Key)</source>
+            <translation>1(TempAuth,X-Auth-User/X-Auth-Key)</translation>
+        </message>
+        <message>
+            <source>2 (Keystone v2)</source>
+            <translation>2(Keystone v2)</translation>
+        </message>
+        <message>
+            <source>3 (Keystone v3)</source>
+            <translation>3(Keystone v3)</translation>
+        </message>
+        <message>
+            <source>Auth &amp;version:</source>
+            <translation>认证版本(&amp;V):</translation>
+        </message>
+        <message>
+            <source>account:user</source>
+            <translation>账户:用户</translation>
+        </message>
+        <message>
+            <source>U&amp;ser:</source>
+            <translation>用户(&amp;S):</translation>
+        </message>
+        <message>
+            <source>kept in the keyring</source>
+            <translation>保存在系统密钥环中</translation>
+        </message>
+        <message>
+            <source>&amp;Key (password):</source>
+            <translation>密钥(密码)(&amp;K):</translation>
+        </message>
+        <message>
+            <source>User &amp;domain:</source>
+            <translation>用户域(&amp;D):</translation>
+        </message>
+        <message>
+            <source>&amp;Project:</source>
+            <translation>项目(&amp;P):</translation>
+        </message>
+        <message>
+            <source>Project d&amp;omain:</source>
+            <translation>项目域(&amp;O):</translation>
+        </message>
+        <message>
+            <source>any region</source>
+            <translation>任意区域</translation>
+        </message>
+        <message>
+            <source>&amp;Region:</source>
+            <translation>区域(&amp;R):</translation>
+        </message>
+        <message>
+            <source>Storage</source>
+            <translation>存储</translation>
+        </message>
+        <message>
+            <source>&amp;Container:</source>
+            <translation>容器(&amp;C):</translation>
+        </message>
+        <message>
+            <source>the cluster's default</source>
+            <translation>集群默认值</translation>
+        </message>
+        <message>
+            <source>Storage p&amp;olicy:</source>
+            <translation>存储策略(&amp;O):</translation>
+        </message>
+        <message>
+            <source> KiB</source>
+            <translation> KiB</translation>
+        </message>
+        <message>
+            <source>O&amp;bject size:</source>
+            <translation>对象大小(&amp;B):</translation>
+        </message>
+        <message>
+            <source>SHA b&amp;lock size:</source>
+            <translation>SHA 块大小(&amp;L):</translation>
+        </message>
+        <message>
+            <source>Co&amp;mpression:</source>
+            <translation>压缩(&amp;M):</translation>
+        </message>
+        <message>
+            <source>TLS</source>
+            <translation>TLS</translation>
+        </message>
+        <message>
+            <source>the system's trusted certificates</source>
+            <translation>系统信任的证书</translation>
+        </message>
+        <message>
+            <source>Bro&amp;wse…</source>
+            <translation>浏览(&amp;W)…</translation>
+        </message>
+        <message>
+            <source>CA c&amp;ertificate file:</source>
+            <translation>CA 证书文件(&amp;E):</translation>
+        </message>
+        <message>
+            <source>Do not check &amp;certificates (insecure)</source>
+            <translation>不检查证书(不安全)(&amp;C)</translation>
+        </message>
+        <message>
+            <source>Warning: without certificate checks anyone between Ember and Swift can read the key and the backups, or change them. Use a CA certificate file instead.</source>
+            <translation>警告:不检查证书时,Ember 与 Swift 之间的任何人都能读取密钥和备份,或篡改它们。请改用 CA 证书文件。</translation>
+        </message>
+        <message>
+            <source>CA Certificate File</source>
+            <translation>CA 证书文件</translation>
+        </message>
+        <message>
+            <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+            <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <source>user name</source>
+            <translation>用户名</translation>
+        </message>
+        <message>
+            <source>http://swift.example.com:8080/auth/v1.0</source>
+            <translation>http://swift.example.com:8080/auth/v1.0</translation>
+        </message>
+        <message>
+            <source>stored in the keyring; leave empty to keep it</source>
+            <translation>已保存在密钥环中;留空则保留</translation>
+        </message>
+        <message>
+            <source>The auth URL must be an http:// or https:// address, e.g. %1.</source>
+            <translation>认证 URL 必须是 http:// 或 https:// 地址,例如 %1。</translation>
+        </message>
+        <message>
+            <source>A container name may not contain “/”.</source>
+            <translation>容器名称不能包含“/”。</translation>
+        </message>
+        <message>
+            <source>The CA certificate file %1 does not exist.</source>
+            <translation>CA 证书文件 %1 不存在。</translation>
+        </message>
+    </context>
+    <context>
         <name>ember::ui::TestPage</name>
         <message>
             <source>Connection Test</source>
@@ -1645,6 +2046,97 @@
         <message>
             <source>Test &amp;Again</source>
             <translation>重新测试(&amp;A)</translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::TsmPage</name>
+        <message>
+            <source>IBM Spectrum Protect (TSM)</source>
+            <translation>IBM Spectrum Protect (TSM)</translation>
+        </message>
+        <message>
+            <source>Backups are sent to a TSM server through IBM's dsmc client, as Cinder's TSM driver did.</source>
+            <translation>备份通过 IBM 的 dsmc 客户端发送到 TSM 服务器,与 Cinder 的 TSM 驱动相同。</translation>
+        </message>
+        <message>
+            <source>&amp;Browse…</source>
+            <translation>浏览(&amp;B)…</translation>
+        </message>
+        <message>
+            <source>&amp;dsmc client:</source>
+            <translation>dsmc 客户端(&amp;D):</translation>
+        </message>
+        <message>
+            <source>the client's dsm.opt</source>
+            <translation>客户端的 dsm.opt</translation>
+        </message>
+        <message>
+            <source>&amp;Options file:</source>
+            <translation>选项文件(&amp;O):</translation>
+        </message>
+        <message>
+            <source>the default stanza of dsm.sys</source>
+            <translation>dsm.sys 中的默认节</translation>
+        </message>
+        <message>
+            <source>&amp;Server stanza:</source>
+            <translation>服务器节(&amp;S):</translation>
+        </message>
+        <message>
+            <source>this machine's node</source>
+            <translation>本机的节点</translation>
+        </message>
+        <message>
+            <source>&amp;Node name:</source>
+            <translation>节点名(&amp;N):</translation>
+        </message>
+        <message>
+            <source>empty: the client's stored password (PASSWORDACCESS GENERATE)</source>
+            <translation>留空:使用客户端已存储的密码(PASSWORDACCESS GENERATE)</translation>
+        </message>
+        <message>
+            <source>&amp;Password:</source>
+            <translation>密码(&amp;P):</translation>
+        </message>
+        <message>
+            <source>&amp;Compress on the client</source>
+            <translation>在客户端压缩(&amp;C)</translation>
+        </message>
+        <message>
+            <source>Object name &amp;prefix:</source>
+            <translation>对象名前缀(&amp;P):</translation>
+        </message>
+        <message>
+            <source>Every TSM backup is a full backup: TSM keeps no incremental chains of volumes. The password is kept in the keyring and typed to dsmc, never put on its command line. Ember's TSM support was tested against an emulator of dsmc only, not against IBM's client and server.</source>
+            <translation>每个 TSM 备份都是完整备份:TSM 不保存卷的增量链。密码保存在系统密钥环中,通过输入方式交给 dsmc,绝不会出现在其命令行上。Ember 的 TSM 支持仅在 dsmc 模拟器上测试过,未在 IBM 的客户端和服务器上测试。</translation>
+        </message>
+        <message>
+            <source>dsmc Client</source>
+            <translation>dsmc 客户端</translation>
+        </message>
+        <message>
+            <source>Found: %1</source>
+            <translation>已找到:%1</translation>
+        </message>
+        <message>
+            <source>dsmc not found: it is neither on PATH nor at %1. Install IBM's backup-archive client or enter its path.</source>
+            <translation>未找到 dsmc:它既不在 PATH 中,也不在 %1。请安装 IBM 的备份归档客户端,或输入其路径。</translation>
+        </message>
+        <message>
+            <source>dsmc not found at %1 (or it is not executable).</source>
+            <translation>在 %1 未找到 dsmc(或它不可执行)。</translation>
+        </message>
+        <message>
+            <source>empty: keep the stored password, if any</source>
+            <translation>留空:保留已存储的密码(如有)</translation>
+        </message>
+        <message>
+            <source>The prefix may contain only letters, digits, “_”, “.” and “-”: it becomes part of the object names on the TSM server.</source>
+            <translation>前缀只能包含字母、数字、“_”、“.”和“-”:它会成为 TSM 服务器上对象名称的一部分。</translation>
+        </message>
+        <message>
+            <source>The options file %1 does not exist.</source>
+            <translation>选项文件 %1 不存在。</translation>
         </message>
     </context>
     <context>

@@ -202,3 +202,80 @@ ZH['Backend %1 needs secrets (%2) but this build has no keyring support.'] = '�
 ZH['Backend %1 needs secrets but this build has no keyring support.'] = '后端 %1 需要机密信息,但此版本不支持密钥环。'
 ZH['Connecting'] = '正在连接'
 ZH['Found'] = '发现'
+# The Swift, Ceph and TSM pages of the backend wizard and the RBD image browser.
+ZH.update({
+ 'Ceph RBD': 'Ceph RBD',
+ "Backups are stored as RBD images in a pool of a Ceph cluster, in the layout of Cinder's Ceph driver.":
+     '备份以 RBD 镜像的形式存放在 Ceph 集群的存储池中,布局与 Cinder 的 Ceph 驱动相同。',
+ 'Cluster': '集群', 'Configuration file:': '配置文件:', 'Monitor addresses:': '监视器地址:',
+ 'Ceph Configuration File': 'Ceph 配置文件', '10.0.0.1:6789,10.0.0.2:6789': '10.0.0.1:6789,10.0.0.2:6789',
+ 'Client user:': '客户端用户:', "the configuration file's keyring": '配置文件中指定的密钥环',
+ 'Ceph Keyring File': 'Ceph 密钥环文件', 'Keyring file:': '密钥环文件:',
+ 'or the key itself, kept in the keyring': '或直接填写密钥,保存在系统密钥环中', 'Key:': '密钥:',
+ 'Backup Pool': '备份存储池', 'Load Pools': '加载存储池', 'Pool:': '存储池:', ' MiB': ' MiB',
+ 'Chunk size:': '块大小:', 'default (the object size)': '默认(等于对象大小)', 'Stripe unit:': '条带单元:',
+ 'default (1)': '默认(1)', 'Stripe count:': '条带数:',
+ "Discard bytes beyond the backup's size on restore": '恢复时丢弃超出备份大小的字节',
+ 'empty: keep the stored key, if any': '留空:保留已存储的密钥(如有)',
+ 'The Ceph configuration file %1 does not exist.': 'Ceph 配置文件 %1 不存在。',
+ 'The keyring file %1 does not exist.': '密钥环文件 %1 不存在。',
+ 'A pool name may not contain “/” or spaces.': '存储池名称不能包含“/”或空格。',
+ 'The chunk size must be a multiple of the stripe unit.': '块大小必须是条带单元的整数倍。',
+ 'Connecting to the cluster': '正在连接集群', 'This build of Ember has no Ceph support.': '此版本的 Ember 不支持 Ceph。',
+ 'Could not list the pools: %1': '无法列出存储池:%1', 'The cluster has no pools yet.': '该集群还没有存储池。',
+ '%n pool(s) found; “%1” is not one of them.': '找到 %n 个存储池;“%1”不在其中。',
+ '%n pool(s) found.': '找到 %n 个存储池。',
+ 'Add RBD Image': '添加 RBD 镜像',
+ 'Register an RBD image of a configured Ceph cluster as a volume': '将已配置 Ceph 集群中的 RBD 镜像登记为卷',
+ 'Cluster (Ceph backend):': '集群(Ceph 后端):', 'Images:': '镜像:', "the image's name": '镜像的名称',
+ 'Volume name:': '卷名称:',
+ "No Ceph backend is configured. Add one under Backends first: it holds the cluster's address, user and key.":
+     '尚未配置 Ceph 后端。请先在“后端”中添加一个:它保存集群的地址、用户和密钥。',
+ 'Connecting to the cluster of %1': '正在连接 %1 的集群', 'The cluster has no pools.': '该集群没有存储池。',
+ 'Listing the images of pool %1': '正在列出存储池 %1 中的镜像',
+ 'Could not list the images of pool %1: %2': '无法列出存储池 %1 中的镜像:%2',
+ 'Pool %1 has no RBD images.': '存储池 %1 中没有 RBD 镜像。', 'Reading the size of %1': '正在读取 %1 的大小',
+ 'Could not open %1: %2': '无法打开 %1:%2',
+ 'OpenStack Swift': 'OpenStack Swift',
+ "Backups are stored as objects in a Swift container, in the format of Cinder's Swift driver.":
+     '备份以对象形式存放在 Swift 容器中,格式与 Cinder 的 Swift 驱动相同。',
+ 'Account': '账户', 'https://keystone.example.com:5000/v3': 'https://keystone.example.com:5000/v3',
+ 'Auth URL:': '认证 URL:', '1 (TempAuth, X-Auth-User/X-Auth-Key)': '1(TempAuth,X-Auth-User/X-Auth-Key)',
+ '2 (Keystone v2)': '2(Keystone v2)', '3 (Keystone v3)': '3(Keystone v3)', 'Auth version:': '认证版本:',
+ 'account:user': '账户:用户', 'User:': '用户:', 'kept in the keyring': '保存在系统密钥环中',
+ 'Key (password):': '密钥(密码):', 'User domain:': '用户域:', 'Project:': '项目:',
+ 'Project domain:': '项目域:', 'any region': '任意区域', 'Region:': '区域:', 'Storage': '存储',
+ "the cluster's default": '集群默认值', 'Storage policy:': '存储策略:', 'TLS': 'TLS',
+ "the system's trusted certificates": '系统信任的证书', 'CA certificate file:': 'CA 证书文件:',
+ 'Do not check certificates (insecure)': '不检查证书(不安全)',
+ 'Warning: without certificate checks anyone between Ember and Swift can read the key and the backups, or change them. Use a CA certificate file instead.':
+     '警告:不检查证书时,Ember 与 Swift 之间的任何人都能读取密钥和备份,或篡改它们。请改用 CA 证书文件。',
+ 'CA Certificate File': 'CA 证书文件', 'Certificates (*.pem *.crt *.cer);;All files (*)': '证书 (*.pem *.crt *.cer);;所有文件 (*)',
+ 'user name': '用户名', 'http://swift.example.com:8080/auth/v1.0': 'http://swift.example.com:8080/auth/v1.0',
+ 'stored in the keyring; leave empty to keep it': '已保存在密钥环中;留空则保留',
+ 'The auth URL must be an http:// or https:// address, e.g. %1.': '认证 URL 必须是 http:// 或 https:// 地址,例如 %1。',
+ 'A container name may not contain “/”.': '容器名称不能包含“/”。',
+ 'The CA certificate file %1 does not exist.': 'CA 证书文件 %1 不存在。',
+ 'IBM Spectrum Protect (TSM)': 'IBM Spectrum Protect (TSM)',
+ "Backups are sent to a TSM server through IBM's dsmc client, as Cinder's TSM driver did.":
+     '备份通过 IBM 的 dsmc 客户端发送到 TSM 服务器,与 Cinder 的 TSM 驱动相同。',
+ 'dsmc client:': 'dsmc 客户端:', "the client's dsm.opt": '客户端的 dsm.opt', 'Options file:': '选项文件:',
+ 'the default stanza of dsm.sys': 'dsm.sys 中的默认节', 'Server stanza:': '服务器节:',
+ "this machine's node": '本机的节点', 'Node name:': '节点名:',
+ "empty: the client's stored password (PASSWORDACCESS GENERATE)": '留空:使用客户端已存储的密码(PASSWORDACCESS GENERATE)',
+ 'Password:': '密码:', 'Compress on the client': '在客户端压缩', 'Object name prefix:': '对象名前缀:',
+ "Every TSM backup is a full backup: TSM keeps no incremental chains of volumes. The password is kept in the keyring and typed to dsmc, never put on its command line. Ember's TSM support was tested against an emulator of dsmc only, not against IBM's client and server.":
+     '每个 TSM 备份都是完整备份:TSM 不保存卷的增量链。密码保存在系统密钥环中,通过输入方式交给 dsmc,绝不会出现在其命令行上。Ember 的 TSM 支持仅在 dsmc 模拟器上测试过,未在 IBM 的客户端和服务器上测试。',
+ 'dsmc Client': 'dsmc 客户端', 'Found: %1': '已找到:%1',
+ "dsmc not found: it is neither on PATH nor at %1. Install IBM's backup-archive client or enter its path.":
+     '未找到 dsmc:它既不在 PATH 中,也不在 %1。请安装 IBM 的备份归档客户端,或输入其路径。',
+ 'dsmc not found at %1 (or it is not executable).': '在 %1 未找到 dsmc(或它不可执行)。',
+ 'empty: keep the stored password, if any': '留空:保留已存储的密码(如有)',
+ 'The prefix may contain only letters, digits, “_”, “.” and “-”: it becomes part of the object names on the TSM server.':
+     '前缀只能包含字母、数字、“_”、“.”和“-”:它会成为 TSM 服务器上对象名称的一部分。',
+ 'The options file %1 does not exist.': '选项文件 %1 不存在。',
+})
+EN_PLURALS.update({
+ '%n pool(s) found; “%1” is not one of them.': ('%n pool found; “%1” is not it.', '%n pools found; “%1” is not one of them.'),
+ '%n pool(s) found.': ('%n pool found.', '%n pools found.'),
+})

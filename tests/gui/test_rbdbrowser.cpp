@@ -1,0 +1,181 @@
+// RBD images as volumes from the desktop app, against the real Ceph of the
+// `ceph` fixture (tests/services/ceph.sh): the Ceph page's "Load Pools" lists
+// the cluster's pools, and File › Add RBD Image… lists pools and images in a
+// worker, reads the image's size and registers a Volume of kind rbd with path
+// "pool/image" on the Ceph backend.
+#include "appcontext.h"
+#include "backendwizard.h"
+#include "catalogsnapshot.h"
+#include "cephbackend.h"
+#include "cephpages.h"
+#include "mainwindow.h"
+#include "rbdbrowser.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSignalSpy>
+#include <QTest>
+#include <QUuid>
+
+using namespace ember;
+using namespace ember::ui;
+
+namespace {
+
+QMap<QString, QString> cephFacts()
+{
+    QMap<QString, QString> facts;
+    QFile file(qEnvironmentVariable("EMBER_SERVICES_DIR") + QStringLiteral("/ceph.env"));
+    if (!file.open(QIODevice::ReadOnly))
+        return facts;
+    for (const QByteArray& raw : file.readAll().split('\n')) {
+        const QString line = QString::fromUtf8(raw).trimmed();
+        const qsizetype equals = line.indexOf(QLatin1Char('='));
+        if (line.startsWith(QLatin1Char('#')) || equals <= 0)
+            continue;
+        QString value = line.mid(equals + 1);
+        if (value.size() >= 2 && value.startsWith(QLatin1Char('"')))
+            value = value.mid(1, value.size() - 2);
+        facts.insert(line.left(equals), value);
+    }
+    return facts;
+}
+
+} // namespace
+
+class TestRbdBrowser : public QObject
+{
+    Q_OBJECT
+
+private:
+    QMap<QString, QString> m_facts;
+    BackendConfig m_cluster; // admin through the keyring file: no secret needed
+    QString m_image;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_facts = cephFacts();
+        QVERIFY2(!m_facts.value("CEPH_MON_HOST").isEmpty(),
+                 "no Ceph: run through ctest (fixture ceph)");
+        const QString home =
+            qEnvironmentVariable("EMBER_TEST_TMP", QDir::tempPath() + "/ember-rbdbrowser");
+        QDir(home).removeRecursively();
+        QVERIFY(QDir().mkpath(home));
+        qputenv("EMBER_HOME", QFile::encodeName(home));
+        // No keyring service here: the app's secret lookups use the (empty)
+        // file fallback at once instead of waiting for a D-Bus session.
+        qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/ember-no-bus");
+        qputenv("EMBER_ALLOW_FILE_SECRETS", "1");
+        m_cluster.name = QStringLiteral("cluster");
+        m_cluster.type = QStringLiteral("ceph");
+        m_cluster.createdAt = QDateTime::currentDateTimeUtc();
+        m_cluster.options = {{"ember_ceph_mon_host", m_facts.value("CEPH_MON_HOST")},
+                             {"backup_ceph_conf", QString()},
+                             {"backup_ceph_user", m_facts.value("CEPH_CLIENT_ID")},
+                             {"ember_ceph_keyring", m_facts.value("CEPH_KEYRING")},
+                             {"backup_ceph_pool", "backups"},
+                             {"ember_ceph_timeout", 20}};
+        m_image = QStringLiteral("gui-%1").arg(QUuid::createUuid().toString(QUuid::Id128).left(10));
+        createRbdImage(m_cluster, {}, "volumes/" + m_image, 12 << 20);
+    }
+
+    void cleanupTestCase()
+    {
+        if (!m_image.isEmpty() && !m_facts.isEmpty())
+            removeRbdImage(m_cluster, {}, "volumes/" + m_image);
+    }
+
+    void cephPageLoadsPools()
+    {
+        BackendWizard wizard(std::make_shared<CatalogSnapshot>(), std::nullopt);
+        wizard.show();
+        wizard.setField(QStringLiteral("name"), QStringLiteral("cluster"));
+        auto* types = wizard.findChild<QComboBox*>(QStringLiteral("backendType"));
+        types->setCurrentIndex(types->findData(QStringLiteral("ceph")));
+        wizard.next();
+        auto* page = qobject_cast<CephPage*>(wizard.currentPage());
+        QVERIFY(page);
+        // Monitor addresses, the admin user and its key (typed: it goes to the keyring).
+        page->findChild<QRadioButton*>("cephUseMonitors")->setChecked(true);
+        page->findChild<QLineEdit*>("cephMonHost")->setText(m_facts.value("CEPH_MON_HOST"));
+        page->findChild<QLineEdit*>("cephUser")->setText(m_facts.value("CEPH_CLIENT_ID"));
+        page->findChild<QLineEdit*>("cephKey")->setText(m_facts.value("CEPH_ADMIN_KEY"));
+        QSignalSpy loaded(page, &CephPage::poolsLoaded);
+        QTest::mouseClick(page->findChild<QPushButton*>("cephLoadPools"), Qt::LeftButton);
+        QVERIFY(page->isLoadingPools());
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, 25000);
+        QVERIFY2(loaded.first().first().toBool(),
+                 qPrintable(page->findChild<QLabel*>("cephPoolState")->text()));
+        auto* pools = page->findChild<QComboBox*>("cephPool");
+        QVERIFY(pools->findText("volumes") >= 0);
+        QVERIFY(pools->findText("backups") >= 0);
+        QCOMPARE(pools->currentText(), QStringLiteral("backups")); // the choice is kept
+        QVERIFY(!QJsonDocument(wizard.config().options)
+                     .toJson()
+                     .contains(m_facts.value("CEPH_ADMIN_KEY").toUtf8()));
+    }
+
+    void addRbdImageFromTheMainWindow()
+    {
+        {
+            Catalog catalog(defaultCatalogPath());
+            catalog.upsertBackend(m_cluster);
+        }
+        AppContext context(defaultCatalogPath());
+        MainWindow window(context);
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(context.watcher().hasSnapshot(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(context.snapshot()->backend("cluster").has_value(), 20000);
+        auto* action = window.findChild<QAction*>(QStringLiteral("addRbdImageAction"));
+        QVERIFY(action);
+        QTRY_VERIFY(action->isEnabled());
+        action->trigger();
+        auto* dialog = window.findChild<RbdBrowserDialog*>();
+        QVERIFY(dialog);
+        auto* ok = dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+        QCOMPARE(dialog->backendName(), QStringLiteral("cluster"));
+        auto* pools = dialog->findChild<QComboBox*>("rbdPool");
+        auto* state = dialog->findChild<QLabel*>("rbdState");
+        QTRY_VERIFY2_WITH_TIMEOUT(pools->findText("volumes") >= 0, qPrintable(state->text()),
+                                  25000);
+        pools->setCurrentIndex(pools->findText("volumes"));
+        auto* images = dialog->findChild<QListWidget*>("rbdImages");
+        QTRY_VERIFY2_WITH_TIMEOUT(!images->findItems(m_image, Qt::MatchExactly).isEmpty(),
+                                  qPrintable(state->text()), 25000);
+        QVERIFY(!ok->isEnabled()); // no image chosen yet
+        images->setCurrentItem(images->findItems(m_image, Qt::MatchExactly).first());
+        QTRY_VERIFY2_WITH_TIMEOUT(ok->isEnabled(), qPrintable(state->text()), 25000);
+        QCOMPARE(dialog->sizeBytes(), qint64(12) << 20);
+        QCOMPARE(dialog->poolSlashImage(), "volumes/" + m_image);
+        QCOMPARE(dialog->name(), m_image);
+        ok->click();
+
+        QTRY_VERIFY_WITH_TIMEOUT(window.currentVolume().has_value(), 25000);
+        const Volume volume = *window.currentVolume();
+        QVERIFY(volume.kind == VolumeKind::Rbd);
+        QCOMPARE(volume.path, "volumes/" + m_image);
+        QCOMPARE(volume.backendName, QStringLiteral("cluster"));
+        QCOMPARE(volume.sizeBytes, qint64(12) << 20);
+        QCOMPARE(volume.name, m_image);
+    }
+
+    void browserWithoutCephBackendSaysSo()
+    {
+        RbdBrowserDialog dialog({}, {});
+        QVERIFY(dialog.findChild<QLabel*>("rbdState")->text().contains("No Ceph backend"));
+        QVERIFY(!dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->isEnabled());
+    }
+};
+
+QTEST_MAIN(TestRbdBrowser)
+#include "test_rbdbrowser.moc"
