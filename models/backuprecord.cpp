@@ -1,5 +1,7 @@
 #include "backuprecord.h"
 
+#include "pythonjson.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -12,47 +14,9 @@ namespace ember {
 
 namespace {
 
-// Python's json.dumps string encoding with ensure_ascii=True: everything
-// outside printable ASCII (space..~) becomes \uXXXX (UTF-16 units, lower-case
-// hex), with the short forms for \n \r \t \b \f, \" and \\.
 void appendPythonString(QByteArray& out, const QString& text)
 {
-    out += '"';
-    for (const QChar c : text) {
-        const char16_t unit = c.unicode();
-        switch (unit) {
-        case u'"':
-            out += "\\\"";
-            break;
-        case u'\\':
-            out += "\\\\";
-            break;
-        case u'\n':
-            out += "\\n";
-            break;
-        case u'\r':
-            out += "\\r";
-            break;
-        case u'\t':
-            out += "\\t";
-            break;
-        case u'\b':
-            out += "\\b";
-            break;
-        case u'\f':
-            out += "\\f";
-            break;
-        default:
-            if (unit >= 0x20 && unit <= 0x7e) {
-                out += char(unit);
-            } else {
-                char escaped[8];
-                std::snprintf(escaped, sizeof escaped, "\\u%04x", unsigned(unit));
-                out += escaped;
-            }
-        }
-    }
-    out += '"';
+    out += PythonJson::quote(text);
 }
 
 void appendNullableString(QByteArray& out, const QString& text)
@@ -69,64 +33,6 @@ void appendTime(QByteArray& out, const QDateTime& time)
         out += "null";
     else
         appendPythonString(out, cinderIsoTime(time));
-}
-
-void appendJsonValue(QByteArray& out, const QJsonValue& value);
-
-void appendJsonObject(QByteArray& out, const QJsonObject& object)
-{
-    out += '{';
-    bool first = true;
-    for (auto it = object.begin(); it != object.end(); ++it) {
-        if (!first)
-            out += ", ";
-        first = false;
-        appendPythonString(out, it.key());
-        out += ": ";
-        appendJsonValue(out, it.value());
-    }
-    out += '}';
-}
-
-void appendJsonValue(QByteArray& out, const QJsonValue& value)
-{
-    switch (value.type()) {
-    case QJsonValue::Null:
-    case QJsonValue::Undefined:
-        out += "null";
-        break;
-    case QJsonValue::Bool:
-        out += value.toBool() ? "true" : "false";
-        break;
-    case QJsonValue::Double: {
-        const double number = value.toDouble();
-        if (std::trunc(number) == number && std::fabs(number) < 9.0e15) {
-            out += QByteArray::number(qint64(number));
-        } else {
-            char buffer[64];
-            const auto result = std::to_chars(buffer, buffer + sizeof buffer, number);
-            out += QByteArray(buffer, int(result.ptr - buffer));
-        }
-        break;
-    }
-    case QJsonValue::String:
-        appendPythonString(out, value.toString());
-        break;
-    case QJsonValue::Array: {
-        out += '[';
-        const QJsonArray array = value.toArray();
-        for (qsizetype i = 0; i < array.size(); ++i) {
-            if (i > 0)
-                out += ", ";
-            appendJsonValue(out, array.at(i));
-        }
-        out += ']';
-        break;
-    }
-    case QJsonValue::Object:
-        appendJsonObject(out, value.toObject());
-        break;
-    }
 }
 
 class RecordWriter
@@ -231,7 +137,7 @@ QByteArray exportRecordJson(const Backup& backup)
     w.time("data_timestamp", backup.dataTimestamp);
     w.string("restore_volume_id", backup.restoreVolumeId);
     w.key("metadata");
-    appendJsonObject(w.out(), backup.metadata);
+    w.out() += PythonJson::dumps(backup.metadata); // default separators, as json.dumps
     w.string("encryption_key_id", backup.encryptionKeyId);
     w.time("created_at", backup.createdAt);
     w.time("updated_at", backup.updatedAt);

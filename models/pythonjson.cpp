@@ -2,6 +2,7 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <charconv>
 #include <cmath>
 
 namespace ember::PythonJson {
@@ -60,8 +61,12 @@ void write(const QJsonValue& value, const Style& style, int depth, QByteArray& o
         const double number = value.toDouble();
         if (std::floor(number) == number && std::fabs(number) < 9.007199254740992e15)
             out.append(QByteArray::number(qint64(number)));
-        else
-            out.append(QByteArray::number(number, 'g', 17));
+        else {
+            // Shortest round-trip text, as Python's float repr.
+            char buffer[64];
+            const auto result = std::to_chars(buffer, buffer + sizeof buffer, number);
+            out.append(buffer, qsizetype(result.ptr - buffer));
+        }
         break;
     }
     case QJsonValue::String:
