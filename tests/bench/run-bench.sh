@@ -18,7 +18,8 @@
 # backup alone ~90 s); pass a smaller SIZE_MIB for a quick run.
 # Knobs: BENCH_DIR (work dir, default /tmp/ember-bench; needs ~8x SIZE free),
 #        BENCH_COMPRESSIONS, BENCH_TOOLS ("ember cinder"), BENCH_KEEP=1 (keep BENCH_DIR),
-#        BENCH_OBJECT_SIZE (both tools; default Cinder's 1999994880).
+#        BENCH_OBJECT_SIZE (both tools; default Cinder's 1999994880),
+#        BENCH_ZLIB_LIBRARY=0 (skip the Ember run that uses the zlib library instead of ISA-L).
 set -euo pipefail
 
 BUILD=${1:?usage: run-bench.sh BUILD_DIR [SIZE_MIB]}
@@ -118,9 +119,22 @@ ember_restore() { # compression
   record ember "$1" "restore depth 5" "$ELAPSED" "$PEAK_KB"
 }
 
+# Ember writing zlib streams with the zlib library (Cinder's level 6) instead of
+# ISA-L, to show the speed and ratio of each choice (rows "zlib/zlib-library").
+emberlib_start() { # compression
+  ember_start "$1"
+  ember backend-remove bench >/dev/null 2>&1 || true
+  ember backend-add bench posix --option "backup_posix_path=$W/store" --option "backup_compression_algorithm=$1" \
+    --option "backup_file_size=$OBJECT_SIZE" --option ember_zlib_engine=zlib --default >/dev/null
+}
+emberlib_backup() { ember_backup "$1/zlib-library" "$2" "$3"; }
+emberlib_restore() { ember_restore "$1/zlib-library"; }
+
 # ---------------------------------------------------------------- the runs
 for compression in $COMPRESSIONS; do
-  for tool in $TOOLS; do
+  tools=$TOOLS
+  if [ "$compression" = zlib ] && [ "${BENCH_ZLIB_LIBRARY:-1}" = 1 ]; then tools="$tools emberlib"; fi
+  for tool in $tools; do
     log "== $tool, compression $compression"
     rm -rf "$W/store" "$W/restored.img"
     cp "$W/base.img" "$W/vol.img"
@@ -136,7 +150,8 @@ for compression in $COMPRESSIONS; do
     "${tool}_restore" "$compression"
     cmp "$W/vol.img" "$W/restored.img" || die "$tool restore differs from the volume"
     log "$tool restore matches the volume byte for byte; store: $(du -sm "$W/store" | cut -f1) MiB"
-    printf '%s\t%s\tstore MiB\t%s\t0\n' "$tool" "$compression" "$(du -sm "$W/store" | cut -f1)" >>"$RESULTS"
+    if [ "$tool" = emberlib ]; then label=(ember "$compression/zlib-library"); else label=("$tool" "$compression"); fi
+    printf '%s\t%s\tstore MiB\t%s\t0\n' "${label[@]}" "$(du -sm "$W/store" | cut -f1)" >>"$RESULTS"
     rm -rf "$W/store" "$W/restored.img"
   done
 done
