@@ -65,13 +65,14 @@ void RbdVolumeDevice::keepBackupSnapshot()
     if (m_backupSnapshot.isEmpty())
         return;
     m_snapshotKept = true;
-    const double mine = timestampOfSnapshot(m_backupSnapshot);
+    // The parent's snapshot is the only one this chain no longer needs: the
+    // new one is the next parent. Snapshots of other chains or of other tools
+    // (Cinder's own backup.<id>.snap.<ts>) are left alone.
+    if (m_parentBackupId.isEmpty())
+        return;
     auto head = headImage();
     for (const SnapshotInfo& snapshot : head->snapshots()) {
-        if (snapshot.name == m_backupSnapshot || backupIdOfSnapshot(snapshot.name).isEmpty())
-            continue;
-        // Only the newest backup can be the next parent; older ones are dead weight.
-        if (timestampOfSnapshot(snapshot.name) <= mine)
+        if (snapshot.name != m_backupSnapshot && backupIdOfSnapshot(snapshot.name) == m_parentBackupId)
             head->removeSnapshot(snapshot.name);
     }
 }
