@@ -36,7 +36,8 @@ BackendType posixBackendType()
     type.type = name;
     type.displayName = displayName;
     type.available = false;
-    type.unavailableReason = QStringLiteral("this build of Ember has no %1 support").arg(displayName);
+    type.unavailableReason =
+        QStringLiteral("this build of Ember has no %1 support").arg(displayName);
     return type;
 }
 } // namespace
@@ -57,12 +58,14 @@ QList<BackendType> backendTypes()
 #ifdef EMBER_HAVE_TSM
     types.append(tsmBackendType());
 #else
-    types.append(missingBackendType(QStringLiteral("tsm"), QStringLiteral("IBM Spectrum Protect (TSM)")));
+    types.append(
+        missingBackendType(QStringLiteral("tsm"), QStringLiteral("IBM Spectrum Protect (TSM)")));
 #endif
     return types;
 }
 
-std::unique_ptr<BackupDriver> createDriver(const BackendConfig& config, const BackendSecrets& secrets)
+std::unique_ptr<BackupDriver> createDriver(const BackendConfig& config,
+                                           const BackendSecrets& secrets)
 {
     Q_UNUSED(secrets);
     if (config.type == QLatin1String("posix"))
@@ -81,7 +84,8 @@ std::unique_ptr<BackupDriver> createDriver(const BackendConfig& config, const Ba
 #endif
     for (const BackendType& type : backendTypes())
         if (type.type == config.type && !type.available)
-            throw Error(QStringLiteral("backend %1 cannot be used: %2").arg(config.name, type.unavailableReason));
+            throw Error(QStringLiteral("backend %1 cannot be used: %2")
+                            .arg(config.name, type.unavailableReason));
     throw Error(QStringLiteral("backend %1 has unknown type '%2'").arg(config.name, config.type));
 }
 
@@ -96,27 +100,34 @@ ConnectionReport testPosix(const BackendConfig& config)
     // The nearest existing ancestor: a missing directory is created on first use.
     QString existing = path;
     while (!existing.isEmpty() && !QDir(existing).exists())
-        existing = QFileInfo(existing).absolutePath() == existing ? QString() : QFileInfo(existing).absolutePath();
-    report.checks.append({QStringLiteral("directory"), exists || !existing.isEmpty(),
-                          exists ? QStringLiteral("%1 exists").arg(path)
-                          : path.isEmpty()
-                              ? QStringLiteral("no backup_posix_path is set")
-                              : QStringLiteral("%1 does not exist yet; it will be created inside %2").arg(path, existing)});
+        existing = QFileInfo(existing).absolutePath() == existing
+                       ? QString()
+                       : QFileInfo(existing).absolutePath();
+    report.checks.append(
+        {QStringLiteral("directory"), exists || !existing.isEmpty(),
+         exists           ? QStringLiteral("%1 exists").arg(path)
+         : path.isEmpty() ? QStringLiteral("no backup_posix_path is set")
+                          : QStringLiteral("%1 does not exist yet; it will be created inside %2")
+                                .arg(path, existing)});
     const QStorageInfo storage(existing.isEmpty() ? QStringLiteral("/") : existing);
     const qint64 freeBytes = storage.bytesAvailable();
     const bool enoughSpace = freeBytes > (qint64(1) << 30);
-    report.checks.append({QStringLiteral("free space"), enoughSpace,
-                          QStringLiteral("%1 GiB free on %2%3")
-                              .arg(double(freeBytes) / (1 << 30), 0, 'f', 1)
-                              .arg(storage.rootPath(), enoughSpace ? QString() : QStringLiteral(" (less than 1 GiB)"))});
+    report.checks.append(
+        {QStringLiteral("free space"), enoughSpace,
+         QStringLiteral("%1 GiB free on %2%3")
+             .arg(double(freeBytes) / (1 << 30), 0, 'f', 1)
+             .arg(storage.rootPath(),
+                  enoughSpace ? QString() : QStringLiteral(" (less than 1 GiB)"))});
     const QString probe = (exists ? path : existing) + QStringLiteral("/.ember-write-test");
     QFile file(probe);
-    const bool writable = !existing.isEmpty() && file.open(QIODevice::WriteOnly) && file.write("ok", 2) == 2;
+    const bool writable =
+        !existing.isEmpty() && file.open(QIODevice::WriteOnly) && file.write("ok", 2) == 2;
     file.close();
     QFile::remove(probe);
-    report.checks.append({QStringLiteral("write permission"), writable,
-                          writable ? QStringLiteral("can write in %1").arg(exists ? path : existing)
-                                   : QStringLiteral("cannot write in %1").arg(exists ? path : existing)});
+    report.checks.append(
+        {QStringLiteral("write permission"), writable,
+         writable ? QStringLiteral("can write in %1").arg(exists ? path : existing)
+                  : QStringLiteral("cannot write in %1").arg(exists ? path : existing)});
     return report;
 }
 } // namespace
@@ -164,17 +175,20 @@ ConnectionReport testBackendConnection(const BackendConfig& config, const Backen
         for (const QString& detail : probe.details)
             report.facts.append(detail);
         if (!probe.serverName.isEmpty())
-            report.facts.append(QStringLiteral("server: %1 (%2, %3)").arg(probe.serverName, probe.serverType, probe.serverVersion));
+            report.facts.append(QStringLiteral("server: %1 (%2, %3)")
+                                    .arg(probe.serverName, probe.serverType, probe.serverVersion));
         if (!probe.nodeName.isEmpty())
             report.facts.append(QStringLiteral("node: %1").arg(probe.nodeName));
         if (!probe.dsmcPath.isEmpty())
-            report.facts.append(QStringLiteral("client: %1 %2").arg(probe.dsmcPath, probe.clientVersion));
+            report.facts.append(
+                QStringLiteral("client: %1 %2").arg(probe.dsmcPath, probe.clientVersion));
         return report;
     }
 #endif
     ConnectionReport report;
-    report.checks.append({QStringLiteral("backend type"), false,
-                          QStringLiteral("this build cannot use backends of type '%1'").arg(config.type)});
+    report.checks.append(
+        {QStringLiteral("backend type"), false,
+         QStringLiteral("this build cannot use backends of type '%1'").arg(config.type)});
     return report;
 }
 
@@ -201,7 +215,8 @@ BackendConfig embeddedDefaultBackend()
     config.type = QStringLiteral("posix");
     config.isDefault = true;
     config.createdAt = QDateTime::currentDateTimeUtc();
-    config.options[QStringLiteral("backup_posix_path")] = defaultDataDirectory() + QStringLiteral("/backups");
+    config.options[QStringLiteral("backup_posix_path")] =
+        defaultDataDirectory() + QStringLiteral("/backups");
     config.options[QStringLiteral("backup_compression_algorithm")] = QStringLiteral("zlib");
     config.options[QStringLiteral("backup_file_size")] = 1999994880.0;
     config.options[QStringLiteral("backup_sha_block_size_bytes")] = 32768.0;

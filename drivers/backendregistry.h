@@ -17,21 +17,22 @@ using BackendSecrets = QMap<QString, QString>;
 
 struct BackendType
 {
-    QString type;          // "posix", "swift", "ceph", "tsm"
-    QString displayName;   // "Local directory", "OpenStack Swift", ...
+    QString type;           // "posix", "swift", "ceph", "tsm"
+    QString displayName;    // "Local directory", "OpenStack Swift", ...
     QStringList secretKeys; // option names kept in the keyring, never in options
     bool available = true;  // false when the build or the machine lacks its runtime part
     QString unavailableReason;
 };
 
 QList<BackendType> backendTypes();
-std::unique_ptr<BackupDriver> createDriver(const BackendConfig& config, const BackendSecrets& secrets);
+std::unique_ptr<BackupDriver> createDriver(const BackendConfig& config,
+                                           const BackendSecrets& secrets);
 
 // A live connection test, one line per check, for the wizard's test page,
 // `ember-cli backend-test` and the backends view. Blocking: run it in a worker.
 struct ConnectionCheck
 {
-    QString name;   // "authenticate", "container", "write", ...
+    QString name; // "authenticate", "container", "write", ...
     bool ok = false;
     QString detail; // what was found, or what is wrong in plain words
 };

@@ -14,11 +14,11 @@ namespace ember {
 
 struct BackupJob
 {
-    Backup& backup;                 // in: id, volumeId, container, parentId, names;
-                                    // out: serviceMetadata, container, objectCount, storedBytes
+    Backup& backup; // in: id, volumeId, container, parentId, names;
+                    // out: serviceMetadata, container, objectCount, storedBytes
     const Volume& volume;
     VolumeDevice& source;
-    std::optional<Backup> parent;   // set for incrementals
+    std::optional<Backup> parent; // set for incrementals
     OperationControl& control;
     // Drivers call this as soon as they know where the backup will live
     // (container, service_metadata), before writing data, so a crash leaves
@@ -28,7 +28,7 @@ struct BackupJob
 
 struct RestoreJob
 {
-    QList<Backup> chain;  // full backup first, the backup to restore last
+    QList<Backup> chain; // full backup first, the backup to restore last
     const Volume& target;
     VolumeDevice& device;
     OperationControl& control;

@@ -7,21 +7,20 @@
 #endif
 
 #include <QDir>
-#include <QFileInfo>
 #include <QFile>
-#include <QSet>
+#include <QFileInfo>
 #include <QLoggingCategory>
+#include <QSet>
 
 #include <chrono>
-#include <unistd.h>
 #include <thread>
+#include <unistd.h>
 
 Q_LOGGING_CATEGORY(lcService, "ember.service")
 
 namespace ember {
 
 namespace {
-
 
 // Cinder keeps fail_reason to 255 characters.
 QString failReasonFrom(const QString& message)
@@ -55,7 +54,8 @@ public:
                       std::this_thread::sleep_for(std::chrono::milliseconds(50));
                   try {
                       const std::optional<Backup> row = catalog.backup(backupId, true);
-                      if (!row || row->status == BackupStatus::Deleting || row->status == BackupStatus::Deleted) {
+                      if (!row || row->status == BackupStatus::Deleting ||
+                          row->status == BackupStatus::Deleted) {
                           control.requestCancel();
                           return;
                       }
@@ -109,7 +109,8 @@ static BackendConfig backendNamed(Catalog& catalog, const QString& name)
 // RBD volumes go through the Ceph backend that describes their cluster. For a
 // backup, RBD reads come from a snapshot taken for it (`backupId`), and the
 // parent's snapshot tells which extents changed.
-std::unique_ptr<VolumeDevice> BackupService::openVolume(const Volume& volume, OpenMode mode, const QString& backupId,
+std::unique_ptr<VolumeDevice> BackupService::openVolume(const Volume& volume, OpenMode mode,
+                                                        const QString& backupId,
                                                         const QString& parentBackupId)
 {
     if (isLocalKind(volume.kind))
@@ -119,31 +120,39 @@ std::unique_ptr<VolumeDevice> BackupService::openVolume(const Volume& volume, Op
     RbdOpenOptions options;
     options.backupId = backupId;
     options.parentBackupId = parentBackupId;
-    return openRbdVolume(cluster, m_secrets ? m_secrets(cluster) : BackendSecrets{}, volume.path, mode, options);
+    return openRbdVolume(cluster, m_secrets ? m_secrets(cluster) : BackendSecrets{}, volume.path,
+                         mode, options);
 #else
     Q_UNUSED(mode);
     Q_UNUSED(backupId);
     Q_UNUSED(parentBackupId);
-    throw Error(QStringLiteral("volume %1 is an RBD image; this build of Ember has no Ceph support").arg(volume.name));
+    throw Error(QStringLiteral("volume %1 is an RBD image; this build of Ember has no Ceph support")
+                    .arg(volume.name));
 #endif
 }
 
-Volume BackupService::addRbdVolume(const QString& backendName, const QString& poolSlashImage, const QString& name)
+Volume BackupService::addRbdVolume(const QString& backendName, const QString& poolSlashImage,
+                                   const QString& name)
 {
 #ifdef EMBER_HAVE_CEPH
     const BackendConfig cluster = backendNamed(m_catalog, backendName);
     if (cluster.type != QLatin1String("ceph"))
-        throw Error(QStringLiteral("backend %1 is not a Ceph backend; RBD images need one for their cluster").arg(backendName));
+        throw Error(QStringLiteral(
+                        "backend %1 is not a Ceph backend; RBD images need one for their cluster")
+                        .arg(backendName));
     for (const Volume& existing : m_catalog.volumes())
-        if (existing.kind == VolumeKind::Rbd && existing.backendName == backendName && existing.path == poolSlashImage)
-            throw Error(QStringLiteral("%1 on %2 is already registered as volume %3").arg(poolSlashImage, backendName, existing.name));
+        if (existing.kind == VolumeKind::Rbd && existing.backendName == backendName &&
+            existing.path == poolSlashImage)
+            throw Error(QStringLiteral("%1 on %2 is already registered as volume %3")
+                            .arg(poolSlashImage, backendName, existing.name));
     Volume volume;
     volume.id = newUuid();
     volume.kind = VolumeKind::Rbd;
     volume.path = poolSlashImage;
     volume.backendName = backendName;
     volume.name = name.isEmpty() ? poolSlashImage.section(QLatin1Char('/'), -1) : name;
-    volume.sizeBytes = rbdImageSize(cluster, m_secrets ? m_secrets(cluster) : BackendSecrets{}, poolSlashImage);
+    volume.sizeBytes =
+        rbdImageSize(cluster, m_secrets ? m_secrets(cluster) : BackendSecrets{}, poolSlashImage);
     volume.status = VolumeStatus::Available;
     volume.createdAt = QDateTime::currentDateTimeUtc();
     volume.updatedAt = volume.createdAt;
@@ -164,7 +173,8 @@ static void refreshLocalVolume(Catalog& catalog, Volume& volume)
     if (!isLocalKind(volume.kind))
         return;
     if (!QFileInfo::exists(volume.path))
-        throw Error(QStringLiteral("volume %1: %2 does not exist any more").arg(volume.name, volume.path));
+        throw Error(
+            QStringLiteral("volume %1: %2 does not exist any more").arg(volume.name, volume.path));
     const qint64 size = localVolumeSize(volume.path);
     if (size != volume.sizeBytes) {
         volume.sizeBytes = size;
@@ -190,7 +200,8 @@ BackupService::PreparedBackup BackupService::prepareBackup(const CreateBackupReq
             effective.status = VolumeStatus::InUse;
     }
     if (const QString refusal = ChainRules::canBackup(effective, request.force); !refusal.isEmpty())
-        throw Error(inUseReason.isEmpty() ? refusal : QStringLiteral("%1 (%2)").arg(refusal, inUseReason));
+        throw Error(inUseReason.isEmpty() ? refusal
+                                          : QStringLiteral("%1 (%2)").arg(refusal, inUseReason));
 
     auto driver = driverFor(prepared.backend);
     if (const QString refusal = driver->cannotBackup(volume); !refusal.isEmpty())
@@ -198,24 +209,27 @@ BackupService::PreparedBackup BackupService::prepareBackup(const CreateBackupReq
 
     if (request.incremental) {
         if (!driver->supportsIncremental(volume))
-            throw Error(QStringLiteral("backups on backend %1 (%2) are always full backups; --incremental is "
-                                       "not available for backend %1")
+            throw Error(QStringLiteral(
+                            "backups on backend %1 (%2) are always full backups; --incremental is "
+                            "not available for backend %1")
                             .arg(prepared.backend.name, prepared.backend.type));
         BackupFilter filter;
         filter.volumeId = volume.id;
         const ChainRules::ParentChoice choice = ChainRules::chooseParent(m_catalog.backups(filter));
         if (!choice.refusal.isEmpty())
             throw Error(choice.refusal);
-        const QString parentBackend = choice.parent->backendName.isEmpty() ? prepared.backend.name
-                                                                           : choice.parent->backendName;
+        const QString parentBackend = choice.parent->backendName.isEmpty()
+                                          ? prepared.backend.name
+                                          : choice.parent->backendName;
         if (parentBackend != prepared.backend.name)
-            throw Error(QStringLiteral("the latest backup of volume %1 (%2) is on backend %3; an incremental "
-                                       "backup must go to the same backend")
+            throw Error(QStringLiteral(
+                            "the latest backup of volume %1 (%2) is on backend %3; an incremental "
+                            "backup must go to the same backend")
                             .arg(volume.name, choice.parent->id, parentBackend));
         if (!request.container.isEmpty() && request.container != choice.parent->container &&
             prepared.backend.type != QLatin1String("posix"))
-            qCInfo(lcService) << "incremental goes to container" << request.container << "while its parent is in"
-                              << choice.parent->container;
+            qCInfo(lcService) << "incremental goes to container" << request.container
+                              << "while its parent is in" << choice.parent->container;
         prepared.parent = choice.parent;
     }
 
@@ -259,7 +273,8 @@ Backup BackupService::runBackup(PreparedBackup& prepared, OperationControl& cont
     Volume& volume = prepared.volume;
     auto finishVolume = [&] {
         if (std::optional<Volume> current = m_catalog.volume(volume.id)) {
-            current->status = volume.previousStatus.isEmpty() ? VolumeStatus::Available : volume.previousStatus;
+            current->status =
+                volume.previousStatus.isEmpty() ? VolumeStatus::Available : volume.previousStatus;
             current->previousStatus = VolumeStatus::BackingUp;
             m_catalog.updateVolume(*current);
         }
@@ -267,7 +282,8 @@ Backup BackupService::runBackup(PreparedBackup& prepared, OperationControl& cont
     try {
         DeleteWatcher watcher(m_catalog, backup.id, control);
         auto driver = driverFor(prepared.backend);
-        auto device = openVolume(volume, OpenMode::Read, backup.id, prepared.parent ? prepared.parent->id : QString());
+        auto device = openVolume(volume, OpenMode::Read, backup.id,
+                                 prepared.parent ? prepared.parent->id : QString());
         if (device->size() != backup.volumeSizeBytes) {
             backup.volumeSizeBytes = device->size();
             backup.size = (device->size() + (Q_INT64_C(1) << 30) - 1) >> 30;
@@ -275,7 +291,8 @@ Backup BackupService::runBackup(PreparedBackup& prepared, OperationControl& cont
         BackupJob job{backup, volume, *device, prepared.parent, control};
         job.recordLocation = [this](const Backup& located) { m_catalog.updateBackup(located); };
         control.log(QStringLiteral("%1 backup %2 of volume %3 (%4 bytes) to backend %5")
-                        .arg(backup.isIncremental() ? QStringLiteral("incremental") : QStringLiteral("full"),
+                        .arg(backup.isIncremental() ? QStringLiteral("incremental")
+                                                    : QStringLiteral("full"),
                              backup.id, volume.name)
                         .arg(volume.sizeBytes)
                         .arg(prepared.backend.name));
@@ -287,8 +304,10 @@ Backup BackupService::runBackup(PreparedBackup& prepared, OperationControl& cont
                 keepRbdBackupSnapshot(*device);
             } catch (const Error& error) {
                 // The backup itself is stored; only the next incremental will read more.
-                control.log(QStringLiteral("warning: could not keep the RBD snapshot for the next incremental: %1")
-                                .arg(error.message()));
+                control.log(
+                    QStringLiteral(
+                        "warning: could not keep the RBD snapshot for the next incremental: %1")
+                        .arg(error.message()));
             }
         }
 #endif
@@ -297,10 +316,12 @@ Backup BackupService::runBackup(PreparedBackup& prepared, OperationControl& cont
         m_catalog.transaction([&] {
             const std::optional<Backup> current = m_catalog.backup(backup.id, true);
             // A force delete took the row over: it finishes the job.
-            if (current && current->status != BackupStatus::Deleting && current->status != BackupStatus::Deleted) {
+            if (current && current->status != BackupStatus::Deleting &&
+                current->status != BackupStatus::Deleted) {
                 Backup failed = *current;
                 failed.status = BackupStatus::Error;
-                failed.failReason = failReasonFrom(cancelled ? QStringLiteral("backup cancelled") : error.message());
+                failed.failReason = failReasonFrom(cancelled ? QStringLiteral("backup cancelled")
+                                                             : error.message());
                 m_catalog.updateBackup(failed);
                 backup = failed;
             }
@@ -339,7 +360,8 @@ BackupService::PreparedRestore BackupService::prepareRestore(const RestoreReques
     prepared.backup = m_catalog.resolveBackup(request.backup);
     Backup& backup = prepared.backup;
     prepared.backend = backendFor(backup);
-    prepared.chain = ChainRules::chainOf(backup, [this](const QString& id) { return m_catalog.backup(id); });
+    prepared.chain =
+        ChainRules::chainOf(backup, [this](const QString& id) { return m_catalog.backup(id); });
 
     qint64 neededBytes = backup.volumeSizeBytes;
     if (neededBytes <= 0) {
@@ -355,14 +377,18 @@ BackupService::PreparedRestore BackupService::prepareRestore(const RestoreReques
         if (backup.status != BackupStatus::Available)
             throw Error(QStringLiteral("backup %1 is %2; only an available backup can be restored")
                             .arg(backup.id, backup.status));
-        const QString name = request.newVolumeName.isEmpty() ? QStringLiteral("restore_backup_%1").arg(backup.id)
-                                                             : request.newVolumeName;
+        const QString name = request.newVolumeName.isEmpty()
+                                 ? QStringLiteral("restore_backup_%1").arg(backup.id)
+                                 : request.newVolumeName;
         QString path = request.newVolumePath;
         if (path.isEmpty())
-            path = defaultDataDirectory() + QStringLiteral("/volumes/") + name + QStringLiteral(".img");
+            path = defaultDataDirectory() + QStringLiteral("/volumes/") + name +
+                   QStringLiteral(".img");
         path = QFileInfo(path).absoluteFilePath();
         if (m_catalog.volumeByPath(path))
-            throw Error(QStringLiteral("%1 is already a registered volume; restore into it with --volume").arg(path));
+            throw Error(
+                QStringLiteral("%1 is already a registered volume; restore into it with --volume")
+                    .arg(path));
         createSparseImage(path, neededBytes);
         Volume target;
         target.id = newUuid();
@@ -385,8 +411,10 @@ BackupService::PreparedRestore BackupService::prepareRestore(const RestoreReques
     Volume& target = prepared.target;
     Backup sized = backup;
     sized.volumeSizeBytes = neededBytes;
-    const QString inUse = target.kind == VolumeKind::BlockDevice ? deviceInUse(target.path) : QString();
-    if (const QString refusal = ChainRules::canRestore(sized, target, !inUse.isEmpty()); !refusal.isEmpty())
+    const QString inUse =
+        target.kind == VolumeKind::BlockDevice ? deviceInUse(target.path) : QString();
+    if (const QString refusal = ChainRules::canRestore(sized, target, !inUse.isEmpty());
+        !refusal.isEmpty())
         throw Error(inUse.isEmpty() ? refusal : QStringLiteral("%1 (%2)").arg(refusal, inUse));
 
     m_catalog.transaction([&] {
@@ -471,7 +499,8 @@ void BackupService::deleteBackup(const QString& backupRef, bool force, Operation
         throw Error(refusal);
     if (force && !driver->supportsForceDelete() && backup.status != BackupStatus::Available &&
         backup.status != BackupStatus::Error)
-        throw Error(QStringLiteral("backend %1 (%2) does not support force delete").arg(backend.name, backend.type));
+        throw Error(QStringLiteral("backend %1 (%2) does not support force delete")
+                        .arg(backend.name, backend.type));
 
     // A running backup sees `deleting`, stops and removes what it wrote; wait for it.
     const bool wasRunning = m_catalog.runningJobs().size() > 0 && [&] {
@@ -489,7 +518,8 @@ void BackupService::deleteBackup(const QString& backupRef, bool force, Operation
         m_catalog.updateBackup(backup);
     });
     if (wasRunning) {
-        control.log(QStringLiteral("waiting for the running job of backup %1 to stop").arg(backup.id));
+        control.log(
+            QStringLiteral("waiting for the running job of backup %1 to stop").arg(backup.id));
         for (int waited = 0;; ++waited) {
             bool running = false;
             for (const RunningJob& job : m_catalog.runningJobs())
@@ -497,12 +527,14 @@ void BackupService::deleteBackup(const QString& backupRef, bool force, Operation
             if (!running)
                 break;
             if (waited > 1200)
-                throw Error(QStringLiteral("the job of backup %1 did not stop within 2 minutes").arg(backup.id));
+                throw Error(QStringLiteral("the job of backup %1 did not stop within 2 minutes")
+                                .arg(backup.id));
             control.throwIfCancelled();
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
         if (std::optional<Backup> current = m_catalog.backup(backup.id, true))
-            backup.serviceMetadata = current->serviceMetadata, backup.container = current->container;
+            backup.serviceMetadata = current->serviceMetadata,
+            backup.container = current->container;
     }
 
     control.setPhase(QStringLiteral("deleting"), 0);
@@ -534,7 +566,8 @@ VerifyReport BackupService::verifyBackup(const QString& backupRef, OperationCont
 {
     const Backup backup = m_catalog.resolveBackup(backupRef);
     if (backup.status == BackupStatus::Creating || backup.status == BackupStatus::Deleting)
-        throw Error(QStringLiteral("backup %1 is %2; verify it when that has finished").arg(backup.id, backup.status));
+        throw Error(QStringLiteral("backup %1 is %2; verify it when that has finished")
+                        .arg(backup.id, backup.status));
     const QList<Backup> chain =
         ChainRules::chainOf(backup, [this](const QString& id) { return m_catalog.backup(id); });
     auto driver = driverFor(backendFor(backup));
@@ -576,7 +609,8 @@ Backup BackupService::importBackup(const BackupRecord& record, const QString& ba
             }
         }
         if (!backend)
-            throw Error(QStringLiteral("no configured backend serves %1").arg(record.backupService));
+            throw Error(
+                QStringLiteral("no configured backend serves %1").arg(record.backupService));
     }
     auto driver = driverFor(*backend);
     if (!record.backupService.startsWith(driver->serviceName()))
@@ -604,7 +638,8 @@ Backup BackupService::importBackup(const BackupRecord& record, const QString& ba
     }
     m_catalog.updateBackup(backup);
     if (backup.status == BackupStatus::Error)
-        throw Error(QStringLiteral("imported backup %1 but it is unusable: %2").arg(backup.id, backup.failReason));
+        throw Error(QStringLiteral("imported backup %1 but it is unusable: %2")
+                        .arg(backup.id, backup.failReason));
     return backup;
 }
 
@@ -645,7 +680,8 @@ Volume BackupService::addVolume(const QString& path, const QString& name)
         throw Error(QStringLiteral("%1 does not exist").arg(path));
     const QString absolute = info.absoluteFilePath();
     if (std::optional<Volume> existing = m_catalog.volumeByPath(absolute))
-        throw Error(QStringLiteral("%1 is already registered as volume %2").arg(absolute, existing->name));
+        throw Error(
+            QStringLiteral("%1 is already registered as volume %2").arg(absolute, existing->name));
     Volume volume;
     volume.id = newUuid();
     volume.name = name.isEmpty() ? info.fileName() : name;
@@ -675,8 +711,9 @@ void BackupService::removeVolume(const QString& volumeRef)
 {
     const Volume volume = m_catalog.resolveVolume(volumeRef);
     if (m_catalog.isJobRunning(volume.id))
-        throw Error(QStringLiteral("volume %1 is busy with a running job; remove it when the job has ended")
-                        .arg(volume.name));
+        throw Error(
+            QStringLiteral("volume %1 is busy with a running job; remove it when the job has ended")
+                .arg(volume.name));
     m_catalog.removeVolume(volume.id);
 }
 
@@ -698,14 +735,17 @@ QStringList BackupService::recoverInterruptedOperations()
                 try {
                     driverFor(backendFor(backup))->removeLeftovers(backup);
                 } catch (const Error& error) {
-                    qCWarning(lcService) << "could not clean up backup" << backup.id << ":" << error.message();
+                    qCWarning(lcService)
+                        << "could not clean up backup" << backup.id << ":" << error.message();
                 }
                 backup.status = BackupStatus::Error;
                 backup.failReason = QStringLiteral("incomplete backup reset on restart");
                 m_catalog.updateBackup(backup);
-                actions.append(QStringLiteral("backup %1 was interrupted while being created: marked error, its "
-                                              "objects removed")
-                                   .arg(backup.id));
+                actions.append(
+                    QStringLiteral(
+                        "backup %1 was interrupted while being created: marked error, its "
+                        "objects removed")
+                        .arg(backup.id));
             } else if (backup.status == BackupStatus::Restoring) {
                 backup.status = BackupStatus::Available;
                 m_catalog.updateBackup(backup);
@@ -714,9 +754,11 @@ QStringList BackupService::recoverInterruptedOperations()
                     target->status = VolumeStatus::ErrorRestoring;
                     m_catalog.updateVolume(*target);
                 }
-                actions.append(QStringLiteral("restore of backup %1 was interrupted: backup available again, the "
-                                              "target volume marked error_restoring")
-                                   .arg(backup.id));
+                actions.append(
+                    QStringLiteral(
+                        "restore of backup %1 was interrupted: backup available again, the "
+                        "target volume marked error_restoring")
+                        .arg(backup.id));
             } else if (backup.status == BackupStatus::Deleting) {
                 OperationControl control;
                 driverFor(backendFor(backup))->remove(backup, control);
@@ -727,25 +769,30 @@ QStringList BackupService::recoverInterruptedOperations()
                         m_catalog.updateBackup(*parent);
                     }
                 });
-                actions.append(QStringLiteral("finished the interrupted delete of backup %1").arg(backup.id));
+                actions.append(
+                    QStringLiteral("finished the interrupted delete of backup %1").arg(backup.id));
             }
         } catch (const Error& error) {
-            actions.append(QStringLiteral("could not recover backup %1: %2").arg(backup.id, error.message()));
+            actions.append(
+                QStringLiteral("could not recover backup %1: %2").arg(backup.id, error.message()));
         }
     }
     for (Volume volume : m_catalog.volumes()) {
         if (liveVolumes.contains(volume.id))
             continue;
         if (volume.status == VolumeStatus::BackingUp) {
-            volume.status = volume.previousStatus.isEmpty() || volume.previousStatus == VolumeStatus::BackingUp
-                                ? VolumeStatus::Available
-                                : volume.previousStatus;
+            volume.status =
+                volume.previousStatus.isEmpty() || volume.previousStatus == VolumeStatus::BackingUp
+                    ? VolumeStatus::Available
+                    : volume.previousStatus;
             m_catalog.updateVolume(volume);
-            actions.append(QStringLiteral("volume %1 was left backing-up: now %2").arg(volume.name, volume.status));
+            actions.append(QStringLiteral("volume %1 was left backing-up: now %2")
+                               .arg(volume.name, volume.status));
         } else if (volume.status == VolumeStatus::Restoring) {
             volume.status = VolumeStatus::ErrorRestoring;
             m_catalog.updateVolume(volume);
-            actions.append(QStringLiteral("volume %1 was left restoring: now error_restoring").arg(volume.name));
+            actions.append(QStringLiteral("volume %1 was left restoring: now error_restoring")
+                               .arg(volume.name));
         }
     }
     return actions;

@@ -5,8 +5,8 @@
 
 #include "backendregistry.h"
 #include "backupdriver.h"
-#include "catalog.h"
 #include "backuprecord.h"
+#include "catalog.h"
 
 #include <functional>
 #include <memory>
@@ -15,13 +15,13 @@ namespace ember {
 
 struct CreateBackupRequest
 {
-    QString volume;       // id, unique id prefix or unique name
+    QString volume; // id, unique id prefix or unique name
     bool incremental = false;
-    bool force = false;   // back up an in-use volume
+    bool force = false; // back up an in-use volume
     QString name;
     QString description;
-    QString container;    // empty = the backend's default
-    QString backend;      // empty = the default backend
+    QString container; // empty = the backend's default
+    QString backend;   // empty = the default backend
 };
 
 struct RestoreRequest
@@ -88,9 +88,11 @@ public:
     Volume createVolume(const QString& path, qint64 sizeBytes, const QString& name);
     void removeVolume(const QString& volumeRef);
     // Registers an RBD image ("pool/image") of the cluster a Ceph backend describes.
-    Volume addRbdVolume(const QString& backendName, const QString& poolSlashImage, const QString& name);
+    Volume addRbdVolume(const QString& backendName, const QString& poolSlashImage,
+                        const QString& name);
     // The volume's data, for reading (backups) or writing (restores).
-    std::unique_ptr<VolumeDevice> openVolume(const Volume& volume, OpenMode mode, const QString& backupId = {},
+    std::unique_ptr<VolumeDevice> openVolume(const Volume& volume, OpenMode mode,
+                                             const QString& backupId = {},
                                              const QString& parentBackupId = {});
 
     // Start-up recovery (reference §1.2) for rows left by a process that died:

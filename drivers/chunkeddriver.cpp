@@ -12,9 +12,9 @@
 #include <QThread>
 
 #include <array>
-#include <cmath>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <deque>
 #include <map>
@@ -125,9 +125,10 @@ QByteArray readSmallObject(ObjectStore& store, const Backup& backup, const QStri
 BackupMetadata readMetadata(ObjectStore& store, const Backup& backup)
 {
     if (backup.serviceMetadata.isEmpty())
-        throw Error(QStringLiteral("backup %1 has no object prefix (service_metadata); it was never "
-                                   "written completely")
-                        .arg(backup.id));
+        throw Error(
+            QStringLiteral("backup %1 has no object prefix (service_metadata); it was never "
+                           "written completely")
+                .arg(backup.id));
     const QString name = metadataName(backup);
     const QJsonObject root = parseJsonObject(readSmallObject(store, backup, name), name);
     const QString version = root.value(QStringLiteral("version")).toString();
@@ -146,9 +147,11 @@ BackupMetadata readMetadata(ObjectStore& store, const Backup& backup)
         entry.offset = qint64(fields.value(QStringLiteral("offset")).toDouble(-1));
         entry.length = qint64(fields.value(QStringLiteral("length")).toDouble(-1));
         entry.md5 = fields.value(QStringLiteral("md5")).toString();
-        entry.compression = fields.value(QStringLiteral("compression")).toString(QStringLiteral("none"));
+        entry.compression =
+            fields.value(QStringLiteral("compression")).toString(QStringLiteral("none"));
         if (entry.offset < 0 || entry.length < 0)
-            throw Error(QStringLiteral("%1: object %2 has no offset or length").arg(name, entry.name));
+            throw Error(
+                QStringLiteral("%1: object %2 has no offset or length").arg(name, entry.name));
         metadata.objects.append(entry);
     }
     return metadata;
@@ -214,8 +217,7 @@ void runOnThreads(int count, const std::function<void(std::atomic<bool>& failed)
 
 // Lets tasks that still run finish before the buffers they use go away; a
 // future whose result was already taken (it threw) is skipped.
-template <typename Futures>
-void waitForAll(Futures& futures)
+template <typename Futures> void waitForAll(Futures& futures)
 {
     for (auto& future : futures)
         if (future.valid())
@@ -251,12 +253,14 @@ public:
         if (m_job.parent) {
             parentHashes = readShaFile(m_store, *m_job.parent);
             if (parentHashes->blockSize != m_blockSize)
-                throw Error(QStringLiteral("Hash block size has changed since the last backup (%1 -> %2 "
-                                           "bytes). Do a full backup.")
-                                .arg(parentHashes->blockSize)
-                                .arg(m_blockSize));
+                throw Error(
+                    QStringLiteral("Hash block size has changed since the last backup (%1 -> %2 "
+                                   "bytes). Do a full backup.")
+                        .arg(parentHashes->blockSize)
+                        .arg(m_blockSize));
             if (qint64(parentHashes->hashes.size()) < m_blockCount)
-                throw Error(QStringLiteral("Volume size increased since the last backup. Do a full backup."));
+                throw Error(QStringLiteral(
+                    "Volume size increased since the last backup. Do a full backup."));
         }
 
         QList<Extent> plan;
@@ -281,7 +285,9 @@ public:
 
         QStringList names;
         for (qsizetype i = 0; i < plan.size(); ++i)
-            names.append(QStringLiteral("%1-%2").arg(backup.serviceMetadata).arg(i + 1, 5, 10, QLatin1Char('0')));
+            names.append(QStringLiteral("%1-%2")
+                             .arg(backup.serviceMetadata)
+                             .arg(i + 1, 5, 10, QLatin1Char('0')));
         m_entries.resize(plan.size());
         writeObjects(plan, names);
 
@@ -296,7 +302,7 @@ private:
     {
         qint64 offset = 0;
         qint64 length = 0;
-        bool zero = false;  // all zeros, read from a hole: `raw` left empty
+        bool zero = false; // all zeros, read from a hole: `raw` left empty
         QByteArray raw;
         EncodedPiece encoded;
     };
@@ -320,7 +326,8 @@ private:
             for (const Extent& extent : data) {
                 if (extent.offset > position)
                     std::memset(buffer + (position - offset), 0, size_t(extent.offset - position));
-                const qint64 got = m_source.readAt(extent.offset, buffer + (extent.offset - offset), extent.length);
+                const qint64 got = m_source.readAt(extent.offset, buffer + (extent.offset - offset),
+                                                   extent.length);
                 if (got != extent.length)
                     throw Error(QStringLiteral("volume %1 ended early at offset %2")
                                     .arg(m_source.describe())
@@ -347,8 +354,9 @@ private:
         for (qint64 at = 0; at < piece.length; at += m_blockSize) {
             const qint64 length = std::min(m_blockSize, piece.length - at);
             const size_t index = size_t((piece.offset + at) / m_blockSize);
-            m_hashes[index] = (piece.zero && length == m_blockSize) ? m_zeroBlockHash
-                                                                    : sha256Of(bytes + at, size_t(length));
+            m_hashes[index] = (piece.zero && length == m_blockSize)
+                                  ? m_zeroBlockHash
+                                  : sha256Of(bytes + at, size_t(length));
         }
     }
 
@@ -358,7 +366,10 @@ private:
         std::lock_guard lock(m_zeroPieceMutex);
         auto found = m_zeroPieces.find(length);
         if (found == m_zeroPieces.end())
-            found = m_zeroPieces.emplace(length, encoder.encodePiece(zeroBytes(size_t(length)), size_t(length))).first;
+            found =
+                m_zeroPieces
+                    .emplace(length, encoder.encodePiece(zeroBytes(size_t(length)), size_t(length)))
+                    .first;
         return found->second;
     }
 
@@ -374,7 +385,8 @@ private:
             for (const Extent& extent : *changed) {
                 const qint64 first = extent.offset / m_blockSize * m_blockSize;
                 // Whole blocks: a partly changed block must be hashed entirely.
-                const qint64 end = std::min(m_size, (extent.end() + m_blockSize - 1) / m_blockSize * m_blockSize);
+                const qint64 end =
+                    std::min(m_size, (extent.end() + m_blockSize - 1) / m_blockSize * m_blockSize);
                 if (first < end)
                     toRead.push_back({first, end - first});
             }
@@ -398,7 +410,8 @@ private:
                 const qint64 piece = m_options.pieceSize;
                 for (qint64 at = extent.offset; at < extent.end(); at += piece) {
                     const qint64 length = std::min(piece, extent.end() - at);
-                    window.push_back(m_pool.submit([this, at, length] { return loadPiece(at, length, true, nullptr); }));
+                    window.push_back(m_pool.submit(
+                        [this, at, length] { return loadPiece(at, length, true, nullptr); }));
                     if (window.size() >= windowSize)
                         drain();
                 }
@@ -421,7 +434,8 @@ private:
         qint64 runStart = -1;
         for (qint64 i = 0; i <= m_blockCount; ++i) {
             const bool atChunkStart = i % blocksPerChunk == 0;
-            const bool changed = i < m_blockCount && m_hashes[size_t(i)] != parent.hashes[size_t(i)];
+            const bool changed =
+                i < m_blockCount && m_hashes[size_t(i)] != parent.hashes[size_t(i)];
             if (runStart >= 0 && (!changed || atChunkStart)) {
                 const qint64 offset = runStart * m_blockSize;
                 runs.append({offset, std::min(i * m_blockSize, m_size) - offset});
@@ -438,9 +452,10 @@ private:
         if (plan.isEmpty())
             return;
         std::atomic<qsizetype> next{0};
-        const int writers = std::max(1, std::min<int>(int(plan.size()), m_options.objectsInFlight > 0
-                                                                              ? m_options.objectsInFlight
-                                                                              : m_store.parallelTransfers()));
+        const int writers =
+            std::max(1, std::min<int>(int(plan.size()), m_options.objectsInFlight > 0
+                                                            ? m_options.objectsInFlight
+                                                            : m_store.parallelTransfers()));
         runOnThreads(writers, [&](std::atomic<bool>& failed) {
             for (;;) {
                 const qsizetype index = next.fetch_add(1);
@@ -481,12 +496,14 @@ private:
 
     // Streams one object: pieces are read and compressed in the pool ahead
     // of the store pulling them, so at most `window` pieces are in memory.
-    ObjectEntry writeObject(const Extent& extent, const QString& name, const CompressionChoice& choice,
-                            bool countProgress, qint64& storedLength)
+    ObjectEntry writeObject(const Extent& extent, const QString& name,
+                            const CompressionChoice& choice, bool countProgress,
+                            qint64& storedLength)
     {
         // zstd's own workers pay off only for large objects, not for small change runs.
         const int encoderThreads = extent.length >= (8 << 20) ? m_pool.size() : 1;
-        auto encoder = makeEncoder(choice.codec, m_options.zlibEngine, extent.length, encoderThreads);
+        auto encoder =
+            makeEncoder(choice.codec, m_options.zlibEngine, extent.length, encoderThreads);
         const ObjectEncoder* pieceEncoder = encoder->encodesPieces() ? encoder.get() : nullptr;
         Digest md5(Digest::Algorithm::Md5);
         std::deque<std::future<Piece>> window;
@@ -523,7 +540,8 @@ private:
                 Piece piece = window.front().get();
                 window.pop_front();
                 submitMore();
-                const char* raw = piece.zero ? zeroBytes(size_t(piece.length)) : piece.raw.constData();
+                const char* raw =
+                    piece.zero ? zeroBytes(size_t(piece.length)) : piece.raw.constData();
                 md5.update(raw, size_t(piece.length));
                 if (pieceEncoder)
                     encoder->appendEncoded(piece.encoded, pending);
@@ -541,13 +559,15 @@ private:
 
         try {
             m_store.put(m_job.backup.container, name, producer,
-                        choice.codec == Codec::None ? std::optional<qint64>(extent.length) : std::nullopt);
+                        choice.codec == Codec::None ? std::optional<qint64>(extent.length)
+                                                    : std::nullopt);
         } catch (...) {
             waitForAll(window);
             throw;
         }
         if (!finished)
-            throw Error(QStringLiteral("the store stopped reading object %1 before its end").arg(name));
+            throw Error(
+                QStringLiteral("the store stopped reading object %1 before its end").arg(name));
 
         ObjectEntry entry;
         entry.name = name;
@@ -683,7 +703,7 @@ private:
 // byte once, instead of writing the full backup and then each increment.
 struct Source
 {
-    int objectIndex = -1; // into RestorePlan::objects
+    int objectIndex = -1;   // into RestorePlan::objects
     qint64 objectStart = 0; // volume offset of the object's first byte
 };
 
@@ -738,12 +758,14 @@ public:
         for (const NeededObject& object : m_objects)
             for (const Extent& range : object.ranges)
                 total += range.length;
-        m_control.setPhase(m_device ? QStringLiteral("restoring") : QStringLiteral("verifying"), total);
+        m_control.setPhase(m_device ? QStringLiteral("restoring") : QStringLiteral("verifying"),
+                           total);
 
         std::atomic<qsizetype> next{0};
-        const int readers = std::max(1, std::min<int>(int(m_objects.size()), m_options.objectsInFlight > 0
-                                                                                  ? m_options.objectsInFlight
-                                                                                  : m_store.parallelTransfers()));
+        const int readers =
+            std::max(1, std::min<int>(int(m_objects.size()), m_options.objectsInFlight > 0
+                                                                 ? m_options.objectsInFlight
+                                                                 : m_store.parallelTransfers()));
         runOnThreads(readers, [&](std::atomic<bool>& failed) {
             for (;;) {
                 const qsizetype index = next.fetch_add(1);
@@ -784,11 +806,13 @@ private:
             if (!listed.contains(name))
                 extra.append(name);
         if (!missing.isEmpty())
-            throw Error(QStringLiteral("backup %1 is damaged: object %2 is missing from container %3")
-                            .arg(backup.id, missing.first(), backup.container));
-        throw Error(QStringLiteral("backup %1 has objects its metadata does not list (%2); refusing "
-                                   "to restore, as Cinder does")
-                        .arg(backup.id, extra.join(QStringLiteral(", "))));
+            throw Error(
+                QStringLiteral("backup %1 is damaged: object %2 is missing from container %3")
+                    .arg(backup.id, missing.first(), backup.container));
+        throw Error(
+            QStringLiteral("backup %1 has objects its metadata does not list (%2); refusing "
+                           "to restore, as Cinder does")
+                .arg(backup.id, extra.join(QStringLiteral(", "))));
     }
 
     void buildPlan(const QList<BackupMetadata>& metadata)
@@ -808,7 +832,8 @@ private:
                 const qint64 start = entry.offset;
                 const qint64 end = entry.offset + entry.length;
                 if (end > m_volumeSize)
-                    throw Error(QStringLiteral("object %1 reaches beyond the volume's end").arg(entry.name));
+                    throw Error(QStringLiteral("object %1 reaches beyond the volume's end")
+                                    .arg(entry.name));
                 // Split segments overlapping [start, end), then drop the covered parts.
                 auto it = map.lower_bound(start);
                 if (it != map.begin()) {
@@ -839,9 +864,10 @@ private:
             m_objects.push_back({objects[i].first, objects[i].second, ranges[i]});
         }
         // Largest first: a long object should not start last.
-        std::stable_sort(m_objects.begin(), m_objects.end(), [](const NeededObject& a, const NeededObject& b) {
-            return a.entry.length > b.entry.length;
-        });
+        std::stable_sort(m_objects.begin(), m_objects.end(),
+                         [](const NeededObject& a, const NeededObject& b) {
+                             return a.entry.length > b.entry.length;
+                         });
     }
 
     // Decodes one object front to back (its MD5 needs every byte in order);
@@ -853,11 +879,12 @@ private:
         const ObjectEntry& entry = object.entry;
         auto decoder = makeDecoder(codecForTag(entry.compression));
         Digest md5(Digest::Algorithm::Md5);
-        const qint64 batchSize = std::max(m_blockSize, (qint64(1) << 20) / m_blockSize * m_blockSize);
+        const qint64 batchSize =
+            std::max(m_blockSize, (qint64(1) << 20) / m_blockSize * m_blockSize);
         QByteArray batch;
         batch.reserve(qsizetype(batchSize));
-        qint64 decoded = 0;        // raw bytes of the object seen so far
-        qint64 batchStart = 0;     // raw offset of batch[0]
+        qint64 decoded = 0;    // raw bytes of the object seen so far
+        qint64 batchStart = 0; // raw offset of batch[0]
         std::deque<std::future<void>> pending;
         const size_t maxPending = size_t(m_pool.size()) * 2;
 
@@ -896,23 +923,25 @@ private:
         };
         try {
             try {
-                m_store.get(object.backup.container, entry.name, [&](const char* data, size_t length) {
-                    decoder->feed(data, length, sink);
-                });
+                m_store.get(
+                    object.backup.container, entry.name,
+                    [&](const char* data, size_t length) { decoder->feed(data, length, sink); });
                 decoder->finish();
             } catch (const ObjectMissing&) {
-                throw Error(QStringLiteral("backup %1 is damaged: object %2 (volume offset %3) is missing")
-                                .arg(object.backup.id, entry.name)
-                                .arg(entry.offset));
+                throw Error(
+                    QStringLiteral("backup %1 is damaged: object %2 (volume offset %3) is missing")
+                        .arg(object.backup.id, entry.name)
+                        .arg(entry.offset));
             } catch (const Cancelled&) {
                 throw;
             } catch (const Error& error) {
                 if (dynamic_cast<const TransientError*>(&error))
                     throw;
-                throw Error(QStringLiteral("object %1 (volume offset %2) of backup %3 is corrupt: %4")
-                                .arg(entry.name)
-                                .arg(entry.offset)
-                                .arg(object.backup.id, error.message()));
+                throw Error(
+                    QStringLiteral("object %1 (volume offset %2) of backup %3 is corrupt: %4")
+                        .arg(entry.name)
+                        .arg(entry.offset)
+                        .arg(object.backup.id, error.message()));
             }
             flushBatch();
             while (!pending.empty()) {
@@ -924,20 +953,22 @@ private:
             throw;
         }
         if (decoded != entry.length)
-            throw Error(QStringLiteral("object %1 (volume offset %2) of backup %3 is corrupt: it holds %4 "
-                                       "bytes, its metadata says %5")
-                            .arg(entry.name)
-                            .arg(entry.offset)
-                            .arg(object.backup.id)
-                            .arg(decoded)
-                            .arg(entry.length));
+            throw Error(
+                QStringLiteral("object %1 (volume offset %2) of backup %3 is corrupt: it holds %4 "
+                               "bytes, its metadata says %5")
+                    .arg(entry.name)
+                    .arg(entry.offset)
+                    .arg(object.backup.id)
+                    .arg(decoded)
+                    .arg(entry.length));
         const QString actualMd5 = QString::fromLatin1(md5.finalHex());
         if (!entry.md5.isEmpty() && actualMd5 != entry.md5)
-            throw Error(QStringLiteral("object %1 (volume offset %2) of backup %3 is corrupt: MD5 %4, "
-                                       "expected %5")
-                            .arg(entry.name)
-                            .arg(entry.offset)
-                            .arg(object.backup.id, actualMd5, entry.md5));
+            throw Error(
+                QStringLiteral("object %1 (volume offset %2) of backup %3 is corrupt: MD5 %4, "
+                               "expected %5")
+                    .arg(entry.name)
+                    .arg(entry.offset)
+                    .arg(object.backup.id, actualMd5, entry.md5));
         ++m_objectsChecked;
     }
 
@@ -961,18 +992,22 @@ private:
             qint64 runStart = -1;
             auto writeRun = [&](qint64 runEnd) {
                 if (runStart >= 0 && m_device)
-                    m_device->writeAt(runStart, batch.constData() + (runStart - batchOffset), runEnd - runStart);
+                    m_device->writeAt(runStart, batch.constData() + (runStart - batchOffset),
+                                      runEnd - runStart);
                 runStart = -1;
             };
             for (qint64 at = start; at < end; at += m_blockSize) {
                 const qint64 length = std::min(m_blockSize, end - at);
                 const size_t index = size_t(at / m_blockSize);
-                const Sha256 digest = sha256Of(batch.constData() + (at - batchOffset), size_t(length));
+                const Sha256 digest =
+                    sha256Of(batch.constData() + (at - batchOffset), size_t(length));
                 if (digest != m_hashes.hashes[index])
-                    throw Error(QStringLiteral("block at volume offset %1 (object %2 of backup %3) does not "
-                                               "match its SHA-256 in %4")
-                                    .arg(at)
-                                    .arg(object.entry.name, object.backup.id, shaFileName(m_chain.last())));
+                    throw Error(
+                        QStringLiteral(
+                            "block at volume offset %1 (object %2 of backup %3) does not "
+                            "match its SHA-256 in %4")
+                            .arg(at)
+                            .arg(object.entry.name, object.backup.id, shaFileName(m_chain.last())));
                 const bool skip = m_skipZeros && length == m_blockSize && digest == m_zeroBlockHash;
                 if (skip)
                     writeRun(at);
@@ -1029,15 +1064,17 @@ ChunkedBackupDriver::ChunkedBackupDriver(std::unique_ptr<ObjectStore> store, Chu
     if (m_options.shaBlockSize <= 0 || m_options.objectSize <= 0)
         throw Error(QStringLiteral("object size and SHA block size must be positive"));
     if (m_options.objectSize % m_options.shaBlockSize != 0)
-        throw Error(QStringLiteral("the object size (%1) must be a multiple of the SHA block size (%2)")
-                        .arg(m_options.objectSize)
-                        .arg(m_options.shaBlockSize));
+        throw Error(
+            QStringLiteral("the object size (%1) must be a multiple of the SHA block size (%2)")
+                .arg(m_options.objectSize)
+                .arg(m_options.shaBlockSize));
     parseCompression(m_options.compression); // reject unknown names early
     if (m_options.workerThreads <= 0)
         m_options.workerThreads = std::max(2, QThread::idealThreadCount());
     // Pieces are whole SHA blocks and never cross an object boundary.
-    m_options.pieceSize = std::max(m_options.shaBlockSize,
-                                   m_options.pieceSize / m_options.shaBlockSize * m_options.shaBlockSize);
+    m_options.pieceSize =
+        std::max(m_options.shaBlockSize,
+                 m_options.pieceSize / m_options.shaBlockSize * m_options.shaBlockSize);
     m_options.pieceSize = std::min(m_options.pieceSize, m_options.objectSize);
     if (m_options.pieceSize > (16 << 20))
         m_options.pieceSize = (16 << 20) / m_options.shaBlockSize * m_options.shaBlockSize;
@@ -1067,8 +1104,8 @@ void ChunkedBackupDriver::backup(BackupJob& job)
         try {
             removeAllObjects(*m_store, backup);
         } catch (const Error& error) {
-            qCWarning(lcChunked) << "could not remove the objects of failed backup" << backup.id << ":"
-                                 << error.message();
+            qCWarning(lcChunked) << "could not remove the objects of failed backup" << backup.id
+                                 << ":" << error.message();
         }
         throw;
     }
@@ -1126,7 +1163,8 @@ ChunkedOptions chunkedOptionsFrom(const QJsonObject& options, const QString& obj
             bool ok = false;
             const qint64 parsed = value.toString().toLongLong(&ok);
             if (!ok)
-                throw Error(QStringLiteral("option %1 must be a whole number, not '%2'").arg(key, value.toString()));
+                throw Error(QStringLiteral("option %1 must be a whole number, not '%2'")
+                                .arg(key, value.toString()));
             return parsed;
         }
         return fallback;
@@ -1134,12 +1172,15 @@ ChunkedOptions chunkedOptionsFrom(const QJsonObject& options, const QString& obj
     ChunkedOptions result;
     result.objectSize = integer(objectSizeKey, defaultObjectSize);
     result.shaBlockSize = integer(blockSizeKey, defaultBlockSize);
-    result.compression = options.value(QStringLiteral("backup_compression_algorithm")).toString(QStringLiteral("zlib"));
-    result.zlibEngine = options.value(QStringLiteral("ember_zlib_engine")).toString(QStringLiteral("isal"));
+    result.compression = options.value(QStringLiteral("backup_compression_algorithm"))
+                             .toString(QStringLiteral("zlib"));
+    result.zlibEngine =
+        options.value(QStringLiteral("ember_zlib_engine")).toString(QStringLiteral("isal"));
     result.workerThreads = int(integer(QStringLiteral("ember_worker_threads"), 0));
     result.objectsInFlight = int(integer(QStringLiteral("ember_objects_in_flight"), 0));
     if (result.zlibEngine != QLatin1String("isal") && result.zlibEngine != QLatin1String("zlib"))
-        throw Error(QStringLiteral("ember_zlib_engine must be 'isal' or 'zlib', not '%1'").arg(result.zlibEngine));
+        throw Error(QStringLiteral("ember_zlib_engine must be 'isal' or 'zlib', not '%1'")
+                        .arg(result.zlibEngine));
     return result;
 }
 

@@ -12,15 +12,15 @@ namespace ember {
 
 struct ChunkedOptions
 {
-    qint64 objectSize = 52428800;   // backup_file_size / backup_swift_object_size
-    qint64 shaBlockSize = 32768;    // backup_sha_block_size_bytes / backup_swift_block_size
+    qint64 objectSize = 52428800; // backup_file_size / backup_swift_object_size
+    qint64 shaBlockSize = 32768;  // backup_sha_block_size_bytes / backup_swift_block_size
     QString compression = QStringLiteral("zlib"); // backup_compression_algorithm, as configured
     // How zlib-format streams are written: "isal" (ISA-L igzip, fast) or
     // "zlib" (the zlib library at Cinder's level 6). Both are read by zlib.
     QString zlibEngine = QStringLiteral("isal");
-    int workerThreads = 0;          // 0 = QThread::idealThreadCount()
-    qint64 pieceSize = 1 << 20;     // unit of parallel work; a multiple of shaBlockSize
-    int objectsInFlight = 0;        // 0 = store.parallelTransfers()
+    int workerThreads = 0;      // 0 = QThread::idealThreadCount()
+    qint64 pieceSize = 1 << 20; // unit of parallel work; a multiple of shaBlockSize
+    int objectsInFlight = 0;    // 0 = store.parallelTransfers()
 };
 
 class ChunkedBackupDriver : public BackupDriver

@@ -32,7 +32,8 @@ CompressionChoice parseCompression(const QString& configured)
 Codec codecForTag(const QString& tag)
 {
     const QString name = tag.toLower();
-    if (name == QLatin1String("none") || name == QLatin1String("off") || name == QLatin1String("no"))
+    if (name == QLatin1String("none") || name == QLatin1String("off") ||
+        name == QLatin1String("no"))
         return Codec::None;
     if (name == QLatin1String("zlib") || name == QLatin1String("gzip"))
         return Codec::Zlib;
@@ -96,8 +97,9 @@ public:
     {
         writeHeaderOnce(out);
         out.append(piece.bytes);
-        m_adler = m_rawLength == 0 ? piece.adler
-                                   : quint32(adler32_combine(m_adler, piece.adler, piece.rawLength));
+        m_adler = m_rawLength == 0
+                      ? piece.adler
+                      : quint32(adler32_combine(m_adler, piece.adler, piece.rawLength));
         m_rawLength += piece.rawLength;
     }
 
@@ -108,7 +110,8 @@ public:
         out.append('\x03');
         out.append('\x00');
         const quint32 adler = m_rawLength == 0 ? 1 : m_adler;
-        const char trailer[4] = {char(adler >> 24), char(adler >> 16), char(adler >> 8), char(adler)};
+        const char trailer[4] = {char(adler >> 24), char(adler >> 16), char(adler >> 8),
+                                 char(adler)};
         out.append(trailer, 4);
     }
 
@@ -181,14 +184,17 @@ public:
         piece.rawLength = qint64(length);
         piece.bytes.resize(qsizetype(length + length / 100 + 600));
         unsigned int produced = unsigned(piece.bytes.size());
-        const int result = BZ2_bzBuffToBuffCompress(piece.bytes.data(), &produced,
-                                                    const_cast<char*>(data), unsigned(length), 9, 0, 0);
+        const int result = BZ2_bzBuffToBuffCompress(
+            piece.bytes.data(), &produced, const_cast<char*>(data), unsigned(length), 9, 0, 0);
         if (result != BZ_OK)
             throw Error(QStringLiteral("bzip2 compression failed (code %1)").arg(result));
         piece.bytes.resize(qsizetype(produced));
         return piece;
     }
-    void appendEncoded(const EncodedPiece& piece, QByteArray& out) override { out.append(piece.bytes); }
+    void appendEncoded(const EncodedPiece& piece, QByteArray& out) override
+    {
+        out.append(piece.bytes);
+    }
     void finish(QByteArray&) override {}
 };
 
@@ -420,7 +426,8 @@ QByteArray compressWhole(Codec codec, const QByteArray& data, const QString& zli
     QByteArray out;
     if (encoder->encodesPieces()) {
         if (!data.isEmpty())
-            encoder->appendEncoded(encoder->encodePiece(data.constData(), size_t(data.size())), out);
+            encoder->appendEncoded(encoder->encodePiece(data.constData(), size_t(data.size())),
+                                   out);
     } else {
         encoder->appendRaw(data.constData(), size_t(data.size()), out);
     }
@@ -432,8 +439,9 @@ QByteArray decompressWhole(Codec codec, const QByteArray& data)
 {
     auto decoder = makeDecoder(codec);
     QByteArray out;
-    decoder->feed(data.constData(), size_t(data.size()),
-                  [&out](const char* bytes, size_t length) { out.append(bytes, qsizetype(length)); });
+    decoder->feed(data.constData(), size_t(data.size()), [&out](const char* bytes, size_t length) {
+        out.append(bytes, qsizetype(length));
+    });
     decoder->finish();
     return out;
 }

@@ -18,7 +18,13 @@
 
 namespace ember {
 
-enum class Codec { None, Zlib, Bz2, Zstd };
+enum class Codec
+{
+    None,
+    Zlib,
+    Bz2,
+    Zstd
+};
 
 // The configured algorithm and the tag written for objects it shrank: the
 // configured name lower-cased, as Cinder writes it ("gzip" stays "gzip").
@@ -72,7 +78,8 @@ public:
 std::unique_ptr<StreamDecoder> makeDecoder(Codec codec);
 
 // One-shot helpers (tests, small objects).
-QByteArray compressWhole(Codec codec, const QByteArray& data, const QString& zlibEngine = QStringLiteral("zlib"));
+QByteArray compressWhole(Codec codec, const QByteArray& data,
+                         const QString& zlibEngine = QStringLiteral("zlib"));
 QByteArray decompressWhole(Codec codec, const QByteArray& data);
 
 } // namespace ember

@@ -12,7 +12,11 @@ namespace ember {
 class Digest
 {
 public:
-    enum class Algorithm { Sha256, Md5 };
+    enum class Algorithm
+    {
+        Sha256,
+        Md5
+    };
     explicit Digest(Algorithm algorithm);
     ~Digest();
     Digest(const Digest&) = delete;

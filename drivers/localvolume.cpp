@@ -27,13 +27,16 @@ QString systemError(int code)
 
 qint64 sizeOfDescriptor(int fd, const QString& path)
 {
-    struct stat info {};
+    struct stat info
+    {
+    };
     if (fstat(fd, &info) != 0)
         throw Error(QStringLiteral("cannot stat %1: %2").arg(path, systemError(errno)));
     if (S_ISBLK(info.st_mode)) {
         quint64 bytes = 0;
         if (ioctl(fd, BLKGETSIZE64, &bytes) != 0)
-            throw Error(QStringLiteral("cannot read the size of %1: %2").arg(path, systemError(errno)));
+            throw Error(
+                QStringLiteral("cannot read the size of %1: %2").arg(path, systemError(errno)));
         return qint64(bytes);
     }
     if (!S_ISREG(info.st_mode))
@@ -54,7 +57,9 @@ public:
                 throw Error(QStringLiteral("volume %1 does not exist").arg(path));
             throw Error(QStringLiteral("cannot open volume %1: %2").arg(path, systemError(code)));
         }
-        struct stat info {};
+        struct stat info
+        {
+        };
         fstat(m_fd, &info);
         m_isBlockDevice = S_ISBLK(info.st_mode);
         m_size = sizeOfDescriptor(m_fd, path);
@@ -74,7 +79,8 @@ public:
         qint64 done = 0;
         length = std::min(length, m_size - offset);
         while (done < length) {
-            const ssize_t count = ::pread(m_fd, buffer + done, size_t(length - done), offset + done);
+            const ssize_t count =
+                ::pread(m_fd, buffer + done, size_t(length - done), offset + done);
             if (count < 0) {
                 if (errno == EINTR)
                     continue;
@@ -209,13 +215,18 @@ void createSparseImage(const QString& path, qint64 size)
     ::close(fd);
     if (result != 0) {
         QFile::remove(path);
-        throw Error(QStringLiteral("cannot size %1 to %2 bytes: %3").arg(path).arg(size).arg(systemError(code)));
+        throw Error(QStringLiteral("cannot size %1 to %2 bytes: %3")
+                        .arg(path)
+                        .arg(size)
+                        .arg(systemError(code)));
     }
 }
 
 bool isBlockDevice(const QString& path)
 {
-    struct stat info {};
+    struct stat info
+    {
+    };
     return ::stat(QFile::encodeName(path).constData(), &info) == 0 && S_ISBLK(info.st_mode);
 }
 
@@ -241,13 +252,16 @@ qint64 localVolumeSize(const QString& path)
 
 QString deviceInUse(const QString& path)
 {
-    struct stat info {};
+    struct stat info
+    {
+    };
     if (::stat(QFile::encodeName(path).constData(), &info) != 0 || !S_ISBLK(info.st_mode))
         return {};
     // Mounted (the device itself or, for a whole disk, one of its partitions)?
     QFile mounts(QStringLiteral("/proc/self/mountinfo"));
     if (mounts.open(QIODevice::ReadOnly)) {
-        const QString wanted = QStringLiteral("%1:%2").arg(major(info.st_rdev)).arg(minor(info.st_rdev));
+        const QString wanted =
+            QStringLiteral("%1:%2").arg(major(info.st_rdev)).arg(minor(info.st_rdev));
         for (const QByteArray& line : mounts.readAll().split('\n')) {
             const QList<QByteArray> fields = line.split(' ');
             if (fields.size() > 4 && QString::fromLatin1(fields[2]) == wanted)
@@ -255,7 +269,9 @@ QString deviceInUse(const QString& path)
         }
     }
     // Held by device-mapper, md or LVM?
-    const QString holders = QStringLiteral("/sys/dev/block/%1:%2/holders").arg(major(info.st_rdev)).arg(minor(info.st_rdev));
+    const QString holders = QStringLiteral("/sys/dev/block/%1:%2/holders")
+                                .arg(major(info.st_rdev))
+                                .arg(minor(info.st_rdev));
     const QStringList held = QDir(holders).entryList(QDir::NoDotAndDotDot | QDir::AllEntries);
     if (!held.isEmpty())
         return QStringLiteral("held by %1").arg(held.join(QStringLiteral(", ")));

@@ -7,9 +7,8 @@ namespace ember {
 QByteArray ObjectStore::getAll(const QString& container, const QString& name)
 {
     QByteArray data;
-    get(container, name, [&data](const char* bytes, size_t length) {
-        data.append(bytes, qsizetype(length));
-    });
+    get(container, name,
+        [&data](const char* bytes, size_t length) { data.append(bytes, qsizetype(length)); });
     return data;
 }
 

@@ -37,7 +37,7 @@ public:
 
 struct RetryPolicy
 {
-    int attempts = 0;            // extra attempts after the first
+    int attempts = 0; // extra attempts after the first
     double initialBackoffSeconds = 2;
     double maxBackoffSeconds = 64;
 };

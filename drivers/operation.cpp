@@ -31,7 +31,8 @@ void OperationControl::addBytesDone(qint64 bytes)
         const qint64 elapsedMs = now - m_phaseStartMs;
         if (elapsedMs > 0)
             m_progress.bytesPerSecond = m_progress.bytesDone * 1000.0 / elapsedMs;
-        const bool finished = m_progress.bytesTotal > 0 && m_progress.bytesDone >= m_progress.bytesTotal;
+        const bool finished =
+            m_progress.bytesTotal > 0 && m_progress.bytesDone >= m_progress.bytesTotal;
         if (!finished && now - m_lastReportMs < kReportIntervalMs)
             return;
         m_lastReportMs = now;

@@ -15,7 +15,7 @@ namespace ember {
 
 struct Progress
 {
-    QString phase;        // "reading", "uploading", "restoring", "verifying", ...
+    QString phase; // "reading", "uploading", "restoring", "verifying", ...
     qint64 bytesDone = 0;
     qint64 bytesTotal = 0; // 0 = unknown
     double bytesPerSecond = 0;

@@ -31,7 +31,9 @@ void fsyncDirectory(const QString& path)
 }
 } // namespace
 
-PosixObjectStore::PosixObjectStore(const QString& basePath) : m_basePath(QDir::cleanPath(basePath)) {}
+PosixObjectStore::PosixObjectStore(const QString& basePath) : m_basePath(QDir::cleanPath(basePath))
+{
+}
 
 QString PosixObjectStore::serviceName() const
 {
@@ -41,7 +43,8 @@ QString PosixObjectStore::serviceName() const
 QString PosixObjectStore::objectPrefix(const Backup& backup, const QDateTime& startUtc) const
 {
     return QStringLiteral("volume_%1_%2_backup_%3")
-        .arg(backup.volumeId, startUtc.toUTC().toString(QStringLiteral("yyyyMMddHHmmss")), backup.id);
+        .arg(backup.volumeId, startUtc.toUTC().toString(QStringLiteral("yyyyMMddHHmmss")),
+             backup.id);
 }
 
 QString PosixObjectStore::defaultContainer(const Backup& backup) const
@@ -87,7 +90,8 @@ void PosixObjectStore::put(const QString& container, const QString& name,
                 break;
             total += off_t(count);
             if (total - writebackStart >= kWritebackStep) {
-                ::sync_file_range(fd, writebackStart, total - writebackStart, SYNC_FILE_RANGE_WRITE);
+                ::sync_file_range(fd, writebackStart, total - writebackStart,
+                                  SYNC_FILE_RANGE_WRITE);
                 writebackStart = total;
             }
             size_t written = 0;
@@ -96,7 +100,8 @@ void PosixObjectStore::put(const QString& container, const QString& name,
                 if (result < 0) {
                     if (errno == EINTR)
                         continue;
-                    throw Error(QStringLiteral("cannot write %1: %2").arg(path, systemError(errno)));
+                    throw Error(
+                        QStringLiteral("cannot write %1: %2").arg(path, systemError(errno)));
                 }
                 written += size_t(result);
             }
@@ -111,14 +116,16 @@ void PosixObjectStore::put(const QString& container, const QString& name,
     ::close(fd);
 }
 
-void PosixObjectStore::get(const QString& container, const QString& name, const DataConsumer& consumer)
+void PosixObjectStore::get(const QString& container, const QString& name,
+                           const DataConsumer& consumer)
 {
     const QString path = containerPath(container) + QLatin1Char('/') + name;
     const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         const int code = errno;
         if (code == ENOENT)
-            throw ObjectMissing(QStringLiteral("object %1 is missing from %2").arg(name, containerPath(container)));
+            throw ObjectMissing(
+                QStringLiteral("object %1 is missing from %2").arg(name, containerPath(container)));
         throw Error(QStringLiteral("cannot open %1: %2").arg(path, systemError(code)));
     }
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);

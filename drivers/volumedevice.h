@@ -44,7 +44,11 @@ public:
     virtual QString describe() const = 0; // for messages: path or pool/image
 };
 
-enum class OpenMode { Read, ReadWrite };
+enum class OpenMode
+{
+    Read,
+    ReadWrite
+};
 
 // Opens files and block devices. Block devices that are mounted or held
 // open exclusively are "in use"; see deviceInUse().

@@ -36,8 +36,7 @@ public:
 
     int size() const { return int(m_threads.size()); }
 
-    template <typename Function>
-    auto submit(Function function) -> std::future<decltype(function())>
+    template <typename Function> auto submit(Function function) -> std::future<decltype(function())>
     {
         using Result = decltype(function());
         auto task = std::make_shared<std::packaged_task<Result()>>(std::move(function));

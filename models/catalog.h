@@ -96,7 +96,7 @@ public:
     // Backends
     QList<BackendConfig> backends() const;
     std::optional<BackendConfig> backend(const QString& name) const;
-    BackendConfig defaultBackend() const; // throws if none
+    BackendConfig defaultBackend() const;             // throws if none
     void upsertBackend(const BackendConfig& backend); // isDefault=true clears the others
     void removeBackend(const QString& name);          // refused while backups use it
 

@@ -31,6 +31,7 @@ Verdict canRestore(const Backup& backup, const Volume& target, bool targetIsInUs
 Verdict canResetState(const QString& newState);
 
 // Full backup first, `backup` last. Throws Error if a parent row is missing.
-QList<Backup> chainOf(const Backup& backup, const std::function<std::optional<Backup>(const QString&)>& lookup);
+QList<Backup> chainOf(const Backup& backup,
+                      const std::function<std::optional<Backup>(const QString&)>& lookup);
 
 } // namespace ember::ChainRules

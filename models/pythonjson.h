@@ -10,7 +10,7 @@ namespace ember::PythonJson {
 
 struct Style
 {
-    int indent = -1;      // -1: one line, like json.dumps(obj)
+    int indent = -1;       // -1: one line, like json.dumps(obj)
     bool sortKeys = false; // QJsonObject iterates in sorted order anyway
 };
 

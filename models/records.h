@@ -26,7 +26,12 @@ public:
     Cancelled() : Error(QStringLiteral("cancelled by request")) {}
 };
 
-enum class VolumeKind { File, BlockDevice, Rbd };
+enum class VolumeKind
+{
+    File,
+    BlockDevice,
+    Rbd
+};
 QString toString(VolumeKind kind);
 VolumeKind volumeKindFromString(const QString& text);
 
@@ -52,7 +57,7 @@ QStringList all();
 
 struct Volume
 {
-    QString id;   // UUID, lower case, with dashes
+    QString id; // UUID, lower case, with dashes
     QString name;
     VolumeKind kind = VolumeKind::File;
     // File and block device: an absolute path. RBD: "pool/image" and the
@@ -83,8 +88,8 @@ struct Backup
     QString status = BackupStatus::Creating;
     QString failReason;
     QString serviceMetadata; // chunked drivers: the object prefix
-    QString service;         // driver class path, e.g. cinder.backup.drivers.posix.PosixBackupDriver
-    qint64 size = 0;         // GiB, as Cinder counts it
+    QString service; // driver class path, e.g. cinder.backup.drivers.posix.PosixBackupDriver
+    qint64 size = 0; // GiB, as Cinder counts it
     qint64 objectCount = 0;
     QString tempVolumeId;
     QString tempSnapshotId;
@@ -102,7 +107,7 @@ struct Backup
     QString displayDescription;
 
     // Ember's own columns (not in export records).
-    QString backendName;     // the configured backend that stores it
+    QString backendName;        // the configured backend that stores it
     qint64 volumeSizeBytes = 0; // exact source size; 0 when unknown (imported)
     qint64 storedBytes = 0;     // bytes written to the backend, after compression
 
@@ -116,7 +121,7 @@ struct Backup
 struct BackendConfig
 {
     QString name;
-    QString type; // "posix", "swift", "ceph", "tsm"
+    QString type;        // "posix", "swift", "ceph", "tsm"
     QJsonObject options; // Cinder's option names, e.g. backup_file_size
     bool isDefault = false;
     QDateTime createdAt;

@@ -731,7 +731,8 @@ BackendType backendTypeNamed(const QString& name)
     QStringList known;
     for (const BackendType& type : backendTypes())
         known.append(type.type);
-    throw Error(QStringLiteral("Unknown backend type '%1': use one of %2.").arg(name, known.join(QStringLiteral(", "))));
+    throw Error(QStringLiteral("Unknown backend type '%1': use one of %2.")
+                    .arg(name, known.join(QStringLiteral(", "))));
 }
 
 // key=value with Cinder's option names; numbers and booleans keep their type.
@@ -758,7 +759,8 @@ int backendAdd(Context& context, QCommandLineParser& parser)
                         .arg(name));
     const BackendType type = backendTypeNamed(parser.positionalArguments().at(1));
     if (!type.available)
-        throw Error(QStringLiteral("Backends of type %1 cannot be used here: %2").arg(type.type, type.unavailableReason));
+        throw Error(QStringLiteral("Backends of type %1 cannot be used here: %2")
+                        .arg(type.type, type.unavailableReason));
     BackendConfig backend;
     if (type.type == QLatin1String("posix"))
         backend = embeddedDefaultBackend(); // Cinder's posix defaults
@@ -769,11 +771,14 @@ int backendAdd(Context& context, QCommandLineParser& parser)
     for (const QString& assignment : parser.values(QStringLiteral("option"))) {
         const qsizetype equals = assignment.indexOf(QLatin1Char('='));
         if (equals <= 0)
-            throw Error(QStringLiteral("Invalid option '%1': use --option name=value.").arg(assignment));
+            throw Error(
+                QStringLiteral("Invalid option '%1': use --option name=value.").arg(assignment));
         const QString key = assignment.left(equals).trimmed();
         if (type.secretKeys.contains(key))
-            throw Error(QStringLiteral("%1 is a secret and never goes into the configuration: store it with "
-                                       "'ember-cli backend-set-secret %2 %1' (it reads the value from standard input).")
+            throw Error(QStringLiteral(
+                            "%1 is a secret and never goes into the configuration: store it with "
+                            "'ember-cli backend-set-secret %2 %1' (it reads the value from "
+                            "standard input).")
                             .arg(key, name));
         backend.options[key] = optionValueFromText(assignment.mid(equals + 1));
     }
@@ -802,12 +807,17 @@ int backendSetSecret(Context& context, QCommandLineParser& parser)
     if (!type.secretKeys.contains(key))
         throw Error(QStringLiteral("Backend %1 (%2) keeps no secret named %3; its secrets are: %4.")
                         .arg(name, backend->type, key,
-                             type.secretKeys.isEmpty() ? QStringLiteral("none") : type.secretKeys.join(QStringLiteral(", "))));
+                             type.secretKeys.isEmpty()
+                                 ? QStringLiteral("none")
+                                 : type.secretKeys.join(QStringLiteral(", "))));
     // From standard input only: a value on the command line would be visible to every user.
     QTextStream input(stdin);
     const QString value = input.readLine();
     if (value.isEmpty())
-        throw Error(QStringLiteral("No value on standard input (try: ember-cli backend-set-secret %1 %2 < file).").arg(name, key));
+        throw Error(
+            QStringLiteral(
+                "No value on standard input (try: ember-cli backend-set-secret %1 %2 < file).")
+                .arg(name, key));
     context.secrets.write(*backend, key, value);
     printErr(QStringLiteral("Stored %1 for backend %2.\n").arg(key, name));
     return 0;
@@ -826,15 +836,19 @@ int backendTest(Context& context, QCommandLineParser& parser)
             checks.append(QJsonObject{{QStringLiteral("check"), check.name},
                                       {QStringLiteral("ok"), check.ok},
                                       {QStringLiteral("detail"), check.detail}});
-        context.printJson(QJsonObject{{QStringLiteral("backend"), name},
-                                      {QStringLiteral("ok"), report.ok()},
-                                      {QStringLiteral("checks"), checks},
-                                      {QStringLiteral("facts"), QJsonArray::fromStringList(report.facts)}});
+        context.printJson(
+            QJsonObject{{QStringLiteral("backend"), name},
+                        {QStringLiteral("ok"), report.ok()},
+                        {QStringLiteral("checks"), checks},
+                        {QStringLiteral("facts"), QJsonArray::fromStringList(report.facts)}});
     } else {
         QList<QStringList> rows;
         for (const ConnectionCheck& check : report.checks)
-            rows << QStringList{check.name, check.ok ? QStringLiteral("ok") : QStringLiteral("FAILED"), check.detail};
-        printOut(renderTable({QStringLiteral("Check"), QStringLiteral("Result"), QStringLiteral("Detail")}, rows));
+            rows << QStringList{check.name,
+                                check.ok ? QStringLiteral("ok") : QStringLiteral("FAILED"),
+                                check.detail};
+        printOut(renderTable(
+            {QStringLiteral("Check"), QStringLiteral("Result"), QStringLiteral("Detail")}, rows));
         for (const QString& fact : report.facts)
             printOut(fact + QLatin1Char('\n'));
     }
@@ -850,7 +864,8 @@ int backendRemove(Context& context, QCommandLineParser& parser)
     if (!catalog.backend(name))
         throw Error(QStringLiteral("No backend named '%1' (see backend-list).").arg(name));
     catalog.removeBackend(name);
-    printErr(QStringLiteral("Removed backend %1 (its stored backups were not touched).\n").arg(name));
+    printErr(
+        QStringLiteral("Removed backend %1 (its stored backups were not touched).\n").arg(name));
     return 0;
 }
 
@@ -998,13 +1013,16 @@ QList<Command> commands()
                     volumeCreate,
                     1,
                     1};
-    list << Command{QStringLiteral("volume-add-rbd"),
-                    QStringLiteral("CEPH_BACKEND POOL/IMAGE"),
-                    QStringLiteral("Registers an RBD image of the cluster a Ceph backend describes."),
-                    [=](QCommandLineParser& p) { p.addOption(text("name", "Volume name (default: the image name).", "NAME")); },
-                    volumeAddRbd,
-                    2,
-                    2};
+    list << Command{
+        QStringLiteral("volume-add-rbd"),
+        QStringLiteral("CEPH_BACKEND POOL/IMAGE"),
+        QStringLiteral("Registers an RBD image of the cluster a Ceph backend describes."),
+        [=](QCommandLineParser& p) {
+            p.addOption(text("name", "Volume name (default: the image name).", "NAME"));
+        },
+        volumeAddRbd,
+        2,
+        2};
     list << Command{QStringLiteral("volume-list"),
                     QString(),
                     QStringLiteral("Lists registered volumes."),
@@ -1051,24 +1069,28 @@ QList<Command> commands()
     list << Command{
         QStringLiteral("backend-add"),
         QStringLiteral("NAME TYPE"),
-        QStringLiteral("Adds a backend of TYPE (posix, swift, ceph, tsm) with Cinder's option names."),
+        QStringLiteral(
+            "Adds a backend of TYPE (posix, swift, ceph, tsm) with Cinder's option names."),
         [=](QCommandLineParser& p) {
-            p.addOption(text("option", "An option, e.g. backup_swift_auth_url=http://host:8080/auth/v1.0 "
-                                       "(repeatable). Secrets are refused here: see backend-set-secret.",
+            p.addOption(text("option",
+                             "An option, e.g. backup_swift_auth_url=http://host:8080/auth/v1.0 "
+                             "(repeatable). Secrets are refused here: see backend-set-secret.",
                              "NAME=VALUE"));
             p.addOption(flag("default", "Make it the default backend."));
         },
         backendAdd,
         2,
         2};
-    list << Command{QStringLiteral("backend-set-secret"),
-                    QStringLiteral("NAME KEY"),
-                    QStringLiteral("Stores a backend secret (e.g. backup_swift_key) in the OS keyring, read from "
-                                   "standard input."),
-                    {},
-                    backendSetSecret,
-                    2,
-                    2};
+    list << Command{
+        QStringLiteral("backend-set-secret"),
+        QStringLiteral("NAME KEY"),
+        QStringLiteral(
+            "Stores a backend secret (e.g. backup_swift_key) in the OS keyring, read from "
+            "standard input."),
+        {},
+        backendSetSecret,
+        2,
+        2};
     list << Command{QStringLiteral("backend-test"),
                     QStringLiteral("NAME"),
                     QStringLiteral("Tests a backend's connection: each check and its result."),

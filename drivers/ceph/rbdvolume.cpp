@@ -72,7 +72,8 @@ void RbdVolumeDevice::keepBackupSnapshot()
         return;
     auto head = headImage();
     for (const SnapshotInfo& snapshot : head->snapshots()) {
-        if (snapshot.name != m_backupSnapshot && backupIdOfSnapshot(snapshot.name) == m_parentBackupId)
+        if (snapshot.name != m_backupSnapshot &&
+            backupIdOfSnapshot(snapshot.name) == m_parentBackupId)
             head->removeSnapshot(snapshot.name);
     }
 }

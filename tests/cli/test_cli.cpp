@@ -520,9 +520,11 @@ private Q_SLOTS:
                     QStringLiteral("backup_swift_key is a secret"));
         expectError({QStringLiteral("backend-add"), QStringLiteral("x"), QStringLiteral("nfs")},
                     QStringLiteral("Unknown backend type 'nfs'"));
-        CLI_OK(added, {QStringLiteral("backend-add"), QStringLiteral("sw"), QStringLiteral("swift"),
-                       QStringLiteral("--option"), QStringLiteral("backup_swift_auth_url=http://127.0.0.1:9/auth/v1.0"),
-                       QStringLiteral("--option"), QStringLiteral("backup_swift_user=test:tester")});
+        CLI_OK(added,
+               {QStringLiteral("backend-add"), QStringLiteral("sw"), QStringLiteral("swift"),
+                QStringLiteral("--option"),
+                QStringLiteral("backup_swift_auth_url=http://127.0.0.1:9/auth/v1.0"),
+                QStringLiteral("--option"), QStringLiteral("backup_swift_user=test:tester")});
         QVERIFY(!added.out.contains("secret"));
 
         // The key comes from standard input, never from the command line.
@@ -534,7 +536,8 @@ private Q_SLOTS:
         environment.remove(QStringLiteral("DISPLAY"));
         setSecret.setProcessEnvironment(environment);
         setSecret.start(qEnvironmentVariable("EMBER_CLI"),
-                        {QStringLiteral("backend-set-secret"), QStringLiteral("sw"), QStringLiteral("backup_swift_key")});
+                        {QStringLiteral("backend-set-secret"), QStringLiteral("sw"),
+                         QStringLiteral("backup_swift_key")});
         setSecret.write("very-secret-key\n");
         setSecret.closeWriteChannel();
         QVERIFY(setSecret.waitForFinished(60000));
@@ -550,7 +553,8 @@ private Q_SLOTS:
         // The connection test reads the key and says plainly what is wrong.
         QProcess test;
         test.setProcessEnvironment(environment);
-        test.start(qEnvironmentVariable("EMBER_CLI"), {QStringLiteral("backend-test"), QStringLiteral("sw")});
+        test.start(qEnvironmentVariable("EMBER_CLI"),
+                   {QStringLiteral("backend-test"), QStringLiteral("sw")});
         QVERIFY(test.waitForFinished(60000));
         QCOMPARE(test.exitCode(), 1);
         const QByteArray output = test.readAllStandardOutput() + test.readAllStandardError();

@@ -11,7 +11,14 @@ namespace ember::test {
 QString freshDir(const QString& tag);
 
 // Content kinds for generated volumes.
-enum class Fill { Zeros, Random, Text, Mixed, Sparse };
+enum class Fill
+{
+    Zeros,
+    Random,
+    Text,
+    Mixed,
+    Sparse
+};
 // Writes a file of `size` bytes; deterministic for a given seed. Sparse leaves
 // holes (ftruncate) with data islands every few MiB.
 void makeVolumeFile(const QString& path, qint64 size, Fill fill, quint32 seed = 1);

@@ -18,8 +18,7 @@
 using namespace ember;
 
 namespace {
-template <typename Function>
-bool throwsError(Function function)
+template <typename Function> bool throwsError(Function function)
 {
     try {
         function();
@@ -41,7 +40,8 @@ struct Harness
 
     std::unique_ptr<ChunkedBackupDriver> driver() const
     {
-        return std::make_unique<ChunkedBackupDriver>(std::make_unique<PosixObjectStore>(store), options);
+        return std::make_unique<ChunkedBackupDriver>(std::make_unique<PosixObjectStore>(store),
+                                                     options);
     }
 
     Volume volumeFor(const QString& path) const
@@ -54,7 +54,8 @@ struct Harness
         return volume;
     }
 
-    Backup backUp(const QString& path, const std::optional<Backup>& parent, OperationControl* control = nullptr)
+    Backup backUp(const QString& path, const std::optional<Backup>& parent,
+                  OperationControl* control = nullptr)
     {
         const Volume volume = volumeFor(path);
         Backup backup;
@@ -86,7 +87,8 @@ struct Harness
 
     QString objectPath(const Backup& backup, const QString& suffix) const
     {
-        return store + QLatin1Char('/') + backup.container + QLatin1Char('/') + backup.serviceMetadata + suffix;
+        return store + QLatin1Char('/') + backup.container + QLatin1Char('/') +
+               backup.serviceMetadata + suffix;
     }
 };
 
@@ -131,16 +133,22 @@ private Q_SLOTS:
         QTest::addColumn<qint64>("objectSize");
         QTest::addColumn<QString>("compression");
         const qint64 odd = 5 * 1048576 + 12345; // not a multiple of block or object
-        for (const QString& compression : {QStringLiteral("none"), QStringLiteral("zlib"), QStringLiteral("gzip"),
-                                           QStringLiteral("bz2"), QStringLiteral("zstd")}) {
+        for (const QString& compression :
+             {QStringLiteral("none"), QStringLiteral("zlib"), QStringLiteral("gzip"),
+              QStringLiteral("bz2"), QStringLiteral("zstd")}) {
             QTest::addRow("mixed-%s", qPrintable(compression))
                 << odd << int(Fill::Mixed) << qint64(1 << 20) << compression;
         }
-        QTest::newRow("sparse-zlib") << qint64(24 << 20) << int(Fill::Sparse) << qint64(4 << 20) << QStringLiteral("zlib");
-        QTest::newRow("zeros-zlib") << qint64(3 << 20) << int(Fill::Zeros) << qint64(1 << 20) << QStringLiteral("zlib");
-        QTest::newRow("random-zlib") << qint64(2 << 20) + 1 << int(Fill::Random) << qint64(1 << 20) << QStringLiteral("zlib");
-        QTest::newRow("text-one-object") << odd << int(Fill::Text) << qint64(1999994880) << QStringLiteral("zlib");
-        QTest::newRow("tiny") << qint64(1000) << int(Fill::Text) << qint64(65536) << QStringLiteral("zlib");
+        QTest::newRow("sparse-zlib")
+            << qint64(24 << 20) << int(Fill::Sparse) << qint64(4 << 20) << QStringLiteral("zlib");
+        QTest::newRow("zeros-zlib")
+            << qint64(3 << 20) << int(Fill::Zeros) << qint64(1 << 20) << QStringLiteral("zlib");
+        QTest::newRow("random-zlib") << qint64(2 << 20) + 1 << int(Fill::Random) << qint64(1 << 20)
+                                     << QStringLiteral("zlib");
+        QTest::newRow("text-one-object")
+            << odd << int(Fill::Text) << qint64(1999994880) << QStringLiteral("zlib");
+        QTest::newRow("tiny") << qint64(1000) << int(Fill::Text) << qint64(65536)
+                              << QStringLiteral("zlib");
     }
     void fullRoundTrip()
     {
@@ -148,8 +156,9 @@ private Q_SLOTS:
         QFETCH(int, fill);
         QFETCH(qint64, objectSize);
         QFETCH(QString, compression);
-        Harness h = harness(QStringLiteral("full-%1").arg(QString::fromLatin1(QTest::currentDataTag())), objectSize,
-                            compression);
+        Harness h =
+            harness(QStringLiteral("full-%1").arg(QString::fromLatin1(QTest::currentDataTag())),
+                    objectSize, compression);
         const QString source = h.dir + QStringLiteral("/source.img");
         makeVolumeFile(source, size, Fill(fill), 42);
         const Backup backup = h.backUp(source, std::nullopt);
@@ -164,7 +173,9 @@ private Q_SLOTS:
             const QJsonObject fields = item.toObject().begin().value().toObject();
             const QString tag = fields.value(QStringLiteral("compression")).toString();
             const QString name = item.toObject().begin().key();
-            const qint64 stored = QFileInfo(h.store + QLatin1Char('/') + backup.container + QLatin1Char('/') + name).size();
+            const qint64 stored =
+                QFileInfo(h.store + QLatin1Char('/') + backup.container + QLatin1Char('/') + name)
+                    .size();
             if (tag == QLatin1String("none"))
                 QCOMPARE(stored, qint64(fields.value(QStringLiteral("length")).toDouble()));
             else
@@ -178,8 +189,15 @@ private Q_SLOTS:
         if (compression != QLatin1String("none") && Fill(fill) != Fill::Random)
             QVERIFY(compressedObjects > 0);
         if (Fill(fill) == Fill::Random)
-            QVERIFY(metadata.value(QStringLiteral("objects")).toArray().first().toObject().begin().value().toObject()
-                        .value(QStringLiteral("compression")).toString() == QLatin1String("none"));
+            QVERIFY(metadata.value(QStringLiteral("objects"))
+                        .toArray()
+                        .first()
+                        .toObject()
+                        .begin()
+                        .value()
+                        .toObject()
+                        .value(QStringLiteral("compression"))
+                        .toString() == QLatin1String("none"));
     }
 
     void formatMatchesCinder()
@@ -190,18 +208,27 @@ private Q_SLOTS:
         const Backup backup = h.backUp(source, std::nullopt);
 
         // Posix layout: <id[0:2]>/<id[2:4]>/<id>, prefix volume_<vol>_<ts>_backup_<id>.
-        QCOMPARE(backup.container, QStringLiteral("%1/%2/%3").arg(backup.id.left(2), backup.id.mid(2, 2), backup.id));
-        QVERIFY(QRegularExpression(QStringLiteral("^volume_%1_\\d{14}_backup_%2$").arg(backup.volumeId, backup.id))
+        QCOMPARE(backup.container,
+                 QStringLiteral("%1/%2/%3").arg(backup.id.left(2), backup.id.mid(2, 2), backup.id));
+        QVERIFY(QRegularExpression(
+                    QStringLiteral("^volume_%1_\\d{14}_backup_%2$").arg(backup.volumeId, backup.id))
                     .match(backup.serviceMetadata)
                     .hasMatch());
         const QString containerDir = h.store + QLatin1Char('/') + backup.container;
-        struct stat info {};
+        struct stat info
+        {
+        };
         QCOMPARE(::stat(QFile::encodeName(containerDir).constData(), &info), 0);
         QCOMPARE(int(info.st_mode & 0777), 0770);
-        QCOMPARE(::stat(QFile::encodeName(h.objectPath(backup, QStringLiteral("-00001"))).constData(), &info), 0);
+        QCOMPARE(
+            ::stat(QFile::encodeName(h.objectPath(backup, QStringLiteral("-00001"))).constData(),
+                   &info),
+            0);
         QCOMPARE(int(info.st_mode & 0777), 0660);
-        QStringList expected{backup.serviceMetadata + QStringLiteral("-00001"), backup.serviceMetadata + QStringLiteral("-00002"),
-                             backup.serviceMetadata + QStringLiteral("-00003"), backup.serviceMetadata + QStringLiteral("-00004"),
+        QStringList expected{backup.serviceMetadata + QStringLiteral("-00001"),
+                             backup.serviceMetadata + QStringLiteral("-00002"),
+                             backup.serviceMetadata + QStringLiteral("-00003"),
+                             backup.serviceMetadata + QStringLiteral("-00004"),
                              backup.serviceMetadata + QStringLiteral("_metadata"),
                              backup.serviceMetadata + QStringLiteral("_sha256file")};
         QCOMPARE(QDir(containerDir).entryList(QDir::Files, QDir::Name), expected);
@@ -209,23 +236,28 @@ private Q_SLOTS:
         // Both JSON files are exactly what json.dumps(sort_keys=True, indent=2) writes.
         for (const QString& suffix : {QStringLiteral("_metadata"), QStringLiteral("_sha256file")}) {
             QProcess python;
-            python.start(QStringLiteral("/usr/bin/python3"),
-                         {QStringLiteral("-c"),
-                          QStringLiteral("import json,sys; d=open(sys.argv[1],'rb').read(); "
-                                         "sys.stdout.write('same' if json.dumps(json.loads(d), sort_keys=True, "
-                                         "indent=2).encode()==d else 'different')"),
-                          h.objectPath(backup, suffix)});
+            python.start(
+                QStringLiteral("/usr/bin/python3"),
+                {QStringLiteral("-c"),
+                 QStringLiteral(
+                     "import json,sys; d=open(sys.argv[1],'rb').read(); "
+                     "sys.stdout.write('same' if json.dumps(json.loads(d), sort_keys=True, "
+                     "indent=2).encode()==d else 'different')"),
+                 h.objectPath(backup, suffix)});
             QVERIFY(python.waitForFinished());
             QCOMPARE(python.readAllStandardOutput(), QByteArray("same"));
         }
         const QJsonObject metadata = readJson(h.objectPath(backup, QStringLiteral("_metadata")));
-        QCOMPARE(metadata.keys(), (QStringList{QStringLiteral("backup_description"), QStringLiteral("backup_id"),
-                                               QStringLiteral("backup_name"), QStringLiteral("created_at"),
-                                               QStringLiteral("objects"), QStringLiteral("parent_id"),
-                                               QStringLiteral("version"), QStringLiteral("volume_id"),
-                                               QStringLiteral("volume_meta")}));
+        QCOMPARE(metadata.keys(),
+                 (QStringList{QStringLiteral("backup_description"), QStringLiteral("backup_id"),
+                              QStringLiteral("backup_name"), QStringLiteral("created_at"),
+                              QStringLiteral("objects"), QStringLiteral("parent_id"),
+                              QStringLiteral("version"), QStringLiteral("volume_id"),
+                              QStringLiteral("volume_meta")}));
         QCOMPARE(metadata.value(QStringLiteral("version")).toString(), QStringLiteral("1.0.0"));
-        QVERIFY(metadata.value(QStringLiteral("created_at")).toString().endsWith(QLatin1String("+00:00")));
+        QVERIFY(metadata.value(QStringLiteral("created_at"))
+                    .toString()
+                    .endsWith(QLatin1String("+00:00")));
         const QJsonArray objects = metadata.value(QStringLiteral("objects")).toArray();
         QCOMPARE(objects.size(), 4);
         const QJsonObject last = objects.last().toObject().begin().value().toObject();
@@ -234,7 +266,8 @@ private Q_SLOTS:
         const QJsonObject sha = readJson(h.objectPath(backup, QStringLiteral("_sha256file")));
         QCOMPARE(sha.value(QStringLiteral("chunk_size")).toInt(), 32768);
         // Every 32 KiB block of the whole volume, the last one short.
-        QCOMPARE(sha.value(QStringLiteral("sha256s")).toArray().size(), (3 * 1048576 + 100 + 32767) / 32768);
+        QCOMPARE(sha.value(QStringLiteral("sha256s")).toArray().size(),
+                 (3 * 1048576 + 100 + 32767) / 32768);
         QFile file(source);
         QVERIFY(file.open(QIODevice::ReadOnly));
         file.seek(3 * 1048576);
@@ -256,8 +289,9 @@ private Q_SLOTS:
     {
         QFETCH(int, depth);
         QFETCH(QString, compression);
-        Harness h = harness(QStringLiteral("chain-%1").arg(QString::fromLatin1(QTest::currentDataTag())), 1 << 20,
-                            compression);
+        Harness h =
+            harness(QStringLiteral("chain-%1").arg(QString::fromLatin1(QTest::currentDataTag())),
+                    1 << 20, compression);
         const qint64 size = 6 * 1048576 + 5000;
         const QString source = h.dir + QStringLiteral("/source.img");
         makeVolumeFile(source, size, Fill::Mixed, 9);
@@ -273,14 +307,16 @@ private Q_SLOTS:
         }
         // Every point of the chain restores to exactly what the volume was then.
         for (int level = 0; level <= depth; ++level) {
-            const QString restored = h.restore(chain.mid(0, level + 1), size, QStringLiteral("r%1.img").arg(level));
+            const QString restored =
+                h.restore(chain.mid(0, level + 1), size, QStringLiteral("r%1.img").arg(level));
             QCOMPARE(compareFiles(states[level], restored), QString());
         }
         // An unchanged incremental writes no data objects at all.
         const Backup unchanged = h.backUp(source, chain.last());
         QCOMPARE(unchanged.objectCount, qint64(0));
         chain.append(unchanged);
-        QCOMPARE(compareFiles(source, h.restore(chain, size, QStringLiteral("unchanged.img"))), QString());
+        QCOMPARE(compareFiles(source, h.restore(chain, size, QStringLiteral("unchanged.img"))),
+                 QString());
     }
 
     void incrementalRunsStopAtChunkBoundaries()
@@ -296,16 +332,20 @@ private Q_SLOTS:
         file.write(QByteArray(4 * 32768, 'Z'));
         file.close();
         const Backup increment = h.backUp(source, full);
-        const QJsonArray objects =
-            readJson(h.objectPath(increment, QStringLiteral("_metadata"))).value(QStringLiteral("objects")).toArray();
+        const QJsonArray objects = readJson(h.objectPath(increment, QStringLiteral("_metadata")))
+                                       .value(QStringLiteral("objects"))
+                                       .toArray();
         QCOMPARE(objects.size(), 2);
         const QJsonObject first = objects[0].toObject().begin().value().toObject();
         const QJsonObject second = objects[1].toObject().begin().value().toObject();
-        QCOMPARE(qint64(first.value(QStringLiteral("offset")).toDouble()), qint64(256 * 1024 - 2 * 32768));
+        QCOMPARE(qint64(first.value(QStringLiteral("offset")).toDouble()),
+                 qint64(256 * 1024 - 2 * 32768));
         QCOMPARE(qint64(first.value(QStringLiteral("length")).toDouble()), qint64(2 * 32768));
         QCOMPARE(qint64(second.value(QStringLiteral("offset")).toDouble()), qint64(256 * 1024));
         QCOMPARE(qint64(second.value(QStringLiteral("length")).toDouble()), qint64(2 * 32768));
-        QCOMPARE(compareFiles(source, h.restore({full, increment}, 1 << 20, QStringLiteral("r.img"))), QString());
+        QCOMPARE(
+            compareFiles(source, h.restore({full, increment}, 1 << 20, QStringLiteral("r.img"))),
+            QString());
     }
 
     void grownVolumeNeedsFullBackup()
@@ -319,7 +359,9 @@ private Q_SLOTS:
             h.backUp(source, full);
             QFAIL("an incremental of a grown volume must be refused");
         } catch (const Error& error) {
-            QCOMPARE(error.message(), QStringLiteral("Volume size increased since the last backup. Do a full backup."));
+            QCOMPARE(
+                error.message(),
+                QStringLiteral("Volume size increased since the last backup. Do a full backup."));
         }
     }
 
@@ -343,21 +385,25 @@ private Q_SLOTS:
         file.close();
         const VerifyReport report = h.driver()->verify({backup}, control);
         QCOMPARE(report.problems.size(), 1);
-        QVERIFY2(report.problems.first().contains(backup.serviceMetadata + QStringLiteral("-00002")),
-                 qPrintable(report.problems.first()));
+        QVERIFY2(
+            report.problems.first().contains(backup.serviceMetadata + QStringLiteral("-00002")),
+            qPrintable(report.problems.first()));
         QVERIFY(report.problems.first().contains(QStringLiteral("offset 1048576")));
         try {
             h.restore({backup}, 3 << 20, QStringLiteral("r.img"));
             QFAIL("restore of a corrupt object must fail");
         } catch (const Error& error) {
-            QVERIFY2(error.message().contains(QStringLiteral("-00002")), qPrintable(error.message()));
+            QVERIFY2(error.message().contains(QStringLiteral("-00002")),
+                     qPrintable(error.message()));
         }
 
         QVERIFY(QFile::remove(second));
         const VerifyReport missing = h.driver()->verify({backup}, control);
         QCOMPARE(missing.problems.size(), 1);
-        QVERIFY2(missing.problems.first().contains(QStringLiteral("missing")), qPrintable(missing.problems.first()));
-        QVERIFY(missing.problems.first().contains(backup.serviceMetadata + QStringLiteral("-00002")));
+        QVERIFY2(missing.problems.first().contains(QStringLiteral("missing")),
+                 qPrintable(missing.problems.first()));
+        QVERIFY(
+            missing.problems.first().contains(backup.serviceMetadata + QStringLiteral("-00002")));
     }
 
     void strayObjectIsRefused()
@@ -405,13 +451,18 @@ private Q_SLOTS:
         const Backup backup = h.backUp(source, std::nullopt);
         const QString restored = h.restore({backup}, 32 << 20, QStringLiteral("r.img"));
         QCOMPARE(compareFiles(source, restored), QString());
-        struct stat sourceInfo {}, restoredInfo {};
+        struct stat sourceInfo
+        {
+        }, restoredInfo{};
         ::stat(QFile::encodeName(source).constData(), &sourceInfo);
         ::stat(QFile::encodeName(restored).constData(), &restoredInfo);
         // Holes stay holes: zeros are skipped in whole 32 KiB blocks, so allow
         // for islands rounded up to blocks, but nowhere near the 32 MiB size.
-        QVERIFY2(restoredInfo.st_blocks <= 2 * sourceInfo.st_blocks + 2048 && restoredInfo.st_blocks < 65536 / 4,
-                 qPrintable(QStringLiteral("%1 vs %2").arg(restoredInfo.st_blocks).arg(sourceInfo.st_blocks)));
+        QVERIFY2(
+            restoredInfo.st_blocks <= 2 * sourceInfo.st_blocks + 2048 &&
+                restoredInfo.st_blocks < 65536 / 4,
+            qPrintable(
+                QStringLiteral("%1 vs %2").arg(restoredInfo.st_blocks).arg(sourceInfo.st_blocks)));
     }
 
     void restoreRefusesSmallerTarget()

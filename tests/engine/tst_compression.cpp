@@ -10,8 +10,7 @@
 using namespace ember;
 
 namespace {
-template <typename Function>
-bool throwsError(Function function)
+template <typename Function> bool throwsError(Function function)
 {
     try {
         function();
@@ -30,7 +29,9 @@ QByteArray sampleData(qint64 size, quint32 seed)
     // Mix of text-like, zero and random stretches so every codec has work.
     for (qint64 i = 0; i < size; ++i) {
         const qint64 region = (i / 50000) % 3;
-        data[i] = region == 0 ? char('a' + (i * 7 + i / 13) % 26) : region == 1 ? '\0' : char(random.generate());
+        data[i] = region == 0   ? char('a' + (i * 7 + i / 13) % 26)
+                  : region == 1 ? '\0'
+                                : char(random.generate());
     }
     return data;
 }
@@ -50,10 +51,14 @@ QByteArray python(const QString& script, const QByteArray& input)
 const char* moduleFor(Codec codec)
 {
     switch (codec) {
-    case Codec::Zlib: return "zlib";
-    case Codec::Bz2: return "bz2";
-    case Codec::Zstd: return "zstd";
-    case Codec::None: break;
+    case Codec::Zlib:
+        return "zlib";
+    case Codec::Bz2:
+        return "bz2";
+    case Codec::Zstd:
+        return "zstd";
+    case Codec::None:
+        break;
     }
     return "";
 }
@@ -95,7 +100,8 @@ private Q_SLOTS:
         for (qint64 at = 0; at < data.size(); at += 1048576) {
             const qint64 length = std::min<qint64>(1048576, data.size() - at);
             if (encoder->encodesPieces())
-                encoder->appendEncoded(encoder->encodePiece(data.constData() + at, size_t(length)), stream);
+                encoder->appendEncoded(encoder->encodePiece(data.constData() + at, size_t(length)),
+                                       stream);
             else
                 encoder->appendRaw(data.constData() + at, size_t(length), stream);
         }
@@ -105,15 +111,19 @@ private Q_SLOTS:
                                               "d = %1.decompress(sys.stdin.buffer.read())\n"
                                               "print(hashlib.sha256(d).hexdigest(), len(d))")
                                    .arg(QString::fromLatin1(moduleFor(Codec(codec))));
-        const QByteArray expected = QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex() + ' ' +
-                                    QByteArray::number(data.size()) + '\n';
+        const QByteArray expected =
+            QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex() + ' ' +
+            QByteArray::number(data.size()) + '\n';
         QCOMPARE(python(script, stream), expected);
         // And our own decoder, fed in odd-sized slices.
         auto decoder = makeDecoder(Codec(codec));
         QByteArray back;
         for (qint64 at = 0; at < stream.size(); at += 7777)
-            decoder->feed(stream.constData() + at, size_t(std::min<qint64>(7777, stream.size() - at)),
-                          [&back](const char* bytes, size_t length) { back.append(bytes, qsizetype(length)); });
+            decoder->feed(stream.constData() + at,
+                          size_t(std::min<qint64>(7777, stream.size() - at)),
+                          [&back](const char* bytes, size_t length) {
+                              back.append(bytes, qsizetype(length));
+                          });
         decoder->finish();
         QCOMPARE(back.size(), data.size());
         QVERIFY(back == data);
@@ -131,8 +141,10 @@ private Q_SLOTS:
         QFETCH(int, codec);
         const QByteArray data = sampleData(2 * 1048576 + 3, 11);
         // Cinder's calls: zlib.compress(d) (level 6), bz2.compress(d) (9), zstd.compress(d) (3).
-        const QString script = QStringLiteral("import sys, %1\nsys.stdout.buffer.write(%1.compress(sys.stdin.buffer.read()))")
-                                   .arg(QString::fromLatin1(moduleFor(Codec(codec))));
+        const QString script =
+            QStringLiteral(
+                "import sys, %1\nsys.stdout.buffer.write(%1.compress(sys.stdin.buffer.read()))")
+                .arg(QString::fromLatin1(moduleFor(Codec(codec))));
         const QByteArray stream = python(script, data);
         QVERIFY(decompressWhole(Codec(codec), stream) == data);
     }
@@ -151,7 +163,8 @@ private Q_SLOTS:
     {
         const QByteArray data = sampleData(300000, 5);
         QByteArray stream = compressWhole(Codec::Zlib, data, QStringLiteral("isal"));
-        stream[stream.size() - 2] = char(stream[stream.size() - 2] ^ 0x40); // inside the Adler-32 trailer
+        stream[stream.size() - 2] =
+            char(stream[stream.size() - 2] ^ 0x40); // inside the Adler-32 trailer
         QVERIFY(throwsError([&] { decompressWhole(Codec::Zlib, stream); }));
     }
 };

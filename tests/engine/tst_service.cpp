@@ -82,7 +82,8 @@ private Q_SLOTS:
             f.service->deleteBackup(full.id, true, control);
             QFAIL("a backup with dependents must not be deleted, even with force");
         } catch (const Error& error) {
-            QVERIFY2(error.message().contains(QStringLiteral("depend")), qPrintable(error.message()));
+            QVERIFY2(error.message().contains(QStringLiteral("depend")),
+                     qPrintable(error.message()));
         }
         f.service->deleteBackup(second.id, false, control);
         QCOMPARE(f.catalog->backup(first.id)->numDependentBackups, qint64(0));
@@ -155,10 +156,12 @@ private Q_SLOTS:
         f.service->addVolume(path, QStringLiteral("v"));
         const Backup backup = f.backUp(QStringLiteral("v"), false, QStringLiteral("exported"));
         const BackupRecord record = f.service->exportBackup(backup.id);
-        QCOMPARE(record.backupService, QStringLiteral("cinder.backup.drivers.posix.PosixBackupDriver"));
+        QCOMPARE(record.backupService,
+                 QStringLiteral("cinder.backup.drivers.posix.PosixBackupDriver"));
         QVERIFY(throwsErrorOnImport(*f.service, record)); // the id is still live
 
-        // A second catalog over the same backend directory learns of the backup from the record alone.
+        // A second catalog over the same backend directory learns of the backup from the record
+        // alone.
         const QString otherDir = freshDir(QStringLiteral("records-other"));
         Catalog other(otherDir + QStringLiteral("/catalog.sqlite"));
         BackendConfig backend = *f.catalog->backend(QStringLiteral("local"));
@@ -166,7 +169,8 @@ private Q_SLOTS:
         BackupService otherService(other);
         const Backup imported = otherService.importBackup(record);
         QCOMPARE(imported.status, BackupStatus::Available);
-        QCOMPARE(imported.volumeSizeBytes, qint64(3 * 1048576 + 777)); // exact bytes, learnt from the backend
+        QCOMPARE(imported.volumeSizeBytes,
+                 qint64(3 * 1048576 + 777)); // exact bytes, learnt from the backend
         RestoreRequest request;
         request.backup = imported.id;
         request.newVolumePath = otherDir + QStringLiteral("/r.img");
@@ -189,7 +193,8 @@ private Q_SLOTS:
             f.service->prepareBackup(request);
             QFAIL("backing up a vanished volume must fail");
         } catch (const Error& error) {
-            QVERIFY2(error.message().contains(path) && error.message().contains(QStringLiteral("does not exist")),
+            QVERIFY2(error.message().contains(path) &&
+                         error.message().contains(QStringLiteral("does not exist")),
                      qPrintable(error.message()));
         }
         QVERIFY(f.catalog->backups().isEmpty()); // nothing half-created

@@ -32,7 +32,8 @@ QProcess* startCli(const QString& home, const QStringList& arguments)
 
 QJsonArray jsonList(const QString& home, const QStringList& arguments)
 {
-    const ProcessResult result = runCli(home, QStringList{QStringLiteral("--format"), QStringLiteral("json")} + arguments);
+    const ProcessResult result =
+        runCli(home, QStringList{QStringLiteral("--format"), QStringLiteral("json")} + arguments);
     if (result.exitCode != 0)
         qFatal("ember-cli failed: %s", result.err.constData());
     return QJsonDocument::fromJson(result.out).array();
@@ -81,17 +82,23 @@ private Q_SLOTS:
         // Text compresses well with bzip2 but slowly: time enough to kill mid-way.
         makeVolumeFile(m_volume, 96 << 20, Fill::Text, 21);
         QFile::copy(m_volume, m_firstState);
-        QCOMPARE(runCli(m_home, {QStringLiteral("volume-add"), m_volume, QStringLiteral("--name"), QStringLiteral("vol")}).exitCode, 0);
-        QCOMPARE(runCli(m_home, {QStringLiteral("backend-add-local"), QStringLiteral("slow"), m_home + QStringLiteral("/slow"),
-                                 QStringLiteral("--compression"), QStringLiteral("bz2"), QStringLiteral("--object-size"),
+        QCOMPARE(runCli(m_home, {QStringLiteral("volume-add"), m_volume, QStringLiteral("--name"),
+                                 QStringLiteral("vol")})
+                     .exitCode,
+                 0);
+        QCOMPARE(runCli(m_home, {QStringLiteral("backend-add-local"), QStringLiteral("slow"),
+                                 m_home + QStringLiteral("/slow"), QStringLiteral("--compression"),
+                                 QStringLiteral("bz2"), QStringLiteral("--object-size"),
                                  QStringLiteral("8388608"), QStringLiteral("--default")})
                      .exitCode,
                  0);
-        const ProcessResult first = runCli(m_home, {QStringLiteral("--format"), QStringLiteral("json"),
-                                                    QStringLiteral("backup-create"), QStringLiteral("vol"),
-                                                    QStringLiteral("--name"), QStringLiteral("first")});
+        const ProcessResult first =
+            runCli(m_home, {QStringLiteral("--format"), QStringLiteral("json"),
+                            QStringLiteral("backup-create"), QStringLiteral("vol"),
+                            QStringLiteral("--name"), QStringLiteral("first")});
         QVERIFY2(first.exitCode == 0, first.err.constData());
-        m_firstBackupId = QJsonDocument::fromJson(first.out).object().value(QStringLiteral("id")).toString();
+        m_firstBackupId =
+            QJsonDocument::fromJson(first.out).object().value(QStringLiteral("id")).toString();
         QVERIFY(!m_firstBackupId.isEmpty());
         mutateFile(m_volume, 20, 1 << 20, 5);
     }
@@ -99,15 +106,17 @@ private Q_SLOTS:
     void killDuringBackup()
     {
         Catalog catalog(m_home + QStringLiteral("/catalog.sqlite"));
-        std::unique_ptr<QProcess> process(startCli(m_home, {QStringLiteral("backup-create"), QStringLiteral("vol"),
-                                                            QStringLiteral("--name"), QStringLiteral("doomed")}));
+        std::unique_ptr<QProcess> process(
+            startCli(m_home, {QStringLiteral("backup-create"), QStringLiteral("vol"),
+                              QStringLiteral("--name"), QStringLiteral("doomed")}));
         // Wait until objects of the new backup are on disk, then kill it hard.
         QString doomedId;
         QVERIFY(waitFor(
             catalog,
             [&](Catalog& c) {
                 for (const Backup& backup : c.backups())
-                    if (backup.displayName == QLatin1String("doomed") && !backup.serviceMetadata.isEmpty()) {
+                    if (backup.displayName == QLatin1String("doomed") &&
+                        !backup.serviceMetadata.isEmpty()) {
                         doomedId = backup.id;
                         for (const QString& file : filesUnder(m_home + QStringLiteral("/slow")))
                             if (file.contains(backup.serviceMetadata + QStringLiteral("-0000")))
@@ -133,10 +142,11 @@ private Q_SLOTS:
         QVERIFY(catalog.runningJobs().isEmpty());
 
         // The older backup is untouched and restores byte for byte.
-        const QString restored = QFileInfo(m_volume).absolutePath() + QStringLiteral("/after-backup-crash.img");
-        const ProcessResult restore = runCli(m_home, {QStringLiteral("backup-restore"), m_firstBackupId,
-                                                      QStringLiteral("--name"), QStringLiteral("after-backup-crash"),
-                                                      QStringLiteral("--path"), restored});
+        const QString restored =
+            QFileInfo(m_volume).absolutePath() + QStringLiteral("/after-backup-crash.img");
+        const ProcessResult restore = runCli(
+            m_home, {QStringLiteral("backup-restore"), m_firstBackupId, QStringLiteral("--name"),
+                     QStringLiteral("after-backup-crash"), QStringLiteral("--path"), restored});
         QVERIFY2(restore.exitCode == 0, restore.err.constData());
         QCOMPARE(compareFiles(m_firstState, restored), QString());
     }
@@ -144,10 +154,11 @@ private Q_SLOTS:
     void killDuringRestore()
     {
         Catalog catalog(m_home + QStringLiteral("/catalog.sqlite"));
-        const QString target = QFileInfo(m_volume).absolutePath() + QStringLiteral("/half-restored.img");
-        std::unique_ptr<QProcess> process(startCli(m_home, {QStringLiteral("backup-restore"), m_firstBackupId,
-                                                            QStringLiteral("--name"), QStringLiteral("half"),
-                                                            QStringLiteral("--path"), target}));
+        const QString target =
+            QFileInfo(m_volume).absolutePath() + QStringLiteral("/half-restored.img");
+        std::unique_ptr<QProcess> process(startCli(
+            m_home, {QStringLiteral("backup-restore"), m_firstBackupId, QStringLiteral("--name"),
+                     QStringLiteral("half"), QStringLiteral("--path"), target}));
         QVERIFY(waitFor(
             catalog,
             [&](Catalog& c) {
@@ -164,17 +175,21 @@ private Q_SLOTS:
         const ProcessResult listing = runCli(m_home, {QStringLiteral("volume-list")});
         QCOMPARE(listing.exitCode, 0);
         QCOMPARE(catalog.backup(m_firstBackupId)->status, BackupStatus::Available);
-        QCOMPARE(catalog.resolveVolume(QStringLiteral("half")).status, VolumeStatus::ErrorRestoring);
+        QCOMPARE(catalog.resolveVolume(QStringLiteral("half")).status,
+                 VolumeStatus::ErrorRestoring);
         QVERIFY(catalog.runningJobs().isEmpty());
 
         // Restoring again into the same (damaged) volume repairs it.
-        const ProcessResult again = runCli(m_home, {QStringLiteral("backup-reset-state"), m_firstBackupId});
+        const ProcessResult again =
+            runCli(m_home, {QStringLiteral("backup-reset-state"), m_firstBackupId});
         QCOMPARE(again.exitCode, 0);
         Volume half = catalog.resolveVolume(QStringLiteral("half"));
-        half.status = VolumeStatus::Available; // an administrator's decision, as Cinder's reset-state
+        half.status =
+            VolumeStatus::Available; // an administrator's decision, as Cinder's reset-state
         catalog.updateVolume(half);
-        const ProcessResult restore = runCli(m_home, {QStringLiteral("backup-restore"), m_firstBackupId,
-                                                      QStringLiteral("--volume"), QStringLiteral("half")});
+        const ProcessResult restore =
+            runCli(m_home, {QStringLiteral("backup-restore"), m_firstBackupId,
+                            QStringLiteral("--volume"), QStringLiteral("half")});
         QVERIFY2(restore.exitCode == 0, restore.err.constData());
         QCOMPARE(compareFiles(m_firstState, target), QString());
     }
@@ -185,7 +200,8 @@ private Q_SLOTS:
         QCOMPARE(backups.size(), 2);
         for (const QJsonValue& value : backups) {
             const QString status = value.toObject().value(QStringLiteral("status")).toString();
-            QVERIFY2(status == BackupStatus::Available || status == BackupStatus::Error, qPrintable(status));
+            QVERIFY2(status == BackupStatus::Available || status == BackupStatus::Error,
+                     qPrintable(status));
         }
     }
 };
