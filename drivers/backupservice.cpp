@@ -111,7 +111,8 @@ static BackendConfig backendNamed(Catalog& catalog, const QString& name)
 // parent's snapshot tells which extents changed.
 std::unique_ptr<VolumeDevice> BackupService::openVolume(const Volume& volume, OpenMode mode,
                                                         const QString& backupId,
-                                                        const QString& parentBackupId)
+                                                        const QString& parentBackupId,
+                                                        const QStringList& supersededBackupIds)
 {
     if (isLocalKind(volume.kind))
         return openLocalVolume(volume.path, mode);
@@ -120,12 +121,14 @@ std::unique_ptr<VolumeDevice> BackupService::openVolume(const Volume& volume, Op
     RbdOpenOptions options;
     options.backupId = backupId;
     options.parentBackupId = parentBackupId;
+    options.supersededBackupIds = supersededBackupIds;
     return openRbdVolume(cluster, m_secrets ? m_secrets(cluster) : BackendSecrets{}, volume.path,
                          mode, options);
 #else
     Q_UNUSED(mode);
     Q_UNUSED(backupId);
     Q_UNUSED(parentBackupId);
+    Q_UNUSED(supersededBackupIds);
     throw Error(QStringLiteral("volume %1 is an RBD image; this build of Ember has no Ceph support")
                     .arg(volume.name));
 #endif
@@ -282,8 +285,18 @@ Backup BackupService::runBackup(PreparedBackup& prepared, OperationControl& cont
     try {
         DeleteWatcher watcher(m_catalog, backup.id, control);
         auto driver = driverFor(prepared.backend);
+        // The next incremental's parent is this backup (the newest): the
+        // volume's older backups need no source snapshot after it.
+        QStringList olderBackupIds;
+        if (volume.kind == VolumeKind::Rbd) {
+            BackupFilter filter;
+            filter.volumeId = volume.id;
+            for (const Backup& older : m_catalog.backups(filter))
+                if (older.id != backup.id)
+                    olderBackupIds << older.id;
+        }
         auto device = openVolume(volume, OpenMode::Read, backup.id,
-                                 prepared.parent ? prepared.parent->id : QString());
+                                 prepared.parent ? prepared.parent->id : QString(), olderBackupIds);
         if (device->size() != backup.volumeSizeBytes) {
             backup.volumeSizeBytes = device->size();
             backup.size = (device->size() + (Q_INT64_C(1) << 30) - 1) >> 30;

@@ -91,9 +91,12 @@ public:
     Volume addRbdVolume(const QString& backendName, const QString& poolSlashImage,
                         const QString& name);
     // The volume's data, for reading (backups) or writing (restores).
+    // `supersededBackupIds`: the volume's other backups, whose RBD snapshots
+    // no incremental needs once this backup succeeds.
     std::unique_ptr<VolumeDevice> openVolume(const Volume& volume, OpenMode mode,
                                              const QString& backupId = {},
-                                             const QString& parentBackupId = {});
+                                             const QString& parentBackupId = {},
+                                             const QStringList& supersededBackupIds = {});
 
     // Start-up recovery (reference §1.2) for rows left by a process that died:
     // creating -> error (+ leftovers removed), restoring -> available with the

@@ -33,6 +33,10 @@ struct RbdOpenOptions
     // The incremental parent's backup id: changedSinceParent() then lists the
     // extents changed since the parent's snapshot, while the image still has it.
     QString parentBackupId;
+    // The volume's other backups: once this backup is kept, their snapshots on
+    // the source are removed (an incremental's parent is always the newest).
+    // Snapshots of backups not named here (other tools') are left alone.
+    QStringList supersededBackupIds;
     // Read-only at this existing snapshot instead (ignored with backupId).
     QString snapshot;
 };

@@ -549,6 +549,16 @@ void Image::removeSnapshot(const QString& snapshot) const
                         .arg(spec(), snapshot, errnoText(rc)));
 }
 
+void Image::renameSnapshot(const QString& from, const QString& to) const
+{
+    const QByteArray fromName = utf8(from);
+    const QByteArray toName = utf8(to);
+    const int rc = rbd_snap_rename(m_image, fromName.constData(), toName.constData());
+    if (rc < 0)
+        throw Error(QStringLiteral("cannot rename the snapshot %1@%2 to %3: %4")
+                        .arg(spec(), from, to, errnoText(rc)));
+}
+
 void Image::rollbackTo(const QString& snapshot) const
 {
     const QByteArray name = utf8(snapshot);
@@ -562,7 +572,8 @@ namespace {
 struct DiffCollector
 {
     std::vector<DiffExtent> extents;
-    bool onlyNoteData = false; // only note whether anything exists
+    bool onlyNoteData = false;  // only note whether anything exists
+    bool countDiscards = false; // with onlyNoteData: a discarded extent counts too
     bool sawData = false;
 };
 
@@ -572,7 +583,7 @@ int collectDiff(uint64_t offset, size_t length, int exists, void* argument)
     if (collector->onlyNoteData) {
         // Never abort the iteration with an error: librbd 16 may still have
         // object requests in flight that then use freed state (seen as a hang).
-        collector->sawData = collector->sawData || exists != 0;
+        collector->sawData = collector->sawData || exists != 0 || collector->countDiscards;
         return 0;
     }
     auto& extents = collector->extents;
@@ -613,6 +624,28 @@ bool Image::hasAnyData() const
         rbd_diff_iterate2(m_image, nullptr, 0, uint64_t(size()), 1, 1, collectDiff, &collector);
     if (rc < 0)
         throw Error(QStringLiteral("cannot list the extents of %1: %2").arg(spec(), errnoText(rc)));
+    return collector.sawData;
+}
+
+bool Image::changedSince(const QString& fromSnapshot) const
+{
+    qint64 snapshotSize = -1;
+    for (const SnapshotInfo& info : snapshots())
+        if (info.name == fromSnapshot)
+            snapshotSize = info.size;
+    if (snapshotSize < 0)
+        throw Error(QStringLiteral("%1 has no snapshot %2").arg(spec(), fromSnapshot));
+    if (snapshotSize != size())
+        return true;
+    DiffCollector collector;
+    collector.onlyNoteData = true;
+    collector.countDiscards = true;
+    const QByteArray from = utf8(fromSnapshot);
+    const int rc = rbd_diff_iterate2(m_image, from.constData(), 0, uint64_t(size()), 1, 1,
+                                     collectDiff, &collector);
+    if (rc < 0)
+        throw Error(QStringLiteral("cannot list the changes of %1 since %2: %3")
+                        .arg(spec(), fromSnapshot, errnoText(rc)));
     return collector.sawData;
 }
 

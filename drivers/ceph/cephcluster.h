@@ -136,12 +136,17 @@ public:
     bool hasSnapshot(const QString& snapshot) const;
     void createSnapshot(const QString& snapshot) const;
     void removeSnapshot(const QString& snapshot) const;
+    // Renames in the image header only: no monitor round trip.
+    void renameSnapshot(const QString& from, const QString& to) const;
     void rollbackTo(const QString& snapshot) const;
     // Extents changed since `fromSnapshot` (empty = allocated extents) in
     // [offset, offset+length), byte-granular (whole_object false), merged.
     std::vector<DiffExtent> diff(const QString& fromSnapshot, qint64 offset, qint64 length) const;
     // True if anything is allocated (cheap with object-map/fast-diff).
     bool hasAnyData() const;
+    // True if any object differs from `fromSnapshot` (whole objects: cheap
+    // with fast-diff); a resize counts as a change.
+    bool changedSince(const QString& fromSnapshot) const;
 
     // Synchronous helpers built on aio with several requests in flight.
     void read(qint64 offset, char* buffer, qint64 length) const;

@@ -306,7 +306,7 @@ void CephBackupDriver::backup(BackupJob& job)
                                            "make a full backup")
                                 .arg(backup.container, baseName));
             if (rbdSource->backupSnapshot().isEmpty())
-                rbdSource->takeBackupSnapshot(backup.id);
+                rbdSource->takeBackupSnapshot(backup.id, parent.id);
             if (!rbdSource->image().hasSnapshot(parentSnapshot))
                 throw Error(
                     QStringLiteral("the parent backup's snapshot %1 is gone from the source "

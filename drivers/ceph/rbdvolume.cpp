@@ -17,12 +17,12 @@ std::pair<QString, QString> splitPoolImage(const QString& poolSlashImage)
 RbdVolumeDevice::RbdVolumeDevice(std::shared_ptr<IoContext> io, const QString& image, OpenMode mode,
                                  const RbdOpenOptions& options)
     : m_io(std::move(io)), m_imageName(image), m_mode(mode),
-      m_parentBackupId(options.parentBackupId)
+      m_parentBackupId(options.parentBackupId), m_supersededBackupIds(options.supersededBackupIds)
 {
     const bool readOnly = mode == OpenMode::Read;
     if (!options.backupId.isEmpty()) {
         m_image = std::make_unique<Image>(m_io, image, QString(), readOnly);
-        takeBackupSnapshot(options.backupId);
+        takeBackupSnapshot(options.backupId, options.parentBackupId);
     } else {
         m_image = std::make_unique<Image>(m_io, image, options.snapshot,
                                           readOnly || !options.snapshot.isEmpty());
@@ -45,16 +45,27 @@ RbdVolumeDevice::~RbdVolumeDevice()
     }
 }
 
-void RbdVolumeDevice::takeBackupSnapshot(const QString& backupId)
+void RbdVolumeDevice::takeBackupSnapshot(const QString& backupId, const QString& parentBackupId)
 {
     if (!m_backupSnapshot.isEmpty())
         throw Error(QStringLiteral("%1 already has the backup snapshot %2")
                         .arg(m_imageName, m_backupSnapshot));
     const QString name = newBackupSnapshotName(backupId);
-    headImage()->createSnapshot(name);
+    auto head = headImage();
+    // Nothing written since the parent's snapshot: its content is this
+    // backup's. Changes are monotonic (a changed object stays changed), so an
+    // empty diff means the head equalled the snapshot when the scan began.
+    const QString parentSnapshot =
+        parentBackupId.isEmpty() ? QString() : snapshotOfBackup(parentBackupId);
+    if (!parentSnapshot.isEmpty() && !head->changedSince(parentSnapshot)) {
+        m_adoptedSnapshot = parentSnapshot;
+    } else {
+        head->createSnapshot(name);
+        m_adoptedSnapshot.clear();
+    }
     m_backupSnapshot = name;
     m_snapshotKept = false;
-    m_image = std::make_unique<Image>(m_io, m_imageName, name, true);
+    m_image = std::make_unique<Image>(m_io, m_imageName, readSnapshot(), true);
     m_size = m_image->size();
     m_zeroState = NotZero;
     m_snapshotExtents.reset();
@@ -62,18 +73,28 @@ void RbdVolumeDevice::takeBackupSnapshot(const QString& backupId)
 
 void RbdVolumeDevice::keepBackupSnapshot()
 {
-    if (m_backupSnapshot.isEmpty())
-        return;
-    m_snapshotKept = true;
-    // The parent's snapshot is the only one this chain no longer needs: the
-    // new one is the next parent. Snapshots of other chains or of other tools
-    // (Cinder's own backup.<id>.snap.<ts>) are left alone.
-    if (m_parentBackupId.isEmpty())
+    if (m_backupSnapshot.isEmpty() || m_snapshotKept)
         return;
     auto head = headImage();
+    if (!m_adoptedSnapshot.isEmpty()) {
+        // The parent's snapshot becomes this backup's: the parent no longer
+        // needs it once a newer backup holds the same content.
+        head->renameSnapshot(m_adoptedSnapshot, m_backupSnapshot);
+        m_adoptedSnapshot.clear();
+        m_image = std::make_unique<Image>(m_io, m_imageName, m_backupSnapshot, true);
+    }
+    m_snapshotKept = true;
+    // The new snapshot is the next incremental's base; those of the parent and
+    // of the volume's other backups are no base any more. Snapshots of backups
+    // not named (other tools', e.g. Cinder's own) are left alone.
+    QStringList superseded = m_supersededBackupIds;
+    if (!m_parentBackupId.isEmpty())
+        superseded << m_parentBackupId;
+    if (superseded.isEmpty())
+        return;
     for (const SnapshotInfo& snapshot : head->snapshots()) {
         if (snapshot.name != m_backupSnapshot &&
-            backupIdOfSnapshot(snapshot.name) == m_parentBackupId)
+            superseded.contains(backupIdOfSnapshot(snapshot.name)))
             head->removeSnapshot(snapshot.name);
     }
 }
@@ -82,13 +103,20 @@ void RbdVolumeDevice::dropBackupSnapshot()
 {
     if (m_backupSnapshot.isEmpty() || m_snapshotKept)
         return;
-    const QString name = m_backupSnapshot;
+    const QString created = m_adoptedSnapshot.isEmpty() ? m_backupSnapshot : QString();
     m_backupSnapshot.clear();
+    m_adoptedSnapshot.clear();
     // Stop reading from it before it goes.
     m_image = std::make_unique<Image>(m_io, m_imageName, QString(), true);
     m_size = m_image->size();
     m_snapshotExtents.reset();
-    headImage()->removeSnapshot(name);
+    if (!created.isEmpty())
+        headImage()->removeSnapshot(created);
+}
+
+QString RbdVolumeDevice::readSnapshot() const
+{
+    return m_adoptedSnapshot.isEmpty() ? m_backupSnapshot : m_adoptedSnapshot;
 }
 
 QString RbdVolumeDevice::snapshotOfBackup(const QString& backupId) const
@@ -109,6 +137,8 @@ QString RbdVolumeDevice::snapshotOfBackup(const QString& backupId) const
 
 std::vector<DiffExtent> RbdVolumeDevice::diffSince(const QString& fromSnapshot) const
 {
+    if (fromSnapshot == m_image->snapshot())
+        return {}; // reading the parent's own snapshot: nothing changed
     return m_image->diff(fromSnapshot, 0, m_size);
 }
 

@@ -30,10 +30,19 @@ public:
     QString describe() const override { return m_image->spec(); }
 
     // Creates backup.<id>.snap.<ts> on the image and reads from it from now on.
-    void takeBackupSnapshot(const QString& backupId);
+    // With `parentBackupId` and a head identical to the parent's snapshot, it
+    // reads from that snapshot instead and renames it to the new backup's name
+    // when kept: no snapshot is created or removed, so an unchanged image
+    // costs no monitor commits (each waits up to paxos_propose_interval).
+    void takeBackupSnapshot(const QString& backupId, const QString& parentBackupId = {});
+    // The backup snapshot's name once kept (the name the Ceph backend gives its
+    // base image's snapshot too).
     const QString& backupSnapshot() const { return m_backupSnapshot; }
-    // Keeps the backup snapshot and removes older backup snapshots (see
-    // keepRbdBackupSnapshot); dropBackupSnapshot removes it instead.
+    // True when the parent's snapshot was taken over (the head had not changed).
+    bool reusesParentSnapshot() const { return !m_adoptedSnapshot.isEmpty(); }
+    // Keeps the backup snapshot and removes the parent's (see
+    // keepRbdBackupSnapshot); dropBackupSnapshot removes it instead (a taken-
+    // over parent snapshot is left as it was).
     void keepBackupSnapshot();
     void dropBackupSnapshot();
     // The source image's snapshot of that backup, or empty.
@@ -49,6 +58,8 @@ public:
 
 private:
     std::unique_ptr<Image> headImage() const;
+    // The snapshot reads come from: the adopted parent's or the new one.
+    QString readSnapshot() const;
     std::vector<Extent> listDataExtents(qint64 offset, qint64 length) const;
 
     std::shared_ptr<IoContext> m_io;
@@ -70,8 +81,11 @@ private:
     mutable std::mutex m_extentMutex;
     mutable std::optional<std::vector<Extent>> m_snapshotExtents;
     QString m_backupSnapshot;
+    // The parent's snapshot read in place of a new one, renamed on keep.
+    QString m_adoptedSnapshot;
     bool m_snapshotKept = false;
     QString m_parentBackupId;
+    QStringList m_supersededBackupIds;
 };
 
 // "pool/image" -> {pool, image}; throws Error for anything else.

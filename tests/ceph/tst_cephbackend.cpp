@@ -300,18 +300,35 @@ private Q_SLOTS:
         const Backup d = backupRbd(volume, c);
         QCOMPARE(d.storedBytes, qint64(4096));
         const QByteArray atD = content;
+        const std::vector<ceph::SnapshotInfo> sourceAtD =
+            ceph::Image(pool(QStringLiteral("volumes")), imageOf(volume)).snapshots();
+        QCOMPARE(sourceAtD.size(), size_t(1));
 
-        // The source keeps only the newest backup snapshot; the base has all four.
+        // Incremental E of an unchanged source: D's snapshot is renamed E's
+        // (same snapshot id: none created or removed on the source).
+        const Backup e = backupRbd(volume, d);
+        QCOMPARE(e.storedBytes, qint64(0));
+        const std::vector<ceph::SnapshotInfo> sourceAtE =
+            ceph::Image(pool(QStringLiteral("volumes")), imageOf(volume)).snapshots();
+        QCOMPARE(sourceAtE.size(), size_t(1));
+        QCOMPARE(sourceAtE[0].id, sourceAtD[0].id);
+        QCOMPARE(ceph::backupIdOfSnapshot(sourceAtE[0].name), e.id);
+
+        // The source keeps only the newest backup snapshot; the base has all five.
         QCOMPARE(backupIdsOnSnapshots(QStringLiteral("volumes"), imageOf(volume)),
-                 QStringList{d.id});
+                 QStringList{e.id});
         QStringList onBase = backupIdsOnSnapshots(QStringLiteral("backups"), baseName);
-        QCOMPARE(onBase, (QStringList{a.id, b.id, c.id, d.id}));
+        QCOMPARE(onBase, (QStringList{a.id, b.id, c.id, d.id, e.id}));
+        QCOMPARE(snapshotNames(QStringLiteral("backups"), baseName).last(),
+                 snapshotNames(QStringLiteral("volumes"), imageOf(volume)).last());
 
         // Every backup restores to exactly the content it was taken from.
         compareBytes(restoreToNewRbd({a}, 24 << 20), atA, "A to a new RBD image");
         compareBytes(restoreToNewRbd({a, b}, 24 << 20), atB, "B to a new RBD image");
         compareBytes(restoreToNewRbd({a, b, c}, 28 << 20), atC, "C to a new RBD image");
         compareBytes(restoreToNewRbd({a, b, c, d}, 28 << 20), atD, "D to a new RBD image");
+        compareBytes(restoreToNewRbd({a, b, c, d, e}, 28 << 20), atD,
+                     "E (unchanged since D) to a new RBD image");
         compareBytes(restoreToFile({a, b, c, d}, 28 << 20), atD, "D to a file");
         compareBytes(restoreToFile({a, b}, 24 << 20), atB, "B to a file");
 
@@ -353,6 +370,7 @@ private Q_SLOTS:
 
         // Delete newest first: snapshots go, the base goes with the last one.
         auto backups = pool(QStringLiteral("backups"));
+        removeBackup(e);
         removeBackup(d);
         QCOMPARE(backupIdsOnSnapshots(QStringLiteral("backups"), baseName),
                  (QStringList{a.id, b.id, c.id}));

@@ -28,6 +28,93 @@ private:
         content->replace(offset, data.size(), data);
     }
 
+    Volume makeVolume(qint64 size, QByteArray* content)
+    {
+        Volume volume;
+        volume.id = newUuid();
+        volume.name = QStringLiteral("tst-chunked-%1").arg(volume.id.left(8));
+        volume.kind = VolumeKind::Rbd;
+        volume.path = QStringLiteral("volumes/") + volume.name;
+        volume.sizeBytes = size;
+        createRbdImage(m_cluster, {}, volume.path, size);
+        m_images << volume.path;
+        *content = QByteArray(size, '\0');
+        return volume;
+    }
+
+    std::unique_ptr<BackupDriver> posixDriver(const QString& directory)
+    {
+        BackendConfig posix;
+        posix.name = QStringLiteral("posix-test");
+        posix.type = QStringLiteral("posix");
+        posix.options.insert(QStringLiteral("backup_posix_path"), m_tmp->filePath(directory));
+        posix.options.insert(QStringLiteral("backup_file_size"), 4 << 20);
+        return createPosixDriver(posix);
+    }
+
+    // One backup through the engine, its source snapshot kept as the service does.
+    Backup backup(BackupDriver& driver, const Volume& volume, const std::optional<Backup>& parent,
+                  const QStringList& superseded)
+    {
+        Backup backup;
+        backup.id = newUuid();
+        backup.volumeId = volume.id;
+        backup.parentId = parent ? parent->id : QString();
+        backup.createdAt = QDateTime::currentDateTimeUtc();
+        RbdOpenOptions options;
+        options.backupId = backup.id;
+        options.parentBackupId = backup.parentId;
+        options.supersededBackupIds = superseded;
+        auto source = openRbdVolume(m_cluster, {}, volume.path, OpenMode::Read, options);
+        OperationControl control;
+        BackupJob job{backup, volume, *source, parent, control};
+        driver.backup(job);
+        if (!keepRbdBackupSnapshot(*source))
+            throw Error(QStringLiteral("not an RBD device"));
+        return backup;
+    }
+
+    void compareRestore(BackupDriver& driver, const QList<Backup>& chain,
+                        const QByteArray& expected)
+    {
+        const QString spec = QStringLiteral("volumes/tst-chunked-r-%1").arg(newUuid().left(8));
+        createRbdImage(m_cluster, {}, spec, expected.size());
+        m_images << spec;
+        auto target = openRbdVolume(m_cluster, {}, spec, OpenMode::ReadWrite);
+        Volume targetVolume;
+        targetVolume.id = newUuid();
+        targetVolume.kind = VolumeKind::Rbd;
+        targetVolume.path = spec;
+        targetVolume.sizeBytes = expected.size();
+        OperationControl control;
+        RestoreJob job{chain, targetVolume, *target, control};
+        driver.restore(job);
+        const QByteArray restored = readAll(*target);
+        QVERIFY2(firstDifference(restored, expected) < 0,
+                 qPrintable(QStringLiteral("chain of %1 ending in %2: first difference at %3")
+                                .arg(chain.size())
+                                .arg(chain.last().id)
+                                .arg(firstDifference(restored, expected))));
+    }
+
+    static QStringList sorted(QStringList list)
+    {
+        list.sort();
+        return list;
+    }
+
+    // The source image's snapshots as "backup id -> snapshot id".
+    QMap<QString, quint64> sourceSnapshots(const Volume& volume)
+    {
+        const auto [poolName, image] = ceph::splitPoolImage(volume.path);
+        auto io = std::make_shared<ceph::IoContext>(
+            ceph::Cluster::connect(ceph::ConnectionOptions::from(m_cluster, {})), poolName);
+        QMap<QString, quint64> result;
+        for (const ceph::SnapshotInfo& info : ceph::Image(io, image).snapshots())
+            result.insert(ceph::backupIdOfSnapshot(info.name), info.id);
+        return result;
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -130,6 +217,62 @@ private Q_SLOTS:
                                     .arg(chain.size())
                                     .arg(firstDifference(restored, expected))));
         }
+    }
+
+    // Source snapshots: an unchanged incremental takes over its parent's
+    // (renamed, no snapshot made), a changed one replaces it, a new full
+    // removes those of the volume's older backups; other tools' stay.
+    void sourceSnapshotHousekeeping()
+    {
+        const qint64 size = 16 << 20;
+        QByteArray content;
+        const Volume volume = makeVolume(size, &content);
+        write(volume.path, 0, randomBytes(3 << 20, 5), &content);
+        auto driver = posixDriver(QStringLiteral("housekeeping"));
+        const QString foreignId = newUuid(); // e.g. a backup Cinder made of this image
+        {
+            const auto [poolName, image] = ceph::splitPoolImage(volume.path);
+            auto io = std::make_shared<ceph::IoContext>(
+                ceph::Cluster::connect(ceph::ConnectionOptions::from(m_cluster, {})), poolName);
+            ceph::Image(io, image).createSnapshot(ceph::newBackupSnapshotName(foreignId));
+        }
+
+        const Backup a = backup(*driver, volume, std::nullopt, {});
+        const QMap<QString, quint64> afterA = sourceSnapshots(volume);
+        QCOMPARE(afterA.keys(), sorted({a.id, foreignId}));
+
+        // A failed unchanged incremental leaves the parent's snapshot as it was.
+        {
+            RbdOpenOptions options;
+            options.backupId = newUuid();
+            options.parentBackupId = a.id;
+            auto source = openRbdVolume(m_cluster, {}, volume.path, OpenMode::Read, options);
+            QVERIFY(static_cast<ceph::RbdVolumeDevice&>(*source).reusesParentSnapshot());
+        }
+        QCOMPARE(sourceSnapshots(volume), afterA);
+
+        const Backup b = backup(*driver, volume, a, {a.id});
+        QCOMPARE(b.objectCount, qint64(0));
+        const QMap<QString, quint64> afterB = sourceSnapshots(volume);
+        QCOMPARE(afterB.keys(), sorted({b.id, foreignId}));
+        QCOMPARE(afterB.value(b.id), afterA.value(a.id)); // renamed, not re-made
+        const QByteArray atB = content;
+
+        write(volume.path, 5 << 20, randomBytes(4096, 6), &content);
+        const Backup c = backup(*driver, volume, b, {a.id, b.id});
+        QCOMPARE(c.objectCount, qint64(1));
+        const QMap<QString, quint64> afterC = sourceSnapshots(volume);
+        QCOMPARE(afterC.keys(), sorted({c.id, foreignId}));
+        QVERIFY(afterC.value(c.id) > afterB.value(b.id));
+        const QByteArray atC = content;
+
+        write(volume.path, 9 << 20, randomBytes(8192, 7), &content);
+        const Backup d = backup(*driver, volume, std::nullopt, {a.id, b.id, c.id});
+        QCOMPARE(sourceSnapshots(volume).keys(), sorted({d.id, foreignId}));
+
+        compareRestore(*driver, {a, b}, atB);
+        compareRestore(*driver, {a, b, c}, atC);
+        compareRestore(*driver, {d}, content);
     }
 };
 
