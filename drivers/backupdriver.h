@@ -32,6 +32,9 @@ struct RestoreJob
     const Volume& target;
     VolumeDevice& device;
     OperationControl& control;
+    // Set by the driver: the restored backup's volume metadata container
+    // (volumemeta.h), empty when the backup has none.
+    QByteArray volumeMeta = {};
 };
 
 struct VerifyReport

@@ -1,6 +1,7 @@
 #include "backupservice.h"
 
 #include "chainrules.h"
+#include "volumemeta.h"
 
 #ifdef EMBER_HAVE_CEPH
 #include "ceph/cephbackend.h"
@@ -450,6 +451,7 @@ Volume BackupService::runRestore(PreparedRestore& prepared, OperationControl& co
 {
     Backup& backup = prepared.backup;
     Volume& target = prepared.target;
+    VolumeMetaChanges metaChanges;
     try {
         auto driver = driverFor(prepared.backend);
         auto device = openVolume(target, OpenMode::ReadWrite);
@@ -460,6 +462,8 @@ Volume BackupService::runRestore(PreparedRestore& prepared, OperationControl& co
                         .arg(prepared.chain.size())
                         .arg(target.path));
         driver->restore(job);
+        if (!job.volumeMeta.isEmpty())
+            metaChanges = volumeMetaChanges(job.volumeMeta, target);
     } catch (const Error& error) {
         const bool cancelled = dynamic_cast<const Cancelled*>(&error) != nullptr;
         m_catalog.transaction([&] {
@@ -489,6 +493,17 @@ Volume BackupService::runRestore(PreparedRestore& prepared, OperationControl& co
         if (std::optional<Volume> current = m_catalog.volume(target.id)) {
             current->status = VolumeStatus::Available;
             current->previousStatus = VolumeStatus::Restoring;
+            // The backup's volume metadata, as Cinder applies it; its name
+            // only where no other volume has it (names pick volumes in the CLI).
+            if (metaChanges.metadata)
+                current->metadata = *metaChanges.metadata;
+            if (metaChanges.name) {
+                bool taken = false;
+                for (const Volume& other : m_catalog.volumes())
+                    taken = taken || (other.id != current->id && other.name == *metaChanges.name);
+                if (!taken)
+                    current->name = *metaChanges.name;
+            }
             if (current->id != backup.volumeId)
                 current->metadata[QStringLiteral("src_backup_id")] = backup.id;
             m_catalog.updateVolume(*current);

@@ -3,6 +3,7 @@
 #include "compression.h"
 #include "hashing.h"
 #include "pythonjson.h"
+#include "volumemeta.h"
 #include "workerpool.h"
 
 #include <QJsonArray>
@@ -85,6 +86,7 @@ struct BackupMetadata
 {
     QList<ObjectEntry> objects;
     QString parentId;
+    QByteArray volumeMeta; // Cinder's volume_meta text; empty when null
 };
 
 struct ShaFile
@@ -137,6 +139,7 @@ BackupMetadata readMetadata(ObjectStore& store, const Backup& backup)
                         .arg(name, version, kFormatVersion));
     BackupMetadata metadata;
     metadata.parentId = root.value(QStringLiteral("parent_id")).toString();
+    metadata.volumeMeta = root.value(QStringLiteral("volume_meta")).toString().toUtf8();
     for (const QJsonValue& item : root.value(QStringLiteral("objects")).toArray()) {
         const QJsonObject wrapper = item.toObject();
         if (wrapper.size() != 1)
@@ -638,26 +641,8 @@ private:
         root[QStringLiteral("parent_id")] = nullable(backup.parentId);
         root[QStringLiteral("version")] = kFormatVersion;
         root[QStringLiteral("volume_id")] = backup.volumeId;
-        root[QStringLiteral("volume_meta")] = QString::fromUtf8(volumeMetaJson());
+        root[QStringLiteral("volume_meta")] = QString::fromUtf8(volumeMetaJson(m_job.volume));
         putSmall(metadataName(backup), PythonJson::dumps(root, {2, true}));
-    }
-
-    // Cinder's volume_meta (reference §2.4): version 2 with the volume's base
-    // columns, as JSON text inside the JSON.
-    QByteArray volumeMetaJson() const
-    {
-        const Volume& volume = m_job.volume;
-        QJsonObject base;
-        base[QStringLiteral("id")] = volume.id;
-        base[QStringLiteral("display_name")] = volume.name;
-        base[QStringLiteral("size")] = double(volume.sizeGiB());
-        base[QStringLiteral("status")] = volume.status;
-        QJsonObject root;
-        root[QStringLiteral("version")] = 2;
-        root[QStringLiteral("volume-base-metadata")] = base;
-        if (!volume.metadata.isEmpty())
-            root[QStringLiteral("volume-metadata")] = volume.metadata;
-        return PythonJson::dumps(root);
     }
 
     void putSmall(const QString& name, const QByteArray& data)
@@ -724,6 +709,9 @@ public:
     {
     }
 
+    // The restored backup's volume_meta, known once run() read the metadata.
+    const QByteArray& volumeMeta() const { return m_volumeMeta; }
+
     VerifyReport run()
     {
         const Backup& newest = m_chain.last();
@@ -734,6 +722,7 @@ public:
             metadata.append(readMetadata(m_store, backup));
             checkObjectList(backup, metadata.last());
         }
+        m_volumeMeta = metadata.last().volumeMeta;
         m_hashes = readShaFile(m_store, newest);
         m_blockSize = m_hashes.blockSize;
         m_volumeSize = 0;
@@ -1035,6 +1024,7 @@ private:
     bool m_skipZeros = false;
     std::vector<NeededObject> m_objects;
     VerifyReport m_report;
+    QByteArray m_volumeMeta;
     std::atomic<qint64> m_blocksChecked{0};
     std::atomic<qint64> m_bytesChecked{0};
     std::atomic<qint64> m_objectsChecked{0};
@@ -1115,7 +1105,9 @@ void ChunkedBackupDriver::restore(RestoreJob& job)
 {
     if (job.chain.isEmpty())
         throw Error(QStringLiteral("nothing to restore"));
-    RestoreRun(*m_store, m_options, job.chain, &job.device, job.control, false).run();
+    RestoreRun run(*m_store, m_options, job.chain, &job.device, job.control, false);
+    run.run();
+    job.volumeMeta = run.volumeMeta();
 }
 
 void ChunkedBackupDriver::remove(const Backup& backup, OperationControl&)

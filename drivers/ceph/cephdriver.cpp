@@ -3,6 +3,7 @@
 #include "extentcopy.h"
 #include "pythonjson.h"
 #include "rbdvolume.h"
+#include "volumemeta.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -141,22 +142,6 @@ QString baseFromServiceMetadata(const QString& serviceMetadata)
     if (!document.isObject())
         return {};
     return document.object().value(QStringLiteral("base")).toString();
-}
-
-QByteArray volumeMetaJson(const Volume& volume)
-{
-    // Cinder keeps only the JSON-serialisable columns (no datetimes).
-    QJsonObject base;
-    base.insert(QStringLiteral("id"), volume.id);
-    base.insert(QStringLiteral("display_name"), volume.name);
-    base.insert(QStringLiteral("size"), volume.sizeGiB());
-    base.insert(QStringLiteral("status"), volume.status);
-    // Python dict order: version first, then the sections (empty ones omitted).
-    QByteArray text = "{\"version\": 2, \"volume-base-metadata\": " + PythonJson::dumps(base);
-    if (!volume.metadata.isEmpty())
-        text += ", \"volume-metadata\": " + PythonJson::dumps(volume.metadata);
-    text += '}';
-    return text;
 }
 
 QString snapshotOfBackup(const Image& image, const QString& backupId)
@@ -445,6 +430,8 @@ void CephBackupDriver::restore(RestoreJob& job)
     if (targetSize > sourceSize && m_options.discardExcessBytes && !targetIsZero)
         target.zeroRange(sourceSize, targetSize - sourceSize);
     target.flush();
+    // Cinder applies backup.<id>.meta after the data (a missing one is no error).
+    job.volumeMeta = io->readObject(metaObjectName(backup.id)).value_or(QByteArray());
     control.log(QStringLiteral("restored %1@%2 (%3 bytes, %4 written) to %5")
                     .arg(location.image,
                          location.snapshot.isEmpty() ? QStringLiteral("head") : location.snapshot)

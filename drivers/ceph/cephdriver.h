@@ -68,8 +68,6 @@ private:
 // {"base": "<name>"} as Python's json.dumps writes it, and back.
 QString serviceMetadataForBase(const QString& base);
 QString baseFromServiceMetadata(const QString& serviceMetadata);
-// The §2.4 volume metadata JSON stored in backup.<id>.meta.
-QByteArray volumeMetaJson(const Volume& volume);
 // The newest snapshot of that backup on the image, or empty.
 QString snapshotOfBackup(const Image& image, const QString& backupId);
 

@@ -143,6 +143,12 @@ private:
         OperationControl control;
         RestoreJob job{chain, target, device, control};
         m_driver->restore(job);
+        // backup.<id>.meta travels back for the service to apply (Cinder's put_metadata).
+        const std::optional<QByteArray> meta =
+            pool(chain.last().container)->readObject(ceph::metaObjectName(chain.last().id));
+        if (job.volumeMeta != meta.value_or(QByteArray()))
+            throw Error(QStringLiteral("the restore did not hand back backup.%1.meta")
+                            .arg(chain.last().id));
     }
 
     void removeBackup(const Backup& backup)

@@ -22,6 +22,19 @@ QStringList filesUnder(const QString& directory)
     return files;
 }
 
+QByteArray readFile(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+void writeFile(const QString& path, const QByteArray& data)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    QCOMPARE(file.write(data), data.size());
+}
+
 struct Fixture
 {
     QString dir;
@@ -178,6 +191,70 @@ private Q_SLOTS:
         OperationControl control;
         const Volume restored = otherService.runRestore(prepared, control);
         QCOMPARE(compareFiles(path, restored.path), QString());
+        // No volume of that name here: the new volume takes the backed-up name.
+        QCOMPARE(restored.name, QStringLiteral("v"));
+    }
+
+    // Cinder's put_metadata: the backup's volume metadata replaces the target's.
+    void restoreAppliesTheBackupsVolumeMetadata()
+    {
+        Fixture f(QStringLiteral("volumemeta"));
+        const QString path = f.dir + QStringLiteral("/v.img");
+        makeVolumeFile(path, 2 << 20, Fill::Mixed, 4);
+        Volume volume = f.service->addVolume(path, QStringLiteral("v"));
+        volume.metadata = QJsonObject{{QStringLiteral("purpose"), QStringLiteral("db")}};
+        f.catalog->updateVolume(volume);
+        const Backup backup = f.backUp(QStringLiteral("v"), false);
+        volume = *f.catalog->volume(volume.id);
+        volume.metadata = QJsonObject{{QStringLiteral("purpose"), QStringLiteral("web")},
+                                      {QStringLiteral("extra"), QStringLiteral("1")}};
+        f.catalog->updateVolume(volume);
+        const QString original = f.dir + QStringLiteral("/original.img");
+        QVERIFY(QFile::copy(path, original));
+        mutateFile(path, 3, 4096, 9);
+
+        OperationControl control;
+        RestoreRequest same;
+        same.backup = backup.id;
+        same.targetVolume = QStringLiteral("v");
+        auto prepared = f.service->prepareRestore(same);
+        const Volume back = f.service->runRestore(prepared, control);
+        QCOMPARE(compareFiles(path, original), QString());
+        QCOMPARE(back.metadata, (QJsonObject{{QStringLiteral("purpose"), QStringLiteral("db")}}));
+        QCOMPARE(back.name, QStringLiteral("v"));
+
+        RestoreRequest fresh;
+        fresh.backup = backup.id;
+        fresh.newVolumePath = f.dir + QStringLiteral("/new.img");
+        prepared = f.service->prepareRestore(fresh);
+        const Volume created = f.service->runRestore(prepared, control);
+        QCOMPARE(compareFiles(created.path, original), QString());
+        QCOMPARE(created.metadata, (QJsonObject{{QStringLiteral("purpose"), QStringLiteral("db")},
+                                                {QStringLiteral("src_backup_id"), backup.id}}));
+        // "v" exists: a second volume of that name would make the name ambiguous.
+        QCOMPARE(created.name, QStringLiteral("restore_backup_%1").arg(backup.id));
+
+        // A container of an unknown version fails the restore, as in Cinder.
+        const QStringList metadataFiles =
+            filesUnder(f.dir + QStringLiteral("/backups")).filter(QStringLiteral("_metadata"));
+        QCOMPARE(metadataFiles.size(), 1);
+        const QString metadataPath = metadataFiles.first();
+        QByteArray text = readFile(metadataPath);
+        const qsizetype at = text.indexOf("\"volume_meta\": \"");
+        QVERIFY(at > 0);
+        const qsizetype end = text.indexOf('\n', at);
+        text.replace(at, end - at, "\"volume_meta\": \"{\\\"version\\\": 9}\"");
+        writeFile(metadataPath, text);
+        prepared = f.service->prepareRestore(same);
+        try {
+            f.service->runRestore(prepared, control);
+            QFAIL("a volume metadata container of version 9 must fail the restore");
+        } catch (const Error& error) {
+            QVERIFY2(error.message().contains(QStringLiteral("not in a supported format")),
+                     qPrintable(error.message()));
+        }
+        QCOMPARE(f.catalog->volume(volume.id)->status, VolumeStatus::ErrorRestoring);
+        QCOMPARE(f.catalog->backup(backup.id)->status, BackupStatus::Available);
     }
 
     void missingVolumeIsNamed()
