@@ -170,6 +170,64 @@ Volume BackupService::addRbdVolume(const QString& backendName, const QString& po
 #endif
 }
 
+// A restore target: a new RBD image of `sizeBytes`, registered as a volume.
+Volume BackupService::createRbdTarget(const Backup& backup, const RestoreRequest& request,
+                                      qint64 sizeBytes)
+{
+#ifdef EMBER_HAVE_CEPH
+    QString clusterName = request.newRbdCluster;
+    if (clusterName.isEmpty()) {
+        const std::optional<Volume> source = m_catalog.volume(backup.volumeId);
+        if (source && source->kind == VolumeKind::Rbd)
+            clusterName = source->backendName;
+        else if (backendFor(backup).type == QLatin1String("ceph"))
+            clusterName = backendFor(backup).name;
+        else
+            throw Error(QStringLiteral("name the Ceph backend whose cluster gets the new image "
+                                       "%1 (--rbd-cluster)")
+                            .arg(request.newRbdImage));
+    }
+    const BackendConfig cluster = backendNamed(m_catalog, clusterName);
+    if (cluster.type != QLatin1String("ceph"))
+        throw Error(QStringLiteral(
+                        "backend %1 is not a Ceph backend; RBD images need one for their cluster")
+                        .arg(clusterName));
+    const BackendSecrets secrets = m_secrets ? m_secrets(cluster) : BackendSecrets{};
+    for (const Volume& existing : m_catalog.volumes())
+        if (existing.kind == VolumeKind::Rbd && existing.backendName == clusterName &&
+            existing.path == request.newRbdImage)
+            throw Error(QStringLiteral("%1 is already the registered volume %2; restore into it "
+                                       "with --volume")
+                            .arg(request.newRbdImage, existing.name));
+    createRbdImage(cluster, secrets, request.newRbdImage, sizeBytes);
+    Volume target;
+    target.id = newUuid();
+    target.name = request.newVolumeName.isEmpty()
+                      ? QStringLiteral("restore_backup_%1").arg(backup.id)
+                      : request.newVolumeName;
+    target.kind = VolumeKind::Rbd;
+    target.path = request.newRbdImage;
+    target.backendName = clusterName;
+    target.sizeBytes = sizeBytes;
+    target.status = VolumeStatus::Available;
+    target.createdAt = QDateTime::currentDateTimeUtc();
+    target.updatedAt = target.createdAt;
+    try {
+        m_catalog.insertVolume(target);
+    } catch (...) {
+        removeRbdImage(cluster, secrets, request.newRbdImage);
+        throw;
+    }
+    return target;
+#else
+    Q_UNUSED(backup);
+    Q_UNUSED(sizeBytes);
+    throw Error(QStringLiteral("cannot create the RBD image %1: this build of Ember has no Ceph "
+                               "support")
+                    .arg(request.newRbdImage));
+#endif
+}
+
 // The live state of a local volume: it must exist, and its size may have
 // changed since it was registered.
 static void refreshLocalVolume(Catalog& catalog, Volume& volume)
@@ -387,6 +445,12 @@ BackupService::PreparedRestore BackupService::prepareRestore(const RestoreReques
     if (!request.targetVolume.isEmpty()) {
         prepared.target = m_catalog.resolveVolume(request.targetVolume);
         refreshLocalVolume(m_catalog, prepared.target);
+    } else if (!request.newRbdImage.isEmpty()) {
+        if (backup.status != BackupStatus::Available)
+            throw Error(QStringLiteral("backup %1 is %2; only an available backup can be restored")
+                            .arg(backup.id, backup.status));
+        prepared.target = createRbdTarget(backup, request, neededBytes);
+        prepared.targetIsNew = true;
     } else {
         if (backup.status != BackupStatus::Available)
             throw Error(QStringLiteral("backup %1 is %2; only an available backup can be restored")

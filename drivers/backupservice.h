@@ -30,6 +30,11 @@ struct RestoreRequest
     QString targetVolume;  // restore into this registered volume ...
     QString newVolumeName; // ... or into a new image file named so (default restore_backup_<id>)
     QString newVolumePath; // where to create it (default: beside the source volume / data dir)
+    // ... or into a new RBD image "pool/image" (created with the backup's size) on
+    // the cluster of this Ceph backend (default: the source volume's cluster, else
+    // the backup's own Ceph backend).
+    QString newRbdImage;
+    QString newRbdCluster;
 };
 
 // Resolves secrets for a backend (the GUI reads them from the keyring
@@ -109,6 +114,8 @@ public:
     BackendConfig backendFor(const Backup& backup);
 
 private:
+    Volume createRbdTarget(const Backup& backup, const RestoreRequest& request, qint64 sizeBytes);
+
     Catalog& m_catalog;
     SecretProvider m_secrets;
 };

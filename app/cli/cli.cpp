@@ -293,9 +293,14 @@ int backupRestore(Context& context, QCommandLineParser& parser)
         const QString path = optionValue(parser, "path");
         if (!path.isEmpty())
             request.newVolumePath = QFileInfo(path).absoluteFilePath();
-    } else if (parser.isSet(QStringLiteral("path"))) {
-        throw Error(QStringLiteral("--path names a new volume's file; it cannot be combined with "
-                                   "--volume."));
+        request.newRbdImage = optionValue(parser, "rbd-image");
+        request.newRbdCluster = optionValue(parser, "rbd-cluster");
+        if (!request.newRbdImage.isEmpty() && !path.isEmpty())
+            throw Error(
+                QStringLiteral("--path and --rbd-image both name the new volume: give one."));
+    } else if (parser.isSet(QStringLiteral("path")) || parser.isSet(QStringLiteral("rbd-image"))) {
+        throw Error(QStringLiteral("--path and --rbd-image name a new volume; they cannot be "
+                                   "combined with --volume."));
     }
     BackupService& service = context.backups();
     BackupService::PreparedRestore prepared = service.prepareRestore(request);
@@ -909,6 +914,14 @@ QList<Command> commands()
             p.addOption(
                 text("name", "Name of the new volume (default restore_backup_<id>).", "NAME"));
             p.addOption(text("path", "File of the new volume.", "PATH"));
+            p.addOption(text("rbd-image",
+                             "New RBD image (pool/image) as the new volume, created with the "
+                             "backup's size.",
+                             "POOL/IMAGE"));
+            p.addOption(text("rbd-cluster",
+                             "Ceph backend whose cluster gets --rbd-image (default: the source "
+                             "volume's, else the backup's).",
+                             "BACKEND"));
         },
         backupRestore,
         1,

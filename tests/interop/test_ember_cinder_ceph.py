@@ -174,9 +174,12 @@ class EmberCinderCephInterop(unittest.TestCase):
                     QT_QPA_PLATFORM='offscreen', EMBER_ALLOW_FILE_SECRETS='1',
                     DBUS_SESSION_BUS_ADDRESS='unix:path=/nonexistent/ember-no-bus', DISPLAY='')
 
-    def ember(self, home, *args):
-        proc = subprocess.run([self.cli, '--format', 'json', *args], env=self.ember_env(home),
+    def ember_proc(self, home, *args):
+        return subprocess.run([self.cli, '--format', 'json', *args], env=self.ember_env(home),
                               capture_output=True, text=True, timeout=900)
+
+    def ember(self, home, *args):
+        proc = self.ember_proc(home, *args)
         if proc.returncode != 0:
             self.fail('ember-cli %s failed (%d):\n%s\n%s' % (' '.join(args), proc.returncode,
                                                             proc.stdout, proc.stderr))
@@ -265,6 +268,31 @@ class EmberCinderCephInterop(unittest.TestCase):
         restored = self.export(target_id, 'ember-restored-rbd.img')
         self.assertIsNone(first_difference(state_inc, restored),
                           'ember restore of Cinder backup %s into an RBD image' % inc['id'])
+
+        # into a new RBD image that ember creates (the cluster is the backup's backend's)
+        new_id = str(uuid.uuid4())
+        self.volume_ids.append(new_id)
+        made = self.ember_json(home, 'backup-restore', '--rbd-image',
+                               'volumes/volume-' + new_id, full['id'])
+        self.volume_ids.append(new_id)
+        self.assertEqual(made['volume_path'], 'volumes/volume-' + new_id)
+        restored = self.export(new_id, 'ember-restored-new-rbd.img')
+        self.assertIsNone(first_difference(state_full, restored),
+                          'ember restore of Cinder backup %s into a new RBD image' % full['id'])
+        # an image that exists already is refused, and left as it was
+        proc = self.ember_proc(home, 'backup-restore', '--rbd-image',
+                               'volumes/volume-' + new_id, inc['id'])
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn('is already the registered volume', proc.stderr)
+        other_id = self.new_image()
+        self.write_extents(other_id, 99, [(0, MiB)])
+        before = self.export(other_id, 'other-before.img')
+        proc = self.ember_proc(home, 'backup-restore', '--rbd-image',
+                               'volumes/volume-' + other_id, inc['id'])
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn('exists', proc.stderr)
+        self.assertIsNone(first_difference(before, self.export(other_id, 'other-after.img')))
+        self.assertIsNone(first_difference(state_full, self.export(new_id, 'again.img')))
 
     def test_ember_backups_restore_in_cinder(self):
         volume_id = self.new_image()
