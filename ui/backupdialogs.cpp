@@ -260,6 +260,33 @@ RestoreDialog::RestoreDialog(const Backup& backup, std::shared_ptr<const Catalog
     newForm->addRow(locationLabel, pathRow);
     layout->addLayout(newForm);
 
+    // A new RBD image, on the cluster of a Ceph backend (the source's by default).
+    m_toNewRbd = new QRadioButton(tr("A new &RBD image, the volume named as above:"), this);
+    m_toNewRbd->setObjectName(QStringLiteral("toNewRbd"));
+    layout->addWidget(m_toNewRbd);
+    auto* rbdForm = new QFormLayout;
+    rbdForm->setContentsMargins(24, 0, 0, 0);
+    m_rbdClusters = new QComboBox(this);
+    m_rbdClusters->setObjectName(QStringLiteral("rbdClusters"));
+    for (const BackendConfig& backend : m_snapshot->backends)
+        if (backend.type == QLatin1String("ceph"))
+            m_rbdClusters->addItem(backend.name);
+    if (m_source && m_source->kind == VolumeKind::Rbd)
+        m_rbdClusters->setCurrentText(m_source->backendName);
+    rbdForm->addRow(tr("C&luster of:"), m_rbdClusters);
+    const QString rbdPool = m_source && m_source->kind == VolumeKind::Rbd
+                                ? m_source->path.section(QLatin1Char('/'), 0, 0)
+                                : QStringLiteral("volumes");
+    m_newRbdImage = new QLineEdit(rbdPool + QLatin1Char('/') + m_newName->text(), this);
+    m_newRbdImage->setObjectName(QStringLiteral("newRbdImage"));
+    m_newRbdImage->setPlaceholderText(tr("pool/image"));
+    rbdForm->addRow(tr("&Image:"), m_newRbdImage);
+    layout->addLayout(rbdForm);
+    if (m_rbdClusters->count() == 0) {
+        m_toNewRbd->setEnabled(false);
+        m_toNewRbd->setToolTip(tr("Add a Ceph backend first: it names the cluster."));
+    }
+
     m_problem = problemLabel(this);
     layout->addWidget(m_problem);
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
@@ -268,7 +295,7 @@ RestoreDialog::RestoreDialog(const Backup& backup, std::shared_ptr<const Catalog
 
     connect(m_buttons, &QDialogButtonBox::accepted, this, &RestoreDialog::confirmAndAccept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    for (QRadioButton* radio : {m_toSource, m_toExisting, m_toNew})
+    for (QRadioButton* radio : {m_toSource, m_toExisting, m_toNew, m_toNewRbd})
         connect(radio, &QRadioButton::toggled, this, &RestoreDialog::update);
     connect(m_targets, &QComboBox::currentIndexChanged, this, &RestoreDialog::update);
     connect(m_newName, &QLineEdit::textEdited, this, [this, directory](const QString& name) {
@@ -277,7 +304,12 @@ RestoreDialog::RestoreDialog(const Backup& backup, std::shared_ptr<const Catalog
                                     : QFileInfo(m_newPath->text()).absolutePath())
                                .filePath(name + QStringLiteral(".img")));
     });
+    connect(m_newName, &QLineEdit::textChanged, this, [this](const QString& name) {
+        const QString pool = m_newRbdImage->text().section(QLatin1Char('/'), 0, 0);
+        m_newRbdImage->setText(pool + QLatin1Char('/') + name);
+    });
     connect(m_newPath, &QLineEdit::textChanged, this, &RestoreDialog::update);
+    connect(m_newRbdImage, &QLineEdit::textChanged, this, &RestoreDialog::update);
     connect(browse, &QPushButton::clicked, this, [this] {
         auto* dialog = new QFileDialog(this, tr("New volume file"), m_newPath->text());
         dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -316,8 +348,10 @@ QString RestoreDialog::refusalFor(const Volume& volume) const
 void RestoreDialog::update()
 {
     m_targets->setEnabled(m_toExisting->isChecked() || !m_toExisting->isEnabled());
-    m_newName->setEnabled(m_toNew->isChecked());
+    m_newName->setEnabled(m_toNew->isChecked() || m_toNewRbd->isChecked());
     m_newPath->setEnabled(m_toNew->isChecked());
+    m_rbdClusters->setEnabled(m_toNewRbd->isChecked());
+    m_newRbdImage->setEnabled(m_toNewRbd->isChecked());
     QString problem;
     if (m_toExisting->isChecked()) {
         const QModelIndex current = m_targetModel->index(m_targets->currentIndex(), 0);
@@ -333,6 +367,22 @@ void RestoreDialog::update()
             problem = tr("%1 already exists; choose a new file name.").arg(info.filePath());
         else if (!QFileInfo(info.absolutePath()).isDir())
             problem = tr("The folder %1 does not exist.").arg(info.absolutePath());
+    } else if (m_toNewRbd->isChecked()) {
+        const QStringList parts = m_newRbdImage->text().trimmed().split(QLatin1Char('/'));
+        const bool wellFormed = parts.size() == 2 && !parts[0].isEmpty() && !parts[1].isEmpty() &&
+                                !m_newRbdImage->text().contains(QLatin1Char('@'));
+        if (m_newName->text().trimmed().isEmpty())
+            problem = tr("Enter a name for the new volume.");
+        else if (!wellFormed)
+            problem = tr("Name the new image as pool/image.");
+        else
+            for (const Volume& volume : m_snapshot->volumes)
+                if (volume.kind == VolumeKind::Rbd &&
+                    volume.backendName == m_rbdClusters->currentText() &&
+                    volume.path == m_newRbdImage->text().trimmed())
+                    problem = tr("%1 is the registered volume %2: choose it above to overwrite "
+                                 "it, or name a new image.")
+                                  .arg(volume.path, volume.name);
     }
     m_problem->setText(problem);
     m_problem->setVisible(!problem.isEmpty());
@@ -348,6 +398,10 @@ RestoreRequest RestoreDialog::request() const
     } else if (m_toExisting->isChecked()) {
         request.targetVolume =
             m_targetModel->index(m_targets->currentIndex(), 0).data(IdRole).toString();
+    } else if (m_toNewRbd->isChecked()) {
+        request.newVolumeName = m_newName->text().trimmed();
+        request.newRbdImage = m_newRbdImage->text().trimmed();
+        request.newRbdCluster = m_rbdClusters->currentText();
     } else {
         request.newVolumeName = m_newName->text().trimmed();
         request.newVolumePath = QFileInfo(m_newPath->text().trimmed()).absoluteFilePath();
@@ -373,6 +427,13 @@ void RestoreDialog::chooseNew(const QString& name, const QString& path)
     m_toNew->setChecked(true);
     m_newName->setText(name);
     m_newPath->setText(path);
+}
+
+void RestoreDialog::chooseNewRbd(const QString& cluster, const QString& poolSlashImage)
+{
+    m_toNewRbd->setChecked(true);
+    m_rbdClusters->setCurrentText(cluster);
+    m_newRbdImage->setText(poolSlashImage);
 }
 
 void RestoreDialog::acceptConfirmed()

@@ -62,6 +62,8 @@ public:
     void chooseSource();
     void chooseExisting(const QString& volumeId);
     void chooseNew(const QString& name, const QString& path);
+    // A new RBD image "pool/image" on the cluster of Ceph backend `cluster`.
+    void chooseNewRbd(const QString& cluster, const QString& poolSlashImage);
     // Accept without the overwrite question (tests, after confirming).
     void acceptConfirmed();
 
@@ -80,6 +82,9 @@ private:
     QStandardItemModel* m_targetModel = nullptr;
     QLineEdit* m_newName = nullptr;
     QLineEdit* m_newPath = nullptr;
+    QRadioButton* m_toNewRbd = nullptr;
+    QComboBox* m_rbdClusters = nullptr;
+    QLineEdit* m_newRbdImage = nullptr;
     QLabel* m_problem = nullptr;
     QDialogButtonBox* m_buttons = nullptr;
 };

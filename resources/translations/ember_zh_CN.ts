@@ -1818,6 +1818,34 @@
             <source>Overwrite</source>
             <translation>覆盖</translation>
         </message>
+        <message>
+            <source>A new &amp;RBD image, the volume named as above:</source>
+            <translation>新的 RBD 镜像,卷名同上(&amp;R):</translation>
+        </message>
+        <message>
+            <source>C&amp;luster of:</source>
+            <translation>所属集群(&amp;L):</translation>
+        </message>
+        <message>
+            <source>pool/image</source>
+            <translation>存储池/镜像</translation>
+        </message>
+        <message>
+            <source>&amp;Image:</source>
+            <translation>镜像(&amp;I):</translation>
+        </message>
+        <message>
+            <source>Add a Ceph backend first: it names the cluster.</source>
+            <translation>请先添加 Ceph 后端:它指明集群。</translation>
+        </message>
+        <message>
+            <source>Name the new image as pool/image.</source>
+            <translation>请以 存储池/镜像 的形式命名新镜像。</translation>
+        </message>
+        <message>
+            <source>%1 is the registered volume %2: choose it above to overwrite it, or name a new image.</source>
+            <translation>%1 是已登记的卷 %2:要覆盖它请在上方选择,否则请命名新镜像。</translation>
+        </message>
     </context>
     <context>
         <name>ember::ui::SettingsDialog</name>

@@ -279,3 +279,11 @@ EN_PLURALS.update({
  '%n pool(s) found; “%1” is not one of them.': ('%n pool found; “%1” is not it.', '%n pools found; “%1” is not one of them.'),
  '%n pool(s) found.': ('%n pool found.', '%n pools found.'),
 })
+ZH.update({
+ 'A new RBD image, the volume named as above:': '新的 RBD 镜像,卷名同上:',
+ 'Cluster of:': '所属集群:', 'pool/image': '存储池/镜像', 'Image:': '镜像:',
+ 'Add a Ceph backend first: it names the cluster.': '请先添加 Ceph 后端:它指明集群。',
+ 'Name the new image as pool/image.': '请以 存储池/镜像 的形式命名新镜像。',
+ '%1 is the registered volume %2: choose it above to overwrite it, or name a new image.':
+     '%1 是已登记的卷 %2:要覆盖它请在上方选择,否则请命名新镜像。',
+})

@@ -33,6 +33,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -285,6 +286,46 @@ private Q_SLOTS:
         QCOMPARE(test::compareFiles(m_volumePath, restored, 48 * MiB), QString());
         QCOMPARE(test::fileSha256(restored, 48 * MiB), expected);
         QTRY_COMPARE_WITH_TIMEOUT(m_context->volumeModel().rowCount(), 2, 10000);
+    }
+
+    // The new-RBD-image choice needs a Ceph backend (it names the cluster) and
+    // a pool/image name; it then asks the service to create the image.
+    void restoreToANewRbdImageIsOfferedWithACephBackend()
+    {
+        QVERIFY(m_window->selectBackup(m_incrementalId));
+        QTRY_VERIFY(action("restoreAction")->isEnabled());
+        {
+            RestoreDialog* dialog = m_window->openRestore();
+            QVERIFY(dialog);
+            auto* toNewRbd = dialog->findChild<QRadioButton*>(QStringLiteral("toNewRbd"));
+            QVERIFY(toNewRbd && !toNewRbd->isEnabled());
+            QVERIFY(toNewRbd->toolTip().contains(QStringLiteral("Ceph backend")));
+            dialog->reject();
+        }
+        {
+            Catalog other(defaultCatalogPath());
+            BackendConfig ceph;
+            ceph.name = QStringLiteral("cephb");
+            ceph.type = QStringLiteral("ceph");
+            ceph.options[QStringLiteral("backup_ceph_conf")] = QStringLiteral("/nonexistent.conf");
+            other.upsertBackend(ceph);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(m_context->snapshot()->backend(QStringLiteral("cephb")), 10000);
+        RestoreDialog* dialog = m_window->openRestore();
+        QVERIFY(dialog);
+        dialog->chooseNewRbd(QStringLiteral("cephb"), QStringLiteral("no-pool-given"));
+        QVERIFY(!okButton(dialog)->isEnabled());
+        QVERIFY(dialog->findChild<QLabel*>(QStringLiteral("problem"))
+                    ->text()
+                    .contains(QStringLiteral("pool/image")));
+        dialog->chooseNewRbd(QStringLiteral("cephb"), QStringLiteral("volumes/copy"));
+        QVERIFY(okButton(dialog)->isEnabled());
+        const RestoreRequest request = dialog->request();
+        QCOMPARE(request.newRbdImage, QStringLiteral("volumes/copy"));
+        QCOMPARE(request.newRbdCluster, QStringLiteral("cephb"));
+        QVERIFY(request.newVolumePath.isEmpty() && request.targetVolume.isEmpty());
+        dialog->reject();
+        Catalog(defaultCatalogPath()).removeBackend(QStringLiteral("cephb"));
     }
 
     void changesFromAnotherProcessAppearWithoutLosingSelection()
