@@ -96,6 +96,23 @@ BackendConfig BackupService::backendFor(const Backup& backup)
     return *backend;
 }
 
+// A catalog row for a volume that is available from now on.
+static Volume newVolumeRecord(const QString& name, VolumeKind kind, const QString& path,
+                              qint64 sizeBytes, const QString& backendName = {})
+{
+    Volume volume;
+    volume.id = newUuid();
+    volume.name = name;
+    volume.kind = kind;
+    volume.path = path;
+    volume.backendName = backendName;
+    volume.sizeBytes = sizeBytes;
+    volume.status = VolumeStatus::Available;
+    volume.createdAt = QDateTime::currentDateTimeUtc();
+    volume.updatedAt = volume.createdAt;
+    return volume;
+}
+
 static BackendConfig backendNamed(Catalog& catalog, const QString& name)
 {
     if (name.isEmpty())
@@ -149,17 +166,11 @@ Volume BackupService::addRbdVolume(const QString& backendName, const QString& po
             existing.path == poolSlashImage)
             throw Error(QStringLiteral("%1 on %2 is already registered as volume %3")
                             .arg(poolSlashImage, backendName, existing.name));
-    Volume volume;
-    volume.id = newUuid();
-    volume.kind = VolumeKind::Rbd;
-    volume.path = poolSlashImage;
-    volume.backendName = backendName;
-    volume.name = name.isEmpty() ? poolSlashImage.section(QLatin1Char('/'), -1) : name;
-    volume.sizeBytes =
-        rbdImageSize(cluster, m_secrets ? m_secrets(cluster) : BackendSecrets{}, poolSlashImage);
-    volume.status = VolumeStatus::Available;
-    volume.createdAt = QDateTime::currentDateTimeUtc();
-    volume.updatedAt = volume.createdAt;
+    const Volume volume = newVolumeRecord(
+        name.isEmpty() ? poolSlashImage.section(QLatin1Char('/'), -1) : name, VolumeKind::Rbd,
+        poolSlashImage,
+        rbdImageSize(cluster, m_secrets ? m_secrets(cluster) : BackendSecrets{}, poolSlashImage),
+        backendName);
     m_catalog.insertVolume(volume);
     return volume;
 #else
@@ -200,18 +211,10 @@ Volume BackupService::createRbdTarget(const Backup& backup, const RestoreRequest
                                        "with --volume")
                             .arg(request.newRbdImage, existing.name));
     createRbdImage(cluster, secrets, request.newRbdImage, sizeBytes);
-    Volume target;
-    target.id = newUuid();
-    target.name = request.newVolumeName.isEmpty()
-                      ? QStringLiteral("restore_backup_%1").arg(backup.id)
-                      : request.newVolumeName;
-    target.kind = VolumeKind::Rbd;
-    target.path = request.newRbdImage;
-    target.backendName = clusterName;
-    target.sizeBytes = sizeBytes;
-    target.status = VolumeStatus::Available;
-    target.createdAt = QDateTime::currentDateTimeUtc();
-    target.updatedAt = target.createdAt;
+    const Volume target = newVolumeRecord(
+        request.newVolumeName.isEmpty() ? QStringLiteral("restore_backup_%1").arg(backup.id)
+                                        : request.newVolumeName,
+        VolumeKind::Rbd, request.newRbdImage, sizeBytes, clusterName);
     try {
         m_catalog.insertVolume(target);
     } catch (...) {
@@ -468,15 +471,7 @@ BackupService::PreparedRestore BackupService::prepareRestore(const RestoreReques
                 QStringLiteral("%1 is already a registered volume; restore into it with --volume")
                     .arg(path));
         createSparseImage(path, neededBytes);
-        Volume target;
-        target.id = newUuid();
-        target.name = name;
-        target.kind = VolumeKind::File;
-        target.path = path;
-        target.sizeBytes = neededBytes;
-        target.status = VolumeStatus::Available;
-        target.createdAt = QDateTime::currentDateTimeUtc();
-        target.updatedAt = target.createdAt;
+        const Volume target = newVolumeRecord(name, VolumeKind::File, path, neededBytes);
         try {
             m_catalog.insertVolume(target);
         } catch (...) {
@@ -774,15 +769,10 @@ Volume BackupService::addVolume(const QString& path, const QString& name)
     if (std::optional<Volume> existing = m_catalog.volumeByPath(absolute))
         throw Error(
             QStringLiteral("%1 is already registered as volume %2").arg(absolute, existing->name));
-    Volume volume;
-    volume.id = newUuid();
-    volume.name = name.isEmpty() ? info.fileName() : name;
-    volume.kind = isBlockDevice(absolute) ? VolumeKind::BlockDevice : VolumeKind::File;
-    volume.path = absolute;
-    volume.sizeBytes = localVolumeSize(absolute);
-    volume.status = VolumeStatus::Available;
-    volume.createdAt = QDateTime::currentDateTimeUtc();
-    volume.updatedAt = volume.createdAt;
+    const Volume volume =
+        newVolumeRecord(name.isEmpty() ? info.fileName() : name,
+                        isBlockDevice(absolute) ? VolumeKind::BlockDevice : VolumeKind::File,
+                        absolute, localVolumeSize(absolute));
     m_catalog.insertVolume(volume);
     return volume;
 }

@@ -82,6 +82,21 @@ struct CephEnv
     }
 };
 
+// A new, empty RBD image volumes/<prefix>-<id> of `size` bytes on `cluster`, as the
+// Volume record a catalog would hold for it.
+inline Volume newRbdVolume(const BackendConfig& cluster, qint64 size, const QString& prefix)
+{
+    Volume volume;
+    volume.id = newUuid();
+    volume.name = QStringLiteral("%1-%2").arg(prefix, volume.id.left(8));
+    volume.kind = VolumeKind::Rbd;
+    volume.path = QStringLiteral("volumes/") + volume.name;
+    volume.backendName = cluster.name;
+    volume.sizeBytes = size;
+    createRbdImage(cluster, {}, volume.path, size);
+    return volume;
+}
+
 inline QByteArray randomBytes(qint64 size, quint32 seed)
 {
     QByteArray data(size, Qt::Uninitialized);

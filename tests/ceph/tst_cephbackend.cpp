@@ -36,14 +36,7 @@ private:
     // An RBD volume with data islands and holes; `content` mirrors it.
     Volume makeRbdVolume(qint64 size, QByteArray* content)
     {
-        Volume volume;
-        volume.id = newUuid();
-        volume.name = QStringLiteral("tst-src-%1").arg(volume.id.left(8));
-        volume.kind = VolumeKind::Rbd;
-        volume.path = QStringLiteral("volumes/") + volume.name;
-        volume.backendName = m_cluster.name;
-        volume.sizeBytes = size;
-        createRbdImage(m_cluster, {}, volume.path, size);
+        const Volume volume = newRbdVolume(m_cluster, size, QStringLiteral("tst-src"));
         m_images << volume.path;
         *content = QByteArray(size, '\0');
         writeSource(volume, 0, randomBytes(size / 4, 11), content);

@@ -74,13 +74,7 @@ private:
 
     Volume makeVolume(qint64 size, QByteArray* content)
     {
-        Volume volume;
-        volume.id = newUuid();
-        volume.name = QStringLiteral("tst-chunked-%1").arg(volume.id.left(8));
-        volume.kind = VolumeKind::Rbd;
-        volume.path = QStringLiteral("volumes/") + volume.name;
-        volume.sizeBytes = size;
-        createRbdImage(m_cluster, {}, volume.path, size);
+        const Volume volume = newRbdVolume(m_cluster, size, QStringLiteral("tst-chunked"));
         m_images << volume.path;
         *content = QByteArray(size, '\0');
         return volume;
