@@ -416,6 +416,29 @@ int compareBy(const Backup& a, const Backup& b, const QString& key)
     return 0;
 }
 
+QString orDash(const QString& text)
+{
+    return text.isEmpty() ? QStringLiteral("-") : text;
+}
+
+// The list commands: a JSON array of the items, or a table of one row each.
+template <typename Item, typename ToJson, typename ToRow>
+void printList(Context& context, const QList<Item>& items, ToJson toJson,
+               const QStringList& headers, ToRow toRow)
+{
+    if (context.format == Format::Json) {
+        QJsonArray array;
+        for (const Item& item : items)
+            array.append(toJson(item));
+        context.printJson(array);
+        return;
+    }
+    QList<QStringList> rows;
+    for (const Item& item : items)
+        rows << toRow(item);
+    printOut(renderTable(headers, rows));
+}
+
 int backupList(Context& context, QCommandLineParser& parser)
 {
     const QList<SortKey> sort = parseSort(optionValue(parser, "sort"));
@@ -447,27 +470,19 @@ int backupList(Context& context, QCommandLineParser& parser)
             return false;
         });
     }
-    if (context.format == Format::Json) {
-        QJsonArray array;
-        for (const Backup& backup : backups)
-            array.append(backupJson(backup));
-        context.printJson(array);
-        return 0;
-    }
-    QList<QStringList> rows;
-    for (const Backup& b : backups) {
-        rows << QStringList{b.id,
-                            b.volumeId,
-                            b.status,
-                            b.displayName.isEmpty() ? QStringLiteral("-") : b.displayName,
-                            QString::number(b.size),
-                            QString::number(b.objectCount),
-                            b.container.isEmpty() ? QStringLiteral("-") : b.container};
-    }
-    printOut(renderTable({QStringLiteral("ID"), QStringLiteral("Volume ID"),
-                          QStringLiteral("Status"), QStringLiteral("Name"), QStringLiteral("Size"),
-                          QStringLiteral("Object Count"), QStringLiteral("Container")},
-                         rows));
+    printList(context, backups, backupJson,
+              {QStringLiteral("ID"), QStringLiteral("Volume ID"), QStringLiteral("Status"),
+               QStringLiteral("Name"), QStringLiteral("Size"), QStringLiteral("Object Count"),
+               QStringLiteral("Container")},
+              [](const Backup& b) {
+                  return QStringList{b.id,
+                                     b.volumeId,
+                                     b.status,
+                                     orDash(b.displayName),
+                                     QString::number(b.size),
+                                     QString::number(b.objectCount),
+                                     orDash(b.container)};
+              });
     return 0;
 }
 
@@ -602,28 +617,19 @@ int volumeCreate(Context& context, QCommandLineParser& parser)
 
 int volumeList(Context& context, QCommandLineParser&)
 {
-    const QList<Volume> volumes = context.backups().catalog().volumes();
-    if (context.format == Format::Json) {
-        QJsonArray array;
-        for (const Volume& volume : volumes)
-            array.append(volumeJson(volume));
-        context.printJson(array);
-        return 0;
-    }
-    QList<QStringList> rows;
-    for (const Volume& v : volumes) {
-        rows << QStringList{v.id,
-                            v.status,
-                            v.name.isEmpty() ? QStringLiteral("-") : v.name,
-                            QString::number(v.sizeGiB()),
-                            humanSize(v.sizeBytes),
-                            toString(v.kind),
-                            v.path};
-    }
-    printOut(renderTable({QStringLiteral("ID"), QStringLiteral("Status"), QStringLiteral("Name"),
-                          QStringLiteral("Size"), QStringLiteral("Bytes"), QStringLiteral("Kind"),
-                          QStringLiteral("Path")},
-                         rows));
+    printList(context, context.backups().catalog().volumes(), volumeJson,
+              {QStringLiteral("ID"), QStringLiteral("Status"), QStringLiteral("Name"),
+               QStringLiteral("Size"), QStringLiteral("Bytes"), QStringLiteral("Kind"),
+               QStringLiteral("Path")},
+              [](const Volume& v) {
+                  return QStringList{v.id,
+                                     v.status,
+                                     orDash(v.name),
+                                     QString::number(v.sizeGiB()),
+                                     humanSize(v.sizeBytes),
+                                     toString(v.kind),
+                                     v.path};
+              });
     return 0;
 }
 
@@ -652,23 +658,15 @@ int volumeRemove(Context& context, QCommandLineParser& parser)
 
 int backendList(Context& context, QCommandLineParser&)
 {
-    const QList<BackendConfig> backends = context.backups().catalog().backends();
-    if (context.format == Format::Json) {
-        QJsonArray array;
-        for (const BackendConfig& backend : backends)
-            array.append(backendJson(backend));
-        context.printJson(array);
-        return 0;
-    }
-    QList<QStringList> rows;
-    for (const BackendConfig& backend : backends) {
-        rows << QStringList{backend.name, backend.type,
-                            backend.isDefault ? QStringLiteral("yes") : QStringLiteral("no"),
-                            cellText(backend.options)};
-    }
-    printOut(renderTable({QStringLiteral("Name"), QStringLiteral("Type"), QStringLiteral("Default"),
-                          QStringLiteral("Options")},
-                         rows));
+    printList(context, context.backups().catalog().backends(), backendJson,
+              {QStringLiteral("Name"), QStringLiteral("Type"), QStringLiteral("Default"),
+               QStringLiteral("Options")},
+              [](const BackendConfig& backend) {
+                  return QStringList{backend.name, backend.type,
+                                     backend.isDefault ? QStringLiteral("yes")
+                                                       : QStringLiteral("no"),
+                                     cellText(backend.options)};
+              });
     return 0;
 }
 
