@@ -203,6 +203,14 @@ private:
         return links;
     }
 
+    // m_root/volume.img filled with `size` random bytes, as a file volume.
+    Volume randomVolume(qint64 size, quint32 seed)
+    {
+        const QString path = m_root + QStringLiteral("/volume.img");
+        writeRandomFile(path, size, seed);
+        return fileVolume(path);
+    }
+
     void runBackup(TsmBackupDriver& tsm, Backup& backup, const Volume& volume,
                    OperationControl& control)
     {
@@ -339,10 +347,9 @@ private Q_SLOTS:
 
     void fileVolumeBackupRestoreDelete()
     {
-        const QString source = m_root + QStringLiteral("/volume.img");
         const qint64 size = 5 * 1024 * 1024 + 4321;
-        writeRandomFile(source, size, 11);
-        const Volume volume = fileVolume(source);
+        const Volume volume = randomVolume(size, 11);
+        const QString& source = volume.path;
         Backup backup = newBackup(volume);
         const auto tsm = driver();
         QVERIFY(tsm->cannotBackup(volume).isEmpty());
@@ -508,9 +515,7 @@ private Q_SLOTS:
 
     void wrongPassword()
     {
-        const QString source = m_root + QStringLiteral("/volume.img");
-        writeRandomFile(source, 1024 * 1024, 41);
-        const Volume volume = fileVolume(source);
+        const Volume volume = randomVolume(1024 * 1024, 41);
         Backup backup = newBackup(volume);
         const auto tsm = driver({}, secrets(QStringLiteral("not-the-password")));
         OperationControl control;
@@ -537,9 +542,7 @@ private Q_SLOTS:
 
     void passwordMissingOrStoredByClient()
     {
-        const QString source = m_root + QStringLiteral("/volume.img");
-        writeRandomFile(source, 256 * 1024, 42);
-        const Volume volume = fileVolume(source);
+        const Volume volume = randomVolume(256 * 1024, 42);
         OperationControl control;
 
         // No secret and no client-stored password: dsmc prompts; the driver
@@ -596,9 +599,8 @@ private Q_SLOTS:
     {
         const QString argvLog = m_root + QStringLiteral("/argv.log");
         qputenv("DSMC_EMULATOR_ARGV_LOG", QFile::encodeName(argvLog));
-        const QString source = m_root + QStringLiteral("/volume.img");
-        writeRandomFile(source, 512 * 1024, 51);
-        const Volume volume = fileVolume(source);
+        const Volume volume = randomVolume(512 * 1024, 51);
+        const QString& source = volume.path;
         Backup backup = newBackup(volume);
         const auto tsm = driver();
         OperationControl control;
@@ -630,9 +632,7 @@ private Q_SLOTS:
     void serverUnreachable()
     {
         qputenv("DSMC_EMULATOR_FAULT", "unreachable");
-        const QString source = m_root + QStringLiteral("/volume.img");
-        writeRandomFile(source, 256 * 1024, 61);
-        const Volume volume = fileVolume(source);
+        const Volume volume = randomVolume(256 * 1024, 61);
         Backup backup = newBackup(volume);
         const auto tsm = driver();
         OperationControl control;
@@ -658,9 +658,7 @@ private Q_SLOTS:
     void failureMidwayLeavesNothing()
     {
         qputenv("DSMC_EMULATOR_FAULT", "fail-midway");
-        const QString source = m_root + QStringLiteral("/volume.img");
-        writeRandomFile(source, 4 * 1024 * 1024, 71);
-        const Volume volume = fileVolume(source);
+        const Volume volume = randomVolume(4 * 1024 * 1024, 71);
         Backup backup = newBackup(volume);
         const auto tsm = driver();
         OperationControl control;
@@ -681,9 +679,8 @@ private Q_SLOTS:
     void warningsStillSucceed()
     {
         qputenv("DSMC_EMULATOR_FAULT", "warning");
-        const QString source = m_root + QStringLiteral("/volume.img");
-        writeRandomFile(source, 300 * 1000, 81);
-        const Volume volume = fileVolume(source);
+        const Volume volume = randomVolume(300 * 1000, 81);
+        const QString& source = volume.path;
         Backup backup = newBackup(volume);
         const auto tsm = driver();
         OperationControl control;
@@ -709,10 +706,8 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, locale);
         qputenv("DSMC_EMULATOR_LOCALE", locale);
-        const QString source = m_root + QStringLiteral("/volume.img");
         const qint64 size = 12 * 1024 * 1024; // "12.288,00 KB" / "12,288.00 KB" / "12 288,00 KB"
-        writeRandomFile(source, size, 91);
-        const Volume volume = fileVolume(source);
+        const Volume volume = randomVolume(size, 91);
         Backup backup = newBackup(volume);
         const auto tsm = driver({{QStringLiteral("backup_tsm_compression"), false}});
         OperationControl control;
@@ -723,9 +718,7 @@ private Q_SLOTS:
     void cancellation()
     {
         qputenv("DSMC_EMULATOR_DELAY_SECONDS", "30");
-        const QString source = m_root + QStringLiteral("/volume.img");
-        writeRandomFile(source, 8 * 1024 * 1024, 101);
-        const Volume volume = fileVolume(source);
+        const Volume volume = randomVolume(8 * 1024 * 1024, 101);
         Backup backup = newBackup(volume);
         const auto tsm = driver();
         OperationControl control;
@@ -755,9 +748,7 @@ private Q_SLOTS:
     void timeout()
     {
         qputenv("DSMC_EMULATOR_DELAY_SECONDS", "30");
-        const QString source = m_root + QStringLiteral("/volume.img");
-        writeRandomFile(source, 2 * 1024 * 1024, 111);
-        const Volume volume = fileVolume(source);
+        const Volume volume = randomVolume(2 * 1024 * 1024, 111);
         Backup backup = newBackup(volume);
         const auto tsm = driver({{QStringLiteral("ember_tsm_timeout_seconds"), 1}});
         OperationControl control;
@@ -779,10 +770,9 @@ private Q_SLOTS:
         // restores by replacing the destination name. A symlink "backup" is
         // refused; ember_tsm_file_link=hardlink (Cinder before Stein) works.
         qputenv("DSMC_EMULATOR_SYMLINKS", "as-links");
-        const QString source = m_root + QStringLiteral("/volume.img");
         const qint64 size = 3 * 1024 * 1024 + 7;
-        writeRandomFile(source, size, 151);
-        const Volume volume = fileVolume(source);
+        const Volume volume = randomVolume(size, 151);
+        const QString& source = volume.path;
         OperationControl control;
         {
             Backup backup = newBackup(volume);
@@ -824,9 +814,8 @@ private Q_SLOTS:
     {
         // What a process that died during a backup leaves: the object on the
         // server (it may have been committed) and the link beside the volume.
-        const QString source = m_root + QStringLiteral("/volume.img");
-        writeRandomFile(source, 200 * 1024, 141);
-        const Volume volume = fileVolume(source);
+        const Volume volume = randomVolume(200 * 1024, 141);
+        const QString& source = volume.path;
         Backup backup = newBackup(volume);
         const auto tsm = driver();
         OperationControl control;
@@ -845,9 +834,8 @@ private Q_SLOTS:
 
     void incrementalRefused()
     {
-        const QString source = m_root + QStringLiteral("/volume.img");
-        writeRandomFile(source, 64 * 1024, 121);
-        const Volume volume = fileVolume(source);
+        const Volume volume = randomVolume(64 * 1024, 121);
+        const QString& source = volume.path;
         const auto tsm = driver();
         QVERIFY(!tsm->supportsIncremental(volume));
         Backup parent = newBackup(volume);
