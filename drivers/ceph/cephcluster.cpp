@@ -241,6 +241,12 @@ std::shared_ptr<Cluster> Cluster::connectNew(const ConnectionOptions& options)
             throw Error(QStringLiteral("cannot connect to Ceph as %1: no key found (give a keyring "
                                        "in the configuration or store the key)")
                             .arg(who));
+        case EINVAL:
+            // What librados answers for a key that does not decode as a Ceph secret.
+            throw Error(QStringLiteral("cannot connect to Ceph as %1: the key is not a valid Ceph "
+                                       "key (the base64 text `ceph auth get-key` prints) or the "
+                                       "settings are malformed")
+                            .arg(who));
         default:
             throw Error(QStringLiteral("cannot connect to Ceph as %1: %2").arg(who, errnoText(rc)));
         }

@@ -20,10 +20,13 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QProcess>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTreeWidget>
 #include <QUuid>
 
 using namespace ember;
@@ -57,6 +60,17 @@ class TestRbdBrowser : public QObject
     Q_OBJECT
 
 private:
+    // What the test page's list of checks shows, one "check: detail" a line.
+    static QString checkLines(const BackendWizard& wizard)
+    {
+        QStringList result;
+        auto* tree = wizard.currentPage()->findChild<QTreeWidget*>(QStringLiteral("checks"));
+        for (int row = 0; tree && row < tree->topLevelItemCount(); ++row)
+            result << tree->topLevelItem(row)->text(0) + QStringLiteral(": ") +
+                          tree->topLevelItem(row)->text(1);
+        return result.join(u'\n');
+    }
+
     QMap<QString, QString> m_facts;
     BackendConfig m_cluster; // admin through the keyring file: no secret needed
     QString m_image;
@@ -123,6 +137,73 @@ private Q_SLOTS:
         QVERIFY(!QJsonDocument(wizard.config().options)
                      .toJson()
                      .contains(m_facts.value("CEPH_ADMIN_KEY").toUtf8()));
+    }
+
+    // The wizard's test page against the real cluster: it connects, shows the
+    // fsid and health, checks the pool and round-trips a probe object; a wrong
+    // key and a missing pool fail in plain words, without showing the key.
+    void testPageAgainstRealCeph()
+    {
+        BackendWizard wizard(std::make_shared<CatalogSnapshot>(), std::nullopt);
+        wizard.show();
+        wizard.setField(QStringLiteral("name"), QStringLiteral("ceph-gui"));
+        auto* types = wizard.findChild<QComboBox*>(QStringLiteral("backendType"));
+        types->setCurrentIndex(types->findData(QStringLiteral("ceph")));
+        wizard.next();
+        auto* page = qobject_cast<CephPage*>(wizard.currentPage());
+        QVERIFY(page);
+        page->findChild<QRadioButton*>("cephUseMonitors")->setChecked(true);
+        page->findChild<QLineEdit*>("cephMonHost")->setText(m_facts.value("CEPH_MON_HOST"));
+        page->findChild<QLineEdit*>("cephUser")->setText(m_facts.value("CEPH_CLIENT_ID"));
+        page->findChild<QLineEdit*>("cephKey")->setText(m_facts.value("CEPH_ADMIN_KEY"));
+        page->findChild<QComboBox*>("cephPool")->setEditText(QStringLiteral("backups"));
+        wizard.next();
+        QCOMPARE(wizard.currentId(), int(BackendWizard::TestPageId));
+        auto* test = wizard.currentPage()->findChild<ConnectionTestWidget*>("connectionTest");
+        QVERIFY(test);
+        QTRY_VERIFY_WITH_TIMEOUT(test->isFinished(), 40000);
+        QString shown = checkLines(wizard);
+        QVERIFY2(test->passed(), qPrintable(shown));
+        QVERIFY2(shown.contains(QStringLiteral("HEALTH_")), qPrintable(shown));
+        QVERIFY2(
+            QRegularExpression(QStringLiteral("[0-9a-f]{8}-[0-9a-f]{4}-")).match(shown).hasMatch(),
+            qPrintable(shown)); // the fsid
+        QVERIFY2(shown.contains(QStringLiteral("backups")), qPrintable(shown));
+        QVERIFY(wizard.button(QWizard::FinishButton)->isEnabled());
+        QVERIFY(!shown.contains(m_facts.value("CEPH_ADMIN_KEY")));
+
+        // A key that is no Ceph key at all, then a real key the cluster does not know.
+        wizard.back();
+        page->findChild<QLineEdit*>("cephKey")->setText(QStringLiteral("bm90LWEta2V5"));
+        wizard.next();
+        QTRY_VERIFY_WITH_TIMEOUT(test->isFinished(), 40000);
+        shown = checkLines(wizard);
+        QVERIFY2(!test->passed(), qPrintable(shown));
+        QVERIFY2(shown.contains(QStringLiteral("not a valid Ceph key")), qPrintable(shown));
+        QVERIFY(!wizard.button(QWizard::FinishButton)->isEnabled());
+        QProcess keygen;
+        keygen.start(QStringLiteral("ceph-authtool"), {QStringLiteral("--gen-print-key")});
+        QVERIFY(keygen.waitForFinished(30000));
+        const QString unknownKey = QString::fromLatin1(keygen.readAllStandardOutput()).trimmed();
+        QVERIFY(!unknownKey.isEmpty());
+        wizard.back();
+        page->findChild<QLineEdit*>("cephKey")->setText(unknownKey);
+        wizard.next();
+        QTRY_VERIFY_WITH_TIMEOUT(test->isFinished(), 40000);
+        shown = checkLines(wizard);
+        QVERIFY2(!test->passed(), qPrintable(shown));
+        QVERIFY2(shown.contains(QStringLiteral("permission denied")), qPrintable(shown));
+        QVERIFY(!shown.contains(unknownKey));
+
+        // The right key, a pool the cluster does not have.
+        wizard.back();
+        page->findChild<QLineEdit*>("cephKey")->setText(m_facts.value("CEPH_ADMIN_KEY"));
+        page->findChild<QComboBox*>("cephPool")->setEditText(QStringLiteral("no-such-pool"));
+        wizard.next();
+        QTRY_VERIFY_WITH_TIMEOUT(test->isFinished(), 40000);
+        shown = checkLines(wizard);
+        QVERIFY2(!test->passed(), qPrintable(shown));
+        QVERIFY2(shown.contains(QStringLiteral("does not exist")), qPrintable(shown));
     }
 
     void addRbdImageFromTheMainWindow()
