@@ -27,36 +27,23 @@
 #   EMBER_CEPH_TIMEOUT=120               seconds to wait for the cluster to be usable
 set -euo pipefail
 
-CMD=${1:-}
-DATA_DIR=${2:-}
+SERVICE=ceph WHAT=cluster
 STORE=${EMBER_CEPH_STORE:-bluestore}
 STORE_GB=${EMBER_CEPH_STORE_GB:-10}
 WITH_MGR=${EMBER_CEPH_MGR:-1}
 POOLS=${EMBER_CEPH_POOLS:-volumes backups}
 TIMEOUT=${EMBER_CEPH_TIMEOUT:-120}
+STOP_WAIT=20 POLL=0.5   # lib.sh: seconds from SIGTERM to SIGKILL; wait_for's poll interval
+# shellcheck source=tests/services/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-log() { printf '[ceph %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
-usage() { awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0" >&2; exit 2; }
-case "$CMD" in start|stop|status|env|selftest) ;; *) usage ;; esac
-[ -n "$DATA_DIR" ] || usage
-
-if [ "$CMD" = start ]; then mkdir -p "$DATA_DIR"; fi
-if [ ! -d "$DATA_DIR" ]; then
-  [ "$CMD" = stop ] && exit 0
-  echo "no cluster in $DATA_DIR" >&2; exit 3
-fi
-DATA_DIR=$(cd "$DATA_DIR" && pwd -P)
+open_data_dir "$@"
 CONF=$DATA_DIR/ceph.conf
 # every ceph tool (ceph-authtool too) reads CEPH_CONF/CEPH_ARGS: never inherit another cluster's
 unset CEPH_ARGS CEPH_KEYRING
 export CEPH_CONF=$CONF
 KEYRING=$DATA_DIR/keyring
-RUN=$DATA_DIR/run
-LOGS=$DATA_DIR/log
-MARK=$DATA_DIR/.ember-ceph
-READY=$DATA_DIR/.ready
+PID_MATCH=$CONF   # a daemon of ours runs with our ceph.conf
 
 # ---------------------------------------------------------------- helpers
 # Packages come from scripts/install-deps.sh; name the missing ones instead of installing.
@@ -68,62 +55,14 @@ ensure_packages() {
     && command -v ceph-authtool >/dev/null; } || need+=(ceph-common)
   if [ "$WITH_MGR" = 1 ]; then command -v ceph-mgr >/dev/null || need+=(ceph-mgr); fi
   [ -x /usr/bin/python3 ] || need+=(python3)
-  if [ ${#need[@]} -gt 0 ]; then
-    die "missing Debian packages: ${need[*]} (run: sudo bash scripts/install-deps.sh)"
-  fi
-}
-
-# N free TCP ports on 127.0.0.1 outside the kernel's ephemeral range and outside
-# ceph's own 6800-7300 range, checked by binding them all at once.
-free_ports() {
-  /usr/bin/python3 - "$1" <<'EOF'
-import random, socket, sys
-n = int(sys.argv[1]); socks = []; ports = []
-while len(ports) < n:
-    p = random.randrange(20000, 32000)
-    if p in ports: continue
-    s = socket.socket()
-    try:
-        s.bind(('127.0.0.1', p))
-    except OSError:
-        s.close(); continue
-    socks.append(s); ports.append(p)
-print(' '.join(map(str, ports)))
-EOF
+  need_packages "${need[@]}"
 }
 
 C() { timeout 60 ceph -c "$CONF" --connect-timeout 20 "$@"; }
 
-# pid of a daemon of ours if it runs: pid file exists, process alive, its command
-# line mentions our ceph.conf (so a recycled pid never matches).
-daemon_pid() {
-  local f=$RUN/$1.pid pid
-  [ -s "$f" ] || return 1
-  pid=$(cat "$f"); [[ $pid =~ ^[0-9]+$ ]] || return 1
-  [ -r "/proc/$pid/cmdline" ] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$CONF" || return 1
-  echo "$pid"
-}
-
-daemons() { # the daemons this cluster has, in start order
+procs() { # the daemons this cluster has, in start order
   echo mon.a osd.0
   if [ -f "$DATA_DIR/mgr/keyring" ]; then echo mgr.x; fi
-}
-
-wait_for() { # description, command...
-  local what=$1; shift
-  local end=$((SECONDS + TIMEOUT))
-  local n
-  until "$@" >/dev/null 2>&1; do
-    [ $SECONDS -lt $end ] || die "timeout (${TIMEOUT}s) waiting for $what; logs in $LOGS"
-    for n in $(daemons); do   # fail fast when a process died (port taken, bad config...)
-      if [ -e "$RUN/$n.pid" ] && ! daemon_pid "$n" >/dev/null; then
-        tail -n 5 "$LOGS/$n.log" >&2 2>/dev/null || true
-        die "$n died while waiting for $what; logs in $LOGS"
-      fi
-    done
-    sleep 0.5
-  done
 }
 
 osd_up() { C osd dump -f json | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if any(o["up"] for o in d["osds"]) else 1)'; }
@@ -154,6 +93,7 @@ print_env() {
 load_params() {
   # shellcheck disable=SC1091
   . "$DATA_DIR/params"
+  # shellcheck disable=SC2153 # P_* come from the params file
   STORE=$P_STORE STORE_GB=$P_STORE_GB
 }
 
@@ -232,19 +172,15 @@ EOF
 # ---------------------------------------------------------------- daemons
 start_daemon() { # name
   local n=$1
-  if daemon_pid "$n" >/dev/null; then return 0; fi
+  if proc_pid "$n" >/dev/null; then return 0; fi
   rm -f "$RUN/$n.pid"
   case $n in
     mon.a)        ceph-mon -c "$CONF" -i a ;;
     osd.0)        ceph-osd -c "$CONF" -i 0 ;;
     mgr.x)        ceph-mgr -c "$CONF" -i x ;;
   esac >>"$LOGS/launch.log" 2>&1 || die "$n failed to start, see $LOGS/$n.log and $LOGS/launch.log"
-  local end=$((SECONDS + 30))
-  until daemon_pid "$n" >/dev/null; do
-    [ $SECONDS -lt $end ] || die "$n did not write its pid file, see $LOGS/$n.log"
-    sleep 0.2
-  done
-  log "$n running, pid $(daemon_pid "$n")"
+  wait_pid "$n" 30 || die "$n did not write its pid file, see $LOGS/$n.log"
+  log "$n running, pid $(proc_pid "$n")"
 }
 
 create_cluster() {
@@ -311,13 +247,11 @@ cmd_start() {
     load_params
     write_conf
     local n
-    for n in $(daemons); do start_daemon "$n"; done
+    for n in $(procs); do start_daemon "$n"; done
     wait_for "osd.0 up" osd_up
   else
-    if [ -n "$(ls -A "$DATA_DIR")" ] && [ ! -e "$MARK" ]; then
-      die "$DATA_DIR is not empty and was not made by ceph.sh; refusing to touch it"
-    fi
-    cmd_stop_quiet
+    refuse_foreign_dir
+    cmd_stop
     create_cluster
   fi
   wait_for "I/O on pools ($POOLS)" pool_io
@@ -332,46 +266,19 @@ cmd_start() {
     h=$(C health 2>/dev/null || true)
   done
   [ "$h" = HEALTH_OK ] || log "warning: cluster usable but health is: $(C health detail 2>&1 | head -5)"
-  log "ready in $((SECONDS - t0))s ($h)"
-  print_env | tee "$DATA_DIR/env"
+  ready "$t0" "$h"
 }
 
-# running and not a zombie (an orphan's zombie can linger ~2 s until pid 1 reaps it)
-alive() { [ -r "/proc/$1/status" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
-
-stop_one() { # name
-  local n=$1 pid
-  pid=$(daemon_pid "$n") || { rm -f "$RUN/$n.pid"; return 0; }
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do
-    alive "$pid" || break
-    sleep 0.2
-  done
-  if alive "$pid"; then
-    log "$n (pid $pid) ignored SIGTERM for 20s, sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    sleep 0.5
-  fi
-  rm -f "$RUN/$n.pid"
-  log "$n stopped (pid $pid)"
-}
-
-cmd_stop_quiet() {
+cmd_stop() {
   local n
   for n in mgr.x osd.0 mon.a; do stop_one "$n"; done
 }
 
 cmd_status() {
-  local n pid rc=0
+  local rc=0
   [ -f "$CONF" ] || { echo "no cluster in $DATA_DIR"; return 3; }
-  for n in $(daemons); do
-    if pid=$(daemon_pid "$n"); then
-      echo "$n: running, pid $pid, rss $(awk '/VmRSS/{print $2" "$3}' "/proc/$pid/status")"
-    else
-      echo "$n: not running"; rc=1
-    fi
-  done
-  if daemon_pid mon.a >/dev/null; then C -s || rc=1; fi
+  proc_table || rc=1
+  if proc_pid mon.a >/dev/null; then C -s || rc=1; fi
   return $rc
 }
 
@@ -414,10 +321,4 @@ selftest() {
   log "selftest passed"
 }
 
-case "$CMD" in
-  start)    cmd_start ;;
-  stop)     [ -e "$MARK" ] || { log "nothing of ours in $DATA_DIR"; exit 0; }; cmd_stop_quiet ;;
-  status)   cmd_status ;;
-  env)      [ -e "$READY" ] || die "no cluster in $DATA_DIR"; load_params; print_env ;;
-  selftest) [ -e "$READY" ] || die "no cluster in $DATA_DIR"; selftest ;;
-esac
+main

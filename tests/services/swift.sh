@@ -34,33 +34,20 @@
 #   EMBER_SWIFT_TIMEOUT=60                seconds to wait for the servers
 set -euo pipefail
 
-CMD=${1:-}
-DATA_DIR=${2:-}
+SERVICE=swift WHAT="Swift all-in-one"
 MAX_FILE_SIZE=${EMBER_SWIFT_MAX_FILE_SIZE:-5368709122}
 WITH_UPDATERS=${EMBER_SWIFT_UPDATERS:-1}
 WITH_KEYSTONE=${EMBER_SWIFT_KEYSTONE:-1}
 TIMEOUT=${EMBER_SWIFT_TIMEOUT:-60}
+STOP_WAIT=5 POLL=0.2     # lib.sh: seconds from SIGTERM to SIGKILL; wait_for's poll interval
 PY=/usr/bin/python3   # Debian's python: the one that has the swift modules
+# shellcheck source=tests/services/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-log() { printf '[swift %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
-usage() { awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0" >&2; exit 2; }
-case "$CMD" in start|stop|status|env|selftest) ;; *) usage ;; esac
-[ -n "$DATA_DIR" ] || usage
-
-if [ "$CMD" = start ]; then mkdir -p "$DATA_DIR"; fi
-if [ ! -d "$DATA_DIR" ]; then
-  [ "$CMD" = stop ] && exit 0
-  echo "no Swift all-in-one in $DATA_DIR" >&2; exit 3
-fi
-DATA_DIR=$(cd "$DATA_DIR" && pwd -P)
+open_data_dir "$@"
 ETC=$DATA_DIR/etc
-RUN=$DATA_DIR/run
-LOGS=$DATA_DIR/log
 DEVICES=$DATA_DIR/srv
-MARK=$DATA_DIR/.ember-swift
-READY=$DATA_DIR/.ready
+PID_MATCH=$DATA_DIR/   # every process of ours names a file in DATA_DIR
 
 # ---------------------------------------------------------------- helpers
 # Packages come from scripts/install-deps.sh; name the missing ones instead of installing.
@@ -75,38 +62,7 @@ ensure_packages() {
   command -v memcached >/dev/null || need+=(memcached)
   command -v curl >/dev/null || need+=(curl)
   [ -x "$PY" ] || need+=(python3)
-  if [ ${#need[@]} -gt 0 ]; then
-    die "missing Debian packages: ${need[*]} (run: sudo bash scripts/install-deps.sh)"
-  fi
-}
-
-# N free TCP ports on 127.0.0.1 outside the kernel's ephemeral range, bound all at once
-free_ports() {
-  "$PY" - "$1" <<'EOF'
-import random, socket, sys
-n = int(sys.argv[1]); socks = []; ports = []
-while len(ports) < n:
-    p = random.randrange(20000, 32000)
-    if p in ports: continue
-    s = socket.socket()
-    try:
-        s.bind(('127.0.0.1', p))
-    except OSError:
-        s.close(); continue
-    socks.append(s); ports.append(p)
-print(' '.join(map(str, ports)))
-EOF
-}
-
-# pid of one of our processes if it runs: pid file, live process, and its command line
-# mentions DATA_DIR (so a recycled pid never matches)
-proc_pid() {
-  local f=$RUN/$1.pid pid
-  [ -s "$f" ] || return 1
-  pid=$(cat "$f"); [[ $pid =~ ^[0-9]+$ ]] || return 1
-  [ -r "/proc/$pid/cmdline" ] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$DATA_DIR/" || return 1
-  echo "$pid"
+  need_packages "${need[@]}"
 }
 
 procs() { # what this SAIO runs, in start order
@@ -472,11 +428,7 @@ start_proc() { # name
       memcached -d -l 127.0.0.1 -p "$P_MEMCACHED" -U 0 -m 64 -c 1024 \
         -P "$RUN/memcached.pid" "${as_root[@]}" \
         >>"$LOGS/memcached.log" 2>&1 </dev/null || die "memcached failed to start"
-      local end=$((SECONDS + 10))
-      until proc_pid memcached >/dev/null; do
-        [ $SECONDS -lt $end ] || die "memcached did not write its pid file"
-        sleep 0.1
-      done ;;
+      wait_pid memcached 10 || die "memcached did not write its pid file" ;;
     proxy|account|container|object)
       setsid "$PY" "$ETC/launch.py" "$ETC/swift.conf" "$n-server" "$ETC/$n-server.conf" -v \
         >>"$LOGS/$n-server.log" 2>&1 </dev/null &
@@ -494,22 +446,6 @@ start_proc() { # name
   sleep 0.1
   pid=$(proc_pid "$n") || die "$n exited at once, see $LOGS/"
   log "$n running, pid $pid"
-}
-
-wait_for() { # description, command...
-  local what=$1; shift
-  local end=$((SECONDS + TIMEOUT))
-  local n
-  until "$@" >/dev/null 2>&1; do
-    [ $SECONDS -lt $end ] || die "timeout (${TIMEOUT}s) waiting for $what; logs in $LOGS"
-    for n in $(procs); do   # fail fast when a process died (port taken, bad config...)
-      if [ -e "$RUN/$n.pid" ] && ! proc_pid "$n" >/dev/null; then
-        tail -n 5 "$LOGS"/$n*.log >&2 2>/dev/null || true
-        die "$n died while waiting for $what; logs in $LOGS"
-      fi
-    done
-    sleep 0.2
-  done
 }
 
 healthy() { # port
@@ -538,9 +474,7 @@ cmd_start() {
   local t0=$SECONDS
   ensure_packages
   if [ ! -e "$READY" ]; then
-    if [ -n "$(ls -A "$DATA_DIR")" ] && [ ! -e "$MARK" ]; then
-      die "$DATA_DIR is not empty and was not made by swift.sh; refusing to touch it"
-    fi
+    refuse_foreign_dir
     cmd_stop
     log "creating a new Swift all-in-one in $DATA_DIR"
     rm -rf "${DATA_DIR:?}/etc" "$RUN" "$LOGS" "$DEVICES" "$DATA_DIR/cache" "$DATA_DIR/params"
@@ -571,28 +505,7 @@ cmd_start() {
   wait_for "tempauth (memcached)" auth_works
   wait_for "account AUTH_test" account_works
   if [ -f "$ETC/keystone" ]; then wait_for "fake keystone" curl -sf -m 5 "http://127.0.0.1:$P_KEYSTONE/v3"; fi
-  log "ready in $((SECONDS - t0))s"
-  print_env | tee "$DATA_DIR/env"
-}
-
-# running and not a zombie (an orphan's zombie can linger ~2 s until pid 1 reaps it)
-alive() { [ -r "/proc/$1/status" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
-
-stop_one() { # name
-  local n=$1 pid
-  pid=$(proc_pid "$n") || { rm -f "$RUN/$n.pid"; return 0; }
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 50); do
-    alive "$pid" || break
-    sleep 0.1
-  done
-  if alive "$pid"; then
-    log "$n (pid $pid) ignored SIGTERM for 5s, sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    sleep 0.2
-  fi
-  rm -f "$RUN/$n.pid"
-  log "$n stopped (pid $pid)"
+  ready "$t0"
 }
 
 cmd_stop() {
@@ -603,16 +516,10 @@ cmd_stop() {
 }
 
 cmd_status() {
-  local n pid rc=0
+  local rc=0
   [ -f "$DATA_DIR/params" ] || { echo "no Swift all-in-one in $DATA_DIR"; return 3; }
   load_params
-  for n in $(procs); do
-    if pid=$(proc_pid "$n"); then
-      echo "$n: running, pid $pid, rss $(awk '/VmRSS/{print $2" "$3}' "/proc/$pid/status")"
-    else
-      echo "$n: not running"; rc=1
-    fi
-  done
+  proc_table || rc=1
   if account_works; then echo "proxy http://127.0.0.1:$P_PROXY: auth + account HEAD ok"
   else echo "proxy http://127.0.0.1:$P_PROXY: NOT answering"; rc=1; fi
   return $rc
@@ -674,10 +581,4 @@ selftest() {
   log "selftest passed"
 }
 
-case "$CMD" in
-  start)    cmd_start ;;
-  stop)     [ -e "$MARK" ] || { log "nothing of ours in $DATA_DIR"; exit 0; }; cmd_stop ;;
-  status)   cmd_status ;;
-  env)      [ -e "$READY" ] || die "no Swift all-in-one in $DATA_DIR"; load_params; print_env ;;
-  selftest) [ -e "$READY" ] || die "no Swift all-in-one in $DATA_DIR"; selftest ;;
-esac
+main
