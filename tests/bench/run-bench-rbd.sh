@@ -22,46 +22,33 @@
 # Knobs: BENCH_DIR, BENCH_KEEP=1 (keep BENCH_DIR and leave the cluster running).
 set -euo pipefail
 
+BENCH_TAG=bench-rbd
+# shellcheck source=tests/bench/benchlib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/benchlib.sh"
 BUILD=${1:?usage: run-bench-rbd.sh BUILD_DIR [SIZE_MIB]}
 SIZE_MIB=${2:-1024}
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
 BUILD=$(cd "$BUILD" && pwd)
 CLI=$BUILD/app/ember-cli
 HARNESS=$ROOT/tests/interop/cinder_ceph.py
-PY=/usr/bin/python3 # Debian's python: the one with python3-cinder, python3-rbd
 W=${BENCH_DIR:-/tmp/ember-bench-rbd}
 VOLUME_ID=6a1d0b5f-2c8e-4d63-8e2f-1c4f9a3b7d22
 RESTORE_ID=0e7b2c4d-5a61-4f38-9b2e-7d3c1a9f8e44
-UUID_RE='[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
-
-log() { printf '[bench-rbd %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() {
-  log "ERROR: $*"
-  exit 1
-}
 
 [ -x "$CLI" ] || die "$CLI is missing: build the ember-cli target first"
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (Debian package 'time')"
 "$PY" -c 'import cinder.backup.drivers.ceph, rbd' 2>/dev/null || die "python3-cinder or python3-rbd is missing"
 command -v rbd >/dev/null || die "the rbd CLI is missing (Debian package 'ceph-common')"
 
-rm -rf "$W"
-mkdir -p "$W"
+new_work_dir
 cleanup() {
   if [ "${BENCH_KEEP:-0}" != 1 ]; then
-    bash "$ROOT/tests/services/ceph.sh" stop "$W/ceph" >/dev/null 2>&1 || true
+    stop_service ceph "$W/ceph"
     rm -rf "$W"
   fi
 }
 trap cleanup EXIT
-RESULTS=$W/results.tsv
-: >"$RESULTS"
-T0=$SECONDS
 
-log "starting a Ceph cluster in $W/ceph"
-bash "$ROOT/tests/services/ceph.sh" start "$W/ceph" >"$W/ceph.env" 2>"$W/ceph-start.log" ||
-  { cat "$W/ceph-start.log" >&2; die "the cluster did not start"; }
+start_service ceph "$W/ceph" "a Ceph cluster"
 CEPH_CONF=$(sed -n 's/^CEPH_CONF=//p' "$W/ceph.env")
 CEPH_USER=$(sed -n 's/^CEPH_BACKUP_CLIENT_ID=//p' "$W/ceph.env")
 export CEPH_CONF CEPH_BACKUP_CLIENT_ID=$CEPH_USER
@@ -75,29 +62,14 @@ EMBER_IMAGE_CEPH=volumes/ember-to-ceph
 EMBER_IMAGE_POSIX=volumes/ember-to-posix
 ALL_IMAGES=("$IMAGE" "$EMBER_IMAGE_CEPH" "$EMBER_IMAGE_POSIX")
 
-log "making a ${SIZE_MIB} MiB image, imported three times"
-"$PY" "$HERE/volume.py" make "$W/base.img" "$SIZE_MIB"
-SIZE_BYTES=$(stat -c %s "$W/base.img")
+make_volume "making a ${SIZE_MIB} MiB image, imported three times"
 for image in "${ALL_IMAGES[@]}"; do
   "${RBD[@]}" import --no-progress --image-feature layering,exclusive-lock,object-map,fast-diff \
     "$W/base.img" "$image"
 done
 rm -f "$W/base.img"
 
-# timed CMD...: runs it under /usr/bin/time; sets ELAPSED (s) and PEAK_KB; stdout to $W/out.json
-timed() {
-  /usr/bin/time -f '%e %M' -o "$W/time.txt" "$@" >"$W/out.json" 2>"$W/err.txt" || {
-    cat "$W/err.txt" >&2
-    die "failed: $*"
-  }
-  read -r ELAPSED PEAK_KB <"$W/time.txt"
-}
-json_field() { "$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$W/out.json" "$1"; }
-first_id() { grep -oE "$UUID_RE" "$W/out.json" | head -1; }
-record() { # label phase seconds peak_kb
-  printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$RESULTS"
-  log "$1 ($2): ${3}s, peak RSS $(($4 / 1024)) MiB"
-}
+# rows of RESULTS (record): label phase seconds peak_kb
 
 # ---------------------------------------------------------------- Ember set-up
 # two Ember data directories, one per backend and image
@@ -228,4 +200,4 @@ print('  cinder incremental (driver) / ember whole-image read    %s' % ratio(cin
 print('  ember->ceph unchanged incr. / ember whole-image read    %s' % ratio(('ember-ceph', 'incr. unchanged'), whole))
 print('  ember->posix unchanged incr. / ember whole-image read   %s' % ratio(('ember-posix', 'incr. unchanged'), whole))
 EOF
-log "done in $((SECONDS - T0)) s"
+finish

@@ -21,23 +21,20 @@
 #        BENCH_KEEP=1 (keep BENCH_DIR), BENCH_OBJECT_SIZE (both tools; default 52428800).
 set -euo pipefail
 
+BENCH_TAG=bench-swift
+# shellcheck source=tests/bench/benchlib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/benchlib.sh"
 BUILD=${1:?usage: run-bench-swift.sh BUILD_DIR [SIZE_MIB]}
 SIZE_MIB=${2:-256}
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
 BUILD=$(cd "$BUILD" && pwd)
 CLI=$BUILD/app/ember-cli
 ADD_BACKEND=$BUILD/tests/interop/ember-test-add-swift-backend
 HARNESS=$ROOT/tests/interop/cinder_swift.py
-PY=/usr/bin/python3 # Debian's python: the one with python3-cinder and swiftclient
 W=${BENCH_DIR:-/tmp/ember-bench-swift}
 COMPRESSIONS=${BENCH_COMPRESSIONS:-zlib none}
 TOOLS=${BENCH_TOOLS:-ember cinder}
 VOLUME_ID=5f0c9a4e-1b7d-4c52-9d1e-0b3e8f2a6c12
 OBJECT_SIZE=${BENCH_OBJECT_SIZE:-52428800} # backup_swift_object_size default
-
-log() { printf '[bench-swift %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
 
 if [[ " $TOOLS " == *" ember "* ]]; then
   [ -x "$CLI" ] || die "$CLI is missing: build the ember-cli target first"
@@ -46,44 +43,22 @@ fi
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (Debian package 'time')"
 "$PY" -c 'import cinder.backup.drivers.swift' 2>/dev/null || die "python3-cinder / python3-swiftclient is missing"
 
-rm -rf "$W"
-mkdir -p "$W"
+new_work_dir
 SWIFT_DIR=$W/swift
 cleanup() {
-  bash "$ROOT/tests/services/swift.sh" stop "$SWIFT_DIR" >/dev/null 2>&1 || true
+  stop_service swift "$SWIFT_DIR"
   if [ "${BENCH_KEEP:-0}" != 1 ]; then rm -rf "$W"; fi
 }
 trap cleanup EXIT
-RESULTS=$W/results.tsv
-: >"$RESULTS"
-T0=$SECONDS
 
-log "starting Swift in $SWIFT_DIR"
-bash "$ROOT/tests/services/swift.sh" start "$SWIFT_DIR" >"$W/swift.env" 2>"$W/swift-start.log" ||
-  { cat "$W/swift-start.log" >&2; die "Swift did not start"; }
+start_service swift "$SWIFT_DIR" Swift
 set -a
+# shellcheck disable=SC1091 # written by swift.sh start
 . "$W/swift.env"
 set +a
 
-log "making a ${SIZE_MIB} MiB volume"
-"$PY" "$HERE/volume.py" make "$W/base.img" "$SIZE_MIB"
-SIZE_BYTES=$(stat -c %s "$W/base.img")
-
-# timed CMD...: runs it under /usr/bin/time; sets ELAPSED (s) and PEAK_KB; stdout to $W/out.json
-timed() {
-  /usr/bin/time -f '%e %M' -o "$W/time.txt" "$@" >"$W/out.json" 2>"$W/err.txt" || {
-    cat "$W/err.txt" >&2
-    die "failed: $*"
-  }
-  read -r ELAPSED PEAK_KB <"$W/time.txt"
-}
-
-json_field() { "$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$W/out.json" "$1"; }
-
-record() { # tool compression operation seconds peak_kb
-  printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >>"$RESULTS"
-  log "$1 $2 $3: ${4}s, peak RSS $(($5 / 1024)) MiB"
-}
+make_volume "making a ${SIZE_MIB} MiB volume"
+# rows of RESULTS (record): tool compression operation seconds peak_kb
 
 # bytes and objects in a container, straight from Swift
 container_usage() { # container -> "bytes objects"
@@ -147,7 +122,7 @@ ember_backup() { # compression operation incremental(0|1)
   local inc=()
   if [ "$3" = 1 ]; then inc=(--incremental); fi
   timed "${ember_env[@]}" "$CLI" --format json backup-create "${inc[@]}" bench-volume
-  EMBER_IDS+=("$(grep -oE '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}' "$W/out.json" | head -1)")
+  EMBER_IDS+=("$(first_id)")
   record ember "$1" "$2" "$ELAPSED" "$PEAK_KB"
 }
 ember_restore() { # compression
@@ -219,4 +194,4 @@ for (comp, op), tools in data.items():
         ratio = 'size %5.2f' % (e[0] / c[0] if c[0] else float('nan'))
     print('%-5s %-38s | %s | %s | %s' % (comp, op, cell(e, op), cell(c, op), ratio))
 EOF
-log "done in $((SECONDS - T0)) s"
+finish

@@ -22,54 +22,30 @@
 #        BENCH_ZLIB_LIBRARY=0 (skip the Ember run that uses the zlib library instead of ISA-L).
 set -euo pipefail
 
+BENCH_TAG=bench
+# shellcheck source=tests/bench/benchlib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/benchlib.sh"
 BUILD=${1:?usage: run-bench.sh BUILD_DIR [SIZE_MIB]}
 SIZE_MIB=${2:-1024}
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
 BUILD=$(cd "$BUILD" && pwd)
 CLI=$BUILD/app/ember-cli
 HARNESS=$ROOT/tests/interop/cinder_posix.py
-PY=/usr/bin/python3 # Debian's python: the one with python3-cinder
 W=${BENCH_DIR:-/tmp/ember-bench}
 COMPRESSIONS=${BENCH_COMPRESSIONS:-zlib none}
 TOOLS=${BENCH_TOOLS:-ember cinder}
 VOLUME_ID=5f0c9a4e-1b7d-4c52-9d1e-0b3e8f2a6c11
 OBJECT_SIZE=${BENCH_OBJECT_SIZE:-1999994880} # Cinder's posix backup_file_size default
 
-log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
 if [[ " $TOOLS " == *" ember "* ]]; then [ -x "$CLI" ] || die "$CLI is missing: build the ember-cli target first"; fi
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (Debian package 'time')"
 "$PY" -c 'import cinder.backup.drivers.posix' 2>/dev/null || die "python3-cinder is missing"
 command -v mke2fs >/dev/null || die "mke2fs is missing (Debian package 'e2fsprogs')"
 
-rm -rf "$W"
-mkdir -p "$W"
+new_work_dir
 if [ "${BENCH_KEEP:-0}" != 1 ]; then trap 'rm -rf "$W"' EXIT; fi
-RESULTS=$W/results.tsv
-: >"$RESULTS"
-T0=$SECONDS
 
-log "making a ${SIZE_MIB} MiB volume"
-"$PY" "$HERE/volume.py" make "$W/base.img" "$SIZE_MIB"
-SIZE_BYTES=$(stat -c %s "$W/base.img")
-
-# timed CMD...: runs it under /usr/bin/time; sets ELAPSED (s) and PEAK_KB; stdout to $W/out.json
-timed() {
-  /usr/bin/time -f '%e %M' -o "$W/time.txt" "$@" >"$W/out.json" 2>"$W/err.txt" || {
-    cat "$W/err.txt" >&2
-    die "failed: $*"
-  }
-  read -r ELAPSED PEAK_KB <"$W/time.txt"
-}
-
-json_field() { "$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$W/out.json" "$1"; }
-
-record() { # tool compression operation seconds peak_kb
-  printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >>"$RESULTS"
-  log "$1 $2 $3: ${4}s, peak RSS $(($5 / 1024)) MiB"
-}
+make_volume "making a ${SIZE_MIB} MiB volume"
+# rows of RESULTS (record): tool compression operation seconds peak_kb
 
 # ---------------------------------------------------------------- Cinder
 CINDER_DB=
@@ -108,7 +84,7 @@ ember_backup() { # compression operation incremental(0|1)
   if [ "$3" = 1 ]; then inc=(--incremental); fi
   timed env EMBER_HOME="$W/ember-home" XDG_DATA_HOME="$W/ember-home/xdg" \
     "$CLI" --format json backup-create "${inc[@]}" bench-volume
-  EMBER_IDS+=("$(grep -oE '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}' "$W/out.json" | head -1)")
+  EMBER_IDS+=("$(first_id)")
   record ember "$1" "$2" "$ELAPSED" "$PEAK_KB"
 }
 ember_restore() { # compression
@@ -187,4 +163,4 @@ for (comp, op), tools in data.items():
         ratio = '%5.2f' % (e[0] / c[0] if c[0] else float('nan'))
     print('%-5s %-36s | %s | %s | %s' % (comp, op, cell(e, op), cell(c, op), ratio))
 EOF
-log "done in $((SECONDS - T0)) s"
+finish
