@@ -9,25 +9,13 @@ import json
 import os
 import random
 import shutil
-import sys
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import cinder_posix  # noqa: E402
+import cinder_posix
+from interop_common import OBJECT_SIZE, HarnessTestCase, first_difference
 
-OBJECT_SIZE = 1024 * 1024  # a multiple of the 32 KiB SHA block, like Cinder requires
 VOLUME_SIZE = 5 * OBJECT_SIZE + 12345  # not a multiple of the object or block size
 VOLUME_ID = '2b0d5a57-8f57-4b4e-9d0c-6a2f4d8e1c01'
-
-
-def run(*argv):
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        status = cinder_posix.main(list(argv))
-    if status != 0:
-        raise AssertionError('cinder_posix %s failed (%d)' % (' '.join(argv), status))
-    return json.loads(out.getvalue())
 
 
 def write_volume(path, seed):
@@ -46,20 +34,9 @@ def mutate(path, seed):
             f.write(rng.randbytes(min(5000, VOLUME_SIZE - offset)))
 
 
-def same_bytes(a, b):
-    with open(a, 'rb') as fa, open(b, 'rb') as fb:
-        return fa.read() == fb.read()
-
-
-class CinderHarnessTest(unittest.TestCase):
-    def setUp(self):
-        base = os.environ.get('EMBER_TEST_TMP') or '/tmp/ember-interop-harness'
-        self.dir = os.path.join(base, self.id().rsplit('.', 1)[-1])
-        shutil.rmtree(self.dir, ignore_errors=True)
-        os.makedirs(self.dir)
-
-    def path(self, name):
-        return os.path.join(self.dir, name)
+class CinderHarnessTest(HarnessTestCase):
+    harness = cinder_posix.PosixHarness()
+    tmp_default = '/tmp/ember-interop-harness'
 
     def test_chain_round_trip_every_compression(self):
         for compression in ('none', 'zlib', 'bz2', 'zstd'):
@@ -70,16 +47,15 @@ class CinderHarnessTest(unittest.TestCase):
                 shutil.copyfile(volume, full_copy)
                 common = ['--posix-path', store, '--db', db, '--object-size', str(OBJECT_SIZE),
                           '--compression', compression]
-                full = run('backup', '--volume-file', volume, '--volume-id', VOLUME_ID, *common)
+                common = ['--volume-file', volume, '--volume-id', VOLUME_ID, *common]
+                full = self.cinder('backup', *common)
                 self.assertEqual(full['object_count'], 6)
                 self.assertIsNone(full['parent_id'])
-                unchanged = run('backup', '--volume-file', volume, '--volume-id', VOLUME_ID,
-                                '--incremental', *common)
+                unchanged = self.cinder('backup', '--incremental', *common)
                 self.assertEqual(unchanged['parent_id'], full['id'])
                 self.assertEqual(unchanged['object_count'], 0)
                 mutate(volume, 2)
-                inc = run('backup', '--volume-file', volume, '--volume-id', VOLUME_ID,
-                          '--incremental', *common)
+                inc = self.cinder('backup', '--incremental', *common)
                 self.assertEqual(inc['parent_id'], unchanged['id'])
                 self.assertEqual(inc['object_count'], 4)  # the 2nd change spans two objects
 
@@ -91,26 +67,27 @@ class CinderHarnessTest(unittest.TestCase):
                 self.assertEqual(tags, expected)
 
                 restored = self.path('restored.img')
-                result = run('restore', '--volume-file', restored, '--posix-path', store, '--db', db)
+                at_store = ['--volume-file', restored, '--posix-path', store]
+                result = self.cinder('restore', *at_store, '--db', db)
                 self.assertEqual(result['chain'], [full['id'], unchanged['id'], inc['id']])
-                self.assertTrue(same_bytes(volume, restored), 'chain restore differs')
-                run('restore', '--volume-file', restored, '--posix-path', store, '--db', db,
-                    '--backup-id', full['id'])
-                self.assertTrue(same_bytes(full_copy, restored), 'full restore differs')
+                self.assertIsNone(first_difference(volume, restored), 'chain restore differs')
+                self.cinder('restore', *at_store, '--db', db, '--backup-id', full['id'])
+                self.assertIsNone(first_difference(full_copy, restored), 'full restore differs')
 
                 # export every row, import into an empty "database", restore from the records
                 records = []
                 for row in (full, unchanged, inc):
-                    record = run('export-record', '--db', db, '--backup-id', row['id'])
+                    record = self.cinder('export-record', '--db', db, '--backup-id', row['id'])
                     self.assertTrue(cinder_posix.POSIX_DRIVER.startswith(record['backup_service']))
                     path = self.path('record-%s.json' % row['id'])
                     with open(path, 'w') as f:
                         json.dump(record, f)
                     records += ['--record', path]
                 os.remove(restored)
-                result = run('restore', '--volume-file', restored, '--posix-path', store, *records)
+                result = self.cinder('restore', *at_store, *records)
                 self.assertEqual(result['restored'], inc['id'])
-                self.assertTrue(same_bytes(volume, restored), 'restore from imported records differs')
+                self.assertIsNone(first_difference(volume, restored),
+                                  'restore from imported records differs')
 
     def test_refusals_are_clear(self):
         status_of = cinder_posix.main

@@ -18,65 +18,28 @@ Needs EMBER_CLI and EMBER_SERVICES_DIR (set by CTest). The Ceph user is the fixt
 least-privilege `backup` client; its key stays in the keyring ceph.conf names.
 """
 
-import contextlib
-import io
 import json
 import os
 import random
-import re
-import shutil
 import subprocess
-import sys
 import unittest
 import uuid
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import cinder_ceph  # noqa: E402
+import cinder_ceph
+from interop_common import EmberTestCase, MiB, first_difference, service_facts, services_file
 
 GiB = 1024 ** 3
-MiB = 1024 ** 2
 IMAGE_SIZE = GiB
-UUID = re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}')
 
 
-def ceph_facts():
-    facts = {}
-    services = os.environ.get('EMBER_SERVICES_DIR')
-    path = os.environ.get('EMBER_CEPH_ENV') or (os.path.join(services, 'ceph.env') if services else None)
-    if path and os.path.exists(path):
-        with open(path, encoding='utf-8') as f:
-            for line in f:
-                name, sep, value = line.strip().partition('=')
-                if sep and not name.startswith('#'):
-                    facts[name] = value.strip('"\'')
-    for name in ('CEPH_CONF', 'CEPH_BACKUP_CLIENT_ID'):
-        if os.environ.get(name):
-            facts.setdefault(name, os.environ[name])
-    return facts
+class EmberCinderCephInterop(EmberTestCase):
+    harness = cinder_ceph.CephHarness()
+    tmp_default = '/tmp/ember-interop-ceph'
 
-
-def first_difference(a, b, piece=4 * MiB):
-    """None if the files are equal, else where they first differ (read in pieces:
-    the images are 1 GiB)."""
-    if os.path.getsize(a) != os.path.getsize(b):
-        return 'sizes differ: %d vs %d bytes' % (os.path.getsize(a), os.path.getsize(b))
-    with open(a, 'rb') as fa, open(b, 'rb') as fb:
-        offset = 0
-        while True:
-            da, db = fa.read(piece), fb.read(piece)
-            if da != db:
-                return 'first difference at byte %d' % (
-                    offset + next(i for i in range(len(da)) if da[i] != db[i]))
-            if not da:
-                return None
-            offset += len(da)
-
-
-class EmberCinderCephInterop(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.facts = ceph_facts()
+        cls.facts = service_facts(os.environ.get('EMBER_CEPH_ENV') or services_file('ceph.env'),
+                                  'CEPH_')
         if not cls.facts.get('CEPH_CONF'):
             raise AssertionError('no CEPH_CONF: run through ctest (fixture `ceph`) or set '
                                  'EMBER_CEPH_ENV to the output of tests/services/ceph.sh start DIR')
@@ -101,13 +64,7 @@ class EmberCinderCephInterop(unittest.TestCase):
         cls.cluster.shutdown()
 
     def setUp(self):
-        self.cli = os.environ.get('EMBER_CLI')
-        if not self.cli or not os.access(self.cli, os.X_OK):
-            self.fail('EMBER_CLI (%s) is not an executable' % self.cli)
-        base = os.environ.get('EMBER_TEST_TMP') or '/tmp/ember-interop-ceph'
-        self.dir = os.path.join(base, self.id().rsplit('.', 1)[-1])
-        shutil.rmtree(self.dir, ignore_errors=True)
-        os.makedirs(self.dir)
+        super().setUp()
         self.volume_ids = []  # every image named after one of these is removed afterwards
         self.addCleanup(self.remove_images)
 
@@ -169,55 +126,12 @@ class EmberCinderCephInterop(unittest.TestCase):
                 rbd.RBD().remove(ioctx, name)
 
     # -- tool helpers
-    def ember_env(self, home):
-        return dict(os.environ, EMBER_HOME=home, XDG_DATA_HOME=os.path.join(home, 'xdg'),
-                    QT_QPA_PLATFORM='offscreen', EMBER_ALLOW_FILE_SECRETS='1',
-                    DBUS_SESSION_BUS_ADDRESS='unix:path=/nonexistent/ember-no-bus', DISPLAY='')
-
-    def ember_proc(self, home, *args):
-        return subprocess.run([self.cli, '--format', 'json', *args], env=self.ember_env(home),
-                              capture_output=True, text=True, timeout=900)
-
-    def ember(self, home, *args):
-        proc = self.ember_proc(home, *args)
-        if proc.returncode != 0:
-            self.fail('ember-cli %s failed (%d):\n%s\n%s' % (' '.join(args), proc.returncode,
-                                                            proc.stdout, proc.stderr))
-        return proc.stdout
-
-    def ember_json(self, home, *args):
-        out = self.ember(home, *args)
-        try:
-            return json.loads(out)
-        except ValueError:
-            self.fail('ember-cli %s printed no JSON: %r' % (' '.join(args), out[:500]))
-
-    @staticmethod
-    def backup_id(obj):
-        if isinstance(obj, dict):
-            for key in ('id', 'ID'):
-                if isinstance(obj.get(key), str) and UUID.fullmatch(obj[key]):
-                    return obj[key]
-            for value in obj.values():
-                found = EmberCinderCephInterop.backup_id(value)
-                if found:
-                    return found
-        return None
-
     def add_ceph_backend(self, home, name='cephb'):
         self.ember(home, 'backend-add', name, 'ceph', '--default',
                    '--option', 'backup_ceph_conf=' + self.conf,
                    '--option', 'backup_ceph_user=' + self.user,
                    '--option', 'backup_ceph_pool=backups')
         return name
-
-    def cinder(self, *argv):
-        out, err = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            status = cinder_ceph.main(list(argv))
-        if status != 0:
-            self.fail('cinder_ceph %s failed (%d): %s' % (' '.join(argv), status, err.getvalue()))
-        return json.loads(out.getvalue())
 
     def assert_cinder_layout(self, row, volume_id, base_of_full):
         base = json.loads(row['service_metadata'])['base']
@@ -246,19 +160,9 @@ class EmberCinderCephInterop(unittest.TestCase):
 
         home = os.path.join(self.dir, 'ember-home')
         backend = self.add_ceph_backend(home)
-        for row in (full, inc):
-            record = self.cinder('export-record', '--db', db, '--backup-id', row['id'])
-            self.assertEqual(record['backup_service'], cinder_ceph.CEPH_DRIVER)
-            imported = self.ember_json(home, 'backup-import', record['backup_service'],
-                                       record['backup_url'], '--backend', backend)
-            self.assertEqual(self.backup_id(imported), row['id'])
-
-        for row, expected in ((inc, state_inc), (full, state_full)):
-            target = os.path.join(self.dir, 'ember-restored-%s.img' % row['id'][:8])
-            self.ember(home, 'backup-restore', '--path', target, row['id'])
-            self.assertIsNone(first_difference(expected, target),
-                              'ember restore of Cinder backup %s into a file' % row['id'])
-            os.remove(target)
+        self.import_in_ember(home, db, (full, inc), backend)
+        self.assert_ember_restores(home, self.dir, {inc['id']: state_inc, full['id']: state_full},
+                                   'ember restore into a file of Cinder backup', remove=True)
 
         # into a fresh RBD image registered with ember
         target_id = self.new_image()
@@ -301,29 +205,17 @@ class EmberCinderCephInterop(unittest.TestCase):
         backend = self.add_ceph_backend(home)
         self.ember(home, 'volume-add-rbd', backend, 'volumes/volume-' + volume_id,
                    '--name', 'rbd-source')
-        full_id = self.backup_id(self.ember_json(home, 'backup-create', '--name', 'ember full',
-                                                 'rbd-source'))
-        state_full = self.export(volume_id, 'state-full.img')
-        self.change_content(volume_id, 22)
-        inc_id = self.backup_id(self.ember_json(home, 'backup-create', '--incremental',
-                                                '--name', 'ember incremental', 'rbd-source'))
+
+        def export_and_change():
+            self.export(volume_id, 'state-full.img')
+            self.change_content(volume_id, 22)
+        full_id, inc_id = self.ember_backups(home, export_and_change, 'rbd-source')
+        state_full = os.path.join(self.dir, 'state-full.img')
         state_inc = self.export(volume_id, 'state-inc.img')
-        self.assertTrue(full_id and inc_id, 'backup-create printed no backup id')
         self.assertIsNotNone(first_difference(state_full, state_inc), 'the change did not land')
 
-        records = []
-        for backup_id in (full_id, inc_id):
-            path = os.path.join(self.dir, 'record-%s.json' % backup_id)
-            with open(path, 'w') as f:
-                f.write(self.ember(home, 'backup-export', backup_id))
-            records += ['--record', path]
-        rows = {}
-        for n, backup_id in enumerate((full_id, inc_id)):
-            row = self.cinder('import-record', '--record', records[1 + 2 * n])
-            self.assertEqual(row['service'], cinder_ceph.CEPH_DRIVER)
-            self.assertEqual(row['container'], 'backups')
-            rows[backup_id] = row
-        self.assertEqual(rows[inc_id]['parent_id'], full_id)
+        records = self.ember_records(home, self.dir, (full_id, inc_id))
+        rows = self.import_in_cinder(records, (full_id, inc_id), 'backups')
         ember_volume_id = rows[full_id]['volume_id']
         self.assert_cinder_layout(rows[full_id], ember_volume_id, full_id)
         self.assert_cinder_layout(rows[inc_id], ember_volume_id, full_id)
@@ -344,11 +236,9 @@ class EmberCinderCephInterop(unittest.TestCase):
                               'Cinder restore of ember backup %s into an RBD image' % backup_id)
             os.remove(restored)
 
-            target = os.path.join(self.dir, 'cinder-restored-%s.img' % backup_id[:8])
-            self.cinder('restore', '--volume-file', target, '--backup-id', backup_id, *records)
-            self.assertIsNone(first_difference(expected, target),
-                              'Cinder restore of ember backup %s into a file' % backup_id)
-            os.remove(target)
+            self.assert_cinder_restores(self.dir, {backup_id: expected},
+                                        'Cinder restore into a file of ember backup', *records,
+                                        remove=True)
 
 
 if __name__ == '__main__':
