@@ -130,7 +130,8 @@ static BackendConfig backendNamed(Catalog& catalog, const QString& name)
 std::unique_ptr<VolumeDevice> BackupService::openVolume(const Volume& volume, OpenMode mode,
                                                         const QString& backupId,
                                                         const QString& parentBackupId,
-                                                        const QStringList& supersededBackupIds)
+                                                        const QStringList& supersededBackupIds,
+                                                        bool releaseSupersededEarly)
 {
     if (isLocalKind(volume.kind))
         return openLocalVolume(volume.path, mode);
@@ -140,6 +141,7 @@ std::unique_ptr<VolumeDevice> BackupService::openVolume(const Volume& volume, Op
     options.backupId = backupId;
     options.parentBackupId = parentBackupId;
     options.supersededBackupIds = supersededBackupIds;
+    options.releaseSupersededEarly = releaseSupersededEarly;
     return openRbdVolume(cluster, m_secrets ? m_secrets(cluster) : BackendSecrets{}, volume.path,
                          mode, options);
 #else
@@ -147,6 +149,7 @@ std::unique_ptr<VolumeDevice> BackupService::openVolume(const Volume& volume, Op
     Q_UNUSED(backupId);
     Q_UNUSED(parentBackupId);
     Q_UNUSED(supersededBackupIds);
+    Q_UNUSED(releaseSupersededEarly);
     throw Error(QStringLiteral("volume %1 is an RBD image; this build of Ember has no Ceph support")
                     .arg(volume.name));
 #endif
@@ -357,8 +360,13 @@ Backup BackupService::runBackup(PreparedBackup& prepared, OperationControl& cont
                 if (older.id != backup.id)
                     olderBackupIds << older.id;
         }
+        // Chunked backends fall back to reading everything when a parent
+        // snapshot is gone, so its removal may overlap the backup; the Ceph
+        // backend needs it for the next incremental and removes it last.
+        const bool cephBackend = prepared.backend.type == QLatin1String("ceph");
         auto device = openVolume(volume, OpenMode::Read, backup.id,
-                                 prepared.parent ? prepared.parent->id : QString(), olderBackupIds);
+                                 prepared.parent ? prepared.parent->id : QString(), olderBackupIds,
+                                 !cephBackend);
         if (device->size() != backup.volumeSizeBytes) {
             backup.volumeSizeBytes = device->size();
             backup.size = (device->size() + (Q_INT64_C(1) << 30) - 1) >> 30;

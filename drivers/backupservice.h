@@ -97,11 +97,13 @@ public:
                         const QString& name);
     // The volume's data, for reading (backups) or writing (restores).
     // `supersededBackupIds`: the volume's other backups, whose RBD snapshots
-    // no incremental needs once this backup succeeds.
+    // no incremental needs once this backup succeeds (removed while it runs
+    // with `releaseSupersededEarly`, see RbdOpenOptions).
     std::unique_ptr<VolumeDevice> openVolume(const Volume& volume, OpenMode mode,
                                              const QString& backupId = {},
                                              const QString& parentBackupId = {},
-                                             const QStringList& supersededBackupIds = {});
+                                             const QStringList& supersededBackupIds = {},
+                                             bool releaseSupersededEarly = false);
 
     // Start-up recovery (reference §1.2) for rows left by a process that died:
     // creating -> error (+ leftovers removed), restoring -> available with the

@@ -319,6 +319,8 @@ void CephBackupDriver::backup(BackupJob& job)
             const CopyResult copied = copyExtents(*rbdSource, base, changes, copyOptions, control);
             base.flush();
             const QString snapshot = rbdSource->backupSnapshot();
+            // Both wait for a monitor commit: issued together, they share one.
+            rbdSource->releaseSupersededSnapshots();
             base.image().createSnapshot(snapshot);
             rollback.add(
                 [io, baseName, snapshot]() { Image(io, baseName).removeSnapshot(snapshot); });
@@ -360,8 +362,10 @@ void CephBackupDriver::backup(BackupJob& job)
                 fullCopy.targetIsZero = true;
                 copied = copyExtents(job.source, base, data, fullCopy, control);
                 base.flush();
-                if (rbdSource)
+                if (rbdSource) {
+                    rbdSource->releaseSupersededSnapshots(); // shares the commit wait
                     base.image().createSnapshot(rbdSource->backupSnapshot());
+                }
             }
             control.log(QStringLiteral("full: %1 bytes of %2 written to %3/%4")
                             .arg(copied.bytesWritten)

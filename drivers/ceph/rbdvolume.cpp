@@ -17,7 +17,8 @@ std::pair<QString, QString> splitPoolImage(const QString& poolSlashImage)
 RbdVolumeDevice::RbdVolumeDevice(std::shared_ptr<IoContext> io, const QString& image, OpenMode mode,
                                  const RbdOpenOptions& options)
     : m_io(std::move(io)), m_imageName(image), m_mode(mode),
-      m_parentBackupId(options.parentBackupId), m_supersededBackupIds(options.supersededBackupIds)
+      m_releaseEarly(options.releaseSupersededEarly), m_parentBackupId(options.parentBackupId),
+      m_supersededBackupIds(options.supersededBackupIds)
 {
     const bool readOnly = mode == OpenMode::Read;
     if (!options.backupId.isEmpty()) {
@@ -38,6 +39,8 @@ RbdVolumeDevice::RbdVolumeDevice(std::shared_ptr<IoContext> io, const QString& i
 
 RbdVolumeDevice::~RbdVolumeDevice()
 {
+    if (const QString error = finishRelease(); !error.isEmpty())
+        qWarning().noquote() << "leaving older backup snapshots behind:" << error;
     try {
         dropBackupSnapshot();
     } catch (const Error& error) {
@@ -69,6 +72,12 @@ void RbdVolumeDevice::takeBackupSnapshot(const QString& backupId, const QString&
     m_size = m_image->size();
     m_zeroState = NotZero;
     m_snapshotExtents.reset();
+    if (m_releaseEarly) {
+        // The diff is all the parent's snapshot is still needed for.
+        m_changesSinceParent = changedSinceParent();
+        m_changesKnown = true;
+        releaseSupersededSnapshots();
+    }
 }
 
 void RbdVolumeDevice::keepBackupSnapshot()
@@ -84,25 +93,54 @@ void RbdVolumeDevice::keepBackupSnapshot()
         m_image = std::make_unique<Image>(m_io, m_imageName, m_backupSnapshot, true);
     }
     m_snapshotKept = true;
+    releaseSupersededSnapshots();
+    if (const QString error = finishRelease(); !error.isEmpty())
+        throw Error(error);
+}
+
+void RbdVolumeDevice::releaseSupersededSnapshots()
+{
+    if (m_releaseStarted)
+        return;
+    m_releaseStarted = true;
     // The new snapshot is the next incremental's base; those of the parent and
     // of the volume's other backups are no base any more. Snapshots of backups
-    // not named (other tools', e.g. Cinder's own) are left alone.
+    // not named (other tools', e.g. Cinder's own) are left alone, and so is a
+    // parent's snapshot this backup took over.
     QStringList superseded = m_supersededBackupIds;
     if (!m_parentBackupId.isEmpty())
         superseded << m_parentBackupId;
-    if (superseded.isEmpty())
-        return;
-    for (const SnapshotInfo& snapshot : head->snapshots()) {
-        if (snapshot.name != m_backupSnapshot &&
+    QStringList doomed;
+    for (const SnapshotInfo& snapshot : m_image->snapshots())
+        if (snapshot.name != m_backupSnapshot && snapshot.name != m_adoptedSnapshot &&
             superseded.contains(backupIdOfSnapshot(snapshot.name)))
-            head->removeSnapshot(snapshot.name);
-    }
+            doomed << snapshot.name;
+    if (doomed.isEmpty())
+        return;
+    m_releaser = std::thread([this, doomed] {
+        try {
+            auto head = headImage();
+            for (const QString& name : doomed)
+                head->removeSnapshot(name);
+        } catch (const Error& error) {
+            m_releaseError = error.message();
+        }
+    });
+}
+
+QString RbdVolumeDevice::finishRelease()
+{
+    if (m_releaser.joinable())
+        m_releaser.join();
+    return std::exchange(m_releaseError, QString());
 }
 
 void RbdVolumeDevice::dropBackupSnapshot()
 {
     if (m_backupSnapshot.isEmpty() || m_snapshotKept)
         return;
+    if (const QString error = finishRelease(); !error.isEmpty())
+        qWarning().noquote() << "leaving older backup snapshots behind:" << error;
     const QString created = m_adoptedSnapshot.isEmpty() ? m_backupSnapshot : QString();
     m_backupSnapshot.clear();
     m_adoptedSnapshot.clear();
@@ -244,6 +282,8 @@ void RbdVolumeDevice::flush()
 
 std::optional<std::vector<Extent>> RbdVolumeDevice::changedSinceParent() const
 {
+    if (m_changesKnown)
+        return m_changesSinceParent;
     if (m_parentBackupId.isEmpty())
         return std::nullopt;
     const QString parentSnapshot = snapshotOfBackup(m_parentBackupId);

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 namespace ember::ceph {
 
@@ -45,6 +46,13 @@ public:
     // over parent snapshot is left as it was).
     void keepBackupSnapshot();
     void dropBackupSnapshot();
+    // Starts removing the superseded snapshots (the parent's and the volume's
+    // older backups') in the background, before the backup is stored: each
+    // removal waits for a monitor commit, which then overlaps other work.
+    // keepBackupSnapshot() waits for it. Should the backup fail, the next
+    // incremental finds no parent snapshot (a chunked backend then reads the
+    // whole volume; the Ceph backend asks for a full backup).
+    void releaseSupersededSnapshots();
     // The source image's snapshot of that backup, or empty.
     QString snapshotOfBackup(const QString& backupId) const;
     // Changes from `fromSnapshot` to what this device reads, with discards.
@@ -84,8 +92,17 @@ private:
     // The parent's snapshot read in place of a new one, renamed on keep.
     QString m_adoptedSnapshot;
     bool m_snapshotKept = false;
+    bool m_releaseEarly = false;
     QString m_parentBackupId;
     QStringList m_supersededBackupIds;
+    // The changes since the parent's snapshot, taken before that snapshot goes.
+    std::optional<std::vector<Extent>> m_changesSinceParent;
+    bool m_changesKnown = false;
+    std::thread m_releaser;
+    QString m_releaseError;
+    bool m_releaseStarted = false;
+    // Waits for the releaser; returns its error (empty if none or not started).
+    QString finishRelease();
 };
 
 // "pool/image" -> {pool, image}; throws Error for anything else.

@@ -142,7 +142,9 @@ ember_backup ceph "incr. unchanged" --incremental
 ember_backup posix "incr. unchanged" --incremental
 cinder_backup "incr. unchanged" --incremental
 ember_backup posix "full, whole read"
+# second full backups, warm: the first ones above run right after the imports
 ember_backup ceph "full again"
+cinder_backup "full again"
 
 # ---------------------------------------------------------------- byte-compare
 # the images changed only before the incrementals, all alike: each incremental must
@@ -191,6 +193,8 @@ cinder, cinder_proc = ('cinder-ceph', 'incremental'), ('cinder-ceph (process)', 
 whole = ('ember-posix', 'full, whole read')
 print()
 print('ratios (time):')
+print('  ember->ceph full again / cinder full again (driver)    %s'
+      % ratio(('ember-ceph', 'full again'), ('cinder-ceph', 'full again')))
 print('  ember->ceph incremental / cinder incremental (driver)   %s' % ratio(inc_ceph, cinder))
 print('  ember->ceph incremental / cinder incremental (process)  %s' % ratio(inc_ceph, cinder_proc))
 print('  ember->posix incremental / cinder incremental (driver)  %s' % ratio(inc_posix, cinder))

@@ -127,6 +127,7 @@ private:
         options.backupId = backup.id;
         options.parentBackupId = backup.parentId;
         options.supersededBackupIds = superseded;
+        options.releaseSupersededEarly = true; // as the service opens it for chunked backends
         auto source = openRbdVolume(m_cluster, {}, volume.path, OpenMode::Read, options);
         CountingDevice counted(*source);
         OperationControl control;
@@ -290,10 +291,32 @@ private Q_SLOTS:
         write(volume.path, 9 << 20, randomBytes(8192, 7), &content);
         const Backup d = backup(*driver, volume, std::nullopt, {a.id, b.id, c.id});
         QCOMPARE(sourceSnapshots(volume).keys(), sorted({d.id, foreignId}));
+        const QByteArray atD = content;
+
+        // A backup that fails after its early release: D's snapshot is gone
+        // with it, so the next incremental reads the whole image and is still
+        // exactly right.
+        write(volume.path, 2 << 20, randomBytes(4096, 8), &content);
+        {
+            RbdOpenOptions options;
+            options.backupId = newUuid();
+            options.parentBackupId = d.id;
+            options.supersededBackupIds = {a.id, b.id, c.id, d.id};
+            options.releaseSupersededEarly = true;
+            auto source = openRbdVolume(m_cluster, {}, volume.path, OpenMode::Read, options);
+            QVERIFY(source->changedSinceParent().has_value());
+        } // destroyed unkept, as after a failure
+        QCOMPARE(sourceSnapshots(volume).keys(), QStringList{foreignId});
+        qint64 bytesRead = 0;
+        const Backup e = backup(*driver, volume, d, {a.id, b.id, c.id, d.id}, &bytesRead);
+        QVERIFY2(bytesRead >= (3 << 20), qPrintable(QString::number(bytesRead))); // all data
+        QCOMPARE(e.objectCount, qint64(1));
+        QCOMPARE(sourceSnapshots(volume).keys(), sorted({e.id, foreignId}));
 
         compareRestore(*driver, {a, b}, atB);
         compareRestore(*driver, {a, b, c}, atC);
-        compareRestore(*driver, {d}, content);
+        compareRestore(*driver, {d}, atD);
+        compareRestore(*driver, {d, e}, content);
     }
 };
 
