@@ -21,7 +21,7 @@ struct CephOptions
     quint64 stripeCount = 0;                  // backup_ceph_stripe_count
     bool imageJournals = false;               // backup_ceph_image_journals
     bool discardExcessBytes = true;           // restore_discard_excess_bytes
-    int threads = 8;                          // ember_ceph_threads
+    int threads = 4;                          // ember_ceph_threads
 
     // Throws Error for values that make no sense (negative sizes, ...).
     static CephOptions from(const BackendConfig& config, const BackendSecrets& secrets);

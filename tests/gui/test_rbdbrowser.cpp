@@ -10,6 +10,7 @@
 #include "cephpages.h"
 #include "mainwindow.h"
 #include "rbdbrowser.h"
+#include "wizardtestsupport.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -60,15 +61,19 @@ class TestRbdBrowser : public QObject
     Q_OBJECT
 
 private:
-    // What the test page's list of checks shows, one "check: detail" a line.
-    static QString checkLines(const BackendWizard& wizard)
+    // The Ceph page with the fixture's monitors, admin user and key (typed:
+    // it goes to the keyring, never into the options).
+    CephPage* openCephPage(BackendWizard& wizard, const QString& name)
     {
-        QStringList result;
-        auto* tree = wizard.currentPage()->findChild<QTreeWidget*>(QStringLiteral("checks"));
-        for (int row = 0; tree && row < tree->topLevelItemCount(); ++row)
-            result << tree->topLevelItem(row)->text(0) + QStringLiteral(": ") +
-                          tree->topLevelItem(row)->text(1);
-        return result.join(u'\n');
+        auto* page = qobject_cast<CephPage*>(
+            ember::ui::test::openOptionsPage(wizard, name, QStringLiteral("ceph")));
+        if (!page)
+            return nullptr;
+        page->findChild<QRadioButton*>("cephUseMonitors")->setChecked(true);
+        page->findChild<QLineEdit*>("cephMonHost")->setText(m_facts.value("CEPH_MON_HOST"));
+        page->findChild<QLineEdit*>("cephUser")->setText(m_facts.value("CEPH_CLIENT_ID"));
+        page->findChild<QLineEdit*>("cephKey")->setText(m_facts.value("CEPH_ADMIN_KEY"));
+        return page;
     }
 
     QMap<QString, QString> m_facts;
@@ -112,18 +117,8 @@ private Q_SLOTS:
     void cephPageLoadsPools()
     {
         BackendWizard wizard(std::make_shared<CatalogSnapshot>(), std::nullopt);
-        wizard.show();
-        wizard.setField(QStringLiteral("name"), QStringLiteral("cluster"));
-        auto* types = wizard.findChild<QComboBox*>(QStringLiteral("backendType"));
-        types->setCurrentIndex(types->findData(QStringLiteral("ceph")));
-        wizard.next();
-        auto* page = qobject_cast<CephPage*>(wizard.currentPage());
+        CephPage* page = openCephPage(wizard, QStringLiteral("cluster"));
         QVERIFY(page);
-        // Monitor addresses, the admin user and its key (typed: it goes to the keyring).
-        page->findChild<QRadioButton*>("cephUseMonitors")->setChecked(true);
-        page->findChild<QLineEdit*>("cephMonHost")->setText(m_facts.value("CEPH_MON_HOST"));
-        page->findChild<QLineEdit*>("cephUser")->setText(m_facts.value("CEPH_CLIENT_ID"));
-        page->findChild<QLineEdit*>("cephKey")->setText(m_facts.value("CEPH_ADMIN_KEY"));
         QSignalSpy loaded(page, &CephPage::poolsLoaded);
         QTest::mouseClick(page->findChild<QPushButton*>("cephLoadPools"), Qt::LeftButton);
         QVERIFY(page->isLoadingPools());
@@ -145,24 +140,15 @@ private Q_SLOTS:
     void testPageAgainstRealCeph()
     {
         BackendWizard wizard(std::make_shared<CatalogSnapshot>(), std::nullopt);
-        wizard.show();
-        wizard.setField(QStringLiteral("name"), QStringLiteral("ceph-gui"));
-        auto* types = wizard.findChild<QComboBox*>(QStringLiteral("backendType"));
-        types->setCurrentIndex(types->findData(QStringLiteral("ceph")));
-        wizard.next();
-        auto* page = qobject_cast<CephPage*>(wizard.currentPage());
+        CephPage* page = openCephPage(wizard, QStringLiteral("ceph-gui"));
         QVERIFY(page);
-        page->findChild<QRadioButton*>("cephUseMonitors")->setChecked(true);
-        page->findChild<QLineEdit*>("cephMonHost")->setText(m_facts.value("CEPH_MON_HOST"));
-        page->findChild<QLineEdit*>("cephUser")->setText(m_facts.value("CEPH_CLIENT_ID"));
-        page->findChild<QLineEdit*>("cephKey")->setText(m_facts.value("CEPH_ADMIN_KEY"));
         page->findChild<QComboBox*>("cephPool")->setEditText(QStringLiteral("backups"));
         wizard.next();
         QCOMPARE(wizard.currentId(), int(BackendWizard::TestPageId));
         auto* test = wizard.currentPage()->findChild<ConnectionTestWidget*>("connectionTest");
         QVERIFY(test);
         QTRY_VERIFY_WITH_TIMEOUT(test->isFinished(), 40000);
-        QString shown = checkLines(wizard);
+        QString shown = ember::ui::test::checkLines(wizard);
         QVERIFY2(test->passed(), qPrintable(shown));
         QVERIFY2(shown.contains(QStringLiteral("HEALTH_")), qPrintable(shown));
         QVERIFY2(
@@ -177,7 +163,7 @@ private Q_SLOTS:
         page->findChild<QLineEdit*>("cephKey")->setText(QStringLiteral("bm90LWEta2V5"));
         wizard.next();
         QTRY_VERIFY_WITH_TIMEOUT(test->isFinished(), 40000);
-        shown = checkLines(wizard);
+        shown = ember::ui::test::checkLines(wizard);
         QVERIFY2(!test->passed(), qPrintable(shown));
         QVERIFY2(shown.contains(QStringLiteral("not a valid Ceph key")), qPrintable(shown));
         QVERIFY(!wizard.button(QWizard::FinishButton)->isEnabled());
@@ -190,7 +176,7 @@ private Q_SLOTS:
         page->findChild<QLineEdit*>("cephKey")->setText(unknownKey);
         wizard.next();
         QTRY_VERIFY_WITH_TIMEOUT(test->isFinished(), 40000);
-        shown = checkLines(wizard);
+        shown = ember::ui::test::checkLines(wizard);
         QVERIFY2(!test->passed(), qPrintable(shown));
         QVERIFY2(shown.contains(QStringLiteral("permission denied")), qPrintable(shown));
         QVERIFY(!shown.contains(unknownKey));
@@ -201,7 +187,7 @@ private Q_SLOTS:
         page->findChild<QComboBox*>("cephPool")->setEditText(QStringLiteral("no-such-pool"));
         wizard.next();
         QTRY_VERIFY_WITH_TIMEOUT(test->isFinished(), 40000);
-        shown = checkLines(wizard);
+        shown = ember::ui::test::checkLines(wizard);
         QVERIFY2(!test->passed(), qPrintable(shown));
         QVERIFY2(shown.contains(QStringLiteral("does not exist")), qPrintable(shown));
     }

@@ -5,6 +5,7 @@
 #include "backendwizard.h"
 #include "catalogsnapshot.h"
 #include "swifttestsupport.h"
+#include "wizardtestsupport.h"
 
 #include <QComboBox>
 #include <QLabel>
@@ -21,17 +22,6 @@ class TestSwiftPage : public QObject
 {
     Q_OBJECT
 
-private:
-    static QString lines(const BackendWizard& wizard)
-    {
-        QStringList result;
-        auto* tree = wizard.currentPage()->findChild<QTreeWidget*>(QStringLiteral("checks"));
-        for (int row = 0; tree && row < tree->topLevelItemCount(); ++row)
-            result << tree->topLevelItem(row)->text(0) + QStringLiteral(": ") +
-                          tree->topLevelItem(row)->text(1);
-        return result.join(u'\n');
-    }
-
 private Q_SLOTS:
     void testPageAgainstRealSwift()
     {
@@ -40,13 +30,9 @@ private Q_SLOTS:
                  "no Swift: run through ctest (fixture swift)");
 
         BackendWizard wizard(std::make_shared<CatalogSnapshot>(), std::nullopt);
-        wizard.show();
-        wizard.setField(QStringLiteral("name"), QStringLiteral("swift-gui"));
-        auto* types = wizard.findChild<QComboBox*>(QStringLiteral("backendType"));
-        types->setCurrentIndex(types->findData(QStringLiteral("swift")));
-        wizard.next();
+        QWizardPage* page = ember::ui::test::openOptionsPage(wizard, QStringLiteral("swift-gui"),
+                                                             QStringLiteral("swift"));
         QCOMPARE(wizard.currentId(), wizard.optionsPageId(QStringLiteral("swift")));
-        QWizardPage* page = wizard.currentPage();
         page->findChild<QLineEdit*>("swiftAuthUrl")->setText(facts.value("SWIFT_AUTH_URL"));
         page->findChild<QLineEdit*>("swiftUser")->setText(facts.value("SWIFT_USER"));
         page->findChild<QLineEdit*>("swiftKey")->setText(facts.value("SWIFT_KEY"));
@@ -58,8 +44,8 @@ private Q_SLOTS:
 
         auto* test = wizard.currentPage()->findChild<ConnectionTestWidget*>("connectionTest");
         QTRY_VERIFY_WITH_TIMEOUT(test->isFinished(), 25000);
-        QVERIFY2(test->passed(), qPrintable(lines(wizard)));
-        const QString shown = lines(wizard);
+        QVERIFY2(test->passed(), qPrintable(ember::ui::test::checkLines(wizard)));
+        const QString shown = ember::ui::test::checkLines(wizard);
         QVERIFY2(shown.contains("storage URL: http"), qPrintable(shown));
         QVERIFY2(shown.contains("account usage:"), qPrintable(shown));
         for (const char* step : {"authenticate", "container", "write", "read", "delete"})
@@ -74,7 +60,7 @@ private Q_SLOTS:
         wizard.next();
         QTRY_VERIFY_WITH_TIMEOUT(test->isFinished(), 25000);
         QVERIFY(!test->passed());
-        const QString refused = lines(wizard);
+        const QString refused = ember::ui::test::checkLines(wizard);
         QVERIFY2(refused.contains("rejected the credentials"), qPrintable(refused));
         QVERIFY(!refused.contains("not-the-key"));
         QVERIFY(!wizard.button(QWizard::FinishButton)->isEnabled());
