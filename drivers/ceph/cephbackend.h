@@ -8,9 +8,10 @@
 //   backup_ceph_image_journals (false), restore_discard_excess_bytes (true)
 // plus Ember's: ember_ceph_mon_host (connect without a conf file),
 //   ember_ceph_keyring (path), ember_ceph_timeout (seconds, default 60),
-//   ember_ceph_threads (parallel copy workers, default 4; 8 copied 10-20% faster
-//   on the test cluster but once left a librbd write waiting forever, as
-//   concurrent writers did before submissions were serialised).
+//   ember_ceph_threads (parallel copy workers, default 4: 8 copied 10-20% faster
+//   on the test cluster, but one CI run saw three concurrent librbd writes to a
+//   base image never complete, cause not found; the default stays at the count
+//   tested longest).
 // Secret (keyring, never in options): ceph_key.
 #pragma once
 
