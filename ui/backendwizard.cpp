@@ -22,6 +22,7 @@
 #include <QMessageBox>
 #include <QPointer>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QStorageInfo>
@@ -427,6 +428,36 @@ QString LocalDirectoryPage::sizeProblem(qint64 objectSize, qint64 shaBlockSize)
     return {};
 }
 
+QVBoxLayout* BackendOptionsPage::scrollingLayout()
+{
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto* content = new QWidget(scroll);
+    scroll->setWidget(content);
+    outer->addWidget(scroll);
+    return new QVBoxLayout(content);
+}
+
+QPushButton* BackendOptionsPage::browseButton(QWidget* parent, QLineEdit* target,
+                                              const QString& text, const QString& caption,
+                                              QFileDialog::FileMode mode)
+{
+    auto* button = new QPushButton(text, parent);
+    QObject::connect(button, &QPushButton::clicked, parent, [parent, target, caption, mode] {
+        auto* dialog = new QFileDialog(parent, caption, target->text());
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setFileMode(mode);
+        if (mode == QFileDialog::Directory)
+            dialog->setOption(QFileDialog::ShowDirsOnly);
+        QObject::connect(dialog, &QFileDialog::fileSelected, target, &QLineEdit::setText);
+        dialog->open();
+    });
+    return button;
+}
+
 LocalDirectoryPage::LocalDirectoryPage(QWidget* parent) : BackendOptionsPage(parent)
 {
     setObjectName(QStringLiteral("localDirectoryPage"));
@@ -438,9 +469,9 @@ LocalDirectoryPage::LocalDirectoryPage(QWidget* parent) : BackendOptionsPage(par
     m_path = new QLineEdit(this);
     m_path->setObjectName(QStringLiteral("posixPath"));
     m_path->setPlaceholderText(tr("/srv/backups"));
-    auto* browse = new QPushButton(tr("&Browse…"), this);
     pathRow->addWidget(m_path);
-    pathRow->addWidget(browse);
+    pathRow->addWidget(
+        browseButton(this, m_path, tr("&Browse…"), tr("Backup Directory"), QFileDialog::Directory));
     auto* pathLabel = new QLabel(tr("&Directory:"), this);
     pathLabel->setBuddy(m_path);
     form->addRow(pathLabel, pathRow);
@@ -472,14 +503,6 @@ LocalDirectoryPage::LocalDirectoryPage(QWidget* parent) : BackendOptionsPage(par
     m_problem->setWordWrap(true);
     form->addRow(m_problem);
     registerField(QStringLiteral("posix.path*"), m_path);
-    connect(browse, &QPushButton::clicked, this, [this] {
-        auto* dialog = new QFileDialog(this, tr("Backup Directory"), m_path->text());
-        dialog->setAttribute(Qt::WA_DeleteOnClose);
-        dialog->setFileMode(QFileDialog::Directory);
-        dialog->setOption(QFileDialog::ShowDirsOnly);
-        connect(dialog, &QFileDialog::fileSelected, m_path, &QLineEdit::setText);
-        dialog->open();
-    });
 }
 
 void LocalDirectoryPage::load(const BackendConfig& backend)

@@ -11,7 +11,11 @@
 #include "catalogsnapshot.h"
 
 #include <QDialog>
+#include <QFileDialog>
 #include <QJsonObject>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
 #include <QWizard>
 #include <QWizardPage>
 #include <functional>
@@ -66,6 +70,13 @@ public:
     virtual QMap<QString, QString> secrets() const { return {}; }
     // Always the connection test: the other types' pages are not in the path.
     int nextId() const override;
+
+protected:
+    // For long pages: a scroll area filling the page; returns its content's layout.
+    QVBoxLayout* scrollingLayout();
+    // A button (labelled `text`) that lets the user pick a path for `target`.
+    static QPushButton* browseButton(QWidget* parent, QLineEdit* target, const QString& text,
+                                     const QString& caption, QFileDialog::FileMode mode);
 };
 
 class BackendPageRegistry

@@ -30,19 +30,6 @@ namespace {
 const QString KeySecret = QStringLiteral("ceph_key");
 const QString DefaultConf = QStringLiteral("/etc/ceph/ceph.conf");
 
-QPushButton* browseButton(QWidget* parent, QLineEdit* target, const QString& caption)
-{
-    auto* button = new QPushButton(CephPage::tr("Browse…"), parent);
-    QObject::connect(button, &QPushButton::clicked, parent, [parent, target, caption] {
-        auto* dialog = new QFileDialog(parent, caption, target->text());
-        dialog->setAttribute(Qt::WA_DeleteOnClose);
-        dialog->setFileMode(QFileDialog::ExistingFile);
-        QObject::connect(dialog, &QFileDialog::fileSelected, target, &QLineEdit::setText);
-        dialog->open();
-    });
-    return button;
-}
-
 } // namespace
 
 CephPage::CephPage(QWidget* parent) : BackendOptionsPage(parent)
@@ -51,15 +38,8 @@ CephPage::CephPage(QWidget* parent) : BackendOptionsPage(parent)
     setTitle(tr("Ceph RBD"));
     setSubTitle(tr("Backups are stored as RBD images in a pool of a Ceph cluster, in the layout "
                    "of Cinder's Ceph driver."));
-    auto* outer = new QVBoxLayout(this);
-    outer->setContentsMargins(0, 0, 0, 0);
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    auto* content = new QWidget(scroll);
-    scroll->setWidget(content);
-    outer->addWidget(scroll);
-    auto* layout = new QVBoxLayout(content);
+    auto* layout = scrollingLayout();
+    QWidget* content = layout->parentWidget();
 
     // How to reach the cluster.
     auto* cluster = new QGroupBox(tr("Cluster"), content);
@@ -76,7 +56,8 @@ CephPage::CephPage(QWidget* parent) : BackendOptionsPage(parent)
     m_confFile = new QLineEdit(DefaultConf, cluster);
     m_confFile->setObjectName(QStringLiteral("cephConfFile"));
     confRow->addWidget(m_confFile);
-    confRow->addWidget(browseButton(cluster, m_confFile, tr("Ceph Configuration File")));
+    confRow->addWidget(browseButton(cluster, m_confFile, tr("Browse…"),
+                                    tr("Ceph Configuration File"), QFileDialog::ExistingFile));
     clusterForm->addRow(m_useConfFile, confRow);
     m_monHost = new QLineEdit(cluster);
     m_monHost->setObjectName(QStringLiteral("cephMonHost"));
@@ -90,7 +71,8 @@ CephPage::CephPage(QWidget* parent) : BackendOptionsPage(parent)
     m_keyringFile->setObjectName(QStringLiteral("cephKeyringFile"));
     m_keyringFile->setPlaceholderText(tr("the configuration file's keyring"));
     keyringRow->addWidget(m_keyringFile);
-    keyringRow->addWidget(browseButton(cluster, m_keyringFile, tr("Ceph Keyring File")));
+    keyringRow->addWidget(browseButton(cluster, m_keyringFile, tr("Browse…"),
+                                       tr("Ceph Keyring File"), QFileDialog::ExistingFile));
     auto* keyringLabel = new QLabel(tr("&Keyring file:"), cluster);
     keyringLabel->setBuddy(m_keyringFile); // a row of widgets has no buddy of its own
     clusterForm->addRow(keyringLabel, keyringRow);

@@ -872,18 +872,24 @@ AddVolumeDialog* MainWindow::openAddVolume()
                 return QVariant(volume.id);
             },
             [this](const QVariant& id, const QString& error) {
-                if (!error.isEmpty())
-                    return showError(tr("Add Volume"), error);
-                m_pendingVolumeSelection = {id.toString()};
-                if (!selectVolume(id.toString()))
-                    connect(
-                        &m_context, &AppContext::snapshotApplied, this,
-                        [this, volumeId = id.toString()] { selectVolume(volumeId); },
-                        Qt::SingleShotConnection);
+                volumeAdded(tr("Add Volume"), id.toString(), error);
             });
     });
     dialog->open();
     return dialog;
+}
+
+// Selects a volume just added once the catalog watcher shows it (or says why
+// adding failed).
+void MainWindow::volumeAdded(const QString& title, const QString& volumeId, const QString& error)
+{
+    if (!error.isEmpty())
+        return showError(title, error);
+    m_pendingVolumeSelection = {volumeId};
+    if (!selectVolume(volumeId))
+        connect(
+            &m_context, &AppContext::snapshotApplied, this,
+            [this, volumeId] { selectVolume(volumeId); }, Qt::SingleShotConnection);
 }
 
 RbdBrowserDialog* MainWindow::openAddRbdImage()
@@ -901,14 +907,7 @@ RbdBrowserDialog* MainWindow::openAddRbdImage()
                 return QVariant(service.addRbdVolume(backend, path, name).id);
             },
             [this](const QVariant& id, const QString& error) {
-                if (!error.isEmpty())
-                    return showError(tr("Add RBD Image"), error);
-                m_pendingVolumeSelection = {id.toString()};
-                if (!selectVolume(id.toString()))
-                    connect(
-                        &m_context, &AppContext::snapshotApplied, this,
-                        [this, volumeId = id.toString()] { selectVolume(volumeId); },
-                        Qt::SingleShotConnection);
+                volumeAdded(tr("Add RBD Image"), id.toString(), error);
             });
     });
     dialog->open();

@@ -101,6 +101,7 @@ private:
     void updateDetails();
     void updateJobLog();
     void showError(const QString& title, const QString& message);
+    void volumeAdded(const QString& title, const QString& volumeId, const QString& error);
     void confirm(const QString& title, const QString& text, const QString& acceptText,
                  std::function<void()> onAccept);
 

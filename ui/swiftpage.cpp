@@ -36,15 +36,8 @@ SwiftPage::SwiftPage(QWidget* parent) : BackendOptionsPage(parent)
     setTitle(tr("OpenStack Swift"));
     setSubTitle(tr("Backups are stored as objects in a Swift container, in the format of "
                    "Cinder's Swift driver."));
-    auto* outer = new QVBoxLayout(this);
-    outer->setContentsMargins(0, 0, 0, 0);
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    auto* content = new QWidget(scroll);
-    scroll->setWidget(content);
-    outer->addWidget(scroll);
-    auto* layout = new QVBoxLayout(content);
+    auto* layout = scrollingLayout();
+    QWidget* content = layout->parentWidget();
 
     // Endpoint and credentials.
     auto* account = new QGroupBox(tr("Account"), content);

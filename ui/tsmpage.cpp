@@ -55,9 +55,9 @@ TsmPage::TsmPage(QWidget* parent) : BackendOptionsPage(parent)
     m_dsmcPath = new QLineEdit(this);
     m_dsmcPath->setObjectName(QStringLiteral("tsmDsmcPath"));
     m_dsmcPath->setPlaceholderText(IbmDsmcPath);
-    auto* browse = new QPushButton(tr("&Browse…"), this);
     dsmcRow->addWidget(m_dsmcPath);
-    dsmcRow->addWidget(browse);
+    dsmcRow->addWidget(browseButton(this, m_dsmcPath, tr("&Browse…"), tr("dsmc Client"),
+                                    QFileDialog::ExistingFile));
     auto* dsmcLabel = new QLabel(tr("&dsmc client:"), this);
     dsmcLabel->setBuddy(m_dsmcPath); // a row of widgets has no buddy of its own
     form->addRow(dsmcLabel, dsmcRow);
@@ -114,13 +114,6 @@ TsmPage::TsmPage(QWidget* parent) : BackendOptionsPage(parent)
     connect(m_dsmcPath, &QLineEdit::textChanged, this, &QWizardPage::completeChanged);
     connect(m_prefix, &QLineEdit::textChanged, this, &QWizardPage::completeChanged);
     connect(m_dsmcPath, &QLineEdit::textChanged, this, &TsmPage::updateDsmcState);
-    connect(browse, &QPushButton::clicked, this, [this] {
-        auto* dialog = new QFileDialog(this, tr("dsmc Client"), m_dsmcPath->text());
-        dialog->setAttribute(Qt::WA_DeleteOnClose);
-        dialog->setFileMode(QFileDialog::ExistingFile);
-        connect(dialog, &QFileDialog::fileSelected, m_dsmcPath, &QLineEdit::setText);
-        dialog->open();
-    });
     m_dsmcPath->setText(detectDsmc());
     updateDsmcState();
 }
