@@ -1,4 +1,5 @@
-// Shared by the Swift tests: the running Swift's facts and the fault proxy.
+// Shared by the Swift tests: the running Swift's facts and the helper scripts
+// (fault proxy, TCP gate).
 #pragma once
 
 #include "records.h"
@@ -43,58 +44,29 @@ inline QMap<QString, QString> swiftFacts()
     return facts;
 }
 
-// tests/swift/faultproxy.py in front of the real Swift proxy.
-class FaultProxy
+// A helper script of tests/swift run with python3: it prints "port N" once it
+// listens, answers one line per command line, and exits when stdin closes.
+class HelperScript
 {
 public:
-    FaultProxy() = default;
-    FaultProxy(const FaultProxy&) = delete;
-    FaultProxy& operator=(const FaultProxy&) = delete;
-    ~FaultProxy() { stop(); }
+    HelperScript() = default;
+    HelperScript(const HelperScript&) = delete;
+    HelperScript& operator=(const HelperScript&) = delete;
+    ~HelperScript() { stop(); }
 
-    // Starts it in front of `upstreamBase` (http://127.0.0.1:PORT); false on failure.
-    // With a certificate and key it serves HTTPS.
-    bool start(const QString& upstreamBase, const QString& tlsCertificate = {},
-               const QString& tlsKey = {})
-    {
-        const QString script =
-            qEnvironmentVariable("EMBER_SOURCE_DIR", QStringLiteral(EMBER_TEST_SOURCE_DIR)) +
-            QStringLiteral("/tests/swift/faultproxy.py");
-        m_process.setProgram(QStringLiteral("python3"));
-        QStringList arguments{script, upstreamBase};
-        if (!tlsCertificate.isEmpty())
-            arguments << QStringLiteral("--tls") << tlsCertificate << tlsKey;
-        m_tls = !tlsCertificate.isEmpty();
-        m_process.setArguments(arguments);
-        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_process.start();
-        if (!m_process.waitForStarted(10000))
-            return false;
-        const QByteArray line = readLine();
-        if (!line.startsWith("port "))
-            return false;
-        m_port = line.mid(5).trimmed().toInt();
-        return m_port > 0;
-    }
     void stop()
     {
         if (m_process.state() == QProcess::NotRunning)
             return;
-        m_process.closeWriteChannel(); // the proxy exits when its stdin closes
+        m_process.closeWriteChannel();
         if (!m_process.waitForFinished(5000)) {
             m_process.kill();
             m_process.waitForFinished(5000);
         }
     }
     int port() const { return m_port; }
-    QString baseUrl() const
-    {
-        return QStringLiteral("%1://127.0.0.1:%2")
-            .arg(m_tls ? QStringLiteral("https") : QStringLiteral("http"))
-            .arg(m_port);
-    }
 
-    // Sends one command line; returns the proxy's one-line answer.
+    // Sends one command line; returns the script's one-line answer.
     QByteArray command(const QByteArray& line)
     {
         m_process.write(line + '\n');
@@ -102,7 +74,24 @@ public:
         return readLine();
     }
     QJsonObject stats() { return QJsonDocument::fromJson(command("stats")).object(); }
-    int counter(const QString& name) { return stats().value(name).toInt(); }
+
+protected:
+    // Starts tests/swift/<script> with `arguments`; false unless it reports its port.
+    bool startScript(const QString& script, const QStringList& arguments)
+    {
+        const QString path =
+            qEnvironmentVariable("EMBER_SOURCE_DIR", QStringLiteral(EMBER_TEST_SOURCE_DIR)) +
+            QStringLiteral("/tests/swift/") + script;
+        m_process.setProgram(QStringLiteral("python3"));
+        m_process.setArguments(QStringList{path} + arguments);
+        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        m_process.start();
+        if (!m_process.waitForStarted(10000))
+            return false;
+        const QByteArray line = readLine();
+        m_port = line.startsWith("port ") ? line.mid(5).trimmed().toInt() : 0;
+        return m_port > 0;
+    }
 
 private:
     QByteArray readLine()
@@ -116,6 +105,32 @@ private:
 
     QProcess m_process;
     int m_port = 0;
+};
+
+// tests/swift/faultproxy.py in front of the real Swift proxy.
+class FaultProxy : public HelperScript
+{
+public:
+    // Starts it in front of `upstreamBase` (http://127.0.0.1:PORT); false on failure.
+    // With a certificate and key it serves HTTPS.
+    bool start(const QString& upstreamBase, const QString& tlsCertificate = {},
+               const QString& tlsKey = {})
+    {
+        QStringList arguments{upstreamBase};
+        if (!tlsCertificate.isEmpty())
+            arguments << QStringLiteral("--tls") << tlsCertificate << tlsKey;
+        m_tls = !tlsCertificate.isEmpty();
+        return startScript(QStringLiteral("faultproxy.py"), arguments);
+    }
+    QString baseUrl() const
+    {
+        return QStringLiteral("%1://127.0.0.1:%2")
+            .arg(m_tls ? QStringLiteral("https") : QStringLiteral("http"))
+            .arg(port());
+    }
+    int counter(const QString& name) { return stats().value(name).toInt(); }
+
+private:
     bool m_tls = false;
 };
 

@@ -29,60 +29,13 @@ using namespace ember::test;
 namespace {
 
 // tests/swift/tcpgate.py: a TCP forwarder that can play a stopped proxy.
-class TcpGate
+class TcpGate : public HelperScript
 {
 public:
-    TcpGate() = default;
-    TcpGate(const TcpGate&) = delete;
-    TcpGate& operator=(const TcpGate&) = delete;
-    ~TcpGate() { stop(); }
-
     bool start(const QString& host, int port)
     {
-        const QString script =
-            qEnvironmentVariable("EMBER_SOURCE_DIR", QStringLiteral(EMBER_TEST_SOURCE_DIR)) +
-            QStringLiteral("/tests/swift/tcpgate.py");
-        m_process.setProgram(QStringLiteral("python3"));
-        m_process.setArguments({script, host, QString::number(port)});
-        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_process.start();
-        if (!m_process.waitForStarted(10000))
-            return false;
-        const QByteArray line = readLine();
-        m_port = line.startsWith("port ") ? line.mid(5).trimmed().toInt() : 0;
-        return m_port > 0;
+        return startScript(QStringLiteral("tcpgate.py"), {host, QString::number(port)});
     }
-    void stop()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return;
-        m_process.closeWriteChannel(); // the gate exits when its stdin closes
-        if (!m_process.waitForFinished(5000)) {
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
-    int port() const { return m_port; }
-    QByteArray command(const QByteArray& line)
-    {
-        m_process.write(line + '\n');
-        m_process.waitForBytesWritten(5000);
-        return readLine();
-    }
-    QJsonObject stats() { return QJsonDocument::fromJson(command("stats")).object(); }
-
-private:
-    QByteArray readLine()
-    {
-        while (!m_process.canReadLine()) {
-            if (!m_process.waitForReadyRead(10000))
-                return {};
-        }
-        return m_process.readLine().trimmed();
-    }
-
-    QProcess m_process;
-    int m_port = 0;
 };
 
 constexpr qint64 MiB = 1048576;
