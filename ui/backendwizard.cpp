@@ -7,6 +7,8 @@
 #include "swiftpage.h"
 #include "tsmpage.h"
 
+#include "problemlabel.h"
+
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
@@ -497,10 +499,7 @@ LocalDirectoryPage::LocalDirectoryPage(QWidget* parent) : BackendOptionsPage(par
                             this);
     note->setWordWrap(true);
     form->addRow(note);
-    m_problem = new QLabel(this);
-    m_problem->setObjectName(QStringLiteral("problem"));
-    m_problem->setStyleSheet(QStringLiteral("color: #c62828"));
-    m_problem->setWordWrap(true);
+    m_problem = problemLabel(this);
     form->addRow(m_problem);
     registerField(QStringLiteral("posix.path*"), m_path);
 }

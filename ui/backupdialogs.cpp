@@ -4,6 +4,8 @@
 #include "itemroles.h"
 #include "statusstyle.h"
 
+#include "problemlabel.h"
+
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
@@ -29,15 +31,6 @@
 namespace ember::ui {
 
 namespace {
-
-QLabel* problemLabel(QWidget* parent)
-{
-    auto* label = new QLabel(parent);
-    label->setObjectName(QStringLiteral("problem"));
-    label->setWordWrap(true);
-    label->setStyleSheet(QStringLiteral("color: #c62828"));
-    return label;
-}
 
 QLabel* noteLabel(QWidget* parent, const QString& objectName)
 {

@@ -4,6 +4,8 @@
 #include "ceph/cephbackend.h"
 #endif
 
+#include "problemlabel.h"
+
 #include <QApplication>
 #include <QButtonGroup>
 #include <QCheckBox>
@@ -127,10 +129,7 @@ CephPage::CephPage(QWidget* parent) : BackendOptionsPage(parent)
     storageForm->addRow(QString(), m_discardExcess);
     layout->addWidget(storage);
 
-    m_problem = new QLabel(content);
-    m_problem->setObjectName(QStringLiteral("problem"));
-    m_problem->setStyleSheet(QStringLiteral("color: #c62828"));
-    m_problem->setWordWrap(true);
+    m_problem = problemLabel(content);
     layout->addWidget(m_problem);
     layout->addStretch();
 

@@ -3,6 +3,8 @@
 #include "appsettings.h"
 #include "backendwizard.h"
 
+#include "problemlabel.h"
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -64,10 +66,7 @@ SettingsDialog::SettingsDialog(std::shared_ptr<const CatalogSnapshot> snapshot, 
     backupForm->addRow(note);
     layout->addWidget(backup);
 
-    m_problem = new QLabel(this);
-    m_problem->setObjectName(QStringLiteral("problem"));
-    m_problem->setWordWrap(true);
-    m_problem->setStyleSheet(QStringLiteral("color: #c62828"));
+    m_problem = problemLabel(this);
     layout->addWidget(m_problem);
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     layout->addWidget(m_buttons);

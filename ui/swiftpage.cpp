@@ -1,5 +1,7 @@
 #include "swiftpage.h"
 
+#include "problemlabel.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
@@ -124,10 +126,7 @@ SwiftPage::SwiftPage(QWidget* parent) : BackendOptionsPage(parent)
     tlsForm->addRow(m_insecureWarning);
     layout->addWidget(tls);
 
-    m_problem = new QLabel(content);
-    m_problem->setObjectName(QStringLiteral("problem"));
-    m_problem->setStyleSheet(QStringLiteral("color: #c62828"));
-    m_problem->setWordWrap(true);
+    m_problem = problemLabel(content);
     layout->addWidget(m_problem);
     layout->addStretch();
 

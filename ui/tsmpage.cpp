@@ -1,5 +1,7 @@
 #include "tsmpage.h"
 
+#include "problemlabel.h"
+
 #include <QCheckBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -101,10 +103,7 @@ TsmPage::TsmPage(QWidget* parent) : BackendOptionsPage(parent)
     note->setObjectName(QStringLiteral("tsmNote"));
     note->setWordWrap(true);
     form->addRow(note);
-    m_problem = new QLabel(this);
-    m_problem->setObjectName(QStringLiteral("problem"));
-    m_problem->setStyleSheet(QStringLiteral("color: #c62828"));
-    m_problem->setWordWrap(true);
+    m_problem = problemLabel(this);
     form->addRow(m_problem);
 
     // Both have defaults, so isComplete() checks them: QWizard counts a

@@ -2,6 +2,8 @@
 
 #include "volumedevice.h"
 
+#include "problemlabel.h"
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
@@ -64,10 +66,7 @@ AddVolumeDialog::AddVolumeDialog(const QString& defaultDirectory, QWidget* paren
     form->addRow(sizeLabel, sizeRow);
     layout->addLayout(form);
 
-    m_problem = new QLabel(this);
-    m_problem->setObjectName(QStringLiteral("problem"));
-    m_problem->setWordWrap(true);
-    m_problem->setStyleSheet(QStringLiteral("color: #c62828"));
+    m_problem = problemLabel(this);
     layout->addWidget(m_problem);
 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
