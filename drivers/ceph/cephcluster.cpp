@@ -747,6 +747,22 @@ double timestampOfSnapshot(const QString& snapshot)
     return ok ? value : -1;
 }
 
+QString snapshotOfBackup(const Image& image, const QString& backupId)
+{
+    QString found;
+    double newest = -2;
+    for (const SnapshotInfo& snapshot : image.snapshots()) {
+        if (backupIdOfSnapshot(snapshot.name) != backupId)
+            continue;
+        const double time = timestampOfSnapshot(snapshot.name);
+        if (time > newest) {
+            newest = time;
+            found = snapshot.name;
+        }
+    }
+    return found;
+}
+
 QString baseImageName(const QString& volumeId, const QString& backupId)
 {
     return QStringLiteral("volume-%1.backup.%2").arg(volumeId, backupId);

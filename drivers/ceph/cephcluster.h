@@ -172,6 +172,8 @@ QString newBackupSnapshotName(const QString& backupId); // "backup.<id>.snap.<ti
 QString backupIdOfSnapshot(const QString& snapshot);
 // The seconds since the epoch in a snapshot name (for ordering), or -1.
 double timestampOfSnapshot(const QString& snapshot);
+// The newest snapshot of that backup on the image, or empty.
+QString snapshotOfBackup(const Image& image, const QString& backupId);
 QString baseImageName(const QString& volumeId, const QString& backupId);
 QString legacyBaseImageName(const QString& volumeId);
 QString metaObjectName(const QString& backupId);

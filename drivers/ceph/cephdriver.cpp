@@ -144,22 +144,6 @@ QString baseFromServiceMetadata(const QString& serviceMetadata)
     return document.object().value(QStringLiteral("base")).toString();
 }
 
-QString snapshotOfBackup(const Image& image, const QString& backupId)
-{
-    QString found;
-    double newest = -2;
-    for (const SnapshotInfo& snapshot : image.snapshots()) {
-        if (backupIdOfSnapshot(snapshot.name) != backupId)
-            continue;
-        const double time = timestampOfSnapshot(snapshot.name);
-        if (time > newest) {
-            newest = time;
-            found = snapshot.name;
-        }
-    }
-    return found;
-}
-
 CephOptions CephOptions::from(const BackendConfig& config, const BackendSecrets& secrets)
 {
     CephOptions options;

@@ -68,7 +68,5 @@ private:
 // {"base": "<name>"} as Python's json.dumps writes it, and back.
 QString serviceMetadataForBase(const QString& base);
 QString baseFromServiceMetadata(const QString& serviceMetadata);
-// The newest snapshot of that backup on the image, or empty.
-QString snapshotOfBackup(const Image& image, const QString& backupId);
 
 } // namespace ember::ceph

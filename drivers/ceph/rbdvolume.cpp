@@ -159,18 +159,7 @@ QString RbdVolumeDevice::readSnapshot() const
 
 QString RbdVolumeDevice::snapshotOfBackup(const QString& backupId) const
 {
-    QString found;
-    double newest = -2;
-    for (const SnapshotInfo& snapshot : m_image->snapshots()) {
-        if (backupIdOfSnapshot(snapshot.name) != backupId)
-            continue;
-        const double time = timestampOfSnapshot(snapshot.name);
-        if (time > newest) {
-            newest = time;
-            found = snapshot.name;
-        }
-    }
-    return found;
+    return ceph::snapshotOfBackup(*m_image, backupId);
 }
 
 std::vector<DiffExtent> RbdVolumeDevice::diffSince(const QString& fromSnapshot) const

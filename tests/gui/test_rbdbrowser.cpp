@@ -3,6 +3,7 @@
 // the cluster's pools, and File › Add RBD Image… lists pools and images in a
 // worker, reads the image's size and registers a Volume of kind rbd with path
 // "pool/image" on the Ceph backend.
+#include "../services/serviceenv.h"
 #include "appcontext.h"
 #include "backendwizard.h"
 #include "catalogsnapshot.h"
@@ -33,29 +34,6 @@
 using namespace ember;
 using namespace ember::ui;
 
-namespace {
-
-QMap<QString, QString> cephFacts()
-{
-    QMap<QString, QString> facts;
-    QFile file(qEnvironmentVariable("EMBER_SERVICES_DIR") + QStringLiteral("/ceph.env"));
-    if (!file.open(QIODevice::ReadOnly))
-        return facts;
-    for (const QByteArray& raw : file.readAll().split('\n')) {
-        const QString line = QString::fromUtf8(raw).trimmed();
-        const qsizetype equals = line.indexOf(QLatin1Char('='));
-        if (line.startsWith(QLatin1Char('#')) || equals <= 0)
-            continue;
-        QString value = line.mid(equals + 1);
-        if (value.size() >= 2 && value.startsWith(QLatin1Char('"')))
-            value = value.mid(1, value.size() - 2);
-        facts.insert(line.left(equals), value);
-    }
-    return facts;
-}
-
-} // namespace
-
 class TestRbdBrowser : public QObject
 {
     Q_OBJECT
@@ -76,14 +54,14 @@ private:
         return page;
     }
 
-    QMap<QString, QString> m_facts;
+    QHash<QString, QString> m_facts;
     BackendConfig m_cluster; // admin through the keyring file: no secret needed
     QString m_image;
 
 private Q_SLOTS:
     void initTestCase()
     {
-        m_facts = cephFacts();
+        m_facts = ember::test::serviceEnv(QStringLiteral("ceph"));
         QVERIFY2(!m_facts.value("CEPH_MON_HOST").isEmpty(),
                  "no Ceph: run through ctest (fixture ceph)");
         const QString home =
