@@ -80,6 +80,16 @@ CopyResult writeNonZeroRuns(VolumeDevice& target, qint64 offset, const char* dat
     return result;
 }
 
+// Reads a whole piece; a source that ends early is an error, not zeros.
+void readPiece(VolumeDevice& source, const Piece& piece, char* buffer)
+{
+    const qint64 got = source.readAt(piece.offset, buffer, piece.length);
+    if (got != piece.length)
+        throw Error(QStringLiteral("%1 ended at offset %2, before the end of its data")
+                        .arg(source.describe())
+                        .arg(piece.offset + got));
+}
+
 template <typename Work>
 void runWorkers(size_t pieceCount, int threads, qint64 bufferSize, OperationControl& control,
                 Work work)
@@ -132,12 +142,7 @@ CopyResult copyExtents(VolumeDevice& source, VolumeDevice& target,
                [&](size_t index, char* buffer) {
                    const Piece& piece = pieces[index];
                    if (piece.exists) {
-                       const qint64 got = source.readAt(piece.offset, buffer, piece.length);
-                       if (got != piece.length)
-                           throw Error(QStringLiteral("%1 ended at offset %2, before the end of "
-                                                      "its data")
-                                           .arg(source.describe())
-                                           .arg(piece.offset + got));
+                       readPiece(source, piece, buffer);
                        const CopyResult done = writeNonZeroRuns(target, piece.offset, buffer,
                                                                 piece.length, options.targetIsZero);
                        written += done.bytesWritten;
@@ -161,14 +166,9 @@ qint64 readExtents(VolumeDevice& source, const std::vector<DiffExtent>& extents,
                    const Piece& piece = pieces[index];
                    if (!piece.exists)
                        return;
-                   const qint64 got = source.readAt(piece.offset, buffer, piece.length);
-                   if (got != piece.length)
-                       throw Error(QStringLiteral("%1 ended at offset %2, before the end of its "
-                                                  "data")
-                                       .arg(source.describe())
-                                       .arg(piece.offset + got));
-                   read += got;
-                   control.addBytesDone(got);
+                   readPiece(source, piece, buffer);
+                   read += piece.length;
+                   control.addBytesDone(piece.length);
                });
     return read.load();
 }
