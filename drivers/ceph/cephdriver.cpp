@@ -303,8 +303,6 @@ void CephBackupDriver::backup(BackupJob& job)
             const CopyResult copied = copyExtents(*rbdSource, base, changes, copyOptions, control);
             base.flush();
             const QString snapshot = rbdSource->backupSnapshot();
-            // Both wait for a monitor commit: issued together, they share one.
-            rbdSource->releaseSupersededSnapshots();
             base.image().createSnapshot(snapshot);
             rollback.add(
                 [io, baseName, snapshot]() { Image(io, baseName).removeSnapshot(snapshot); });
@@ -346,10 +344,11 @@ void CephBackupDriver::backup(BackupJob& job)
                 fullCopy.targetIsZero = true;
                 copied = copyExtents(job.source, base, data, fullCopy, control);
                 base.flush();
-                if (rbdSource) {
-                    rbdSource->releaseSupersededSnapshots(); // shares the commit wait
+                // After it, keepBackupSnapshot() removes superseded source
+                // snapshots: issued together, the two monitor operations
+                // crashed librados 16 once (an exception in its io_context_pool).
+                if (rbdSource)
                     base.image().createSnapshot(rbdSource->backupSnapshot());
-                }
             }
             control.log(QStringLiteral("full: %1 bytes of %2 written to %3/%4")
                             .arg(copied.bytesWritten)
