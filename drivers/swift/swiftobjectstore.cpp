@@ -1,6 +1,7 @@
 #include "swiftobjectstore.h"
 
 #include "hashing.h"
+#include "swiftlisting.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -607,20 +608,10 @@ QStringList SwiftObjectStore::list(const QString& container, const QString& pref
         });
         if (response.status == 404 || response.status == 204)
             break; // no container: nothing stored under any prefix
-        QJsonParseError parseError;
-        const QJsonDocument page = QJsonDocument::fromJson(response.body, &parseError);
-        if (!page.isArray())
-            throw Error(QStringLiteral("Swift's listing of container '%1' is not a JSON list: %2")
-                            .arg(container, parseError.errorString()));
-        const QJsonArray entries = page.array();
-        if (entries.isEmpty())
-            break;
-        for (const QJsonValue& entry : entries) {
-            const QString entryName = entry.toObject().value(QStringLiteral("name")).toString();
-            if (!entryName.isEmpty()) // "subdir" entries appear only with a delimiter
-                names << entryName;
-        }
-        marker = entries.last().toObject().value(QStringLiteral("name")).toString();
+        const swift::ListingPage page =
+            swift::parseListingPage(response.body, container, prefix, marker);
+        names << page.names;
+        marker = page.nextMarker;
         if (marker.isEmpty())
             break;
     }
