@@ -1,5 +1,6 @@
 #include "chunkeddriver.h"
 
+#include "chunkedformat.h"
 #include "compression.h"
 #include "hashing.h"
 #include "pythonjson.h"
@@ -13,6 +14,7 @@
 #include <QThread>
 
 #include <array>
+#include <cerrno>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -28,9 +30,7 @@ namespace ember {
 
 namespace {
 
-const QString kFormatVersion = QStringLiteral("1.0.0");
-
-using Sha256 = std::array<uint8_t, 32>;
+const QString& kFormatVersion = kChunkedFormatVersion;
 
 Sha256 sha256Of(const char* data, size_t length)
 {
@@ -42,15 +42,6 @@ Sha256 sha256Of(const char* data, size_t length)
 QByteArray toHex(const Sha256& digest)
 {
     return QByteArray(reinterpret_cast<const char*>(digest.data()), int(digest.size())).toHex();
-}
-
-bool parseHex(const QString& text, Sha256& digest)
-{
-    const QByteArray raw = QByteArray::fromHex(text.toLatin1());
-    if (raw.size() != int(digest.size()))
-        return false;
-    std::memcpy(digest.data(), raw.constData(), digest.size());
-    return true;
 }
 
 // Zeros to hash, checksum and write without allocating for every hole.
@@ -73,45 +64,14 @@ QJsonValue nullable(const QString& text)
     return text.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(text);
 }
 
-struct ObjectEntry
-{
-    QString name;
-    qint64 offset = 0;
-    qint64 length = 0;
-    QString md5;
-    QString compression;
-};
-
-struct BackupMetadata
-{
-    QList<ObjectEntry> objects;
-    QString parentId;
-    QByteArray volumeMeta; // Cinder's volume_meta text; empty when null
-};
-
-struct ShaFile
-{
-    qint64 blockSize = 0;
-    std::vector<Sha256> hashes;
-};
-
 QString metadataName(const Backup& backup)
 {
-    return backup.serviceMetadata + QStringLiteral("_metadata");
+    return metadataObjectName(backup.serviceMetadata);
 }
 
 QString shaFileName(const Backup& backup)
 {
-    return backup.serviceMetadata + QStringLiteral("_sha256file");
-}
-
-QJsonObject parseJsonObject(const QByteArray& text, const QString& what)
-{
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(text, &error);
-    if (error.error != QJsonParseError::NoError || !document.isObject())
-        throw Error(QStringLiteral("%1 is not valid JSON: %2").arg(what, error.errorString()));
-    return document.object();
+    return shaFileObjectName(backup.serviceMetadata);
 }
 
 QByteArray readSmallObject(ObjectStore& store, const Backup& backup, const QString& name)
@@ -124,6 +84,16 @@ QByteArray readSmallObject(ObjectStore& store, const Backup& backup, const QStri
     }
 }
 
+// Parse errors name the backup as well as the file and the field.
+template <typename Parse> auto parseFor(const Backup& backup, Parse parse)
+{
+    try {
+        return parse();
+    } catch (const Error& error) {
+        throw Error(QStringLiteral("backup %1 is damaged: %2").arg(backup.id, error.message()));
+    }
+}
+
 BackupMetadata readMetadata(ObjectStore& store, const Backup& backup)
 {
     if (backup.serviceMetadata.isEmpty())
@@ -132,48 +102,15 @@ BackupMetadata readMetadata(ObjectStore& store, const Backup& backup)
                            "written completely")
                 .arg(backup.id));
     const QString name = metadataName(backup);
-    const QJsonObject root = parseJsonObject(readSmallObject(store, backup, name), name);
-    const QString version = root.value(QStringLiteral("version")).toString();
-    if (version != kFormatVersion)
-        throw Error(QStringLiteral("%1 has format version '%2'; only %3 is supported")
-                        .arg(name, version, kFormatVersion));
-    BackupMetadata metadata;
-    metadata.parentId = root.value(QStringLiteral("parent_id")).toString();
-    metadata.volumeMeta = root.value(QStringLiteral("volume_meta")).toString().toUtf8();
-    for (const QJsonValue& item : root.value(QStringLiteral("objects")).toArray()) {
-        const QJsonObject wrapper = item.toObject();
-        if (wrapper.size() != 1)
-            throw Error(QStringLiteral("%1 has a malformed object entry").arg(name));
-        const QJsonObject fields = wrapper.begin().value().toObject();
-        ObjectEntry entry;
-        entry.name = wrapper.begin().key();
-        entry.offset = qint64(fields.value(QStringLiteral("offset")).toDouble(-1));
-        entry.length = qint64(fields.value(QStringLiteral("length")).toDouble(-1));
-        entry.md5 = fields.value(QStringLiteral("md5")).toString();
-        entry.compression =
-            fields.value(QStringLiteral("compression")).toString(QStringLiteral("none"));
-        if (entry.offset < 0 || entry.length < 0)
-            throw Error(
-                QStringLiteral("%1: object %2 has no offset or length").arg(name, entry.name));
-        metadata.objects.append(entry);
-    }
-    return metadata;
+    const QByteArray text = readSmallObject(store, backup, name);
+    return parseFor(backup, [&] { return parseBackupMetadata(text, name); });
 }
 
 ShaFile readShaFile(ObjectStore& store, const Backup& backup)
 {
     const QString name = shaFileName(backup);
-    const QJsonObject root = parseJsonObject(readSmallObject(store, backup, name), name);
-    ShaFile file;
-    file.blockSize = qint64(root.value(QStringLiteral("chunk_size")).toDouble());
-    const QJsonArray list = root.value(QStringLiteral("sha256s")).toArray();
-    file.hashes.resize(size_t(list.size()));
-    for (qsizetype i = 0; i < list.size(); ++i)
-        if (!parseHex(list.at(i).toString(), file.hashes[size_t(i)]))
-            throw Error(QStringLiteral("%1: entry %2 is not a SHA-256").arg(name).arg(i));
-    if (file.blockSize <= 0)
-        throw Error(QStringLiteral("%1 has no chunk_size").arg(name));
-    return file;
+    const QByteArray text = readSmallObject(store, backup, name);
+    return parseFor(backup, [&] { return parseShaFile(text, name); });
 }
 
 // Backs off between attempts, doubling, with jitter so parallel writers do
@@ -699,6 +636,31 @@ struct NeededObject
     std::vector<Extent> ranges; // volume ranges to take from it, sorted
 };
 
+// A restore target that refused a write or flush (full disk, read-only
+// device, I/O error): the backup is fine, so the message names the target
+// and never calls the backup's objects corrupt.
+class TargetWriteError : public Error
+{
+public:
+    TargetWriteError(const QString& target, const Error& cause)
+        : Error(messageFor(target, cause.message()))
+    {
+    }
+
+private:
+    static QString messageFor(const QString& target, const QString& cause)
+    {
+        const QString noSpace = QString::fromLocal8Bit(std::strerror(ENOSPC));
+        const QString noQuota = QString::fromLocal8Bit(std::strerror(EDQUOT));
+        if (cause.contains(noSpace) || cause.contains(noQuota))
+            return QStringLiteral("the restore target %1 ran out of space (%2); the backup is "
+                                  "intact: free space there or restore elsewhere")
+                .arg(target, cause);
+        return QStringLiteral("cannot write to the restore target %1 (%2); the backup is intact")
+            .arg(target, cause);
+    }
+};
+
 class RestoreRun
 {
 public:
@@ -763,8 +725,15 @@ public:
                 restoreObject(m_objects[size_t(index)]);
             }
         });
-        if (m_device)
-            m_device->flush();
+        if (m_device) {
+            try {
+                m_device->flush();
+            } catch (const Cancelled&) {
+                throw;
+            } catch (const Error& error) {
+                throw TargetWriteError(m_device->describe(), error);
+            }
+        }
         m_report.blocksChecked = m_blocksChecked.load();
         m_report.bytesChecked = m_bytesChecked.load();
         m_report.objectsChecked = m_objectsChecked.load();
@@ -923,6 +892,8 @@ private:
                         .arg(entry.offset));
             } catch (const Cancelled&) {
                 throw;
+            } catch (const TargetWriteError&) {
+                throw; // the target failed, not the object
             } catch (const Error& error) {
                 if (dynamic_cast<const TransientError*>(&error))
                     throw;
@@ -980,9 +951,16 @@ private:
             // Runs of blocks to write, skipping zero blocks on a zeroed target.
             qint64 runStart = -1;
             auto writeRun = [&](qint64 runEnd) {
-                if (runStart >= 0 && m_device)
-                    m_device->writeAt(runStart, batch.constData() + (runStart - batchOffset),
-                                      runEnd - runStart);
+                if (runStart >= 0 && m_device) {
+                    try {
+                        m_device->writeAt(runStart, batch.constData() + (runStart - batchOffset),
+                                          runEnd - runStart);
+                    } catch (const Cancelled&) {
+                        throw;
+                    } catch (const Error& error) {
+                        throw TargetWriteError(m_device->describe(), error);
+                    }
+                }
                 runStart = -1;
             };
             for (qint64 at = start; at < end; at += m_blockSize) {
