@@ -169,11 +169,12 @@ Volume BackupService::addRbdVolume(const QString& backendName, const QString& po
             existing.path == poolSlashImage)
             throw Error(QStringLiteral("%1 on %2 is already registered as volume %3")
                             .arg(poolSlashImage, backendName, existing.name));
-    const Volume volume = newVolumeRecord(
+    const BackendSecrets secrets = m_secrets ? m_secrets(cluster) : BackendSecrets{};
+    Volume volume = newVolumeRecord(
         name.isEmpty() ? poolSlashImage.section(QLatin1Char('/'), -1) : name, VolumeKind::Rbd,
-        poolSlashImage,
-        rbdImageSize(cluster, m_secrets ? m_secrets(cluster) : BackendSecrets{}, poolSlashImage),
-        backendName);
+        poolSlashImage, rbdImageSize(cluster, secrets, poolSlashImage), backendName);
+    // Another backend naming the same cluster must not register it twice.
+    volume.identity = rbdImageIdentity(cluster, secrets, poolSlashImage);
     m_catalog.insertVolume(volume);
     return volume;
 #else
@@ -214,11 +215,12 @@ Volume BackupService::createRbdTarget(const Backup& backup, const RestoreRequest
                                        "with --volume")
                             .arg(request.newRbdImage, existing.name));
     createRbdImage(cluster, secrets, request.newRbdImage, sizeBytes);
-    const Volume target = newVolumeRecord(
+    Volume target = newVolumeRecord(
         request.newVolumeName.isEmpty() ? QStringLiteral("restore_backup_%1").arg(backup.id)
                                         : request.newVolumeName,
         VolumeKind::Rbd, request.newRbdImage, sizeBytes, clusterName);
     try {
+        target.identity = rbdImageIdentity(cluster, secrets, request.newRbdImage);
         m_catalog.insertVolume(target);
     } catch (...) {
         removeRbdImage(cluster, secrets, request.newRbdImage);
@@ -244,8 +246,28 @@ static void refreshLocalVolume(Catalog& catalog, Volume& volume)
         throw Error(
             QStringLiteral("volume %1: %2 does not exist any more").arg(volume.name, volume.path));
     const qint64 size = localVolumeSize(volume.path);
-    if (size != volume.sizeBytes) {
+    const QString identity = localVolumeIdentity(volume.path);
+    if (identity != volume.identity) {
+        // Rows from before identities were recorded, or a path that now
+        // names another file: it must not be another volume's file.
+        for (const Volume& other : catalog.volumes()) {
+            QString otherIdentity = other.identity;
+            if (otherIdentity.isEmpty() && isLocalKind(other.kind)) {
+                try {
+                    otherIdentity = localVolumeIdentity(other.path);
+                } catch (const Error&) {
+                    // A missing file is nobody's alias.
+                }
+            }
+            if (other.id != volume.id && otherIdentity == identity)
+                throw Error(QStringLiteral("volume %1 (%2) is the same file as volume %3 (%4); "
+                                           "remove one of them with volume-remove")
+                                .arg(volume.name, volume.path, other.name, other.path));
+        }
+    }
+    if (size != volume.sizeBytes || identity != volume.identity) {
         volume.sizeBytes = size;
+        volume.identity = identity;
         catalog.updateVolume(volume);
     }
 }
@@ -380,6 +402,14 @@ Backup BackupService::runBackup(PreparedBackup& prepared, OperationControl& cont
                         .arg(volume.sizeBytes)
                         .arg(prepared.backend.name));
         driver->backup(job);
+        // A source truncated, replaced or removed while it was read gave
+        // objects that restore neither the old nor the new content.
+        try {
+            device->checkUnchanged();
+        } catch (const Error&) {
+            driver->removeLeftovers(backup);
+            throw;
+        }
 #ifdef EMBER_HAVE_CEPH
         // RBD source into a chunked backend: its snapshot is the next incremental's base.
         if (prepared.backend.type != QLatin1String("ceph")) {
@@ -479,8 +509,9 @@ BackupService::PreparedRestore BackupService::prepareRestore(const RestoreReques
                 QStringLiteral("%1 is already a registered volume; restore into it with --volume")
                     .arg(path));
         createSparseImage(path, neededBytes);
-        const Volume target = newVolumeRecord(name, VolumeKind::File, path, neededBytes);
+        Volume target = newVolumeRecord(name, VolumeKind::File, path, neededBytes);
         try {
+            target.identity = localVolumeIdentity(path);
             m_catalog.insertVolume(target);
         } catch (...) {
             QFile::remove(path);
@@ -777,11 +808,14 @@ Volume BackupService::addVolume(const QString& path, const QString& name)
     if (std::optional<Volume> existing = m_catalog.volumeByPath(absolute))
         throw Error(
             QStringLiteral("%1 is already registered as volume %2").arg(absolute, existing->name));
-    const Volume volume =
+    // Checks the type before anything opens the path (a FIFO would hang).
+    const QString identity = localVolumeIdentity(absolute);
+    Volume volume =
         newVolumeRecord(name.isEmpty() ? info.fileName() : name,
                         isBlockDevice(absolute) ? VolumeKind::BlockDevice : VolumeKind::File,
                         absolute, localVolumeSize(absolute));
-    m_catalog.insertVolume(volume);
+    volume.identity = identity;
+    m_catalog.insertVolume(volume); // refuses a second path to the same file
     return volume;
 }
 

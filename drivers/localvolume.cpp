@@ -44,25 +44,79 @@ qint64 sizeOfDescriptor(int fd, const QString& path)
     return info.st_size;
 }
 
+QString fileTypeName(mode_t mode)
+{
+    if (S_ISFIFO(mode))
+        return QStringLiteral("a FIFO (named pipe)");
+    if (S_ISSOCK(mode))
+        return QStringLiteral("a socket");
+    if (S_ISDIR(mode))
+        return QStringLiteral("a directory");
+    if (S_ISCHR(mode))
+        return QStringLiteral("a character device");
+    return QStringLiteral("not a regular file");
+}
+
+// Only regular files and block devices are volumes; a FIFO would block an
+// open() forever, so the type is checked before anything opens the path.
+void requireVolumeType(const struct stat& info, const QString& path)
+{
+    if (!S_ISREG(info.st_mode) && !S_ISBLK(info.st_mode))
+        throw Error(QStringLiteral("%1 is %2, not a volume: only image files and block devices "
+                                   "can be volumes")
+                        .arg(path, fileTypeName(info.st_mode)));
+}
+
+struct stat statVolumePath(const QString& path)
+{
+    struct stat info
+    {
+    };
+    if (::stat(QFile::encodeName(path).constData(), &info) != 0) {
+        const int code = errno;
+        if (code == ENOENT)
+            throw Error(QStringLiteral("%1 does not exist").arg(path));
+        throw Error(QStringLiteral("cannot examine %1: %2").arg(path, systemError(code)));
+    }
+    requireVolumeType(info, path);
+    return info;
+}
+
+// Opens a file or block device after checking its type; O_NONBLOCK covers a
+// path swapped for a FIFO between the check and the open, and the opened
+// file must be the one checked. `opened` receives its fstat.
+int openVolumeFile(const QString& path, int access, struct stat* opened)
+{
+    const struct stat checked = statVolumePath(path);
+    const int fd = ::open(QFile::encodeName(path).constData(), access | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        const int code = errno;
+        if (code == ENOENT)
+            throw Error(QStringLiteral("volume %1 does not exist").arg(path));
+        throw Error(QStringLiteral("cannot open volume %1: %2").arg(path, systemError(code)));
+    }
+    if (::fstat(fd, opened) != 0 || opened->st_dev != checked.st_dev ||
+        opened->st_ino != checked.st_ino) {
+        ::close(fd);
+        throw Error(QStringLiteral("%1 changed while it was being opened; try again").arg(path));
+    }
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    return fd;
+}
+
 class LocalVolume : public VolumeDevice
 {
 public:
     LocalVolume(const QString& path, OpenMode mode) : m_path(path)
     {
-        const QByteArray native = QFile::encodeName(path);
-        m_fd = ::open(native.constData(), (mode == OpenMode::Read ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-        if (m_fd < 0) {
-            const int code = errno;
-            if (code == ENOENT)
-                throw Error(QStringLiteral("volume %1 does not exist").arg(path));
-            throw Error(QStringLiteral("cannot open volume %1: %2").arg(path, systemError(code)));
+        m_fd = openVolumeFile(path, mode == OpenMode::Read ? O_RDONLY : O_RDWR, &m_opened);
+        m_isBlockDevice = S_ISBLK(m_opened.st_mode);
+        try {
+            m_size = sizeOfDescriptor(m_fd, path);
+        } catch (...) {
+            ::close(m_fd);
+            throw;
         }
-        struct stat info
-        {
-        };
-        fstat(m_fd, &info);
-        m_isBlockDevice = S_ISBLK(info.st_mode);
-        m_size = sizeOfDescriptor(m_fd, path);
         // Reads go front to back; let the kernel read ahead generously.
         posix_fadvise(m_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     }
@@ -90,7 +144,7 @@ public:
                                 .arg(systemError(errno)));
             }
             if (count == 0)
-                break;
+                throw shrunkError(offset + done);
             done += count;
         }
         return done;
@@ -129,8 +183,11 @@ public:
         while (position < end) {
             const off_t data = ::lseek(m_fd, position, SEEK_DATA);
             if (data < 0) {
-                if (errno == ENXIO) // no data after position: the rest is a hole
+                if (errno == ENXIO) { // no data after position: a hole, or the end
+                    if (currentSize() < end)
+                        throw shrunkError(currentSize());
                     break;
+                }
                 m_seekDataWorks = false;
                 return {{offset, end - offset}};
             }
@@ -171,11 +228,53 @@ public:
 
     QString describe() const override { return m_path; }
 
+    void checkUnchanged() const override
+    {
+        const qint64 now = currentSize();
+        if (now != m_size)
+            throw Error(QStringLiteral("volume %1 changed size from %2 to %3 bytes while it was "
+                                       "being read")
+                            .arg(m_path)
+                            .arg(m_size)
+                            .arg(now));
+        struct stat named
+        {
+        };
+        if (::stat(QFile::encodeName(m_path).constData(), &named) != 0)
+            throw Error(QStringLiteral("volume %1 was removed while it was being read: %2")
+                            .arg(m_path, systemError(errno)));
+        const bool same = m_isBlockDevice ? named.st_rdev == m_opened.st_rdev
+                                          : named.st_dev == m_opened.st_dev &&
+                                                named.st_ino == m_opened.st_ino;
+        if (!same)
+            throw Error(
+                QStringLiteral("volume %1 was replaced by another file while it was being read")
+                    .arg(m_path));
+    }
+
     void markKnownZero() { m_knownZero = true; }
     bool knownZero() const override { return m_knownZero; }
 
 private:
+    // The size now, through the open descriptor (a path may name another file).
+    qint64 currentSize() const { return sizeOfDescriptor(m_fd, m_path); }
+
+    // Reading stopped before the size the volume had when it was opened: it
+    // shrank, and what is missing must not be stored as zeros.
+    Error shrunkError(qint64 offset) const
+    {
+        return Error(QStringLiteral("volume %1 ended at offset %2 while being read, short of the "
+                                    "%3 bytes it had when the job started: it was truncated "
+                                    "meanwhile")
+                         .arg(m_path)
+                         .arg(offset)
+                         .arg(m_size));
+    }
+
     QString m_path;
+    struct stat m_opened
+    {
+    };
     int m_fd = -1;
     qint64 m_size = 0;
     bool m_isBlockDevice = false;
@@ -232,14 +331,10 @@ bool isBlockDevice(const QString& path)
 
 qint64 localVolumeSize(const QString& path)
 {
-    const QByteArray native = QFile::encodeName(path);
-    const int fd = ::open(native.constData(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        const int code = errno;
-        if (code == ENOENT)
-            throw Error(QStringLiteral("%1 does not exist").arg(path));
-        throw Error(QStringLiteral("cannot open %1: %2").arg(path, systemError(code)));
-    }
+    struct stat opened
+    {
+    };
+    const int fd = openVolumeFile(path, O_RDONLY, &opened);
     try {
         const qint64 size = sizeOfDescriptor(fd, path);
         ::close(fd);
@@ -248,6 +343,14 @@ qint64 localVolumeSize(const QString& path)
         ::close(fd);
         throw;
     }
+}
+
+QString localVolumeIdentity(const QString& path)
+{
+    const struct stat info = statVolumePath(path);
+    if (S_ISBLK(info.st_mode))
+        return QStringLiteral("block:%1:%2").arg(major(info.st_rdev)).arg(minor(info.st_rdev));
+    return QStringLiteral("file:%1:%2").arg(quint64(info.st_dev)).arg(quint64(info.st_ino));
 }
 
 QString deviceInUse(const QString& path)

@@ -42,6 +42,10 @@ public:
     // without reading (RBD diff). nullopt = unknown: hash everything.
     virtual std::optional<std::vector<Extent>> changedSinceParent() const { return std::nullopt; }
     virtual QString describe() const = 0; // for messages: path or pool/image
+    // Throws Error if the volume is no longer what was opened: another size,
+    // or (files) the path now names another file. Backups call it at the end,
+    // so a source truncated, replaced or removed meanwhile fails the backup.
+    virtual void checkUnchanged() const {}
 };
 
 enum class OpenMode
@@ -60,5 +64,9 @@ void createSparseImage(const QString& path, qint64 size);
 QString deviceInUse(const QString& path);
 qint64 localVolumeSize(const QString& path);
 bool isBlockDevice(const QString& path);
+// What a file or block device is, whatever path names it: "file:DEV:INODE"
+// or "block:MAJOR:MINOR". Throws Error for anything that is neither (a FIFO,
+// a socket, a directory, a character device), without opening it.
+QString localVolumeIdentity(const QString& path);
 
 } // namespace ember

@@ -84,6 +84,13 @@ CREATE TABLE volume_jobs (
     started_at TEXT NOT NULL
 );
 )sql",
+    // What a local volume is, independent of the path it was registered by
+    // ("file:DEV:INODE", "block:MAJOR:MINOR", "rbd:CLUSTER/POOL/NS/IMAGE-ID"),
+    // so two paths to one file cannot be two volumes.
+    R"sql(
+ALTER TABLE volumes ADD COLUMN identity TEXT NOT NULL DEFAULT '';
+CREATE INDEX volumes_identity ON volumes(identity);
+)sql",
 };
 
 QString storedTime(const QDateTime& time)
@@ -211,7 +218,7 @@ qint64 pragmaInteger(sqlite3* db, const char* sql)
 
 const char* const kVolumeColumns =
     "id, name, kind, path, backend_name, size_bytes, status, previous_status, created_at, "
-    "updated_at, metadata";
+    "updated_at, metadata, identity";
 
 Volume readVolume(const Statement& row)
 {
@@ -227,6 +234,7 @@ Volume readVolume(const Statement& row)
     volume.createdAt = row.time(8);
     volume.updatedAt = row.time(9);
     volume.metadata = jsonObject(row.text(10));
+    volume.identity = row.text(11);
     return volume;
 }
 
@@ -549,9 +557,16 @@ void Catalog::insertVolume(const Volume& volume)
                 other.backendName == volume.backendName)
                 throw Error(QStringLiteral("%1 is already registered as volume %2 (%3).")
                                 .arg(volume.path, other.name, other.id));
+            if (!volume.identity.isEmpty() && other.identity == volume.identity)
+                throw Error(QStringLiteral("%1 is the same %2 as volume %3 (%4), registered as "
+                                           "%5; a volume can be registered only once")
+                                .arg(volume.path,
+                                     volume.kind == VolumeKind::Rbd ? QStringLiteral("image")
+                                                                    : QStringLiteral("file"),
+                                     other.name, other.id, other.path));
         }
         Statement s(m_db, (QByteArray("INSERT INTO volumes (") + kVolumeColumns +
-                           ") VALUES (?,?,?,?,?,?,?,?,?,?,?)")
+                           ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
                               .constData());
         const QDateTime now = QDateTime::currentDateTimeUtc();
         s.bind(1, volume.id)
@@ -564,7 +579,8 @@ void Catalog::insertVolume(const Volume& volume)
             .bindNullable(8, volume.previousStatus)
             .bind(9, volume.createdAt.isValid() ? volume.createdAt : now)
             .bind(10, volume.updatedAt)
-            .bind(11, jsonText(volume.metadata));
+            .bind(11, jsonText(volume.metadata))
+            .bind(12, volume.identity.isNull() ? QStringLiteral("") : volume.identity);
         s.run();
     });
 }
@@ -574,7 +590,7 @@ void Catalog::updateVolume(const Volume& volume)
     transaction([&] {
         Statement s(m_db, "UPDATE volumes SET name=?, kind=?, path=?, backend_name=?, "
                           "size_bytes=?, status=?, previous_status=?, created_at=?, "
-                          "updated_at=?, metadata=? WHERE id=?");
+                          "updated_at=?, metadata=?, identity=? WHERE id=?");
         s.bind(1, volume.name.isNull() ? QStringLiteral("") : volume.name)
             .bind(2, toString(volume.kind))
             .bind(3, volume.path)
@@ -585,7 +601,8 @@ void Catalog::updateVolume(const Volume& volume)
             .bind(8, volume.createdAt)
             .bind(9, QDateTime::currentDateTimeUtc())
             .bind(10, jsonText(volume.metadata))
-            .bind(11, volume.id);
+            .bind(11, volume.identity.isNull() ? QStringLiteral("") : volume.identity)
+            .bind(12, volume.id);
         s.run();
         if (sqlite3_changes(m_db) == 0)
             throw Error(QStringLiteral("No volume with ID %1 exists.").arg(volume.id));

@@ -24,6 +24,8 @@ class Cancelled : public Error
 {
 public:
     Cancelled() : Error(QStringLiteral("cancelled by request")) {}
+    // With what the cancel left behind or cleaned up.
+    explicit Cancelled(const QString& message) : Error(message) {}
 };
 
 enum class VolumeKind
@@ -70,6 +72,10 @@ struct Volume
     QDateTime createdAt;
     QDateTime updatedAt;
     QJsonObject metadata; // user metadata; restores add src_backup_id like Cinder
+    // What the volume is, whatever path names it: "file:DEV:INODE",
+    // "block:MAJOR:MINOR" or "rbd:FSID/POOL/NAMESPACE/IMAGE-ID"; empty for rows
+    // registered before identities were recorded (filled in on next use).
+    QString identity;
 
     // Cinder sizes are whole GiB; a volume of a few MiB still reports 1.
     qint64 sizeGiB() const { return (sizeBytes + (Q_INT64_C(1) << 30) - 1) >> 30; }

@@ -83,6 +83,16 @@ qint64 rbdImageSize(const BackendConfig& cluster, const BackendSecrets& secrets,
     return Image(openPool(cluster, secrets, pool), image, QString(), true).size();
 }
 
+QString rbdImageIdentity(const BackendConfig& cluster, const BackendSecrets& secrets,
+                         const QString& poolSlashImage)
+{
+    const auto [pool, image] = splitPoolImage(poolSlashImage);
+    const auto io = openPool(cluster, secrets, pool);
+    // Images are opened in the pool's default namespace (no namespace field).
+    return QStringLiteral("rbd:%1/%2//%3")
+        .arg(io->cluster()->fsid(), pool, Image(io, image, QString(), true).id());
+}
+
 void removeRbdImage(const BackendConfig& cluster, const BackendSecrets& secrets,
                     const QString& poolSlashImage)
 {

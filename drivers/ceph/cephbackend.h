@@ -72,6 +72,9 @@ void createRbdImage(const BackendConfig& cluster, const BackendSecrets& secrets,
                     const QString& poolSlashImage, qint64 sizeBytes);
 qint64 rbdImageSize(const BackendConfig& cluster, const BackendSecrets& secrets,
                     const QString& poolSlashImage);
+// What the image is, whatever it is called: "rbd:FSID/POOL/NAMESPACE/IMAGE-ID".
+QString rbdImageIdentity(const BackendConfig& cluster, const BackendSecrets& secrets,
+                         const QString& poolSlashImage);
 // Removes an image and all its snapshots; a missing image is not an error.
 void removeRbdImage(const BackendConfig& cluster, const BackendSecrets& secrets,
                     const QString& poolSlashImage);

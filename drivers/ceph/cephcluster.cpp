@@ -504,6 +504,15 @@ qint64 Image::size() const
     return qint64(size);
 }
 
+QString Image::id() const
+{
+    char id[128] = {};
+    const int rc = rbd_get_id(m_image, id, sizeof id);
+    if (rc < 0)
+        throw Error(QStringLiteral("cannot read the id of %1: %2").arg(spec(), errnoText(rc)));
+    return QString::fromLatin1(id);
+}
+
 void Image::resize(qint64 size) const
 {
     const int rc = rbd_resize(m_image, uint64_t(size));

@@ -131,6 +131,8 @@ public:
     QString spec() const; // pool/image[@snap]
 
     qint64 size() const;
+    // librbd's image id: stays with the image through renames.
+    QString id() const;
     void resize(qint64 size) const;
     std::vector<SnapshotInfo> snapshots() const;
     bool hasSnapshot(const QString& snapshot) const;
