@@ -687,15 +687,20 @@ public:
         m_volumeMeta = metadata.last().volumeMeta;
         m_hashes = readShaFile(m_store, newest);
         m_blockSize = m_hashes.blockSize;
-        m_volumeSize = 0;
-        for (const ObjectEntry& entry : metadata.first().objects)
-            m_volumeSize = std::max(m_volumeSize, entry.offset + entry.length);
-        const qint64 expectedBlocks = (m_volumeSize + m_blockSize - 1) / m_blockSize;
-        if (qint64(m_hashes.hashes.size()) < expectedBlocks)
-            throw Error(QStringLiteral("%1 lists %2 blocks but the volume has %3")
-                            .arg(shaFileName(newest))
-                            .arg(m_hashes.hashes.size())
-                            .arg(expectedBlocks));
+        // Every offset, length and count read from the backend is checked
+        // against the volume size, which the full backup's objects define.
+        m_volumeSize = parseFor(m_chain.first(), [&] {
+            return fullBackupVolumeSize(metadata.first(), metadataName(m_chain.first()));
+        });
+        for (qsizetype b = 0; b < m_chain.size(); ++b)
+            parseFor(m_chain[b], [&] {
+                checkObjectsWithinVolume(metadata[b], m_volumeSize, metadataName(m_chain[b]));
+                return 0;
+            });
+        parseFor(newest, [&] {
+            checkShaFileCoversVolume(m_hashes, m_volumeSize, shaFileName(newest));
+            return 0;
+        });
         if (m_device && m_device->size() < m_volumeSize)
             throw Error(QStringLiteral("the target %1 holds %2 bytes but the backup needs %3")
                             .arg(m_device->describe())
@@ -746,9 +751,12 @@ private:
     // Cinder refuses a backup whose stored objects differ from its metadata.
     void checkObjectList(const Backup& backup, const BackupMetadata& metadata)
     {
-        QStringList stored = m_store.list(backup.container, backup.serviceMetadata);
-        stored.removeAll(metadataName(backup));
-        stored.removeAll(shaFileName(backup));
+        // Only <prefix>-NNNNN are this backup's: a listing by prefix "abc" also
+        // returns another backup's "abcdef-00001".
+        QStringList stored;
+        for (const QString& name : m_store.list(backup.container, backup.serviceMetadata))
+            if (isDataObjectName(name, backup.serviceMetadata))
+                stored.append(name);
         QStringList listed;
         for (const ObjectEntry& entry : metadata.objects)
             listed.append(entry.name);
@@ -788,10 +796,7 @@ private:
                 const int index = int(objects.size());
                 objects.emplace_back(m_chain[b], entry);
                 const qint64 start = entry.offset;
-                const qint64 end = entry.offset + entry.length;
-                if (end > m_volumeSize)
-                    throw Error(QStringLiteral("object %1 reaches beyond the volume's end")
-                                    .arg(entry.name));
+                const qint64 end = entry.end(); // within [0, m_volumeSize]: checked in run()
                 // Split segments overlapping [start, end), then drop the covered parts.
                 auto it = map.lower_bound(start);
                 if (it != map.begin()) {
@@ -835,7 +840,8 @@ private:
     {
         m_control.throwIfCancelled();
         const ObjectEntry& entry = object.entry;
-        auto decoder = makeDecoder(codecForTag(entry.compression));
+        // Decoding stops as soon as the output passes the recorded length.
+        auto decoder = makeDecoder(codecForTag(entry.compression), entry.length);
         Digest md5(Digest::Algorithm::Md5);
         const qint64 batchSize =
             std::max(m_blockSize, (qint64(1) << 20) / m_blockSize * m_blockSize);
@@ -1020,8 +1026,11 @@ void removeAllObjects(ObjectStore& store, const Backup& backup)
         qCWarning(lcChunked) << "cannot list" << backup.container << ":" << error.message();
         return;
     }
+    // A listing by prefix "abc" also returns "abcdef-00001" of another
+    // backup: remove only <prefix>-NNNNN, <prefix>_metadata, <prefix>_sha256file.
     for (const QString& name : names)
-        store.remove(backup.container, name);
+        if (belongsToPrefix(name, backup.serviceMetadata))
+            store.remove(backup.container, name);
 }
 
 } // namespace
@@ -1115,10 +1124,10 @@ std::optional<qint64> ChunkedBackupDriver::storedVolumeSize(const QList<Backup>&
 {
     if (chain.isEmpty())
         return std::nullopt;
-    qint64 size = 0;
-    for (const ObjectEntry& entry : readMetadata(*m_store, chain.first()).objects)
-        size = std::max(size, entry.offset + entry.length);
-    return size;
+    const BackupMetadata metadata = readMetadata(*m_store, chain.first());
+    return parseFor(chain.first(), [&] {
+        return fullBackupVolumeSize(metadata, metadataName(chain.first()));
+    });
 }
 
 ChunkedOptions chunkedOptionsFrom(const QJsonObject& options, const QString& objectSizeKey,
