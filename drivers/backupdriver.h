@@ -54,6 +54,13 @@ public:
     virtual bool supportsForceDelete() const { return true; }
     // Why this driver cannot back up this volume (empty = it can).
     virtual QString cannotBackup(const Volume&) const { return {}; }
+    // Why `container` cannot hold a backup here (empty = it can): checked
+    // before a backup row exists, so a refusal leaves nothing behind.
+    virtual QString invalidContainer(const QString&) const { return {}; }
+    // True when an incremental compares block hashes at the same offsets, so
+    // the volume must keep its parent's exact size: Cinder refuses a grown
+    // volume, and a shrunk one would give a backup that does not restore.
+    virtual bool incrementalNeedsSameSize() const { return true; }
 
     // On failure or cancel the driver removes what it wrote, then throws.
     virtual void backup(BackupJob& job) = 0;

@@ -30,6 +30,10 @@ public:
     ~ChunkedBackupDriver() override;
 
     QString serviceName() const override;
+    QString invalidContainer(const QString& container) const override
+    {
+        return m_store->invalidContainer(container);
+    }
     void backup(BackupJob& job) override;
     void restore(RestoreJob& job) override;
     void remove(const Backup& backup, OperationControl& control) override;

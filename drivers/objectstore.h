@@ -54,6 +54,8 @@ public:
     virtual QString objectPrefix(const Backup& backup, const QDateTime& startUtc) const = 0;
     // The container a backup goes to when the user named none.
     virtual QString defaultContainer(const Backup& backup) const = 0;
+    // Why this store cannot use `container` (empty = it can).
+    virtual QString invalidContainer(const QString&) const { return {}; }
 
     // Creates the container if it does not exist yet.
     virtual void ensureContainer(const QString& container) = 0;

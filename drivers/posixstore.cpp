@@ -59,6 +59,16 @@ QString PosixObjectStore::containerPath(const QString& container) const
     return m_basePath + QLatin1Char('/') + container;
 }
 
+QString PosixObjectStore::invalidContainer(const QString& container) const
+{
+    try {
+        containerPath(container); // the one place that knows what stays under the base
+    } catch (const Error& error) {
+        return error.message();
+    }
+    return {};
+}
+
 void PosixObjectStore::ensureContainer(const QString& container)
 {
     const QString path = containerPath(container);

@@ -23,11 +23,16 @@ QString volumeLabel(const Volume& volume)
 
 ParentChoice chooseParent(const QList<Backup>& backupsOfVolume)
 {
-    // Cinder (backup/api.py): max() over every non-deleted backup of the
-    // volume by data_timestamp, whatever its status; the first maximum wins.
+    // Cinder (backup/api.py): max() over the non-deleted backups of the
+    // volume by data_timestamp; the first maximum wins. Failed backups
+    // (error, error_deleting) hold no data to build on and are passed over,
+    // as later Cinder releases do, so a refused or failed backup never blocks
+    // the next incremental. A newer backup still in flight does block it.
     std::optional<Backup> latest;
     for (const Backup& candidate : backupsOfVolume) {
-        if (candidate.deleted || candidate.status == BackupStatus::Deleted)
+        if (candidate.deleted || candidate.status == BackupStatus::Deleted ||
+            candidate.status == BackupStatus::Error ||
+            candidate.status == BackupStatus::ErrorDeleting)
             continue;
         const QDateTime key =
             candidate.dataTimestamp.isValid() ? candidate.dataTimestamp : candidate.createdAt;
@@ -44,7 +49,9 @@ ParentChoice chooseParent(const QList<Backup>& backupsOfVolume)
     }
     if (latest->status != BackupStatus::Available) {
         choice.refusal =
-            QStringLiteral("The parent backup must be available for incremental backup.");
+            QStringLiteral("The parent backup must be available for incremental backup (the "
+                           "latest backup, %1, is %2).")
+                .arg(latest->id, latest->status);
         return choice;
     }
     choice.parent = latest;
@@ -120,6 +127,20 @@ Verdict canResetState(const QString& newState)
     return QStringLiteral("Invalid backup state '%1': reset-state accepts only available or "
                           "error.")
         .arg(newState);
+}
+
+QStringList volumeResetStates()
+{
+    return {VolumeStatus::Available, VolumeStatus::InUse, VolumeStatus::Error,
+            VolumeStatus::ErrorRestoring};
+}
+
+Verdict canResetVolumeState(const QString& newState)
+{
+    if (volumeResetStates().contains(newState))
+        return {};
+    return QStringLiteral("Invalid volume state '%1': volume-reset-state accepts %2.")
+        .arg(newState, volumeResetStates().join(QStringLiteral(", ")));
 }
 
 QList<Backup> chainOf(const Backup& backup,

@@ -14,7 +14,8 @@ namespace ember::ChainRules {
 using Verdict = QString;
 
 // The incremental parent: the volume's non-deleted backup with the greatest
-// data_timestamp (any status, as Cinder picks it); it must be available.
+// data_timestamp, failed ones (error, error_deleting) passed over; it must be
+// available (a newer one still creating, restoring or deleting refuses).
 struct ParentChoice
 {
     std::optional<Backup> parent;
@@ -29,6 +30,10 @@ Verdict canBackup(const Volume& volume, bool force, const QString& inUseReason);
 Verdict canDelete(const Backup& backup, const QList<Backup>& children, bool force);
 Verdict canRestore(const Backup& backup, const Volume& target, bool targetIsInUse);
 Verdict canResetState(const QString& newState);
+// Volumes (Cinder's reset-state): a resting status only; backing-up and
+// restoring belong to running jobs.
+Verdict canResetVolumeState(const QString& newState);
+QStringList volumeResetStates();
 
 // Full backup first, `backup` last. Throws Error if a parent row is missing.
 QList<Backup> chainOf(const Backup& backup,

@@ -37,6 +37,8 @@ public:
     QString serviceName() const override;
     bool supportsIncremental(const Volume& volume) const override;
     bool supportsForceDelete() const override { return false; }
+    // export-diff/import-diff carry size changes between snapshots.
+    bool incrementalNeedsSameSize() const override { return false; }
 
     void backup(BackupJob& job) override;
     void restore(RestoreJob& job) override;

@@ -63,12 +63,25 @@ private Q_SLOTS:
         ParentChoice choice = chooseParent({backupAt(QStringLiteral("a"), 1), deleted});
         QCOMPARE(choice.parent->id, QStringLiteral("a"));
 
-        // The newest backup failed: Cinder still picks it, and refuses.
+        // The newest backup failed (or its delete did): it holds nothing to
+        // build on and must not block the next incremental.
         choice = chooseParent({backupAt(QStringLiteral("a"), 1),
-                               backupAt(QStringLiteral("b"), 2, BackupStatus::Error)});
+                               backupAt(QStringLiteral("b"), 2, BackupStatus::Error),
+                               backupAt(QStringLiteral("c"), 3, BackupStatus::ErrorDeleting)});
+        QVERIFY(choice.refusal.isEmpty());
+        QCOMPARE(choice.parent->id, QStringLiteral("a"));
+        QCOMPARE(chooseParent({backupAt(QStringLiteral("b"), 2, BackupStatus::Error)}).refusal,
+                 QStringLiteral("No backups available to do an incremental backup."));
+
+        // A newer backup still in flight: Cinder picks it, and refuses.
+        choice = chooseParent({backupAt(QStringLiteral("a"), 1),
+                               backupAt(QStringLiteral("b"), 2, BackupStatus::Creating)});
         QVERIFY(!choice.parent);
-        QCOMPARE(choice.refusal,
-                 QStringLiteral("The parent backup must be available for incremental backup."));
+        QVERIFY2(choice.refusal.startsWith(QStringLiteral(
+                     "The parent backup must be available for incremental backup")),
+                 qPrintable(choice.refusal));
+        QVERIFY2(choice.refusal.contains(QStringLiteral("b, is creating")),
+                 qPrintable(choice.refusal));
     }
 
     void noParent()
@@ -159,6 +172,20 @@ private Q_SLOTS:
                            "backup i needs 2.0 GiB (2147483648 bytes)."));
         QVERIFY(canRestore(imported, volumeWith(VolumeStatus::Available, Q_INT64_C(2) << 30), false)
                     .isEmpty());
+    }
+
+    void canResetVolumeStateRules()
+    {
+        for (const QString& state : {VolumeStatus::Available, VolumeStatus::InUse,
+                                     VolumeStatus::Error, VolumeStatus::ErrorRestoring})
+            QVERIFY(canResetVolumeState(state).isEmpty());
+        // Job states are set by jobs only.
+        for (const QString& state :
+             {VolumeStatus::BackingUp, VolumeStatus::Restoring, QStringLiteral("nonsense")})
+            QCOMPARE(canResetVolumeState(state),
+                     QStringLiteral("Invalid volume state '%1': volume-reset-state accepts "
+                                    "available, in-use, error, error_restoring.")
+                         .arg(state));
     }
 
     void canResetStateRules()
