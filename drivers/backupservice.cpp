@@ -236,6 +236,32 @@ Volume BackupService::createRbdTarget(const Backup& backup, const RestoreRequest
 #endif
 }
 
+// Removes a volume a restore created (its file or RBD image, then its row).
+// Returns empty when both are gone, otherwise what was kept and why.
+QString BackupService::discardNewTarget(const Volume& target)
+{
+    try {
+        if (isLocalKind(target.kind)) {
+            QFile file(target.path);
+            if (file.exists() && !file.remove())
+                throw Error(QStringLiteral("cannot remove %1: %2")
+                                .arg(target.path, file.errorString()));
+        } else {
+#ifdef EMBER_HAVE_CEPH
+            const BackendConfig cluster = backendNamed(m_catalog, target.backendName);
+            removeRbdImage(cluster, m_secrets ? m_secrets(cluster) : BackendSecrets{},
+                           target.path);
+#endif
+        }
+        m_catalog.removeVolume(target.id);
+    } catch (const Error& error) {
+        return QStringLiteral("the new volume %1 (%2) was kept as %3 because it could not be "
+                              "removed: %4; remove it with volume-remove")
+            .arg(target.name, target.path, target.status, error.message());
+    }
+    return {};
+}
+
 // The live state of a local volume: it must exist, and its size may have
 // changed since it was registered.
 static void refreshLocalVolume(Catalog& catalog, Volume& volume)
@@ -274,6 +300,41 @@ static void refreshLocalVolume(Catalog& catalog, Volume& volume)
 
 // ------------------------------------------------------------------ backup
 
+// An incremental records block hashes at the parent's offsets: a volume that
+// grew (Cinder's refusal) or shrank since the parent cannot be one. Refused
+// here, before any row exists, with the sizes named.
+void BackupService::checkIncrementalSize(BackupDriver& driver, const Volume& volume,
+                                         const Backup& parent)
+{
+    qint64 parentBytes = parent.volumeSizeBytes;
+    if (parentBytes <= 0) {
+        // Imported rows know only whole GiB; the stored metadata knows the bytes.
+        try {
+            const QList<Backup> chain = ChainRules::chainOf(
+                parent, [this](const QString& id) { return m_catalog.backup(id); });
+            parentBytes = driver.storedVolumeSize(chain).value_or(0);
+        } catch (const Error& error) {
+            throw Error(QStringLiteral("cannot read the volume size recorded by backup %1 (%2). "
+                                       "Do a full backup.")
+                            .arg(parent.id, error.message()));
+        }
+    }
+    if (parentBytes <= 0 || parentBytes == volume.sizeBytes)
+        return;
+    auto bytes = [](qint64 count) {
+        return QStringLiteral("%1 bytes").arg(count);
+    };
+    if (volume.sizeBytes > parentBytes)
+        throw Error(QStringLiteral("Volume size increased since the last backup (%1 had %2, "
+                                   "volume %3 now has %4). Do a full backup.")
+                        .arg(parent.id, bytes(parentBytes), volume.name,
+                             bytes(volume.sizeBytes)));
+    throw Error(QStringLiteral("Volume size decreased since the last backup (%1 had %2, volume "
+                               "%3 now has %4): an incremental backup cannot record a shrunk "
+                               "volume. Do a full backup.")
+                    .arg(parent.id, bytes(parentBytes), volume.name, bytes(volume.sizeBytes)));
+}
+
 BackupService::PreparedBackup BackupService::prepareBackup(const CreateBackupRequest& request)
 {
     PreparedBackup prepared;
@@ -296,6 +357,14 @@ BackupService::PreparedBackup BackupService::prepareBackup(const CreateBackupReq
     auto driver = driverFor(prepared.backend);
     if (const QString refusal = driver->cannotBackup(volume); !refusal.isEmpty())
         throw Error(refusal);
+    // Checked before the row exists: a refused container leaves no `error`
+    // backup behind.
+    if (!request.container.isEmpty()) {
+        if (const QString refusal = driver->invalidContainer(request.container);
+            !refusal.isEmpty())
+            throw Error(QStringLiteral("invalid container '%1' for backend %2: %3")
+                            .arg(request.container, prepared.backend.name, refusal));
+    }
 
     if (request.incremental) {
         if (!driver->supportsIncremental(volume))
@@ -320,6 +389,8 @@ BackupService::PreparedBackup BackupService::prepareBackup(const CreateBackupReq
             prepared.backend.type != QLatin1String("posix"))
             qCInfo(lcService) << "incremental goes to container" << request.container
                               << "while its parent is in" << choice.parent->container;
+        if (driver->incrementalNeedsSameSize())
+            checkIncrementalSize(*driver, volume, *choice.parent);
         prepared.parent = choice.parent;
     }
 
@@ -521,27 +592,37 @@ BackupService::PreparedRestore BackupService::prepareRestore(const RestoreReques
         prepared.targetIsNew = true;
     }
     Volume& target = prepared.target;
-    Backup sized = backup;
-    sized.volumeSizeBytes = neededBytes;
-    const QString inUse =
-        target.kind == VolumeKind::BlockDevice ? deviceInUse(target.path) : QString();
-    if (const QString refusal = ChainRules::canRestore(sized, target, !inUse.isEmpty());
-        !refusal.isEmpty())
-        throw Error(inUse.isEmpty() ? refusal : QStringLiteral("%1 (%2)").arg(refusal, inUse));
+    try {
+        Backup sized = backup;
+        sized.volumeSizeBytes = neededBytes;
+        const QString inUse =
+            target.kind == VolumeKind::BlockDevice ? deviceInUse(target.path) : QString();
+        if (const QString refusal = ChainRules::canRestore(sized, target, !inUse.isEmpty());
+            !refusal.isEmpty())
+            throw Error(inUse.isEmpty() ? refusal : QStringLiteral("%1 (%2)").arg(refusal, inUse));
 
-    m_catalog.transaction([&] {
-        prepared.lock = m_catalog.lockVolume(target.id, QStringLiteral("restore"), backup.id);
-        const std::optional<Backup> current = m_catalog.backup(backup.id);
-        if (!current || current->status != BackupStatus::Available)
-            throw Error(QStringLiteral("backup %1 is no longer available").arg(backup.id));
-        backup = *current;
-        backup.status = BackupStatus::Restoring;
-        backup.restoreVolumeId = target.id;
-        m_catalog.updateBackup(backup);
-        target.previousStatus = target.status;
-        target.status = VolumeStatus::Restoring;
-        m_catalog.updateVolume(target);
-    });
+        m_catalog.transaction([&] {
+            prepared.lock = m_catalog.lockVolume(target.id, QStringLiteral("restore"), backup.id);
+            const std::optional<Backup> current = m_catalog.backup(backup.id);
+            if (!current || current->status != BackupStatus::Available)
+                throw Error(QStringLiteral("backup %1 is no longer available").arg(backup.id));
+            backup = *current;
+            backup.status = BackupStatus::Restoring;
+            backup.restoreVolumeId = target.id;
+            m_catalog.updateBackup(backup);
+            target.previousStatus = target.status;
+            target.status = VolumeStatus::Restoring;
+            m_catalog.updateVolume(target);
+        });
+    } catch (const Error& error) {
+        // A refused restore leaves no new volume behind.
+        if (!prepared.targetIsNew)
+            throw;
+        prepared.lock.release();
+        const QString kept = discardNewTarget(target);
+        throw Error(kept.isEmpty() ? error.message()
+                                   : QStringLiteral("%1; %2").arg(error.message(), kept));
+    }
     return prepared;
 }
 
@@ -580,7 +661,17 @@ Volume BackupService::runRestore(PreparedRestore& prepared, OperationControl& co
         });
         prepared.lock.release();
         control.log(QStringLiteral("restore of %1 failed: %2").arg(backup.id, error.message()));
-        throw;
+        if (!prepared.targetIsNew)
+            throw;
+        // A new volume holding part of a backup is of no use to anyone:
+        // remove it (Cinder would leave an error_restoring volume to delete).
+        QString outcome = discardNewTarget(target);
+        if (outcome.isEmpty())
+            outcome = QStringLiteral("the new volume %1 (%2) was removed").arg(target.name,
+                                                                              target.path);
+        if (cancelled)
+            throw Cancelled(QStringLiteral("restore cancelled; %1").arg(outcome));
+        throw Error(QStringLiteral("%1; %2").arg(error.message(), outcome));
     }
     m_catalog.transaction([&] {
         if (std::optional<Backup> current = m_catalog.backup(backup.id)) {
@@ -635,6 +726,10 @@ void BackupService::deleteBackup(const QString& backupRef, bool force, Operation
                 return true;
         return false;
     }();
+    // Held while the objects go, so start-up repair leaves a live delete alone.
+    VolumeJobLock deleteLock;
+    if (!wasRunning)
+        deleteLock = m_catalog.lockBackup(backup.id, QStringLiteral("delete"));
     m_catalog.transaction([&] {
         std::optional<Backup> current = m_catalog.backup(backup.id);
         if (!current)
@@ -662,6 +757,8 @@ void BackupService::deleteBackup(const QString& backupRef, bool force, Operation
             backup.serviceMetadata = current->serviceMetadata,
             backup.container = current->container;
     }
+    if (!deleteLock.isHeld())
+        deleteLock = m_catalog.lockBackup(backup.id, QStringLiteral("delete"));
 
     control.setPhase(QStringLiteral("deleting"), 0);
     try {
@@ -746,6 +843,8 @@ Backup BackupService::importBackup(const BackupRecord& record, const QString& ba
     backup.service = driver->serviceName();
     backup.host = hostName();
     backup.status = BackupStatus::Creating;
+    // Held until the row's final state: start-up repair leaves it alone.
+    const VolumeJobLock importLock = m_catalog.lockBackup(backup.id, QStringLiteral("import"));
     m_catalog.insertBackup(backup);
 
     // Learn the exact volume size from the backend when the chain is here.
@@ -841,52 +940,108 @@ void BackupService::removeVolume(const QString& volumeRef)
     m_catalog.removeVolume(volume.id);
 }
 
+Volume BackupService::resetVolumeState(const QString& volumeRef, const QString& state)
+{
+    if (const QString refusal = ChainRules::canResetVolumeState(state); !refusal.isEmpty())
+        throw Error(refusal);
+    Volume volume = m_catalog.resolveVolume(volumeRef);
+    m_catalog.transaction([&] {
+        // Holding the volume's job lock for the change: refused while a
+        // backup or restore runs on it, and none starts meanwhile.
+        VolumeJobLock lock;
+        try {
+            lock = m_catalog.lockVolume(volume.id, QStringLiteral("reset-state"));
+        } catch (const Error& error) {
+            throw Error(QStringLiteral("cannot reset the state of volume %1 while a job runs on "
+                                       "it: %2")
+                            .arg(volume.name, error.message()));
+        }
+        std::optional<Volume> current = m_catalog.volume(volume.id);
+        if (!current)
+            throw Error(QStringLiteral("volume %1 was removed meanwhile").arg(volume.name));
+        volume = *current;
+        if (volume.status != state) {
+            volume.previousStatus = volume.status;
+            volume.status = state;
+            m_catalog.updateVolume(volume);
+        }
+        lock.release();
+    });
+    return volume;
+}
+
 // ---------------------------------------------------------------- recovery
 
 QStringList BackupService::recoverInterruptedOperations()
 {
+    // A job holds its file locks from before its rows turn transient until
+    // after their final state is committed (see VolumeJobLock). So each repair
+    // first takes the locks of the rows' job itself, without waiting, and
+    // re-reads the rows while it holds them: a live job keeps them (rows left
+    // alone), and no job can start or finish on them meanwhile. What a PID
+    // says is never consulted: a reused one would look alive.
     QStringList actions;
-    QSet<QString> liveBackups, liveVolumes;
-    for (const RunningJob& job : m_catalog.runningJobs()) {
-        liveBackups.insert(job.backupId);
-        liveVolumes.insert(job.volumeId);
-    }
-    for (Backup backup : m_catalog.backups()) {
-        if (liveBackups.contains(backup.id))
+    const QSet<QString> transient{BackupStatus::Creating, BackupStatus::Restoring,
+                                  BackupStatus::Deleting};
+    for (const Backup& listed : m_catalog.backups()) {
+        if (!transient.contains(listed.status))
             continue;
         try {
+            std::optional<VolumeJobLock> guard =
+                m_catalog.tryLockForRepair({Catalog::backupLockKey(listed.id)});
+            if (!guard)
+                continue; // its job runs
+            const std::optional<Backup> current = m_catalog.backup(listed.id);
+            if (!current || !transient.contains(current->status))
+                continue; // its job finished meanwhile
+            Backup backup = *current;
             if (backup.status == BackupStatus::Creating) {
                 try {
                     driverFor(backendFor(backup))->removeLeftovers(backup);
                 } catch (const Error& error) {
-                    qCWarning(lcService)
+                    qCDebug(lcService)
                         << "could not clean up backup" << backup.id << ":" << error.message();
                 }
-                backup.status = BackupStatus::Error;
-                backup.failReason = QStringLiteral("incomplete backup reset on restart");
-                m_catalog.updateBackup(backup);
-                actions.append(
-                    QStringLiteral(
-                        "backup %1 was interrupted while being created: marked error, its "
-                        "objects removed")
-                        .arg(backup.id));
+                bool repaired = false;
+                m_catalog.transaction([&] {
+                    std::optional<Backup> row = m_catalog.backup(backup.id);
+                    if (!row || row->status != BackupStatus::Creating)
+                        return;
+                    row->status = BackupStatus::Error;
+                    row->failReason = QStringLiteral("incomplete backup reset on restart");
+                    m_catalog.updateBackup(*row);
+                    repaired = true;
+                });
+                if (repaired)
+                    actions.append(
+                        QStringLiteral(
+                            "backup %1 was interrupted while being created: marked error, its "
+                            "objects removed")
+                            .arg(backup.id));
             } else if (backup.status == BackupStatus::Restoring) {
-                backup.status = BackupStatus::Available;
-                m_catalog.updateBackup(backup);
-                if (std::optional<Volume> target = m_catalog.volume(backup.restoreVolumeId);
-                    target && !liveVolumes.contains(target->id)) {
-                    target->status = VolumeStatus::ErrorRestoring;
-                    m_catalog.updateVolume(*target);
-                }
-                actions.append(
-                    QStringLiteral(
-                        "restore of backup %1 was interrupted: backup available again, the "
-                        "target volume marked error_restoring")
-                        .arg(backup.id));
-            } else if (backup.status == BackupStatus::Deleting) {
+                bool repaired = false;
+                m_catalog.transaction([&] {
+                    std::optional<Backup> row = m_catalog.backup(backup.id);
+                    if (!row || row->status != BackupStatus::Restoring)
+                        return;
+                    row->status = BackupStatus::Available;
+                    m_catalog.updateBackup(*row);
+                    repaired = true;
+                });
+                // Its target volume, left `restoring`, is repaired below.
+                if (repaired)
+                    actions.append(
+                        QStringLiteral(
+                            "restore of backup %1 was interrupted: backup available again, the "
+                            "target volume marked error_restoring")
+                            .arg(backup.id));
+            } else {
                 OperationControl control;
                 driverFor(backendFor(backup))->remove(backup, control);
                 m_catalog.transaction([&] {
+                    std::optional<Backup> row = m_catalog.backup(backup.id);
+                    if (!row || row->status != BackupStatus::Deleting)
+                        return;
                     m_catalog.softDeleteBackup(backup.id);
                     if (std::optional<Backup> parent = m_catalog.backup(backup.parentId)) {
                         parent->numDependentBackups = m_catalog.children(parent->id).size();
@@ -898,26 +1053,49 @@ QStringList BackupService::recoverInterruptedOperations()
             }
         } catch (const Error& error) {
             actions.append(
-                QStringLiteral("could not recover backup %1: %2").arg(backup.id, error.message()));
+                QStringLiteral("could not recover backup %1: %2").arg(listed.id, error.message()));
         }
     }
-    for (Volume volume : m_catalog.volumes()) {
-        if (liveVolumes.contains(volume.id))
+    for (const Volume& listed : m_catalog.volumes()) {
+        if (listed.status != VolumeStatus::BackingUp && listed.status != VolumeStatus::Restoring)
             continue;
-        if (volume.status == VolumeStatus::BackingUp) {
-            volume.status =
-                volume.previousStatus.isEmpty() || volume.previousStatus == VolumeStatus::BackingUp
-                    ? VolumeStatus::Available
-                    : volume.previousStatus;
-            m_catalog.updateVolume(volume);
-            actions.append(QStringLiteral("volume %1 was left backing-up: now %2")
-                               .arg(volume.name, volume.status));
-        } else if (volume.status == VolumeStatus::Restoring) {
-            volume.status = VolumeStatus::ErrorRestoring;
-            m_catalog.updateVolume(volume);
-            actions.append(QStringLiteral("volume %1 was left restoring: now error_restoring")
-                               .arg(volume.name));
+        try {
+            // Decided and changed in one transaction; a job starting on the
+            // volume waits for it, and finds the lock free again.
+            m_catalog.transaction([&] {
+                std::optional<VolumeJobLock> guard =
+                    m_catalog.tryLockForRepair({m_catalog.volumeLockKey(listed.id),
+                                                QStringLiteral("volume:") + listed.id});
+                if (!guard)
+                    return; // its job runs
+                std::optional<Volume> volume = m_catalog.volume(listed.id);
+                if (!volume)
+                    return;
+                if (volume->status == VolumeStatus::BackingUp) {
+                    volume->status = volume->previousStatus.isEmpty() ||
+                                             volume->previousStatus == VolumeStatus::BackingUp
+                                         ? VolumeStatus::Available
+                                         : volume->previousStatus;
+                    m_catalog.updateVolume(*volume);
+                    actions.append(QStringLiteral("volume %1 was left backing-up: now %2")
+                                       .arg(volume->name, volume->status));
+                } else if (volume->status == VolumeStatus::Restoring) {
+                    volume->status = VolumeStatus::ErrorRestoring;
+                    m_catalog.updateVolume(*volume);
+                    actions.append(
+                        QStringLiteral("volume %1 was left restoring: now error_restoring")
+                            .arg(volume->name));
+                }
+            });
+        } catch (const Error& error) {
+            actions.append(
+                QStringLiteral("could not recover volume %1: %2").arg(listed.name, error.message()));
         }
+    }
+    try {
+        m_catalog.removeStaleJobRows();
+    } catch (const Error& error) {
+        qCDebug(lcService) << "could not remove stale job rows:" << error.message();
     }
     return actions;
 }

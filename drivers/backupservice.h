@@ -92,6 +92,10 @@ public:
     Volume addVolume(const QString& path, const QString& name);
     Volume createVolume(const QString& path, qint64 sizeBytes, const QString& name);
     void removeVolume(const QString& volumeRef);
+    // Cinder's reset-state for volumes: sets the status (available, in-use,
+    // error, error_restoring) without touching the data, e.g. to use a volume
+    // a failed restore left error_restoring. Refused while a job runs on it.
+    Volume resetVolumeState(const QString& volumeRef, const QString& state);
     // Registers an RBD image ("pool/image") of the cluster a Ceph backend describes.
     Volume addRbdVolume(const QString& backendName, const QString& poolSlashImage,
                         const QString& name);
@@ -116,6 +120,8 @@ public:
     BackendConfig backendFor(const Backup& backup);
 
 private:
+    void checkIncrementalSize(BackupDriver& driver, const Volume& volume, const Backup& parent);
+    QString discardNewTarget(const Volume& target);
     Volume createRbdTarget(const Backup& backup, const RestoreRequest& request, qint64 sizeBytes);
 
     Catalog& m_catalog;

@@ -4,8 +4,11 @@
 #include "testsupport.h"
 
 #include <QDirIterator>
+#include <QProcess>
 #include <QtTest>
 
+#include <cerrno>
+#include <cstring>
 #include <thread>
 
 using namespace ember;
@@ -67,6 +70,37 @@ struct Fixture
         return service->runBackup(prepared, control);
     }
 };
+
+// A small tmpfs (a full disk on demand), unmounted when it goes out of scope.
+struct SmallFilesystem
+{
+    QString path;
+    bool mounted = false;
+
+    SmallFilesystem(const QString& directory, const QString& size) : path(directory)
+    {
+        QDir().mkpath(path);
+        mounted = QProcess::execute(QStringLiteral("mount"),
+                                    {QStringLiteral("-t"), QStringLiteral("tmpfs"),
+                                     QStringLiteral("-o"), QStringLiteral("size=") + size,
+                                     QStringLiteral("tmpfs"), path}) == 0;
+    }
+    ~SmallFilesystem()
+    {
+        if (mounted)
+            QProcess::execute(QStringLiteral("umount"), {QStringLiteral("-l"), path});
+    }
+};
+
+Error errorOf(const std::function<void()>& work)
+{
+    try {
+        work();
+    } catch (const Error& error) {
+        return error;
+    }
+    return Error(QString());
+}
 
 } // namespace
 
@@ -275,6 +309,185 @@ private Q_SLOTS:
                      qPrintable(error.message()));
         }
         QVERIFY(f.catalog->backups().isEmpty()); // nothing half-created
+    }
+
+    // A restore onto a full disk names the target and its errno text; the
+    // backup stays available (it is intact) and restores elsewhere. A new
+    // volume created for the restore is removed again.
+    void fullRestoreTargetIsNotACorruptBackup()
+    {
+        Fixture f(QStringLiteral("fulldisk"));
+        const QString path = f.dir + QStringLiteral("/v.img");
+        makeVolumeFile(path, 24 << 20, Fill::Random, 5);
+        f.service->addVolume(path, QStringLiteral("v"));
+        const Backup backup = f.backUp(QStringLiteral("v"), false);
+        SmallFilesystem disk(f.dir + QStringLiteral("/small"), QStringLiteral("8m"));
+        if (!disk.mounted)
+            QSKIP("mounting a tmpfs needs root (CAP_SYS_ADMIN)");
+        const QString noSpace = QString::fromLocal8Bit(std::strerror(ENOSPC));
+
+        // An existing volume on the small file system.
+        const Volume target = f.service->createVolume(disk.path + QStringLiteral("/t.img"),
+                                                      24 << 20, QStringLiteral("t"));
+        RestoreRequest onto;
+        onto.backup = backup.id;
+        onto.targetVolume = QStringLiteral("t");
+        auto prepared = f.service->prepareRestore(onto);
+        OperationControl control;
+        Error error = errorOf([&] { f.service->runRestore(prepared, control); });
+        QVERIFY2(error.message().contains(QStringLiteral("ran out of space")) &&
+                     error.message().contains(target.path) && error.message().contains(noSpace),
+                 qPrintable(error.message()));
+        QVERIFY2(!error.message().contains(QStringLiteral("corrupt")), qPrintable(error.message()));
+        QCOMPARE(f.catalog->backup(backup.id)->status, BackupStatus::Available);
+        QCOMPARE(f.catalog->volume(target.id)->status, VolumeStatus::ErrorRestoring);
+        f.service->removeVolume(target.id);
+        QVERIFY(QFile::remove(target.path));
+
+        // A new volume on it: removed again, file and row, and the error says so.
+        RestoreRequest fresh;
+        fresh.backup = backup.id;
+        fresh.newVolumePath = disk.path + QStringLiteral("/new.img");
+        prepared = f.service->prepareRestore(fresh);
+        const QString newId = prepared.target.id;
+        error = errorOf([&] { f.service->runRestore(prepared, control); });
+        QVERIFY2(error.message().contains(QStringLiteral("ran out of space")) &&
+                     error.message().contains(QStringLiteral("was removed")),
+                 qPrintable(error.message()));
+        QVERIFY(!QFile::exists(fresh.newVolumePath));
+        QVERIFY(!f.catalog->volume(newId));
+        QCOMPARE(f.catalog->backup(backup.id)->status, BackupStatus::Available);
+
+        // Elsewhere the same backup restores byte for byte.
+        RestoreRequest elsewhere;
+        elsewhere.backup = backup.id;
+        elsewhere.newVolumePath = f.dir + QStringLiteral("/elsewhere.img");
+        prepared = f.service->prepareRestore(elsewhere);
+        const Volume restored = f.service->runRestore(prepared, control);
+        QCOMPARE(compareFiles(path, restored.path), QString());
+    }
+
+    // A cancelled restore into a new volume leaves neither file nor row.
+    void cancelledRestoreRemovesTheNewVolume()
+    {
+        Fixture f(QStringLiteral("cancelnew"));
+        const QString path = f.dir + QStringLiteral("/v.img");
+        makeVolumeFile(path, 6 << 20, Fill::Mixed, 6);
+        f.service->addVolume(path, QStringLiteral("v"));
+        const Backup backup = f.backUp(QStringLiteral("v"), false);
+        RestoreRequest request;
+        request.backup = backup.id;
+        request.newVolumePath = f.dir + QStringLiteral("/new.img");
+        auto prepared = f.service->prepareRestore(request);
+        QVERIFY(QFile::exists(request.newVolumePath));
+        OperationControl control;
+        control.requestCancel();
+        try {
+            f.service->runRestore(prepared, control);
+            QFAIL("a cancelled restore must throw Cancelled");
+        } catch (const Cancelled& cancelled) {
+            QVERIFY2(cancelled.message().contains(QStringLiteral("was removed")),
+                     qPrintable(cancelled.message()));
+        }
+        QVERIFY(!QFile::exists(request.newVolumePath));
+        QVERIFY(!f.catalog->volume(prepared.target.id));
+        QCOMPARE(f.catalog->volumes().size(), qsizetype(1));
+        QCOMPARE(f.catalog->backup(backup.id)->status, BackupStatus::Available);
+        OperationControl again;
+        prepared = f.service->prepareRestore(request);
+        QCOMPARE(compareFiles(path, f.service->runRestore(prepared, again).path), QString());
+    }
+
+    // Refused before any row is written: a volume that shrank or grew since
+    // its parent, a container the backend refuses. And a failed backup
+    // (error) never blocks the next incremental.
+    void refusedIncrementalsLeaveNoRow()
+    {
+        Fixture f(QStringLiteral("refusals"));
+        const QString path = f.dir + QStringLiteral("/v.img");
+        makeVolumeFile(path, 16 << 20, Fill::Mixed, 7);
+        f.service->addVolume(path, QStringLiteral("v"));
+        const Backup full = f.backUp(QStringLiteral("v"), false);
+        const QString original = f.dir + QStringLiteral("/original.img");
+        QVERIFY(QFile::copy(path, original));
+
+        QVERIFY(QFile::resize(path, 2 << 20));
+        CreateBackupRequest incremental;
+        incremental.volume = QStringLiteral("v");
+        incremental.incremental = true;
+        Error error = errorOf([&] { f.service->prepareBackup(incremental); });
+        QVERIFY2(error.message().contains(QStringLiteral("Volume size decreased")) &&
+                     error.message().contains(QStringLiteral("Do a full backup.")),
+                 qPrintable(error.message()));
+        QVERIFY(QFile::resize(path, 20 << 20));
+        error = errorOf([&] { f.service->prepareBackup(incremental); });
+        QVERIFY2(error.message().startsWith(QStringLiteral("Volume size increased")),
+                 qPrintable(error.message()));
+        QCOMPARE(f.catalog->backups().size(), qsizetype(1));
+        QCOMPARE(f.catalog->resolveVolume(QStringLiteral("v")).status, VolumeStatus::Available);
+
+        // The original size again, and a container that would leave the store.
+        QFile::remove(path);
+        QVERIFY(QFile::copy(original, path));
+        CreateBackupRequest outside = incremental;
+        outside.container = QStringLiteral("../outside");
+        error = errorOf([&] { f.service->prepareBackup(outside); });
+        QVERIFY2(error.message().contains(QStringLiteral("invalid container")),
+                 qPrintable(error.message()));
+        QCOMPARE(f.catalog->backups().size(), qsizetype(1));
+
+        // A backup that failed after its row existed is passed over.
+        Backup failed = f.backUp(QStringLiteral("v"), true);
+        failed.status = BackupStatus::Error;
+        f.catalog->updateBackup(failed);
+        mutateFile(path, 3, 10000, 8);
+        const Backup next = f.backUp(QStringLiteral("v"), true);
+        QCOMPARE(next.parentId, full.id);
+        RestoreRequest restore;
+        restore.backup = next.id;
+        restore.newVolumePath = f.dir + QStringLiteral("/r.img");
+        auto prepared = f.service->prepareRestore(restore);
+        OperationControl control;
+        QCOMPARE(compareFiles(path, f.service->runRestore(prepared, control).path), QString());
+    }
+
+    // Cinder's reset-state for volumes, refused while a job runs on the volume.
+    void volumeResetState()
+    {
+        Fixture f(QStringLiteral("volumereset"));
+        const QString path = f.dir + QStringLiteral("/v.img");
+        makeVolumeFile(path, 1 << 20, Fill::Text, 9);
+        Volume volume = f.service->addVolume(path, QStringLiteral("v"));
+        volume.status = VolumeStatus::ErrorRestoring;
+        f.catalog->updateVolume(volume);
+        CreateBackupRequest request;
+        request.volume = QStringLiteral("v");
+        QVERIFY(errorOf([&] { f.service->prepareBackup(request); })
+                    .message()
+                    .contains(QStringLiteral("error_restoring")));
+
+        QVERIFY(errorOf([&] { f.service->resetVolumeState(QStringLiteral("v"), QStringLiteral("restoring")); })
+                    .message()
+                    .contains(QStringLiteral("Invalid volume state 'restoring'")));
+        {
+            VolumeJobLock busy = f.catalog->lockVolume(volume.id, QStringLiteral("backup"));
+            const Error refused = errorOf(
+                [&] { f.service->resetVolumeState(QStringLiteral("v"), VolumeStatus::Available); });
+            QVERIFY2(refused.message().contains(QStringLiteral("while a job runs")),
+                     qPrintable(refused.message()));
+            QCOMPARE(f.catalog->volume(volume.id)->status, VolumeStatus::ErrorRestoring);
+        }
+        const Volume reset = f.service->resetVolumeState(QStringLiteral("v"), VolumeStatus::Available);
+        QCOMPARE(reset.status, VolumeStatus::Available);
+        QCOMPARE(reset.previousStatus, VolumeStatus::ErrorRestoring);
+        QVERIFY(f.catalog->runningJobs().isEmpty());
+        const Backup backup = f.backUp(QStringLiteral("v"), false);
+        RestoreRequest restore;
+        restore.backup = backup.id;
+        restore.newVolumePath = f.dir + QStringLiteral("/r.img");
+        auto prepared = f.service->prepareRestore(restore);
+        OperationControl control;
+        QCOMPARE(compareFiles(path, f.service->runRestore(prepared, control).path), QString());
     }
 
 private:
