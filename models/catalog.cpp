@@ -3,14 +3,27 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QLoggingCategory>
 #include <QSet>
 #include <QTimeZone>
 
+#include <QCryptographicHash>
+#include <QDirIterator>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+
 #include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fcntl.h>
 #include <mutex>
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
+
+Q_LOGGING_CATEGORY(lcCatalog, "ember.catalog")
 
 namespace ember {
 
@@ -90,6 +103,11 @@ CREATE TABLE volume_jobs (
     R"sql(
 ALTER TABLE volumes ADD COLUMN identity TEXT NOT NULL DEFAULT '';
 CREATE INDEX volumes_identity ON volumes(identity);
+)sql",
+    // The file lock a job holds (see VolumeJobLock): what decides whether the
+    // job still runs. Rows without one are from before and count as stale.
+    R"sql(
+ALTER TABLE volume_jobs ADD COLUMN lock_key TEXT NOT NULL DEFAULT '';
 )sql",
 };
 
@@ -348,6 +366,200 @@ QString describeCandidates(const QList<Record>& records,
     return lines.join(QStringLiteral(", "));
 }
 
+// ---- files: locks, modes, damaged catalogs ----
+
+QByteArray nativePath(const QString& path)
+{
+    return QFile::encodeName(path);
+}
+
+QString systemError(int error)
+{
+    return QString::fromLocal8Bit(std::strerror(error));
+}
+
+// Private to the user whatever the umask. Fails quietly on files of others
+// (a catalog shared on purpose keeps the modes its owner gave it).
+void makePrivate(const QString& path, mode_t mode)
+{
+    ::chmod(nativePath(path).constData(), mode);
+}
+
+void makeCatalogFilesPrivate(const QString& databasePath)
+{
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        const QString path = databasePath + QLatin1String(suffix);
+        if (QFileInfo::exists(path))
+            makePrivate(path, 0600);
+    }
+}
+
+// Creates `path` as a directory (with its parents); a directory created here
+// is 0700.
+void makeDirectory(const QString& path, const QString& purpose)
+{
+    if (QFileInfo(path).isDir())
+        return;
+    if (!QDir().mkpath(path))
+        throw Error(QStringLiteral("Cannot create the %1 %2: %3.")
+                        .arg(purpose, path, systemError(errno)));
+    makePrivate(path, 0700);
+}
+
+// Linux open file description locks: held per open file, so two opens in one
+// process conflict too; dropped by the kernel when the holder dies.
+bool setFileLock(int fd, short type, bool wait, const QString& path)
+{
+    struct flock lock = {};
+    lock.l_type = type;
+    lock.l_whence = SEEK_SET;
+    while (::fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &lock) != 0) {
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EACCES)
+            return false;
+        throw Error(QStringLiteral("Cannot lock %1: %2.").arg(path, systemError(errno)));
+    }
+    return true;
+}
+
+int openLockFile(const QString& path)
+{
+    const int fd = ::open(nativePath(path).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        throw Error(QStringLiteral("Cannot open the lock file %1: %2.").arg(path, systemError(errno)));
+    return fd;
+}
+
+// The descriptor holding an exclusive lock on `path`, or -1 when another
+// holds it.
+int tryLockFile(const QString& path)
+{
+    const int fd = openLockFile(path);
+    try {
+        if (setFileLock(fd, F_WRLCK, false, path))
+            return fd;
+    } catch (...) {
+        ::close(fd);
+        throw;
+    }
+    ::close(fd);
+    return -1;
+}
+
+// True if any open file (of any process, this one included) holds a lock on
+// `path`. Only looks: takes nothing, so it never makes a job look busy.
+bool fileLockHeld(const QString& path)
+{
+    const int fd = ::open(nativePath(path).constData(), O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return false; // never locked
+    struct flock lock = {};
+    lock.l_type = F_WRLCK;
+    lock.l_whence = SEEK_SET;
+    const int rc = ::fcntl(fd, F_OFD_GETLK, &lock);
+    ::close(fd);
+    return rc == 0 && lock.l_type != F_UNLCK;
+}
+
+QString locksDirectory(const QString& databasePath)
+{
+    return QFileInfo(databasePath).absolutePath() + QStringLiteral("/locks");
+}
+
+// Held shared by every open Catalog; catalog-restore needs it exclusively.
+QString openLockPath(const QString& databasePath)
+{
+    return locksDirectory(databasePath) + QStringLiteral("/catalog-open.lock");
+}
+
+QString fileTimestamp(const QDateTime& time)
+{
+    return time.toUTC().toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'"));
+}
+
+QString damagedCatalogMessage(const QString& databasePath, const QString& what)
+{
+    return QStringLiteral(
+               "The catalog %1 %2. Ember does not start on it and does not replace it with an "
+               "empty catalog, so no backup record is lost unnoticed. To recover: list the "
+               "automatic copies with 'ember-cli catalog-copies' and restore one with "
+               "'ember-cli catalog-restore COPY' (they are in %3); or move %1 away and rebuild "
+               "the entries from a backend's files with 'ember-cli backend-rescan BACKEND'.")
+        .arg(databasePath, what, Catalog::copiesDirectory(databasePath));
+}
+
+// Refuses an existing file that cannot be a catalog, before SQLite would
+// treat an empty file as a new database.
+void refuseDamagedFile(const QString& databasePath)
+{
+    QFile file(databasePath);
+    if (!file.open(QIODevice::ReadOnly))
+        throw Error(QStringLiteral("Cannot open the catalog %1: %2.")
+                        .arg(databasePath, file.errorString()));
+    const QByteArray header = file.read(16);
+    if (file.size() == 0)
+        throw Error(damagedCatalogMessage(databasePath, QStringLiteral("is empty (0 bytes)")));
+    if (header != QByteArray("SQLite format 3", 16))
+        throw Error(damagedCatalogMessage(databasePath,
+                                          QStringLiteral("is not an SQLite database (%1 bytes)")
+                                              .arg(file.size())));
+}
+
+// A new catalog appears complete or not at all: written under a temporary
+// name, then linked into place (a process starting at the same moment sees
+// either no file or a valid one, never an empty file it would refuse).
+void createEmptyDatabase(const QString& databasePath)
+{
+    const QString temporary = QStringLiteral("%1.new-%2-%3")
+                                  .arg(databasePath)
+                                  .arg(::getpid())
+                                  .arg(QRandomGenerator::global()->generate(), 8, 16,
+                                       QLatin1Char('0'));
+    sqlite3* db = nullptr;
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(nativePath(temporary).constData(), &db, flags, nullptr);
+    QString reason;
+    if (rc == SQLITE_OK) {
+        // Any header write makes the file a database; 'Embr' names its use.
+        rc = sqlite3_exec(db, "PRAGMA application_id=1164796530", nullptr, nullptr, nullptr);
+        if (rc != SQLITE_OK)
+            reason = QString::fromUtf8(sqlite3_errmsg(db));
+    } else {
+        reason = QString::fromUtf8(db ? sqlite3_errmsg(db) : "out of memory");
+    }
+    sqlite3_close(db);
+    if (rc != SQLITE_OK) {
+        QFile::remove(temporary);
+        throw Error(QStringLiteral("Cannot create the catalog %1: %2").arg(databasePath, reason));
+    }
+    makePrivate(temporary, 0600);
+    if (::link(nativePath(temporary).constData(), nativePath(databasePath).constData()) != 0) {
+        const int error = errno;
+        if (error == EEXIST) {
+            // Another process created it meanwhile: use that one.
+        } else if ((error == EPERM || error == EOPNOTSUPP) && !QFileInfo::exists(databasePath)) {
+            // No hard links on this file system: a rename is nearly as good.
+            if (::rename(nativePath(temporary).constData(), nativePath(databasePath).constData()) ==
+                0)
+                return;
+        } else {
+            QFile::remove(temporary);
+            throw Error(QStringLiteral("Cannot create the catalog %1: %2.")
+                            .arg(databasePath, systemError(error)));
+        }
+    }
+    QFile::remove(temporary);
+}
+
+// The copies directory's files, newest first.
+const QRegularExpression& copyNamePattern()
+{
+    static const QRegularExpression pattern(
+        QStringLiteral("^catalog-(\\d{8}T\\d{4}Z)\\.sqlite$"));
+    return pattern;
+}
+
 } // namespace
 
 struct Catalog::Statements
@@ -358,10 +570,12 @@ struct Catalog::Statements
 // ---- VolumeJobLock ----
 
 VolumeJobLock::VolumeJobLock(VolumeJobLock&& other) noexcept
-    : m_catalog(other.m_catalog), m_volumeId(std::move(other.m_volumeId))
+    : m_catalog(other.m_catalog), m_volumeId(std::move(other.m_volumeId)),
+      m_lockFiles(std::move(other.m_lockFiles))
 {
     other.m_catalog = nullptr;
     other.m_volumeId.clear();
+    other.m_lockFiles.clear();
 }
 
 VolumeJobLock& VolumeJobLock::operator=(VolumeJobLock&& other) noexcept
@@ -370,8 +584,10 @@ VolumeJobLock& VolumeJobLock::operator=(VolumeJobLock&& other) noexcept
         release();
         m_catalog = other.m_catalog;
         m_volumeId = std::move(other.m_volumeId);
+        m_lockFiles = std::move(other.m_lockFiles);
         other.m_catalog = nullptr;
         other.m_volumeId.clear();
+        other.m_lockFiles.clear();
     }
     return *this;
 }
@@ -387,7 +603,21 @@ void VolumeJobLock::release()
         try {
             m_catalog->releaseLock(m_volumeId);
         } catch (const std::exception&) {
-            // The row is stale once this process ends; the next lock takes it over.
+            // The row is stale once the file lock is gone; the next start removes it.
+        }
+    }
+    // Only after the row (and, before it, the job's final state) is committed.
+    for (const int fd : std::as_const(m_lockFiles))
+        ::close(fd);
+    const bool endedJob = m_catalog && !m_lockFiles.isEmpty();
+    m_lockFiles.clear();
+    if (endedJob) {
+        // Every job ends here: the catalog as it now is goes into the copies.
+        try {
+            m_catalog->snapshotCopy();
+        } catch (const std::exception& error) {
+            // A missing copy must not fail a job; the next job makes one.
+            qCDebug(lcCatalog) << "no catalog copy:" << error.what();
         }
     }
     m_catalog = nullptr;
@@ -400,21 +630,47 @@ Catalog::Catalog(const QString& databasePath)
     : m_path(databasePath), m_statements(std::make_unique<Statements>())
 {
     const QFileInfo info(databasePath);
-    if (!QDir().mkpath(info.absolutePath()))
-        throw Error(
-            QStringLiteral("Cannot create the catalog directory %1.").arg(info.absolutePath()));
-    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    makeDirectory(info.absolutePath(), QStringLiteral("catalog directory"));
+    makeDirectory(locksDirectory(databasePath), QStringLiteral("lock directory"));
+    // Shared with every other open catalog; a catalog-restore waits for none
+    // and is refused while this is held.
+    m_openLock = openLockFile(openLockPath(databasePath));
+    try {
+        setFileLock(m_openLock, F_RDLCK, true, openLockPath(databasePath));
+        if (QFileInfo::exists(databasePath))
+            refuseDamagedFile(databasePath);
+        else
+            createEmptyDatabase(databasePath);
+    } catch (...) {
+        ::close(m_openLock);
+        throw;
+    }
+    makeCatalogFilesPrivate(databasePath);
+    // No SQLITE_OPEN_CREATE: a file that vanished since is an error, not a new catalog.
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(QFile::encodeName(databasePath).constData(), &m_db, flags, nullptr) !=
         SQLITE_OK) {
         const QString reason = QString::fromUtf8(m_db ? sqlite3_errmsg(m_db) : "out of memory");
         sqlite3_close(m_db);
         m_db = nullptr;
+        ::close(m_openLock);
         throw Error(QStringLiteral("Cannot open the catalog %1: %2").arg(databasePath, reason));
     }
     try {
         sqlite3_extended_result_codes(m_db, 1);
         // Another process (GUI or CLI) may hold the write lock for a moment.
         sqlite3_busy_timeout(m_db, 10000);
+        // The first read parses the header and schema: a damaged file fails here.
+        if (sqlite3_exec(m_db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) !=
+            SQLITE_OK) {
+            const int code = sqlite3_errcode(m_db) & 0xff;
+            if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+                throw Error(damagedCatalogMessage(
+                    databasePath,
+                    QStringLiteral("is damaged (%1)").arg(QString::fromUtf8(sqlite3_errmsg(m_db)))));
+            throw Error(QStringLiteral("Cannot read the catalog %1: %2")
+                            .arg(databasePath, failure(m_db)));
+        }
         {
             Statement wal(m_db, "PRAGMA journal_mode=WAL");
             if (!wal.step() || wal.text(0).toLower() != QLatin1String("wal"))
@@ -449,9 +705,13 @@ Catalog::Catalog(const QString& databasePath)
                             .arg(databasePath)
                             .arg(schemaVersion())
                             .arg(known));
+        // The -wal and -shm files exist from the first statement on (SQLite
+        // gives later ones the database file's mode).
+        makeCatalogFilesPrivate(databasePath);
     } catch (const Error&) {
         sqlite3_close(m_db);
         m_db = nullptr;
+        ::close(m_openLock);
         throw;
     }
 }
@@ -460,6 +720,8 @@ Catalog::~Catalog()
 {
     if (m_db)
         sqlite3_close(m_db);
+    if (m_openLock >= 0)
+        ::close(m_openLock);
 }
 
 int Catalog::schemaVersion() const
@@ -881,37 +1143,149 @@ bool Catalog::processAlive(qint64 pid)
     return ::kill(pid_t(pid), 0) == 0 || errno == EPERM;
 }
 
+QString Catalog::volumeLockKey(const QString& volumeId) const
+{
+    std::lock_guard guard(m_statements->mutex);
+    Statement s(m_db, "SELECT identity FROM volumes WHERE id = ?");
+    s.bind(1, volumeId);
+    const QString identity = s.step() ? s.text(0) : QString();
+    // What the volume is, so two registrations of one file share the lock.
+    return identity.isEmpty() ? QStringLiteral("volume:") + volumeId
+                              : QStringLiteral("identity:") + identity;
+}
+
+QString Catalog::backupLockKey(const QString& backupId)
+{
+    return QStringLiteral("backup:") + backupId;
+}
+
+QString Catalog::lockPath(const QString& key) const
+{
+    // Keys hold ':' and '/' (identities); the file name is a digest of them.
+    const QString kind = key.section(QLatin1Char(':'), 0, 0);
+    const QByteArray digest =
+        QCryptographicHash::hash(key.toUtf8(), QCryptographicHash::Sha256).toHex().left(40);
+    return QStringLiteral("%1/%2-%3.lock")
+        .arg(locksDirectory(m_path), kind, QString::fromLatin1(digest));
+}
+
+bool Catalog::lockHeld(const QString& key) const
+{
+    return !key.isEmpty() && fileLockHeld(lockPath(key));
+}
+
+void Catalog::throwBusy(const QString& volumeId, const QString& key) const
+{
+    const std::optional<Volume> found = volume(volumeId);
+    const QString name = found && !found->name.isEmpty() ? found->name : volumeId;
+    Statement s(m_db, "SELECT operation, pid, started_at, volume_id FROM volume_jobs "
+                      "WHERE volume_id = ?1 OR lock_key = ?2 ORDER BY volume_id = ?1 DESC");
+    s.bind(1, volumeId).bind(2, key);
+    if (s.step()) {
+        const QString other = s.text(3);
+        QString on;
+        if (other != volumeId) {
+            const std::optional<Volume> alias = volume(other);
+            on = QStringLiteral(" on %1, the same volume")
+                     .arg(alias && !alias->name.isEmpty() ? alias->name : other);
+        }
+        throw Error(QStringLiteral("volume %1 is busy: %2%3 running since %4 (pid %5)")
+                        .arg(name, s.text(0), on, describeTime(s.time(2)))
+                        .arg(s.integer(1)));
+    }
+    throw Error(QStringLiteral("volume %1 is busy: another Ember process is working on it; try "
+                               "again in a moment")
+                    .arg(name));
+}
+
 VolumeJobLock Catalog::lockVolume(const QString& volumeId, const QString& operation,
                                   const QString& backupId)
 {
+    VolumeJobLock lock; // closes what it took if anything below fails
     transaction([&] {
-        Statement s(m_db, "SELECT operation, backup_id, pid, started_at FROM volume_jobs "
-                          "WHERE volume_id = ?");
-        s.bind(1, volumeId);
-        if (s.step()) {
-            const qint64 pid = s.integer(2);
-            // A lock of this very process counts as busy too: one job per volume.
-            if (processAlive(pid) || pid == qint64(::getpid())) {
-                const std::optional<Volume> found = volume(volumeId);
-                const QString name = found && !found->name.isEmpty() ? found->name : volumeId;
-                throw Error(QStringLiteral("volume %1 is busy: %2 running since %3 (pid %4)")
-                                .arg(name, s.text(0), describeTime(s.time(3)))
-                                .arg(pid));
-            }
+        const QString key = volumeLockKey(volumeId);
+        const int volumeFile = tryLockFile(lockPath(key));
+        if (volumeFile < 0)
+            throwBusy(volumeId, key);
+        lock.m_lockFiles << volumeFile;
+        // A job that started before the volume's identity was known holds
+        // the lock of its id: still the same volume.
+        Statement earlier(m_db, "SELECT lock_key FROM volume_jobs WHERE volume_id = ?");
+        earlier.bind(1, volumeId);
+        if (earlier.step() && earlier.text(0) != key && lockHeld(earlier.text(0)))
+            throwBusy(volumeId, key);
+        if (!backupId.isEmpty()) {
+            const int backupFile = tryLockFile(lockPath(backupLockKey(backupId)));
+            if (backupFile < 0)
+                throw Error(QStringLiteral("backup %1 is busy: another job is working on it")
+                                .arg(backupId));
+            lock.m_lockFiles << backupFile;
         }
         Statement take(m_db, "INSERT OR REPLACE INTO volume_jobs (volume_id, operation, "
-                             "backup_id, pid, started_at) VALUES (?,?,?,?,?)");
+                             "backup_id, pid, started_at, lock_key) VALUES (?,?,?,?,?,?)");
         take.bind(1, volumeId)
             .bind(2, operation)
             .bindNullable(3, backupId)
             .bind(4, qint64(::getpid()))
-            .bind(5, QDateTime::currentDateTimeUtc());
+            .bind(5, QDateTime::currentDateTimeUtc())
+            .bind(6, key);
         take.run();
     });
-    VolumeJobLock lock;
     lock.m_catalog = this;
     lock.m_volumeId = volumeId;
     return lock;
+}
+
+VolumeJobLock Catalog::lockBackup(const QString& backupId, const QString& operation)
+{
+    const int fd = tryLockFile(lockPath(backupLockKey(backupId)));
+    if (fd < 0)
+        throw Error(QStringLiteral("backup %1 is busy: another job is working on it; %2 it when "
+                                   "that job has finished")
+                        .arg(backupId, operation));
+    VolumeJobLock lock;
+    lock.m_lockFiles << fd;
+    lock.m_catalog = this;
+    return lock;
+}
+
+std::optional<VolumeJobLock> Catalog::tryLockForRepair(const QStringList& keys)
+{
+    VolumeJobLock guard; // no catalog: dropping it touches no row and makes no copy
+    for (const QString& key : keys) {
+        if (key.isEmpty())
+            continue;
+        const int fd = tryLockFile(lockPath(key));
+        if (fd < 0)
+            return std::nullopt; // a live job; `guard` lets go of the others
+        guard.m_lockFiles << fd;
+    }
+    return guard;
+}
+
+int Catalog::removeStaleJobRows()
+{
+    int removed = 0;
+    transaction([&] {
+        Statement rows(m_db, "SELECT volume_id, lock_key FROM volume_jobs");
+        QList<QPair<QString, QString>> jobs;
+        while (rows.step())
+            jobs.append({rows.text(0), rows.text(1)});
+        for (const auto& [volumeId, key] : jobs) {
+            // Rows from before file locks name none: no job can hold them.
+            std::optional<VolumeJobLock> guard =
+                key.isEmpty() ? std::optional<VolumeJobLock>(VolumeJobLock())
+                              : tryLockForRepair({key});
+            if (!guard)
+                continue;
+            Statement remove(m_db, "DELETE FROM volume_jobs WHERE volume_id = ? AND lock_key = ?");
+            remove.bind(1, volumeId).bind(2, key);
+            remove.run();
+            ++removed;
+            // Dropped before COMMIT: a job starting now waits for our write lock.
+        }
+    });
+    return removed;
 }
 
 void Catalog::releaseLock(const QString& volumeId)
@@ -926,8 +1300,8 @@ void Catalog::releaseLock(const QString& volumeId)
 QList<RunningJob> Catalog::runningJobs() const
 {
     std::lock_guard guard(m_statements->mutex);
-    Statement s(m_db, "SELECT volume_id, operation, backup_id, pid, started_at FROM volume_jobs "
-                      "ORDER BY started_at");
+    Statement s(m_db, "SELECT volume_id, operation, backup_id, pid, started_at, lock_key "
+                      "FROM volume_jobs ORDER BY started_at");
     QList<RunningJob> result;
     while (s.step()) {
         RunningJob job;
@@ -936,7 +1310,7 @@ QList<RunningJob> Catalog::runningJobs() const
         job.backupId = s.text(2);
         job.pid = s.integer(3);
         job.startedAt = s.time(4);
-        if (processAlive(job.pid))
+        if (lockHeld(s.text(5)))
             result << job;
     }
     return result;
@@ -945,9 +1319,192 @@ QList<RunningJob> Catalog::runningJobs() const
 bool Catalog::isJobRunning(const QString& volumeId) const
 {
     std::lock_guard guard(m_statements->mutex);
-    Statement s(m_db, "SELECT pid FROM volume_jobs WHERE volume_id = ?");
+    if (lockHeld(volumeLockKey(volumeId)))
+        return true;
+    Statement s(m_db, "SELECT lock_key FROM volume_jobs WHERE volume_id = ?");
     s.bind(1, volumeId);
-    return s.step() && processAlive(s.integer(0));
+    return s.step() && lockHeld(s.text(0));
+}
+
+// ---- Copies ----
+
+QString Catalog::copiesDirectory(const QString& databasePath)
+{
+    return QFileInfo(databasePath).absolutePath() + QStringLiteral("/catalog-backups");
+}
+
+QList<CatalogCopy> Catalog::copies(const QString& databasePath)
+{
+    QList<CatalogCopy> result;
+    const QDir directory(copiesDirectory(databasePath));
+    const QStringList names = directory.entryList(QDir::Files, QDir::Name | QDir::Reversed);
+    for (const QString& name : names) {
+        const QRegularExpressionMatch match = copyNamePattern().match(name);
+        if (!match.hasMatch())
+            continue;
+        CatalogCopy copy;
+        copy.path = directory.filePath(name);
+        copy.takenAt = QDateTime::fromString(match.captured(1), QStringLiteral("yyyyMMdd'T'HHmm'Z'"));
+        copy.takenAt.setTimeZone(QTimeZone::utc());
+        copy.sizeBytes = QFileInfo(copy.path).size();
+        result << copy;
+    }
+    return result;
+}
+
+QString Catalog::snapshotCopy()
+{
+    std::lock_guard guard(m_statements->mutex);
+    if (m_transactionDepth > 0)
+        return {}; // only committed states are worth keeping
+    const QString directory = copiesDirectory(m_path);
+    makeDirectory(directory, QStringLiteral("directory for catalog copies"));
+    // One per minute: a later copy in the same minute replaces it (by rename,
+    // so a reader sees the old copy or the new one, whole).
+    const QString name =
+        QStringLiteral("catalog-%1.sqlite")
+            .arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd'T'HHmm'Z'")));
+    const QString target = directory + QLatin1Char('/') + name;
+    const QString temporary = QStringLiteral("%1/.%2.tmp-%3-%4")
+                                  .arg(directory, name)
+                                  .arg(::getpid())
+                                  .arg(QRandomGenerator::global()->generate(), 8, 16,
+                                       QLatin1Char('0'));
+    sqlite3* copy = nullptr;
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    QString problem;
+    if (sqlite3_open_v2(nativePath(temporary).constData(), &copy, flags, nullptr) != SQLITE_OK) {
+        problem = QString::fromUtf8(copy ? sqlite3_errmsg(copy) : "out of memory");
+    } else if (sqlite3_backup* backup = sqlite3_backup_init(copy, "main", m_db, "main")) {
+        // The whole database in one step; another process's write makes the
+        // source busy for a moment.
+        int rc = SQLITE_OK;
+        for (int attempt = 0; attempt < 200; ++attempt) {
+            rc = sqlite3_backup_step(backup, -1);
+            if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+                break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        sqlite3_backup_finish(backup);
+        if (rc != SQLITE_DONE)
+            problem = QString::fromUtf8(sqlite3_errstr(rc));
+    } else {
+        problem = QString::fromUtf8(sqlite3_errmsg(copy));
+    }
+    sqlite3_close(copy);
+    if (problem.isEmpty()) {
+        makePrivate(temporary, 0600);
+        if (::rename(nativePath(temporary).constData(), nativePath(target).constData()) != 0)
+            problem = systemError(errno);
+    }
+    if (!problem.isEmpty()) {
+        QFile::remove(temporary);
+        QFile::remove(temporary + QStringLiteral("-journal"));
+        throw Error(QStringLiteral("Cannot copy the catalog to %1: %2").arg(target, problem));
+    }
+    // Keep the newest seven; another process may remove the same ones.
+    const QList<CatalogCopy> all = copies(m_path);
+    for (qsizetype i = 7; i < all.size(); ++i)
+        QFile::remove(all.at(i).path);
+    // Leftovers of a process that died while copying.
+    const QDateTime stale = QDateTime::currentDateTimeUtc().addSecs(-600);
+    for (const QFileInfo& leftover :
+         QDir(directory).entryInfoList({QStringLiteral(".catalog-*.tmp-*")},
+                                       QDir::Files | QDir::Hidden)) {
+        if (leftover.lastModified() < stale)
+            QFile::remove(leftover.absoluteFilePath());
+    }
+    return target;
+}
+
+QString Catalog::restoreCopy(const QString& databasePath, const QString& copy)
+{
+    QString source = copy;
+    if (!QFileInfo(source).isFile())
+        source = copiesDirectory(databasePath) + QLatin1Char('/') + copy;
+    if (copy.isEmpty() || !QFileInfo(source).isFile())
+        throw Error(QStringLiteral("No catalog copy '%1': name a file listed by 'ember-cli "
+                                   "catalog-copies' (in %2) or give a path.")
+                        .arg(copy, copiesDirectory(databasePath)));
+    source = QFileInfo(source).absoluteFilePath();
+    if (source == QFileInfo(databasePath).absoluteFilePath())
+        throw Error(QStringLiteral("%1 is the catalog itself, not a copy of it.").arg(source));
+
+    makeDirectory(locksDirectory(databasePath), QStringLiteral("lock directory"));
+    const int openLock = openLockFile(openLockPath(databasePath));
+    struct CloseOnExit
+    {
+        int fd;
+        ~CloseOnExit() { ::close(fd); }
+    } closeOnExit{openLock};
+    // Every process with the catalog open holds this shared; so does every job.
+    if (!setFileLock(openLock, F_WRLCK, false, openLockPath(databasePath)))
+        throw Error(QStringLiteral("Another Ember process (the GUI or ember-cli) has the catalog "
+                                   "%1 open, perhaps running a job: close it or wait until it has "
+                                   "finished, then restore the copy again.")
+                        .arg(databasePath));
+    for (const QFileInfo& lock :
+         QDir(locksDirectory(databasePath)).entryInfoList({QStringLiteral("*.lock")}, QDir::Files))
+        if (lock.fileName() != QLatin1String("catalog-open.lock") &&
+            fileLockHeld(lock.absoluteFilePath()))
+            throw Error(QStringLiteral("A job is still running (it holds %1); restore the copy "
+                                       "when it has finished.")
+                            .arg(lock.absoluteFilePath()));
+
+    // Checked as the new catalog, under a temporary name beside it.
+    const QString staged = QStringLiteral("%1.restoring-%2").arg(databasePath).arg(::getpid());
+    QFile::remove(staged);
+    if (!QFile::copy(source, staged))
+        throw Error(QStringLiteral("Cannot copy %1 to %2.").arg(source, staged));
+    makePrivate(staged, 0600);
+    QString problem;
+    {
+        sqlite3* db = nullptr;
+        if (sqlite3_open_v2(nativePath(staged).constData(), &db,
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+            problem = QString::fromUtf8(db ? sqlite3_errmsg(db) : "out of memory");
+        } else {
+            try {
+                Statement check(db, "PRAGMA integrity_check");
+                if (!check.step() || check.text(0) != QLatin1String("ok"))
+                    problem = QStringLiteral("its integrity check says: %1").arg(check.text(0));
+                else if (pragmaInteger(db, "PRAGMA user_version") > currentSchemaVersion())
+                    problem = QStringLiteral("it was written by a newer Ember");
+                else if (pragmaInteger(db, "SELECT count(*) FROM sqlite_master WHERE "
+                                           "name = 'backups'") != 1)
+                    problem = QStringLiteral("it holds no backups table");
+            } catch (const Error& error) {
+                problem = error.message();
+            }
+        }
+        sqlite3_close(db);
+    }
+    if (!problem.isEmpty()) {
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+            QFile::remove(staged + QLatin1String(suffix));
+        throw Error(
+            QStringLiteral("%1 cannot be restored as the catalog: %2.").arg(source, problem));
+    }
+
+    // The replaced catalog (with its write-ahead log, which belongs to it
+    // alone) is kept aside, never deleted.
+    QString keptAside;
+    const QString stamp = fileTimestamp(QDateTime::currentDateTimeUtc());
+    if (QFileInfo::exists(databasePath)) {
+        keptAside = QStringLiteral("%1.damaged-%2").arg(databasePath, stamp);
+        for (const char* suffix : {"", "-wal", "-shm"}) {
+            const QString from = databasePath + QLatin1String(suffix);
+            if (QFileInfo::exists(from) &&
+                ::rename(nativePath(from).constData(),
+                         nativePath(keptAside + QLatin1String(suffix)).constData()) != 0)
+                throw Error(QStringLiteral("Cannot move %1 aside to %2: %3.")
+                                .arg(from, keptAside + QLatin1String(suffix), systemError(errno)));
+        }
+    }
+    if (::rename(nativePath(staged).constData(), nativePath(databasePath).constData()) != 0)
+        throw Error(QStringLiteral("Cannot put the copy in place as %1: %2 (the copy is in %3).")
+                        .arg(databasePath, systemError(errno), staged));
+    return keptAside;
 }
 
 qint64 Catalog::changeCounter() const

@@ -22,9 +22,13 @@ struct BackupFilter
     bool includeDeleted = false;
 };
 
-// A lock that says "a job runs on this volume". It lives in the database, so
-// another process (GUI or CLI) sees it; a lock whose process has died is stale
-// and is taken over. Released on destruction.
+// A job's hold on a volume (and on the backup it works on). Each hold is an
+// advisory lock (Linux open file description lock) on a file under
+// <catalog dir>/locks, kept for the job's lifetime: the kernel drops it when
+// the process ends however it ends, so a lock is live exactly while its job
+// runs, and no reused PID can fake it. A row in volume_jobs shows the job
+// (operation, pid, start) to other processes; it is never trusted for
+// liveness. Released on destruction.
 class VolumeJobLock
 {
 public:
@@ -34,13 +38,24 @@ public:
     VolumeJobLock(const VolumeJobLock&) = delete;
     VolumeJobLock& operator=(const VolumeJobLock&) = delete;
     ~VolumeJobLock();
-    bool isHeld() const { return !m_volumeId.isEmpty(); }
+    bool isHeld() const { return !m_lockFiles.isEmpty(); }
+    // Removes the volume_jobs row, then drops the file locks: call it after
+    // the job's final state is committed.
     void release();
 
 private:
     friend class Catalog;
     class Catalog* m_catalog = nullptr;
-    QString m_volumeId;
+    QString m_volumeId; // empty for a lock on a backup alone (delete, import)
+    QList<int> m_lockFiles;
+};
+
+// An automatic copy of the catalog (see Catalog::snapshotCopy).
+struct CatalogCopy
+{
+    QString path;
+    QDateTime takenAt; // UTC
+    qint64 sizeBytes = 0;
 };
 
 struct RunningJob
@@ -56,7 +71,10 @@ class Catalog
 {
 public:
     // Opens (creating if needed) the database, enables WAL and a busy
-    // timeout, and migrates the schema to the current version.
+    // timeout, and migrates the schema to the current version. A missing file
+    // is created (mode 0600, its directory 0700 when created here); an empty
+    // or damaged file is refused with an Error saying how to recover, never
+    // replaced by an empty catalog.
     // Throws ember::Error with a readable message on failure.
     explicit Catalog(const QString& databasePath);
     ~Catalog();
@@ -100,14 +118,45 @@ public:
     void upsertBackend(const BackendConfig& backend); // isDefault=true clears the others
     void removeBackend(const QString& name);          // refused while backups use it
 
-    // Jobs: at most one per volume across all processes.
+    // Jobs: at most one per volume (and per backup) across all processes.
     // Throws Error("volume X is busy: backup of ... running since ...") if held.
+    // Takes the volume's file lock (keyed by its identity when known, so two
+    // registrations of one file share it) and, with a backup id, the backup's,
+    // before the caller's rows say creating/backing-up/restoring.
     VolumeJobLock lockVolume(const QString& volumeId, const QString& operation,
                              const QString& backupId = {});
+    // A job on a backup that is not tied to a volume (delete, import).
+    VolumeJobLock lockBackup(const QString& backupId, const QString& operation);
     QList<RunningJob> runningJobs() const; // live locks only
     bool isJobRunning(const QString& volumeId) const;
-    // True if `pid` runs on this machine (used to tell live locks from stale ones).
+    // True if `pid` runs on this machine. Only for display: a reused PID looks
+    // alive, so liveness is decided by the file locks, never by this.
     static bool processAlive(qint64 pid);
+
+    // The lock keys of a volume's and a backup's jobs.
+    QString volumeLockKey(const QString& volumeId) const;
+    static QString backupLockKey(const QString& backupId);
+    // For repairing rows left by dead jobs: takes the file locks of `keys`
+    // without waiting. Empty (nothing held) when any is held by a live job.
+    // While it is held no job on those keys can start, so rows re-read under
+    // it that are still transient belong to a dead job.
+    std::optional<VolumeJobLock> tryLockForRepair(const QStringList& keys);
+    // Removes volume_jobs rows whose lock no job holds; returns how many.
+    int removeStaleJobRows();
+
+    // Automatic copies in <catalog dir>/catalog-backups, made with SQLite's
+    // online backup API: catalog-<UTC yyyyMMddTHHmmZ>.sqlite, one per minute
+    // (a later copy in the same minute replaces it), the newest 7 kept.
+    // Safe against other processes doing the same. Returns the copy's path.
+    QString snapshotCopy();
+    static QString copiesDirectory(const QString& databasePath);
+    static QList<CatalogCopy> copies(const QString& databasePath); // newest first
+    // Replaces the catalog file by `copy` (a path, or a file name in the
+    // copies directory) after checking it. Refused while any Ember process
+    // has the catalog open (so while jobs run). The replaced file and its
+    // -wal/-shm are kept as <name>.damaged-<UTC timestamp>. Returns that
+    // path (empty when there was no catalog file).
+    static QString restoreCopy(const QString& databasePath, const QString& copy);
 
     // A number that changes whenever any process commits a change
     // (PRAGMA data_version plus this connection's own writes): the GUI polls
@@ -117,10 +166,14 @@ public:
 private:
     friend class VolumeJobLock;
     void releaseLock(const QString& volumeId);
+    QString lockPath(const QString& key) const;
+    bool lockHeld(const QString& key) const;
+    [[noreturn]] void throwBusy(const QString& volumeId, const QString& key) const;
 
     QString m_path;
     sqlite3* m_db = nullptr;
     int m_transactionDepth = 0;
+    int m_openLock = -1; // shared lock: this process has the catalog open
     mutable qint64 m_localWrites = 0;
     struct Statements;
     std::unique_ptr<Statements> m_statements;

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace ember;
@@ -125,6 +126,30 @@ QString errorOf(const std::function<void()>& action)
         return error.message();
     }
     return {};
+}
+
+// A volume_jobs row as a process that died left it (no lock held).
+void insertJobRow(const QString& path, const QString& volumeId, qint64 pid)
+{
+    sqlite3* raw = nullptr;
+    QCOMPARE(sqlite3_open(QFile::encodeName(path).constData(), &raw), SQLITE_OK);
+    sqlite3_busy_timeout(raw, 10000);
+    const QByteArray sql = QStringLiteral("INSERT OR REPLACE INTO volume_jobs (volume_id, "
+                                          "operation, pid, started_at) VALUES ('%1', 'backup', "
+                                          "%2, '2026-01-01T00:00:00.000Z')")
+                               .arg(volumeId)
+                               .arg(pid)
+                               .toUtf8();
+    QCOMPARE(sqlite3_exec(raw, sql.constData(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(raw);
+}
+
+int modeOf(const QString& path)
+{
+    struct stat info = {};
+    if (::stat(QFile::encodeName(path).constData(), &info) != 0)
+        return -1;
+    return int(info.st_mode & 07777);
 }
 
 } // namespace
@@ -533,6 +558,257 @@ private Q_SLOTS:
         sleeper.kill();
         QVERIFY(sleeper.waitForFinished());
         QVERIFY(!Catalog::processAlive(pid));
+    }
+
+    // A kill -9'd job whose PID now belongs to an unrelated live process:
+    // its row must not look like a running job (the PID is never trusted).
+    void reusedPidIsNoLiveLock()
+    {
+        const QString path = dbPath(QStringLiteral("c.sqlite"));
+        Catalog catalog(path);
+        const Volume volume = makeVolume(QStringLiteral("vol"), QStringLiteral("/tmp/vol"));
+        catalog.insertVolume(volume);
+        QProcess unrelated;
+        unrelated.start(QStringLiteral("sleep"), {QStringLiteral("60")});
+        QVERIFY(unrelated.waitForStarted());
+        insertJobRow(path, volume.id, unrelated.processId());
+        QVERIFY(Catalog::processAlive(unrelated.processId()));
+
+        QVERIFY(!catalog.isJobRunning(volume.id));
+        QVERIFY(catalog.runningJobs().isEmpty());
+        VolumeJobLock lock = catalog.lockVolume(volume.id, QStringLiteral("restore"));
+        QVERIFY(lock.isHeld());
+        QCOMPARE(catalog.runningJobs().size(), 1);
+        QCOMPARE(catalog.runningJobs().first().pid, qint64(::getpid()));
+        unrelated.kill();
+        unrelated.waitForFinished();
+    }
+
+    void staleRowsAreRemovedLiveOnesKept()
+    {
+        const QString path = dbPath(QStringLiteral("c.sqlite"));
+        Catalog catalog(path);
+        const Volume live = makeVolume(QStringLiteral("live"), QStringLiteral("/tmp/live"));
+        const Volume dead = makeVolume(QStringLiteral("dead"), QStringLiteral("/tmp/dead"));
+        catalog.insertVolume(live);
+        catalog.insertVolume(dead);
+        VolumeJobLock lock = catalog.lockVolume(live.id, QStringLiteral("backup"), newUuid());
+        insertJobRow(path, dead.id, ::getpid()); // this very (live) PID, but no lock
+        QCOMPARE(catalog.removeStaleJobRows(), 1);
+        QCOMPARE(catalog.runningJobs().size(), 1);
+        QCOMPARE(catalog.runningJobs().first().volumeId, live.id);
+        QVERIFY(catalog.isJobRunning(live.id));
+        QVERIFY(!catalog.isJobRunning(dead.id));
+    }
+
+    // Two processes, two catalogs: the repair guard of one is refused while
+    // the other's job lives, and granted once it has died.
+    void repairGuardRefusedWhileAnotherProcessRunsTheJob()
+    {
+        const QString path = dbPath(QStringLiteral("shared.sqlite"));
+        Catalog catalog(path);
+        const Volume volume = makeVolume(QStringLiteral("shared"), QStringLiteral("/tmp/shared"));
+        catalog.insertVolume(volume);
+        QProcess holder;
+        holder.start(QCoreApplication::applicationFilePath(),
+                     {QStringLiteral("--hold-lock"), path, volume.id});
+        QVERIFY(holder.waitForStarted());
+        QVERIFY(holder.waitForReadyRead(20000));
+        QCOMPARE(holder.readLine().trimmed(), QByteArray("locked"));
+
+        Catalog second(path);
+        const QStringList keys{second.volumeLockKey(volume.id)};
+        QVERIFY(!second.tryLockForRepair(keys));
+        QCOMPARE(second.removeStaleJobRows(), 0);
+        QCOMPARE(second.runningJobs().size(), 1);
+        // Looking does not take the lock: the holder's job is not disturbed.
+        QVERIFY(second.isJobRunning(volume.id));
+        QVERIFY(catalog.isJobRunning(volume.id));
+
+        ::kill(pid_t(holder.processId()), SIGKILL);
+        QVERIFY(holder.waitForFinished(10000));
+        {
+            std::optional<VolumeJobLock> guard = second.tryLockForRepair(keys);
+            QVERIFY(guard);
+            QVERIFY(guard->isHeld());
+            // While repairing, no job can start on the volume.
+            const QString busy =
+                errorOf([&] { catalog.lockVolume(volume.id, QStringLiteral("backup")); });
+            QVERIFY2(busy.contains(QStringLiteral("is busy")), qPrintable(busy));
+        }
+        QCOMPARE(second.removeStaleJobRows(), 1);
+        QVERIFY(catalog.runningJobs().isEmpty());
+    }
+
+    // A job that began before the volume's identity was known still counts.
+    void identityLearnedMidJobKeepsTheVolumeBusy()
+    {
+        Catalog catalog(dbPath(QStringLiteral("c.sqlite")));
+        Volume volume = makeVolume(QStringLiteral("vol"), QStringLiteral("/tmp/vol"));
+        catalog.insertVolume(volume);
+        VolumeJobLock lock = catalog.lockVolume(volume.id, QStringLiteral("backup"));
+        volume.identity = QStringLiteral("file:2049:12345");
+        catalog.updateVolume(volume);
+        QVERIFY(catalog.volumeLockKey(volume.id).contains(volume.identity));
+        QVERIFY(catalog.isJobRunning(volume.id));
+        const QString busy =
+            errorOf([&] { catalog.lockVolume(volume.id, QStringLiteral("restore")); });
+        QVERIFY2(busy.contains(QStringLiteral("volume vol is busy: backup")), qPrintable(busy));
+    }
+
+    void backupLockIsExclusive()
+    {
+        Catalog catalog(dbPath(QStringLiteral("c.sqlite")));
+        const Volume volume = makeVolume(QStringLiteral("vol"), QStringLiteral("/tmp/vol"));
+        catalog.insertVolume(volume);
+        const QString backupId = newUuid();
+        VolumeJobLock job = catalog.lockVolume(volume.id, QStringLiteral("backup"), backupId);
+        const QString busy =
+            errorOf([&] { catalog.lockBackup(backupId, QStringLiteral("delete")); });
+        QVERIFY2(busy.contains(QStringLiteral("backup %1 is busy").arg(backupId)),
+                 qPrintable(busy));
+        QVERIFY(!catalog.tryLockForRepair({Catalog::backupLockKey(backupId)}));
+        job.release();
+        VolumeJobLock deleting = catalog.lockBackup(backupId, QStringLiteral("delete"));
+        QVERIFY(deleting.isHeld());
+    }
+
+    void emptyCatalogFileIsRefused()
+    {
+        const QString path = dbPath(QStringLiteral("empty.sqlite"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.close();
+        const QString message = errorOf([&] { Catalog catalog(path); });
+        QVERIFY2(message.contains(path) && message.contains(QStringLiteral("empty")) &&
+                     message.contains(QStringLiteral("catalog-restore")),
+                 qPrintable(message));
+        QCOMPARE(QFileInfo(path).size(), 0); // not replaced by a new catalog
+    }
+
+    void notADatabaseIsRefused()
+    {
+        const QString path = dbPath(QStringLiteral("text.sqlite"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray("these are not the pages you are looking for\n").repeated(200));
+        file.close();
+        const QString message = errorOf([&] { Catalog catalog(path); });
+        QVERIFY2(message.contains(path) && message.contains(QStringLiteral("not an SQLite")),
+                 qPrintable(message));
+        QCOMPARE(QFileInfo(path).size(), 44 * 200);
+    }
+
+    void damagedDatabaseIsRefused()
+    {
+        const QString path = dbPath(QStringLiteral("damaged.sqlite"));
+        {
+            Catalog catalog(path);
+            catalog.insertVolume(makeVolume(QStringLiteral("v"), QStringLiteral("/tmp/v")));
+        }
+        // The header survives; the schema page behind it does not.
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QVERIFY(file.seek(100));
+        file.write(QByteArray(3000, '\x5a'));
+        file.close();
+        const QString message = errorOf([&] { Catalog catalog(path); });
+        QVERIFY2(message.contains(path) && message.contains(QStringLiteral("damaged")) &&
+                     message.contains(QStringLiteral("catalog-restore")),
+                 qPrintable(message));
+    }
+
+    void copiesAreMadeRotatedAndRestorable()
+    {
+        const QString path = dbPath(QStringLiteral("home/catalog.sqlite"));
+        const Volume first = makeVolume(QStringLiteral("first"), QStringLiteral("/tmp/first"));
+        const Volume second = makeVolume(QStringLiteral("second"), QStringLiteral("/tmp/second"));
+        QString newest;
+        {
+            Catalog catalog(path);
+            catalog.insertVolume(first);
+            // The end of every job makes a copy.
+            QVERIFY(Catalog::copies(path).isEmpty());
+            catalog.lockVolume(first.id, QStringLiteral("backup")).release();
+            QCOMPARE(Catalog::copies(path).size(), 1);
+            const QString made = Catalog::copies(path).first().path;
+            // Older copies from other days: only the newest seven stay.
+            for (int day = 1; day <= 8; ++day)
+                QVERIFY(QFile::copy(made, Catalog::copiesDirectory(path) +
+                                              QStringLiteral("/catalog-202001%1T0000Z.sqlite")
+                                                  .arg(day, 2, 10, QLatin1Char('0'))));
+            catalog.insertVolume(second);
+            newest = catalog.snapshotCopy();
+            const QList<CatalogCopy> copies = Catalog::copies(path);
+            QCOMPARE(copies.size(), 7);
+            QCOMPARE(copies.first().path, newest);
+            QVERIFY(copies.first().takenAt.secsTo(QDateTime::currentDateTimeUtc()) < 120);
+            QVERIFY(!QFile::exists(Catalog::copiesDirectory(path) +
+                                   QStringLiteral("/catalog-20200101T0000Z.sqlite")));
+            QVERIFY(!QFile::exists(Catalog::copiesDirectory(path) +
+                                   QStringLiteral("/catalog-20200102T0000Z.sqlite")));
+            // Not while the catalog is open somewhere (here: this process).
+            const QString refused =
+                errorOf([&] { Catalog::restoreCopy(path, QFileInfo(newest).fileName()); });
+            QVERIFY2(refused.contains(QStringLiteral("has the catalog")), qPrintable(refused));
+        }
+        // The catalog is lost; the copy brings it back.
+        QFile damaged(path);
+        QVERIFY(damaged.resize(0));
+        QVERIFY(!errorOf([&] { Catalog catalog(path); }).isEmpty());
+        const QString keptAside = Catalog::restoreCopy(path, QFileInfo(newest).fileName());
+        QVERIFY2(keptAside.startsWith(path + QStringLiteral(".damaged-")), qPrintable(keptAside));
+        QCOMPARE(QFileInfo(keptAside).size(), 0);
+        Catalog restored(path);
+        QCOMPARE(restored.volumes().size(), 2);
+        QVERIFY(restored.volume(first.id));
+        QVERIFY(restored.volume(second.id));
+    }
+
+    void restoreRefusesANonCatalog()
+    {
+        const QString path = dbPath(QStringLiteral("catalog.sqlite"));
+        {
+            Catalog catalog(path);
+            catalog.insertVolume(makeVolume(QStringLiteral("v"), QStringLiteral("/tmp/v")));
+        }
+        const QString bogus = dbPath(QStringLiteral("bogus.sqlite"));
+        QFile file(bogus);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray(8192, 'x'));
+        file.close();
+        const QString message = errorOf([&] { Catalog::restoreCopy(path, bogus); });
+        QVERIFY2(message.contains(QStringLiteral("cannot be restored")), qPrintable(message));
+        QVERIFY(errorOf([&] { Catalog::restoreCopy(path, QStringLiteral("nope.sqlite")); })
+                    .contains(QStringLiteral("catalog-copies")));
+        Catalog intact(path);
+        QCOMPARE(intact.volumes().size(), 1);
+    }
+
+    void filesArePrivateWhateverTheUmask()
+    {
+        const mode_t previous = ::umask(0022);
+        const QString directory = dbPath(QStringLiteral("private"));
+        const QString path = directory + QStringLiteral("/catalog.sqlite");
+        {
+            Catalog catalog(path);
+            catalog.insertVolume(makeVolume(QStringLiteral("v"), QStringLiteral("/tmp/v")));
+            const QString copy = catalog.snapshotCopy();
+            QCOMPARE(modeOf(directory), 0700);
+            QCOMPARE(modeOf(path), 0600);
+            QCOMPARE(modeOf(path + QStringLiteral("-wal")), 0600);
+            QCOMPARE(modeOf(path + QStringLiteral("-shm")), 0600);
+            QCOMPARE(modeOf(Catalog::copiesDirectory(path)), 0700);
+            QCOMPARE(modeOf(copy), 0600);
+            QCOMPARE(modeOf(directory + QStringLiteral("/locks")), 0700);
+        }
+        // A file made wider meanwhile is private again on the next open.
+        QVERIFY(::chmod(QFile::encodeName(path).constData(), 0644) == 0);
+        {
+            Catalog catalog(path);
+            QCOMPARE(modeOf(path), 0600);
+        }
+        ::umask(previous);
     }
 
     void twoConnectionsSeeEachOthersCommits()
