@@ -25,6 +25,7 @@
 #include <memory>
 #include <mutex>
 #include <unistd.h>
+#include <utility>
 
 Q_LOGGING_CATEGORY(lcCli, "ember.cli", QtWarningMsg)
 
@@ -51,6 +52,63 @@ struct HelpShown
 {
 };
 
+// On failure stderr holds exactly one line, "ERROR: ...". So what the engine
+// says on the way (qWarning and friends, warnings in job logs, start-up
+// repairs) is held until the command ends: folded into that line on failure,
+// printed after the result on success. QT_LOGGING_RULES="ember.cli.debug=true"
+// prints every message (debug and info too) as it comes.
+std::mutex g_noticeMutex;
+QStringList g_notices;
+QtMessageHandler g_qtHandler = nullptr;
+
+void holdNotice(const QString& line)
+{
+    std::lock_guard lock(g_noticeMutex);
+    g_notices.append(line.simplified());
+}
+
+QStringList takeNotices()
+{
+    std::lock_guard lock(g_noticeMutex);
+    return std::exchange(g_notices, {});
+}
+
+void onQtMessage(QtMsgType type, const QMessageLogContext& context, const QString& message)
+{
+    if (type == QtFatalMsg || lcCli().isDebugEnabled()) {
+        if (g_qtHandler)
+            g_qtHandler(type, context, message);
+        else
+            printErr(qFormatLogMessage(type, context, message) + QLatin1Char('\n'));
+        return;
+    }
+    if (type == QtWarningMsg || type == QtCriticalMsg)
+        holdNotice(QStringLiteral("WARNING: %1").arg(message));
+    // Debug and info messages are for debugging only.
+}
+
+struct MessageHandlerScope
+{
+    MessageHandlerScope() { g_qtHandler = qInstallMessageHandler(onQtMessage); }
+    ~MessageHandlerScope() { qInstallMessageHandler(g_qtHandler); }
+};
+
+// The one ERROR line, with whatever was held folded in.
+QString errorLine(const QString& message)
+{
+    QString line = message;
+    const QStringList notices = takeNotices();
+    if (!notices.isEmpty())
+        line += QStringLiteral(" (also: %1)").arg(notices.join(QStringLiteral("; ")));
+    return QStringLiteral("ERROR: %1\n").arg(line.simplified());
+}
+
+void printNotices()
+{
+    for (const QString& notice : takeNotices())
+        printErr(notice + QLatin1Char('\n'));
+}
+
 // Secrets of a backend, read from the keyring when a driver needs them.
 class Secrets
 {
@@ -69,7 +127,7 @@ public:
         if (!m_store) {
             m_store = std::make_unique<SecretStore>();
             QObject::connect(m_store.get(), &SecretStore::warning, [](const QString& message) {
-                printErr(QStringLiteral("WARNING: %1\n").arg(message));
+                holdNotice(QStringLiteral("WARNING: %1").arg(message));
             });
         }
         return m_store->readSecretsBlocking(backend.name, keys);
@@ -87,7 +145,7 @@ public:
         if (!m_store) {
             m_store = std::make_unique<SecretStore>();
             QObject::connect(m_store.get(), &SecretStore::warning, [](const QString& message) {
-                printErr(QStringLiteral("WARNING: %1\n").arg(message));
+                holdNotice(QStringLiteral("WARNING: %1").arg(message));
             });
         }
         m_store->writeBlocking(backend.name, key, value);
@@ -123,7 +181,7 @@ struct Context
             service = std::make_unique<BackupService>(
                 *catalog, [this](const BackendConfig& backend) { return secrets.read(backend); });
             for (const QString& line : service->recoverInterruptedOperations())
-                printErr(line + QLatin1Char('\n'));
+                holdNotice(line);
         }
         return *service;
     }
@@ -231,6 +289,13 @@ template <typename Work> auto withProgress(Work work)
     OperationControl control;
     ProgressBar bar(::isatty(STDERR_FILENO) == 1);
     attach(control, bar);
+    // Job log lines are for debugging; their warnings are held (see holdNotice).
+    control.setLogCallback([](const QString& line) {
+        if (line.startsWith(QLatin1String("warning:"), Qt::CaseInsensitive))
+            holdNotice(QStringLiteral("WARNING: %1").arg(line.mid(8).trimmed()));
+        else
+            qCDebug(lcCli).noquote() << line;
+    });
     InterruptGuard guard(control, bar);
     struct Finish
     {
@@ -654,6 +719,36 @@ int volumeRemove(Context& context, QCommandLineParser& parser)
     return 0;
 }
 
+// Cinder's `reset-state` for volumes: e.g. a volume a failed restore left
+// error_restoring, after the user has checked (or restored) its data.
+int volumeResetState(Context& context, QCommandLineParser& parser)
+{
+    const QString state = parser.isSet(QStringLiteral("state")) ? optionValue(parser, "state")
+                                                                : VolumeStatus::Available;
+    if (const QString refusal = ChainRules::canResetVolumeState(state); !refusal.isEmpty())
+        throw Error(refusal);
+    BackupService& service = context.backups();
+    QStringList failures;
+    QJsonArray changed;
+    for (const QString& reference : parser.positionalArguments()) {
+        try {
+            changed.append(volumeJson(service.resetVolumeState(reference, state)));
+        } catch (const Error& error) {
+            failures << QStringLiteral("Reset state for volume %1 failed: %2")
+                            .arg(reference, error.message());
+        }
+    }
+    if (context.format == Format::Json)
+        context.printJson(changed);
+    if (failures.size() == 1)
+        throw Error(failures.first());
+    if (!failures.isEmpty())
+        throw Error(QStringLiteral("Unable to reset the state of %1 of the specified volumes: %2")
+                        .arg(failures.size())
+                        .arg(joinFailures(failures)));
+    return 0;
+}
+
 // ---- backends ----
 
 int backendList(Context& context, QCommandLineParser&)
@@ -1055,6 +1150,19 @@ QList<Command> commands()
                     volumeRemove,
                     1,
                     1};
+    list << Command{
+        QStringLiteral("volume-reset-state"),
+        QStringLiteral("VOLUME [VOLUME...]"),
+        QStringLiteral("Explicitly updates the volume state (e.g. after a failed restore)."),
+        [=](QCommandLineParser& p) {
+            p.addOption(text("state",
+                             "The state to assign: available (default), in-use, error or "
+                             "error_restoring.",
+                             "STATE"));
+        },
+        volumeResetState,
+        1,
+        -1};
     list << Command{QStringLiteral("backend-list"),
                     QString(),
                     QStringLiteral("Lists configured backends."),
@@ -1145,6 +1253,12 @@ QString generalHelp(const QList<Command>& list)
 
 int run(const QStringList& arguments)
 {
+    const MessageHandlerScope messages;
+    // Printed after the result (declared after `messages`, so it runs first).
+    struct NoticesOnReturn
+    {
+        ~NoticesOnReturn() { printNotices(); }
+    } notices;
     Context context;
     const QList<Command> list = commands();
     try {
@@ -1202,11 +1316,11 @@ int run(const QStringList& arguments)
     } catch (const HelpShown&) {
         return 0;
     } catch (const Error& error) {
-        printErr(QStringLiteral("ERROR: %1\n").arg(error.message().simplified()));
+        printErr(errorLine(error.message()));
         return 1;
     } catch (const std::exception& error) {
-        printErr(QStringLiteral("ERROR: internal error: %1\n")
-                     .arg(QString::fromLocal8Bit(error.what()).simplified()));
+        printErr(errorLine(
+            QStringLiteral("internal error: %1").arg(QString::fromLocal8Bit(error.what()))));
         return 1;
     }
 }

@@ -63,9 +63,10 @@ private:
     {
         const ProcessResult result = cli(arguments);
         QVERIFY2(result.exitCode == 1, qPrintable(describe(result)));
-        const QString err = QString::fromUtf8(result.err).trimmed();
-        const QStringList lines = err.split(QLatin1Char('\n'));
-        const QString last = lines.last();
+        const QString err = QString::fromUtf8(result.err);
+        QVERIFY2(err.endsWith(QLatin1Char('\n')) && err.count(QLatin1Char('\n')) == 1,
+                 qPrintable(describe(result)));
+        const QString last = err.trimmed();
         QVERIFY2(last.startsWith(QStringLiteral("ERROR: ")), qPrintable(describe(result)));
         QVERIFY2(last.contains(expected),
                  qPrintable(QStringLiteral("expected '%1' in: %2").arg(expected, last)));
@@ -372,10 +373,13 @@ private Q_SLOTS:
                          QStringLiteral("error"), incId});
         QCOMPARE(showBackup(incId).value(QStringLiteral("status")).toString(),
                  QStringLiteral("error"));
-        // An incremental on an errored latest backup is refused like Cinder does.
-        expectError({QStringLiteral("backup-create"), QStringLiteral("--incremental"),
-                     QStringLiteral("src")},
-                    QStringLiteral("The parent backup must be available for incremental backup."));
+        // An errored latest backup holds nothing to build on: the next
+        // incremental builds on the full one, as later Cinder releases do.
+        const QString overId =
+            createBackup({QStringLiteral("src"), QStringLiteral("--incremental")});
+        QVERIFY(!overId.isEmpty());
+        QCOMPARE(showBackup(overId).value(QStringLiteral("parent_id")).toString(), fullId);
+        CLI_OK(deleteOver, {QStringLiteral("backup-delete"), overId});
         expectError({QStringLiteral("backup-restore"), incId, QStringLiteral("--name"),
                      QStringLiteral("r2")},
                     QStringLiteral("available"));
@@ -663,6 +667,137 @@ private Q_SLOTS:
         QVERIFY2(damaged.err.startsWith("ERROR: "), qPrintable(describe(damaged)));
         QVERIFY2(damaged.err.contains(id.toUtf8()) || damaged.err.contains("-00001"),
                  qPrintable(describe(damaged)));
+    }
+
+    // Whatever happened on the way (here: the repair of a killed backup), a
+    // failing command prints exactly one line, and a job on the volume
+    // refuses volume-reset-state.
+    void failureIsOneLine()
+    {
+        const QString store = m_dir + QStringLiteral("/store");
+        setUpSlowBackup(store);
+        QProcess process;
+        startBackup(process);
+        expectError({QStringLiteral("volume-reset-state"), QStringLiteral("big")},
+                    QStringLiteral("while a job runs"));
+        ::kill(pid_t(process.processId()), SIGKILL);
+        QVERIFY(process.waitForFinished(30000));
+
+        const ProcessResult failed = cli({QStringLiteral("backup-show"), QStringLiteral("nope")});
+        QCOMPARE(failed.exitCode, 1);
+        const QString err = QString::fromUtf8(failed.err);
+        QVERIFY2(err.count(QLatin1Char('\n')) == 1 && err.startsWith(QStringLiteral("ERROR: ")),
+                 qPrintable(describe(failed)));
+        QVERIFY2(err.contains(QStringLiteral("No backup with a name or ID of 'nope'")) &&
+                     err.contains(QStringLiteral("was interrupted while being created")),
+                 qPrintable(describe(failed)));
+    }
+
+    // A full restore target: named, with its errno text; the backup stays
+    // available; the volume is error_restoring until volume-reset-state; a
+    // new volume is removed again.
+    void fullDiskRestoreAndVolumeResetState()
+    {
+        const QString source = m_dir + QStringLiteral("/v.img");
+        makeVolumeFile(source, 24 * MiB, Fill::Random, 31);
+        QVERIFY(!volumeAdd(source, QStringLiteral("v")).isEmpty());
+        const QString id = createBackup({QStringLiteral("v")});
+        QVERIFY(!id.isEmpty());
+        const QString small = m_dir + QStringLiteral("/small");
+        QVERIFY(QDir().mkpath(small));
+        if (QProcess::execute(QStringLiteral("mount"),
+                              {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
+                               QStringLiteral("size=8m"), QStringLiteral("tmpfs"), small}) != 0)
+            QSKIP("mounting a tmpfs needs root (CAP_SYS_ADMIN)");
+        struct Unmount
+        {
+            QString path;
+            ~Unmount() { QProcess::execute(QStringLiteral("umount"), {QStringLiteral("-l"), path}); }
+        } unmount{small};
+
+        const QString target = small + QStringLiteral("/t.img");
+        CLI_OK(created, {QStringLiteral("volume-create"), target, QStringLiteral("--size"),
+                         QStringLiteral("24M"), QStringLiteral("--name"), QStringLiteral("t")});
+        expectError({QStringLiteral("backup-restore"), id, QStringLiteral("--volume"),
+                     QStringLiteral("t")},
+                    QStringLiteral("the restore target %1 ran out of space").arg(target));
+        expectError({QStringLiteral("backup-restore"), id, QStringLiteral("--volume"),
+                     QStringLiteral("t")},
+                    QStringLiteral("error_restoring"));
+        QCOMPARE(showBackup(id).value(QStringLiteral("status")).toString(),
+                 QStringLiteral("available"));
+        expectError({QStringLiteral("volume-reset-state"), QStringLiteral("t"),
+                     QStringLiteral("--state"), QStringLiteral("restoring")},
+                    QStringLiteral("Invalid volume state 'restoring'"));
+        CLI_OK(reset, {QStringLiteral("volume-reset-state"), QStringLiteral("t")});
+        CLI_OK(shown, {QStringLiteral("volume-show"), QStringLiteral("t"),
+                       QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(jsonOf(shown).object().value(QStringLiteral("status")).toString(),
+                 QStringLiteral("available"));
+        CLI_OK(removed, {QStringLiteral("volume-remove"), QStringLiteral("t")});
+        QVERIFY(QFile::remove(target));
+
+        const QString fresh = small + QStringLiteral("/new.img");
+        expectError({QStringLiteral("backup-restore"), id, QStringLiteral("--path"), fresh},
+                    QStringLiteral("was removed"));
+        QVERIFY(!QFile::exists(fresh));
+        CLI_OK(volumes,
+               {QStringLiteral("volume-list"), QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(jsonOf(volumes).array().size(), 1);
+
+        const QString elsewhere = m_dir + QStringLiteral("/elsewhere.img");
+        CLI_OK(restored, {QStringLiteral("backup-restore"), id, QStringLiteral("--path"), elsewhere});
+        QCOMPARE(compareFiles(source, elsewhere), QString());
+    }
+
+    // Refused before the backup row exists, so nothing blocks the next
+    // incremental: a shrunk volume (unrestorable if accepted), a grown one
+    // (Cinder's refusal), a container outside the store.
+    void refusedBackupsLeaveNoRow()
+    {
+        const QString source = m_dir + QStringLiteral("/v.img");
+        makeVolumeFile(source, 64 * MiB, Fill::Mixed, 41);
+        QVERIFY(!volumeAdd(source, QStringLiteral("v")).isEmpty());
+        const QString fullId = createBackup({QStringLiteral("v")});
+        QVERIFY(!fullId.isEmpty());
+        auto backupCount = [&] {
+            const ProcessResult list = cli(
+                {QStringLiteral("backup-list"), QStringLiteral("--format"), QStringLiteral("json")});
+            return jsonOf(list).array().size();
+        };
+
+        QVERIFY(QFile::resize(source, 8 * MiB));
+        expectError({QStringLiteral("backup-create"), QStringLiteral("v"),
+                     QStringLiteral("--incremental")},
+                    QStringLiteral("Volume size decreased since the last backup"));
+        QVERIFY(QFile::resize(source, 72 * MiB));
+        expectError({QStringLiteral("backup-create"), QStringLiteral("v"),
+                     QStringLiteral("--incremental")},
+                    QStringLiteral("Volume size increased since the last backup"));
+        QVERIFY(QFile::resize(source, 64 * MiB));
+        expectError({QStringLiteral("backup-create"), QStringLiteral("v"),
+                     QStringLiteral("--incremental"), QStringLiteral("--container"),
+                     QStringLiteral("../outside")},
+                    QStringLiteral("invalid container '../outside'"));
+        QCOMPARE(backupCount(), 1);
+
+        mutateFile(source, 4, 4096, 42);
+        const QString incId =
+            createBackup({QStringLiteral("v"), QStringLiteral("--incremental")});
+        QVERIFY(!incId.isEmpty());
+        QCOMPARE(showBackup(incId).value(QStringLiteral("parent_id")).toString(), fullId);
+        const QString restored = m_dir + QStringLiteral("/r.img");
+        CLI_OK(restore, {QStringLiteral("backup-restore"), incId, QStringLiteral("--path"), restored});
+        QCOMPARE(compareFiles(source, restored), QString());
+
+        // The shrunk volume takes a full backup, which restores.
+        QVERIFY(QFile::resize(source, 8 * MiB));
+        const QString smallId = createBackup({QStringLiteral("v")});
+        QVERIFY(!smallId.isEmpty());
+        const QString restoredSmall = m_dir + QStringLiteral("/r8.img");
+        CLI_OK(restoreSmall,
+               {QStringLiteral("backup-restore"), smallId, QStringLiteral("--path"), restoredSmall});
+        QCOMPARE(compareFiles(source, restoredSmall), QString());
     }
 
     void progressBarOnlyOnTerminals()
