@@ -281,6 +281,18 @@ TsmObject tsmObjectOf(const Backup& backup, const TsmSettings& settings)
         throw Error(QStringLiteral("Backup %1 has service_metadata that is not a TSM backup's "
                                    "({\"backup_mode\": ..., \"backup_path\": ...}): %2")
                         .arg(backup.id, backup.serviceMetadata));
+    // The record is untrusted: its path names the TSM object that restore
+    // reads and delete removes, so it must be this backup's link
+    // (<prefix>-<backup id>), never another backup's object or a relative path.
+    const QString expectedSuffix = QLatin1Char('-') + backup.id;
+    if (!object.path.startsWith(QLatin1Char('/')) || QDir::cleanPath(object.path) != object.path ||
+        object.path.contains(QChar(0)) ||
+        !object.path.section(QLatin1Char('/'), -1).endsWith(expectedSuffix) ||
+        object.path.section(QLatin1Char('/'), -1).size() == expectedSuffix.size())
+        throw Error(QStringLiteral("Backup %1 has backup_path %2 in its service_metadata, which "
+                                   "is not this backup's TSM object (an absolute path ending in "
+                                   "<prefix>%3)")
+                        .arg(backup.id, object.path, expectedSuffix));
     object.mode = mode == u"image" ? BackupMode::Image : BackupMode::File;
     return object;
 }

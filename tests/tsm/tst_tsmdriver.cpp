@@ -335,11 +335,26 @@ private Q_SLOTS:
         QVERIFY(legacy.mode == BackupMode::Image);
         QCOMPARE(legacy.path, QStringLiteral("/dev/backup-7d0e8f9a-0000-4000-8000-000000000001"));
 
+        const QString ownLink = QStringLiteral("/srv/backup-%1").arg(cinderEra.id);
         cinderEra.serviceMetadata =
-            QStringLiteral("{\"backup_mode\": \"file\", \"backup_path\": \"/srv/backup-x\"}");
+            QStringLiteral("{\"backup_mode\": \"file\", \"backup_path\": \"%1\"}").arg(ownLink);
         const TsmObject file = tsmObjectOf(cinderEra, settings);
         QVERIFY(file.mode == BackupMode::File);
-        QCOMPARE(file.path, QStringLiteral("/srv/backup-x"));
+        QCOMPARE(file.path, ownLink);
+
+        // An imported record must not name another backup's object (restore
+        // would read it, delete would remove it) or a path outside its link.
+        for (const QString& foreign :
+             {QStringLiteral("/srv/backup-x"),
+              QStringLiteral("/dev/backup-11111111-2222-4333-8444-555555555555"),
+              QStringLiteral("srv/backup-%1").arg(cinderEra.id),
+              QStringLiteral("/srv/../etc/backup-%1").arg(cinderEra.id),
+              QStringLiteral("/srv/backup-%1/x").arg(cinderEra.id),
+              QStringLiteral("/srv/-%1").arg(cinderEra.id)}) {
+            cinderEra.serviceMetadata =
+                QStringLiteral("{\"backup_mode\": \"image\", \"backup_path\": \"%1\"}").arg(foreign);
+            QVERIFY_THROWS_EXCEPTION(Error, tsmObjectOf(cinderEra, settings));
+        }
 
         cinderEra.serviceMetadata = QStringLiteral("volume_abc/20260101");
         QVERIFY_THROWS_EXCEPTION(Error, tsmObjectOf(cinderEra, settings));
