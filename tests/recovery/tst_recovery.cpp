@@ -1,6 +1,7 @@
 // Crash safety: ember-cli is killed with SIGKILL in the middle of a backup and
 // of a restore; the next start must leave a consistent catalog, no orphan
 // objects, and older backups that still restore byte for byte.
+#include "backupservice.h"
 #include "catalog.h"
 #include "testsupport.h"
 
@@ -12,6 +13,7 @@
 #include <QtTest>
 
 #include <csignal>
+#include <sqlite3.h>
 
 using namespace ember;
 using namespace ember::test;
@@ -59,6 +61,25 @@ bool waitFor(Catalog& catalog, const std::function<bool(Catalog&)>& condition, i
         QThread::msleep(20);
     }
     return false;
+}
+
+// The volume_jobs row of a job that died, naming `pid` (now someone else's).
+void insertDeadJobRow(const QString& catalogPath, const QString& volumeId,
+                      const QString& backupId, qint64 pid)
+{
+    sqlite3* raw = nullptr;
+    if (sqlite3_open(QFile::encodeName(catalogPath).constData(), &raw) != SQLITE_OK)
+        qFatal("cannot open %s", qPrintable(catalogPath));
+    sqlite3_busy_timeout(raw, 10000);
+    const QByteArray sql = QStringLiteral("INSERT OR REPLACE INTO volume_jobs (volume_id, "
+                                          "operation, backup_id, pid, started_at) VALUES "
+                                          "('%1', 'backup', '%2', %3, '2026-01-01T00:00:00.000Z')")
+                               .arg(volumeId, backupId)
+                               .arg(pid)
+                               .toUtf8();
+    if (sqlite3_exec(raw, sql.constData(), nullptr, nullptr, nullptr) != SQLITE_OK)
+        qFatal("cannot insert the job row: %s", sqlite3_errmsg(raw));
+    sqlite3_close(raw);
 }
 
 } // namespace
@@ -192,6 +213,131 @@ private Q_SLOTS:
                             QStringLiteral("--volume"), QStringLiteral("half")});
         QVERIFY2(restore.exitCode == 0, restore.err.constData());
         QCOMPARE(compareFiles(m_firstState, target), QString());
+    }
+
+    // A backup killed with -9 whose PID now belongs to an unrelated live
+    // process: the next start repairs its rows all the same.
+    void reusedPidDoesNotKeepABackupCreating()
+    {
+        const QString dir = freshDir(QStringLiteral("recovery-reused-pid"));
+        const QString home = dir + QStringLiteral("/home");
+        const QString volumePath = dir + QStringLiteral("/reused.img");
+        makeVolumeFile(volumePath, 4 << 20, Fill::Random, 31);
+        QCOMPARE(runCli(home, {QStringLiteral("volume-add"), volumePath, QStringLiteral("--name"),
+                               QStringLiteral("reused")})
+                     .exitCode,
+                 0);
+        const QString catalogPath = home + QStringLiteral("/catalog.sqlite");
+        QString backupId;
+        QString volumeId;
+        QProcess unrelated;
+        unrelated.start(QStringLiteral("sleep"), {QStringLiteral("120")});
+        QVERIFY(unrelated.waitForStarted());
+        {
+            // The rows a killed backup left, as its process wrote them.
+            Catalog catalog(catalogPath);
+            Volume volume = catalog.resolveVolume(QStringLiteral("reused"));
+            volumeId = volume.id;
+            Backup backup;
+            backup.id = newUuid();
+            backupId = backup.id;
+            backup.volumeId = volume.id;
+            backup.status = BackupStatus::Creating;
+            backup.backendName = QStringLiteral("local");
+            backup.serviceMetadata = QStringLiteral("volume_%1/20260101000000/az_nova_backup_%2")
+                                         .arg(volume.id, backup.id);
+            catalog.insertBackup(backup);
+            volume.previousStatus = VolumeStatus::Available;
+            volume.status = VolumeStatus::BackingUp;
+            catalog.updateVolume(volume);
+        }
+        insertDeadJobRow(catalogPath, volumeId, backupId, unrelated.processId());
+
+        const ProcessResult listing = runCli(home, {QStringLiteral("backup-list")});
+        QVERIFY2(listing.exitCode == 0, listing.err.constData());
+        QVERIFY2(listing.err.contains(backupId.toLatin1()), listing.err.constData());
+        Catalog catalog(catalogPath);
+        QCOMPARE(catalog.backup(backupId)->status, BackupStatus::Error);
+        QCOMPARE(catalog.volume(volumeId)->status, VolumeStatus::Available);
+        QVERIFY(catalog.runningJobs().isEmpty());
+        unrelated.kill();
+        unrelated.waitForFinished();
+
+        // The volume is usable again: a backup of it restores byte for byte.
+        const ProcessResult backup =
+            runCli(home, {QStringLiteral("--format"), QStringLiteral("json"),
+                          QStringLiteral("backup-create"), QStringLiteral("reused")});
+        QVERIFY2(backup.exitCode == 0, backup.err.constData());
+        const QString id =
+            QJsonDocument::fromJson(backup.out).object().value(QStringLiteral("id")).toString();
+        const QString restored = dir + QStringLiteral("/reused-restored.img");
+        const ProcessResult restore =
+            runCli(home, {QStringLiteral("backup-restore"), id, QStringLiteral("--name"),
+                          QStringLiteral("reused-restored"), QStringLiteral("--path"), restored});
+        QVERIFY2(restore.exitCode == 0, restore.err.constData());
+        QCOMPARE(compareFiles(volumePath, restored), QString());
+    }
+
+    // Another process's live backup: starts of ember-cli (each runs the
+    // repair) and a repair in this process leave it alone; it completes.
+    void liveBackupOfAnotherProcessIsLeftAlone()
+    {
+        const QString dir = freshDir(QStringLiteral("recovery-live"));
+        const QString home = dir + QStringLiteral("/home");
+        const QString volumePath = dir + QStringLiteral("/live.img");
+        makeVolumeFile(volumePath, 48 << 20, Fill::Text, 41);
+        QCOMPARE(runCli(home, {QStringLiteral("volume-add"), volumePath, QStringLiteral("--name"),
+                               QStringLiteral("live")})
+                     .exitCode,
+                 0);
+        QCOMPARE(runCli(home, {QStringLiteral("backend-add-local"), QStringLiteral("slow"),
+                               home + QStringLiteral("/slow"), QStringLiteral("--compression"),
+                               QStringLiteral("bz2"), QStringLiteral("--object-size"),
+                               QStringLiteral("4194304"), QStringLiteral("--default")})
+                     .exitCode,
+                 0);
+        Catalog catalog(home + QStringLiteral("/catalog.sqlite"));
+        std::unique_ptr<QProcess> process(
+            startCli(home, {QStringLiteral("--format"), QStringLiteral("json"),
+                            QStringLiteral("backup-create"), QStringLiteral("live")}));
+        QString liveId;
+        QVERIFY(waitFor(
+            catalog,
+            [&](Catalog& c) {
+                for (const Backup& backup : c.backups())
+                    if (backup.status == BackupStatus::Creating &&
+                        !backup.serviceMetadata.isEmpty()) {
+                        liveId = backup.id;
+                        return true;
+                    }
+                return false;
+            },
+            60000));
+        const QString volumeId = catalog.resolveVolume(QStringLiteral("live")).id;
+        for (int start = 0; start < 3; ++start) {
+            const ProcessResult listing = runCli(home, {QStringLiteral("backup-list")});
+            QVERIFY2(listing.exitCode == 0, listing.err.constData());
+            QVERIFY2(!listing.err.contains(liveId.toLatin1()), listing.err.constData());
+        }
+        {
+            BackupService service(catalog);
+            QCOMPARE(service.recoverInterruptedOperations(), QStringList());
+        }
+        QVERIFY(process->state() == QProcess::Running);
+        QCOMPARE(catalog.backup(liveId)->status, BackupStatus::Creating);
+        QCOMPARE(catalog.volume(volumeId)->status, VolumeStatus::BackingUp);
+        QCOMPARE(catalog.runningJobs().size(), 1);
+
+        QVERIFY(process->waitForFinished(300000));
+        QVERIFY2(process->exitCode() == 0, process->readAllStandardError().constData());
+        QCOMPARE(catalog.backup(liveId)->status, BackupStatus::Available);
+        QCOMPARE(catalog.volume(volumeId)->status, VolumeStatus::Available);
+        const QString restored = dir + QStringLiteral("/live-restored.img");
+        const ProcessResult restore =
+            runCli(home, {QStringLiteral("backup-restore"), liveId, QStringLiteral("--name"),
+                          QStringLiteral("live-restored"), QStringLiteral("--path"), restored});
+        QVERIFY2(restore.exitCode == 0, restore.err.constData());
+        QCOMPARE(compareFiles(volumePath, restored), QString());
     }
 
     void catalogStaysConsistent()
