@@ -7,6 +7,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QJsonObject>
 #include <functional>
 
@@ -144,6 +145,26 @@ QString baseFromServiceMetadata(const QString& serviceMetadata)
     return document.object().value(QStringLiteral("base")).toString();
 }
 
+QString recordedBaseOf(const Backup& backup)
+{
+    const QString base = baseFromServiceMetadata(backup.serviceMetadata);
+    if (base.isEmpty())
+        return base;
+    // Untrusted when imported: restore reads this image and delete may remove
+    // it, so it must be one of this volume's backup base images (Cinder's
+    // names), never an arbitrary image of the pool.
+    static const QRegularExpression ownBase(QStringLiteral(
+        "^volume-([0-9a-f-]{36})\\.backup\\.(base|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-"
+        "[0-9a-f]{4}-[0-9a-f]{12})$"));
+    const QRegularExpressionMatch match = ownBase.match(base);
+    if (!match.hasMatch() || match.captured(1) != backup.volumeId)
+        throw Error(QStringLiteral("backup %1 names the image \"%2\" as its base in "
+                                   "service_metadata; only volume %3's backup base images "
+                                   "(volume-%3.backup.*) can hold its data")
+                        .arg(backup.id, base, backup.volumeId));
+    return base;
+}
+
 CephOptions CephOptions::from(const BackendConfig& config, const BackendSecrets& secrets)
 {
     CephOptions options;
@@ -208,7 +229,7 @@ CephBackupDriver::Location CephBackupDriver::locate(const std::shared_ptr<IoCont
                                                     const Backup& backup)
 {
     IoContext& io = *shared;
-    const QString recorded = baseFromServiceMetadata(backup.serviceMetadata);
+    const QString recorded = recordedBaseOf(backup);
     const QString own = baseImageName(backup.volumeId, backup.id);
     const QString legacy = legacyBaseImageName(backup.volumeId);
     const QStringList candidates =
@@ -252,7 +273,7 @@ void CephBackupDriver::backup(BackupJob& job)
 
         if (job.parent) {
             const Backup& parent = *job.parent;
-            QString baseName = baseFromServiceMetadata(parent.serviceMetadata);
+            QString baseName = recordedBaseOf(parent);
             if (baseName.isEmpty() && io->imageExists(legacyBaseImageName(backup.volumeId)))
                 baseName = legacyBaseImageName(backup.volumeId);
             if (baseName.isEmpty())
@@ -438,7 +459,7 @@ void CephBackupDriver::remove(const Backup& backup, OperationControl& control)
         return;
     }
     auto io = std::make_shared<IoContext>(connection, pool);
-    const QString recorded = baseFromServiceMetadata(backup.serviceMetadata);
+    const QString recorded = recordedBaseOf(backup);
     const QStringList candidates =
         recorded.isEmpty() ? QStringList{baseImageName(backup.volumeId, backup.id),
                                          legacyBaseImageName(backup.volumeId)}

@@ -70,5 +70,8 @@ private:
 // {"base": "<name>"} as Python's json.dumps writes it, and back.
 QString serviceMetadataForBase(const QString& base);
 QString baseFromServiceMetadata(const QString& serviceMetadata);
+// The base image a backup's service_metadata names, checked to be one of its
+// volume's backup base images; empty when none is recorded. Throws otherwise.
+QString recordedBaseOf(const Backup& backup);
 
 } // namespace ember::ceph

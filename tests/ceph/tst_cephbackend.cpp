@@ -243,6 +243,24 @@ private Q_SLOTS:
         QCOMPARE(ceph::baseFromServiceMetadata(QStringLiteral("{\"base\": \"x\"}")),
                  QStringLiteral("x"));
         QVERIFY(ceph::baseFromServiceMetadata(QString()).isEmpty());
+
+        // An imported record may name only its own volume's base images.
+        Backup imported;
+        imported.id = QStringLiteral("22222222-2222-4222-8222-222222222222");
+        imported.volumeId = QStringLiteral("11111111-1111-4111-8111-111111111111");
+        for (const QString& own : {QStringLiteral("volume-%1.backup.base"),
+                                   QStringLiteral("volume-%1.backup.%2")}) {
+            const QString name = own.arg(imported.volumeId, imported.id);
+            imported.serviceMetadata = ceph::serviceMetadataForBase(name);
+            QCOMPARE(ceph::recordedBaseOf(imported), name);
+        }
+        for (const QString& foreign :
+             {QStringLiteral("x"), QStringLiteral("vm-disk"),
+              QStringLiteral("volume-33333333-3333-4333-8333-333333333333.backup.base"),
+              QStringLiteral("volume-%1.backup.base/../x").arg(imported.volumeId)}) {
+            imported.serviceMetadata = ceph::serviceMetadataForBase(foreign);
+            QVERIFY_THROWS_EXCEPTION(Error, ceph::recordedBaseOf(imported));
+        }
     }
 
     void rbdChainBackupRestoreDelete()
