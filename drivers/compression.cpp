@@ -387,6 +387,51 @@ private:
     bool m_mayHaveMore = false;
 };
 
+// Passes output on until it would exceed `limit` bytes, then throws.
+class LimitedDecoder : public StreamDecoder
+{
+public:
+    LimitedDecoder(std::unique_ptr<StreamDecoder> inner, qint64 limit, bool compressed)
+        : m_inner(std::move(inner)), m_limit(limit), m_compressed(compressed)
+    {
+    }
+    void feed(const char* data, size_t length, const Sink& sink) override
+    {
+        m_inner->feed(data, length, [&](const char* bytes, size_t count) {
+            if (qint64(count) > m_limit - m_produced)
+                throw DecodedTooLong(
+                    (m_compressed
+                         ? QStringLiteral("it inflates beyond its recorded length of %1 bytes")
+                         : QStringLiteral("it is longer than its recorded length of %1 bytes"))
+                        .arg(m_limit));
+            m_produced += qint64(count);
+            sink(bytes, count);
+        });
+    }
+    void finish() override { m_inner->finish(); }
+
+private:
+    std::unique_ptr<StreamDecoder> m_inner;
+    qint64 m_limit;
+    bool m_compressed;
+    qint64 m_produced = 0;
+};
+
+std::unique_ptr<StreamDecoder> makeUnlimitedDecoder(Codec codec)
+{
+    switch (codec) {
+    case Codec::None:
+        return std::make_unique<PlainDecoder>();
+    case Codec::Zlib:
+        return std::make_unique<ZlibDecoder>();
+    case Codec::Bz2:
+        return std::make_unique<Bz2Decoder>();
+    case Codec::Zstd:
+        return std::make_unique<ZstdDecoder>();
+    }
+    throw std::logic_error("unknown codec");
+}
+
 } // namespace
 
 std::unique_ptr<ObjectEncoder> makeEncoder(Codec codec, const QString& zlibEngine,
@@ -405,19 +450,12 @@ std::unique_ptr<ObjectEncoder> makeEncoder(Codec codec, const QString& zlibEngin
     throw std::logic_error("unknown codec");
 }
 
-std::unique_ptr<StreamDecoder> makeDecoder(Codec codec)
+std::unique_ptr<StreamDecoder> makeDecoder(Codec codec, qint64 maxOutput)
 {
-    switch (codec) {
-    case Codec::None:
-        return std::make_unique<PlainDecoder>();
-    case Codec::Zlib:
-        return std::make_unique<ZlibDecoder>();
-    case Codec::Bz2:
-        return std::make_unique<Bz2Decoder>();
-    case Codec::Zstd:
-        return std::make_unique<ZstdDecoder>();
-    }
-    throw std::logic_error("unknown codec");
+    auto decoder = makeUnlimitedDecoder(codec);
+    if (maxOutput < 0)
+        return decoder;
+    return std::make_unique<LimitedDecoder>(std::move(decoder), maxOutput, codec != Codec::None);
 }
 
 QByteArray compressWhole(Codec codec, const QByteArray& data, const QString& zlibEngine)
@@ -435,9 +473,9 @@ QByteArray compressWhole(Codec codec, const QByteArray& data, const QString& zli
     return out;
 }
 
-QByteArray decompressWhole(Codec codec, const QByteArray& data)
+QByteArray decompressWhole(Codec codec, const QByteArray& data, qint64 maxOutput)
 {
-    auto decoder = makeDecoder(codec);
+    auto decoder = makeDecoder(codec, maxOutput);
     QByteArray out;
     decoder->feed(data.constData(), size_t(data.size()), [&out](const char* bytes, size_t length) {
         out.append(bytes, qsizetype(length));

@@ -75,11 +75,20 @@ public:
     virtual void feed(const char* data, size_t length, const Sink& sink) = 0;
     virtual void finish() = 0;
 };
-std::unique_ptr<StreamDecoder> makeDecoder(Codec codec);
+// With `maxOutput` >= 0 the decoder throws DecodedTooLong as soon as the
+// output would pass that many bytes (a decompression bomb stops early,
+// without producing or holding the rest).
+std::unique_ptr<StreamDecoder> makeDecoder(Codec codec, qint64 maxOutput = -1);
+
+class DecodedTooLong : public Error
+{
+public:
+    using Error::Error;
+};
 
 // One-shot helpers (tests, small objects).
 QByteArray compressWhole(Codec codec, const QByteArray& data,
                          const QString& zlibEngine = QStringLiteral("zlib"));
-QByteArray decompressWhole(Codec codec, const QByteArray& data);
+QByteArray decompressWhole(Codec codec, const QByteArray& data, qint64 maxOutput = -1);
 
 } // namespace ember
