@@ -31,7 +31,8 @@ void fsyncDirectory(const QString& path)
 }
 } // namespace
 
-PosixObjectStore::PosixObjectStore(const QString& basePath) : m_basePath(QDir::cleanPath(basePath))
+PosixObjectStore::PosixObjectStore(const QString& basePath)
+    : m_basePath(QDir::cleanPath(QFileInfo(basePath).absoluteFilePath()))
 {
 }
 
@@ -54,9 +55,42 @@ QString PosixObjectStore::defaultContainer(const Backup& backup) const
 
 QString PosixObjectStore::containerPath(const QString& container) const
 {
-    if (container.contains(QLatin1String("..")))
-        throw Error(QStringLiteral("container '%1' may not contain '..'").arg(container));
-    return m_basePath + QLatin1Char('/') + container;
+    // Containers come from the user and from imported records: only a
+    // relative path of plain components may name one, and it must stay under
+    // the base after normalisation.
+    auto refuse = [&](const QString& why) {
+        return Error(QStringLiteral("container '%1' is not a path under %2: %3")
+                         .arg(container, m_basePath, why));
+    };
+    if (container.isEmpty())
+        throw refuse(QStringLiteral("it is empty"));
+    if (container.contains(QChar(0)))
+        throw refuse(QStringLiteral("it contains a NUL character"));
+    if (container.startsWith(QLatin1Char('/')))
+        throw refuse(QStringLiteral("it is an absolute path"));
+    for (const QString& component : container.split(QLatin1Char('/'))) {
+        if (component.isEmpty())
+            throw refuse(QStringLiteral("it has an empty path component"));
+        if (component == QLatin1String(".") || component == QLatin1String(".."))
+            throw refuse(QStringLiteral("it has a '%1' component").arg(component));
+    }
+    const QString base = m_basePath.endsWith(QLatin1Char('/')) ? m_basePath
+                                                               : m_basePath + QLatin1Char('/');
+    const QString path = base + container;
+    if (QDir::cleanPath(path) != path || !path.startsWith(base))
+        throw refuse(QStringLiteral("it does not stay under the base after normalisation"));
+    return path;
+}
+
+QString PosixObjectStore::objectPath(const QString& container, const QString& name) const
+{
+    // Object names come from backends and records too: one plain file name.
+    if (name.isEmpty() || name.contains(QLatin1Char('/')) || name.contains(QChar(0)) ||
+        name == QLatin1String(".") || name == QLatin1String(".."))
+        throw Error(QStringLiteral("object name '%1' is not a plain file name (no '/', not '.' "
+                                   "or '..', not empty)")
+                        .arg(name));
+    return containerPath(container) + QLatin1Char('/') + name;
 }
 
 QString PosixObjectStore::invalidContainer(const QString& container) const
@@ -72,8 +106,28 @@ QString PosixObjectStore::invalidContainer(const QString& container) const
 void PosixObjectStore::ensureContainer(const QString& container)
 {
     const QString path = containerPath(container);
-    if (!QDir().mkpath(path))
-        throw Error(QStringLiteral("cannot create the backup directory %1").arg(path));
+    // One mkdir per component, so the error says why (read-only file system,
+    // permission denied, no space, a file in the way) and where.
+    QString at;
+    for (const QString& component : path.split(QLatin1Char('/'), Qt::SkipEmptyParts)) {
+        at += QLatin1Char('/') + component;
+        const QByteArray native = QFile::encodeName(at);
+        if (::mkdir(native.constData(), 0777) == 0)
+            continue;
+        const int code = errno;
+        struct stat info
+        {
+        };
+        if (code == EEXIST && ::stat(native.constData(), &info) == 0 && S_ISDIR(info.st_mode))
+            continue;
+        if (code == EEXIST)
+            throw Error(QStringLiteral("cannot create the backup directory %1: %2 exists and is "
+                                       "not a directory")
+                            .arg(path, at));
+        throw Error(QStringLiteral("cannot create the backup directory %1: %2%3")
+                        .arg(path, systemError(code),
+                             at == path ? QString() : QStringLiteral(" (creating %1)").arg(at)));
+    }
     // Cinder's modes: the leaf directory 0770, files 0660.
     ::chmod(QFile::encodeName(path).constData(), 0770);
 }
@@ -81,7 +135,7 @@ void PosixObjectStore::ensureContainer(const QString& container)
 void PosixObjectStore::put(const QString& container, const QString& name,
                            const DataProducer& producer, std::optional<qint64>)
 {
-    const QString path = containerPath(container) + QLatin1Char('/') + name;
+    const QString path = objectPath(container, name);
     const QByteArray native = QFile::encodeName(path);
     const int fd = ::open(native.constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0660);
     if (fd < 0)
@@ -129,7 +183,7 @@ void PosixObjectStore::put(const QString& container, const QString& name,
 void PosixObjectStore::get(const QString& container, const QString& name,
                            const DataConsumer& consumer)
 {
-    const QString path = containerPath(container) + QLatin1Char('/') + name;
+    const QString path = objectPath(container, name);
     const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         const int code = errno;
@@ -175,7 +229,7 @@ QStringList PosixObjectStore::list(const QString& container, const QString& pref
 void PosixObjectStore::remove(const QString& container, const QString& name)
 {
     const QString directory = containerPath(container);
-    const QString path = directory + QLatin1Char('/') + name;
+    const QString path = objectPath(container, name);
     if (::unlink(QFile::encodeName(path).constData()) != 0 && errno != ENOENT)
         throw Error(QStringLiteral("cannot delete %1: %2").arg(path, systemError(errno)));
     fsyncDirectory(directory);

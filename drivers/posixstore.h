@@ -26,7 +26,11 @@ public:
     int parallelTransfers() const override { return 2; }
 
     QString basePath() const { return m_basePath; }
+    // Throws Error unless `container` is a relative path of plain components
+    // that stays under the base path.
     QString containerPath(const QString& container) const;
+    // Throws Error unless `name` is one plain file name.
+    QString objectPath(const QString& container, const QString& name) const;
 
 private:
     QString m_basePath;

@@ -92,6 +92,49 @@ QByteArray bareEtag(QByteArray etag)
     return etag.toLower();
 }
 
+// Container and object names (from users, imported records and _metadata)
+// end up in URL paths, where the HTTP client collapses '.' and '..'
+// segments: such a name would reach another container or account.
+QString whyNotSwiftContainer(const QString& container)
+{
+    if (container.isEmpty())
+        return QStringLiteral("Swift container name is empty");
+    if (container.contains(QLatin1Char('/')))
+        return QStringLiteral("Swift container '%1' contains '/'").arg(container);
+    if (container == QLatin1String(".") || container == QLatin1String(".."))
+        return QStringLiteral("Swift container may not be '%1'").arg(container);
+    if (container.contains(QChar(0)))
+        return QStringLiteral("Swift container '%1' contains a NUL character").arg(container);
+    if (container.toUtf8().size() > 256)
+        return QStringLiteral("Swift container '%1' is longer than 256 bytes").arg(container);
+    return {};
+}
+
+void checkContainer(const QString& container)
+{
+    if (const QString why = whyNotSwiftContainer(container); !why.isEmpty())
+        throw Error(why);
+}
+
+void checkObjectName(const QString& name)
+{
+    QString why;
+    if (name.isEmpty())
+        why = QStringLiteral("is empty");
+    else if (name.contains(QChar(0)))
+        why = QStringLiteral("contains a NUL character");
+    else if (name.toUtf8().size() > 1024)
+        why = QStringLiteral("is longer than 1024 bytes");
+    for (const QString& segment : name.split(QLatin1Char('/'))) {
+        if (!why.isEmpty())
+            break;
+        if (segment.isEmpty() || segment == QLatin1String(".") || segment == QLatin1String(".."))
+            why = QStringLiteral("has an empty, '.' or '..' path segment");
+    }
+    if (!why.isEmpty())
+        throw Error(QStringLiteral("Swift object name '%1' %2").arg(name.left(200), why));
+}
+
 } // namespace
 
 SwiftSettings SwiftSettings::fromConfig(const BackendConfig& config, const BackendSecrets& secrets)
@@ -196,6 +239,11 @@ QString SwiftObjectStore::objectPrefix(const Backup& backup, const QDateTime& st
 QString SwiftObjectStore::defaultContainer(const Backup&) const
 {
     return m_settings.container;
+}
+
+QString SwiftObjectStore::invalidContainer(const QString& container) const
+{
+    return whyNotSwiftContainer(container);
 }
 
 RetryPolicy SwiftObjectStore::retryPolicy() const
@@ -467,6 +515,7 @@ HttpResponse SwiftObjectStore::send(HttpRequest request, const QByteArray& path,
 
 void SwiftObjectStore::ensureContainer(const QString& container)
 {
+    checkContainer(container);
     const QByteArray path = "/" + swift::encodePath(container, false);
     const QString what = QStringLiteral("the check of container '%1'").arg(container);
     withRetries([&] {
@@ -498,6 +547,8 @@ void SwiftObjectStore::ensureContainer(const QString& container)
 void SwiftObjectStore::put(const QString& container, const QString& name,
                            const DataProducer& producer, std::optional<qint64> length)
 {
+    checkContainer(container);
+    checkObjectName(name);
     const QString what =
         QStringLiteral("the upload of object '%1' to container '%2'").arg(name, container);
     Digest md5(Digest::Algorithm::Md5);
@@ -539,6 +590,8 @@ void SwiftObjectStore::put(const QString& container, const QString& name,
 void SwiftObjectStore::get(const QString& container, const QString& name,
                            const DataConsumer& consumer)
 {
+    checkContainer(container);
+    checkObjectName(name);
     const QString what =
         QStringLiteral("the download of object '%1' from container '%2'").arg(name, container);
     const QByteArray path =
@@ -588,6 +641,7 @@ void SwiftObjectStore::get(const QString& container, const QString& name,
 
 QStringList SwiftObjectStore::list(const QString& container, const QString& prefix)
 {
+    checkContainer(container);
     const QString what = QStringLiteral("the listing of container '%1'").arg(container);
     QStringList names;
     QString marker;
@@ -620,6 +674,8 @@ QStringList SwiftObjectStore::list(const QString& container, const QString& pref
 
 void SwiftObjectStore::remove(const QString& container, const QString& name)
 {
+    checkContainer(container);
+    checkObjectName(name);
     const QString what =
         QStringLiteral("the deletion of object '%1' from container '%2'").arg(name, container);
     const QByteArray path =
