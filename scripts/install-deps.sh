@@ -21,6 +21,9 @@ PACKAGES=(
   xvfb xauth x11-apps imagemagick fonts-noto-cjk fonts-dejavu-core qt6-translations-l10n dbus-x11 dbus-daemon gnome-keyring libsecret-tools
   # packaging checks
   rpm lintian desktop-file-utils appstream file librsvg2-bin
+  # fuzzing (tests/fuzz): clang, libFuzzer's runtime (libclang_rt.fuzzer, only a
+  # Recommends of clang) and llvm-symbolizer for readable stacks
+  clang libclang-rt-14-dev llvm
 )
 
 if [ "$(id -u)" != 0 ]; then

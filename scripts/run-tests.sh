@@ -6,16 +6,20 @@
 #      ceph, tsm, interop, packaging ...), then on build-asan/ with the fast labels only
 #      (unit|engine|cli|gui: the service and interop tests are slow and exercise
 #      daemons and Cinder's Python, not our memory handling)
-#   4. print a summary and the elapsed time; exit non-zero if any step failed.
+#   4. build-fuzz/ (clang, libFuzzer + ASan + UBSan, the parsers only) and each fuzz
+#      target of tests/fuzz for 30 s on a copy of its seed corpus (scripts/fuzz.sh --ci)
+#   5. print a summary and the elapsed time; exit non-zero if any step failed.
 # Usage: sudo bash scripts/run-tests.sh
-# Knobs: EMBER_SKIP_DEPS=1 (packages already there), EMBER_SKIP_ASAN=1,
-#        EMBER_BUILD_PREFIX=DIR (trees DIR-tests and DIR-asan; default ROOT/build),
+# Knobs: EMBER_SKIP_DEPS=1 (packages already there), EMBER_SKIP_ASAN=1, EMBER_SKIP_FUZZ=1,
+#        EMBER_FUZZ_SECONDS=N (per fuzz target, default 30),
+#        EMBER_BUILD_PREFIX=DIR (trees DIR-tests, DIR-asan, DIR-fuzz; default ROOT/build),
 #        EMBER_CTEST_JOBS=N (default: number of cores), EMBER_CTEST_ARGS="..." (extra ctest args)
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PREFIX=${EMBER_BUILD_PREFIX:-$ROOT/build}
 NORMAL=$PREFIX-tests
 ASAN=$PREFIX-asan
+FUZZ=$PREFIX-fuzz
 JOBS=$(nproc)
 CTEST_JOBS=${EMBER_CTEST_JOBS:-$JOBS}
 FAST_LABELS='^(unit|engine|cli|gui)$'
@@ -80,6 +84,13 @@ if [ "${EMBER_SKIP_ASAN:-0}" != 1 ]; then
     export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
     step "ctest $FAST_LABELS (${ASAN##*/})" run_ctest "$ASAN" -L "$FAST_LABELS"
   fi
+fi
+
+if [ "${EMBER_SKIP_FUZZ:-0}" != 1 ]; then
+  # Builds only the parsers and their fuzz targets; fails on any crash, leak, hang or
+  # violated property, printing the stack and the input (README: tests/fuzz/README.md)
+  step "fuzz ${EMBER_FUZZ_SECONDS:-30}s per target (${FUZZ##*/})" \
+    bash "$ROOT/scripts/fuzz.sh" --ci --tree "$FUZZ" --time "${EMBER_FUZZ_SECONDS:-30}"
 fi
 
 stop_services
