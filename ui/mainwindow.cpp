@@ -180,6 +180,11 @@ void MainWindow::createActions()
                                 QKeySequence(tr("Ctrl+Del")),
                                 tr("Forget the selected volume (its data and backups stay)"),
                                 [this] { removeVolume(); });
+    m_resetVolumeStateAction = make(
+        "resetVolumeStateAction", icon("reset"), tr("Reset &Volume State…"), QKeySequence(),
+        tr("Administrator: set a volume's status, e.g. after a failed restore left it "
+           "error_restoring"),
+        [this] { resetVolumeState(); });
     m_createBackupAction = make("createBackupAction", icon("backup"), tr("&Create Backup…"),
                                 QKeySequence(tr("Ctrl+B")), tr("Back up the selected volume"),
                                 [this] { createBackup(); });
@@ -250,6 +255,7 @@ void MainWindow::createMenus()
     file->addAction(m_addRbdImageAction);
     file->addAction(m_sampleVolumeAction);
     file->addAction(m_removeVolumeAction);
+    file->addAction(m_resetVolumeStateAction);
     file->addSeparator();
     file->addAction(m_importAction);
     file->addSeparator();
@@ -308,6 +314,8 @@ void MainWindow::createMenus()
     m_volumeMenu->addAction(m_addRbdImageAction);
     m_volumeMenu->addAction(m_sampleVolumeAction);
     m_volumeMenu->addAction(m_removeVolumeAction);
+    m_volumeMenu->addSeparator();
+    m_volumeMenu->addAction(m_resetVolumeStateAction);
 }
 
 QWidget* MainWindow::createVolumePanel()
@@ -727,6 +735,8 @@ void MainWindow::updateActions()
     if (removeRefusal.isEmpty())
         removeRefusal = volumeBusy(volume->id);
     enableWithReason(m_removeVolumeAction, removeRefusal);
+    // The same refusal: the service refuses it while a job runs on the volume.
+    enableWithReason(m_resetVolumeStateAction, removeRefusal);
 
     QString backupCreateRefusal = volumeRefusal;
     if (backupCreateRefusal.isEmpty())
@@ -1004,6 +1014,35 @@ void MainWindow::removeVolume()
             });
 }
 
+VolumeResetStateDialog* MainWindow::openResetVolumeState()
+{
+    const auto volume = currentVolume();
+    if (!volume || !m_resetVolumeStateAction->isEnabled())
+        return nullptr;
+    auto* dialog = new VolumeResetStateDialog(*volume, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog, id = volume->id] {
+        const QString state = dialog->state();
+        m_context.runQuick(
+            this,
+            [id, state](BackupService& service) {
+                service.resetVolumeState(id, state);
+                return QVariant();
+            },
+            [this](const QVariant&, const QString& error) {
+                if (!error.isEmpty())
+                    showError(tr("Reset Volume State"), error);
+            });
+    });
+    dialog->open();
+    return dialog;
+}
+
+void MainWindow::resetVolumeState()
+{
+    openResetVolumeState();
+}
+
 // ---------------------------------------------------------------- backups
 
 CreateBackupDialog* MainWindow::openCreateBackup()
@@ -1083,8 +1122,22 @@ quint64 MainWindow::submitRestore(const RestoreRequest& request)
         control.log(tr("restoring a chain of %n backup(s) into %1", "",
                        static_cast<int>(prepared.chain.size()))
                         .arg(prepared.target.path));
-        const Volume target = service.runRestore(prepared, control);
-        return tr("restored into %1 (%2)").arg(target.name, target.path);
+        try {
+            const Volume target = service.runRestore(prepared, control);
+            return tr("restored into %1 (%2)").arg(target.name, target.path);
+        } catch (const Cancelled& cancelled) {
+            control.log(cancelled.message()); // what happened to the new volume
+            throw;
+        } catch (const Error& error) {
+            if (prepared.targetIsNew)
+                throw; // the message says the new volume was removed
+            QString message = error.message();
+            if (message.endsWith(QLatin1Char('.')))
+                message.chop(1);
+            throw Error(tr("%1. Volume %2 is now “error restoring”: restore into it again, or "
+                           "check its data and use Reset Volume State.")
+                            .arg(message, prepared.target.name));
+        }
     };
     return m_context.runner().submit(std::move(spec));
 }

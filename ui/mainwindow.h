@@ -26,6 +26,7 @@ class QTreeView;
 namespace ember::ui {
 
 class AddVolumeDialog;
+class VolumeResetStateDialog;
 class CreateBackupDialog;
 class RestoreDialog;
 class SettingsDialog;
@@ -66,6 +67,7 @@ public:
     CreateBackupDialog* openCreateBackup();
     RestoreDialog* openRestore();
     SettingsDialog* openSettings();
+    VolumeResetStateDialog* openResetVolumeState();
     BackendsDialog* openBackends();
 
     // What the dialogs submit (public for the screenshot demo and tests).
@@ -107,6 +109,7 @@ private:
 
     void addVolume();
     void removeVolume();
+    void resetVolumeState();
     void createBackup();
     void restoreBackup();
     void deleteBackup(bool force);
@@ -144,6 +147,7 @@ private:
     QAction* m_sampleVolumeAction = nullptr;
     QAction* m_addRbdImageAction = nullptr;
     QAction* m_removeVolumeAction = nullptr;
+    QAction* m_resetVolumeStateAction = nullptr;
     QAction* m_createBackupAction = nullptr;
     QAction* m_restoreAction = nullptr;
     QAction* m_deleteAction = nullptr;

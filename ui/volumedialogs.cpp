@@ -2,7 +2,9 @@
 
 #include "volumedevice.h"
 
+#include "chainrules.h"
 #include "problemlabel.h"
+#include "statusstyle.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -161,6 +163,55 @@ void AddVolumeDialog::validate()
     m_problem->setText(problem);
     m_problem->setVisible(!problem.isEmpty() && !text.isEmpty());
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty());
+}
+
+// ---------------------------------------------------------------- reset state
+
+VolumeResetStateDialog::VolumeResetStateDialog(const Volume& volume, QWidget* parent)
+    : QDialog(parent)
+{
+    setObjectName(QStringLiteral("volumeResetStateDialog"));
+    setWindowTitle(tr("Reset Volume State"));
+    auto* layout = new QVBoxLayout(this);
+    auto* text = new QLabel(tr("Set the status of volume %1 (now “%2”) without touching its data.")
+                                .arg(volume.name, statusText(volume.status)),
+                            this);
+    text->setWordWrap(true);
+    layout->addWidget(text);
+    auto* why = new QLabel(this);
+    why->setObjectName(QStringLiteral("explanation"));
+    why->setWordWrap(true);
+    if (volume.status == VolumeStatus::ErrorRestoring)
+        why->setText(tr("A restore into this volume failed or was interrupted, so it may hold "
+                        "part old and part restored data. Until its status is reset Ember "
+                        "neither backs it up nor restores onto it. Restore into it again, or "
+                        "check its data, then set it to available."));
+    else
+        why->setText(tr("Use this only to repair a volume left in a wrong state (as Cinder's "
+                        "reset-state does), for example after a failed or interrupted restore "
+                        "left it error_restoring."));
+    layout->addWidget(why);
+    m_state = new QComboBox(this);
+    m_state->setObjectName(QStringLiteral("state"));
+    for (const QString& state : ChainRules::volumeResetStates())
+        m_state->addItem(statusIcon(state), statusText(state), state);
+    m_state->setCurrentIndex(m_state->findData(VolumeStatus::Available));
+    layout->addWidget(m_state);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Reset State"));
+    layout->addWidget(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+}
+
+QString VolumeResetStateDialog::state() const
+{
+    return m_state->currentData().toString();
+}
+
+void VolumeResetStateDialog::setState(const QString& state)
+{
+    m_state->setCurrentIndex(m_state->findData(state));
 }
 
 } // namespace ember::ui

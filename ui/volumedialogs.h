@@ -2,6 +2,8 @@
 // image file of a given size.
 #pragma once
 
+#include "records.h"
+
 #include <QDialog>
 
 class QLabel;
@@ -41,6 +43,20 @@ private:
     QComboBox* m_sizeUnit = nullptr;
     QLabel* m_problem = nullptr;
     QDialogButtonBox* m_buttons = nullptr;
+};
+
+// Cinder's reset-state for a volume: the new status, and why a volume left
+// error_restoring needs it.
+class VolumeResetStateDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    explicit VolumeResetStateDialog(const Volume& volume, QWidget* parent = nullptr);
+    QString state() const;
+    void setState(const QString& state);
+
+private:
+    QComboBox* m_state = nullptr;
 };
 
 } // namespace ember::ui

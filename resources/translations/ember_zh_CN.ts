@@ -1625,6 +1625,22 @@
             <source>Add RBD Image</source>
             <translation>添加 RBD 镜像</translation>
         </message>
+        <message>
+            <source>Reset &amp;Volume State…</source>
+            <translation>重置卷状态(&amp;V)…</translation>
+        </message>
+        <message>
+            <source>Administrator: set a volume's status, e.g. after a failed restore left it error_restoring</source>
+            <translation>管理员:设置卷的状态,例如在恢复失败使其处于 error_restoring 之后</translation>
+        </message>
+        <message>
+            <source>Reset Volume State</source>
+            <translation>重置卷状态</translation>
+        </message>
+        <message>
+            <source>%1. Volume %2 is now “error restoring”: restore into it again, or check its data and use Reset Volume State.</source>
+            <translation>%1。卷 %2 现在处于“恢复出错”状态:请重新恢复到此卷,或检查其数据后使用“重置卷状态”。</translation>
+        </message>
     </context>
     <context>
         <name>ember::ui::RbdBrowserDialog</name>
@@ -2220,6 +2236,29 @@ ID %3</translation>
         <message>
             <source>Last backup</source>
             <translation>上次备份</translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::VolumeResetStateDialog</name>
+        <message>
+            <source>Reset Volume State</source>
+            <translation>重置卷状态</translation>
+        </message>
+        <message>
+            <source>Set the status of volume %1 (now “%2”) without touching its data.</source>
+            <translation>设置卷 %1 的状态(当前为“%2”),不改动其数据。</translation>
+        </message>
+        <message>
+            <source>A restore into this volume failed or was interrupted, so it may hold part old and part restored data. Until its status is reset Ember neither backs it up nor restores onto it. Restore into it again, or check its data, then set it to available.</source>
+            <translation>恢复到此卷的操作失败或被中断,因此它可能一部分是旧数据、一部分是已恢复的数据。在重置其状态之前,Ember 既不会备份它,也不会向它恢复。请重新恢复到此卷,或检查其数据,然后将其设为可用。</translation>
+        </message>
+        <message>
+            <source>Use this only to repair a volume left in a wrong state (as Cinder's reset-state does), for example after a failed or interrupted restore left it error_restoring.</source>
+            <translation>仅用于修复处于错误状态的卷(与 Cinder 的 reset-state 相同),例如恢复失败或被中断使其处于 error_restoring 之后。</translation>
+        </message>
+        <message>
+            <source>Reset State</source>
+            <translation>重置状态</translation>
         </message>
     </context>
     <context>

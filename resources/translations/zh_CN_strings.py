@@ -287,3 +287,16 @@ ZH.update({
  '%1 is the registered volume %2: choose it above to overwrite it, or name a new image.':
      '%1 是已登记的卷 %2:要覆盖它请在上方选择,否则请命名新镜像。',
 })
+ZH.update({
+ 'Reset Volume State': '重置卷状态',
+ "Administrator: set a volume's status, e.g. after a failed restore left it error_restoring":
+     '管理员:设置卷的状态,例如在恢复失败使其处于 error_restoring 之后',
+ 'Set the status of volume %1 (now “%2”) without touching its data.':
+     '设置卷 %1 的状态(当前为“%2”),不改动其数据。',
+ 'A restore into this volume failed or was interrupted, so it may hold part old and part restored data. Until its status is reset Ember neither backs it up nor restores onto it. Restore into it again, or check its data, then set it to available.':
+     '恢复到此卷的操作失败或被中断,因此它可能一部分是旧数据、一部分是已恢复的数据。在重置其状态之前,Ember 既不会备份它,也不会向它恢复。请重新恢复到此卷,或检查其数据,然后将其设为可用。',
+ "Use this only to repair a volume left in a wrong state (as Cinder's reset-state does), for example after a failed or interrupted restore left it error_restoring.":
+     '仅用于修复处于错误状态的卷(与 Cinder 的 reset-state 相同),例如恢复失败或被中断使其处于 error_restoring 之后。',
+ '%1. Volume %2 is now “error restoring”: restore into it again, or check its data and use Reset Volume State.':
+     '%1。卷 %2 现在处于“恢复出错”状态:请重新恢复到此卷,或检查其数据后使用“重置卷状态”。',
+})

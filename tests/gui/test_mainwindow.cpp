@@ -32,6 +32,7 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSettings>
@@ -326,6 +327,67 @@ private Q_SLOTS:
         QVERIFY(request.newVolumePath.isEmpty() && request.targetVolume.isEmpty());
         dialog->reject();
         Catalog(defaultCatalogPath()).removeBackend(QStringLiteral("cephb"));
+    }
+
+    // A restore onto a full disk fails naming the target; the volume is left
+    // error_restoring and the job says how to get it back: the volume panel's
+    // Reset Volume State, whose dialog explains why it is needed.
+    void failedRestoreAndResetVolumeState()
+    {
+        const QString small = m_home + QStringLiteral("/small");
+        QVERIFY(QDir().mkpath(small));
+        if (QProcess::execute(QStringLiteral("mount"),
+                              {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
+                               QStringLiteral("size=8m"), QStringLiteral("tmpfs"), small}) != 0)
+            QSKIP("mounting a tmpfs needs root (CAP_SYS_ADMIN)");
+        struct Unmount
+        {
+            QString path;
+            ~Unmount() { QProcess::execute(QStringLiteral("umount"), {QStringLiteral("-l"), path}); }
+        } unmount{small};
+        QString targetId;
+        {
+            Catalog catalog(defaultCatalogPath());
+            BackupService service(catalog);
+            targetId = service.createVolume(small + QStringLiteral("/t.img"), 48 * MiB,
+                                            QStringLiteral("full-disk"))
+                           .id;
+        }
+        RestoreRequest request;
+        request.backup = m_incrementalId;
+        request.targetVolume = targetId;
+        const quint64 job = m_window->submitRestore(request);
+        QTRY_VERIFY_WITH_TIMEOUT(isFinished(m_context->runner().job(job)->state), 120000);
+        const JobInfo* info = m_context->runner().job(job);
+        QCOMPARE(info->state, JobState::Failed);
+        QVERIFY2(info->outcome.contains(QStringLiteral("ran out of space")) &&
+                     info->outcome.contains(QStringLiteral("Reset Volume State")) &&
+                     !info->outcome.contains(QStringLiteral("corrupt")),
+                 qPrintable(info->outcome));
+
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->selectVolume(targetId), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->currentVolume()->status, VolumeStatus::ErrorRestoring,
+                                  10000);
+        QCOMPARE(m_context->snapshot()->backup(m_incrementalId)->status, BackupStatus::Available);
+        QTRY_VERIFY(action("resetVolumeStateAction")->isEnabled());
+        QVERIFY(!action("createBackupAction")->isEnabled());
+        action("resetVolumeStateAction")->trigger();
+        auto* dialog = m_window->findChild<VolumeResetStateDialog*>();
+        QVERIFY(dialog);
+        QVERIFY(dialog->findChild<QLabel*>(QStringLiteral("explanation"))
+                    ->text()
+                    .contains(QStringLiteral("failed or was interrupted")));
+        QCOMPARE(dialog->state(), VolumeStatus::Available);
+        okButton(dialog)->click();
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->currentVolume()->status, VolumeStatus::Available,
+                                  10000);
+        QTRY_VERIFY(action("createBackupAction")->isEnabled());
+
+        Catalog catalog(defaultCatalogPath());
+        BackupService(catalog).removeVolume(targetId);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_context->snapshot()->volume(targetId), 10000);
+        // The next tests start from the backed-up volume.
+        QVERIFY(m_window->selectVolume(m_context->snapshot()->backup(m_incrementalId)->volumeId));
     }
 
     void changesFromAnotherProcessAppearWithoutLosingSelection()
