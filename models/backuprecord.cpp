@@ -96,6 +96,30 @@ qint64 requireInteger(const QJsonObject& json, const QString& key)
     return qint64(number);
 }
 
+// Cinder's ids are canonical UUIDs (8-4-4-4-12 hex digits); upper case is
+// accepted and lowered. Ids become file and object names: nothing else passes.
+QString requireUuid(const QJsonObject& json, const QString& key, bool nullable)
+{
+    const QString text = requireString(json, key, nullable);
+    if (text.isEmpty() && nullable)
+        return {};
+    const QString id = text.toLower();
+    bool canonical = id.size() == 36;
+    for (qsizetype i = 0; canonical && i < id.size(); ++i) {
+        const QChar c = id.at(i);
+        if (i == 8 || i == 13 || i == 18 || i == 23)
+            canonical = c == QLatin1Char('-');
+        else
+            canonical = (c >= QLatin1Char('0') && c <= QLatin1Char('9')) ||
+                        (c >= QLatin1Char('a') && c <= QLatin1Char('f'));
+    }
+    if (!canonical)
+        throw Error(QStringLiteral("The backup record's %1 must be a UUID "
+                                   "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx), not '%2'.")
+                        .arg(key, text.left(80)));
+    return id;
+}
+
 QDateTime optionalTime(const QJsonObject& json, const QString& key)
 {
     const QString text = requireString(json, key, true);
@@ -193,18 +217,23 @@ Backup importRecord(const BackupRecord& record)
                         .arg(missing.join(QStringLiteral(", "))));
 
     Backup backup;
-    backup.id = requireString(json, QStringLiteral("id"), false).trimmed().toLower();
-    if (backup.id.isEmpty())
-        throw Error(QStringLiteral("The backup record has an empty id."));
-    backup.volumeId = requireString(json, QStringLiteral("volume_id"), true);
+    backup.id = requireUuid(json, QStringLiteral("id"), false);
+    backup.volumeId = requireUuid(json, QStringLiteral("volume_id"), true);
     if (backup.volumeId.isEmpty())
         backup.volumeId = QStringLiteral("00000000-0000-0000-0000-000000000000");
     backup.container = requireString(json, QStringLiteral("container"), true);
-    backup.parentId = requireString(json, QStringLiteral("parent_id"), true);
+    if (backup.container.contains(QChar(0)))
+        throw Error(QStringLiteral("The backup record's container contains a NUL character."));
+    backup.parentId = requireUuid(json, QStringLiteral("parent_id"), true);
     backup.size = requireInteger(json, QStringLiteral("size"));
     backup.displayName = requireString(json, QStringLiteral("display_name"), true);
     backup.displayDescription = requireString(json, QStringLiteral("display_description"), true);
+    // Checked further by the backend that imports it (an object prefix for
+    // chunked backends, JSON for Ceph and TSM).
     backup.serviceMetadata = requireString(json, QStringLiteral("service_metadata"), true);
+    if (backup.serviceMetadata.contains(QChar(0)))
+        throw Error(
+            QStringLiteral("The backup record's service_metadata contains a NUL character."));
     backup.objectCount = requireInteger(json, QStringLiteral("object_count"));
     backup.tempVolumeId = requireString(json, QStringLiteral("temp_volume_id"), true);
     backup.tempSnapshotId = requireString(json, QStringLiteral("temp_snapshot_id"), true);

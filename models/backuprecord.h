@@ -19,7 +19,8 @@ QByteArray exportRecordJson(const Backup& backup);
 // Parses a record as Cinder's import does: required keys checked, name,
 // user/project ids, deleted flags, fail_reason and status dropped; the
 // result has status "creating" and service = backupService.
-// Throws Error naming what is missing or malformed.
+// id, volume_id and parent_id must be UUIDs (lower-cased). Throws Error
+// naming what is missing or malformed.
 Backup importRecord(const BackupRecord& record);
 
 } // namespace ember

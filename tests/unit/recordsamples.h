@@ -129,14 +129,14 @@ QString importError(const BackupRecord& record)
 }
 
 const QByteArray kBadSizeRecord =
-    R"({"id": "x", "size": "2", "display_name": null, "display_description": null,
+    R"({"id": "0b6f3a3e-1111-4222-8333-944455550001", "size": "2", "display_name": null, "display_description": null,
                 "container": null, "service_metadata": null, "object_count": 0})";
 const QByteArray kBadTimeRecord =
-    R"({"id": "x", "size": 2, "display_name": null, "display_description": null,
+    R"({"id": "0b6f3a3e-1111-4222-8333-944455550001", "size": 2, "display_name": null, "display_description": null,
                 "container": null, "service_metadata": null, "object_count": 0,
                 "created_at": "yesterday"})";
 const QByteArray kMinimalRecord =
-    R"({"id": "ABC-1", "size": 1, "display_name": null, "display_description": null,
+    R"({"id": "0B6F3A3E-ABCD-4222-8333-94445555000A", "size": 1, "display_name": null, "display_description": null,
                 "container": "c", "service_metadata": "p", "object_count": 0,
                 "created_at": "2024-05-06 07:08:09.123456+00:00", "status": "available",
                 "user_id": "someone", "deleted": true, "fail_reason": "old"})";

@@ -100,11 +100,53 @@ private Q_SLOTS:
             QStringLiteral("The backup record's created_at is not a valid time: 'yesterday'."));
     }
 
+    // Ids become file and object names: only canonical UUIDs pass.
+    void importRefusesIdsThatAreNotUuids_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("value");
+        QTest::newRow("id with path") << "id" << "../../../../tmp/evil";
+        QTest::newRow("id absolute") << "id" << "/etc/passwd";
+        QTest::newRow("id short") << "id" << "0b6f3a3e-1111-4222-8333-94445555";
+        QTest::newRow("id no dashes") << "id" << "0b6f3a3e111142228333944455556666";
+        QTest::newRow("id non-hex") << "id" << "0b6f3a3e-1111-4222-8333-94445555zzzz";
+        QTest::newRow("id dash moved") << "id" << "0b6f3a3e1-111-4222-8333-944455556666";
+        QTest::newRow("id trailing") << "id" << "0b6f3a3e-1111-4222-8333-944455556666/..";
+        QTest::newRow("id empty") << "id" << "";
+        QTest::newRow("parent with path") << "parent_id" << "../x";
+        QTest::newRow("volume with path") << "volume_id" << "volume/../../x";
+    }
+    void importRefusesIdsThatAreNotUuids()
+    {
+        QFETCH(QString, key);
+        QFETCH(QString, value);
+        QJsonObject json = QJsonDocument::fromJson(kMinimalRecord).object();
+        json[key] = value;
+        const QString error = importError(
+            {QStringLiteral("svc"),
+             QString::fromLatin1(QJsonDocument(json).toJson(QJsonDocument::Compact).toBase64())});
+        QVERIFY2(error.startsWith(QStringLiteral("The backup record's %1 must be a UUID").arg(key)),
+                 qPrintable(error));
+    }
+
+    void importKeepsUuidsAndNullParents()
+    {
+        QJsonObject json = QJsonDocument::fromJson(kMinimalRecord).object();
+        json[QStringLiteral("parent_id")] = QStringLiteral("0B6F3A3E-1111-4222-8333-944455556666");
+        json[QStringLiteral("volume_id")] = QStringLiteral("1b6f3a3e-1111-4222-8333-944455556666");
+        Backup imported = importOf(QJsonDocument(json).toJson(QJsonDocument::Compact));
+        QCOMPARE(imported.parentId, QStringLiteral("0b6f3a3e-1111-4222-8333-944455556666"));
+        QCOMPARE(imported.volumeId, QStringLiteral("1b6f3a3e-1111-4222-8333-944455556666"));
+        json[QStringLiteral("parent_id")] = QJsonValue::Null;
+        imported = importOf(QJsonDocument(json).toJson(QJsonDocument::Compact));
+        QVERIFY(imported.parentId.isEmpty());
+    }
+
     void importMinimalRecord()
     {
         const QByteArray minimal = kMinimalRecord;
         const Backup imported = importOf(minimal);
-        QCOMPARE(imported.id, QStringLiteral("abc-1"));
+        QCOMPARE(imported.id, QStringLiteral("0b6f3a3e-abcd-4222-8333-94445555000a"));
         QCOMPARE(imported.volumeId, QStringLiteral("00000000-0000-0000-0000-000000000000"));
         QCOMPARE(imported.status, BackupStatus::Creating);
         QVERIFY(imported.userId.isEmpty());
