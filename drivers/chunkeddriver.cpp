@@ -3,14 +3,19 @@
 #include "chunkedformat.h"
 #include "compression.h"
 #include "hashing.h"
+#include "posixstore.h"
 #include "pythonjson.h"
 #include "volumemeta.h"
 #include "workerpool.h"
 
+#include <QDir>
+#include <QDirIterator>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QRegularExpression>
+#include <QSet>
 #include <QThread>
 
 #include <array>
@@ -1059,6 +1064,15 @@ ChunkedBackupDriver::ChunkedBackupDriver(std::unique_ptr<ObjectStore> store, Chu
 
 ChunkedBackupDriver::~ChunkedBackupDriver() = default;
 
+QString ChunkedBackupDriver::invalidLocation(const Backup& backup) const
+{
+    if (const QString why = m_store->invalidContainer(backup.container); !why.isEmpty())
+        return why;
+    if (backup.serviceMetadata.isEmpty())
+        return QStringLiteral("the object prefix (service_metadata) is empty");
+    return m_store->invalidObjectPrefix(backup.serviceMetadata);
+}
+
 QString ChunkedBackupDriver::serviceName() const
 {
     return m_store->serviceName();
@@ -1160,6 +1174,157 @@ ChunkedOptions chunkedOptionsFrom(const QJsonObject& options, const QString& obj
     if (result.zlibEngine != QLatin1String("isal") && result.zlibEngine != QLatin1String("zlib"))
         throw Error(QStringLiteral("ember_zlib_engine must be 'isal' or 'zlib', not '%1'")
                         .arg(result.zlibEngine));
+    return result;
+}
+
+} // namespace ember
+
+// ------------------------------------------------------------ rescan
+
+namespace ember {
+
+namespace {
+
+bool isUuid(const QString& text)
+{
+    static const QRegularExpression pattern(
+        QStringLiteral("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"));
+    return pattern.match(text).hasMatch();
+}
+
+const QString kMetadataSuffix = QStringLiteral("_metadata");
+
+// Checks one `<prefix>_metadata` and what it lists; throws Error saying what
+// is wrong.
+void inspectDiscovered(ObjectStore& store, const ChunkedBackupDriver& driver,
+                       DiscoveredBackup& found)
+{
+    Backup& backup = found.backup;
+    backup.container = found.container;
+    backup.serviceMetadata = found.prefix;
+    if (const QString why = driver.invalidLocation(backup); !why.isEmpty())
+        throw Error(why);
+    const QString name = metadataObjectName(found.prefix);
+    const QByteArray text = store.getAll(found.container, name);
+    const BackupMetadata metadata = parseBackupMetadata(text, name);
+    if (!isUuid(metadata.backupId))
+        throw Error(QStringLiteral("its backup_id '%1' is not a UUID").arg(metadata.backupId));
+    if (!isUuid(metadata.volumeId))
+        throw Error(QStringLiteral("its volume_id '%1' is not a UUID").arg(metadata.volumeId));
+    if (!metadata.parentId.isEmpty() &&
+        (!isUuid(metadata.parentId) || metadata.parentId == metadata.backupId))
+        throw Error(QStringLiteral("its parent_id '%1' is not another backup's UUID")
+                        .arg(metadata.parentId));
+    // Cinder's prefixes end in backup_<id>: a copied `_metadata` cannot claim
+    // another backup's objects.
+    if (!found.prefix.endsWith(QStringLiteral("backup_") + metadata.backupId))
+        throw Error(QStringLiteral("its prefix does not end in backup_%1, the backup_id it names")
+                        .arg(metadata.backupId));
+    backup.id = metadata.backupId;
+    backup.volumeId = metadata.volumeId;
+    backup.parentId = metadata.parentId;
+
+    // parseBackupMetadata accepted the text, so it is a JSON object.
+    const QJsonObject json = QJsonDocument::fromJson(text).object();
+    auto optionalText = [&](const char* key) {
+        const QJsonValue value = json.value(QLatin1String(key));
+        if (!value.isNull() && !value.isUndefined() && !value.isString())
+            throw Error(QStringLiteral("its %1 is not text").arg(QLatin1String(key)));
+        return value.toString();
+    };
+    backup.displayName = optionalText("backup_name");
+    backup.displayDescription = optionalText("backup_description");
+    backup.createdAt = parseCinderTime(optionalText("created_at"));
+    if (!backup.createdAt.isValid())
+        throw Error(QStringLiteral("its created_at '%1' is not a time")
+                        .arg(json.value(QStringLiteral("created_at")).toString()));
+    backup.dataTimestamp = backup.createdAt;
+    backup.objectCount = metadata.objects.size();
+    backup.service = driver.serviceName();
+
+    const QString shaName = shaFileObjectName(found.prefix);
+    QByteArray shaText;
+    try {
+        shaText = store.getAll(found.container, shaName);
+    } catch (const ObjectMissing&) {
+        throw Error(QStringLiteral("its %1 is missing").arg(shaName));
+    }
+    const ShaFile sha = parseShaFile(shaText, shaName);
+    found.shaBlockSize = sha.blockSize;
+    found.shaBlockCount = qint64(sha.hashes.size());
+
+    // The objects on the store must be exactly those `_metadata` lists.
+    QSet<QString> listed;
+    for (const QString& object : store.list(found.container, found.prefix))
+        if (isDataObjectName(object, found.prefix))
+            listed.insert(object);
+    for (const ObjectEntry& entry : metadata.objects) {
+        if (!listed.remove(entry.name))
+            throw Error(QStringLiteral("object %1 named in its _metadata is missing")
+                            .arg(entry.name));
+        found.objectsEnd = std::max(found.objectsEnd, entry.end());
+    }
+    if (!listed.isEmpty())
+        throw Error(QStringLiteral("object %1 is not in its _metadata").arg(*listed.begin()));
+    if (backup.parentId.isEmpty()) {
+        found.fullVolumeSize = fullBackupVolumeSize(metadata, name);
+        checkShaFileCoversVolume(sha, found.fullVolumeSize, shaName);
+    }
+}
+
+} // namespace
+
+QList<DiscoveredBackup> ChunkedBackupDriver::discoverBackups(const QStringList& containers,
+                                                             OperationControl& control)
+{
+    QList<QPair<QString, QString>> metadataObjects; // container, object name
+    if (containers.isEmpty()) {
+        const auto* posix = dynamic_cast<const PosixObjectStore*>(m_store.get());
+        if (!posix)
+            throw Error(QStringLiteral("this backend cannot list its containers: name them with "
+                                       "--container"));
+        const QDir base(posix->basePath());
+        if (!base.exists())
+            throw Error(
+                QStringLiteral("the backup directory %1 does not exist").arg(base.path()));
+        // Regular files only, no symbolic links followed: nothing outside the base.
+        QDirIterator it(base.path(), {QStringLiteral("*") + kMetadataSuffix},
+                        QDir::Files | QDir::NoSymLinks | QDir::Hidden,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QFileInfo file(it.next());
+            control.throwIfCancelled();
+            metadataObjects.append(
+                {base.relativeFilePath(file.absolutePath()), file.fileName()});
+        }
+    } else {
+        for (const QString& container : containers) {
+            if (const QString why = m_store->invalidContainer(container); !why.isEmpty())
+                throw Error(QStringLiteral("invalid container '%1': %2").arg(container, why));
+            for (const QString& name : m_store->list(container, QString()))
+                if (name.endsWith(kMetadataSuffix))
+                    metadataObjects.append({container, name});
+        }
+    }
+    std::sort(metadataObjects.begin(), metadataObjects.end());
+
+    QList<DiscoveredBackup> result;
+    for (const auto& [container, name] : metadataObjects) {
+        control.throwIfCancelled();
+        DiscoveredBackup found;
+        found.container = container;
+        found.prefix = name.chopped(kMetadataSuffix.size());
+        try {
+            if (container.isEmpty() || container == QLatin1String("."))
+                throw Error(QStringLiteral("it is not inside a container"));
+            inspectDiscovered(*m_store, *this, found);
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const Error& error) {
+            found.problem = error.message();
+        }
+        result.append(found);
+    }
     return result;
 }
 

@@ -23,6 +23,8 @@ struct ChunkedOptions
     int objectsInFlight = 0;    // 0 = store.parallelTransfers()
 };
 
+struct DiscoveredBackup;
+
 class ChunkedBackupDriver : public BackupDriver
 {
 public:
@@ -34,6 +36,9 @@ public:
     {
         return m_store->invalidContainer(container);
     }
+    // Why `backup` cannot live in this store (empty = it can): its container
+    // or its object prefix (service_metadata) could leave the store's root.
+    QString invalidLocation(const Backup& backup) const;
     void backup(BackupJob& job) override;
     void restore(RestoreJob& job) override;
     void remove(const Backup& backup, OperationControl& control) override;
@@ -41,12 +46,34 @@ public:
     void removeLeftovers(const Backup& backup) override;
     std::optional<qint64> storedVolumeSize(const QList<Backup>& chain) override;
 
+    // backend-rescan: every `<prefix>_metadata` object in `containers`, or
+    // in every container when none are named (the posix store walks its
+    // base directory; other stores need them named). Every byte read is
+    // untrusted; what is wrong with a find is in its `problem`.
+    QList<DiscoveredBackup> discoverBackups(const QStringList& containers,
+                                            OperationControl& control);
+
     ObjectStore& store() { return *m_store; }
     const ChunkedOptions& options() const { return m_options; }
 
 private:
     std::unique_ptr<ObjectStore> m_store;
     ChunkedOptions m_options;
+};
+
+// A backup backend-rescan found: one `<prefix>_metadata` in a container.
+struct DiscoveredBackup
+{
+    QString container;
+    QString prefix;  // becomes service_metadata
+    QString problem; // why it cannot be added; empty when its own files check out
+    // The row it describes: id, volume_id, parent_id, name, description,
+    // created_at, container, service_metadata, service, object_count.
+    Backup backup;
+    qint64 fullVolumeSize = 0; // a full backup: the size its objects cover
+    qint64 objectsEnd = 0;     // where its last object ends
+    qint64 shaBlockSize = 0;
+    qint64 shaBlockCount = 0;
 };
 
 // Reads ChunkedOptions from a backend's options with Cinder's names:

@@ -56,6 +56,8 @@ public:
     virtual QString defaultContainer(const Backup& backup) const = 0;
     // Why this store cannot use `container` (empty = it can).
     virtual QString invalidContainer(const QString&) const { return {}; }
+    // Why `prefix` cannot be a backup's object prefix here (empty = it can).
+    virtual QString invalidObjectPrefix(const QString&) const { return {}; }
 
     // Creates the container if it does not exist yet.
     virtual void ensureContainer(const QString& container) = 0;

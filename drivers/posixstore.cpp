@@ -103,6 +103,19 @@ QString PosixObjectStore::invalidContainer(const QString& container) const
     return {};
 }
 
+QString PosixObjectStore::invalidObjectPrefix(const QString& prefix) const
+{
+    // Objects are files of the container directory: the prefix is part of one file name.
+    try {
+        objectPath(QStringLiteral("x"), prefix);
+    } catch (const Error&) {
+        return QStringLiteral("object prefix '%1' is not a plain file name (no '/', not '.' or "
+                              "'..', not empty)")
+            .arg(prefix);
+    }
+    return {};
+}
+
 void PosixObjectStore::ensureContainer(const QString& container)
 {
     const QString path = containerPath(container);

@@ -17,6 +17,7 @@ public:
     QString objectPrefix(const Backup& backup, const QDateTime& startUtc) const override;
     QString defaultContainer(const Backup& backup) const override;
     QString invalidContainer(const QString& container) const override;
+    QString invalidObjectPrefix(const QString& prefix) const override;
     void ensureContainer(const QString& container) override;
     void put(const QString& container, const QString& name, const DataProducer& producer,
              std::optional<qint64> length) override;

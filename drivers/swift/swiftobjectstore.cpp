@@ -246,6 +246,16 @@ QString SwiftObjectStore::invalidContainer(const QString& container) const
     return whyNotSwiftContainer(container);
 }
 
+QString SwiftObjectStore::invalidObjectPrefix(const QString& prefix) const
+{
+    try {
+        checkObjectName(prefix);
+    } catch (const Error& error) {
+        return error.message();
+    }
+    return {};
+}
+
 RetryPolicy SwiftObjectStore::retryPolicy() const
 {
     RetryPolicy policy;
