@@ -130,7 +130,7 @@ private Q_SLOTS:
         if (QTest::currentTestFailed())
             return;
         arm("shrink " + QByteArray::number(kVolumeBytes / 2) + ' ' + QByteArray::number(1 * kMiB));
-        backupFails("size|shr[ua]nk|truncat|changed|short read|end of");
+        backupFails("size|shr[ua]nk|truncat|changed|short read|end of|ended early");
     }
 
     void sourceReplacedMidRead()
