@@ -1,6 +1,7 @@
 #include "backupservice.h"
 
 #include "chainrules.h"
+#include "chunkeddriver.h"
 #include "volumemeta.h"
 
 #ifdef EMBER_HAVE_CEPH
@@ -760,9 +761,24 @@ void BackupService::deleteBackup(const QString& backupRef, bool force, Operation
     if (!deleteLock.isHeld())
         deleteLock = m_catalog.lockBackup(backup.id, QStringLiteral("delete"));
 
+    // Objects that another backup in the catalog names too (a record imported
+    // twice before imports were checked) are that backup's as well: they stay.
+    QString sharedWith;
+    if (dynamic_cast<ChunkedBackupDriver*>(driver.get()) && !backup.serviceMetadata.isEmpty())
+        for (const Backup& other : m_catalog.backups())
+            if (other.id != backup.id && other.backendName == backup.backendName &&
+                other.container == backup.container &&
+                other.serviceMetadata == backup.serviceMetadata)
+                sharedWith = other.id;
+
     control.setPhase(QStringLiteral("deleting"), 0);
     try {
-        driver->remove(backup, control);
+        if (sharedWith.isEmpty())
+            driver->remove(backup, control);
+        else
+            control.log(QStringLiteral("kept the objects of backup %1 (container '%2', prefix "
+                                       "'%3'): they belong to backup %4 too")
+                            .arg(backup.id, backup.container, backup.serviceMetadata, sharedWith));
     } catch (const Error& error) {
         m_catalog.transaction([&] {
             if (std::optional<Backup> current = m_catalog.backup(backup.id)) {
@@ -842,29 +858,50 @@ Backup BackupService::importBackup(const BackupRecord& record, const QString& ba
     backup.backendName = backend->name;
     backup.service = driver->serviceName();
     backup.host = hostName();
-    backup.status = BackupStatus::Creating;
-    // Held until the row's final state: start-up repair leaves it alone.
+    // Two imports of one id run one after the other.
     const VolumeJobLock importLock = m_catalog.lockBackup(backup.id, QStringLiteral("import"));
-    m_catalog.insertBackup(backup);
+
+    // A record is untrusted: its container and object prefix must stay in the
+    // store, and must not be another backup's (deleting one would remove the
+    // other's objects).
+    auto* chunked = dynamic_cast<ChunkedBackupDriver*>(driver.get());
+    if (chunked) {
+        if (const QString why = chunked->invalidLocation(backup); !why.isEmpty())
+            throw Error(QStringLiteral("cannot import backup %1: %2").arg(backup.id, why));
+    }
+    auto checkUnused = [&] {
+        if (m_catalog.backup(backup.id))
+            throw Error(QStringLiteral("a backup with id %1 already exists").arg(backup.id));
+        if (!chunked)
+            return;
+        for (const Backup& other : m_catalog.backups())
+            if (other.backendName == backup.backendName && other.container == backup.container &&
+                other.serviceMetadata == backup.serviceMetadata)
+                throw Error(QStringLiteral("cannot import backup %1: its objects (container '%2', "
+                                           "prefix '%3') belong to backup %4 in the catalog")
+                                .arg(backup.id, backup.container, backup.serviceMetadata,
+                                     other.id));
+    };
+    checkUnused();
 
     // Learn the exact volume size from the backend when the chain is here.
+    // Nothing is inserted before the backup proved usable: a refused import
+    // leaves no row behind.
     try {
         const QList<Backup> chain =
             ChainRules::chainOf(backup, [this](const QString& id) { return m_catalog.backup(id); });
         backup.volumeSizeBytes = driver->storedVolumeSize(chain).value_or(0);
-        backup.status = BackupStatus::Available;
     } catch (const Error& error) {
-        if (backup.isIncremental() && !m_catalog.backup(backup.parentId)) {
-            backup.status = BackupStatus::Available; // its parent may be imported next
-        } else {
-            backup.status = BackupStatus::Error;
-            backup.failReason = failReasonFrom(error.message());
-        }
+        if (!backup.isIncremental() || m_catalog.backup(backup.parentId))
+            throw Error(QStringLiteral("cannot import backup %1: it is unusable: %2")
+                            .arg(backup.id, error.message()));
+        // Its parent may be imported next.
     }
-    m_catalog.updateBackup(backup);
-    if (backup.status == BackupStatus::Error)
-        throw Error(QStringLiteral("imported backup %1 but it is unusable: %2")
-                        .arg(backup.id, backup.failReason));
+    backup.status = BackupStatus::Available;
+    m_catalog.transaction([&] {
+        checkUnused(); // another process may have imported meanwhile
+        m_catalog.insertBackup(backup);
+    });
     return backup;
 }
 
