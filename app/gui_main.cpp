@@ -74,6 +74,16 @@ int main(int argc, char* argv[])
     parser.process(app);
 
     const QString catalogPath = QFileInfo(parser.value(catalogOption)).absoluteFilePath();
+    // The default data directory is private; one named with --catalog is the
+    // user's choice (the catalog file itself is made private either way).
+    const QString dataDirectory = QFileInfo(ember::defaultDataDirectory()).absoluteFilePath();
+    if (QFileInfo(catalogPath).absolutePath() == dataDirectory) {
+        try {
+            ember::privateDataDirectory();
+        } catch (const ember::Error&) {
+            // AppContext reports the catalog it cannot open.
+        }
+    }
     QDir().mkpath(QFileInfo(catalogPath).absolutePath());
 
     ember::ui::AppContext context(catalogPath);

@@ -7,6 +7,13 @@
 #include <QStandardPaths>
 #include <QStorageInfo>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <limits>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #ifdef EMBER_HAVE_SWIFT
 #include "swift/swiftbackend.h"
 #endif
@@ -87,6 +94,123 @@ std::unique_ptr<BackupDriver> createDriver(const BackendConfig& config,
             throw Error(QStringLiteral("backend %1 cannot be used: %2")
                             .arg(config.name, type.unavailableReason));
     throw Error(QStringLiteral("backend %1 has unknown type '%2'").arg(config.name, config.type));
+}
+
+QString normalizedOptionName(const QString& name)
+{
+    QString normalized = name.trimmed().toLower();
+    normalized.replace(QLatin1Char('-'), QLatin1Char('_'));
+    return normalized;
+}
+
+QStringList backendOptionNames(const QString& type)
+{
+    // Every chunked backend (posix, swift) reads these.
+    const QStringList chunked{
+        QStringLiteral("backup_compression_algorithm"), QStringLiteral("ember_zlib_engine"),
+        QStringLiteral("ember_worker_threads"), QStringLiteral("ember_objects_in_flight")};
+    if (type == QLatin1String("posix"))
+        return chunked + QStringList{QStringLiteral("backup_posix_path"),
+                                     QStringLiteral("backup_file_size"),
+                                     QStringLiteral("backup_sha_block_size_bytes")};
+    if (type == QLatin1String("swift"))
+        return chunked + QStringList{QStringLiteral("backup_swift_url"),
+                                     QStringLiteral("backup_swift_auth_url"),
+                                     QStringLiteral("backup_swift_auth"),
+                                     QStringLiteral("backup_swift_auth_version"),
+                                     QStringLiteral("backup_swift_auth_insecure"),
+                                     QStringLiteral("backup_swift_ca_cert_file"),
+                                     QStringLiteral("backup_swift_user"),
+                                     QStringLiteral("backup_swift_user_domain"),
+                                     QStringLiteral("backup_swift_tenant"),
+                                     QStringLiteral("backup_swift_project"),
+                                     QStringLiteral("backup_swift_project_domain"),
+                                     QStringLiteral("backup_swift_region_name"),
+                                     QStringLiteral("backup_swift_container"),
+                                     QStringLiteral("backup_swift_object_size"),
+                                     QStringLiteral("backup_swift_block_size"),
+                                     QStringLiteral("backup_swift_retry_attempts"),
+                                     QStringLiteral("backup_swift_retry_backoff"),
+                                     QStringLiteral("backup_swift_create_storage_policy"),
+                                     QStringLiteral("ember_swift_timeout"),
+                                     QStringLiteral("ember_swift_connect_timeout"),
+                                     QStringLiteral("ember_swift_listing_limit"),
+                                     QStringLiteral("ember_swift_parallel_transfers")};
+    if (type == QLatin1String("ceph"))
+        return {QStringLiteral("backup_ceph_conf"),
+                QStringLiteral("backup_ceph_user"),
+                QStringLiteral("backup_ceph_pool"),
+                QStringLiteral("backup_ceph_chunk_size"),
+                QStringLiteral("backup_ceph_stripe_unit"),
+                QStringLiteral("backup_ceph_stripe_count"),
+                QStringLiteral("backup_ceph_image_journals"),
+                QStringLiteral("restore_discard_excess_bytes"),
+                QStringLiteral("ember_ceph_mon_host"),
+                QStringLiteral("ember_ceph_keyring"),
+                QStringLiteral("ember_ceph_timeout"),
+                QStringLiteral("ember_ceph_threads")};
+    if (type == QLatin1String("tsm"))
+        return {QStringLiteral("backup_tsm_volume_prefix"),
+                QStringLiteral("backup_tsm_compression"),
+                QStringLiteral("ember_tsm_dsmc_path"),
+                QStringLiteral("ember_tsm_optfile"),
+                QStringLiteral("ember_tsm_servername"),
+                QStringLiteral("ember_tsm_nodename"),
+                QStringLiteral("ember_tsm_asnodename"),
+                QStringLiteral("ember_tsm_file_link"),
+                QStringLiteral("ember_tsm_image_link_dir"),
+                QStringLiteral("ember_tsm_timeout_seconds")};
+    return {};
+}
+
+namespace {
+// Edits (insert, delete, substitute) that turn `a` into `b`.
+int editDistance(const QString& a, const QString& b)
+{
+    QList<int> previous(b.size() + 1);
+    for (qsizetype j = 0; j <= b.size(); ++j)
+        previous[j] = int(j);
+    for (qsizetype i = 1; i <= a.size(); ++i) {
+        QList<int> current(b.size() + 1);
+        current[0] = int(i);
+        for (qsizetype j = 1; j <= b.size(); ++j)
+            current[j] = std::min({previous[j] + 1, current[j - 1] + 1,
+                                   previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        previous = current;
+    }
+    return previous[b.size()];
+}
+} // namespace
+
+QString checkedOptionName(const BackendType& type, const QString& backendName, const QString& name)
+{
+    const QString normalized = normalizedOptionName(name);
+    for (const QString& secret : type.secretKeys)
+        if (normalizedOptionName(secret) == normalized)
+            throw Error(QStringLiteral("%1 is a secret and never goes into the configuration: "
+                                       "store it with 'ember-cli backend-set-secret %2 %3' (it "
+                                       "reads the value from standard input).")
+                            .arg(name, backendName, secret));
+    const QStringList known = backendOptionNames(type.type);
+    if (known.contains(normalized))
+        return normalized;
+    QString closest;
+    int best = std::numeric_limits<int>::max();
+    for (const QString& candidate : known) {
+        const int distance = editDistance(normalized, candidate);
+        if (distance < best) {
+            best = distance;
+            closest = candidate;
+        }
+    }
+    if (!closest.isEmpty() && best <= std::max<qsizetype>(3, closest.size() / 4))
+        throw Error(QStringLiteral("Unknown option '%1' for a %2 backend: did you mean %3? (see "
+                                   "ember-cli backend-add --help)")
+                        .arg(name, type.type, closest));
+    throw Error(
+        QStringLiteral("Unknown option '%1' for a %2 backend; its options are: %3.")
+            .arg(name, type.type,
+                 known.isEmpty() ? QStringLiteral("none") : known.join(QStringLiteral(", "))));
 }
 
 namespace {
@@ -206,6 +330,21 @@ QString defaultDataDirectory()
 QString defaultCatalogPath()
 {
     return defaultDataDirectory() + QStringLiteral("/catalog.sqlite");
+}
+
+QString privateDataDirectory()
+{
+    const QString directory = defaultDataDirectory();
+    if (!QDir().mkpath(directory))
+        throw Error(QStringLiteral("Cannot create the data directory %1: %2.")
+                        .arg(directory, QString::fromLocal8Bit(std::strerror(errno))));
+    struct stat info = {};
+    const QByteArray native = QFile::encodeName(directory);
+    // Only one's own directory: a shared one set on purpose keeps its mode.
+    if (::stat(native.constData(), &info) == 0 && info.st_uid == ::geteuid() &&
+        (info.st_mode & 0077) != 0)
+        ::chmod(native.constData(), 0700);
+    return directory;
 }
 
 BackendConfig embeddedDefaultBackend()

@@ -28,6 +28,18 @@ QList<BackendType> backendTypes();
 std::unique_ptr<BackupDriver> createDriver(const BackendConfig& config,
                                            const BackendSecrets& secrets);
 
+// How option names are compared and stored: Cinder's spelling, lower case
+// with '_' ("Backup-Swift-Key" is backup_swift_key).
+QString normalizedOptionName(const QString& name);
+// The option names a backend type reads: Cinder's, and Ember's own ember_*
+// ones. Secrets are not among them (BackendType::secretKeys).
+QStringList backendOptionNames(const QString& type);
+// The normalised name of an option given for a backend of `type`. Throws an
+// Error for a secret, in any spelling (it belongs in the keyring, see
+// backend-set-secret), and for a name the type does not know, naming the
+// closest known one.
+QString checkedOptionName(const BackendType& type, const QString& backendName, const QString& name);
+
 // A live connection test, one line per check, for the wizard's test page,
 // `ember-cli backend-test` and the backends view. Blocking: run it in a worker.
 struct ConnectionCheck
@@ -57,5 +69,10 @@ BackendConfig embeddedDefaultBackend();
 // $EMBER_HOME/catalog.sqlite when EMBER_HOME is set (tests, portable use).
 QString defaultDataDirectory();
 QString defaultCatalogPath();
+// The data directory, created if needed and private to the user (0700,
+// whatever the umask; a wider mode of one's own directory is narrowed).
+// It holds the paths and metadata of every volume. Throws Error if it cannot
+// be created.
+QString privateDataDirectory();
 
 } // namespace ember

@@ -260,7 +260,10 @@ QString SecretStore::keyringService()
 
 QString SecretStore::keyringKey(const QString& backendName, const QString& key)
 {
-    return QStringLiteral("%1/%2").arg(backendName, key);
+    // One entry whatever the spelling: Backup-Swift-Key is backup_swift_key.
+    QString name = key.trimmed().toLower();
+    name.replace(QLatin1Char('-'), QLatin1Char('_'));
+    return QStringLiteral("%1/%2").arg(backendName, name);
 }
 
 void SecretStore::warn(const QString& message)
