@@ -1007,6 +1007,168 @@ Volume BackupService::resetVolumeState(const QString& volumeRef, const QString& 
     return volume;
 }
 
+// ------------------------------------------------------------------ rescan
+
+RescanReport BackupService::rescanBackend(const QString& backendName, const QStringList& containers,
+                                          OperationControl& control)
+{
+    const BackendConfig backend = backendNamed(m_catalog, backendName);
+    auto driver = driverFor(backend);
+    auto* chunked = dynamic_cast<ChunkedBackupDriver*>(driver.get());
+    if (!chunked)
+        throw Error(QStringLiteral("backend %1 is a %2 backend: backend-rescan reads the _metadata "
+                                   "files of Cinder's chunked format, which only posix and swift "
+                                   "backends write")
+                        .arg(backend.name, backend.type));
+    control.setPhase(QStringLiteral("scanning"), 0);
+    QList<DiscoveredBackup> found = chunked->discoverBackups(containers, control);
+
+    RescanReport report;
+    auto skip = [&](const DiscoveredBackup& item, const QString& reason) {
+        report.skipped.append({item.container, item.prefix, item.backup.id, reason});
+    };
+    // Usable finds by id; a backup id found twice is trusted in neither place.
+    QHash<QString, DiscoveredBackup*> byId;
+    QSet<QString> duplicated;
+    for (DiscoveredBackup& item : found) {
+        if (!item.problem.isEmpty() || item.backup.id.isEmpty())
+            continue;
+        if (byId.contains(item.backup.id))
+            duplicated.insert(item.backup.id);
+        byId.insert(item.backup.id, &item);
+    }
+    QHash<QString, QString> ownerOfLocation; // "container\nprefix" -> catalog backup id
+    for (const Backup& known : m_catalog.backups(BackupFilter{{}, {}, {}, true}))
+        if (known.backendName == backend.name || known.backendName.isEmpty())
+            ownerOfLocation.insert(known.container + QLatin1Char('\n') + known.serviceMetadata,
+                                   known.id);
+
+    // Whether a find can be added, with its volume size; parents first.
+    QHash<QString, QString> verdicts; // id -> empty (ok) or the reason
+    QHash<QString, qint64> sizes;
+    QList<DiscoveredBackup*> order;
+    std::function<QString(DiscoveredBackup&, int)> judge = [&](DiscoveredBackup& item,
+                                                               int depth) -> QString {
+        const QString id = item.backup.id;
+        if (verdicts.contains(id))
+            return verdicts.value(id);
+        if (depth > 10000)
+            return QStringLiteral("its chain of parents does not end");
+        verdicts.insert(id, QStringLiteral("its chain of parents loops back to it"));
+        QString reason;
+        qint64 size = item.fullVolumeSize;
+        if (duplicated.contains(id)) {
+            reason = QStringLiteral("backup %1 was found in more than one place").arg(id);
+        } else if (!item.backup.parentId.isEmpty()) {
+            const QString parentId = item.backup.parentId;
+            std::optional<Backup> parentRow = m_catalog.backup(parentId);
+            if (parentRow) {
+                size = parentRow->volumeSizeBytes;
+                if (parentRow->status != BackupStatus::Available)
+                    reason = QStringLiteral("its parent %1 is %2 in the catalog")
+                                 .arg(parentId, parentRow->status);
+                else if (parentRow->backendName != backend.name)
+                    reason = QStringLiteral("its parent %1 is on another backend (%2)")
+                                 .arg(parentId, parentRow->backendName);
+                else if (parentRow->volumeId != item.backup.volumeId)
+                    reason =
+                        QStringLiteral("its parent %1 is a backup of another volume").arg(parentId);
+                else if (size <= 0)
+                    reason = QStringLiteral("the catalog does not know the volume size of its "
+                                            "parent %1")
+                                 .arg(parentId);
+            } else if (DiscoveredBackup* parent = byId.value(parentId)) {
+                const QString parentReason = judge(*parent, depth + 1);
+                size = sizes.value(parentId);
+                if (!parentReason.isEmpty())
+                    reason = QStringLiteral("its parent %1 cannot be added: %2")
+                                 .arg(parentId, parentReason);
+                else if (parent->backup.volumeId != item.backup.volumeId)
+                    reason =
+                        QStringLiteral("its parent %1 is a backup of another volume").arg(parentId);
+            } else {
+                reason = QStringLiteral("its parent %1 is neither in the catalog nor on the "
+                                        "backend")
+                             .arg(parentId);
+            }
+            // An incremental covers the same volume as its parent.
+            if (reason.isEmpty() && item.objectsEnd > size)
+                reason = QStringLiteral("its objects reach byte %1 of a %2-byte volume")
+                             .arg(item.objectsEnd)
+                             .arg(size);
+            if (reason.isEmpty() && item.shaBlockSize > 0 &&
+                item.shaBlockCount != (size + item.shaBlockSize - 1) / item.shaBlockSize)
+                reason = QStringLiteral("its _sha256file lists %1 blocks but the %2-byte volume "
+                                        "has %3")
+                             .arg(item.shaBlockCount)
+                             .arg(size)
+                             .arg((size + item.shaBlockSize - 1) / item.shaBlockSize);
+        }
+        verdicts.insert(id, reason);
+        if (reason.isEmpty()) {
+            sizes.insert(id, size);
+            order.append(&item);
+        }
+        return reason;
+    };
+
+    for (DiscoveredBackup& item : found) {
+        control.throwIfCancelled();
+        if (!item.problem.isEmpty()) {
+            skip(item, item.problem);
+            continue;
+        }
+        if (std::optional<Backup> known = m_catalog.backup(item.backup.id, true)) {
+            skip(item, known->deleted ? QStringLiteral("deleted in the catalog")
+                                      : QStringLiteral("already in the catalog"));
+            verdicts.insert(item.backup.id, QStringLiteral("already in the catalog"));
+            continue;
+        }
+        const QString owner =
+            ownerOfLocation.value(item.container + QLatin1Char('\n') + item.prefix);
+        if (!owner.isEmpty()) {
+            skip(item, QStringLiteral("its objects belong to backup %1 in the catalog").arg(owner));
+            continue;
+        }
+        if (const QString reason = judge(item, 0); !reason.isEmpty())
+            skip(item, reason);
+    }
+
+    const QString host = hostName();
+    for (DiscoveredBackup* item : std::as_const(order)) {
+        Backup backup = item->backup;
+        backup.backendName = backend.name;
+        backup.host = host;
+        backup.availabilityZone = QStringLiteral("nova");
+        backup.status = BackupStatus::Available;
+        backup.volumeSizeBytes = sizes.value(backup.id);
+        backup.size = (backup.volumeSizeBytes + (Q_INT64_C(1) << 30) - 1) >> 30;
+        backup.updatedAt = QDateTime::currentDateTimeUtc();
+        try {
+            m_catalog.transaction([&] {
+                m_catalog.insertBackup(backup);
+                if (!backup.parentId.isEmpty()) {
+                    if (std::optional<Backup> parent = m_catalog.backup(backup.parentId)) {
+                        parent->numDependentBackups = m_catalog.children(parent->id).size();
+                        m_catalog.updateBackup(*parent);
+                    }
+                }
+            });
+            report.added.append(backup);
+        } catch (const Error& error) {
+            skip(*item, error.message()); // e.g. added by another process meanwhile
+        }
+    }
+    if (!report.added.isEmpty()) {
+        try {
+            m_catalog.snapshotCopy();
+        } catch (const Error& error) {
+            qCDebug(lcService) << "no catalog copy after the rescan:" << error.message();
+        }
+    }
+    return report;
+}
+
 // ---------------------------------------------------------------- recovery
 
 QStringList BackupService::recoverInterruptedOperations()
@@ -1100,9 +1262,8 @@ QStringList BackupService::recoverInterruptedOperations()
             // Decided and changed in one transaction; a job starting on the
             // volume waits for it, and finds the lock free again.
             m_catalog.transaction([&] {
-                std::optional<VolumeJobLock> guard =
-                    m_catalog.tryLockForRepair({m_catalog.volumeLockKey(listed.id),
-                                                QStringLiteral("volume:") + listed.id});
+                std::optional<VolumeJobLock> guard = m_catalog.tryLockForRepair(
+                    {m_catalog.volumeLockKey(listed.id), QStringLiteral("volume:") + listed.id});
                 if (!guard)
                     return; // its job runs
                 std::optional<Volume> volume = m_catalog.volume(listed.id);
@@ -1125,8 +1286,8 @@ QStringList BackupService::recoverInterruptedOperations()
                 }
             });
         } catch (const Error& error) {
-            actions.append(
-                QStringLiteral("could not recover volume %1: %2").arg(listed.name, error.message()));
+            actions.append(QStringLiteral("could not recover volume %1: %2")
+                               .arg(listed.name, error.message()));
         }
     }
     try {

@@ -37,6 +37,20 @@ struct RestoreRequest
     QString newRbdCluster;
 };
 
+// What backend-rescan did: the rows it added, and each find it left out.
+struct RescanReport
+{
+    struct Skipped
+    {
+        QString container;
+        QString prefix;
+        QString backupId; // when known
+        QString reason;
+    };
+    QList<Backup> added; // parents before their incrementals
+    QList<Skipped> skipped;
+};
+
 // Resolves secrets for a backend (the GUI reads them from the keyring
 // asynchronously before starting a job; the CLI reads them up front).
 using SecretProvider = std::function<BackendSecrets(const BackendConfig&)>;
@@ -114,6 +128,14 @@ public:
     // target volume error_restoring, deleting -> delete resumed.
     // Returns a line per action taken.
     QStringList recoverInterruptedOperations();
+
+    // backend-rescan: catalog rows rebuilt from a chunked backend's
+    // `_metadata` files, in `containers` or everywhere the store can list.
+    // Backups already in the catalog are left alone; a found one is added
+    // `available` only when its own files and its whole chain check out.
+    // Other backends are refused.
+    RescanReport rescanBackend(const QString& backendName, const QStringList& containers,
+                               OperationControl& control);
 
     // The driver for a backend, secrets resolved.
     std::unique_ptr<BackupDriver> driverFor(const BackendConfig& backend);

@@ -1260,8 +1260,8 @@ void inspectDiscovered(ObjectStore& store, const ChunkedBackupDriver& driver,
             listed.insert(object);
     for (const ObjectEntry& entry : metadata.objects) {
         if (!listed.remove(entry.name))
-            throw Error(QStringLiteral("object %1 named in its _metadata is missing")
-                            .arg(entry.name));
+            throw Error(
+                QStringLiteral("object %1 named in its _metadata is missing").arg(entry.name));
         found.objectsEnd = std::max(found.objectsEnd, entry.end());
     }
     if (!listed.isEmpty())
@@ -1285,8 +1285,7 @@ QList<DiscoveredBackup> ChunkedBackupDriver::discoverBackups(const QStringList& 
                                        "--container"));
         const QDir base(posix->basePath());
         if (!base.exists())
-            throw Error(
-                QStringLiteral("the backup directory %1 does not exist").arg(base.path()));
+            throw Error(QStringLiteral("the backup directory %1 does not exist").arg(base.path()));
         // Regular files only, no symbolic links followed: nothing outside the base.
         QDirIterator it(base.path(), {QStringLiteral("*") + kMetadataSuffix},
                         QDir::Files | QDir::NoSymLinks | QDir::Hidden,
@@ -1294,8 +1293,7 @@ QList<DiscoveredBackup> ChunkedBackupDriver::discoverBackups(const QStringList& 
         while (it.hasNext()) {
             const QFileInfo file(it.next());
             control.throwIfCancelled();
-            metadataObjects.append(
-                {base.relativeFilePath(file.absolutePath()), file.fileName()});
+            metadataObjects.append({base.relativeFilePath(file.absolutePath()), file.fileName()});
         }
     } else {
         for (const QString& container : containers) {

@@ -401,8 +401,8 @@ void makeDirectory(const QString& path, const QString& purpose)
     if (QFileInfo(path).isDir())
         return;
     if (!QDir().mkpath(path))
-        throw Error(QStringLiteral("Cannot create the %1 %2: %3.")
-                        .arg(purpose, path, systemError(errno)));
+        throw Error(
+            QStringLiteral("Cannot create the %1 %2: %3.").arg(purpose, path, systemError(errno)));
     makePrivate(path, 0700);
 }
 
@@ -427,7 +427,8 @@ int openLockFile(const QString& path)
 {
     const int fd = ::open(nativePath(path).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0)
-        throw Error(QStringLiteral("Cannot open the lock file %1: %2.").arg(path, systemError(errno)));
+        throw Error(
+            QStringLiteral("Cannot open the lock file %1: %2.").arg(path, systemError(errno)));
     return fd;
 }
 
@@ -501,9 +502,8 @@ void refuseDamagedFile(const QString& databasePath)
     if (file.size() == 0)
         throw Error(damagedCatalogMessage(databasePath, QStringLiteral("is empty (0 bytes)")));
     if (header != QByteArray("SQLite format 3", 16))
-        throw Error(damagedCatalogMessage(databasePath,
-                                          QStringLiteral("is not an SQLite database (%1 bytes)")
-                                              .arg(file.size())));
+        throw Error(damagedCatalogMessage(
+            databasePath, QStringLiteral("is not an SQLite database (%1 bytes)").arg(file.size())));
 }
 
 // A new catalog appears complete or not at all: written under a temporary
@@ -511,11 +511,11 @@ void refuseDamagedFile(const QString& databasePath)
 // either no file or a valid one, never an empty file it would refuse).
 void createEmptyDatabase(const QString& databasePath)
 {
-    const QString temporary = QStringLiteral("%1.new-%2-%3")
-                                  .arg(databasePath)
-                                  .arg(::getpid())
-                                  .arg(QRandomGenerator::global()->generate(), 8, 16,
-                                       QLatin1Char('0'));
+    const QString temporary =
+        QStringLiteral("%1.new-%2-%3")
+            .arg(databasePath)
+            .arg(::getpid())
+            .arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
     sqlite3* db = nullptr;
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     int rc = sqlite3_open_v2(nativePath(temporary).constData(), &db, flags, nullptr);
@@ -555,8 +555,7 @@ void createEmptyDatabase(const QString& databasePath)
 // The copies directory's files, newest first.
 const QRegularExpression& copyNamePattern()
 {
-    static const QRegularExpression pattern(
-        QStringLiteral("^catalog-(\\d{8}T\\d{4}Z)\\.sqlite$"));
+    static const QRegularExpression pattern(QStringLiteral("^catalog-(\\d{8}T\\d{4}Z)\\.sqlite$"));
     return pattern;
 }
 
@@ -666,10 +665,10 @@ Catalog::Catalog(const QString& databasePath)
             const int code = sqlite3_errcode(m_db) & 0xff;
             if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
                 throw Error(damagedCatalogMessage(
-                    databasePath,
-                    QStringLiteral("is damaged (%1)").arg(QString::fromUtf8(sqlite3_errmsg(m_db)))));
-            throw Error(QStringLiteral("Cannot read the catalog %1: %2")
-                            .arg(databasePath, failure(m_db)));
+                    databasePath, QStringLiteral("is damaged (%1)")
+                                      .arg(QString::fromUtf8(sqlite3_errmsg(m_db)))));
+            throw Error(
+                QStringLiteral("Cannot read the catalog %1: %2").arg(databasePath, failure(m_db)));
         }
         {
             Statement wal(m_db, "PRAGMA journal_mode=WAL");
@@ -1273,9 +1272,9 @@ int Catalog::removeStaleJobRows()
             jobs.append({rows.text(0), rows.text(1)});
         for (const auto& [volumeId, key] : jobs) {
             // Rows from before file locks name none: no job can hold them.
-            std::optional<VolumeJobLock> guard =
-                key.isEmpty() ? std::optional<VolumeJobLock>(VolumeJobLock())
-                              : tryLockForRepair({key});
+            std::optional<VolumeJobLock> guard = key.isEmpty()
+                                                     ? std::optional<VolumeJobLock>(VolumeJobLock())
+                                                     : tryLockForRepair({key});
             if (!guard)
                 continue;
             Statement remove(m_db, "DELETE FROM volume_jobs WHERE volume_id = ? AND lock_key = ?");
@@ -1344,7 +1343,8 @@ QList<CatalogCopy> Catalog::copies(const QString& databasePath)
             continue;
         CatalogCopy copy;
         copy.path = directory.filePath(name);
-        copy.takenAt = QDateTime::fromString(match.captured(1), QStringLiteral("yyyyMMdd'T'HHmm'Z'"));
+        copy.takenAt =
+            QDateTime::fromString(match.captured(1), QStringLiteral("yyyyMMdd'T'HHmm'Z'"));
         copy.takenAt.setTimeZone(QTimeZone::utc());
         copy.sizeBytes = QFileInfo(copy.path).size();
         result << copy;
@@ -1365,11 +1365,11 @@ QString Catalog::snapshotCopy()
         QStringLiteral("catalog-%1.sqlite")
             .arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd'T'HHmm'Z'")));
     const QString target = directory + QLatin1Char('/') + name;
-    const QString temporary = QStringLiteral("%1/.%2.tmp-%3-%4")
-                                  .arg(directory, name)
-                                  .arg(::getpid())
-                                  .arg(QRandomGenerator::global()->generate(), 8, 16,
-                                       QLatin1Char('0'));
+    const QString temporary =
+        QStringLiteral("%1/.%2.tmp-%3-%4")
+            .arg(directory, name)
+            .arg(::getpid())
+            .arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
     sqlite3* copy = nullptr;
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     QString problem;
@@ -1408,9 +1408,8 @@ QString Catalog::snapshotCopy()
         QFile::remove(all.at(i).path);
     // Leftovers of a process that died while copying.
     const QDateTime stale = QDateTime::currentDateTimeUtc().addSecs(-600);
-    for (const QFileInfo& leftover :
-         QDir(directory).entryInfoList({QStringLiteral(".catalog-*.tmp-*")},
-                                       QDir::Files | QDir::Hidden)) {
+    for (const QFileInfo& leftover : QDir(directory).entryInfoList(
+             {QStringLiteral(".catalog-*.tmp-*")}, QDir::Files | QDir::Hidden)) {
         if (leftover.lastModified() < stale)
             QFile::remove(leftover.absoluteFilePath());
     }

@@ -175,6 +175,7 @@ struct Context
     BackupService& backups()
     {
         if (!service) {
+            privateDataDirectory();
             catalog = std::make_unique<Catalog>(defaultCatalogPath());
             if (catalog->backends().isEmpty())
                 catalog->upsertBackend(embeddedDefaultBackend());
@@ -871,13 +872,8 @@ int backendAdd(Context& context, QCommandLineParser& parser)
         if (equals <= 0)
             throw Error(
                 QStringLiteral("Invalid option '%1': use --option name=value.").arg(assignment));
-        const QString key = assignment.left(equals).trimmed();
-        if (type.secretKeys.contains(key))
-            throw Error(QStringLiteral(
-                            "%1 is a secret and never goes into the configuration: store it with "
-                            "'ember-cli backend-set-secret %2 %1' (it reads the value from "
-                            "standard input).")
-                            .arg(key, name));
+        // Normalised first: Backup-Swift-Key is the secret backup_swift_key.
+        const QString key = checkedOptionName(type, name, assignment.left(equals));
         backend.options[key] = optionValueFromText(assignment.mid(equals + 1));
     }
     Catalog& catalog = context.backups().catalog();
@@ -897,7 +893,7 @@ int backendAdd(Context& context, QCommandLineParser& parser)
 int backendSetSecret(Context& context, QCommandLineParser& parser)
 {
     const QString name = parser.positionalArguments().at(0);
-    const QString key = parser.positionalArguments().at(1);
+    const QString key = normalizedOptionName(parser.positionalArguments().at(1));
     const std::optional<BackendConfig> backend = context.backups().catalog().backend(name);
     if (!backend)
         throw Error(QStringLiteral("No backend named '%1' (see backend-list).").arg(name));
@@ -964,6 +960,82 @@ int backendRemove(Context& context, QCommandLineParser& parser)
     catalog.removeBackend(name);
     printErr(
         QStringLiteral("Removed backend %1 (its stored backups were not touched).\n").arg(name));
+    return 0;
+}
+
+// ---- catalog recovery ----
+
+int backendRescan(Context& context, QCommandLineParser& parser)
+{
+    const QString name = parser.positionalArguments().first();
+    BackupService& service = context.backups();
+    const RescanReport report = withProgress([&](OperationControl& control) {
+        return service.rescanBackend(name, parser.values(QStringLiteral("container")), control);
+    });
+    if (context.format == Format::Json) {
+        QJsonArray added;
+        for (const Backup& backup : report.added)
+            added.append(backupJson(backup));
+        QJsonArray skipped;
+        for (const RescanReport::Skipped& item : report.skipped)
+            skipped.append(QJsonObject{{QStringLiteral("container"), item.container},
+                                       {QStringLiteral("prefix"), item.prefix},
+                                       {QStringLiteral("backup_id"), item.backupId},
+                                       {QStringLiteral("reason"), item.reason}});
+        context.printJson(
+            QJsonObject{{QStringLiteral("added"), added}, {QStringLiteral("skipped"), skipped}});
+        return 0;
+    }
+    for (const Backup& backup : report.added)
+        printOut(QStringLiteral("added %1 (volume %2, %3%4, created %5)\n")
+                     .arg(backup.id, backup.volumeId,
+                          backup.isIncremental()
+                              ? QStringLiteral("incremental on %1").arg(backup.parentId)
+                              : QStringLiteral("full"),
+                          backup.displayName.isEmpty()
+                              ? QString()
+                              : QStringLiteral(", name %1").arg(backup.displayName),
+                          backup.createdAt.toString(Qt::ISODate)));
+    for (const RescanReport::Skipped& item : report.skipped)
+        printOut(
+            QStringLiteral("skipped %1/%2: %3\n").arg(item.container, item.prefix, item.reason));
+    printOut(QStringLiteral("%1 backup(s) added, %2 skipped.\n")
+                 .arg(report.added.size())
+                 .arg(report.skipped.size()));
+    return 0;
+}
+
+// Neither command opens the catalog: they must work when it is damaged.
+int catalogCopies(Context& context, QCommandLineParser&)
+{
+    const QString path = defaultCatalogPath();
+    printList(
+        context, Catalog::copies(path),
+        [](const CatalogCopy& copy) {
+            return QJsonObject{{QStringLiteral("name"), QFileInfo(copy.path).fileName()},
+                               {QStringLiteral("path"), copy.path},
+                               {QStringLiteral("taken_at"), copy.takenAt.toString(Qt::ISODate)},
+                               {QStringLiteral("size_bytes"), double(copy.sizeBytes)}};
+        },
+        {QStringLiteral("Name"), QStringLiteral("Taken (UTC)"), QStringLiteral("Size")},
+        [](const CatalogCopy& copy) {
+            return QStringList{QFileInfo(copy.path).fileName(),
+                               copy.takenAt.toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                               humanSize(copy.sizeBytes)};
+        });
+    return 0;
+}
+
+int catalogRestore(Context& context, QCommandLineParser& parser)
+{
+    privateDataDirectory();
+    const QString path = defaultCatalogPath();
+    const QString copy = parser.positionalArguments().first();
+    const QString keptAside = Catalog::restoreCopy(path, copy);
+    QJsonObject json{{QStringLiteral("catalog"), path}, {QStringLiteral("restored_from"), copy}};
+    if (!keptAside.isEmpty())
+        json[QStringLiteral("replaced_file_kept_as")] = keptAside;
+    context.printObject(json);
     return 0;
 }
 
@@ -1224,6 +1296,36 @@ QList<Command> commands()
                     backendRemove,
                     1,
                     1};
+    list << Command{
+        QStringLiteral("backend-rescan"),
+        QStringLiteral("BACKEND"),
+        QStringLiteral("Rebuilds catalog entries from the _metadata files of a posix or swift "
+                       "backend (backups already in the catalog are left alone)."),
+        [=](QCommandLineParser& p) {
+            p.addOption(text("container",
+                             "Only this container (repeatable; needed for Swift, which cannot "
+                             "list its containers here).",
+                             "CONTAINER"));
+        },
+        backendRescan,
+        1,
+        1};
+    list << Command{QStringLiteral("catalog-copies"),
+                    QString(),
+                    QStringLiteral("Lists the automatic copies of the catalog, newest first."),
+                    {},
+                    catalogCopies,
+                    0,
+                    0};
+    list << Command{
+        QStringLiteral("catalog-restore"),
+        QStringLiteral("COPY"),
+        QStringLiteral("Replaces the catalog by one of its copies (see catalog-copies); the "
+                       "replaced file is kept. Refused while Ember runs elsewhere."),
+        {},
+        catalogRestore,
+        1,
+        1};
     return list;
 }
 
