@@ -512,6 +512,185 @@ private Q_SLOTS:
         QCOMPARE(compareFiles(source, restored), QString());
     }
 
+    // Secret option names in any spelling stay out of the catalog; unknown
+    // ones are refused with the close match; known ones are stored normalised.
+    void backendOptionNamesAreNormalised()
+    {
+        expectError({QStringLiteral("backend-add"), QStringLiteral("sw"), QStringLiteral("swift"),
+                     QStringLiteral("--option"), QStringLiteral("backup_swift_user=test:tester"),
+                     QStringLiteral("--option"), QStringLiteral("Backup_Swift_Key=secret")},
+                    QStringLiteral("Backup_Swift_Key is a secret"));
+        expectError({QStringLiteral("backend-add"), QStringLiteral("sw"), QStringLiteral("swift"),
+                     QStringLiteral("--option"), QStringLiteral("backup-swift-key=secret")},
+                    QStringLiteral("'ember-cli backend-set-secret sw backup_swift_key'"));
+        expectError({QStringLiteral("backend-add"), QStringLiteral("sw"), QStringLiteral("swift"),
+                     QStringLiteral("--option"), QStringLiteral("backup_swift_auth_urll=http://x")},
+                    QStringLiteral("did you mean backup_swift_auth_url?"));
+        expectError(
+            {QStringLiteral("backend-add"), QStringLiteral("p"), QStringLiteral("posix"),
+             QStringLiteral("--option"), QStringLiteral("colour=blue")},
+            QStringLiteral("Unknown option 'colour' for a posix backend; its options are: "));
+        CLI_OK(added,
+               {QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("backend-add"),
+                QStringLiteral("sw"), QStringLiteral("swift"), QStringLiteral("--option"),
+                QStringLiteral("Backup-Swift-Auth-URL=http://127.0.0.1:9/auth/v1.0"),
+                QStringLiteral("--option"), QStringLiteral("BACKUP_SWIFT_USER=test:tester")});
+        const QJsonObject options =
+            jsonOf(added).object().value(QStringLiteral("options")).toObject();
+        QCOMPARE(options.value(QStringLiteral("backup_swift_auth_url")).toString(),
+                 QStringLiteral("http://127.0.0.1:9/auth/v1.0"));
+        QCOMPARE(options.value(QStringLiteral("backup_swift_user")).toString(),
+                 QStringLiteral("test:tester"));
+        QCOMPARE(options.size(), 2);
+        QFile catalogFile(m_home + QStringLiteral("/catalog.sqlite"));
+        QVERIFY(catalogFile.open(QIODevice::ReadOnly));
+        QVERIFY(!catalogFile.readAll().contains("secret"));
+    }
+
+    void emptyCatalogIsRefusedAndRestoredFromACopy()
+    {
+        const QString source = m_dir + QStringLiteral("/vol.img");
+        makeVolumeFile(source, 5 * MiB + 4096, Fill::Mixed, 61);
+        QVERIFY(!volumeAdd(source, QStringLiteral("vol")).isEmpty());
+        const QString id = createBackup({QStringLiteral("vol")});
+        QVERIFY(!id.isEmpty());
+        CLI_OK(copies, {QStringLiteral("--format"), QStringLiteral("json"),
+                        QStringLiteral("catalog-copies")});
+        const QJsonArray list = jsonOf(copies).array();
+        QVERIFY2(!list.isEmpty(), copies.out.constData());
+        const QString copyName = list.first().toObject().value(QStringLiteral("name")).toString();
+
+        // The catalog file is lost (0 bytes): ember-cli refuses, names it and
+        // says how to recover, and leaves it as it is.
+        const QString catalogPath = m_home + QStringLiteral("/catalog.sqlite");
+        QFile catalogFile(catalogPath);
+        QVERIFY(catalogFile.resize(0));
+        expectError({QStringLiteral("backup-list")},
+                    QStringLiteral("The catalog %1 is empty (0 bytes)").arg(catalogPath));
+        expectError({QStringLiteral("backup-list")}, QStringLiteral("ember-cli catalog-restore"));
+        QCOMPARE(QFileInfo(catalogPath).size(), 0);
+
+        CLI_OK(restoredCatalog, {QStringLiteral("catalog-restore"), copyName});
+        QVERIFY(restoredCatalog.out.contains("catalog.sqlite.damaged-"));
+        CLI_OK(show, {QStringLiteral("backup-show"), id});
+        const QString restored = m_dir + QStringLiteral("/restored.img");
+        CLI_OK(restore, {QStringLiteral("backup-restore"), id, QStringLiteral("--path"), restored});
+        QCOMPARE(compareFiles(source, restored), QString());
+    }
+
+    void catalogRestoreRefusedWhileAJobRuns()
+    {
+        setUpSlowBackup(m_dir + QStringLiteral("/store"));
+        const QString copy = m_dir + QStringLiteral("/copy.sqlite");
+        QVERIFY(QFile::copy(m_home + QStringLiteral("/catalog.sqlite"), copy));
+        QProcess backup;
+        startBackup(backup);
+        expectError({QStringLiteral("catalog-restore"), copy}, QStringLiteral("has the catalog"));
+        backup.kill();
+        backup.waitForFinished();
+    }
+
+    // The catalog is lost entirely: backend-rescan rebuilds the rows of a
+    // full backup and its incremental from the backend's files, and both
+    // restore byte for byte. Crafted finds are skipped, with the reason.
+    void backendRescanRebuildsTheCatalog()
+    {
+        const QString store = m_dir + QStringLiteral("/store");
+        CLI_OK(backend, {QStringLiteral("backend-add-local"), QStringLiteral("store"), store,
+                         QStringLiteral("--object-size"), QStringLiteral("1M"),
+                         QStringLiteral("--default")});
+        const QString source = m_dir + QStringLiteral("/vol.img");
+        const QString firstState = m_dir + QStringLiteral("/first.img");
+        makeVolumeFile(source, 6 * MiB + 12345, Fill::Mixed, 71);
+        QVERIFY(QFile::copy(source, firstState));
+        QVERIFY(!volumeAdd(source, QStringLiteral("vol")).isEmpty());
+        const QString full = createBackup(
+            {QStringLiteral("vol"), QStringLiteral("--name"), QStringLiteral("full one")});
+        mutateFile(source, 4, 64 * 1024, 72);
+        const QString incremental =
+            createBackup({QStringLiteral("vol"), QStringLiteral("--incremental")});
+        QVERIFY(!full.isEmpty() && !incremental.isEmpty());
+
+        // A crafted find: the full backup's files, consistently renamed to a
+        // prefix of another id while its _metadata still names the full's id.
+        const QDir fullDir = containerOf(store, full);
+        const QString fullPrefix =
+            fullDir.entryList({QStringLiteral("*_metadata")}).first().chopped(9);
+        QVERIFY(QDir().mkpath(store + QStringLiteral("/crafted")));
+        const QString otherId = QStringLiteral("11111111-2222-3333-4444-555555555555");
+        const QString craftedPrefix = QStringLiteral("volume_x_backup_") + otherId;
+        for (const QString& name : fullDir.entryList(QDir::Files)) {
+            QString target = name;
+            target.replace(fullPrefix, craftedPrefix);
+            QFile in(fullDir.filePath(name));
+            QVERIFY(in.open(QIODevice::ReadOnly));
+            QByteArray content = in.readAll();
+            if (name.endsWith(QLatin1String("_metadata")))
+                content.replace(fullPrefix.toUtf8(), craftedPrefix.toUtf8());
+            QFile out(store + QStringLiteral("/crafted/") + target);
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            QCOMPARE(out.write(content), content.size());
+        }
+
+        // The catalog is gone; a new one knows the backend, not the backups.
+        for (const char* suffix : {"", "-wal", "-shm"})
+            QFile::remove(m_home + QStringLiteral("/catalog.sqlite") + QLatin1String(suffix));
+        QDir(m_home + QStringLiteral("/catalog-backups")).removeRecursively();
+        CLI_OK(again, {QStringLiteral("backend-add-local"), QStringLiteral("store"), store,
+                       QStringLiteral("--object-size"), QStringLiteral("1M"),
+                       QStringLiteral("--default")});
+        CLI_OK(rescan, {QStringLiteral("--format"), QStringLiteral("json"),
+                        QStringLiteral("backend-rescan"), QStringLiteral("store")});
+        const QJsonObject report = jsonOf(rescan).object();
+        const QJsonArray added = report.value(QStringLiteral("added")).toArray();
+        QCOMPARE(added.size(), 2);
+        QCOMPARE(added.at(0).toObject().value(QStringLiteral("id")).toString(), full);
+        QCOMPARE(added.at(1).toObject().value(QStringLiteral("id")).toString(), incremental);
+        const QJsonArray skipped = report.value(QStringLiteral("skipped")).toArray();
+        QCOMPARE(skipped.size(), 1);
+        QVERIFY2(skipped.at(0)
+                     .toObject()
+                     .value(QStringLiteral("reason"))
+                     .toString()
+                     .contains(QStringLiteral("prefix does not end in backup_")),
+                 rescan.out.constData());
+
+        const QJsonObject shown = showBackup(full);
+        QCOMPARE(shown.value(QStringLiteral("status")).toString(), QStringLiteral("available"));
+        QCOMPARE(shown.value(QStringLiteral("name")).toString(), QStringLiteral("full one"));
+        QCOMPARE(showBackup(incremental).value(QStringLiteral("is_incremental")).toBool(), true);
+
+        // A second rescan adds nothing and says why.
+        CLI_OK(second, {QStringLiteral("backend-rescan"), QStringLiteral("store")});
+        QVERIFY(second.out.contains("already in the catalog"));
+        QVERIFY(second.out.contains("0 backup(s) added"));
+
+        const QString restoredFull = m_dir + QStringLiteral("/restored-full.img");
+        CLI_OK(restoreFull,
+               {QStringLiteral("backup-restore"), full, QStringLiteral("--path"), restoredFull});
+        QCOMPARE(compareFiles(firstState, restoredFull), QString());
+        const QString restoredIncremental = m_dir + QStringLiteral("/restored-incremental.img");
+        CLI_OK(restoreIncremental, {QStringLiteral("backup-restore"), incremental,
+                                    QStringLiteral("--path"), restoredIncremental});
+        QCOMPARE(compareFiles(source, restoredIncremental), QString());
+    }
+
+    void dataDirectoryIsPrivate()
+    {
+        QVERIFY(QDir().mkpath(m_home));
+        QVERIFY(QFile::setPermissions(m_home, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                                  QFileDevice::ExeOwner | QFileDevice::ReadGroup |
+                                                  QFileDevice::ExeGroup | QFileDevice::ReadOther |
+                                                  QFileDevice::ExeOther));
+        CLI_OK(list, {QStringLiteral("volume-list")});
+        const QFileDevice::Permissions others = QFileDevice::ReadGroup | QFileDevice::WriteGroup |
+                                                QFileDevice::ExeGroup | QFileDevice::ReadOther |
+                                                QFileDevice::WriteOther | QFileDevice::ExeOther;
+        QCOMPARE(QFileInfo(m_home).permissions() & others, QFileDevice::Permissions());
+        QCOMPARE(QFileInfo(m_home + QStringLiteral("/catalog.sqlite")).permissions() & others,
+                 QFileDevice::Permissions());
+    }
+
     void backendCommands()
     {
         CLI_OK(local, {QStringLiteral("backend-test"), QStringLiteral("local")});

@@ -64,8 +64,8 @@ bool waitFor(Catalog& catalog, const std::function<bool(Catalog&)>& condition, i
 }
 
 // The volume_jobs row of a job that died, naming `pid` (now someone else's).
-void insertDeadJobRow(const QString& catalogPath, const QString& volumeId,
-                      const QString& backupId, qint64 pid)
+void insertDeadJobRow(const QString& catalogPath, const QString& volumeId, const QString& backupId,
+                      qint64 pid)
 {
     sqlite3* raw = nullptr;
     if (sqlite3_open(QFile::encodeName(catalogPath).constData(), &raw) != SQLITE_OK)

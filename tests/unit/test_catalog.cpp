@@ -779,8 +779,9 @@ private Q_SLOTS:
         file.close();
         const QString message = errorOf([&] { Catalog::restoreCopy(path, bogus); });
         QVERIFY2(message.contains(QStringLiteral("cannot be restored")), qPrintable(message));
-        QVERIFY(errorOf([&] { Catalog::restoreCopy(path, QStringLiteral("nope.sqlite")); })
-                    .contains(QStringLiteral("catalog-copies")));
+        QVERIFY(errorOf([&] {
+                    Catalog::restoreCopy(path, QStringLiteral("nope.sqlite"));
+                }).contains(QStringLiteral("catalog-copies")));
         Catalog intact(path);
         QCOMPARE(intact.volumes().size(), 1);
     }
