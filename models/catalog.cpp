@@ -436,16 +436,28 @@ int openLockFile(const QString& path)
 // holds it.
 int tryLockFile(const QString& path)
 {
-    const int fd = openLockFile(path);
-    try {
-        if (setFileLock(fd, F_WRLCK, false, path))
+    // A backup's lock file is removed by its last holder (see
+    // VolumeJobLock::release): a lock taken on a file no longer at `path`
+    // guards nothing, so take the one that is there now.
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        const int fd = openLockFile(path);
+        try {
+            if (!setFileLock(fd, F_WRLCK, false, path)) {
+                ::close(fd);
+                return -1;
+            }
+        } catch (...) {
+            ::close(fd);
+            throw;
+        }
+        struct stat held = {};
+        struct stat named = {};
+        if (::fstat(fd, &held) == 0 && ::stat(nativePath(path).constData(), &named) == 0 &&
+            held.st_dev == named.st_dev && held.st_ino == named.st_ino)
             return fd;
-    } catch (...) {
         ::close(fd);
-        throw;
     }
-    ::close(fd);
-    return -1;
+    throw Error(QStringLiteral("Cannot lock %1: it is replaced all the time.").arg(path));
 }
 
 // True if any open file (of any process, this one included) holds a lock on
@@ -570,11 +582,13 @@ struct Catalog::Statements
 
 VolumeJobLock::VolumeJobLock(VolumeJobLock&& other) noexcept
     : m_catalog(other.m_catalog), m_volumeId(std::move(other.m_volumeId)),
-      m_lockFiles(std::move(other.m_lockFiles))
+      m_lockFiles(std::move(other.m_lockFiles)),
+      m_removeOnRelease(std::move(other.m_removeOnRelease))
 {
     other.m_catalog = nullptr;
     other.m_volumeId.clear();
     other.m_lockFiles.clear();
+    other.m_removeOnRelease.clear();
 }
 
 VolumeJobLock& VolumeJobLock::operator=(VolumeJobLock&& other) noexcept
@@ -584,9 +598,11 @@ VolumeJobLock& VolumeJobLock::operator=(VolumeJobLock&& other) noexcept
         m_catalog = other.m_catalog;
         m_volumeId = std::move(other.m_volumeId);
         m_lockFiles = std::move(other.m_lockFiles);
+        m_removeOnRelease = std::move(other.m_removeOnRelease);
         other.m_catalog = nullptr;
         other.m_volumeId.clear();
         other.m_lockFiles.clear();
+        other.m_removeOnRelease.clear();
     }
     return *this;
 }
@@ -606,6 +622,11 @@ void VolumeJobLock::release()
         }
     }
     // Only after the row (and, before it, the job's final state) is committed.
+    // A backup's lock file goes with its job (one per backup would pile
+    // up); removed while still held, so nobody can hold it unnoticed.
+    for (const QString& path : std::as_const(m_removeOnRelease))
+        ::unlink(QFile::encodeName(path).constData());
+    m_removeOnRelease.clear();
     for (const int fd : std::as_const(m_lockFiles))
         ::close(fd);
     const bool endedJob = m_catalog && !m_lockFiles.isEmpty();
@@ -1219,6 +1240,7 @@ VolumeJobLock Catalog::lockVolume(const QString& volumeId, const QString& operat
                 throw Error(QStringLiteral("backup %1 is busy: another job is working on it")
                                 .arg(backupId));
             lock.m_lockFiles << backupFile;
+            lock.m_removeOnRelease << lockPath(backupLockKey(backupId));
         }
         Statement take(m_db, "INSERT OR REPLACE INTO volume_jobs (volume_id, operation, "
                              "backup_id, pid, started_at, lock_key) VALUES (?,?,?,?,?,?)");
@@ -1244,6 +1266,7 @@ VolumeJobLock Catalog::lockBackup(const QString& backupId, const QString& operat
                         .arg(backupId, operation));
     VolumeJobLock lock;
     lock.m_lockFiles << fd;
+    lock.m_removeOnRelease << lockPath(backupLockKey(backupId));
     lock.m_catalog = this;
     return lock;
 }
@@ -1258,6 +1281,8 @@ std::optional<VolumeJobLock> Catalog::tryLockForRepair(const QStringList& keys)
         if (fd < 0)
             return std::nullopt; // a live job; `guard` lets go of the others
         guard.m_lockFiles << fd;
+        if (key.startsWith(QLatin1String("backup:")))
+            guard.m_removeOnRelease << lockPath(key);
     }
     return guard;
 }

@@ -48,6 +48,7 @@ private:
     class Catalog* m_catalog = nullptr;
     QString m_volumeId; // empty for a lock on a backup alone (delete, import)
     QList<int> m_lockFiles;
+    QStringList m_removeOnRelease; // lock files that go with the job
 };
 
 // An automatic copy of the catalog (see Catalog::snapshotCopy).

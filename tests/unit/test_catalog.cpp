@@ -671,6 +671,14 @@ private Q_SLOTS:
         job.release();
         VolumeJobLock deleting = catalog.lockBackup(backupId, QStringLiteral("delete"));
         QVERIFY(deleting.isHeld());
+        // A backup's lock file goes with its last job; volumes keep theirs.
+        const QDir locks(QFileInfo(catalog.path()).absolutePath() + QStringLiteral("/locks"));
+        QCOMPARE(locks.entryList({QStringLiteral("backup-*.lock")}, QDir::Files).size(), 1);
+        deleting.release();
+        QCOMPARE(locks.entryList({QStringLiteral("backup-*.lock")}, QDir::Files).size(), 0);
+        QCOMPARE(locks.entryList({QStringLiteral("volume-*.lock")}, QDir::Files).size(), 1);
+        VolumeJobLock again = catalog.lockBackup(backupId, QStringLiteral("delete"));
+        QVERIFY(!catalog.tryLockForRepair({Catalog::backupLockKey(backupId)}));
     }
 
     void emptyCatalogFileIsRefused()
