@@ -23,7 +23,12 @@ constexpr qint64 kVolumeBytes = 16 * kMiB;
 
 } // namespace
 
-#define CLI_OK(result) QVERIFY2((result).exitCode == 0, describe(result).constData())
+// Evaluates its argument once (QVERIFY2 evaluates its message eagerly).
+#define CLI_OK(command)                                                                            \
+    do {                                                                                           \
+        const ProcessResult commandResult = (command);                                             \
+        QVERIFY2(commandResult.exitCode == 0, describe(commandResult).constData());                \
+    } while (false)
 #define HOLDS(check)                                                                               \
     do {                                                                                           \
         const QString problem = (check);                                                           \

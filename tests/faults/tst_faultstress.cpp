@@ -42,7 +42,12 @@ struct Made
 
 } // namespace
 
-#define CLI_OK(result) QVERIFY2((result).exitCode == 0, describe(result).constData())
+// Evaluates its argument once (QVERIFY2 evaluates its message eagerly).
+#define CLI_OK(command)                                                                            \
+    do {                                                                                           \
+        const ProcessResult commandResult = (command);                                             \
+        QVERIFY2(commandResult.exitCode == 0, describe(commandResult).constData());                \
+    } while (false)
 
 class FaultStressTest : public QObject
 {
