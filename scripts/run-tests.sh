@@ -3,13 +3,13 @@
 #   1. install the dependencies (scripts/install-deps.sh)
 #   2. build build-tests/ (RelWithDebInfo) and build-asan/ (ASan + UBSan, GUI on)
 #   3. ctest on build-tests/ with every label (unit, engine, cli, gui, services, swift,
-#      ceph, tsm, interop, packaging ...), then on build-asan/ with the fast labels only
+#      ceph, tsm, interop, packaging, faults ...), then on build-asan/ with the fast labels only
 #      (unit|engine|cli|gui: the service and interop tests are slow and exercise
 #      daemons and Cinder's Python, not our memory handling)
 #   4. build-fuzz/ (clang, libFuzzer + ASan + UBSan, the parsers only) and each fuzz
 #      target of tests/fuzz for 30 s on a copy of its seed corpus (scripts/fuzz.sh --ci)
 #   5. print a summary and the elapsed time; exit non-zero if any step failed.
-# Usage: sudo bash scripts/run-tests.sh
+# Usage: sudo bash scripts/run-tests.sh (root: the faults label mounts tmpfs and FUSE file systems)
 # Knobs: EMBER_SKIP_DEPS=1 (packages already there), EMBER_SKIP_ASAN=1, EMBER_SKIP_FUZZ=1,
 #        EMBER_FUZZ_SECONDS=N (per fuzz target, default 30),
 #        EMBER_BUILD_PREFIX=DIR (trees DIR-tests, DIR-asan, DIR-fuzz; default ROOT/build),
