@@ -868,6 +868,15 @@ Backup BackupService::importBackup(const BackupRecord& record, const QString& ba
     if (chunked) {
         if (const QString why = chunked->invalidLocation(backup); !why.isEmpty())
             throw Error(QStringLiteral("cannot import backup %1: %2").arg(backup.id, why));
+        QString mismatch;
+        try {
+            mismatch = chunked->recordMismatch(backup);
+        } catch (const Error& error) {
+            throw Error(QStringLiteral("cannot import backup %1: it is unusable: %2")
+                            .arg(backup.id, error.message()));
+        }
+        if (!mismatch.isEmpty())
+            throw Error(QStringLiteral("cannot import backup %1: %2").arg(backup.id, mismatch));
     }
     auto checkUnused = [&] {
         if (m_catalog.backup(backup.id))

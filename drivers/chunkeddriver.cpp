@@ -1073,6 +1073,31 @@ QString ChunkedBackupDriver::invalidLocation(const Backup& backup) const
     return m_store->invalidObjectPrefix(backup.serviceMetadata);
 }
 
+QString ChunkedBackupDriver::recordMismatch(const Backup& backup)
+{
+    const QString name = metadataObjectName(backup.serviceMetadata);
+    const BackupMetadata metadata =
+        parseBackupMetadata(readSmallObject(*m_store, backup, name), name);
+    // Cinder writes these ids into every _metadata: a record copied under a
+    // new id, or pointed at another backup's objects, does not match them.
+    auto differs = [](const QString& stored, const QString& recorded) {
+        return !stored.isEmpty() && stored.compare(recorded, Qt::CaseInsensitive) != 0;
+    };
+    if (differs(metadata.backupId, backup.id))
+        return QStringLiteral("its objects in container '%1' belong to backup %2 (%3 says so), "
+                              "not to %4")
+            .arg(backup.container, metadata.backupId, name, backup.id);
+    if (differs(metadata.volumeId, backup.volumeId))
+        return QStringLiteral("%1 records volume %2, but the record names volume %3")
+            .arg(name, metadata.volumeId, backup.volumeId);
+    if (differs(metadata.parentId, backup.parentId) ||
+        (metadata.parentId.isEmpty() && !backup.parentId.isEmpty()))
+        return QStringLiteral("%1 records parent %2, but the record names parent %3")
+            .arg(name, metadata.parentId.isEmpty() ? QStringLiteral("none") : metadata.parentId,
+                 backup.parentId.isEmpty() ? QStringLiteral("none") : backup.parentId);
+    return {};
+}
+
 QString ChunkedBackupDriver::serviceName() const
 {
     return m_store->serviceName();

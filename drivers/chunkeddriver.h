@@ -39,6 +39,10 @@ public:
     // Why `backup` cannot live in this store (empty = it can): its container
     // or its object prefix (service_metadata) could leave the store's root.
     QString invalidLocation(const Backup& backup) const;
+    // Why the backup's own `_metadata` contradicts the record (another
+    // backup's id, volume or parent; empty = it agrees). Throws Error when
+    // the file is missing or malformed.
+    QString recordMismatch(const Backup& backup);
     void backup(BackupJob& job) override;
     void restore(RestoreJob& job) override;
     void remove(const Backup& backup, OperationControl& control) override;

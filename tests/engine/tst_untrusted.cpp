@@ -194,6 +194,15 @@ struct Service
         service = std::make_unique<BackupService>(*catalog);
     }
 
+    // Uses `owner`'s backup directory as this catalog's default backend.
+    void useStoreOf(const Service& owner)
+    {
+        BackendConfig backend = catalog->defaultBackend();
+        backend.options[QStringLiteral("backup_posix_path")] =
+            owner.dir + QStringLiteral("/backups");
+        catalog->upsertBackend(backend);
+    }
+
     Backup backUp(const QString& volume)
     {
         CreateBackupRequest request;
@@ -571,14 +580,47 @@ private Q_SLOTS:
         QVERIFY(!s.catalog->backup(id, true));
         QCOMPARE(s.catalog->backups().size(), 1);
 
-        // An incremental whose parent is not imported yet is still accepted.
-        const QString childId = newUuid();
-        const Backup child = s.service->importBackup(
-            s.recordOf(original, {{QStringLiteral("id"), childId},
-                                  {QStringLiteral("parent_id"), newUuid()},
-                                  {QStringLiteral("service_metadata"),
-                                   QStringLiteral("other_prefix")}}));
+        // An incremental whose parent is not imported yet is still accepted
+        // (a second catalog on the same store imports the child first).
+        mutateFile(path, 2, 4096, 9);
+        CreateBackupRequest request;
+        request.volume = QStringLiteral("v");
+        request.incremental = true;
+        auto prepared = s.service->prepareBackup(request);
+        OperationControl control;
+        const Backup incremental = s.service->runBackup(prepared, control);
+        Service other(QStringLiteral("importfail-other"));
+        other.useStoreOf(s);
+        const Backup child = other.service->importBackup(s.service->exportBackup(incremental.id));
         QCOMPARE(child.status, BackupStatus::Available);
+        other.service->importBackup(s.service->exportBackup(original.id));
+        QCOMPARE(compareFiles(path, other.restore(child.id, QStringLiteral("r.img"))), QString());
+    }
+
+    // The store's own _metadata names the backup its objects belong to: a
+    // record copied under a new id is refused in a catalog that has never
+    // seen the original too.
+    void importRefusesACopyInAnotherCatalog()
+    {
+        Service s(QStringLiteral("importcopyelsewhere"));
+        const auto [path, original] = s.volumeWithBackup();
+        Service other(QStringLiteral("importcopyelsewhere-other"));
+        other.useStoreOf(s);
+        const QString copyId = newUuid();
+        const Error error = errorOf([&] {
+            other.service->importBackup(s.recordOf(original, {{QStringLiteral("id"), copyId}}));
+        });
+        QVERIFY2(error.message().contains(QStringLiteral("belong to backup %1").arg(original.id)),
+                 qPrintable(error.message()));
+        QVERIFY(!other.catalog->backup(copyId, true));
+        const QString otherVolume = newUuid();
+        const Error volumeError = errorOf([&] {
+            other.service->importBackup(
+                s.recordOf(original, {{QStringLiteral("volume_id"), otherVolume}}));
+        });
+        QVERIFY2(volumeError.message().contains(QStringLiteral("records volume")),
+                 qPrintable(volumeError.message()));
+        QVERIFY(other.catalog->backups().isEmpty());
     }
 
     // A record whose prefix is a prefix of another backup's objects: deleting
@@ -590,11 +632,19 @@ private Q_SLOTS:
         const QString container = s.dir + QStringLiteral("/backups/") + victim.container;
         const QStringList before = filesUnder(container);
         const QString id = newUuid();
-        s.service->importBackup(
+        const BackupRecord record =
             s.recordOf(victim, {{QStringLiteral("id"), id},
                                 {QStringLiteral("parent_id"), newUuid()},
                                 {QStringLiteral("service_metadata"),
-                                 victim.serviceMetadata.chopped(4)}}));
+                                 victim.serviceMetadata.chopped(4)}});
+        // Refused at import (no _metadata of its own) ...
+        QVERIFY_THROWS_EXCEPTION(Error, s.service->importBackup(record));
+        QVERIFY(!s.catalog->backup(id, true));
+        // ... and a row imported before that check cannot take the other's objects.
+        Backup imported = importRecord(record);
+        imported.backendName = victim.backendName;
+        imported.status = BackupStatus::Available;
+        s.catalog->insertBackup(imported);
         OperationControl control;
         s.service->deleteBackup(id, false, control);
         QCOMPARE(filesUnder(container), before);
