@@ -1,5 +1,7 @@
 #include "pythonjson.h"
 
+#include <QVariant>
+
 #include <QJsonArray>
 #include <QJsonObject>
 #include <charconv>
@@ -72,6 +74,12 @@ void write(const QJsonValue& value, const Style& style, int depth, QByteArray& o
         out.append(value.toBool() ? "true" : "false");
         break;
     case QJsonValue::Double: {
+        // Qt keeps integers parsed from JSON text as 64-bit integers: print
+        // them exactly, as Python's int does, not through a double.
+        if (const QVariant exact = value.toVariant(); exact.typeId() == QMetaType::LongLong) {
+            out.append(QByteArray::number(exact.toLongLong()));
+            break;
+        }
         const double number = value.toDouble();
         if (std::floor(number) == number && std::fabs(number) < 9.007199254740992e15)
             out.append(QByteArray::number(qint64(number)));

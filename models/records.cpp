@@ -75,6 +75,9 @@ QDateTime parseCinderTime(const QString& text)
         // Local time = UTC + offset, so UTC = local - offset.
         result = result.addSecs(zone.startsWith(QLatin1Char('-')) ? offsetSeconds : -offsetSeconds);
     }
+    // An offset can carry a time past the years the record format can write.
+    if (result.date().year() < 1 || result.date().year() > 9999)
+        return {};
     return result;
 }
 

@@ -2,6 +2,7 @@
 // the Backup fields); checked against the real /usr/bin/python3.
 #include "backuprecord.h"
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QProcess>
 #include <QRegularExpression>
@@ -93,11 +94,34 @@ private Q_SLOTS:
                                 "display_description, container, service_metadata, object_count."));
         const QByteArray badSize = kBadSizeRecord;
         QCOMPARE(importError({QStringLiteral("svc"), QString::fromLatin1(badSize.toBase64())}),
-                 QStringLiteral("The backup record's size must be a whole non-negative number."));
+                 QStringLiteral("The backup record's size must be a whole number from 0 to 2^53."));
         const QByteArray badTime = kBadTimeRecord;
         QCOMPARE(
             importError({QStringLiteral("svc"), QString::fromLatin1(badTime.toBase64())}),
             QStringLiteral("The backup record's created_at is not a valid time: 'yesterday'."));
+    }
+
+    // Inputs the record fuzzer found (tests/fuzz/corpus/record_json/regression-*).
+    void fuzzerFindingsStayFixed()
+    {
+        auto seed = [](const char* name) {
+            QFile file(qEnvironmentVariable("EMBER_SOURCE_DIR") +
+                       QStringLiteral("/tests/fuzz/corpus/record_json/") +
+                       QString::fromLatin1(name));
+            if (!file.open(QIODevice::ReadOnly))
+                qFatal("missing seed %s", name);
+            return BackupRecord{QStringLiteral("cinder.backup.drivers.posix.PosixBackupDriver"),
+                                QString::fromLatin1(file.readAll().toBase64())};
+        };
+        // 1e19 used to become a negative size (UB in the double-to-int cast).
+        QVERIFY_THROWS_EXCEPTION(Error, importRecord(seed("regression-size-1e19.json")));
+        // An offset carried created_at before year 1, which no record can hold.
+        QVERIFY_THROWS_EXCEPTION(Error,
+                                 importRecord(seed("regression-created-at-before-year-1.json")));
+        // Integers above 2^53 in metadata came back rounded; Python keeps them.
+        const Backup imported = importRecord(seed("regression-metadata-integer-above-2-53.json"));
+        QVERIFY2(exportRecordJson(imported).contains("12345678901234567"),
+                 exportRecordJson(imported).constData());
     }
 
     // Ids become file and object names: only canonical UUIDs pass.
