@@ -1022,13 +1022,17 @@ RescanReport BackupService::rescanBackend(const QString& backendName, const QStr
                                           OperationControl& control)
 {
     const BackendConfig backend = backendNamed(m_catalog, backendName);
+    const QString refusal = QStringLiteral("backend %1 is a %2 backend: backend-rescan reads the "
+                                           "_metadata files of Cinder's chunked format, which "
+                                           "only posix and swift backends write")
+                                .arg(backend.name, backend.type);
+    // Refused before its secrets are asked for.
+    if (backend.type != QLatin1String("posix") && backend.type != QLatin1String("swift"))
+        throw Error(refusal);
     auto driver = driverFor(backend);
     auto* chunked = dynamic_cast<ChunkedBackupDriver*>(driver.get());
     if (!chunked)
-        throw Error(QStringLiteral("backend %1 is a %2 backend: backend-rescan reads the _metadata "
-                                   "files of Cinder's chunked format, which only posix and swift "
-                                   "backends write")
-                        .arg(backend.name, backend.type));
+        throw Error(refusal);
     control.setPhase(QStringLiteral("scanning"), 0);
     QList<DiscoveredBackup> found = chunked->discoverBackups(containers, control);
 

@@ -660,6 +660,16 @@ private Q_SLOTS:
         QCOMPARE(shown.value(QStringLiteral("name")).toString(), QStringLiteral("full one"));
         QCOMPARE(showBackup(incremental).value(QStringLiteral("is_incremental")).toBool(), true);
 
+        // Backends of other formats are refused (when this build has one).
+        if (cli({QStringLiteral("backend-add"), QStringLiteral("rbd"), QStringLiteral("ceph"),
+                 QStringLiteral("--option"), QStringLiteral("backup_ceph_pool=backups")})
+                .exitCode == 0)
+            expectError({QStringLiteral("backend-rescan"), QStringLiteral("rbd")},
+                        QStringLiteral("backend rbd is a ceph backend: backend-rescan reads"));
+        expectError({QStringLiteral("backend-rescan"), QStringLiteral("store"),
+                     QStringLiteral("--container"), QStringLiteral("../elsewhere")},
+                    QStringLiteral("it has a '..' component"));
+
         // A second rescan adds nothing and says why.
         CLI_OK(second, {QStringLiteral("backend-rescan"), QStringLiteral("store")});
         QVERIFY(second.out.contains("already in the catalog"));
