@@ -285,7 +285,8 @@ private Q_SLOTS:
         const QString dir = freshDir(QStringLiteral("recovery-live"));
         const QString home = dir + QStringLiteral("/home");
         const QString volumePath = dir + QStringLiteral("/live.img");
-        makeVolumeFile(volumePath, 48 << 20, Fill::Text, 41);
+        // Random data through bzip2: seconds to back up, time enough to look.
+        makeVolumeFile(volumePath, 64 << 20, Fill::Random, 41);
         QCOMPARE(runCli(home, {QStringLiteral("volume-add"), volumePath, QStringLiteral("--name"),
                                QStringLiteral("live")})
                      .exitCode,
