@@ -1497,6 +1497,24 @@ QString Catalog::restoreCopy(const QString& databasePath, const QString& copy)
                 else if (pragmaInteger(db, "SELECT count(*) FROM sqlite_master WHERE "
                                            "name = 'backups'") != 1)
                     problem = QStringLiteral("it holds no backups table");
+                // Jobs that ran when the copy was taken are no one's now, but
+                // may have finished since: a backup that was being created
+                // leaves the catalog (backend-rescan adds it back if its
+                // files are complete) instead of being repaired as dead,
+                // which would remove its objects.
+                if (problem.isEmpty())
+                    execute(db, R"sql(
+BEGIN IMMEDIATE;
+DELETE FROM backups WHERE status = 'creating';
+UPDATE backups SET status = 'available' WHERE status = 'restoring';
+UPDATE volumes SET status = CASE
+    WHEN previous_status IS NULL OR previous_status IN ('', 'backing-up') THEN 'available'
+    ELSE previous_status END
+  WHERE status = 'backing-up';
+UPDATE volumes SET status = 'error_restoring' WHERE status = 'restoring';
+DELETE FROM volume_jobs;
+COMMIT;
+)sql");
             } catch (const Error& error) {
                 problem = error.message();
             }

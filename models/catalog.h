@@ -155,8 +155,10 @@ public:
     // Replaces the catalog file by `copy` (a path, or a file name in the
     // copies directory) after checking it. Refused while any Ember process
     // has the catalog open (so while jobs run). The replaced file and its
-    // -wal/-shm are kept as <name>.damaged-<UTC timestamp>. Returns that
-    // path (empty when there was no catalog file).
+    // -wal/-shm are kept as <name>.damaged-<UTC timestamp>. Jobs running
+    // when the copy was taken are settled: backups being created are left
+    // out (backend-rescan adds them if complete), restores undone, volumes
+    // freed. Returns the kept path (empty when there was no catalog file).
     static QString restoreCopy(const QString& databasePath, const QString& copy);
 
     // A number that changes whenever any process commits a change

@@ -1036,6 +1036,9 @@ int catalogRestore(Context& context, QCommandLineParser& parser)
     if (!keptAside.isEmpty())
         json[QStringLiteral("replaced_file_kept_as")] = keptAside;
     context.printObject(json);
+    if (context.format == Format::Table)
+        printOut(QStringLiteral("Backups made after the copy are not in it: 'ember-cli "
+                                "backend-rescan BACKEND' adds them from the backend's files.\n"));
     return 0;
 }
 

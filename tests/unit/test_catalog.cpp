@@ -773,6 +773,36 @@ private Q_SLOTS:
         QVERIFY(restored.volume(second.id));
     }
 
+    // A copy taken while another job ran: after a restore that job's rows
+    // are settled without declaring its backup dead (its objects stay).
+    void restoredCopySettlesTheJobsOfItsTime()
+    {
+        const QString path = dbPath(QStringLiteral("catalog.sqlite"));
+        Backup creating = fullBackup(newUuid());
+        QString copy;
+        Volume volume = makeVolume(QStringLiteral("busy"), QStringLiteral("/tmp/busy"));
+        {
+            Catalog catalog(path);
+            catalog.insertVolume(volume);
+            creating.volumeId = volume.id;
+            creating.parentId.clear();
+            creating.status = BackupStatus::Creating;
+            VolumeJobLock job =
+                catalog.lockVolume(volume.id, QStringLiteral("backup"), creating.id);
+            catalog.insertBackup(creating);
+            volume.previousStatus = VolumeStatus::Available;
+            volume.status = VolumeStatus::BackingUp;
+            catalog.updateVolume(volume);
+            copy = catalog.snapshotCopy();
+        }
+        Catalog::restoreCopy(path, copy);
+        Catalog restored(path);
+        QVERIFY(!restored.backup(creating.id, true));
+        QCOMPARE(restored.volume(volume.id)->status, VolumeStatus::Available);
+        QVERIFY(restored.runningJobs().isEmpty());
+        QVERIFY(restored.lockVolume(volume.id, QStringLiteral("backup")).isHeld());
+    }
+
     void restoreRefusesANonCatalog()
     {
         const QString path = dbPath(QStringLiteral("catalog.sqlite"));
