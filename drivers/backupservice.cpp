@@ -1077,6 +1077,18 @@ RescanReport BackupService::rescanBackend(const QString& backendName, const QStr
             std::optional<Backup> parentRow = m_catalog.backup(parentId);
             if (parentRow) {
                 size = parentRow->volumeSizeBytes;
+                if (size <= 0 && parentRow->status == BackupStatus::Available) {
+                    // Imported rows know whole GiB only; the stored files know the bytes.
+                    try {
+                        size = chunked
+                                   ->storedVolumeSize(ChainRules::chainOf(
+                                       *parentRow,
+                                       [this](const QString& id) { return m_catalog.backup(id); }))
+                                   .value_or(0);
+                    } catch (const Error&) {
+                        size = 0;
+                    }
+                }
                 if (parentRow->status != BackupStatus::Available)
                     reason = QStringLiteral("its parent %1 is %2 in the catalog")
                                  .arg(parentId, parentRow->status);
