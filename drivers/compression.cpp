@@ -356,6 +356,22 @@ public:
     ~ZstdDecoder() override { ZSTD_freeDCtx(m_context); }
     void feed(const char* data, size_t length, const Sink& sink) override
     {
+        // Only zstd 1.x frames: libzstd would also decode its legacy 0.x
+        // formats, which no writer of Cinder's format produces and whose
+        // decoders treat a stream differently depending on how it is split.
+        while (m_magicSeen < sizeof kZstdMagic && length > 0) {
+            if (static_cast<unsigned char>(*data) != kZstdMagic[m_magicSeen])
+                throw Error(QStringLiteral("corrupt zstd data: not a zstd frame"));
+            ++m_magicSeen;
+            ZSTD_inBuffer magic{data, 1, 0};
+            ZSTD_outBuffer none{m_output.data(), m_output.size(), 0};
+            const size_t result = ZSTD_decompressStream(m_context, &none, &magic);
+            if (ZSTD_isError(result))
+                throw Error(QStringLiteral("corrupt zstd data: %1")
+                                .arg(QString::fromUtf8(ZSTD_getErrorName(result))));
+            ++data;
+            --length;
+        }
         ZSTD_inBuffer input{data, length, 0};
         while (input.pos < input.size || m_mayHaveMore) {
             ZSTD_outBuffer output{m_output.data(), m_output.size(), 0};
@@ -381,6 +397,8 @@ public:
     }
 
 private:
+    static constexpr unsigned char kZstdMagic[4] = {0x28, 0xb5, 0x2f, 0xfd};
+    size_t m_magicSeen = 0;
     ZSTD_DCtx* m_context;
     std::vector<char> m_output;
     bool m_frameComplete = false;
