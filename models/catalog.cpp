@@ -652,6 +652,7 @@ Catalog::Catalog(const QString& databasePath)
     const QFileInfo info(databasePath);
     makeDirectory(info.absolutePath(), QStringLiteral("catalog directory"));
     makeDirectory(locksDirectory(databasePath), QStringLiteral("lock directory"));
+    makePrivate(locksDirectory(databasePath), 0700); // Ember's own, whoever made it wider
     // Shared with every other open catalog; a catalog-restore waits for none
     // and is refused while this is held.
     m_openLock = openLockFile(openLockPath(databasePath));
@@ -1384,6 +1385,7 @@ QString Catalog::snapshotCopy()
         return {}; // only committed states are worth keeping
     const QString directory = copiesDirectory(m_path);
     makeDirectory(directory, QStringLiteral("directory for catalog copies"));
+    makePrivate(directory, 0700); // Ember's own, whoever made it wider
     // One per minute: a later copy in the same minute replaces it (by rename,
     // so a reader sees the old copy or the new one, whole).
     const QString name =

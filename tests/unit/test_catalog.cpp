@@ -843,9 +843,15 @@ private Q_SLOTS:
         }
         // A file made wider meanwhile is private again on the next open.
         QVERIFY(::chmod(QFile::encodeName(path).constData(), 0644) == 0);
+        const QString locks = directory + QStringLiteral("/locks");
+        QVERIFY(::chmod(QFile::encodeName(locks).constData(), 0755) == 0);
+        QVERIFY(::chmod(QFile::encodeName(Catalog::copiesDirectory(path)).constData(), 0755) == 0);
         {
             Catalog catalog(path);
             QCOMPARE(modeOf(path), 0600);
+            QCOMPARE(modeOf(locks), 0700);
+            catalog.snapshotCopy();
+            QCOMPARE(modeOf(Catalog::copiesDirectory(path)), 0700);
         }
         ::umask(previous);
     }
