@@ -1,7 +1,13 @@
 #include "testsupport.h"
 
+#include "backupservice.h"
+#include "chunkeddriver.h"
+#include "posixstore.h"
+
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QProcessEnvironment>
 
@@ -292,6 +298,105 @@ ProcessResult runCli(const QString& home, const QStringList& arguments, int time
     result.err = process.readAllStandardError();
     result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
     return result;
+}
+
+QStringList filesInTree(const QString& directory)
+{
+    QStringList files;
+    QDirIterator it(directory, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        files.append(it.next());
+    files.sort();
+    return files;
+}
+
+QByteArray readWholeFile(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(path));
+    return file.readAll();
+}
+
+void writeWholeFile(const QString& path, const QByteArray& data)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(data) != data.size())
+        qFatal("cannot write %s", qPrintable(path));
+}
+
+Error errorOf(const std::function<void()>& work)
+{
+    try {
+        work();
+    } catch (const Error& error) {
+        return error;
+    }
+    return Error(QString());
+}
+
+std::unique_ptr<ChunkedBackupDriver> posixChunkedDriver(const QString& store,
+                                                        const ChunkedOptions& options)
+{
+    return std::make_unique<ChunkedBackupDriver>(std::make_unique<PosixObjectStore>(store),
+                                                 options);
+}
+
+Volume engineVolume(const QString& path)
+{
+    Volume volume;
+    volume.id = QStringLiteral("3f0c2b1a-1111-4222-8333-444455556666");
+    volume.name = QStringLiteral("vol");
+    volume.path = path;
+    volume.sizeBytes = QFileInfo(path).size();
+    return volume;
+}
+
+ServiceFixture::ServiceFixture(const QString& tag, const QString& compression,
+                               qint64 backupFileSize)
+    : dir(freshDir(tag))
+{
+    catalog = std::make_unique<Catalog>(dir + QStringLiteral("/catalog.sqlite"));
+    BackendConfig backend;
+    backend.name = QStringLiteral("local");
+    backend.type = QStringLiteral("posix");
+    backend.isDefault = true;
+    backend.options[QStringLiteral("backup_posix_path")] = backupsDir();
+    if (!compression.isEmpty())
+        backend.options[QStringLiteral("backup_compression_algorithm")] = compression;
+    backend.options[QStringLiteral("backup_file_size")] = double(backupFileSize);
+    catalog->upsertBackend(backend);
+    service = std::make_unique<BackupService>(*catalog);
+}
+
+ServiceFixture::~ServiceFixture() = default;
+
+QString ServiceFixture::backupsDir() const
+{
+    return dir + QStringLiteral("/backups");
+}
+
+Backup ServiceFixture::backUp(const QString& volume, bool incremental, const QString& name)
+{
+    CreateBackupRequest request;
+    request.volume = volume;
+    request.incremental = incremental;
+    request.name = name;
+    auto prepared = service->prepareBackup(request);
+    OperationControl control;
+    return service->runBackup(prepared, control);
+}
+
+QString ServiceFixture::restoreToNewFile(const QString& backupId, const QString& fileName,
+                                         const QString& volumeName)
+{
+    RestoreRequest request;
+    request.backup = backupId;
+    request.newVolumeName = volumeName;
+    request.newVolumePath = dir + QLatin1Char('/') + fileName;
+    auto prepared = service->prepareRestore(request);
+    OperationControl control;
+    return service->runRestore(prepared, control).path;
 }
 
 } // namespace ember::test

@@ -5,6 +5,19 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
+#include <memory>
+
+namespace ember {
+class BackupService;
+class Catalog;
+class ChunkedBackupDriver;
+class Error;
+struct Backup;
+struct ChunkedOptions;
+struct Volume;
+} // namespace ember
+
 namespace ember::test {
 
 // A fresh empty directory for this test ($EMBER_TEST_TMP/<tag>, wiped first).
@@ -38,5 +51,42 @@ struct ProcessResult
 };
 // Runs ember-cli ($EMBER_CLI) with EMBER_HOME=`home`.
 ProcessResult runCli(const QString& home, const QStringList& arguments, int timeoutMs = 300000);
+
+// Every file under `directory` (recursively), sorted.
+QStringList filesInTree(const QString& directory);
+// A whole file's content; the test process stops when it cannot be read or written.
+QByteArray readWholeFile(const QString& path);
+void writeWholeFile(const QString& path, const QByteArray& data);
+// The Error `work` throws; an Error with an empty message when it throws none.
+Error errorOf(const std::function<void()>& work);
+
+// The chunked engine over a posix object store at `store`.
+std::unique_ptr<ChunkedBackupDriver> posixChunkedDriver(const QString& store,
+                                                        const ChunkedOptions& options);
+// The volume record the engine tests back up from or restore to the file at
+// `path`: a fixed id, name "vol" and the file's current size.
+Volume engineVolume(const QString& path);
+
+// A catalog in a fresh directory with one posix backend "local" (the default)
+// storing under dir/backups, and a BackupService over it.
+struct ServiceFixture
+{
+    QString dir;
+    std::unique_ptr<Catalog> catalog;
+    std::unique_ptr<BackupService> service;
+
+    // An empty `compression` leaves the backend's default algorithm.
+    explicit ServiceFixture(const QString& tag, const QString& compression = QString(),
+                            qint64 backupFileSize = 4 << 20);
+    ~ServiceFixture();
+
+    QString backupsDir() const;
+    // Backs up `volume` (full or incremental, optionally named).
+    Backup backUp(const QString& volume, bool incremental = false, const QString& name = QString());
+    // Restores `backupId` into the new file dir/fileName (registered under
+    // `volumeName` when given); returns the restored volume's path.
+    QString restoreToNewFile(const QString& backupId, const QString& fileName,
+                             const QString& volumeName = QString());
+};
 
 } // namespace ember::test

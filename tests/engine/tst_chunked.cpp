@@ -40,24 +40,13 @@ struct Harness
 
     std::unique_ptr<ChunkedBackupDriver> driver() const
     {
-        return std::make_unique<ChunkedBackupDriver>(std::make_unique<PosixObjectStore>(store),
-                                                     options);
-    }
-
-    Volume volumeFor(const QString& path) const
-    {
-        Volume volume;
-        volume.id = QStringLiteral("3f0c2b1a-1111-4222-8333-444455556666");
-        volume.name = QStringLiteral("vol");
-        volume.path = path;
-        volume.sizeBytes = QFileInfo(path).size();
-        return volume;
+        return posixChunkedDriver(store, options);
     }
 
     Backup backUp(const QString& path, const std::optional<Backup>& parent,
                   OperationControl* control = nullptr)
     {
-        const Volume volume = volumeFor(path);
+        const Volume volume = engineVolume(path);
         Backup backup;
         backup.id = newUuid();
         backup.volumeId = volume.id;
@@ -78,7 +67,7 @@ struct Harness
         QFile::remove(target);
         createSparseImage(target, size);
         auto device = openLocalVolume(target, OpenMode::ReadWrite);
-        Volume volume = volumeFor(target);
+        Volume volume = engineVolume(target);
         OperationControl control;
         RestoreJob job{chain, volume, *device, control};
         driver()->restore(job);

@@ -3,7 +3,6 @@
 #include "backupservice.h"
 #include "testsupport.h"
 
-#include <QDirIterator>
 #include <QProcess>
 #include <QtTest>
 
@@ -16,58 +15,12 @@ using namespace ember::test;
 
 namespace {
 
-QStringList filesUnder(const QString& directory)
+// The service tests store zlib objects unless a test asks otherwise.
+struct Fixture : ServiceFixture
 {
-    QStringList files;
-    QDirIterator it(directory, QDir::Files, QDirIterator::Subdirectories);
-    while (it.hasNext())
-        files.append(it.next());
-    return files;
-}
-
-QByteArray readFile(const QString& path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-void writeFile(const QString& path, const QByteArray& data)
-{
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
-    QCOMPARE(file.write(data), data.size());
-}
-
-struct Fixture
-{
-    QString dir;
-    std::unique_ptr<Catalog> catalog;
-    std::unique_ptr<BackupService> service;
-
     explicit Fixture(const QString& tag, const QString& compression = QStringLiteral("zlib"))
+        : ServiceFixture(tag, compression)
     {
-        dir = freshDir(tag);
-        catalog = std::make_unique<Catalog>(dir + QStringLiteral("/catalog.sqlite"));
-        BackendConfig backend;
-        backend.name = QStringLiteral("local");
-        backend.type = QStringLiteral("posix");
-        backend.isDefault = true;
-        backend.options[QStringLiteral("backup_posix_path")] = dir + QStringLiteral("/backups");
-        backend.options[QStringLiteral("backup_compression_algorithm")] = compression;
-        backend.options[QStringLiteral("backup_file_size")] = 4 * 1048576.0;
-        catalog->upsertBackend(backend);
-        service = std::make_unique<BackupService>(*catalog);
-    }
-
-    Backup backUp(const QString& volume, bool incremental, const QString& name = {})
-    {
-        CreateBackupRequest request;
-        request.volume = volume;
-        request.incremental = incremental;
-        request.name = name;
-        auto prepared = service->prepareBackup(request);
-        OperationControl control;
-        return service->runBackup(prepared, control);
     }
 };
 
@@ -80,10 +33,10 @@ struct SmallFilesystem
     SmallFilesystem(const QString& directory, const QString& size) : path(directory)
     {
         QDir().mkpath(path);
-        mounted = QProcess::execute(QStringLiteral("mount"),
-                                    {QStringLiteral("-t"), QStringLiteral("tmpfs"),
-                                     QStringLiteral("-o"), QStringLiteral("size=") + size,
-                                     QStringLiteral("tmpfs"), path}) == 0;
+        mounted =
+            QProcess::execute(QStringLiteral("mount"),
+                              {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
+                               QStringLiteral("size=") + size, QStringLiteral("tmpfs"), path}) == 0;
     }
     ~SmallFilesystem()
     {
@@ -91,16 +44,6 @@ struct SmallFilesystem
             QProcess::execute(QStringLiteral("umount"), {QStringLiteral("-l"), path});
     }
 };
-
-Error errorOf(const std::function<void()>& work)
-{
-    try {
-        work();
-    } catch (const Error& error) {
-        return error;
-    }
-    return Error(QString());
-}
 
 } // namespace
 
@@ -138,7 +81,7 @@ private Q_SLOTS:
         QCOMPARE(f.catalog->backup(second.id, true)->status, BackupStatus::Deleted);
         f.service->deleteBackup(first.id, false, control);
         f.service->deleteBackup(full.id, false, control);
-        QCOMPARE(filesUnder(f.dir + QStringLiteral("/backups")), QStringList());
+        QCOMPARE(filesInTree(f.backupsDir()), QStringList());
     }
 
     void restoreIntoNewVolumeFollowsCinder()
@@ -190,7 +133,7 @@ private Q_SLOTS:
         QVERIFY(backupError);
         QVERIFY(!f.catalog->backup(id));
         QCOMPARE(f.catalog->backup(id, true)->status, BackupStatus::Deleted);
-        QCOMPARE(filesUnder(f.dir + QStringLiteral("/backups")), QStringList());
+        QCOMPARE(filesInTree(f.backupsDir()), QStringList());
         QCOMPARE(f.catalog->resolveVolume(QStringLiteral("v")).status, VolumeStatus::Available);
         QVERIFY(f.catalog->runningJobs().isEmpty());
     }
@@ -270,15 +213,15 @@ private Q_SLOTS:
 
         // A container of an unknown version fails the restore, as in Cinder.
         const QStringList metadataFiles =
-            filesUnder(f.dir + QStringLiteral("/backups")).filter(QStringLiteral("_metadata"));
+            filesInTree(f.backupsDir()).filter(QStringLiteral("_metadata"));
         QCOMPARE(metadataFiles.size(), 1);
         const QString metadataPath = metadataFiles.first();
-        QByteArray text = readFile(metadataPath);
+        QByteArray text = readWholeFile(metadataPath);
         const qsizetype at = text.indexOf("\"volume_meta\": \"");
         QVERIFY(at > 0);
         const qsizetype end = text.indexOf('\n', at);
         text.replace(at, end - at, "\"volume_meta\": \"{\\\"version\\\": 9}\"");
-        writeFile(metadataPath, text);
+        writeWholeFile(metadataPath, text);
         prepared = f.service->prepareRestore(same);
         try {
             f.service->runRestore(prepared, control);
@@ -466,7 +409,9 @@ private Q_SLOTS:
                     .message()
                     .contains(QStringLiteral("error_restoring")));
 
-        QVERIFY(errorOf([&] { f.service->resetVolumeState(QStringLiteral("v"), QStringLiteral("restoring")); })
+        QVERIFY(errorOf([&] {
+                    f.service->resetVolumeState(QStringLiteral("v"), QStringLiteral("restoring"));
+                })
                     .message()
                     .contains(QStringLiteral("Invalid volume state 'restoring'")));
         {
@@ -477,7 +422,8 @@ private Q_SLOTS:
                      qPrintable(refused.message()));
             QCOMPARE(f.catalog->volume(volume.id)->status, VolumeStatus::ErrorRestoring);
         }
-        const Volume reset = f.service->resetVolumeState(QStringLiteral("v"), VolumeStatus::Available);
+        const Volume reset =
+            f.service->resetVolumeState(QStringLiteral("v"), VolumeStatus::Available);
         QCOMPARE(reset.status, VolumeStatus::Available);
         QCOMPARE(reset.previousStatus, VolumeStatus::ErrorRestoring);
         QVERIFY(f.catalog->runningJobs().isEmpty());

@@ -5,7 +5,6 @@
 #include "testsupport.h"
 #include "volumedevice.h"
 
-#include <QDirIterator>
 #include <QtTest>
 
 #include <fcntl.h>
@@ -18,37 +17,14 @@ using namespace ember::test;
 
 namespace {
 
-QStringList filesUnder(const QString& directory)
+// Volume "v" is dir/v.img; objects are stored uncompressed.
+struct Fixture : ServiceFixture
 {
-    QStringList files;
-    QDirIterator it(directory, QDir::Files, QDirIterator::Subdirectories);
-    while (it.hasNext())
-        files.append(it.next());
-    files.sort();
-    return files;
-}
-
-struct Fixture
-{
-    QString dir;
     QString volumePath;
-    std::unique_ptr<Catalog> catalog;
-    std::unique_ptr<BackupService> service;
 
     explicit Fixture(const QString& tag)
+        : ServiceFixture(tag, QStringLiteral("none")), volumePath(dir + QStringLiteral("/v.img"))
     {
-        dir = freshDir(tag);
-        catalog = std::make_unique<Catalog>(dir + QStringLiteral("/catalog.sqlite"));
-        BackendConfig backend;
-        backend.name = QStringLiteral("local");
-        backend.type = QStringLiteral("posix");
-        backend.isDefault = true;
-        backend.options[QStringLiteral("backup_posix_path")] = dir + QStringLiteral("/backups");
-        backend.options[QStringLiteral("backup_compression_algorithm")] = QStringLiteral("none");
-        backend.options[QStringLiteral("backup_file_size")] = 4 * 1048576.0;
-        catalog->upsertBackend(backend);
-        service = std::make_unique<BackupService>(*catalog);
-        volumePath = dir + QStringLiteral("/v.img");
     }
 
     // Runs a backup of volume "v"; `atDataPhase` runs when the engine starts
@@ -70,22 +46,11 @@ struct Fixture
         return service->runBackup(prepared, control);
     }
 
-    QString restoreToNewFile(const Backup& backup, const QString& name)
-    {
-        RestoreRequest request;
-        request.backup = backup.id;
-        request.newVolumeName = name;
-        request.newVolumePath = dir + QLatin1Char('/') + name + QStringLiteral(".img");
-        auto prepared = service->prepareRestore(request);
-        OperationControl control;
-        return service->runRestore(prepared, control).path;
-    }
-
     // The backup must fail with `expected` in its message, leave an error
     // row and no objects, and the earlier backup must still restore.
     void expectFailedBackup(const std::function<void()>& change, const QString& expected)
     {
-        const QStringList before = filesUnder(dir + QStringLiteral("/backups"));
+        const QStringList before = filesInTree(backupsDir());
         try {
             backUp(false, change);
             QFAIL("the backup must fail");
@@ -95,7 +60,7 @@ struct Fixture
         BackupFilter filter;
         filter.status = BackupStatus::Error;
         QCOMPARE(catalog->backups(filter).size(), 1);
-        QCOMPARE(filesUnder(dir + QStringLiteral("/backups")), before);
+        QCOMPARE(filesInTree(backupsDir()), before);
         QCOMPARE(catalog->resolveVolume(QStringLiteral("v")).status, VolumeStatus::Available);
     }
 };
@@ -123,7 +88,9 @@ private Q_SLOTS:
         const Backup good = f.backUp(false);
         f.expectFailedBackup([&] { truncateFile(f.volumePath, 1 << 20); },
                              QStringLiteral("truncated"));
-        QCOMPARE(compareFiles(copy, f.restoreToNewFile(good, QStringLiteral("r"))), QString());
+        QCOMPARE(compareFiles(copy, f.restoreToNewFile(good.id, QStringLiteral("r.img"),
+                                                       QStringLiteral("r"))),
+                 QString());
     }
 
     // Holes past the new end read as "no data": they must not pass for zeros.
@@ -236,8 +203,8 @@ private Q_SLOTS:
         makeVolumeFile(f.volumePath, 1 << 20, Fill::Text, 8);
         const QString symlink = f.dir + QStringLiteral("/alias.img");
         QVERIFY(QFile::link(f.volumePath, symlink));
-        for (const auto& [name, path] :
-             {std::pair{QStringLiteral("v"), f.volumePath}, std::pair{QStringLiteral("w"), symlink}}) {
+        for (const auto& [name, path] : {std::pair{QStringLiteral("v"), f.volumePath},
+                                         std::pair{QStringLiteral("w"), symlink}}) {
             Volume old;
             old.id = newUuid();
             old.name = name;
@@ -258,7 +225,8 @@ private Q_SLOTS:
         QCOMPARE(backup.status, BackupStatus::Available);
         QCOMPARE(f.catalog->resolveVolume(QStringLiteral("v")).identity,
                  localVolumeIdentity(f.volumePath));
-        QCOMPARE(compareFiles(f.volumePath, f.restoreToNewFile(backup, QStringLiteral("r"))),
+        QCOMPARE(compareFiles(f.volumePath, f.restoreToNewFile(backup.id, QStringLiteral("r.img"),
+                                                               QStringLiteral("r"))),
                  QString());
     }
 };

@@ -9,7 +9,6 @@
 #include "posixstore.h"
 #include "testsupport.h"
 
-#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -25,21 +24,6 @@ using namespace ember::test;
 
 namespace {
 
-QByteArray readFile(const QString& path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(path));
-    return file.readAll();
-}
-
-void writeFile(const QString& path, const QByteArray& data)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(data) != data.size())
-        qFatal("cannot write %s", qPrintable(path));
-}
-
 // A JSON value written as the raw literal `text` (numbers JSON cannot
 // round-trip through QJsonValue: 9223372036854775000, 1e300).
 QJsonValue raw(const QString& text)
@@ -49,7 +33,7 @@ QJsonValue raw(const QString& text)
 
 void editJson(const QString& path, const std::function<void(QJsonObject&)>& edit)
 {
-    QJsonObject root = QJsonDocument::fromJson(readFile(path)).object();
+    QJsonObject root = QJsonDocument::fromJson(readWholeFile(path)).object();
     edit(root);
     const QString text = QString::fromUtf8(QJsonDocument(root).toJson());
     // Each "@RAW:...@" string becomes its (unescaped) content.
@@ -63,7 +47,7 @@ void editJson(const QString& path, const std::function<void(QJsonObject&)>& edit
         at = match.capturedEnd();
     }
     result += text.mid(at);
-    writeFile(path, result.toUtf8());
+    writeWholeFile(path, result.toUtf8());
 }
 
 // Sets field `key` of the `index`th object of a _metadata file.
@@ -78,26 +62,6 @@ void editObject(const QString& path, int index, const QString& key, const QJsonV
         objects[index] = wrapper;
         root[QStringLiteral("objects")] = objects;
     });
-}
-
-QStringList filesUnder(const QString& directory)
-{
-    QStringList files;
-    QDirIterator it(directory, QDir::Files, QDirIterator::Subdirectories);
-    while (it.hasNext())
-        files.append(it.next());
-    files.sort();
-    return files;
-}
-
-Error errorOf(const std::function<void()>& work)
-{
-    try {
-        work();
-    } catch (const Error& error) {
-        return error;
-    }
-    return Error(QString());
 }
 
 // The chunked engine over a posix store, without a catalog.
@@ -118,23 +82,12 @@ struct Engine
 
     std::unique_ptr<ChunkedBackupDriver> driver() const
     {
-        return std::make_unique<ChunkedBackupDriver>(std::make_unique<PosixObjectStore>(store),
-                                                     options);
-    }
-
-    Volume volumeFor(const QString& path) const
-    {
-        Volume volume;
-        volume.id = QStringLiteral("3f0c2b1a-1111-4222-8333-444455556666");
-        volume.name = QStringLiteral("vol");
-        volume.path = path;
-        volume.sizeBytes = QFileInfo(path).size();
-        return volume;
+        return posixChunkedDriver(store, options);
     }
 
     Backup backUp(const QString& path, const std::optional<Backup>& parent)
     {
-        const Volume volume = volumeFor(path);
+        const Volume volume = engineVolume(path);
         Backup backup;
         backup.id = newUuid();
         backup.volumeId = volume.id;
@@ -153,7 +106,7 @@ struct Engine
         QFile::remove(target);
         createSparseImage(target, size);
         auto device = openLocalVolume(target, OpenMode::ReadWrite);
-        Volume volume = volumeFor(target);
+        Volume volume = engineVolume(target);
         OperationControl control;
         RestoreJob job{chain, volume, *device, control};
         driver()->restore(job);
@@ -173,53 +126,17 @@ struct Engine
     }
 };
 
-// A catalog with one posix backend, as tst_service uses it.
-struct Service
+// A catalog with one posix backend of 1 MiB objects.
+struct Service : ServiceFixture
 {
-    QString dir;
-    std::unique_ptr<Catalog> catalog;
-    std::unique_ptr<BackupService> service;
-
-    explicit Service(const QString& tag)
-    {
-        dir = freshDir(tag);
-        catalog = std::make_unique<Catalog>(dir + QStringLiteral("/catalog.sqlite"));
-        BackendConfig backend;
-        backend.name = QStringLiteral("local");
-        backend.type = QStringLiteral("posix");
-        backend.isDefault = true;
-        backend.options[QStringLiteral("backup_posix_path")] = dir + QStringLiteral("/backups");
-        backend.options[QStringLiteral("backup_file_size")] = 1048576.0;
-        catalog->upsertBackend(backend);
-        service = std::make_unique<BackupService>(*catalog);
-    }
+    explicit Service(const QString& tag) : ServiceFixture(tag, QString(), 1 << 20) {}
 
     // Uses `owner`'s backup directory as this catalog's default backend.
     void useStoreOf(const Service& owner)
     {
         BackendConfig backend = catalog->defaultBackend();
-        backend.options[QStringLiteral("backup_posix_path")] =
-            owner.dir + QStringLiteral("/backups");
+        backend.options[QStringLiteral("backup_posix_path")] = owner.backupsDir();
         catalog->upsertBackend(backend);
-    }
-
-    Backup backUp(const QString& volume)
-    {
-        CreateBackupRequest request;
-        request.volume = volume;
-        auto prepared = service->prepareBackup(request);
-        OperationControl control;
-        return service->runBackup(prepared, control);
-    }
-
-    QString restore(const QString& backupId, const QString& name)
-    {
-        RestoreRequest request;
-        request.backup = backupId;
-        request.newVolumePath = dir + QLatin1Char('/') + name;
-        auto prepared = service->prepareRestore(request);
-        OperationControl control;
-        return service->runRestore(prepared, control).path;
     }
 
     // The record of `backup` with some fields replaced.
@@ -227,8 +144,7 @@ struct Service
     {
         const BackupRecord original = service->exportBackup(backup.id);
         QJsonObject json =
-            QJsonDocument::fromJson(QByteArray::fromBase64(original.backupUrl.toLatin1()))
-                .object();
+            QJsonDocument::fromJson(QByteArray::fromBase64(original.backupUrl.toLatin1())).object();
         for (auto it = changes.begin(); it != changes.end(); ++it)
             json[it.key()] = it.value();
         return {original.backupService,
@@ -264,7 +180,8 @@ private Q_SLOTS:
         const Backup incremental = e.backUp(source, full);
         QVERIFY(e.verify({full, incremental}).isEmpty());
         const QString metadata = e.path(incremental, QStringLiteral("_metadata"));
-        editObject(metadata, 0, QStringLiteral("offset"), raw(QStringLiteral("9223372036854774784")));
+        editObject(metadata, 0, QStringLiteral("offset"),
+                   raw(QStringLiteral("9223372036854774784")));
 
         const QStringList problems = e.verify({full, incremental});
         QCOMPARE(problems.size(), 1);
@@ -279,36 +196,68 @@ private Q_SLOTS:
 
     void malformedMetadataIsRefused_data()
     {
-        QTest::addColumn<QString>("file");   // _metadata or _sha256file
-        QTest::addColumn<int>("object");     // index into objects (metadata)
-        QTest::addColumn<QString>("key");    // field to replace
-        QTest::addColumn<QString>("literal"); // its new raw JSON text
+        QTest::addColumn<QString>("file");     // _metadata or _sha256file
+        QTest::addColumn<int>("object");       // index into objects (metadata)
+        QTest::addColumn<QString>("key");      // field to replace
+        QTest::addColumn<QString>("literal");  // its new raw JSON text
         QTest::addColumn<QString>("expected"); // in the message
 
         const QString metadata = QStringLiteral("_metadata");
         const QString sha = QStringLiteral("_sha256file");
-        QTest::newRow("offset 2^53") << metadata << 1 << "offset" << "9007199254740992" << "offset";
-        QTest::newRow("offset negative") << metadata << 1 << "offset" << "-1" << "offset";
-        QTest::newRow("offset fraction") << metadata << 1 << "offset" << "1048576.5" << "offset";
-        QTest::newRow("offset string") << metadata << 1 << "offset" << "\"1048576\"" << "offset";
-        QTest::newRow("offset huge double") << metadata << 2 << "offset" << "1e300" << "offset";
-        QTest::newRow("length zero") << metadata << 2 << "length" << "0" << "length";
-        QTest::newRow("length huge") << metadata << 2 << "length" << "9007199254740991"
+        QTest::newRow("offset 2^53") << metadata << 1 << "offset"
+                                     << "9007199254740992"
+                                     << "offset";
+        QTest::newRow("offset negative") << metadata << 1 << "offset"
+                                         << "-1"
+                                         << "offset";
+        QTest::newRow("offset fraction") << metadata << 1 << "offset"
+                                         << "1048576.5"
+                                         << "offset";
+        QTest::newRow("offset string") << metadata << 1 << "offset"
+                                       << "\"1048576\""
+                                       << "offset";
+        QTest::newRow("offset huge double") << metadata << 2 << "offset"
+                                            << "1e300"
+                                            << "offset";
+        QTest::newRow("length zero") << metadata << 2 << "length"
+                                     << "0"
                                      << "length";
-        QTest::newRow("length past the volume") << metadata << 2 << "length" << "2097152"
+        QTest::newRow("length huge") << metadata << 2 << "length"
+                                     << "9007199254740991"
+                                     << "length";
+        QTest::newRow("length past the volume") << metadata << 2 << "length"
+                                                << "2097152"
                                                 << "sha256s";
-        QTest::newRow("overlap") << metadata << 1 << "offset" << "0" << "overlaps";
-        QTest::newRow("gap") << metadata << 2 << "offset" << "3145728" << "without gaps";
-        QTest::newRow("unknown compression") << metadata << 0 << "compression" << "\"lzma\""
+        QTest::newRow("overlap") << metadata << 1 << "offset"
+                                 << "0"
+                                 << "overlaps";
+        QTest::newRow("gap") << metadata << 2 << "offset"
+                             << "3145728"
+                             << "without gaps";
+        QTest::newRow("unknown compression") << metadata << 0 << "compression"
+                                             << "\"lzma\""
                                              << "lzma";
-        QTest::newRow("chunk_size huge") << sha << -1 << "chunk_size" << "1e300" << "chunk_size";
-        QTest::newRow("chunk_size zero") << sha << -1 << "chunk_size" << "0" << "chunk_size";
-        QTest::newRow("chunk_size string") << sha << -1 << "chunk_size" << "\"32768\""
+        QTest::newRow("chunk_size huge") << sha << -1 << "chunk_size"
+                                         << "1e300"
+                                         << "chunk_size";
+        QTest::newRow("chunk_size zero") << sha << -1 << "chunk_size"
+                                         << "0"
+                                         << "chunk_size";
+        QTest::newRow("chunk_size string") << sha << -1 << "chunk_size"
+                                           << "\"32768\""
                                            << "chunk_size";
-        QTest::newRow("sha256s too short") << sha << -1 << "sha256s" << "drop" << "sha256s";
-        QTest::newRow("sha256s too long") << sha << -1 << "sha256s" << "add" << "sha256s";
-        QTest::newRow("sha256s not hex") << sha << -1 << "sha256s" << "nothex" << "sha256s";
-        QTest::newRow("version") << sha << -1 << "version" << "\"2.0.0\"" << "version";
+        QTest::newRow("sha256s too short") << sha << -1 << "sha256s"
+                                           << "drop"
+                                           << "sha256s";
+        QTest::newRow("sha256s too long") << sha << -1 << "sha256s"
+                                          << "add"
+                                          << "sha256s";
+        QTest::newRow("sha256s not hex") << sha << -1 << "sha256s"
+                                         << "nothex"
+                                         << "sha256s";
+        QTest::newRow("version") << sha << -1 << "version"
+                                 << "\"2.0.0\""
+                                 << "version";
     }
     void malformedMetadataIsRefused()
     {
@@ -405,7 +354,7 @@ private Q_SLOTS:
             encoder->appendEncoded(piece, bomb);
         encoder->finish(bomb);
         QVERIFY(bomb.size() < (8 << 20));
-        writeFile(e.path(backup, QStringLiteral("-00001")), bomb);
+        writeWholeFile(e.path(backup, QStringLiteral("-00001")), bomb);
         editObject(e.path(backup, QStringLiteral("_metadata")), 0, QStringLiteral("compression"),
                    QStringLiteral("zlib"));
 
@@ -442,9 +391,10 @@ private Q_SLOTS:
         const QByteArray packed = compressWhole(Codec(codec), data);
         QCOMPARE(decompressWhole(Codec(codec), packed, data.size()), data);
         const Error error = errorOf([&] { decompressWhole(Codec(codec), packed, 1 << 20); });
-        QVERIFY2(error.message().contains(QStringLiteral("than its recorded length of 1048576")) ||
-                     error.message().contains(QStringLiteral("beyond its recorded length of 1048576")),
-                 qPrintable(error.message()));
+        QVERIFY2(
+            error.message().contains(QStringLiteral("than its recorded length of 1048576")) ||
+                error.message().contains(QStringLiteral("beyond its recorded length of 1048576")),
+            qPrintable(error.message()));
     }
 
     void containersStayUnderTheBase()
@@ -461,43 +411,38 @@ private Q_SLOTS:
         }
         QVERIFY(!QFileInfo::exists(dir + QStringLiteral("/outside")));
         for (const QString& good :
-             {QStringLiteral("ab/cd/abcdef"), QStringLiteral("my..container"),
-              QStringLiteral("c")})
+             {QStringLiteral("ab/cd/abcdef"), QStringLiteral("my..container"), QStringLiteral("c")})
             QVERIFY2(store.invalidContainer(good).isEmpty(), qPrintable(good));
-        for (const QString& badName :
-             {QStringLiteral("../x"), QStringLiteral("a/b"), QStringLiteral(".."),
-              QStringLiteral("")}) {
+        for (const QString& badName : {QStringLiteral("../x"), QStringLiteral("a/b"),
+                                       QStringLiteral(".."), QStringLiteral("")}) {
             QVERIFY(!errorOf([&] { store.putAll(QStringLiteral("c"), badName, "x"); })
                          .message()
                          .isEmpty());
-            QVERIFY(!errorOf([&] { store.getAll(QStringLiteral("c"), badName); })
-                         .message()
-                         .isEmpty());
-            QVERIFY(!errorOf([&] { store.remove(QStringLiteral("c"), badName); })
-                         .message()
-                         .isEmpty());
+            QVERIFY(
+                !errorOf([&] { store.getAll(QStringLiteral("c"), badName); }).message().isEmpty());
+            QVERIFY(
+                !errorOf([&] { store.remove(QStringLiteral("c"), badName); }).message().isEmpty());
             QVERIFY(!store.invalidObjectPrefix(badName).isEmpty());
         }
-        QVERIFY(filesUnder(dir).isEmpty());
+        QVERIFY(filesInTree(dir).isEmpty());
     }
 
     void backupDirectoryErrorsSayWhy()
     {
         const QString dir = freshDir(QStringLiteral("mkdir"));
-        writeFile(dir + QStringLiteral("/file"), "x");
+        writeWholeFile(dir + QStringLiteral("/file"), "x");
         PosixObjectStore blocked(dir + QStringLiteral("/file/base"));
-        const Error notDirectory =
-            errorOf([&] { blocked.ensureContainer(QStringLiteral("a/b")); });
-        QVERIFY2(notDirectory.message().contains(QStringLiteral("not a directory"),
-                                                 Qt::CaseInsensitive),
-                 qPrintable(notDirectory.message()));
+        const Error notDirectory = errorOf([&] { blocked.ensureContainer(QStringLiteral("a/b")); });
+        QVERIFY2(
+            notDirectory.message().contains(QStringLiteral("not a directory"), Qt::CaseInsensitive),
+            qPrintable(notDirectory.message()));
 
         const QString readOnly = dir + QStringLiteral("/ro");
         QDir().mkpath(readOnly);
         if (QProcess::execute(QStringLiteral("mount"),
                               {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
-                               QStringLiteral("ro,size=1m"), QStringLiteral("tmpfs"),
-                               readOnly}) != 0)
+                               QStringLiteral("ro,size=1m"), QStringLiteral("tmpfs"), readOnly}) !=
+            0)
             QSKIP("cannot mount a read-only tmpfs here (needs root)");
         PosixObjectStore store(readOnly);
         const Error error = errorOf([&] { store.ensureContainer(QStringLiteral("a/b")); });
@@ -514,14 +459,14 @@ private Q_SLOTS:
         const QString source = e.dir + QStringLiteral("/source.img");
         makeVolumeFile(source, 3 << 20, Fill::Mixed, 9);
         const Backup victim = e.backUp(source, std::nullopt);
-        const QStringList before = filesUnder(e.store);
+        const QStringList before = filesInTree(e.store);
         QCOMPARE(before.size(), 5);
         Backup shorter = victim;
         shorter.id = newUuid();
         shorter.serviceMetadata = victim.serviceMetadata.chopped(6);
         OperationControl control;
         e.driver()->remove(shorter, control);
-        QCOMPARE(filesUnder(e.store), before);
+        QCOMPARE(filesInTree(e.store), before);
         QVERIFY(e.verify({victim}).isEmpty());
         QCOMPARE(compareFiles(source, e.restore({victim}, 3 << 20)), QString());
     }
@@ -535,20 +480,28 @@ private Q_SLOTS:
         const Error error = errorOf([&] { s.service->importBackup(copy); });
         QVERIFY2(error.message().contains(original.id), qPrintable(error.message()));
         QVERIFY(!s.catalog->backup(copyId, true));
-        QCOMPARE(compareFiles(path, s.restore(original.id, QStringLiteral("r.img"))), QString());
+        QCOMPARE(compareFiles(path, s.restoreToNewFile(original.id, QStringLiteral("r.img"))),
+                 QString());
     }
 
     void importRefusesLocationsOutsideTheStore_data()
     {
         QTest::addColumn<QString>("key");
         QTest::addColumn<QString>("value");
-        QTest::newRow("container parent") << "container" << "../../outside";
-        QTest::newRow("container absolute") << "container" << "/tmp";
-        QTest::newRow("container empty component") << "container" << "a//b";
-        QTest::newRow("prefix parent") << "service_metadata" << "../../../outside/x";
-        QTest::newRow("prefix slash") << "service_metadata" << "a/b";
-        QTest::newRow("prefix dotdot") << "service_metadata" << "..";
-        QTest::newRow("prefix empty") << "service_metadata" << "";
+        QTest::newRow("container parent") << "container"
+                                          << "../../outside";
+        QTest::newRow("container absolute") << "container"
+                                            << "/tmp";
+        QTest::newRow("container empty component") << "container"
+                                                   << "a//b";
+        QTest::newRow("prefix parent") << "service_metadata"
+                                       << "../../../outside/x";
+        QTest::newRow("prefix slash") << "service_metadata"
+                                      << "a/b";
+        QTest::newRow("prefix dotdot") << "service_metadata"
+                                       << "..";
+        QTest::newRow("prefix empty") << "service_metadata"
+                                      << "";
     }
     void importRefusesLocationsOutsideTheStore()
     {
@@ -594,7 +547,8 @@ private Q_SLOTS:
         const Backup child = other.service->importBackup(s.service->exportBackup(incremental.id));
         QCOMPARE(child.status, BackupStatus::Available);
         other.service->importBackup(s.service->exportBackup(original.id));
-        QCOMPARE(compareFiles(path, other.restore(child.id, QStringLiteral("r.img"))), QString());
+        QCOMPARE(compareFiles(path, other.restoreToNewFile(child.id, QStringLiteral("r.img"))),
+                 QString());
     }
 
     // The store's own _metadata names the backup its objects belong to: a
@@ -630,13 +584,12 @@ private Q_SLOTS:
         Service s(QStringLiteral("deleteprefix"));
         const auto [path, victim] = s.volumeWithBackup();
         const QString container = s.dir + QStringLiteral("/backups/") + victim.container;
-        const QStringList before = filesUnder(container);
+        const QStringList before = filesInTree(container);
         const QString id = newUuid();
-        const BackupRecord record =
-            s.recordOf(victim, {{QStringLiteral("id"), id},
-                                {QStringLiteral("parent_id"), newUuid()},
-                                {QStringLiteral("service_metadata"),
-                                 victim.serviceMetadata.chopped(4)}});
+        const BackupRecord record = s.recordOf(
+            victim, {{QStringLiteral("id"), id},
+                     {QStringLiteral("parent_id"), newUuid()},
+                     {QStringLiteral("service_metadata"), victim.serviceMetadata.chopped(4)}});
         // Refused at import (no _metadata of its own) ...
         QVERIFY_THROWS_EXCEPTION(Error, s.service->importBackup(record));
         QVERIFY(!s.catalog->backup(id, true));
@@ -647,9 +600,10 @@ private Q_SLOTS:
         s.catalog->insertBackup(imported);
         OperationControl control;
         s.service->deleteBackup(id, false, control);
-        QCOMPARE(filesUnder(container), before);
+        QCOMPARE(filesInTree(container), before);
         QCOMPARE(s.catalog->backup(victim.id)->status, BackupStatus::Available);
-        QCOMPARE(compareFiles(path, s.restore(victim.id, QStringLiteral("r.img"))), QString());
+        QCOMPARE(compareFiles(path, s.restoreToNewFile(victim.id, QStringLiteral("r.img"))),
+                 QString());
     }
 
     // Two rows naming the same objects (imported before imports were
@@ -662,14 +616,15 @@ private Q_SLOTS:
         copy.id = newUuid();
         s.catalog->insertBackup(copy);
         const QString container = s.dir + QStringLiteral("/backups/") + victim.container;
-        const QStringList before = filesUnder(container);
+        const QStringList before = filesInTree(container);
         OperationControl control;
         QStringList log;
         control.setLogCallback([&log](const QString& line) { log.append(line); });
         s.service->deleteBackup(copy.id, false, control);
-        QCOMPARE(filesUnder(container), before);
+        QCOMPARE(filesInTree(container), before);
         QVERIFY2(log.join(QLatin1Char('\n')).contains(victim.id), qPrintable(log.join('\n')));
-        QCOMPARE(compareFiles(path, s.restore(victim.id, QStringLiteral("r.img"))), QString());
+        QCOMPARE(compareFiles(path, s.restoreToNewFile(victim.id, QStringLiteral("r.img"))),
+                 QString());
     }
 
     // A verify that finds damage reports it and leaves the backup's status alone.
