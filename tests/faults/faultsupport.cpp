@@ -297,6 +297,15 @@ QJsonObject volumeNamed(const QString& home, const QString& nameOrId)
     return cliObject(home, {QStringLiteral("volume-show"), nameOrId}, &result);
 }
 
+QStringList volumeNames(const QString& home)
+{
+    ProcessResult result;
+    QStringList names;
+    for (const QJsonValue& value : cliArray(home, {QStringLiteral("volume-list")}, &result))
+        names << value.toObject().value(QStringLiteral("name")).toString();
+    return names;
+}
+
 QString mountTmpfs(const QString& directory, qint64 sizeBytes)
 {
     if (::geteuid() != 0)

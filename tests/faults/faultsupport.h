@@ -77,6 +77,8 @@ QString restoresIdentical(const QString& home, const QString& backupId, const QS
 QString createdId(const ProcessResult& result);
 QJsonObject backupNamed(const QString& home, const QString& id);
 QJsonObject volumeNamed(const QString& home, const QString& nameOrId);
+// The names of the volumes volume-list shows.
+QStringList volumeNames(const QString& home);
 
 // Root-only facilities. Empty string on success, else why not.
 QString mountTmpfs(const QString& directory, qint64 sizeBytes);
@@ -88,3 +90,17 @@ void unmount(const QString& directory);
 std::mt19937_64 seededRng(const char* what);
 
 } // namespace ember::faults
+
+// Test-slot checks (they return from the slot on failure).
+// Evaluates its argument once (QVERIFY2 evaluates its message eagerly).
+#define CLI_OK(command)                                                                            \
+    do {                                                                                           \
+        const ProcessResult commandResult = (command);                                             \
+        QVERIFY2(commandResult.exitCode == 0, describe(commandResult).constData());                \
+    } while (false)
+// `check` gives an empty string when what it checks holds, else what is wrong.
+#define HOLDS(check)                                                                               \
+    do {                                                                                           \
+        const QString problem = (check);                                                           \
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));                                          \
+    } while (false)

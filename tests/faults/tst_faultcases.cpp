@@ -33,12 +33,6 @@ constexpr qint64 kDefaultObjectSize = 1999994880; // Cinder's backup_file_size
                                 &var##Error);                                                      \
     QVERIFY2(var##Error.isEmpty(), qPrintable(var##Error))
 
-// Evaluates its argument once (QVERIFY2 evaluates its message eagerly).
-#define CLI_OK(command)                                                                            \
-    do {                                                                                           \
-        const ProcessResult commandResult = (command);                                             \
-        QVERIFY2(commandResult.exitCode == 0, describe(commandResult).constData());                \
-    } while (false)
 #define CLI_REFUSED(result, what)                                                                  \
     QVERIFY2((result).exitCode == 1,                                                               \
              (QByteArray(what " was not refused: ") + describe(result)).constData())
@@ -74,6 +68,20 @@ ProcessResult backup(const Setup& setup, const QString& volume, const QStringLis
                                extra);
 }
 
+// A file setup.dir/vol.img of `size` bytes of `fill`, registered as volume
+// "vol"; `path` names the file.
+#define VOLUME(setup, path, size, fill, seed)                                                      \
+    QByteArray path##Problem;                                                                      \
+    [[maybe_unused]] const QString path =                                                          \
+        addVolume(setup, (setup).dir + QStringLiteral("/vol.img"), QStringLiteral("vol"), size,    \
+                  fill, seed, &path##Problem);                                                     \
+    QVERIFY2(path##Problem.isEmpty(), path##Problem.constData())
+// A full backup of volume "vol" that must succeed; `id` names the backup's id.
+#define BACKED_UP(setup, id)                                                                       \
+    const ProcessResult id##Made = backup(setup, QStringLiteral("vol"));                           \
+    CLI_OK(id##Made);                                                                              \
+    const QString id = createdId(id##Made)
+
 QJsonArray backupsOf(const Setup& setup)
 {
     ProcessResult result;
@@ -101,15 +109,6 @@ QString rowsText(const Setup& setup)
                     .arg(backup.value(QStringLiteral("is_incremental")).toBool());
     }
     return QStringLiteral("expected one backup; the catalog holds: ") + rows.join(QStringLiteral("; "));
-}
-
-QStringList volumeNames(const Setup& setup)
-{
-    ProcessResult result;
-    QStringList names;
-    for (const QJsonValue& value : cliArray(setup.home, {QStringLiteral("volume-list")}, &result))
-        names << value.toObject().value(QStringLiteral("name")).toString();
-    return names;
 }
 
 // The files of a backup in the posix store: its container directory and prefix.
@@ -230,11 +229,7 @@ private Q_SLOTS:
     void volumeTruncatedDuringBackup()
     {
         SETUP(setup, "truncated", "none", 4 * kMiB);
-        QByteArray problem;
-        const QString volume = addVolume(setup, setup.dir + QStringLiteral("/vol.img"),
-                                         QStringLiteral("vol"), 200 * kMiB, Fill::Random, 11,
-                                         &problem);
-        QVERIFY2(problem.isEmpty(), problem.constData());
+        VOLUME(setup, volume, 200 * kMiB, Fill::Random, 11);
         auto process = startCli(setup.home, {QStringLiteral("--format"), QStringLiteral("json"),
                                              QStringLiteral("backup-create"), QStringLiteral("vol")});
         // Cut the volume as soon as the backup has written its first object.
@@ -285,11 +280,7 @@ private Q_SLOTS:
     void incrementalAfterVolumeShrank()
     {
         SETUP(setup, "shrunk", "zlib", 4 * kMiB);
-        QByteArray problem;
-        const QString volume = addVolume(setup, setup.dir + QStringLiteral("/vol.img"),
-                                         QStringLiteral("vol"), 64 * kMiB, Fill::Mixed, 12,
-                                         &problem);
-        QVERIFY2(problem.isEmpty(), problem.constData());
+        VOLUME(setup, volume, 64 * kMiB, Fill::Mixed, 12);
         CLI_OK(backup(setup, QStringLiteral("vol")));
         QCOMPARE(::truncate(QFile::encodeName(volume).constData(), 8 * kMiB), 0);
         const ProcessResult incremental =
@@ -334,7 +325,7 @@ private Q_SLOTS:
                              QStringLiteral("second")});
         CLI_REFUSED(second, "a second registration of the same file");
         ONE_ERROR_LINE(second);
-        QCOMPARE(volumeNames(setup), QStringList{QStringLiteral("first")});
+        QCOMPARE(volumeNames(setup.home), QStringList{QStringLiteral("first")});
     }
 
     // An object offset near INT64_MAX in a backup's _metadata: verify and
@@ -342,11 +333,7 @@ private Q_SLOTS:
     void overflowingOffsetInMetadata()
     {
         SETUP(setup, "offset", "none", 4 * kMiB);
-        QByteArray problem;
-        const QString volume = addVolume(setup, setup.dir + QStringLiteral("/vol.img"),
-                                         QStringLiteral("vol"), 12 * kMiB, Fill::Random, 14,
-                                         &problem);
-        QVERIFY2(problem.isEmpty(), problem.constData());
+        VOLUME(setup, volume, 12 * kMiB, Fill::Random, 14);
         const ProcessResult good = backup(setup, QStringLiteral("vol"));
         CLI_OK(good);
         const QString goodState = setup.dir + QStringLiteral("/good-state.img");
@@ -390,13 +377,8 @@ private Q_SLOTS:
     void importedBackupIdWithPathComponents()
     {
         SETUP(setup, "dotdot-id", "zlib", 4 * kMiB);
-        QByteArray problem;
-        addVolume(setup, setup.dir + QStringLiteral("/vol.img"), QStringLiteral("vol"), 4 * kMiB,
-                  Fill::Text, 15, &problem);
-        QVERIFY2(problem.isEmpty(), problem.constData());
-        const ProcessResult made = backup(setup, QStringLiteral("vol"));
-        CLI_OK(made);
-        const QString id = createdId(made);
+        VOLUME(setup, volume, 4 * kMiB, Fill::Text, 15);
+        BACKED_UP(setup, id);
         ProcessResult exported;
         const QJsonObject record =
             cliObject(setup.home, {QStringLiteral("backup-export"), id}, &exported);
@@ -439,14 +421,10 @@ private Q_SLOTS:
         QFETCH(QString, field);
         QFETCH(QString, how);
         SETUP(setup, "outside", "zlib", 4 * kMiB);
-        QByteArray problem;
-        addVolume(setup, setup.dir + QStringLiteral("/vol.img"), QStringLiteral("vol"), 4 * kMiB,
-                  Fill::Text, 16, &problem);
-        QVERIFY2(problem.isEmpty(), problem.constData());
-        const ProcessResult own = backup(setup, QStringLiteral("vol"));
-        CLI_OK(own);
+        VOLUME(setup, volume, 4 * kMiB, Fill::Text, 16);
+        BACKED_UP(setup, ownId);
         const QString ownContainer =
-            backupNamed(setup.home, createdId(own)).value(QStringLiteral("container")).toString();
+            backupNamed(setup.home, ownId).value(QStringLiteral("container")).toString();
 
         // The decoy: a valid backup in another data directory, outside the store.
         const QString decoyHome = setup.dir + QStringLiteral("/decoy-home");
@@ -495,13 +473,8 @@ private Q_SLOTS:
     void importOfRecordCopyRefused()
     {
         SETUP(setup, "copy", "zlib", 4 * kMiB);
-        QByteArray problem;
-        const QString volume = addVolume(setup, setup.dir + QStringLiteral("/vol.img"),
-                                         QStringLiteral("vol"), 8 * kMiB, Fill::Text, 18, &problem);
-        QVERIFY2(problem.isEmpty(), problem.constData());
-        const ProcessResult made = backup(setup, QStringLiteral("vol"));
-        CLI_OK(made);
-        const QString victim = createdId(made);
+        VOLUME(setup, volume, 8 * kMiB, Fill::Text, 18);
+        BACKED_UP(setup, victim);
         ProcessResult exported;
         const QJsonObject record =
             cliObject(setup.home, {QStringLiteral("backup-export"), victim}, &exported);
@@ -531,13 +504,8 @@ private Q_SLOTS:
     void deletingRecordWithSharedPrefixSparesOthers()
     {
         SETUP(setup, "prefix", "zlib", 4 * kMiB);
-        QByteArray problem;
-        const QString volume = addVolume(setup, setup.dir + QStringLiteral("/vol.img"),
-                                         QStringLiteral("vol"), 8 * kMiB, Fill::Text, 19, &problem);
-        QVERIFY2(problem.isEmpty(), problem.constData());
-        const ProcessResult made = backup(setup, QStringLiteral("vol"));
-        CLI_OK(made);
-        const QString victim = createdId(made);
+        VOLUME(setup, volume, 8 * kMiB, Fill::Text, 19);
+        BACKED_UP(setup, victim);
         ProcessResult exported;
         const QJsonObject record =
             cliObject(setup.home, {QStringLiteral("backup-export"), victim}, &exported);
@@ -574,13 +542,8 @@ private Q_SLOTS:
     void decompressionBombRefusedFast()
     {
         SETUP(setup, "bomb", "zlib", 4 * kMiB);
-        QByteArray problem;
-        addVolume(setup, setup.dir + QStringLiteral("/vol.img"), QStringLiteral("vol"), 8 * kMiB,
-                  Fill::Text, 20, &problem);
-        QVERIFY2(problem.isEmpty(), problem.constData());
-        const ProcessResult made = backup(setup, QStringLiteral("vol"));
-        CLI_OK(made);
-        const QString id = createdId(made);
+        VOLUME(setup, volume, 8 * kMiB, Fill::Text, 20);
+        BACKED_UP(setup, id);
         const QJsonObject record = backupNamed(setup.home, id);
         const QString object = objectPath(setup, record, QStringLiteral("-00001"));
         const QString metadata = objectPath(setup, record, QStringLiteral("_metadata"));
@@ -624,7 +587,7 @@ private Q_SLOTS:
         CLI_REFUSED(added, "volume-add on a FIFO");
         ONE_ERROR_LINE(added);
         QVERIFY2(elapsed < 1500, qPrintable(QStringLiteral("volume-add took %1 ms").arg(elapsed)));
-        QVERIFY(volumeNames(setup).isEmpty());
+        QVERIFY(volumeNames(setup.home).isEmpty());
     }
 
     // A restore onto a full disk says so, and the backup stays available.
@@ -662,7 +625,7 @@ private Q_SLOTS:
                                   QStringLiteral("--name"), QStringLiteral("new"),
                                   QStringLiteral("--path"), target});
         CLI_REFUSED(restore, "a restore onto a full disk");
-        QVERIFY2(!volumeNames(disk.setup).contains(QStringLiteral("new")),
+        QVERIFY2(!volumeNames(disk.setup.home).contains(QStringLiteral("new")),
                  "the failed restore left its new volume registered");
         QVERIFY2(!QFileInfo::exists(target),
                  qPrintable(QStringLiteral("the failed restore left %1").arg(target)));
@@ -672,10 +635,7 @@ private Q_SLOTS:
     void refusedRequestLeavesNoErrorRow()
     {
         SETUP(setup, "refused", "zlib", 4 * kMiB);
-        QByteArray problem;
-        const QString volume = addVolume(setup, setup.dir + QStringLiteral("/vol.img"),
-                                         QStringLiteral("vol"), 8 * kMiB, Fill::Mixed, 22, &problem);
-        QVERIFY2(problem.isEmpty(), problem.constData());
+        VOLUME(setup, volume, 8 * kMiB, Fill::Mixed, 22);
         CLI_OK(backup(setup, QStringLiteral("vol")));
         const ProcessResult refused =
             backup(setup, QStringLiteral("vol"),
@@ -708,10 +668,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, situation);
         SETUP(setup, "one-line", "zlib", 4 * kMiB);
-        QByteArray problem;
-        const QString volume = addVolume(setup, setup.dir + QStringLiteral("/vol.img"),
-                                         QStringLiteral("vol"), 8 * kMiB, Fill::Text, 23, &problem);
-        QVERIFY2(problem.isEmpty(), problem.constData());
+        VOLUME(setup, volume, 8 * kMiB, Fill::Text, 23);
         ProcessResult failed;
         if (situation == QLatin1String("unknown backup")) {
             failed = cli(setup.home, {QStringLiteral("backup-restore"), QStringLiteral("nosuch")});
@@ -719,21 +676,19 @@ private Q_SLOTS:
             QVERIFY(QFile::remove(volume));
             failed = backup(setup, QStringLiteral("vol"));
         } else if (situation == QLatin1String("object missing")) {
-            const ProcessResult made = backup(setup, QStringLiteral("vol"));
-            CLI_OK(made);
-            QVERIFY(QFile::remove(objectPath(setup, backupNamed(setup.home, createdId(made)),
+            BACKED_UP(setup, id);
+            QVERIFY(QFile::remove(objectPath(setup, backupNamed(setup.home, id),
                                              QStringLiteral("-00002"))));
-            failed = cli(setup.home, {QStringLiteral("backup-restore"), createdId(made),
+            failed = cli(setup.home, {QStringLiteral("backup-restore"), id,
                                       QStringLiteral("--name"), QStringLiteral("r"),
                                       QStringLiteral("--path"), setup.dir + QStringLiteral("/r.img")});
         } else if (situation == QLatin1String("after an interrupted backup")) {
             // The rows a backup killed mid-way leaves, then a command that fails.
-            const ProcessResult made = backup(setup, QStringLiteral("vol"));
-            CLI_OK(made);
+            BACKED_UP(setup, id);
             QCOMPARE(sqlExec(setup.catalog(),
                              QStringLiteral("UPDATE backups SET status = 'creating' WHERE id = '%1'; "
                                             "UPDATE volumes SET status = 'backing-up'")
-                                 .arg(createdId(made))),
+                                 .arg(id)),
                      QString());
             failed = cli(setup.home, {QStringLiteral("backup-restore"), QStringLiteral("nosuch")});
         } else {
@@ -756,10 +711,7 @@ private Q_SLOTS:
     void zeroLengthCatalogRefused()
     {
         SETUP(setup, "empty-catalog", "zlib", 4 * kMiB);
-        QByteArray problem;
-        addVolume(setup, setup.dir + QStringLiteral("/vol.img"), QStringLiteral("vol"), 4 * kMiB,
-                  Fill::Text, 24, &problem);
-        QVERIFY2(problem.isEmpty(), problem.constData());
+        VOLUME(setup, volume, 4 * kMiB, Fill::Text, 24);
         CLI_OK(backup(setup, QStringLiteral("vol")));
         QFile::remove(setup.catalog() + QStringLiteral("-wal"));
         QFile::remove(setup.catalog() + QStringLiteral("-shm"));
@@ -815,20 +767,16 @@ private Q_SLOTS:
     void volumeResetStateLeavesErrorRestoring()
     {
         SETUP(setup, "reset-state", "zlib", 4 * kMiB);
-        QByteArray problem;
-        addVolume(setup, setup.dir + QStringLiteral("/vol.img"), QStringLiteral("vol"), 8 * kMiB,
-                  Fill::Text, 25, &problem);
-        QVERIFY2(problem.isEmpty(), problem.constData());
-        const ProcessResult made = backup(setup, QStringLiteral("vol"));
-        CLI_OK(made);
+        VOLUME(setup, volume, 8 * kMiB, Fill::Text, 25);
+        BACKED_UP(setup, id);
         CLI_OK(cli(setup.home, {QStringLiteral("volume-create"), setup.dir + QStringLiteral("/target.img"),
                                 QStringLiteral("--size"), QStringLiteral("8M"),
                                 QStringLiteral("--name"), QStringLiteral("target")}));
         // A restore that fails half-way leaves its target error_restoring.
-        QVERIFY(QFile::remove(objectPath(setup, backupNamed(setup.home, createdId(made)),
+        QVERIFY(QFile::remove(objectPath(setup, backupNamed(setup.home, id),
                                          QStringLiteral("-00002"))));
         const ProcessResult restore =
-            cli(setup.home, {QStringLiteral("backup-restore"), createdId(made),
+            cli(setup.home, {QStringLiteral("backup-restore"), id,
                              QStringLiteral("--volume"), QStringLiteral("target")});
         QCOMPARE(restore.exitCode, 1);
         const QString status =

@@ -53,15 +53,6 @@ QString statusOf(const QString& home, const QString& id)
     return {};
 }
 
-QStringList volumeNames(const QString& home)
-{
-    ProcessResult result;
-    QStringList names;
-    for (const QJsonValue& value : cliArray(home, {QStringLiteral("volume-list")}, &result))
-        names << value.toObject().value(QStringLiteral("name")).toString();
-    return names;
-}
-
 // Files of the store outside one backup's container (what must survive).
 QHash<QString, qint64> filesExcept(const QString& store, const QString& container)
 {

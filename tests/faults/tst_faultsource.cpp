@@ -23,17 +23,6 @@ constexpr qint64 kVolumeBytes = 16 * kMiB;
 
 } // namespace
 
-// Evaluates its argument once (QVERIFY2 evaluates its message eagerly).
-#define CLI_OK(command)                                                                            \
-    do {                                                                                           \
-        const ProcessResult commandResult = (command);                                             \
-        QVERIFY2(commandResult.exitCode == 0, describe(commandResult).constData());                \
-    } while (false)
-#define HOLDS(check)                                                                               \
-    do {                                                                                           \
-        const QString problem = (check);                                                           \
-        QVERIFY2(problem.isEmpty(), qPrintable(problem));                                          \
-    } while (false)
 
 class FaultSourceTest : public QObject
 {

@@ -28,23 +28,8 @@ QString statusOf(const QString& home, const QString& id)
     return backupNamed(home, id).value(QStringLiteral("status")).toString();
 }
 
-QStringList volumeNames(const QString& home)
-{
-    ProcessResult result;
-    QStringList names;
-    for (const QJsonValue& value : cliArray(home, {QStringLiteral("volume-list")}, &result))
-        names << value.toObject().value(QStringLiteral("name")).toString();
-    return names;
-}
-
 } // namespace
 
-// Evaluates its argument once (QVERIFY2 evaluates its message eagerly).
-#define CLI_OK(command)                                                                            \
-    do {                                                                                           \
-        const ProcessResult commandResult = (command);                                             \
-        QVERIFY2(commandResult.exitCode == 0, describe(commandResult).constData());                \
-    } while (false)
 #define FAILS_CLEARLY(result, pattern)                                                             \
     do {                                                                                           \
         QVERIFY2((result).exitCode == 1, describe(result).constData());                           \
@@ -52,11 +37,6 @@ QStringList volumeNames(const QString& home)
         QVERIFY2(problem.isEmpty(), qPrintable(problem));                                          \
         QVERIFY2(mentions((result), QStringLiteral(pattern)),                                      \
                  (QByteArray("the error does not say " pattern ": ") + (result).err).constData()); \
-    } while (false)
-#define HOLDS(check)                                                                               \
-    do {                                                                                           \
-        const QString problem = (check);                                                           \
-        QVERIFY2(problem.isEmpty(), qPrintable(problem));                                          \
     } while (false)
 
 class FaultStorageTest : public QObject

@@ -42,12 +42,6 @@ struct Made
 
 } // namespace
 
-// Evaluates its argument once (QVERIFY2 evaluates its message eagerly).
-#define CLI_OK(command)                                                                            \
-    do {                                                                                           \
-        const ProcessResult commandResult = (command);                                             \
-        QVERIFY2(commandResult.exitCode == 0, describe(commandResult).constData());                \
-    } while (false)
 
 class FaultStressTest : public QObject
 {
