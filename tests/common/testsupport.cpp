@@ -3,6 +3,7 @@
 #include "backupservice.h"
 #include "chunkeddriver.h"
 #include "posixstore.h"
+#include "volumedevice.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -352,6 +353,19 @@ Volume engineVolume(const QString& path)
     return volume;
 }
 
+QString restoreChain(ChunkedBackupDriver& driver, const QList<Backup>& chain, const QString& target,
+                     qint64 size)
+{
+    QFile::remove(target);
+    createSparseImage(target, size);
+    auto device = openLocalVolume(target, OpenMode::ReadWrite);
+    Volume volume = engineVolume(target);
+    OperationControl control;
+    RestoreJob job{chain, volume, *device, control};
+    driver.restore(job);
+    return target;
+}
+
 ServiceFixture::ServiceFixture(const QString& tag, const QString& compression,
                                qint64 backupFileSize)
     : dir(freshDir(tag))
@@ -374,6 +388,17 @@ ServiceFixture::~ServiceFixture() = default;
 QString ServiceFixture::backupsDir() const
 {
     return dir + QStringLiteral("/backups");
+}
+
+QString ServiceFixture::volumeFile() const
+{
+    return dir + QStringLiteral("/v.img");
+}
+
+Volume ServiceFixture::addVolumeFile(qint64 size, Fill fill, quint32 seed)
+{
+    makeVolumeFile(volumeFile(), size, fill, seed);
+    return service->addVolume(volumeFile(), QStringLiteral("v"));
 }
 
 Backup ServiceFixture::backUp(const QString& volume, bool incremental, const QString& name)

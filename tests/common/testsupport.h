@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -66,6 +67,10 @@ std::unique_ptr<ChunkedBackupDriver> posixChunkedDriver(const QString& store,
 // The volume record the engine tests back up from or restore to the file at
 // `path`: a fixed id, name "vol" and the file's current size.
 Volume engineVolume(const QString& path);
+// Restores `chain` with `driver` into a fresh sparse file `target` of `size`
+// bytes; returns `target`.
+QString restoreChain(ChunkedBackupDriver& driver, const QList<Backup>& chain, const QString& target,
+                     qint64 size);
 
 // A catalog in a fresh directory with one posix backend "local" (the default)
 // storing under dir/backups, and a BackupService over it.
@@ -81,6 +86,10 @@ struct ServiceFixture
     ~ServiceFixture();
 
     QString backupsDir() const;
+    // dir/v.img, the file of volume "v".
+    QString volumeFile() const;
+    // Writes volumeFile() (`size` bytes of `fill`) and registers it as volume "v".
+    Volume addVolumeFile(qint64 size, Fill fill, quint32 seed);
     // Backs up `volume` (full or incremental, optionally named).
     Backup backUp(const QString& volume, bool incremental = false, const QString& name = QString());
     // Restores `backupId` into the new file dir/fileName (registered under

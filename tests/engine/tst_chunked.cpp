@@ -63,15 +63,7 @@ struct Harness
     // Restores the chain into a fresh sparse file and returns its path.
     QString restore(const QList<Backup>& chain, qint64 size, const QString& name)
     {
-        const QString target = dir + QLatin1Char('/') + name;
-        QFile::remove(target);
-        createSparseImage(target, size);
-        auto device = openLocalVolume(target, OpenMode::ReadWrite);
-        Volume volume = engineVolume(target);
-        OperationControl control;
-        RestoreJob job{chain, volume, *device, control};
-        driver()->restore(job);
-        return target;
+        return restoreChain(*driver(), chain, dir + QLatin1Char('/') + name, size);
     }
 
     QString objectPath(const Backup& backup, const QString& suffix) const

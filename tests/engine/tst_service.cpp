@@ -54,9 +54,8 @@ private Q_SLOTS:
     void dependentsAreCounted()
     {
         Fixture f(QStringLiteral("dependents"));
-        const QString path = f.dir + QStringLiteral("/v.img");
-        makeVolumeFile(path, 6 << 20, Fill::Mixed, 1);
-        f.service->addVolume(path, QStringLiteral("v"));
+        const QString path = f.volumeFile();
+        f.addVolumeFile(6 << 20, Fill::Mixed, 1);
         const Backup full = f.backUp(QStringLiteral("v"), false);
         QCOMPARE(full.status, BackupStatus::Available);
         mutateFile(path, 2, 5000, 2);
@@ -87,9 +86,8 @@ private Q_SLOTS:
     void restoreIntoNewVolumeFollowsCinder()
     {
         Fixture f(QStringLiteral("newvolume"));
-        const QString path = f.dir + QStringLiteral("/v.img");
-        makeVolumeFile(path, 5 << 20, Fill::Text, 3);
-        const Volume source = f.service->addVolume(path, QStringLiteral("v"));
+        const QString path = f.volumeFile();
+        const Volume source = f.addVolumeFile(5 << 20, Fill::Text, 3);
         const Backup backup = f.backUp(QStringLiteral("v"), false, QStringLiteral("b"));
         RestoreRequest request;
         request.backup = backup.id;
@@ -109,9 +107,8 @@ private Q_SLOTS:
     void forceDeleteStopsARunningBackup()
     {
         Fixture f(QStringLiteral("forcedelete"), QStringLiteral("bz2"));
-        const QString path = f.dir + QStringLiteral("/v.img");
-        makeVolumeFile(path, 64 << 20, Fill::Text, 4);
-        f.service->addVolume(path, QStringLiteral("v"));
+        const QString path = f.volumeFile();
+        f.addVolumeFile(64 << 20, Fill::Text, 4);
         CreateBackupRequest request;
         request.volume = QStringLiteral("v");
         auto prepared = f.service->prepareBackup(request);
@@ -141,9 +138,8 @@ private Q_SLOTS:
     void exportedRecordImportsAndRestores()
     {
         Fixture f(QStringLiteral("records"));
-        const QString path = f.dir + QStringLiteral("/v.img");
-        makeVolumeFile(path, 3 * 1048576 + 777, Fill::Mixed, 8);
-        f.service->addVolume(path, QStringLiteral("v"));
+        const QString path = f.volumeFile();
+        f.addVolumeFile(3 * 1048576 + 777, Fill::Mixed, 8);
         const Backup backup = f.backUp(QStringLiteral("v"), false, QStringLiteral("exported"));
         const BackupRecord record = f.service->exportBackup(backup.id);
         QCOMPARE(record.backupService,
@@ -176,9 +172,8 @@ private Q_SLOTS:
     void restoreAppliesTheBackupsVolumeMetadata()
     {
         Fixture f(QStringLiteral("volumemeta"));
-        const QString path = f.dir + QStringLiteral("/v.img");
-        makeVolumeFile(path, 2 << 20, Fill::Mixed, 4);
-        Volume volume = f.service->addVolume(path, QStringLiteral("v"));
+        const QString path = f.volumeFile();
+        Volume volume = f.addVolumeFile(2 << 20, Fill::Mixed, 4);
         volume.metadata = QJsonObject{{QStringLiteral("purpose"), QStringLiteral("db")}};
         f.catalog->updateVolume(volume);
         const Backup backup = f.backUp(QStringLiteral("v"), false);
@@ -237,9 +232,8 @@ private Q_SLOTS:
     void missingVolumeIsNamed()
     {
         Fixture f(QStringLiteral("missing"));
-        const QString path = f.dir + QStringLiteral("/v.img");
-        makeVolumeFile(path, 1 << 20, Fill::Text, 1);
-        f.service->addVolume(path, QStringLiteral("v"));
+        const QString path = f.volumeFile();
+        f.addVolumeFile(1 << 20, Fill::Text, 1);
         QVERIFY(QFile::remove(path));
         CreateBackupRequest request;
         request.volume = QStringLiteral("v");
@@ -260,9 +254,8 @@ private Q_SLOTS:
     void fullRestoreTargetIsNotACorruptBackup()
     {
         Fixture f(QStringLiteral("fulldisk"));
-        const QString path = f.dir + QStringLiteral("/v.img");
-        makeVolumeFile(path, 24 << 20, Fill::Random, 5);
-        f.service->addVolume(path, QStringLiteral("v"));
+        const QString path = f.volumeFile();
+        f.addVolumeFile(24 << 20, Fill::Random, 5);
         const Backup backup = f.backUp(QStringLiteral("v"), false);
         SmallFilesystem disk(f.dir + QStringLiteral("/small"), QStringLiteral("8m"));
         if (!disk.mounted)
@@ -314,9 +307,8 @@ private Q_SLOTS:
     void cancelledRestoreRemovesTheNewVolume()
     {
         Fixture f(QStringLiteral("cancelnew"));
-        const QString path = f.dir + QStringLiteral("/v.img");
-        makeVolumeFile(path, 6 << 20, Fill::Mixed, 6);
-        f.service->addVolume(path, QStringLiteral("v"));
+        const QString path = f.volumeFile();
+        f.addVolumeFile(6 << 20, Fill::Mixed, 6);
         const Backup backup = f.backUp(QStringLiteral("v"), false);
         RestoreRequest request;
         request.backup = backup.id;
@@ -347,9 +339,8 @@ private Q_SLOTS:
     void refusedIncrementalsLeaveNoRow()
     {
         Fixture f(QStringLiteral("refusals"));
-        const QString path = f.dir + QStringLiteral("/v.img");
-        makeVolumeFile(path, 16 << 20, Fill::Mixed, 7);
-        f.service->addVolume(path, QStringLiteral("v"));
+        const QString path = f.volumeFile();
+        f.addVolumeFile(16 << 20, Fill::Mixed, 7);
         const Backup full = f.backUp(QStringLiteral("v"), false);
         const QString original = f.dir + QStringLiteral("/original.img");
         QVERIFY(QFile::copy(path, original));
@@ -398,9 +389,8 @@ private Q_SLOTS:
     void volumeResetState()
     {
         Fixture f(QStringLiteral("volumereset"));
-        const QString path = f.dir + QStringLiteral("/v.img");
-        makeVolumeFile(path, 1 << 20, Fill::Text, 9);
-        Volume volume = f.service->addVolume(path, QStringLiteral("v"));
+        const QString path = f.volumeFile();
+        Volume volume = f.addVolumeFile(1 << 20, Fill::Text, 9);
         volume.status = VolumeStatus::ErrorRestoring;
         f.catalog->updateVolume(volume);
         CreateBackupRequest request;

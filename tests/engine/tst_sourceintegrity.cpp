@@ -81,8 +81,7 @@ private Q_SLOTS:
     void truncatedWhileBackingUpFails()
     {
         Fixture f(QStringLiteral("truncated"));
-        makeVolumeFile(f.volumePath, 24 << 20, Fill::Random, 1);
-        f.service->addVolume(f.volumePath, QStringLiteral("v"));
+        f.addVolumeFile(24 << 20, Fill::Random, 1);
         const QString copy = f.dir + QStringLiteral("/original.img");
         QVERIFY(QFile::copy(f.volumePath, copy));
         const Backup good = f.backUp(false);
@@ -97,8 +96,7 @@ private Q_SLOTS:
     void truncatedSparseVolumeFails()
     {
         Fixture f(QStringLiteral("truncatedsparse"));
-        makeVolumeFile(f.volumePath, 32 << 20, Fill::Sparse, 2);
-        f.service->addVolume(f.volumePath, QStringLiteral("v"));
+        f.addVolumeFile(32 << 20, Fill::Sparse, 2);
         f.expectFailedBackup([&] { truncateFile(f.volumePath, 4096); },
                              QStringLiteral("truncated"));
     }
@@ -106,8 +104,7 @@ private Q_SLOTS:
     void replacedWhileBackingUpFails()
     {
         Fixture f(QStringLiteral("replaced"));
-        makeVolumeFile(f.volumePath, 8 << 20, Fill::Text, 3);
-        f.service->addVolume(f.volumePath, QStringLiteral("v"));
+        f.addVolumeFile(8 << 20, Fill::Text, 3);
         const QString other = f.dir + QStringLiteral("/other.img");
         makeVolumeFile(other, 8 << 20, Fill::Text, 4);
         f.expectFailedBackup(
@@ -121,8 +118,7 @@ private Q_SLOTS:
     void removedWhileBackingUpFails()
     {
         Fixture f(QStringLiteral("removed"));
-        makeVolumeFile(f.volumePath, 8 << 20, Fill::Text, 5);
-        f.service->addVolume(f.volumePath, QStringLiteral("v"));
+        f.addVolumeFile(8 << 20, Fill::Text, 5);
         f.expectFailedBackup([&] { QVERIFY(QFile::remove(f.volumePath)); },
                              QStringLiteral("was removed"));
     }
@@ -175,8 +171,7 @@ private Q_SLOTS:
     void sameFileCannotBeRegisteredTwice()
     {
         Fixture f(QStringLiteral("samefile"));
-        makeVolumeFile(f.volumePath, 1 << 20, Fill::Text, 7);
-        const Volume volume = f.service->addVolume(f.volumePath, QStringLiteral("v"));
+        const Volume volume = f.addVolumeFile(1 << 20, Fill::Text, 7);
         QVERIFY(volume.identity.startsWith(QStringLiteral("file:")));
         const QString symlink = f.dir + QStringLiteral("/alias.img");
         const QString hardlink = f.dir + QStringLiteral("/hard.img");

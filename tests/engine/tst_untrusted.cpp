@@ -102,15 +102,7 @@ struct Engine
 
     QString restore(const QList<Backup>& chain, qint64 size)
     {
-        const QString target = dir + QStringLiteral("/restored.img");
-        QFile::remove(target);
-        createSparseImage(target, size);
-        auto device = openLocalVolume(target, OpenMode::ReadWrite);
-        Volume volume = engineVolume(target);
-        OperationControl control;
-        RestoreJob job{chain, volume, *device, control};
-        driver()->restore(job);
-        return target;
+        return restoreChain(*driver(), chain, dir + QStringLiteral("/restored.img"), size);
     }
 
     QStringList verify(const QList<Backup>& chain)
@@ -154,10 +146,8 @@ struct Service : ServiceFixture
     // A volume "v" of 3 MiB with one full backup.
     std::pair<QString, Backup> volumeWithBackup()
     {
-        const QString path = dir + QStringLiteral("/v.img");
-        makeVolumeFile(path, 3 << 20, Fill::Mixed, 3);
-        service->addVolume(path, QStringLiteral("v"));
-        return {path, backUp(QStringLiteral("v"))};
+        addVolumeFile(3 << 20, Fill::Mixed, 3);
+        return {volumeFile(), backUp(QStringLiteral("v"))};
     }
 };
 
