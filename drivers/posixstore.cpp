@@ -79,6 +79,18 @@ QString PosixObjectStore::containerPath(const QString& container) const
     const QString path = base + container;
     if (QDir::cleanPath(path) != path || !path.startsWith(base))
         throw refuse(QStringLiteral("it does not stay under the base after normalisation"));
+    // A symbolic link planted inside the base must not lead out of it either.
+    // The deepest part of it that exists decides (the rest is made by mkdir).
+    QString existing = path;
+    while (existing.size() >= base.size() && !QFileInfo::exists(existing))
+        existing = existing.section(QLatin1Char('/'), 0, -2);
+    if (existing.size() >= base.size()) {
+        const QString realBase = QFileInfo(m_basePath).canonicalFilePath();
+        const QString real = QFileInfo(existing).canonicalFilePath();
+        if (!real.startsWith(realBase + QLatin1Char('/')))
+            throw refuse(QStringLiteral("a symbolic link takes it to %1, outside the base")
+                             .arg(real));
+    }
     return path;
 }
 
@@ -150,9 +162,16 @@ void PosixObjectStore::put(const QString& container, const QString& name,
 {
     const QString path = objectPath(container, name);
     const QByteArray native = QFile::encodeName(path);
-    const int fd = ::open(native.constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0660);
-    if (fd < 0)
-        throw Error(QStringLiteral("cannot create %1: %2").arg(path, systemError(errno)));
+    // O_NOFOLLOW: an object planted as a symbolic link is not written through.
+    const int fd =
+        ::open(native.constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0660);
+    if (fd < 0) {
+        const int code = errno;
+        throw Error(QStringLiteral("cannot create %1: %2")
+                        .arg(path, code == ELOOP ? QStringLiteral("it is a symbolic link, which "
+                                                                  "is not followed")
+                                                 : systemError(code)));
+    }
     ::fchmod(fd, 0660);
     std::vector<char> buffer(1 << 20);
     // Start writeback as we go, so the final fdatasync has little left to
@@ -197,12 +216,16 @@ void PosixObjectStore::get(const QString& container, const QString& name,
                            const DataConsumer& consumer)
 {
     const QString path = objectPath(container, name);
-    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) {
         const int code = errno;
         if (code == ENOENT)
             throw ObjectMissing(
                 QStringLiteral("object %1 is missing from %2").arg(name, containerPath(container)));
+        if (code == ELOOP)
+            throw Error(QStringLiteral("object %1 is a symbolic link; links in the backup "
+                                       "directory are not followed")
+                            .arg(path));
         throw Error(QStringLiteral("cannot open %1: %2").arg(path, systemError(code)));
     }
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);

@@ -417,6 +417,34 @@ private Q_SLOTS:
         QVERIFY(filesInTree(dir).isEmpty());
     }
 
+    // The name checks are lexical: a symbolic link planted inside the base
+    // (a container directory or an object file) must not lead out of it.
+    void symbolicLinksInsideTheBaseAreNotFollowed()
+    {
+        const QString dir = freshDir(QStringLiteral("symlinks"));
+        PosixObjectStore store(dir + QStringLiteral("/base"));
+        store.ensureContainer(QStringLiteral("c"));
+        QVERIFY(QDir().mkpath(dir + QStringLiteral("/outside")));
+        writeWholeFile(dir + QStringLiteral("/outside/x_metadata"), "decoy");
+        QVERIFY(QFile::link(dir + QStringLiteral("/outside"), dir + QStringLiteral("/base/evil")));
+        QVERIFY(!store.invalidContainer(QStringLiteral("evil")).isEmpty());
+        QVERIFY(!store.invalidContainer(QStringLiteral("evil/deeper")).isEmpty());
+        QVERIFY(errorOf([&] { store.getAll(QStringLiteral("evil"), QStringLiteral("x_metadata")); })
+                    .message()
+                    .contains(QStringLiteral("symbolic link")));
+        QVERIFY(QFile::link(dir + QStringLiteral("/outside/x_metadata"),
+                            dir + QStringLiteral("/base/c/y_metadata")));
+        QVERIFY(errorOf([&] { store.getAll(QStringLiteral("c"), QStringLiteral("y_metadata")); })
+                    .message()
+                    .contains(QStringLiteral("symbolic link")));
+        QVERIFY(!errorOf([&] { store.putAll(QStringLiteral("c"), QStringLiteral("y_metadata"), "new"); })
+                     .message()
+                     .isEmpty());
+        QCOMPARE(readWholeFile(dir + QStringLiteral("/outside/x_metadata")), QByteArray("decoy"));
+        store.putAll(QStringLiteral("c"), QStringLiteral("z"), "fine");
+        QCOMPARE(store.getAll(QStringLiteral("c"), QStringLiteral("z")), QByteArray("fine"));
+    }
+
     void backupDirectoryErrorsSayWhy()
     {
         const QString dir = freshDir(QStringLiteral("mkdir"));
