@@ -49,8 +49,9 @@ QT_QPA_PLATFORM=offscreen "$ember" --screenshot-demo prepare
 
 out=$here/docs/screenshots
 mkdir -p "$out"
-# "main" last: it leaves a backup running when the app is stopped.
-for scene in create-backup restore wizard main; do
+# "main" late: it leaves a backup running when the app is stopped; "reset-state"
+# after it, as it leaves web-server error_restoring.
+for scene in create-backup restore wizard main reset-state; do
     echo "scene $scene"
     xvfb-run -a -s "-screen 0 1400x900x24" "$0" --capture "$ember" "$scene" "$out/$scene.png"
 done

@@ -168,7 +168,8 @@ void showChain(MainWindow& window)
 QStringList screenshotScenes()
 {
     return {QStringLiteral("prepare"), QStringLiteral("main"),   QStringLiteral("create-backup"),
-            QStringLiteral("restore"), QStringLiteral("wizard"), QStringLiteral("first-start")};
+            QStringLiteral("restore"), QStringLiteral("wizard"), QStringLiteral("first-start"),
+            QStringLiteral("reset-state")};
 }
 
 void startScreenshotDemo(MainWindow& window, const QString& scene)
@@ -226,6 +227,29 @@ void startScreenshotDemo(MainWindow& window, const QString& scene)
                 dialog->chooseNew(QStringLiteral("database-copy"),
                                   QDir(defaultDataDirectory())
                                       .filePath(QStringLiteral("volumes/database-copy.img")));
+            QTimer::singleShot(500, &window, &announceReady);
+            return true;
+        }
+        if (scene == QLatin1String("reset-state")) {
+            // A restore into web-server failed: the volume waits for an admin.
+            const auto web = volumeNamed(window, QStringLiteral("web-server"));
+            if (!web)
+                return false;
+            if (web->status != VolumeStatus::ErrorRestoring) {
+                if (!*started) {
+                    *started = 1;
+                    window.context().runQuick(
+                        &window,
+                        [id = web->id](BackupService& service) {
+                            service.resetVolumeState(id, VolumeStatus::ErrorRestoring);
+                            return QVariant();
+                        },
+                        [](const QVariant&, const QString&) {});
+                }
+                return false;
+            }
+            window.selectVolume(web->id);
+            window.openResetVolumeState();
             QTimer::singleShot(500, &window, &announceReady);
             return true;
         }
