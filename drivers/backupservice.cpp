@@ -265,6 +265,31 @@ QString BackupService::discardNewTarget(const Volume& target)
 
 // The live state of a local volume: it must exist, and its size may have
 // changed since it was registered.
+// The registered local volume (other than `exceptId`) that is the file with
+// `identity` now. A row whose file is gone or is another file now has its
+// identity forgotten on the way: a new file may get a removed file's inode.
+static std::optional<Volume> volumeOfFile(Catalog& catalog, const QString& identity,
+                                          const QString& exceptId = {})
+{
+    for (const Volume& other : catalog.volumes()) {
+        if (other.id == exceptId || !isLocalKind(other.kind))
+            continue;
+        if (!other.identity.isEmpty() && other.identity != identity)
+            continue;
+        QString live;
+        try {
+            live = localVolumeIdentity(other.path);
+        } catch (const Error&) {
+            // A missing file is nobody's alias.
+        }
+        if (!other.identity.isEmpty() && live != other.identity)
+            catalog.setVolumeIdentity(other.id, live);
+        if (live == identity)
+            return other;
+    }
+    return std::nullopt;
+}
+
 static void refreshLocalVolume(Catalog& catalog, Volume& volume)
 {
     if (!isLocalKind(volume.kind))
@@ -274,24 +299,12 @@ static void refreshLocalVolume(Catalog& catalog, Volume& volume)
             QStringLiteral("volume %1: %2 does not exist any more").arg(volume.name, volume.path));
     const qint64 size = localVolumeSize(volume.path);
     const QString identity = localVolumeIdentity(volume.path);
-    if (identity != volume.identity) {
-        // Rows from before identities were recorded, or a path that now
-        // names another file: it must not be another volume's file.
-        for (const Volume& other : catalog.volumes()) {
-            QString otherIdentity = other.identity;
-            if (otherIdentity.isEmpty() && isLocalKind(other.kind)) {
-                try {
-                    otherIdentity = localVolumeIdentity(other.path);
-                } catch (const Error&) {
-                    // A missing file is nobody's alias.
-                }
-            }
-            if (other.id != volume.id && otherIdentity == identity)
-                throw Error(QStringLiteral("volume %1 (%2) is the same file as volume %3 (%4); "
-                                           "remove one of them with volume-remove")
-                                .arg(volume.name, volume.path, other.name, other.path));
-        }
-    }
+    // Rows from before identities were recorded, or a path that now names
+    // another file: it must not be another volume's file.
+    if (const std::optional<Volume> other = volumeOfFile(catalog, identity, volume.id))
+        throw Error(QStringLiteral("volume %1 (%2) is the same file as volume %3 (%4); "
+                                   "remove one of them with volume-remove")
+                        .arg(volume.name, volume.path, other->name, other->path));
     if (size != volume.sizeBytes || identity != volume.identity) {
         volume.sizeBytes = size;
         volume.identity = identity;
@@ -584,6 +597,7 @@ BackupService::PreparedRestore BackupService::prepareRestore(const RestoreReques
         Volume target = newVolumeRecord(name, VolumeKind::File, path, neededBytes);
         try {
             target.identity = localVolumeIdentity(path);
+            volumeOfFile(m_catalog, target.identity); // forgets removed files' identities
             m_catalog.insertVolume(target);
         } catch (...) {
             QFile::remove(path);
@@ -960,6 +974,10 @@ Volume BackupService::addVolume(const QString& path, const QString& name)
                         isBlockDevice(absolute) ? VolumeKind::BlockDevice : VolumeKind::File,
                         absolute, localVolumeSize(absolute));
     volume.identity = identity;
+    if (const std::optional<Volume> other = volumeOfFile(m_catalog, identity))
+        throw Error(QStringLiteral("%1 is the same file as volume %2 (%3), registered as %4; a "
+                                   "volume can be registered only once")
+                        .arg(absolute, other->name, other->id, other->path));
     m_catalog.insertVolume(volume); // refuses a second path to the same file
     return volume;
 }

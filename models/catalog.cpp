@@ -868,6 +868,15 @@ void Catalog::insertVolume(const Volume& volume)
     });
 }
 
+void Catalog::setVolumeIdentity(const QString& id, const QString& identity)
+{
+    transaction([&] {
+        Statement s(m_db, "UPDATE volumes SET identity=? WHERE id=?");
+        s.bind(1, identity.isNull() ? QStringLiteral("") : identity).bind(2, id);
+        s.run();
+    });
+}
+
 void Catalog::updateVolume(const Volume& volume)
 {
     transaction([&] {

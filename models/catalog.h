@@ -96,6 +96,9 @@ public:
     std::optional<Volume> volumeByPath(const QString& path) const;
     void insertVolume(const Volume& volume);
     void updateVolume(const Volume& volume); // all columns by id; sets updatedAt
+    // Only the identity column (a file's identity is forgotten once it is gone:
+    // inode numbers are reused). Leaves a running job's status changes alone.
+    void setVolumeIdentity(const QString& id, const QString& identity);
     void removeVolume(const QString& id);
     // By full id, unique id prefix or unique name; throws Error saying which
     // candidates were ambiguous or that nothing matched.

@@ -190,6 +190,27 @@ private Q_SLOTS:
         QCOMPARE(f.catalog->volumes().size(), 1);
     }
 
+    // An inode number is reused once its file is gone: a registered volume
+    // whose file was removed must not block a new file that got its number
+    // (seen in CI: a restore into a new file refused as "the same file").
+    void identityOfARemovedFileIsForgotten()
+    {
+        Fixture f(QStringLiteral("inodereuse"));
+        makeVolumeFile(f.volumePath, 1 << 20, Fill::Text, 9);
+        const Volume gone = f.service->addVolume(f.volumePath, QStringLiteral("v"));
+        QVERIFY(QFile::remove(f.volumePath));
+        const QString fresh = f.dir + QStringLiteral("/fresh.img");
+        makeVolumeFile(fresh, 1 << 20, Fill::Text, 10);
+        // As if the new file had got the removed one's inode number.
+        f.catalog->setVolumeIdentity(gone.id, localVolumeIdentity(fresh));
+        const Volume added = f.service->addVolume(fresh, QStringLiteral("fresh"));
+        QCOMPARE(added.identity, localVolumeIdentity(fresh));
+        QCOMPARE(f.catalog->volume(gone.id)->identity, QString());
+        const Backup backup = f.ServiceFixture::backUp(QStringLiteral("fresh"));
+        QCOMPARE(compareFiles(fresh, f.restoreToNewFile(backup.id, QStringLiteral("r.img"))),
+                 QString());
+    }
+
     // Rows from an older catalog have no identity: the first job fills it
     // in, and two rows naming one file are refused until one is removed.
     void identityOfOlderRowsIsCheckedOnUse()
