@@ -216,10 +216,10 @@ Volume BackupService::createRbdTarget(const Backup& backup, const RestoreRequest
                                        "with --volume")
                             .arg(request.newRbdImage, existing.name));
     createRbdImage(cluster, secrets, request.newRbdImage, sizeBytes);
-    Volume target = newVolumeRecord(
-        request.newVolumeName.isEmpty() ? QStringLiteral("restore_backup_%1").arg(backup.id)
+    Volume target = newVolumeRecord(request.newVolumeName.isEmpty()
+                                        ? QStringLiteral("restore_backup_%1").arg(backup.id)
                                         : request.newVolumeName,
-        VolumeKind::Rbd, request.newRbdImage, sizeBytes, clusterName);
+                                    VolumeKind::Rbd, request.newRbdImage, sizeBytes, clusterName);
     try {
         target.identity = rbdImageIdentity(cluster, secrets, request.newRbdImage);
         m_catalog.insertVolume(target);
@@ -245,13 +245,12 @@ QString BackupService::discardNewTarget(const Volume& target)
         if (isLocalKind(target.kind)) {
             QFile file(target.path);
             if (file.exists() && !file.remove())
-                throw Error(QStringLiteral("cannot remove %1: %2")
-                                .arg(target.path, file.errorString()));
+                throw Error(
+                    QStringLiteral("cannot remove %1: %2").arg(target.path, file.errorString()));
         } else {
 #ifdef EMBER_HAVE_CEPH
             const BackendConfig cluster = backendNamed(m_catalog, target.backendName);
-            removeRbdImage(cluster, m_secrets ? m_secrets(cluster) : BackendSecrets{},
-                           target.path);
+            removeRbdImage(cluster, m_secrets ? m_secrets(cluster) : BackendSecrets{}, target.path);
 #endif
         }
         m_catalog.removeVolume(target.id);
@@ -335,14 +334,11 @@ void BackupService::checkIncrementalSize(BackupDriver& driver, const Volume& vol
     }
     if (parentBytes <= 0 || parentBytes == volume.sizeBytes)
         return;
-    auto bytes = [](qint64 count) {
-        return QStringLiteral("%1 bytes").arg(count);
-    };
+    auto bytes = [](qint64 count) { return QStringLiteral("%1 bytes").arg(count); };
     if (volume.sizeBytes > parentBytes)
         throw Error(QStringLiteral("Volume size increased since the last backup (%1 had %2, "
                                    "volume %3 now has %4). Do a full backup.")
-                        .arg(parent.id, bytes(parentBytes), volume.name,
-                             bytes(volume.sizeBytes)));
+                        .arg(parent.id, bytes(parentBytes), volume.name, bytes(volume.sizeBytes)));
     throw Error(QStringLiteral("Volume size decreased since the last backup (%1 had %2, volume "
                                "%3 now has %4): an incremental backup cannot record a shrunk "
                                "volume. Do a full backup.")
@@ -374,8 +370,7 @@ BackupService::PreparedBackup BackupService::prepareBackup(const CreateBackupReq
     // Checked before the row exists: a refused container leaves no `error`
     // backup behind.
     if (!request.container.isEmpty()) {
-        if (const QString refusal = driver->invalidContainer(request.container);
-            !refusal.isEmpty())
+        if (const QString refusal = driver->invalidContainer(request.container); !refusal.isEmpty())
             throw Error(QStringLiteral("invalid container '%1' for backend %2: %3")
                             .arg(request.container, prepared.backend.name, refusal));
     }
@@ -682,8 +677,8 @@ Volume BackupService::runRestore(PreparedRestore& prepared, OperationControl& co
         // remove it (Cinder would leave an error_restoring volume to delete).
         QString outcome = discardNewTarget(target);
         if (outcome.isEmpty())
-            outcome = QStringLiteral("the new volume %1 (%2) was removed").arg(target.name,
-                                                                              target.path);
+            outcome =
+                QStringLiteral("the new volume %1 (%2) was removed").arg(target.name, target.path);
         if (cancelled)
             throw Cancelled(QStringLiteral("restore cancelled; %1").arg(outcome));
         throw Error(QStringLiteral("%1; %2").arg(error.message(), outcome));
@@ -900,10 +895,10 @@ Backup BackupService::importBackup(const BackupRecord& record, const QString& ba
         for (const Backup& other : m_catalog.backups())
             if (other.backendName == backup.backendName && other.container == backup.container &&
                 other.serviceMetadata == backup.serviceMetadata)
-                throw Error(QStringLiteral("cannot import backup %1: its objects (container '%2', "
-                                           "prefix '%3') belong to backup %4 in the catalog")
-                                .arg(backup.id, backup.container, backup.serviceMetadata,
-                                     other.id));
+                throw Error(
+                    QStringLiteral("cannot import backup %1: its objects (container '%2', "
+                                   "prefix '%3') belong to backup %4 in the catalog")
+                        .arg(backup.id, backup.container, backup.serviceMetadata, other.id));
     };
     checkUnused();
 

@@ -19,8 +19,8 @@
 #include <QThread>
 
 #include <array>
-#include <cerrno>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -1164,9 +1164,8 @@ std::optional<qint64> ChunkedBackupDriver::storedVolumeSize(const QList<Backup>&
     if (chain.isEmpty())
         return std::nullopt;
     const BackupMetadata metadata = readMetadata(*m_store, chain.first());
-    return parseFor(chain.first(), [&] {
-        return fullBackupVolumeSize(metadata, metadataName(chain.first()));
-    });
+    return parseFor(chain.first(),
+                    [&] { return fullBackupVolumeSize(metadata, metadataName(chain.first())); });
 }
 
 ChunkedOptions chunkedOptionsFrom(const QJsonObject& options, const QString& objectSizeKey,

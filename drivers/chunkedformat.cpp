@@ -63,8 +63,7 @@ qint64 wholeNumber(const QJsonValue& value, qint64 minimum, qint64 maximum, cons
 }
 
 // A string, or null/missing when `nullable`.
-QString textField(const QJsonObject& object, const QString& key, bool nullable,
-                  const QString& what)
+QString textField(const QJsonObject& object, const QString& key, bool nullable, const QString& what)
 {
     const QJsonValue value = object.value(key);
     if (value.isString())
@@ -155,9 +154,9 @@ BackupMetadata parseBackupMetadata(const QByteArray& text, const QString& name)
         textField(root, QStringLiteral("parent_id"), true, name + QStringLiteral(": parent_id"));
     metadata.volumeId =
         textField(root, QStringLiteral("volume_id"), true, name + QStringLiteral(": volume_id"));
-    metadata.volumeMeta = textField(root, QStringLiteral("volume_meta"), true,
-                                    name + QStringLiteral(": volume_meta"))
-                              .toUtf8();
+    metadata.volumeMeta =
+        textField(root, QStringLiteral("volume_meta"), true, name + QStringLiteral(": volume_meta"))
+            .toUtf8();
     const QJsonValue objects = root.value(QStringLiteral("objects"));
     if (!objects.isArray())
         throw Error(
@@ -188,8 +187,7 @@ BackupMetadata parseBackupMetadata(const QByteArray& text, const QString& name)
         entry.length = wholeNumber(fields.value(QStringLiteral("length")), 1,
                                    kMaxExactJsonInteger - 1, what + QStringLiteral(": length"));
         qint64 end = 0;
-        if (__builtin_add_overflow(entry.offset, entry.length, &end) ||
-            end > kMaxExactJsonInteger)
+        if (__builtin_add_overflow(entry.offset, entry.length, &end) || end > kMaxExactJsonInteger)
             throw Error(QStringLiteral("%1: offset %2 + length %3 is beyond 2^53")
                             .arg(what)
                             .arg(entry.offset)
@@ -233,8 +231,8 @@ ShaFile parseShaFile(const QByteArray& text, const QString& name)
     // Each entry takes at least 66 bytes of text ("<64 hex>"): never size
     // the list from anything but the text.
     if (list.size() > text.size() / 66 + 1)
-        throw Error(QStringLiteral("%1: sha256s lists more entries than the file can hold")
-                        .arg(name));
+        throw Error(
+            QStringLiteral("%1: sha256s lists more entries than the file can hold").arg(name));
     file.hashes.resize(size_t(list.size()));
     for (qsizetype i = 0; i < list.size(); ++i)
         if (!parseSha256Hex(list.at(i).toString(), file.hashes[size_t(i)]))
@@ -279,7 +277,8 @@ void checkObjectsWithinVolume(const BackupMetadata& metadata, qint64 volumeSize,
 void checkShaFileCoversVolume(const ShaFile& file, qint64 volumeSize, const QString& name)
 {
     if (file.blockSize <= 0 || volumeSize < 0)
-        throw Error(QStringLiteral("%1: chunk_size %2 is not positive").arg(name).arg(file.blockSize));
+        throw Error(
+            QStringLiteral("%1: chunk_size %2 is not positive").arg(name).arg(file.blockSize));
     const qint64 expected = volumeSize / file.blockSize + (volumeSize % file.blockSize ? 1 : 0);
     if (qint64(file.hashes.size()) != expected)
         throw Error(QStringLiteral("%1: sha256s lists %2 blocks but the volume of %3 bytes has %4 "

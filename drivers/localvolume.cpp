@@ -243,9 +243,9 @@ public:
         if (::stat(QFile::encodeName(m_path).constData(), &named) != 0)
             throw Error(QStringLiteral("volume %1 was removed while it was being read: %2")
                             .arg(m_path, systemError(errno)));
-        const bool same = m_isBlockDevice ? named.st_rdev == m_opened.st_rdev
-                                          : named.st_dev == m_opened.st_dev &&
-                                                named.st_ino == m_opened.st_ino;
+        const bool same = m_isBlockDevice
+                              ? named.st_rdev == m_opened.st_rdev
+                              : named.st_dev == m_opened.st_dev && named.st_ino == m_opened.st_ino;
         if (!same)
             throw Error(
                 QStringLiteral("volume %1 was replaced by another file while it was being read")

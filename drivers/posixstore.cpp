@@ -74,8 +74,8 @@ QString PosixObjectStore::containerPath(const QString& container) const
         if (component == QLatin1String(".") || component == QLatin1String(".."))
             throw refuse(QStringLiteral("it has a '%1' component").arg(component));
     }
-    const QString base = m_basePath.endsWith(QLatin1Char('/')) ? m_basePath
-                                                               : m_basePath + QLatin1Char('/');
+    const QString base =
+        m_basePath.endsWith(QLatin1Char('/')) ? m_basePath : m_basePath + QLatin1Char('/');
     const QString path = base + container;
     if (QDir::cleanPath(path) != path || !path.startsWith(base))
         throw refuse(QStringLiteral("it does not stay under the base after normalisation"));
@@ -88,8 +88,8 @@ QString PosixObjectStore::containerPath(const QString& container) const
         const QString realBase = QFileInfo(m_basePath).canonicalFilePath();
         const QString real = QFileInfo(existing).canonicalFilePath();
         if (!real.startsWith(realBase + QLatin1Char('/')))
-            throw refuse(QStringLiteral("a symbolic link takes it to %1, outside the base")
-                             .arg(real));
+            throw refuse(
+                QStringLiteral("a symbolic link takes it to %1, outside the base").arg(real));
     }
     return path;
 }

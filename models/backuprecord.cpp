@@ -92,8 +92,8 @@ qint64 requireInteger(const QJsonObject& json, const QString& key)
     const double number = value.toDouble(std::nan(""));
     // Past 2^53 a JSON number is not exact, and past 2^63 it does not even fit.
     constexpr double kLargestExact = 9007199254740992.0;
-    if (!value.isDouble() || !std::isfinite(number) || std::trunc(number) != number ||
-        number < 0 || number > kLargestExact)
+    if (!value.isDouble() || !std::isfinite(number) || std::trunc(number) != number || number < 0 ||
+        number > kLargestExact)
         throw Error(QStringLiteral("The backup record's %1 must be a whole number from 0 to "
                                    "2^53.")
                         .arg(key));

@@ -180,11 +180,11 @@ void MainWindow::createActions()
                                 QKeySequence(tr("Ctrl+Del")),
                                 tr("Forget the selected volume (its data and backups stay)"),
                                 [this] { removeVolume(); });
-    m_resetVolumeStateAction = make(
-        "resetVolumeStateAction", icon("reset"), tr("Reset &Volume State…"), QKeySequence(),
-        tr("Administrator: set a volume's status, e.g. after a failed restore left it "
-           "error_restoring"),
-        [this] { resetVolumeState(); });
+    m_resetVolumeStateAction =
+        make("resetVolumeStateAction", icon("reset"), tr("Reset &Volume State…"), QKeySequence(),
+             tr("Administrator: set a volume's status, e.g. after a failed restore left it "
+                "error_restoring"),
+             [this] { resetVolumeState(); });
     m_createBackupAction = make("createBackupAction", icon("backup"), tr("&Create Backup…"),
                                 QKeySequence(tr("Ctrl+B")), tr("Back up the selected volume"),
                                 [this] { createBackup(); });

@@ -167,8 +167,8 @@ void showChain(MainWindow& window)
 
 QStringList screenshotScenes()
 {
-    return {QStringLiteral("prepare"), QStringLiteral("main"),   QStringLiteral("create-backup"),
-            QStringLiteral("restore"), QStringLiteral("wizard"), QStringLiteral("first-start"),
+    return {QStringLiteral("prepare"),    QStringLiteral("main"),   QStringLiteral("create-backup"),
+            QStringLiteral("restore"),    QStringLiteral("wizard"), QStringLiteral("first-start"),
             QStringLiteral("reset-state")};
 }
 

@@ -7,8 +7,8 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QRegularExpression>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <functional>
 
 namespace ember::ceph {

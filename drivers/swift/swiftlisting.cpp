@@ -19,8 +19,8 @@ ListingPage parseListingPage(const QByteArray& body, const QString& container,
                         .arg(container, parseError.errorString())
                         .arg(parseError.offset));
     if (!document.isArray())
-        throw Error(QStringLiteral("Swift's listing of container '%1' is not a JSON list.")
-                        .arg(container));
+        throw Error(
+            QStringLiteral("Swift's listing of container '%1' is not a JSON list.").arg(container));
 
     ListingPage page;
     const QJsonArray entries = document.array();

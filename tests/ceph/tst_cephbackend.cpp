@@ -248,8 +248,8 @@ private Q_SLOTS:
         Backup imported;
         imported.id = QStringLiteral("22222222-2222-4222-8222-222222222222");
         imported.volumeId = QStringLiteral("11111111-1111-4111-8111-111111111111");
-        for (const QString& own : {QStringLiteral("volume-%1.backup.base"),
-                                   QStringLiteral("volume-%1.backup.%2")}) {
+        for (const QString& own :
+             {QStringLiteral("volume-%1.backup.base"), QStringLiteral("volume-%1.backup.%2")}) {
             const QString name = own.arg(imported.volumeId, imported.id);
             imported.serviceMetadata = ceph::serviceMetadataForBase(name);
             QCOMPARE(ceph::recordedBaseOf(imported), name);

@@ -901,18 +901,21 @@ private Q_SLOTS:
         struct Unmount
         {
             QString path;
-            ~Unmount() { QProcess::execute(QStringLiteral("umount"), {QStringLiteral("-l"), path}); }
+            ~Unmount()
+            {
+                QProcess::execute(QStringLiteral("umount"), {QStringLiteral("-l"), path});
+            }
         } unmount{small};
 
         const QString target = small + QStringLiteral("/t.img");
         CLI_OK(created, {QStringLiteral("volume-create"), target, QStringLiteral("--size"),
                          QStringLiteral("24M"), QStringLiteral("--name"), QStringLiteral("t")});
-        expectError({QStringLiteral("backup-restore"), id, QStringLiteral("--volume"),
-                     QStringLiteral("t")},
-                    QStringLiteral("the restore target %1 ran out of space").arg(target));
-        expectError({QStringLiteral("backup-restore"), id, QStringLiteral("--volume"),
-                     QStringLiteral("t")},
-                    QStringLiteral("error_restoring"));
+        expectError(
+            {QStringLiteral("backup-restore"), id, QStringLiteral("--volume"), QStringLiteral("t")},
+            QStringLiteral("the restore target %1 ran out of space").arg(target));
+        expectError(
+            {QStringLiteral("backup-restore"), id, QStringLiteral("--volume"), QStringLiteral("t")},
+            QStringLiteral("error_restoring"));
         QCOMPARE(showBackup(id).value(QStringLiteral("status")).toString(),
                  QStringLiteral("available"));
         expectError({QStringLiteral("volume-reset-state"), QStringLiteral("t"),
@@ -935,7 +938,8 @@ private Q_SLOTS:
         QCOMPARE(jsonOf(volumes).array().size(), 1);
 
         const QString elsewhere = m_dir + QStringLiteral("/elsewhere.img");
-        CLI_OK(restored, {QStringLiteral("backup-restore"), id, QStringLiteral("--path"), elsewhere});
+        CLI_OK(restored,
+               {QStringLiteral("backup-restore"), id, QStringLiteral("--path"), elsewhere});
         QCOMPARE(compareFiles(source, elsewhere), QString());
     }
 
@@ -950,19 +954,19 @@ private Q_SLOTS:
         const QString fullId = createBackup({QStringLiteral("v")});
         QVERIFY(!fullId.isEmpty());
         auto backupCount = [&] {
-            const ProcessResult list = cli(
-                {QStringLiteral("backup-list"), QStringLiteral("--format"), QStringLiteral("json")});
+            const ProcessResult list = cli({QStringLiteral("backup-list"),
+                                            QStringLiteral("--format"), QStringLiteral("json")});
             return jsonOf(list).array().size();
         };
 
         QVERIFY(QFile::resize(source, 8 * MiB));
-        expectError({QStringLiteral("backup-create"), QStringLiteral("v"),
-                     QStringLiteral("--incremental")},
-                    QStringLiteral("Volume size decreased since the last backup"));
+        expectError(
+            {QStringLiteral("backup-create"), QStringLiteral("v"), QStringLiteral("--incremental")},
+            QStringLiteral("Volume size decreased since the last backup"));
         QVERIFY(QFile::resize(source, 72 * MiB));
-        expectError({QStringLiteral("backup-create"), QStringLiteral("v"),
-                     QStringLiteral("--incremental")},
-                    QStringLiteral("Volume size increased since the last backup"));
+        expectError(
+            {QStringLiteral("backup-create"), QStringLiteral("v"), QStringLiteral("--incremental")},
+            QStringLiteral("Volume size increased since the last backup"));
         QVERIFY(QFile::resize(source, 64 * MiB));
         expectError({QStringLiteral("backup-create"), QStringLiteral("v"),
                      QStringLiteral("--incremental"), QStringLiteral("--container"),
@@ -971,12 +975,12 @@ private Q_SLOTS:
         QCOMPARE(backupCount(), 1);
 
         mutateFile(source, 4, 4096, 42);
-        const QString incId =
-            createBackup({QStringLiteral("v"), QStringLiteral("--incremental")});
+        const QString incId = createBackup({QStringLiteral("v"), QStringLiteral("--incremental")});
         QVERIFY(!incId.isEmpty());
         QCOMPARE(showBackup(incId).value(QStringLiteral("parent_id")).toString(), fullId);
         const QString restored = m_dir + QStringLiteral("/r.img");
-        CLI_OK(restore, {QStringLiteral("backup-restore"), incId, QStringLiteral("--path"), restored});
+        CLI_OK(restore,
+               {QStringLiteral("backup-restore"), incId, QStringLiteral("--path"), restored});
         QCOMPARE(compareFiles(source, restored), QString());
 
         // The shrunk volume takes a full backup, which restores.
@@ -984,8 +988,8 @@ private Q_SLOTS:
         const QString smallId = createBackup({QStringLiteral("v")});
         QVERIFY(!smallId.isEmpty());
         const QString restoredSmall = m_dir + QStringLiteral("/r8.img");
-        CLI_OK(restoreSmall,
-               {QStringLiteral("backup-restore"), smallId, QStringLiteral("--path"), restoredSmall});
+        CLI_OK(restoreSmall, {QStringLiteral("backup-restore"), smallId, QStringLiteral("--path"),
+                              restoredSmall});
         QCOMPARE(compareFiles(source, restoredSmall), QString());
     }
 

@@ -437,7 +437,9 @@ private Q_SLOTS:
         QVERIFY(errorOf([&] { store.getAll(QStringLiteral("c"), QStringLiteral("y_metadata")); })
                     .message()
                     .contains(QStringLiteral("symbolic link")));
-        QVERIFY(!errorOf([&] { store.putAll(QStringLiteral("c"), QStringLiteral("y_metadata"), "new"); })
+        QVERIFY(!errorOf([&] {
+                     store.putAll(QStringLiteral("c"), QStringLiteral("y_metadata"), "new");
+                 })
                      .message()
                      .isEmpty());
         QCOMPARE(readWholeFile(dir + QStringLiteral("/outside/x_metadata")), QByteArray("decoy"));

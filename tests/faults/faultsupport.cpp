@@ -26,13 +26,15 @@ ProcessResult cli(const QString& home, const QStringList& arguments, int timeout
 
 QJsonObject cliObject(const QString& home, const QStringList& arguments, ProcessResult* result)
 {
-    *result = cli(home, QStringList{QStringLiteral("--format"), QStringLiteral("json")} + arguments);
+    *result =
+        cli(home, QStringList{QStringLiteral("--format"), QStringLiteral("json")} + arguments);
     return QJsonDocument::fromJson(result->out).object();
 }
 
 QJsonArray cliArray(const QString& home, const QStringList& arguments, ProcessResult* result)
 {
-    *result = cli(home, QStringList{QStringLiteral("--format"), QStringLiteral("json")} + arguments);
+    *result =
+        cli(home, QStringList{QStringLiteral("--format"), QStringLiteral("json")} + arguments);
     return QJsonDocument::fromJson(result->out).array();
 }
 
@@ -52,7 +54,8 @@ QString oneErrorLine(const QByteArray& err)
             .arg(lines.size())
             .arg(QString::fromUtf8(err));
     if (!lines.first().startsWith("ERROR: "))
-        return QStringLiteral("stderr does not start with 'ERROR: ': %1").arg(QString::fromUtf8(err));
+        return QStringLiteral("stderr does not start with 'ERROR: ': %1")
+            .arg(QString::fromUtf8(err));
     return {};
 }
 
@@ -85,7 +88,8 @@ Setup makeSetup(const QString& tag, const QString& compression, qint64 objectSiz
         root = QDir::tempPath() + QStringLiteral("/ember-test");
     QFile mounts(QStringLiteral("/proc/mounts"));
     if (mounts.open(QIODevice::ReadOnly)) {
-        const QString prefix = QDir(root + QLatin1Char('/') + tag).absolutePath() + QLatin1Char('/');
+        const QString prefix =
+            QDir(root + QLatin1Char('/') + tag).absolutePath() + QLatin1Char('/');
         for (const QByteArray& line : mounts.readAll().split('\n')) {
             const QList<QByteArray> fields = line.split(' ');
             if (fields.size() > 1 && QString::fromUtf8(fields.at(1)).startsWith(prefix))
@@ -95,11 +99,10 @@ Setup makeSetup(const QString& tag, const QString& compression, qint64 objectSiz
     setup.dir = ember::test::freshDir(tag);
     setup.home = setup.dir + QStringLiteral("/home");
     setup.store = storeDir.isEmpty() ? setup.dir + QStringLiteral("/store") : storeDir;
-    const ProcessResult added =
-        cli(setup.home, {QStringLiteral("backend-add-local"), QStringLiteral("store"), setup.store,
-                         QStringLiteral("--compression"), compression,
-                         QStringLiteral("--object-size"), QString::number(objectSize),
-                         QStringLiteral("--default")});
+    const ProcessResult added = cli(
+        setup.home, {QStringLiteral("backend-add-local"), QStringLiteral("store"), setup.store,
+                     QStringLiteral("--compression"), compression, QStringLiteral("--object-size"),
+                     QString::number(objectSize), QStringLiteral("--default")});
     if (added.exitCode != 0)
         *error = QStringLiteral("backend-add-local failed: ") + QString::fromUtf8(describe(added));
     else
@@ -119,7 +122,8 @@ QList<QStringList> sqlRows(const QString& database, const QString& query, QStrin
     };
     if (sqlite3_open_v2(QFile::encodeName(database).constData(), &db, SQLITE_OPEN_READONLY,
                         nullptr) != SQLITE_OK) {
-        fail(QStringLiteral("cannot open %1: %2").arg(database, QString::fromUtf8(sqlite3_errmsg(db))));
+        fail(QStringLiteral("cannot open %1: %2")
+                 .arg(database, QString::fromUtf8(sqlite3_errmsg(db))));
         sqlite3_close(db);
         return rows;
     }
@@ -205,8 +209,9 @@ QString stuckRows(const QString& home)
     const QJsonArray volumes = cliArray(home, {QStringLiteral("volume-list")}, &result);
     if (result.exitCode != 0)
         return QStringLiteral("volume-list failed: ") + QString::fromUtf8(describe(result));
-    static const QStringList transientVolume{QStringLiteral("backing-up"), QStringLiteral("restoring"),
-                                             QStringLiteral("creating"), QStringLiteral("deleting")};
+    static const QStringList transientVolume{
+        QStringLiteral("backing-up"), QStringLiteral("restoring"), QStringLiteral("creating"),
+        QStringLiteral("deleting")};
     for (const QJsonValue& value : volumes) {
         const QJsonObject volume = value.toObject();
         const QString status = volume.value(QStringLiteral("status")).toString();
@@ -256,7 +261,10 @@ QString missingFiles(const QHash<QString, qint64>& before)
         if (!info.exists())
             lost << it.key() + QStringLiteral(" (removed)");
         else if (info.size() != it.value())
-            lost << QStringLiteral("%1 (%2 bytes, was %3)").arg(it.key()).arg(info.size()).arg(it.value());
+            lost << QStringLiteral("%1 (%2 bytes, was %3)")
+                        .arg(it.key())
+                        .arg(info.size())
+                        .arg(it.value());
     }
     return lost.join(QStringLiteral("; "));
 }
@@ -276,7 +284,8 @@ QString restoresIdentical(const QString& home, const QString& backupId, const QS
     cli(home, {QStringLiteral("volume-remove"), name});
     QFile::remove(path);
     if (!difference.isEmpty())
-        return QStringLiteral("restore of %1 differs from its source: %2").arg(backupId, difference);
+        return QStringLiteral("restore of %1 differs from its source: %2")
+            .arg(backupId, difference);
     return {};
 }
 

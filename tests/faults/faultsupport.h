@@ -43,8 +43,8 @@ struct Setup
 };
 // Creates dir/home and the backend (compression and object size as given);
 // empty `error` on success.
-Setup makeSetup(const QString& tag, const QString& compression, qint64 objectSize,
-                QString* error, const QString& storeDir = QString());
+Setup makeSetup(const QString& tag, const QString& compression, qint64 objectSize, QString* error,
+                const QString& storeDir = QString());
 
 // Rows of a query on the catalog file (read-only, waits for writers); on
 // failure returns no rows and sets `error`.
@@ -64,8 +64,7 @@ QString stuckRows(const QString& home);
 // Every file under the store belongs to a backup of the catalog that is not
 // deleted (its container directory and its object prefix); `alsoOwned` lists
 // prefixes (container/prefix) that count as owned anyway.
-QString orphanObjects(const QString& home, const QString& store,
-                      const QStringList& alsoOwned = {});
+QString orphanObjects(const QString& home, const QString& store, const QStringList& alsoOwned = {});
 // Every file of `before` is still there with the same size.
 QString missingFiles(const QHash<QString, qint64>& before);
 // Restores `backupId` into a new volume at `path`, compares it with

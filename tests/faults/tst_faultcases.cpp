@@ -29,8 +29,8 @@ constexpr qint64 kDefaultObjectSize = 1999994880; // Cinder's backup_file_size
 
 #define SETUP(var, tag, compression, objectSize)                                                   \
     QString var##Error;                                                                            \
-    const Setup var = makeSetup(QStringLiteral(tag), QStringLiteral(compression), objectSize,      \
-                                &var##Error);                                                      \
+    const Setup var =                                                                              \
+        makeSetup(QStringLiteral(tag), QStringLiteral(compression), objectSize, &var##Error);      \
     QVERIFY2(var##Error.isEmpty(), qPrintable(var##Error))
 
 #define CLI_REFUSED(result, what)                                                                  \
@@ -43,12 +43,12 @@ constexpr qint64 kDefaultObjectSize = 1999994880; // Cinder's backup_file_size
     } while (false)
 // The error names the problem: one of `words` (a regular expression) appears.
 #define MENTIONS(result, words)                                                                    \
-    QVERIFY2(QString::fromUtf8((result).err)                                                       \
-                 .contains(QRegularExpression(QStringLiteral(words),                               \
-                                              QRegularExpression::CaseInsensitiveOption)),         \
-             (QByteArray("the error does not say what happened (expected " words "): ") +         \
-              (result).err)                                                                        \
-                 .constData())
+    QVERIFY2(                                                                                      \
+        QString::fromUtf8((result).err)                                                            \
+            .contains(QRegularExpression(QStringLiteral(words),                                    \
+                                         QRegularExpression::CaseInsensitiveOption)),              \
+        (QByteArray("the error does not say what happened (expected " words "): ") + (result).err) \
+            .constData())
 
 QString addVolume(const Setup& setup, const QString& file, const QString& name, qint64 size,
                   Fill fill, quint32 seed, QByteArray* problem)
@@ -108,7 +108,8 @@ QString rowsText(const Setup& setup)
                          backup.value(QStringLiteral("fail_reason")).toString())
                     .arg(backup.value(QStringLiteral("is_incremental")).toBool());
     }
-    return QStringLiteral("expected one backup; the catalog holds: ") + rows.join(QStringLiteral("; "));
+    return QStringLiteral("expected one backup; the catalog holds: ") +
+           rows.join(QStringLiteral("; "));
 }
 
 // The files of a backup in the posix store: its container directory and prefix.
@@ -174,8 +175,7 @@ QByteArray readAll(const QString& path)
 bool writeAll(const QString& path, const QByteArray& data)
 {
     QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
-           file.write(data) == data.size();
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(data) == data.size();
 }
 
 // A backup of a 32 MiB volume and a small tmpfs to restore onto.
@@ -204,8 +204,8 @@ class FaultCasesTest : public QObject
         disk.setup = setup;
         disk.setup.dir = setup.dir;
         QByteArray problem;
-        disk.volume = addVolume(setup, setup.dir + QStringLiteral("/vol.img"), QStringLiteral("vol"),
-                                32 * kMiB, Fill::Text, 31, &problem);
+        disk.volume = addVolume(setup, setup.dir + QStringLiteral("/vol.img"),
+                                QStringLiteral("vol"), 32 * kMiB, Fill::Text, 31, &problem);
         QVERIFY2(problem.isEmpty(), problem.constData());
         const ProcessResult made = backup(setup, QStringLiteral("vol"));
         CLI_OK(made);
@@ -230,8 +230,9 @@ private Q_SLOTS:
     {
         SETUP(setup, "truncated", "none", 4 * kMiB);
         VOLUME(setup, volume, 200 * kMiB, Fill::Random, 11);
-        auto process = startCli(setup.home, {QStringLiteral("--format"), QStringLiteral("json"),
-                                             QStringLiteral("backup-create"), QStringLiteral("vol")});
+        auto process =
+            startCli(setup.home, {QStringLiteral("--format"), QStringLiteral("json"),
+                                  QStringLiteral("backup-create"), QStringLiteral("vol")});
         // Cut the volume as soon as the backup has written its first object.
         QElapsedTimer clock;
         clock.start();
@@ -257,11 +258,11 @@ private Q_SLOTS:
             const QString restored = setup.dir + QStringLiteral("/restored.img");
             const QString id = createdId(result);
             const QString difference = restoresIdentical(setup.home, id, volume, restored);
-            QFAIL(qPrintable(QStringLiteral("the backup of a volume truncated mid-read ended "
-                                            "available; restoring it and comparing with the "
-                                            "truncated volume: %1")
-                                 .arg(difference.isEmpty() ? QStringLiteral("identical")
-                                                           : difference)));
+            QFAIL(qPrintable(
+                QStringLiteral("the backup of a volume truncated mid-read ended "
+                               "available; restoring it and comparing with the "
+                               "truncated volume: %1")
+                    .arg(difference.isEmpty() ? QStringLiteral("identical") : difference)));
         }
         CLI_REFUSED(result, "a backup of a volume truncated mid-read");
         ONE_ERROR_LINE(result);
@@ -269,7 +270,9 @@ private Q_SLOTS:
         for (const QJsonValue& value : backupsOf(setup))
             QCOMPARE(value.toObject().value(QStringLiteral("status")).toString(),
                      QStringLiteral("error"));
-        QCOMPARE(volumeNamed(setup.home, QStringLiteral("vol")).value(QStringLiteral("status")).toString(),
+        QCOMPARE(volumeNamed(setup.home, QStringLiteral("vol"))
+                     .value(QStringLiteral("status"))
+                     .toString(),
                  QStringLiteral("available"));
         const QString orphans = orphanObjects(setup.home, setup.store);
         QVERIFY2(orphans.isEmpty(), qPrintable(orphans));
@@ -309,17 +312,17 @@ private Q_SLOTS:
         QFETCH(bool, symbolic);
         SETUP(setup, "twice", "zlib", 4 * kMiB);
         QByteArray problem;
-        const QString volume = addVolume(setup, setup.dir + QStringLiteral("/vol.img"),
-                                         QStringLiteral("first"), 4 * kMiB, Fill::Random, 13,
-                                         &problem);
+        const QString volume =
+            addVolume(setup, setup.dir + QStringLiteral("/vol.img"), QStringLiteral("first"),
+                      4 * kMiB, Fill::Random, 13, &problem);
         QVERIFY2(problem.isEmpty(), problem.constData());
         const QString alias = setup.dir + QStringLiteral("/alias.img");
         if (symbolic)
             QVERIFY(QFile::link(volume, alias));
         else
-            QCOMPARE(::link(QFile::encodeName(volume).constData(),
-                            QFile::encodeName(alias).constData()),
-                     0);
+            QCOMPARE(
+                ::link(QFile::encodeName(volume).constData(), QFile::encodeName(alias).constData()),
+                0);
         const ProcessResult second =
             cli(setup.home, {QStringLiteral("volume-add"), alias, QStringLiteral("--name"),
                              QStringLiteral("second")});
@@ -343,16 +346,15 @@ private Q_SLOTS:
         CLI_OK(tampered);
         const QString tamperedId = createdId(tampered);
 
-        const QString metadata = objectPath(setup, backupNamed(setup.home, tamperedId),
-                                            QStringLiteral("_metadata"));
+        const QString metadata =
+            objectPath(setup, backupNamed(setup.home, tamperedId), QStringLiteral("_metadata"));
         QString text = QString::fromUtf8(readAll(metadata));
         QVERIFY2(text.contains(QLatin1String("\"offset\": 4194304")), qPrintable(metadata));
         text.replace(QLatin1String("\"offset\": 4194304"),
                      QLatin1String("\"offset\": 9223372036854774784")); // 2^63 - 1024
         QVERIFY(writeAll(metadata, text.toUtf8()));
 
-        const ProcessResult verify =
-            cli(setup.home, {QStringLiteral("backup-verify"), tamperedId});
+        const ProcessResult verify = cli(setup.home, {QStringLiteral("backup-verify"), tamperedId});
         CLI_REFUSED(verify, "verify of a backup whose _metadata has an offset near INT64_MAX");
         ONE_ERROR_LINE(verify);
         ProcessResult verifyReport = verify; // verify lists its problems on stdout
@@ -384,23 +386,23 @@ private Q_SLOTS:
             cliObject(setup.home, {QStringLiteral("backup-export"), id}, &exported);
         CLI_OK(exported);
         // The catalog forgets the backup; its objects are the record's only user.
-        QCOMPARE(sqlExec(setup.catalog(),
-                         QStringLiteral("DELETE FROM backups WHERE id = '%1'").arg(id)),
-                 QString());
+        QCOMPARE(
+            sqlExec(setup.catalog(), QStringLiteral("DELETE FROM backups WHERE id = '%1'").arg(id)),
+            QString());
         QJsonObject hostile = decodeRecord(record.value(QStringLiteral("backup_url")).toString());
         // home/volumes/restore_backup_x/../../../outside/escaped.img is dir/outside/escaped.img
         const QString hostileId = QStringLiteral("x/../../../outside/escaped");
         hostile[QStringLiteral("id")] = hostileId;
         const ProcessResult imported =
-            cli(setup.home, {QStringLiteral("backup-import"),
-                             record.value(QStringLiteral("backup_service")).toString(),
-                             encodeRecord(hostile)});
+            cli(setup.home,
+                {QStringLiteral("backup-import"),
+                 record.value(QStringLiteral("backup_service")).toString(), encodeRecord(hostile)});
         if (imported.exitCode == 0) // show where the accepted id leads
             cli(setup.home, {QStringLiteral("backup-restore"), hostileId});
         const QString outside = setup.dir + QStringLiteral("/outside");
-        QVERIFY2(!QFileInfo::exists(outside),
-                 qPrintable(QStringLiteral("%1 was created outside the data directory")
-                                .arg(outside)));
+        QVERIFY2(
+            !QFileInfo::exists(outside),
+            qPrintable(QStringLiteral("%1 was created outside the data directory").arg(outside)));
         CLI_REFUSED(imported, "a record whose id holds ../");
         ONE_ERROR_LINE(imported);
         QVERIFY(backupIds(setup).isEmpty());
@@ -412,9 +414,12 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("field");
         QTest::addColumn<QString>("how");
-        QTest::newRow("service_metadata with ../") << "service_metadata" << "dotdot";
-        QTest::newRow("container with ../") << "container" << "dotdot";
-        QTest::newRow("container absolute") << "container" << "absolute";
+        QTest::newRow("service_metadata with ../") << "service_metadata"
+                                                   << "dotdot";
+        QTest::newRow("container with ../") << "container"
+                                            << "dotdot";
+        QTest::newRow("container absolute") << "container"
+                                            << "absolute";
     }
     void recordLeadingOutsideStore()
     {
@@ -432,7 +437,8 @@ private Q_SLOTS:
         CLI_OK(cli(decoyHome, {QStringLiteral("backend-add-local"), QStringLiteral("decoy"),
                                decoyStore, QStringLiteral("--default")}));
         makeVolumeFile(setup.dir + QStringLiteral("/decoy.img"), 4 * kMiB, Fill::Text, 17);
-        CLI_OK(cli(decoyHome, {QStringLiteral("volume-add"), setup.dir + QStringLiteral("/decoy.img")}));
+        CLI_OK(cli(decoyHome,
+                   {QStringLiteral("volume-add"), setup.dir + QStringLiteral("/decoy.img")}));
         const ProcessResult decoy =
             cli(decoyHome, {QStringLiteral("--format"), QStringLiteral("json"),
                             QStringLiteral("backup-create"), QStringLiteral("decoy.img")});
@@ -459,10 +465,10 @@ private Q_SLOTS:
         QVERIFY(QFileInfo::exists(decoyStore + QLatin1Char('/') + decoyContainer +
                                   QLatin1Char('/') + decoyPrefix + QStringLiteral("_metadata")));
         const ProcessResult imported =
-            cli(setup.home, {QStringLiteral("backup-import"),
-                             record.value(QStringLiteral("backup_service")).toString(),
-                             encodeRecord(hostile), QStringLiteral("--backend"),
-                             QStringLiteral("store")});
+            cli(setup.home,
+                {QStringLiteral("backup-import"),
+                 record.value(QStringLiteral("backup_service")).toString(), encodeRecord(hostile),
+                 QStringLiteral("--backend"), QStringLiteral("store")});
         CLI_REFUSED(imported, "a record leading outside the store");
         ONE_ERROR_LINE(imported);
         QVERIFY2(!backupIds(setup).contains(hostileId),
@@ -484,13 +490,14 @@ private Q_SLOTS:
         copy[QStringLiteral("id")] = copyId;
         const QHash<QString, qint64> before = fileSizes(setup.store);
         const ProcessResult imported =
-            cli(setup.home, {QStringLiteral("backup-import"),
-                             record.value(QStringLiteral("backup_service")).toString(),
-                             encodeRecord(copy)});
+            cli(setup.home,
+                {QStringLiteral("backup-import"),
+                 record.value(QStringLiteral("backup_service")).toString(), encodeRecord(copy)});
         if (imported.exitCode == 0) // what that allows: deleting the copy
             cli(setup.home, {QStringLiteral("backup-delete"), copyId});
         const QString lost = missingFiles(before);
-        QVERIFY2(lost.isEmpty(), qPrintable(QStringLiteral("objects of %1 removed: %2").arg(victim, lost)));
+        QVERIFY2(lost.isEmpty(),
+                 qPrintable(QStringLiteral("objects of %1 removed: %2").arg(victim, lost)));
         CLI_REFUSED(imported, "a copy of a record under a new id");
         ONE_ERROR_LINE(imported);
         QVERIFY(!backupIds(setup).contains(copyId));
@@ -513,19 +520,21 @@ private Q_SLOTS:
         QJsonObject hostile = decodeRecord(record.value(QStringLiteral("backup_url")).toString());
         const QString prefix = hostile.value(QStringLiteral("service_metadata")).toString();
         QVERIFY(prefix.contains(QLatin1String("_backup_")));
-        hostile[QStringLiteral("service_metadata")] = prefix.left(prefix.indexOf(QLatin1String("_backup_")));
+        hostile[QStringLiteral("service_metadata")] =
+            prefix.left(prefix.indexOf(QLatin1String("_backup_")));
         const QString hostileId = newId();
         hostile[QStringLiteral("id")] = hostileId;
         const QHash<QString, qint64> before = fileSizes(setup.store);
         const ProcessResult imported =
-            cli(setup.home, {QStringLiteral("backup-import"),
-                             record.value(QStringLiteral("backup_service")).toString(),
-                             encodeRecord(hostile)});
+            cli(setup.home,
+                {QStringLiteral("backup-import"),
+                 record.value(QStringLiteral("backup_service")).toString(), encodeRecord(hostile)});
         if (backupIds(setup).contains(hostileId)) {
             QVERIFY2(imported.exitCode == 0,
                      qPrintable(QStringLiteral("a failed import left row %1 behind: %2")
                                     .arg(hostileId, QString::fromUtf8(describe(imported)))));
-            cli(setup.home, {QStringLiteral("backup-delete"), QStringLiteral("--force"), hostileId});
+            cli(setup.home,
+                {QStringLiteral("backup-delete"), QStringLiteral("--force"), hostileId});
         }
         const QString lost = missingFiles(before);
         QVERIFY2(lost.isEmpty(), qPrintable(QStringLiteral("deleting %1 removed objects of %2: %3")
@@ -559,9 +568,10 @@ private Q_SLOTS:
         const ProcessResult verify = cli(setup.home, {QStringLiteral("backup-verify"), id}, 60000);
         const qint64 verifyMs = clock.restart();
         const ProcessResult restore =
-            cli(setup.home, {QStringLiteral("backup-restore"), id, QStringLiteral("--name"),
-                             QStringLiteral("bombed"), QStringLiteral("--path"),
-                             setup.dir + QStringLiteral("/bombed.img")},
+            cli(setup.home,
+                {QStringLiteral("backup-restore"), id, QStringLiteral("--name"),
+                 QStringLiteral("bombed"), QStringLiteral("--path"),
+                 setup.dir + QStringLiteral("/bombed.img")},
                 60000);
         const qint64 restoreMs = clock.elapsed();
         qInfo("verify took %lld ms, restore %lld ms", verifyMs, restoreMs);
@@ -597,16 +607,18 @@ private Q_SLOTS:
         prepareFullDisk("space", disk);
         if (QTest::currentTestFailed())
             return;
-        const ProcessResult restore = cli(
-            disk.setup.home, {QStringLiteral("backup-restore"), disk.backupId, QStringLiteral("--name"),
-                              QStringLiteral("onfull"), QStringLiteral("--path"),
-                              disk.mount + QStringLiteral("/onfull.img")});
+        const ProcessResult restore =
+            cli(disk.setup.home,
+                {QStringLiteral("backup-restore"), disk.backupId, QStringLiteral("--name"),
+                 QStringLiteral("onfull"), QStringLiteral("--path"),
+                 disk.mount + QStringLiteral("/onfull.img")});
         CLI_REFUSED(restore, "a restore onto a full disk");
         ONE_ERROR_LINE(restore);
         MENTIONS(restore, "space");
         QVERIFY2(!restore.err.contains("corrupt"), restore.err.constData());
-        QCOMPARE(backupNamed(disk.setup.home, disk.backupId).value(QStringLiteral("status")).toString(),
-                 QStringLiteral("available"));
+        QCOMPARE(
+            backupNamed(disk.setup.home, disk.backupId).value(QStringLiteral("status")).toString(),
+            QStringLiteral("available"));
         const QString same = restoresIdentical(disk.setup.home, disk.backupId, disk.volume,
                                                disk.setup.dir + QStringLiteral("/restored.img"));
         QVERIFY2(same.isEmpty(), qPrintable(same));
@@ -621,9 +633,9 @@ private Q_SLOTS:
             return;
         const QString target = disk.mount + QStringLiteral("/new.img");
         const ProcessResult restore =
-            cli(disk.setup.home, {QStringLiteral("backup-restore"), disk.backupId,
-                                  QStringLiteral("--name"), QStringLiteral("new"),
-                                  QStringLiteral("--path"), target});
+            cli(disk.setup.home,
+                {QStringLiteral("backup-restore"), disk.backupId, QStringLiteral("--name"),
+                 QStringLiteral("new"), QStringLiteral("--path"), target});
         CLI_REFUSED(restore, "a restore onto a full disk");
         QVERIFY2(!volumeNames(disk.setup.home).contains(QStringLiteral("new")),
                  "the failed restore left its new volume registered");
@@ -677,19 +689,21 @@ private Q_SLOTS:
             failed = backup(setup, QStringLiteral("vol"));
         } else if (situation == QLatin1String("object missing")) {
             BACKED_UP(setup, id);
-            QVERIFY(QFile::remove(objectPath(setup, backupNamed(setup.home, id),
-                                             QStringLiteral("-00002"))));
-            failed = cli(setup.home, {QStringLiteral("backup-restore"), id,
-                                      QStringLiteral("--name"), QStringLiteral("r"),
-                                      QStringLiteral("--path"), setup.dir + QStringLiteral("/r.img")});
+            QVERIFY(QFile::remove(
+                objectPath(setup, backupNamed(setup.home, id), QStringLiteral("-00002"))));
+            failed =
+                cli(setup.home, {QStringLiteral("backup-restore"), id, QStringLiteral("--name"),
+                                 QStringLiteral("r"), QStringLiteral("--path"),
+                                 setup.dir + QStringLiteral("/r.img")});
         } else if (situation == QLatin1String("after an interrupted backup")) {
             // The rows a backup killed mid-way leaves, then a command that fails.
             BACKED_UP(setup, id);
-            QCOMPARE(sqlExec(setup.catalog(),
-                             QStringLiteral("UPDATE backups SET status = 'creating' WHERE id = '%1'; "
-                                            "UPDATE volumes SET status = 'backing-up'")
-                                 .arg(id)),
-                     QString());
+            QCOMPARE(
+                sqlExec(setup.catalog(),
+                        QStringLiteral("UPDATE backups SET status = 'creating' WHERE id = '%1'; "
+                                       "UPDATE volumes SET status = 'backing-up'")
+                            .arg(id)),
+                QString());
             failed = cli(setup.home, {QStringLiteral("backup-restore"), QStringLiteral("nosuch")});
         } else {
             const QString mount = setup.dir + QStringLiteral("/ro");
@@ -738,12 +752,14 @@ private Q_SLOTS:
         const ProcessResult added = cli(
             setup.home,
             {QStringLiteral("backend-add"), QStringLiteral("sw"), QStringLiteral("swift"),
-             QStringLiteral("--option"), QStringLiteral("backup_swift_auth_url=http://127.0.0.1:9/auth/v1.0"),
+             QStringLiteral("--option"),
+             QStringLiteral("backup_swift_auth_url=http://127.0.0.1:9/auth/v1.0"),
              QStringLiteral("--option"), QStringLiteral("backup_swift_user=acct:user"),
              QStringLiteral("--option"), option + QLatin1Char('=') + QString::fromLatin1(secret)});
         for (const QString& file : filesUnder(setup.home))
-            QVERIFY2(!readAll(file).contains(secret),
-                     qPrintable(QStringLiteral("the secret is stored in plain text in %1").arg(file)));
+            QVERIFY2(
+                !readAll(file).contains(secret),
+                qPrintable(QStringLiteral("the secret is stored in plain text in %1").arg(file)));
         CLI_REFUSED(added, "a secret under another spelling");
         ONE_ERROR_LINE(added);
     }
@@ -759,7 +775,9 @@ private Q_SLOTS:
         };
         QCOMPARE(::stat(QFile::encodeName(home).constData(), &info), 0);
         QCOMPARE(QString::number(info.st_mode & 07777, 8), QStringLiteral("700"));
-        QCOMPARE(::stat(QFile::encodeName(home + QStringLiteral("/catalog.sqlite")).constData(), &info), 0);
+        QCOMPARE(
+            ::stat(QFile::encodeName(home + QStringLiteral("/catalog.sqlite")).constData(), &info),
+            0);
         QCOMPARE(QString::number(info.st_mode & 07777, 8), QStringLiteral("600"));
     }
 
@@ -769,30 +787,35 @@ private Q_SLOTS:
         SETUP(setup, "reset-state", "zlib", 4 * kMiB);
         VOLUME(setup, volume, 8 * kMiB, Fill::Text, 25);
         BACKED_UP(setup, id);
-        CLI_OK(cli(setup.home, {QStringLiteral("volume-create"), setup.dir + QStringLiteral("/target.img"),
-                                QStringLiteral("--size"), QStringLiteral("8M"),
-                                QStringLiteral("--name"), QStringLiteral("target")}));
+        CLI_OK(cli(setup.home,
+                   {QStringLiteral("volume-create"), setup.dir + QStringLiteral("/target.img"),
+                    QStringLiteral("--size"), QStringLiteral("8M"), QStringLiteral("--name"),
+                    QStringLiteral("target")}));
         // A restore that fails half-way leaves its target error_restoring.
-        QVERIFY(QFile::remove(objectPath(setup, backupNamed(setup.home, id),
-                                         QStringLiteral("-00002"))));
+        QVERIFY(QFile::remove(
+            objectPath(setup, backupNamed(setup.home, id), QStringLiteral("-00002"))));
         const ProcessResult restore =
-            cli(setup.home, {QStringLiteral("backup-restore"), id,
-                             QStringLiteral("--volume"), QStringLiteral("target")});
+            cli(setup.home, {QStringLiteral("backup-restore"), id, QStringLiteral("--volume"),
+                             QStringLiteral("target")});
         QCOMPARE(restore.exitCode, 1);
-        const QString status =
-            volumeNamed(setup.home, QStringLiteral("target")).value(QStringLiteral("status")).toString();
+        const QString status = volumeNamed(setup.home, QStringLiteral("target"))
+                                   .value(QStringLiteral("status"))
+                                   .toString();
         if (status != QLatin1String("error_restoring")) {
             qInfo("the failed restore left the target %s; setting error_restoring directly",
                   qPrintable(status));
-            QCOMPARE(sqlExec(setup.catalog(), QStringLiteral("UPDATE volumes SET status = "
-                                                             "'error_restoring' WHERE name = 'target'")),
-                     QString());
+            QCOMPARE(
+                sqlExec(setup.catalog(), QStringLiteral("UPDATE volumes SET status = "
+                                                        "'error_restoring' WHERE name = 'target'")),
+                QString());
         }
         const ProcessResult reset =
             cli(setup.home, {QStringLiteral("volume-reset-state"), QStringLiteral("target"),
                              QStringLiteral("--state"), QStringLiteral("available")});
         CLI_OK(reset);
-        QCOMPARE(volumeNamed(setup.home, QStringLiteral("target")).value(QStringLiteral("status")).toString(),
+        QCOMPARE(volumeNamed(setup.home, QStringLiteral("target"))
+                     .value(QStringLiteral("status"))
+                     .toString(),
                  QStringLiteral("available"));
     }
 };

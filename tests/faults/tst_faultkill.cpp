@@ -84,9 +84,10 @@ class FaultKillTest : public QObject
         const ProcessResult added = cli(s.home, {QStringLiteral("volume-add"), world.volume,
                                                  QStringLiteral("--name"), QStringLiteral("vol")});
         QVERIFY2(added.exitCode == 0, describe(added).constData());
-        const ProcessResult full = cli(s.home, {QStringLiteral("--format"), QStringLiteral("json"),
-                                                QStringLiteral("backup-create"), QStringLiteral("vol"),
-                                                QStringLiteral("--name"), QStringLiteral("full")});
+        const ProcessResult full =
+            cli(s.home, {QStringLiteral("--format"), QStringLiteral("json"),
+                         QStringLiteral("backup-create"), QStringLiteral("vol"),
+                         QStringLiteral("--name"), QStringLiteral("full")});
         QVERIFY2(full.exitCode == 0, describe(full).constData());
         world.fullId = jsonId(full);
         world.fullState = s.dir + QStringLiteral("/full-state.img");
@@ -120,7 +121,8 @@ class FaultKillTest : public QObject
 
     // Starts ember-cli, kills it after a random delay within `spanMs`;
     // returns a description of the try for the log and failure messages.
-    QString killSomewhere(const World& world, const QStringList& arguments, qint64 spanMs, int attempt)
+    QString killSomewhere(const World& world, const QStringList& arguments, qint64 spanMs,
+                          int attempt)
     {
         std::uniform_int_distribution<qint64> pick(0, spanMs);
         const qint64 delay = pick(m_rng);
@@ -128,13 +130,13 @@ class FaultKillTest : public QObject
         process->waitForFinished(int(delay));
         const bool finished = process->state() == QProcess::NotRunning;
         killHard(*process);
-        const QString what = QStringLiteral("try %1: %2 killed after %3 ms of ~%4 ms%5")
-                                 .arg(attempt)
-                                 .arg(arguments.join(QLatin1Char(' ')))
-                                 .arg(delay)
-                                 .arg(spanMs)
-                                 .arg(finished ? QStringLiteral(" (it had already finished)")
-                                               : QString());
+        const QString what =
+            QStringLiteral("try %1: %2 killed after %3 ms of ~%4 ms%5")
+                .arg(attempt)
+                .arg(arguments.join(QLatin1Char(' ')))
+                .arg(delay)
+                .arg(spanMs)
+                .arg(finished ? QStringLiteral(" (it had already finished)") : QString());
         qInfo("%s", qPrintable(what));
         return what;
     }
@@ -180,8 +182,8 @@ class FaultKillTest : public QObject
     {
         ProcessResult result;
         for (const QJsonValue& value :
-             cliArray(world.setup.home, {QStringLiteral("backup-list"), QStringLiteral("--name"), name},
-                      &result))
+             cliArray(world.setup.home,
+                      {QStringLiteral("backup-list"), QStringLiteral("--name"), name}, &result))
             return value.toObject().value(QStringLiteral("id")).toString();
         return {};
     }
@@ -200,7 +202,8 @@ class FaultKillTest : public QObject
             return list;
         };
         const qint64 span = measure(world, arguments(QStringLiteral("calibration")));
-        QCOMPARE(removeBackup(world, backupIdNamed(world, QStringLiteral("calibration"))), QString());
+        QCOMPARE(removeBackup(world, backupIdNamed(world, QStringLiteral("calibration"))),
+                 QString());
         for (int attempt = 1; attempt <= kTries; ++attempt) {
             const QHash<QString, qint64> before = fileSizes(world.setup.store);
             const QString name = QStringLiteral("killed-%1").arg(attempt);
@@ -210,8 +213,9 @@ class FaultKillTest : public QObject
             // A backup that got to the end must restore the volume as it is.
             const QString id = backupIdNamed(world, name);
             if (!id.isEmpty() && statusOf(world.setup.home, id) == QLatin1String("available")) {
-                const QString bad = restoresIdentical(world.setup.home, id, world.currentState,
-                                                      world.setup.dir + QStringLiteral("/check.img"));
+                const QString bad =
+                    restoresIdentical(world.setup.home, id, world.currentState,
+                                      world.setup.dir + QStringLiteral("/check.img"));
                 QVERIFY2(bad.isEmpty(), qPrintable(what + QLatin1Char('\n') + bad));
             }
             const QString removed = removeBackup(world, id);
@@ -233,22 +237,26 @@ class FaultKillTest : public QObject
         auto prepareTarget = [&](int attempt) {
             if (!existingTarget)
                 return ProcessResult{0, {}, {}};
-            return cli(s.home, {QStringLiteral("volume-create"), target(attempt), QStringLiteral("--size"),
-                                QString::number(kVolumeBytes), QStringLiteral("--name"),
-                                QStringLiteral("target-%1").arg(attempt)});
+            return cli(s.home,
+                       {QStringLiteral("volume-create"), target(attempt), QStringLiteral("--size"),
+                        QString::number(kVolumeBytes), QStringLiteral("--name"),
+                        QStringLiteral("target-%1").arg(attempt)});
         };
         auto arguments = [&](int attempt) {
             if (existingTarget)
                 return QStringList{QStringLiteral("backup-restore"), world.incrementalId,
-                                   QStringLiteral("--volume"), QStringLiteral("target-%1").arg(attempt)};
-            return QStringList{QStringLiteral("backup-restore"), world.incrementalId,
-                               QStringLiteral("--name"), QStringLiteral("target-%1").arg(attempt),
-                               QStringLiteral("--path"), target(attempt)};
+                                   QStringLiteral("--volume"),
+                                   QStringLiteral("target-%1").arg(attempt)};
+            return QStringList{
+                QStringLiteral("backup-restore"), world.incrementalId,
+                QStringLiteral("--name"),         QStringLiteral("target-%1").arg(attempt),
+                QStringLiteral("--path"),         target(attempt)};
         };
         auto removeTarget = [&](int attempt) {
             if (volumeNames(s.home).contains(QStringLiteral("target-%1").arg(attempt))) {
                 const ProcessResult removed =
-                    cli(s.home, {QStringLiteral("volume-remove"), QStringLiteral("target-%1").arg(attempt)});
+                    cli(s.home, {QStringLiteral("volume-remove"),
+                                 QStringLiteral("target-%1").arg(attempt)});
                 if (removed.exitCode != 0)
                     return QStringLiteral("cannot unregister the target after the try: ") +
                            QString::fromUtf8(describe(removed));
@@ -274,20 +282,11 @@ class FaultKillTest : public QObject
     }
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        m_rng = seededRng("faults_kill");
-    }
+    void initTestCase() { m_rng = seededRng("faults_kill"); }
 
-    void killDuringBackup()
-    {
-        killBackups(QStringLiteral("kill-backup"), false);
-    }
+    void killDuringBackup() { killBackups(QStringLiteral("kill-backup"), false); }
 
-    void killDuringIncremental()
-    {
-        killBackups(QStringLiteral("kill-incremental"), true);
-    }
+    void killDuringIncremental() { killBackups(QStringLiteral("kill-incremental"), true); }
 
     void killDuringRestoreIntoNewVolume()
     {
@@ -320,7 +319,8 @@ private Q_SLOTS:
         const qint64 span = measure(world, {QStringLiteral("backup-delete"), calibrationId});
         for (int attempt = 1; attempt <= kTries; ++attempt) {
             QString victim;
-            const ProcessResult made = makeVictim(QStringLiteral("victim-%1").arg(attempt), &victim);
+            const ProcessResult made =
+                makeVictim(QStringLiteral("victim-%1").arg(attempt), &victim);
             QVERIFY2(made.exitCode == 0, describe(made).constData());
             const QString container =
                 backupNamed(s.home, victim).value(QStringLiteral("container")).toString();
@@ -338,7 +338,8 @@ private Q_SLOTS:
             const QString removed = removeBackup(world, victim);
             QVERIFY2(removed.isEmpty(), qPrintable(what + QLatin1Char('\n') + removed));
             const QString orphans = orphanObjects(s.home, s.store);
-            QVERIFY2(orphans.isEmpty(), qPrintable(what + QStringLiteral("\nafter the delete: ") + orphans));
+            QVERIFY2(orphans.isEmpty(),
+                     qPrintable(what + QStringLiteral("\nafter the delete: ") + orphans));
         }
     }
 
@@ -363,13 +364,15 @@ private Q_SLOTS:
                               QLatin1Char('/') +
                               backup.value(QStringLiteral("service_metadata")).toString();
         ProcessResult exported;
-        const QJsonObject record = cliObject(s.home, {QStringLiteral("backup-export"), id}, &exported);
+        const QJsonObject record =
+            cliObject(s.home, {QStringLiteral("backup-export"), id}, &exported);
         QVERIFY2(exported.exitCode == 0, describe(exported).constData());
         const QStringList importArguments{QStringLiteral("backup-import"),
                                           record.value(QStringLiteral("backup_service")).toString(),
                                           record.value(QStringLiteral("backup_url")).toString()};
         auto forget = [&] {
-            return sqlExec(s.catalog(), QStringLiteral("DELETE FROM backups WHERE id = '%1'").arg(id));
+            return sqlExec(s.catalog(),
+                           QStringLiteral("DELETE FROM backups WHERE id = '%1'").arg(id));
         };
         QCOMPARE(forget(), QString());
         const qint64 span = measure(world, importArguments);

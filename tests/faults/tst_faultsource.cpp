@@ -23,7 +23,6 @@ constexpr qint64 kVolumeBytes = 16 * kMiB;
 
 } // namespace
 
-
 class FaultSourceTest : public QObject
 {
     Q_OBJECT
@@ -59,8 +58,9 @@ class FaultSourceTest : public QObject
         QCOMPARE(QFileInfo(volume).size(), kVolumeBytes);
         CLI_OK(cli(m_setup.home, {QStringLiteral("volume-add"), volume, QStringLiteral("--name"),
                                   QStringLiteral("vol")}));
-        const ProcessResult made = cli(m_setup.home, {QStringLiteral("--format"), QStringLiteral("json"),
-                                                      QStringLiteral("backup-create"), QStringLiteral("vol")});
+        const ProcessResult made =
+            cli(m_setup.home, {QStringLiteral("--format"), QStringLiteral("json"),
+                               QStringLiteral("backup-create"), QStringLiteral("vol")});
         CLI_OK(made);
         m_backupId = createdId(made);
         m_state = m_setup.dir + QStringLiteral("/state.img");
@@ -77,17 +77,20 @@ class FaultSourceTest : public QObject
     // Backs up under the armed fault: it must fail clearly and leave things clean.
     void backupFails(const char* pattern)
     {
-        const ProcessResult failed = cli(m_setup.home, {QStringLiteral("--format"), QStringLiteral("json"),
-                                                        QStringLiteral("backup-create"), QStringLiteral("vol")},
+        const ProcessResult failed = cli(m_setup.home,
+                                         {QStringLiteral("--format"), QStringLiteral("json"),
+                                          QStringLiteral("backup-create"), QStringLiteral("vol")},
                                          60000);
         QVERIFY2(failed.exitCode == 1,
-                 (QByteArray("the backup of a failing source did not fail: ") + describe(failed)).constData());
-        HOLDS(oneErrorLine(failed.err));
-        QVERIFY2(QString::fromUtf8(failed.err)
-                     .contains(QRegularExpression(QString::fromLatin1(pattern),
-                                                  QRegularExpression::CaseInsensitiveOption)),
-                 (QByteArray("the error does not say what happened (") + pattern + "): " + failed.err)
+                 (QByteArray("the backup of a failing source did not fail: ") + describe(failed))
                      .constData());
+        HOLDS(oneErrorLine(failed.err));
+        QVERIFY2(
+            QString::fromUtf8(failed.err)
+                .contains(QRegularExpression(QString::fromLatin1(pattern),
+                                             QRegularExpression::CaseInsensitiveOption)),
+            (QByteArray("the error does not say what happened (") + pattern + "): " + failed.err)
+                .constData());
         arm(QByteArray());
         HOLDS(stuckRows(m_setup.home));
         HOLDS(orphanObjects(m_setup.home, m_setup.store));
@@ -134,7 +137,8 @@ private Q_SLOTS:
             return;
         const QString replacement = m_setup.dir + QStringLiteral("/replacement.img");
         makeVolumeFile(replacement, kVolumeBytes, Fill::Random, 62);
-        arm("replace " + QByteArray::number(kVolumeBytes / 2) + ' ' + QFile::encodeName(replacement));
+        arm("replace " + QByteArray::number(kVolumeBytes / 2) + ' ' +
+            QFile::encodeName(replacement));
         backupFails("replaced|changed|inode|identity|disappeared|no longer|another file|different");
     }
 };

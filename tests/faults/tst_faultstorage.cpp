@@ -32,7 +32,7 @@ QString statusOf(const QString& home, const QString& id)
 
 #define FAILS_CLEARLY(result, pattern)                                                             \
     do {                                                                                           \
-        QVERIFY2((result).exitCode == 1, describe(result).constData());                           \
+        QVERIFY2((result).exitCode == 1, describe(result).constData());                            \
         const QString problem = oneErrorLine((result).err);                                        \
         QVERIFY2(problem.isEmpty(), qPrintable(problem));                                          \
         QVERIFY2(mentions((result), QStringLiteral(pattern)),                                      \
@@ -72,8 +72,9 @@ class FaultStorageTest : public QObject
         makeVolumeFile(m_volume, volumeBytes, Fill::Text, 51);
         CLI_OK(cli(m_setup.home, {QStringLiteral("volume-add"), m_volume, QStringLiteral("--name"),
                                   QStringLiteral("vol")}));
-        const ProcessResult made = cli(m_setup.home, {QStringLiteral("--format"), QStringLiteral("json"),
-                                                      QStringLiteral("backup-create"), QStringLiteral("vol")});
+        const ProcessResult made =
+            cli(m_setup.home, {QStringLiteral("--format"), QStringLiteral("json"),
+                               QStringLiteral("backup-create"), QStringLiteral("vol")});
         CLI_OK(made);
         m_backupId = createdId(made);
     }
@@ -114,10 +115,13 @@ private Q_SLOTS:
         makeVolumeFile(big, 16 * kMiB, Fill::Random, 52);
         CLI_OK(cli(m_setup.home, {QStringLiteral("volume-add"), big, QStringLiteral("--name"),
                                   QStringLiteral("big")}));
-        const ProcessResult failed = cli(m_setup.home, {QStringLiteral("backup-create"), QStringLiteral("big")});
+        const ProcessResult failed =
+            cli(m_setup.home, {QStringLiteral("backup-create"), QStringLiteral("big")});
         FAILS_CLEARLY(failed, "space");
         storedBackupIntact();
-        QCOMPARE(volumeNamed(m_setup.home, QStringLiteral("big")).value(QStringLiteral("status")).toString(),
+        QCOMPARE(volumeNamed(m_setup.home, QStringLiteral("big"))
+                     .value(QStringLiteral("status"))
+                     .toString(),
                  QStringLiteral("available"));
     }
 
@@ -127,15 +131,19 @@ private Q_SLOTS:
         if (QTest::currentTestFailed())
             return;
         HOLDS(remount(m_mounts.last(), true));
-        const ProcessResult failed = cli(m_setup.home, {QStringLiteral("backup-create"), QStringLiteral("vol")});
+        const ProcessResult failed =
+            cli(m_setup.home, {QStringLiteral("backup-create"), QStringLiteral("vol")});
         FAILS_CLEARLY(failed, "read-only|read only");
-        const ProcessResult deleted = cli(m_setup.home, {QStringLiteral("backup-delete"), m_backupId});
+        const ProcessResult deleted =
+            cli(m_setup.home, {QStringLiteral("backup-delete"), m_backupId});
         FAILS_CLEARLY(deleted, "read-only|read only");
         // A failed delete may leave the backup in error, but its objects stay.
         if (statusOf(m_setup.home, m_backupId) == QLatin1String("error"))
             CLI_OK(cli(m_setup.home, {QStringLiteral("backup-reset-state"), m_backupId}));
         storedBackupIntact();
-        QCOMPARE(volumeNamed(m_setup.home, QStringLiteral("vol")).value(QStringLiteral("status")).toString(),
+        QCOMPARE(volumeNamed(m_setup.home, QStringLiteral("vol"))
+                     .value(QStringLiteral("status"))
+                     .toString(),
                  QStringLiteral("available"));
     }
 
@@ -146,17 +154,19 @@ private Q_SLOTS:
             return;
         const QString mount = mountTarget(QStringLiteral("target"), 4 * kMiB);
         QVERIFY2(!mount.isEmpty(), "cannot mount a tmpfs (root needed)");
-        CLI_OK(cli(m_setup.home, {QStringLiteral("volume-create"), mount + QStringLiteral("/target.img"),
-                                  QStringLiteral("--size"), QStringLiteral("16M"),
-                                  QStringLiteral("--name"), QStringLiteral("target")}));
-        const ProcessResult existing = cli(m_setup.home, {QStringLiteral("backup-restore"), m_backupId,
-                                                          QStringLiteral("--volume"), QStringLiteral("target")});
+        CLI_OK(cli(m_setup.home,
+                   {QStringLiteral("volume-create"), mount + QStringLiteral("/target.img"),
+                    QStringLiteral("--size"), QStringLiteral("16M"), QStringLiteral("--name"),
+                    QStringLiteral("target")}));
+        const ProcessResult existing =
+            cli(m_setup.home, {QStringLiteral("backup-restore"), m_backupId,
+                               QStringLiteral("--volume"), QStringLiteral("target")});
         FAILS_CLEARLY(existing, "space");
         QVERIFY2(!existing.err.contains("corrupt"), existing.err.constData());
         const ProcessResult fresh =
-            cli(m_setup.home, {QStringLiteral("backup-restore"), m_backupId, QStringLiteral("--name"),
-                               QStringLiteral("fresh"), QStringLiteral("--path"),
-                               mount + QStringLiteral("/fresh.img")});
+            cli(m_setup.home, {QStringLiteral("backup-restore"), m_backupId,
+                               QStringLiteral("--name"), QStringLiteral("fresh"),
+                               QStringLiteral("--path"), mount + QStringLiteral("/fresh.img")});
         FAILS_CLEARLY(fresh, "space");
         QVERIFY2(!fresh.err.contains("corrupt"), fresh.err.constData());
         QVERIFY(!volumeNames(m_setup.home).contains(QStringLiteral("fresh")));
@@ -170,17 +180,19 @@ private Q_SLOTS:
             return;
         const QString mount = mountTarget(QStringLiteral("target"), 64 * kMiB);
         QVERIFY2(!mount.isEmpty(), "cannot mount a tmpfs (root needed)");
-        CLI_OK(cli(m_setup.home, {QStringLiteral("volume-create"), mount + QStringLiteral("/target.img"),
-                                  QStringLiteral("--size"), QStringLiteral("8M"),
-                                  QStringLiteral("--name"), QStringLiteral("target")}));
+        CLI_OK(cli(m_setup.home,
+                   {QStringLiteral("volume-create"), mount + QStringLiteral("/target.img"),
+                    QStringLiteral("--size"), QStringLiteral("8M"), QStringLiteral("--name"),
+                    QStringLiteral("target")}));
         HOLDS(remount(mount, true));
-        const ProcessResult existing = cli(m_setup.home, {QStringLiteral("backup-restore"), m_backupId,
-                                                          QStringLiteral("--volume"), QStringLiteral("target")});
+        const ProcessResult existing =
+            cli(m_setup.home, {QStringLiteral("backup-restore"), m_backupId,
+                               QStringLiteral("--volume"), QStringLiteral("target")});
         FAILS_CLEARLY(existing, "read-only|read only");
         const ProcessResult fresh =
-            cli(m_setup.home, {QStringLiteral("backup-restore"), m_backupId, QStringLiteral("--name"),
-                               QStringLiteral("fresh"), QStringLiteral("--path"),
-                               mount + QStringLiteral("/fresh.img")});
+            cli(m_setup.home, {QStringLiteral("backup-restore"), m_backupId,
+                               QStringLiteral("--name"), QStringLiteral("fresh"),
+                               QStringLiteral("--path"), mount + QStringLiteral("/fresh.img")});
         FAILS_CLEARLY(fresh, "read-only|read only");
         QVERIFY(!volumeNames(m_setup.home).contains(QStringLiteral("fresh")));
         storedBackupIntact();

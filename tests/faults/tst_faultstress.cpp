@@ -42,7 +42,6 @@ struct Made
 
 } // namespace
 
-
 class FaultStressTest : public QObject
 {
     Q_OBJECT
@@ -51,18 +50,20 @@ private Q_SLOTS:
     void concurrentBackupsWhileProcessesStart()
     {
         QString error;
-        const Setup setup = makeSetup(QStringLiteral("stress"), QStringLiteral("none"), 1 * kMiB, &error);
+        const Setup setup =
+            makeSetup(QStringLiteral("stress"), QStringLiteral("none"), 1 * kMiB, &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         QStringList volumes;
         for (int i = 0; i < kVolumes; ++i) {
             volumes << setup.dir + QStringLiteral("/vol%1.img").arg(i);
             makeVolumeFile(volumes.last(), 2 * kMiB, Fill::Random, quint32(70 + i));
-            CLI_OK(cli(setup.home, {QStringLiteral("volume-add"), volumes.last(), QStringLiteral("--name"),
-                                    QStringLiteral("vol%1").arg(i)}));
+            CLI_OK(cli(setup.home, {QStringLiteral("volume-add"), volumes.last(),
+                                    QStringLiteral("--name"), QStringLiteral("vol%1").arg(i)}));
         }
         // Each volume's first backup, so that any later one may be an incremental.
         for (int i = 0; i < kVolumes; ++i)
-            CLI_OK(cli(setup.home, {QStringLiteral("backup-create"), QStringLiteral("vol%1").arg(i)}));
+            CLI_OK(
+                cli(setup.home, {QStringLiteral("backup-create"), QStringLiteral("vol%1").arg(i)}));
         std::mt19937_64 seeds = seededRng("faults_stress");
 
         QMutex mutex;
@@ -101,8 +102,7 @@ private Q_SLOTS:
                             violation(QStringLiteral("a backup process repaired a live job: ") +
                                       QString::fromUtf8(result.err));
                         if (result.exitCode == 0) {
-                            const QJsonObject backup =
-                                QJsonDocument::fromJson(result.out).object();
+                            const QJsonObject backup = QJsonDocument::fromJson(result.out).object();
                             if (backup.value(QStringLiteral("status")).toString() !=
                                 QLatin1String("available"))
                                 violation(QStringLiteral("backup-create succeeded with status ") +
@@ -111,7 +111,8 @@ private Q_SLOTS:
                             made << Made{backup.value(QStringLiteral("id")).toString(), v};
                             ++successes;
                         } else if (result.exitCode == 1 &&
-                                   (result.err.contains("busy") || result.err.contains("backing-up") ||
+                                   (result.err.contains("busy") ||
+                                    result.err.contains("backing-up") ||
                                     result.err.contains("must be available"))) {
                             // Another writer holds the volume, or its newest backup
                             // is still being made (no parent yet): expected.
@@ -144,12 +145,13 @@ private Q_SLOTS:
         threads.emplace_back([&] {
             while (!done) {
                 QString sqlError;
-                const QList<QStringList> rows = sqlRows(
-                    setup.catalog(),
-                    QStringLiteral("SELECT b.id, v.name, v.status FROM backups b JOIN volumes v ON "
-                                   "v.id = b.volume_id WHERE b.status = 'creating' AND b.deleted = 0 "
-                                   "AND v.status != 'backing-up'"),
-                    &sqlError);
+                const QList<QStringList> rows =
+                    sqlRows(setup.catalog(),
+                            QStringLiteral(
+                                "SELECT b.id, v.name, v.status FROM backups b JOIN volumes v ON "
+                                "v.id = b.volume_id WHERE b.status = 'creating' AND b.deleted = 0 "
+                                "AND v.status != 'backing-up'"),
+                            &sqlError);
                 for (const QStringList& row : rows)
                     violation(QStringLiteral("volume %1 was %2 while its backup %3 ran")
                                   .arg(row.at(1), row.at(2), row.at(0)));
@@ -164,24 +166,29 @@ private Q_SLOTS:
         qInfo("%d backups available, %d busy refusals, %d other starts in %lld ms", int(successes),
               int(refusals), int(starts), clock.elapsed());
         QVERIFY2(violations.isEmpty(), qPrintable(violations.join(QLatin1Char('\n'))));
-        QVERIFY2(successes >= kTargetBackups,
-                 qPrintable(QStringLiteral("only %1 backups in %2 s").arg(int(successes)).arg(kTimeLimitMs / 1000)));
+        QVERIFY2(successes >= kTargetBackups, qPrintable(QStringLiteral("only %1 backups in %2 s")
+                                                             .arg(int(successes))
+                                                             .arg(kTimeLimitMs / 1000)));
 
         // Every backup reported available is still available and restores.
         const QString stuck = stuckRows(setup.home);
         QVERIFY2(stuck.isEmpty(), qPrintable(stuck));
         ProcessResult listing;
         QHash<QString, QJsonObject> listed;
-        for (const QJsonValue& value : cliArray(setup.home, {QStringLiteral("backup-list")}, &listing))
-            listed.insert(value.toObject().value(QStringLiteral("id")).toString(), value.toObject());
+        for (const QJsonValue& value :
+             cliArray(setup.home, {QStringLiteral("backup-list")}, &listing))
+            listed.insert(value.toObject().value(QStringLiteral("id")).toString(),
+                          value.toObject());
         for (const QJsonObject& backup : std::as_const(listed))
-            QVERIFY2(backup.value(QStringLiteral("status")).toString() == QLatin1String("available"),
+            QVERIFY2(backup.value(QStringLiteral("status")).toString() ==
+                         QLatin1String("available"),
                      qPrintable(QStringLiteral("backup %1 is %2: %3")
                                     .arg(backup.value(QStringLiteral("id")).toString(),
                                          backup.value(QStringLiteral("status")).toString(),
                                          backup.value(QStringLiteral("fail_reason")).toString())));
         for (const Made& backup : std::as_const(made))
-            QVERIFY2(listed.contains(backup.id), qPrintable(backup.id + QStringLiteral(" vanished")));
+            QVERIFY2(listed.contains(backup.id),
+                     qPrintable(backup.id + QStringLiteral(" vanished")));
         const QString orphans = orphanObjects(setup.home, setup.store);
         QVERIFY2(orphans.isEmpty(), qPrintable(orphans));
         std::atomic<int> next{0};
@@ -207,19 +214,22 @@ private Q_SLOTS:
     void killedBackupWithReusedPidIsRepaired()
     {
         QString error;
-        const Setup setup = makeSetup(QStringLiteral("pid-reuse"), QStringLiteral("bz2"), 4 * kMiB, &error);
+        const Setup setup =
+            makeSetup(QStringLiteral("pid-reuse"), QStringLiteral("bz2"), 4 * kMiB, &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         const QString volume = setup.dir + QStringLiteral("/vol.img");
         makeVolumeFile(volume, 48 * kMiB, Fill::Text, 80);
         CLI_OK(cli(setup.home, {QStringLiteral("volume-add"), volume, QStringLiteral("--name"),
                                 QStringLiteral("vol")}));
-        auto backup = startCli(setup.home, {QStringLiteral("backup-create"), QStringLiteral("vol")});
+        auto backup =
+            startCli(setup.home, {QStringLiteral("backup-create"), QStringLiteral("vol")});
         QElapsedTimer clock;
         clock.start();
         QString id;
         while (id.isEmpty() && clock.elapsed() < 60000 && backup->state() == QProcess::Running) {
-            const QList<QStringList> rows = sqlRows(
-                setup.catalog(), QStringLiteral("SELECT id FROM backups WHERE status = 'creating'"));
+            const QList<QStringList> rows =
+                sqlRows(setup.catalog(),
+                        QStringLiteral("SELECT id FROM backups WHERE status = 'creating'"));
             if (!rows.isEmpty())
                 id = rows.first().first();
             else
@@ -227,20 +237,23 @@ private Q_SLOTS:
         }
         QVERIFY2(!id.isEmpty(), "the backup never showed as creating");
         QThread::msleep(200);
-        QVERIFY2(backup->state() == QProcess::Running, "the backup finished before it could be killed");
+        QVERIFY2(backup->state() == QProcess::Running,
+                 "the backup finished before it could be killed");
         killHard(*backup);
 
         QProcess unrelated;
         unrelated.start(QStringLiteral("sleep"), {QStringLiteral("120")});
         QVERIFY(unrelated.waitForStarted());
         const QString rewritten =
-            sqlExec(setup.catalog(), QStringLiteral("UPDATE volume_jobs SET pid = %1")
-                                         .arg(unrelated.processId()));
+            sqlExec(setup.catalog(),
+                    QStringLiteral("UPDATE volume_jobs SET pid = %1").arg(unrelated.processId()));
         if (!rewritten.isEmpty())
             qInfo("the catalog keeps no job pid to fake (%s): the plain kill is tested",
                   qPrintable(rewritten));
-        for (const QStringList& row : sqlRows(setup.catalog(), QStringLiteral("SELECT * FROM volume_jobs")))
-            qInfo("job row after the pid was rewritten: %s", qPrintable(row.join(QLatin1Char('|'))));
+        for (const QStringList& row :
+             sqlRows(setup.catalog(), QStringLiteral("SELECT * FROM volume_jobs")))
+            qInfo("job row after the pid was rewritten: %s",
+                  qPrintable(row.join(QLatin1Char('|'))));
         // Every check runs while the unrelated process lives: each ember-cli start repairs.
         auto stopUnrelated = qScopeGuard([&] {
             unrelated.kill();
@@ -248,10 +261,14 @@ private Q_SLOTS:
         });
         const ProcessResult listing = cli(setup.home, {QStringLiteral("backup-list")});
         CLI_OK(listing);
-        const QString status = backupNamed(setup.home, id).value(QStringLiteral("status")).toString();
-        QVERIFY2(status == QLatin1String("error"),
-                 qPrintable(QStringLiteral("the killed backup is %1 after the next start").arg(status)));
-        QCOMPARE(volumeNamed(setup.home, QStringLiteral("vol")).value(QStringLiteral("status")).toString(),
+        const QString status =
+            backupNamed(setup.home, id).value(QStringLiteral("status")).toString();
+        QVERIFY2(
+            status == QLatin1String("error"),
+            qPrintable(QStringLiteral("the killed backup is %1 after the next start").arg(status)));
+        QCOMPARE(volumeNamed(setup.home, QStringLiteral("vol"))
+                     .value(QStringLiteral("status"))
+                     .toString(),
                  QStringLiteral("available"));
         const QString orphans = orphanObjects(setup.home, setup.store);
         QVERIFY2(orphans.isEmpty(), qPrintable(orphans));

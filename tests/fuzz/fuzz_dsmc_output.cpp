@@ -29,8 +29,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         EMBER_FUZZ_CHECK(!dsmcMessageId(line).isEmpty(), "error line without a message id: '%s'",
                          qPrintable(line));
     for (const QString& line : output.warningLines)
-        EMBER_FUZZ_CHECK(!dsmcMessageId(line).isEmpty(),
-                         "warning line without a message id: '%s'", qPrintable(line));
+        EMBER_FUZZ_CHECK(!dsmcMessageId(line).isEmpty(), "warning line without a message id: '%s'",
+                         qPrintable(line));
     int keysAsked = 0;
     for (auto it = output.values.cbegin(); it != output.values.cend(); ++it) {
         checkNumbers(it.value());

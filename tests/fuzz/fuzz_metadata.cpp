@@ -18,16 +18,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     } catch (const Error&) {
         return 0; // refused with a message: fine
     }
-    const QString prefix =
-        name.endsWith(QStringLiteral("_metadata")) ? name.chopped(9) : QString();
+    const QString prefix = name.endsWith(QStringLiteral("_metadata")) ? name.chopped(9) : QString();
     qint64 previousEnd = 0;
     for (const ObjectEntry& entry : metadata.objects) {
-        EMBER_FUZZ_CHECK(entry.offset >= 0 && entry.length > 0 &&
-                             entry.offset < kMaxExactJsonInteger &&
-                             entry.length < kMaxExactJsonInteger &&
-                             entry.end() <= kMaxExactJsonInteger,
-                         "object %s: offset %lld, length %lld out of range",
-                         qPrintable(entry.name), qlonglong(entry.offset), qlonglong(entry.length));
+        EMBER_FUZZ_CHECK(
+            entry.offset >= 0 && entry.length > 0 && entry.offset < kMaxExactJsonInteger &&
+                entry.length < kMaxExactJsonInteger && entry.end() <= kMaxExactJsonInteger,
+            "object %s: offset %lld, length %lld out of range", qPrintable(entry.name),
+            qlonglong(entry.offset), qlonglong(entry.length));
         EMBER_FUZZ_CHECK(entry.offset >= previousEnd, "object %s overlaps the one before",
                          qPrintable(entry.name));
         EMBER_FUZZ_CHECK(prefix.isEmpty() || belongsToPrefix(entry.name, prefix),

@@ -30,15 +30,15 @@ void checkSameBackup(const Backup& first, const Backup& second)
     EMBER_FUZZ_CHECK(first.metadata == second.metadata, "metadata changed on export and import");
     // Records carry whole seconds (Cinder's "...Z" format).
     same(cinderIsoTime(first.createdAt), cinderIsoTime(second.createdAt), "created_at");
-    same(cinderIsoTime(first.dataTimestamp), cinderIsoTime(second.dataTimestamp),
-         "data_timestamp");
+    same(cinderIsoTime(first.dataTimestamp), cinderIsoTime(second.dataTimestamp), "data_timestamp");
 }
 
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
-    const BackupRecord record{posixService, QString::fromLatin1(fuzz::bytes(data, size).toBase64())};
+    const BackupRecord record{posixService,
+                              QString::fromLatin1(fuzz::bytes(data, size).toBase64())};
     Backup imported;
     try {
         imported = importRecord(record);

@@ -37,8 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         } catch (const Error&) {
             refused = true;
         }
-        EMBER_FUZZ_CHECK(refused, "%zu hashes cover a volume one block larger",
-                         file.hashes.size());
+        EMBER_FUZZ_CHECK(refused, "%zu hashes cover a volume one block larger", file.hashes.size());
     }
     return 0;
 }

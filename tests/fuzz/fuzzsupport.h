@@ -37,7 +37,7 @@ inline QByteArray takeLine(QByteArray& input)
 #define EMBER_FUZZ_CHECK(condition, ...)                                                           \
     do {                                                                                           \
         if (!(condition)) {                                                                        \
-            std::fprintf(stderr, "property violated: %s\n", #condition);                          \
+            std::fprintf(stderr, "property violated: %s\n", #condition);                           \
             std::fprintf(stderr, __VA_ARGS__);                                                     \
             std::fprintf(stderr, "\n");                                                            \
             std::abort();                                                                          \

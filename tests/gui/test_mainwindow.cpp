@@ -343,14 +343,18 @@ private Q_SLOTS:
         struct Unmount
         {
             QString path;
-            ~Unmount() { QProcess::execute(QStringLiteral("umount"), {QStringLiteral("-l"), path}); }
+            ~Unmount()
+            {
+                QProcess::execute(QStringLiteral("umount"), {QStringLiteral("-l"), path});
+            }
         } unmount{small};
         QString targetId;
         {
             Catalog catalog(defaultCatalogPath());
             BackupService service(catalog);
-            targetId = service.createVolume(small + QStringLiteral("/t.img"), 48 * MiB,
-                                            QStringLiteral("full-disk"))
+            targetId = service
+                           .createVolume(small + QStringLiteral("/t.img"), 48 * MiB,
+                                         QStringLiteral("full-disk"))
                            .id;
         }
         RestoreRequest request;

@@ -352,7 +352,8 @@ private Q_SLOTS:
               QStringLiteral("/srv/backup-%1/x").arg(cinderEra.id),
               QStringLiteral("/srv/-%1").arg(cinderEra.id)}) {
             cinderEra.serviceMetadata =
-                QStringLiteral("{\"backup_mode\": \"image\", \"backup_path\": \"%1\"}").arg(foreign);
+                QStringLiteral("{\"backup_mode\": \"image\", \"backup_path\": \"%1\"}")
+                    .arg(foreign);
             QVERIFY_THROWS_EXCEPTION(Error, tsmObjectOf(cinderEra, settings));
         }
 

@@ -129,16 +129,26 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("key");
         QTest::addColumn<QString>("value");
-        QTest::newRow("id with path") << "id" << "../../../../tmp/evil";
-        QTest::newRow("id absolute") << "id" << "/etc/passwd";
-        QTest::newRow("id short") << "id" << "0b6f3a3e-1111-4222-8333-94445555";
-        QTest::newRow("id no dashes") << "id" << "0b6f3a3e111142228333944455556666";
-        QTest::newRow("id non-hex") << "id" << "0b6f3a3e-1111-4222-8333-94445555zzzz";
-        QTest::newRow("id dash moved") << "id" << "0b6f3a3e1-111-4222-8333-944455556666";
-        QTest::newRow("id trailing") << "id" << "0b6f3a3e-1111-4222-8333-944455556666/..";
-        QTest::newRow("id empty") << "id" << "";
-        QTest::newRow("parent with path") << "parent_id" << "../x";
-        QTest::newRow("volume with path") << "volume_id" << "volume/../../x";
+        QTest::newRow("id with path") << "id"
+                                      << "../../../../tmp/evil";
+        QTest::newRow("id absolute") << "id"
+                                     << "/etc/passwd";
+        QTest::newRow("id short") << "id"
+                                  << "0b6f3a3e-1111-4222-8333-94445555";
+        QTest::newRow("id no dashes") << "id"
+                                      << "0b6f3a3e111142228333944455556666";
+        QTest::newRow("id non-hex") << "id"
+                                    << "0b6f3a3e-1111-4222-8333-94445555zzzz";
+        QTest::newRow("id dash moved") << "id"
+                                       << "0b6f3a3e1-111-4222-8333-944455556666";
+        QTest::newRow("id trailing") << "id"
+                                     << "0b6f3a3e-1111-4222-8333-944455556666/..";
+        QTest::newRow("id empty") << "id"
+                                  << "";
+        QTest::newRow("parent with path") << "parent_id"
+                                          << "../x";
+        QTest::newRow("volume with path") << "volume_id"
+                                          << "volume/../../x";
     }
     void importRefusesIdsThatAreNotUuids()
     {

@@ -77,8 +77,8 @@ private Q_SLOTS:
         choice = chooseParent({backupAt(QStringLiteral("a"), 1),
                                backupAt(QStringLiteral("b"), 2, BackupStatus::Creating)});
         QVERIFY(!choice.parent);
-        QVERIFY2(choice.refusal.startsWith(QStringLiteral(
-                     "The parent backup must be available for incremental backup")),
+        QVERIFY2(choice.refusal.startsWith(
+                     QStringLiteral("The parent backup must be available for incremental backup")),
                  qPrintable(choice.refusal));
         QVERIFY2(choice.refusal.contains(QStringLiteral("b, is creating")),
                  qPrintable(choice.refusal));
