@@ -893,19 +893,9 @@ private Q_SLOTS:
         const QString id = createBackup({QStringLiteral("v")});
         QVERIFY(!id.isEmpty());
         const QString small = m_dir + QStringLiteral("/small");
-        QVERIFY(QDir().mkpath(small));
-        if (QProcess::execute(QStringLiteral("mount"),
-                              {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
-                               QStringLiteral("size=8m"), QStringLiteral("tmpfs"), small}) != 0)
+        const TmpfsMount disk(small, QStringLiteral("size=8m"));
+        if (!disk.mounted())
             QSKIP("mounting a tmpfs needs root (CAP_SYS_ADMIN)");
-        struct Unmount
-        {
-            QString path;
-            ~Unmount()
-            {
-                QProcess::execute(QStringLiteral("umount"), {QStringLiteral("-l"), path});
-            }
-        } unmount{small};
 
         const QString target = small + QStringLiteral("/t.img");
         CLI_OK(created, {QStringLiteral("volume-create"), target, QStringLiteral("--size"),

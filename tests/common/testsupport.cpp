@@ -424,4 +424,19 @@ QString ServiceFixture::restoreToNewFile(const QString& backupId, const QString&
     return service->runRestore(prepared, control).path;
 }
 
+TmpfsMount::TmpfsMount(const QString& directory, const QString& options) : m_path(directory)
+{
+    QDir().mkpath(m_path);
+    m_mounted =
+        QProcess::execute(QStringLiteral("mount"),
+                          {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
+                           options, QStringLiteral("tmpfs"), m_path}) == 0;
+}
+
+TmpfsMount::~TmpfsMount()
+{
+    if (m_mounted)
+        QProcess::execute(QStringLiteral("umount"), {QStringLiteral("-l"), m_path});
+}
+
 } // namespace ember::test

@@ -98,4 +98,22 @@ struct ServiceFixture
                              const QString& volumeName = QString());
 };
 
+// A small tmpfs on `directory` (a full or read-only disk on demand), mounted
+// with `options` (e.g. "size=8m", "ro,size=1m") and unmounted when it goes out
+// of scope. Mounting needs root: check mounted().
+class TmpfsMount
+{
+public:
+    TmpfsMount(const QString& directory, const QString& options);
+    ~TmpfsMount();
+    TmpfsMount(const TmpfsMount&) = delete;
+    TmpfsMount& operator=(const TmpfsMount&) = delete;
+    bool mounted() const { return m_mounted; }
+    const QString& path() const { return m_path; }
+
+private:
+    QString m_path;
+    bool m_mounted = false;
+};
+
 } // namespace ember::test

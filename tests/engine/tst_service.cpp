@@ -24,27 +24,6 @@ struct Fixture : ServiceFixture
     }
 };
 
-// A small tmpfs (a full disk on demand), unmounted when it goes out of scope.
-struct SmallFilesystem
-{
-    QString path;
-    bool mounted = false;
-
-    SmallFilesystem(const QString& directory, const QString& size) : path(directory)
-    {
-        QDir().mkpath(path);
-        mounted =
-            QProcess::execute(QStringLiteral("mount"),
-                              {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
-                               QStringLiteral("size=") + size, QStringLiteral("tmpfs"), path}) == 0;
-    }
-    ~SmallFilesystem()
-    {
-        if (mounted)
-            QProcess::execute(QStringLiteral("umount"), {QStringLiteral("-l"), path});
-    }
-};
-
 } // namespace
 
 class ServiceTest : public QObject
@@ -257,13 +236,13 @@ private Q_SLOTS:
         const QString path = f.volumeFile();
         f.addVolumeFile(24 << 20, Fill::Random, 5);
         const Backup backup = f.backUp(QStringLiteral("v"), false);
-        SmallFilesystem disk(f.dir + QStringLiteral("/small"), QStringLiteral("8m"));
-        if (!disk.mounted)
+        TmpfsMount disk(f.dir + QStringLiteral("/small"), QStringLiteral("size=8m"));
+        if (!disk.mounted())
             QSKIP("mounting a tmpfs needs root (CAP_SYS_ADMIN)");
         const QString noSpace = QString::fromLocal8Bit(std::strerror(ENOSPC));
 
         // An existing volume on the small file system.
-        const Volume target = f.service->createVolume(disk.path + QStringLiteral("/t.img"),
+        const Volume target = f.service->createVolume(disk.path() + QStringLiteral("/t.img"),
                                                       24 << 20, QStringLiteral("t"));
         RestoreRequest onto;
         onto.backup = backup.id;
@@ -283,7 +262,7 @@ private Q_SLOTS:
         // A new volume on it: removed again, file and row, and the error says so.
         RestoreRequest fresh;
         fresh.backup = backup.id;
-        fresh.newVolumePath = disk.path + QStringLiteral("/new.img");
+        fresh.newVolumePath = disk.path() + QStringLiteral("/new.img");
         prepared = f.service->prepareRestore(fresh);
         const QString newId = prepared.target.id;
         error = errorOf([&] { f.service->runRestore(prepared, control); });

@@ -458,15 +458,14 @@ private Q_SLOTS:
             qPrintable(notDirectory.message()));
 
         const QString readOnly = dir + QStringLiteral("/ro");
-        QDir().mkpath(readOnly);
-        if (QProcess::execute(QStringLiteral("mount"),
-                              {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
-                               QStringLiteral("ro,size=1m"), QStringLiteral("tmpfs"), readOnly}) !=
-            0)
-            QSKIP("cannot mount a read-only tmpfs here (needs root)");
-        PosixObjectStore store(readOnly);
-        const Error error = errorOf([&] { store.ensureContainer(QStringLiteral("a/b")); });
-        QProcess::execute(QStringLiteral("umount"), {QStringLiteral("-l"), readOnly});
+        Error error(QString{});
+        {
+            const TmpfsMount disk(readOnly, QStringLiteral("ro,size=1m"));
+            if (!disk.mounted())
+                QSKIP("cannot mount a read-only tmpfs here (needs root)");
+            PosixObjectStore store(readOnly);
+            error = errorOf([&] { store.ensureContainer(QStringLiteral("a/b")); });
+        }
         QVERIFY2(error.message().contains(QStringLiteral("Read-only file system")),
                  qPrintable(error.message()));
     }

@@ -335,19 +335,9 @@ private Q_SLOTS:
     void failedRestoreAndResetVolumeState()
     {
         const QString small = m_home + QStringLiteral("/small");
-        QVERIFY(QDir().mkpath(small));
-        if (QProcess::execute(QStringLiteral("mount"),
-                              {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
-                               QStringLiteral("size=8m"), QStringLiteral("tmpfs"), small}) != 0)
+        const ember::test::TmpfsMount disk(small, QStringLiteral("size=8m"));
+        if (!disk.mounted())
             QSKIP("mounting a tmpfs needs root (CAP_SYS_ADMIN)");
-        struct Unmount
-        {
-            QString path;
-            ~Unmount()
-            {
-                QProcess::execute(QStringLiteral("umount"), {QStringLiteral("-l"), path});
-            }
-        } unmount{small};
         QString targetId;
         {
             Catalog catalog(defaultCatalogPath());
