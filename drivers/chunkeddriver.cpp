@@ -647,22 +647,20 @@ struct NeededObject
 class TargetWriteError : public Error
 {
 public:
-    TargetWriteError(const QString& target, const Error& cause)
-        : Error(messageFor(target, cause.message()))
+    TargetWriteError(const QString& target, const Error& cause) : Error(messageFor(target, cause))
     {
     }
 
 private:
-    static QString messageFor(const QString& target, const QString& cause)
+    static QString messageFor(const QString& target, const Error& cause)
     {
-        const QString noSpace = QString::fromLocal8Bit(std::strerror(ENOSPC));
-        const QString noQuota = QString::fromLocal8Bit(std::strerror(EDQUOT));
-        if (cause.contains(noSpace) || cause.contains(noQuota))
+        const auto* write = dynamic_cast<const VolumeWriteError*>(&cause);
+        if (write && write->outOfSpace())
             return QStringLiteral("the restore target %1 ran out of space (%2); the backup is "
                                   "intact: free space there or restore elsewhere")
-                .arg(target, cause);
+                .arg(target, cause.message());
         return QStringLiteral("cannot write to the restore target %1 (%2); the backup is intact")
-            .arg(target, cause);
+            .arg(target, cause.message());
     }
 };
 

@@ -156,12 +156,14 @@ public:
         while (done < length) {
             const ssize_t count = ::pwrite(m_fd, data + done, size_t(length - done), offset + done);
             if (count < 0) {
-                if (errno == EINTR)
+                const int code = errno;
+                if (code == EINTR)
                     continue;
-                throw Error(QStringLiteral("write error on %1 at offset %2: %3")
-                                .arg(m_path)
-                                .arg(offset + done)
-                                .arg(systemError(errno)));
+                throw VolumeWriteError(QStringLiteral("write error on %1 at offset %2: %3")
+                                           .arg(m_path)
+                                           .arg(offset + done)
+                                           .arg(systemError(code)),
+                                       code);
             }
             done += count;
         }
@@ -222,8 +224,11 @@ public:
 
     void flush() override
     {
-        if (::fsync(m_fd) != 0)
-            throw Error(QStringLiteral("cannot flush %1: %2").arg(m_path, systemError(errno)));
+        if (::fsync(m_fd) != 0) {
+            const int code = errno;
+            throw VolumeWriteError(
+                QStringLiteral("cannot flush %1: %2").arg(m_path, systemError(code)), code);
+        }
     }
 
     QString describe() const override { return m_path; }
@@ -343,6 +348,11 @@ qint64 localVolumeSize(const QString& path)
         ::close(fd);
         throw;
     }
+}
+
+bool VolumeWriteError::outOfSpace() const
+{
+    return m_code == ENOSPC || m_code == EDQUOT;
 }
 
 QString localVolumeIdentity(const QString& path)

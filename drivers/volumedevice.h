@@ -19,6 +19,19 @@ struct Extent
     bool operator==(const Extent&) const = default;
 };
 
+// A write or flush to a volume failed; `code` is the errno (ENOSPC, EDQUOT,
+// EIO, ...), so callers can tell a full disk from other failures.
+class VolumeWriteError : public Error
+{
+public:
+    VolumeWriteError(const QString& message, int code) : Error(message), m_code(code) {}
+    int code() const { return m_code; }
+    bool outOfSpace() const;
+
+private:
+    int m_code = 0;
+};
+
 class VolumeDevice
 {
 public:
