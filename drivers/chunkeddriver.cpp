@@ -14,7 +14,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
-#include <QRegularExpression>
 #include <QSet>
 #include <QThread>
 
@@ -1207,13 +1206,6 @@ namespace ember {
 
 namespace {
 
-bool isUuid(const QString& text)
-{
-    static const QRegularExpression pattern(
-        QStringLiteral("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"));
-    return pattern.match(text).hasMatch();
-}
-
 const QString kMetadataSuffix = QStringLiteral("_metadata");
 
 // Checks one `<prefix>_metadata` and what it lists; throws Error saying what
@@ -1229,12 +1221,12 @@ void inspectDiscovered(ObjectStore& store, const ChunkedBackupDriver& driver,
     const QString name = metadataObjectName(found.prefix);
     const QByteArray text = store.getAll(found.container, name);
     const BackupMetadata metadata = parseBackupMetadata(text, name);
-    if (!isUuid(metadata.backupId))
+    if (!isCanonicalUuid(metadata.backupId))
         throw Error(QStringLiteral("its backup_id '%1' is not a UUID").arg(metadata.backupId));
-    if (!isUuid(metadata.volumeId))
+    if (!isCanonicalUuid(metadata.volumeId))
         throw Error(QStringLiteral("its volume_id '%1' is not a UUID").arg(metadata.volumeId));
     if (!metadata.parentId.isEmpty() &&
-        (!isUuid(metadata.parentId) || metadata.parentId == metadata.backupId))
+        (!isCanonicalUuid(metadata.parentId) || metadata.parentId == metadata.backupId))
         throw Error(QStringLiteral("its parent_id '%1' is not another backup's UUID")
                         .arg(metadata.parentId));
     // Cinder's prefixes end in backup_<id>: a copied `_metadata` cannot claim

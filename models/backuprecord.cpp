@@ -108,16 +108,7 @@ QString requireUuid(const QJsonObject& json, const QString& key, bool nullable)
     if (text.isEmpty() && nullable)
         return {};
     const QString id = text.toLower();
-    bool canonical = id.size() == 36;
-    for (qsizetype i = 0; canonical && i < id.size(); ++i) {
-        const QChar c = id.at(i);
-        if (i == 8 || i == 13 || i == 18 || i == 23)
-            canonical = c == QLatin1Char('-');
-        else
-            canonical = (c >= QLatin1Char('0') && c <= QLatin1Char('9')) ||
-                        (c >= QLatin1Char('a') && c <= QLatin1Char('f'));
-    }
-    if (!canonical)
+    if (!isCanonicalUuid(id))
         throw Error(QStringLiteral("The backup record's %1 must be a UUID "
                                    "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx), not '%2'.")
                         .arg(key, text.left(80)));

@@ -36,6 +36,22 @@ QStringList BackupStatus::all()
     return {Creating, Available, Deleting, Deleted, Error, ErrorDeleting, Restoring};
 }
 
+bool isCanonicalUuid(const QString& text)
+{
+    if (text.size() != 36)
+        return false;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text.at(i);
+        const bool ok = (i == 8 || i == 13 || i == 18 || i == 23)
+                            ? c == QLatin1Char('-')
+                            : (c >= QLatin1Char('0') && c <= QLatin1Char('9')) ||
+                                  (c >= QLatin1Char('a') && c <= QLatin1Char('f'));
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
 QString newUuid()
 {
     return QUuid::createUuid().toString(QUuid::WithoutBraces).toLower();

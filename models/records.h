@@ -134,6 +134,9 @@ struct BackendConfig
 };
 
 QString newUuid();
+// True for a canonical lower-case UUID (8-4-4-4-12 hex digits), the only form
+// of id Ember accepts from records and backends (ids become file names).
+bool isCanonicalUuid(const QString& text);
 // Cinder's datetime text in export records: YYYY-MM-DDTHH:MM:SSZ
 QString cinderIsoTime(const QDateTime& time);
 // Accepts "YYYY-MM-DDTHH:MM:SS[.ffffff]Z", "YYYY-MM-DD HH:MM:SS[.ffffff]+00:00"
