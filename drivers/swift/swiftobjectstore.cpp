@@ -15,8 +15,8 @@ Q_LOGGING_CATEGORY(lcSwift, "ember.swift")
 
 namespace ember {
 
-using swift::HttpRequest;
-using swift::HttpResponse;
+using http::HttpRequest;
+using http::HttpResponse;
 
 namespace {
 
@@ -335,7 +335,7 @@ SwiftObjectStore::Session SwiftObjectStore::loginV1()
     request.url = m_settings.authUrl;
     request.headers = {"X-Auth-User: " + m_settings.user.toUtf8(),
                        "X-Auth-Key: " + m_settings.key.toUtf8()};
-    const HttpResponse response = swift::perform(request, m_settings.tls, m_settings.timeouts);
+    const HttpResponse response = http::perform(request, m_settings.tls, m_settings.timeouts);
     if (response.status == 401 || response.status == 403)
         throw Error(QStringLiteral("Swift rejected the credentials for user %1 (HTTP %2) at %3; "
                                    "check backup_swift_user and the stored key")
@@ -396,7 +396,7 @@ SwiftObjectStore::Session SwiftObjectStore::loginKeystone()
     request.url = url;
     request.headers = {"Content-Type: application/json", "Accept: application/json"};
     request.bodyBytes = QJsonDocument(body).toJson(QJsonDocument::Compact);
-    const HttpResponse response = swift::perform(request, m_settings.tls, m_settings.timeouts);
+    const HttpResponse response = http::perform(request, m_settings.tls, m_settings.timeouts);
     if (response.status == 401 || response.status == 403)
         throw Error(QStringLiteral("Keystone rejected the credentials for user %1 (domain %2, "
                                    "project %3) (HTTP %4) at %5; check backup_swift_user, the "
@@ -505,7 +505,7 @@ HttpResponse SwiftObjectStore::send(HttpRequest request, const QByteArray& path,
         request.url = session.storageUrl + QString::fromLatin1(path);
         request.headers = baseHeaders;
         request.headers.append("X-Auth-Token: " + session.token);
-        HttpResponse response = swift::perform(request, m_settings.tls, m_settings.timeouts);
+        HttpResponse response = http::perform(request, m_settings.tls, m_settings.timeouts);
         if (response.status != 401)
             return response;
         if (attempt > 0)
@@ -526,7 +526,7 @@ HttpResponse SwiftObjectStore::send(HttpRequest request, const QByteArray& path,
 void SwiftObjectStore::ensureContainer(const QString& container)
 {
     checkContainer(container);
-    const QByteArray path = "/" + swift::encodePath(container, false);
+    const QByteArray path = "/" + http::encodePath(container, false);
     const QString what = QStringLiteral("the check of container '%1'").arg(container);
     withRetries([&] {
         HttpRequest head;
@@ -570,7 +570,7 @@ void SwiftObjectStore::put(const QString& container, const QString& name,
     request.headers = {"Content-Type: application/octet-stream"};
     request.onUpload = [&md5](const char* data, size_t size) { md5.update(data, size); };
     const QByteArray path =
-        "/" + swift::encodePath(container, false) + "/" + swift::encodePath(name, true);
+        "/" + http::encodePath(container, false) + "/" + http::encodePath(name, true);
     const HttpResponse response = send(request, path, what);
     if (response.status == 404)
         throw Error(
@@ -605,7 +605,7 @@ void SwiftObjectStore::get(const QString& container, const QString& name,
     const QString what =
         QStringLiteral("the download of object '%1' from container '%2'").arg(name, container);
     const QByteArray path =
-        "/" + swift::encodePath(container, false) + "/" + swift::encodePath(name, true);
+        "/" + http::encodePath(container, false) + "/" + http::encodePath(name, true);
     qint64 delivered = 0;
     for (int attempt = 0;; ++attempt) {
         Digest md5(Digest::Algorithm::Md5);
@@ -656,12 +656,12 @@ QStringList SwiftObjectStore::list(const QString& container, const QString& pref
     QStringList names;
     QString marker;
     for (;;) {
-        QByteArray path = "/" + swift::encodePath(container, false) +
+        QByteArray path = "/" + http::encodePath(container, false) +
                           "?format=json&limit=" + QByteArray::number(m_settings.listingLimit);
         if (!prefix.isEmpty())
-            path += "&prefix=" + swift::encodeQueryValue(prefix);
+            path += "&prefix=" + http::encodeQueryValue(prefix);
         if (!marker.isEmpty())
-            path += "&marker=" + swift::encodeQueryValue(marker);
+            path += "&marker=" + http::encodeQueryValue(marker);
         const HttpResponse response = withRetries([&] {
             HttpRequest request;
             request.headers = {"Accept: application/json"};
@@ -689,7 +689,7 @@ void SwiftObjectStore::remove(const QString& container, const QString& name)
     const QString what =
         QStringLiteral("the deletion of object '%1' from container '%2'").arg(name, container);
     const QByteArray path =
-        "/" + swift::encodePath(container, false) + "/" + swift::encodePath(name, true);
+        "/" + http::encodePath(container, false) + "/" + http::encodePath(name, true);
     withRetries([&] {
         HttpRequest request;
         request.method = "DELETE";

@@ -5,7 +5,7 @@
 
 #include "backendregistry.h"
 #include "objectstore.h"
-#include "swifthttp.h"
+#include "httpclient.h"
 
 #include <QJsonObject>
 #include <atomic>
@@ -30,8 +30,8 @@ struct SwiftSettings
     QString storagePolicy;                               // backup_swift_create_storage_policy
     int retryAttempts = 3;                               // backup_swift_retry_attempts
     double retryBackoffSeconds = 2;                      // backup_swift_retry_backoff
-    swift::TlsSettings tls;       // backup_swift_ca_cert_file, backup_swift_auth_insecure
-    swift::HttpTimeouts timeouts; // ember_swift_connect_timeout, ember_swift_timeout
+    http::TlsSettings tls;       // backup_swift_ca_cert_file, backup_swift_auth_insecure
+    http::HttpTimeouts timeouts; // ember_swift_connect_timeout, ember_swift_timeout
     int listingLimit = 10000;     // ember_swift_listing_limit (names per listing page)
     int parallelTransfers = 4;    // ember_swift_parallel_transfers
 
@@ -87,11 +87,11 @@ private:
 
     // Sends a storage request with the token; on 401 logs in again once and
     // repeats it if the request body was not consumed yet.
-    swift::HttpResponse send(swift::HttpRequest request, const QByteArray& path,
+    http::HttpResponse send(http::HttpRequest request, const QByteArray& path,
                              const QString& what);
     // Retries cheap, repeatable requests on TransientError with back-off.
     template <typename Function> auto withRetries(Function&& function);
-    [[noreturn]] void throwForStatus(const swift::HttpResponse& response,
+    [[noreturn]] void throwForStatus(const http::HttpResponse& response,
                                      const QString& what) const;
 
     SwiftSettings m_settings;

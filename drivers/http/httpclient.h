@@ -1,4 +1,4 @@
-// A small blocking HTTP client over libcurl for the Swift store: one easy
+// A small blocking HTTP client over libcurl (the Swift store, Keystone, Cinder's API): one easy
 // handle per thread (connections are reused per thread), streaming request
 // and response bodies, and transport failures turned into plain-words errors.
 #pragma once
@@ -11,7 +11,7 @@
 #include <QString>
 #include <optional>
 
-namespace ember::swift {
+namespace ember::http {
 
 struct TlsSettings
 {
@@ -47,6 +47,50 @@ struct HttpResponse
     bool ok() const { return status >= 200 && status < 300; }
 };
 
+// Transport failures keep their cause, so a caller (the cloud client) can word its own
+// message and tell an unreachable host from an untrusted certificate. Both keep the
+// base classes callers already catch (TransientError: worth a retry; Error: not).
+enum class TransportFailure
+{
+    Connect,      // refused, no route
+    Resolve,      // DNS
+    Timeout,      // no connection or no data in time
+    TlsHandshake, // not TLS, protocol mismatch
+    TlsCaFile,    // the CA file cannot be used
+    TlsUntrusted, // certificate not trusted, expired or for another host
+    Other,
+};
+
+class ConnectionFailed : public TransientError
+{
+public:
+    ConnectionFailed(TransportFailure failure, const QString& message, const QString& detail)
+        : TransientError(message), m_failure(failure), m_detail(detail)
+    {
+    }
+    TransportFailure failure() const { return m_failure; }
+    const QString& detail() const { return m_detail; } // libcurl's words
+
+private:
+    TransportFailure m_failure;
+    QString m_detail;
+};
+
+class TlsFailed : public Error
+{
+public:
+    TlsFailed(TransportFailure failure, const QString& message, const QString& detail)
+        : Error(message), m_failure(failure), m_detail(detail)
+    {
+    }
+    TransportFailure failure() const { return m_failure; }
+    const QString& detail() const { return m_detail; }
+
+private:
+    TransportFailure m_failure;
+    QString m_detail;
+};
+
 struct HttpTimeouts
 {
     int connectSeconds = 10;
@@ -54,9 +98,10 @@ struct HttpTimeouts
     int stallSeconds = 120;
 };
 
-// Performs one request on this thread's handle. Throws TransientError for
-// connection failures and timeouts, Error for TLS trust problems and bad
-// URLs; exceptions thrown by the producer or consumer pass through as is.
+// Performs one request on this thread's handle. Throws ConnectionFailed (a
+// TransientError) for connection failures and timeouts, TlsFailed (an Error) for
+// TLS problems, Error for bad URLs; exceptions thrown by the producer or consumer
+// pass through as is.
 HttpResponse perform(const HttpRequest& request, const TlsSettings& tls,
                      const HttpTimeouts& timeouts);
 
@@ -66,4 +111,4 @@ QByteArray encodeQueryValue(const QString& value);
 // "host:port" of a URL, for messages.
 QString hostOf(const QString& url);
 
-} // namespace ember::swift
+} // namespace ember::http

@@ -1,4 +1,4 @@
-#include "swifthttp.h"
+#include "httpclient.h"
 
 #include <QUrl>
 #include <cstring>
@@ -6,7 +6,7 @@
 #include <exception>
 #include <mutex>
 
-namespace ember::swift {
+namespace ember::http {
 
 namespace {
 
@@ -108,40 +108,48 @@ size_t receiveHeader(char* data, size_t size, size_t count, void* user)
                                            : QString::fromUtf8(curl_easy_strerror(code));
     switch (code) {
     case CURLE_COULDNT_CONNECT:
-        throw TransientError(QStringLiteral("cannot connect to Swift at %1: %2 (is the service "
+        throw ConnectionFailed(TransportFailure::Connect, QStringLiteral("cannot connect to Swift at %1: %2 (is the service "
                                             "running and the address right?)")
-                                 .arg(host, detail));
+                                 .arg(host, detail),
+                               detail);
     case CURLE_COULDNT_RESOLVE_HOST:
-        throw TransientError(
-            QStringLiteral("cannot resolve the Swift host in %1: %2").arg(url, detail));
+        throw ConnectionFailed(
+            TransportFailure::Resolve,
+            QStringLiteral("cannot resolve the Swift host in %1: %2").arg(url, detail), detail);
     case CURLE_OPERATION_TIMEDOUT:
-        throw TransientError(
+        throw ConnectionFailed(
+            TransportFailure::Timeout,
             QStringLiteral("Swift at %1 timed out (no answer within %2 s to connect or no data "
                            "moved for %3 s): %4")
                 .arg(host)
                 .arg(timeouts.connectSeconds)
                 .arg(timeouts.stallSeconds)
-                .arg(detail));
+                .arg(detail),
+            detail);
     case CURLE_SSL_CONNECT_ERROR:
-        throw Error(QStringLiteral("the TLS handshake with Swift at %1 failed (%2); is it an "
+        throw TlsFailed(TransportFailure::TlsHandshake, QStringLiteral("the TLS handshake with Swift at %1 failed (%2); is it an "
                                    "https address, and does the server speak TLS?")
-                        .arg(host, detail));
+                        .arg(host, detail),
+                    detail);
     case CURLE_SSL_CACERT_BADFILE:
-        throw Error(QStringLiteral("cannot use the CA certificate file for Swift at %1 (%2); "
+        throw TlsFailed(TransportFailure::TlsCaFile, QStringLiteral("cannot use the CA certificate file for Swift at %1 (%2); "
                                    "check backup_swift_ca_cert_file")
-                        .arg(host, detail));
+                        .arg(host, detail),
+                    detail);
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CERTPROBLEM:
-        throw Error(QStringLiteral("the TLS certificate of Swift at %1 is not trusted (%2); set "
+        throw TlsFailed(TransportFailure::TlsUntrusted, QStringLiteral("the TLS certificate of Swift at %1 is not trusted (%2); set "
                                    "backup_swift_ca_cert_file to the CA certificate that signed "
                                    "it")
-                        .arg(host, detail));
+                        .arg(host, detail),
+                    detail);
     case CURLE_URL_MALFORMAT:
     case CURLE_UNSUPPORTED_PROTOCOL:
         throw Error(QStringLiteral("the Swift URL '%1' is not valid: %2").arg(url, detail));
     default:
-        throw TransientError(
-            QStringLiteral("the connection to Swift at %1 failed: %2").arg(host, detail));
+        throw ConnectionFailed(
+            TransportFailure::Other,
+            QStringLiteral("the connection to Swift at %1 failed: %2").arg(host, detail), detail);
     }
 }
 
@@ -263,4 +271,4 @@ HttpResponse perform(const HttpRequest& request, const TlsSettings& tls,
     return response;
 }
 
-} // namespace ember::swift
+} // namespace ember::http
