@@ -97,12 +97,23 @@ BackendConfig BackupService::backendFor(const Backup& backup)
     return *backend;
 }
 
+QString cinderVolumeIdOfRbdImage(const QString& poolSlashImage)
+{
+    const QString image = poolSlashImage.section(QLatin1Char('/'), -1);
+    const QLatin1String prefix("volume-");
+    if (!image.startsWith(prefix) || !isCanonicalUuid(image.mid(prefix.size())))
+        return {};
+    return image.mid(prefix.size());
+}
+
 // A catalog row for a volume that is available from now on.
 static Volume newVolumeRecord(const QString& name, VolumeKind kind, const QString& path,
                               qint64 sizeBytes, const QString& backendName = {})
 {
     Volume volume;
-    volume.id = newUuid();
+    volume.id = cinderVolumeIdOfRbdImage(path);
+    if (kind != VolumeKind::Rbd || volume.id.isEmpty())
+        volume.id = newUuid();
     volume.name = name;
     volume.kind = kind;
     volume.path = path;
@@ -156,6 +167,21 @@ std::unique_ptr<VolumeDevice> BackupService::openVolume(const Volume& volume, Op
 #endif
 }
 
+// An image named volume-<uuid> becomes volume <uuid>: refused when another
+// volume (a file, or an image of another name) has that id already, since its
+// backups would then count as this image's.
+void BackupService::checkCinderVolumeIdFree(const QString& poolSlashImage)
+{
+    const QString cinderId = cinderVolumeIdOfRbdImage(poolSlashImage);
+    if (cinderId.isEmpty())
+        return;
+    if (const std::optional<Volume> holder = m_catalog.volume(cinderId))
+        throw Error(QStringLiteral("%1 is Cinder's volume %2, but volume %3 (%4) already has the "
+                                   "id %2; remove that volume with volume-remove or rename the "
+                                   "image")
+                        .arg(poolSlashImage, cinderId, holder->name, holder->path));
+}
+
 Volume BackupService::addRbdVolume(const QString& backendName, const QString& poolSlashImage,
                                    const QString& name)
 {
@@ -170,6 +196,7 @@ Volume BackupService::addRbdVolume(const QString& backendName, const QString& po
             existing.path == poolSlashImage)
             throw Error(QStringLiteral("%1 on %2 is already registered as volume %3")
                             .arg(poolSlashImage, backendName, existing.name));
+    checkCinderVolumeIdFree(poolSlashImage);
     const BackendSecrets secrets = m_secrets ? m_secrets(cluster) : BackendSecrets{};
     Volume volume = newVolumeRecord(
         name.isEmpty() ? poolSlashImage.section(QLatin1Char('/'), -1) : name, VolumeKind::Rbd,
@@ -215,6 +242,7 @@ Volume BackupService::createRbdTarget(const Backup& backup, const RestoreRequest
             throw Error(QStringLiteral("%1 is already the registered volume %2; restore into it "
                                        "with --volume")
                             .arg(request.newRbdImage, existing.name));
+    checkCinderVolumeIdFree(request.newRbdImage);
     createRbdImage(cluster, secrets, request.newRbdImage, sizeBytes);
     Volume target = newVolumeRecord(request.newVolumeName.isEmpty()
                                         ? QStringLiteral("restore_backup_%1").arg(backup.id)

@@ -55,6 +55,12 @@ struct RescanReport
 // asynchronously before starting a job; the CLI reads them up front).
 using SecretProvider = std::function<BackendSecrets(const BackendConfig&)>;
 
+// The Cinder volume an RBD image ("pool/image") is: Cinder names a volume's
+// image volume-<uuid>, so such an image is registered under that id (its
+// backups then share one base image and one chain with Cinder's). Empty for
+// any other name.
+QString cinderVolumeIdOfRbdImage(const QString& poolSlashImage);
+
 class BackupService
 {
 public:
@@ -110,7 +116,8 @@ public:
     // error, error_restoring) without touching the data, e.g. to use a volume
     // a failed restore left error_restoring. Refused while a job runs on it.
     Volume resetVolumeState(const QString& volumeRef, const QString& state);
-    // Registers an RBD image ("pool/image") of the cluster a Ceph backend describes.
+    // Registers an RBD image ("pool/image") of the cluster a Ceph backend describes,
+    // under Cinder's volume id when the image is named volume-<uuid>.
     Volume addRbdVolume(const QString& backendName, const QString& poolSlashImage,
                         const QString& name);
     // The volume's data, for reading (backups) or writing (restores).
@@ -145,6 +152,7 @@ private:
     void checkIncrementalSize(BackupDriver& driver, const Volume& volume, const Backup& parent);
     QString discardNewTarget(const Volume& target);
     Volume createRbdTarget(const Backup& backup, const RestoreRequest& request, qint64 sizeBytes);
+    void checkCinderVolumeIdFree(const QString& poolSlashImage);
 
     Catalog& m_catalog;
     SecretProvider m_secrets;

@@ -22,11 +22,13 @@ import json
 import os
 import random
 import subprocess
+import time
 import unittest
 import uuid
 
 import cinder_ceph
-from interop_common import EmberTestCase, MiB, first_difference, service_facts, services_file
+from interop_common import (UUID, EmberTestCase, MiB, backup_id, first_difference,
+                             service_facts, services_file)
 
 GiB = 1024 ** 3
 IMAGE_SIZE = GiB
@@ -239,6 +241,159 @@ class EmberCinderCephInterop(EmberTestCase):
             self.assert_cinder_restores(self.dir, {backup_id: expected},
                                         'Cinder restore into a file of ember backup', *records,
                                         remove=True)
+
+    def test_rbd_volume_takes_cinder_id(self):
+        """volume-add-rbd: an image named volume-<uuid> is Cinder's volume <uuid> and is
+        registered under that id; any other name gets a fresh id; an id another volume
+        holds already, or an image registered already, is refused."""
+        home = os.path.join(self.dir, 'ember-home')
+        backend = self.add_ceph_backend(home)
+        cinder_named = self.new_image()
+        row = self.ember_json(home, 'volume-add-rbd', backend, 'volumes/volume-' + cinder_named)
+        self.assertEqual(row['id'], cinder_named)
+        self.assertEqual(row['name'], 'volume-' + cinder_named)
+
+        import rbd
+        other = 'plain-' + str(uuid.uuid4())
+        self.volume_ids.append(other)
+        rbd.RBD().create(self.ioctx['volumes'], other, MiB, old_format=False)
+        row = self.ember_json(home, 'volume-add-rbd', backend, 'volumes/' + other,
+                              '--name', 'plain')
+        self.assertTrue(UUID.fullmatch(row['id']), row)
+        self.assertNotIn(row['id'], other)
+        # not canonical (upper case) is not Cinder's name for a volume: a fresh id
+        upper = 'volume-' + str(uuid.uuid4()).upper()
+        self.volume_ids.append(upper)
+        rbd.RBD().create(self.ioctx['volumes'], upper, MiB, old_format=False)
+        row = self.ember_json(home, 'volume-add-rbd', backend, 'volumes/' + upper)
+        self.assertNotEqual(row['id'], upper[len('volume-'):].lower())
+
+        proc = self.ember_proc(home, 'volume-add-rbd', backend, 'volumes/volume-' + cinder_named)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn('already registered', proc.stderr)
+
+        # an image named after a volume Ember has under that id already (a file here)
+        volume_file = os.path.join(self.dir, 'file-volume.img')
+        with open(volume_file, 'wb') as f:
+            f.truncate(MiB)
+        file_id = self.ember_json(home, 'volume-add', volume_file, '--name', 'file-volume')['id']
+        self.volume_ids.append(file_id)
+        rbd.RBD().create(self.ioctx['volumes'], 'volume-' + file_id, MiB, old_format=False)
+        proc = self.ember_proc(home, 'volume-add-rbd', backend, 'volumes/volume-' + file_id)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("is Cinder's volume %s, but volume file-volume" % file_id, proc.stderr)
+        self.assertEqual(len(self.ember_json(home, 'volume-list')), 4)
+
+    def test_one_volume_ember_cinder_ember_chain(self):
+        """One RBD image volume-<uuid>: Ember full -> Cinder incremental -> Ember
+        incremental, all on the base image volume-<uuid>.backup.<full id>. Ember registers
+        the image as volume <uuid>, so Cinder's incremental finds Ember's full as the
+        volume's latest backup and Ember's next incremental finds Cinder's; each parent is
+        the volume's latest backup in both catalogs, every state restores byte-identical
+        with both tools (files and RBD images), and deletes keep to the chain."""
+        volume_id = self.new_image()
+        db = os.path.join(self.dir, 'cinder-db.json')
+        home = os.path.join(self.dir, 'ember-home')
+        backend = self.add_ceph_backend(home)
+        registered = self.ember_json(home, 'volume-add-rbd', backend,
+                                     'volumes/volume-' + volume_id, '--name', 'shared')
+        self.assertEqual(registered['id'], volume_id)
+        states = {}  # backup id -> `rbd export` of the image when it was taken
+
+        def ember_show(backup):
+            return self.ember_json(home, 'backup-show', backup)
+
+        # 1. Ember's full backup, imported into Cinder
+        self.initial_content(volume_id, 41)
+        full_id = backup_id(self.ember_json(home, 'backup-create', '--name', 'ember full',
+                                            'shared'))
+        states[full_id] = self.export(volume_id, 'state-1.img')
+        full = ember_show(full_id)
+        self.assertEqual(full['volume_id'], volume_id)
+        self.assertIsNone(full.get('parent_id'))
+        self.assert_cinder_layout(full, volume_id, full_id)
+        row = self.cinder('import-record', '--db', db,
+                          *self.ember_records(home, self.dir, [full_id]))
+        self.assertEqual(row['volume_id'], volume_id)
+
+        # 2. Cinder's incremental of the same volume: its parent is Ember's full
+        self.change_content(volume_id, 42)
+        # Cinder's rows hold whole seconds: one second later it sorts after Ember's full
+        time.sleep(1.1)
+        cinder_inc = self.cinder('backup', '--volume-id', volume_id, '--db', db, '--incremental',
+                                 '--name', 'cinder incremental')
+        self.assertEqual(cinder_inc['parent_id'], full_id)
+        self.assert_cinder_layout(cinder_inc, volume_id, full_id)
+        states[cinder_inc['id']] = self.export(volume_id, 'state-2.img')
+
+        # 3. Ember imports Cinder's record: the backup is volume <uuid>'s own
+        self.import_in_ember(home, db, [cinder_inc], backend)
+        imported = ember_show(cinder_inc['id'])
+        self.assertEqual(imported['volume_id'], volume_id)
+        self.assertEqual(imported['parent_id'], full_id)
+        listed = self.ember_json(home, 'backup-list', '--volume-id', 'shared')
+        self.assertEqual(sorted(b['id'] for b in listed), sorted([full_id, cinder_inc['id']]))
+
+        # 4. Ember's incremental chains onto Cinder's, the volume's latest backup
+        self.change_content(volume_id, 43)
+        self.write_extents(volume_id, 44, [(500 * MiB + 7, 1234567)])
+        last_id = backup_id(self.ember_json(home, 'backup-create', '--incremental',
+                                            '--name', 'ember incremental', 'shared'))
+        states[last_id] = self.export(volume_id, 'state-3.img')
+        last = ember_show(last_id)
+        self.assertEqual(last['parent_id'], cinder_inc['id'],
+                         "Ember's incremental skipped Cinder's, the volume's latest backup")
+        self.assert_cinder_layout(last, volume_id, full_id)
+        row = self.cinder('import-record', '--db', db,
+                          *self.ember_records(home, self.dir, [last_id]))
+        self.assertEqual(row['parent_id'], cinder_inc['id'])
+        self.assertEqual(row['volume_id'], volume_id)
+        for a, b in ((states[full_id], states[cinder_inc['id']]),
+                     (states[cinder_inc['id']], states[last_id])):
+            self.assertIsNotNone(first_difference(a, b), 'a change did not land')
+
+        # both catalogs agree on every link, and on the dependents
+        with open(db, encoding='utf-8') as f:
+            cinder_rows = {r['id']: r for r in json.load(f)['backups']}
+        for backup in states:
+            self.assertEqual(ember_show(backup).get('parent_id'),
+                             cinder_rows[backup].get('parent_id'), backup)
+            self.assertEqual(cinder_rows[backup]['volume_id'], volume_id)
+        self.assertTrue(ember_show(cinder_inc['id'])['has_dependent_backups'])
+
+        # 5. every state restored by both tools, byte-compared
+        self.assert_ember_restores(home, self.dir, states, 'ember restore into a file of',
+                                   remove=True)
+        self.assert_cinder_restores(self.dir, states, 'Cinder restore into a file of',
+                                    '--db', db, remove=True)
+        for n, (backup, expected) in enumerate(states.items()):
+            # Ember into a new RBD image, Cinder differentially into an empty one
+            ember_target = str(uuid.uuid4())
+            self.volume_ids.append(ember_target)
+            self.ember(home, 'backup-restore', '--rbd-image', 'volumes/volume-' + ember_target,
+                       backup)
+            restored = self.export(ember_target, 'ember-rbd-%d.img' % n)
+            self.assertIsNone(first_difference(expected, restored),
+                              'ember restore into an RBD image of %s' % backup)
+            os.remove(restored)
+            cinder_target = self.new_image()
+            self.cinder('restore', '--target-volume-id', cinder_target, '--backup-id', backup,
+                        '--db', db)
+            self.assertTrue(any(s.startswith('backup.%s.snap.' % backup)
+                                for s in self.snaps('volumes', 'volume-' + cinder_target)),
+                            'Cinder did not restore %s differentially' % backup)
+            restored = self.export(cinder_target, 'cinder-rbd-%d.img' % n)
+            self.assertIsNone(first_difference(expected, restored),
+                              'Cinder restore into an RBD image of %s' % backup)
+            os.remove(restored)
+
+        # 6. delete rules see one chain: the parents are refused, newest first works
+        for parent in (full_id, cinder_inc['id']):
+            proc = self.ember_proc(home, 'backup-delete', parent)
+            self.assertNotEqual(proc.returncode, 0, 'deleted %s under its dependent' % parent)
+            self.assertIn('depend on this one', proc.stderr)
+        self.ember(home, 'backup-delete', last_id)
+        self.assertFalse(ember_show(cinder_inc['id'])['has_dependent_backups'])
 
 
 if __name__ == '__main__':
