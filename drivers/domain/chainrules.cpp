@@ -28,18 +28,28 @@ ParentChoice chooseParent(const QList<Backup>& backupsOfVolume)
     // (error, error_deleting) hold no data to build on and are passed over,
     // as later Cinder releases do, so a refused or failed backup never blocks
     // the next incremental. A newer backup still in flight does block it.
+    // Records keep whole seconds: a backup imported from Cinder that was made
+    // from one of Ember's in the same second sorts before its own parent. An
+    // incremental is newer than its parent all the same, so a child within that
+    // second of its parent wins over it.
+    auto keyOf = [](const Backup& backup) {
+        return backup.dataTimestamp.isValid() ? backup.dataTimestamp : backup.createdAt;
+    };
+    auto wholeSecond = [](const QDateTime& time) { return time.addMSecs(-time.time().msec()); };
+    auto isNewer = [&](const Backup& candidate, const Backup& best) {
+        if (!candidate.parentId.isEmpty() && candidate.parentId == best.id)
+            return keyOf(candidate) >= wholeSecond(keyOf(best));
+        if (!best.parentId.isEmpty() && best.parentId == candidate.id)
+            return keyOf(best) < wholeSecond(keyOf(candidate));
+        return keyOf(candidate) > keyOf(best);
+    };
     std::optional<Backup> latest;
     for (const Backup& candidate : backupsOfVolume) {
         if (candidate.deleted || candidate.status == BackupStatus::Deleted ||
             candidate.status == BackupStatus::Error ||
             candidate.status == BackupStatus::ErrorDeleting)
             continue;
-        const QDateTime key =
-            candidate.dataTimestamp.isValid() ? candidate.dataTimestamp : candidate.createdAt;
-        const QDateTime best = !latest                           ? QDateTime()
-                               : latest->dataTimestamp.isValid() ? latest->dataTimestamp
-                                                                 : latest->createdAt;
-        if (!latest || key > best)
+        if (!latest || isNewer(candidate, *latest))
             latest = candidate;
     }
     ParentChoice choice;

@@ -56,6 +56,26 @@ private Q_SLOTS:
         QCOMPARE(choice.parent->id, QStringLiteral("newer"));
     }
 
+    void childInTheSameSecondIsNewerThanItsParent()
+    {
+        // Ember's full at 00:05:00.700; Cinder's incremental of it, imported
+        // from a record with whole seconds, at 00:05:00: the incremental is
+        // the latest, in either order of the list.
+        Backup full = backupAt(QStringLiteral("full"), 5);
+        full.dataTimestamp = full.dataTimestamp.addMSecs(700);
+        Backup child = backupAt(QStringLiteral("child"), 5);
+        child.parentId = full.id;
+        QCOMPARE(chooseParent({full, child}).parent->id, QStringLiteral("child"));
+        QCOMPARE(chooseParent({child, full}).parent->id, QStringLiteral("child"));
+        // A second earlier than its parent is no rounding: the timestamps rule.
+        child.dataTimestamp = child.dataTimestamp.addSecs(-1);
+        QCOMPARE(chooseParent({full, child}).parent->id, QStringLiteral("full"));
+        QCOMPARE(chooseParent({child, full}).parent->id, QStringLiteral("full"));
+        // An unrelated backup in the same second keeps the timestamp order.
+        Backup other = backupAt(QStringLiteral("other"), 5);
+        QCOMPARE(chooseParent({other, full}).parent->id, QStringLiteral("full"));
+    }
+
     void parentIgnoresDeletedButNotOtherStatuses()
     {
         Backup deleted = backupAt(QStringLiteral("gone"), 9, BackupStatus::Deleted);
