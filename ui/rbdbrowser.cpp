@@ -4,6 +4,7 @@
 #include "ceph/cephbackend.h"
 #endif
 
+#include "backupservice.h"
 #include "itemroles.h"
 
 #include <QApplication>
@@ -218,7 +219,13 @@ void RbdBrowserDialog::loadSize()
             if (!error.isEmpty())
                 return showError(tr("Could not open %1: %2").arg(path, error));
             m_sizeBytes = result.toLongLong();
-            m_state->setText(tr("%1: %2").arg(path, formatBytes(m_sizeBytes)));
+            const QString cinderId = cinderVolumeIdOfRbdImage(path);
+            m_state->setText(
+                cinderId.isEmpty()
+                    ? tr("%1: %2").arg(path, formatBytes(m_sizeBytes))
+                    : tr("%1: %2. Named as Cinder names its volumes: it is added as volume %3, "
+                         "Cinder's id, so both share its backups.")
+                          .arg(path, formatBytes(m_sizeBytes), cinderId));
         });
 }
 

@@ -54,6 +54,59 @@ private:
         return page;
     }
 
+    // File › Add RBD Image… in a main window on a catalog with the cluster's
+    // backend: picks volumes/<image> and adds it. The volume made, or nothing
+    // (a failed check). `shown`: the dialog's state line for the image.
+    std::optional<Volume> addThroughMainWindow(const QString& image, QString* shown = nullptr)
+    {
+        std::optional<Volume> added;
+        addThroughMainWindow(image, shown, &added);
+        return added;
+    }
+
+    void addThroughMainWindow(const QString& image, QString* shown, std::optional<Volume>* added)
+    {
+        {
+            Catalog catalog(defaultCatalogPath());
+            catalog.upsertBackend(m_cluster);
+        }
+        AppContext context(defaultCatalogPath());
+        MainWindow window(context);
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(context.watcher().hasSnapshot(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(context.snapshot()->backend("cluster").has_value(), 20000);
+        auto* action = window.findChild<QAction*>(QStringLiteral("addRbdImageAction"));
+        QVERIFY(action);
+        QTRY_VERIFY(action->isEnabled());
+        action->trigger();
+        auto* dialog = window.findChild<RbdBrowserDialog*>();
+        QVERIFY(dialog);
+        auto* ok = dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+        QCOMPARE(dialog->backendName(), QStringLiteral("cluster"));
+        auto* pools = dialog->findChild<QComboBox*>("rbdPool");
+        auto* state = dialog->findChild<QLabel*>("rbdState");
+        QTRY_VERIFY2_WITH_TIMEOUT(pools->findText("volumes") >= 0, qPrintable(state->text()),
+                                  25000);
+        pools->setCurrentIndex(pools->findText("volumes"));
+        auto* images = dialog->findChild<QListWidget*>("rbdImages");
+        QTRY_VERIFY2_WITH_TIMEOUT(!images->findItems(image, Qt::MatchExactly).isEmpty(),
+                                  qPrintable(state->text()), 25000);
+        QVERIFY(!ok->isEnabled()); // no image chosen yet
+        images->setCurrentItem(images->findItems(image, Qt::MatchExactly).first());
+        QTRY_VERIFY2_WITH_TIMEOUT(ok->isEnabled(), qPrintable(state->text()), 25000);
+        QCOMPARE(dialog->sizeBytes(), qint64(12) << 20);
+        QCOMPARE(dialog->poolSlashImage(), "volumes/" + image);
+        QCOMPARE(dialog->name(), image);
+        if (shown)
+            *shown = state->text();
+        ok->click();
+
+        QTRY_VERIFY_WITH_TIMEOUT(window.currentVolume().has_value() &&
+                                     window.currentVolume()->path == "volumes/" + image,
+                                 25000);
+        *added = window.currentVolume();
+    }
+
     QHash<QString, QString> m_facts;
     BackendConfig m_cluster; // admin through the keyring file: no secret needed
     QString m_image;
@@ -172,46 +225,29 @@ private Q_SLOTS:
 
     void addRbdImageFromTheMainWindow()
     {
-        {
-            Catalog catalog(defaultCatalogPath());
-            catalog.upsertBackend(m_cluster);
-        }
-        AppContext context(defaultCatalogPath());
-        MainWindow window(context);
-        window.show();
-        QTRY_VERIFY_WITH_TIMEOUT(context.watcher().hasSnapshot(), 20000);
-        QTRY_VERIFY_WITH_TIMEOUT(context.snapshot()->backend("cluster").has_value(), 20000);
-        auto* action = window.findChild<QAction*>(QStringLiteral("addRbdImageAction"));
-        QVERIFY(action);
-        QTRY_VERIFY(action->isEnabled());
-        action->trigger();
-        auto* dialog = window.findChild<RbdBrowserDialog*>();
-        QVERIFY(dialog);
-        auto* ok = dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
-        QCOMPARE(dialog->backendName(), QStringLiteral("cluster"));
-        auto* pools = dialog->findChild<QComboBox*>("rbdPool");
-        auto* state = dialog->findChild<QLabel*>("rbdState");
-        QTRY_VERIFY2_WITH_TIMEOUT(pools->findText("volumes") >= 0, qPrintable(state->text()),
-                                  25000);
-        pools->setCurrentIndex(pools->findText("volumes"));
-        auto* images = dialog->findChild<QListWidget*>("rbdImages");
-        QTRY_VERIFY2_WITH_TIMEOUT(!images->findItems(m_image, Qt::MatchExactly).isEmpty(),
-                                  qPrintable(state->text()), 25000);
-        QVERIFY(!ok->isEnabled()); // no image chosen yet
-        images->setCurrentItem(images->findItems(m_image, Qt::MatchExactly).first());
-        QTRY_VERIFY2_WITH_TIMEOUT(ok->isEnabled(), qPrintable(state->text()), 25000);
-        QCOMPARE(dialog->sizeBytes(), qint64(12) << 20);
-        QCOMPARE(dialog->poolSlashImage(), "volumes/" + m_image);
-        QCOMPARE(dialog->name(), m_image);
-        ok->click();
+        const std::optional<Volume> volume = addThroughMainWindow(m_image);
+        QVERIFY(volume);
+        QVERIFY(volume->kind == VolumeKind::Rbd);
+        QCOMPARE(volume->path, "volumes/" + m_image);
+        QCOMPARE(volume->backendName, QStringLiteral("cluster"));
+        QCOMPARE(volume->sizeBytes, qint64(12) << 20);
+        QCOMPARE(volume->name, m_image);
+    }
 
-        QTRY_VERIFY_WITH_TIMEOUT(window.currentVolume().has_value(), 25000);
-        const Volume volume = *window.currentVolume();
-        QVERIFY(volume.kind == VolumeKind::Rbd);
-        QCOMPARE(volume.path, "volumes/" + m_image);
-        QCOMPARE(volume.backendName, QStringLiteral("cluster"));
-        QCOMPARE(volume.sizeBytes, qint64(12) << 20);
-        QCOMPARE(volume.name, m_image);
+    // Cinder names a volume's image volume-<uuid>: it is registered under
+    // that id, as the CLI does, and the dialog says so before it is added.
+    void imageNamedAsCinderVolumeGetsItsId()
+    {
+        const QString cinderId = QUuid::createUuid().toString(QUuid::WithoutBraces).toLower();
+        const QString image = "volume-" + cinderId;
+        createRbdImage(m_cluster, {}, "volumes/" + image, 12 << 20);
+        QString shown;
+        const std::optional<Volume> volume = addThroughMainWindow(image, &shown);
+        removeRbdImage(m_cluster, {}, "volumes/" + image);
+        QVERIFY(volume);
+        QCOMPARE(volume->id, cinderId);
+        QCOMPARE(volume->path, "volumes/" + image);
+        QVERIFY2(shown.contains("added as volume " + cinderId), qPrintable(shown));
     }
 
     void browserWithoutCephBackendSaysSo()
