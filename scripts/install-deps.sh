@@ -17,6 +17,10 @@ PACKAGES=(
   swift swift-proxy swift-account swift-container swift-object python3-swiftclient memcached curl openssl
   # Cinder interop harness and benchmark (real cinder.backup drivers)
   python3 python3-cinder python3-zstd e2fsprogs time
+  # OpenStack cloud (tests/services/cinder.sh): Keystone + RabbitMQ + Cinder's services
+  # under uwsgi, the cinder/openstack CLIs; yaml-cpp parses clouds.yaml
+  python3-keystone rabbitmq-server python3-cinderclient python3-openstackclient
+  uwsgi-core uwsgi-plugin-python3 libyaml-cpp-dev
   # GUI tests, screenshots, keychain
   xvfb xauth x11-apps imagemagick fonts-noto-cjk fonts-dejavu-core qt6-translations-l10n dbus-x11 dbus-daemon gnome-keyring libsecret-tools
   # packaging checks

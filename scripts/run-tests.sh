@@ -44,6 +44,8 @@ stop_services() {
   local tree hash
   for tree in "$NORMAL" "$ASAN"; do
     hash=$(printf '%s' "$tree" | sha1sum | cut -c1-10)
+    # Cinder first: its services use the Ceph cluster
+    [ -d "/tmp/ember-cinder-$hash" ] && bash "$ROOT/tests/services/cinder.sh" stop "/tmp/ember-cinder-$hash" 2>/dev/null
     [ -d "/tmp/ember-ceph-$hash" ] && bash "$ROOT/tests/services/ceph.sh" stop "/tmp/ember-ceph-$hash" 2>/dev/null
     [ -d "$tree/services/swift-data" ] && bash "$ROOT/tests/services/swift.sh" stop "$tree/services/swift-data" 2>/dev/null
   done

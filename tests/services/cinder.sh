@@ -632,13 +632,21 @@ def cinder(s, method, path, expect=(200, 202, 204), **kw):
 
 
 def ready():
-    """0 when a token works, the scheduler knows the ceph pool and all services are up."""
+    """ready BINARIES [SINCE]: 0 when a token works, the scheduler knows the ceph pool (an
+    RPC call: the scheduler consumes its queues) and the services BINARIES (comma-separated)
+    are up; with SINCE (epoch), each must also have reported its state after SINCE."""
+    need = set(sys.argv[3].split(','))
+    since = float(sys.argv[4]) if len(sys.argv) > 4 else 0
     s = sess()
     pools = cinder(s, 'GET', '/scheduler-stats/get_pools')['pools']
     svcs = cinder(s, 'GET', '/os-services')['services']
-    up = {x['binary'] for x in svcs if x['state'] == 'up' and x['status'] == 'enabled'}
-    ok = pools and {'cinder-scheduler', 'cinder-volume', 'cinder-backup'} <= up
-    sys.exit(0 if ok else 1)
+
+    def reported(x):
+        t = datetime.datetime.fromisoformat(x['updated_at'] or '1970-01-01T00:00:00')
+        return t.replace(tzinfo=datetime.timezone.utc).timestamp() > since
+    up = {x['binary'] for x in svcs
+          if x['state'] == 'up' and x['status'] == 'enabled' and reported(x)}
+    sys.exit(0 if pools and need <= up else 1)
 
 
 def services():
@@ -1014,13 +1022,23 @@ cmd_start() {
   wait_for "rabbitmq (AMQP on 127.0.0.1:$P_AMQP)" amqp_up
   wait_for "keystone" http_up "$KS_URL/v3"
   local n
-  for n in keystone-short keystone-tls cinder-api cinder-scheduler cinder-volume cinder-backup; do
+  for n in keystone-short keystone-tls cinder-api cinder-scheduler cinder-volume; do
     start_proc "$n"
   done
   wait_for "keystone (short-lived tokens)" http_up "$KS_SHORT_URL/v3"
   wait_for "keystone behind TLS" http_up --cacert "$ETC/tls/ca.pem" "$KS_TLS_URL/v3"
   wait_for "cinder-api" http_up "$API_URL/"
-  wait_for "cinder services up and the scheduler knowing the ceph pool" oc ready
+  wait_for "cinder-scheduler and -volume up, the scheduler knowing the ceph pool" \
+    oc ready cinder-scheduler,cinder-volume
+  # cinder-backup tells the scheduler its capabilities once at start (then every minute or
+  # two); the scheduler places backups only on services it heard from ("Service not found
+  # for creating backup", seen when cinder-backup started first). So it starts once the
+  # scheduler consumes its queues, and it is ready once it reported its state (10 s after
+  # its start: its start-up, capabilities included, is done by then).
+  local backup_since=0
+  if ! proc_pid cinder-backup >/dev/null; then backup_since=$(date +%s); fi
+  start_proc cinder-backup
+  wait_for "cinder-backup reporting to the scheduler" oc ready cinder-backup "$backup_since"
   # shellcheck disable=SC1091
   . "$DATA_DIR/facts"
   write_clouds_yaml
