@@ -393,6 +393,12 @@ class EmberCinderCephInterop(EmberTestCase):
             self.assertIn('depend on this one', proc.stderr)
         self.ember(home, 'backup-delete', last_id)
         self.assertFalse(ember_show(cinder_inc['id'])['has_dependent_backups'])
+        base = 'volume-%s.backup.%s' % (volume_id, full_id)
+        self.assertEqual([s for s in self.snaps('backups', base)
+                          if s.startswith('backup.%s.snap.' % last_id)], [])
+        self.ember(home, 'backup-delete', cinder_inc['id'], full_id)
+        self.assertNotIn(base, self.images('backups'), 'the base image outlived its chain')
+        self.assertEqual(self.ember_json(home, 'backup-list', '--volume-id', 'shared'), [])
 
 
 if __name__ == '__main__':
