@@ -12,6 +12,10 @@ Ember -> Cinder: ember backs up an RBD volume (full + incremental) to its Ceph b
 `ember-cli backup-export` records are imported by Cinder's import code and Cinder's
 driver restores them: differentially into a new RBD image (compared with `rbd export`)
 and by full copy into a file.
+One volume on both sides: an image volume-<uuid> is registered with Ember as volume <uuid>
+(other names get fresh ids); Ember full -> Cinder incremental -> Ember incremental on that
+one image, each parent the volume's latest backup in both catalogs, every state restored
+by both tools into files and RBD images, then deleted newest first.
 
 Images are 1 GiB (Cinder sizes volumes in GiB) and thin: only a few MiB are written.
 Needs EMBER_CLI and EMBER_SERVICES_DIR (set by CTest). The Ceph user is the fixture's
