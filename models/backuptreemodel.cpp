@@ -1,8 +1,11 @@
 #include "backuptreemodel.h"
 
+#include "cloudchains.h"
+
 #include "itemroles.h"
 #include "statusstyle.h"
 
+#include <QFont>
 #include <algorithm>
 #include <functional>
 
@@ -16,6 +19,16 @@ int BackupTreeModel::Node::rowInParent() const
         if (parent->children[row].get() == this)
             return static_cast<int>(row);
     return 0;
+}
+
+QList<int> BackupTreeModel::columnsFor(SourceKind kind)
+{
+    if (kind == SourceKind::Cloud)
+        return {Name,          Status,     Size,      ObjectCount, Container,
+                Incremental,   Snapshot,   Created,   DataTimestamp, FailReason,
+                Project,       Dependents, VolumeName};
+    return {Name,     Status,  Size,          Stored,     Incremental, ObjectCount,
+            Container, Backend, Created, DataTimestamp, Dependents,  VolumeName};
 }
 
 BackupTreeModel::BackupTreeModel(QObject* parent)
@@ -84,6 +97,9 @@ QVariant BackupTreeModel::data(const QModelIndex& index, int role) const
         return {};
     const Node* node = nodeFor(index);
     const Backup& backup = node->backup;
+    const CloudBackupFacts& facts = node->facts;
+    const bool incremental = backup.isIncremental() || facts.incremental;
+    const bool inferred = facts.link == LinkOrigin::Inferred;
     const int depth = chainDepth(backup.id);
     switch (role) {
     case Qt::DisplayRole:
@@ -97,8 +113,12 @@ QVariant BackupTreeModel::data(const QModelIndex& index, int role) const
         case Stored:
             return backup.storedBytes > 0 ? formatBytes(backup.storedBytes) : QString();
         case Incremental:
-            if (!backup.isIncremental())
+            if (!incremental)
                 return tr("full");
+            if (backup.parentId.isEmpty())
+                return tr("incremental, parent unknown");
+            if (inferred)
+                return tr("incremental, level %1 (inferred)").arg(depth);
             return tr("incremental, level %1").arg(depth);
         case ObjectCount:
             return backup.objectCount;
@@ -114,6 +134,12 @@ QVariant BackupTreeModel::data(const QModelIndex& index, int role) const
             return backup.numDependentBackups;
         case VolumeName:
             return m_volumeNames.value(backup.volumeId, backup.volumeId);
+        case Snapshot:
+            return backup.snapshotId;
+        case FailReason:
+            return backup.failReason;
+        case Project:
+            return backup.projectId;
         }
         break;
     case RawValueRole:
@@ -142,12 +168,29 @@ QVariant BackupTreeModel::data(const QModelIndex& index, int role) const
             return backup.numDependentBackups;
         case VolumeName:
             return m_volumeNames.value(backup.volumeId).toLower();
+        case Snapshot:
+            return backup.snapshotId;
+        case FailReason:
+            return backup.failReason;
+        case Project:
+            return backup.projectId;
         }
         break;
     case IdRole:
         return backup.id;
     case ChainDepthRole:
         return depth;
+    case LinkOriginRole:
+        return static_cast<int>(facts.link);
+    case ChainProblemRole:
+        return facts.chainProblem;
+    case Qt::FontRole:
+        if (inferred && index.column() == Incremental) {
+            QFont font;
+            font.setItalic(true);
+            return font;
+        }
+        break;
     case Qt::DecorationRole:
         if (index.column() == Status)
             return statusIcon(backup.status);
@@ -168,6 +211,14 @@ QVariant BackupTreeModel::data(const QModelIndex& index, int role) const
     case Qt::ToolTipRole:
         if (index.column() == Status && !backup.failReason.isEmpty())
             return backup.failReason;
+        if (index.column() == Incremental && (inferred || !facts.chainProblem.isEmpty())) {
+            QStringList lines;
+            if (inferred)
+                lines.append(cloudchains::inferredLinkNote());
+            if (!facts.chainProblem.isEmpty())
+                lines.append(facts.chainProblem);
+            return lines.join(QLatin1Char('\n'));
+        }
         if (backup.hasDependentBackups())
             return tr("%n incremental backup(s) depend on this one", "",
                       static_cast<int>(backup.numDependentBackups));
@@ -205,6 +256,12 @@ QVariant BackupTreeModel::headerData(int section, Qt::Orientation orientation, i
         return tr("Dependents");
     case VolumeName:
         return tr("Volume");
+    case Snapshot:
+        return tr("Snapshot");
+    case FailReason:
+        return tr("Fail reason");
+    case Project:
+        return tr("Project");
     }
     return {};
 }
@@ -232,7 +289,8 @@ void BackupTreeModel::forget(Node* node)
 
 static bool sameRow(const Backup& a, const Backup& b)
 {
-    return a.status == b.status && a.displayName == b.displayName &&
+    return a.snapshotId == b.snapshotId && a.projectId == b.projectId &&
+           a.status == b.status && a.displayName == b.displayName &&
            a.displayDescription == b.displayDescription && a.size == b.size &&
            a.storedBytes == b.storedBytes && a.objectCount == b.objectCount &&
            a.container == b.container && a.backendName == b.backendName &&
@@ -287,8 +345,10 @@ void BackupTreeModel::rebuild()
     for (auto it = m_nodes.begin(); it != m_nodes.end(); ++it) {
         Node* node = it.value();
         const Backup& fresh = wantedById[it.key()];
-        if (!sameRow(node->backup, fresh)) {
+        const CloudBackupFacts freshFacts = m_snapshot->backupFacts.value(it.key());
+        if (!sameRow(node->backup, fresh) || !(node->facts == freshFacts)) {
             node->backup = fresh;
+            node->facts = freshFacts;
             Q_EMIT dataChanged(indexFor(node, 0), indexFor(node, ColumnCount - 1));
         }
     }
@@ -306,6 +366,7 @@ void BackupTreeModel::rebuild()
             beginInsertRows(indexFor(parentNode, 0), row, row);
         auto node = std::make_unique<Node>();
         node->backup = backup;
+        node->facts = m_snapshot->backupFacts.value(backup.id);
         node->parent = parentNode;
         m_nodes.insert(backup.id, node.get());
         parentNode->children.push_back(std::move(node));

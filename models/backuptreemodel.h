@@ -31,9 +31,17 @@ public:
         DataTimestamp,
         Dependents,
         VolumeName,
+        // A cloud's backups.
+        Snapshot,
+        FailReason,
+        Project,
         ColumnCount
     };
     Q_ENUM(Column)
+
+    // The columns a source of this kind fills, in display order; views hide
+    // the others.
+    static QList<int> columnsFor(SourceKind kind);
 
     explicit BackupTreeModel(QObject* parent = nullptr);
     ~BackupTreeModel() override;
@@ -59,6 +67,7 @@ private:
     struct Node
     {
         Backup backup;
+        CloudBackupFacts facts;
         Node* parent = nullptr;
         std::vector<std::unique_ptr<Node>> children;
         int rowInParent() const;

@@ -4,7 +4,7 @@
 
 namespace ember::ui {
 
-std::optional<Volume> CatalogSnapshot::volume(const QString& id) const
+std::optional<Volume> SourceSnapshot::volume(const QString& id) const
 {
     for (const Volume& volume : volumes)
         if (volume.id == id)
@@ -12,7 +12,7 @@ std::optional<Volume> CatalogSnapshot::volume(const QString& id) const
     return std::nullopt;
 }
 
-std::optional<Backup> CatalogSnapshot::backup(const QString& id) const
+std::optional<Backup> SourceSnapshot::backup(const QString& id) const
 {
     for (const Backup& backup : backups)
         if (backup.id == id)
@@ -20,7 +20,7 @@ std::optional<Backup> CatalogSnapshot::backup(const QString& id) const
     return std::nullopt;
 }
 
-std::optional<BackendConfig> CatalogSnapshot::backend(const QString& name) const
+std::optional<BackendConfig> SourceSnapshot::backend(const QString& name) const
 {
     for (const BackendConfig& backend : backends)
         if (backend.name == name)
@@ -28,7 +28,7 @@ std::optional<BackendConfig> CatalogSnapshot::backend(const QString& name) const
     return std::nullopt;
 }
 
-std::optional<BackendConfig> CatalogSnapshot::defaultBackend() const
+std::optional<BackendConfig> SourceSnapshot::defaultBackend() const
 {
     for (const BackendConfig& backend : backends)
         if (backend.isDefault)
@@ -38,7 +38,7 @@ std::optional<BackendConfig> CatalogSnapshot::defaultBackend() const
     return std::nullopt;
 }
 
-QList<Backup> CatalogSnapshot::backupsOf(const QString& volumeId) const
+QList<Backup> SourceSnapshot::backupsOf(const QString& volumeId) const
 {
     QList<Backup> result;
     for (const Backup& backup : backups)
@@ -47,7 +47,7 @@ QList<Backup> CatalogSnapshot::backupsOf(const QString& volumeId) const
     return result;
 }
 
-QList<Backup> CatalogSnapshot::childrenOf(const QString& backupId) const
+QList<Backup> SourceSnapshot::childrenOf(const QString& backupId) const
 {
     QList<Backup> result;
     for (const Backup& backup : backups)
@@ -56,12 +56,31 @@ QList<Backup> CatalogSnapshot::childrenOf(const QString& backupId) const
     return result;
 }
 
-std::optional<RunningJob> CatalogSnapshot::runningJobOn(const QString& volumeId) const
+std::optional<RunningJob> SourceSnapshot::runningJobOn(const QString& volumeId) const
 {
     for (const RunningJob& job : runningJobs)
         if (job.volumeId == volumeId)
             return job;
     return std::nullopt;
+}
+
+bool SourceSnapshot::isIncremental(const Backup& backup) const
+{
+    return backup.isIncremental() || backupFacts.value(backup.id).incremental;
+}
+
+LinkOrigin SourceSnapshot::linkOrigin(const QString& backupId) const
+{
+    const auto facts = backupFacts.constFind(backupId);
+    if (facts != backupFacts.constEnd())
+        return facts->link;
+    const auto found = backup(backupId);
+    return found && found->isIncremental() ? LinkOrigin::Recorded : LinkOrigin::None;
+}
+
+bool SourceSnapshot::hasDependents(const Backup& backup) const
+{
+    return backup.hasDependentBackups() || backupFacts.value(backup.id).hasDependentBackups;
 }
 
 CatalogSnapshot loadSnapshot(const Catalog& catalog)

@@ -18,6 +18,11 @@ enum ItemRole
     ProgressRole,
     // Backups: depth in the chain (0 = full backup).
     ChainDepthRole,
+    // Backups: how the parent link was learned (int of LinkOrigin); views draw
+    // an inferred link differently (e.g. a dashed branch).
+    LinkOriginRole,
+    // Backups: what is inconsistent about the chain here; empty when nothing.
+    ChainProblemRole,
 };
 
 QString formatBytes(qint64 bytes);

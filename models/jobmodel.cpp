@@ -65,8 +65,10 @@ QVariant JobModel::data(const QModelIndex& index, int role) const
         return {};
     const JobInfo& job = m_runner->jobs().at(index.row());
     const Progress& progress = job.progress;
+    const bool noPercentage = !job.noProgressNote.isEmpty();
     const double fraction =
-        progress.bytesTotal > 0
+        noPercentage ? (job.state == JobState::Succeeded ? 1.0 : -1.0)
+        : progress.bytesTotal > 0
             ? qBound(0.0, double(progress.bytesDone) / double(progress.bytesTotal), 1.0)
             : (job.state == JobState::Succeeded ? 1.0 : -1.0);
     const bool active = job.state == JobState::Running || job.state == JobState::Cancelling;
@@ -82,6 +84,8 @@ QVariant JobModel::data(const QModelIndex& index, int role) const
                 return tr("%1 (%2)").arg(jobStateText(job.state), progress.phase);
             return jobStateText(job.state);
         case ProgressBar:
+            if (noPercentage)
+                return isFinished(job.state) ? QString() : job.noProgressNote;
             return fraction < 0 ? QString() : QStringLiteral("%1%").arg(int(fraction * 100));
         case Transferred:
             if (progress.bytesTotal > 0)
@@ -96,6 +100,8 @@ QVariant JobModel::data(const QModelIndex& index, int role) const
             return formatTime(job.startedAt.isValid() ? job.startedAt : job.queuedAt);
         case Outcome:
             return job.outcome;
+        case Elapsed:
+            return job.startedAt.isValid() ? formatDuration(job.elapsedSeconds()) : QString();
         }
         break;
     case RawValueRole:
@@ -118,6 +124,8 @@ QVariant JobModel::data(const QModelIndex& index, int role) const
             return (job.startedAt.isValid() ? job.startedAt : job.queuedAt).toMSecsSinceEpoch();
         case Outcome:
             return job.outcome;
+        case Elapsed:
+            return job.elapsedSeconds();
         }
         break;
     case ProgressRole:
@@ -163,6 +171,8 @@ QVariant JobModel::headerData(int section, Qt::Orientation orientation, int role
         return tr("Started");
     case Outcome:
         return tr("Outcome");
+    case Elapsed:
+        return tr("Elapsed");
     }
     return {};
 }

@@ -23,6 +23,7 @@ public:
         Eta,
         Started,
         Outcome,
+        Elapsed,
         ColumnCount
     };
     Q_ENUM(Column)

@@ -40,6 +40,14 @@ bool isFinished(JobState state)
            state == JobState::Cancelled;
 }
 
+qint64 JobInfo::elapsedSeconds() const
+{
+    if (!startedAt.isValid())
+        return 0;
+    const QDateTime end = finishedAt.isValid() ? finishedAt : QDateTime::currentDateTimeUtc();
+    return qMax<qint64>(0, startedAt.secsTo(end));
+}
+
 // Shared between the UI thread and the job's worker thread.
 struct JobRunner::Running
 {
@@ -69,14 +77,15 @@ class JobRunnable : public QRunnable
 {
 public:
     JobRunnable(JobRunner* runner, quint64 jobId, QString catalogPath, SecretProvider secrets,
-                JobWork work, std::shared_ptr<void> running, OperationControl& control,
+                JobWork work, RemoteJobWork remoteWork, std::shared_ptr<void> running, OperationControl& control,
                 std::mutex& mutex, QElapsedTimer& sinceLastReport, bool& reportedOnce,
                 std::function<void(quint64, const Progress&)> progress,
                 std::function<void(quint64, const QString&)> log,
                 std::function<void(quint64)> started,
                 std::function<void(quint64, JobState, const QString&)> done)
         : m_runner(runner), m_jobId(jobId), m_catalogPath(std::move(catalogPath)),
-          m_secrets(std::move(secrets)), m_work(std::move(work)), m_keepAlive(std::move(running)),
+          m_secrets(std::move(secrets)), m_work(std::move(work)),
+          m_remoteWork(std::move(remoteWork)), m_keepAlive(std::move(running)),
           m_control(control), m_mutex(mutex), m_sinceLastReport(sinceLastReport),
           m_reportedOnce(reportedOnce), m_progress(std::move(progress)), m_log(std::move(log)),
           m_started(std::move(started)), m_done(std::move(done))
@@ -113,9 +122,13 @@ public:
         QString outcome;
         try {
             m_control.throwIfCancelled();
-            Catalog catalog(m_catalogPath);
-            BackupService service(catalog, m_secrets);
-            outcome = m_work(service, m_control);
+            if (m_remoteWork) {
+                outcome = m_remoteWork(m_control);
+            } else {
+                Catalog catalog(m_catalogPath);
+                BackupService service(catalog, m_secrets);
+                outcome = m_work(service, m_control);
+            }
         } catch (const Cancelled&) {
             state = JobState::Cancelled;
             outcome = QCoreApplication::translate("JobRunner", "Cancelled by request.");
@@ -142,6 +155,7 @@ private:
     QString m_catalogPath;
     SecretProvider m_secrets;
     JobWork m_work;
+    RemoteJobWork m_remoteWork;
     std::shared_ptr<void> m_keepAlive;
     OperationControl& m_control;
     std::mutex& m_mutex;
@@ -166,6 +180,7 @@ JobRunner::JobRunner(const QString& catalogPath, QObject* parent)
 JobRunner::~JobRunner()
 {
     m_pendingWork.clear();
+    m_pendingRemoteWork.clear();
     for (auto& running : m_running)
         running->control.requestCancel();
     m_pool.waitForDone();
@@ -189,6 +204,23 @@ quint64 JobRunner::submit(JobSpec spec)
     // Start from the event loop so the caller sees the job queued first.
     QMetaObject::invokeMethod(this, &JobRunner::startReadyJobs, Qt::QueuedConnection);
     return info.id;
+}
+
+quint64 JobRunner::submitRemote(RemoteJobSpec spec)
+{
+    JobSpec local;
+    local.kind = spec.kind;
+    local.title = spec.title;
+    local.volumeId = spec.volumeId;
+    local.volumeName = spec.volumeName;
+    local.backupId = spec.backupId;
+    const quint64 id = submit(std::move(local));
+    m_pendingWork.remove(id);
+    m_pendingRemoteWork.insert(id, std::move(spec.work));
+    JobInfo* info = find(id);
+    info->noProgressNote = spec.noProgressNote;
+    Q_EMIT jobChanged(indexOf(id));
+    return id;
 }
 
 JobInfo* JobRunner::find(quint64 jobId)
@@ -259,7 +291,8 @@ void JobRunner::startReadyJobs()
         ++running;
         QPointer<JobRunner> self(this);
         auto* runnable = new JobRunnable(
-            this, info.id, m_catalogPath, m_secrets, m_pendingWork.take(info.id), shared,
+            this, info.id, m_catalogPath, m_secrets, m_pendingWork.take(info.id),
+            m_pendingRemoteWork.take(info.id), shared,
             shared->control, shared->mutex, shared->sinceLastReport, shared->reportedOnce,
             [self](quint64 id, const Progress& progress) {
                 if (self)
@@ -339,6 +372,7 @@ void JobRunner::cancel(quint64 jobId)
         return;
     if (info->state == JobState::Queued) {
         m_pendingWork.remove(jobId);
+        m_pendingRemoteWork.remove(jobId);
         info->state = JobState::Cancelled;
         info->outcome = tr("Cancelled before it started.");
         info->finishedAt = QDateTime::currentDateTimeUtc();

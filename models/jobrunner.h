@@ -32,6 +32,9 @@ bool isFinished(JobState state);
 // The work of one job, run on a worker thread. Returns a one-line outcome
 // ("backup 1234… available, 3 objects"); throws Error / Cancelled.
 using JobWork = std::function<QString(BackupService& service, OperationControl& control)>;
+// Work that needs no local catalog (a cloud's API does the work): the same
+// contract without the BackupService.
+using RemoteJobWork = std::function<QString(OperationControl& control)>;
 
 struct JobSpec
 {
@@ -41,6 +44,22 @@ struct JobSpec
     QString volumeName;
     QString backupId;
     JobWork work;
+};
+
+// A job whose work is done elsewhere (a cloud's services): no catalog is
+// opened for it.
+struct RemoteJobSpec
+{
+    QString kind;
+    QString title;
+    QString volumeId; // as in JobSpec: jobs on one volume never run together
+    QString volumeName;
+    QString backupId;
+    RemoteJobWork work;
+    // Shown instead of a percentage when the service reports none (e.g.
+    // "Cinder reports no percentage"); the job's log carries its status
+    // transitions instead.
+    QString noProgressNote;
 };
 
 struct JobInfo
@@ -58,6 +77,8 @@ struct JobInfo
     QDateTime finishedAt;
     QString outcome;
     QStringList log;
+    QString noProgressNote; // see RemoteJobSpec
+    qint64 elapsedSeconds() const;
 };
 
 class JobRunner : public QObject
@@ -68,6 +89,7 @@ public:
     ~JobRunner() override; // cancels everything and waits for the workers
 
     quint64 submit(JobSpec spec);
+    quint64 submitRemote(RemoteJobSpec spec);
     // Queued jobs are dropped at once; running ones are asked to stop and
     // show "cancelling" until the engine has stopped.
     void cancel(quint64 jobId);
@@ -117,6 +139,7 @@ private:
     quint64 m_nextId = 1;
     QList<JobInfo> m_jobs;
     QHash<quint64, JobWork> m_pendingWork;
+    QHash<quint64, RemoteJobWork> m_pendingRemoteWork;
     QHash<quint64, std::shared_ptr<Running>> m_running;
 };
 

@@ -14,7 +14,16 @@ bool VolumeModel::Row::operator==(const Row& other) const
     const Volume& b = other.volume;
     return a.id == b.id && a.name == b.name && a.kind == b.kind && a.path == b.path &&
            a.sizeBytes == b.sizeBytes && a.status == b.status && a.backendName == b.backendName &&
-           backupCount == other.backupCount && lastBackup == other.lastBackup;
+           facts == other.facts && backupCount == other.backupCount &&
+           lastBackup == other.lastBackup;
+}
+
+QList<int> VolumeModel::columnsFor(SourceKind kind)
+{
+    if (kind == SourceKind::Cloud)
+        return {Name, Project, Status, Size, VolumeType, Attachments, Bootable, BackupCount,
+                LastBackup};
+    return {Name, Kind, Path, Size, Status, BackupCount, LastBackup};
 }
 
 VolumeModel::VolumeModel(QObject* parent) : QAbstractTableModel(parent) {}
@@ -65,6 +74,14 @@ QVariant VolumeModel::data(const QModelIndex& index, int role) const
             return row.backupCount;
         case LastBackup:
             return row.lastBackup.isValid() ? formatTime(row.lastBackup) : tr("never");
+        case Project:
+            return row.facts.projectId;
+        case VolumeType:
+            return row.facts.volumeType;
+        case Attachments:
+            return row.facts.attachedTo.join(QStringLiteral(", "));
+        case Bootable:
+            return row.facts.bootable ? tr("yes") : tr("no");
         }
         break;
     case RawValueRole:
@@ -83,6 +100,14 @@ QVariant VolumeModel::data(const QModelIndex& index, int role) const
             return row.backupCount;
         case LastBackup:
             return row.lastBackup.isValid() ? row.lastBackup.toMSecsSinceEpoch() : qint64(0);
+        case Project:
+            return row.facts.projectId;
+        case VolumeType:
+            return row.facts.volumeType;
+        case Attachments:
+            return row.facts.attachedTo.size();
+        case Bootable:
+            return row.facts.bootable;
         }
         break;
     case IdRole:
@@ -124,6 +149,14 @@ QVariant VolumeModel::headerData(int section, Qt::Orientation orientation, int r
         return tr("Backups");
     case LastBackup:
         return tr("Last backup");
+    case Project:
+        return tr("Project");
+    case VolumeType:
+        return tr("Type");
+    case Attachments:
+        return tr("Attached to");
+    case Bootable:
+        return tr("Bootable");
     }
     return {};
 }
@@ -135,6 +168,7 @@ void VolumeModel::apply(const CatalogSnapshot& snapshot)
     for (const Volume& volume : snapshot.volumes) {
         Row row;
         row.volume = volume;
+        row.facts = snapshot.volumeFacts.value(volume.id);
         incoming.insert(volume.id, row);
         order.append(volume.id);
     }

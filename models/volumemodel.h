@@ -21,9 +21,18 @@ public:
         Status,
         BackupCount,
         LastBackup,
+        // A cloud's volumes.
+        Project,
+        VolumeType,
+        Attachments,
+        Bootable,
         ColumnCount
     };
     Q_ENUM(Column)
+
+    // The columns a source of this kind fills, in display order; views hide
+    // the others.
+    static QList<int> columnsFor(SourceKind kind);
 
     explicit VolumeModel(QObject* parent = nullptr);
 
@@ -46,6 +55,7 @@ private:
     struct Row
     {
         Volume volume;
+        CloudVolumeFacts facts;
         int backupCount = 0;
         QDateTime lastBackup;
         bool operator==(const Row& other) const;
