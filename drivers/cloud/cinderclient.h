@@ -30,7 +30,9 @@ inline constexpr int BackupNameUpdate = 9;     // PUT /backups/{id} name, descri
 inline constexpr int BackupProjectId = 18;     // os-backup-project-attr:project_id in lists
 inline constexpr int BackupMetadata = 43;      // backup metadata on create/update/show
 inline constexpr int ListCount = 45;           // with_count=true in lists
-inline constexpr int RestoreName = 47;         // "name" in os-restore (new volume's name)
+// 3.47: a volume created from a backup (POST /volumes with backup_id). The "name" of a
+// restore into a new volume needs no microversion; restoreBackup sends it at any version.
+inline constexpr int RestoreName = 47;
 inline constexpr int BackupUserId = 56;        // user_id in backup details
 } // namespace feature
 
@@ -89,6 +91,12 @@ struct CreateBackupRequest
     QMap<QString, QString> metadata; // needs 3.43
 };
 
+struct CreateVolumeRequest
+{
+    qint64 sizeGiB = 1;
+    QString name, description, volumeType, availabilityZone;
+};
+
 struct RestoreResult
 {
     QString backupId, volumeId, volumeName;
@@ -132,14 +140,32 @@ public:
     void deleteBackup(const QString& id, bool force = false);
     CloudBackup updateBackup(const QString& id, const std::optional<QString>& name,
                              const std::optional<QString>& description);
-    void resetBackupState(const QString& id, const QString& status); // admin
+    void resetBackupState(const QString& id, const QString& status);  // admin: available|error
     ExportedRecord exportRecord(const QString& id);                   // admin
     CloudBackup importRecord(const ExportedRecord& record);           // admin
+
+    // Volumes (restore targets, test data). createVolume returns at once ("creating");
+    // poll volume(id) until "available".
+    CloudVolume createVolume(const CreateVolumeRequest& request);
+    void deleteVolume(const QString& id);
 
     // The raw JSON of a GET below the endpoint, for what the typed calls do not cover.
     QJsonObject getJson(const QString& pathAndQuery);
 
+    // The largest microversion Ember speaks.
+    static constexpr int MaxKnownMinor = 70;
+
 private:
+    // One call below the endpoint with the token and the microversion header; a 401 is
+    // retried once with a fresh token. `action` words the error ("delete backup X").
+    QJsonObject call(const QByteArray& method, const QString& pathAndQuery, const QString& action,
+                     const QJsonObject* body = nullptr);
+    [[noreturn]] void throwCinderError(long status, const QByteArray& body, const QString& action);
+    Microversion negotiate();
+    template <typename T>
+    Page<T> listPage(const QString& collection, const ListOptions& options, const QString& marker,
+                     T (*parse)(const QJsonObject&));
+
     std::shared_ptr<KeystoneSession> m_session;
     std::mutex m_mutex;
     std::optional<Microversion> m_microversion;

@@ -8,6 +8,7 @@
 // Parsed with yaml-cpp; every value is checked before use (untrusted input).
 #pragma once
 
+#include <QDateTime>
 #include <QHash>
 #include <QList>
 #include <QString>
@@ -32,6 +33,10 @@ struct CloudAuth
     QString domainName, domainId; // default for user and project domains
     QString applicationCredentialId, applicationCredentialName;
     QString applicationCredentialSecret; // secret
+    // When the application credential expires, if known (the clouds.yaml key
+    // ember_application_credential_expires_at, or learned by KeystoneSession at login):
+    // Keystone's 401 for an expired credential reads like one for a wrong secret.
+    QDateTime applicationCredentialExpiresAt;
 };
 
 struct CloudProfile
@@ -65,8 +70,10 @@ struct CloudConfigFiles
 // QProcessEnvironment-like map so tests can pass their own; empty = the process's).
 CloudConfigFiles findCloudConfigFiles(const QHash<QString, QString>& environment = {});
 
-// Every cloud of the selected files, plus "envvars". Throws Error naming the file and
-// the key for a malformed file; `warnings` receives the entries that were skipped.
+// Every cloud of the selected files, plus "envvars". Throws Error naming the file (and
+// line) for a file that is not YAML or has no 'clouds' mapping; an entry with a
+// missing auth_url or a value of the wrong type is skipped and `warnings` receives
+// why, naming the file and the key (findCloud of that name throws that message).
 QList<CloudProfile> loadClouds(const QHash<QString, QString>& environment = {},
                                QStringList* warnings = nullptr);
 
@@ -78,8 +85,8 @@ CloudProfile findCloud(const QString& name, const QHash<QString, QString>& envir
 std::optional<CloudProfile> cloudFromEnvironment(const QHash<QString, QString>& environment = {});
 
 // Adds or replaces `profile` in the clouds.yaml at `path` (created 0600 if missing),
-// keeping the other entries and keys. The secret is never written: the entry gets
-// ember_secret_in_keyring: true and the caller stores the secret in the keyring.
+// keeping the other entries and keys (yaml-cpp drops comments). The secret is never written: the
+// entry gets ember_secret_in_keyring: true and the caller stores the secret in the keyring.
 void writeCloudEntry(const QString& path, const CloudProfile& profile);
 
 // ~/.config/openstack/clouds.yaml: where the wizard writes new entries.

@@ -11,6 +11,7 @@
 #include <QString>
 #include <QStringList>
 #include <mutex>
+#include <optional>
 
 namespace ember::cloud {
 
@@ -47,16 +48,32 @@ public:
     void setRenewMargin(int seconds);
 
     // The endpoint of the first service type found in the catalog (e.g. {"block-storage",
-    // "volumev3"}) for the profile's interface and region. Throws CloudError naming what
-    // the catalog offers when there is none.
+    // "volumev3"}) for the profile's interface and region. Throws CloudError NoEndpoint
+    // naming what the catalog offers when there is none.
     QString endpoint(const QStringList& serviceTypes);
+
+    // Keystone's v3 root for the profile's auth_url (a bare host gets /v3).
+    QString identityUrl() const;
+
+    // When the logged-in user's application credential `credentialId` expires (GET
+    // /v3/users/{id}/application_credentials/{id}); nullopt: it never expires. After an
+    // application-credential login the session looks its own one up once, so a later
+    // 401 is reported as ExpiredCredential when that time has passed.
+    std::optional<QDateTime> applicationCredentialExpiry(const QString& credentialId);
 
 private:
     Token login();
+    [[noreturn]] void throwLoginError(const QByteArray& body, long status);
+    bool renewDue() const;
+    std::optional<QDateTime> lookUpCredentialExpiry(const Token& token,
+                                                    const QString& credentialId);
 
     CloudProfile m_profile;
     mutable std::mutex m_mutex;
     Token m_token;
+    QDateTime m_localExpiresAt; // local clock: login time + the token's lifetime
+    qint64 m_lifetimeSeconds = 0;
+    QDateTime m_credentialExpiresAt; // the application credential's, when known
     int m_loginCount = 0;
     int m_renewMargin = -1;
 };

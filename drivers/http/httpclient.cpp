@@ -108,9 +108,10 @@ size_t receiveHeader(char* data, size_t size, size_t count, void* user)
                                            : QString::fromUtf8(curl_easy_strerror(code));
     switch (code) {
     case CURLE_COULDNT_CONNECT:
-        throw ConnectionFailed(TransportFailure::Connect, QStringLiteral("cannot connect to Swift at %1: %2 (is the service "
-                                            "running and the address right?)")
-                                 .arg(host, detail),
+        throw ConnectionFailed(TransportFailure::Connect,
+                               QStringLiteral("cannot connect to Swift at %1: %2 (is the service "
+                                              "running and the address right?)")
+                                   .arg(host, detail),
                                detail);
     case CURLE_COULDNT_RESOLVE_HOST:
         throw ConnectionFailed(
@@ -127,22 +128,26 @@ size_t receiveHeader(char* data, size_t size, size_t count, void* user)
                 .arg(detail),
             detail);
     case CURLE_SSL_CONNECT_ERROR:
-        throw TlsFailed(TransportFailure::TlsHandshake, QStringLiteral("the TLS handshake with Swift at %1 failed (%2); is it an "
-                                   "https address, and does the server speak TLS?")
-                        .arg(host, detail),
-                    detail);
+        throw TlsFailed(TransportFailure::TlsHandshake,
+                        QStringLiteral("the TLS handshake with Swift at %1 failed (%2); is it an "
+                                       "https address, and does the server speak TLS?")
+                            .arg(host, detail),
+                        detail);
     case CURLE_SSL_CACERT_BADFILE:
-        throw TlsFailed(TransportFailure::TlsCaFile, QStringLiteral("cannot use the CA certificate file for Swift at %1 (%2); "
-                                   "check backup_swift_ca_cert_file")
-                        .arg(host, detail),
-                    detail);
+        throw TlsFailed(TransportFailure::TlsCaFile,
+                        QStringLiteral("cannot use the CA certificate file for Swift at %1 (%2); "
+                                       "check backup_swift_ca_cert_file")
+                            .arg(host, detail),
+                        detail);
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CERTPROBLEM:
-        throw TlsFailed(TransportFailure::TlsUntrusted, QStringLiteral("the TLS certificate of Swift at %1 is not trusted (%2); set "
-                                   "backup_swift_ca_cert_file to the CA certificate that signed "
-                                   "it")
-                        .arg(host, detail),
-                    detail);
+        throw TlsFailed(
+            TransportFailure::TlsUntrusted,
+            QStringLiteral("the TLS certificate of Swift at %1 is not trusted (%2); set "
+                           "backup_swift_ca_cert_file to the CA certificate that signed "
+                           "it")
+                .arg(host, detail),
+            detail);
     case CURLE_URL_MALFORMAT:
     case CURLE_UNSUPPORTED_PROTOCOL:
         throw Error(QStringLiteral("the Swift URL '%1' is not valid: %2").arg(url, detail));
