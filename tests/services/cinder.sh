@@ -91,10 +91,10 @@ procs() { # what this deployment runs, in start order
     cinder-api cinder-scheduler cinder-volume cinder-backup
 }
 
+# shellcheck disable=SC2153 # P_* come from the params file
 load_params() {
   # shellcheck disable=SC1091
   . "$DATA_DIR/params"
-  # shellcheck disable=SC2153 # P_* come from the params file
   KS_URL=http://127.0.0.1:$P_KEYSTONE
   KS_SHORT_URL=http://127.0.0.1:$P_KEYSTONE_SHORT
   KS_TLS_URL=https://127.0.0.1:$P_KEYSTONE_TLS
@@ -854,6 +854,7 @@ start_proc() { # name
   case $n in
     epmd)
       # our own epmd on a random port: never share (or leave behind) the system one on 4369
+      # shellcheck disable=SC2016 # expanded by the inner bash
       setsid bash -c 'exec -a "$0" epmd -port "$1" -address 127.0.0.1' "$RUN/epmd" "$P_EPMD" \
         >>"$LOGS/epmd.log" 2>&1 </dev/null &
       echo $! >"$RUN/$n.pid" ;;
@@ -952,7 +953,8 @@ create() {
   log "cinder-manage db sync"
   "$PY" -c 'import sys; from cinder.cmd.manage import main; sys.exit(main())' \
     --config-file "$ETC/cinder.conf" --log-file "$LOGS/cinder-manage.log" db sync \
-    >>"$LOGS/cinder-manage.log" 2>&1 || { tail -20 "$LOGS/cinder-manage.log" >&2; die "cinder-manage db sync failed"; }
+    >>"$LOGS/cinder-manage.console.log" 2>&1 \
+    || { tail -20 "$LOGS"/cinder-manage*.log >&2; die "cinder-manage db sync failed"; }
   wal "$DATA_DIR/cinder/cinder.sqlite"
   touch "$READY"
 }
