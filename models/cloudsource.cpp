@@ -232,6 +232,8 @@ public:
     {
         m_refreshQueued.store(false);
         m_interval = firstIntervalMs;
+        // Exports that failed (e.g. the backup was restoring) are tried again.
+        m_exportFailed.clear();
         load(true);
     }
     std::atomic<bool> m_refreshQueued{false};
@@ -451,10 +453,15 @@ private:
                     publish(build(), true);
                 }
             }
+            m_lastError.clear();
         } catch (const Error& error) {
+            // Said once per failure, not at every retry.
             const QString message = error.message();
-            CloudSource* source = m_source;
-            post([source, message] { Q_EMIT source->loadFailed(message); });
+            if (message != m_lastError) {
+                m_lastError = message;
+                CloudSource* source = m_source;
+                post([source, message] { Q_EMIT source->loadFailed(message); });
+            }
         }
         if (stopping())
             return;
@@ -480,6 +487,7 @@ private:
     QString m_lastFilter;
     QHash<QString, QString> m_parents; // backup id -> parent id, from export records
     QSet<QString> m_exportFailed;
+    QString m_lastError;
 };
 
 CloudSource::CloudSource(const CloudProfile& profile, QObject* parent)

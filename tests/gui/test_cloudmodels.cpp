@@ -4,6 +4,7 @@
 // cloud snapshots (columns, inferred links marked, updates in place), the
 // refusals of a cloud's actions, and a job that reports no percentage.
 #include "backuptreemodel.h"
+#include "catalog.h"
 #include "cloudchains.h"
 #include "cloudsource.h"
 #include "itemroles.h"
@@ -331,6 +332,33 @@ private Q_SLOTS:
         QVERIFY(source.exportRecord("full").refusal.contains("admin"));
         // Allowed by the rules, but no runner to run it on.
         QVERIFY(source.restore({"full", QString(), "new"}).refusal.contains("job runner"));
+    }
+
+    void localSourceWrapsTheCatalog()
+    {
+        const QString catalogPath =
+            ember::test::freshDir(QStringLiteral("localsource")) + QStringLiteral("/catalog.sqlite");
+        {
+            Catalog catalog(catalogPath);
+            Volume volume;
+            volume.id = volumeA;
+            volume.name = QStringLiteral("disk");
+            volume.path = QStringLiteral("/tmp/disk.img");
+            catalog.insertVolume(volume);
+        }
+        LocalSource source(catalogPath);
+        QCOMPARE(source.id(), QStringLiteral("local"));
+        QCOMPARE(source.kind(), SourceKind::Local);
+        QVERIFY(source.can(Capability::Verify));
+        QVERIFY(!source.hasSnapshot());
+        QVERIFY(source.snapshot() != nullptr);
+        QSignalSpy changed(&source, &Source::snapshotChanged);
+        source.start(50);
+        QVERIFY(changed.wait(10000));
+        QCOMPARE(source.snapshot()->kind, SourceKind::Local);
+        QCOMPARE(source.snapshot()->volume(volumeA)->name, QStringLiteral("disk"));
+        // The local actions run from the application's dialogs.
+        QVERIFY(source.deleteBackup(QStringLiteral("x"), false).refusal.contains("not offered"));
     }
 
     void remoteJobsSayThereIsNoPercentage()
