@@ -7,6 +7,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -415,20 +416,23 @@ void runConnectionTest(QPromise<CloudTestStep>& promise, const CloudProfile& pro
                 cloud::ListOptions options;
                 options.pageSize = 50;
                 const cloud::Page<cloud::CloudVolume> page = client.listVolumes(options);
-                step.result = page.totalCount >= 0
-                                  ? CloudTestPage::tr("%n volume(s) in the project", "",
-                                                      int(page.totalCount))
-                                  : (page.nextMarker.isEmpty()
-                                         ? CloudTestPage::tr("%n volume(s) in the project", "",
-                                                             int(page.items.size()))
-                                         : CloudTestPage::tr("more than %n volume(s)", "",
-                                                             int(page.items.size())));
+                // Plain numbers: the first page is enough to prove access.
+                if (page.totalCount >= 0)
+                    step.result =
+                        CloudTestPage::tr("volumes in the project: %1").arg(page.totalCount);
+                else if (page.nextMarker.isEmpty())
+                    step.result =
+                        CloudTestPage::tr("volumes in the project: %1").arg(page.items.size());
+                else
+                    step.result = CloudTestPage::tr("volumes on the first page: %1 (there are more)")
+                                      .arg(page.items.size());
                 break;
             }
             }
             step.ok = true;
         } catch (const cloud::CloudError& error) {
-            step.result = CloudTestPage::plainWords(int(error.kind()));
+            step.result = CloudTestPage::plainWords(
+                int(error.kind()), profile.auth.type == AuthType::ApplicationCredential);
             step.error = error.message();
         } catch (const std::exception& error) {
             step.result = CloudTestPage::tr("Failed.");
@@ -448,12 +452,15 @@ QStringList CloudTestPage::stepTitles()
             tr("Read the API version"), tr("List volumes")};
 }
 
-QString CloudTestPage::plainWords(int cloudErrorKind)
+QString CloudTestPage::plainWords(int cloudErrorKind, bool applicationCredential)
 {
     using cloud::CloudErrorKind;
     switch (CloudErrorKind(cloudErrorKind)) {
     case CloudErrorKind::AuthFailed:
-        return tr("Wrong password, user name or project.");
+        // Keystone answers an expired application credential like a wrong secret.
+        return applicationCredential
+                   ? tr("Wrong application credential or secret, or it has expired.")
+                   : tr("Wrong password, user name or project.");
     case CloudErrorKind::ExpiredCredential:
         return tr("The application credential has expired.");
     case CloudErrorKind::Forbidden:
@@ -672,12 +679,16 @@ void CloudTestPage::testDone()
 void CloudTestPage::updateNameNote()
 {
     const QString name = cloudName();
+    QString file = QDir::toNativeSeparators(m_wizard->cloudsFile());
+    const QString home = QDir::toNativeSeparators(QDir::homePath()) + QDir::separator();
+    if (file.startsWith(home))
+        file = QStringLiteral("~") + QDir::separator() + file.mid(home.size());
     QString note = tr("Saved as “%1” in %2; the secret goes to the OS keyring.")
-                       .arg(name.isEmpty() ? tr("…") : name, m_wizard->cloudsFile());
+                       .arg(name.isEmpty() ? tr("…") : name, file);
     for (const CloudProfile& existing : m_wizard->startingPoints())
         if (existing.name == name && QFileInfo(existing.origin) == QFileInfo(m_wizard->cloudsFile()))
             note = tr("Finish replaces the entry “%1” in %2; the secret goes to the OS keyring.")
-                       .arg(name, m_wizard->cloudsFile());
+                       .arg(name, file);
     m_nameNote->setText(note);
 }
 

@@ -132,7 +132,7 @@ public:
     // The steps' titles, in order.
     static QStringList stepTitles();
     // The plain words for a kind of CloudError (wrong password, unreachable, ...).
-    static QString plainWords(int cloudErrorKind);
+    static QString plainWords(int cloudErrorKind, bool applicationCredential = false);
 
 private:
     void resetResults();
