@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "command.h"
 
 #include "backendregistry.h"
 #include "backupservice.h"
@@ -32,6 +33,14 @@ Q_LOGGING_CATEGORY(lcCli, "ember.cli", QtWarningMsg)
 namespace ember::cli {
 
 namespace {
+// On failure stderr holds exactly one line, "ERROR: ...". So what the engine
+// says on the way (qWarning and friends, warnings in job logs, start-up
+// repairs) is held until the command ends: folded into that line on failure,
+// printed after the result on success. QT_LOGGING_RULES="ember.cli.debug=true"
+// prints every message (debug and info too) as it comes.
+std::mutex g_noticeMutex;
+QStringList g_notices;
+} // namespace
 
 void printOut(const QString& text)
 {
@@ -47,25 +56,15 @@ void printErr(const QString& text)
     std::fflush(stderr);
 }
 
-// Asked for --help: print it and stop with status 0.
-struct HelpShown
-{
-};
-
-// On failure stderr holds exactly one line, "ERROR: ...". So what the engine
-// says on the way (qWarning and friends, warnings in job logs, start-up
-// repairs) is held until the command ends: folded into that line on failure,
-// printed after the result on success. QT_LOGGING_RULES="ember.cli.debug=true"
-// prints every message (debug and info too) as it comes.
-std::mutex g_noticeMutex;
-QStringList g_notices;
-QtMessageHandler g_qtHandler = nullptr;
-
 void holdNotice(const QString& line)
 {
     std::lock_guard lock(g_noticeMutex);
     g_notices.append(line.simplified());
 }
+
+namespace {
+
+QtMessageHandler g_qtHandler = nullptr;
 
 QStringList takeNotices()
 {
@@ -109,101 +108,6 @@ void printNotices()
         printErr(notice + QLatin1Char('\n'));
 }
 
-// Secrets of a backend, read from the keyring when a driver needs them.
-class Secrets
-{
-public:
-    BackendSecrets read(const BackendConfig& backend)
-    {
-        QStringList keys;
-        for (const BackendType& type : backendTypes()) {
-            if (type.type == backend.type)
-                keys = type.secretKeys;
-        }
-        if (keys.isEmpty())
-            return {};
-#ifdef EMBER_HAVE_SECRETS
-        std::lock_guard lock(m_mutex);
-        if (!m_store) {
-            m_store = std::make_unique<SecretStore>();
-            QObject::connect(m_store.get(), &SecretStore::warning, [](const QString& message) {
-                holdNotice(QStringLiteral("WARNING: %1").arg(message));
-            });
-        }
-        return m_store->readSecretsBlocking(backend.name, keys);
-#else
-        throw Error(QStringLiteral("Backend %1 needs secrets (%2) but this build of ember-cli "
-                                   "has no keyring support.")
-                        .arg(backend.name, keys.join(QStringLiteral(", "))));
-#endif
-    }
-
-    void write(const BackendConfig& backend, const QString& key, const QString& value)
-    {
-#ifdef EMBER_HAVE_SECRETS
-        std::lock_guard lock(m_mutex);
-        if (!m_store) {
-            m_store = std::make_unique<SecretStore>();
-            QObject::connect(m_store.get(), &SecretStore::warning, [](const QString& message) {
-                holdNotice(QStringLiteral("WARNING: %1").arg(message));
-            });
-        }
-        m_store->writeBlocking(backend.name, key, value);
-#else
-        Q_UNUSED(value);
-        throw Error(QStringLiteral("Cannot store %1 for backend %2: this build of ember-cli has no "
-                                   "keyring support.")
-                        .arg(key, backend.name));
-#endif
-    }
-
-private:
-#ifdef EMBER_HAVE_SECRETS
-    std::mutex m_mutex;
-    std::unique_ptr<SecretStore> m_store;
-#endif
-};
-
-struct Context
-{
-    Format format = Format::Table;
-    Secrets secrets;
-    std::unique_ptr<Catalog> catalog;
-    std::unique_ptr<BackupService> service;
-
-    // Opened on first use so --help never touches the data directory.
-    BackupService& backups()
-    {
-        if (!service) {
-            privateDataDirectory();
-            catalog = std::make_unique<Catalog>(defaultCatalogPath());
-            if (catalog->backends().isEmpty())
-                catalog->upsertBackend(embeddedDefaultBackend());
-            service = std::make_unique<BackupService>(
-                *catalog, [this](const BackendConfig& backend) { return secrets.read(backend); });
-            for (const QString& line : service->recoverInterruptedOperations())
-                holdNotice(line);
-        }
-        return *service;
-    }
-
-    void printJson(const QJsonValue& value) const
-    {
-        const QJsonDocument document =
-            value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
-        printOut(QString::fromUtf8(document.toJson(QJsonDocument::Indented)));
-    }
-    // A Property/Value table, or the same properties as a JSON object.
-    void printObject(const QJsonObject& json,
-                     const QList<QPair<QString, QString>>& properties = {}) const
-    {
-        if (format == Format::Json)
-            printJson(json);
-        else
-            printOut(renderPropertyTable(properties.isEmpty() ? propertiesOf(json) : properties));
-    }
-};
-
 Format parseFormat(const QString& text)
 {
     if (text == QLatin1String("table"))
@@ -212,17 +116,6 @@ Format parseFormat(const QString& text)
         return Format::Json;
     throw Error(QStringLiteral("Invalid format '%1': use table or json.").arg(text));
 }
-
-struct Command
-{
-    QString name;
-    QString syntax; // positional part of the usage line
-    QString summary;
-    std::function<void(QCommandLineParser&)> options;
-    std::function<int(Context&, QCommandLineParser&)> run;
-    qsizetype minArguments = 0;
-    qsizetype maxArguments = 0; // -1 = any number
-};
 
 QString usageLine(const Command& command)
 {
@@ -304,11 +197,6 @@ template <typename Work> auto withProgress(Work work)
         ~Finish() { bar.finish(); }
     } finish{bar};
     return work(control);
-}
-
-QString optionValue(const QCommandLineParser& parser, const char* name)
-{
-    return parser.value(QString::fromLatin1(name));
 }
 
 // ---- backups ----
@@ -480,29 +368,6 @@ int compareBy(const Backup& a, const Backup& b, const QString& key)
     if (key == QLatin1String("container"))
         return cmp(a.container, b.container);
     return 0;
-}
-
-QString orDash(const QString& text)
-{
-    return text.isEmpty() ? QStringLiteral("-") : text;
-}
-
-// The list commands: a JSON array of the items, or a table of one row each.
-template <typename Item, typename ToJson, typename ToRow>
-void printList(Context& context, const QList<Item>& items, ToJson toJson,
-               const QStringList& headers, ToRow toRow)
-{
-    if (context.format == Format::Json) {
-        QJsonArray array;
-        for (const Item& item : items)
-            array.append(toJson(item));
-        context.printJson(array);
-        return;
-    }
-    QList<QStringList> rows;
-    for (const Item& item : items)
-        rows << toRow(item);
-    printOut(renderTable(headers, rows));
 }
 
 int backupList(Context& context, QCommandLineParser& parser)
@@ -1349,6 +1214,8 @@ QString generalHelp(const QList<Command>& list)
                      QStringLiteral("Shows the help of a command (or use <command> --help)."));
     help +=
         QStringLiteral("\nGlobal options:\n  --format table|json  Output format (default table).\n"
+                       "  --os-cloud NAME      The backup-* and volume-* commands act on this\n"
+                       "                       OpenStack cloud (clouds.yaml; default $OS_CLOUD).\n"
                        "  --version            Shows the version.\n"
                        "  -h, --help           Shows this help.\n");
     return help;
@@ -1386,6 +1253,12 @@ int run(const QStringList& arguments)
                 context.format = parseFormat(arguments.at(++index));
             } else if (argument.startsWith(QLatin1String("--format="))) {
                 context.format = parseFormat(argument.mid(9));
+            } else if (argument == QLatin1String("--os-cloud")) {
+                if (index + 1 >= arguments.size())
+                    throw Error(QStringLiteral("--os-cloud needs the name of a cloud in clouds.yaml."));
+                context.cloudName = arguments.at(++index);
+            } else if (argument.startsWith(QLatin1String("--os-cloud="))) {
+                context.cloudName = argument.mid(11);
             } else {
                 throw Error(
                     QStringLiteral("Unknown option '%1' (see ember-cli --help).").arg(argument));
@@ -1410,9 +1283,29 @@ int run(const QStringList& arguments)
         }
         if (wantHelp)
             rest.prepend(QStringLiteral("--help"));
-        const auto command = std::find_if(list.begin(), list.end(),
+        if (context.cloudName.isEmpty())
+            context.cloudName = qEnvironmentVariable("OS_CLOUD");
+        // With a cloud selected the backup-* and volume-* commands act on it; the
+        // backend-* and catalog-* commands always mean this computer.
+        const bool onCloud = !context.cloudName.isEmpty() &&
+                             (name.startsWith(QLatin1String("backup-")) ||
+                              name.startsWith(QLatin1String("volume-")));
+        const QList<Command> cloudList = onCloud ? cloudCommands() : QList<Command>{};
+        const QList<Command>& table = onCloud ? cloudList : list;
+        const auto command = std::find_if(table.begin(), table.end(),
                                           [&](const Command& c) { return c.name == name; });
-        if (command == list.end())
+        if (command == table.end() && onCloud &&
+            std::any_of(list.begin(), list.end(), [&](const Command& c) { return c.name == name; }))
+            throw Error(QStringLiteral("%1 works on this computer's catalog only, but cloud %2 is "
+                                       "selected (--os-cloud or OS_CLOUD); run it without them.")
+                            .arg(name, context.cloudName));
+        if (command == table.end() && (name == QLatin1String("backup-pull") ||
+                                       name == QLatin1String("backup-push")))
+            throw Error(QStringLiteral("%1 moves a backup record between a cloud and this "
+                                       "computer: name the cloud with --os-cloud NAME (before the "
+                                       "command) or OS_CLOUD.")
+                            .arg(name));
+        if (command == table.end())
             throw Error(QStringLiteral("Unknown command '%1' (see ember-cli --help).").arg(name));
         QCommandLineParser parser;
         parseCommand(*command, rest, parser, context);
