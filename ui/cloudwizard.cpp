@@ -65,8 +65,9 @@ QWidget* nameOrIdRow(QWidget* parent, NameOrIdEdit& field, const QString& object
 
 QString describeProfile(const CloudProfile& profile)
 {
-    return profile.origin.isEmpty() ? profile.name
-                                    : CloudWherePage::tr("%1 (%2)").arg(profile.name, profile.origin);
+    return profile.origin.isEmpty()
+               ? profile.name
+               : CloudWherePage::tr("%1 (%2)").arg(profile.name, profile.origin);
 }
 
 } // namespace
@@ -230,8 +231,7 @@ CloudWhoPage::CloudWhoPage(QWidget* parent) : QWizardPage(parent)
     m_authType = new QComboBox(this);
     m_authType->setObjectName(QStringLiteral("authType"));
     m_authType->addItem(tr("Password"), QStringLiteral("password"));
-    m_authType->addItem(tr("Application credential"),
-                        QStringLiteral("v3applicationcredential"));
+    m_authType->addItem(tr("Application credential"), QStringLiteral("v3applicationcredential"));
     m_form->addRow(tr("&Sign in with:"), m_authType);
 
     m_credentialRow = nameOrIdRow(this, m_credential, QStringLiteral("credential"));
@@ -256,10 +256,10 @@ CloudWhoPage::CloudWhoPage(QWidget* parent) : QWizardPage(parent)
                                      QStringLiteral("Default"));
     m_form->addRow(tr("Project d&omain:"), m_projectDomainRow);
 
-    auto* note = new QLabel(this);
-    note->setObjectName(QStringLiteral("authNote"));
-    note->setWordWrap(true);
-    m_form->addRow(note);
+    m_note = new QLabel(this);
+    m_note->setObjectName(QStringLiteral("authNote"));
+    m_note->setWordWrap(true);
+    m_form->addRow(m_note);
 
     for (QLineEdit* edit : {m_user.edit, m_userDomain.edit, m_project.edit, m_projectDomain.edit,
                             m_credential.edit, m_password, m_credentialSecret})
@@ -290,11 +290,10 @@ void CloudWhoPage::updateRows()
     // An application credential is tied to its project.
     m_form->setRowVisible(m_projectRow, password);
     m_form->setRowVisible(m_projectDomainRow, password && !m_project.isId());
-    auto* note = findChild<QLabel*>(QStringLiteral("authNote"));
-    note->setText(password ? tr("The project decides which volumes and backups Ember sees; "
-                                "an admin role shows every project's.")
-                           : tr("An application credential signs in to the project it was "
-                                "made in, with the roles it was given."));
+    m_note->setText(password ? tr("The project decides which volumes and backups Ember sees; "
+                                  "an admin role shows every project's.")
+                             : tr("An application credential signs in to the project it was "
+                                  "made in, with the roles it was given."));
 }
 
 void CloudWhoPage::load(const CloudProfile& profile)
@@ -400,8 +399,8 @@ void runConnectionTest(QPromise<CloudTestStep>& promise, const CloudProfile& pro
                 step.project = token.projectName.isEmpty() ? token.projectId : token.projectName;
                 step.roles = token.roles;
                 step.admin = token.isAdmin();
-                step.result = CloudTestPage::tr("signed in as %1 in project %2")
-                                  .arg(step.user, step.project);
+                step.result =
+                    CloudTestPage::tr("signed in as %1 in project %2").arg(step.user, step.project);
                 break;
             }
             case EndpointStep:
@@ -424,8 +423,9 @@ void runConnectionTest(QPromise<CloudTestStep>& promise, const CloudProfile& pro
                     step.result =
                         CloudTestPage::tr("volumes in the project: %1").arg(page.items.size());
                 else
-                    step.result = CloudTestPage::tr("volumes on the first page: %1 (there are more)")
-                                      .arg(page.items.size());
+                    step.result =
+                        CloudTestPage::tr("volumes on the first page: %1 (there are more)")
+                            .arg(page.items.size());
                 break;
             }
             }
@@ -564,8 +564,6 @@ void CloudTestPage::initializePage()
 {
     // The settings may have changed since the last test.
     resetResults();
-    if (m_name->text().isEmpty())
-        m_name->setText(m_wizard->profile().name);
     updateNameNote();
     Q_EMIT completeChanged();
 }
@@ -686,7 +684,8 @@ void CloudTestPage::updateNameNote()
     QString note = tr("Saved as “%1” in %2; the secret goes to the OS keyring.")
                        .arg(name.isEmpty() ? tr("…") : name, file);
     for (const CloudProfile& existing : m_wizard->startingPoints())
-        if (existing.name == name && QFileInfo(existing.origin) == QFileInfo(m_wizard->cloudsFile()))
+        if (existing.name == name &&
+            QFileInfo(existing.origin) == QFileInfo(m_wizard->cloudsFile()))
             note = tr("Finish replaces the entry “%1” in %2; the secret goes to the OS keyring.")
                        .arg(name, file);
     m_nameNote->setText(note);
@@ -786,6 +785,13 @@ void CloudWizard::accept()
     saveFailed(tr("This build has no keyring support, so the secret cannot be kept and the "
                   "cloud was not saved."));
 #endif
+}
+
+void CloudWizard::reject()
+{
+    if (m_saving)
+        return;
+    QWizard::reject();
 }
 
 void CloudWizard::secretWritten(const ember::SecretResult& result)

@@ -95,6 +95,7 @@ private:
     QWidget* m_projectRow = nullptr;
     QWidget* m_projectDomainRow = nullptr;
     QWidget* m_credentialRow = nullptr;
+    QLabel* m_note = nullptr;
 };
 
 // One step of the connection test, as the worker thread reports it.
@@ -169,8 +170,7 @@ public:
 
     // `startingPoints`: clouds already configured (ember::cloud::loadClouds()),
     // offered as "Start from: <cloud>".
-    explicit CloudWizard(QList<cloud::CloudProfile> startingPoints = {},
-                         QWidget* parent = nullptr);
+    explicit CloudWizard(QList<cloud::CloudProfile> startingPoints = {}, QWidget* parent = nullptr);
     ~CloudWizard() override;
 
     const QList<cloud::CloudProfile>& startingPoints() const { return m_startingPoints; }
@@ -189,6 +189,8 @@ public:
     // Finish: stores the secret in the keyring, then writes the clouds.yaml
     // entry and closes. A failure is shown and the wizard stays open.
     void accept() override;
+    // Cancel and Escape wait while Finish is saving (the keyring may be asking the user).
+    void reject() override;
 
 Q_SIGNALS:
     // The entry `name` was written to `cloudsFile` (the main window reloads its clouds).

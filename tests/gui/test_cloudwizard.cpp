@@ -157,7 +157,8 @@ private Q_SLOTS:
         child<QLineEdit>(&wizard, "caCertFile")->setText(QStringLiteral("/nonexistent/ca.pem"));
         child<QLineEdit>(&wizard, "authUrl")->setText(QStringLiteral("https://keystone:5000/v3"));
         wizard.next();
-        QVERIFY(child<QLabel>(wizard.currentPage(), "problem")->text().contains("/nonexistent/ca.pem"));
+        QVERIFY(
+            child<QLabel>(wizard.currentPage(), "problem")->text().contains("/nonexistent/ca.pem"));
         child<QLineEdit>(&wizard, "caCertFile")->clear();
 
         // "insecure" is warned about as for Swift.
@@ -229,7 +230,9 @@ private Q_SLOTS:
         QCOMPARE(wizard.currentId(), int(CloudWizard::TestPageId));
         child<QLineEdit>(&wizard, "cloudName")->setText(QStringLiteral("production"));
         QVERIFY(!finishEnabled(wizard));
-        QVERIFY(child<QLabel>(&wizard, "cloudNameNote")->text().contains(".config/openstack/clouds.yaml"));
+        QVERIFY(child<QLabel>(&wizard, "cloudNameNote")
+                    ->text()
+                    .contains(".config/openstack/clouds.yaml"));
     }
 
     void cloudNameIsChecked()
@@ -263,9 +266,8 @@ private Q_SLOTS:
                    "    region_name: Lab1\n"
                    "    interface: admin\n");
         yaml.close();
-        const QList<cloud::CloudProfile> clouds =
-            cloud::loadClouds({{QStringLiteral("OS_CLIENT_CONFIG_FILE"), file},
-                               {QStringLiteral("HOME"), dir}});
+        const QList<cloud::CloudProfile> clouds = cloud::loadClouds(
+            {{QStringLiteral("OS_CLIENT_CONFIG_FILE"), file}, {QStringLiteral("HOME"), dir}});
         QCOMPARE(clouds.size(), 1);
 
         CloudWizard wizard(clouds);
@@ -329,8 +331,9 @@ private Q_SLOTS:
         for (int row = 1; row < CloudTestPage::stepTitles().size(); ++row)
             QVERIFY2(stepLine(wizard, row).endsWith("not tried"), qPrintable(shown));
         // The client's own message, naming the address, in the red line.
-        QVERIFY2(child<QLabel>(wizard.currentPage(), "problem")->text().contains(QString::number(port)),
-                 qPrintable(shown));
+        QVERIFY2(
+            child<QLabel>(wizard.currentPage(), "problem")->text().contains(QString::number(port)),
+            qPrintable(shown));
         QVERIFY(!shown.contains("pw-never-shown"));
         QVERIFY(!finishEnabled(wizard));
         QVERIFY(child<QPushButton>(&wizard, "testConnection")->isEnabled()); // test again
@@ -381,8 +384,7 @@ private Q_SLOTS:
                 if (key.startsWith(QLatin1String("OS_")))
                     m_facts.insert(key, environment.value(key));
         }
-        QVERIFY2(!m_facts.value("OS_AUTH_URL").isEmpty() &&
-                     !m_facts.value("OS_PASSWORD").isEmpty(),
+        QVERIFY2(!m_facts.value("OS_AUTH_URL").isEmpty() && !m_facts.value("OS_PASSWORD").isEmpty(),
                  "no cloud: run through ctest (fixtures ceph;cinder)");
         m_home = qEnvironmentVariable("EMBER_HOME");
     }
@@ -426,10 +428,10 @@ private Q_SLOTS:
         QVERIFY2(!yaml.contains(password.toUtf8()), yaml.constData());
         QVERIFY2(yaml.contains("ember-gui") && yaml.contains("ember_secret_in_keyring"),
                  yaml.constData());
-        const cloud::CloudProfile entry = cloud::findCloud(
-            QStringLiteral("ember-gui"),
-            {{QStringLiteral("OS_CLIENT_CONFIG_FILE"), wizard->cloudsFile()},
-             {QStringLiteral("HOME"), m_home}});
+        const cloud::CloudProfile entry =
+            cloud::findCloud(QStringLiteral("ember-gui"),
+                             {{QStringLiteral("OS_CLIENT_CONFIG_FILE"), wizard->cloudsFile()},
+                              {QStringLiteral("HOME"), m_home}});
         QCOMPARE(entry.auth.authUrl, m_facts.value("OS_AUTH_URL"));
         QCOMPARE(entry.auth.username, m_facts.value("OS_USERNAME"));
         QVERIFY(entry.secretInKeyring);
@@ -462,8 +464,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!problem->text().isEmpty(), 30000);
         QVERIFY2(problem->text().contains("could not be stored in the keyring"),
                  qPrintable(problem->text()));
-        QVERIFY2(problem->text().contains("EMBER_ALLOW_FILE_SECRETS"),
-                 qPrintable(problem->text()));
+        QVERIFY2(problem->text().contains("EMBER_ALLOW_FILE_SECRETS"), qPrintable(problem->text()));
         QVERIFY(wizard->isVisible());
         QCOMPARE(wizard->currentId(), int(CloudWizard::TestPageId));
         QCOMPARE(saved.size(), 0);
@@ -478,8 +479,8 @@ private Q_SLOTS:
         const QString shown = shownText(*wizard);
         QVERIFY(!testPage(*wizard)->testPassed());
         QVERIFY2(stepLine(*wizard, 0).startsWith(QStringLiteral("✘ ")), qPrintable(shown));
-        QVERIFY2(stepLine(*wizard, 0).contains(
-                     CloudTestPage::plainWords(int(CloudErrorKind::AuthFailed))),
+        QVERIFY2(stepLine(*wizard, 0)
+                     .contains(CloudTestPage::plainWords(int(CloudErrorKind::AuthFailed))),
                  qPrintable(shown));
         QVERIFY2(stepLine(*wizard, 0).contains("Wrong password"), qPrintable(shown));
         QVERIFY(!shown.contains("not-the-pw-42"));
@@ -525,8 +526,8 @@ private Q_SLOTS:
                      m_facts.value("OS_PROJECT_DOMAIN_NAME"));
         child<QLineEdit>(wizard.get(), "cloudName")->setText(QStringLiteral("ember-tls"));
         QVERIFY(runLiveTest(*wizard, 60000));
-        QVERIFY2(stepLine(*wizard, 0).contains(
-                     CloudTestPage::plainWords(int(CloudErrorKind::TlsUntrusted))),
+        QVERIFY2(stepLine(*wizard, 0)
+                     .contains(CloudTestPage::plainWords(int(CloudErrorKind::TlsUntrusted))),
                  qPrintable(shownText(*wizard)));
 
         // With the cloud's CA file the same address signs in.
