@@ -16,7 +16,11 @@
 #include "volumemodel.h"
 
 #include <QAbstractItemModelTester>
+#include <QFile>
 #include <QGuiApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTest>
 #include <QThread>
@@ -70,6 +74,23 @@ QString waitFor(const std::function<QString()>& status, const QStringList& wante
     return last;
 }
 
+// rbd on the fixture's cluster (the pool Cinder's RBD driver uses).
+QByteArray rbd(const QHash<QString, QString>& ceph, const QStringList& arguments)
+{
+    QProcess process;
+    QStringList all{QStringLiteral("-c"), ceph.value(QStringLiteral("CEPH_CONF")),
+                    QStringLiteral("--id"),
+                    ceph.value(QStringLiteral("CEPH_CLIENT_ID"), QStringLiteral("admin"))};
+    if (ceph.contains(QStringLiteral("CEPH_KEYRING")))
+        all << QStringLiteral("--keyring") << ceph.value(QStringLiteral("CEPH_KEYRING"));
+    process.start(QStringLiteral("rbd"), all + arguments);
+    if (!process.waitForFinished(300000) || process.exitStatus() != QProcess::NormalExit ||
+        process.exitCode() != 0)
+        throw Error(QStringLiteral("rbd %1 failed: %2")
+                        .arg(arguments.join(' '), QString::fromUtf8(process.readAllStandardError())));
+    return process.readAllStandardOutput();
+}
+
 QStringList childIds(const QAbstractItemModel& model, const QModelIndex& parent = {})
 {
     QStringList ids;
@@ -85,11 +106,28 @@ class CloudSourceTest : public QObject
     Q_OBJECT
 
     QHash<QString, QString> m_facts;
+    QHash<QString, QString> m_ceph;
     CloudProfile m_admin, m_demo;
     std::unique_ptr<CinderClient> m_adminClient, m_demoClient;
     QString m_demoVolume, m_adminVolume;
     QString m_full, m_inc1, m_inc2;
     QStringList m_extraBackups; // made by the tests' jobs, removed at the end
+
+    QString rbdImage(const QString& volumeId) const
+    {
+        return m_facts.value(QStringLiteral("CINDER_RBD_POOL"), QStringLiteral("volumes")) +
+               QStringLiteral("/volume-") + volumeId;
+    }
+
+    // New data in the demo volume, so each backup of the chain carries some.
+    void writeSomeData(int megabytes)
+    {
+        rbd(m_ceph, {QStringLiteral("bench"), QStringLiteral("--io-type"), QStringLiteral("write"),
+                     QStringLiteral("--io-size"), QStringLiteral("64K"),
+                     QStringLiteral("--io-pattern"), QStringLiteral("rand"),
+                     QStringLiteral("--io-total"), QStringLiteral("%1M").arg(megabytes),
+                     rbdImage(m_demoVolume)});
+    }
 
     QString makeBackup(const QString& name, bool incremental)
     {
@@ -139,6 +177,11 @@ private Q_SLOTS:
     {
         m_facts = ember::test::serviceEnv(QStringLiteral("cinder"));
         QVERIFY2(!m_facts.isEmpty(), "cinder.env missing: the test needs FIXTURES ceph;cinder");
+        // The fixture's Ceph facts (the development deployment keeps them in cinder.env).
+        m_ceph = ember::test::serviceEnv(QStringLiteral("ceph"));
+        if (m_ceph.value(QStringLiteral("CEPH_CONF")).isEmpty())
+            m_ceph = m_facts;
+        QVERIFY2(!m_ceph.value(QStringLiteral("CEPH_CONF")).isEmpty(), "no CEPH_CONF in ceph.env");
         m_admin = profileFrom(m_facts, QStringLiteral("OS_"), QStringLiteral("test-admin"));
         m_demo = profileFrom(m_facts, QStringLiteral("OS_DEMO_"), QStringLiteral("test-demo"));
         m_adminClient = std::make_unique<CinderClient>(std::make_shared<KeystoneSession>(m_admin));
@@ -156,8 +199,11 @@ private Q_SLOTS:
         QCOMPARE(waitFor([&] { return m_adminClient->volume(m_adminVolume).status; },
                          {VolumeStatus::Available, VolumeStatus::Error}),
                  VolumeStatus::Available);
+        writeSomeData(16);
         m_full = makeBackup(QStringLiteral("full"), false);
+        writeSomeData(4);
         m_inc1 = makeBackup(QStringLiteral("inc1"), true);
+        writeSomeData(4);
         m_inc2 = makeBackup(QStringLiteral("inc2"), true);
     }
 
@@ -193,6 +239,9 @@ private Q_SLOTS:
         QSignalSpy changes(&source, &Source::snapshotChanged);
         QSignalSpy progress(&source, &Source::loadProgress);
         QSignalSpy failures(&source, &Source::loadFailed);
+        bool partialShown = false;
+        connect(&source, &Source::snapshotChanged, this,
+                [&] { partialShown = partialShown || !source.snapshot()->complete; });
         source.start();
         QVERIFY(waitForSnapshot(source, [&](const SourceSnapshot& snapshot) {
             return snapshot.linkOrigin(m_inc2) == LinkOrigin::ExportRecord &&
@@ -204,6 +253,7 @@ private Q_SLOTS:
         QVERIFY(source.can(Capability::ExportRecord));
         // Shown page by page: snapshots before the list was complete.
         QVERIFY(changes.size() >= 2);
+        QVERIFY(partialShown);
         QVERIFY(progress.size() >= 2);
 
         const auto snapshot = source.snapshot();
@@ -215,7 +265,13 @@ private Q_SLOTS:
         QCOMPARE(snapshot->backup(m_inc2)->parentId, m_inc1);
         QCOMPARE(snapshot->linkOrigin(m_inc1), LinkOrigin::ExportRecord);
         QVERIFY(snapshot->quotas.contains(source.tokenProjectId()));
-        QVERIFY(QFile::exists(cache)); // the parents are kept for the next run
+        // The parents are kept for the next run, by cloud and backup id.
+        QFile cacheFile(cache);
+        QVERIFY(cacheFile.open(QIODevice::ReadOnly));
+        const QJsonObject cached =
+            QJsonDocument::fromJson(cacheFile.readAll()).object().value(m_admin.name).toObject();
+        QCOMPARE(cached.value(m_inc2).toString(), m_inc1);
+        QCOMPARE(cached.value(m_inc1).toString(), m_full);
 
         BackupTreeModel tree;
         QAbstractItemModelTester tester(&tree);
@@ -353,6 +409,42 @@ private Q_SLOTS:
         QVERIFY(waitForSnapshot(source, [&](const SourceSnapshot& snapshot) {
             return !snapshot.backup(inc3);
         }));
+    }
+
+    void restoreJobToANewVolumeIsByteIdentical()
+    {
+        CloudSource source(m_demo);
+        source.setParentCacheFile({});
+        source.setJobPollIntervalMs(300);
+        JobRunner runner(ember::test::freshDir(QStringLiteral("restore")) +
+                         QStringLiteral("/catalog.sqlite"));
+        source.setJobRunner(&runner);
+        source.start();
+        QVERIFY(waitForSnapshot(source, [&](const SourceSnapshot& snapshot) {
+            return snapshot.backup(m_inc2).has_value();
+        }));
+        const QString name = QStringLiteral("ember-restored-%1").arg(QCoreApplication::applicationPid());
+        const ActionResult restore = source.restore({m_inc2, QString(), name});
+        QVERIFY2(restore.accepted(), qPrintable(restore.refusal));
+        QTRY_VERIFY_WITH_TIMEOUT(isFinished(runner.job(restore.jobId)->state), StepTimeoutMs);
+        const JobInfo* job = runner.job(restore.jobId);
+        const QString log = job->log.join('\n');
+        QVERIFY2(job->state == JobState::Succeeded, qPrintable(job->outcome + '\n' + log));
+        QVERIFY2(log.contains(QStringLiteral("→ available")), qPrintable(log));
+
+        QString restored;
+        for (const CloudVolume& volume : m_demoClient->allVolumes({}))
+            if (volume.name == name)
+                restored = volume.id;
+        QVERIFY(!restored.isEmpty());
+        const QString dir = ember::test::freshDir(QStringLiteral("restore-compare"));
+        rbd(m_ceph, {QStringLiteral("export"), rbdImage(m_demoVolume), dir + QStringLiteral("/source")});
+        rbd(m_ceph, {QStringLiteral("export"), rbdImage(restored), dir + QStringLiteral("/restored")});
+        const QString difference =
+            ember::test::compareFiles(dir + QStringLiteral("/source"), dir + QStringLiteral("/restored"));
+        m_demoClient->deleteVolume(restored);
+        waitFor([&] { return m_demoClient->volume(restored).status; }, {VolumeStatus::Error}, true);
+        QVERIFY2(difference.isEmpty(), qPrintable(difference));
     }
 
     void pollingBacksOffWhileNothingChanges()
