@@ -1,0 +1,66 @@
+// The volumes panel: the volume table with its filter, and the page a first
+// start shows instead while nothing is registered. It shows any VolumeModel,
+// so the same panel serves each source of volumes.
+#pragma once
+
+#include "catalogsnapshot.h"
+
+#include <QStringList>
+#include <QWidget>
+
+class QAction;
+class QLineEdit;
+class QMenu;
+class QSortFilterProxyModel;
+class QStackedWidget;
+class QTableView;
+
+namespace ember::ui {
+
+class VolumeModel;
+
+class VolumePanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit VolumePanel(VolumeModel* model, QWidget* parent = nullptr);
+
+    // Shows another model's volumes (the filter and the columns stay).
+    void setModel(VolumeModel* model);
+    VolumeModel* model() const { return m_model; }
+    // Shows only the columns a source of this kind fills (local by default).
+    void setSourceKind(SourceKind kind);
+
+    QTableView* view() const { return m_view; }
+    QSortFilterProxyModel* proxy() const { return m_proxy; }
+    QLineEdit* filter() const { return m_filter; }
+
+    // The ids of the selected volumes, in selection order.
+    QStringList selectedVolumeIds() const;
+    // Selects only this volume; false when it is not shown.
+    bool selectVolume(const QString& volumeId);
+    // Selects the first row shown (nothing when none is).
+    void selectFirstRow();
+
+    // The page for a first start instead of the table, with buttons that
+    // trigger these actions.
+    void setEmptyPageShown(bool shown);
+    void setEmptyPageActions(QAction* addVolume, QAction* sampleVolume);
+    // The menu the table opens on a right click.
+    void setContextMenu(QMenu* menu) { m_contextMenu = menu; }
+
+Q_SIGNALS:
+    void selectionChanged();
+
+private:
+    VolumeModel* m_model = nullptr;
+    QSortFilterProxyModel* m_proxy = nullptr;
+    QLineEdit* m_filter = nullptr;
+    QStackedWidget* m_stack = nullptr;
+    QTableView* m_view = nullptr;
+    QAction* m_addVolumeAction = nullptr;
+    QAction* m_sampleVolumeAction = nullptr;
+    QMenu* m_contextMenu = nullptr;
+};
+
+} // namespace ember::ui
