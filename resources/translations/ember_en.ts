@@ -2,6 +2,37 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
     <context>
+        <name>ember::ui::ActionsController</name>
+        <message numerus="yes">
+            <source>%n incremental backup(s) depend on this one (%1): delete them first.</source>
+            <translation>
+                <numerusform>%n incremental backup depends on this one (%1): delete it first.</numerusform>
+                <numerusform>%n incremental backups depend on this one (%1): delete them first.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Remove %1 (%2) from Ember? The volume's data is not touched. It has %n backup(s).</source>
+            <translation>
+                <numerusform>Remove %1 (%2) from Ember? The volume's data is not touched. It has %n backup.</numerusform>
+                <numerusform>Remove %1 (%2) from Ember? The volume's data is not touched. It has %n backups.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>restoring a chain of %n backup(s) into %1</source>
+            <translation>
+                <numerusform>restoring a chain of %n backup into %1</numerusform>
+                <numerusform>restoring a chain of %n backups into %1</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n problem(s) found: %1</source>
+            <translation>
+                <numerusform>%n problem found: %1</numerusform>
+                <numerusform>%n problems found: %1</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>ember::ui::BackendsDialog</name>
         <message numerus="yes">
             <source>%n backup(s) are stored on this backend: delete them first.</source>
@@ -39,12 +70,32 @@
         </message>
     </context>
     <context>
+        <name>ember::ui::ChainPanel</name>
+        <message numerus="yes">
+            <source>&lt;b&gt;Backup chains of %n volume(s)&lt;/b&gt;</source>
+            <translation>
+                <numerusform>&lt;b&gt;Backup chains of %n volume&lt;/b&gt;</numerusform>
+                <numerusform>&lt;b&gt;Backup chains of %n volumes&lt;/b&gt;</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>ember::ui::ConnectionTestWidget</name>
         <message numerus="yes">
             <source>%n check(s) failed: fix the settings and test again.</source>
             <translation>
                 <numerusform>%n check failed: fix the settings and test again.</numerusform>
                 <numerusform>%n checks failed: fix the settings and test again.</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::JobPanel</name>
+        <message numerus="yes">
+            <source>&lt;b&gt;Jobs&lt;/b&gt; — %n active</source>
+            <translation>
+                <numerusform>&lt;b&gt;Jobs&lt;/b&gt; — %n active</numerusform>
+                <numerusform>&lt;b&gt;Jobs&lt;/b&gt; — %n active</numerusform>
             </translation>
         </message>
     </context>
@@ -62,48 +113,6 @@
             <translation>
                 <numerusform>%n volume, %1 backups; catalog read in %2 ms</numerusform>
                 <numerusform>%n volumes, %1 backups; catalog read in %2 ms</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <source>&lt;b&gt;Backup chains of %n volume(s)&lt;/b&gt;</source>
-            <translation>
-                <numerusform>&lt;b&gt;Backup chains of %n volume&lt;/b&gt;</numerusform>
-                <numerusform>&lt;b&gt;Backup chains of %n volumes&lt;/b&gt;</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <source>%n incremental backup(s) depend on this one (%1): delete them first.</source>
-            <translation>
-                <numerusform>%n incremental backup depends on this one (%1): delete it first.</numerusform>
-                <numerusform>%n incremental backups depend on this one (%1): delete them first.</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <source>&lt;b&gt;Jobs&lt;/b&gt; — %n active</source>
-            <translation>
-                <numerusform>&lt;b&gt;Jobs&lt;/b&gt; — %n active</numerusform>
-                <numerusform>&lt;b&gt;Jobs&lt;/b&gt; — %n active</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <source>Remove %1 (%2) from Ember? The volume's data is not touched. It has %n backup(s).</source>
-            <translation>
-                <numerusform>Remove %1 (%2) from Ember? The volume's data is not touched. It has %n backup.</numerusform>
-                <numerusform>Remove %1 (%2) from Ember? The volume's data is not touched. It has %n backups.</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <source>restoring a chain of %n backup(s) into %1</source>
-            <translation>
-                <numerusform>restoring a chain of %n backup into %1</numerusform>
-                <numerusform>restoring a chain of %n backups into %1</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <source>%n problem(s) found: %1</source>
-            <translation>
-                <numerusform>%n problem found: %1</numerusform>
-                <numerusform>%n problems found: %1</numerusform>
             </translation>
         </message>
         <message numerus="yes">

@@ -124,6 +124,489 @@
         </message>
     </context>
     <context>
+        <name>ember::ui::ActionsController</name>
+        <message>
+            <source>&amp;Add Volume…</source>
+            <translation>添加卷(&amp;A)…</translation>
+        </message>
+        <message>
+            <source>Ctrl+N</source>
+            <translation>Ctrl+N</translation>
+        </message>
+        <message>
+            <source>Register an image file or block device, or create a new image</source>
+            <translation>登记镜像文件或块设备,或创建新镜像</translation>
+        </message>
+        <message>
+            <source>Add &amp;RBD Image…</source>
+            <translation>添加 RBD 镜像(&amp;R)…</translation>
+        </message>
+        <message>
+            <source>Register an RBD image of a configured Ceph cluster as a volume</source>
+            <translation>将已配置 Ceph 集群中的 RBD 镜像登记为卷</translation>
+        </message>
+        <message>
+            <source>Create &amp;Sample Volume</source>
+            <translation>创建示例卷(&amp;S)</translation>
+        </message>
+        <message>
+            <source>Ctrl+Shift+N</source>
+            <translation>Ctrl+Shift+N</translation>
+        </message>
+        <message>
+            <source>Create a small image with recognisable content to try Ember on</source>
+            <translation>创建一个内容易于识别的小镜像来试用 Ember</translation>
+        </message>
+        <message>
+            <source>&amp;Remove Volume</source>
+            <translation>移除卷(&amp;R)</translation>
+        </message>
+        <message>
+            <source>Ctrl+Del</source>
+            <translation>Ctrl+Del</translation>
+        </message>
+        <message>
+            <source>Forget the selected volume (its data and backups stay)</source>
+            <translation>从列表中移除所选卷(其数据和备份保留)</translation>
+        </message>
+        <message>
+            <source>Reset &amp;Volume State…</source>
+            <translation>重置卷状态(&amp;V)…</translation>
+        </message>
+        <message>
+            <source>Administrator: set a volume's status, e.g. after a failed restore left it error_restoring</source>
+            <translation>管理员:设置卷的状态,例如在恢复失败使其处于 error_restoring 之后</translation>
+        </message>
+        <message>
+            <source>&amp;Create Backup…</source>
+            <translation>创建备份(&amp;C)…</translation>
+        </message>
+        <message>
+            <source>Ctrl+B</source>
+            <translation>Ctrl+B</translation>
+        </message>
+        <message>
+            <source>Back up the selected volume</source>
+            <translation>备份所选卷</translation>
+        </message>
+        <message>
+            <source>&amp;Restore…</source>
+            <translation>恢复(&amp;R)…</translation>
+        </message>
+        <message>
+            <source>Ctrl+R</source>
+            <translation>Ctrl+R</translation>
+        </message>
+        <message>
+            <source>Restore the selected backup</source>
+            <translation>恢复所选备份</translation>
+        </message>
+        <message>
+            <source>&amp;Delete Backup…</source>
+            <translation>删除备份(&amp;D)…</translation>
+        </message>
+        <message>
+            <source>Delete the selected backup</source>
+            <translation>删除所选备份</translation>
+        </message>
+        <message>
+            <source>&amp;Force Delete…</source>
+            <translation>强制删除(&amp;F)…</translation>
+        </message>
+        <message>
+            <source>Shift+Del</source>
+            <translation>Shift+Del</translation>
+        </message>
+        <message>
+            <source>Administrator: delete a backup stuck in any status</source>
+            <translation>管理员:删除处于任意状态的卡住的备份</translation>
+        </message>
+        <message>
+            <source>&amp;Verify</source>
+            <translation>校验(&amp;V)</translation>
+        </message>
+        <message>
+            <source>Ctrl+Y</source>
+            <translation>Ctrl+Y</translation>
+        </message>
+        <message>
+            <source>Read the backup's chain and check every object and hash</source>
+            <translation>读取备份链并检查每个对象和哈希</translation>
+        </message>
+        <message>
+            <source>&amp;Export Record…</source>
+            <translation>导出记录(&amp;E)…</translation>
+        </message>
+        <message>
+            <source>Ctrl+E</source>
+            <translation>Ctrl+E</translation>
+        </message>
+        <message>
+            <source>Show the backup's record for Cinder's backup-import</source>
+            <translation>显示用于 Cinder backup-import 的备份记录</translation>
+        </message>
+        <message>
+            <source>&amp;Import Record…</source>
+            <translation>导入记录(&amp;I)…</translation>
+        </message>
+        <message>
+            <source>Ctrl+I</source>
+            <translation>Ctrl+I</translation>
+        </message>
+        <message>
+            <source>Make a backup known from its record</source>
+            <translation>通过备份记录登记备份</translation>
+        </message>
+        <message>
+            <source>Reset &amp;State…</source>
+            <translation>重置状态(&amp;S)…</translation>
+        </message>
+        <message>
+            <source>Ctrl+Shift+R</source>
+            <translation>Ctrl+Shift+R</translation>
+        </message>
+        <message>
+            <source>Administrator: set a backup's status to available or error</source>
+            <translation>管理员:将备份状态设为“可用”或“错误”</translation>
+        </message>
+        <message>
+            <source>&amp;Edit Name and Description…</source>
+            <translation>编辑名称和描述(&amp;E)…</translation>
+        </message>
+        <message>
+            <source>F2</source>
+            <translation>F2</translation>
+        </message>
+        <message>
+            <source>Rename the selected backup</source>
+            <translation>重命名所选备份</translation>
+        </message>
+        <message>
+            <source>Re&amp;fresh</source>
+            <translation>刷新(&amp;F)</translation>
+        </message>
+        <message>
+            <source>Read the catalog again</source>
+            <translation>重新读取目录</translation>
+        </message>
+        <message>
+            <source>&amp;Cancel Job…</source>
+            <translation>取消任务(&amp;C)…</translation>
+        </message>
+        <message>
+            <source>Ctrl+Shift+X</source>
+            <translation>Ctrl+Shift+X</translation>
+        </message>
+        <message>
+            <source>Stop the selected job</source>
+            <translation>停止所选任务</translation>
+        </message>
+        <message>
+            <source>C&amp;lear Finished Jobs</source>
+            <translation>清除已完成的任务(&amp;L)</translation>
+        </message>
+        <message>
+            <source>Ctrl+Shift+L</source>
+            <translation>Ctrl+Shift+L</translation>
+        </message>
+        <message>
+            <source>Remove finished jobs from the list</source>
+            <translation>从列表中移除已完成的任务</translation>
+        </message>
+        <message>
+            <source>Copy Job &amp;Log</source>
+            <translation>复制任务日志(&amp;L)</translation>
+        </message>
+        <message>
+            <source>Ctrl+Shift+C</source>
+            <translation>Ctrl+Shift+C</translation>
+        </message>
+        <message>
+            <source>Copy the selected job's log to the clipboard</source>
+            <translation>将所选任务的日志复制到剪贴板</translation>
+        </message>
+        <message>
+            <source>&amp;Backends…</source>
+            <translation>后端(&amp;B)…</translation>
+        </message>
+        <message>
+            <source>Ctrl+Shift+B</source>
+            <translation>Ctrl+Shift+B</translation>
+        </message>
+        <message>
+            <source>Add, edit, test and remove backends</source>
+            <translation>添加、编辑、测试和移除后端</translation>
+        </message>
+        <message>
+            <source>&amp;Settings…</source>
+            <translation>设置(&amp;S)…</translation>
+        </message>
+        <message>
+            <source>Application settings</source>
+            <translation>应用程序设置</translation>
+        </message>
+        <message>
+            <source>&amp;Quit</source>
+            <translation>退出(&amp;Q)</translation>
+        </message>
+        <message>
+            <source>Quit Ember</source>
+            <translation>退出 Ember</translation>
+        </message>
+        <message>
+            <source>&amp;About Ember</source>
+            <translation>关于 Ember(&amp;A)</translation>
+        </message>
+        <message>
+            <source>About Ember</source>
+            <translation>关于 Ember</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;Ember %1&lt;/b&gt;&lt;p&gt;Backs up block volumes in OpenStack Cinder's formats.&lt;/p&gt;&lt;p&gt;Catalog: %2&lt;/p&gt;</source>
+            <translation>&lt;b&gt;Ember %1&lt;/b&gt;&lt;p&gt;以 OpenStack Cinder 的格式备份块卷。&lt;/p&gt;&lt;p&gt;目录:%2&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>Ctrl+Q</source>
+            <translation>Ctrl+Q</translation>
+        </message>
+        <message>
+            <source>Select a backup first.</source>
+            <translation>请先选择一个备份。</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n incremental backup(s) depend on this one (%1): delete them first.</source>
+            <translation>
+                <numerusform>有 %n 个增量备份依赖于此备份(%1):请先删除它们。</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>A job of this window runs on the volume; wait for it to finish.</source>
+            <translation>本窗口的一个任务正在此卷上运行;请等待其完成。</translation>
+        </message>
+        <message>
+            <source>The volume is busy: %1 running since %2 (process %3).</source>
+            <translation>卷正忙:%1 自 %2 起运行中(进程 %3)。</translation>
+        </message>
+        <message>
+            <source>The catalog is still loading.</source>
+            <translation>目录仍在加载中。</translation>
+        </message>
+        <message>
+            <source>Select only one volume.</source>
+            <translation>请只选择一个卷。</translation>
+        </message>
+        <message>
+            <source>Select a volume first.</source>
+            <translation>请先选择一个卷。</translation>
+        </message>
+        <message>
+            <source>Configure a backend first.</source>
+            <translation>请先配置后端。</translation>
+        </message>
+        <message>
+            <source>Only available backups can be %1; this one is %2.</source>
+            <translation>只有可用的备份才能被%1;此备份的状态为“%2”。</translation>
+        </message>
+        <message>
+            <source>restored</source>
+            <translation>恢复</translation>
+        </message>
+        <message>
+            <source>verified</source>
+            <translation>校验</translation>
+        </message>
+        <message>
+            <source>exported</source>
+            <translation>导出</translation>
+        </message>
+        <message>
+            <source>Select a job first.</source>
+            <translation>请先选择一个任务。</translation>
+        </message>
+        <message>
+            <source>This job has finished.</source>
+            <translation>此任务已结束。</translation>
+        </message>
+        <message>
+            <source>The job is being cancelled.</source>
+            <translation>此任务正在取消。</translation>
+        </message>
+        <message>
+            <source>Add Volume</source>
+            <translation>添加卷</translation>
+        </message>
+        <message>
+            <source>Add RBD Image</source>
+            <translation>添加 RBD 镜像</translation>
+        </message>
+        <message>
+            <source>%1 already exists.</source>
+            <translation>%1 已存在。</translation>
+        </message>
+        <message>
+            <source>Cannot create %1: %2</source>
+            <translation>无法创建 %1:%2</translation>
+        </message>
+        <message>
+            <source>Cannot write %1: %2</source>
+            <translation>无法写入 %1:%2</translation>
+        </message>
+        <message>
+            <source>Create Sample Volume</source>
+            <translation>创建示例卷</translation>
+        </message>
+        <message>
+            <source>Sample volume created: back it up with Create Backup.</source>
+            <translation>示例卷已创建:请使用“创建备份”来备份它。</translation>
+        </message>
+        <message>
+            <source>Remove Volume</source>
+            <translation>移除卷</translation>
+        </message>
+        <message numerus="yes">
+            <source>Remove %1 (%2) from Ember? The volume's data is not touched. It has %n backup(s).</source>
+            <translation>
+                <numerusform>从 Ember 中移除 %1(%2)?卷的数据不会被改动。它有 %n 个备份。</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Remove</source>
+            <translation>移除</translation>
+        </message>
+        <message>
+            <source>Reset Volume State</source>
+            <translation>重置卷状态</translation>
+        </message>
+        <message>
+            <source>Incremental backup of %1</source>
+            <translation>%1 的增量备份</translation>
+        </message>
+        <message>
+            <source>Full backup of %1</source>
+            <translation>%1 的完整备份</translation>
+        </message>
+        <message>
+            <source>backup %1 on backend %2%3</source>
+            <translation>备份 %1,后端 %2%3</translation>
+        </message>
+        <message>
+            <source>, parent %1</source>
+            <translation>,父备份 %1</translation>
+        </message>
+        <message>
+            <source>backup %1 available: %2 objects, %3 stored</source>
+            <translation>备份 %1 可用:%2 个对象,已存储 %3</translation>
+        </message>
+        <message>
+            <source>Restore %1 to %2</source>
+            <translation>将 %1 恢复到 %2</translation>
+        </message>
+        <message numerus="yes">
+            <source>restoring a chain of %n backup(s) into %1</source>
+            <translation>
+                <numerusform>正在将包含 %n 个备份的链恢复到 %1</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>restored into %1 (%2)</source>
+            <translation>已恢复到 %1(%2)</translation>
+        </message>
+        <message>
+            <source>%1. Volume %2 is now “error restoring”: restore into it again, or check its data and use Reset Volume State.</source>
+            <translation>%1。卷 %2 现在处于“恢复出错”状态:请重新恢复到此卷,或检查其数据后使用“重置卷状态”。</translation>
+        </message>
+        <message>
+            <source>Delete backup %1 of volume %2 (%3 objects on backend %4)? Its data is removed from the backend; this cannot be undone.</source>
+            <translation>删除卷 %2 的备份 %1(后端 %4 上的 %3 个对象)?其数据将从后端删除;此操作无法撤销。</translation>
+        </message>
+        <message>
+            <source>Force delete ignores the status “%1”; a backup still being written is stopped and its objects removed.</source>
+            <translation>强制删除会忽略状态“%1”;仍在写入的备份将被停止,其对象将被删除。</translation>
+        </message>
+        <message>
+            <source>Force Delete Backup</source>
+            <translation>强制删除备份</translation>
+        </message>
+        <message>
+            <source>Delete Backup</source>
+            <translation>删除备份</translation>
+        </message>
+        <message>
+            <source>Force Delete</source>
+            <translation>强制删除</translation>
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation>删除</translation>
+        </message>
+        <message>
+            <source>Force delete %1</source>
+            <translation>强制删除 %1</translation>
+        </message>
+        <message>
+            <source>Delete %1</source>
+            <translation>删除 %1</translation>
+        </message>
+        <message>
+            <source>backup %1 deleted</source>
+            <translation>备份 %1 已删除</translation>
+        </message>
+        <message>
+            <source>Verify %1</source>
+            <translation>校验 %1</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n problem(s) found: %1</source>
+            <translation>
+                <numerusform>发现 %n 个问题:%1</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>intact: %1 objects, %2 blocks, %3 checked</source>
+            <translation>完好:已检查 %1 个对象、%2 个块、%3</translation>
+        </message>
+        <message>
+            <source>Export Record</source>
+            <translation>导出记录</translation>
+        </message>
+        <message>
+            <source>Import Record</source>
+            <translation>导入记录</translation>
+        </message>
+        <message>
+            <source>Imported backup %1.</source>
+            <translation>已导入备份 %1。</translation>
+        </message>
+        <message>
+            <source>Reset State</source>
+            <translation>重置状态</translation>
+        </message>
+        <message>
+            <source>Edit Backup</source>
+            <translation>编辑备份</translation>
+        </message>
+        <message>
+            <source>Cancel Job</source>
+            <translation>取消任务</translation>
+        </message>
+        <message>
+            <source>Stop “%1”? What it wrote so far is removed and the catalog keeps the state from before.</source>
+            <translation>停止“%1”?已写入的内容将被删除,目录保持之前的状态。</translation>
+        </message>
+        <message>
+            <source>Stop Job</source>
+            <translation>停止任务</translation>
+        </message>
+        <message>
+            <source>Job log copied.</source>
+            <translation>任务日志已复制。</translation>
+        </message>
+        <message>
+            <source>Settings</source>
+            <translation>设置</translation>
+        </message>
+    </context>
+    <context>
         <name>ember::ui::AddVolumeDialog</name>
         <message>
             <source>Add Volume</source>
@@ -533,6 +1016,51 @@
         </message>
     </context>
     <context>
+        <name>ember::ui::ChainPanel</name>
+        <message>
+            <source>&lt;b&gt;Backup chains&lt;/b&gt;</source>
+            <translation>&lt;b&gt;备份链&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>Filter backups</source>
+            <translation>筛选备份</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;Backup chains of %1&lt;/b&gt;</source>
+            <translation>&lt;b&gt;%1 的备份链&lt;/b&gt;</translation>
+        </message>
+        <message numerus="yes">
+            <source>&lt;b&gt;Backup chains of %n volume(s)&lt;/b&gt;</source>
+            <translation>
+                <numerusform>&lt;b&gt;%n 个卷的备份链&lt;/b&gt;</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;%2&lt;br&gt;%3, %4&lt;/p&gt;</source>
+            <translation>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;%2&lt;br&gt;%3,%4&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>&lt;p&gt;The next incremental backup will build on %1.&lt;/p&gt;</source>
+            <translation>&lt;p&gt;下一个增量备份将基于 %1。&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>&lt;p&gt;Incremental backups: %1&lt;/p&gt;</source>
+            <translation>&lt;p&gt;增量备份:%1&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>&lt;p&gt;Select a backup to see its details.&lt;/p&gt;</source>
+            <translation>&lt;p&gt;选择一个备份以查看其详细信息。&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>&lt;p&gt;Select a volume to see its backup chains.&lt;/p&gt;</source>
+            <translation>&lt;p&gt;选择一个卷以查看其备份链。&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>&lt;p&gt;&lt;b&gt;Not possible now:&lt;/b&gt;&lt;/p&gt;&lt;ul&gt;%1&lt;/ul&gt;</source>
+            <translation>&lt;p&gt;&lt;b&gt;当前无法执行:&lt;/b&gt;&lt;/p&gt;&lt;ul&gt;%1&lt;/ul&gt;</translation>
+        </message>
+    </context>
+    <context>
         <name>ember::ui::ConnectionTestWidget</name>
         <message>
             <source>Check</source>
@@ -856,6 +1384,31 @@
         </message>
     </context>
     <context>
+        <name>ember::ui::JobPanel</name>
+        <message>
+            <source>&lt;b&gt;Jobs&lt;/b&gt;</source>
+            <translation>&lt;b&gt;任务&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>Cancel Job</source>
+            <translation>取消任务</translation>
+        </message>
+        <message>
+            <source>Clear Finished</source>
+            <translation>清除已完成</translation>
+        </message>
+        <message>
+            <source>The selected job's log</source>
+            <translation>所选任务的日志</translation>
+        </message>
+        <message numerus="yes">
+            <source>&lt;b&gt;Jobs&lt;/b&gt; — %n active</source>
+            <translation>
+                <numerusform>&lt;b&gt;任务&lt;/b&gt; — %n 个活动</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>ember::ui::JobRunner</name>
         <message>
             <source>%1 queued</source>
@@ -1012,226 +1565,6 @@
             <translation>%1:%2</translation>
         </message>
         <message>
-            <source>&amp;Add Volume…</source>
-            <translation>添加卷(&amp;A)…</translation>
-        </message>
-        <message>
-            <source>Ctrl+N</source>
-            <translation>Ctrl+N</translation>
-        </message>
-        <message>
-            <source>Register an image file or block device, or create a new image</source>
-            <translation>登记镜像文件或块设备,或创建新镜像</translation>
-        </message>
-        <message>
-            <source>Create &amp;Sample Volume</source>
-            <translation>创建示例卷(&amp;S)</translation>
-        </message>
-        <message>
-            <source>Create a small image with recognisable content to try Ember on</source>
-            <translation>创建一个内容易于识别的小镜像来试用 Ember</translation>
-        </message>
-        <message>
-            <source>&amp;Remove Volume</source>
-            <translation>移除卷(&amp;R)</translation>
-        </message>
-        <message>
-            <source>Ctrl+Del</source>
-            <translation>Ctrl+Del</translation>
-        </message>
-        <message>
-            <source>Forget the selected volume (its data and backups stay)</source>
-            <translation>从列表中移除所选卷(其数据和备份保留)</translation>
-        </message>
-        <message>
-            <source>&amp;Create Backup…</source>
-            <translation>创建备份(&amp;C)…</translation>
-        </message>
-        <message>
-            <source>Ctrl+B</source>
-            <translation>Ctrl+B</translation>
-        </message>
-        <message>
-            <source>Back up the selected volume</source>
-            <translation>备份所选卷</translation>
-        </message>
-        <message>
-            <source>&amp;Restore…</source>
-            <translation>恢复(&amp;R)…</translation>
-        </message>
-        <message>
-            <source>Ctrl+R</source>
-            <translation>Ctrl+R</translation>
-        </message>
-        <message>
-            <source>Restore the selected backup</source>
-            <translation>恢复所选备份</translation>
-        </message>
-        <message>
-            <source>&amp;Delete Backup…</source>
-            <translation>删除备份(&amp;D)…</translation>
-        </message>
-        <message>
-            <source>Delete the selected backup</source>
-            <translation>删除所选备份</translation>
-        </message>
-        <message>
-            <source>&amp;Force Delete…</source>
-            <translation>强制删除(&amp;F)…</translation>
-        </message>
-        <message>
-            <source>Shift+Del</source>
-            <translation>Shift+Del</translation>
-        </message>
-        <message>
-            <source>Administrator: delete a backup stuck in any status</source>
-            <translation>管理员:删除处于任意状态的卡住的备份</translation>
-        </message>
-        <message>
-            <source>&amp;Verify</source>
-            <translation>校验(&amp;V)</translation>
-        </message>
-        <message>
-            <source>Ctrl+Y</source>
-            <translation>Ctrl+Y</translation>
-        </message>
-        <message>
-            <source>Read the backup's chain and check every object and hash</source>
-            <translation>读取备份链并检查每个对象和哈希</translation>
-        </message>
-        <message>
-            <source>&amp;Export Record…</source>
-            <translation>导出记录(&amp;E)…</translation>
-        </message>
-        <message>
-            <source>Ctrl+E</source>
-            <translation>Ctrl+E</translation>
-        </message>
-        <message>
-            <source>Show the backup's record for Cinder's backup-import</source>
-            <translation>显示用于 Cinder backup-import 的备份记录</translation>
-        </message>
-        <message>
-            <source>&amp;Import Record…</source>
-            <translation>导入记录(&amp;I)…</translation>
-        </message>
-        <message>
-            <source>Ctrl+I</source>
-            <translation>Ctrl+I</translation>
-        </message>
-        <message>
-            <source>Make a backup known from its record</source>
-            <translation>通过备份记录登记备份</translation>
-        </message>
-        <message>
-            <source>Reset &amp;State…</source>
-            <translation>重置状态(&amp;S)…</translation>
-        </message>
-        <message>
-            <source>Ctrl+Shift+R</source>
-            <translation>Ctrl+Shift+R</translation>
-        </message>
-        <message>
-            <source>Administrator: set a backup's status to available or error</source>
-            <translation>管理员:将备份状态设为“可用”或“错误”</translation>
-        </message>
-        <message>
-            <source>&amp;Edit Name and Description…</source>
-            <translation>编辑名称和描述(&amp;E)…</translation>
-        </message>
-        <message>
-            <source>F2</source>
-            <translation>F2</translation>
-        </message>
-        <message>
-            <source>Rename the selected backup</source>
-            <translation>重命名所选备份</translation>
-        </message>
-        <message>
-            <source>Re&amp;fresh</source>
-            <translation>刷新(&amp;F)</translation>
-        </message>
-        <message>
-            <source>Read the catalog again</source>
-            <translation>重新读取目录</translation>
-        </message>
-        <message>
-            <source>&amp;Cancel Job…</source>
-            <translation>取消任务(&amp;C)…</translation>
-        </message>
-        <message>
-            <source>Ctrl+Shift+X</source>
-            <translation>Ctrl+Shift+X</translation>
-        </message>
-        <message>
-            <source>Stop the selected job</source>
-            <translation>停止所选任务</translation>
-        </message>
-        <message>
-            <source>C&amp;lear Finished Jobs</source>
-            <translation>清除已完成的任务(&amp;L)</translation>
-        </message>
-        <message>
-            <source>Remove finished jobs from the list</source>
-            <translation>从列表中移除已完成的任务</translation>
-        </message>
-        <message>
-            <source>Copy Job &amp;Log</source>
-            <translation>复制任务日志(&amp;L)</translation>
-        </message>
-        <message>
-            <source>Ctrl+Shift+C</source>
-            <translation>Ctrl+Shift+C</translation>
-        </message>
-        <message>
-            <source>Copy the selected job's log to the clipboard</source>
-            <translation>将所选任务的日志复制到剪贴板</translation>
-        </message>
-        <message>
-            <source>&amp;Backends…</source>
-            <translation>后端(&amp;B)…</translation>
-        </message>
-        <message>
-            <source>Ctrl+Shift+B</source>
-            <translation>Ctrl+Shift+B</translation>
-        </message>
-        <message>
-            <source>Add, edit, test and remove backends</source>
-            <translation>添加、编辑、测试和移除后端</translation>
-        </message>
-        <message>
-            <source>&amp;Settings…</source>
-            <translation>设置(&amp;S)…</translation>
-        </message>
-        <message>
-            <source>Application settings</source>
-            <translation>应用程序设置</translation>
-        </message>
-        <message>
-            <source>&amp;Quit</source>
-            <translation>退出(&amp;Q)</translation>
-        </message>
-        <message>
-            <source>Quit Ember</source>
-            <translation>退出 Ember</translation>
-        </message>
-        <message>
-            <source>&amp;About Ember</source>
-            <translation>关于 Ember(&amp;A)</translation>
-        </message>
-        <message>
-            <source>About Ember</source>
-            <translation>关于 Ember</translation>
-        </message>
-        <message>
-            <source>&lt;b&gt;Ember %1&lt;/b&gt;&lt;p&gt;Backs up block volumes in OpenStack Cinder's formats.&lt;/p&gt;&lt;p&gt;Catalog: %2&lt;/p&gt;</source>
-            <translation>&lt;b&gt;Ember %1&lt;/b&gt;&lt;p&gt;以 OpenStack Cinder 的格式备份块卷。&lt;/p&gt;&lt;p&gt;目录:%2&lt;/p&gt;</translation>
-        </message>
-        <message>
-            <source>Ctrl+Q</source>
-            <translation>Ctrl+Q</translation>
-        </message>
-        <message>
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
@@ -1259,315 +1592,11 @@
             <source>Main</source>
             <translation>主工具栏</translation>
         </message>
-        <message>
-            <source>&lt;b&gt;Volumes&lt;/b&gt;</source>
-            <translation>&lt;b&gt;卷&lt;/b&gt;</translation>
-        </message>
-        <message>
-            <source>Filter volumes (Ctrl+F)</source>
-            <translation>筛选卷 (Ctrl+F)</translation>
-        </message>
-        <message>
-            <source>&lt;h3&gt;No volumes yet&lt;/h3&gt;&lt;p&gt;Register a disk image or block device to back it up, or try Ember on a small sample volume.&lt;/p&gt;</source>
-            <translation>&lt;h3&gt;还没有卷&lt;/h3&gt;&lt;p&gt;登记一个磁盘镜像或块设备以进行备份,或先在一个小的示例卷上试用 Ember。&lt;/p&gt;</translation>
-        </message>
-        <message>
-            <source>Add a Volume…</source>
-            <translation>添加卷…</translation>
-        </message>
-        <message>
-            <source>Create a Sample Volume</source>
-            <translation>创建示例卷</translation>
-        </message>
-        <message>
-            <source>&lt;b&gt;Backup chains&lt;/b&gt;</source>
-            <translation>&lt;b&gt;备份链&lt;/b&gt;</translation>
-        </message>
-        <message>
-            <source>Filter backups</source>
-            <translation>筛选备份</translation>
-        </message>
-        <message>
-            <source>&lt;b&gt;Jobs&lt;/b&gt;</source>
-            <translation>&lt;b&gt;任务&lt;/b&gt;</translation>
-        </message>
-        <message>
-            <source>Cancel Job</source>
-            <translation>取消任务</translation>
-        </message>
-        <message>
-            <source>Clear Finished</source>
-            <translation>清除已完成</translation>
-        </message>
-        <message>
-            <source>The selected job's log</source>
-            <translation>所选任务的日志</translation>
-        </message>
         <message numerus="yes">
             <source>%n volume(s), %1 backups; catalog read in %2 ms</source>
             <translation>
                 <numerusform>%n 个卷,%1 个备份;目录读取用时 %2 毫秒</numerusform>
             </translation>
-        </message>
-        <message>
-            <source>&lt;b&gt;Backup chains of %1&lt;/b&gt;</source>
-            <translation>&lt;b&gt;%1 的备份链&lt;/b&gt;</translation>
-        </message>
-        <message numerus="yes">
-            <source>&lt;b&gt;Backup chains of %n volume(s)&lt;/b&gt;</source>
-            <translation>
-                <numerusform>&lt;b&gt;%n 个卷的备份链&lt;/b&gt;</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Select a backup first.</source>
-            <translation>请先选择一个备份。</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n incremental backup(s) depend on this one (%1): delete them first.</source>
-            <translation>
-                <numerusform>有 %n 个增量备份依赖于此备份(%1):请先删除它们。</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>A job of this window runs on the volume; wait for it to finish.</source>
-            <translation>本窗口的一个任务正在此卷上运行;请等待其完成。</translation>
-        </message>
-        <message>
-            <source>The volume is busy: %1 running since %2 (process %3).</source>
-            <translation>卷正忙:%1 自 %2 起运行中(进程 %3)。</translation>
-        </message>
-        <message>
-            <source>The catalog is still loading.</source>
-            <translation>目录仍在加载中。</translation>
-        </message>
-        <message>
-            <source>Select only one volume.</source>
-            <translation>请只选择一个卷。</translation>
-        </message>
-        <message>
-            <source>Select a volume first.</source>
-            <translation>请先选择一个卷。</translation>
-        </message>
-        <message>
-            <source>Configure a backend first.</source>
-            <translation>请先配置后端。</translation>
-        </message>
-        <message>
-            <source>Only available backups can be %1; this one is %2.</source>
-            <translation>只有可用的备份才能被%1;此备份的状态为“%2”。</translation>
-        </message>
-        <message>
-            <source>restored</source>
-            <translation>恢复</translation>
-        </message>
-        <message>
-            <source>verified</source>
-            <translation>校验</translation>
-        </message>
-        <message>
-            <source>exported</source>
-            <translation>导出</translation>
-        </message>
-        <message>
-            <source>Select a job first.</source>
-            <translation>请先选择一个任务。</translation>
-        </message>
-        <message>
-            <source>This job has finished.</source>
-            <translation>此任务已结束。</translation>
-        </message>
-        <message>
-            <source>The job is being cancelled.</source>
-            <translation>此任务正在取消。</translation>
-        </message>
-        <message numerus="yes">
-            <source>&lt;b&gt;Jobs&lt;/b&gt; — %n active</source>
-            <translation>
-                <numerusform>&lt;b&gt;任务&lt;/b&gt; — %n 个活动</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;%2&lt;br&gt;%3, %4&lt;/p&gt;</source>
-            <translation>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;%2&lt;br&gt;%3,%4&lt;/p&gt;</translation>
-        </message>
-        <message>
-            <source>&lt;p&gt;The next incremental backup will build on %1.&lt;/p&gt;</source>
-            <translation>&lt;p&gt;下一个增量备份将基于 %1。&lt;/p&gt;</translation>
-        </message>
-        <message>
-            <source>&lt;p&gt;Incremental backups: %1&lt;/p&gt;</source>
-            <translation>&lt;p&gt;增量备份:%1&lt;/p&gt;</translation>
-        </message>
-        <message>
-            <source>&lt;p&gt;Select a backup to see its details.&lt;/p&gt;</source>
-            <translation>&lt;p&gt;选择一个备份以查看其详细信息。&lt;/p&gt;</translation>
-        </message>
-        <message>
-            <source>&lt;p&gt;Select a volume to see its backup chains.&lt;/p&gt;</source>
-            <translation>&lt;p&gt;选择一个卷以查看其备份链。&lt;/p&gt;</translation>
-        </message>
-        <message>
-            <source>&lt;p&gt;&lt;b&gt;Not possible now:&lt;/b&gt;&lt;/p&gt;&lt;ul&gt;%1&lt;/ul&gt;</source>
-            <translation>&lt;p&gt;&lt;b&gt;当前无法执行:&lt;/b&gt;&lt;/p&gt;&lt;ul&gt;%1&lt;/ul&gt;</translation>
-        </message>
-        <message>
-            <source>Add Volume</source>
-            <translation>添加卷</translation>
-        </message>
-        <message>
-            <source>%1 already exists.</source>
-            <translation>%1 已存在。</translation>
-        </message>
-        <message>
-            <source>Cannot create %1: %2</source>
-            <translation>无法创建 %1:%2</translation>
-        </message>
-        <message>
-            <source>Cannot write %1: %2</source>
-            <translation>无法写入 %1:%2</translation>
-        </message>
-        <message>
-            <source>Create Sample Volume</source>
-            <translation>创建示例卷</translation>
-        </message>
-        <message>
-            <source>Sample volume created: back it up with Create Backup.</source>
-            <translation>示例卷已创建:请使用“创建备份”来备份它。</translation>
-        </message>
-        <message>
-            <source>Remove Volume</source>
-            <translation>移除卷</translation>
-        </message>
-        <message numerus="yes">
-            <source>Remove %1 (%2) from Ember? The volume's data is not touched. It has %n backup(s).</source>
-            <translation>
-                <numerusform>从 Ember 中移除 %1(%2)?卷的数据不会被改动。它有 %n 个备份。</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Remove</source>
-            <translation>移除</translation>
-        </message>
-        <message>
-            <source>Incremental backup of %1</source>
-            <translation>%1 的增量备份</translation>
-        </message>
-        <message>
-            <source>Full backup of %1</source>
-            <translation>%1 的完整备份</translation>
-        </message>
-        <message>
-            <source>backup %1 on backend %2%3</source>
-            <translation>备份 %1,后端 %2%3</translation>
-        </message>
-        <message>
-            <source>, parent %1</source>
-            <translation>,父备份 %1</translation>
-        </message>
-        <message>
-            <source>backup %1 available: %2 objects, %3 stored</source>
-            <translation>备份 %1 可用:%2 个对象,已存储 %3</translation>
-        </message>
-        <message>
-            <source>Restore %1 to %2</source>
-            <translation>将 %1 恢复到 %2</translation>
-        </message>
-        <message numerus="yes">
-            <source>restoring a chain of %n backup(s) into %1</source>
-            <translation>
-                <numerusform>正在将包含 %n 个备份的链恢复到 %1</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>restored into %1 (%2)</source>
-            <translation>已恢复到 %1(%2)</translation>
-        </message>
-        <message>
-            <source>Delete backup %1 of volume %2 (%3 objects on backend %4)? Its data is removed from the backend; this cannot be undone.</source>
-            <translation>删除卷 %2 的备份 %1(后端 %4 上的 %3 个对象)?其数据将从后端删除;此操作无法撤销。</translation>
-        </message>
-        <message>
-            <source>Force delete ignores the status “%1”; a backup still being written is stopped and its objects removed.</source>
-            <translation>强制删除会忽略状态“%1”;仍在写入的备份将被停止,其对象将被删除。</translation>
-        </message>
-        <message>
-            <source>Force Delete Backup</source>
-            <translation>强制删除备份</translation>
-        </message>
-        <message>
-            <source>Delete Backup</source>
-            <translation>删除备份</translation>
-        </message>
-        <message>
-            <source>Force Delete</source>
-            <translation>强制删除</translation>
-        </message>
-        <message>
-            <source>Delete</source>
-            <translation>删除</translation>
-        </message>
-        <message>
-            <source>Force delete %1</source>
-            <translation>强制删除 %1</translation>
-        </message>
-        <message>
-            <source>Delete %1</source>
-            <translation>删除 %1</translation>
-        </message>
-        <message>
-            <source>backup %1 deleted</source>
-            <translation>备份 %1 已删除</translation>
-        </message>
-        <message>
-            <source>Verify %1</source>
-            <translation>校验 %1</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n problem(s) found: %1</source>
-            <translation>
-                <numerusform>发现 %n 个问题:%1</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>intact: %1 objects, %2 blocks, %3 checked</source>
-            <translation>完好:已检查 %1 个对象、%2 个块、%3</translation>
-        </message>
-        <message>
-            <source>Export Record</source>
-            <translation>导出记录</translation>
-        </message>
-        <message>
-            <source>Import Record</source>
-            <translation>导入记录</translation>
-        </message>
-        <message>
-            <source>Imported backup %1.</source>
-            <translation>已导入备份 %1。</translation>
-        </message>
-        <message>
-            <source>Reset State</source>
-            <translation>重置状态</translation>
-        </message>
-        <message>
-            <source>Edit Backup</source>
-            <translation>编辑备份</translation>
-        </message>
-        <message>
-            <source>Stop “%1”? What it wrote so far is removed and the catalog keeps the state from before.</source>
-            <translation>停止“%1”?已写入的内容将被删除,目录保持之前的状态。</translation>
-        </message>
-        <message>
-            <source>Stop Job</source>
-            <translation>停止任务</translation>
-        </message>
-        <message>
-            <source>Job log copied.</source>
-            <translation>任务日志已复制。</translation>
-        </message>
-        <message>
-            <source>Settings</source>
-            <translation>设置</translation>
         </message>
         <message>
             <source>Jobs Are Running</source>
@@ -1604,42 +1633,6 @@
             <translation>
                 <numerusform>已恢复 %n 个中断的操作:%1</numerusform>
             </translation>
-        </message>
-        <message>
-            <source>Ctrl+Shift+N</source>
-            <translation>Ctrl+Shift+N</translation>
-        </message>
-        <message>
-            <source>Ctrl+Shift+L</source>
-            <translation>Ctrl+Shift+L</translation>
-        </message>
-        <message>
-            <source>Add &amp;RBD Image…</source>
-            <translation>添加 RBD 镜像(&amp;R)…</translation>
-        </message>
-        <message>
-            <source>Register an RBD image of a configured Ceph cluster as a volume</source>
-            <translation>将已配置 Ceph 集群中的 RBD 镜像登记为卷</translation>
-        </message>
-        <message>
-            <source>Add RBD Image</source>
-            <translation>添加 RBD 镜像</translation>
-        </message>
-        <message>
-            <source>Reset &amp;Volume State…</source>
-            <translation>重置卷状态(&amp;V)…</translation>
-        </message>
-        <message>
-            <source>Administrator: set a volume's status, e.g. after a failed restore left it error_restoring</source>
-            <translation>管理员:设置卷的状态,例如在恢复失败使其处于 error_restoring 之后</translation>
-        </message>
-        <message>
-            <source>Reset Volume State</source>
-            <translation>重置卷状态</translation>
-        </message>
-        <message>
-            <source>%1. Volume %2 is now “error restoring”: restore into it again, or check its data and use Reset Volume State.</source>
-            <translation>%1。卷 %2 现在处于“恢复出错”状态:请重新恢复到此卷,或检查其数据后使用“重置卷状态”。</translation>
         </message>
     </context>
     <context>
@@ -2236,6 +2229,29 @@ ID %3</translation>
         <message>
             <source>Last backup</source>
             <translation>上次备份</translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::VolumePanel</name>
+        <message>
+            <source>&lt;b&gt;Volumes&lt;/b&gt;</source>
+            <translation>&lt;b&gt;卷&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>Filter volumes (Ctrl+F)</source>
+            <translation>筛选卷 (Ctrl+F)</translation>
+        </message>
+        <message>
+            <source>&lt;h3&gt;No volumes yet&lt;/h3&gt;&lt;p&gt;Register a disk image or block device to back it up, or try Ember on a small sample volume.&lt;/p&gt;</source>
+            <translation>&lt;h3&gt;还没有卷&lt;/h3&gt;&lt;p&gt;登记一个磁盘镜像或块设备以进行备份,或先在一个小的示例卷上试用 Ember。&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>Add a Volume…</source>
+            <translation>添加卷…</translation>
+        </message>
+        <message>
+            <source>Create a Sample Volume</source>
+            <translation>创建示例卷</translation>
         </message>
     </context>
     <context>

@@ -560,7 +560,7 @@ private Q_SLOTS:
         okButton(settings)->click();
         QCOMPARE(switched.count(), 1);
         QCOMPARE(languageSetting(), QStringLiteral("zh_CN"));
-        QCOMPARE(QCoreApplication::translate("ember::ui::MainWindow", "&Restore…"),
+        QCOMPARE(QCoreApplication::translate("ember::ui::ActionsController", "&Restore…"),
                  QStringLiteral("恢复(&R)…"));
         // The window the application builds next speaks Chinese.
         MainWindow chinese(*m_context);
@@ -570,7 +570,7 @@ private Q_SLOTS:
                  QStringLiteral("大小"));
         setLanguageSetting(QStringLiteral("en"));
         installTranslators(QStringLiteral("en"));
-        QCOMPARE(QCoreApplication::translate("ember::ui::MainWindow", "&Restore…"),
+        QCOMPARE(QCoreApplication::translate("ember::ui::ActionsController", "&Restore…"),
                  QStringLiteral("&Restore…"));
     }
 

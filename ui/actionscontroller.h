@@ -1,0 +1,146 @@
+// The main window's actions: owns the QActions, enables each from the
+// current selection or disables it with the reason as its tooltip (so every
+// action explains why it is unavailable before the user clicks), and runs
+// them: opens the dialogs, submits jobs and quick catalog tasks.
+#pragma once
+
+#include "appcontext.h"
+
+#include <QObject>
+#include <QStringList>
+#include <functional>
+#include <optional>
+
+class QAction;
+class QWidget;
+
+namespace ember::ui {
+
+class AddVolumeDialog;
+class BackendsDialog;
+class ChainPanel;
+class CreateBackupDialog;
+class JobPanel;
+class RbdBrowserDialog;
+class RestoreDialog;
+class SettingsDialog;
+class VolumePanel;
+class VolumeResetStateDialog;
+
+class ActionsController : public QObject
+{
+    Q_OBJECT
+public:
+    // `window` parents the dialogs and message boxes (window-modal) and is
+    // closed by Quit; the panels give the selection the actions act on.
+    ActionsController(AppContext& context, QWidget* window, VolumePanel* volumes,
+                      ChainPanel* chains, JobPanel* jobs);
+
+    QAction* addVolumeAction() const { return m_addVolume; }
+    QAction* addRbdImageAction() const { return m_addRbdImage; }
+    QAction* sampleVolumeAction() const { return m_sampleVolume; }
+    QAction* removeVolumeAction() const { return m_removeVolume; }
+    QAction* resetVolumeStateAction() const { return m_resetVolumeState; }
+    QAction* createBackupAction() const { return m_createBackup; }
+    QAction* restoreAction() const { return m_restore; }
+    QAction* deleteAction() const { return m_delete; }
+    QAction* forceDeleteAction() const { return m_forceDelete; }
+    QAction* verifyAction() const { return m_verify; }
+    QAction* exportAction() const { return m_export; }
+    QAction* importAction() const { return m_import; }
+    QAction* resetStateAction() const { return m_resetState; }
+    QAction* editAction() const { return m_edit; }
+    QAction* refreshAction() const { return m_refresh; }
+    QAction* cancelJobAction() const { return m_cancelJob; }
+    QAction* clearJobsAction() const { return m_clearJobs; }
+    QAction* copyLogAction() const { return m_copyLog; }
+    QAction* backendsAction() const { return m_backends; }
+    QAction* settingsAction() const { return m_settings; }
+    QAction* quitAction() const { return m_quit; }
+    QAction* aboutAction() const { return m_about; }
+
+    // The current selection, as the latest snapshot has it.
+    std::optional<Volume> currentVolume() const;
+    QStringList selectedVolumeIds() const;
+    std::optional<Backup> currentBackup() const;
+    std::optional<JobInfo> currentJob() const;
+
+    // Enables or disables every action for the current selection and state.
+    void updateActions();
+    // Why deleting the current backup is refused (empty: allowed).
+    QString deleteRefusal(bool force) const;
+
+    // The dialogs, opened window-modal without a nested event loop; the
+    // returned dialog deletes itself when closed.
+    AddVolumeDialog* openAddVolume();
+    RbdBrowserDialog* openAddRbdImage();
+    CreateBackupDialog* openCreateBackup();
+    RestoreDialog* openRestore();
+    SettingsDialog* openSettings();
+    VolumeResetStateDialog* openResetVolumeState();
+    BackendsDialog* openBackends();
+
+    // What the dialogs submit.
+    quint64 submitBackup(const CreateBackupRequest& request);
+    quint64 submitRestore(const RestoreRequest& request);
+    quint64 submitDelete(const QString& backupId, bool force);
+    quint64 submitVerify(const QString& backupId);
+    void createSampleVolume(const QString& name = {});
+
+Q_SIGNALS:
+    // A passing message for the status bar (timeout in ms, 0: until replaced).
+    void statusMessage(const QString& message, int timeout);
+    // A volume was added through a dialog (selected once it is shown).
+    void volumeAdded(const QString& volumeId);
+    // The user chose another language: the new translators are installed.
+    void languageChangeRequested();
+
+private:
+    void createActions();
+    void showError(const QString& title, const QString& message);
+    void confirm(const QString& title, const QString& text, const QString& acceptText,
+                 std::function<void()> onAccept);
+    void selectVolumeWhenShown(const QString& volumeId);
+    void onVolumeAdded(const QString& title, const QString& volumeId, const QString& error);
+
+    void removeVolume();
+    void deleteBackup(bool force);
+    void verifyBackup();
+    void exportRecord();
+    void importRecord();
+    void resetState();
+    void editBackup();
+    void cancelJob();
+    void copyJobLog();
+
+    AppContext& m_context;
+    QWidget* m_window;
+    VolumePanel* m_volumes;
+    ChainPanel* m_chains;
+    JobPanel* m_jobs;
+
+    QAction* m_addVolume = nullptr;
+    QAction* m_sampleVolume = nullptr;
+    QAction* m_addRbdImage = nullptr;
+    QAction* m_removeVolume = nullptr;
+    QAction* m_resetVolumeState = nullptr;
+    QAction* m_createBackup = nullptr;
+    QAction* m_restore = nullptr;
+    QAction* m_delete = nullptr;
+    QAction* m_forceDelete = nullptr;
+    QAction* m_verify = nullptr;
+    QAction* m_export = nullptr;
+    QAction* m_import = nullptr;
+    QAction* m_resetState = nullptr;
+    QAction* m_edit = nullptr;
+    QAction* m_refresh = nullptr;
+    QAction* m_cancelJob = nullptr;
+    QAction* m_clearJobs = nullptr;
+    QAction* m_copyLog = nullptr;
+    QAction* m_backends = nullptr;
+    QAction* m_settings = nullptr;
+    QAction* m_quit = nullptr;
+    QAction* m_about = nullptr;
+};
+
+} // namespace ember::ui
