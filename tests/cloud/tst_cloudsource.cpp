@@ -6,6 +6,7 @@
 // own reason; a cloud job follows creating -> available and deleting -> gone.
 // Everything made here is deleted again.
 #include "../services/serviceenv.h"
+#include "backuprecord.h"
 #include "backuptreemodel.h"
 #include "cinderclient.h"
 #include "cloudsource.h"
@@ -445,6 +446,63 @@ private Q_SLOTS:
         m_demoClient->deleteVolume(restored);
         waitFor([&] { return m_demoClient->volume(restored).status; }, {VolumeStatus::Error}, true);
         QVERIFY2(difference.isEmpty(), qPrintable(difference));
+    }
+
+    void adminActionsRunAsJobs()
+    {
+        CloudSource source(m_admin);
+        source.setParentCacheFile({});
+        source.setJobPollIntervalMs(300);
+        JobRunner runner(ember::test::freshDir(QStringLiteral("admin-jobs")) +
+                         QStringLiteral("/catalog.sqlite"));
+        source.setJobRunner(&runner);
+        source.start();
+        QVERIFY(waitForSnapshot(source, [&](const SourceSnapshot& snapshot) {
+            return snapshot.backup(m_inc2).has_value();
+        }));
+        QVERIFY(source.isAdmin());
+        auto runToEnd = [&](const ActionResult& result) {
+            if (!result.accepted())
+                return QStringLiteral("refused: ") + result.refusal;
+            QElapsedTimer clock;
+            clock.start();
+            while (!isFinished(runner.job(result.jobId)->state) && clock.elapsed() < StepTimeoutMs)
+                QTest::qWait(100);
+            const JobInfo* job = runner.job(result.jobId);
+            return job->state == JobState::Succeeded ? QString() : job->outcome;
+        };
+
+        // Export: the record arrives through the signal and names the backup and its parent.
+        QSignalSpy exported(&source, &Source::recordExported);
+        QCOMPARE(runToEnd(source.exportRecord(m_inc2)), QString());
+        QTRY_COMPARE(exported.size(), 1);
+        const Backup record = ember::importRecord(
+            {exported.first().at(1).toString(), exported.first().at(2).toString()});
+        QCOMPARE(record.id, m_inc2);
+        QCOMPARE(record.parentId, m_inc1);
+        // Importing it again is refused up front: the backup exists.
+        QVERIFY(source.importRecord(exported.first().at(1).toString(),
+                                    exported.first().at(2).toString())
+                    .refusal.contains("already exists"));
+
+        // Rename, then reset-state there and back.
+        QCOMPARE(runToEnd(source.updateBackup(m_inc2, QStringLiteral("inc2-renamed"),
+                                              QStringLiteral("renamed by the test"))),
+                 QString());
+        QCOMPARE(m_adminClient->backup(m_inc2).name, QStringLiteral("inc2-renamed"));
+        QVERIFY(source.resetState(m_inc2, QStringLiteral("creating")).refusal.contains("available or"));
+        QCOMPARE(runToEnd(source.resetState(m_inc2, BackupStatus::Error)), QString());
+        QCOMPARE(m_adminClient->backup(m_inc2).status, BackupStatus::Error);
+        QCOMPARE(runToEnd(source.resetState(m_inc2, BackupStatus::Available)), QString());
+        QCOMPARE(m_adminClient->backup(m_inc2).status, BackupStatus::Available);
+        QVERIFY(waitForSnapshot(source, [&](const SourceSnapshot& snapshot) {
+            const auto backup = snapshot.backup(m_inc2);
+            return backup && backup->displayName == QStringLiteral("inc2-renamed") &&
+                   backup->status == BackupStatus::Available;
+        }));
+        // Force delete of the full is still refused: chains go newest first.
+        QVERIFY(source.deleteBackup(m_full, true).refusal.startsWith(
+            "Incremental backups exist for this backup."));
     }
 
     void pollingBacksOffWhileNothingChanges()
