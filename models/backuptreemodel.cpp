@@ -24,10 +24,9 @@ int BackupTreeModel::Node::rowInParent() const
 QList<int> BackupTreeModel::columnsFor(SourceKind kind)
 {
     if (kind == SourceKind::Cloud)
-        return {Name,          Status,     Size,      ObjectCount, Container,
-                Incremental,   Snapshot,   Created,   DataTimestamp, FailReason,
-                Project,       Dependents, VolumeName};
-    return {Name,     Status,  Size,          Stored,     Incremental, ObjectCount,
+        return {Name,    Status,        Size,       ObjectCount, Container,  Incremental, Snapshot,
+                Created, DataTimestamp, FailReason, Project,     Dependents, VolumeName};
+    return {Name,      Status,  Size,    Stored,        Incremental, ObjectCount,
             Container, Backend, Created, DataTimestamp, Dependents,  VolumeName};
 }
 
@@ -289,10 +288,9 @@ void BackupTreeModel::forget(Node* node)
 
 static bool sameRow(const Backup& a, const Backup& b)
 {
-    return a.snapshotId == b.snapshotId && a.projectId == b.projectId &&
-           a.status == b.status && a.displayName == b.displayName &&
-           a.displayDescription == b.displayDescription && a.size == b.size &&
-           a.storedBytes == b.storedBytes && a.objectCount == b.objectCount &&
+    return a.snapshotId == b.snapshotId && a.projectId == b.projectId && a.status == b.status &&
+           a.displayName == b.displayName && a.displayDescription == b.displayDescription &&
+           a.size == b.size && a.storedBytes == b.storedBytes && a.objectCount == b.objectCount &&
            a.container == b.container && a.backendName == b.backendName &&
            a.numDependentBackups == b.numDependentBackups && a.failReason == b.failReason &&
            a.updatedAt == b.updatedAt && a.dataTimestamp == b.dataTimestamp &&

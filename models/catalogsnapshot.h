@@ -91,7 +91,10 @@ struct SourceSnapshot
     LinkOrigin linkOrigin(const QString& backupId) const;
     // Dependents as Cinder counts them (a cloud only says whether there are any).
     bool hasDependents(const Backup& backup) const;
-    CloudVolumeFacts volumeFactsOf(const QString& volumeId) const { return volumeFacts.value(volumeId); }
+    CloudVolumeFacts volumeFactsOf(const QString& volumeId) const
+    {
+        return volumeFacts.value(volumeId);
+    }
 };
 
 // The local catalog's snapshot is a SourceSnapshot of kind Local.

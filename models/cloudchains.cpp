@@ -108,7 +108,8 @@ QHash<QString, ChainLink> resolveChains(const QList<ChainInput>& backups,
         ChainLink& link = links[input.backup.id];
         const QString problem = tr("Cinder reports dependent backups, but none of the listed "
                                    "backups was found to depend on it");
-        link.problem = link.problem.isEmpty() ? problem : link.problem + QStringLiteral("; ") + problem;
+        link.problem =
+            link.problem.isEmpty() ? problem : link.problem + QStringLiteral("; ") + problem;
     }
     return links;
 }

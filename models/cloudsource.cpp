@@ -7,9 +7,9 @@
 
 #include <QCoreApplication>
 #include <QDir>
-#include <QFileInfo>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QPointer>
 #include <QSaveFile>
@@ -66,7 +66,8 @@ QString followStatus(OperationControl& control, const QString& what,
         control.setPhase(last, 0);
     }
     const QString cancelled = QCoreApplication::translate(
-        "CloudSource", "Stopped following %1; Cinder carries on with it.").arg(what);
+                                  "CloudSource", "Stopped following %1; Cinder carries on with it.")
+                                  .arg(what);
     for (;;) {
         QString status;
         try {
@@ -81,9 +82,11 @@ QString followStatus(OperationControl& control, const QString& what,
             const qint64 seconds = clock.elapsed() / 1000;
             control.log(last.isEmpty()
                             ? QCoreApplication::translate("CloudSource", "%1 s: %2 %3")
-                                  .arg(seconds).arg(what, shown)
+                                  .arg(seconds)
+                                  .arg(what, shown)
                             : QCoreApplication::translate("CloudSource", "%1 s: %2 %3 → %4")
-                                  .arg(seconds).arg(what, last, shown));
+                                  .arg(seconds)
+                                  .arg(what, last, shown));
             control.setPhase(shown, 0);
             last = shown;
         }
@@ -172,8 +175,8 @@ SourceSnapshot buildCloudSnapshot(const QList<CloudVolume>& volumes,
     QList<cloudchains::ChainInput> inputs;
     inputs.reserve(backups.size());
     for (const CloudBackup& cloudBackup : backups) {
-        inputs.append({toBackup(cloudBackup), cloudBackup.isIncremental,
-                       cloudBackup.hasDependentBackups});
+        inputs.append(
+            {toBackup(cloudBackup), cloudBackup.isIncremental, cloudBackup.hasDependentBackups});
         if (!cloudBackup.projectId.isEmpty())
             projects.insert(cloudBackup.projectId);
     }
@@ -216,6 +219,7 @@ public:
     int pageSize = 200;
     QString projectFilter;
     QString cacheFile;
+    bool cacheInDataDirectory = false; // the default: made private (0700) before writing
     bool cacheLoaded = false;
 
     void begin()
@@ -241,8 +245,7 @@ public:
 private:
     bool stopping() const { return m_stop->load(); }
 
-    template <typename Call>
-    void post(Call call)
+    template <typename Call> void post(Call call)
     {
         QMetaObject::invokeMethod(m_source, std::move(call), Qt::QueuedConnection);
     }
@@ -309,7 +312,14 @@ private:
         for (auto it = m_parents.begin(); it != m_parents.end(); ++it)
             mine.insert(it.key(), it.value());
         clouds.insert(m_cloudName, mine);
-        QDir().mkpath(QFileInfo(cacheFile).absolutePath());
+        try {
+            if (cacheInDataDirectory)
+                privateDataDirectory();
+            else
+                QDir().mkpath(QFileInfo(cacheFile).absolutePath());
+        } catch (const Error&) {
+            return; // only a cache
+        }
         QSaveFile file(cacheFile);
         if (!file.open(QIODevice::WriteOnly))
             return; // only a cache: the parents are fetched again next time
@@ -330,7 +340,8 @@ private:
                 continue;
             try {
                 const ExportedRecord record = m_client->exportRecord(backup.id);
-                const Backup decoded = ember::importRecord({record.backupService, record.backupUrl});
+                const Backup decoded =
+                    ember::importRecord({record.backupService, record.backupUrl});
                 if (!decoded.parentId.isEmpty()) {
                     m_parents.insert(backup.id, decoded.parentId);
                     added = true;
@@ -498,13 +509,14 @@ CloudSource::CloudSource(const CloudProfile& profile, QObject* parent)
 CloudSource::CloudSource(std::shared_ptr<KeystoneSession> session, QObject* parent)
     : Source(parent), m_session(std::move(session)), m_name(m_session->profile().name),
       m_stop(std::make_shared<std::atomic<bool>>(false)),
-      m_empty(std::make_shared<const SourceSnapshot>(
-          buildCloudSnapshot({}, {}, {}, false)))
+      m_empty(std::make_shared<const SourceSnapshot>(buildCloudSnapshot({}, {}, {}, false)))
 {
     m_thread.setObjectName(QStringLiteral("ember-cloud-source"));
     m_worker = new CloudSourceWorker(this, m_session, m_stop, m_name);
     try {
-        m_worker->cacheFile = QDir(defaultDataDirectory()).filePath(QStringLiteral("cloud-chains.json"));
+        m_worker->cacheFile =
+            QDir(defaultDataDirectory()).filePath(QStringLiteral("cloud-chains.json"));
+        m_worker->cacheInDataDirectory = true;
     } catch (const Error&) {
         m_worker->cacheFile.clear();
     }
@@ -551,8 +563,8 @@ void CloudSource::start()
     if (m_thread.isRunning())
         return;
     m_thread.start();
-    QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->begin(); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker] { worker->begin(); }, Qt::QueuedConnection);
 }
 
 void CloudSource::refreshNow()
@@ -563,8 +575,8 @@ void CloudSource::refreshNow()
     // Several requests while a load runs make one more load, not many.
     if (m_worker->m_refreshQueued.exchange(true))
         return;
-    QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->loadNow(); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker] { worker->loadNow(); }, Qt::QueuedConnection);
 }
 
 void CloudSource::setProjectFilter(const QString& projectId)
@@ -595,8 +607,8 @@ void CloudSource::setPollIntervals(int firstMs, int maxMs)
 void CloudSource::setPageSize(int items)
 {
     const int size = qBound(1, items, 1000);
-    QMetaObject::invokeMethod(m_worker, [worker = m_worker, size] { worker->pageSize = size; },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, size] { worker->pageSize = size; }, Qt::QueuedConnection);
 }
 
 void CloudSource::setParentCacheFile(const QString& path)
@@ -605,6 +617,7 @@ void CloudSource::setParentCacheFile(const QString& path)
         m_worker,
         [worker = m_worker, path] {
             worker->cacheFile = path;
+            worker->cacheInDataDirectory = false;
             worker->cacheLoaded = false;
         },
         Qt::QueuedConnection);
@@ -635,9 +648,8 @@ QString CloudSource::adminOnly(const QString& action) const
         .arg(action, m_name);
 }
 
-ActionResult CloudSource::submit(const QString& kind, const QString& title,
-                                 const QString& volumeId, const QString& backupId,
-                                 RemoteJobWork work)
+ActionResult CloudSource::submit(const QString& kind, const QString& title, const QString& volumeId,
+                                 const QString& backupId, RemoteJobWork work)
 {
     if (auto refused = needRunner())
         return *refused;
@@ -759,10 +771,10 @@ ActionResult CloudSource::restore(const RestoreRequest& request)
         return ActionResult::refused(refusal);
     auto session = m_session;
     const int pollMs = m_jobPollMs;
-    const QString target = request.targetVolumeId.isEmpty()
-                               ? (request.newVolumeName.isEmpty() ? tr("a new volume")
-                                                                  : request.newVolumeName)
-                               : volumeLabel(*snapshot(), request.targetVolumeId);
+    const QString target =
+        request.targetVolumeId.isEmpty()
+            ? (request.newVolumeName.isEmpty() ? tr("a new volume") : request.newVolumeName)
+            : volumeLabel(*snapshot(), request.targetVolumeId);
     return submit(
         QStringLiteral("cloud-restore"),
         tr("Restore %1 to %2").arg(shortId(request.backupId), target), request.targetVolumeId,
@@ -775,8 +787,8 @@ ActionResult CloudSource::restore(const RestoreRequest& request)
             } catch (const CloudError& error) {
                 rethrowWithCinderMessage(error);
             }
-            control.log(tr("Cinder restores into volume %1 (%2)")
-                            .arg(result.volumeId, result.volumeName));
+            control.log(
+                tr("Cinder restores into volume %1 (%2)").arg(result.volumeId, result.volumeName));
             // The target tells the outcome; the backup goes back to available
             // whatever happened.
             const QString volumeStatus = followStatus(
@@ -787,8 +799,8 @@ ActionResult CloudSource::restore(const RestoreRequest& request)
                 control, tr("backup"), [&] { return client.backup(request.backupId).status; },
                 {BackupStatus::Available, BackupStatus::Error}, true, pollMs);
             if (volumeStatus != VolumeStatus::Available)
-                throw Error(tr("Restore into volume %1 ended in %2.")
-                                .arg(result.volumeId, volumeStatus));
+                throw Error(
+                    tr("Restore into volume %1 ended in %2.").arg(result.volumeId, volumeStatus));
             return tr("restored into volume %1").arg(result.volumeId);
         });
 }
@@ -811,8 +823,9 @@ QString CloudSource::checkDelete(const QString& backupId, bool force) const
             names.append(child.displayName.isEmpty() ? child.id : child.displayName);
         QString reason = tr("Incremental backups exist for this backup.");
         if (!names.isEmpty())
-            reason += QLatin1Char(' ') +
-                      tr("Delete %1 first (chains are deleted newest first).").arg(names.join(", "));
+            reason +=
+                QLatin1Char(' ') +
+                tr("Delete %1 first (chains are deleted newest first).").arg(names.join(", "));
         return reason;
     }
     return ChainRules::canDelete(*backup, children, force);
@@ -857,18 +870,18 @@ ActionResult CloudSource::updateBackup(const QString& backupId, const QString& n
     if (!backup)
         return ActionResult::refused(tr("Backup %1 is not in %2's list.").arg(backupId, m_name));
     auto session = m_session;
-    return submit(QStringLiteral("cloud-update"), tr("Rename %1 to %2").arg(shortId(backupId), name),
-                  QString(), backupId, [session, backupId, name, description](OperationControl& control) {
-                      CinderClient client(session);
-                      try {
-                          const CloudBackup updated =
-                              client.updateBackup(backupId, name, description);
-                          control.log(tr("name: %1").arg(updated.name));
-                      } catch (const CloudError& error) {
-                          rethrowWithCinderMessage(error);
-                      }
-                      return tr("backup %1 updated").arg(backupId);
-                  });
+    return submit(
+        QStringLiteral("cloud-update"), tr("Rename %1 to %2").arg(shortId(backupId), name),
+        QString(), backupId, [session, backupId, name, description](OperationControl& control) {
+            CinderClient client(session);
+            try {
+                const CloudBackup updated = client.updateBackup(backupId, name, description);
+                control.log(tr("name: %1").arg(updated.name));
+            } catch (const CloudError& error) {
+                rethrowWithCinderMessage(error);
+            }
+            return tr("backup %1 updated").arg(backupId);
+        });
 }
 
 ActionResult CloudSource::resetState(const QString& backupId, const QString& status)
@@ -951,8 +964,8 @@ ActionResult CloudSource::importRecord(const QString& backupService, const QStri
                 .arg(decoded.id, m_name));
     auto session = m_session;
     const int pollMs = m_jobPollMs;
-    return submit(QStringLiteral("cloud-import"), tr("Import record of %1").arg(shortId(decoded.id)),
-                  QString(), decoded.id,
+    return submit(QStringLiteral("cloud-import"),
+                  tr("Import record of %1").arg(shortId(decoded.id)), QString(), decoded.id,
                   [session, backupService, backupUrl, pollMs](OperationControl& control) {
                       CinderClient client(session);
                       CloudBackup imported;
@@ -966,7 +979,8 @@ ActionResult CloudSource::importRecord(const QString& backupService, const QStri
                           {BackupStatus::Available, BackupStatus::Error}, false, pollMs,
                           BackupStatus::Creating);
                       if (status != BackupStatus::Available)
-                          throw Error(tr("Import of backup %1 ended in %2.").arg(imported.id, status));
+                          throw Error(
+                              tr("Import of backup %1 ended in %2.").arg(imported.id, status));
                       return tr("backup %1 imported").arg(imported.id);
                   });
 }

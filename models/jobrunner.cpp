@@ -77,18 +77,18 @@ class JobRunnable : public QRunnable
 {
 public:
     JobRunnable(JobRunner* runner, quint64 jobId, QString catalogPath, SecretProvider secrets,
-                JobWork work, RemoteJobWork remoteWork, std::shared_ptr<void> running, OperationControl& control,
-                std::mutex& mutex, QElapsedTimer& sinceLastReport, bool& reportedOnce,
-                std::function<void(quint64, const Progress&)> progress,
+                JobWork work, RemoteJobWork remoteWork, std::shared_ptr<void> running,
+                OperationControl& control, std::mutex& mutex, QElapsedTimer& sinceLastReport,
+                bool& reportedOnce, std::function<void(quint64, const Progress&)> progress,
                 std::function<void(quint64, const QString&)> log,
                 std::function<void(quint64)> started,
                 std::function<void(quint64, JobState, const QString&)> done)
         : m_runner(runner), m_jobId(jobId), m_catalogPath(std::move(catalogPath)),
           m_secrets(std::move(secrets)), m_work(std::move(work)),
-          m_remoteWork(std::move(remoteWork)), m_keepAlive(std::move(running)),
-          m_control(control), m_mutex(mutex), m_sinceLastReport(sinceLastReport),
-          m_reportedOnce(reportedOnce), m_progress(std::move(progress)), m_log(std::move(log)),
-          m_started(std::move(started)), m_done(std::move(done))
+          m_remoteWork(std::move(remoteWork)), m_keepAlive(std::move(running)), m_control(control),
+          m_mutex(mutex), m_sinceLastReport(sinceLastReport), m_reportedOnce(reportedOnce),
+          m_progress(std::move(progress)), m_log(std::move(log)), m_started(std::move(started)),
+          m_done(std::move(done))
     {
         setAutoDelete(true);
     }
@@ -292,8 +292,8 @@ void JobRunner::startReadyJobs()
         QPointer<JobRunner> self(this);
         auto* runnable = new JobRunnable(
             this, info.id, m_catalogPath, m_secrets, m_pendingWork.take(info.id),
-            m_pendingRemoteWork.take(info.id), shared,
-            shared->control, shared->mutex, shared->sinceLastReport, shared->reportedOnce,
+            m_pendingRemoteWork.take(info.id), shared, shared->control, shared->mutex,
+            shared->sinceLastReport, shared->reportedOnce,
             [self](quint64 id, const Progress& progress) {
                 if (self)
                     self->onProgress(id, progress);

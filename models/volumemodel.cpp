@@ -21,8 +21,8 @@ bool VolumeModel::Row::operator==(const Row& other) const
 QList<int> VolumeModel::columnsFor(SourceKind kind)
 {
     if (kind == SourceKind::Cloud)
-        return {Name, Project, Status, Size, VolumeType, Attachments, Bootable, BackupCount,
-                LastBackup};
+        return {Name,        Project,  Status,      Size,      VolumeType,
+                Attachments, Bootable, BackupCount, LastBackup};
     return {Name, Kind, Path, Size, Status, BackupCount, LastBackup};
 }
 

@@ -45,10 +45,10 @@ CloudProfile profileFrom(const QHash<QString, QString>& facts, const QString& pr
     profile.auth.username = facts.value(prefix + QStringLiteral("USERNAME"));
     profile.auth.password = facts.value(prefix + QStringLiteral("PASSWORD"));
     profile.auth.projectName = facts.value(prefix + QStringLiteral("PROJECT_NAME"));
-    profile.auth.userDomainName = facts.value(prefix + QStringLiteral("USER_DOMAIN_NAME"),
-                                              QStringLiteral("Default"));
-    profile.auth.projectDomainName = facts.value(prefix + QStringLiteral("PROJECT_DOMAIN_NAME"),
-                                                 QStringLiteral("Default"));
+    profile.auth.userDomainName =
+        facts.value(prefix + QStringLiteral("USER_DOMAIN_NAME"), QStringLiteral("Default"));
+    profile.auth.projectDomainName =
+        facts.value(prefix + QStringLiteral("PROJECT_DOMAIN_NAME"), QStringLiteral("Default"));
     profile.regionName = facts.value(QStringLiteral("OS_REGION_NAME"));
     return profile;
 }
@@ -87,8 +87,9 @@ QByteArray rbd(const QHash<QString, QString>& ceph, const QStringList& arguments
     process.start(QStringLiteral("rbd"), all + arguments);
     if (!process.waitForFinished(300000) || process.exitStatus() != QProcess::NormalExit ||
         process.exitCode() != 0)
-        throw Error(QStringLiteral("rbd %1 failed: %2")
-                        .arg(arguments.join(' '), QString::fromUtf8(process.readAllStandardError())));
+        throw Error(
+            QStringLiteral("rbd %1 failed: %2")
+                .arg(arguments.join(' '), QString::fromUtf8(process.readAllStandardError())));
     return process.readAllStandardOutput();
 }
 
@@ -123,11 +124,11 @@ class CloudSourceTest : public QObject
     // New data in the demo volume, so each backup of the chain carries some.
     void writeSomeData(int megabytes)
     {
-        rbd(m_ceph, {QStringLiteral("bench"), QStringLiteral("--io-type"), QStringLiteral("write"),
-                     QStringLiteral("--io-size"), QStringLiteral("64K"),
-                     QStringLiteral("--io-pattern"), QStringLiteral("rand"),
-                     QStringLiteral("--io-total"), QStringLiteral("%1M").arg(megabytes),
-                     rbdImage(m_demoVolume)});
+        rbd(m_ceph,
+            {QStringLiteral("bench"), QStringLiteral("--io-type"), QStringLiteral("write"),
+             QStringLiteral("--io-size"), QStringLiteral("64K"), QStringLiteral("--io-pattern"),
+             QStringLiteral("rand"), QStringLiteral("--io-total"),
+             QStringLiteral("%1M").arg(megabytes), rbdImage(m_demoVolume)});
     }
 
     QString makeBackup(const QString& name, bool incremental)
@@ -190,9 +191,11 @@ private Q_SLOTS:
 
         CreateVolumeRequest volume;
         volume.sizeGiB = 1;
-        volume.name = QStringLiteral("ember-source-demo-%1").arg(QCoreApplication::applicationPid());
+        volume.name =
+            QStringLiteral("ember-source-demo-%1").arg(QCoreApplication::applicationPid());
         m_demoVolume = m_demoClient->createVolume(volume).id;
-        volume.name = QStringLiteral("ember-source-admin-%1").arg(QCoreApplication::applicationPid());
+        volume.name =
+            QStringLiteral("ember-source-admin-%1").arg(QCoreApplication::applicationPid());
         m_adminVolume = m_adminClient->createVolume(volume).id;
         QCOMPARE(waitFor([&] { return m_demoClient->volume(m_demoVolume).status; },
                          {VolumeStatus::Available, VolumeStatus::Error}),
@@ -233,8 +236,8 @@ private Q_SLOTS:
     void adminSeesEveryProjectAndTheChainFromExportRecords()
     {
         CloudSource source(m_admin);
-        const QString cache = ember::test::freshDir(QStringLiteral("chains")) +
-                              QStringLiteral("/cloud-chains.json");
+        const QString cache =
+            ember::test::freshDir(QStringLiteral("chains")) + QStringLiteral("/cloud-chains.json");
         source.setParentCacheFile(cache);
         source.setPageSize(2); // several pages even on a small cloud
         QSignalSpy changes(&source, &Source::snapshotChanged);
@@ -248,7 +251,8 @@ private Q_SLOTS:
             return snapshot.linkOrigin(m_inc2) == LinkOrigin::ExportRecord &&
                    snapshot.volume(m_adminVolume).has_value();
         }));
-        QVERIFY2(failures.isEmpty(), failures.isEmpty() ? "" : qPrintable(failures.first().first().toString()));
+        QVERIFY2(failures.isEmpty(),
+                 failures.isEmpty() ? "" : qPrintable(failures.first().first().toString()));
         QVERIFY(source.isAdmin());
         QVERIFY(source.can(Capability::ForceDelete));
         QVERIFY(source.can(Capability::ExportRecord));
@@ -324,7 +328,8 @@ private Q_SLOTS:
         VolumeModel volumes;
         volumes.apply(*snapshot);
         QVERIFY(volumes.rowOf(m_demoVolume) >= 0);
-        QCOMPARE(volumes.index(volumes.rowOf(m_demoVolume), VolumeModel::Status).data(RawValueRole)
+        QCOMPARE(volumes.index(volumes.rowOf(m_demoVolume), VolumeModel::Status)
+                     .data(RawValueRole)
                      .toString(),
                  VolumeStatus::Available);
     }
@@ -407,9 +412,8 @@ private Q_SLOTS:
         QVERIFY2(runner.job(deleted.jobId)->state == JobState::Succeeded, qPrintable(deleteLog));
         QVERIFY2(deleteLog.contains(QStringLiteral("deleting → gone")), qPrintable(deleteLog));
         m_extraBackups.removeAll(inc3);
-        QVERIFY(waitForSnapshot(source, [&](const SourceSnapshot& snapshot) {
-            return !snapshot.backup(inc3);
-        }));
+        QVERIFY(waitForSnapshot(
+            source, [&](const SourceSnapshot& snapshot) { return !snapshot.backup(inc3); }));
     }
 
     void restoreJobToANewVolumeIsByteIdentical()
@@ -424,7 +428,8 @@ private Q_SLOTS:
         QVERIFY(waitForSnapshot(source, [&](const SourceSnapshot& snapshot) {
             return snapshot.backup(m_inc2).has_value();
         }));
-        const QString name = QStringLiteral("ember-restored-%1").arg(QCoreApplication::applicationPid());
+        const QString name =
+            QStringLiteral("ember-restored-%1").arg(QCoreApplication::applicationPid());
         const ActionResult restore = source.restore({m_inc2, QString(), name});
         QVERIFY2(restore.accepted(), qPrintable(restore.refusal));
         QTRY_VERIFY_WITH_TIMEOUT(isFinished(runner.job(restore.jobId)->state), StepTimeoutMs);
@@ -439,10 +444,12 @@ private Q_SLOTS:
                 restored = volume.id;
         QVERIFY(!restored.isEmpty());
         const QString dir = ember::test::freshDir(QStringLiteral("restore-compare"));
-        rbd(m_ceph, {QStringLiteral("export"), rbdImage(m_demoVolume), dir + QStringLiteral("/source")});
-        rbd(m_ceph, {QStringLiteral("export"), rbdImage(restored), dir + QStringLiteral("/restored")});
-        const QString difference =
-            ember::test::compareFiles(dir + QStringLiteral("/source"), dir + QStringLiteral("/restored"));
+        rbd(m_ceph,
+            {QStringLiteral("export"), rbdImage(m_demoVolume), dir + QStringLiteral("/source")});
+        rbd(m_ceph,
+            {QStringLiteral("export"), rbdImage(restored), dir + QStringLiteral("/restored")});
+        const QString difference = ember::test::compareFiles(dir + QStringLiteral("/source"),
+                                                             dir + QStringLiteral("/restored"));
         m_demoClient->deleteVolume(restored);
         waitFor([&] { return m_demoClient->volume(restored).status; }, {VolumeStatus::Error}, true);
         QVERIFY2(difference.isEmpty(), qPrintable(difference));
@@ -481,16 +488,18 @@ private Q_SLOTS:
         QCOMPARE(record.id, m_inc2);
         QCOMPARE(record.parentId, m_inc1);
         // Importing it again is refused up front: the backup exists.
-        QVERIFY(source.importRecord(exported.first().at(1).toString(),
-                                    exported.first().at(2).toString())
-                    .refusal.contains("already exists"));
+        QVERIFY(
+            source
+                .importRecord(exported.first().at(1).toString(), exported.first().at(2).toString())
+                .refusal.contains("already exists"));
 
         // Rename, then reset-state there and back.
         QCOMPARE(runToEnd(source.updateBackup(m_inc2, QStringLiteral("inc2-renamed"),
                                               QStringLiteral("renamed by the test"))),
                  QString());
         QCOMPARE(m_adminClient->backup(m_inc2).name, QStringLiteral("inc2-renamed"));
-        QVERIFY(source.resetState(m_inc2, QStringLiteral("creating")).refusal.contains("available or"));
+        QVERIFY(
+            source.resetState(m_inc2, QStringLiteral("creating")).refusal.contains("available or"));
         QCOMPARE(runToEnd(source.resetState(m_inc2, BackupStatus::Error)), QString());
         QCOMPARE(m_adminClient->backup(m_inc2).status, BackupStatus::Error);
         QCOMPARE(runToEnd(source.resetState(m_inc2, BackupStatus::Available)), QString());
@@ -501,8 +510,8 @@ private Q_SLOTS:
                    backup->status == BackupStatus::Available;
         }));
         // Force delete of the full is still refused: chains go newest first.
-        QVERIFY(source.deleteBackup(m_full, true).refusal.startsWith(
-            "Incremental backups exist for this backup."));
+        QVERIFY(source.deleteBackup(m_full, true)
+                    .refusal.startsWith("Incremental backups exist for this backup."));
     }
 
     void pollingBacksOffWhileNothingChanges()

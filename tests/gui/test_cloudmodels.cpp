@@ -228,9 +228,7 @@ private Q_SLOTS:
         volumeModel.apply(snapshot);
         QCOMPARE(volumeModel.rowCount(), 2);
         const int row = volumeModel.rowOf(volumeA);
-        auto cell = [&](int column) {
-            return volumeModel.index(row, column).data().toString();
-        };
+        auto cell = [&](int column) { return volumeModel.index(row, column).data().toString(); };
         QCOMPARE(cell(VolumeModel::Project), project);
         QCOMPARE(cell(VolumeModel::VolumeType), QStringLiteral("ceph"));
         QCOMPARE(cell(VolumeModel::Attachments), QStringLiteral("server-1"));
@@ -260,9 +258,11 @@ private Q_SLOTS:
         QCOMPARE(tree.indexOf("full", BackupTreeModel::Container).data().toString(),
                  QStringLiteral("backups"));
         QCOMPARE(tree.indexOf("full", BackupTreeModel::Project).data().toString(), project);
-        QVERIFY(BackupTreeModel::columnsFor(SourceKind::Cloud).contains(BackupTreeModel::FailReason));
+        QVERIFY(
+            BackupTreeModel::columnsFor(SourceKind::Cloud).contains(BackupTreeModel::FailReason));
         QVERIFY(!BackupTreeModel::columnsFor(SourceKind::Cloud).contains(BackupTreeModel::Backend));
-        QVERIFY(!BackupTreeModel::columnsFor(SourceKind::Local).contains(BackupTreeModel::Snapshot));
+        QVERIFY(
+            !BackupTreeModel::columnsFor(SourceKind::Local).contains(BackupTreeModel::Snapshot));
 
         // The next poll: inc2 failed-over to error elsewhere, a new backup
         // appeared. Rows stay where they were (a selection survives).
@@ -305,10 +305,10 @@ private Q_SLOTS:
             cloudBackup("inc", volumeA, 10, true, false),
         };
         backups[1].status = BackupStatus::Creating;
-        SourceSnapshot snapshot = buildCloudSnapshot(
-            {cloudVolume(volumeA, "db", VolumeStatus::InUse),
-             cloudVolume(volumeB, "web", VolumeStatus::Available)},
-            backups, {}, true);
+        SourceSnapshot snapshot =
+            buildCloudSnapshot({cloudVolume(volumeA, "db", VolumeStatus::InUse),
+                                cloudVolume(volumeB, "web", VolumeStatus::Available)},
+                               backups, {}, true);
         snapshot.quotas.insert(project, ProjectQuota{10, 10, 2, 1000});
         source.showSnapshot(std::make_shared<const SourceSnapshot>(snapshot));
 
@@ -336,8 +336,8 @@ private Q_SLOTS:
 
     void localSourceWrapsTheCatalog()
     {
-        const QString catalogPath =
-            ember::test::freshDir(QStringLiteral("localsource")) + QStringLiteral("/catalog.sqlite");
+        const QString catalogPath = ember::test::freshDir(QStringLiteral("localsource")) +
+                                    QStringLiteral("/catalog.sqlite");
         {
             Catalog catalog(catalogPath);
             Volume volume;
