@@ -517,7 +517,8 @@ CloudProfile findCloud(const QString& nameIn, const QHash<QString, QString>& env
         CloudProfile profile = parsed.profiles.value(name);
         // OS_* variables fill what the entry leaves out (openstacksdk does the same for
         // the password, which users often keep out of the file).
-        if (profile.secret().isEmpty() && fromEnvironment && !profile.secretInKeyring)
+        if (profile.secret().isEmpty() && fromEnvironment && !profile.secretInKeyring &&
+            fromEnvironment->auth.type == profile.auth.type)
             profile.setSecret(fromEnvironment->secret());
         return profile;
     }

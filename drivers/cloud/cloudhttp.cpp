@@ -34,6 +34,7 @@ http::HttpResponse send(http::HttpRequest request, const CloudProfile& profile,
         collected.append(data, qsizetype(length));
     };
     request.sink = &collect;
+    request.expectContinue = false; // small bodies, repeated from memory after a 401
     http::HttpTimeouts timeouts;
     timeouts.connectSeconds = 10;
     timeouts.stallSeconds = 60;

@@ -257,8 +257,10 @@ HttpResponse perform(const HttpRequest& request, const TlsSettings& tls,
             headers.append("Transfer-Encoding: chunked");
         // Lets the server refuse (e.g. 401) before the producer is consumed, so
         // such a request can be repeated with the same producer.
-        if (hasBody)
+        if (hasBody && request.expectContinue)
             headers.append("Expect: 100-continue");
+        else
+            headers.append("Expect:"); // libcurl would add it to larger bodies itself
     } else if (request.method != "GET") {
         curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.constData());
     }

@@ -28,6 +28,10 @@ struct HttpRequest
     std::optional<qint64> bodyLength;   // Content-Length when known, else chunked
     QByteArray bodyBytes;               // small in-memory body (used when `body` is null)
     bool sendBody = false;              // true for PUT/POST even when empty
+    // Send the body only after the server's "100 Continue" (up to 2 s): lets a server
+    // refuse a streamed body before the producer is consumed. Small API requests turn it
+    // off (servers without 100 Continue, like uwsgi, would add 2 s to each).
+    bool expectContinue = true;
     const DataConsumer* sink = nullptr; // receives a 2xx body; others are collected
     // Observes every uploaded piece (the store hashes them on the fly).
     std::function<void(const char*, size_t)> onUpload;
