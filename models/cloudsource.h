@@ -82,9 +82,9 @@ public:
     ActionResult importRecord(const QString& backupService, const QString& backupUrl) override;
 
     // The checks alone (empty: allowed), for dialogs that grey out buttons.
-    QString checkCreateBackup(const BackupRequest& request) const;
-    QString checkRestore(const RestoreRequest& request) const;
-    QString checkDelete(const QString& backupId, bool force) const;
+    QString checkCreateBackup(const BackupRequest& request) const override;
+    QString checkRestore(const RestoreRequest& request) const override;
+    QString checkDelete(const QString& backupId, bool force) const override;
 
 public Q_SLOTS:
     void refreshNow() override;

@@ -52,6 +52,23 @@ ActionResult Source::importRecord(const QString&, const QString&)
     return ActionResult::refused(notOffered(tr("Import-record")));
 }
 
+QString Source::checkCreateBackup(const BackupRequest&) const
+{
+    return can(Capability::CreateBackup) ? QString() : notOffered(tr("Creating a backup"));
+}
+
+QString Source::checkRestore(const RestoreRequest&) const
+{
+    return can(Capability::Restore) ? QString() : notOffered(tr("Restoring"));
+}
+
+QString Source::checkDelete(const QString&, bool force) const
+{
+    if (force)
+        return can(Capability::ForceDelete) ? QString() : notOffered(tr("Force delete"));
+    return can(Capability::Delete) ? QString() : notOffered(tr("Deleting a backup"));
+}
+
 LocalSource::LocalSource(const QString& catalogPath, QObject* parent)
     : Source(parent), m_watcher(new CatalogWatcher(catalogPath, this))
 {

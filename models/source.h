@@ -93,6 +93,13 @@ public:
     virtual ActionResult exportRecord(const QString& backupId);
     virtual ActionResult importRecord(const QString& backupService, const QString& backupUrl);
 
+    // The checks alone (empty: allowed), so a window can disable an action
+    // with the reason before the user tries. The defaults refuse what the
+    // source does not offer.
+    virtual QString checkCreateBackup(const BackupRequest& request) const;
+    virtual QString checkRestore(const RestoreRequest& request) const;
+    virtual QString checkDelete(const QString& backupId, bool force) const;
+
 public Q_SLOTS:
     // Reloads as soon as possible (a user action or a finished job).
     virtual void refreshNow() = 0;
