@@ -392,7 +392,9 @@ private:
                 Page<CloudVolume> page = m_client->listVolumes(options, marker);
                 volumes.append(page.items);
                 totalVolumes = page.totalCount;
-                marker = page.nextMarker;
+                // An empty page or the same marker again would page forever.
+                marker =
+                    page.items.isEmpty() || page.nextMarker == marker ? QString() : page.nextMarker;
                 if (stopping())
                     return;
                 progress(volumes.size(), total());
@@ -406,7 +408,9 @@ private:
                 Page<CloudBackup> page = m_client->listBackups(options, marker);
                 backups.append(page.items);
                 totalBackups = page.totalCount;
-                marker = page.nextMarker;
+                // An empty page or the same marker again would page forever.
+                marker =
+                    page.items.isEmpty() || page.nextMarker == marker ? QString() : page.nextMarker;
                 if (stopping())
                     return;
                 progress(volumes.size() + backups.size(), total());
