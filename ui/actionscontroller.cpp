@@ -6,11 +6,13 @@
 #include "backupdialogs.h"
 #include "chainpanel.h"
 #include "chainrules.h"
+#include "clouddialogs.h"
 #include "itemroles.h"
 #include "jobpanel.h"
 #include "panelsupport.h"
 #include "rbdbrowser.h"
 #include "settingsdialog.h"
+#include "source.h"
 #include "statusstyle.h"
 #include "volumedialogs.h"
 #include "volumepanel.h"
@@ -89,10 +91,19 @@ void ActionsController::createActions()
                 "error_restoring"),
              [this] { openResetVolumeState(); });
     m_createBackup = make("createBackupAction", icon("backup"), tr("&Create Backup…"),
-                          QKeySequence(tr("Ctrl+B")), tr("Back up the selected volume"),
-                          [this] { openCreateBackup(); });
+                          QKeySequence(tr("Ctrl+B")), tr("Back up the selected volume"), [this] {
+                              if (m_source)
+                                  openCloudBackup();
+                              else
+                                  openCreateBackup();
+                          });
     m_restore = make("restoreAction", icon("restore"), tr("&Restore…"), QKeySequence(tr("Ctrl+R")),
-                     tr("Restore the selected backup"), [this] { openRestore(); });
+                     tr("Restore the selected backup"), [this] {
+                         if (m_source)
+                             openCloudRestore();
+                         else
+                             openRestore();
+                     });
     m_delete = make("deleteBackupAction", icon("delete"), tr("&Delete Backup…"),
                     QKeySequence(QKeySequence::Delete), tr("Delete the selected backup"),
                     [this] { deleteBackup(false); });
@@ -102,21 +113,44 @@ void ActionsController::createActions()
     m_verify = make("verifyAction", icon("verify"), tr("&Verify"), QKeySequence(tr("Ctrl+Y")),
                     tr("Read the backup's chain and check every object and hash"),
                     [this] { verifyBackup(); });
-    m_export = make(
-        "exportRecordAction", icon("export"), tr("&Export Record…"), QKeySequence(tr("Ctrl+E")),
-        tr("Show the backup's record for Cinder's backup-import"), [this] { exportRecord(); });
+    m_export = make("exportRecordAction", icon("export"), tr("&Export Record…"),
+                    QKeySequence(tr("Ctrl+E")),
+                    tr("Show the backup's record for Cinder's backup-import"), [this] {
+                        if (m_source)
+                            exportCloudRecord();
+                        else
+                            exportRecord();
+                    });
     m_import = make("importRecordAction", icon("import"), tr("&Import Record…"),
-                    QKeySequence(tr("Ctrl+I")), tr("Make a backup known from its record"),
-                    [this] { importRecord(); });
-    m_resetState = make(
-        "resetStateAction", icon("reset"), tr("Reset &State…"), QKeySequence(tr("Ctrl+Shift+R")),
-        tr("Administrator: set a backup's status to available or error"), [this] { resetState(); });
-    m_edit =
-        make("editBackupAction", icon("edit"), tr("&Edit Name and Description…"),
-             QKeySequence(tr("F2")), tr("Rename the selected backup"), [this] { editBackup(); });
+                    QKeySequence(tr("Ctrl+I")), tr("Make a backup known from its record"), [this] {
+                        if (m_source)
+                            openCloudImport();
+                        else
+                            importRecord();
+                    });
+    m_resetState = make("resetStateAction", icon("reset"), tr("Reset &State…"),
+                        QKeySequence(tr("Ctrl+Shift+R")),
+                        tr("Administrator: set a backup's status to available or error"), [this] {
+                            if (m_source)
+                                resetCloudState();
+                            else
+                                resetState();
+                        });
+    m_edit = make("editBackupAction", icon("edit"), tr("&Edit Name and Description…"),
+                  QKeySequence(tr("F2")), tr("Rename the selected backup"), [this] {
+                      if (m_source)
+                          editCloudBackup();
+                      else
+                          editBackup();
+                  });
     m_refresh =
         make("refreshAction", icon("refresh"), tr("Re&fresh"), QKeySequence(QKeySequence::Refresh),
-             tr("Read the catalog again"), [this] { m_context.watcher().refreshNow(); });
+             tr("Read the catalog (or the cloud's lists) again"), [this] {
+                 if (m_source)
+                     m_source->refreshNow();
+                 else
+                     m_context.watcher().refreshNow();
+             });
     m_cancelJob = make("cancelJobAction", icon("cancel"), tr("&Cancel Job…"),
                        QKeySequence(tr("Ctrl+Shift+X")), tr("Stop the selected job"),
                        [this] { cancelJob(); });
@@ -150,6 +184,43 @@ void ActionsController::createActions()
         m_quit->setShortcut(QKeySequence(tr("Ctrl+Q")));
 }
 
+// ---------------------------------------------------------------- source
+
+void ActionsController::setSource(Source* source)
+{
+    for (const QMetaObject::Connection& connection : std::as_const(m_sourceConnections))
+        disconnect(connection);
+    m_sourceConnections.clear();
+    m_pendingExports.clear();
+    m_source = source;
+    if (source) {
+        m_sourceConnections.append(connect(source, &QObject::destroyed, this, [this] {
+            m_source = nullptr;
+            updateActions();
+        }));
+        m_sourceConnections.append(
+            connect(source, &Source::capabilitiesChanged, this, &ActionsController::updateActions));
+        m_sourceConnections.append(
+            connect(source, &Source::recordExported, this,
+                    [this](const QString& backupId, const QString& service, const QString& url) {
+                        if (!m_pendingExports.remove(backupId))
+                            return;
+                        const auto backup = snapshot()->backup(backupId);
+                        if (!backup)
+                            return;
+                        auto* dialog = new ExportRecordDialog(*backup, {service, url}, m_window);
+                        dialog->setAttribute(Qt::WA_DeleteOnClose);
+                        dialog->open();
+                    }));
+    }
+    updateActions();
+}
+
+std::shared_ptr<const SourceSnapshot> ActionsController::snapshot() const
+{
+    return m_source ? m_source->snapshot() : m_context.snapshot();
+}
+
 // ---------------------------------------------------------------- selection
 
 QStringList ActionsController::selectedVolumeIds() const
@@ -162,7 +233,7 @@ std::optional<Volume> ActionsController::currentVolume() const
     const QStringList ids = selectedVolumeIds();
     if (ids.size() != 1)
         return std::nullopt;
-    return m_context.snapshot()->volume(ids.first());
+    return snapshot()->volume(ids.first());
 }
 
 std::optional<Backup> ActionsController::currentBackup() const
@@ -171,7 +242,7 @@ std::optional<Backup> ActionsController::currentBackup() const
     if (id.isEmpty())
         return std::nullopt;
     // The snapshot's row is the freshest.
-    return m_context.snapshot()->backup(id);
+    return snapshot()->backup(id);
 }
 
 std::optional<JobInfo> ActionsController::currentJob() const
@@ -186,6 +257,8 @@ QString ActionsController::deleteRefusal(bool force) const
     const auto backup = currentBackup();
     if (!backup)
         return tr("Select a backup first.");
+    if (m_source)
+        return m_source->checkDelete(backup->id, force);
     const auto snapshot = m_context.snapshot();
     const QList<Backup> children = snapshot->childrenOf(backup->id);
     const QString verdict = ChainRules::canDelete(*backup, children, force);
@@ -204,6 +277,9 @@ QString ActionsController::deleteRefusal(bool force) const
 
 void ActionsController::updateActions()
 {
+    updateJobActions();
+    if (m_source)
+        return updateCloudActions();
     const auto snapshot = m_context.snapshot();
     const auto volume = currentVolume();
     const auto backup = currentBackup();
@@ -267,7 +343,10 @@ void ActionsController::updateActions()
     enableWithReason(m_forceDelete, deleteRefusal(true));
     enableWithReason(m_edit, backup ? QString() : noBackup);
     enableWithReason(m_resetState, backup ? QString() : noBackup);
+}
 
+void ActionsController::updateJobActions()
+{
     const auto job = currentJob();
     QString cancelRefusal;
     if (!job)
@@ -483,7 +562,7 @@ VolumeResetStateDialog* ActionsController::openResetVolumeState()
 CreateBackupDialog* ActionsController::openCreateBackup()
 {
     const auto volume = currentVolume();
-    if (!volume || !m_createBackup->isEnabled())
+    if (!volume || !m_createBackup->isEnabled() || m_source)
         return nullptr;
     auto* dialog = new CreateBackupDialog(*volume, m_context.snapshot(), m_window);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -519,7 +598,7 @@ quint64 ActionsController::submitBackup(const CreateBackupRequest& request)
 RestoreDialog* ActionsController::openRestore()
 {
     const auto backup = currentBackup();
-    if (!backup || !m_restore->isEnabled())
+    if (!backup || !m_restore->isEnabled() || m_source)
         return nullptr;
     auto* dialog = new RestoreDialog(
         *backup, m_context.snapshot(),
@@ -530,7 +609,7 @@ RestoreDialog* ActionsController::openRestore()
     return dialog;
 }
 
-quint64 ActionsController::submitRestore(const RestoreRequest& request)
+quint64 ActionsController::submitRestore(const ember::RestoreRequest& request)
 {
     const auto snapshot = m_context.snapshot();
     const auto backup = snapshot->backup(request.backup);
@@ -569,6 +648,8 @@ quint64 ActionsController::submitRestore(const RestoreRequest& request)
 
 void ActionsController::deleteBackup(bool force)
 {
+    if (m_source)
+        return deleteCloudBackup(force);
     const auto backup = currentBackup();
     if (!backup || !deleteRefusal(force).isEmpty())
         return;
@@ -727,6 +808,212 @@ void ActionsController::editBackup()
                 if (!error.isEmpty())
                     showError(tr("Edit Backup"), error);
             });
+    });
+    dialog->open();
+}
+
+// ---------------------------------------------------------------- a cloud's actions
+
+void ActionsController::updateCloudActions()
+{
+    const auto current = m_source->snapshot();
+    const auto volume = currentVolume();
+    const auto backup = currentBackup();
+    const QString cloud = m_source->displayName();
+
+    // What only this computer's catalog does.
+    const QString localOnly =
+        tr("Only for this computer's volumes: switch the source to “This computer”.");
+    for (QAction* action :
+         {m_addVolume, m_addRbdImage, m_sampleVolume, m_removeVolume, m_resetVolumeState})
+        enableWithReason(action, localOnly);
+    enableWithReason(m_verify, tr("Ember verifies what it stored itself; Cinder has no verify "
+                                  "for %1's backups.")
+                                   .arg(cloud));
+    const QString loading =
+        m_source->hasSnapshot() ? QString() : tr("%1's lists are still loading.").arg(cloud);
+    auto adminOnly = [&](Capability capability, const QString& action) -> QString {
+        if (m_source->can(capability))
+            return {};
+        return tr("%1 needs the admin role on %2.").arg(action, cloud);
+    };
+    QString importRefusal = adminOnly(Capability::ImportRecord, tr("Import-record"));
+    if (importRefusal.isEmpty())
+        importRefusal = loading;
+    enableWithReason(m_import, importRefusal);
+
+    QString volumeRefusal = loading;
+    if (volumeRefusal.isEmpty() && !volume)
+        volumeRefusal = selectedVolumeIds().size() > 1 ? tr("Select only one volume.")
+                                                       : tr("Select a volume first.");
+    QString createRefusal = volumeRefusal;
+    if (createRefusal.isEmpty() && m_context.runner().isVolumeBusy(volume->id))
+        createRefusal = tr("A job of this window runs on the volume; wait for it to finish.");
+    if (createRefusal.isEmpty()) {
+        // In-use volumes are allowed here: the dialog explains Force.
+        BackupRequest request;
+        request.volumeId = volume->id;
+        request.force = true;
+        createRefusal = m_source->checkCreateBackup(request);
+    }
+    enableWithReason(m_createBackup, createRefusal);
+
+    const QString noBackup = backup ? QString() : tr("Select a backup first.");
+    auto orNoBackup = [&](const std::function<QString()>& check) {
+        return noBackup.isEmpty() ? check() : noBackup;
+    };
+    enableWithReason(m_restore, orNoBackup([&] {
+                         return m_source->checkRestore({backup->id, QString(), QString()});
+                     }));
+    enableWithReason(m_delete,
+                     orNoBackup([&] { return m_source->checkDelete(backup->id, false); }));
+    enableWithReason(m_forceDelete,
+                     orNoBackup([&] { return m_source->checkDelete(backup->id, true); }));
+    enableWithReason(m_edit, orNoBackup([&] {
+                         return adminOnly(Capability::UpdateBackup, tr("Renaming a backup"));
+                     }));
+    enableWithReason(m_resetState, orNoBackup([&] {
+                         return adminOnly(Capability::ResetState, tr("Reset-state"));
+                     }));
+    enableWithReason(
+        m_export, orNoBackup([&]() -> QString {
+            if (const QString refusal = adminOnly(Capability::ExportRecord, tr("Export-record"));
+                !refusal.isEmpty())
+                return refusal;
+            if (backup->status != BackupStatus::Available)
+                return tr("Backup status must be available, but is \"%1\".").arg(backup->status);
+            return {};
+        }));
+}
+
+void ActionsController::reportCloudAction(const QString& title, const QString& refusal,
+                                          quint64 jobId)
+{
+    if (!refusal.isEmpty()) {
+        Q_EMIT notice(tr("%1: %2").arg(title, refusal));
+        return;
+    }
+    m_jobs->selectJob(jobId);
+    Q_EMIT statusMessage(tr("%1: sent to %2; the jobs panel follows Cinder's status.")
+                             .arg(title, m_source ? m_source->displayName() : QString()),
+                         10000);
+}
+
+CloudBackupDialog* ActionsController::openCloudBackup()
+{
+    const auto volume = currentVolume();
+    if (!m_source || !volume || !m_createBackup->isEnabled())
+        return nullptr;
+    auto* dialog = new CloudBackupDialog(*volume, m_source, m_window);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        if (!m_source)
+            return;
+        const ActionResult result = m_source->createBackup(dialog->request());
+        reportCloudAction(tr("Create Backup"), result.refusal, result.jobId);
+    });
+    dialog->open();
+    return dialog;
+}
+
+CloudRestoreDialog* ActionsController::openCloudRestore()
+{
+    const auto backup = currentBackup();
+    if (!m_source || !backup || !m_restore->isEnabled())
+        return nullptr;
+    auto* dialog = new CloudRestoreDialog(*backup, m_source, m_window);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        if (!m_source)
+            return;
+        const ActionResult result = m_source->restore(dialog->request());
+        reportCloudAction(tr("Restore"), result.refusal, result.jobId);
+    });
+    dialog->open();
+    return dialog;
+}
+
+CloudImportDialog* ActionsController::openCloudImport()
+{
+    if (!m_source || !m_import->isEnabled())
+        return nullptr;
+    auto* dialog = new CloudImportDialog(m_source->displayName(), m_window);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        if (!m_source)
+            return;
+        const ActionResult result =
+            m_source->importRecord(dialog->backupService(), dialog->backupUrl());
+        reportCloudAction(tr("Import Record"), result.refusal, result.jobId);
+    });
+    dialog->open();
+    return dialog;
+}
+
+void ActionsController::deleteCloudBackup(bool force)
+{
+    const auto backup = currentBackup();
+    if (!backup || !deleteRefusal(force).isEmpty())
+        return;
+    const auto volume = snapshot()->volume(backup->volumeId);
+    QString text = tr("Delete backup %1 of volume %2 in %3? Cinder removes its data from the "
+                      "backup store; this cannot be undone.")
+                       .arg(backupLabel(*backup),
+                            volume && !volume->name.isEmpty() ? volume->name : backup->volumeId,
+                            m_source->displayName());
+    if (force)
+        text += QLatin1Char('\n') +
+                tr("Force delete ignores the status “%1”.").arg(statusText(backup->status));
+    confirm(force ? tr("Force Delete Backup") : tr("Delete Backup"), text,
+            force ? tr("Force Delete") : tr("Delete"), [this, id = backup->id, force] {
+                if (!m_source)
+                    return;
+                const ActionResult result = m_source->deleteBackup(id, force);
+                reportCloudAction(force ? tr("Force Delete") : tr("Delete"), result.refusal,
+                                  result.jobId);
+            });
+}
+
+void ActionsController::exportCloudRecord()
+{
+    const auto backup = currentBackup();
+    if (!backup || !m_source)
+        return;
+    const ActionResult result = m_source->exportRecord(backup->id);
+    if (result.accepted())
+        m_pendingExports.insert(backup->id);
+    reportCloudAction(tr("Export Record"), result.refusal, result.jobId);
+}
+
+void ActionsController::resetCloudState()
+{
+    const auto backup = currentBackup();
+    if (!backup || !m_source)
+        return;
+    auto* dialog = new ResetStateDialog(*backup, m_window);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog, id = backup->id] {
+        if (!m_source)
+            return;
+        const ActionResult result = m_source->resetState(id, dialog->state());
+        reportCloudAction(tr("Reset State"), result.refusal, result.jobId);
+    });
+    dialog->open();
+}
+
+void ActionsController::editCloudBackup()
+{
+    const auto backup = currentBackup();
+    if (!backup || !m_source)
+        return;
+    auto* dialog = new EditBackupDialog(*backup, m_window);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog, id = backup->id] {
+        if (!m_source)
+            return;
+        const ActionResult result =
+            m_source->updateBackup(id, dialog->name(), dialog->description());
+        reportCloudAction(tr("Edit Backup"), result.refusal, result.jobId);
     });
     dialog->open();
 }

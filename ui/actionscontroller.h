@@ -1,12 +1,15 @@
 // The main window's actions: owns the QActions, enables each from the
 // current selection or disables it with the reason as its tooltip (so every
 // action explains why it is unavailable before the user clicks), and runs
-// them: opens the dialogs, submits jobs and quick catalog tasks.
+// them: opens the dialogs, submits jobs and quick catalog tasks. On a cloud
+// source the same actions go to the source, whose rules give the reasons;
+// what only this computer's catalog can do is disabled with a reason there.
 #pragma once
 
 #include "appcontext.h"
 
 #include <QObject>
+#include <QSet>
 #include <QStringList>
 #include <functional>
 #include <optional>
@@ -19,11 +22,15 @@ namespace ember::ui {
 class AddVolumeDialog;
 class BackendsDialog;
 class ChainPanel;
+class CloudBackupDialog;
+class CloudImportDialog;
+class CloudRestoreDialog;
 class CreateBackupDialog;
 class JobPanel;
 class RbdBrowserDialog;
 class RestoreDialog;
 class SettingsDialog;
+class Source;
 class VolumePanel;
 class VolumeResetStateDialog;
 
@@ -59,6 +66,13 @@ public:
     QAction* quitAction() const { return m_quit; }
     QAction* aboutAction() const { return m_about; }
 
+    // The source the actions act on: nullptr for this computer's catalog
+    // (the application context's), else a cloud's.
+    void setSource(Source* source);
+    Source* source() const { return m_source; }
+    // The latest snapshot of the current source.
+    std::shared_ptr<const SourceSnapshot> snapshot() const;
+
     // The current selection, as the latest snapshot has it.
     std::optional<Volume> currentVolume() const;
     QStringList selectedVolumeIds() const;
@@ -79,10 +93,14 @@ public:
     SettingsDialog* openSettings();
     VolumeResetStateDialog* openResetVolumeState();
     BackendsDialog* openBackends();
+    // A cloud's dialogs (nullptr when the action is disabled or the source is local).
+    CloudBackupDialog* openCloudBackup();
+    CloudRestoreDialog* openCloudRestore();
+    CloudImportDialog* openCloudImport();
 
     // What the dialogs submit.
     quint64 submitBackup(const CreateBackupRequest& request);
-    quint64 submitRestore(const RestoreRequest& request);
+    quint64 submitRestore(const ember::RestoreRequest& request);
     quint64 submitDelete(const QString& backupId, bool force);
     quint64 submitVerify(const QString& backupId);
     void createSampleVolume(const QString& name = {});
@@ -94,6 +112,9 @@ Q_SIGNALS:
     void volumeAdded(const QString& volumeId);
     // The user chose another language: the new translators are installed.
     void languageChangeRequested();
+    // Something the user should read without being stopped (a cloud refused
+    // an action, a cloud job failed): shown in the window, not in a modal box.
+    void notice(const QString& message);
 
 private:
     void createActions();
@@ -112,12 +133,23 @@ private:
     void editBackup();
     void cancelJob();
     void copyJobLog();
+    void updateJobActions();
+    void updateCloudActions();
+    // A cloud action's outcome: the job selected, or the refusal as a notice.
+    void reportCloudAction(const QString& title, const QString& refusal, quint64 jobId);
+    void deleteCloudBackup(bool force);
+    void exportCloudRecord();
+    void resetCloudState();
+    void editCloudBackup();
 
     AppContext& m_context;
     QWidget* m_window;
     VolumePanel* m_volumes;
     ChainPanel* m_chains;
     JobPanel* m_jobs;
+    Source* m_source = nullptr; // cleared when it is destroyed
+    QList<QMetaObject::Connection> m_sourceConnections;
+    QSet<QString> m_pendingExports; // backups whose exported record is awaited
 
     QAction* m_addVolume = nullptr;
     QAction* m_sampleVolume = nullptr;

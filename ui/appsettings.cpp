@@ -30,6 +30,16 @@ void setLanguageSetting(const QString& language)
     QSettings().setValue(SettingsKey::Language, language);
 }
 
+QString lastSourceSetting()
+{
+    return QSettings().value(SettingsKey::LastSource, QStringLiteral("local")).toString();
+}
+
+void setLastSourceSetting(const QString& sourceId)
+{
+    QSettings().setValue(SettingsKey::LastSource, sourceId);
+}
+
 QStringList availableLanguages()
 {
     return {QStringLiteral("en"), QStringLiteral("zh_CN")};

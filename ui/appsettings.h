@@ -12,12 +12,16 @@ namespace ember::ui {
 namespace SettingsKey {
 inline const QString MaxConcurrentJobs = QStringLiteral("jobs/maxConcurrent");
 inline const QString Language = QStringLiteral("ui/language"); // "" = system, "en", "zh_CN"
+// The source the window showed last: "local" or "cloud:<name>".
+inline const QString LastSource = QStringLiteral("ui/lastSource");
 } // namespace SettingsKey
 
 int maxConcurrentJobs();
 void setMaxConcurrentJobs(int jobs);
 QString languageSetting();
 void setLanguageSetting(const QString& language);
+QString lastSourceSetting();
+void setLastSourceSetting(const QString& sourceId);
 
 // Language codes the application ships (besides English, the source).
 QStringList availableLanguages();

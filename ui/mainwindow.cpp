@@ -1,14 +1,23 @@
 #include "mainwindow.h"
 
+#include "appsettings.h"
 #include "chainpanel.h"
+#include "cloudsource.h"
+#include "cloudwizard.h"
 #include "jobpanel.h"
 #include "panelsupport.h"
+#include "sourceset.h"
+#include "statusstyle.h"
+#include "volumemodel.h"
 #include "volumepanel.h"
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QComboBox>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -19,7 +28,9 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QToolBar>
+#include <QToolButton>
 #include <QTreeView>
+#include <QVBoxLayout>
 
 namespace ember::ui {
 
@@ -30,6 +41,8 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
     setWindowTitle(tr("Ember — Volume Backups"));
     setWindowIcon(icon("ember"));
     m_backupModel.apply(*context.snapshot());
+    m_sources = &SourceSet::of(context);
+    m_sourceId = SourceSet::LocalId;
 
     m_volumePanel = new VolumePanel(&context.volumeModel(), this);
     m_chainPanel = new ChainPanel(&m_backupModel, this);
@@ -57,9 +70,37 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
     m_mainSplitter->addWidget(m_jobPanel);
     m_mainSplitter->setStretchFactor(0, 3);
     m_mainSplitter->setStretchFactor(1, 1);
-    setCentralWidget(m_mainSplitter);
+    // The notice line above the panels, dismissed by its button or the next notice.
+    auto* central = new QWidget(this);
+    auto* centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->setSpacing(0);
+    m_noticeBar = new QWidget(central);
+    m_noticeBar->setObjectName(QStringLiteral("noticeBar"));
+    m_noticeBar->setStyleSheet(QStringLiteral("#noticeBar { background: #fff4e5; }"));
+    m_noticeBar->setAttribute(Qt::WA_StyledBackground);
+    auto* noticeLayout = new QHBoxLayout(m_noticeBar);
+    noticeLayout->setContentsMargins(8, 4, 4, 4);
+    m_notice = new QLabel(m_noticeBar);
+    m_notice->setObjectName(QStringLiteral("notice"));
+    m_notice->setWordWrap(true);
+    m_notice->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    noticeLayout->addWidget(m_notice, 1);
+    auto* dismiss = new QToolButton(m_noticeBar);
+    dismiss->setText(tr("Dismiss"));
+    dismiss->setAutoRaise(true);
+    connect(dismiss, &QToolButton::clicked, this, [this] { showNotice(QString()); });
+    noticeLayout->addWidget(dismiss);
+    m_noticeBar->hide();
+    centralLayout->addWidget(m_noticeBar);
+    centralLayout->addWidget(m_mainSplitter, 1);
+    setCentralWidget(central);
     m_catalogSummary = new QLabel(tr("Loading the catalog…"), this);
     m_catalogSummary->setObjectName(QStringLiteral("catalogSummary"));
+    m_quotaSummary = new QLabel(this);
+    m_quotaSummary->setObjectName(QStringLiteral("quotaSummary"));
+    m_quotaSummary->hide();
+    statusBar()->addPermanentWidget(m_quotaSummary);
     statusBar()->addPermanentWidget(m_catalogSummary);
 
     connect(m_volumePanel, &VolumePanel::selectionChanged, this,
@@ -78,6 +119,27 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
             [this](const QString& volumeId) { m_pendingVolumeSelection = {volumeId}; });
     connect(m_actions, &ActionsController::languageChangeRequested, this,
             &MainWindow::languageChangeRequested);
+    connect(m_actions, &ActionsController::notice, this, &MainWindow::showNotice);
+    connect(m_volumePanel, &VolumePanel::projectChosen, this, [this](const QString& project) {
+        if (auto* cloud = qobject_cast<CloudSource*>(currentSource())) {
+            cloud->setProjectFilter(project);
+            updateSourceStatus();
+        }
+    });
+    connect(m_sources, &SourceSet::entriesChanged, this, &MainWindow::populateSwitcher);
+    // The status bar counts the volumes shown through the filters.
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(m_volumePanel->proxy(), signal, this, &MainWindow::updateSourceStatus);
+    connect(m_volumePanel->proxy(), &QAbstractItemModel::modelReset, this,
+            &MainWindow::updateSourceStatus);
+    connect(m_sources, &SourceSet::sourceOpened, this, [this](const QString& id) {
+        if (id == m_sourceId)
+            showSource();
+    });
+    connect(m_sources, &SourceSet::sourceProblem, this, [this](const QString& id) {
+        if (id == m_sourceId)
+            showSource();
+    });
 
     connect(&context, &AppContext::snapshotApplied, this, &MainWindow::onSnapshotApplied);
     connect(&context, &AppContext::recovered, this, [this](const QStringList& actions) {
@@ -95,8 +157,12 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
     });
     connect(&context.runner(), &JobRunner::jobFinished, this, [this](quint64 id) {
         const JobInfo* job = m_context.runner().job(id);
-        if (job)
-            statusBar()->showMessage(tr("%1: %2").arg(job->title, job->outcome), 10000);
+        if (!job)
+            return;
+        statusBar()->showMessage(tr("%1: %2").arg(job->title, job->outcome), 10000);
+        // A cloud job's error is Cinder's own message: worth more than a passing line.
+        if (job->kind.startsWith(QLatin1String("cloud-")) && job->state == JobState::Failed)
+            showNotice(tr("%1 failed: %2").arg(job->title, job->outcome));
     });
     connect(&context.runner(), &JobRunner::idle, this, [this] {
         if (m_quitWhenIdle) {
@@ -112,6 +178,10 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
     if (context.watcher().hasSnapshot())
         onSnapshotApplied();
     m_actions->updateActions();
+    populateSwitcher();
+    const QString lastSource = lastSourceSetting();
+    if (lastSource != SourceSet::LocalId && m_sources->entry(lastSource))
+        switchToSource(lastSource);
 }
 
 MainWindow::~MainWindow() = default;
@@ -199,6 +269,25 @@ void MainWindow::createMenus()
     QToolBar* toolbar = addToolBar(tr("Main"));
     toolbar->setObjectName(QStringLiteral("mainToolBar"));
     toolbar->setToolButtonStyle(Qt::ToolButtonTextUnderIcon);
+    m_sourceSwitcher = new QComboBox(toolbar);
+    m_sourceSwitcher->setObjectName(QStringLiteral("sourceSwitcher"));
+    m_sourceSwitcher->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_sourceSwitcher->setMinimumContentsLength(14);
+    connect(m_sourceSwitcher, &QComboBox::activated, this, [this](int index) {
+        const QString id = m_sourceSwitcher->itemData(index).toString();
+        if (id == QLatin1String("connect")) {
+            // The wizard decides which cloud is shown; until then the current one stays.
+            m_sourceSwitcher->setCurrentIndex(m_sourceSwitcher->findData(m_sourceId));
+            connectCloud();
+            return;
+        }
+        switchToSource(id);
+    });
+    auto* sourceLabel = new QLabel(tr(" Source: "), toolbar);
+    sourceLabel->setBuddy(m_sourceSwitcher);
+    toolbar->addWidget(sourceLabel);
+    toolbar->addWidget(m_sourceSwitcher);
+    toolbar->addSeparator();
     toolbar->addAction(m_actions->addVolumeAction());
     toolbar->addAction(m_actions->createBackupAction());
     toolbar->addAction(m_actions->restoreAction());
@@ -278,6 +367,8 @@ void MainWindow::onSnapshotApplied()
 {
     const auto snapshot = m_context.snapshot();
     m_backupModel.apply(*snapshot);
+    if (m_sourceId != SourceSet::LocalId)
+        return; // the local models are up to date for when they are shown again
     m_volumePanel->setEmptyPageShown(m_context.volumeModel().rowCount() == 0);
     m_catalogSummary->setText(tr("%n volume(s), %1 backups; catalog read in %2 ms", "",
                                  static_cast<int>(snapshot->volumes.size()))
@@ -310,7 +401,7 @@ void MainWindow::onVolumeSelectionChanged()
 
 void MainWindow::updateDetails()
 {
-    m_chainPanel->showDetails(*m_context.snapshot(), currentVolume(), currentBackup());
+    m_chainPanel->showDetails(*m_actions->snapshot(), currentVolume(), currentBackup());
 }
 
 bool MainWindow::selectVolume(const QString& volumeId)
@@ -326,6 +417,249 @@ bool MainWindow::selectBackup(const QString& backupId)
 bool MainWindow::selectJob(quint64 jobId)
 {
     return m_jobPanel->selectJob(jobId);
+}
+
+// ---------------------------------------------------------------- sources
+
+Source* MainWindow::currentSource() const
+{
+    if (m_sourceId == SourceSet::LocalId)
+        return nullptr;
+    const SourceSet::Entry* entry = m_sources->entry(m_sourceId);
+    return entry ? entry->source.data() : nullptr;
+}
+
+void MainWindow::populateSwitcher()
+{
+    const QSignalBlocker quiet(m_sourceSwitcher);
+    m_sourceSwitcher->clear();
+    for (const SourceSet::Entry* entry : m_sources->entries()) {
+        m_sourceSwitcher->addItem(entry->id == SourceSet::LocalId ? icon("ember")
+                                                                  : icon("backends"),
+                                  entry->name, entry->id);
+        if (entry->profile)
+            m_sourceSwitcher->setItemData(
+                m_sourceSwitcher->count() - 1,
+                tr("OpenStack cloud %1 (%2)").arg(entry->name, entry->profile->origin),
+                Qt::ToolTipRole);
+    }
+    m_sourceSwitcher->insertSeparator(m_sourceSwitcher->count());
+    m_sourceSwitcher->addItem(tr("Connect to an OpenStack cloud…"), QStringLiteral("connect"));
+    m_sourceSwitcher->setCurrentIndex(qMax(0, m_sourceSwitcher->findData(m_sourceId)));
+    const QStringList warnings = m_sources->warnings();
+    m_sourceSwitcher->setToolTip(
+        warnings.isEmpty()
+            ? tr("Show this computer's volumes or a cloud's")
+            : tr("Some clouds could not be read:\n%1").arg(warnings.join(QLatin1Char('\n'))));
+}
+
+bool MainWindow::switchToSource(const QString& sourceId)
+{
+    SourceSet::Entry* target = m_sources->entry(sourceId);
+    if (!target)
+        return false;
+    // What was selected stays with the source it belongs to.
+    if (SourceSet::Entry* shown = m_sources->entry(m_sourceId);
+        shown && !m_sourceSelectionPending) {
+        shown->selectedVolumes = selectedVolumeIds();
+        const auto backup = currentBackup();
+        shown->selectedBackup = backup ? backup->id : QString();
+    }
+    m_sourceId = sourceId;
+    setLastSourceSetting(sourceId);
+    {
+        const QSignalBlocker quiet(m_sourceSwitcher);
+        m_sourceSwitcher->setCurrentIndex(qMax(0, m_sourceSwitcher->findData(sourceId)));
+    }
+    showNotice(QString());
+    if (sourceId != SourceSet::LocalId && !target->source)
+        m_sources->open(sourceId); // may show the source already
+    showSource();
+    return true;
+}
+
+void MainWindow::showSource()
+{
+    for (const QMetaObject::Connection& connection : std::as_const(m_sourceConnections))
+        disconnect(connection);
+    m_sourceConnections.clear();
+    SourceSet::Entry* entry = m_sources->entry(m_sourceId);
+    const bool local = m_sourceId == SourceSet::LocalId;
+    Source* source = currentSource();
+
+    // The chains first: clearing the volume selection must not touch the new tree.
+    m_chainPanel->setModel(local ? &m_backupModel : entry->backups);
+    m_volumePanel->setModel(local ? &m_context.volumeModel() : entry->volumes);
+    const SourceKind kind = local ? SourceKind::Local : SourceKind::Cloud;
+    m_volumePanel->setSourceKind(kind);
+    m_chainPanel->setSourceKind(kind);
+    m_actions->setSource(source);
+    m_quotaSummary->setVisible(!local);
+    setWindowTitle(local ? tr("Ember — Volume Backups")
+                         : tr("Ember — %1 (OpenStack cloud)").arg(entry->name));
+
+    if (local) {
+        m_volumePanel->setProblem(QString());
+        if (!m_restoredSelection) {
+            if (m_context.watcher().hasSnapshot())
+                onSnapshotApplied(); // restores the saved selection
+        } else {
+            m_volumePanel->setEmptyPageShown(m_context.volumeModel().rowCount() == 0);
+            m_catalogSummary->setText(tr("%n volume(s), %1 backups", "",
+                                         static_cast<int>(m_context.snapshot()->volumes.size()))
+                                          .arg(m_context.snapshot()->backups.size()));
+            restoreSelection(entry->selectedVolumes, entry->selectedBackup);
+        }
+        m_sourceSelectionPending = false;
+    } else {
+        m_volumePanel->setEmptyPageShown(false);
+        m_volumePanel->setProblem(entry->problem);
+        if (source) {
+            m_sourceConnections.append(
+                connect(source, &Source::snapshotChanged, this, &MainWindow::onSourceSnapshot));
+            m_sourceConnections.append(
+                connect(source, &Source::loadFailed, this, [this](const QString& message) {
+                    m_volumePanel->setProblem(message);
+                    updateSourceStatus();
+                }));
+            m_sourceConnections.append(
+                connect(source, &Source::loadProgress, this, &MainWindow::updateSourceStatus));
+            m_sourceConnections.append(
+                connect(source, &Source::capabilitiesChanged, this, &MainWindow::onSourceSnapshot));
+        }
+        m_sourceSelectionPending = true;
+        if (source && source->hasSnapshot())
+            onSourceSnapshot();
+    }
+    onVolumeSelectionChanged();
+    updateSourceStatus();
+}
+
+void MainWindow::restoreSelection(const QStringList& volumeIds, const QString& backupId)
+{
+    bool any = false;
+    for (const QString& id : volumeIds)
+        any = selectVolume(id) || any;
+    if (!any)
+        m_volumePanel->selectFirstRow();
+    if (!backupId.isEmpty())
+        selectBackup(backupId);
+}
+
+void MainWindow::onSourceSnapshot()
+{
+    Source* source = currentSource();
+    SourceSet::Entry* entry = m_sources->entry(m_sourceId);
+    if (!source || !entry)
+        return;
+    const auto snapshot = source->snapshot();
+    m_volumePanel->setProblem(entry->problem);
+
+    // Admins choose among every project listed so far (a chosen project
+    // narrows the lists, so the others are remembered).
+    QStringList& seen = m_seenProjects[m_sourceId];
+    for (const QString& project : snapshot->projects)
+        if (!seen.contains(project))
+            seen.append(project);
+    seen.sort();
+    auto* cloud = qobject_cast<CloudSource*>(source);
+    const bool allProjects = source->can(Capability::AllProjects);
+    QStringList choices = seen;
+    if (!allProjects && cloud && !cloud->tokenProjectId().isEmpty())
+        choices = {cloud->tokenProjectId()};
+    m_volumePanel->setProjectChoices(choices, allProjects,
+                                     cloud ? cloud->projectFilter() : QString());
+    QStringList statuses;
+    for (const Volume& volume : snapshot->volumes)
+        if (!statuses.contains(volume.status))
+            statuses.append(volume.status);
+    m_volumePanel->setStatusChoices(statuses);
+
+    if (m_sourceSelectionPending && snapshot->complete) {
+        m_sourceSelectionPending = false;
+        restoreSelection(entry->selectedVolumes, entry->selectedBackup);
+    }
+    m_actions->updateActions();
+    updateDetails();
+    updateSourceStatus();
+}
+
+void MainWindow::updateSourceStatus()
+{
+    if (m_sourceId == SourceSet::LocalId)
+        return;
+    const SourceSet::Entry* entry = m_sources->entry(m_sourceId);
+    Source* source = currentSource();
+    const QLocale locale;
+    if (!entry)
+        return;
+    if (!source) {
+        m_catalogSummary->setText(
+            entry->opening ? tr("Reading the secret of %1 from the keyring…").arg(entry->name)
+                           : entry->problem);
+        m_quotaSummary->clear();
+        return;
+    }
+    const auto snapshot = source->snapshot();
+    if (!source->hasSnapshot()) {
+        m_catalogSummary->setText(entry->problem.isEmpty()
+                                      ? tr("Connecting to %1…").arg(entry->name)
+                                      : tr("%1 could not be read.").arg(entry->name));
+        m_quotaSummary->clear();
+        return;
+    }
+    QString text = tr("%1 volumes (%2 shown), %3 backups")
+                       .arg(locale.toString(snapshot->volumes.size()),
+                            locale.toString(m_volumePanel->proxy()->rowCount()),
+                            locale.toString(snapshot->backups.size()));
+    if (!snapshot->complete)
+        text += QStringLiteral(" — ") +
+                (entry->total >= 0
+                     ? tr("loading %1 of %2")
+                           .arg(locale.toString(entry->loaded), locale.toString(entry->total))
+                     : tr("loading, %1 read so far").arg(locale.toString(entry->loaded)));
+    m_catalogSummary->setText(text);
+
+    // The quota of the project shown: the chosen one, else the one logged in to.
+    auto* cloud = qobject_cast<CloudSource*>(source);
+    QString project = cloud ? cloud->projectFilter() : QString();
+    if (project.isEmpty() && cloud)
+        project = cloud->tokenProjectId();
+    if (project.isEmpty() && !snapshot->quotas.isEmpty())
+        project = snapshot->quotas.constBegin().key();
+    const auto quota = snapshot->quotas.constFind(project);
+    if (quota == snapshot->quotas.constEnd()) {
+        m_quotaSummary->setText(tr("No backup quota shown"));
+        m_quotaSummary->setToolTip(tr("The cloud did not show this project's quota to you."));
+        return;
+    }
+    auto limit = [&](qint64 value) { return value < 0 ? tr("unlimited") : locale.toString(value); };
+    m_quotaSummary->setText(
+        tr("Backup quota: %1 of %2 backups, %3 of %4 GB")
+            .arg(locale.toString(quota->backupsInUse), limit(quota->backupsLimit),
+                 locale.toString(quota->gigabytesInUse), limit(quota->gigabytesLimit)));
+    m_quotaSummary->setToolTip(
+        tr("Project %1: backups and backup gigabytes in use / limit").arg(project));
+}
+
+CloudWizard* MainWindow::connectCloud()
+{
+    CloudWizard* wizard = openCloudWizard(this);
+    connect(wizard, &CloudWizard::cloudSaved, this, [this, wizard](const QString& name) {
+        // The wizard's profile carries the secret it just stored, so the new
+        // cloud opens without reading the keyring back; its clouds.yaml may
+        // not be the one the configuration search finds first.
+        m_sources->reloadClouds();
+        m_sources->addCloud(wizard->profile());
+        switchToSource(QStringLiteral("cloud:") + name);
+    });
+    return wizard;
+}
+
+void MainWindow::showNotice(const QString& message)
+{
+    m_notice->setText(message);
+    m_noticeBar->setVisible(!message.isEmpty());
 }
 
 // ---------------------------------------------------------------- closing

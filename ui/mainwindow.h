@@ -4,16 +4,19 @@
 // actions of an ActionsController, and keeps the layout and selection in
 // the settings. Every action explains why it is unavailable before the user
 // clicks; long work runs as jobs, short catalog work as quick tasks, none of
-// it on the UI thread.
+// it on the UI thread. A source switcher shows this computer's catalog or one
+// of the configured OpenStack clouds in the same panels.
 #pragma once
 
 #include "actionscontroller.h"
 #include "appcontext.h"
 #include "backuptreemodel.h"
 
+#include <QHash>
 #include <QMainWindow>
 #include <QPointer>
 
+class QComboBox;
 class QLabel;
 class QMenu;
 class QPlainTextEdit;
@@ -26,7 +29,10 @@ class QTreeView;
 namespace ember::ui {
 
 class ChainPanel;
+class CloudWizard;
 class JobPanel;
+class Source;
+class SourceSet;
 class VolumePanel;
 
 class MainWindow : public QMainWindow
@@ -41,6 +47,25 @@ public:
     ChainPanel* chainPanel() const { return m_chainPanel; }
     JobPanel* jobPanel() const { return m_jobPanel; }
     ActionsController* actions() const { return m_actions; }
+
+    // The sources: "This computer" and every configured cloud, then
+    // "Connect to an OpenStack cloud…".
+    QComboBox* sourceSwitcher() const { return m_sourceSwitcher; }
+    SourceSet& sources() { return *m_sources; }
+    QString currentSourceId() const { return m_sourceId; }
+    // nullptr while this computer is shown (or a cloud is still opening).
+    Source* currentSource() const;
+    // Shows this source in the panels (a cloud is opened on first use);
+    // false when there is no such source.
+    bool switchToSource(const QString& sourceId);
+    // The cloud wizard; after Finish the new cloud is added and shown.
+    CloudWizard* connectCloud();
+    // The status bar's permanent texts: counts and load progress, quota.
+    QLabel* sourceSummary() const { return m_catalogSummary; }
+    QLabel* quotaSummary() const { return m_quotaSummary; }
+    // The line above the panels for what should be read without a modal box
+    // (a refused cloud action, a failed cloud job); hidden when empty.
+    QLabel* notice() const { return m_notice; }
 
     QTableView* volumeView() const;
     QTreeView* backupView() const;
@@ -76,7 +101,7 @@ public:
     {
         return m_actions->submitBackup(request);
     }
-    quint64 submitRestore(const RestoreRequest& request)
+    quint64 submitRestore(const ember::RestoreRequest& request)
     {
         return m_actions->submitRestore(request);
     }
@@ -106,6 +131,12 @@ private:
     void onSnapshotApplied();
     void onVolumeSelectionChanged();
     void updateDetails();
+    void populateSwitcher();
+    void showSource();
+    void restoreSelection(const QStringList& volumeIds, const QString& backupId);
+    void onSourceSnapshot();
+    void updateSourceStatus();
+    void showNotice(const QString& message);
 
     AppContext& m_context;
     BackupTreeModel m_backupModel;
@@ -117,6 +148,15 @@ private:
     QSplitter* m_mainSplitter = nullptr;
     QSplitter* m_topSplitter = nullptr;
     QLabel* m_catalogSummary = nullptr; // permanent, beside passing messages
+    QLabel* m_quotaSummary = nullptr;
+    QWidget* m_noticeBar = nullptr;
+    QLabel* m_notice = nullptr;
+    QComboBox* m_sourceSwitcher = nullptr;
+    SourceSet* m_sources = nullptr;
+    QString m_sourceId;
+    QList<QMetaObject::Connection> m_sourceConnections;
+    bool m_sourceSelectionPending = false;      // restored once the cloud's list is complete
+    QHash<QString, QStringList> m_seenProjects; // by source: every project listed so far
     QMenu* m_volumeMenu = nullptr;
     QMenu* m_backupMenu = nullptr;
     QMenu* m_jobMenu = nullptr;

@@ -9,6 +9,8 @@
 #include <QWidget>
 
 class QAction;
+class QComboBox;
+class QLabel;
 class QLineEdit;
 class QMenu;
 class QSortFilterProxyModel;
@@ -28,8 +30,21 @@ public:
     // Shows another model's volumes (the filter and the columns stay).
     void setModel(VolumeModel* model);
     VolumeModel* model() const { return m_model; }
-    // Shows only the columns a source of this kind fills (local by default).
+    // Shows only the columns a source of this kind fills (local by default),
+    // and for a cloud the project and status filters.
     void setSourceKind(SourceKind kind);
+
+    // A cloud's filters. The projects to choose from (the first entry, "All
+    // projects", only when `allProjects`); `current` empty = all of them.
+    void setProjectChoices(const QStringList& projects, bool allProjects, const QString& current);
+    // The statuses to choose from (besides "All statuses"); the choice stays.
+    void setStatusChoices(const QStringList& statuses);
+    QComboBox* projectFilter() const { return m_projectFilter; }
+    QComboBox* statusFilter() const { return m_statusFilter; }
+    // Why the source's lists could not be read, shown above the table
+    // (empty: hidden).
+    void setProblem(const QString& problem);
+    QString problem() const;
 
     QTableView* view() const { return m_view; }
     QSortFilterProxyModel* proxy() const { return m_proxy; }
@@ -51,11 +66,17 @@ public:
 
 Q_SIGNALS:
     void selectionChanged();
+    // The user chose a project ("" = all projects).
+    void projectChosen(const QString& projectId);
 
 private:
     VolumeModel* m_model = nullptr;
     QSortFilterProxyModel* m_proxy = nullptr;
     QLineEdit* m_filter = nullptr;
+    QWidget* m_cloudFilters = nullptr;
+    QComboBox* m_projectFilter = nullptr;
+    QComboBox* m_statusFilter = nullptr;
+    QLabel* m_problem = nullptr;
     QStackedWidget* m_stack = nullptr;
     QTableView* m_view = nullptr;
     QAction* m_addVolumeAction = nullptr;
