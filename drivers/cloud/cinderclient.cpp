@@ -447,6 +447,53 @@ QJsonObject CinderClient::getJson(const QString& pathAndQuery)
     return call("GET", pathAndQuery, QStringLiteral("read %1").arg(pathAndQuery));
 }
 
+namespace {
+
+template <typename T>
+Page<T> parsePage(const QJsonObject& reply, const QString& collection, int pageSize, bool counted,
+                  T (*parse)(const QJsonObject&))
+{
+    const QJsonValue items = reply.value(collection);
+    if (!items.isArray())
+        badResponse(QStringLiteral("the %1 listing has no '%1' list").arg(collection));
+    Page<T> page;
+    for (const QJsonValue& item : items.toArray()) {
+        if (!item.isObject())
+            badResponse(QStringLiteral("the %1 listing holds something that is not an object")
+                            .arg(collection));
+        page.items << parse(item.toObject());
+    }
+    if (counted && reply.contains(QStringLiteral("count")))
+        page.totalCount =
+            optionalCount(reply, QStringLiteral("count"),
+                          QStringLiteral("the %1 listing").arg(collection), MaxListedItems);
+    // Cinder adds a "next" link when the page is full; the marker is the last id.
+    const QJsonValue links = reply.value(collection + QStringLiteral("_links"));
+    bool more = false;
+    if (links.isArray()) {
+        for (const QJsonValue& link : links.toArray())
+            if (link.toObject().value(QStringLiteral("rel")).toString() == QLatin1String("next"))
+                more = true;
+    } else if (links.isUndefined()) {
+        more = page.items.size() >= std::clamp(pageSize, 1, 1000);
+    }
+    if (more && !page.items.isEmpty())
+        page.nextMarker = page.items.last().id;
+    return page;
+}
+
+} // namespace
+
+Page<CloudVolume> parseVolumePage(const QJsonObject& reply, int pageSize, bool counted)
+{
+    return parsePage(reply, QStringLiteral("volumes"), pageSize, counted, &parseVolume);
+}
+
+Page<CloudBackup> parseBackupPage(const QJsonObject& reply, int pageSize, bool counted)
+{
+    return parsePage(reply, QStringLiteral("backups"), pageSize, counted, &parseBackup);
+}
+
 template <typename T>
 Page<T> CinderClient::listPage(const QString& collection, const ListOptions& options,
                                const QString& marker, T (*parse)(const QJsonObject&))
@@ -473,33 +520,7 @@ Page<T> CinderClient::listPage(const QString& collection, const ListOptions& opt
     const QJsonObject reply =
         call("GET", QStringLiteral("/%1/detail?%2").arg(collection, parts.join(QLatin1Char('&'))),
              QStringLiteral("list %1").arg(collection));
-    const QJsonValue items = reply.value(collection);
-    if (!items.isArray())
-        badResponse(QStringLiteral("the %1 listing has no '%1' list").arg(collection));
-    Page<T> page;
-    for (const QJsonValue& item : items.toArray()) {
-        if (!item.isObject())
-            badResponse(QStringLiteral("the %1 listing holds something that is not an object")
-                            .arg(collection));
-        page.items << parse(item.toObject());
-    }
-    if (counted && reply.contains(QStringLiteral("count")))
-        page.totalCount =
-            optionalCount(reply, QStringLiteral("count"),
-                          QStringLiteral("the %1 listing").arg(collection), MaxListedItems);
-    // Cinder adds a "next" link when the page is full; the marker is the last id.
-    const QJsonValue links = reply.value(collection + QStringLiteral("_links"));
-    bool more = false;
-    if (links.isArray()) {
-        for (const QJsonValue& link : links.toArray())
-            if (link.toObject().value(QStringLiteral("rel")).toString() == QLatin1String("next"))
-                more = true;
-    } else if (links.isUndefined()) {
-        more = page.items.size() >= std::clamp(options.pageSize, 1, 1000);
-    }
-    if (more && !page.items.isEmpty())
-        page.nextMarker = page.items.last().id;
-    return page;
+    return parsePage(reply, collection, options.pageSize, counted, parse);
 }
 
 Page<CloudVolume> CinderClient::listVolumes(const ListOptions& options, const QString& marker)

@@ -175,5 +175,9 @@ private:
 // Parsers of the API's JSON (exposed for unit tests and the fuzz targets).
 CloudVolume parseVolume(const QJsonObject& object);
 CloudBackup parseBackup(const QJsonObject& object);
+// One page of GET /volumes/detail or /backups/detail. `pageSize` is the limit asked for (a
+// page without links goes on when it is full); `counted`: with_count=true was asked.
+Page<CloudVolume> parseVolumePage(const QJsonObject& reply, int pageSize, bool counted);
+Page<CloudBackup> parseBackupPage(const QJsonObject& reply, int pageSize, bool counted);
 
 } // namespace ember::cloud

@@ -106,7 +106,7 @@ struct TreeBuilder
     }
 };
 
-QVariantMap readYamlFile(const QString& path)
+QByteArray readConfigFile(const QString& path)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
@@ -116,7 +116,17 @@ QVariantMap readYamlFile(const QString& path)
                                    "configuration file")
                         .arg(path)
                         .arg(MaxConfigFileBytes / (1024 * 1024)));
-    const QByteArray bytes = file.readAll();
+    return file.readAll();
+}
+
+// The document of a clouds.yaml or secure.yaml text; `path` names it in messages.
+QVariantMap readYamlText(const QByteArray& bytes, const QString& path)
+{
+    if (bytes.size() > MaxConfigFileBytes)
+        throw Error(QStringLiteral("%1 is larger than %2 MiB; it is not an OpenStack client "
+                                   "configuration file")
+                        .arg(path)
+                        .arg(MaxConfigFileBytes / (1024 * 1024)));
     YAML::Node root;
     try {
         root = YAML::Load(bytes.toStdString());
@@ -138,6 +148,11 @@ QVariantMap readYamlFile(const QString& path)
                                    "settings")
                         .arg(path));
     return tree;
+}
+
+QVariantMap readYamlFile(const QString& path)
+{
+    return readYamlText(readConfigFile(path), path);
 }
 
 // secure.yaml values win over clouds.yaml's, key by key (openstacksdk merges the same way).
@@ -353,19 +368,21 @@ struct ParsedFiles
     QHash<QString, QString> errors; // name -> why the entry is unusable
 };
 
-ParsedFiles parseFiles(const CloudConfigFiles& files)
+// The texts of clouds.yaml and secure.yaml; an empty origin: no such file.
+ParsedFiles parseTexts(const QByteArray& cloudsText, const QString& cloudsOrigin,
+                       const QByteArray& secureText, const QString& secureOrigin)
 {
     ParsedFiles parsed;
     QVariantMap clouds;
     QHash<QString, QString> originOf;
-    if (!files.cloudsFile.isEmpty()) {
-        clouds = readYamlFile(files.cloudsFile).value(QStringLiteral("clouds")).toMap();
+    if (!cloudsOrigin.isEmpty()) {
+        clouds = readYamlText(cloudsText, cloudsOrigin).value(QStringLiteral("clouds")).toMap();
         for (auto it = clouds.begin(); it != clouds.end(); ++it)
-            originOf.insert(it.key(), files.cloudsFile);
+            originOf.insert(it.key(), cloudsOrigin);
     }
-    if (!files.secureFile.isEmpty()) {
+    if (!secureOrigin.isEmpty()) {
         const QVariantMap secure =
-            readYamlFile(files.secureFile).value(QStringLiteral("clouds")).toMap();
+            readYamlText(secureText, secureOrigin).value(QStringLiteral("clouds")).toMap();
         for (auto it = secure.begin(); it != secure.end(); ++it) {
             const QVariant base = clouds.value(it.key());
             if (base.typeId() == QMetaType::QVariantMap &&
@@ -374,7 +391,7 @@ ParsedFiles parseFiles(const CloudConfigFiles& files)
             else if (!base.isValid())
                 clouds.insert(it.key(), it.value());
             if (!originOf.contains(it.key()))
-                originOf.insert(it.key(), files.secureFile);
+                originOf.insert(it.key(), secureOrigin);
         }
     }
     for (auto it = clouds.begin(); it != clouds.end(); ++it) {
@@ -389,7 +406,32 @@ ParsedFiles parseFiles(const CloudConfigFiles& files)
     return parsed;
 }
 
+ParsedFiles parseFiles(const CloudConfigFiles& files)
+{
+    const QByteArray clouds =
+        files.cloudsFile.isEmpty() ? QByteArray() : readConfigFile(files.cloudsFile);
+    const QByteArray secure =
+        files.secureFile.isEmpty() ? QByteArray() : readConfigFile(files.secureFile);
+    return parseTexts(clouds, files.cloudsFile, secure, files.secureFile);
+}
+
 } // namespace
+
+QList<CloudProfile> parseCloudsYaml(const QByteArray& cloudsText, const QString& cloudsOrigin,
+                                    const QByteArray& secureText, const QString& secureOrigin,
+                                    QStringList* warnings)
+{
+    const ParsedFiles parsed = parseTexts(cloudsText, cloudsOrigin, secureText, secureOrigin);
+    QList<CloudProfile> clouds;
+    for (const QString& name : parsed.names) {
+        if (parsed.profiles.contains(name))
+            clouds << parsed.profiles.value(name);
+        else if (warnings)
+            *warnings
+                << QStringLiteral("cloud '%1' skipped: %2").arg(name, parsed.errors.value(name));
+    }
+    return clouds;
+}
 
 QString CloudProfile::secret() const
 {

@@ -8,6 +8,7 @@
 // Parsed with yaml-cpp; every value is checked before use (untrusted input).
 #pragma once
 
+#include <QByteArray>
 #include <QDateTime>
 #include <QHash>
 #include <QList>
@@ -76,6 +77,14 @@ CloudConfigFiles findCloudConfigFiles(const QHash<QString, QString>& environment
 // why, naming the file and the key (findCloud of that name throws that message).
 QList<CloudProfile> loadClouds(const QHash<QString, QString>& environment = {},
                                QStringList* warnings = nullptr);
+
+// The clouds of a clouds.yaml text and a secure.yaml text, as loadClouds reads the files
+// (without "envvars"): `cloudsOrigin`/`secureOrigin` name them in messages, and an empty
+// origin means there is no such file. Throws and warns as loadClouds does.
+QList<CloudProfile> parseCloudsYaml(const QByteArray& cloudsText, const QString& cloudsOrigin,
+                                    const QByteArray& secureText = {},
+                                    const QString& secureOrigin = {},
+                                    QStringList* warnings = nullptr);
 
 // The cloud called `name` (or OS_CLOUD when empty). Throws Error listing the known
 // clouds when there is no such cloud.

@@ -145,6 +145,110 @@ void checkProfile(const CloudProfile& profile)
 
 } // namespace
 
+Token parseToken(const QByteArray& subjectToken, const QByteArray& body, const QString& cloudName,
+                 const QDateTime& sentAt)
+{
+    const QString what = QStringLiteral("Keystone's token");
+    Token token;
+    token.id = subjectToken;
+    if (!isHeaderSafe(token.id))
+        badResponse(QStringLiteral("Keystone's login answer has no usable X-Subject-Token (is "
+                                   "auth_url a Keystone v3?)"));
+    const QJsonObject object = jsonObject(body, QStringLiteral("Keystone's login answer"))
+                                   .value(QStringLiteral("token"))
+                                   .toObject();
+    token.expiresAt = optionalTime(object, QStringLiteral("expires_at"), what);
+    token.issuedAt = optionalTime(object, QStringLiteral("issued_at"), what);
+    if (!token.expiresAt.isValid())
+        badResponse(QStringLiteral("Keystone's token has no expires_at"));
+    if (!token.issuedAt.isValid())
+        token.issuedAt = sentAt;
+    const QJsonObject user = object.value(QStringLiteral("user")).toObject();
+    token.userId = optionalString(user, QStringLiteral("id"), what, 64);
+    token.userName = optionalString(user, QStringLiteral("name"), what);
+    const QJsonObject project = object.value(QStringLiteral("project")).toObject();
+    token.projectId = optionalString(project, QStringLiteral("id"), what, 64);
+    token.projectName = optionalString(project, QStringLiteral("name"), what);
+    if (!isPlainId(token.userId))
+        badResponse(QStringLiteral("Keystone's token names no valid user id"));
+    if (!isPlainId(token.projectId))
+        badResponse(QStringLiteral("the token of cloud '%1' is not scoped to a project; Cinder "
+                                   "needs a project")
+                        .arg(cloudName));
+    for (const QJsonValue& role : object.value(QStringLiteral("roles")).toArray()) {
+        const QString name = optionalString(role.toObject(), QStringLiteral("name"), what);
+        if (!name.isEmpty())
+            token.roles << name;
+    }
+    token.catalog = object.value(QStringLiteral("catalog")).toArray();
+    token.applicationCredentialId =
+        optionalString(object.value(QStringLiteral("application_credential")).toObject(),
+                       QStringLiteral("id"), what, 64);
+    return token;
+}
+
+QString endpointFromCatalog(const QJsonArray& catalog, const QStringList& serviceTypes,
+                            const QString& interface, const QString& region,
+                            const QString& cloudName)
+{
+    QStringList offered;
+    for (const QString& type : serviceTypes) {
+        for (const QJsonValue& serviceValue : catalog) {
+            const QJsonObject service = serviceValue.toObject();
+            if (service.value(QStringLiteral("type")).toString() != type)
+                continue;
+            for (const QJsonValue& endpointValue :
+                 service.value(QStringLiteral("endpoints")).toArray()) {
+                const QJsonObject endpoint = endpointValue.toObject();
+                if (endpoint.value(QStringLiteral("interface")).toString() != interface)
+                    continue;
+                const QString endpointRegion =
+                    endpoint.value(QStringLiteral("region_id")).toString().isEmpty()
+                        ? endpoint.value(QStringLiteral("region")).toString()
+                        : endpoint.value(QStringLiteral("region_id")).toString();
+                if (!region.isEmpty() && endpointRegion != region &&
+                    endpoint.value(QStringLiteral("region")).toString() != region)
+                    continue;
+                const QString url = endpoint.value(QStringLiteral("url")).toString();
+                const QUrl parsed(url);
+                if (!parsed.isValid() ||
+                    (parsed.scheme() != QLatin1String("http") &&
+                     parsed.scheme() != QLatin1String("https")) ||
+                    parsed.host().isEmpty())
+                    badResponse(QStringLiteral("the catalog's %1 endpoint '%2' is not an http(s) "
+                                               "address")
+                                    .arg(type, printable(url, 200)));
+                return url;
+            }
+        }
+    }
+    for (const QJsonValue& serviceValue : catalog) {
+        const QJsonObject service = serviceValue.toObject();
+        QStringList places;
+        for (const QJsonValue& endpointValue :
+             service.value(QStringLiteral("endpoints")).toArray()) {
+            const QJsonObject endpoint = endpointValue.toObject();
+            places << QStringLiteral("%1/%2").arg(
+                printable(endpoint.value(QStringLiteral("interface")).toString(), 20),
+                printable(endpoint.value(QStringLiteral("region_id")).toString(), 40));
+        }
+        places.removeDuplicates();
+        offered << QStringLiteral("%1 (%2)").arg(
+            printable(service.value(QStringLiteral("type")).toString(), 40),
+            places.join(QStringLiteral(", ")));
+    }
+    throw CloudError(
+        CloudErrorKind::NoEndpoint,
+        QStringLiteral("the service catalog of cloud '%1' has no block-storage "
+                       "endpoint (service type %2) for interface '%3'%4; it offers: "
+                       "%5. Check region_name and interface, or set "
+                       "block_storage_endpoint_override.")
+            .arg(cloudName, serviceTypes.join(QStringLiteral(", ")), interface,
+                 region.isEmpty() ? QString() : QStringLiteral(" in region '%1'").arg(region),
+                 offered.isEmpty() ? QStringLiteral("nothing")
+                                   : offered.join(QStringLiteral("; "))));
+}
+
 KeystoneSession::KeystoneSession(CloudProfile profile) : m_profile(std::move(profile))
 {
     m_credentialExpiresAt = m_profile.auth.applicationCredentialExpiresAt;
@@ -301,40 +405,8 @@ Token KeystoneSession::login()
     request.bodyBytes.fill('\0'); // the password leaves memory with the request
     if (!response.ok())
         throwLoginError(response.body, response.status);
-
-    const QString what = QStringLiteral("Keystone's token");
-    Token token;
-    token.id = response.header("x-subject-token");
-    if (!isHeaderSafe(token.id))
-        badResponse(QStringLiteral("Keystone's login answer has no usable X-Subject-Token (is "
-                                   "auth_url a Keystone v3?)"));
-    const QJsonObject body = jsonObject(response.body, QStringLiteral("Keystone's login answer"))
-                                 .value(QStringLiteral("token"))
-                                 .toObject();
-    token.expiresAt = optionalTime(body, QStringLiteral("expires_at"), what);
-    token.issuedAt = optionalTime(body, QStringLiteral("issued_at"), what);
-    if (!token.expiresAt.isValid())
-        badResponse(QStringLiteral("Keystone's token has no expires_at"));
-    if (!token.issuedAt.isValid())
-        token.issuedAt = sentAt;
-    const QJsonObject user = body.value(QStringLiteral("user")).toObject();
-    token.userId = optionalString(user, QStringLiteral("id"), what, 64);
-    token.userName = optionalString(user, QStringLiteral("name"), what);
-    const QJsonObject project = body.value(QStringLiteral("project")).toObject();
-    token.projectId = optionalString(project, QStringLiteral("id"), what, 64);
-    token.projectName = optionalString(project, QStringLiteral("name"), what);
-    if (!isPlainId(token.userId))
-        badResponse(QStringLiteral("Keystone's token names no valid user id"));
-    if (!isPlainId(token.projectId))
-        badResponse(QStringLiteral("the token of cloud '%1' is not scoped to a project; Cinder "
-                                   "needs a project")
-                        .arg(m_profile.name));
-    for (const QJsonValue& role : body.value(QStringLiteral("roles")).toArray()) {
-        const QString name = optionalString(role.toObject(), QStringLiteral("name"), what);
-        if (!name.isEmpty())
-            token.roles << name;
-    }
-    token.catalog = body.value(QStringLiteral("catalog")).toArray();
+    const Token token =
+        parseToken(response.header("x-subject-token"), response.body, m_profile.name, sentAt);
 
     // Renewal runs on the local clock, so a skewed Keystone clock does not matter.
     m_lifetimeSeconds = std::max<qint64>(0, token.issuedAt.secsTo(token.expiresAt));
@@ -343,9 +415,7 @@ Token KeystoneSession::login()
 
     if (m_profile.auth.type == AuthType::ApplicationCredential &&
         !m_credentialExpiresAt.isValid()) {
-        const QString credentialId =
-            optionalString(body.value(QStringLiteral("application_credential")).toObject(),
-                           QStringLiteral("id"), what, 64);
+        const QString credentialId = token.applicationCredentialId;
         if (isPlainId(credentialId)) {
             // Best effort: without it a later 401 is reported as "wrong or expired".
             try {
@@ -404,63 +474,8 @@ QString KeystoneSession::endpoint(const QStringList& serviceTypes)
     const Token current = token();
     const QString interface =
         m_profile.interface.isEmpty() ? QStringLiteral("public") : m_profile.interface;
-    const QString region = m_profile.regionName;
-    QStringList offered;
-    for (const QString& type : serviceTypes) {
-        for (const QJsonValue& serviceValue : current.catalog) {
-            const QJsonObject service = serviceValue.toObject();
-            if (service.value(QStringLiteral("type")).toString() != type)
-                continue;
-            for (const QJsonValue& endpointValue :
-                 service.value(QStringLiteral("endpoints")).toArray()) {
-                const QJsonObject endpoint = endpointValue.toObject();
-                if (endpoint.value(QStringLiteral("interface")).toString() != interface)
-                    continue;
-                const QString endpointRegion =
-                    endpoint.value(QStringLiteral("region_id")).toString().isEmpty()
-                        ? endpoint.value(QStringLiteral("region")).toString()
-                        : endpoint.value(QStringLiteral("region_id")).toString();
-                if (!region.isEmpty() && endpointRegion != region &&
-                    endpoint.value(QStringLiteral("region")).toString() != region)
-                    continue;
-                const QString url = endpoint.value(QStringLiteral("url")).toString();
-                const QUrl parsed(url);
-                if (!parsed.isValid() ||
-                    (parsed.scheme() != QLatin1String("http") &&
-                     parsed.scheme() != QLatin1String("https")) ||
-                    parsed.host().isEmpty())
-                    badResponse(QStringLiteral("the catalog's %1 endpoint '%2' is not an http(s) "
-                                               "address")
-                                    .arg(type, printable(url, 200)));
-                return url;
-            }
-        }
-    }
-    for (const QJsonValue& serviceValue : current.catalog) {
-        const QJsonObject service = serviceValue.toObject();
-        QStringList places;
-        for (const QJsonValue& endpointValue :
-             service.value(QStringLiteral("endpoints")).toArray()) {
-            const QJsonObject endpoint = endpointValue.toObject();
-            places << QStringLiteral("%1/%2").arg(
-                printable(endpoint.value(QStringLiteral("interface")).toString(), 20),
-                printable(endpoint.value(QStringLiteral("region_id")).toString(), 40));
-        }
-        places.removeDuplicates();
-        offered << QStringLiteral("%1 (%2)").arg(
-            printable(service.value(QStringLiteral("type")).toString(), 40),
-            places.join(QStringLiteral(", ")));
-    }
-    throw CloudError(
-        CloudErrorKind::NoEndpoint,
-        QStringLiteral("the service catalog of cloud '%1' has no block-storage "
-                       "endpoint (service type %2) for interface '%3'%4; it offers: "
-                       "%5. Check region_name and interface, or set "
-                       "block_storage_endpoint_override.")
-            .arg(m_profile.name, serviceTypes.join(QStringLiteral(", ")), interface,
-                 region.isEmpty() ? QString() : QStringLiteral(" in region '%1'").arg(region),
-                 offered.isEmpty() ? QStringLiteral("nothing")
-                                   : offered.join(QStringLiteral("; "))));
+    return endpointFromCatalog(current.catalog, serviceTypes, interface, m_profile.regionName,
+                               m_profile.name);
 }
 
 } // namespace ember::cloud

@@ -23,8 +23,22 @@ struct Token
     QString projectId, projectName;
     QStringList roles;
     QJsonArray catalog;
+    QString applicationCredentialId; // the one that logged in, for application credentials
     bool isAdmin() const { return roles.contains(QStringLiteral("admin")); }
 };
+
+// Keystone's answer to a login: the X-Subject-Token header and the body (exposed for
+// unit tests and the fuzz targets). Throws CloudError BadResponse for an unusable answer;
+// `cloudName` words the messages, `sentAt` stands in for a missing issued_at.
+Token parseToken(const QByteArray& subjectToken, const QByteArray& body, const QString& cloudName,
+                 const QDateTime& sentAt);
+
+// The endpoint of the first of `serviceTypes` in a token's catalog for `interface` and
+// `region` (empty: any). Throws CloudError NoEndpoint naming what the catalog offers, or
+// BadResponse for an endpoint that is not an http(s) address.
+QString endpointFromCatalog(const QJsonArray& catalog, const QStringList& serviceTypes,
+                            const QString& interface, const QString& region,
+                            const QString& cloudName);
 
 class KeystoneSession
 {
