@@ -308,6 +308,20 @@ Microversion CinderClient::negotiate()
                                      .arg(*serverMin)
                                      .arg(MaxKnownMinor));
             chosen.minor = std::min(*serverMax, MaxKnownMinor);
+            // the profile's cap (block_storage_api_version), like the cinder client's
+            // --os-volume-api-version: never below what the cloud still accepts
+            const int cap = m_session->profile().maxMicroversion;
+            if (cap >= 0) {
+                if (cap < *serverMin)
+                    throw CloudError(CloudErrorKind::VersionTooOld,
+                                     QStringLiteral("cloud '%1' is set to Block Storage API 3.%2, "
+                                                    "but Cinder at %3 needs 3.%4 or newer")
+                                         .arg(m_session->profile().name)
+                                         .arg(cap)
+                                         .arg(base)
+                                         .arg(*serverMin));
+                chosen.minor = std::min(chosen.minor, cap);
+            }
             return chosen;
         }
     }

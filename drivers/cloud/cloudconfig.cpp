@@ -1,5 +1,7 @@
 #include "cloudconfig.h"
 
+#include <QRegularExpression>
+
 #include "records.h"
 
 #include <QDir>
@@ -14,6 +16,18 @@
 namespace ember::cloud {
 
 namespace {
+
+// "3", "3.40" (or 3 / 3.4 as YAML numbers, read as text): the microversion cap, -1 for none.
+// Returns -2 for text that is not a v3 version.
+int parseApiVersionCap(const QString& text)
+{
+    const QString trimmed = text.trimmed();
+    if (trimmed.isEmpty() || trimmed == QLatin1String("3") || trimmed == QLatin1String("3.latest"))
+        return -1;
+    static const QRegularExpression pattern(QStringLiteral("^3\\.(\\d{1,3})$"));
+    const QRegularExpressionMatch match = pattern.match(trimmed);
+    return match.hasMatch() ? match.captured(1).toInt() : -2;
+}
 
 // clouds.yaml files are small; a bigger one is not a configuration file.
 constexpr qint64 MaxConfigFileBytes = 4 * 1024 * 1024;
@@ -338,6 +352,16 @@ CloudProfile profileFromEntry(const QString& name, const QVariant& entryValue,
     if (profile.endpointOverride.isEmpty())
         profile.endpointOverride =
             reader.text(entry, QStringLiteral("volume_endpoint_override"), {});
+    for (const QString& key :
+         {QStringLiteral("block_storage_api_version"), QStringLiteral("volume_api_version")}) {
+        if (!entry.contains(key))
+            continue;
+        const int cap = parseApiVersionCap(reader.text(entry, key, {}));
+        if (cap == -2)
+            reader.fail(key, QStringLiteral("is not a Block Storage API version like 3 or 3.40"));
+        profile.maxMicroversion = cap;
+        break;
+    }
     if (const std::optional<bool> inKeyring =
             reader.flag(entry, QStringLiteral("ember_secret_in_keyring"), {}))
         profile.secretInKeyring = *inKeyring;
@@ -509,6 +533,12 @@ std::optional<CloudProfile> cloudFromEnvironment(const QHash<QString, QString>& 
     profile.insecure = insecure == QLatin1String("true") || insecure == QLatin1String("1") ||
                        insecure == QLatin1String("yes");
     profile.endpointOverride = value("OS_BLOCK_STORAGE_ENDPOINT_OVERRIDE");
+    const int cap = parseApiVersionCap(value("OS_VOLUME_API_VERSION"));
+    if (cap == -2)
+        throw Error(QStringLiteral("OS_VOLUME_API_VERSION is '%1'; use a Block Storage API "
+                                   "version like 3 or 3.40.")
+                        .arg(value("OS_VOLUME_API_VERSION").left(40)));
+    profile.maxMicroversion = cap;
     return profile;
 }
 
@@ -660,6 +690,9 @@ void writeCloudEntry(const QString& path, const CloudProfile& profile)
         entry.remove("verify");
     entry.remove("insecure");
     set(entry, "block_storage_endpoint_override", profile.endpointOverride);
+    set(entry, "block_storage_api_version",
+        profile.maxMicroversion >= 0 ? QStringLiteral("3.%1").arg(profile.maxMicroversion)
+                                     : QString());
     set(entry, "ember_application_credential_expires_at",
         a.applicationCredentialExpiresAt.isValid() ? cinderIsoTime(a.applicationCredentialExpiresAt)
                                                    : QString());

@@ -50,6 +50,9 @@ struct CloudProfile
     QString caCertFile;           // cacert
     bool insecure = false;        // verify: false / insecure: true
     QString endpointOverride;     // block_storage_endpoint_override (skips the catalog)
+    // block_storage_api_version / volume_api_version / OS_VOLUME_API_VERSION: the highest
+    // microversion to use ("3" = no cap, "3.40" = at most 3.40), as the cinder client does.
+    int maxMicroversion = -1; // -1: no cap
     // Ember-written entries keep their secret in the OS keyring instead of the file;
     // the entry then says so with "ember_secret_in_keyring: true".
     bool secretInKeyring = false;

@@ -317,6 +317,7 @@ class CloudClientTest : public QObject
 private Q_SLOTS:
     void initTestCase();
     void adminLogsInAndNegotiates();
+    void cappedMicroversionNamesWhatAFeatureNeeds();
     void demoLogsInWithApplicationCredential();
     void volumesArePaged();
     void backupChainLifecycle();
@@ -370,6 +371,29 @@ void CloudClientTest::adminLogsInAndNegotiates()
     QVERIFY2(missing.cinderMessage().contains("could not be found"),
              qPrintable(missing.cinderMessage()));
     QCOMPARE(client->session().loginCount(), 1);
+}
+
+void CloudClientTest::cappedMicroversionNamesWhatAFeatureNeeds()
+{
+    // block_storage_api_version: 3.8 makes the cloud look like an older Cinder
+    CloudProfile profile = adminProfile();
+    profile.maxMicroversion = 8;
+    const auto client = clientFor(profile);
+    QCOMPARE(client->microversion().toString(), QString("3.8"));
+    QVERIFY(!client->supports(feature::BackupNameUpdate));
+    // refused before any request, naming the version the feature needs
+    const CloudError rename = cloudErrorOf([&] {
+        client->updateBackup("00000000-0000-4000-8000-000000000001", QString("n"), std::nullopt);
+    });
+    QCOMPARE(rename.kind(), CloudErrorKind::VersionTooOld);
+    QVERIFY2(rename.message().contains("needs Block Storage API 3.9") &&
+                 rename.message().contains("offers 3.8"),
+             qPrintable(rename.message()));
+    // counts need 3.45: a capped listing has none, the full one has
+    ListOptions options;
+    options.pageSize = 1;
+    QCOMPARE(client->listVolumes(options).totalCount, qint64(-1));
+    QVERIFY(clientFor(adminProfile())->listVolumes(options).totalCount >= 0);
 }
 
 void CloudClientTest::demoLogsInWithApplicationCredential()

@@ -82,6 +82,7 @@ private Q_SLOTS:
     void secureYamlIsMergedKeyByKey();
     void everySettingIsRead();
     void environmentVariablesMakeACloud();
+    void apiVersionCapIsReadAndWritten();
     void unknownCloudNamesTheKnownOnes();
     void malformedFilesGiveSpecificErrors();
     void aliasBombIsRefused();
@@ -261,6 +262,41 @@ void CloudConfigTest::environmentVariablesMakeACloud()
     QCOMPARE(cloudFromEnvironment(env)->auth.type, AuthType::ApplicationCredential);
     QCOMPARE(cloudFromEnvironment(env)->secret(), QString("sec"));
     QVERIFY(!cloudFromEnvironment(m_env));
+}
+
+// block_storage_api_version / volume_api_version / OS_VOLUME_API_VERSION cap the
+// microversion like the cinder client's --os-volume-api-version; "3" means no cap.
+void CloudConfigTest::apiVersionCapIsReadAndWritten()
+{
+    const QString file = m_root + "/home/.config/openstack/clouds.yaml";
+    write(file, AdminEntry + "    block_storage_api_version: 3.8\n"
+                             "  plain:\n    auth:\n      auth_url: http://127.0.0.1:5000/v3\n"
+                             "    volume_api_version: 3\n"
+                             "  bad:\n    auth:\n      auth_url: http://127.0.0.1:5000/v3\n"
+                             "    volume_api_version: 2.0\n");
+    QCOMPARE(findCloud("admin", m_env).maxMicroversion, 8);
+    QCOMPARE(findCloud("plain", m_env).maxMicroversion, -1);
+    const QString bad = errorText([&] { findCloud("bad", m_env); });
+    QVERIFY2(bad.contains("volume_api_version") && bad.contains("3.40"), qPrintable(bad));
+
+    auto env = m_env;
+    env.insert("OS_AUTH_URL", "http://127.0.0.1:5000/v3");
+    env.insert("OS_VOLUME_API_VERSION", "3.40");
+    QCOMPARE(cloudFromEnvironment(env)->maxMicroversion, 40);
+    env.insert("OS_VOLUME_API_VERSION", "3");
+    QCOMPARE(cloudFromEnvironment(env)->maxMicroversion, -1);
+    env.insert("OS_VOLUME_API_VERSION", "three");
+    QVERIFY(errorText([&] { cloudFromEnvironment(env); }).contains("OS_VOLUME_API_VERSION"));
+
+    // written back as the same key, and read again
+    CloudProfile profile = findCloud("admin", m_env);
+    profile.name = "capped";
+    const QString out = m_root + "/written.yaml";
+    writeCloudEntry(out, profile);
+    QVERIFY(test::readWholeFile(out).contains("block_storage_api_version: 3.8"));
+    auto outEnv = m_env;
+    outEnv.insert("OS_CLIENT_CONFIG_FILE", out);
+    QCOMPARE(findCloud("capped", outEnv).maxMicroversion, 8);
 }
 
 void CloudConfigTest::unknownCloudNamesTheKnownOnes()
