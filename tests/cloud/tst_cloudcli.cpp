@@ -238,6 +238,18 @@ private Q_SLOTS:
                      "the demo project sees another project's volume");
             QVERIFY(volume.toObject().value(QStringLiteral("id")).toString() != adminVolume);
         }
+        // every debug line the CLI can print is free of the password
+        qputenv("QT_LOGGING_RULES", "*.debug=true");
+        const ProcessResult chatty =
+            cli({QStringLiteral("--os-cloud"), QStringLiteral("ember-admin"),
+                 QStringLiteral("backup-list"), QStringLiteral("--all-projects")});
+        qunsetenv("QT_LOGGING_RULES");
+        QVERIFY2(chatty.exitCode == 0, qPrintable(describe(chatty)));
+        const QByteArray password = m_cinder.value("OS_PASSWORD").toUtf8();
+        QVERIFY(!password.isEmpty());
+        QVERIFY2(!chatty.out.contains(password) && !chatty.err.contains(password),
+                 "the password appeared in ember-cli's output");
+
         // another project's volume does not exist for demo: one ERROR line, exit 1
         QVERIFY(failsWith({QStringLiteral("--os-cloud"), QStringLiteral("ember-demo"),
                            QStringLiteral("volume-show"), adminVolume},
