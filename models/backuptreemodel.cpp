@@ -8,18 +8,9 @@
 #include <QFont>
 #include <algorithm>
 #include <functional>
+#include <unordered_map>
 
 namespace ember::ui {
-
-int BackupTreeModel::Node::rowInParent() const
-{
-    if (!parent)
-        return 0;
-    for (size_t row = 0; row < parent->children.size(); ++row)
-        if (parent->children[row].get() == this)
-            return static_cast<int>(row);
-    return 0;
-}
 
 QList<int> BackupTreeModel::columnsFor(SourceKind kind)
 {
@@ -321,20 +312,31 @@ void BackupTreeModel::rebuild()
     };
 
     // 1. Remove nodes that vanished or moved to another parent (children first
-    //    so row numbers stay valid).
+    //    so row numbers stay valid). Adjacent siblings go in one removal: each
+    //    removal makes every proxy and view revisit all its persistent indexes.
     std::function<void(Node*)> prune = [&](Node* parentNode) {
-        for (int row = static_cast<int>(parentNode->children.size()) - 1; row >= 0; --row) {
-            Node* child = parentNode->children[static_cast<size_t>(row)].get();
-            const QString currentParent = parentNode == &m_root ? QString() : parentNode->backup.id;
-            if (!wantedById.contains(child->backup.id) ||
-                wantedParent(child->backup.id) != currentParent) {
-                beginRemoveRows(indexFor(parentNode, 0), row, row);
-                forget(child);
-                parentNode->children.erase(parentNode->children.begin() + row);
-                endRemoveRows();
-            } else {
-                prune(child);
+        const QString currentParent = parentNode == &m_root ? QString() : parentNode->backup.id;
+        auto stays = [&](const Node* child) {
+            return wantedById.contains(child->backup.id) &&
+                   wantedParent(child->backup.id) == currentParent;
+        };
+        auto& children = parentNode->children;
+        for (int row = static_cast<int>(children.size()) - 1; row >= 0; --row) {
+            if (stays(children[static_cast<size_t>(row)].get())) {
+                prune(children[static_cast<size_t>(row)].get());
+                continue;
             }
+            int first = row;
+            while (first > 0 && !stays(children[static_cast<size_t>(first - 1)].get()))
+                --first;
+            beginRemoveRows(indexFor(parentNode, 0), first, row);
+            for (int gone = first; gone <= row; ++gone)
+                forget(children[static_cast<size_t>(gone)].get());
+            children.erase(children.begin() + first, children.begin() + row + 1);
+            for (size_t later = static_cast<size_t>(first); later < children.size(); ++later)
+                children[later]->row = static_cast<int>(later);
+            endRemoveRows();
+            row = first;
         }
     };
     prune(&m_root);
@@ -351,25 +353,33 @@ void BackupTreeModel::rebuild()
         }
     }
 
-    // 3. Insert the new ones, parents before children. Into an empty tree
-    //    (first load, another volume selected) in one go: there is no
-    //    selection or expansion to keep, and thousands of single inserts
-    //    would make every attached proxy and view work per row.
+    // 3. Insert the new ones, parents before children. A new backup below a
+    //    new parent joins that parent's subtree before the subtree is shown,
+    //    and the new children of one shown parent are appended together: one
+    //    insertion per shown parent, not one per backup (a page of a cloud's
+    //    list brings hundreds). Into an empty tree (first load, another volume
+    //    selected) in one reset: there is no selection or expansion to keep.
     const bool bulk = m_nodes.isEmpty() && !wanted.isEmpty();
     if (bulk)
         beginResetModel();
-    auto insert = [&](Node* parentNode, const Backup& backup) {
-        const int row = static_cast<int>(parentNode->children.size());
-        if (!bulk)
-            beginInsertRows(indexFor(parentNode, 0), row, row);
+    QHash<QString, Node*> fresh;                                        // created below, by id
+    std::vector<Node*> shownParents;                                    // in order of first use
+    std::unordered_map<Node*, std::vector<std::unique_ptr<Node>>> adds; // per shown parent
+    auto place = [&](Node* parentNode, const Backup& backup) {
         auto node = std::make_unique<Node>();
         node->backup = backup;
         node->facts = m_snapshot->backupFacts.value(backup.id);
         node->parent = parentNode;
-        m_nodes.insert(backup.id, node.get());
-        parentNode->children.push_back(std::move(node));
-        if (!bulk)
-            endInsertRows();
+        fresh.insert(backup.id, node.get());
+        if (parentNode != &m_root && fresh.value(parentNode->backup.id) == parentNode) {
+            node->row = static_cast<int>(parentNode->children.size());
+            parentNode->children.push_back(std::move(node));
+            return;
+        }
+        auto& list = adds[parentNode];
+        if (list.empty())
+            shownParents.push_back(parentNode);
+        list.push_back(std::move(node));
     };
     std::vector<const Backup*> pending;
     pending.reserve(static_cast<size_t>(wanted.size()));
@@ -383,18 +393,35 @@ void BackupTreeModel::rebuild()
         for (const Backup* backup : pending) {
             const QString parentId = wantedParent(backup->id);
             Node* parentNode = parentId.isEmpty() ? &m_root : m_nodes.value(parentId);
+            if (!parentNode)
+                parentNode = fresh.value(parentId);
             if (!parentNode) {
                 later.push_back(backup);
                 continue;
             }
-            insert(parentNode, *backup);
+            place(parentNode, *backup);
             progress = true;
         }
         pending.swap(later);
     }
     // A parent cycle in a damaged catalog: show the rest as roots.
     for (const Backup* backup : pending)
-        insert(&m_root, *backup);
+        place(&m_root, *backup);
+    for (auto it = fresh.begin(); it != fresh.end(); ++it)
+        m_nodes.insert(it.key(), it.value());
+    for (Node* parentNode : shownParents) {
+        auto& list = adds[parentNode];
+        const int first = static_cast<int>(parentNode->children.size());
+        if (!bulk)
+            beginInsertRows(indexFor(parentNode, 0), first,
+                            first + static_cast<int>(list.size()) - 1);
+        for (auto& node : list) {
+            node->row = static_cast<int>(parentNode->children.size());
+            parentNode->children.push_back(std::move(node));
+        }
+        if (!bulk)
+            endInsertRows();
+    }
     if (bulk)
         endResetModel();
 }

@@ -70,7 +70,8 @@ private:
         CloudBackupFacts facts;
         Node* parent = nullptr;
         std::vector<std::unique_ptr<Node>> children;
-        int rowInParent() const;
+        int row = 0; // in parent->children, kept by rebuild (views ask parent() very often)
+        int rowInParent() const { return row; }
     };
     QModelIndex indexFor(Node* node, int column) const;
     Node* nodeFor(const QModelIndex& index) const;

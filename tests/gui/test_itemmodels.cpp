@@ -190,6 +190,78 @@ private Q_SLOTS:
         QCOMPARE(proxy.index(0, 0).data(IdRole).toString(), QStringLiteral("orphan"));
     }
 
+    // A cloud lists backups newest first, page by page: each page brings the
+    // parents of the previous page's oldest. The tree takes a page in a few
+    // range signals (each signal makes proxies and views revisit every
+    // persistent index), not one per backup, and ends as a full apply would.
+    void backupTreeTakesPagesInRanges()
+    {
+        constexpr int volumeCount = 20, chainLength = 10, perPage = 2 * volumeCount;
+        CatalogSnapshot snapshot;
+        QList<Backup> newestFirst;
+        QSet<QString> shown{QStringLiteral("kept-volume")};
+        snapshot.volumes.append(makeVolume(QStringLiteral("kept-volume"), QStringLiteral("kept")));
+        for (int v = 0; v < volumeCount; ++v) {
+            const QString volumeId = QStringLiteral("v%1").arg(v);
+            snapshot.volumes.append(makeVolume(volumeId, volumeId));
+            shown.insert(volumeId);
+        }
+        for (int i = chainLength - 1; i >= 0; --i)
+            for (int v = 0; v < volumeCount; ++v)
+                newestFirst.append(makeBackup(
+                    QStringLiteral("v%1-b%2").arg(v).arg(i), QStringLiteral("v%1").arg(v),
+                    i == 0 ? QString() : QStringLiteral("v%1-b%2").arg(v).arg(i - 1),
+                    i * 2 + v % 2));
+        BackupTreeModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSortFilterProxyModel proxy;
+        proxy.setRecursiveFilteringEnabled(true);
+        proxy.setDynamicSortFilter(true);
+        proxy.setSortRole(RawValueRole);
+        proxy.setSourceModel(&model);
+        proxy.sort(BackupTreeModel::Created);
+        QAbstractItemModelTester proxyTester(
+            &proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setVolumes(shown);
+        // A backup already shown, so the pages update the tree in place.
+        snapshot.backups = {
+            makeBackup(QStringLiteral("kept"), QStringLiteral("kept-volume"), {}, 0)};
+        model.apply(snapshot);
+        const QPersistentModelIndex kept = model.indexOf(QStringLiteral("kept"));
+        QSignalSpy inserts(&model, &QAbstractItemModel::rowsInserted);
+        QSignalSpy removals(&model, &QAbstractItemModel::rowsRemoved);
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+        for (int page = 0; page * perPage < newestFirst.size(); ++page) {
+            inserts.clear();
+            removals.clear();
+            snapshot.backups.append(newestFirst.mid(page * perPage, perPage));
+            model.apply(snapshot);
+            QVERIFY2(inserts.size() <= 1, qPrintable(QString::number(inserts.size())));
+            QVERIFY2(removals.size() <= 1, qPrintable(QString::number(removals.size())));
+        }
+        QCOMPARE(resets.size(), 0);
+        QVERIFY(kept.isValid());
+        QCOMPARE(kept.data(IdRole).toString(), QStringLiteral("kept"));
+        QCOMPARE(model.rowCount(), volumeCount + 1);
+        for (int v = 0; v < volumeCount; ++v) {
+            QModelIndex node = model.indexOf(QStringLiteral("v%1-b0").arg(v));
+            QVERIFY(node.isValid());
+            QVERIFY(!node.parent().isValid());
+            for (int i = 1; i < chainLength; ++i) {
+                QCOMPARE(childIds(model, node),
+                         QStringList{QStringLiteral("v%1-b%2").arg(v).arg(i)});
+                node = model.index(0, 0, node);
+                QCOMPARE(node.data(ChainDepthRole).toInt(), i);
+                QCOMPARE(model.indexOf(node.data(IdRole).toString()), node);
+            }
+            QCOMPARE(model.rowCount(node), 0);
+        }
+        // The same tree through the sorting proxy.
+        QCOMPARE(proxy.rowCount(), volumeCount + 1);
+        QCOMPARE(proxy.index(0, 0).data(IdRole).toString(), QStringLiteral("kept"));
+    }
+
     void backendModelUpdatesInPlace()
     {
         BackendModel model;
