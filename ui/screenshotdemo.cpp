@@ -3,13 +3,18 @@
 #include "backendwizard.h"
 #include "backupdialogs.h"
 #include "mainwindow.h"
+#include "source.h"
 
 #include <QApplication>
 #include <QDir>
 #include <QFile>
 #include <QLineEdit>
+#include <QScrollBar>
 #include <QTableView>
+#include <QTextBrowser>
 #include <QTimer>
+#include <QToolBar>
+#include <QToolTip>
 #include <QTreeView>
 #include <cstdio>
 #include <functional>
@@ -163,13 +168,74 @@ void showChain(MainWindow& window)
     }
 }
 
+// A cloud's scenes (scripts/cloud-screenshots.sh): the cloud EMBER_DEMO_CLOUD
+// names, the chain of its volume EMBER_DEMO_VOLUME. "cloud-chains" selects the
+// newest backup; "cloud-refusal" the full one, with the Delete button's
+// tooltip saying why it is disabled.
+void cloudScene(MainWindow& window, const QString& scene)
+{
+    const QString sourceId = QStringLiteral("cloud:") + qEnvironmentVariable("EMBER_DEMO_CLOUD");
+    const QString volumeName = qEnvironmentVariable("EMBER_DEMO_VOLUME");
+    if (!window.switchToSource(sourceId)) {
+        std::fprintf(stderr, "no cloud %s configured\n", qPrintable(sourceId));
+        return;
+    }
+    pollUntil(&window, [&window, scene, volumeName]() -> bool {
+        Source* source = window.currentSource();
+        if (!source || !source->hasSnapshot() || !source->snapshot()->complete)
+            return false;
+        const auto snapshot = source->snapshot();
+        std::optional<Volume> volume;
+        for (const Volume& candidate : snapshot->volumes)
+            if (candidate.name == volumeName)
+                volume = candidate;
+        if (!volume)
+            return false;
+        std::optional<Backup> full, newest;
+        for (const Backup& backup : snapshot->backupsOf(volume->id)) {
+            // Admins read every link from the export records: wait for them.
+            if (snapshot->isIncremental(backup) &&
+                (backup.parentId.isEmpty() ||
+                 (source->can(Capability::ExportRecord) &&
+                  snapshot->linkOrigin(backup.id) == LinkOrigin::Inferred)))
+                return false;
+            if (!snapshot->isIncremental(backup) && (!full || backup.createdAt < full->createdAt))
+                full = backup;
+            if (!newest || backup.createdAt > newest->createdAt)
+                newest = backup;
+        }
+        if (!full || !newest)
+            return false;
+        window.selectVolume(volume->id);
+        const bool refusal = scene == QLatin1String("cloud-refusal");
+        window.selectBackup(refusal ? full->id : newest->id);
+        QTimer::singleShot(1000, &window, [&window, refusal] {
+            if (refusal) {
+                QAction* remove = window.actions()->deleteAction();
+                auto* toolbar = window.findChild<QToolBar*>(QStringLiteral("mainToolBar"));
+                if (QWidget* button = toolbar ? toolbar->widgetForAction(remove) : nullptr)
+                    QToolTip::showText(
+                        button->mapToGlobal(QPoint(button->width() / 2, button->height())),
+                        remove->toolTip(), button, {}, 60000);
+                // The details end with what is not possible now, and why.
+                window.details()->verticalScrollBar()->setValue(
+                    window.details()->verticalScrollBar()->maximum());
+            }
+            QTimer::singleShot(500, &window, &announceReady);
+        });
+        return true;
+    });
+}
+
 } // namespace
 
 QStringList screenshotScenes()
 {
-    return {QStringLiteral("prepare"),    QStringLiteral("main"),   QStringLiteral("create-backup"),
-            QStringLiteral("restore"),    QStringLiteral("wizard"), QStringLiteral("first-start"),
-            QStringLiteral("reset-state")};
+    return {QStringLiteral("prepare"),       QStringLiteral("main"),
+            QStringLiteral("create-backup"), QStringLiteral("restore"),
+            QStringLiteral("wizard"),        QStringLiteral("first-start"),
+            QStringLiteral("reset-state"),   QStringLiteral("cloud-chains"),
+            QStringLiteral("cloud-refusal")};
 }
 
 void startScreenshotDemo(MainWindow& window, const QString& scene)
@@ -177,6 +243,8 @@ void startScreenshotDemo(MainWindow& window, const QString& scene)
     window.setGeometry(0, 0, 1400, 900);
     if (scene == QLatin1String("prepare"))
         return prepare(window);
+    if (scene.startsWith(QLatin1String("cloud-")))
+        return cloudScene(window, scene);
     if (scene == QLatin1String("first-start")) {
         // An empty catalog: what a newcomer sees.
         pollUntil(&window, [&window]() -> bool {

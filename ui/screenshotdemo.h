@@ -12,7 +12,8 @@ class MainWindow;
 
 // Scenes: "prepare" (builds a chain of three backups and a 1 GiB volume, then
 // quits), "main", "create-backup", "restore", "wizard", "first-start" (an
-// empty catalog).
+// empty catalog), and against a running cloud (scripts/cloud-screenshots.sh)
+// "cloud-chains" and "cloud-refusal".
 QStringList screenshotScenes();
 void startScreenshotDemo(MainWindow& window, const QString& scene);
 
