@@ -125,6 +125,14 @@ void ChainPanel::showVolumes(const QStringList& volumeIds, const QString& volume
 void ChainPanel::setSourceKind(SourceKind kind)
 {
     const QList<int> shown = BackupTreeModel::columnsFor(kind);
+    // Between kinds the columns take the kind's order; a restored order of
+    // the local columns is kept until a cloud was shown.
+    if (kind != m_kind) {
+        m_kind = kind;
+        QHeaderView* header = m_view->header();
+        for (int position = 0; position < shown.size(); ++position)
+            header->moveSection(header->visualIndex(shown.at(position)), position);
+    }
     for (int column = 0; column < BackupTreeModel::ColumnCount; ++column) {
         if (column != BackupTreeModel::VolumeName)
             m_view->setColumnHidden(column, !shown.contains(column));

@@ -76,6 +76,7 @@ private:
     QTextBrowser* m_details = nullptr;
     QList<QAction*> m_explainedActions;
     QMenu* m_contextMenu = nullptr;
+    SourceKind m_kind = SourceKind::Local;
     QList<QMetaObject::Connection> m_modelConnections;
 };
 

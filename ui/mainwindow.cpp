@@ -99,6 +99,7 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
     m_catalogSummary->setObjectName(QStringLiteral("catalogSummary"));
     m_quotaSummary = new QLabel(this);
     m_quotaSummary->setObjectName(QStringLiteral("quotaSummary"));
+    m_quotaSummary->setContentsMargins(0, 0, 12, 0);
     m_quotaSummary->hide();
     statusBar()->addPermanentWidget(m_quotaSummary);
     statusBar()->addPermanentWidget(m_catalogSummary);
@@ -505,9 +506,11 @@ void MainWindow::showSource()
                 onSnapshotApplied(); // restores the saved selection
         } else {
             m_volumePanel->setEmptyPageShown(m_context.volumeModel().rowCount() == 0);
-            m_catalogSummary->setText(tr("%n volume(s), %1 backups", "",
-                                         static_cast<int>(m_context.snapshot()->volumes.size()))
-                                          .arg(m_context.snapshot()->backups.size()));
+            const auto snapshot = m_context.snapshot();
+            m_catalogSummary->setText(tr("%n volume(s), %1 backups; catalog read in %2 ms", "",
+                                         static_cast<int>(snapshot->volumes.size()))
+                                          .arg(snapshot->backups.size())
+                                          .arg(snapshot->loadMilliseconds));
             restoreSelection(entry->selectedVolumes, entry->selectedBackup);
         }
         m_sourceSelectionPending = false;
@@ -608,10 +611,10 @@ void MainWindow::updateSourceStatus()
         m_quotaSummary->clear();
         return;
     }
-    QString text = tr("%1 volumes (%2 shown), %3 backups")
-                       .arg(locale.toString(snapshot->volumes.size()),
-                            locale.toString(m_volumePanel->proxy()->rowCount()),
-                            locale.toString(snapshot->backups.size()));
+    QString text = tr("%n volume(s) (%1 shown)", "", static_cast<int>(snapshot->volumes.size()))
+                       .arg(locale.toString(m_volumePanel->proxy()->rowCount())) +
+                   QStringLiteral(", ") +
+                   tr("%n backup(s)", "", static_cast<int>(snapshot->backups.size()));
     if (!snapshot->complete)
         text += QStringLiteral(" — ") +
                 (entry->total >= 0

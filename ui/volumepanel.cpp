@@ -184,6 +184,14 @@ void VolumePanel::setModel(VolumeModel* model)
 void VolumePanel::setSourceKind(SourceKind kind)
 {
     const QList<int> shown = VolumeModel::columnsFor(kind);
+    // Between kinds the columns take the kind's order; a restored order of
+    // the local columns is kept until a cloud was shown.
+    if (kind != m_kind) {
+        m_kind = kind;
+        QHeaderView* header = m_view->horizontalHeader();
+        for (int position = 0; position < shown.size(); ++position)
+            header->moveSection(header->visualIndex(shown.at(position)), position);
+    }
     for (int column = 0; column < VolumeModel::ColumnCount; ++column)
         m_view->setColumnHidden(column, !shown.contains(column));
     m_cloudFilters->setVisible(kind == SourceKind::Cloud);

@@ -82,6 +82,7 @@ private:
     QAction* m_addVolumeAction = nullptr;
     QAction* m_sampleVolumeAction = nullptr;
     QMenu* m_contextMenu = nullptr;
+    SourceKind m_kind = SourceKind::Local;
 };
 
 } // namespace ember::ui

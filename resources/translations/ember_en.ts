@@ -122,5 +122,19 @@
                 <numerusform>%n jobs are still running or queued. Cancel them and quit, or wait until they finish and then quit?</numerusform>
             </translation>
         </message>
+        <message numerus="yes">
+            <source>%n volume(s) (%1 shown)</source>
+            <translation>
+                <numerusform>%n volume (%1 shown)</numerusform>
+                <numerusform>%n volumes (%1 shown)</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n backup(s)</source>
+            <translation>
+                <numerusform>%n backup</numerusform>
+                <numerusform>%n backups</numerusform>
+            </translation>
+        </message>
     </context>
 </TS>

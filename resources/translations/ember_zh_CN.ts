@@ -21,6 +21,29 @@
         </message>
     </context>
     <context>
+        <name>CloudSource</name>
+        <message>
+            <source>Cinder reports no percentage</source>
+            <translation>Cinder 不报告百分比</translation>
+        </message>
+        <message>
+            <source>%1: %2</source>
+            <translation>%1:%2</translation>
+        </message>
+        <message>
+            <source>Stopped following %1; Cinder carries on with it.</source>
+            <translation>已停止跟踪 %1;Cinder 会继续处理它。</translation>
+        </message>
+        <message>
+            <source>%1 s: %2 %3</source>
+            <translation>%1 秒:%2 %3</translation>
+        </message>
+        <message>
+            <source>%1 s: %2 %3 → %4</source>
+            <translation>%1 秒:%2 %3 → %4</translation>
+        </message>
+    </context>
+    <context>
         <name>Format</name>
         <message>
             <source>%1/s</source>
@@ -284,10 +307,6 @@
         <message>
             <source>Re&amp;fresh</source>
             <translation>刷新(&amp;F)</translation>
-        </message>
-        <message>
-            <source>Read the catalog again</source>
-            <translation>重新读取目录</translation>
         </message>
         <message>
             <source>&amp;Cancel Job…</source>
@@ -605,6 +624,70 @@
             <source>Settings</source>
             <translation>设置</translation>
         </message>
+        <message>
+            <source>Read the catalog (or the cloud's lists) again</source>
+            <translation>重新读取目录(或云的列表)</translation>
+        </message>
+        <message>
+            <source>Only for this computer's volumes: switch the source to “This computer”.</source>
+            <translation>仅适用于本机的卷:请将来源切换为“本机”。</translation>
+        </message>
+        <message>
+            <source>Ember verifies what it stored itself; Cinder has no verify for %1's backups.</source>
+            <translation>Ember 只校验它自己存储的内容;Cinder 没有为 %1 的备份提供校验。</translation>
+        </message>
+        <message>
+            <source>%1's lists are still loading.</source>
+            <translation>%1 的列表仍在加载。</translation>
+        </message>
+        <message>
+            <source>%1 needs the admin role on %2.</source>
+            <translation>%1 需要 %2 上的管理员角色。</translation>
+        </message>
+        <message>
+            <source>Import-record</source>
+            <translation>导入记录</translation>
+        </message>
+        <message>
+            <source>Renaming a backup</source>
+            <translation>重命名备份</translation>
+        </message>
+        <message>
+            <source>Reset-state</source>
+            <translation>重置状态</translation>
+        </message>
+        <message>
+            <source>Export-record</source>
+            <translation>导出记录</translation>
+        </message>
+        <message>
+            <source>Backup status must be available, but is "%1".</source>
+            <translation>备份状态必须为 available,但当前为“%1”。</translation>
+        </message>
+        <message>
+            <source>%1: %2</source>
+            <translation>%1:%2</translation>
+        </message>
+        <message>
+            <source>%1: sent to %2; the jobs panel follows Cinder's status.</source>
+            <translation>%1:已发送到 %2;作业面板会跟踪 Cinder 的状态。</translation>
+        </message>
+        <message>
+            <source>Create Backup</source>
+            <translation>创建备份</translation>
+        </message>
+        <message>
+            <source>Restore</source>
+            <translation>恢复</translation>
+        </message>
+        <message>
+            <source>Delete backup %1 of volume %2 in %3? Cinder removes its data from the backup store; this cannot be undone.</source>
+            <translation>删除 %3 中卷 %2 的备份 %1?Cinder 会从备份存储中删除其数据;此操作无法撤消。</translation>
+        </message>
+        <message>
+            <source>Force delete ignores the status “%1”.</source>
+            <translation>强制删除会忽略状态“%1”。</translation>
+        </message>
     </context>
     <context>
         <name>ember::ui::AddVolumeDialog</name>
@@ -863,6 +946,26 @@
             <source>Volume</source>
             <translation>卷</translation>
         </message>
+        <message>
+            <source>incremental, parent unknown</source>
+            <translation>增量,父备份未知</translation>
+        </message>
+        <message>
+            <source>incremental, level %1 (inferred)</source>
+            <translation>增量,第 %1 级(推断)</translation>
+        </message>
+        <message>
+            <source>Snapshot</source>
+            <translation>快照</translation>
+        </message>
+        <message>
+            <source>Fail reason</source>
+            <translation>失败原因</translation>
+        </message>
+        <message>
+            <source>Project</source>
+            <translation>项目</translation>
+        </message>
     </context>
     <context>
         <name>ember::ui::CephPage</name>
@@ -1061,6 +1164,722 @@
         </message>
     </context>
     <context>
+        <name>ember::ui::CloudBackupDialog</name>
+        <message>
+            <source>Back Up %1 in %2</source>
+            <translation>在 %2 中备份 %1</translation>
+        </message>
+        <message>
+            <source>Cinder's backup service makes the backup; the jobs panel follows its status until it is available.</source>
+            <translation>由 Cinder 的备份服务创建备份;作业面板会跟踪其状态,直到它可用。</translation>
+        </message>
+        <message>
+            <source>&amp;Name:</source>
+            <translation>名称(&amp;N):</translation>
+        </message>
+        <message>
+            <source>&amp;Description:</source>
+            <translation>描述(&amp;D):</translation>
+        </message>
+        <message>
+            <source>the backup service's default</source>
+            <translation>备份服务的默认值</translation>
+        </message>
+        <message>
+            <source>&amp;Container:</source>
+            <translation>容器(&amp;C):</translation>
+        </message>
+        <message>
+            <source>none: back up the volume itself</source>
+            <translation>无:备份卷本身</translation>
+        </message>
+        <message>
+            <source>Back up this snapshot of the volume instead of the volume (its id, as `cinder snapshot-list` shows it)</source>
+            <translation>备份卷的此快照而不是卷本身(快照 ID,即 `cinder snapshot-list` 显示的 ID)</translation>
+        </message>
+        <message>
+            <source>From &amp;snapshot:</source>
+            <translation>来自快照(&amp;S):</translation>
+        </message>
+        <message>
+            <source>&amp;Incremental (on top of the volume's newest backup)</source>
+            <translation>增量(基于卷的最新备份)(&amp;I)</translation>
+        </message>
+        <message>
+            <source>&amp;Force: back up although the volume is in use</source>
+            <translation>强制:即使卷正在使用中也进行备份(&amp;F)</translation>
+        </message>
+        <message>
+            <source>Cinder backs up an attached volume only with force; the backup then holds what was on the disk at that moment, not what the server still has in memory.</source>
+            <translation>Cinder 只有在强制时才备份已挂载的卷;备份中保存的是当时磁盘上的内容,而不是服务器内存中尚未写入的内容。</translation>
+        </message>
+        <message>
+            <source>Cinder takes it on top of %1 (the newest available backup).</source>
+            <translation>Cinder 会基于 %1(最新的可用备份)创建它。</translation>
+        </message>
+        <message>
+            <source>Back &amp;Up</source>
+            <translation>备份(&amp;U)</translation>
+        </message>
+        <message>
+            <source>The cloud is no longer shown.</source>
+            <translation>该云已不再显示。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::CloudImportDialog</name>
+        <message>
+            <source>Import a Backup Record into %1</source>
+            <translation>将备份记录导入 %1</translation>
+        </message>
+        <message>
+            <source>Paste a record as `cinder backup-export` (or Ember's Export Record) prints it. Cinder then knows the backup and can restore it, provided its backup service reaches the stored data.</source>
+            <translation>粘贴 `cinder backup-export`(或 Ember 的“导出记录”)输出的记录。之后 Cinder 便知道该备份,只要其备份服务能访问存储的数据,就能恢复它。</translation>
+        </message>
+        <message>
+            <source>Backup &amp;service:</source>
+            <translation>备份服务(&amp;S):</translation>
+        </message>
+        <message>
+            <source>Backup &amp;URL:</source>
+            <translation>备份 URL(&amp;U):</translation>
+        </message>
+        <message>
+            <source>&amp;Import</source>
+            <translation>导入(&amp;I)</translation>
+        </message>
+        <message>
+            <source>Both parts of the record are needed.</source>
+            <translation>需要记录的两个部分。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::CloudRestoreDialog</name>
+        <message>
+            <source>Restore %1</source>
+            <translation>恢复 %1</translation>
+        </message>
+        <message>
+            <source>Cinder restores the backup's whole chain (%1 GiB) into the volume you choose; the jobs panel follows it.</source>
+            <translation>Cinder 会将备份的整条链(%1 GiB)恢复到您选择的卷中;作业面板会跟踪进度。</translation>
+        </message>
+        <message>
+            <source>To a &amp;new volume named:</source>
+            <translation>到新卷,名称为(&amp;N):</translation>
+        </message>
+        <message>
+            <source>restore of %1</source>
+            <translation>%1 的恢复</translation>
+        </message>
+        <message>
+            <source>To an &amp;existing volume (its data is replaced):</source>
+            <translation>到现有卷(其数据将被替换)(&amp;E):</translation>
+        </message>
+        <message>
+            <source>%1 (%2 GiB, %3)</source>
+            <translation>%1(%2 GiB,%3)</translation>
+        </message>
+        <message>
+            <source>&amp;Restore</source>
+            <translation>恢复(&amp;R)</translation>
+        </message>
+        <message>
+            <source>The cloud is no longer shown.</source>
+            <translation>该云已不再显示。</translation>
+        </message>
+        <message>
+            <source>Choose the volume to restore into.</source>
+            <translation>请选择要恢复到的卷。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::CloudSource</name>
+        <message>
+            <source>%1 needs the admin role on %2 (Cinder's policy allows it to admins only).</source>
+            <translation>%1 需要 %2 上的管理员角色(Cinder 的策略只允许管理员执行)。</translation>
+        </message>
+        <message>
+            <source>Volume %1 is not in %2's list (deleted, or another project).</source>
+            <translation>卷 %1 不在 %2 的列表中(已删除,或属于其他项目)。</translation>
+        </message>
+        <message>
+            <source>Maximum number of backups allowed (%1) exceeded</source>
+            <translation>已超出允许的最大备份数(%1)</translation>
+        </message>
+        <message>
+            <source>Requested backup exceeds allowed Backup gigabytes quota. Requested %1G, quota is %2G and %3G has been consumed.</source>
+            <translation>请求的备份超出了允许的备份容量配额。请求 %1G,配额为 %2G,已使用 %3G。</translation>
+        </message>
+        <message>
+            <source>Incremental backup of %1</source>
+            <translation>%1 的增量备份</translation>
+        </message>
+        <message>
+            <source>Full backup of %1</source>
+            <translation>%1 的完整备份</translation>
+        </message>
+        <message>
+            <source>Cinder accepted backup %1</source>
+            <translation>Cinder 已接受备份 %1</translation>
+        </message>
+        <message>
+            <source>backup</source>
+            <translation>备份</translation>
+        </message>
+        <message>
+            <source>Backup %1 ended in %2: %3</source>
+            <translation>备份 %1 结束于 %2:%3</translation>
+        </message>
+        <message>
+            <source>Cinder gives no reason</source>
+            <translation>Cinder 未给出原因</translation>
+        </message>
+        <message>
+            <source>backup %1 available</source>
+            <translation>备份 %1 可用</translation>
+        </message>
+        <message>
+            <source>Backup %1 is not in %2's list.</source>
+            <translation>备份 %1 不在 %2 的列表中。</translation>
+        </message>
+        <message>
+            <source>Backup status must be available, but is "%1".</source>
+            <translation>备份状态必须为 available,但当前为“%1”。</translation>
+        </message>
+        <message>
+            <source>Volume %1 is not in %2's list.</source>
+            <translation>卷 %1 不在 %2 的列表中。</translation>
+        </message>
+        <message>
+            <source>a new volume</source>
+            <translation>新卷</translation>
+        </message>
+        <message>
+            <source>Restore %1 to %2</source>
+            <translation>将 %1 恢复到 %2</translation>
+        </message>
+        <message>
+            <source>Cinder restores into volume %1 (%2)</source>
+            <translation>Cinder 正在恢复到卷 %1(%2)</translation>
+        </message>
+        <message>
+            <source>volume</source>
+            <translation>卷</translation>
+        </message>
+        <message>
+            <source>Restore into volume %1 ended in %2.</source>
+            <translation>恢复到卷 %1 结束于 %2。</translation>
+        </message>
+        <message>
+            <source>restored into volume %1</source>
+            <translation>已恢复到卷 %1</translation>
+        </message>
+        <message>
+            <source>Force delete</source>
+            <translation>强制删除</translation>
+        </message>
+        <message>
+            <source>Incremental backups exist for this backup.</source>
+            <translation>此备份存在增量备份。</translation>
+        </message>
+        <message>
+            <source>Delete %1 first (chains are deleted newest first).</source>
+            <translation>请先删除 %1(备份链从最新的开始删除)。</translation>
+        </message>
+        <message>
+            <source>Force delete %1</source>
+            <translation>强制删除 %1</translation>
+        </message>
+        <message>
+            <source>Delete %1</source>
+            <translation>删除 %1</translation>
+        </message>
+        <message>
+            <source>Deleting backup %1 ended in %2%3</source>
+            <translation>删除备份 %1 结束于 %2%3</translation>
+        </message>
+        <message>
+            <source>backup %1 deleted</source>
+            <translation>备份 %1 已删除</translation>
+        </message>
+        <message>
+            <source>Rename %1 to %2</source>
+            <translation>将 %1 重命名为 %2</translation>
+        </message>
+        <message>
+            <source>name: %1</source>
+            <translation>名称:%1</translation>
+        </message>
+        <message>
+            <source>backup %1 updated</source>
+            <translation>备份 %1 已更新</translation>
+        </message>
+        <message>
+            <source>Reset-state</source>
+            <translation>重置状态</translation>
+        </message>
+        <message>
+            <source>Reset-state of %1 to %2</source>
+            <translation>将 %1 的状态重置为 %2</translation>
+        </message>
+        <message>
+            <source>backup %1 → %2</source>
+            <translation>备份 %1 → %2</translation>
+        </message>
+        <message>
+            <source>Cinder left backup %1 in %2 (asked: %3); it ignores reset-state for a backup no service has claimed.</source>
+            <translation>Cinder 使备份 %1 保持为 %2(请求的是 %3);对于没有服务认领的备份,它会忽略重置状态。</translation>
+        </message>
+        <message>
+            <source>backup %1 is %2</source>
+            <translation>备份 %1 为 %2</translation>
+        </message>
+        <message>
+            <source>Export-record</source>
+            <translation>导出记录</translation>
+        </message>
+        <message>
+            <source>Export record of %1</source>
+            <translation>导出 %1 的记录</translation>
+        </message>
+        <message>
+            <source>service %1</source>
+            <translation>服务 %1</translation>
+        </message>
+        <message>
+            <source>record of backup %1 exported</source>
+            <translation>备份 %1 的记录已导出</translation>
+        </message>
+        <message>
+            <source>Import-record</source>
+            <translation>导入记录</translation>
+        </message>
+        <message>
+            <source>Backup %1 already exists in %2: Cinder imports a record only once.</source>
+            <translation>备份 %1 已存在于 %2 中:Cinder 只导入一次记录。</translation>
+        </message>
+        <message>
+            <source>Import record of %1</source>
+            <translation>导入 %1 的记录</translation>
+        </message>
+        <message>
+            <source>Import of backup %1 ended in %2.</source>
+            <translation>备份 %1 的导入结束于 %2。</translation>
+        </message>
+        <message>
+            <source>backup %1 imported</source>
+            <translation>备份 %1 已导入</translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::CloudTestPage</name>
+        <message>
+            <source>signed in as %1 in project %2</source>
+            <translation>已以 %1 身份登录项目 %2</translation>
+        </message>
+        <message>
+            <source>Block Storage API %1</source>
+            <translation>块存储 API %1</translation>
+        </message>
+        <message>
+            <source>volumes in the project: %1</source>
+            <translation>项目中的卷:%1</translation>
+        </message>
+        <message>
+            <source>volumes on the first page: %1 (there are more)</source>
+            <translation>第一页上的卷:%1(还有更多)</translation>
+        </message>
+        <message>
+            <source>Failed.</source>
+            <translation>失败。</translation>
+        </message>
+        <message>
+            <source>Sign in to Keystone</source>
+            <translation>登录 Keystone</translation>
+        </message>
+        <message>
+            <source>Find the block-storage endpoint</source>
+            <translation>查找块存储端点</translation>
+        </message>
+        <message>
+            <source>Read the API version</source>
+            <translation>读取 API 版本</translation>
+        </message>
+        <message>
+            <source>List volumes</source>
+            <translation>列出卷</translation>
+        </message>
+        <message>
+            <source>Wrong application credential or secret, or it has expired.</source>
+            <translation>应用凭据或机密错误,或已过期。</translation>
+        </message>
+        <message>
+            <source>Wrong password, user name or project.</source>
+            <translation>密码、用户名或项目错误。</translation>
+        </message>
+        <message>
+            <source>The application credential has expired.</source>
+            <translation>应用凭据已过期。</translation>
+        </message>
+        <message>
+            <source>Missing role: the cloud does not allow this user to do that.</source>
+            <translation>缺少角色:该云不允许此用户执行此操作。</translation>
+        </message>
+        <message>
+            <source>Unreachable: nothing answers at that address.</source>
+            <translation>无法访问:该地址没有响应。</translation>
+        </message>
+        <message>
+            <source>Untrusted certificate: choose the cloud's CA certificate file.</source>
+            <translation>证书不受信任:请选择该云的 CA 证书文件。</translation>
+        </message>
+        <message>
+            <source>No block-storage endpoint for this region and interface.</source>
+            <translation>此区域和接口没有块存储端点。</translation>
+        </message>
+        <message>
+            <source>Not found: check the Keystone URL.</source>
+            <translation>未找到:请检查 Keystone URL。</translation>
+        </message>
+        <message>
+            <source>The cloud's Block Storage API is too old.</source>
+            <translation>该云的块存储 API 版本太旧。</translation>
+        </message>
+        <message>
+            <source>The cloud failed to answer (server error).</source>
+            <translation>该云未能应答(服务器错误)。</translation>
+        </message>
+        <message>
+            <source>Not the answer of an OpenStack cloud: check the Keystone URL.</source>
+            <translation>这不是 OpenStack 云的应答:请检查 Keystone URL。</translation>
+        </message>
+        <message>
+            <source>The cloud refused the request.</source>
+            <translation>该云拒绝了请求。</translation>
+        </message>
+        <message>
+            <source>Test and Save</source>
+            <translation>测试并保存</translation>
+        </message>
+        <message>
+            <source>Name the cloud and test the connection. Finish saves it in clouds.yaml, the file every OpenStack tool reads.</source>
+            <translation>为云命名并测试连接。“完成”会将其保存到 clouds.yaml,即所有 OpenStack 工具都会读取的文件。</translation>
+        </message>
+        <message>
+            <source>e.g. production</source>
+            <translation>例如 production</translation>
+        </message>
+        <message>
+            <source>Cloud &amp;name:</source>
+            <translation>云名称(&amp;N):</translation>
+        </message>
+        <message>
+            <source>&amp;Test Connection</source>
+            <translation>测试连接(&amp;T)</translation>
+        </message>
+        <message>
+            <source>Step</source>
+            <translation>步骤</translation>
+        </message>
+        <message>
+            <source>Result</source>
+            <translation>结果</translation>
+        </message>
+        <message>
+            <source>Connected</source>
+            <translation>已连接</translation>
+        </message>
+        <message>
+            <source>User:</source>
+            <translation>用户:</translation>
+        </message>
+        <message>
+            <source>Project:</source>
+            <translation>项目:</translation>
+        </message>
+        <message>
+            <source>Roles:</source>
+            <translation>角色:</translation>
+        </message>
+        <message>
+            <source>Block Storage API:</source>
+            <translation>块存储 API:</translation>
+        </message>
+        <message>
+            <source>not tested yet</source>
+            <translation>尚未测试</translation>
+        </message>
+        <message>
+            <source>—</source>
+            <translation>—</translation>
+        </message>
+        <message>
+            <source>testing…</source>
+            <translation>正在测试…</translation>
+        </message>
+        <message>
+            <source>waiting…</source>
+            <translation>等待中…</translation>
+        </message>
+        <message>
+            <source>Testing…</source>
+            <translation>正在测试…</translation>
+        </message>
+        <message>
+            <source>not tried</source>
+            <translation>未尝试</translation>
+        </message>
+        <message>
+            <source>%1: %2</source>
+            <translation>%1:%2</translation>
+        </message>
+        <message>
+            <source>none</source>
+            <translation>无</translation>
+        </message>
+        <message>
+            <source>%1 — an administrator: sees and manages every project's backups</source>
+            <translation>%1 — 管理员:可查看和管理所有项目的备份</translation>
+        </message>
+        <message>
+            <source>%1 — not an administrator: sees this project's backups only</source>
+            <translation>%1 — 非管理员:只能查看此项目的备份</translation>
+        </message>
+        <message>
+            <source>%1 at %2</source>
+            <translation>%2 上的 %1</translation>
+        </message>
+        <message>
+            <source>The connection works. Finish saves the cloud.</source>
+            <translation>连接正常。“完成”会保存该云。</translation>
+        </message>
+        <message>
+            <source>The test failed: fix the settings (Back) and test again.</source>
+            <translation>测试失败:请修正设置(上一步)后重新测试。</translation>
+        </message>
+        <message>
+            <source>Saved as “%1” in %2; the secret goes to the OS keyring.</source>
+            <translation>以“%1”保存到 %2;机密保存在系统密钥环中。</translation>
+        </message>
+        <message>
+            <source>…</source>
+            <translation>…</translation>
+        </message>
+        <message>
+            <source>Finish replaces the entry “%1” in %2; the secret goes to the OS keyring.</source>
+            <translation>“完成”会替换 %2 中的条目“%1”;机密保存在系统密钥环中。</translation>
+        </message>
+        <message>
+            <source>A cloud name starts with a letter or digit and holds only letters, digits, “.”, “_” and “-”.</source>
+            <translation>云名称以字母或数字开头,只能包含字母、数字、“.”、“_”和“-”。</translation>
+        </message>
+        <message>
+            <source>“envvars” is the cloud of the OS_* variables: choose another name.</source>
+            <translation>“envvars”是 OS_* 变量对应的云:请选择其他名称。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::CloudWherePage</name>
+        <message>
+            <source>%1 (%2)</source>
+            <translation>%1(%2)</translation>
+        </message>
+        <message>
+            <source>Where is the cloud?</source>
+            <translation>云在哪里?</translation>
+        </message>
+        <message>
+            <source>Ember signs in to the cloud's Keystone and manages backups through its Block Storage (Cinder) API.</source>
+            <translation>Ember 登录该云的 Keystone,并通过其块存储(Cinder)API 管理备份。</translation>
+        </message>
+        <message>
+            <source>a new cloud</source>
+            <translation>新的云</translation>
+        </message>
+        <message>
+            <source>&amp;Start from:</source>
+            <translation>起点(&amp;S):</translation>
+        </message>
+        <message>
+            <source>https://keystone.example.com:5000/v3</source>
+            <translation>https://keystone.example.com:5000/v3</translation>
+        </message>
+        <message>
+            <source>Keystone &amp;URL:</source>
+            <translation>Keystone URL(&amp;U):</translation>
+        </message>
+        <message>
+            <source>any region</source>
+            <translation>任意区域</translation>
+        </message>
+        <message>
+            <source>&amp;Region:</source>
+            <translation>区域(&amp;R):</translation>
+        </message>
+        <message>
+            <source>public</source>
+            <translation>public</translation>
+        </message>
+        <message>
+            <source>internal</source>
+            <translation>internal</translation>
+        </message>
+        <message>
+            <source>admin</source>
+            <translation>admin</translation>
+        </message>
+        <message>
+            <source>&amp;Interface:</source>
+            <translation>接口(&amp;I):</translation>
+        </message>
+        <message>
+            <source>TLS</source>
+            <translation>TLS</translation>
+        </message>
+        <message>
+            <source>the system's trusted certificates</source>
+            <translation>系统信任的证书</translation>
+        </message>
+        <message>
+            <source>Bro&amp;wse…</source>
+            <translation>浏览(&amp;W)…</translation>
+        </message>
+        <message>
+            <source>CA c&amp;ertificate file:</source>
+            <translation>CA 证书文件(&amp;E):</translation>
+        </message>
+        <message>
+            <source>Do not check &amp;certificates (insecure)</source>
+            <translation>不检查证书(不安全)(&amp;C)</translation>
+        </message>
+        <message>
+            <source>Warning: without certificate checks anyone between Ember and the cloud can read the password and the token, or change the cloud's answers. Use a CA certificate file instead.</source>
+            <translation>警告:不检查证书时,Ember 与云之间的任何人都能读取密码和令牌,或篡改云的应答。请改用 CA 证书文件。</translation>
+        </message>
+        <message>
+            <source>CA Certificate File</source>
+            <translation>CA 证书文件</translation>
+        </message>
+        <message>
+            <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+            <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <source>The Keystone URL must be an http:// or https:// address, e.g. %1.</source>
+            <translation>Keystone URL 必须是 http:// 或 https:// 地址,例如 %1。</translation>
+        </message>
+        <message>
+            <source>The CA certificate file %1 does not exist.</source>
+            <translation>CA 证书文件 %1 不存在。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::CloudWhoPage</name>
+        <message>
+            <source>name</source>
+            <translation>名称</translation>
+        </message>
+        <message>
+            <source>ID</source>
+            <translation>ID</translation>
+        </message>
+        <message>
+            <source>Who signs in?</source>
+            <translation>由谁登录?</translation>
+        </message>
+        <message>
+            <source>A user with a password, or an application credential. The password or secret is kept in the OS keyring, never in clouds.yaml.</source>
+            <translation>使用密码的用户,或应用凭据。密码或机密保存在系统密钥环中,绝不写入 clouds.yaml。</translation>
+        </message>
+        <message>
+            <source>Password</source>
+            <translation>密码</translation>
+        </message>
+        <message>
+            <source>Application credential</source>
+            <translation>应用凭据</translation>
+        </message>
+        <message>
+            <source>&amp;Sign in with:</source>
+            <translation>登录方式(&amp;S):</translation>
+        </message>
+        <message>
+            <source>Application &amp;credential:</source>
+            <translation>应用凭据(&amp;C):</translation>
+        </message>
+        <message>
+            <source>kept in the keyring</source>
+            <translation>保存在系统密钥环中</translation>
+        </message>
+        <message>
+            <source>S&amp;ecret:</source>
+            <translation>机密(&amp;E):</translation>
+        </message>
+        <message>
+            <source>&amp;User:</source>
+            <translation>用户(&amp;U):</translation>
+        </message>
+        <message>
+            <source>User &amp;domain:</source>
+            <translation>用户域(&amp;D):</translation>
+        </message>
+        <message>
+            <source>&amp;Password:</source>
+            <translation>密码(&amp;P):</translation>
+        </message>
+        <message>
+            <source>P&amp;roject:</source>
+            <translation>项目(&amp;R):</translation>
+        </message>
+        <message>
+            <source>Project d&amp;omain:</source>
+            <translation>项目域(&amp;O):</translation>
+        </message>
+        <message>
+            <source>The project decides which volumes and backups Ember sees; an admin role shows every project's.</source>
+            <translation>项目决定 Ember 能看到哪些卷和备份;管理员角色可看到所有项目的。</translation>
+        </message>
+        <message>
+            <source>An application credential signs in to the project it was made in, with the roles it was given.</source>
+            <translation>应用凭据会以其被授予的角色登录创建它的项目。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::CloudWizard</name>
+        <message>
+            <source>OpenStack Cloud</source>
+            <translation>OpenStack 云</translation>
+        </message>
+        <message>
+            <source>Save Cloud</source>
+            <translation>保存云</translation>
+        </message>
+        <message>
+            <source>This build has no keyring support, so the secret cannot be kept and the cloud was not saved.</source>
+            <translation>此版本不支持密钥环,因此无法保存机密,云未保存。</translation>
+        </message>
+        <message>
+            <source>The secret could not be stored in the keyring, so the cloud was not saved: %1</source>
+            <translation>机密无法保存到密钥环,因此云未保存:%1</translation>
+        </message>
+        <message>
+            <source>The cloud could not be written to %1: %2</source>
+            <translation>无法将云写入 %1:%2</translation>
+        </message>
+        <message>
+            <source>The cloud's secret could not be read from the keyring: %1. Type it again.</source>
+            <translation>无法从密钥环读取该云的机密:%1。请重新输入。</translation>
+        </message>
+        <message>
+            <source>The configured clouds could not be read: %1</source>
+            <translation>无法读取已配置的云:%1</translation>
+        </message>
+        <message>
+            <source>Skipped: %1</source>
+            <translation>已跳过:%1</translation>
+        </message>
+    </context>
+    <context>
         <name>ember::ui::ConnectionTestWidget</name>
         <message>
             <source>Check</source>
@@ -1141,7 +1960,7 @@
         </message>
         <message>
             <source>&amp;Force: back up although the volume is in use</source>
-            <translation>强制:即使卷正在使用也进行备份(&amp;F)</translation>
+            <translation>强制:即使卷正在使用中也进行备份(&amp;F)</translation>
         </message>
         <message>
             <source>Create Backup</source>
@@ -1382,6 +2201,10 @@
             <source>Outcome</source>
             <translation>结果</translation>
         </message>
+        <message>
+            <source>Elapsed</source>
+            <translation>已用时间</translation>
+        </message>
     </context>
     <context>
         <name>ember::ui::JobPanel</name>
@@ -1547,6 +2370,13 @@
         </message>
     </context>
     <context>
+        <name>ember::ui::LocalSource</name>
+        <message>
+            <source>This computer</source>
+            <translation>本机</translation>
+        </message>
+    </context>
+    <context>
         <name>ember::ui::MainWindow</name>
         <message>
             <source>Ember — Volume Backups</source>
@@ -1634,6 +2464,92 @@
                 <numerusform>已恢复 %n 个中断的操作:%1</numerusform>
             </translation>
         </message>
+        <message>
+            <source>Dismiss</source>
+            <translation>关闭提示</translation>
+        </message>
+        <message>
+            <source>%1 failed: %2</source>
+            <translation>%1 失败:%2</translation>
+        </message>
+        <message>
+            <source> Source: </source>
+            <translation> 来源: </translation>
+        </message>
+        <message>
+            <source>OpenStack cloud %1 (%2)</source>
+            <translation>OpenStack 云 %1(%2)</translation>
+        </message>
+        <message>
+            <source>Connect to an OpenStack cloud…</source>
+            <translation>连接到 OpenStack 云…</translation>
+        </message>
+        <message>
+            <source>Show this computer's volumes or a cloud's</source>
+            <translation>显示本机的卷或某个云的卷</translation>
+        </message>
+        <message>
+            <source>Some clouds could not be read:
+%1</source>
+            <translation>有些云无法读取:
+%1</translation>
+        </message>
+        <message>
+            <source>Ember — %1 (OpenStack cloud)</source>
+            <translation>Ember — %1(OpenStack 云)</translation>
+        </message>
+        <message>
+            <source>Reading the secret of %1 from the keyring…</source>
+            <translation>正在从密钥环读取 %1 的机密…</translation>
+        </message>
+        <message>
+            <source>Connecting to %1…</source>
+            <translation>正在连接 %1…</translation>
+        </message>
+        <message>
+            <source>%1 could not be read.</source>
+            <translation>无法读取 %1。</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n volume(s) (%1 shown)</source>
+            <translation>
+                <numerusform>%n 个卷(显示 %1 个)</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n backup(s)</source>
+            <translation>
+                <numerusform>%n 个备份</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>loading %1 of %2</source>
+            <translation>正在加载 %1 / %2</translation>
+        </message>
+        <message>
+            <source>loading, %1 read so far</source>
+            <translation>正在加载,已读取 %1</translation>
+        </message>
+        <message>
+            <source>No backup quota shown</source>
+            <translation>未显示备份配额</translation>
+        </message>
+        <message>
+            <source>The cloud did not show this project's quota to you.</source>
+            <translation>该云未向您显示此项目的配额。</translation>
+        </message>
+        <message>
+            <source>unlimited</source>
+            <translation>无限制</translation>
+        </message>
+        <message>
+            <source>Backup quota: %1 of %2 backups, %3 of %4 GB</source>
+            <translation>备份配额:%1 / %2 个备份,%3 / %4 GB</translation>
+        </message>
+        <message>
+            <source>Project %1: backups and backup gigabytes in use / limit</source>
+            <translation>项目 %1:已用 / 上限的备份数和备份容量(GB)</translation>
+        </message>
     </context>
     <context>
         <name>ember::ui::RbdBrowserDialog</name>
@@ -1708,6 +2624,10 @@
         <message>
             <source>%1: %2</source>
             <translation>%1:%2</translation>
+        </message>
+        <message>
+            <source>%1: %2. Named as Cinder names its volumes: it is added as volume %3, Cinder's id, so both share its backups.</source>
+            <translation>%1:%2。其命名方式与 Cinder 的卷相同:它以 Cinder 的 ID 作为卷 %3 添加,因此双方共享其备份。</translation>
         </message>
     </context>
     <context>
@@ -1905,6 +2825,68 @@
         <message>
             <source>Add a backend first.</source>
             <translation>请先添加后端。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::Source</name>
+        <message>
+            <source>%1 is not offered by %2.</source>
+            <translation>%2 不提供%1。</translation>
+        </message>
+        <message>
+            <source>No job runner is attached to %1.</source>
+            <translation>%1 没有连接作业运行器。</translation>
+        </message>
+        <message>
+            <source>Creating a backup</source>
+            <translation>创建备份</translation>
+        </message>
+        <message>
+            <source>Restoring</source>
+            <translation>恢复</translation>
+        </message>
+        <message>
+            <source>Deleting a backup</source>
+            <translation>删除备份</translation>
+        </message>
+        <message>
+            <source>Renaming a backup</source>
+            <translation>重命名备份</translation>
+        </message>
+        <message>
+            <source>Reset-state</source>
+            <translation>重置状态</translation>
+        </message>
+        <message>
+            <source>Export-record</source>
+            <translation>导出记录</translation>
+        </message>
+        <message>
+            <source>Import-record</source>
+            <translation>导入记录</translation>
+        </message>
+        <message>
+            <source>Force delete</source>
+            <translation>强制删除</translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::SourceSet</name>
+        <message>
+            <source>This computer</source>
+            <translation>本机</translation>
+        </message>
+        <message>
+            <source>The secret of %1 is kept in the keyring, but this build has no keyring support.</source>
+            <translation>%1 的机密保存在密钥环中,但此版本不支持密钥环。</translation>
+        </message>
+        <message>
+            <source>The keyring has no secret for %1: connect to it again with “Connect to an OpenStack cloud…”.</source>
+            <translation>密钥环中没有 %1 的机密:请通过“连接到 OpenStack 云…”重新连接。</translation>
+        </message>
+        <message>
+            <source>The secret of %1 could not be read from the keyring: %2</source>
+            <translation>无法从密钥环读取 %1 的机密:%2</translation>
         </message>
     </context>
     <context>
@@ -2230,6 +3212,30 @@ ID %3</translation>
             <source>Last backup</source>
             <translation>上次备份</translation>
         </message>
+        <message>
+            <source>yes</source>
+            <translation>是</translation>
+        </message>
+        <message>
+            <source>no</source>
+            <translation>否</translation>
+        </message>
+        <message>
+            <source>Project</source>
+            <translation>项目</translation>
+        </message>
+        <message>
+            <source>Type</source>
+            <translation>类型</translation>
+        </message>
+        <message>
+            <source>Attached to</source>
+            <translation>挂载到</translation>
+        </message>
+        <message>
+            <source>Bootable</source>
+            <translation>可启动</translation>
+        </message>
     </context>
     <context>
         <name>ember::ui::VolumePanel</name>
@@ -2253,6 +3259,34 @@ ID %3</translation>
             <source>Create a Sample Volume</source>
             <translation>创建示例卷</translation>
         </message>
+        <message>
+            <source>The project whose volumes and backups are shown</source>
+            <translation>显示其卷和备份的项目</translation>
+        </message>
+        <message>
+            <source>All statuses</source>
+            <translation>所有状态</translation>
+        </message>
+        <message>
+            <source>Project:</source>
+            <translation>项目:</translation>
+        </message>
+        <message>
+            <source>Status:</source>
+            <translation>状态:</translation>
+        </message>
+        <message>
+            <source>All projects</source>
+            <translation>所有项目</translation>
+        </message>
+        <message>
+            <source>Without the admin role a cloud shows only the project you logged in to.</source>
+            <translation>没有管理员角色时,云只显示您登录的项目。</translation>
+        </message>
+        <message>
+            <source>The lists could not be read: %1 (Refresh tries again.)</source>
+            <translation>无法读取列表:%1(“刷新”会重试。)</translation>
+        </message>
     </context>
     <context>
         <name>ember::ui::VolumeResetStateDialog</name>
@@ -2275,6 +3309,29 @@ ID %3</translation>
         <message>
             <source>Reset State</source>
             <translation>重置状态</translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::cloudchains</name>
+        <message>
+            <source>link inferred from Cinder's rule (the volume's newest backup by data_timestamp when the incremental was made)</source>
+            <translation>按 Cinder 的规则推断的链接(创建增量备份时该卷按 data_timestamp 最新的备份)</translation>
+        </message>
+        <message>
+            <source>its parent %1 is not in the list (another project?)</source>
+            <translation>其父备份 %1 不在列表中(属于其他项目?)</translation>
+        </message>
+        <message>
+            <source>incremental, but no earlier backup of its volume is listed: the parent is unknown</source>
+            <translation>是增量备份,但列表中没有其卷更早的备份:父备份未知</translation>
+        </message>
+        <message>
+            <source>the inferred parent %1 reports no dependent backups: the link is doubtful</source>
+            <translation>推断的父备份 %1 报告没有依赖备份:该链接存疑</translation>
+        </message>
+        <message>
+            <source>Cinder reports dependent backups, but none of the listed backups was found to depend on it</source>
+            <translation>Cinder 报告存在依赖备份,但列出的备份中没有发现依赖于它的备份</translation>
         </message>
     </context>
     <context>

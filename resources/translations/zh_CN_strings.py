@@ -300,3 +300,166 @@ ZH.update({
  '%1. Volume %2 is now “error restoring”: restore into it again, or check its data and use Reset Volume State.':
      '%1。卷 %2 现在处于“恢复出错”状态:请重新恢复到此卷,或检查其数据后使用“重置卷状态”。',
 })
+# An OpenStack cloud: the source switcher, the cloud's panels, actions and dialogs,
+# the cloud source's jobs and the "OpenStack cloud" wizard.
+EN_PLURALS.update({
+ '%n volume(s) (%1 shown)': ('%n volume (%1 shown)', '%n volumes (%1 shown)'),
+ '%n backup(s)': ('%n backup', '%n backups'),
+})
+ZH.update({
+ '%n volume(s) (%1 shown)': '%n 个卷(显示 %1 个)', '%n backup(s)': '%n 个备份',
+ 'This computer': '本机', 'Dismiss': '关闭提示', '%1 failed: %2': '%1 失败:%2', ' Source: ': ' 来源: ',
+ 'OpenStack cloud %1 (%2)': 'OpenStack 云 %1(%2)', 'Connect to an OpenStack cloud': '连接到 OpenStack 云',
+ "Show this computer's volumes or a cloud's": '显示本机的卷或某个云的卷',
+ 'Some clouds could not be read:\n%1': '有些云无法读取:\n%1',
+ 'Ember — %1 (OpenStack cloud)': 'Ember — %1(OpenStack 云)',
+ 'Reading the secret of %1 from the keyring': '正在从密钥环读取 %1 的机密',
+ 'Connecting to %1': '正在连接 %1', '%1 could not be read.': '无法读取 %1。',
+ 'loading %1 of %2': '正在加载 %1 / %2', 'loading, %1 read so far': '正在加载,已读取 %1',
+ 'No backup quota shown': '未显示备份配额',
+ "The cloud did not show this project's quota to you.": '该云未向您显示此项目的配额。',
+ 'unlimited': '无限制', 'Backup quota: %1 of %2 backups, %3 of %4 GB': '备份配额:%1 / %2 个备份,%3 / %4 GB',
+ 'Project %1: backups and backup gigabytes in use / limit': '项目 %1:已用 / 上限的备份数和备份容量(GB)',
+ 'Project': '项目', 'Attached to': '挂载到', 'Bootable': '可启动', 'Snapshot': '快照', 'Fail reason': '失败原因',
+ 'The project whose volumes and backups are shown': '显示其卷和备份的项目',
+ 'All statuses': '所有状态', 'Status:': '状态:', 'All projects': '所有项目',
+ 'Without the admin role a cloud shows only the project you logged in to.':
+     '没有管理员角色时,云只显示您登录的项目。',
+ 'The lists could not be read: %1 (Refresh tries again.)': '无法读取列表:%1(“刷新”会重试。)',
+ "Read the catalog (or the cloud's lists) again": '重新读取目录(或云的列表)',
+ "Only for this computer's volumes: switch the source to “This computer”.": '仅适用于本机的卷:请将来源切换为“本机”。',
+ "Ember verifies what it stored itself; Cinder has no verify for %1's backups.":
+     'Ember 只校验它自己存储的内容;Cinder 没有为 %1 的备份提供校验。',
+ "%1's lists are still loading.": '%1 的列表仍在加载。',
+ '%1 needs the admin role on %2.': '%1 需要 %2 上的管理员角色。',
+ 'Import-record': '导入记录', 'Export-record': '导出记录', 'Reset-state': '重置状态', 'Renaming a backup': '重命名备份',
+ 'Creating a backup': '创建备份', 'Restoring': '恢复', 'Deleting a backup': '删除备份', 'Force delete': '强制删除',
+ 'Backup status must be available, but is "%1".': '备份状态必须为 available,但当前为“%1”。',
+ "%1: sent to %2; the jobs panel follows Cinder's status.": '%1:已发送到 %2;作业面板会跟踪 Cinder 的状态。',
+ 'Delete backup %1 of volume %2 in %3? Cinder removes its data from the backup store; this cannot be undone.':
+     '删除 %3 中卷 %2 的备份 %1?Cinder 会从备份存储中删除其数据;此操作无法撤消。',
+ 'Force delete ignores the status “%1”.': '强制删除会忽略状态“%1”。',
+ 'incremental, parent unknown': '增量,父备份未知', 'incremental, level %1 (inferred)': '增量,第 %1 级(推断)',
+ 'Back Up %1 in %2': '在 %2 中备份 %1',
+ "Cinder's backup service makes the backup; the jobs panel follows its status until it is available.":
+     '由 Cinder 的备份服务创建备份;作业面板会跟踪其状态,直到它可用。',
+ "the backup service's default": '备份服务的默认值', 'none: back up the volume itself': '无:备份卷本身',
+ 'Back up this snapshot of the volume instead of the volume (its id, as `cinder snapshot-list` shows it)':
+     '备份卷的此快照而不是卷本身(快照 ID,即 `cinder snapshot-list` 显示的 ID)',
+ 'From snapshot:': '来自快照:', "Incremental (on top of the volume's newest backup)": '增量(基于卷的最新备份)',
+ 'Force: back up although the volume is in use': '强制:即使卷正在使用中也进行备份',
+ 'Cinder backs up an attached volume only with force; the backup then holds what was on the disk at that moment, not what the server still has in memory.':
+     'Cinder 只有在强制时才备份已挂载的卷;备份中保存的是当时磁盘上的内容,而不是服务器内存中尚未写入的内容。',
+ 'Cinder takes it on top of %1 (the newest available backup).': 'Cinder 会基于 %1(最新的可用备份)创建它。',
+ 'Back Up': '备份', 'The cloud is no longer shown.': '该云已不再显示。',
+ 'Import a Backup Record into %1': '将备份记录导入 %1',
+ "Paste a record as `cinder backup-export` (or Ember's Export Record) prints it. Cinder then knows the backup and can restore it, provided its backup service reaches the stored data.":
+     '粘贴 `cinder backup-export`(或 Ember 的“导出记录”)输出的记录。之后 Cinder 便知道该备份,只要其备份服务能访问存储的数据,就能恢复它。',
+ 'Backup service:': '备份服务:', 'Backup URL:': '备份 URL:', 'Both parts of the record are needed.': '需要记录的两个部分。',
+ "Cinder restores the backup's whole chain (%1 GiB) into the volume you choose; the jobs panel follows it.":
+     'Cinder 会将备份的整条链(%1 GiB)恢复到您选择的卷中;作业面板会跟踪进度。',
+ 'To a new volume named:': '到新卷,名称为:', 'restore of %1': '%1 的恢复',
+ 'To an existing volume (its data is replaced):': '到现有卷(其数据将被替换):',
+ '%1 (%2 GiB, %3)': '%1(%2 GiB,%3)', 'Choose the volume to restore into.': '请选择要恢复到的卷。',
+ # The cloud source (its rules speak Cinder's words).
+ 'Cinder reports no percentage': 'Cinder 不报告百分比',
+ 'Stopped following %1; Cinder carries on with it.': '已停止跟踪 %1;Cinder 会继续处理它。',
+ '%1 s: %2 %3': '%1 秒:%2 %3', '%1 s: %2 %3 → %4': '%1 秒:%2 %3 → %4',
+ "%1 needs the admin role on %2 (Cinder's policy allows it to admins only).":
+     '%1 需要 %2 上的管理员角色(Cinder 的策略只允许管理员执行)。',
+ "Volume %1 is not in %2's list (deleted, or another project).": '卷 %1 不在 %2 的列表中(已删除,或属于其他项目)。',
+ 'Maximum number of backups allowed (%1) exceeded': '已超出允许的最大备份数(%1)',
+ 'Requested backup exceeds allowed Backup gigabytes quota. Requested %1G, quota is %2G and %3G has been consumed.':
+     '请求的备份超出了允许的备份容量配额。请求 %1G,配额为 %2G,已使用 %3G。',
+ 'Cinder accepted backup %1': 'Cinder 已接受备份 %1', 'backup': '备份', 'volume': '卷',
+ 'Backup %1 ended in %2: %3': '备份 %1 结束于 %2:%3', 'Cinder gives no reason': 'Cinder 未给出原因',
+ 'backup %1 available': '备份 %1 可用', "Backup %1 is not in %2's list.": '备份 %1 不在 %2 的列表中。',
+ "Volume %1 is not in %2's list.": '卷 %1 不在 %2 的列表中。', 'a new volume': '新卷',
+ 'Cinder restores into volume %1 (%2)': 'Cinder 正在恢复到卷 %1(%2)',
+ 'Restore into volume %1 ended in %2.': '恢复到卷 %1 结束于 %2。', 'restored into volume %1': '已恢复到卷 %1',
+ 'Incremental backups exist for this backup.': '此备份存在增量备份。',
+ 'Delete %1 first (chains are deleted newest first).': '请先删除 %1(备份链从最新的开始删除)。',
+ 'Deleting backup %1 ended in %2%3': '删除备份 %1 结束于 %2%3', 'Rename %1 to %2': '将 %1 重命名为 %2',
+ 'name: %1': '名称:%1', 'backup %1 updated': '备份 %1 已更新', 'Reset-state of %1 to %2': '将 %1 的状态重置为 %2',
+ 'backup %1 → %2': '备份 %1 → %2',
+ 'Cinder left backup %1 in %2 (asked: %3); it ignores reset-state for a backup no service has claimed.':
+     'Cinder 使备份 %1 保持为 %2(请求的是 %3);对于没有服务认领的备份,它会忽略重置状态。',
+ 'backup %1 is %2': '备份 %1 为 %2', 'Export record of %1': '导出 %1 的记录', 'service %1': '服务 %1',
+ 'record of backup %1 exported': '备份 %1 的记录已导出',
+ 'Backup %1 already exists in %2: Cinder imports a record only once.': '备份 %1 已存在于 %2 中:Cinder 只导入一次记录。',
+ 'Import record of %1': '导入 %1 的记录', 'Import of backup %1 ended in %2.': '备份 %1 的导入结束于 %2。',
+ 'backup %1 imported': '备份 %1 已导入',
+ '%1 is not offered by %2.': '%2 不提供%1。', 'No job runner is attached to %1.': '%1 没有连接作业运行器。',
+ 'The secret of %1 is kept in the keyring, but this build has no keyring support.':
+     '%1 的机密保存在密钥环中,但此版本不支持密钥环。',
+ 'The keyring has no secret for %1: connect to it again with “Connect to an OpenStack cloud…”.':
+     '密钥环中没有 %1 的机密:请通过“连接到 OpenStack 云…”重新连接。',
+ 'The secret of %1 could not be read from the keyring: %2': '无法从密钥环读取 %1 的机密:%2',
+ "link inferred from Cinder's rule (the volume's newest backup by data_timestamp when the incremental was made)":
+     '按 Cinder 的规则推断的链接(创建增量备份时该卷按 data_timestamp 最新的备份)',
+ 'its parent %1 is not in the list (another project?)': '其父备份 %1 不在列表中(属于其他项目?)',
+ 'incremental, but no earlier backup of its volume is listed: the parent is unknown':
+     '是增量备份,但列表中没有其卷更早的备份:父备份未知',
+ 'the inferred parent %1 reports no dependent backups: the link is doubtful': '推断的父备份 %1 报告没有依赖备份:该链接存疑',
+ 'Cinder reports dependent backups, but none of the listed backups was found to depend on it':
+     'Cinder 报告存在依赖备份,但列出的备份中没有发现依赖于它的备份',
+ "%1: %2. Named as Cinder names its volumes: it is added as volume %3, Cinder's id, so both share its backups.":
+     '%1:%2。其命名方式与 Cinder 的卷相同:它以 Cinder 的 ID 作为卷 %3 添加,因此双方共享其备份。',
+ # The "OpenStack cloud" wizard.
+ 'signed in as %1 in project %2': '已以 %1 身份登录项目 %2', 'Block Storage API %1': '块存储 API %1',
+ 'volumes in the project: %1': '项目中的卷:%1', 'volumes on the first page: %1 (there are more)': '第一页上的卷:%1(还有更多)',
+ 'Failed.': '失败。', 'Sign in to Keystone': '登录 Keystone', 'Find the block-storage endpoint': '查找块存储端点',
+ 'Read the API version': '读取 API 版本', 'List volumes': '列出卷',
+ 'Wrong application credential or secret, or it has expired.': '应用凭据或机密错误,或已过期。',
+ 'Wrong password, user name or project.': '密码、用户名或项目错误。',
+ 'The application credential has expired.': '应用凭据已过期。',
+ 'Missing role: the cloud does not allow this user to do that.': '缺少角色:该云不允许此用户执行此操作。',
+ 'Unreachable: nothing answers at that address.': '无法访问:该地址没有响应。',
+ "Untrusted certificate: choose the cloud's CA certificate file.": '证书不受信任:请选择该云的 CA 证书文件。',
+ 'No block-storage endpoint for this region and interface.': '此区域和接口没有块存储端点。',
+ 'Not found: check the Keystone URL.': '未找到:请检查 Keystone URL。',
+ "The cloud's Block Storage API is too old.": '该云的块存储 API 版本太旧。',
+ 'The cloud failed to answer (server error).': '该云未能应答(服务器错误)。',
+ 'Not the answer of an OpenStack cloud: check the Keystone URL.': '这不是 OpenStack 云的应答:请检查 Keystone URL。',
+ 'The cloud refused the request.': '该云拒绝了请求。', 'Test and Save': '测试并保存',
+ 'Name the cloud and test the connection. Finish saves it in clouds.yaml, the file every OpenStack tool reads.':
+     '为云命名并测试连接。“完成”会将其保存到 clouds.yaml,即所有 OpenStack 工具都会读取的文件。',
+ 'e.g. production': '例如 production', 'Cloud name:': '云名称:', 'Test Connection': '测试连接', 'Step': '步骤',
+ 'Connected': '已连接', 'Roles:': '角色:', 'Block Storage API:': '块存储 API:', 'not tested yet': '尚未测试',
+ '—': '—', 'testing': '正在测试', 'not tried': '未尝试', 'none': '无',
+ "%1 — an administrator: sees and manages every project's backups": '%1 — 管理员:可查看和管理所有项目的备份',
+ "%1 — not an administrator: sees this project's backups only": '%1 — 非管理员:只能查看此项目的备份',
+ '%1 at %2': '%2 上的 %1', 'The connection works. Finish saves the cloud.': '连接正常。“完成”会保存该云。',
+ 'The test failed: fix the settings (Back) and test again.': '测试失败:请修正设置(上一步)后重新测试。',
+ 'Saved as “%1” in %2; the secret goes to the OS keyring.': '以“%1”保存到 %2;机密保存在系统密钥环中。',
+ '': '',
+ 'Finish replaces the entry “%1” in %2; the secret goes to the OS keyring.': '“完成”会替换 %2 中的条目“%1”;机密保存在系统密钥环中。',
+ 'A cloud name starts with a letter or digit and holds only letters, digits, “.”, “_” and “-”.':
+     '云名称以字母或数字开头,只能包含字母、数字、“.”、“_”和“-”。',
+ '“envvars” is the cloud of the OS_* variables: choose another name.': '“envvars”是 OS_* 变量对应的云:请选择其他名称。',
+ 'Where is the cloud?': '云在哪里?',
+ "Ember signs in to the cloud's Keystone and manages backups through its Block Storage (Cinder) API.":
+     'Ember 登录该云的 Keystone,并通过其块存储(Cinder)API 管理备份。',
+ 'a new cloud': '新的云', 'Start from:': '起点:', 'Keystone URL:': 'Keystone URL:',
+ 'public': 'public', 'internal': 'internal', 'admin': 'admin', 'Interface:': '接口:',
+ "Warning: without certificate checks anyone between Ember and the cloud can read the password and the token, or change the cloud's answers. Use a CA certificate file instead.":
+     '警告:不检查证书时,Ember 与云之间的任何人都能读取密码和令牌,或篡改云的应答。请改用 CA 证书文件。',
+ 'The Keystone URL must be an http:// or https:// address, e.g. %1.': 'Keystone URL 必须是 http:// 或 https:// 地址,例如 %1。',
+ 'name': '名称', 'ID': 'ID', 'Who signs in?': '由谁登录?',
+ 'A user with a password, or an application credential. The password or secret is kept in the OS keyring, never in clouds.yaml.':
+     '使用密码的用户,或应用凭据。密码或机密保存在系统密钥环中,绝不写入 clouds.yaml。',
+ 'Password': '密码', 'Application credential': '应用凭据', 'Sign in with:': '登录方式:',
+ 'Application credential:': '应用凭据:', 'Secret:': '机密:',
+ "The project decides which volumes and backups Ember sees; an admin role shows every project's.":
+     '项目决定 Ember 能看到哪些卷和备份;管理员角色可看到所有项目的。',
+ 'An application credential signs in to the project it was made in, with the roles it was given.':
+     '应用凭据会以其被授予的角色登录创建它的项目。',
+ 'OpenStack Cloud': 'OpenStack 云', 'Save Cloud': '保存云',
+ 'This build has no keyring support, so the secret cannot be kept and the cloud was not saved.':
+     '此版本不支持密钥环,因此无法保存机密,云未保存。',
+ 'The secret could not be stored in the keyring, so the cloud was not saved: %1': '机密无法保存到密钥环,因此云未保存:%1',
+ 'The cloud could not be written to %1: %2': '无法将云写入 %1:%2',
+ "The cloud's secret could not be read from the keyring: %1. Type it again.": '无法从密钥环读取该云的机密:%1。请重新输入。',
+ 'The configured clouds could not be read: %1': '无法读取已配置的云:%1', 'Skipped: %1': '已跳过:%1',
+ 'Elapsed': '已用时间',
+})

@@ -23,6 +23,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QHeaderView>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
@@ -205,6 +206,8 @@ private Q_SLOTS:
         QVERIFY(!volumes->isColumnHidden(VolumeModel::Project));
         QVERIFY(!volumes->isColumnHidden(VolumeModel::Attachments));
         QVERIFY(volumes->isColumnHidden(VolumeModel::Path));
+        // In the cloud's order: the project right after the name.
+        QCOMPARE(volumes->horizontalHeader()->visualIndex(VolumeModel::Project), 1);
         QVERIFY(m_window->volumePanel()->statusFilter()->isVisible());
         // Not an admin: only the project logged in to, and no choice.
         QVERIFY(!m_window->volumePanel()->projectFilter()->isEnabled());
@@ -289,6 +292,7 @@ private Q_SLOTS:
         QCOMPARE(m_window->selectedVolumeIds(), QStringList{m_localVolume});
         QVERIFY(m_window->volumeView()->isColumnHidden(VolumeModel::Project));
         QVERIFY(!m_window->volumeView()->isColumnHidden(VolumeModel::Path));
+        QCOMPARE(m_window->volumeView()->horizontalHeader()->visualIndex(VolumeModel::Path), 2);
         QVERIFY(!m_window->volumePanel()->statusFilter()->isVisible());
         QVERIFY(m_window->volumePanel()->problem().isEmpty());
         // The local actions are back.
