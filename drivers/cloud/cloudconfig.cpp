@@ -111,6 +111,13 @@ struct TreeBuilder
                     throw Error(QStringLiteral("%1: a key under '%2' is not a plain name")
                                     .arg(file, where.isEmpty() ? QStringLiteral("(top)") : where));
                 const QString key = QString::fromStdString(item.first.Scalar());
+                // YAML forbids a key twice; yaml-cpp keeps both, and an edit by
+                // writeCloudEntry would change one while the reader takes the other
+                // (a password would stay in the file).
+                if (map.contains(key))
+                    throw Error(QStringLiteral("%1: '%2' appears twice under '%3'")
+                                    .arg(file, key,
+                                         where.isEmpty() ? QStringLiteral("(top)") : where));
                 map.insert(key, convert(item.second, where.isEmpty() ? key : where + '.' + key));
             }
             return map;

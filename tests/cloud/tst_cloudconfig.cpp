@@ -86,6 +86,7 @@ private Q_SLOTS:
     void unknownCloudNamesTheKnownOnes();
     void malformedFilesGiveSpecificErrors();
     void aliasBombIsRefused();
+    void duplicateKeysAreRefused();
     void writtenEntryKeepsOthersAndNeverTheSecret();
     void volumeParsesWhatThePanelsShow();
     void backupParsesWhatThePanelsShow();
@@ -381,6 +382,39 @@ void CloudConfigTest::aliasBombIsRefused()
     write(m_root + "/cwd/clouds.yaml", bomb);
     const QString message = errorText([&] { loadClouds(m_env); });
     QVERIFY2(message.contains("too large"), qPrintable(message));
+}
+
+void CloudConfigTest::duplicateKeysAreRefused()
+{
+    // A key twice: the reader took the last, writeCloudEntry edited the first, and the
+    // password it meant to remove stayed in the file it wrote (found by fuzz_cloudsyaml).
+    const QString file = m_root + "/cwd/clouds.yaml";
+    const QByteArray text = R"(clouds:
+  lab:
+    auth:
+      auth_url: http://k:5000/v3
+      username: u
+      password: first-secret
+      project_name: p
+      password: second-secret
+)";
+    write(file, text);
+    const QString message = errorText([&] { findCloud("lab", m_env); });
+    QVERIFY2(message.contains(file) &&
+                 message.contains("'password' appears twice under 'clouds.lab.auth'"),
+             qPrintable(message));
+    // Writing an entry over such a file is refused and leaves the file as it was.
+    CloudProfile profile;
+    profile.name = "lab";
+    profile.auth.authUrl = "http://k:5000/v3";
+    profile.auth.username = "u";
+    profile.auth.password = "second-secret";
+    QVERIFY(!errorText([&] { writeCloudEntry(file, profile); }).isEmpty());
+    QCOMPARE(test::readWholeFile(file), text);
+    // A cloud named twice, the same way.
+    write(file, AdminEntry + "  admin:\n    auth:\n      auth_url: http://other:5000/v3\n");
+    const QString twice = errorText([&] { loadClouds(m_env); });
+    QVERIFY2(twice.contains("'admin' appears twice under 'clouds'"), qPrintable(twice));
 }
 
 void CloudConfigTest::writtenEntryKeepsOthersAndNeverTheSecret()
