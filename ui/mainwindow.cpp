@@ -236,6 +236,13 @@ void MainWindow::createMenus()
     file->addAction(m_actions->importAction());
     file->addSeparator();
     file->addAction(m_actions->backendsAction());
+    auto* connectCloudAction =
+        new QAction(icon("backends"), tr("Connect to an OpenStack &Cloud…"), this);
+    connectCloudAction->setObjectName(QStringLiteral("connectCloudAction"));
+    connectCloudAction->setStatusTip(
+        tr("Add a cloud to clouds.yaml (its secret in the OS keyring) and show it"));
+    connect(connectCloudAction, &QAction::triggered, this, [this] { connectCloud(); });
+    file->addAction(connectCloudAction);
     file->addAction(m_actions->settingsAction());
     file->addSeparator();
     file->addAction(m_actions->quitAction());

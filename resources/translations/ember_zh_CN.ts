@@ -2550,6 +2550,14 @@
             <source>Project %1: backups and backup gigabytes in use / limit</source>
             <translation>项目 %1:已用 / 上限的备份数和备份容量(GB)</translation>
         </message>
+        <message>
+            <source>Connect to an OpenStack &amp;Cloud…</source>
+            <translation>连接到 OpenStack 云(&amp;C)…</translation>
+        </message>
+        <message>
+            <source>Add a cloud to clouds.yaml (its secret in the OS keyring) and show it</source>
+            <translation>将云添加到 clouds.yaml(其机密保存在系统密钥环中)并显示它</translation>
+        </message>
     </context>
     <context>
         <name>ember::ui::RbdBrowserDialog</name>

@@ -463,3 +463,7 @@ ZH.update({
  'The configured clouds could not be read: %1': '无法读取已配置的云:%1', 'Skipped: %1': '已跳过:%1',
  'Elapsed': '已用时间',
 })
+ZH.update({
+ 'Connect to an OpenStack Cloud': '连接到 OpenStack 云',
+ 'Add a cloud to clouds.yaml (its secret in the OS keyring) and show it': '将云添加到 clouds.yaml(其机密保存在系统密钥环中)并显示它',
+})

@@ -371,6 +371,11 @@ private Q_SLOTS:
         // The configured clouds are offered as starting points.
         QCOMPARE(wizard->startingPoints().size(), 2);
         wizard->reject();
+        QTRY_VERIFY(!m_window->findChild<CloudWizard*>());
+        // The same from the File menu.
+        action("connectCloudAction")->trigger();
+        QTRY_VERIFY((wizard = m_window->findChild<CloudWizard*>()));
+        wizard->reject();
     }
 
     void cleanupTestCase()
