@@ -296,18 +296,21 @@ void BackupTreeModel::rebuild()
 
     // The wanted tree: backups of the shown volumes, oldest first, each below
     // its parent when the parent is shown too (else a root: e.g. imported).
-    QList<Backup> wanted;
-    QHash<QString, Backup> wantedById;
-    for (const Backup& backup : m_snapshot->backups) {
+    // Pointers into m_snapshot, which stays unchanged while they are used:
+    // thousands of backups are not copied at every page of a cloud's list.
+    std::vector<std::pair<qint64, const Backup*>> byCreation;
+    QHash<QString, const Backup*> wantedById;
+    for (const Backup& backup : std::as_const(m_snapshot->backups)) {
         if (m_volumeIds.contains(backup.volumeId)) {
-            wanted.append(backup);
-            wantedById.insert(backup.id, backup);
+            byCreation.emplace_back(backup.createdAt.toMSecsSinceEpoch(), &backup);
+            wantedById.insert(backup.id, &backup);
         }
     }
-    std::stable_sort(wanted.begin(), wanted.end(),
-                     [](const Backup& a, const Backup& b) { return a.createdAt < b.createdAt; });
+    std::stable_sort(byCreation.begin(), byCreation.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
     auto wantedParent = [&](const QString& id) {
-        const QString parentId = wantedById.value(id).parentId;
+        const Backup* backup = wantedById.value(id);
+        const QString parentId = backup ? backup->parentId : QString();
         return wantedById.contains(parentId) && parentId != id ? parentId : QString();
     };
 
@@ -344,7 +347,7 @@ void BackupTreeModel::rebuild()
     // 2. Refresh the rows that stayed.
     for (auto it = m_nodes.begin(); it != m_nodes.end(); ++it) {
         Node* node = it.value();
-        const Backup& fresh = wantedById[it.key()];
+        const Backup& fresh = *wantedById.value(it.key());
         const CloudBackupFacts freshFacts = m_snapshot->backupFacts.value(it.key());
         if (!sameRow(node->backup, fresh) || !(node->facts == freshFacts)) {
             node->backup = fresh;
@@ -359,7 +362,7 @@ void BackupTreeModel::rebuild()
     //    insertion per shown parent, not one per backup (a page of a cloud's
     //    list brings hundreds). Into an empty tree (first load, another volume
     //    selected) in one reset: there is no selection or expansion to keep.
-    const bool bulk = m_nodes.isEmpty() && !wanted.isEmpty();
+    const bool bulk = m_nodes.isEmpty() && !byCreation.empty();
     if (bulk)
         beginResetModel();
     QHash<QString, Node*> fresh;                                        // created below, by id
@@ -382,10 +385,10 @@ void BackupTreeModel::rebuild()
         list.push_back(std::move(node));
     };
     std::vector<const Backup*> pending;
-    pending.reserve(static_cast<size_t>(wanted.size()));
-    for (const Backup& backup : std::as_const(wanted))
-        if (!m_nodes.contains(backup.id))
-            pending.push_back(&backup);
+    pending.reserve(byCreation.size());
+    for (const auto& entry : byCreation)
+        if (!m_nodes.contains(entry.second->id))
+            pending.push_back(entry.second);
     bool progress = true;
     while (!pending.empty() && progress) {
         progress = false;
