@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QProcessEnvironment>
 #include <QSaveFile>
+#include <QStringDecoder>
 #include <QUrl>
 #include <QVariant>
 #include <yaml-cpp/yaml.h>
@@ -97,7 +98,7 @@ struct TreeBuilder
         case YAML::NodeType::Undefined:
             return {};
         case YAML::NodeType::Scalar:
-            return QString::fromStdString(node.Scalar());
+            return text(node.Scalar(), where);
         case YAML::NodeType::Sequence: {
             QVariantList list;
             for (const YAML::Node& item : node)
@@ -110,20 +111,34 @@ struct TreeBuilder
                 if (!item.first.IsScalar())
                     throw Error(QStringLiteral("%1: a key under '%2' is not a plain name")
                                     .arg(file, where.isEmpty() ? QStringLiteral("(top)") : where));
-                const QString key = QString::fromStdString(item.first.Scalar());
+                const QString key = text(item.first.Scalar(), where);
                 // YAML forbids a key twice; yaml-cpp keeps both, and an edit by
                 // writeCloudEntry would change one while the reader takes the other
                 // (a password would stay in the file).
                 if (map.contains(key))
-                    throw Error(QStringLiteral("%1: '%2' appears twice under '%3'")
-                                    .arg(file, key,
-                                         where.isEmpty() ? QStringLiteral("(top)") : where));
+                    throw Error(
+                        QStringLiteral("%1: '%2' appears twice under '%3'")
+                            .arg(file, key, where.isEmpty() ? QStringLiteral("(top)") : where));
                 map.insert(key, convert(item.second, where.isEmpty() ? key : where + '.' + key));
             }
             return map;
         }
         }
         return {};
+    }
+
+    // yaml-cpp passes bytes that are not UTF-8 through. Decoded, they become U+FFFD: two
+    // keys would read as one, and writeCloudEntry would add an entry next to the old one.
+    QString text(const std::string& bytes, const QString& where) const
+    {
+        // Stateless: a sequence cut off at the end is an error too, not state for later.
+        QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless |
+                                                         QStringDecoder::Flag::ConvertInitialBom);
+        QString result = decoder(QByteArrayView(bytes.data(), qsizetype(bytes.size())));
+        if (decoder.hasError())
+            throw Error(QStringLiteral("%1: a value under '%2' is not UTF-8 text")
+                            .arg(file, where.isEmpty() ? QStringLiteral("(top)") : where));
+        return result;
     }
 };
 

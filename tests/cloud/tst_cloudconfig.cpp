@@ -87,6 +87,7 @@ private Q_SLOTS:
     void malformedFilesGiveSpecificErrors();
     void aliasBombIsRefused();
     void duplicateKeysAreRefused();
+    void textThatIsNotUtf8IsRefused();
     void writtenEntryKeepsOthersAndNeverTheSecret();
     void volumeParsesWhatThePanelsShow();
     void backupParsesWhatThePanelsShow();
@@ -415,6 +416,27 @@ void CloudConfigTest::duplicateKeysAreRefused()
     write(file, AdminEntry + "  admin:\n    auth:\n      auth_url: http://other:5000/v3\n");
     const QString twice = errorText([&] { loadClouds(m_env); });
     QVERIFY2(twice.contains("'admin' appears twice under 'clouds'"), qPrintable(twice));
+}
+
+void CloudConfigTest::textThatIsNotUtf8IsRefused()
+{
+    // "lab\xff" read as "lab\ufffd": writeCloudEntry then added a second entry and the
+    // first one kept its password (found by fuzz_cloudsyaml).
+    const QString file = m_root + "/cwd/clouds.yaml";
+    write(file, "clouds:\n  lab\xff:\n    auth:\n      auth_url: http://k:5000/v3\n"
+                "      password: old-secret\n");
+    QString message = errorText([&] { loadClouds(m_env); });
+    QVERIFY2(message.contains(file) && message.contains("a value under 'clouds' is not UTF-8"),
+             qPrintable(message));
+    write(file, "clouds:\n  lab:\n    auth:\n      auth_url: http://k:5000/v3\n"
+                "      username: caf\xe9\n");
+    message = errorText([&] { findCloud("lab", m_env); });
+    QVERIFY2(message.contains("a value under 'clouds.lab.auth.username' is not UTF-8"),
+             qPrintable(message));
+    // UTF-8 itself is read as such.
+    write(file, "clouds:\n  lab:\n    auth:\n      auth_url: http://k:5000/v3\n"
+                "      username: caf\xc3\xa9\n");
+    QCOMPARE(findCloud("lab", m_env).auth.username, QString::fromUtf8("caf\xc3\xa9"));
 }
 
 void CloudConfigTest::writtenEntryKeepsOthersAndNeverTheSecret()
