@@ -186,8 +186,9 @@ void ActionsController::createActions()
 
 // ---------------------------------------------------------------- source
 
-void ActionsController::setSource(Source* source)
+void ActionsController::setSource(Source* source, const QString& unavailable)
 {
+    m_unavailable = source ? QString() : unavailable;
     for (const QMetaObject::Connection& connection : std::as_const(m_sourceConnections))
         disconnect(connection);
     m_sourceConnections.clear();
@@ -278,6 +279,13 @@ QString ActionsController::deleteRefusal(bool force) const
 void ActionsController::updateActions()
 {
     updateJobActions();
+    if (!m_unavailable.isEmpty()) {
+        for (QAction* action : {m_addVolume, m_addRbdImage, m_sampleVolume, m_removeVolume,
+                                m_resetVolumeState, m_createBackup, m_restore, m_delete,
+                                m_forceDelete, m_verify, m_export, m_import, m_resetState, m_edit})
+            enableWithReason(action, m_unavailable);
+        return;
+    }
     if (m_source)
         return updateCloudActions();
     const auto snapshot = m_context.snapshot();

@@ -67,8 +67,9 @@ public:
     QAction* aboutAction() const { return m_about; }
 
     // The source the actions act on: nullptr for this computer's catalog
-    // (the application context's), else a cloud's.
-    void setSource(Source* source);
+    // (the application context's), else a cloud's. `unavailable` (with no
+    // source): a cloud that is not open yet, why; its actions say so.
+    void setSource(Source* source, const QString& unavailable = QString());
     Source* source() const { return m_source; }
     // The latest snapshot of the current source.
     std::shared_ptr<const SourceSnapshot> snapshot() const;
@@ -148,6 +149,7 @@ private:
     ChainPanel* m_chains;
     JobPanel* m_jobs;
     Source* m_source = nullptr; // cleared when it is destroyed
+    QString m_unavailable;
     QList<QMetaObject::Connection> m_sourceConnections;
     QSet<QString> m_pendingExports; // backups whose exported record is awaited
 

@@ -501,7 +501,14 @@ void MainWindow::showSource()
     const SourceKind kind = local ? SourceKind::Local : SourceKind::Cloud;
     m_volumePanel->setSourceKind(kind);
     m_chainPanel->setSourceKind(kind);
-    m_actions->setSource(source);
+    QString unavailable;
+    if (!local && !source)
+        unavailable =
+            entry->opening
+                ? tr("Reading the secret of %1 from the keyring…").arg(entry->name)
+                : tr("%1 could not be read.").arg(entry->name) +
+                      (entry->problem.isEmpty() ? QString() : QLatin1Char(' ') + entry->problem);
+    m_actions->setSource(source, unavailable);
     m_quotaSummary->setVisible(!local);
     setWindowTitle(local ? tr("Ember — Volume Backups")
                          : tr("Ember — %1 (OpenStack cloud)").arg(entry->name));

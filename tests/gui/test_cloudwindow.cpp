@@ -6,7 +6,8 @@
 // ember-demo only the demo project's volumes show and the admin actions are
 // disabled with the reason, a backup created through the dialog runs as a job
 // that follows creating → available and is deleted again through the window,
-// and Cinder's error for a failed job appears in the job log and the notice.
+// and Cinder's error for a failed job appears in the job log and the notice;
+// a cloud saved by the wizard (Connect to an OpenStack cloud…) is added and shown.
 // Everything made here is deleted again.
 #include "../services/serviceenv.h"
 #include "actionscontroller.h"
@@ -18,6 +19,7 @@
 #include "cloudconfig.h"
 #include "clouddialogs.h"
 #include "cloudsource.h"
+#include "cloudwizard.h"
 #include "itemroles.h"
 #include "mainwindow.h"
 #include "sourceset.h"
@@ -33,6 +35,7 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTest>
 #include <QThread>
@@ -375,6 +378,33 @@ private Q_SLOTS:
                  qPrintable(m_window->notice()->text()));
         QVERIFY(!m_window->findChild<QMessageBox*>(QStringLiteral("errorBox")));
     }
+
+    void aCloudSavedByTheWizardIsAddedAndShown()
+    {
+        CloudWizard* wizard = m_window->connectCloud();
+        QVERIFY(wizard);
+        const QString name = QStringLiteral("ember-window-new");
+        wizard->setCloudsFile(qEnvironmentVariable("EMBER_HOME") + QStringLiteral("/clouds.yaml"));
+        // The member's login, as clouds.yaml has it, under a new name.
+        wizard->startFrom(cloud::findCloud(QStringLiteral("ember-demo")));
+        wizard->next();
+        wizard->next();
+        QCOMPARE(wizard->currentId(), int(CloudWizard::TestPageId));
+        wizard->findChild<QLineEdit*>(QStringLiteral("cloudName"))->setText(name);
+        auto* page = qobject_cast<CloudTestPage*>(wizard->currentPage());
+        wizard->findChild<QPushButton*>(QStringLiteral("testConnection"))->click();
+        QTRY_VERIFY_WITH_TIMEOUT(page->testFinished(), 60000);
+        QVERIFY(page->testPassed());
+        QSignalSpy saved(wizard, &CloudWizard::cloudSaved);
+        wizard->button(QWizard::FinishButton)->click();
+        QTRY_COMPARE_WITH_TIMEOUT(saved.size(), 1, 30000);
+
+        // Shown at once, without reading the secret back from the keyring.
+        QCOMPARE(m_window->currentSourceId(), QStringLiteral("cloud:") + name);
+        QCOMPARE(m_window->sourceSwitcher()->currentText(), name);
+        QVERIFY(showCloud(QStringLiteral("cloud:") + name, m_demoVolume));
+        QVERIFY(!m_window->currentSource()->snapshot()->volume(m_adminVolume));
+    }
 };
 
 int main(int argc, char* argv[])
@@ -383,6 +413,9 @@ int main(int argc, char* argv[])
     qputenv("EMBER_HOME", home.toUtf8());
     qputenv("XDG_CONFIG_HOME", (home + QStringLiteral("/config")).toUtf8());
     qputenv("XDG_DATA_HOME", (home + QStringLiteral("/data")).toUtf8());
+    qputenv("HOME", home.toUtf8());
+    // No keyring service here: the wizard's secret goes to the warned file fallback.
+    qputenv("EMBER_ALLOW_FILE_SECRETS", "1");
     // The fixture's clouds (ember-admin, ember-demo) and nothing else.
     const auto facts = ember::test::serviceEnv(QStringLiteral("cinder"));
     qputenv("OS_CLIENT_CONFIG_FILE", facts.value(QStringLiteral("OS_CLIENT_CONFIG_FILE")).toUtf8());

@@ -3,8 +3,9 @@
 // filters, counts and quota in the status bar, the failed load in the panel),
 // every action enabled or disabled with the rules' reason, local-only actions
 // refused on a cloud, the selection kept per source, the last source
-// remembered, a refused action as a notice, and "Connect to an OpenStack
-// cloud…" opening the wizard.
+// remembered, a refused action as a notice, "Connect to an OpenStack cloud…"
+// opening the wizard, and a cloud whose secret is in the keyring (read off the
+// UI thread before the cloud is opened; a missing one said in the panel).
 #include "actionscontroller.h"
 #include "appcontext.h"
 #include "appsettings.h"
@@ -13,6 +14,7 @@
 #include "cloudwizard.h"
 #include "itemroles.h"
 #include "mainwindow.h"
+#include "secretstore.h"
 #include "sourceset.h"
 #include "testsupport.h"
 #include "volumemodel.h"
@@ -369,13 +371,42 @@ private Q_SLOTS:
         QCOMPARE(switcher->currentData().toString(), QStringLiteral("local"));
         QCOMPARE(m_window->currentSourceId(), QStringLiteral("local"));
         // The configured clouds are offered as starting points.
-        QCOMPARE(wizard->startingPoints().size(), 2);
+        QCOMPARE(wizard->startingPoints().size(), 4);
         wizard->reject();
         QTRY_VERIFY(!m_window->findChild<CloudWizard*>());
         // The same from the File menu.
         action("connectCloudAction")->trigger();
         QTRY_VERIFY((wizard = m_window->findChild<CloudWizard*>()));
         wizard->reject();
+    }
+
+    void aSecretInTheKeyringIsReadBeforeTheCloudOpens()
+    {
+        // Ember's own entries keep the secret in the keyring (its file fallback here).
+        SecretStore store;
+        store.writeBlocking(QStringLiteral("cloud:gamma"), QStringLiteral("secret"),
+                            QStringLiteral("kept-in-the-keyring"));
+        QVERIFY(m_window->switchToSource(QStringLiteral("cloud:gamma")));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->currentSource(), 20000);
+        auto* cloud = qobject_cast<CloudSource*>(m_window->currentSource());
+        QVERIFY(cloud);
+        QCOMPARE(cloud->session()->profile().secret(), QStringLiteral("kept-in-the-keyring"));
+        QCOMPARE(m_window->windowTitle(), QStringLiteral("Ember — gamma (OpenStack cloud)"));
+
+        // No secret stored: the panel says what to do, no cloud is opened.
+        QVERIFY(m_window->switchToSource(QStringLiteral("cloud:delta")));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->volumePanel()->problem().isEmpty(), 20000);
+        QVERIFY2(m_window->volumePanel()->problem().contains(
+                     QStringLiteral("The keyring has no secret for delta")),
+                 qPrintable(m_window->volumePanel()->problem()));
+        QVERIFY(!m_window->currentSource());
+        // Nothing acts on this computer's catalog meanwhile.
+        for (const char* name : {"createBackupAction", "addVolumeAction", "importRecordAction"}) {
+            QVERIFY2(!action(name)->isEnabled(), name);
+            QVERIFY(action(name)->toolTip().startsWith(QStringLiteral("delta could not be read.")));
+        }
+        QVERIFY(m_window->switchToSource(QStringLiteral("local")));
+        QVERIFY(action("addVolumeAction")->isEnabled());
     }
 
     void cleanupTestCase()
@@ -408,7 +439,21 @@ int main(int argc, char* argv[])
                                  "      auth_url: http://127.0.0.1:9/v3\n"
                                  "      username: b\n"
                                  "      password: not-a-real-one\n"
+                                 "      project_name: p\n"
+                                 "  gamma:\n"
+                                 "    ember_secret_in_keyring: true\n"
+                                 "    auth:\n"
+                                 "      auth_url: http://127.0.0.1:9/v3\n"
+                                 "      username: c\n"
+                                 "      project_name: p\n"
+                                 "  delta:\n"
+                                 "    ember_secret_in_keyring: true\n"
+                                 "    auth:\n"
+                                 "      auth_url: http://127.0.0.1:9/v3\n"
+                                 "      username: d\n"
                                  "      project_name: p\n");
+    // No keyring service here: secrets live in the warned file fallback.
+    qputenv("EMBER_ALLOW_FILE_SECRETS", "1");
     qputenv("OS_CLIENT_CONFIG_FILE", clouds.toUtf8());
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("EmberTest"));
