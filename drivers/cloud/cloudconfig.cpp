@@ -35,6 +35,8 @@ constexpr qint64 MaxConfigFileBytes = 4 * 1024 * 1024;
 // Aliases let a small file describe a huge tree ("billion laughs"); the tree is
 // converted node by node and stops here.
 constexpr int MaxConfigNodes = 200000;
+// An alias inside the node it names makes a cycle; a real clouds.yaml nests a few levels.
+constexpr int MaxConfigDepth = 64;
 
 using Environment = QHash<QString, QString>;
 
@@ -86,13 +88,18 @@ struct TreeBuilder
     QString file;
     int nodes = 0;
 
-    QVariant convert(const YAML::Node& node, const QString& where)
+    QVariant convert(const YAML::Node& node, const QString& where, int depth = 0)
     {
         if (++nodes > MaxConfigNodes)
             throw Error(QStringLiteral("%1 is too large or nests aliases too deeply (more than %2 "
                                        "values); it is not read")
                             .arg(file)
                             .arg(MaxConfigNodes));
+        if (depth > MaxConfigDepth)
+            throw Error(QStringLiteral("%1 nests values more than %2 levels deep (or an alias "
+                                       "refers to a value that holds it); it is not read")
+                            .arg(file)
+                            .arg(MaxConfigDepth));
         switch (node.Type()) {
         case YAML::NodeType::Null:
         case YAML::NodeType::Undefined:
@@ -102,7 +109,7 @@ struct TreeBuilder
         case YAML::NodeType::Sequence: {
             QVariantList list;
             for (const YAML::Node& item : node)
-                list << convert(item, where + QStringLiteral("[]"));
+                list << convert(item, where + QStringLiteral("[]"), depth + 1);
             return list;
         }
         case YAML::NodeType::Map: {
@@ -119,7 +126,8 @@ struct TreeBuilder
                     throw Error(
                         QStringLiteral("%1: '%2' appears twice under '%3'")
                             .arg(file, key, where.isEmpty() ? QStringLiteral("(top)") : where));
-                map.insert(key, convert(item.second, where.isEmpty() ? key : where + '.' + key));
+                map.insert(key, convert(item.second, where.isEmpty() ? key : where + '.' + key,
+                                        depth + 1));
             }
             return map;
         }

@@ -211,10 +211,17 @@ QString endpointFromCatalog(const QJsonArray& catalog, const QStringList& servic
                     continue;
                 const QString url = endpoint.value(QStringLiteral("url")).toString();
                 const QUrl parsed(url);
+                // Request paths are appended to the endpoint: a query or fragment would
+                // swallow them, and spaces or control characters have no place in a URL.
                 if (!parsed.isValid() ||
                     (parsed.scheme() != QLatin1String("http") &&
                      parsed.scheme() != QLatin1String("https")) ||
-                    parsed.host().isEmpty())
+                    parsed.host().isEmpty() || parsed.hasQuery() || parsed.hasFragment() ||
+                    std::any_of(url.cbegin(), url.cend(),
+                                [](QChar c) {
+                                    return c.unicode() <= 0x20 || c.unicode() == 0x7f ||
+                                           c.isSpace();
+                                }))
                     badResponse(QStringLiteral("the catalog's %1 endpoint '%2' is not an http(s) "
                                                "address")
                                     .arg(type, printable(url, 200)));

@@ -88,6 +88,7 @@ private Q_SLOTS:
     void aliasBombIsRefused();
     void duplicateKeysAreRefused();
     void textThatIsNotUtf8IsRefused();
+    void aliasInsideItsOwnValueIsRefused();
     void writtenEntryKeepsOthersAndNeverTheSecret();
     void volumeParsesWhatThePanelsShow();
     void backupParsesWhatThePanelsShow();
@@ -95,6 +96,7 @@ private Q_SLOTS:
     void hostileJsonIsRefused();
     void hostileVolumeFieldsAreRefused();
     void errorBodiesGiveCindersMessage();
+    void catalogEndpointIsAPlainAddress();
 };
 
 void CloudConfigTest::init()
@@ -439,6 +441,19 @@ void CloudConfigTest::textThatIsNotUtf8IsRefused()
     QCOMPARE(findCloud("lab", m_env).auth.username, QString::fromUtf8("caf\xc3\xa9"));
 }
 
+void CloudConfigTest::aliasInsideItsOwnValueIsRefused()
+{
+    // The anchor names a mapping that holds the alias: an endless tree, which overflowed
+    // the stack (found by fuzz_cloudsyaml).
+    write(m_root + "/cwd/clouds.yaml", "defaults: &defaults\n"
+                                       "  auth_url: http://127.0.0.1:5000/v3\n"
+                                       "  loop:\n"
+                                       "    auth: *defaults\n"
+                                       "clouds: {}\n");
+    const QString message = errorText([&] { loadClouds(m_env); });
+    QVERIFY2(message.contains("nests values more than 64 levels deep"), qPrintable(message));
+}
+
 void CloudConfigTest::writtenEntryKeepsOthersAndNeverTheSecret()
 {
     const QString file = m_root + "/home/.config/openstack/clouds.yaml";
@@ -644,6 +659,31 @@ void CloudConfigTest::errorBodiesGiveCindersMessage()
              QString("Policy doesn\x27t allow backup:export-import to be performed.[2J"));
     QCOMPARE(detail::errorMessage("<html>502 Bad Gateway</html>"), QString());
     QCOMPARE(detail::errorMessage("{\"badRequest\": \"text\"}"), QString());
+}
+
+void CloudConfigTest::catalogEndpointIsAPlainAddress()
+{
+    const auto catalog = [](const QString& url) {
+        return QJsonArray{
+            QJsonObject{{"type", "block-storage"},
+                        {"endpoints",
+                         QJsonArray{QJsonObject{
+                             {"interface", "public"}, {"region_id", "RegionOne"}, {"url", url}}}}}};
+    };
+    const auto lookUp = [&](const QString& url) {
+        return endpointFromCatalog(catalog(url), {"block-storage"}, "public", "RegionOne", "c");
+    };
+    QCOMPARE(lookUp("http://127.0.0.1:8776/v3/0c8f2b7a"),
+             QString("http://127.0.0.1:8776/v3/0c8f2b7a"));
+    // Request paths are appended to the endpoint: a fragment or query swallowed them,
+    // and a NUL cut the URL short (found by fuzz_keystonetoken).
+    for (const QString& bad :
+         {QString("http://127.0.#0.1:8776/v3/p"), QString("http://k:8776/v3/p?x=1"),
+          QString::fromUtf8("http://k:8776/v3/a b"), QString("http://k:8776/v3/p") + QChar(0) + "x",
+          QString::fromUtf16(u"http://k:8776/v3/p\u00a0")}) {
+        const auto kind = cloudErrorKind([&] { lookUp(bad); });
+        QVERIFY2(kind == CloudErrorKind::BadResponse, qPrintable(bad));
+    }
 }
 
 QTEST_GUILESS_MAIN(CloudConfigTest)
