@@ -82,6 +82,7 @@ class TestCloudWindow : public QObject
     QString m_demoVolume, m_adminVolume;
     QString m_full, m_inc1, m_inc2;
     QStringList m_extraBackups; // made through the window, removed at the end if left
+    QStringList m_extraVolumes; // restored through the window, removed at the end
     std::unique_ptr<AppContext> m_context;
     std::unique_ptr<MainWindow> m_window;
 
@@ -207,8 +208,11 @@ private Q_SLOTS:
         for (const QString& id : {m_inc2, m_inc1, m_full})
             if (!id.isEmpty())
                 deleteBackupAndWait(*m_demoClient, id);
-        for (const auto& [client, id] : {std::pair{m_demoClient.get(), m_demoVolume},
-                                         std::pair{m_adminClient.get(), m_adminVolume}}) {
+        QList<std::pair<cloud::CinderClient*, QString>> volumes{
+            {m_demoClient.get(), m_demoVolume}, {m_adminClient.get(), m_adminVolume}};
+        for (const QString& id : std::as_const(m_extraVolumes))
+            volumes.append({m_demoClient.get(), id});
+        for (const auto& [client, id] : volumes) {
             if (id.isEmpty())
                 continue;
             try {
@@ -354,6 +358,35 @@ private Q_SLOTS:
         QVERIFY2(deletion->state == JobState::Succeeded, qPrintable(deletion->outcome));
         QTRY_VERIFY_WITH_TIMEOUT(!tree()->indexOf(created).isValid(), 60000);
         m_extraBackups.removeAll(created);
+    }
+
+    void restoreThroughTheDialogMakesANewVolume()
+    {
+        QVERIFY(showCloud(DemoCloud, m_demoVolume));
+        QVERIFY(m_window->selectBackup(m_inc2));
+        QVERIFY(action("restoreAction")->isEnabled());
+        CloudRestoreDialog* dialog = m_window->actions()->openCloudRestore();
+        QVERIFY(dialog);
+        // The volume of the backup is a possible target too (available, big enough).
+        dialog->chooseExisting(m_demoVolume);
+        QVERIFY2(dialog->problem().isEmpty(), qPrintable(dialog->problem()));
+        const QString name =
+            QStringLiteral("ember-window-restored-%1").arg(QCoreApplication::applicationPid());
+        dialog->chooseNew(name);
+        QVERIFY2(dialog->problem().isEmpty(), qPrintable(dialog->problem()));
+        const quint64 before = newestJob();
+        dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
+        QTRY_VERIFY(newestJob() != before);
+        const JobInfo* job = waitForJob(newestJob());
+        // "restored into volume <id>"
+        const QString restored = job->outcome.section(QLatin1Char(' '), 3, 3);
+        if (isCanonicalUuid(restored))
+            m_extraVolumes.append(restored);
+        QVERIFY2(job->state == JobState::Succeeded, qPrintable(job->outcome));
+        QVERIFY(isCanonicalUuid(restored));
+        QCOMPARE(m_demoClient->volume(restored).name, name);
+        const QString log = job->log.join(QLatin1Char('\n'));
+        QVERIFY2(log.contains(QStringLiteral("restoring")), qPrintable(log));
     }
 
     void cindersErrorIsInTheJobLogAndTheNotice()

@@ -109,6 +109,13 @@ public:
         : m_capabilities(capabilities), m_snapshot(std::move(snapshot))
     {
     }
+    // A page of a longer list: `loaded` of `total` items read so far.
+    void showPage(std::shared_ptr<const SourceSnapshot> snapshot, qint64 loaded, qint64 total)
+    {
+        m_snapshot = std::move(snapshot);
+        Q_EMIT loadProgress(loaded, total);
+        Q_EMIT snapshotChanged();
+    }
     QString id() const override { return QStringLiteral("cloud:fake"); }
     QString displayName() const override { return QStringLiteral("fake"); }
     SourceKind kind() const override { return SourceKind::Cloud; }
@@ -337,6 +344,16 @@ private Q_SLOTS:
         QCOMPARE(projects->findData(QStringLiteral("p2")), 2);
         // No quota in the snapshot: said so rather than left blank.
         QCOMPARE(m_window->quotaSummary()->text(), QStringLiteral("No backup quota shown"));
+
+        // While a long list pages in, the status bar says how far it is.
+        SourceSnapshot partial = snapshot;
+        partial.complete = false;
+        fake->showPage(std::make_shared<const SourceSnapshot>(partial), 400, 2000);
+        QVERIFY2(m_window->sourceSummary()->text().endsWith(QStringLiteral("loading 400 of 2,000")),
+                 qPrintable(m_window->sourceSummary()->text()));
+        fake->showPage(std::make_shared<const SourceSnapshot>(snapshot), 2000, 2000);
+        QCOMPARE(m_window->sourceSummary()->text(),
+                 QStringLiteral("2 volumes (2 shown), 1 backup"));
 
         QVERIFY(m_window->selectVolume(volumeA));
         QVERIFY(m_window->selectBackup(fullId));
