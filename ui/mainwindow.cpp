@@ -180,6 +180,12 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
         onSnapshotApplied();
     m_actions->updateActions();
     populateSwitcher();
+    // This computer's saved selection, also for a window that starts on a cloud.
+    if (SourceSet::Entry* local = m_sources->entry(SourceSet::LocalId);
+        local->selectedVolumes.isEmpty() && local->selectedBackup.isEmpty()) {
+        local->selectedVolumes = m_pendingVolumeSelection;
+        local->selectedBackup = m_pendingBackupSelection;
+    }
     const QString lastSource = lastSourceSetting();
     if (lastSource != SourceSet::LocalId && m_sources->entry(lastSource))
         switchToSource(lastSource);
@@ -363,9 +369,23 @@ void MainWindow::saveSettings()
                       volumeView()->horizontalHeader()->saveState());
     settings.setValue(QStringLiteral("backupColumns"), backupView()->header()->saveState());
     settings.setValue(QStringLiteral("jobColumns"), jobView()->horizontalHeader()->saveState());
-    settings.setValue(QStringLiteral("selectedVolumes"), selectedVolumeIds());
+    // The selection kept here is this computer's; a cloud's stays with its
+    // source (a window rebuilt for another language finds it there).
+    QStringList volumes = selectedVolumeIds();
     const auto backup = currentBackup();
-    settings.setValue(QStringLiteral("selectedBackup"), backup ? backup->id : QString());
+    QString backupId = backup ? backup->id : QString();
+    if (m_sourceId != SourceSet::LocalId) {
+        SourceSet::Entry* shown = m_sources->entry(m_sourceId);
+        if (shown && !m_sourceSelectionPending) {
+            shown->selectedVolumes = volumes;
+            shown->selectedBackup = backupId;
+        }
+        const SourceSet::Entry* local = m_sources->entry(SourceSet::LocalId);
+        volumes = local->selectedVolumes;
+        backupId = local->selectedBackup;
+    }
+    settings.setValue(QStringLiteral("selectedVolumes"), volumes);
+    settings.setValue(QStringLiteral("selectedBackup"), backupId);
     settings.endGroup();
 }
 
@@ -531,6 +551,7 @@ void MainWindow::showSource()
     } else {
         m_volumePanel->setEmptyPageShown(false);
         m_volumePanel->setProblem(entry->problem);
+        m_volumePanel->setProjectChoices({}, false, QString()); // until its list is in
         if (source) {
             m_sourceConnections.append(
                 connect(source, &Source::snapshotChanged, this, &MainWindow::onSourceSnapshot));

@@ -29,6 +29,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTest>
@@ -314,6 +315,10 @@ private Q_SLOTS:
         QCOMPARE(m_window->volumePanel()->model(),
                  m_window->sources().entry(QStringLiteral("cloud:offline"))->volumes);
         QCOMPARE(lastSourceSetting(), QStringLiteral("cloud:offline"));
+        // The settings keep this computer's selection while a cloud is shown.
+        m_window->saveSettings();
+        QCOMPARE(QSettings().value(QStringLiteral("mainWindow/selectedVolumes")).toStringList(),
+                 QStringList{m_localVolume});
     }
 
     void aNewWindowStartsOnTheLastSource()
@@ -324,6 +329,9 @@ private Q_SLOTS:
                  QStringLiteral("cloud:offline"));
         QCOMPARE(second.volumeProxy()->rowCount(), 2);
         QCOMPARE(second.currentSource(), static_cast<Source*>(m_offline));
+        QVERIFY(second.switchToSource(QStringLiteral("local")));
+        QCOMPARE(second.selectedVolumeIds(), QStringList{m_localVolume});
+        setLastSourceSetting(QStringLiteral("cloud:offline"));
     }
 
     void adminsChooseTheProjectAndRefusalsBecomeNotices()
