@@ -3,7 +3,8 @@
 # See tests/fuzz/README.md.
 #
 # Usage: scripts/fuzz.sh [options] [TARGET...] [-- LIBFUZZER_ARGS...]
-#   TARGET       record, record_json, metadata, sha256file, swift_listing, dsmc_output, decompress
+#   TARGET       record, record_json, metadata, sha256file, swift_listing, dsmc_output, decompress,
+#                cloudsyaml, cinderjson, keystonetoken
 #                (default: all of them)
 #   --time S     seconds per target (default 600)
 #   --jobs N     targets run side by side (default: number of cores)
