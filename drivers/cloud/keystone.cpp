@@ -181,9 +181,12 @@ Token parseToken(const QByteArray& subjectToken, const QByteArray& body, const Q
             token.roles << name;
     }
     token.catalog = object.value(QStringLiteral("catalog")).toArray();
-    token.applicationCredentialId =
+    // Kept only as an id: it goes into the path of the credential's lookup.
+    const QString credentialId =
         optionalString(object.value(QStringLiteral("application_credential")).toObject(),
                        QStringLiteral("id"), what, 64);
+    if (isPlainId(credentialId))
+        token.applicationCredentialId = credentialId;
     return token;
 }
 
@@ -217,11 +220,9 @@ QString endpointFromCatalog(const QJsonArray& catalog, const QStringList& servic
                     (parsed.scheme() != QLatin1String("http") &&
                      parsed.scheme() != QLatin1String("https")) ||
                     parsed.host().isEmpty() || parsed.hasQuery() || parsed.hasFragment() ||
-                    std::any_of(url.cbegin(), url.cend(),
-                                [](QChar c) {
-                                    return c.unicode() <= 0x20 || c.unicode() == 0x7f ||
-                                           c.isSpace();
-                                }))
+                    std::any_of(url.cbegin(), url.cend(), [](QChar c) {
+                        return c.unicode() <= 0x20 || c.unicode() == 0x7f || c.isSpace();
+                    }))
                     badResponse(QStringLiteral("the catalog's %1 endpoint '%2' is not an http(s) "
                                                "address")
                                     .arg(type, printable(url, 200)));

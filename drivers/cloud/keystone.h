@@ -23,7 +23,7 @@ struct Token
     QString projectId, projectName;
     QStringList roles;
     QJsonArray catalog;
-    QString applicationCredentialId; // the one that logged in, for application credentials
+    QString applicationCredentialId; // the one that logged in (a Keystone id), if any
     bool isAdmin() const { return roles.contains(QStringLiteral("admin")); }
 };
 
