@@ -36,8 +36,8 @@ void checkToken(const Token& token, const QByteArray& header)
     EMBER_FUZZ_CHECK(detail::isPlainId(token.userId) && detail::isPlainId(token.projectId),
                      "user id '%s', project id '%s'", qPrintable(token.userId),
                      qPrintable(token.projectId));
-    EMBER_FUZZ_CHECK(token.applicationCredentialId.size() <= 64 &&
-                         !hasControlCharacters(token.applicationCredentialId),
+    EMBER_FUZZ_CHECK(token.applicationCredentialId.isEmpty() ||
+                         detail::isPlainId(token.applicationCredentialId),
                      "application credential id '%s'", qPrintable(token.applicationCredentialId));
     for (QString name : {token.userName, token.projectName}) {
         EMBER_FUZZ_CHECK(name.size() <= 255, "a name of %lld characters", qlonglong(name.size()));
