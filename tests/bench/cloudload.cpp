@@ -174,15 +174,30 @@ int main(int argc, char** argv)
     bool finishing = false;
 
     // "Shown": the first paint of the volume table after rows reached it.
+    // Also counts the paints of both views and the time spent in them.
     class PaintWatch : public QObject
     {
     public:
         std::function<void()> onPaint;
+        int paints = 0;
+        qint64 paintNs = 0, longestPaintNs = 0;
         bool eventFilter(QObject* watched, QEvent* event) override
         {
-            if (event->type() == QEvent::Paint && onPaint)
+            if (event->type() != QEvent::Paint)
+                return QObject::eventFilter(watched, event);
+            if (onPaint)
                 onPaint();
-            return QObject::eventFilter(watched, event);
+            QElapsedTimer timer;
+            timer.start();
+            // Paints here, to time it; the view does not paint it again.
+            watched->removeEventFilter(this);
+            QCoreApplication::sendEvent(watched, event);
+            watched->installEventFilter(this);
+            const qint64 spent = timer.nsecsElapsed();
+            ++paints;
+            paintNs += spent;
+            longestPaintNs = std::max(longestPaintNs, spent);
+            return true;
         }
     } paintWatch;
     paintWatch.onPaint = [&] {
@@ -190,6 +205,7 @@ int main(int argc, char** argv)
             firstPaintNs = clock.nsecsElapsed();
     };
     volumePanel->view()->viewport()->installEventFilter(&paintWatch);
+    chainPanel->view()->viewport()->installEventFilter(&paintWatch);
 
     auto finish = [&] {
         if (finishing)
@@ -324,6 +340,9 @@ int main(int argc, char** argv)
         {QStringLiteral("gaps_over_16ms"), over16},
         {QStringLiteral("gaps_over_50ms"), over50},
         {QStringLiteral("longest_handler_ms"), ms(longestHandlerNs)},
+        {QStringLiteral("view_paints"), paintWatch.paints},
+        {QStringLiteral("view_paint_ms"), ms(paintWatch.paintNs)},
+        {QStringLiteral("longest_view_paint_ms"), ms(paintWatch.longestPaintNs)},
         {QStringLiteral("worst_stalls"), worstJson},
         {QStringLiteral("snapshots"), snapshots},
         {QStringLiteral("peak_rss_kib"), peakKiB},

@@ -32,6 +32,7 @@
 #        services running), BENCH_CLOUD_VOLUMES (100), BENCH_CLOUD_CHAIN (20),
 #        BENCH_CLOUD_RUNS (3), BENCH_CLOUD_PARALLEL (8 import requests at a time),
 #        BENCH_CLOUD_COLD=0 (no cold run), QT_QPA_PLATFORM (default offscreen),
+#        BENCH_CLOUD_PROGRAM (another bench_cloudload, e.g. of an older build, to compare),
 #        EMBER_BENCH_CLOUD_ENV=FILE: a filled deployment kept for re-runs. When FILE
 #        exists its facts are used and nothing is started, filled or stopped; when it
 #        does not, the deployment is made in FILE.d, filled, left running and its facts
@@ -44,7 +45,7 @@ BENCH_TAG=bench-cloud
 . "$(dirname "${BASH_SOURCE[0]}")/benchlib.sh"
 BUILD=${1:?usage: run-bench-cloud.sh BUILD_DIR}
 BUILD=$(cd "$BUILD" && pwd)
-PROG=$BUILD/tests/bench/bench_cloudload
+PROG=${BENCH_CLOUD_PROGRAM:-$BUILD/tests/bench/bench_cloudload}
 W=${BENCH_DIR:-/tmp/ember-bench-cloud}
 VOLUMES=${BENCH_CLOUD_VOLUMES:-100}
 CHAIN=${BENCH_CLOUD_CHAIN:-20}
@@ -103,7 +104,7 @@ else
   cp "$W/cinder.env" "$FACTS.tmp"
   (
     set -a
-    # shellcheck disable=SC1090
+    # shellcheck source=/dev/null
     . "$W/cinder.env"
     set +a
     log "filling: $VOLUMES volumes x $CHAIN backups through import-record, $PARALLEL at a time"
@@ -137,7 +138,7 @@ print(json.dumps(run))' "$W/run.json" "$label" "$floor" "$load" >>"$RUNS_FILE"
 
 (
   set -a
-  # shellcheck disable=SC1090
+  # shellcheck source=/dev/null
   . "$FACTS"
   set +a
   mkdir -p "$W/home"
@@ -169,6 +170,9 @@ rows = [
     ('gaps > 16 ms', lambda r: r['gaps_over_16ms']),
     ('gaps > 50 ms', lambda r: r['gaps_over_50ms']),
     ('longest snapshot handler (ms)', lambda r: r['longest_handler_ms']),
+    ('view paints', lambda r: r['view_paints']),
+    ('  time in them, all (ms)', lambda r: r['view_paint_ms']),
+    ('  longest (ms)', lambda r: r['longest_view_paint_ms']),
     ('peak RSS (MiB)', lambda r: r['peak_rss_kib'] / 1024),
     ('load average at start', lambda r: r['load']),
 ]
@@ -176,7 +180,7 @@ print()
 print('Cloud load: %d volumes, %s backups; %s' % (runs[-1]['volumes'], runs[-1]['backups_expected'],
                                                   fill[0] if fill else 'fill time not recorded'))
 print('Stall probe: gaps between ticks of a 1 ms precise QTimer on the UI thread, from')
-print('CloudSource::start() until 0.5 s after the chains were complete.')
+print('CloudSource::start() until 0.5 s after the chains were complete.'.')
 print()
 print('%-48s %10s   %10s %10s %10s' % ('', 'cold', 'min', 'median', 'max'))
 for name, get in rows:
