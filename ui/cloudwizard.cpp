@@ -4,11 +4,11 @@
 #include "clouderror.h"
 #include "keystone.h"
 #include "problemlabel.h"
+#include "tlsoptionsbox.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -126,46 +126,19 @@ CloudWherePage::CloudWherePage(CloudWizard* wizard) : QWizardPage(wizard), m_wiz
     form->addRow(tr("&Interface:"), m_interface);
     layout->addLayout(form);
 
-    auto* tls = new QGroupBox(tr("TLS"), this);
-    auto* tlsForm = new QFormLayout(tls);
-    auto* caRow = new QHBoxLayout;
-    m_caCertFile = lineEdit(tls, QStringLiteral("caCertFile"));
-    m_caCertFile->setPlaceholderText(tr("the system's trusted certificates"));
-    auto* browse = new QPushButton(tr("Bro&wse…"), tls);
-    caRow->addWidget(m_caCertFile);
-    caRow->addWidget(browse);
-    auto* caLabel = new QLabel(tr("CA c&ertificate file:"), tls);
-    caLabel->setBuddy(m_caCertFile); // a row of widgets has no buddy of its own
-    tlsForm->addRow(caLabel, caRow);
-    m_insecure = new QCheckBox(tr("Do not check &certificates (insecure)"), tls);
-    m_insecure->setObjectName(QStringLiteral("insecure"));
-    tlsForm->addRow(QString(), m_insecure);
-    m_insecureWarning = new QLabel(
+    m_tls = new TlsOptionsBox(
+        QString(),
         tr("Warning: without certificate checks anyone between Ember and the cloud can read the "
            "password and the token, or change the cloud's answers. Use a CA certificate file "
            "instead."),
-        tls);
-    m_insecureWarning->setObjectName(QStringLiteral("insecureWarning"));
-    m_insecureWarning->setStyleSheet(QStringLiteral("color: #c62828"));
-    m_insecureWarning->setWordWrap(true);
-    m_insecureWarning->setVisible(false);
-    tlsForm->addRow(m_insecureWarning);
-    layout->addWidget(tls);
+        this);
+    layout->addWidget(m_tls);
 
     m_problem = problemLabel(this);
     layout->addWidget(m_problem);
     layout->addStretch();
 
     connect(m_authUrl, &QLineEdit::textChanged, this, &QWizardPage::completeChanged);
-    connect(m_insecure, &QCheckBox::toggled, m_insecureWarning, &QLabel::setVisible);
-    connect(browse, &QPushButton::clicked, this, [this] {
-        auto* dialog = new QFileDialog(this, tr("CA Certificate File"), m_caCertFile->text(),
-                                       tr("Certificates (*.pem *.crt *.cer);;All files (*)"));
-        dialog->setAttribute(Qt::WA_DeleteOnClose);
-        dialog->setFileMode(QFileDialog::ExistingFile);
-        connect(dialog, &QFileDialog::fileSelected, m_caCertFile, &QLineEdit::setText);
-        dialog->open();
-    });
     connect(m_startFrom, &QComboBox::currentIndexChanged, this, [this] {
         const int index = m_startFrom->currentData().toInt();
         m_wizard->startFrom(index >= 0 ? m_wizard->startingPoints().at(index) : CloudProfile());
@@ -180,8 +153,8 @@ void CloudWherePage::load(const CloudProfile& profile)
                                                                       : profile.interface);
     if (row >= 0)
         m_interface->setCurrentIndex(row);
-    m_caCertFile->setText(profile.caCertFile);
-    m_insecure->setChecked(profile.insecure);
+    m_tls->caCertFile()->setText(profile.caCertFile);
+    m_tls->insecure()->setChecked(profile.insecure);
     m_problem->clear();
 }
 
@@ -190,8 +163,8 @@ void CloudWherePage::apply(CloudProfile& profile) const
     profile.auth.authUrl = m_authUrl->text().trimmed();
     profile.regionName = m_region->text().trimmed();
     profile.interface = m_interface->currentData().toString();
-    profile.caCertFile = m_caCertFile->text().trimmed();
-    profile.insecure = m_insecure->isChecked();
+    profile.caCertFile = m_tls->caCertFile()->text().trimmed();
+    profile.insecure = m_tls->insecure()->isChecked();
 }
 
 void CloudWherePage::setStartProblem(const QString& problem)
@@ -208,13 +181,12 @@ bool CloudWherePage::validatePage()
 {
     QString problem;
     const QUrl url(m_authUrl->text().trimmed(), QUrl::StrictMode);
-    const QString caFile = m_caCertFile->text().trimmed();
     if (!url.isValid() || url.host().isEmpty() ||
         (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
         problem = tr("The Keystone URL must be an http:// or https:// address, e.g. %1.")
                       .arg(m_authUrl->placeholderText());
-    else if (!caFile.isEmpty() && !QFileInfo(caFile).isFile())
-        problem = tr("The CA certificate file %1 does not exist.").arg(caFile);
+    else
+        problem = m_tls->caCertFileProblem();
     m_problem->setText(problem);
     return problem.isEmpty();
 }

@@ -15,7 +15,6 @@
 #include <QWizard>
 #include <QWizardPage>
 
-class QCheckBox;
 class QComboBox;
 class QFormLayout;
 class QLabel;
@@ -31,6 +30,7 @@ struct SecretResult;
 namespace ember::ui {
 
 class CloudWizard;
+class TlsOptionsBox;
 
 // A line edit for something Keystone accepts by name or by id (users,
 // projects, domains, application credentials), with a name/ID switch.
@@ -62,9 +62,7 @@ private:
     QLineEdit* m_authUrl = nullptr;
     QLineEdit* m_region = nullptr;
     QComboBox* m_interface = nullptr;
-    QLineEdit* m_caCertFile = nullptr;
-    QCheckBox* m_insecure = nullptr;
-    QLabel* m_insecureWarning = nullptr;
+    TlsOptionsBox* m_tls = nullptr;
     QLabel* m_problem = nullptr;
 };
 

@@ -1,17 +1,14 @@
 #include "swiftpage.h"
 
 #include "problemlabel.h"
+#include "tlsoptionsbox.h"
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QFileDialog>
-#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPushButton>
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QUrl>
@@ -101,30 +98,12 @@ SwiftPage::SwiftPage(QWidget* parent) : BackendOptionsPage(parent)
     layout->addWidget(storage);
 
     // TLS.
-    auto* tls = new QGroupBox(tr("TLS"), content);
-    auto* tlsForm = new QFormLayout(tls);
-    auto* caRow = new QHBoxLayout;
-    m_caCertFile = lineEdit(tls, QStringLiteral("swiftCaCertFile"));
-    m_caCertFile->setPlaceholderText(tr("the system's trusted certificates"));
-    auto* browse = new QPushButton(tr("Bro&wse…"), tls);
-    caRow->addWidget(m_caCertFile);
-    caRow->addWidget(browse);
-    auto* caLabel = new QLabel(tr("CA c&ertificate file:"), tls);
-    caLabel->setBuddy(m_caCertFile); // a row of widgets has no buddy of its own
-    tlsForm->addRow(caLabel, caRow);
-    m_insecure = new QCheckBox(tr("Do not check &certificates (insecure)"), tls);
-    m_insecure->setObjectName(QStringLiteral("swiftInsecure"));
-    tlsForm->addRow(QString(), m_insecure);
-    m_insecureWarning = new QLabel(
+    m_tls = new TlsOptionsBox(
+        QStringLiteral("swift"),
         tr("Warning: without certificate checks anyone between Ember and Swift can read the "
            "key and the backups, or change them. Use a CA certificate file instead."),
-        tls);
-    m_insecureWarning->setObjectName(QStringLiteral("swiftInsecureWarning"));
-    m_insecureWarning->setStyleSheet(QStringLiteral("color: #c62828"));
-    m_insecureWarning->setWordWrap(true);
-    m_insecureWarning->setVisible(false);
-    tlsForm->addRow(m_insecureWarning);
-    layout->addWidget(tls);
+        content);
+    layout->addWidget(m_tls);
 
     m_problem = problemLabel(content);
     layout->addWidget(m_problem);
@@ -140,15 +119,6 @@ SwiftPage::SwiftPage(QWidget* parent) : BackendOptionsPage(parent)
     connect(m_authVersion, &QComboBox::currentIndexChanged, this, [this] {
         updateAuthVersion();
         Q_EMIT completeChanged();
-    });
-    connect(m_insecure, &QCheckBox::toggled, m_insecureWarning, &QLabel::setVisible);
-    connect(browse, &QPushButton::clicked, this, [this] {
-        auto* dialog = new QFileDialog(this, tr("CA Certificate File"), m_caCertFile->text(),
-                                       tr("Certificates (*.pem *.crt *.cer);;All files (*)"));
-        dialog->setAttribute(Qt::WA_DeleteOnClose);
-        dialog->setFileMode(QFileDialog::ExistingFile);
-        connect(dialog, &QFileDialog::fileSelected, m_caCertFile, &QLineEdit::setText);
-        dialog->open();
     });
     updateAuthVersion();
 }
@@ -192,10 +162,10 @@ void SwiftPage::load(const BackendConfig& backend)
     if (m_compression->findData(compression) < 0)
         m_compression->addItem(compression, compression);
     m_compression->setCurrentIndex(m_compression->findData(compression));
-    m_caCertFile->setText(text("backup_swift_ca_cert_file"));
+    m_tls->caCertFile()->setText(text("backup_swift_ca_cert_file"));
     const QJsonValue insecure = options.value(QStringLiteral("backup_swift_auth_insecure"));
-    m_insecure->setChecked(insecure.isBool() ? insecure.toBool()
-                                             : insecure.toString().toLower() == u"true");
+    m_tls->insecure()->setChecked(insecure.isBool() ? insecure.toBool()
+                                                    : insecure.toString().toLower() == u"true");
     m_keyStored = true;
     m_key->setPlaceholderText(tr("stored in the keyring; leave empty to keep it"));
     updateAuthVersion();
@@ -219,8 +189,8 @@ QJsonObject SwiftPage::options() const
         {QStringLiteral("backup_swift_object_size"), qint64(m_objectSizeKiB->value()) * 1024},
         {QStringLiteral("backup_swift_block_size"), qint64(m_blockSizeKiB->value()) * 1024},
         {QStringLiteral("backup_compression_algorithm"), m_compression->currentData().toString()},
-        {QStringLiteral("backup_swift_ca_cert_file"), m_caCertFile->text().trimmed()},
-        {QStringLiteral("backup_swift_auth_insecure"), m_insecure->isChecked()},
+        {QStringLiteral("backup_swift_ca_cert_file"), m_tls->caCertFile()->text().trimmed()},
+        {QStringLiteral("backup_swift_auth_insecure"), m_tls->insecure()->isChecked()},
     };
 }
 
@@ -253,16 +223,15 @@ bool SwiftPage::validatePage()
     QString problem;
     const QUrl url(m_authUrl->text().trimmed(), QUrl::StrictMode);
     const QString container = m_container->text().trimmed();
-    const QString caFile = m_caCertFile->text().trimmed();
     if (!url.isValid() || url.host().isEmpty() ||
         (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
         problem = tr("The auth URL must be an http:// or https:// address, e.g. %1.")
                       .arg(m_authUrl->placeholderText());
     else if (container.contains(QLatin1Char('/')))
         problem = tr("A container name may not contain “/”.");
-    else if (!caFile.isEmpty() && !QFileInfo(caFile).isFile())
-        problem = tr("The CA certificate file %1 does not exist.").arg(caFile);
     else
+        problem = m_tls->caCertFileProblem();
+    if (problem.isEmpty())
         problem = LocalDirectoryPage::sizeProblem(qint64(m_objectSizeKiB->value()) * 1024,
                                                   qint64(m_blockSizeKiB->value()) * 1024);
     m_problem->setText(problem);

@@ -9,10 +9,11 @@
 class QLabel;
 class QLineEdit;
 class QComboBox;
-class QCheckBox;
 class QSpinBox;
 
 namespace ember::ui {
+
+class TlsOptionsBox;
 
 class SwiftPage : public BackendOptionsPage
 {
@@ -42,9 +43,7 @@ private:
     QSpinBox* m_objectSizeKiB = nullptr;
     QSpinBox* m_blockSizeKiB = nullptr;
     QComboBox* m_compression = nullptr;
-    QLineEdit* m_caCertFile = nullptr;
-    QCheckBox* m_insecure = nullptr;
-    QLabel* m_insecureWarning = nullptr;
+    TlsOptionsBox* m_tls = nullptr;
     QLabel* m_problem = nullptr;
     // Editing: a key is already in the keyring; an empty field keeps it.
     bool m_keyStored = false;

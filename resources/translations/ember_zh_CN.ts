@@ -1733,44 +1733,12 @@
             <translation>接口(&amp;I):</translation>
         </message>
         <message>
-            <source>TLS</source>
-            <translation>TLS</translation>
-        </message>
-        <message>
-            <source>the system's trusted certificates</source>
-            <translation>系统信任的证书</translation>
-        </message>
-        <message>
-            <source>Bro&amp;wse…</source>
-            <translation>浏览(&amp;W)…</translation>
-        </message>
-        <message>
-            <source>CA c&amp;ertificate file:</source>
-            <translation>CA 证书文件(&amp;E):</translation>
-        </message>
-        <message>
-            <source>Do not check &amp;certificates (insecure)</source>
-            <translation>不检查证书(不安全)(&amp;C)</translation>
-        </message>
-        <message>
             <source>Warning: without certificate checks anyone between Ember and the cloud can read the password and the token, or change the cloud's answers. Use a CA certificate file instead.</source>
             <translation>警告:不检查证书时,Ember 与云之间的任何人都能读取密码和令牌,或篡改云的应答。请改用 CA 证书文件。</translation>
         </message>
         <message>
-            <source>CA Certificate File</source>
-            <translation>CA 证书文件</translation>
-        </message>
-        <message>
-            <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
-            <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
-        </message>
-        <message>
             <source>The Keystone URL must be an http:// or https:// address, e.g. %1.</source>
             <translation>Keystone URL 必须是 http:// 或 https:// 地址,例如 %1。</translation>
-        </message>
-        <message>
-            <source>The CA certificate file %1 does not exist.</source>
-            <translation>CA 证书文件 %1 不存在。</translation>
         </message>
     </context>
     <context>
@@ -3004,36 +2972,8 @@
             <translation>压缩(&amp;M):</translation>
         </message>
         <message>
-            <source>TLS</source>
-            <translation>TLS</translation>
-        </message>
-        <message>
-            <source>the system's trusted certificates</source>
-            <translation>系统信任的证书</translation>
-        </message>
-        <message>
-            <source>Bro&amp;wse…</source>
-            <translation>浏览(&amp;W)…</translation>
-        </message>
-        <message>
-            <source>CA c&amp;ertificate file:</source>
-            <translation>CA 证书文件(&amp;E):</translation>
-        </message>
-        <message>
-            <source>Do not check &amp;certificates (insecure)</source>
-            <translation>不检查证书(不安全)(&amp;C)</translation>
-        </message>
-        <message>
             <source>Warning: without certificate checks anyone between Ember and Swift can read the key and the backups, or change them. Use a CA certificate file instead.</source>
             <translation>警告:不检查证书时,Ember 与 Swift 之间的任何人都能读取密钥和备份,或篡改它们。请改用 CA 证书文件。</translation>
-        </message>
-        <message>
-            <source>CA Certificate File</source>
-            <translation>CA 证书文件</translation>
-        </message>
-        <message>
-            <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
-            <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
         </message>
         <message>
             <source>user name</source>
@@ -3055,10 +2995,6 @@
             <source>A container name may not contain “/”.</source>
             <translation>容器名称不能包含“/”。</translation>
         </message>
-        <message>
-            <source>The CA certificate file %1 does not exist.</source>
-            <translation>CA 证书文件 %1 不存在。</translation>
-        </message>
     </context>
     <context>
         <name>ember::ui::TestPage</name>
@@ -3073,6 +3009,41 @@
         <message>
             <source>Test &amp;Again</source>
             <translation>重新测试(&amp;A)</translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::TlsOptionsBox</name>
+        <message>
+            <source>TLS</source>
+            <translation>TLS</translation>
+        </message>
+        <message>
+            <source>the system's trusted certificates</source>
+            <translation>系统信任的证书</translation>
+        </message>
+        <message>
+            <source>Bro&amp;wse…</source>
+            <translation>浏览(&amp;W)…</translation>
+        </message>
+        <message>
+            <source>CA c&amp;ertificate file:</source>
+            <translation>CA 证书文件(&amp;E):</translation>
+        </message>
+        <message>
+            <source>Do not check &amp;certificates (insecure)</source>
+            <translation>不检查证书(不安全)(&amp;C)</translation>
+        </message>
+        <message>
+            <source>CA Certificate File</source>
+            <translation>CA 证书文件</translation>
+        </message>
+        <message>
+            <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+            <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <source>The CA certificate file %1 does not exist.</source>
+            <translation>CA 证书文件 %1 不存在。</translation>
         </message>
     </context>
     <context>
