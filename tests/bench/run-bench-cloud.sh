@@ -180,7 +180,7 @@ print()
 print('Cloud load: %d volumes, %s backups; %s' % (runs[-1]['volumes'], runs[-1]['backups_expected'],
                                                   fill[0] if fill else 'fill time not recorded'))
 print('Stall probe: gaps between ticks of a 1 ms precise QTimer on the UI thread, from')
-print('CloudSource::start() until 0.5 s after the chains were complete.'.')
+print('CloudSource::start() until 0.5 s after the chains were complete.')
 print()
 print('%-48s %10s   %10s %10s %10s' % ('', 'cold', 'min', 'median', 'max'))
 for name, get in rows:
