@@ -1,6 +1,7 @@
 #include "backupdialogs.h"
 
 #include "chainrules.h"
+#include "dialogbuttons.h"
 #include "itemroles.h"
 #include "statusstyle.h"
 
@@ -99,11 +100,7 @@ CreateBackupDialog::CreateBackupDialog(const Volume& volume,
 
     m_problem = problemLabel(this);
     layout->addWidget(m_problem);
-    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Create Backup"));
-    layout->addWidget(m_buttons);
-    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
-    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    m_buttons = okCancelButtons(this, layout, tr("Create Backup"));
     connect(m_backend, &QComboBox::currentIndexChanged, this, &CreateBackupDialog::update);
     connect(m_incremental, &QCheckBox::toggled, this, &CreateBackupDialog::update);
     connect(m_force, &QCheckBox::toggled, this, &CreateBackupDialog::update);
@@ -157,9 +154,7 @@ void CreateBackupDialog::update()
     }
     if (problem.isEmpty() && backend.isEmpty())
         problem = tr("Configure a backend first.");
-    m_problem->setText(problem);
-    m_problem->setVisible(!problem.isEmpty());
-    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty());
+    showProblem(m_problem, m_buttons, problem);
 }
 
 CreateBackupRequest CreateBackupDialog::request() const
@@ -282,12 +277,8 @@ RestoreDialog::RestoreDialog(const Backup& backup, std::shared_ptr<const Catalog
 
     m_problem = problemLabel(this);
     layout->addWidget(m_problem);
-    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Restore"));
-    layout->addWidget(m_buttons);
+    m_buttons = okCancelButtons(this, layout, tr("Restore"), [this] { confirmAndAccept(); });
 
-    connect(m_buttons, &QDialogButtonBox::accepted, this, &RestoreDialog::confirmAndAccept);
-    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     for (QRadioButton* radio : {m_toSource, m_toExisting, m_toNew, m_toNewRbd})
         connect(radio, &QRadioButton::toggled, this, &RestoreDialog::update);
     connect(m_targets, &QComboBox::currentIndexChanged, this, &RestoreDialog::update);
@@ -377,9 +368,7 @@ void RestoreDialog::update()
                                  "it, or name a new image.")
                                   .arg(volume.path, volume.name);
     }
-    m_problem->setText(problem);
-    m_problem->setVisible(!problem.isEmpty());
-    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty());
+    showProblem(m_problem, m_buttons, problem);
 }
 
 RestoreRequest RestoreDialog::request() const
@@ -502,11 +491,7 @@ ResetStateDialog::ResetStateDialog(const Backup& backup, QWidget* parent) : QDia
     for (const QString& state : {BackupStatus::Available, BackupStatus::Error})
         m_state->addItem(statusIcon(state), statusText(state), state);
     layout->addWidget(m_state);
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    buttons->button(QDialogButtonBox::Ok)->setText(tr("Reset State"));
-    layout->addWidget(buttons);
-    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    okCancelButtons(this, layout, tr("Reset State"));
 }
 
 QString ResetStateDialog::state() const
@@ -608,12 +593,8 @@ ImportRecordDialog::ImportRecordDialog(std::shared_ptr<const CatalogSnapshot> sn
     layout->addLayout(form);
     m_problem = problemLabel(this);
     layout->addWidget(m_problem);
-    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Import"));
+    m_buttons = okCancelButtons(this, layout, tr("Import"));
     QPushButton* load = m_buttons->addButton(tr("&Load from File…"), QDialogButtonBox::ActionRole);
-    layout->addWidget(m_buttons);
-    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
-    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(load, &QPushButton::clicked, this, &ImportRecordDialog::load);
     connect(m_service, &QLineEdit::textChanged, this, &ImportRecordDialog::validate);
     connect(m_url, &QPlainTextEdit::textChanged, this, &ImportRecordDialog::validate);
@@ -675,9 +656,7 @@ void ImportRecordDialog::validate()
                                             QByteArray::AbortOnBase64DecodingErrors)
                  .decodingStatus != QByteArray::Base64DecodingStatus::Ok)
         problem = tr("backup_url is not valid Base64.");
-    m_problem->setText(problem);
-    m_problem->setVisible(!problem.isEmpty());
-    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty());
+    showProblem(m_problem, m_buttons, problem);
 }
 
 // ---------------------------------------------------------------- details

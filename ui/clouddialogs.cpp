@@ -3,6 +3,7 @@
 #include "backupdialogs.h"
 #include "backuprecord.h"
 #include "chainrules.h"
+#include "dialogbuttons.h"
 #include "itemroles.h"
 #include "jobrunner.h"
 #include "problemlabel.h"
@@ -85,14 +86,10 @@ CloudBackupDialog::CloudBackupDialog(const Volume& volume, Source* source, QWidg
 
     m_problem = problemLabel(this);
     layout->addWidget(m_problem);
-    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Back &Up"));
-    layout->addWidget(m_buttons);
-    connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
+    m_buttons = okCancelButtons(this, layout, tr("Back &Up"), [this] {
         if (problem().isEmpty())
             accept();
     });
-    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     for (QCheckBox* box : {m_incremental, m_force})
         connect(box, &QCheckBox::toggled, this, &CloudBackupDialog::update);
     connect(m_snapshot, &QLineEdit::textChanged, this, &CloudBackupDialog::update);
@@ -122,10 +119,7 @@ QString CloudBackupDialog::problem() const
 
 void CloudBackupDialog::update()
 {
-    const QString text = problem();
-    m_problem->setText(text);
-    m_problem->setVisible(!text.isEmpty());
-    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(text.isEmpty());
+    showProblem(m_problem, m_buttons, problem());
 }
 
 // ---------------------------------------------------------------- restore
@@ -186,14 +180,10 @@ CloudRestoreDialog::CloudRestoreDialog(const Backup& backup, Source* source, QWi
 
     m_problem = problemLabel(this);
     layout->addWidget(m_problem);
-    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("&Restore"));
-    layout->addWidget(m_buttons);
-    connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
+    m_buttons = okCancelButtons(this, layout, tr("&Restore"), [this] {
         if (problem().isEmpty())
             accept();
     });
-    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_toNew, &QRadioButton::toggled, this, &CloudRestoreDialog::update);
     connect(m_targets, &QComboBox::currentIndexChanged, this, &CloudRestoreDialog::update);
     connect(m_newName, &QLineEdit::textChanged, this, &CloudRestoreDialog::update);
@@ -236,10 +226,7 @@ void CloudRestoreDialog::update()
 {
     m_newName->setEnabled(m_toNew->isChecked());
     m_targets->setEnabled(m_toExisting->isChecked());
-    const QString text = problem();
-    m_problem->setText(text);
-    m_problem->setVisible(!text.isEmpty());
-    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(text.isEmpty());
+    showProblem(m_problem, m_buttons, problem());
 }
 
 // ---------------------------------------------------------------- import
@@ -265,11 +252,7 @@ CloudImportDialog::CloudImportDialog(const QString& cloudName, QWidget* parent) 
     layout->addLayout(form);
     m_problem = problemLabel(this);
     layout->addWidget(m_problem);
-    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("&Import"));
-    layout->addWidget(m_buttons);
-    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
-    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    m_buttons = okCancelButtons(this, layout, tr("&Import"));
     connect(m_service, &QLineEdit::textChanged, this, &CloudImportDialog::validate);
     connect(m_url, &QPlainTextEdit::textChanged, this, &CloudImportDialog::validate);
     validate();
@@ -304,9 +287,7 @@ void CloudImportDialog::validate()
             text = error.message();
         }
     }
-    m_problem->setText(text);
-    m_problem->setVisible(!text.isEmpty());
-    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(text.isEmpty());
+    showProblem(m_problem, m_buttons, text);
 }
 
 } // namespace ember::ui

@@ -5,6 +5,7 @@
 #endif
 
 #include "backupservice.h"
+#include "dialogbuttons.h"
 #include "itemroles.h"
 
 #include <QApplication>
@@ -57,11 +58,7 @@ RbdBrowserDialog::RbdBrowserDialog(const QList<BackendConfig>& backends, Secrets
     m_state->setObjectName(QStringLiteral("rbdState"));
     m_state->setWordWrap(true);
     layout->addWidget(m_state);
-    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Add Volume"));
-    layout->addWidget(m_buttons);
-    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
-    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    m_buttons = okCancelButtons(this, layout, tr("Add Volume"));
     connect(m_backend, &QComboBox::currentIndexChanged, this, &RbdBrowserDialog::loadPools);
     connect(m_pool, &QComboBox::currentIndexChanged, this, &RbdBrowserDialog::loadImages);
     connect(m_images, &QListWidget::currentRowChanged, this, &RbdBrowserDialog::loadSize);

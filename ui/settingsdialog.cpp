@@ -2,6 +2,7 @@
 
 #include "appsettings.h"
 #include "backendwizard.h"
+#include "dialogbuttons.h"
 
 #include "problemlabel.h"
 
@@ -68,10 +69,7 @@ SettingsDialog::SettingsDialog(std::shared_ptr<const CatalogSnapshot> snapshot, 
 
     m_problem = problemLabel(this);
     layout->addWidget(m_problem);
-    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    layout->addWidget(m_buttons);
-    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
-    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    m_buttons = okCancelButtons(this, layout, QString());
     connect(m_backend, &QComboBox::currentIndexChanged, this, &SettingsDialog::loadBackend);
     connect(m_objectSizeKiB, &QSpinBox::valueChanged, this, &SettingsDialog::validate);
     connect(m_compression, &QComboBox::currentIndexChanged, this, &SettingsDialog::validate);
@@ -129,9 +127,7 @@ void SettingsDialog::validate()
         const qint64 block = backend->options.value(blockKey).toInteger(32768);
         problem = LocalDirectoryPage::sizeProblem(qint64(m_objectSizeKiB->value()) * 1024, block);
     }
-    m_problem->setText(problem);
-    m_problem->setVisible(!problem.isEmpty());
-    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty());
+    showProblem(m_problem, m_buttons, problem);
 }
 
 int SettingsDialog::maxConcurrentJobs() const

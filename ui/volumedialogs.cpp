@@ -3,6 +3,7 @@
 #include "volumedevice.h"
 
 #include "chainrules.h"
+#include "dialogbuttons.h"
 #include "problemlabel.h"
 #include "statusstyle.h"
 
@@ -71,12 +72,8 @@ AddVolumeDialog::AddVolumeDialog(const QString& defaultDirectory, QWidget* paren
     m_problem = problemLabel(this);
     layout->addWidget(m_problem);
 
-    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Add Volume"));
-    layout->addWidget(m_buttons);
+    m_buttons = okCancelButtons(this, layout, tr("Add Volume"));
 
-    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
-    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(browse, &QPushButton::clicked, this, &AddVolumeDialog::browse);
     for (QRadioButton* radio : {m_existing, m_newImage})
         connect(radio, &QRadioButton::toggled, this, &AddVolumeDialog::validate);
@@ -197,11 +194,7 @@ VolumeResetStateDialog::VolumeResetStateDialog(const Volume& volume, QWidget* pa
         m_state->addItem(statusIcon(state), statusText(state), state);
     m_state->setCurrentIndex(m_state->findData(VolumeStatus::Available));
     layout->addWidget(m_state);
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    buttons->button(QDialogButtonBox::Ok)->setText(tr("Reset State"));
-    layout->addWidget(buttons);
-    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    okCancelButtons(this, layout, tr("Reset State"));
 }
 
 QString VolumeResetStateDialog::state() const
