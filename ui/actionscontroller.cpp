@@ -894,17 +894,29 @@ void ActionsController::updateCloudActions()
         }));
 }
 
-void ActionsController::reportCloudAction(const QString& title, const QString& refusal,
-                                          quint64 jobId)
+void ActionsController::runOnCloud(const QString& title,
+                                   const std::function<ActionResult(Source&)>& action)
 {
-    if (!refusal.isEmpty()) {
-        Q_EMIT notice(tr("%1: %2").arg(title, refusal));
+    if (!m_source)
+        return; // the cloud is no longer shown
+    const ActionResult result = action(*m_source);
+    if (!result.accepted()) {
+        Q_EMIT notice(tr("%1: %2").arg(title, result.refusal));
         return;
     }
-    m_jobs->selectJob(jobId);
+    m_jobs->selectJob(result.jobId);
     Q_EMIT statusMessage(tr("%1: sent to %2; the jobs panel follows Cinder's status.")
                              .arg(title, m_source ? m_source->displayName() : QString()),
                          10000);
+}
+
+void ActionsController::openCloudDialog(QDialog* dialog, const QString& title,
+                                        std::function<ActionResult(Source&)> action)
+{
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+            [this, title, action = std::move(action)] { runOnCloud(title, action); });
+    dialog->open();
 }
 
 CloudBackupDialog* ActionsController::openCloudBackup()
@@ -913,14 +925,8 @@ CloudBackupDialog* ActionsController::openCloudBackup()
     if (!m_source || !volume || !m_createBackup->isEnabled())
         return nullptr;
     auto* dialog = new CloudBackupDialog(*volume, m_source, m_window);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        if (!m_source)
-            return;
-        const ActionResult result = m_source->createBackup(dialog->request());
-        reportCloudAction(tr("Create Backup"), result.refusal, result.jobId);
-    });
-    dialog->open();
+    openCloudDialog(dialog, tr("Create Backup"),
+                    [dialog](Source& cloud) { return cloud.createBackup(dialog->request()); });
     return dialog;
 }
 
@@ -930,14 +936,8 @@ CloudRestoreDialog* ActionsController::openCloudRestore()
     if (!m_source || !backup || !m_restore->isEnabled())
         return nullptr;
     auto* dialog = new CloudRestoreDialog(*backup, m_source, m_window);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        if (!m_source)
-            return;
-        const ActionResult result = m_source->restore(dialog->request());
-        reportCloudAction(tr("Restore"), result.refusal, result.jobId);
-    });
-    dialog->open();
+    openCloudDialog(dialog, tr("Restore"),
+                    [dialog](Source& cloud) { return cloud.restore(dialog->request()); });
     return dialog;
 }
 
@@ -946,15 +946,9 @@ CloudImportDialog* ActionsController::openCloudImport()
     if (!m_source || !m_import->isEnabled())
         return nullptr;
     auto* dialog = new CloudImportDialog(m_source->displayName(), m_window);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        if (!m_source)
-            return;
-        const ActionResult result =
-            m_source->importRecord(dialog->backupService(), dialog->backupUrl());
-        reportCloudAction(tr("Import Record"), result.refusal, result.jobId);
+    openCloudDialog(dialog, tr("Import Record"), [dialog](Source& cloud) {
+        return cloud.importRecord(dialog->backupService(), dialog->backupUrl());
     });
-    dialog->open();
     return dialog;
 }
 
@@ -972,25 +966,24 @@ void ActionsController::deleteCloudBackup(bool force)
     if (force)
         text += QLatin1Char('\n') +
                 tr("Force delete ignores the status “%1”.").arg(statusText(backup->status));
-    confirm(force ? tr("Force Delete Backup") : tr("Delete Backup"), text,
-            force ? tr("Force Delete") : tr("Delete"), [this, id = backup->id, force] {
-                if (!m_source)
-                    return;
-                const ActionResult result = m_source->deleteBackup(id, force);
-                reportCloudAction(force ? tr("Force Delete") : tr("Delete"), result.refusal,
-                                  result.jobId);
+    const QString verb = force ? tr("Force Delete") : tr("Delete");
+    confirm(force ? tr("Force Delete Backup") : tr("Delete Backup"), text, verb,
+            [this, verb, id = backup->id, force] {
+                runOnCloud(verb, [&](Source& cloud) { return cloud.deleteBackup(id, force); });
             });
 }
 
 void ActionsController::exportCloudRecord()
 {
     const auto backup = currentBackup();
-    if (!backup || !m_source)
+    if (!backup)
         return;
-    const ActionResult result = m_source->exportRecord(backup->id);
-    if (result.accepted())
-        m_pendingExports.insert(backup->id);
-    reportCloudAction(tr("Export Record"), result.refusal, result.jobId);
+    runOnCloud(tr("Export Record"), [this, id = backup->id](Source& cloud) {
+        const ActionResult result = cloud.exportRecord(id);
+        if (result.accepted())
+            m_pendingExports.insert(id);
+        return result;
+    });
 }
 
 void ActionsController::resetCloudState()
@@ -999,14 +992,9 @@ void ActionsController::resetCloudState()
     if (!backup || !m_source)
         return;
     auto* dialog = new ResetStateDialog(*backup, m_window);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, dialog, id = backup->id] {
-        if (!m_source)
-            return;
-        const ActionResult result = m_source->resetState(id, dialog->state());
-        reportCloudAction(tr("Reset State"), result.refusal, result.jobId);
+    openCloudDialog(dialog, tr("Reset State"), [dialog, id = backup->id](Source& cloud) {
+        return cloud.resetState(id, dialog->state());
     });
-    dialog->open();
 }
 
 void ActionsController::editCloudBackup()
@@ -1015,15 +1003,9 @@ void ActionsController::editCloudBackup()
     if (!backup || !m_source)
         return;
     auto* dialog = new EditBackupDialog(*backup, m_window);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, dialog, id = backup->id] {
-        if (!m_source)
-            return;
-        const ActionResult result =
-            m_source->updateBackup(id, dialog->name(), dialog->description());
-        reportCloudAction(tr("Edit Backup"), result.refusal, result.jobId);
+    openCloudDialog(dialog, tr("Edit Backup"), [dialog, id = backup->id](Source& cloud) {
+        return cloud.updateBackup(id, dialog->name(), dialog->description());
     });
-    dialog->open();
 }
 
 // ---------------------------------------------------------------- jobs

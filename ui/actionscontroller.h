@@ -15,10 +15,12 @@
 #include <optional>
 
 class QAction;
+class QDialog;
 class QWidget;
 
 namespace ember::ui {
 
+struct ActionResult;
 class AddVolumeDialog;
 class BackendsDialog;
 class ChainPanel;
@@ -136,8 +138,12 @@ private:
     void copyJobLog();
     void updateJobActions();
     void updateCloudActions();
-    // A cloud action's outcome: the job selected, or the refusal as a notice.
-    void reportCloudAction(const QString& title, const QString& refusal, quint64 jobId);
+    // Runs one action on the shown cloud (none if it is gone by now): the
+    // job is selected, or the refusal shown as a notice.
+    void runOnCloud(const QString& title, const std::function<ActionResult(Source&)>& action);
+    // Opens the dialog (deleted when closed); its OK runs the action.
+    void openCloudDialog(QDialog* dialog, const QString& title,
+                         std::function<ActionResult(Source&)> action);
     void deleteCloudBackup(bool force);
     void exportCloudRecord();
     void resetCloudState();
