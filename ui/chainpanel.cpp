@@ -25,22 +25,14 @@ namespace ember::ui {
 ChainPanel::ChainPanel(BackupTreeModel* model, QWidget* parent) : QWidget(parent)
 {
     setObjectName(QStringLiteral("chainPanel"));
-    auto* outer = new QVBoxLayout(this);
-    outer->setContentsMargins(0, 0, 0, 0);
-    outer->setSpacing(0);
-    m_splitter = new QSplitter(Qt::Vertical, this);
-    m_splitter->setObjectName(QStringLiteral("chainSplitter"));
-    outer->addWidget(m_splitter);
+    m_splitter = panelSplitter(this, Qt::Vertical, QStringLiteral("chainSplitter"));
 
     auto* top = new QWidget(m_splitter);
     auto* layout = new QVBoxLayout(top);
     layout->setContentsMargins(4, 4, 4, 4);
     m_title = new QLabel(tr("<b>Backup chains</b>"), top);
     layout->addWidget(m_title);
-    m_filter = new QLineEdit(top);
-    m_filter->setObjectName(QStringLiteral("backupFilter"));
-    m_filter->setPlaceholderText(tr("Filter backups"));
-    m_filter->setClearButtonEnabled(true);
+    m_filter = filterEdit(top, QStringLiteral("backupFilter"), tr("Filter backups"));
     layout->addWidget(m_filter);
 
     m_view = new QTreeView(top);
@@ -62,11 +54,7 @@ ChainPanel::ChainPanel(BackupTreeModel* model, QWidget* parent) : QWidget(parent
     m_view->setColumnWidth(BackupTreeModel::Stored, 90);
     m_view->setColumnWidth(BackupTreeModel::Incremental, 150);
     m_view->setColumnWidth(BackupTreeModel::ObjectCount, 60);
-    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
-    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint& position) {
-        if (m_contextMenu)
-            m_contextMenu->popup(m_view->viewport()->mapToGlobal(position));
-    });
+    offerContextMenu(m_view, [this] { return m_contextMenu; });
     setSourceKind(SourceKind::Local);
     connect(m_view, &QTreeView::doubleClicked, this, &ChainPanel::backupActivated);
     layout->addWidget(m_view);
@@ -129,9 +117,7 @@ void ChainPanel::setSourceKind(SourceKind kind)
     // the local columns is kept until a cloud was shown.
     if (kind != m_kind) {
         m_kind = kind;
-        QHeaderView* header = m_view->header();
-        for (int position = 0; position < shown.size(); ++position)
-            header->moveSection(header->visualIndex(shown.at(position)), position);
+        orderColumns(m_view->header(), shown);
     }
     for (int column = 0; column < BackupTreeModel::ColumnCount; ++column) {
         if (column != BackupTreeModel::VolumeName)

@@ -21,12 +21,7 @@ namespace ember::ui {
 JobPanel::JobPanel(JobModel* model, QWidget* parent) : QWidget(parent), m_model(model)
 {
     setObjectName(QStringLiteral("jobPanel"));
-    auto* outer = new QVBoxLayout(this);
-    outer->setContentsMargins(0, 0, 0, 0);
-    outer->setSpacing(0);
-    m_splitter = new QSplitter(Qt::Horizontal, this);
-    m_splitter->setObjectName(QStringLiteral("jobSplitter"));
-    outer->addWidget(m_splitter);
+    m_splitter = panelSplitter(this, Qt::Horizontal, QStringLiteral("jobSplitter"));
 
     auto* left = new QWidget(m_splitter);
     auto* layout = new QVBoxLayout(left);
@@ -62,11 +57,7 @@ JobPanel::JobPanel(JobModel* model, QWidget* parent) : QWidget(parent), m_model(
     m_view->setColumnWidth(JobModel::Title, 220);
     m_view->setColumnWidth(JobModel::ProgressBar, 140);
     m_view->setColumnWidth(JobModel::Transferred, 150);
-    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
-    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint& position) {
-        if (m_contextMenu)
-            m_contextMenu->popup(m_view->viewport()->mapToGlobal(position));
-    });
+    offerContextMenu(m_view, [this] { return m_contextMenu; });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &JobPanel::currentJobChanged);
     connect(m_model, &QAbstractItemModel::rowsInserted, this,

@@ -58,10 +58,7 @@ VolumePanel::VolumePanel(VolumeModel* model, QWidget* parent) : QWidget(parent),
     layout->setContentsMargins(4, 4, 4, 4);
     auto* title = new QLabel(tr("<b>Volumes</b>"), this);
     layout->addWidget(title);
-    m_filter = new QLineEdit(this);
-    m_filter->setObjectName(QStringLiteral("volumeFilter"));
-    m_filter->setPlaceholderText(tr("Filter volumes (Ctrl+F)"));
-    m_filter->setClearButtonEnabled(true);
+    m_filter = filterEdit(this, QStringLiteral("volumeFilter"), tr("Filter volumes (Ctrl+F)"));
     auto* focusFilter = new QAction(this);
     focusFilter->setShortcut(QKeySequence::Find);
     connect(focusFilter, &QAction::triggered, m_filter, [this] { m_filter->setFocus(); });
@@ -151,7 +148,6 @@ VolumePanel::VolumePanel(VolumeModel* model, QWidget* parent) : QWidget(parent),
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->horizontalHeader()->setSectionsMovable(true);
     m_view->setAlternatingRowColors(true);
-    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
     m_view->setColumnWidth(VolumeModel::Name, 120);
     m_view->setColumnWidth(VolumeModel::Kind, 90);
     m_view->setColumnWidth(VolumeModel::Path, 240);
@@ -160,10 +156,7 @@ VolumePanel::VolumePanel(VolumeModel* model, QWidget* parent) : QWidget(parent),
     m_view->setColumnWidth(VolumeModel::BackupCount, 70);
     m_view->setWordWrap(false);
     m_view->setTextElideMode(Qt::ElideMiddle);
-    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint& position) {
-        if (m_contextMenu)
-            m_contextMenu->popup(m_view->viewport()->mapToGlobal(position));
-    });
+    offerContextMenu(m_view, [this] { return m_contextMenu; });
     m_stack->addWidget(m_view);
     m_stack->setCurrentIndex(1);
     setSourceKind(SourceKind::Local);
@@ -188,9 +181,7 @@ void VolumePanel::setSourceKind(SourceKind kind)
     // the local columns is kept until a cloud was shown.
     if (kind != m_kind) {
         m_kind = kind;
-        QHeaderView* header = m_view->horizontalHeader();
-        for (int position = 0; position < shown.size(); ++position)
-            header->moveSection(header->visualIndex(shown.at(position)), position);
+        orderColumns(m_view->horizontalHeader(), shown);
     }
     for (int column = 0; column < VolumeModel::ColumnCount; ++column)
         m_view->setColumnHidden(column, !shown.contains(column));
