@@ -69,9 +69,8 @@ class CloudCliTest : public QObject
 
 private:
     QHash<QString, QString> m_cinder, m_ceph;
-    QTemporaryDir m_tmp{QDir(qEnvironmentVariable("EMBER_TEST_TMP", QDir::tempPath()))
-                            .filePath(QStringLiteral("cloudcli.XXXXXX"))};
-    QString m_home; // EMBER_HOME of the current test
+    std::unique_ptr<QTemporaryDir> m_tmp; // under EMBER_TEST_TMP, made in initTestCase
+    QString m_home;                       // EMBER_HOME of the current test
     std::unique_ptr<cloud::CinderClient> m_admin;
     QStringList m_volumes; // cloud volumes the current test made (deleted at cleanup)
     QStringList m_backups; // cloud backups, deleted newest first at cleanup
@@ -131,7 +130,7 @@ private:
     }
     QByteArray volumeHash(const QString& volumeId, qint64 length = -1)
     {
-        const QString path = m_tmp.filePath(QStringLiteral("export-") + volumeId);
+        const QString path = m_tmp->filePath(QStringLiteral("export-") + volumeId);
         QFile::remove(path);
         const ProcessResult result = runTool(
             rbd(),
@@ -163,7 +162,12 @@ private Q_SLOTS:
         m_ceph = serviceEnv(QStringLiteral("ceph"));
         QVERIFY2(!m_cinder.isEmpty(), "no cinder.env: does the test declare FIXTURES ceph;cinder?");
         QVERIFY2(!m_ceph.isEmpty(), "no ceph.env");
-        QVERIFY(m_tmp.isValid());
+        // ctest names the folder but does not create it
+        const QString base = qEnvironmentVariable("EMBER_TEST_TMP", QDir::tempPath());
+        QVERIFY(QDir().mkpath(base));
+        m_tmp =
+            std::make_unique<QTemporaryDir>(QDir(base).filePath(QStringLiteral("cloudcli.XXXXXX")));
+        QVERIFY(m_tmp->isValid());
         // ember-cli finds the deployment's clouds (ember-admin, ember-demo) like any tool
         qputenv("OS_CLIENT_CONFIG_FILE", m_cinder.value("OS_CLIENT_CONFIG_FILE").toUtf8());
         qunsetenv("OS_CLOUD");
@@ -174,7 +178,7 @@ private Q_SLOTS:
 
     void init()
     {
-        m_home = m_tmp.filePath(QString::fromLatin1(QTest::currentTestFunction()));
+        m_home = m_tmp->filePath(QString::fromLatin1(QTest::currentTestFunction()));
         QVERIFY(QDir().mkpath(m_home));
     }
 
@@ -354,7 +358,7 @@ private Q_SLOTS:
             admin + QStringList{QStringLiteral("backup-pull"), cloudBackup,
                                 QStringLiteral("--backend"), QStringLiteral("cinder-store")});
         QCOMPARE(pulled.value(QStringLiteral("id")).toString(), cloudBackup);
-        const QString restoredFile = m_tmp.filePath(QStringLiteral("pulled.img"));
+        const QString restoredFile = m_tmp->filePath(QStringLiteral("pulled.img"));
         const ProcessResult restore = cli({QStringLiteral("backup-restore"), cloudBackup,
                                            QStringLiteral("--path"), restoredFile});
         QVERIFY2(restore.exitCode == 0, qPrintable(describe(restore)));
@@ -362,7 +366,7 @@ private Q_SLOTS:
         QFile::remove(restoredFile);
 
         // local -> cloud: a 64 MiB file volume backed up by Ember into Cinder's store
-        const QString file = m_tmp.filePath(QStringLiteral("push-source.img"));
+        const QString file = m_tmp->filePath(QStringLiteral("push-source.img"));
         {
             QFile out(file);
             QVERIFY(out.open(QIODevice::WriteOnly));
