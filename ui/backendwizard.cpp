@@ -3,6 +3,7 @@
 #include "appcontext.h"
 #include "backendregistry.h"
 #include "cephpages.h"
+#include "dialogbuttons.h"
 #include "itemroles.h"
 #include "swiftpage.h"
 #include "tsmpage.h"
@@ -441,23 +442,6 @@ QVBoxLayout* BackendOptionsPage::scrollingLayout()
     scroll->setWidget(content);
     outer->addWidget(scroll);
     return new QVBoxLayout(content);
-}
-
-QPushButton* BackendOptionsPage::browseButton(QWidget* parent, QLineEdit* target,
-                                              const QString& text, const QString& caption,
-                                              QFileDialog::FileMode mode)
-{
-    auto* button = new QPushButton(text, parent);
-    QObject::connect(button, &QPushButton::clicked, parent, [parent, target, caption, mode] {
-        auto* dialog = new QFileDialog(parent, caption, target->text());
-        dialog->setAttribute(Qt::WA_DeleteOnClose);
-        dialog->setFileMode(mode);
-        if (mode == QFileDialog::Directory)
-            dialog->setOption(QFileDialog::ShowDirsOnly);
-        QObject::connect(dialog, &QFileDialog::fileSelected, target, &QLineEdit::setText);
-        dialog->open();
-    });
-    return button;
 }
 
 LocalDirectoryPage::LocalDirectoryPage(QWidget* parent) : BackendOptionsPage(parent)

@@ -74,9 +74,6 @@ public:
 protected:
     // For long pages: a scroll area filling the page; returns its content's layout.
     QVBoxLayout* scrollingLayout();
-    // A button (labelled `text`) that lets the user pick a path for `target`.
-    static QPushButton* browseButton(QWidget* parent, QLineEdit* target, const QString& text,
-                                     const QString& caption, QFileDialog::FileMode mode);
 };
 
 class BackendPageRegistry

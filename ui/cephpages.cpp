@@ -4,6 +4,7 @@
 #include "ceph/cephbackend.h"
 #endif
 
+#include "dialogbuttons.h"
 #include "problemlabel.h"
 
 #include <QApplication>

@@ -4,6 +4,7 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 
 namespace ember::ui {
@@ -28,6 +29,24 @@ void showProblem(QLabel* problemLabel, QDialogButtonBox* buttons, const QString&
     problemLabel->setText(problem);
     problemLabel->setVisible(!problem.isEmpty());
     buttons->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty());
+}
+
+QPushButton* browseButton(QWidget* parent, QLineEdit* target, const QString& text,
+                          const QString& caption, QFileDialog::FileMode mode,
+                          const QString& nameFilter)
+{
+    auto* button = new QPushButton(text, parent);
+    QObject::connect(
+        button, &QPushButton::clicked, parent, [parent, target, caption, mode, nameFilter] {
+            auto* dialog = new QFileDialog(parent, caption, target->text(), nameFilter);
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            dialog->setFileMode(mode);
+            if (mode == QFileDialog::Directory)
+                dialog->setOption(QFileDialog::ShowDirsOnly);
+            QObject::connect(dialog, &QFileDialog::fileSelected, target, &QLineEdit::setText);
+            dialog->open();
+        });
+    return button;
 }
 
 } // namespace ember::ui

@@ -1,6 +1,8 @@
-// The OK/Cancel row of Ember's dialogs, and the problem line that greys out OK.
+// The buttons of Ember's dialogs and pages: the OK/Cancel row, the problem
+// line that greys out OK, and Browse… beside a path.
 #pragma once
 
+#include <QFileDialog>
 #include <QString>
 #include <functional>
 
@@ -8,6 +10,8 @@ class QBoxLayout;
 class QDialog;
 class QDialogButtonBox;
 class QLabel;
+class QLineEdit;
+class QPushButton;
 
 namespace ember::ui {
 
@@ -18,5 +22,11 @@ QDialogButtonBox* okCancelButtons(QDialog* dialog, QBoxLayout* layout, const QSt
 
 // Shows why OK is greyed out, or hides the line and enables OK when nothing is.
 void showProblem(QLabel* problemLabel, QDialogButtonBox* buttons, const QString& problem);
+
+// A button (labelled text) that lets the user pick a path for target in a
+// file dialog titled caption, showing the files nameFilter lets through.
+QPushButton* browseButton(QWidget* parent, QLineEdit* target, const QString& text,
+                          const QString& caption, QFileDialog::FileMode mode,
+                          const QString& nameFilter = {});
 
 } // namespace ember::ui

@@ -1,5 +1,7 @@
 #include "tlsoptionsbox.h"
 
+#include "dialogbuttons.h"
+
 #include <QCheckBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -32,9 +34,10 @@ TlsOptionsBox::TlsOptionsBox(const QString& namePrefix, const QString& insecureW
     m_caCertFile = new QLineEdit(this);
     m_caCertFile->setObjectName(childName(namePrefix, QStringLiteral("caCertFile")));
     m_caCertFile->setPlaceholderText(tr("the system's trusted certificates"));
-    auto* browse = new QPushButton(tr("Bro&wse…"), this);
     caRow->addWidget(m_caCertFile);
-    caRow->addWidget(browse);
+    caRow->addWidget(browseButton(this, m_caCertFile, tr("Bro&wse…"), tr("CA Certificate File"),
+                                  QFileDialog::ExistingFile,
+                                  tr("Certificates (*.pem *.crt *.cer);;All files (*)")));
     auto* caLabel = new QLabel(tr("CA c&ertificate file:"), this);
     caLabel->setBuddy(m_caCertFile); // a row of widgets has no buddy of its own
     form->addRow(caLabel, caRow);
@@ -49,14 +52,6 @@ TlsOptionsBox::TlsOptionsBox(const QString& namePrefix, const QString& insecureW
     form->addRow(m_insecureWarning);
 
     connect(m_insecure, &QCheckBox::toggled, m_insecureWarning, &QLabel::setVisible);
-    connect(browse, &QPushButton::clicked, this, [this] {
-        auto* dialog = new QFileDialog(this, tr("CA Certificate File"), m_caCertFile->text(),
-                                       tr("Certificates (*.pem *.crt *.cer);;All files (*)"));
-        dialog->setAttribute(Qt::WA_DeleteOnClose);
-        dialog->setFileMode(QFileDialog::ExistingFile);
-        connect(dialog, &QFileDialog::fileSelected, m_caCertFile, &QLineEdit::setText);
-        dialog->open();
-    });
 }
 
 QString TlsOptionsBox::caCertFileProblem() const

@@ -1,5 +1,6 @@
 #include "tsmpage.h"
 
+#include "dialogbuttons.h"
 #include "problemlabel.h"
 
 #include <QCheckBox>
