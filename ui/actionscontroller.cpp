@@ -69,6 +69,15 @@ void ActionsController::createActions()
         connect(action, &QAction::triggered, this, slot);
         return action;
     };
+    // The slot of an action that this computer and a cloud each do their own way.
+    auto bySource = [this](auto local, auto cloud) {
+        return [this, local, cloud] {
+            if (m_source)
+                (this->*cloud)();
+            else
+                (this->*local)();
+        };
+    };
     m_addVolume =
         make("addVolumeAction", icon("add-volume"), tr("&Add Volume…"), QKeySequence(tr("Ctrl+N")),
              tr("Register an image file or block device, or create a new image"),
@@ -90,20 +99,14 @@ void ActionsController::createActions()
              tr("Administrator: set a volume's status, e.g. after a failed restore left it "
                 "error_restoring"),
              [this] { openResetVolumeState(); });
-    m_createBackup = make("createBackupAction", icon("backup"), tr("&Create Backup…"),
-                          QKeySequence(tr("Ctrl+B")), tr("Back up the selected volume"), [this] {
-                              if (m_source)
-                                  openCloudBackup();
-                              else
-                                  openCreateBackup();
-                          });
-    m_restore = make("restoreAction", icon("restore"), tr("&Restore…"), QKeySequence(tr("Ctrl+R")),
-                     tr("Restore the selected backup"), [this] {
-                         if (m_source)
-                             openCloudRestore();
-                         else
-                             openRestore();
-                     });
+    m_createBackup =
+        make("createBackupAction", icon("backup"), tr("&Create Backup…"),
+             QKeySequence(tr("Ctrl+B")), tr("Back up the selected volume"),
+             bySource(&ActionsController::openCreateBackup, &ActionsController::openCloudBackup));
+    m_restore =
+        make("restoreAction", icon("restore"), tr("&Restore…"), QKeySequence(tr("Ctrl+R")),
+             tr("Restore the selected backup"),
+             bySource(&ActionsController::openRestore, &ActionsController::openCloudRestore));
     m_delete = make("deleteBackupAction", icon("delete"), tr("&Delete Backup…"),
                     QKeySequence(QKeySequence::Delete), tr("Delete the selected backup"),
                     [this] { deleteBackup(false); });
@@ -113,36 +116,21 @@ void ActionsController::createActions()
     m_verify = make("verifyAction", icon("verify"), tr("&Verify"), QKeySequence(tr("Ctrl+Y")),
                     tr("Read the backup's chain and check every object and hash"),
                     [this] { verifyBackup(); });
-    m_export = make("exportRecordAction", icon("export"), tr("&Export Record…"),
-                    QKeySequence(tr("Ctrl+E")),
-                    tr("Show the backup's record for Cinder's backup-import"), [this] {
-                        if (m_source)
-                            exportCloudRecord();
-                        else
-                            exportRecord();
-                    });
-    m_import = make("importRecordAction", icon("import"), tr("&Import Record…"),
-                    QKeySequence(tr("Ctrl+I")), tr("Make a backup known from its record"), [this] {
-                        if (m_source)
-                            openCloudImport();
-                        else
-                            importRecord();
-                    });
-    m_resetState = make("resetStateAction", icon("reset"), tr("Reset &State…"),
-                        QKeySequence(tr("Ctrl+Shift+R")),
-                        tr("Administrator: set a backup's status to available or error"), [this] {
-                            if (m_source)
-                                resetCloudState();
-                            else
-                                resetState();
-                        });
+    m_export =
+        make("exportRecordAction", icon("export"), tr("&Export Record…"),
+             QKeySequence(tr("Ctrl+E")), tr("Show the backup's record for Cinder's backup-import"),
+             bySource(&ActionsController::exportRecord, &ActionsController::exportCloudRecord));
+    m_import =
+        make("importRecordAction", icon("import"), tr("&Import Record…"),
+             QKeySequence(tr("Ctrl+I")), tr("Make a backup known from its record"),
+             bySource(&ActionsController::importRecord, &ActionsController::openCloudImport));
+    m_resetState = make(
+        "resetStateAction", icon("reset"), tr("Reset &State…"), QKeySequence(tr("Ctrl+Shift+R")),
+        tr("Administrator: set a backup's status to available or error"),
+        bySource(&ActionsController::resetState, &ActionsController::resetCloudState));
     m_edit = make("editBackupAction", icon("edit"), tr("&Edit Name and Description…"),
-                  QKeySequence(tr("F2")), tr("Rename the selected backup"), [this] {
-                      if (m_source)
-                          editCloudBackup();
-                      else
-                          editBackup();
-                  });
+                  QKeySequence(tr("F2")), tr("Rename the selected backup"),
+                  bySource(&ActionsController::editBackup, &ActionsController::editCloudBackup));
     m_refresh =
         make("refreshAction", icon("refresh"), tr("Re&fresh"), QKeySequence(QKeySequence::Refresh),
              tr("Read the catalog (or the cloud's lists) again"), [this] {
