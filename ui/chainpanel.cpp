@@ -83,17 +83,35 @@ void ChainPanel::setModel(BackupTreeModel* model)
     if (!model)
         return;
     m_modelConnections.append(connect(model, &QAbstractItemModel::rowsInserted, this,
-                                      [this](const QModelIndex& parent, int, int) {
-                                          // New incrementals appear expanded under their parent.
-                                          QModelIndex proxyParent = m_proxy->mapFromSource(parent);
-                                          while (proxyParent.isValid()) {
-                                              m_view->expand(proxyParent);
-                                              proxyParent = proxyParent.parent();
-                                          }
-                                          QTimer::singleShot(0, m_view, &QTreeView::expandAll);
+                                      [this](const QModelIndex& parent, int first, int last) {
+                                          expandInserted(parent, first, last);
                                       }));
     m_modelConnections.append(
         connect(model, &QAbstractItemModel::modelReset, this, [this] { m_view->expandAll(); }));
+}
+
+void ChainPanel::expandInserted(const QModelIndex& sourceParent, int first, int last)
+{
+    // New incrementals appear expanded under their parent, and an inserted
+    // subtree (a page bringing a chain) expanded throughout. Only these rows:
+    // expanding the whole tree after every page would lay it out again.
+    QModelIndex proxyParent = m_proxy->mapFromSource(sourceParent);
+    while (proxyParent.isValid()) {
+        m_view->expand(proxyParent);
+        proxyParent = proxyParent.parent();
+    }
+    QList<QModelIndex> pending;
+    for (int row = first; row <= last; ++row)
+        pending.append(m_model->index(row, 0, sourceParent));
+    while (!pending.isEmpty()) {
+        const QModelIndex index = pending.takeLast();
+        const int children = m_model->rowCount(index);
+        if (children == 0)
+            continue;
+        m_view->expand(m_proxy->mapFromSource(index));
+        for (int row = 0; row < children; ++row)
+            pending.append(m_model->index(row, 0, index));
+    }
 }
 
 void ChainPanel::showVolumes(const QStringList& volumeIds, const QString& volumeName)

@@ -67,6 +67,9 @@ Q_SIGNALS:
     void backupActivated();
 
 private:
+    // Expands the parents of rows first..last of the model under `sourceParent`.
+    void expandInserted(const QModelIndex& sourceParent, int first, int last);
+
     BackupTreeModel* m_model = nullptr;
     QSortFilterProxyModel* m_proxy = nullptr;
     QSplitter* m_splitter = nullptr;
