@@ -75,6 +75,9 @@ struct SourceSnapshot
     qint64 totalVolumes = -1;
     qint64 totalBackups = -1;
     bool complete = true;
+    // A cloud's listing kept on disk from an earlier session, shown until the
+    // live list is in: when it was read (invalid for a live snapshot).
+    QDateTime staleAsOf;
 
     std::optional<Volume> volume(const QString& id) const;
     std::optional<Backup> backup(const QString& id) const;

@@ -10,11 +10,15 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QPointer>
 #include <QSaveFile>
 #include <QTimer>
 #include <algorithm>
+#include <thread>
+#include <vector>
 
 namespace ember::ui {
 
@@ -201,6 +205,143 @@ SourceSnapshot buildCloudSnapshot(const QList<CloudVolume>& volumes,
     return snapshot;
 }
 
+namespace {
+
+QJsonObject volumeToJson(const CloudVolume& v)
+{
+    return {{"id", v.id},
+            {"name", v.name},
+            {"project_id", v.projectId},
+            {"status", v.status},
+            {"volume_type", v.volumeType},
+            {"availability_zone", v.availabilityZone},
+            {"size", v.sizeGiB},
+            {"bootable", v.bootable},
+            {"attached_to", QJsonArray::fromStringList(v.attachedTo)},
+            {"created_at", v.createdAt.toString(Qt::ISODateWithMs)}};
+}
+
+CloudVolume volumeFromJson(const QJsonObject& o)
+{
+    CloudVolume v;
+    v.id = o.value("id").toString();
+    v.name = o.value("name").toString();
+    v.projectId = o.value("project_id").toString();
+    v.status = o.value("status").toString();
+    v.volumeType = o.value("volume_type").toString();
+    v.availabilityZone = o.value("availability_zone").toString();
+    v.sizeGiB = o.value("size").toInteger();
+    v.bootable = o.value("bootable").toBool();
+    for (const QJsonValue& server : o.value("attached_to").toArray())
+        v.attachedTo.append(server.toString());
+    v.createdAt = QDateTime::fromString(o.value("created_at").toString(), Qt::ISODateWithMs);
+    return v;
+}
+
+QJsonObject backupToJson(const CloudBackup& b)
+{
+    return {{"id", b.id},
+            {"name", b.name},
+            {"volume_id", b.volumeId},
+            {"snapshot_id", b.snapshotId},
+            {"project_id", b.projectId},
+            {"status", b.status},
+            {"fail_reason", b.failReason},
+            {"container", b.container},
+            {"availability_zone", b.availabilityZone},
+            {"size", b.sizeGiB},
+            {"object_count", b.objectCount},
+            {"is_incremental", b.isIncremental},
+            {"has_dependent_backups", b.hasDependentBackups},
+            {"created_at", b.createdAt.toString(Qt::ISODateWithMs)},
+            {"updated_at", b.updatedAt.toString(Qt::ISODateWithMs)},
+            {"data_timestamp", b.dataTimestamp.toString(Qt::ISODateWithMs)}};
+}
+
+CloudBackup backupFromJson(const QJsonObject& o)
+{
+    CloudBackup b;
+    b.id = o.value("id").toString();
+    b.name = o.value("name").toString();
+    b.volumeId = o.value("volume_id").toString();
+    b.snapshotId = o.value("snapshot_id").toString();
+    b.projectId = o.value("project_id").toString();
+    b.status = o.value("status").toString();
+    b.failReason = o.value("fail_reason").toString();
+    b.container = o.value("container").toString();
+    b.availabilityZone = o.value("availability_zone").toString();
+    b.sizeGiB = o.value("size").toInteger();
+    b.objectCount = o.value("object_count").toInteger();
+    b.isIncremental = o.value("is_incremental").toBool();
+    b.hasDependentBackups = o.value("has_dependent_backups").toBool();
+    b.createdAt = QDateTime::fromString(o.value("created_at").toString(), Qt::ISODateWithMs);
+    b.updatedAt = QDateTime::fromString(o.value("updated_at").toString(), Qt::ISODateWithMs);
+    b.dataTimestamp =
+        QDateTime::fromString(o.value("data_timestamp").toString(), Qt::ISODateWithMs);
+    return b;
+}
+
+} // namespace
+
+std::optional<CloudListing> readCloudListing(const QString& path, const QString& cloudName)
+{
+    if (path.isEmpty())
+        return std::nullopt;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    const QJsonObject mine =
+        QJsonDocument::fromJson(file.readAll()).object().value(cloudName).toObject();
+    const QDateTime savedAt =
+        QDateTime::fromString(mine.value("saved_at").toString(), Qt::ISODateWithMs);
+    if (mine.isEmpty() || !savedAt.isValid())
+        return std::nullopt;
+    CloudListing listing;
+    listing.savedAt = savedAt;
+    listing.projectFilter = mine.value("project_filter").toString();
+    for (const QJsonValue& volume : mine.value("volumes").toArray())
+        listing.volumes.append(volumeFromJson(volume.toObject()));
+    for (const QJsonValue& backup : mine.value("backups").toArray())
+        listing.backups.append(backupFromJson(backup.toObject()));
+    return listing;
+}
+
+bool writeCloudListing(const QString& path, const QString& cloudName, const CloudListing& listing,
+                       bool inDataDirectory)
+{
+    if (path.isEmpty())
+        return false;
+    QJsonObject clouds;
+    QFile existing(path);
+    if (existing.open(QIODevice::ReadOnly))
+        clouds = QJsonDocument::fromJson(existing.readAll()).object();
+    QJsonArray volumes, backups;
+    for (const CloudVolume& volume : listing.volumes)
+        volumes.append(volumeToJson(volume));
+    for (const CloudBackup& backup : listing.backups)
+        backups.append(backupToJson(backup));
+    clouds.insert(cloudName,
+                  QJsonObject{{"saved_at", listing.savedAt.toString(Qt::ISODateWithMs)},
+                              {"project_filter", listing.projectFilter},
+                              {"volumes", volumes},
+                              {"backups", backups}});
+    try {
+        if (inDataDirectory)
+            privateDataDirectory();
+        else
+            QDir().mkpath(QFileInfo(path).absolutePath());
+    } catch (const Error&) {
+        return false; // only a cache
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return false;
+    // The names of a cloud's volumes and backups are the owner's business.
+    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    file.write(QJsonDocument(clouds).toJson(QJsonDocument::Compact));
+    return file.commit();
+}
+
 // Lives on the source's thread: every request to the cloud for the lists is
 // made here, never on the UI thread.
 class CloudSourceWorker : public QObject
@@ -217,9 +358,11 @@ public:
     int firstIntervalMs = 5000;
     int maxIntervalMs = 60000;
     int pageSize = 200;
+    int parallelExports = 4; // export-record requests at a time
     QString projectFilter;
     QString cacheFile;
     bool cacheInDataDirectory = false; // the default: made private (0700) before writing
+    QString listingFile; // the last complete listing (empty: none kept)
     bool cacheLoaded = false;
 
     void begin()
@@ -228,6 +371,7 @@ public:
         m_timer->setSingleShot(true);
         connect(m_timer, &QTimer::timeout, this, [this] { load(false); });
         m_interval = firstIntervalMs;
+        showKeptListing();
         load(true);
     }
 
@@ -327,28 +471,99 @@ private:
         file.commit();
     }
 
+    // The listing kept from the last session, shown before the login: marked
+    // stale until the live pages replace it.
+    void showKeptListing()
+    {
+        if (!cacheLoaded)
+            loadCache();
+        const std::optional<CloudListing> kept = readCloudListing(listingFile, m_cloudName);
+        if (!kept || kept->projectFilter != projectFilter ||
+            (kept->volumes.isEmpty() && kept->backups.isEmpty()))
+            return;
+        m_kept = *kept;
+        SourceSnapshot snapshot = buildCloudSnapshot(m_kept.volumes, m_kept.backups, m_parents, true);
+        snapshot.staleAsOf = m_kept.savedAt;
+        publish(std::move(snapshot), false);
+    }
+
+    // While a kept listing is shown, a live page replaces its entries and the
+    // rest of the kept listing stays until its own page comes.
+    template <typename Item>
+    QList<Item> withKept(const QList<Item>& live, const QList<Item>& kept) const
+    {
+        if (kept.isEmpty())
+            return live;
+        QSet<QString> seen;
+        seen.reserve(live.size());
+        for (const Item& item : live)
+            seen.insert(item.id);
+        QList<Item> merged = live;
+        for (const Item& item : kept)
+            if (!seen.contains(item.id))
+                merged.append(item);
+        return merged;
+    }
+
+    // The available incrementals whose parent is not known yet.
+    QStringList parentsToFetch(const QList<CloudBackup>& backups) const
+    {
+        QStringList ids;
+        for (const CloudBackup& backup : backups)
+            if (backup.isIncremental && backup.status == BackupStatus::Available &&
+                !m_parents.contains(backup.id) && !m_exportFailed.contains(backup.id))
+                ids.append(backup.id);
+        return ids;
+    }
+
     // Admins: the parent of each available incremental from its export record,
-    // once per backup (a backup's parent never changes).
+    // once per backup (a backup's parent never changes). A few requests run at
+    // a time (each on its own thread and client; the session is shared): one
+    // at a time, a cold cloud of 2,000 backups took minutes. A stop is seen
+    // between requests; the parents read so far are kept in the cache.
     bool fetchParents(const QList<CloudBackup>& backups)
     {
+        const QStringList ids = parentsToFetch(backups);
+        if (ids.isEmpty())
+            return false;
+        struct Result
+        {
+            QString id, parentId;
+            bool failed = false;
+        };
+        std::atomic<qsizetype> next{0};
+        const int workers = static_cast<int>(qMin<qsizetype>(parallelExports, ids.size()));
+        std::vector<std::vector<Result>> results(static_cast<size_t>(workers));
+        auto fetch = [&](std::vector<Result>& mine) {
+            CinderClient client(m_session);
+            for (qsizetype i = next++; i < ids.size() && !stopping(); i = next++) {
+                Result result{ids.at(i), QString(), false};
+                try {
+                    const ExportedRecord record = client.exportRecord(result.id);
+                    result.parentId =
+                        ember::importRecord({record.backupService, record.backupUrl}).parentId;
+                } catch (const Error&) {
+                    // Not exportable now (e.g. it started restoring): inferred instead.
+                    result.failed = true;
+                }
+                mine.push_back(std::move(result));
+            }
+        };
+        std::vector<std::thread> threads;
+        for (int w = 1; w < workers; ++w)
+            threads.emplace_back(fetch, std::ref(results[static_cast<size_t>(w)]));
+        fetch(results[0]);
+        for (std::thread& thread : threads)
+            thread.join();
         bool added = false;
-        for (const CloudBackup& backup : backups) {
-            if (stopping())
-                break;
-            if (!backup.isIncremental || backup.status != BackupStatus::Available ||
-                m_parents.contains(backup.id) || m_exportFailed.contains(backup.id))
-                continue;
-            try {
-                const ExportedRecord record = m_client->exportRecord(backup.id);
-                const Backup decoded =
-                    ember::importRecord({record.backupService, record.backupUrl});
-                if (!decoded.parentId.isEmpty()) {
-                    m_parents.insert(backup.id, decoded.parentId);
+        for (const std::vector<Result>& mine : results) {
+            for (const Result& result : mine) {
+                if (result.failed) {
+                    m_exportFailed.insert(result.id);
+                } else if (!result.parentId.isEmpty()) {
+                    m_parents.insert(result.id, result.parentId);
                     added = true;
                 }
-            } catch (const Error&) {
-                // Not exportable now (e.g. it started restoring): inferred instead.
-                m_exportFailed.insert(backup.id);
             }
         }
         if (added)
@@ -399,8 +614,11 @@ private:
                     return;
                 progress(volumes.size(), total());
                 if (progressive) {
-                    SourceSnapshot partial = buildCloudSnapshot(volumes, {}, m_parents, false);
+                    SourceSnapshot partial =
+                        buildCloudSnapshot(withKept(volumes, m_kept.volumes), m_kept.backups,
+                                           m_parents, false);
                     partial.totalVolumes = totalVolumes;
+                    partial.staleAsOf = m_kept.savedAt;
                     publish(std::move(partial), false);
                 }
             } while (!marker.isEmpty());
@@ -415,9 +633,11 @@ private:
                     return;
                 progress(volumes.size() + backups.size(), total());
                 if (progressive && !marker.isEmpty()) {
-                    SourceSnapshot partial = buildCloudSnapshot(volumes, backups, m_parents, false);
+                    SourceSnapshot partial = buildCloudSnapshot(
+                        volumes, withKept(backups, m_kept.backups), m_parents, false);
                     partial.totalVolumes = totalVolumes;
                     partial.totalBackups = totalBackups;
+                    partial.staleAsOf = m_kept.savedAt;
                     publish(std::move(partial), false);
                 }
             } while (!marker.isEmpty());
@@ -453,19 +673,34 @@ private:
                              .arg(it->gigabytesLimit)
                              .toUtf8();
             changed = print != m_lastPrint || projectFilter != m_lastFilter;
-            if (changed || !m_publishedOnce || userAction) {
+            const bool show = changed || !m_publishedOnce || userAction;
+            const bool needParents = admin && !parentsToFetch(backups).isEmpty();
+            if (show) {
                 // Show the list first, then the links read from export records.
-                publish(build(), !admin);
+                publish(build(), !needParents);
                 m_publishedOnce = true;
+            }
+            if (changed || !m_kept.savedAt.isNull()) {
+                // Kept for the next session's first page (ids, names, states, sizes).
+                CloudListing listing;
+                listing.projectFilter = projectFilter;
+                listing.savedAt = QDateTime::currentDateTimeUtc();
+                listing.volumes = volumes;
+                listing.backups = backups;
+                writeCloudListing(listingFile, m_cloudName, listing, cacheInDataDirectory);
+                m_kept = {};
             }
             m_lastPrint = print;
             m_lastFilter = projectFilter;
-            if (admin) {
+            if (needParents) {
                 if (fetchParents(backups)) {
                     changed = true;
                     publish(build(), true);
-                } else if (changed || userAction) {
-                    publish(build(), true);
+                } else if (show) {
+                    // No new link: the list shown is the load's result, not
+                    // published a second time.
+                    CloudSource* source = m_source;
+                    post([source] { source->finishLoad(); });
                 }
             }
             m_lastError.clear();
@@ -501,6 +736,7 @@ private:
     QByteArray m_lastPrint;
     QString m_lastFilter;
     QHash<QString, QString> m_parents; // backup id -> parent id, from export records
+    CloudListing m_kept;               // shown until the live list is complete
     QSet<QString> m_exportFailed;
     QString m_lastError;
 };
@@ -518,11 +754,13 @@ CloudSource::CloudSource(std::shared_ptr<KeystoneSession> session, QObject* pare
     m_thread.setObjectName(QStringLiteral("ember-cloud-source"));
     m_worker = new CloudSourceWorker(this, m_session, m_stop, m_name);
     try {
-        m_worker->cacheFile =
-            QDir(defaultDataDirectory()).filePath(QStringLiteral("cloud-chains.json"));
+        const QDir data(defaultDataDirectory());
+        m_worker->cacheFile = data.filePath(QStringLiteral("cloud-chains.json"));
+        m_worker->listingFile = data.filePath(QStringLiteral("cloud-listings.json"));
         m_worker->cacheInDataDirectory = true;
     } catch (const Error&) {
         m_worker->cacheFile.clear();
+        m_worker->listingFile.clear();
     }
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
@@ -615,6 +853,12 @@ void CloudSource::setPageSize(int items)
         m_worker, [worker = m_worker, size] { worker->pageSize = size; }, Qt::QueuedConnection);
 }
 
+void CloudSource::setListingCacheFile(const QString& path)
+{
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, path] { worker->listingFile = path; }, Qt::QueuedConnection);
+}
+
 void CloudSource::setParentCacheFile(const QString& path)
 {
     QMetaObject::invokeMethod(
@@ -629,10 +873,46 @@ void CloudSource::setParentCacheFile(const QString& path)
 
 void CloudSource::acceptSnapshot(std::shared_ptr<const SourceSnapshot> snapshot, bool finalOfLoad)
 {
-    m_snapshot = std::move(snapshot);
+    // Pages arriving faster than the panels can show them are coalesced: one
+    // every ApplyIntervalMs, each applying and painting once. The first and a
+    // load's final snapshot are applied at once.
+    if (!finalOfLoad && m_snapshot && m_sinceApplied.isValid() &&
+        m_sinceApplied.elapsed() < ApplyIntervalMs) {
+        m_pending = std::move(snapshot);
+        if (!m_applyTimer) {
+            m_applyTimer = new QTimer(this);
+            m_applyTimer->setSingleShot(true);
+            connect(m_applyTimer, &QTimer::timeout, this, [this] {
+                if (m_pending)
+                    applySnapshot(std::move(m_pending));
+            });
+        }
+        if (!m_applyTimer->isActive())
+            m_applyTimer->start(
+                static_cast<int>(qMax<qint64>(0, ApplyIntervalMs - m_sinceApplied.elapsed())));
+        return;
+    }
     if (finalOfLoad)
         ++m_loadCount;
+    applySnapshot(std::move(snapshot));
+}
+
+void CloudSource::applySnapshot(std::shared_ptr<const SourceSnapshot> snapshot)
+{
+    m_pending.reset();
+    if (m_applyTimer)
+        m_applyTimer->stop();
+    m_snapshot = std::move(snapshot);
+    m_sinceApplied.start();
     Q_EMIT snapshotChanged();
+}
+
+void CloudSource::finishLoad()
+{
+    // The last snapshot published was the load's result: show it now if it waits.
+    if (m_pending)
+        applySnapshot(std::move(m_pending));
+    ++m_loadCount;
 }
 
 void CloudSource::acceptIdentity(bool admin, const QString& projectId)

@@ -10,11 +10,15 @@
 #include "jobrunner.h"
 #include "source.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QSet>
 #include <QThread>
 #include <atomic>
 #include <memory>
+#include <optional>
+
+class QTimer;
 
 namespace ember::ui {
 
@@ -27,6 +31,21 @@ SourceSnapshot buildCloudSnapshot(const QList<cloud::CloudVolume>& volumes,
                                   const QList<cloud::CloudBackup>& backups,
                                   const QHash<QString, QString>& knownParents, bool complete);
 Volume toVolume(const cloud::CloudVolume& volume);
+
+// A cloud's last complete listing, kept on disk (0600) so the next session
+// shows it at once, marked stale, while the live list loads. Ids, names,
+// states and sizes only: no secret, no description or metadata.
+struct CloudListing
+{
+    QDateTime savedAt; // UTC
+    QString projectFilter;
+    QList<cloud::CloudVolume> volumes;
+    QList<cloud::CloudBackup> backups;
+};
+// One file holds every cloud's listing, by cloud name.
+std::optional<CloudListing> readCloudListing(const QString& path, const QString& cloudName);
+bool writeCloudListing(const QString& path, const QString& cloudName, const CloudListing& listing,
+                       bool inDataDirectory);
 Backup toBackup(const cloud::CloudBackup& backup);
 
 class CloudSource : public Source
@@ -60,6 +79,9 @@ public:
     // Where the parents read from export records are kept between runs
     // (default: cloud-chains.json in the data directory; empty: memory only).
     void setParentCacheFile(const QString& path);
+    // Where the last complete listing is kept (default: cloud-listings.json in
+    // the data directory; empty: none kept).
+    void setListingCacheFile(const QString& path);
     // How often a job reads Cinder's status (default 1 s).
     void setJobPollIntervalMs(int ms) { m_jobPollMs = ms; }
     std::shared_ptr<cloud::KeystoneSession> session() const { return m_session; }
@@ -67,7 +89,7 @@ public:
     // the last session, or a hand-made one in tests).
     void showSnapshot(std::shared_ptr<const SourceSnapshot> snapshot)
     {
-        acceptSnapshot(std::move(snapshot), false);
+        applySnapshot(std::move(snapshot));
     }
     // Loads completed so far (tests wait on it).
     int loadCount() const { return m_loadCount; }
@@ -91,6 +113,9 @@ public Q_SLOTS:
 
 private:
     void acceptSnapshot(std::shared_ptr<const SourceSnapshot> snapshot, bool finalOfLoad);
+    void applySnapshot(std::shared_ptr<const SourceSnapshot> snapshot);
+    // The load ended with the snapshot published last.
+    void finishLoad();
     void acceptIdentity(bool admin, const QString& projectId);
     void acceptInterval(int ms) { m_currentIntervalMs = ms; }
     ActionResult submit(const QString& kind, const QString& title, const QString& volumeId,
@@ -111,6 +136,11 @@ private:
     int m_firstIntervalMs = 5000;
     int m_jobPollMs = 1000;
     int m_loadCount = 0;
+    // Partial snapshots are applied at most once per interval.
+    static constexpr int ApplyIntervalMs = 100;
+    std::shared_ptr<const SourceSnapshot> m_pending;
+    QTimer* m_applyTimer = nullptr;
+    QElapsedTimer m_sinceApplied;
     QSet<quint64> m_jobs;
     bool m_runnerConnected = false;
     friend class CloudSourceWorker;

@@ -650,7 +650,11 @@ void MainWindow::updateSourceStatus()
                        .arg(locale.toString(m_volumePanel->proxy()->rowCount())) +
                    QStringLiteral(", ") +
                    tr("%n backup(s)", "", static_cast<int>(snapshot->backups.size()));
-    if (!snapshot->complete)
+    if (snapshot->staleAsOf.isValid())
+        text += QStringLiteral(" — ") +
+                tr("as of %1, refreshing…")
+                    .arg(locale.toString(snapshot->staleAsOf.toLocalTime(), QLocale::ShortFormat));
+    else if (!snapshot->complete)
         text += QStringLiteral(" — ") +
                 (entry->total >= 0
                      ? tr("loading %1 of %2")
