@@ -31,7 +31,9 @@
 # Knobs: BENCH_DIR (default /tmp/ember-bench-cloud), BENCH_KEEP=1 (keep BENCH_DIR and the
 #        services running), BENCH_CLOUD_VOLUMES (100), BENCH_CLOUD_CHAIN (20),
 #        BENCH_CLOUD_RUNS (3), BENCH_CLOUD_PARALLEL (8 import requests at a time),
-#        BENCH_CLOUD_COLD=0 (no cold run), QT_QPA_PLATFORM (default offscreen),
+#        BENCH_CLOUD_COLD=0 (no cold run), BENCH_CLOUD_LISTING=0 (warm runs without the
+#        listing kept on disk: the first page is then the live one), QT_QPA_PLATFORM
+#        (default offscreen),
 #        BENCH_CLOUD_PROGRAM (another bench_cloudload, e.g. of an older build, to compare),
 #        EMBER_BENCH_CLOUD_ENV=FILE: a filled deployment kept for re-runs. When FILE
 #        exists its facts are used and nothing is started, filled or stopped; when it
@@ -119,13 +121,13 @@ else
 fi
 
 # ---------------------------------------------------------------- the runs
-measure() { # label cache-file
-  local label=$1 cache=$2 floor load
+measure() { # label cache-file [listing-file]
+  local label=$1 cache=$2 listing=${3:-} floor load
   floor=$("$PY" "$HERE/cloudfill.py" --probe) || die "the cloud does not answer"
   load=$(cut -d' ' -f1 /proc/loadavg)
   log "$label run (load average $load, floor $floor)"
   EMBER_HOME=$W/home XDG_DATA_HOME=$W/home/xdg QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen} \
-    "$PROG" --cache "$cache" --timeout 900 >"$W/run.json" 2>"$W/run.log" || {
+    "$PROG" --cache "$cache" --listing "$listing" --timeout 900 >"$W/run.json" 2>"$W/run.log" || {
     grep -v propagateSizeHints "$W/run.log" >&2
     die "bench_cloudload failed"
   }
@@ -143,11 +145,18 @@ print(json.dumps(run))' "$W/run.json" "$label" "$floor" "$load" >>"$RUNS_FILE"
   set +a
   mkdir -p "$W/home"
   if [ "${BENCH_CLOUD_COLD:-1}" = 1 ]; then
-    rm -f "$W/cold-chains.json"
-    measure cold "$W/cold-chains.json"
+    rm -f "$W/cold-chains.json" "$W/cold-listing.json"
+    measure cold "$W/cold-chains.json" "$W/cold-listing.json"
     cp "$W/cold-chains.json" "$CACHE"
+    cp "$W/cold-listing.json" "$CACHE.listing.json"
   fi
-  for ((run = 1; run <= RUNS; run++)); do measure "warm $run" "$CACHE"; done
+  for ((run = 1; run <= RUNS; run++)); do
+    if [ "${BENCH_CLOUD_LISTING:-1}" = 1 ]; then
+      measure "warm $run" "$CACHE" "$CACHE.listing.json"
+    else
+      measure "warm $run" "$CACHE"
+    fi
+  done
 )
 
 # ---------------------------------------------------------------- the table
@@ -158,6 +167,7 @@ fill = [l[2:].strip() for l in open(sys.argv[2]) if l.startswith('# fill:')]
 warm = [r for r in runs if r['label'].startswith('warm')]
 rows = [
     ('first page shown (ms)', lambda r: r['first_page_shown_ms']),
+    ('first live page shown (ms)', lambda r: r.get('first_live_page_shown_ms', r['first_page_shown_ms'])),
     ('  deployment floor: login + first request (ms)',
      lambda r: r['floor']['login_ms'] + r['floor']['first_request_ms']),
     ('first backups in the tree (ms)', lambda r: r['first_backups_ms']),

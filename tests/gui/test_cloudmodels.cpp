@@ -289,6 +289,61 @@ private Q_SLOTS:
         QVERIFY(!whole.backupFacts.value("inc").chainProblem.isEmpty());
     }
 
+    void aKeptListingIsWrittenReadBackAndShownStale()
+    {
+        const QString path = ember::test::freshDir(QStringLiteral("listing")) +
+                             QStringLiteral("/cloud-listings.json");
+        CloudListing listing;
+        listing.savedAt = QDateTime(QDate(2026, 12, 1), QTime(9, 30), Qt::UTC);
+        listing.volumes = {cloudVolume(volumeA, "db", VolumeStatus::InUse)};
+        cloud::CloudBackup full = cloudBackup("full", volumeA, 0, false, true);
+        full.description = QStringLiteral("not for the cache");
+        listing.backups = {full, cloudBackup("inc", volumeA, 10, true, false)};
+        QVERIFY(writeCloudListing(path, QStringLiteral("offline"), listing, false));
+
+        // The owner's only, and no description.
+        const QFileDevice::Permissions others =
+            QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup |
+            QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther;
+        QCOMPARE(QFile::permissions(path) & others, QFileDevice::Permissions());
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(!file.readAll().contains("not for the cache"));
+
+        const auto read = readCloudListing(path, QStringLiteral("offline"));
+        QVERIFY(read);
+        QVERIFY(!readCloudListing(path, QStringLiteral("another")));
+        QCOMPARE(read->savedAt, listing.savedAt);
+        QCOMPARE(read->volumes.size(), 1);
+        QCOMPARE(read->volumes[0].name, QStringLiteral("db"));
+        QCOMPARE(read->volumes[0].status, VolumeStatus::InUse);
+        QCOMPARE(read->volumes[0].attachedTo, QStringList{QStringLiteral("server-1")});
+        QCOMPARE(read->backups.size(), 2);
+        QCOMPARE(read->backups[1].id, QStringLiteral("inc"));
+        QVERIFY(read->backups[1].isIncremental);
+        QVERIFY(read->backups[0].hasDependentBackups);
+        QCOMPARE(read->backups[1].dataTimestamp, at(10));
+        QCOMPARE(read->backups[0].sizeGiB, 1);
+
+        // Opened again, the cloud shows it at once, marked stale; an
+        // unreachable Keystone leaves it so (with the problem said).
+        cloud::CloudProfile profile;
+        profile.name = QStringLiteral("offline");
+        profile.auth.authUrl = QStringLiteral("http://127.0.0.1:9/v3");
+        CloudSource source(profile);
+        source.setParentCacheFile(QString());
+        source.setListingCacheFile(path);
+        QSignalSpy failed(&source, &Source::loadFailed);
+        source.start();
+        QTRY_VERIFY(source.hasSnapshot());
+        QCOMPARE(source.snapshot()->staleAsOf, listing.savedAt);
+        QCOMPARE(source.snapshot()->volumes.size(), 1);
+        QCOMPARE(source.snapshot()->backups.size(), 2);
+        QCOMPARE(source.snapshot()->backup("inc")->parentId, QStringLiteral("full"));
+        QTRY_VERIFY_WITH_TIMEOUT(failed.count() > 0, 30000);
+        QVERIFY(source.snapshot()->staleAsOf.isValid());
+    }
+
     void cloudActionsAreRefusedWithTheRulesReason()
     {
         cloud::CloudProfile profile;

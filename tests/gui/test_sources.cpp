@@ -9,6 +9,7 @@
 #include "actionscontroller.h"
 #include "appcontext.h"
 #include "appsettings.h"
+#include "backuptreemodel.h"
 #include "chainpanel.h"
 #include "cloudsource.h"
 #include "cloudwizard.h"
@@ -27,6 +28,7 @@
 #include <QFile>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
@@ -294,6 +296,40 @@ private Q_SLOTS:
         QVERIFY(action("verifyAction")->toolTip().contains(QStringLiteral("Cinder has no verify")));
     }
 
+    void newChainsUnfoldAndAFoldedOneStaysFolded()
+    {
+        const QString full2 = QStringLiteral("f0000000-0000-4000-8000-000000000003");
+        const QString inc2 = QStringLiteral("f0000000-0000-4000-8000-000000000004");
+        const QList<cloud::CloudVolume> volumes{
+            cloudVolume(volumeA, QStringLiteral("db"), VolumeStatus::Available),
+            cloudVolume(volumeB, QStringLiteral("web"), VolumeStatus::Available)};
+        QList<cloud::CloudBackup> backups{
+            cloudBackup(fullId, volumeA, 0, false, true, BackupStatus::Available),
+            cloudBackup(incId, volumeA, 10, true, false, BackupStatus::Available)};
+        BackupTreeModel tree;
+        ChainPanel panel(&tree);
+        panel.resize(800, 600);
+        panel.show();
+        tree.apply(buildCloudSnapshot(volumes, backups, {}, true));
+        panel.showVolumes({volumeA, volumeB}, QString());
+        QTreeView* view = panel.view();
+        auto shown = [&](const QString& id) {
+            return panel.proxy()->mapFromSource(tree.indexOf(id));
+        };
+        QVERIFY(view->isExpanded(shown(fullId)));
+        view->collapse(shown(fullId)); // the user folds that chain
+
+        // A later page brings a new chain: it unfolds, the folded one stays so.
+        backups.append(cloudBackup(full2, volumeB, 20, false, true, BackupStatus::Available));
+        backups.append(cloudBackup(inc2, volumeB, 30, true, false, BackupStatus::Available));
+        tree.apply(buildCloudSnapshot(volumes, backups, {}, true));
+        QTest::qWait(20);
+        QVERIFY(shown(inc2).isValid());
+        QCOMPARE(shown(inc2).parent(), shown(full2));
+        QVERIFY(view->isExpanded(shown(full2)));
+        QVERIFY(!view->isExpanded(shown(fullId)));
+    }
+
     void switchingKeepsEachSourcesSelection()
     {
         QVERIFY(m_window->selectVolume(volumeB));
@@ -359,6 +395,15 @@ private Q_SLOTS:
         fake->showPage(std::make_shared<const SourceSnapshot>(partial), 400, 2000);
         QVERIFY2(m_window->sourceSummary()->text().endsWith(QStringLiteral("loading 400 of 2,000")),
                  qPrintable(m_window->sourceSummary()->text()));
+        // The listing kept from the last session: shown marked with its time
+        // until the live list replaces it.
+        SourceSnapshot kept = snapshot;
+        kept.staleAsOf = QDateTime(QDate(2026, 12, 1), QTime(9, 30), Qt::UTC);
+        fake->showPage(std::make_shared<const SourceSnapshot>(kept), 0, -1);
+        const QString asOf =
+            QStringLiteral("2 volumes (2 shown), 1 backup — as of %1, refreshing…")
+                .arg(QLocale().toString(kept.staleAsOf.toLocalTime(), QLocale::ShortFormat));
+        QCOMPARE(m_window->sourceSummary()->text(), asOf);
         fake->showPage(std::make_shared<const SourceSnapshot>(snapshot), 2000, 2000);
         QCOMPARE(m_window->sourceSummary()->text(),
                  QStringLiteral("2 volumes (2 shown), 1 backup"));
