@@ -275,9 +275,12 @@ private Q_SLOTS:
         QVERIFY(!volume.isEmpty());
         const QStringList admin{QStringLiteral("--os-cloud"), QStringLiteral("ember-admin")};
         QStringList ids;
+        QByteArray fullHash; // the volume as the full backup saw it
         for (int i = 0; i < 3; ++i) {
             if (i > 0)
                 QVERIFY(writeVolume(volume, i + 1));
+            else
+                fullHash = volumeHash(volume);
             QStringList arguments =
                 admin + QStringList{QStringLiteral("backup-create"), volume,
                                     QStringLiteral("--name"), QStringLiteral("cli-chain-%1").arg(i),
@@ -311,6 +314,17 @@ private Q_SLOTS:
             QThread::msleep(500);
         QCOMPARE(m_admin->volume(target).status, QStringLiteral("available"));
         QCOMPARE(volumeHash(target), sourceHash);
+
+        // the full backup over that existing volume: --volume takes a name or an id
+        const QJsonObject over =
+            cliJson(admin + QStringList{QStringLiteral("backup-restore"), ids.at(0),
+                                        QStringLiteral("--volume"), QStringLiteral("cli-restored"),
+                                        QStringLiteral("--wait")});
+        QCOMPARE(over.value(QStringLiteral("volume_id")).toString(), target);
+        for (int i = 0; i < 240 && m_admin->volume(target).status != QLatin1String("available");
+             ++i)
+            QThread::msleep(500);
+        QCOMPARE(volumeHash(target), fullHash);
 
         const QJsonObject record =
             cliJson(admin + QStringList{QStringLiteral("backup-export"), ids.at(0)});
