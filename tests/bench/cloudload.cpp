@@ -173,7 +173,7 @@ int main(int argc, char** argv)
     QElapsedTimer clock;
     StallProbe probe(clock);
     QJsonArray snapshots;
-    qint64 firstLivePaintNs = -1; // the first paint of rows from the live list
+    qint64 firstLivePaintNs = -1; // the first live page applied
     bool liveRows = false;
     qint64 firstRowsNs = -1, firstPaintNs = -1, firstBackupsNs = -1, listCompleteNs = -1,
            chainsCompleteNs = -1;
@@ -212,8 +212,6 @@ int main(int argc, char** argv)
     paintWatch.onPaint = [&] {
         if (firstPaintNs < 0 && volumePanel->proxy()->rowCount() > 0)
             firstPaintNs = clock.nsecsElapsed();
-        if (firstLivePaintNs < 0 && liveRows && volumePanel->proxy()->rowCount() > 0)
-            firstLivePaintNs = clock.nsecsElapsed();
     };
     volumePanel->view()->viewport()->installEventFilter(&paintWatch);
     chainPanel->view()->viewport()->installEventFilter(&paintWatch);
@@ -226,6 +224,8 @@ int main(int argc, char** argv)
         QTimer::singleShot(500, &app, [&] { app.quit(); });
     };
 
+    QObject::connect(&source, &Source::loadProgress, &app,
+                     [&](qint64 loaded, qint64) { liveRows = liveRows || loaded > 0; });
     QObject::connect(&source, &Source::loadFailed, &app, [&](const QString& message) {
         failure = message;
         std::fprintf(stderr, "load failed: %s\n", qPrintable(message));
@@ -247,8 +247,10 @@ int main(int argc, char** argv)
         if (firstRowsNs < 0 && volumes.rowCount() > 0)
             firstRowsNs = end;
         const bool stale = snapshot->staleAsOf.isValid();
-        if (!stale && !snapshot->volumes.isEmpty())
-            liveRows = true;
+        // The first snapshot holding a page read from the cloud (a kept listing
+        // may already show the same rows, so no new paint need follow).
+        if (firstLivePaintNs < 0 && liveRows && !snapshot->volumes.isEmpty())
+            firstLivePaintNs = end;
         int treeRows = 0;
         std::function<void(const QModelIndex&)> count = [&](const QModelIndex& parent) {
             for (int row = 0; row < tree.rowCount(parent); ++row) {

@@ -167,7 +167,7 @@ fill = [l[2:].strip() for l in open(sys.argv[2]) if l.startswith('# fill:')]
 warm = [r for r in runs if r['label'].startswith('warm')]
 rows = [
     ('first page shown (ms)', lambda r: r['first_page_shown_ms']),
-    ('first live page shown (ms)', lambda r: r.get('first_live_page_shown_ms', r['first_page_shown_ms'])),
+    ('first live page applied (ms)', lambda r: r.get('first_live_page_shown_ms', r['first_page_shown_ms'])),
     ('  deployment floor: login + first request (ms)',
      lambda r: r['floor']['login_ms'] + r['floor']['first_request_ms']),
     ('first backups in the tree (ms)', lambda r: r['first_backups_ms']),
