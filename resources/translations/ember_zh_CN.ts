@@ -2526,6 +2526,10 @@
             <source>Add a cloud to clouds.yaml (its secret in the OS keyring) and show it</source>
             <translation>将云添加到 clouds.yaml(其机密保存在系统密钥环中)并显示它</translation>
         </message>
+        <message>
+            <source>as of %1, refreshing…</source>
+            <translation>截至 %1 的内容，正在刷新…</translation>
+        </message>
     </context>
     <context>
         <name>ember::ui::RbdBrowserDialog</name>

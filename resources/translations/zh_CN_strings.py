@@ -466,4 +466,5 @@ ZH.update({
 ZH.update({
  'Connect to an OpenStack Cloud': '连接到 OpenStack 云',
  'Add a cloud to clouds.yaml (its secret in the OS keyring) and show it': '将云添加到 clouds.yaml(其机密保存在系统密钥环中)并显示它',
+ 'as of %1, refreshing': '截至 %1 的内容，正在刷新',
 })
