@@ -770,8 +770,13 @@ CloudSource::CloudSource(std::shared_ptr<KeystoneSession> session, QObject* pare
 CloudSource::~CloudSource()
 {
     m_stop->store(true);
+    // A thread that ran deletes the worker when it finishes (deleteLater above); a
+    // source that was never started still owns it.
+    const bool started = m_thread.isRunning() || m_thread.isFinished();
     m_thread.quit();
     m_thread.wait();
+    if (!started)
+        delete m_worker;
 }
 
 QString CloudSource::id() const
