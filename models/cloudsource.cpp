@@ -320,11 +320,10 @@ bool writeCloudListing(const QString& path, const QString& cloudName, const Clou
         volumes.append(volumeToJson(volume));
     for (const CloudBackup& backup : listing.backups)
         backups.append(backupToJson(backup));
-    clouds.insert(cloudName,
-                  QJsonObject{{"saved_at", listing.savedAt.toString(Qt::ISODateWithMs)},
-                              {"project_filter", listing.projectFilter},
-                              {"volumes", volumes},
-                              {"backups", backups}});
+    clouds.insert(cloudName, QJsonObject{{"saved_at", listing.savedAt.toString(Qt::ISODateWithMs)},
+                                         {"project_filter", listing.projectFilter},
+                                         {"volumes", volumes},
+                                         {"backups", backups}});
     try {
         if (inDataDirectory)
             privateDataDirectory();
@@ -362,7 +361,7 @@ public:
     QString projectFilter;
     QString cacheFile;
     bool cacheInDataDirectory = false; // the default: made private (0700) before writing
-    QString listingFile; // the last complete listing (empty: none kept)
+    QString listingFile;               // the last complete listing (empty: none kept)
     bool cacheLoaded = false;
 
     void begin()
@@ -482,7 +481,8 @@ private:
             (kept->volumes.isEmpty() && kept->backups.isEmpty()))
             return;
         m_kept = *kept;
-        SourceSnapshot snapshot = buildCloudSnapshot(m_kept.volumes, m_kept.backups, m_parents, true);
+        SourceSnapshot snapshot =
+            buildCloudSnapshot(m_kept.volumes, m_kept.backups, m_parents, true);
         snapshot.staleAsOf = m_kept.savedAt;
         publish(std::move(snapshot), false);
     }
@@ -614,9 +614,8 @@ private:
                     return;
                 progress(volumes.size(), total());
                 if (progressive) {
-                    SourceSnapshot partial =
-                        buildCloudSnapshot(withKept(volumes, m_kept.volumes), m_kept.backups,
-                                           m_parents, false);
+                    SourceSnapshot partial = buildCloudSnapshot(withKept(volumes, m_kept.volumes),
+                                                                m_kept.backups, m_parents, false);
                     partial.totalVolumes = totalVolumes;
                     partial.staleAsOf = m_kept.savedAt;
                     publish(std::move(partial), false);

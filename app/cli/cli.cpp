@@ -1255,7 +1255,8 @@ int run(const QStringList& arguments)
                 context.format = parseFormat(argument.mid(9));
             } else if (argument == QLatin1String("--os-cloud")) {
                 if (index + 1 >= arguments.size())
-                    throw Error(QStringLiteral("--os-cloud needs the name of a cloud in clouds.yaml."));
+                    throw Error(
+                        QStringLiteral("--os-cloud needs the name of a cloud in clouds.yaml."));
                 context.cloudName = arguments.at(++index);
             } else if (argument.startsWith(QLatin1String("--os-cloud="))) {
                 context.cloudName = argument.mid(11);
@@ -1287,9 +1288,9 @@ int run(const QStringList& arguments)
             context.cloudName = qEnvironmentVariable("OS_CLOUD");
         // With a cloud selected the backup-* and volume-* commands act on it; the
         // backend-* and catalog-* commands always mean this computer.
-        const bool onCloud = !context.cloudName.isEmpty() &&
-                             (name.startsWith(QLatin1String("backup-")) ||
-                              name.startsWith(QLatin1String("volume-")));
+        const bool onCloud =
+            !context.cloudName.isEmpty() && (name.startsWith(QLatin1String("backup-")) ||
+                                             name.startsWith(QLatin1String("volume-")));
         const QList<Command> cloudList = onCloud ? cloudCommands() : QList<Command>{};
         const QList<Command>& table = onCloud ? cloudList : list;
         const auto command = std::find_if(table.begin(), table.end(),
@@ -1299,8 +1300,8 @@ int run(const QStringList& arguments)
             throw Error(QStringLiteral("%1 works on this computer's catalog only, but cloud %2 is "
                                        "selected (--os-cloud or OS_CLOUD); run it without them.")
                             .arg(name, context.cloudName));
-        if (command == table.end() && (name == QLatin1String("backup-pull") ||
-                                       name == QLatin1String("backup-push")))
+        if (command == table.end() &&
+            (name == QLatin1String("backup-pull") || name == QLatin1String("backup-push")))
             throw Error(QStringLiteral("%1 moves a backup record between a cloud and this "
                                        "computer: name the cloud with --os-cloud NAME (before the "
                                        "command) or OS_CLOUD.")

@@ -26,14 +26,14 @@ struct Microversion
 
 // The microversion each feature needs, named in "needs API 3.N" messages.
 namespace feature {
-inline constexpr int BackupNameUpdate = 9;     // PUT /backups/{id} name, description
-inline constexpr int BackupProjectId = 18;     // os-backup-project-attr:project_id in lists
-inline constexpr int BackupMetadata = 43;      // backup metadata on create/update/show
-inline constexpr int ListCount = 45;           // with_count=true in lists
+inline constexpr int BackupNameUpdate = 9; // PUT /backups/{id} name, description
+inline constexpr int BackupProjectId = 18; // os-backup-project-attr:project_id in lists
+inline constexpr int BackupMetadata = 43;  // backup metadata on create/update/show
+inline constexpr int ListCount = 45;       // with_count=true in lists
 // 3.47: a volume created from a backup (POST /volumes with backup_id). The "name" of a
 // restore into a new volume needs no microversion; restoreBackup sends it at any version.
 inline constexpr int RestoreName = 47;
-inline constexpr int BackupUserId = 56;        // user_id in backup details
+inline constexpr int BackupUserId = 56; // user_id in backup details
 } // namespace feature
 
 struct CloudVolume
@@ -73,11 +73,10 @@ struct ListOptions
     int pageSize = 200;
 };
 
-template <typename T>
-struct Page
+template <typename T> struct Page
 {
     QList<T> items;
-    QString nextMarker; // empty: last page
+    QString nextMarker;     // empty: last page
     qint64 totalCount = -1; // with_count (3.45+); -1 when the cloud is older
 };
 
@@ -87,7 +86,7 @@ struct CreateBackupRequest
     QString name, description, container;
     QString snapshotId;
     bool incremental = false;
-    bool force = false; // in-use volumes
+    bool force = false;              // in-use volumes
     QMap<QString, QString> metadata; // needs 3.43
 };
 
@@ -140,9 +139,9 @@ public:
     void deleteBackup(const QString& id, bool force = false);
     CloudBackup updateBackup(const QString& id, const std::optional<QString>& name,
                              const std::optional<QString>& description);
-    void resetBackupState(const QString& id, const QString& status);  // admin: available|error
-    ExportedRecord exportRecord(const QString& id);                   // admin
-    CloudBackup importRecord(const ExportedRecord& record);           // admin
+    void resetBackupState(const QString& id, const QString& status); // admin: available|error
+    ExportedRecord exportRecord(const QString& id);                  // admin
+    CloudBackup importRecord(const ExportedRecord& record);          // admin
 
     // Volumes (restore targets, test data). createVolume returns at once ("creating");
     // poll volume(id) until "available".

@@ -9,19 +9,19 @@ namespace ember::cloud {
 
 enum class CloudErrorKind
 {
-    AuthFailed,         // 401 on login: wrong user, password or project
-    ExpiredCredential,  // the application credential has expired
-    Forbidden,          // 403: the role does not allow it (policy)
-    Unreachable,        // connection refused, DNS, timeout
-    TlsUntrusted,       // certificate not trusted / hostname mismatch
-    NotFound,           // 404
-    BadRequest,         // 400: Cinder refused (its message is in cinderMessage)
-    Conflict,           // 409
-    OverLimit,          // 413: quota exceeded
-    VersionTooOld,      // the cloud's microversion is older than a feature needs
-    NoEndpoint,         // the catalog has no block-storage endpoint
-    ServerError,        // 5xx
-    BadResponse,        // a reply that is not what the API documents
+    AuthFailed,        // 401 on login: wrong user, password or project
+    ExpiredCredential, // the application credential has expired
+    Forbidden,         // 403: the role does not allow it (policy)
+    Unreachable,       // connection refused, DNS, timeout
+    TlsUntrusted,      // certificate not trusted / hostname mismatch
+    NotFound,          // 404
+    BadRequest,        // 400: Cinder refused (its message is in cinderMessage)
+    Conflict,          // 409
+    OverLimit,         // 413: quota exceeded
+    VersionTooOld,     // the cloud's microversion is older than a feature needs
+    NoEndpoint,        // the catalog has no block-storage endpoint
+    ServerError,       // 5xx
+    BadResponse,       // a reply that is not what the API documents
 };
 
 class CloudError : public Error

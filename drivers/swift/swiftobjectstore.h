@@ -4,8 +4,8 @@
 #pragma once
 
 #include "backendregistry.h"
-#include "objectstore.h"
 #include "httpclient.h"
+#include "objectstore.h"
 
 #include <QJsonObject>
 #include <atomic>
@@ -32,8 +32,8 @@ struct SwiftSettings
     double retryBackoffSeconds = 2;                      // backup_swift_retry_backoff
     http::TlsSettings tls;       // backup_swift_ca_cert_file, backup_swift_auth_insecure
     http::HttpTimeouts timeouts; // ember_swift_connect_timeout, ember_swift_timeout
-    int listingLimit = 10000;     // ember_swift_listing_limit (names per listing page)
-    int parallelTransfers = 4;    // ember_swift_parallel_transfers
+    int listingLimit = 10000;    // ember_swift_listing_limit (names per listing page)
+    int parallelTransfers = 4;   // ember_swift_parallel_transfers
 
     // Throws Error naming the missing or malformed option.
     static SwiftSettings fromConfig(const BackendConfig& config, const BackendSecrets& secrets);
@@ -87,12 +87,10 @@ private:
 
     // Sends a storage request with the token; on 401 logs in again once and
     // repeats it if the request body was not consumed yet.
-    http::HttpResponse send(http::HttpRequest request, const QByteArray& path,
-                             const QString& what);
+    http::HttpResponse send(http::HttpRequest request, const QByteArray& path, const QString& what);
     // Retries cheap, repeatable requests on TransientError with back-off.
     template <typename Function> auto withRetries(Function&& function);
-    [[noreturn]] void throwForStatus(const http::HttpResponse& response,
-                                     const QString& what) const;
+    [[noreturn]] void throwForStatus(const http::HttpResponse& response, const QString& what) const;
 
     SwiftSettings m_settings;
     std::mutex m_sessionMutex;

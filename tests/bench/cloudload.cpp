@@ -285,9 +285,10 @@ int main(int argc, char** argv)
                      "volume apply %.1f ms, tree apply %.1f ms, selection %.1f ms\n",
                      ms(begin), qlonglong(snapshot->volumes.size()),
                      qlonglong(snapshot->backups.size()), treeRows,
-                     stale ? ", kept listing" : snapshot->complete ? ", complete" : "",
-                     ms(volumesDone - begin),
-                     ms(treeDone - volumesDone), ms(end - treeDone));
+                     stale                ? ", kept listing"
+                     : snapshot->complete ? ", complete"
+                                          : "",
+                     ms(volumesDone - begin), ms(treeDone - volumesDone), ms(end - treeDone));
         // Admins: the load ends with the parents from export records.
         if (source.loadCount() >= 1 && listCompleteNs >= 0 && chainsCompleteNs < 0) {
             chainsCompleteNs = end;

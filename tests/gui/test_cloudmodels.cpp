@@ -302,9 +302,9 @@ private Q_SLOTS:
         QVERIFY(writeCloudListing(path, QStringLiteral("offline"), listing, false));
 
         // The owner's only, and no description.
-        const QFileDevice::Permissions others =
-            QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup |
-            QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther;
+        const QFileDevice::Permissions others = QFileDevice::ReadGroup | QFileDevice::WriteGroup |
+                                                QFileDevice::ExeGroup | QFileDevice::ReadOther |
+                                                QFileDevice::WriteOther | QFileDevice::ExeOther;
         QCOMPARE(QFile::permissions(path) & others, QFileDevice::Permissions());
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
