@@ -223,15 +223,20 @@ public:
 
     QString text(const QVariantMap& map, const QString& key, const QString& path) const
     {
-        const QVariant value = map.value(key);
+        return text(map.value(key), path + key);
+    }
+
+    // A value at `where` (a key path such as "regions[0]"), or "" when there is none.
+    QString text(const QVariant& value, const QString& where) const
+    {
         if (!value.isValid())
             return {};
         if (value.typeId() != QMetaType::QString)
-            fail(path + key, QStringLiteral("must be a text value"));
+            fail(where, QStringLiteral("must be a text value"));
         const QString text = value.toString();
         for (const QChar c : text)
             if (c.unicode() < 0x20)
-                fail(path + key, QStringLiteral("contains control characters"));
+                fail(where, QStringLiteral("contains control characters"));
         return text;
     }
 
@@ -346,7 +351,7 @@ CloudProfile profileFromEntry(const QString& name, const QVariant& entryValue,
         if (regions.typeId() == QMetaType::QVariantList && !regions.toList().isEmpty()) {
             const QVariant first = regions.toList().first();
             if (first.typeId() == QMetaType::QString)
-                profile.regionName = first.toString();
+                profile.regionName = reader.text(first, QStringLiteral("regions[0]"));
             else if (first.typeId() == QMetaType::QVariantMap)
                 profile.regionName = reader.text(first.toMap(), QStringLiteral("name"),
                                                  QStringLiteral("regions[0]."));

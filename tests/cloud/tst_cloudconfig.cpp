@@ -351,18 +351,23 @@ void CloudConfigTest::malformedFilesGiveSpecificErrors()
   kerberos:
     auth_type: v3kerberos
     auth: {auth_url: "http://k/v3"}
+  bellregion:
+    auth: {auth_url: "http://k/v3", username: u}
+    regions: ["Region\aOne", RegionTwo]
 )");
     QStringList warnings;
     const QList<CloudProfile> clouds = loadClouds(m_env, &warnings);
     QCOMPARE(clouds.size(), 1);
     QCOMPARE(clouds.first().name, QString("admin"));
-    QCOMPARE(warnings.size(), 5);
+    QCOMPARE(warnings.size(), 6);
     const QString all = warnings.join('\n');
     QVERIFY2(all.contains("clouds.bad.auth must be a mapping"), qPrintable(all));
     QVERIFY2(all.contains("clouds.badflag.insecure must be true or false"), qPrintable(all));
     QVERIFY2(all.contains("clouds.noauth.auth.auth_url is missing"), qPrintable(all));
     QVERIFY2(all.contains("clouds.ftp.auth.auth_url is not an http(s) address"), qPrintable(all));
     QVERIFY2(all.contains("clouds.kerberos.auth_type is 'v3kerberos'"), qPrintable(all));
+    QVERIFY2(all.contains("clouds.bellregion.regions[0] contains control characters"),
+             qPrintable(all));
     message = errorText([&] { findCloud("bad", m_env); });
     QVERIFY2(message.contains("cloud 'bad' cannot be used") && message.contains(file) &&
                  message.contains("clouds.bad.auth"),
