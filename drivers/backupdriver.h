@@ -37,6 +37,27 @@ struct RestoreJob
     QByteArray volumeMeta = {};
 };
 
+// A synthetic full: a new full backup whose content equals the restored state
+// of the chain's last backup, built from the chain's stored objects without
+// reading the volume, in the same backend, format and compression.
+struct SynthesizeJob
+{
+    QList<Backup> chain; // full backup first, the backup whose state is copied last
+    Backup& backup;      // in: id, volumeId, container, names, volumeSizeBytes;
+                         // out: serviceMetadata, container, objectCount, storedBytes
+    OperationControl& control;
+    // As BackupJob::recordLocation: called before any object is written.
+    std::function<void(const Backup&)> recordLocation = {};
+};
+
+// Which of a backup's own objects a sampled verification reads.
+struct VerifySample
+{
+    // Object names as verifiableObjects() gives them. Empty = every object of
+    // the whole chain (a full verification).
+    QStringList objects;
+};
+
 struct VerifyReport
 {
     qint64 objectsChecked = 0;
@@ -68,6 +89,41 @@ public:
     virtual void remove(const Backup& backup, OperationControl& control) = 0;
     // Reads everything the chain needs and checks it, writing nothing.
     virtual VerifyReport verify(const QList<Backup>& chain, OperationControl& control) = 0;
+    // The backup's own stored objects, in volume order, for sampled
+    // verification (chunked: its data objects; others: fixed-size ranges named
+    // so that verifySample() understands them). Empty = no sampling possible.
+    virtual QStringList verifiableObjects(const Backup&) { return {}; }
+    // Reads and checks only `sample.objects` of the chain's last backup (their
+    // data against its hashes). The report's problems name object and offset.
+    virtual VerifyReport verifySample(const QList<Backup>& chain, const VerifySample& sample,
+                                      OperationControl& control)
+    {
+        Q_UNUSED(sample);
+        return verify(chain, control);
+    }
+
+    // Synthetic fulls and re-parenting (retention).
+    virtual bool canSynthesize() const { return false; }
+    // On failure or cancel the driver removes what it wrote, then throws.
+    virtual void synthesize(SynthesizeJob& job)
+    {
+        Q_UNUSED(job);
+        throw Error(QStringLiteral("%1 cannot build synthetic full backups").arg(serviceName()));
+    }
+    // Makes `child`'s own stored description name `newParent` as its parent
+    // (chunked: the parent_id of its `_metadata`, replaced in one write). The
+    // caller guarantees that both parents hold the same state, so the child
+    // restores from either at every moment.
+    virtual void reparent(const Backup& child, const Backup& newParent, OperationControl& control)
+    {
+        Q_UNUSED(child);
+        Q_UNUSED(newParent);
+        Q_UNUSED(control);
+    }
+    // True when any backup can be deleted without harming the others (Ceph:
+    // every backup is a snapshot of one base image); its children then take
+    // over its parent. False keeps Cinder's newest-first rule.
+    virtual bool deletesInAnyOrder() const { return false; }
     // Removes whatever a crashed or failed backup may have left behind.
     virtual void removeLeftovers(const Backup& backup) = 0;
     // Exact volume size recorded by the backup (for imported records).

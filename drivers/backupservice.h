@@ -7,6 +7,7 @@
 #include "backupdriver.h"
 #include "backuprecord.h"
 #include "catalog.h"
+#include "retention.h"
 
 #include <functional>
 #include <memory>
@@ -101,6 +102,70 @@ public:
     // allows any status (Cinder's os-force_delete) and cancels a running backup.
     void deleteBackup(const QString& backupRef, bool force, OperationControl& control);
     VerifyReport verifyBackup(const QString& backupRef, OperationControl& control);
+
+    // Sampled verification: reads `samplePercent` (1..100) of the backup's own
+    // objects, those never verified first, then the longest ago; records each
+    // object read and the result (Catalog::verifyResult). 100 = the whole chain.
+    VerifyReport verifyBackup(const QString& backupRef, OperationControl& control,
+                              int samplePercent);
+
+    // Synthetic full of a backup (retention). What would move and what would
+    // become deletable, without changing anything:
+    struct SynthesisPreview
+    {
+        Backup source;
+        QList<Backup> chain;          // full first, source last
+        QList<Backup> moving;         // source's children: they move onto the new full
+        QList<Backup> becomeDeletable; // source and its ancestors left without dependents,
+                                       // in the order they can be deleted (newest first)
+        QString refusal;              // why it cannot be done (empty = it can)
+    };
+    SynthesisPreview previewSynthesis(const QString& backupRef);
+    struct SynthesizeRequest
+    {
+        QString backup;
+        QString name; // default "synthetic full of <source name or id>"
+        QString description;
+        bool moveChildren = true; // re-parent the source's children onto the new full
+    };
+    struct PreparedSynthesis
+    {
+        Backup backup; // the new full (row `creating`)
+        Backup source;
+        QList<Backup> chain;
+        QList<Backup> moving;
+        BackendConfig backend;
+        VolumeJobLock lock;
+    };
+    // Phase one (quick): checks the rules, inserts the new row `creating`.
+    PreparedSynthesis prepareSynthesis(const SynthesizeRequest& request);
+    // Phase two: writes it, verifies it, marks it available, then re-parents
+    // the children one by one (driver first, then the catalog row, so a crash
+    // between the two leaves a child whose parents hold the same state).
+    // A failure before `available` removes what was written; a failed
+    // re-parenting leaves the remaining children on the old parent.
+    Backup runSynthesis(PreparedSynthesis& prepared, OperationControl& control);
+
+    // Protect / unprotect (by hand; prune never removes a protected backup).
+    Backup setProtected(const QString& backupRef, bool isProtected);
+
+    // Retention. The volume's own policy, else its backend's default.
+    std::optional<RetentionPolicy> effectivePolicy(const Volume& volume) const;
+    // The plan for a volume's backups under `policy` (default: effectivePolicy;
+    // throws Error when there is none).
+    PrunePlan planPrune(const QString& volumeRef,
+                        const std::optional<RetentionPolicy>& policy = std::nullopt);
+    struct PruneReport
+    {
+        PrunePlan plan;
+        QStringList removed;                         // in the order removed
+        QList<QPair<QString, QString>> synthesized; // source id -> new full id
+    };
+    // Carries the plan out step by step, re-checking each step against the
+    // catalog first (a step whose backup changed since planning stops the run
+    // with an Error; what was done stays done). Every step goes to the prune log.
+    PruneReport runPrune(const QString& volumeRef, const PrunePlan& plan,
+                         OperationControl& control);
 
     BackupRecord exportBackup(const QString& backupRef);
     Backup importBackup(const BackupRecord& record, const QString& backendName = {});

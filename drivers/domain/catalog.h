@@ -3,7 +3,9 @@
 #pragma once
 
 #include "records.h"
+#include "retention.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <functional>
@@ -68,6 +70,30 @@ struct RunningJob
     QDateTime startedAt;
 };
 
+// One line of the prune record: what a prune (or a synthesis) did and why.
+struct PruneLogEntry
+{
+    qint64 id = 0; // assigned by the catalog
+    QDateTime at;  // UTC
+    QString volumeId;
+    QString backupId;
+    QString action; // "removed", "synthesized" (backupId = the new full), "reparented"
+    QString detail; // e.g. "kept by nothing", "synthetic full of <id>", "<old> -> <new>"
+    QString policy; // RetentionPolicy::describe() of the policy that caused it; empty for by-hand
+};
+
+// The last verification of a backup.
+struct VerifyResult
+{
+    QString backupId;
+    QDateTime checkedAt; // UTC
+    bool ok = true;
+    QString problem;      // the first problem: object and offset that failed
+    int samplePercent = 100;
+    qint64 objectsChecked = 0;
+    qint64 objectsTotal = 0;
+};
+
 class Catalog
 {
 public:
@@ -114,6 +140,30 @@ public:
     Backup resolveBackup(const QString& reference) const;
     // Non-deleted backups whose parent_id is `id`.
     QList<Backup> children(const QString& id) const;
+
+    // Protected backups are never pruned, and deleting one is refused.
+    void setBackupProtected(const QString& id, bool isProtected);
+
+    // Retention policies: per volume ("volume:<id>") and per backend
+    // ("backend:<name>", the default for that backend's volumes).
+    static QString volumePolicyScope(const QString& volumeId);
+    static QString backendPolicyScope(const QString& backendName);
+    std::optional<RetentionPolicy> retentionPolicy(const QString& scope) const;
+    void setRetentionPolicy(const QString& scope, const std::optional<RetentionPolicy>& policy);
+
+    // The prune record, oldest first; all volumes when volumeId is empty.
+    void appendPruneLog(const PruneLogEntry& entry);
+    QList<PruneLogEntry> pruneLog(const QString& volumeId = {}) const;
+
+    // Sampled verification: when each object of a backup was last read and
+    // found intact, and the last result per backup. Removed with the backup's row
+    // when it is soft-deleted.
+    QHash<QString, QDateTime> verifiedObjects(const QString& backupId) const;
+    void markObjectsVerified(const QString& backupId, const QStringList& objects,
+                             const QDateTime& at);
+    void setVerifyResult(const VerifyResult& result);
+    std::optional<VerifyResult> verifyResult(const QString& backupId) const;
+    QList<VerifyResult> verifyResults() const; // every backup that has one
 
     // Backends
     QList<BackendConfig> backends() const;

@@ -116,6 +116,10 @@ struct Backup
     QString backendName;        // the configured backend that stores it
     qint64 volumeSizeBytes = 0; // exact source size; 0 when unknown (imported)
     qint64 storedBytes = 0;     // bytes written to the backend, after compression
+    bool isProtected = false;   // never pruned, never deleted without unprotecting first
+    // A synthetic full: the id of the backup whose restored state it holds
+    // (built from that backup's chain without reading the volume). Empty otherwise.
+    QString synthesizedFrom;
 
     bool isIncremental() const { return !parentId.isEmpty(); }
     bool hasDependentBackups() const { return numDependentBackups > 0; }
