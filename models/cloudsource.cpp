@@ -15,6 +15,7 @@
 #include <QJsonObject>
 #include <QPointer>
 #include <QSaveFile>
+#include <QThread>
 #include <QTimer>
 #include <algorithm>
 #include <thread>
@@ -1189,12 +1190,26 @@ ActionResult CloudSource::resetState(const QString& backupId, const QString& sta
                       CinderClient client(session);
                       try {
                           client.resetBackupState(backupId, status);
-                          const QString now = client.backup(backupId).status;
+                          // The API only casts the reset to the backup service, which
+                          // applies it a moment later: watch for it.
+                          constexpr int ResetWaitMs = 60000;
+                          QElapsedTimer waited;
+                          waited.start();
+                          QString now = client.backup(backupId).status;
+                          for (int delayMs = 100; now != status && waited.elapsed() < ResetWaitMs;
+                               delayMs = std::min(delayMs * 2, 2000)) {
+                              control.throwIfCancelled();
+                              QThread::msleep(delayMs);
+                              now = client.backup(backupId).status;
+                          }
                           control.log(tr("backup %1 → %2").arg(before, now));
                           if (now != status)
-                              throw Error(tr("Cinder left backup %1 in %2 (asked: %3); it ignores "
-                                             "reset-state for a backup no service has claimed.")
-                                              .arg(backupId, now, status));
+                              throw Error(tr("Cinder left backup %1 in %2 for %3 s (asked: %4): "
+                                             "no backup service applied the reset; check that "
+                                             "cinder-backup runs for its availability zone.")
+                                              .arg(backupId, now)
+                                              .arg(ResetWaitMs / 1000)
+                                              .arg(status));
                       } catch (const CloudError& error) {
                           rethrowWithCinderMessage(error);
                       }
