@@ -39,6 +39,9 @@ public:
     bool supportsForceDelete() const override { return false; }
     // export-diff/import-diff carry size changes between snapshots.
     bool incrementalNeedsSameSize() const override { return false; }
+    // Every backup is a snapshot of one base image holding a complete state:
+    // removing one (the full or a middle one included) leaves the others whole.
+    bool deletesInAnyOrder() const override { return true; }
 
     void backup(BackupJob& job) override;
     void restore(RestoreJob& job) override;

@@ -405,6 +405,76 @@ private Q_SLOTS:
         Q_UNUSED(base);
     }
 
+    // Every Ceph backup is a snapshot of one base image: the full and a middle
+    // backup go first, the later ones still restore, the chain goes on, and
+    // the base image goes with the last backup.
+    void removeMiddleAndFullFirst()
+    {
+        QVERIFY(m_driver->deletesInAnyOrder());
+        QByteArray content;
+        const Volume volume = makeRbdVolume(16 << 20, &content);
+        const Backup full = backupRbd(volume, std::nullopt);
+        const QString baseName = ceph::baseImageName(volume.id, full.id);
+        const QByteArray atFull = content;
+
+        writeSource(volume, 3 << 20, randomBytes(1 << 20, 51), &content);
+        writeSource(volume, 12 << 20, randomBytes(40000, 52), &content);
+        const Backup i1 = backupRbd(volume, full);
+        const QByteArray atI1 = content;
+
+        writeSource(volume, 512 << 10, randomBytes(700 << 10, 61), &content);
+        zeroSource(volume, 8 << 20, 1 << 20, &content);
+        const Backup i2 = backupRbd(volume, i1);
+        const QByteArray atI2 = content;
+
+        writeSource(volume, 3 << 20, randomBytes(4096, 71), &content); // over i1's write
+        writeSource(volume, 15 << 20, randomBytes(1 << 20, 72), &content);
+        const Backup i3 = backupRbd(volume, i2);
+        const QByteArray atI3 = content;
+        QVERIFY(atI1 != atFull && atI2 != atI1 && atI3 != atI2);
+        QCOMPARE(i3.serviceMetadata, full.serviceMetadata);
+
+        auto backups = pool(QStringLiteral("backups"));
+        removeBackup(i1);
+        QCOMPARE(backupIdsOnSnapshots(QStringLiteral("backups"), baseName),
+                 (QStringList{full.id, i2.id, i3.id}));
+        QVERIFY(!backups->readObject(ceph::metaObjectName(i1.id)));
+        compareBytes(restoreToNewRbd({full, i2}, 16 << 20), atI2, "i2 after i1 went");
+        compareBytes(restoreToNewRbd({full, i3}, 16 << 20), atI3, "i3 after i1 went");
+        compareBytes(restoreToNewRbd({full}, 16 << 20), atFull, "the full after i1 went");
+
+        // The full's image is the chain's base: it stays while later backups hold snapshots.
+        removeBackup(full);
+        QVERIFY(backups->imageExists(baseName));
+        QCOMPARE(backupIdsOnSnapshots(QStringLiteral("backups"), baseName),
+                 (QStringList{i2.id, i3.id}));
+        QVERIFY(!backups->readObject(ceph::metaObjectName(full.id)));
+        QVERIFY(backups->readObject(ceph::metaObjectName(i2.id)));
+        compareBytes(restoreToNewRbd({i2}, 16 << 20), atI2, "i2 after the full went");
+        compareBytes(restoreToNewRbd({i3}, 16 << 20), atI3, "i3 after the full went");
+        compareBytes(restoreToFile({i2}, 16 << 20), atI2, "i2 to a file after the full went");
+        OperationControl control;
+        const VerifyReport report = m_driver->verify({i3}, control);
+        QVERIFY2(report.problems.isEmpty(), qPrintable(report.problems.join('\n')));
+
+        // The chain goes on from its newest backup.
+        writeSource(volume, 6 << 20, randomBytes(2 << 20, 81), &content);
+        const Backup i4 = backupRbd(volume, i3);
+        QCOMPARE(i4.serviceMetadata, full.serviceMetadata);
+        compareBytes(restoreToNewRbd({i4}, 16 << 20), content, "i4 made after the full went");
+        compareBytes(restoreToNewRbd({i2}, 16 << 20), atI2, "i2 after i4 was made");
+
+        // A middle one again, then the rest; the image goes with the last.
+        removeBackup(i3);
+        compareBytes(restoreToNewRbd({i4}, 16 << 20), content, "i4 after i3 went");
+        removeBackup(i2);
+        QVERIFY(backups->imageExists(baseName));
+        compareBytes(restoreToNewRbd({i4}, 16 << 20), content, "i4 alone");
+        removeBackup(i4);
+        QVERIFY(!backups->imageExists(baseName));
+        QVERIFY(!backups->readObject(ceph::metaObjectName(i4.id)));
+    }
+
     void cinderMadeBackupsRestoreAndContinue()
     {
         // A chain written the way Cinder 21.3.1 writes it (rbd export-diff |
