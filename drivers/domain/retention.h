@@ -23,6 +23,7 @@
 #include <QDateTime>
 #include <QJsonObject>
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 #include <QTimeZone>
@@ -126,7 +127,9 @@ struct PrunePlan
     // Dropped by the policy but needed by a kept backup: stays (a full), or
     // goes after a synthetic full replaces it (an incremental).
     QStringList needed;
+    QMap<QString, QString> neededReasons; // needed id -> why ("needed by <id>: a full backup")
     QList<PruneStep> steps; // in execution order
+    QString policy;         // describe() of the policy planned with (for the prune log)
     QStringList removed() const;     // ids of the Remove steps, in order
     QStringList synthesized() const; // ids of the Synthesize steps, in order
 };
