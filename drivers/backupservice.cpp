@@ -12,9 +12,12 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
+#include <QRandomGenerator>
 #include <QSet>
 
+#include <algorithm>
 #include <chrono>
+#include <limits>
 #include <thread>
 #include <unistd.h>
 
@@ -72,6 +75,28 @@ public:
 private:
     std::jthread m_thread;
 };
+
+// Soft-deletes a backup (inside the caller's transaction). Children it still
+// has (only where the backend deletes in any order) take over its parent; the
+// dependent counts of the parents involved follow.
+void softDeleteHandingOverChildren(Catalog& catalog, const QString& backupId)
+{
+    const std::optional<Backup> backup = catalog.backup(backupId, true);
+    if (!backup)
+        return;
+    const QList<Backup> orphans = catalog.children(backupId);
+    catalog.softDeleteBackup(backupId);
+    for (Backup child : orphans) {
+        child.parentId = backup->parentId;
+        catalog.updateBackup(child);
+    }
+    if (!backup->parentId.isEmpty()) {
+        if (std::optional<Backup> parent = catalog.backup(backup->parentId)) {
+            parent->numDependentBackups = catalog.children(parent->id).size();
+            catalog.updateBackup(*parent);
+        }
+    }
+}
 
 } // namespace
 
@@ -747,9 +772,16 @@ Volume BackupService::runRestore(PreparedRestore& prepared, OperationControl& co
 void BackupService::deleteBackup(const QString& backupRef, bool force, OperationControl& control)
 {
     Backup backup = m_catalog.resolveBackup(backupRef);
+    if (backup.isProtected)
+        throw Error(QStringLiteral("backup %1 is protected; unprotect it first (backup-unprotect)")
+                        .arg(backup.id));
     const BackendConfig backend = backendFor(backup);
     auto driver = driverFor(backend);
-    if (const QString refusal = ChainRules::canDelete(backup, m_catalog.children(backup.id), force);
+    // Where every backup stands alone (Ceph snapshots), its children take over
+    // its parent; elsewhere Cinder's newest-first rule holds.
+    const bool anyOrder = driver->deletesInAnyOrder();
+    if (const QString refusal = ChainRules::canDelete(
+            backup, anyOrder ? QList<Backup>{} : m_catalog.children(backup.id), force);
         !refusal.isEmpty())
         throw Error(refusal);
     if (force && !driver->supportsForceDelete() && backup.status != BackupStatus::Available &&
@@ -826,20 +858,57 @@ void BackupService::deleteBackup(const QString& backupRef, bool force, Operation
         });
         throw;
     }
-    m_catalog.transaction([&] {
-        m_catalog.softDeleteBackup(backup.id);
-        if (!backup.parentId.isEmpty()) {
-            if (std::optional<Backup> parent = m_catalog.backup(backup.parentId)) {
-                parent->numDependentBackups = m_catalog.children(parent->id).size();
-                m_catalog.updateBackup(*parent);
-            }
-        }
-    });
+    m_catalog.transaction([&] { softDeleteHandingOverChildren(m_catalog, backup.id); });
     control.log(QStringLiteral("deleted backup %1").arg(backup.id));
 }
 
 VerifyReport BackupService::verifyBackup(const QString& backupRef, OperationControl& control)
 {
+    return verifyBackup(backupRef, control, 100);
+}
+
+// The objects a sampled verification reads: ceil(percent of all), those never
+// verified first, then the longest ago, random among equals; in volume order.
+static QStringList chooseVerifySample(const QStringList& objects,
+                                      const QHash<QString, QDateTime>& verifiedAt, int percent)
+{
+    const qsizetype wanted = (qsizetype(percent) * objects.size() + 99) / 100;
+    struct Candidate
+    {
+        qint64 lastVerified; // ms since the epoch; lowest for never
+        quint64 tieBreak;
+        qsizetype index;
+    };
+    std::vector<Candidate> candidates;
+    candidates.reserve(size_t(objects.size()));
+    for (qsizetype i = 0; i < objects.size(); ++i) {
+        const auto found = verifiedAt.constFind(objects[i]);
+        const qint64 last = found == verifiedAt.constEnd() || !found->isValid()
+                                ? std::numeric_limits<qint64>::min()
+                                : found->toMSecsSinceEpoch();
+        candidates.push_back({last, QRandomGenerator::global()->generate64(), i});
+    }
+    std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+        return a.lastVerified != b.lastVerified ? a.lastVerified < b.lastVerified
+                                                : a.tieBreak < b.tieBreak;
+    });
+    std::vector<qsizetype> chosen;
+    for (qsizetype i = 0; i < wanted && i < qsizetype(candidates.size()); ++i)
+        chosen.push_back(candidates[size_t(i)].index);
+    std::sort(chosen.begin(), chosen.end());
+    QStringList names;
+    for (qsizetype index : chosen)
+        names.append(objects[index]);
+    return names;
+}
+
+VerifyReport BackupService::verifyBackup(const QString& backupRef, OperationControl& control,
+                                         int samplePercent)
+{
+    if (samplePercent < 1 || samplePercent > 100)
+        throw Error(QStringLiteral("the sample must be 1 to 100 percent of the backup's objects, "
+                                   "not %1")
+                        .arg(samplePercent));
     const Backup backup = m_catalog.resolveBackup(backupRef);
     if (backup.status == BackupStatus::Creating || backup.status == BackupStatus::Deleting)
         throw Error(QStringLiteral("backup %1 is %2; verify it when that has finished")
@@ -847,7 +916,512 @@ VerifyReport BackupService::verifyBackup(const QString& backupRef, OperationCont
     const QList<Backup> chain =
         ChainRules::chainOf(backup, [this](const QString& id) { return m_catalog.backup(id); });
     auto driver = driverFor(backendFor(backup));
-    return driver->verify(chain, control);
+
+    // The backup's own objects; a backup whose description cannot be read is
+    // damaged, which a sample reports and a full verification finds itself.
+    QStringList objects;
+    QString unlisted;
+    try {
+        objects = driver->verifiableObjects(backup);
+    } catch (const Cancelled&) {
+        throw;
+    } catch (const Error& error) {
+        unlisted = error.message();
+    }
+    int percent = samplePercent;
+    if (percent < 100 && objects.isEmpty() && unlisted.isEmpty()) {
+        control.log(QStringLiteral("%1 verifies whole backups only: verifying all of backup %2 "
+                                   "instead of a %3% sample")
+                        .arg(driver->serviceName(), backup.id)
+                        .arg(samplePercent));
+        percent = 100;
+    }
+
+    VerifyReport report;
+    QStringList read; // the backup's own objects this run reads
+    if (percent == 100) {
+        report = driver->verify(chain, control);
+        read = objects;
+    } else if (!unlisted.isEmpty()) {
+        report.problems.append(unlisted);
+    } else {
+        read = chooseVerifySample(objects, m_catalog.verifiedObjects(backup.id), percent);
+        control.log(QStringLiteral("verifying %1 of the %2 objects of backup %3 (%4%)")
+                        .arg(read.size())
+                        .arg(objects.size())
+                        .arg(backup.id)
+                        .arg(percent));
+        report = driver->verifySample(chain, VerifySample{read}, control);
+    }
+
+    VerifyResult result;
+    result.backupId = backup.id;
+    result.checkedAt = QDateTime::currentDateTimeUtc();
+    result.ok = report.problems.isEmpty();
+    result.problem = report.problems.value(0);
+    result.samplePercent = percent;
+    result.objectsTotal = objects.isEmpty() ? report.objectsChecked : objects.size();
+    result.objectsChecked = read.isEmpty() ? report.objectsChecked : read.size();
+    m_catalog.transaction([&] {
+        if (!m_catalog.backup(backup.id))
+            return; // deleted meanwhile: nothing to remember
+        if (result.ok && !read.isEmpty())
+            m_catalog.markObjectsVerified(backup.id, read, result.checkedAt);
+        m_catalog.setVerifyResult(result);
+    });
+    return report;
+}
+
+// --------------------------------------------------------------- retention
+
+namespace {
+
+void appendLog(Catalog& catalog, const QString& volumeId, const QString& backupId,
+               const QString& action, const QString& detail, const QString& policy)
+{
+    PruneLogEntry entry;
+    entry.at = QDateTime::currentDateTimeUtc();
+    entry.volumeId = volumeId;
+    entry.backupId = backupId;
+    entry.action = action;
+    entry.detail = detail;
+    entry.policy = policy;
+    catalog.appendPruneLog(entry);
+}
+
+QString displayNameOf(const Backup& backup)
+{
+    return backup.displayName.isEmpty() ? backup.id : backup.displayName;
+}
+
+// A restore point's time as retention sees it.
+QDateTime takenAt(const Backup& backup)
+{
+    return (backup.dataTimestamp.isValid() ? backup.dataTimestamp : backup.createdAt).toUTC();
+}
+
+QSet<QString> idsOf(const QList<Backup>& backups)
+{
+    QSet<QString> ids;
+    for (const Backup& backup : backups)
+        ids.insert(backup.id);
+    return ids;
+}
+
+} // namespace
+
+BackupService::SynthesisPreview BackupService::previewSynthesis(const QString& backupRef)
+{
+    SynthesisPreview preview;
+    preview.source = m_catalog.resolveBackup(backupRef);
+    const Backup& source = preview.source;
+    auto lookup = [this](const QString& id) { return m_catalog.backup(id); };
+    try {
+        preview.chain = ChainRules::chainOf(source, lookup);
+    } catch (const Error& error) {
+        preview.refusal = QStringLiteral("the chain of backup %1 is incomplete: %2")
+                              .arg(source.id, error.message());
+        return preview;
+    }
+    preview.moving = m_catalog.children(source.id);
+
+    // What the move frees: the source, then each ancestor whose only
+    // remaining dependent is the one just freed below it.
+    QString freed;
+    for (qsizetype i = preview.chain.size() - 1; i >= 0; --i) {
+        const Backup& node = preview.chain.at(i);
+        bool othersRemain = false;
+        for (const Backup& child : m_catalog.children(node.id)) {
+            const bool moves = node.id == source.id;
+            if (!moves && child.id != freed)
+                othersRemain = true;
+        }
+        if (othersRemain || node.isProtected)
+            break;
+        preview.becomeDeletable.append(node);
+        freed = node.id;
+    }
+
+    const BackendConfig backend = backendFor(source);
+    if (!source.isIncremental()) {
+        preview.refusal =
+            QStringLiteral("backup %1 is already a full backup; a synthetic full of it would "
+                           "hold the same data")
+                .arg(source.id);
+        return preview;
+    }
+    if (source.status != BackupStatus::Available) {
+        preview.refusal = QStringLiteral("backup %1 is %2; only an available backup can be the "
+                                         "source of a synthetic full")
+                              .arg(source.id, source.status);
+        return preview;
+    }
+    for (const Backup& link : std::as_const(preview.chain)) {
+        if (link.status != BackupStatus::Available && link.status != BackupStatus::Restoring) {
+            preview.refusal = QStringLiteral("backup %1 in the chain of %2 is %3; the chain must "
+                                             "be available to build a synthetic full from it")
+                                  .arg(link.id, source.id, link.status);
+            return preview;
+        }
+        if (link.backendName != source.backendName) {
+            preview.refusal = QStringLiteral("backup %1 in the chain of %2 is on another backend "
+                                             "(%3)")
+                                  .arg(link.id, source.id, link.backendName);
+            return preview;
+        }
+    }
+    auto driver = driverFor(backend);
+    if (!driver->canSynthesize()) {
+        preview.refusal =
+            driver->deletesInAnyOrder()
+                ? QStringLiteral("backend %1 (%2) does not build synthetic full backups; it needs "
+                                 "none: any of its backups can be deleted on its own")
+                      .arg(backend.name, backend.type)
+                : QStringLiteral("backend %1 (%2) cannot build synthetic full backups")
+                      .arg(backend.name, backend.type);
+    }
+    return preview;
+}
+
+BackupService::PreparedSynthesis
+BackupService::prepareSynthesis(const SynthesizeRequest& request)
+{
+    SynthesisPreview preview = previewSynthesis(request.backup);
+    if (!preview.refusal.isEmpty())
+        throw Error(preview.refusal);
+    PreparedSynthesis prepared;
+    prepared.source = preview.source;
+    prepared.chain = preview.chain;
+    if (request.moveChildren)
+        prepared.moving = preview.moving;
+    prepared.backend = backendFor(prepared.source);
+    const Backup& source = prepared.source;
+    auto driver = driverFor(prepared.backend);
+
+    qint64 volumeBytes = source.volumeSizeBytes;
+    if (volumeBytes <= 0) {
+        // Imported rows know whole GiB only; the stored metadata knows the bytes.
+        volumeBytes = driver->storedVolumeSize(prepared.chain).value_or(0);
+        if (volumeBytes <= 0)
+            throw Error(QStringLiteral("cannot tell the exact volume size of backup %1; a "
+                                       "synthetic full needs it")
+                            .arg(source.id));
+    }
+
+    Backup& backup = prepared.backup;
+    backup.id = newUuid();
+    backup.userId = source.userId;
+    backup.projectId = source.projectId;
+    backup.volumeId = source.volumeId;
+    backup.host = hostName();
+    backup.availabilityZone =
+        source.availabilityZone.isEmpty() ? QStringLiteral("nova") : source.availabilityZone;
+    backup.container = source.container;
+    backup.status = BackupStatus::Creating;
+    backup.service = driver->serviceName();
+    backup.volumeSizeBytes = volumeBytes;
+    backup.size = source.size > 0 ? source.size : (volumeBytes + (Q_INT64_C(1) << 30) - 1) >> 30;
+    backup.encryptionKeyId = source.encryptionKeyId;
+    backup.createdAt = QDateTime::currentDateTimeUtc();
+    backup.updatedAt = backup.createdAt;
+    // It is the source's restore point, whenever it was written.
+    backup.dataTimestamp = source.dataTimestamp.isValid() ? source.dataTimestamp : source.createdAt;
+    backup.displayName = request.name.isEmpty()
+                             ? QStringLiteral("synthetic full of %1").arg(displayNameOf(source))
+                             : request.name;
+    backup.displayDescription = request.description;
+    backup.backendName = prepared.backend.name;
+    backup.synthesizedFrom = source.id;
+
+    m_catalog.transaction([&] {
+        // As a backup: no other job on the volume meanwhile, and the new
+        // row's lock tells start-up repair that its job is alive.
+        prepared.lock = m_catalog.lockVolume(backup.volumeId, QStringLiteral("synthesize"),
+                                             backup.id);
+        const std::optional<Backup> current = m_catalog.backup(source.id);
+        if (!current || current->status != BackupStatus::Available)
+            throw Error(QStringLiteral("backup %1 is no longer available").arg(source.id));
+        m_catalog.insertBackup(backup);
+    });
+    return prepared;
+}
+
+Backup BackupService::runSynthesis(PreparedSynthesis& prepared, OperationControl& control)
+{
+    Backup& backup = prepared.backup;
+    const Backup& source = prepared.source;
+    std::unique_ptr<BackupDriver> driver;
+    try {
+        DeleteWatcher watcher(m_catalog, backup.id, control);
+        driver = driverFor(prepared.backend);
+        SynthesizeJob job{prepared.chain, backup, control};
+        job.recordLocation = [this](const Backup& located) { m_catalog.updateBackup(located); };
+        control.log(QStringLiteral("synthetic full %1 of backup %2 (a chain of %3) on backend %4")
+                        .arg(backup.id, source.id)
+                        .arg(prepared.chain.size())
+                        .arg(prepared.backend.name));
+        driver->synthesize(job);
+        // Available only if it restores: read it all back first.
+        control.setPhase(QStringLiteral("verifying"), 0);
+        VerifyReport report;
+        try {
+            report = driver->verify({backup}, control);
+        } catch (const Error&) {
+            driver->removeLeftovers(backup);
+            throw;
+        }
+        if (!report.problems.isEmpty()) {
+            driver->removeLeftovers(backup);
+            throw Error(QStringLiteral("the synthetic full of backup %1 did not verify (%2); "
+                                       "nothing was changed")
+                            .arg(source.id, report.problems.first()));
+        }
+    } catch (const Error& error) {
+        const bool cancelled = dynamic_cast<const Cancelled*>(&error) != nullptr;
+        m_catalog.transaction([&] {
+            const std::optional<Backup> current = m_catalog.backup(backup.id, true);
+            // A force delete took the row over: it finishes the job.
+            if (current && current->status != BackupStatus::Deleting &&
+                current->status != BackupStatus::Deleted) {
+                Backup failed = *current;
+                failed.status = BackupStatus::Error;
+                failed.failReason = failReasonFrom(
+                    cancelled ? QStringLiteral("synthetic full cancelled") : error.message());
+                m_catalog.updateBackup(failed);
+                backup = failed;
+            }
+        });
+        prepared.lock.release();
+        control.log(
+            QStringLiteral("synthetic full %1 failed: %2").arg(backup.id, error.message()));
+        throw;
+    }
+
+    const QString reasonSuffix =
+        prepared.logReason.isEmpty() ? QString() : QStringLiteral(": ") + prepared.logReason;
+    m_catalog.transaction([&] {
+        backup.status = BackupStatus::Available;
+        backup.failReason.clear();
+        m_catalog.updateBackup(backup);
+        appendLog(m_catalog, backup.volumeId, backup.id, QStringLiteral("synthesized"),
+                  QStringLiteral("synthetic full of %1%2").arg(source.id, reasonSuffix),
+                  prepared.logPolicy);
+    });
+    control.log(QStringLiteral("synthetic full %1 is available").arg(backup.id));
+
+    // The children move one by one: the driver first, then the row, so a
+    // crash between the two leaves a child whose two parents hold one state.
+    QStringList moved;
+    for (const Backup& listed : std::as_const(prepared.moving)) {
+        QString step = QStringLiteral("re-parenting backup %1").arg(listed.id);
+        try {
+            control.throwIfCancelled();
+            const std::optional<Backup> child = m_catalog.backup(listed.id);
+            if (!child || child->parentId != source.id) {
+                control.log(QStringLiteral("backup %1 no longer depends on %2: left alone")
+                                .arg(listed.id, source.id));
+                continue;
+            }
+            // No delete of the child while its description is rewritten.
+            VolumeJobLock childLock = m_catalog.lockBackup(child->id, QStringLiteral("re-parent"));
+            driver->reparent(*child, backup, control);
+            m_catalog.transaction([&] {
+                std::optional<Backup> row = m_catalog.backup(child->id);
+                if (!row)
+                    return;
+                row->parentId = backup.id;
+                m_catalog.updateBackup(*row);
+                for (const QString& parentId : {source.id, backup.id}) {
+                    if (std::optional<Backup> parent = m_catalog.backup(parentId)) {
+                        parent->numDependentBackups = m_catalog.children(parentId).size();
+                        m_catalog.updateBackup(*parent);
+                    }
+                }
+                appendLog(m_catalog, backup.volumeId, child->id, QStringLiteral("reparented"),
+                          QStringLiteral("%1 -> %2").arg(source.id, backup.id), prepared.logPolicy);
+            });
+            childLock.release();
+            moved << child->id;
+        } catch (const Error& error) {
+            prepared.lock.release();
+            QStringList remaining;
+            for (const Backup& other : std::as_const(prepared.moving))
+                if (!moved.contains(other.id))
+                    remaining << other.id;
+            throw Error(QStringLiteral("synthetic full %1 of backup %2 is available, but %3 "
+                                       "failed: %4. Moved onto it: %5; still on %2: %6")
+                            .arg(backup.id, source.id, step, error.message(),
+                                 moved.isEmpty() ? QStringLiteral("none")
+                                                 : moved.join(QStringLiteral(", ")),
+                                 remaining.join(QStringLiteral(", "))));
+        }
+    }
+    if (std::optional<Backup> current = m_catalog.backup(backup.id))
+        backup = *current;
+    prepared.lock.release();
+    return backup;
+}
+
+Backup BackupService::setProtected(const QString& backupRef, bool isProtected)
+{
+    Backup backup;
+    m_catalog.transaction([&] {
+        backup = m_catalog.resolveBackup(backupRef);
+        m_catalog.setBackupProtected(backup.id, isProtected);
+        if (std::optional<Backup> current = m_catalog.backup(backup.id))
+            backup = *current;
+    });
+    return backup;
+}
+
+std::optional<RetentionPolicy> BackupService::effectivePolicy(const Volume& volume) const
+{
+    if (std::optional<RetentionPolicy> own =
+            m_catalog.retentionPolicy(Catalog::volumePolicyScope(volume.id)))
+        return own;
+    // The backend the volume's newest backup went to, else the default one.
+    BackupFilter filter;
+    filter.volumeId = volume.id;
+    std::optional<Backup> newest;
+    for (const Backup& backup : m_catalog.backups(filter))
+        if (!backup.backendName.isEmpty() && (!newest || takenAt(backup) > takenAt(*newest)))
+            newest = backup;
+    QString backendName;
+    if (newest) {
+        backendName = newest->backendName;
+    } else {
+        try {
+            backendName = m_catalog.defaultBackend().name;
+        } catch (const Error&) {
+            return std::nullopt;
+        }
+    }
+    return m_catalog.retentionPolicy(Catalog::backendPolicyScope(backendName));
+}
+
+// A volume by reference, or (backups outlive their volumes) a volume id that
+// only backups still name.
+static Volume volumeForRetention(Catalog& catalog, const QString& volumeRef)
+{
+    try {
+        return catalog.resolveVolume(volumeRef);
+    } catch (const Error&) {
+        BackupFilter filter;
+        filter.volumeId = volumeRef;
+        if (catalog.backups(filter).isEmpty())
+            throw;
+        Volume volume;
+        volume.id = volumeRef;
+        volume.name = volumeRef;
+        return volume;
+    }
+}
+
+PrunePlan BackupService::planPrune(const QString& volumeRef,
+                                   const std::optional<RetentionPolicy>& policy)
+{
+    const Volume volume = volumeForRetention(m_catalog, volumeRef);
+    const std::optional<RetentionPolicy> chosen = policy ? policy : effectivePolicy(volume);
+    if (!chosen)
+        throw Error(QStringLiteral("volume %1 has no retention policy and its backend has none: "
+                                   "set one with policy-set, or give --keep-* options")
+                        .arg(volume.name));
+    BackupFilter filter;
+    filter.volumeId = volume.id;
+    const QList<Backup> backups = m_catalog.backups(filter);
+    QList<RetentionItem> items;
+    QSet<QString> backendNames;
+    for (const Backup& backup : backups) {
+        RetentionItem item;
+        item.id = backup.id;
+        item.parentId = backup.parentId;
+        item.takenAt = takenAt(backup);
+        item.isProtected = backup.isProtected;
+        item.usable = backup.status == BackupStatus::Available;
+        items.append(item);
+        backendNames.insert(backup.backendName);
+    }
+    // Any order only when every backend involved allows it.
+    bool anyOrderDelete = !backendNames.isEmpty();
+    for (const QString& name : std::as_const(backendNames)) {
+        Backup probe;
+        probe.backendName = name;
+        anyOrderDelete = anyOrderDelete && driverFor(backendFor(probe))->deletesInAnyOrder();
+    }
+    PrunePlan plan = ember::planPrune(*chosen, items, anyOrderDelete);
+    plan.policy = chosen->describe();
+    return plan;
+}
+
+BackupService::PruneReport BackupService::runPrune(const QString& volumeRef, const PrunePlan& plan,
+                                                   OperationControl& control)
+{
+    const Volume volume = volumeForRetention(m_catalog, volumeRef);
+    PruneReport report;
+    report.plan = plan;
+    const qsizetype total = plan.steps.size();
+    for (qsizetype index = 0; index < total; ++index) {
+        const PruneStep& step = plan.steps.at(index);
+        const bool synthesize = step.kind == PruneStep::Synthesize;
+        const QString what = QStringLiteral("step %1 of %2 (%3 %4)")
+                                 .arg(index + 1)
+                                 .arg(total)
+                                 .arg(synthesize ? QStringLiteral("synthetic full of")
+                                                 : QStringLiteral("remove"),
+                                      step.backupId);
+        auto stop = [&](const QString& why) {
+            throw Error(QStringLiteral("prune of volume %1 stopped at %2: %3; the steps before it "
+                                       "were carried out (see prune-log). Plan again.")
+                            .arg(volume.name, what, why));
+        };
+        control.throwIfCancelled();
+        control.setPhase(what, 0);
+        // The catalog may have changed since the plan was made.
+        const std::optional<Backup> current = m_catalog.backup(step.backupId);
+        if (!current)
+            stop(QStringLiteral("the backup no longer exists"));
+        if (current->volumeId != volume.id)
+            stop(QStringLiteral("the backup belongs to another volume"));
+        if (current->status != BackupStatus::Available)
+            stop(QStringLiteral("the backup is %1 now").arg(current->status));
+        if (current->isProtected)
+            stop(QStringLiteral("the backup was protected since the plan was made"));
+        const QSet<QString> children = idsOf(m_catalog.children(current->id));
+        if (synthesize) {
+            const QSet<QString> planned(step.children.begin(), step.children.end());
+            if (children != planned)
+                stop(QStringLiteral("its dependent backups changed since the plan was made"));
+            SynthesizeRequest request;
+            request.backup = current->id;
+            request.moveChildren = true;
+            PreparedSynthesis prepared = prepareSynthesis(request);
+            // Exactly the children the plan moves.
+            QList<Backup> moving;
+            for (const Backup& child : std::as_const(prepared.moving))
+                if (planned.contains(child.id))
+                    moving << child;
+            prepared.moving = moving;
+            prepared.logPolicy = plan.policy;
+            prepared.logReason = step.reason;
+            const Backup full = runSynthesis(prepared, control);
+            report.synthesized.append({current->id, full.id});
+        } else {
+            if (!children.isEmpty()) {
+                bool anyOrder = false;
+                try {
+                    anyOrder = driverFor(backendFor(*current))->deletesInAnyOrder();
+                } catch (const Error&) {
+                }
+                if (!anyOrder)
+                    stop(QStringLiteral("%1 backup(s) depend on it now").arg(children.size()));
+            }
+            deleteBackup(current->id, false, control);
+            appendLog(m_catalog, volume.id, current->id, QStringLiteral("removed"), step.reason,
+                      plan.policy);
+            report.removed.append(current->id);
+        }
+    }
+    return report;
 }
 
 // ------------------------------------------------------- records and state
@@ -1307,11 +1881,7 @@ QStringList BackupService::recoverInterruptedOperations()
                     std::optional<Backup> row = m_catalog.backup(backup.id);
                     if (!row || row->status != BackupStatus::Deleting)
                         return;
-                    m_catalog.softDeleteBackup(backup.id);
-                    if (std::optional<Backup> parent = m_catalog.backup(backup.parentId)) {
-                        parent->numDependentBackups = m_catalog.children(parent->id).size();
-                        m_catalog.updateBackup(*parent);
-                    }
+                    softDeleteHandingOverChildren(m_catalog, backup.id);
                 });
                 actions.append(
                     QStringLiteral("finished the interrupted delete of backup %1").arg(backup.id));

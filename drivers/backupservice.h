@@ -136,6 +136,10 @@ public:
         QList<Backup> moving;
         BackendConfig backend;
         VolumeJobLock lock;
+        // For the prune log: the policy (describe()) and the reason a prune
+        // gives; empty for a synthesis by hand.
+        QString logPolicy;
+        QString logReason;
     };
     // Phase one (quick): checks the rules, inserts the new row `creating`.
     PreparedSynthesis prepareSynthesis(const SynthesizeRequest& request);
