@@ -4,11 +4,15 @@
 // rules first and refused with the reason when they already say no.
 #pragma once
 
+#include "backupservice.h"
 #include "catalogsnapshot.h"
+#include "retention.h"
 
 #include <QFlags>
 #include <QObject>
 #include <QPointer>
+#include <QThreadPool>
+#include <functional>
 #include <memory>
 
 namespace ember::ui {
@@ -100,6 +104,47 @@ public:
     virtual QString checkRestore(const RestoreRequest& request) const;
     virtual QString checkDelete(const QString& backupId, bool force) const;
 
+    // Retention: synthetic fulls, protection, policies and prunes. Only
+    // backups Ember stores itself have them; a cloud refuses them.
+    // Why the source offers none of them (empty: it does).
+    virtual QString checkRetention() const;
+    // A synthetic full of `backupId` (its state, from its chain's objects);
+    // `moveChildren` re-parents its incrementals onto the new full.
+    virtual ActionResult synthesize(const QString& backupId, const QString& name,
+                                    bool moveChildren);
+    virtual ActionResult setProtected(const QString& backupId, bool isProtected);
+    // `scope`: Catalog::volumePolicyScope or backendPolicyScope; no policy
+    // removes the scope's own (a volume then follows its backend's default).
+    virtual ActionResult setPolicy(const QString& scope,
+                                   const std::optional<RetentionPolicy>& policy);
+    // Carries out `plan` (from planPrune) on the volume's backups.
+    virtual ActionResult prune(const QString& volumeId, const PrunePlan& plan);
+
+    // Read off the UI thread; `done` runs on the UI thread unless `context`
+    // is gone by then. An empty error means the value is valid.
+    struct RetentionPolicies
+    {
+        QString backendName;                          // the backend whose default applies
+        std::optional<RetentionPolicy> volumePolicy;  // the volume's own
+        std::optional<RetentionPolicy> backendPolicy; // that backend's default
+    };
+    using PreviewDone =
+        std::function<void(const BackupService::SynthesisPreview& preview, const QString& error)>;
+    using PlanDone = std::function<void(const PrunePlan& plan, const QString& error)>;
+    using PoliciesDone =
+        std::function<void(const RetentionPolicies& policies, const QString& error)>;
+    using PruneLogDone =
+        std::function<void(const QList<PruneLogEntry>& entries, const QString& error)>;
+    virtual void fetchSynthesisPreview(const QString& backupId, QObject* context,
+                                       PreviewDone done);
+    // The service's plan from the catalog (no policy: the effective one).
+    virtual void fetchPrunePlan(const QString& volumeId,
+                                const std::optional<RetentionPolicy>& policy, QObject* context,
+                                PlanDone done);
+    virtual void fetchPolicies(const QString& volumeId, QObject* context, PoliciesDone done);
+    // All volumes when volumeId is empty.
+    virtual void fetchPruneLog(const QString& volumeId, QObject* context, PruneLogDone done);
+
 public Q_SLOTS:
     // Reloads as soon as possible (a user action or a finished job).
     virtual void refreshNow() = 0;
@@ -130,7 +175,9 @@ class LocalSource : public Source
     Q_OBJECT
 public:
     explicit LocalSource(const QString& catalogPath, QObject* parent = nullptr);
-    ~LocalSource() override;
+    // Over a watcher that someone else owns and starts (the application's).
+    explicit LocalSource(CatalogWatcher* sharedWatcher, QObject* parent = nullptr);
+    ~LocalSource() override; // waits for running fetches
 
     QString id() const override { return QStringLiteral("local"); }
     QString displayName() const override;
@@ -141,12 +188,42 @@ public:
     void start() override { start(500); }
     void start(int pollIntervalMs);
     CatalogWatcher* watcher() const { return m_watcher; }
+    // How fetches get backend secrets (the keyring); none by default.
+    void setSecretProvider(SecretProvider provider) { m_secrets = std::move(provider); }
+
+    QString checkRetention() const override { return {}; }
+    ActionResult synthesize(const QString& backupId, const QString& name,
+                            bool moveChildren) override;
+    ActionResult setProtected(const QString& backupId, bool isProtected) override;
+    ActionResult setPolicy(const QString& scope,
+                           const std::optional<RetentionPolicy>& policy) override;
+    ActionResult prune(const QString& volumeId, const PrunePlan& plan) override;
+    void fetchSynthesisPreview(const QString& backupId, QObject* context,
+                               PreviewDone done) override;
+    void fetchPrunePlan(const QString& volumeId, const std::optional<RetentionPolicy>& policy,
+                        QObject* context, PlanDone done) override;
+    void fetchPolicies(const QString& volumeId, QObject* context, PoliciesDone done) override;
+    void fetchPruneLog(const QString& volumeId, QObject* context, PruneLogDone done) override;
+
+    // The backend a volume's retention follows: its newest backup's, else the
+    // default backend (empty when there is none).
+    static QString retentionBackendOf(const SourceSnapshot& snapshot, const QString& volumeId);
 
 public Q_SLOTS:
     void refreshNow() override;
 
 private:
+    // Runs `work` with a catalog and service of its own on a worker thread;
+    // what it returns runs on the UI thread (if `context` lives), or `fail`
+    // with the message when it throws.
+    using Delivery = std::function<void()>;
+    void fetch(QObject* context, std::function<Delivery(BackupService&)> work,
+               std::function<void(const QString&)> fail);
+    QString volumeNameOf(const QString& volumeId) const;
+
     CatalogWatcher* m_watcher;
+    SecretProvider m_secrets;
+    QThreadPool m_fetchPool;
 };
 
 } // namespace ember::ui

@@ -48,6 +48,34 @@ QIcon statusIcon(const QString& status)
     return icon;
 }
 
+QIcon protectedIcon()
+{
+    static const QIcon cached = [] {
+        QIcon icon;
+        for (int size : {16, 32}) {
+            QPixmap pixmap(size, size);
+            pixmap.fill(Qt::transparent);
+            QPainter painter(&pixmap);
+            painter.setRenderHint(QPainter::Antialiasing);
+            const QColor body(0x6a, 0x1b, 0x9a); // violet: stands apart from the status colours
+            const qreal unit = size / 16.0;
+            // The shackle, then the body.
+            painter.setPen(QPen(body, 1.6 * unit));
+            painter.setBrush(Qt::NoBrush);
+            painter.drawArc(QRectF(4.5 * unit, 1.5 * unit, 7 * unit, 9 * unit), 0, 180 * 16);
+            painter.drawLine(QPointF(4.5 * unit, 6 * unit), QPointF(4.5 * unit, 8 * unit));
+            painter.drawLine(QPointF(11.5 * unit, 6 * unit), QPointF(11.5 * unit, 8 * unit));
+            painter.setPen(Qt::NoPen);
+            painter.setBrush(body);
+            painter.drawRoundedRect(QRectF(2.5 * unit, 7 * unit, 11 * unit, 8 * unit), unit, unit);
+            painter.end();
+            icon.addPixmap(pixmap);
+        }
+        return icon;
+    }();
+    return cached;
+}
+
 QString statusText(const QString& status)
 {
     // Cinder's status names stay recognisable; only the words are translated.

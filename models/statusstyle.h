@@ -10,6 +10,8 @@ namespace ember::ui {
 
 QColor statusColor(const QString& status);
 QIcon statusIcon(const QString& status);
+// A small padlock: a protected backup (never pruned).
+QIcon protectedIcon();
 // The status as shown to users (translated).
 QString statusText(const QString& status);
 

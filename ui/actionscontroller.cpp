@@ -11,6 +11,7 @@
 #include "jobpanel.h"
 #include "panelsupport.h"
 #include "rbdbrowser.h"
+#include "retentiondialogs.h"
 #include "settingsdialog.h"
 #include "source.h"
 #include "statusstyle.h"
@@ -46,6 +47,9 @@ ActionsController::ActionsController(AppContext& context, QWidget* window, Volum
     : QObject(window), m_context(context), m_window(window), m_volumes(volumes), m_chains(chains),
       m_jobs(jobs)
 {
+    m_local = new LocalSource(&m_context.watcher(), this);
+    m_local->setJobRunner(&m_context.runner());
+    m_local->setSecretProvider(m_context.secretProvider());
     createActions();
     connect(m_chains, &ChainPanel::backupActivated, this, [this] {
         if (m_restore->isEnabled())
@@ -170,6 +174,26 @@ void ActionsController::createActions()
         });
     if (m_quit->shortcut().isEmpty())
         m_quit->setShortcut(QKeySequence(tr("Ctrl+Q")));
+
+    m_synthesize = make("synthesizeAction", icon("backup"), tr("S&ynthesize Full Backup…"),
+                        QKeySequence(),
+                        tr("Write a new full backup of the selected backup's state from its "
+                           "chain, without reading the volume"),
+                        [this] { openSynthesize(); });
+    m_protect = make("protectAction", protectedIcon(), tr("&Protect"), QKeySequence(),
+                     tr("Keep the selected backup through every prune"),
+                     [this] { setBackupProtected(true); });
+    m_unprotect = make("unprotectAction", protectedIcon(), tr("Un&protect"), QKeySequence(),
+                       tr("Let prunes remove the selected backup again"),
+                       [this] { setBackupProtected(false); });
+    m_retentionPolicy =
+        make("retentionPolicyAction", QIcon(), tr("Retention &Policy…"), QKeySequence(),
+             tr("Choose which backups of the selected volume to keep, see it on a timeline, "
+                "and prune"),
+             [this] { openRetentionPolicy(); });
+    m_pruneLog = make("pruneLogAction", QIcon(), tr("Prune &Log…"), QKeySequence(),
+                      tr("What prunes removed, why, and by which policy"),
+                      [this] { openPruneLog(); });
 }
 
 // ---------------------------------------------------------------- source
@@ -248,8 +272,13 @@ QString ActionsController::deleteRefusal(bool force) const
         return tr("Select a backup first.");
     if (m_source)
         return m_source->checkDelete(backup->id, force);
+    if (backup->isProtected)
+        return tr("This backup is protected: unprotect it first (Backup ▸ Unprotect).");
     const auto snapshot = m_context.snapshot();
-    const QList<Backup> children = snapshot->childrenOf(backup->id);
+    QList<Backup> children = snapshot->childrenOf(backup->id);
+    // Ceph's backups are snapshots of one base image: the later ones survive.
+    if (deletesInAnyOrder(snapshot->backend(backup->backendName)))
+        children.clear();
     const QString verdict = ChainRules::canDelete(*backup, children, force);
     if (verdict.isEmpty())
         return {};
@@ -270,10 +299,13 @@ void ActionsController::updateActions()
     if (!m_unavailable.isEmpty()) {
         for (QAction* action : {m_addVolume, m_addRbdImage, m_sampleVolume, m_removeVolume,
                                 m_resetVolumeState, m_createBackup, m_restore, m_delete,
-                                m_forceDelete, m_verify, m_export, m_import, m_resetState, m_edit})
+                                m_forceDelete, m_verify, m_export, m_import, m_resetState, m_edit,
+                                m_synthesize, m_protect, m_unprotect, m_retentionPolicy,
+                                m_pruneLog})
             enableWithReason(action, m_unavailable);
         return;
     }
+    updateRetentionActions();
     if (m_source)
         return updateCloudActions();
     const auto snapshot = m_context.snapshot();
@@ -660,6 +692,12 @@ void ActionsController::deleteBackup(bool force)
                 tr("Force delete ignores the status “%1”; a backup still being written is "
                    "stopped and its objects removed.")
                     .arg(statusText(backup->status));
+    if (const QList<Backup> children = m_context.snapshot()->childrenOf(backup->id);
+        !children.isEmpty() &&
+        deletesInAnyOrder(m_context.snapshot()->backend(backup->backendName)))
+        text += QStringLiteral("\n\n") + anyOrderDeleteNote() + QLatin1Char(' ') +
+                tr("%n later backup(s) take over its parent.", "",
+                   static_cast<int>(children.size()));
     confirm(force ? tr("Force Delete Backup") : tr("Delete Backup"), text,
             force ? tr("Force Delete") : tr("Delete"),
             [this, id = backup->id, force] { submitDelete(id, force); });
@@ -1060,6 +1098,156 @@ BackendsDialog* ActionsController::openBackends()
 {
     auto* dialog = new BackendsDialog(m_context, m_window);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+    return dialog;
+}
+
+// ---------------------------------------------------------------- retention
+
+Source* ActionsController::retentionSource() const
+{
+    return m_source ? m_source : static_cast<Source*>(m_local);
+}
+
+void ActionsController::updateRetentionActions()
+{
+    Source* source = retentionSource();
+    const auto volume = currentVolume();
+    const auto backup = currentBackup();
+    const QString offered = source->checkRetention();
+    const QString loading =
+        source->hasSnapshot() ? QString() : tr("The catalog is still loading.");
+    auto first = [](std::initializer_list<QString> refusals) {
+        for (const QString& refusal : refusals)
+            if (!refusal.isEmpty())
+                return refusal;
+        return QString();
+    };
+    const QString noBackup = backup ? QString() : tr("Select a backup first.");
+    QString synthesize = first({offered, loading, noBackup});
+    if (synthesize.isEmpty() && backup->status != BackupStatus::Available)
+        synthesize = tr("Only available backups can be synthesized; this one is %1.")
+                         .arg(statusText(backup->status));
+    if (synthesize.isEmpty() && m_context.runner().isVolumeBusy(backup->volumeId))
+        synthesize = tr("A job of this window runs on the volume; wait for it to finish.");
+    enableWithReason(m_synthesize, synthesize);
+
+    const bool isProtected = backup && backup->isProtected;
+    enableWithReason(m_protect, first({offered, loading, noBackup,
+                                       isProtected ? tr("This backup is protected already.")
+                                                   : QString()}));
+    enableWithReason(m_unprotect, first({offered, loading, noBackup,
+                                         backup && !isProtected
+                                             ? tr("This backup is not protected.")
+                                             : QString()}));
+    // One of the pair at a time in the menus.
+    m_protect->setVisible(!isProtected);
+    m_unprotect->setVisible(isProtected);
+
+    QString noVolume;
+    if (!volume)
+        noVolume = selectedVolumeIds().size() > 1 ? tr("Select only one volume.")
+                                                  : tr("Select a volume first.");
+    enableWithReason(m_retentionPolicy, first({offered, loading, noVolume}));
+    enableWithReason(m_pruneLog, first({offered, loading}));
+}
+
+void ActionsController::reportAction(const QString& title, const ActionResult& result)
+{
+    if (!result.accepted()) {
+        showError(title, result.refusal);
+        return;
+    }
+    m_jobs->selectJob(result.jobId);
+}
+
+void ActionsController::setBackupProtected(bool isProtected)
+{
+    const auto backup = currentBackup();
+    QAction* action = isProtected ? m_protect : m_unprotect;
+    if (!backup || !action->isEnabled())
+        return;
+    reportAction(isProtected ? tr("Protect") : tr("Unprotect"),
+                 retentionSource()->setProtected(backup->id, isProtected));
+}
+
+SynthesizeDialog* ActionsController::openSynthesize()
+{
+    const auto backup = currentBackup();
+    if (!backup || !m_synthesize->isEnabled())
+        return nullptr;
+    Source* source = retentionSource();
+    auto* dialog = new SynthesizeDialog(
+        *backup, deletesInAnyOrder(snapshot()->backend(backup->backendName)), m_window);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    source->fetchSynthesisPreview(
+        backup->id, dialog,
+        [dialog](const BackupService::SynthesisPreview& preview, const QString& error) {
+            if (error.isEmpty())
+                dialog->setPreview(preview);
+            else
+                dialog->setPreviewError(error);
+        });
+    connect(dialog, &QDialog::accepted, this, [this, dialog, id = backup->id] {
+        reportAction(tr("Synthesize Full Backup"),
+                     retentionSource()->synthesize(id, dialog->name(), dialog->moveChildren()));
+    });
+    dialog->open();
+    return dialog;
+}
+
+RetentionPolicyDialog* ActionsController::openRetentionPolicy()
+{
+    const auto volume = currentVolume();
+    if (!volume || !m_retentionPolicy->isEnabled())
+        return nullptr;
+    const auto current = snapshot();
+    const QString backendName = LocalSource::retentionBackendOf(*current, volume->id);
+    auto* dialog = new RetentionPolicyDialog(*volume, current->backupsOf(volume->id), backendName,
+                                             deletesInAnyOrder(current->backend(backendName)),
+                                             m_window);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    retentionSource()->fetchPolicies(
+        volume->id, dialog,
+        [dialog](const Source::RetentionPolicies& policies, const QString& error) {
+            if (error.isEmpty())
+                dialog->setPolicies(policies);
+            else
+                dialog->setLoadError(error);
+        });
+    const QString scope = Catalog::volumePolicyScope(volume->id);
+    connect(dialog, &RetentionPolicyDialog::saveRequested, this, [this, dialog, scope] {
+        reportAction(tr("Retention Policy"), retentionSource()->setPolicy(scope, dialog->policy()));
+    });
+    connect(dialog, &RetentionPolicyDialog::pruneConfirmed, this, [this, dialog, scope] {
+        Source* source = retentionSource();
+        // The policy first: the prune's log names the policy that caused it.
+        if (dialog->policyChanged()) {
+            const ActionResult saved = source->setPolicy(scope, dialog->policy());
+            if (!saved.accepted())
+                return showError(tr("Retention Policy"), saved.refusal);
+        }
+        reportAction(tr("Prune"), source->prune(dialog->volume().id, dialog->plan()));
+    });
+    dialog->open();
+    return dialog;
+}
+
+PruneLogDialog* ActionsController::openPruneLog()
+{
+    if (!m_pruneLog->isEnabled())
+        return nullptr;
+    const auto volume = currentVolume();
+    auto* dialog = new PruneLogDialog(volume ? volume->name : QString(), snapshot(), m_window);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    retentionSource()->fetchPruneLog(
+        volume ? volume->id : QString(), dialog,
+        [dialog](const QList<PruneLogEntry>& entries, const QString& error) {
+            if (error.isEmpty())
+                dialog->setEntries(entries);
+            else
+                dialog->setLoadError(error);
+        });
     dialog->open();
     return dialog;
 }

@@ -29,7 +29,11 @@ class CloudImportDialog;
 class CloudRestoreDialog;
 class CreateBackupDialog;
 class JobPanel;
+class LocalSource;
+class PruneLogDialog;
 class RbdBrowserDialog;
+class RetentionPolicyDialog;
+class SynthesizeDialog;
 class RestoreDialog;
 class SettingsDialog;
 class Source;
@@ -59,6 +63,11 @@ public:
     QAction* importAction() const { return m_import; }
     QAction* resetStateAction() const { return m_resetState; }
     QAction* editAction() const { return m_edit; }
+    QAction* synthesizeAction() const { return m_synthesize; }
+    QAction* protectAction() const { return m_protect; }
+    QAction* unprotectAction() const { return m_unprotect; }
+    QAction* retentionPolicyAction() const { return m_retentionPolicy; }
+    QAction* pruneLogAction() const { return m_pruneLog; }
     QAction* refreshAction() const { return m_refresh; }
     QAction* cancelJobAction() const { return m_cancelJob; }
     QAction* clearJobsAction() const { return m_clearJobs; }
@@ -100,6 +109,13 @@ public:
     CloudBackupDialog* openCloudBackup();
     CloudRestoreDialog* openCloudRestore();
     CloudImportDialog* openCloudImport();
+    // Retention (nullptr when the action is disabled).
+    SynthesizeDialog* openSynthesize();
+    RetentionPolicyDialog* openRetentionPolicy();
+    PruneLogDialog* openPruneLog();
+    // The source the retention actions go to: the shown cloud (which refuses
+    // them) or this computer's.
+    Source* retentionSource() const;
 
     // What the dialogs submit.
     quint64 submitBackup(const CreateBackupRequest& request);
@@ -148,6 +164,10 @@ private:
     void exportCloudRecord();
     void resetCloudState();
     void editCloudBackup();
+    void updateRetentionActions();
+    void setBackupProtected(bool isProtected);
+    // Selects the job of an accepted action, or shows the refusal.
+    void reportAction(const QString& title, const ActionResult& result);
 
     AppContext& m_context;
     QWidget* m_window;
@@ -173,6 +193,12 @@ private:
     QAction* m_import = nullptr;
     QAction* m_resetState = nullptr;
     QAction* m_edit = nullptr;
+    QAction* m_synthesize = nullptr;
+    QAction* m_protect = nullptr;
+    QAction* m_unprotect = nullptr;
+    QAction* m_retentionPolicy = nullptr;
+    QAction* m_pruneLog = nullptr;
+    LocalSource* m_local = nullptr; // this computer's, over the application's watcher
     QAction* m_refresh = nullptr;
     QAction* m_cancelJob = nullptr;
     QAction* m_clearJobs = nullptr;

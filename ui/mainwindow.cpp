@@ -238,6 +238,8 @@ void MainWindow::createMenus()
     file->addAction(m_actions->sampleVolumeAction());
     file->addAction(m_actions->removeVolumeAction());
     file->addAction(m_actions->resetVolumeStateAction());
+    file->addAction(m_actions->retentionPolicyAction());
+    file->addAction(m_actions->pruneLogAction());
     file->addSeparator();
     file->addAction(m_actions->importAction());
     file->addSeparator();
@@ -258,8 +260,11 @@ void MainWindow::createMenus()
     m_backupMenu->addAction(m_actions->createBackupAction());
     m_backupMenu->addAction(m_actions->restoreAction());
     m_backupMenu->addAction(m_actions->verifyAction());
+    m_backupMenu->addAction(m_actions->synthesizeAction());
     m_backupMenu->addSeparator();
     m_backupMenu->addAction(m_actions->editAction());
+    m_backupMenu->addAction(m_actions->protectAction());
+    m_backupMenu->addAction(m_actions->unprotectAction());
     m_backupMenu->addAction(m_actions->exportAction());
     m_backupMenu->addSeparator();
     m_backupMenu->addAction(m_actions->deleteAction());
@@ -322,6 +327,9 @@ void MainWindow::createMenus()
     m_volumeMenu->addAction(m_actions->addRbdImageAction());
     m_volumeMenu->addAction(m_actions->sampleVolumeAction());
     m_volumeMenu->addAction(m_actions->removeVolumeAction());
+    m_volumeMenu->addSeparator();
+    m_volumeMenu->addAction(m_actions->retentionPolicyAction());
+    m_volumeMenu->addAction(m_actions->pruneLogAction());
     m_volumeMenu->addSeparator();
     m_volumeMenu->addAction(m_actions->resetVolumeStateAction());
 }
