@@ -712,6 +712,49 @@ public:
         m_skipZeros = m_device && m_device->knownZero();
 
         buildPlan(metadata);
+        return readObjects();
+    }
+
+    // Reads only `names`, objects of the newest backup, checking each against
+    // its MD5 and every block of it against the newest backup's SHA-256 list
+    // (a backup's own objects hold the newest data of their ranges). Only the
+    // full backup's metadata is read besides, for the volume size.
+    VerifyReport runSample(const QStringList& names)
+    {
+        const Backup& newest = m_chain.last();
+        m_control.setPhase(QStringLiteral("reading metadata"), 0);
+        const BackupMetadata own = readMetadata(m_store, newest);
+        const BackupMetadata full =
+            m_chain.size() > 1 ? readMetadata(m_store, m_chain.first()) : own;
+        m_hashes = readShaFile(m_store, newest);
+        m_blockSize = m_hashes.blockSize;
+        m_volumeSize = parseFor(m_chain.first(), [&] {
+            return fullBackupVolumeSize(full, metadataName(m_chain.first()));
+        });
+        parseFor(newest, [&] {
+            checkObjectsWithinVolume(own, m_volumeSize, metadataName(newest));
+            checkShaFileCoversVolume(m_hashes, m_volumeSize, shaFileName(newest));
+            return 0;
+        });
+        for (const QString& name : names) {
+            const auto entry =
+                std::find_if(own.objects.begin(), own.objects.end(),
+                             [&](const ObjectEntry& candidate) { return candidate.name == name; });
+            if (entry == own.objects.end())
+                throw Error(QStringLiteral("object %1 is not one of backup %2's objects (%3 does "
+                                           "not list it)")
+                                .arg(name, newest.id, metadataName(newest)));
+            m_objects.push_back({newest, *entry, {Extent{entry->offset, entry->length}}});
+        }
+        return readObjects();
+    }
+
+    qint64 volumeSize() const { return m_volumeSize; }
+
+private:
+    // Reads m_objects on a few threads, checking (and writing) what each holds.
+    VerifyReport readObjects()
+    {
         qint64 total = 0;
         for (const NeededObject& object : m_objects)
             for (const Extent& range : object.ranges)
@@ -747,9 +790,6 @@ public:
         return m_report;
     }
 
-    qint64 volumeSize() const { return m_volumeSize; }
-
-private:
     // Cinder refuses a backup whose stored objects differ from its metadata.
     void checkObjectList(const Backup& backup, const BackupMetadata& metadata)
     {
@@ -1142,6 +1182,37 @@ VerifyReport ChunkedBackupDriver::verify(const QList<Backup>& chain, OperationCo
 {
     try {
         return RestoreRun(*m_store, m_options, chain, nullptr, control, true).run();
+    } catch (const Cancelled&) {
+        throw;
+    } catch (const Error& error) {
+        VerifyReport report;
+        report.problems.append(error.message());
+        return report;
+    }
+}
+
+QStringList ChunkedBackupDriver::verifiableObjects(const Backup& backup)
+{
+    QList<ObjectEntry> objects = readMetadata(*m_store, backup).objects;
+    std::stable_sort(objects.begin(), objects.end(),
+                     [](const ObjectEntry& a, const ObjectEntry& b) { return a.offset < b.offset; });
+    QStringList names;
+    for (const ObjectEntry& entry : objects)
+        names.append(entry.name);
+    return names;
+}
+
+VerifyReport ChunkedBackupDriver::verifySample(const QList<Backup>& chain,
+                                               const VerifySample& sample,
+                                               OperationControl& control)
+{
+    if (sample.objects.isEmpty())
+        return verify(chain, control);
+    try {
+        if (chain.isEmpty())
+            throw Error(QStringLiteral("nothing to verify"));
+        return RestoreRun(*m_store, m_options, chain, nullptr, control, true)
+            .runSample(sample.objects);
     } catch (const Cancelled&) {
         throw;
     } catch (const Error& error) {

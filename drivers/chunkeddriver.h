@@ -47,6 +47,11 @@ public:
     void restore(RestoreJob& job) override;
     void remove(const Backup& backup, OperationControl& control) override;
     VerifyReport verify(const QList<Backup>& chain, OperationControl& control) override;
+    // Its data objects, from its `_metadata`, in volume order.
+    QStringList verifiableObjects(const Backup& backup) override;
+    // Reads the sampled objects of chain.last() only: MD5 and SHA-256 blocks.
+    VerifyReport verifySample(const QList<Backup>& chain, const VerifySample& sample,
+                              OperationControl& control) override;
     void removeLeftovers(const Backup& backup) override;
     std::optional<qint64> storedVolumeSize(const QList<Backup>& chain) override;
 

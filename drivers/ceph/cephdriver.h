@@ -47,6 +47,11 @@ public:
     void restore(RestoreJob& job) override;
     void remove(const Backup& backup, OperationControl& control) override;
     VerifyReport verify(const QList<Backup>& chain, OperationControl& control) override;
+    // Fixed ranges of the backup's snapshot ("range-<offset>-<length>"); a
+    // sample reads the allocated bytes of its ranges as verify() reads all.
+    QStringList verifiableObjects(const Backup& backup) override;
+    VerifyReport verifySample(const QList<Backup>& chain, const VerifySample& sample,
+                              OperationControl& control) override;
     void removeLeftovers(const Backup& backup) override;
     std::optional<qint64> storedVolumeSize(const QList<Backup>& chain) override;
 
