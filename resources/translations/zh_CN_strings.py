@@ -382,8 +382,8 @@ ZH.update({
  'Deleting backup %1 ended in %2%3': '删除备份 %1 结束于 %2%3', 'Rename %1 to %2': '将 %1 重命名为 %2',
  'name: %1': '名称:%1', 'backup %1 updated': '备份 %1 已更新', 'Reset-state of %1 to %2': '将 %1 的状态重置为 %2',
  'backup %1 → %2': '备份 %1 → %2',
- 'Cinder left backup %1 in %2 (asked: %3); it ignores reset-state for a backup no service has claimed.':
-     'Cinder 使备份 %1 保持为 %2(请求的是 %3);对于没有服务认领的备份,它会忽略重置状态。',
+ 'Cinder left backup %1 in %2 for %3 s (asked: %4): no backup service applied the reset; check that cinder-backup runs for its availability zone.':
+     'Cinder 使备份 %1 保持为 %2 达 %3 秒(请求的是 %4):没有备份服务执行该重置;请检查其可用区是否运行着 cinder-backup。',
  'backup %1 is %2': '备份 %1 为 %2', 'Export record of %1': '导出 %1 的记录', 'service %1': '服务 %1',
  'record of backup %1 exported': '备份 %1 的记录已导出',
  'Backup %1 already exists in %2: Cinder imports a record only once.': '备份 %1 已存在于 %2 中:Cinder 只导入一次记录。',
