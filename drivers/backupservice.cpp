@@ -1116,7 +1116,13 @@ BackupService::prepareSynthesis(const SynthesizeRequest& request)
     backup.host = hostName();
     backup.availabilityZone =
         source.availabilityZone.isEmpty() ? QStringLiteral("nova") : source.availabilityZone;
-    backup.container = source.container;
+    // The source's container, unless it is the posix store's directory of
+    // the source alone: then the new full gets a directory of its own, so the
+    // old chain's directories go with it.
+    const QString ownPosixDirectory =
+        QStringLiteral("%1/%2/%3").arg(source.id.left(2), source.id.mid(2, 2), source.id);
+    if (prepared.backend.type != QLatin1String("posix") || source.container != ownPosixDirectory)
+        backup.container = source.container;
     backup.status = BackupStatus::Creating;
     backup.service = driver->serviceName();
     backup.volumeSizeBytes = volumeBytes;

@@ -404,7 +404,8 @@ int backupList(Context& context, QCommandLineParser& parser)
     printList(context, backups, backupJson,
               {QStringLiteral("ID"), QStringLiteral("Volume ID"), QStringLiteral("Status"),
                QStringLiteral("Name"), QStringLiteral("Size"), QStringLiteral("Object Count"),
-               QStringLiteral("Container")},
+               QStringLiteral("Container"), QStringLiteral("Protected"),
+               QStringLiteral("Synthesized From")},
               [](const Backup& b) {
                   return QStringList{b.id,
                                      b.volumeId,
@@ -412,7 +413,10 @@ int backupList(Context& context, QCommandLineParser& parser)
                                      orDash(b.displayName),
                                      QString::number(b.size),
                                      QString::number(b.objectCount),
-                                     orDash(b.container)};
+                                     orDash(b.container),
+                                     b.isProtected ? QStringLiteral("True")
+                                                   : QStringLiteral("False"),
+                                     orDash(b.synthesizedFrom)};
               });
     return 0;
 }
@@ -1194,6 +1198,7 @@ QList<Command> commands()
         catalogRestore,
         1,
         1};
+    list << retentionCommands();
     return list;
 }
 

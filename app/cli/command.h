@@ -192,5 +192,7 @@ void printList(Context& context, const QList<Item>& items, ToJson toJson,
 // The cloud forms of the backup-* and volume-* commands (cloudcommands.cpp), and the
 // bridge between a cloud and the local catalog (backup-pull, backup-push).
 QList<Command> cloudCommands();
+// Synthetic fulls, protection, retention policies and prune (retentioncommands.cpp).
+QList<Command> retentionCommands();
 
 } // namespace ember::cli

@@ -172,6 +172,8 @@ QJsonObject backupJson(const Backup& b)
     json[QStringLiteral("backend")] = nullable(b.backendName);
     json[QStringLiteral("volume_size_bytes")] = double(b.volumeSizeBytes);
     json[QStringLiteral("stored_bytes")] = double(b.storedBytes);
+    json[QStringLiteral("protected")] = b.isProtected;
+    json[QStringLiteral("synthesized_from")] = nullable(b.synthesizedFrom);
     return json;
 }
 
