@@ -961,7 +961,9 @@ VerifyReport BackupService::verifyBackup(const QString& backupRef, OperationCont
     result.problem = report.problems.value(0);
     result.samplePercent = percent;
     result.objectsTotal = objects.isEmpty() ? report.objectsChecked : objects.size();
-    result.objectsChecked = read.isEmpty() ? report.objectsChecked : read.size();
+    // A failed run stops at its first problem: count what the driver finished.
+    result.objectsChecked =
+        read.isEmpty() || !result.ok ? report.objectsChecked : qint64(read.size());
     m_catalog.transaction([&] {
         if (!m_catalog.backup(backup.id))
             return; // deleted meanwhile: nothing to remember

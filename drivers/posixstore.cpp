@@ -6,6 +6,7 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -161,16 +162,30 @@ void PosixObjectStore::put(const QString& container, const QString& name,
                            const DataProducer& producer, std::optional<qint64>)
 {
     const QString path = objectPath(container, name);
-    const QByteArray native = QFile::encodeName(path);
-    // O_NOFOLLOW: an object planted as a symbolic link is not written through.
-    const int fd =
-        ::open(native.constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0660);
+    // An object planted as a symbolic link is refused (rename() would replace
+    // it without following it, but a planted link means something is wrong).
+    struct stat existing
+    {
+    };
+    if (::lstat(QFile::encodeName(path).constData(), &existing) == 0 && S_ISLNK(existing.st_mode))
+        throw Error(QStringLiteral("cannot create %1: it is a symbolic link, which is not followed")
+                        .arg(path));
+    // Written under a temporary name and renamed over the object, so a reader
+    // (or a crash) sees the old object or the new one whole, never a mix. The
+    // leading dot keeps it out of every prefix listing.
+    static std::atomic<quint64> temporaryCounter{0};
+    const QString temporary = objectPath(
+        container, QStringLiteral(".%1.%2-%3.tmp")
+                       .arg(name)
+                       .arg(::getpid())
+                       .arg(temporaryCounter.fetch_add(1)));
+    const QByteArray native = QFile::encodeName(temporary);
+    // O_EXCL | O_NOFOLLOW: nothing planted under the temporary name is written through.
+    const int fd = ::open(native.constData(),
+                          O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0660);
     if (fd < 0) {
         const int code = errno;
-        throw Error(QStringLiteral("cannot create %1: %2")
-                        .arg(path, code == ELOOP ? QStringLiteral("it is a symbolic link, which "
-                                                                  "is not followed")
-                                                 : systemError(code)));
+        throw Error(QStringLiteral("cannot create %1: %2").arg(temporary, systemError(code)));
     }
     ::fchmod(fd, 0660);
     std::vector<char> buffer(1 << 20);
@@ -204,6 +219,10 @@ void PosixObjectStore::put(const QString& container, const QString& name,
         }
         if (::fdatasync(fd) != 0)
             throw Error(QStringLiteral("cannot flush %1: %2").arg(path, systemError(errno)));
+        // rename() replaces a symbolic link planted under the object's name
+        // instead of writing through it.
+        if (::rename(native.constData(), QFile::encodeName(path).constData()) != 0)
+            throw Error(QStringLiteral("cannot store %1: %2").arg(path, systemError(errno)));
     } catch (...) {
         ::close(fd);
         ::unlink(native.constData());

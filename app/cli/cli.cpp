@@ -500,12 +500,37 @@ int backupUpdate(Context& context, QCommandLineParser& parser)
 int backupVerify(Context& context, QCommandLineParser& parser)
 {
     BackupService& service = context.backups();
+    int percent = 100;
+    if (parser.isSet(QStringLiteral("sample"))) {
+        const QString text = optionValue(parser, "sample").trimmed();
+        bool ok = false;
+        percent = QString(text).remove(QLatin1Char('%')).toInt(&ok);
+        if (!ok || percent < 1 || percent > 100)
+            throw Error(QStringLiteral("--sample takes a percentage from 1 to 100, not '%1'.")
+                            .arg(text));
+    }
     const Backup backup = service.catalog().resolveBackup(parser.positionalArguments().first());
-    const VerifyReport report = withProgress(
-        [&](OperationControl& control) { return service.verifyBackup(backup.id, control); });
+    const VerifyReport report = withProgress([&](OperationControl& control) {
+        return service.verifyBackup(backup.id, control, percent);
+    });
     QJsonObject json;
     json[QStringLiteral("backup_id")] = backup.id;
     json[QStringLiteral("objects_checked")] = double(report.objectsChecked);
+    // What this run read of the backup's own objects, and what all runs have.
+    QString coverage;
+    if (const std::optional<VerifyResult> result = service.catalog().verifyResult(backup.id)) {
+        const qint64 covered = service.catalog().verifiedObjects(backup.id).size();
+        json[QStringLiteral("sample_percent")] = result->samplePercent;
+        json[QStringLiteral("backup_objects")] = double(result->objectsTotal);
+        json[QStringLiteral("backup_objects_verified")] = double(covered);
+        coverage = QStringLiteral("checked %1 of %2 objects of backup %3 (%4%); %5 of %2 "
+                                  "verified so far\n")
+                       .arg(result->objectsChecked)
+                       .arg(result->objectsTotal)
+                       .arg(backup.id)
+                       .arg(result->samplePercent)
+                       .arg(covered);
+    }
     json[QStringLiteral("bytes_checked")] = double(report.bytesChecked);
     json[QStringLiteral("blocks_checked")] = double(report.blocksChecked);
     json[QStringLiteral("result")] =
@@ -516,6 +541,7 @@ int backupVerify(Context& context, QCommandLineParser& parser)
     } else {
         json.remove(QStringLiteral("problems"));
         context.printObject(json);
+        printOut(coverage);
         for (const QString& problem : report.problems)
             printOut(QStringLiteral("problem: %1\n").arg(problem));
     }
@@ -1039,8 +1065,15 @@ QList<Command> commands()
     list << Command{
         QStringLiteral("backup-verify"),
         QStringLiteral("BACKUP"),
-        QStringLiteral("Reads a backup's whole chain and checks every object and hash."),
-        {},
+        QStringLiteral("Reads a backup's whole chain and checks every object and hash; with "
+                       "--sample, only that share of the backup's own objects, those never "
+                       "verified first, then the longest ago."),
+        [=](QCommandLineParser& p) {
+            p.addOption(text("sample",
+                             "Percentage (1-100) of the backup's objects to read; repeated runs "
+                             "cover them all.",
+                             "PERCENT"));
+        },
         backupVerify,
         1,
         1};

@@ -858,6 +858,70 @@ private Q_SLOTS:
                  qPrintable(describe(damaged)));
     }
 
+    // backup-verify --sample: each run reads its share of the backup's objects,
+    // those not read before first, and says how much of the backup has been
+    // verified so far; a percentage outside 1..100 is refused.
+    void verifySampleCoversTheBackup()
+    {
+        const ProcessResult added = cli({QStringLiteral("backend-add-local"), QStringLiteral("b"),
+                                         m_dir + QStringLiteral("/store"),
+                                         QStringLiteral("--object-size"), QStringLiteral("1M"),
+                                         QStringLiteral("--default")});
+        QVERIFY2(added.exitCode == 0, qPrintable(describe(added)));
+        const QString source = m_dir + QStringLiteral("/v.img");
+        makeVolumeFile(source, 22 * MiB, Fill::Random, 31);
+        QVERIFY(!volumeAdd(source, QStringLiteral("v")).isEmpty());
+        const QString id = createBackup({QStringLiteral("v")});
+        QVERIFY(!id.isEmpty());
+
+        for (const QString& percent : {QStringLiteral("0"), QStringLiteral("101"),
+                                       QStringLiteral("-3"), QStringLiteral("half")})
+            expectError({QStringLiteral("backup-verify"), id, QStringLiteral("--sample"), percent},
+                        QStringLiteral("--sample takes a percentage from 1 to 100"));
+
+        // 25% of 22 objects is 6; four runs read all 22.
+        for (int run = 1; run <= 4; ++run) {
+            CLI_OK(sampled, {QStringLiteral("backup-verify"), id, QStringLiteral("--sample"),
+                             QStringLiteral("25"), QStringLiteral("--format"),
+                             QStringLiteral("json")});
+            const QJsonObject report = jsonOf(sampled).object();
+            QCOMPARE(report.value(QStringLiteral("result")).toString(), QStringLiteral("intact"));
+            QCOMPARE(report.value(QStringLiteral("sample_percent")).toInt(), 25);
+            QCOMPARE(report.value(QStringLiteral("objects_checked")).toInt(), 6);
+            QCOMPARE(report.value(QStringLiteral("backup_objects")).toInt(), 22);
+            QCOMPARE(report.value(QStringLiteral("backup_objects_verified")).toInt(),
+                     std::min(22, run * 6));
+            QCOMPARE(report.value(QStringLiteral("bytes_checked")).toDouble(), double(6 * MiB));
+        }
+        CLI_OK(table, {QStringLiteral("backup-verify"), id, QStringLiteral("--sample"),
+                       QStringLiteral("10%")});
+        QVERIFY2(table.out.contains("checked 3 of 22 objects of backup " + id.toUtf8() +
+                                    " (10%); 22 of 22 verified so far"),
+                 qPrintable(describe(table)));
+
+        // A damaged object is named, with its volume offset, by the whole verification.
+        const QDir container = containerOf(m_dir + QStringLiteral("/store"), id);
+        const QStringList objects = container.entryList({QStringLiteral("*-00007")}, QDir::Files);
+        QCOMPARE(objects.size(), 1);
+        QFile object(container.filePath(objects.first()));
+        QVERIFY(object.open(QIODevice::ReadWrite));
+        QVERIFY(object.seek(object.size() / 2));
+        QByteArray bytes = object.read(8);
+        for (char& byte : bytes)
+            byte = char(~byte);
+        QVERIFY(object.seek(object.size() / 2));
+        QCOMPARE(object.write(bytes), qint64(bytes.size()));
+        object.close();
+        const ProcessResult damaged = cli({QStringLiteral("backup-verify"), id,
+                                           QStringLiteral("--sample"), QStringLiteral("100")});
+        QCOMPARE(damaged.exitCode, 1);
+        QVERIFY2(damaged.out.contains("problem: ") && damaged.out.contains("-00007") &&
+                     damaged.out.contains("offset"),
+                 qPrintable(describe(damaged)));
+        QVERIFY2(damaged.out.contains("of 22 objects of backup " + id.toUtf8() + " (100%)"),
+                 qPrintable(describe(damaged)));
+    }
+
     // Whatever happened on the way (here: the repair of a killed backup), a
     // failing command prints exactly one line, and a job on the volume
     // refuses volume-reset-state.

@@ -1,0 +1,908 @@
+// Synthetic full backups and re-parenting for the chunked engine.
+//
+// A synthetic full is assembled from the chain's stored objects: the newest
+// backup holding a byte wins, as on a chain restore. Every source object is
+// decoded on its own thread into a small bounded queue; one assembler per
+// output object pulls the bytes it needs in volume order, the worker pool
+// checks them against the source backup's SHA-256 list and compresses them,
+// and the store writes them. Nothing larger than a few pieces per stream is
+// ever held in memory, and the volume itself is never read.
+#include "chunkeddriver.h"
+
+#include "chunkedformat.h"
+#include "compression.h"
+#include "hashing.h"
+#include "pythonjson.h"
+#include "workerpool.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <random>
+#include <thread>
+
+Q_LOGGING_CATEGORY(lcSynthesize, "ember.chunked.synthesize")
+
+namespace ember {
+
+namespace {
+
+QString pythonDateTime(const QDateTime& time)
+{
+    return time.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) + QStringLiteral("+00:00");
+}
+
+QJsonValue nullable(const QString& text)
+{
+    return text.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(text);
+}
+
+QByteArray readSmall(ObjectStore& store, const Backup& backup, const QString& name)
+{
+    try {
+        return store.getAll(backup.container, name);
+    } catch (const ObjectMissing&) {
+        throw Error(QStringLiteral("backup %1 is damaged: %2 is missing from container %3")
+                        .arg(backup.id, name, backup.container));
+    }
+}
+
+template <typename Parse> auto parseFor(const Backup& backup, Parse parse)
+{
+    try {
+        return parse();
+    } catch (const Error& error) {
+        throw Error(QStringLiteral("backup %1 is damaged: %2").arg(backup.id, error.message()));
+    }
+}
+
+BackupMetadata readMetadata(ObjectStore& store, const Backup& backup)
+{
+    if (backup.serviceMetadata.isEmpty())
+        throw Error(
+            QStringLiteral("backup %1 has no object prefix (service_metadata); it was never "
+                           "written completely")
+                .arg(backup.id));
+    const QString name = metadataObjectName(backup.serviceMetadata);
+    const QByteArray text = readSmall(store, backup, name);
+    return parseFor(backup, [&] { return parseBackupMetadata(text, name); });
+}
+
+// As a restore: the stored data objects must be exactly those `_metadata` lists.
+void checkStoredObjects(ObjectStore& store, const Backup& backup, const BackupMetadata& metadata)
+{
+    QStringList stored;
+    for (const QString& name : store.list(backup.container, backup.serviceMetadata))
+        if (isDataObjectName(name, backup.serviceMetadata))
+            stored.append(name);
+    QStringList listed;
+    for (const ObjectEntry& entry : metadata.objects)
+        listed.append(entry.name);
+    stored.sort();
+    listed.sort();
+    if (stored == listed)
+        return;
+    for (const QString& name : listed)
+        if (!stored.contains(name))
+            throw Error(
+                QStringLiteral("backup %1 is damaged: object %2 is missing from container %3")
+                    .arg(backup.id, name, backup.container));
+    QStringList extra;
+    for (const QString& name : stored)
+        if (!listed.contains(name))
+            extra.append(name);
+    throw Error(QStringLiteral("backup %1 has objects its metadata does not list (%2); refusing "
+                               "to use it, as Cinder refuses to restore it")
+                    .arg(backup.id, extra.join(QStringLiteral(", "))));
+}
+
+void removePrefix(ObjectStore& store, const Backup& backup)
+{
+    if (backup.serviceMetadata.isEmpty() || backup.container.isEmpty())
+        return;
+    try {
+        for (const QString& name : store.list(backup.container, backup.serviceMetadata))
+            if (belongsToPrefix(name, backup.serviceMetadata))
+                store.remove(backup.container, name);
+    } catch (const Error& error) {
+        qCWarning(lcSynthesize) << "could not remove the objects of failed synthetic full"
+                                << backup.id << ":" << error.message();
+    }
+}
+
+void sleepBeforeRetry(const RetryPolicy& policy, int attempt, OperationControl& control)
+{
+    double seconds = policy.initialBackoffSeconds * std::pow(2.0, attempt);
+    seconds = std::min(seconds, policy.maxBackoffSeconds);
+    thread_local std::mt19937 random{std::random_device{}()};
+    seconds *= std::uniform_real_distribution<double>(0.75, 1.25)(random);
+    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (std::chrono::steady_clock::now() < until) {
+        control.throwIfCancelled();
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+}
+
+template <typename Work> void withRetries(ObjectStore& store, OperationControl& control, Work work)
+{
+    const RetryPolicy policy = store.retryPolicy();
+    for (int attempt = 0;; ++attempt) {
+        try {
+            work();
+            return;
+        } catch (const TransientError& error) {
+            if (attempt >= policy.attempts)
+                throw;
+            control.log(QStringLiteral("retrying after: %1").arg(error.message()));
+            sleepBeforeRetry(policy, attempt, control);
+        }
+    }
+}
+
+template <typename Futures> void waitForAll(Futures& futures)
+{
+    for (auto& future : futures)
+        if (future.valid())
+            future.wait();
+}
+
+// One stored object of the chain and the backup it belongs to.
+struct SourceObject
+{
+    const Backup* backup = nullptr;
+    ObjectEntry entry;
+};
+
+// A volume range taken from one source object.
+struct Segment
+{
+    qint64 offset = 0;
+    qint64 end = 0;
+    int source = -1;
+};
+
+// Ends a stream's decoding early (its consumer needs no more bytes).
+class StopStream : public std::exception
+{
+};
+
+// Decodes one source object on its own thread into a bounded queue that its
+// consumer reads front to back. Errors name the object as a restore does.
+class SourceStream
+{
+public:
+    SourceStream(ObjectStore& store, const SourceObject& source, qint64 decodeUntil,
+                 qint64 queueLimit, OperationControl& control)
+        : m_store(store), m_source(source), m_decodeUntil(decodeUntil), m_queueLimit(queueLimit),
+          m_control(control)
+    {
+        m_thread = std::thread([this] { produce(); });
+    }
+    ~SourceStream()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_abandoned = true;
+        }
+        m_changed.notify_all();
+        m_thread.join();
+    }
+    SourceStream(const SourceStream&) = delete;
+    SourceStream& operator=(const SourceStream&) = delete;
+
+    // The object's raw offset of the next byte take() returns.
+    qint64 position() const { return m_position; }
+
+    // Copies the next `length` raw bytes to `out` (nullptr: skips them).
+    void take(char* out, qint64 length)
+    {
+        std::unique_lock lock(m_mutex);
+        while (length > 0) {
+            m_changed.wait(lock, [this] { return !m_queue.empty() || m_done; });
+            if (m_queue.empty()) {
+                if (m_error)
+                    std::rethrow_exception(m_error);
+                throw corrupt(QStringLiteral("it holds %1 bytes, its metadata says %2")
+                                  .arg(m_decoded)
+                                  .arg(m_source.entry.length));
+            }
+            QByteArray& front = m_queue.front();
+            const qint64 count = std::min(length, qint64(front.size() - m_frontPosition));
+            if (out) {
+                std::memcpy(out, front.constData() + m_frontPosition, size_t(count));
+                out += count;
+            }
+            m_frontPosition += qsizetype(count);
+            m_position += count;
+            length -= count;
+            m_queued -= count;
+            if (m_frontPosition == front.size()) {
+                m_queue.pop_front();
+                m_frontPosition = 0;
+            }
+            m_changed.notify_all();
+        }
+    }
+
+    // Reads the object to its end and checks its length and MD5, as a restore does.
+    void finish()
+    {
+        take(nullptr, m_source.entry.length - m_position);
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [this] { return m_done; });
+        if (m_error)
+            std::rethrow_exception(m_error);
+        if (m_decoded != m_source.entry.length)
+            throw corrupt(QStringLiteral("it holds %1 bytes, its metadata says %2")
+                              .arg(m_decoded)
+                              .arg(m_source.entry.length));
+        if (!m_source.entry.md5.isEmpty() && m_md5 != m_source.entry.md5)
+            throw corrupt(QStringLiteral("MD5 %1, expected %2").arg(m_md5, m_source.entry.md5));
+    }
+
+private:
+    Error corrupt(const QString& why) const
+    {
+        return Error(QStringLiteral("object %1 (volume offset %2) of backup %3 is corrupt: %4")
+                         .arg(m_source.entry.name)
+                         .arg(m_source.entry.offset)
+                         .arg(m_source.backup->id, why));
+    }
+
+    void produce()
+    {
+        const ObjectEntry& entry = m_source.entry;
+        const bool partial = m_decodeUntil < entry.length;
+        try {
+            auto decoder = makeDecoder(codecForTag(entry.compression), entry.length);
+            Digest md5(Digest::Algorithm::Md5);
+            qint64 decoded = 0;
+            auto sink = [&](const char* data, size_t length) {
+                m_control.throwIfCancelled();
+                if (partial && decoded >= m_decodeUntil)
+                    throw StopStream();
+                md5.update(data, length);
+                decoded += qint64(length);
+                std::unique_lock lock(m_mutex);
+                m_changed.wait(lock, [this] { return m_abandoned || m_queued < m_queueLimit; });
+                if (m_abandoned)
+                    throw StopStream();
+                m_queue.emplace_back(data, qsizetype(length));
+                m_queued += qint64(length);
+                m_decoded = decoded;
+                m_changed.notify_all();
+            };
+            try {
+                m_store.get(m_source.backup->container, entry.name,
+                            [&](const char* data, size_t length) {
+                                decoder->feed(data, length, sink);
+                            });
+                decoder->finish();
+            } catch (const StopStream&) {
+                throw;
+            } catch (const ObjectMissing&) {
+                throw Error(
+                    QStringLiteral("backup %1 is damaged: object %2 (volume offset %3) is missing")
+                        .arg(m_source.backup->id, entry.name)
+                        .arg(entry.offset));
+            } catch (const Cancelled&) {
+                throw;
+            } catch (const Error& error) {
+                if (dynamic_cast<const TransientError*>(&error))
+                    throw;
+                throw corrupt(error.message());
+            }
+            std::lock_guard lock(m_mutex);
+            m_md5 = QString::fromLatin1(md5.finalHex());
+            m_done = true;
+        } catch (const StopStream&) {
+            std::lock_guard lock(m_mutex);
+            m_done = true;
+        } catch (...) {
+            std::lock_guard lock(m_mutex);
+            m_error = std::current_exception();
+            m_done = true;
+        }
+        m_changed.notify_all();
+    }
+
+    ObjectStore& m_store;
+    const SourceObject& m_source;
+    const qint64 m_decodeUntil;
+    const qint64 m_queueLimit;
+    OperationControl& m_control;
+    std::thread m_thread;
+
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<QByteArray> m_queue;
+    qsizetype m_frontPosition = 0;
+    qint64 m_queued = 0;
+    qint64 m_decoded = 0;
+    qint64 m_position = 0; // consumer side only
+    bool m_done = false;
+    bool m_abandoned = false;
+    std::exception_ptr m_error;
+    QString m_md5;
+};
+
+class SynthesizeRun
+{
+public:
+    SynthesizeRun(ObjectStore& store, const ChunkedOptions& options, SynthesizeJob& job)
+        : m_store(store), m_options(options), m_job(job), m_control(job.control),
+          m_pool(options.workerThreads)
+    {
+    }
+
+    void run()
+    {
+        readChain();
+        buildPlan();
+        Backup& backup = m_job.backup;
+        m_compression = parseCompression(m_options.compression);
+        QList<Extent> plan;
+        for (qint64 offset = 0; offset < m_volumeSize; offset += m_objectSize)
+            plan.append({offset, std::min(m_objectSize, m_volumeSize - offset)});
+        m_entries.resize(plan.size());
+        m_control.setPhase(QStringLiteral("synthesizing"), m_volumeSize);
+        writeObjects(plan);
+        writeShaFile();
+        writeMetadataFile();
+        backup.objectCount = plan.size();
+        backup.storedBytes = m_storedBytes.load();
+    }
+
+private:
+    struct Piece
+    {
+        QByteArray raw;
+        EncodedPiece encoded;
+    };
+
+    // Reads and checks everything a restore of the chain reads before its data.
+    void readChain()
+    {
+        const QList<Backup>& chain = m_job.chain;
+        m_control.setPhase(QStringLiteral("reading metadata"), 0);
+        for (qsizetype b = 0; b < chain.size(); ++b) {
+            m_control.throwIfCancelled();
+            const Backup& backup = chain[b];
+            m_metadata.append(readMetadata(m_store, backup));
+            const BackupMetadata& metadata = m_metadata.last();
+            if (!metadata.backupId.isEmpty() &&
+                metadata.backupId.compare(backup.id, Qt::CaseInsensitive) != 0)
+                throw Error(QStringLiteral("backup %1 is damaged: its _metadata belongs to backup %2")
+                                .arg(backup.id, metadata.backupId));
+            const QString expectedParent = b == 0 ? QString() : chain[b - 1].id;
+            if (metadata.parentId.compare(expectedParent, Qt::CaseInsensitive) != 0)
+                throw Error(QStringLiteral("backup %1 does not continue the chain: its _metadata "
+                                           "names parent %2, expected %3")
+                                .arg(backup.id,
+                                     metadata.parentId.isEmpty() ? QStringLiteral("none")
+                                                                 : metadata.parentId,
+                                     expectedParent.isEmpty() ? QStringLiteral("none")
+                                                              : expectedParent));
+            checkStoredObjects(m_store, backup, metadata);
+        }
+        const Backup& newest = chain.last();
+        const QString shaName = shaFileObjectName(newest.serviceMetadata);
+        m_shaText = readSmall(m_store, newest, shaName);
+        m_hashes = parseFor(newest, [&] { return parseShaFile(m_shaText, shaName); });
+        m_volumeSize = parseFor(chain.first(), [&] {
+            return fullBackupVolumeSize(m_metadata.first(),
+                                        metadataObjectName(chain.first().serviceMetadata));
+        });
+        for (qsizetype b = 0; b < chain.size(); ++b)
+            parseFor(chain[b], [&] {
+                checkObjectsWithinVolume(m_metadata[b], m_volumeSize,
+                                         metadataObjectName(chain[b].serviceMetadata));
+                return 0;
+            });
+        parseFor(newest, [&] {
+            checkShaFileCoversVolume(m_hashes, m_volumeSize, shaName);
+            return 0;
+        });
+        Backup& backup = m_job.backup;
+        if (backup.volumeSizeBytes > 0 && backup.volumeSizeBytes != m_volumeSize)
+            throw Error(QStringLiteral("the chain of backup %1 holds a volume of %2 bytes, but the "
+                                       "synthetic full was asked for %3 bytes")
+                            .arg(newest.id)
+                            .arg(m_volumeSize)
+                            .arg(backup.volumeSizeBytes));
+        backup.volumeSizeBytes = m_volumeSize;
+
+        m_blockSize = m_hashes.blockSize;
+        if (m_options.objectSize % m_blockSize != 0)
+            throw Error(QStringLiteral("the configured object size (%1 bytes) is not a multiple "
+                                       "of the SHA block size of backup %2 (%3 bytes); a full "
+                                       "backup with this configuration could not keep its "
+                                       "hashes")
+                            .arg(m_options.objectSize)
+                            .arg(newest.id)
+                            .arg(m_blockSize));
+        m_objectSize = m_options.objectSize;
+        // Pieces are whole SHA blocks of the source and never cross an object.
+        m_pieceSize = std::max(m_blockSize, m_options.pieceSize / m_blockSize * m_blockSize);
+        m_pieceSize = std::min(m_pieceSize, m_objectSize);
+    }
+
+    // Newest backup wins for every byte, as on a chain restore.
+    void buildPlan()
+    {
+        std::map<qint64, Segment> map; // start -> segment
+        for (qsizetype b = 0; b < m_job.chain.size(); ++b) {
+            for (const ObjectEntry& entry : m_metadata[b].objects) {
+                const int index = int(m_sources.size());
+                m_sources.push_back({&m_job.chain.at(b), entry});
+                const qint64 start = entry.offset;
+                const qint64 end = entry.end();
+                auto it = map.lower_bound(start);
+                if (it != map.begin()) {
+                    auto before = std::prev(it);
+                    if (before->second.end > start) {
+                        Segment tail = before->second;
+                        before->second.end = start;
+                        if (tail.end > end) {
+                            tail.offset = end;
+                            map[end] = tail;
+                        }
+                        it = map.lower_bound(start);
+                    }
+                }
+                while (it != map.end() && it->first < end) {
+                    if (it->second.end > end) {
+                        Segment tail = it->second;
+                        tail.offset = end;
+                        map[end] = tail;
+                    }
+                    it = map.erase(it);
+                }
+                map[start] = {start, end, index};
+            }
+        }
+        for (const auto& [start, segment] : map)
+            m_segments.push_back(segment);
+    }
+
+    void writeObjects(const QList<Extent>& plan)
+    {
+        std::atomic<qsizetype> next{0};
+        std::atomic<bool> failed{false};
+        std::exception_ptr firstError;
+        std::mutex errorMutex;
+        const int writers =
+            std::max(1, std::min<int>(int(plan.size()), m_options.objectsInFlight > 0
+                                                            ? m_options.objectsInFlight
+                                                            : m_store.parallelTransfers()));
+        std::vector<std::thread> threads;
+        for (int i = 0; i < writers; ++i) {
+            threads.emplace_back([&] {
+                try {
+                    for (;;) {
+                        const qsizetype index = next.fetch_add(1);
+                        if (index >= plan.size() || failed.load())
+                            return;
+                        m_entries[index] = writeObjectWithRetries(plan[index], index);
+                    }
+                } catch (...) {
+                    std::lock_guard lock(errorMutex);
+                    if (!firstError)
+                        firstError = std::current_exception();
+                    failed = true;
+                }
+            });
+        }
+        for (std::thread& thread : threads)
+            thread.join();
+        if (firstError)
+            std::rethrow_exception(firstError);
+    }
+
+    QString objectName(qsizetype index) const
+    {
+        return QStringLiteral("%1-%2")
+            .arg(m_job.backup.serviceMetadata)
+            .arg(index + 1, 5, 10, QLatin1Char('0'));
+    }
+
+    ObjectEntry writeObjectWithRetries(const Extent& extent, qsizetype index)
+    {
+        const RetryPolicy policy = m_store.retryPolicy();
+        CompressionChoice choice = m_compression;
+        bool countProgress = true;
+        const QString name = objectName(index);
+        for (int attempt = 0;; ++attempt) {
+            try {
+                qint64 storedLength = 0;
+                ObjectEntry entry = writeObject(extent, name, choice, countProgress, storedLength);
+                countProgress = false;
+                // As a backup: stored raw, tagged "none", when compressing did not shrink it.
+                if (choice.codec != Codec::None && storedLength >= extent.length) {
+                    choice = {Codec::None, QStringLiteral("none")};
+                    entry = writeObject(extent, name, choice, false, storedLength);
+                }
+                m_storedBytes += storedLength;
+                return entry;
+            } catch (const TransientError& error) {
+                if (attempt >= policy.attempts)
+                    throw;
+                countProgress = false;
+                qCWarning(lcSynthesize) << "retrying object" << name << "after:" << error.message();
+                m_control.log(QStringLiteral("retrying %1: %2").arg(name, error.message()));
+                sleepBeforeRetry(policy, attempt, m_control);
+            }
+        }
+    }
+
+    // Assembles the output range [range.offset, range.end()) from the source
+    // streams, a piece at a time, in volume order.
+    class Assembler
+    {
+    public:
+        Assembler(SynthesizeRun& run, const Extent& range) : m_run(run), m_range(range)
+        {
+            const auto& segments = run.m_segments;
+            // The segment holding range.offset (the segments cover the volume without gaps).
+            auto first = std::upper_bound(
+                segments.begin(), segments.end(), range.offset,
+                [](qint64 offset, const Segment& segment) { return offset < segment.offset; });
+            m_next = size_t(std::distance(segments.begin(), first)) - 1;
+            for (size_t i = m_next; i < segments.size() && segments[i].offset < range.end(); ++i)
+                m_lastUse[segments[i].source] = i;
+        }
+
+        void fill(char* out, qint64 offset, qint64 length)
+        {
+            const auto& segments = m_run.m_segments;
+            while (length > 0) {
+                m_run.m_control.throwIfCancelled();
+                const Segment& segment = segments[m_next];
+                const qint64 count = std::min(length, segment.end - offset);
+                const SourceObject& source = m_run.m_sources[size_t(segment.source)];
+                SourceStream& stream = open(segment.source);
+                const qint64 at = offset - source.entry.offset;
+                stream.take(nullptr, at - stream.position());
+                stream.take(out, count);
+                out += count;
+                offset += count;
+                length -= count;
+                if (offset == segment.end) {
+                    if (m_lastUse[segment.source] == m_next)
+                        close(segment.source);
+                    ++m_next;
+                }
+            }
+        }
+
+    private:
+        SourceStream& open(int index)
+        {
+            auto found = m_streams.find(index);
+            if (found != m_streams.end())
+                return *found->second;
+            const SourceObject& source = m_run.m_sources[size_t(index)];
+            // An object reaching past this range is decoded only as far as needed
+            // here; one that ends inside it is decoded whole and checked.
+            const qint64 until = std::min(source.entry.length, m_range.end() - source.entry.offset);
+            const qint64 queueLimit = std::max<qint64>(m_run.m_pieceSize * 2, 1 << 20);
+            auto stream = std::make_unique<SourceStream>(m_run.m_store, source, until, queueLimit,
+                                                         m_run.m_control);
+            return *m_streams.emplace(index, std::move(stream)).first->second;
+        }
+
+        void close(int index)
+        {
+            auto found = m_streams.find(index);
+            const SourceObject& source = m_run.m_sources[size_t(index)];
+            if (source.entry.end() <= m_range.end())
+                found->second->finish();
+            m_streams.erase(found);
+        }
+
+        SynthesizeRun& m_run;
+        Extent m_range;
+        size_t m_next = 0;
+        std::map<int, size_t> m_lastUse; // source -> index of its last segment in this range
+        std::map<int, std::unique_ptr<SourceStream>> m_streams;
+    };
+
+    // Checks a piece's blocks against the source backup's SHA-256 list.
+    void checkPiece(const QByteArray& raw, qint64 offset) const
+    {
+        for (qint64 at = 0; at < raw.size(); at += m_blockSize) {
+            const qint64 length = std::min(m_blockSize, qint64(raw.size()) - at);
+            Sha256 digest{};
+            Digest::sha256Raw(raw.constData() + at, size_t(length), digest.data());
+            const size_t index = size_t((offset + at) / m_blockSize);
+            if (digest != m_hashes.hashes[index])
+                throw Error(QStringLiteral(
+                                "the data assembled for volume offset %1 does not match its "
+                                "SHA-256 in %2 of backup %3: the chain's objects do not add up "
+                                "to that backup's state; nothing was kept")
+                                .arg(offset + at)
+                                .arg(shaFileObjectName(m_job.chain.last().serviceMetadata),
+                                     m_job.chain.last().id));
+        }
+    }
+
+    ObjectEntry writeObject(const Extent& extent, const QString& name,
+                            const CompressionChoice& choice, bool countProgress,
+                            qint64& storedLength)
+    {
+        const int encoderThreads = extent.length >= (8 << 20) ? m_pool.size() : 1;
+        auto encoder =
+            makeEncoder(choice.codec, m_options.zlibEngine, extent.length, encoderThreads);
+        const ObjectEncoder* pieceEncoder = encoder->encodesPieces() ? encoder.get() : nullptr;
+        Digest md5(Digest::Algorithm::Md5);
+        Assembler assembler(*this, extent);
+        std::deque<std::future<Piece>> window;
+        const size_t windowSize = size_t(m_pool.size()) * 2 + 1;
+        qint64 nextAssemble = extent.offset;
+        auto submitMore = [&] {
+            while (window.size() < windowSize && nextAssemble < extent.end()) {
+                const qint64 at = nextAssemble;
+                const qint64 length = std::min(m_pieceSize, extent.end() - at);
+                auto raw = std::make_shared<QByteArray>(qsizetype(length), Qt::Uninitialized);
+                assembler.fill(raw->data(), at, length);
+                window.push_back(m_pool.submit([this, raw, at, pieceEncoder] {
+                    checkPiece(*raw, at);
+                    Piece piece;
+                    if (pieceEncoder)
+                        piece.encoded = pieceEncoder->encodePiece(raw->constData(), size_t(raw->size()));
+                    piece.raw = std::move(*raw);
+                    return piece;
+                }));
+                nextAssemble += length;
+            }
+        };
+
+        QByteArray pending;
+        qsizetype pendingPosition = 0;
+        bool finished = false;
+        storedLength = 0;
+        auto producer = [&](char* buffer, size_t capacity) -> size_t {
+            while (pendingPosition == pending.size()) {
+                pending.clear();
+                pendingPosition = 0;
+                if (finished)
+                    return 0;
+                submitMore();
+                if (window.empty()) {
+                    encoder->finish(pending);
+                    finished = true;
+                    continue;
+                }
+                Piece piece = window.front().get();
+                window.pop_front();
+                submitMore();
+                md5.update(piece.raw.constData(), size_t(piece.raw.size()));
+                if (pieceEncoder)
+                    encoder->appendEncoded(piece.encoded, pending);
+                else
+                    encoder->appendRaw(piece.raw.constData(), size_t(piece.raw.size()), pending);
+                if (countProgress)
+                    m_control.addBytesDone(piece.raw.size());
+            }
+            const size_t count = std::min(capacity, size_t(pending.size() - pendingPosition));
+            std::memcpy(buffer, pending.constData() + pendingPosition, count);
+            pendingPosition += qsizetype(count);
+            storedLength += qint64(count);
+            return count;
+        };
+
+        try {
+            m_store.put(m_job.backup.container, name, producer,
+                        choice.codec == Codec::None ? std::optional<qint64>(extent.length)
+                                                    : std::nullopt);
+        } catch (...) {
+            waitForAll(window);
+            throw;
+        }
+        if (!finished)
+            throw Error(
+                QStringLiteral("the store stopped reading object %1 before its end").arg(name));
+
+        ObjectEntry entry;
+        entry.name = name;
+        entry.offset = extent.offset;
+        entry.length = extent.length;
+        entry.md5 = QString::fromLatin1(md5.finalHex());
+        entry.compression = choice.tag;
+        return entry;
+    }
+
+    // The source backup's hash list under the new backup's own names.
+    void writeShaFile()
+    {
+        const Backup& backup = m_job.backup;
+        QByteArray text;
+        text.reserve(qsizetype(m_hashes.hashes.size() * 72 + 512));
+        text.append("{\n  \"backup_description\": ");
+        text.append(PythonJson::dumps(nullable(backup.displayDescription)));
+        text.append(",\n  \"backup_id\": ");
+        text.append(PythonJson::quote(backup.id));
+        text.append(",\n  \"backup_name\": ");
+        text.append(PythonJson::dumps(nullable(backup.displayName)));
+        text.append(",\n  \"chunk_size\": ");
+        text.append(QByteArray::number(m_blockSize));
+        text.append(",\n  \"created_at\": ");
+        text.append(PythonJson::quote(pythonDateTime(backup.createdAt)));
+        text.append(",\n  \"sha256s\": ");
+        if (m_hashes.hashes.empty()) {
+            text.append("[]");
+        } else {
+            text.append('[');
+            for (size_t i = 0; i < m_hashes.hashes.size(); ++i) {
+                const Sha256& digest = m_hashes.hashes[i];
+                text.append(i == 0 ? "\n    \"" : ",\n    \"");
+                text.append(QByteArray(reinterpret_cast<const char*>(digest.data()),
+                                       int(digest.size()))
+                                .toHex());
+                text.append('"');
+            }
+            text.append("\n  ]");
+        }
+        text.append(",\n  \"version\": ");
+        text.append(PythonJson::quote(kChunkedFormatVersion));
+        text.append(",\n  \"volume_id\": ");
+        text.append(PythonJson::quote(backup.volumeId));
+        text.append("\n}");
+        putSmall(shaFileObjectName(backup.serviceMetadata), text);
+    }
+
+    void writeMetadataFile()
+    {
+        const Backup& backup = m_job.backup;
+        QJsonArray objects;
+        for (const ObjectEntry& entry : m_entries) {
+            QJsonObject fields;
+            fields[QStringLiteral("compression")] = entry.compression;
+            fields[QStringLiteral("length")] = double(entry.length);
+            fields[QStringLiteral("md5")] = entry.md5;
+            fields[QStringLiteral("offset")] = double(entry.offset);
+            QJsonObject wrapper;
+            wrapper[entry.name] = fields;
+            objects.append(wrapper);
+        }
+        const QByteArray& volumeMeta = m_metadata.last().volumeMeta;
+        QJsonObject root;
+        root[QStringLiteral("backup_description")] = nullable(backup.displayDescription);
+        root[QStringLiteral("backup_id")] = backup.id;
+        root[QStringLiteral("backup_name")] = nullable(backup.displayName);
+        root[QStringLiteral("created_at")] = pythonDateTime(backup.createdAt);
+        root[QStringLiteral("objects")] = objects;
+        root[QStringLiteral("parent_id")] = QJsonValue(QJsonValue::Null);
+        root[QStringLiteral("version")] = kChunkedFormatVersion;
+        root[QStringLiteral("volume_id")] = backup.volumeId;
+        root[QStringLiteral("volume_meta")] = volumeMeta.isEmpty()
+                                                  ? QJsonValue(QJsonValue::Null)
+                                                  : QJsonValue(QString::fromUtf8(volumeMeta));
+        putSmall(metadataObjectName(backup.serviceMetadata), PythonJson::dumps(root, {2, true}));
+    }
+
+    void putSmall(const QString& name, const QByteArray& data)
+    {
+        withRetries(m_store, m_control,
+                    [&] { m_store.putAll(m_job.backup.container, name, data); });
+        m_storedBytes += data.size();
+    }
+
+    ObjectStore& m_store;
+    const ChunkedOptions& m_options;
+    SynthesizeJob& m_job;
+    OperationControl& m_control;
+    WorkerPool m_pool;
+    QList<BackupMetadata> m_metadata; // one per chain backup
+    QByteArray m_shaText;
+    ShaFile m_hashes;
+    qint64 m_volumeSize = 0;
+    qint64 m_blockSize = 0;
+    qint64 m_objectSize = 0;
+    qint64 m_pieceSize = 0;
+    CompressionChoice m_compression;
+    std::vector<SourceObject> m_sources;
+    std::vector<Segment> m_segments; // in volume order, covering [0, m_volumeSize)
+    QList<ObjectEntry> m_entries;
+    std::atomic<qint64> m_storedBytes{0};
+};
+
+// `text` with its top-level parent_id replaced. The textual replacement keeps
+// every other byte; text in another layout is parsed and written again in
+// the engine's own layout (Python's json.dumps, sort_keys, indent 2).
+QByteArray withParentId(const QByteArray& text, const QString& parentId)
+{
+    QJsonObject expected = QJsonDocument::fromJson(text).object();
+    expected[QStringLiteral("parent_id")] = parentId;
+    const QByteArray key = "\n  \"parent_id\": ";
+    const qsizetype at = text.indexOf(key);
+    if (at >= 0 && text.indexOf(key, at + 1) < 0) {
+        const qsizetype valueStart = at + key.size();
+        qsizetype valueEnd = -1;
+        if (text.mid(valueStart, 4) == "null") {
+            valueEnd = valueStart + 4;
+        } else if (text.mid(valueStart, 1) == "\"") {
+            const qsizetype close = text.indexOf('"', valueStart + 1);
+            if (close > 0 && text.mid(valueStart, close - valueStart).indexOf('\\') < 0)
+                valueEnd = close + 1;
+        }
+        if (valueEnd > 0) {
+            QByteArray updated = text;
+            updated.replace(valueStart, valueEnd - valueStart, PythonJson::quote(parentId));
+            // Only if it reads back as exactly the intended change.
+            if (QJsonDocument::fromJson(updated).object() == expected)
+                return updated;
+        }
+    }
+    return PythonJson::dumps(expected, {2, true});
+}
+
+} // namespace
+
+bool ChunkedBackupDriver::canSynthesize() const
+{
+    return true;
+}
+
+void ChunkedBackupDriver::synthesize(SynthesizeJob& job)
+{
+    if (job.chain.isEmpty())
+        throw Error(QStringLiteral("nothing to synthesize: the chain is empty"));
+    Backup& backup = job.backup;
+    backup.parentId.clear(); // a full backup
+    if (!backup.createdAt.isValid())
+        backup.createdAt = QDateTime::currentDateTimeUtc();
+    if (backup.container.isEmpty())
+        backup.container = m_store->defaultContainer(backup);
+    backup.serviceMetadata = m_store->objectPrefix(backup, QDateTime::currentDateTimeUtc());
+    backup.service = serviceName();
+    if (job.recordLocation)
+        job.recordLocation(backup);
+    try {
+        m_store->ensureContainer(backup.container);
+        SynthesizeRun(*m_store, m_options, job).run();
+    } catch (...) {
+        // Nothing of a failed synthetic full may stay behind.
+        removePrefix(*m_store, backup);
+        throw;
+    }
+}
+
+void ChunkedBackupDriver::reparent(const Backup& child, const Backup& newParent,
+                                   OperationControl& control)
+{
+    control.throwIfCancelled();
+    if (newParent.id.isEmpty() || newParent.id.compare(child.id, Qt::CaseInsensitive) == 0)
+        throw Error(QStringLiteral("cannot make backup %1 the parent of backup %2")
+                        .arg(newParent.id.isEmpty() ? QStringLiteral("(none)") : newParent.id,
+                             child.id));
+    if (child.serviceMetadata.isEmpty())
+        throw Error(QStringLiteral("backup %1 has no object prefix (service_metadata); it cannot "
+                                   "be re-parented")
+                        .arg(child.id));
+    const QString name = metadataObjectName(child.serviceMetadata);
+    const QByteArray text = readSmall(*m_store, child, name);
+    const BackupMetadata metadata = parseFor(child, [&] { return parseBackupMetadata(text, name); });
+    if (metadata.backupId.compare(child.id, Qt::CaseInsensitive) != 0)
+        throw Error(QStringLiteral("refusing to re-parent backup %1: %2 in container %3 belongs "
+                                   "to backup %4")
+                        .arg(child.id, name, child.container,
+                             metadata.backupId.isEmpty() ? QStringLiteral("(none)")
+                                                         : metadata.backupId));
+    const QByteArray updated = withParentId(text, newParent.id);
+    // One put replaces the object whole (posix: temporary file and rename;
+    // Swift: one PUT), so a reader sees the old or the new parent, never a mix.
+    withRetries(*m_store, control, [&] { m_store->putAll(child.container, name, updated); });
+}
+
+} // namespace ember
