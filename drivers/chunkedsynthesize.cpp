@@ -283,10 +283,9 @@ private:
                 m_changed.notify_all();
             };
             try {
-                m_store.get(m_source.backup->container, entry.name,
-                            [&](const char* data, size_t length) {
-                                decoder->feed(data, length, sink);
-                            });
+                m_store.get(
+                    m_source.backup->container, entry.name,
+                    [&](const char* data, size_t length) { decoder->feed(data, length, sink); });
                 decoder->finish();
             } catch (const StopStream&) {
                 throw;
@@ -382,17 +381,18 @@ private:
             const BackupMetadata& metadata = m_metadata.last();
             if (!metadata.backupId.isEmpty() &&
                 metadata.backupId.compare(backup.id, Qt::CaseInsensitive) != 0)
-                throw Error(QStringLiteral("backup %1 is damaged: its _metadata belongs to backup %2")
-                                .arg(backup.id, metadata.backupId));
+                throw Error(
+                    QStringLiteral("backup %1 is damaged: its _metadata belongs to backup %2")
+                        .arg(backup.id, metadata.backupId));
             const QString expectedParent = b == 0 ? QString() : chain[b - 1].id;
             if (metadata.parentId.compare(expectedParent, Qt::CaseInsensitive) != 0)
-                throw Error(QStringLiteral("backup %1 does not continue the chain: its _metadata "
-                                           "names parent %2, expected %3")
-                                .arg(backup.id,
-                                     metadata.parentId.isEmpty() ? QStringLiteral("none")
-                                                                 : metadata.parentId,
-                                     expectedParent.isEmpty() ? QStringLiteral("none")
-                                                              : expectedParent));
+                throw Error(
+                    QStringLiteral("backup %1 does not continue the chain: its _metadata "
+                                   "names parent %2, expected %3")
+                        .arg(backup.id,
+                             metadata.parentId.isEmpty() ? QStringLiteral("none")
+                                                         : metadata.parentId,
+                             expectedParent.isEmpty() ? QStringLiteral("none") : expectedParent));
             checkStoredObjects(m_store, backup, metadata);
         }
         const Backup& newest = chain.last();
@@ -626,13 +626,13 @@ private:
             Digest::sha256Raw(raw.constData() + at, size_t(length), digest.data());
             const size_t index = size_t((offset + at) / m_blockSize);
             if (digest != m_hashes.hashes[index])
-                throw Error(QStringLiteral(
-                                "the data assembled for volume offset %1 does not match its "
-                                "SHA-256 in %2 of backup %3: the chain's objects do not add up "
-                                "to that backup's state; nothing was kept")
-                                .arg(offset + at)
-                                .arg(shaFileObjectName(m_job.chain.last().serviceMetadata),
-                                     m_job.chain.last().id));
+                throw Error(
+                    QStringLiteral("the data assembled for volume offset %1 does not match its "
+                                   "SHA-256 in %2 of backup %3: the chain's objects do not add up "
+                                   "to that backup's state; nothing was kept")
+                        .arg(offset + at)
+                        .arg(shaFileObjectName(m_job.chain.last().serviceMetadata),
+                             m_job.chain.last().id));
         }
     }
 
@@ -659,7 +659,8 @@ private:
                     checkPiece(*raw, at);
                     Piece piece;
                     if (pieceEncoder)
-                        piece.encoded = pieceEncoder->encodePiece(raw->constData(), size_t(raw->size()));
+                        piece.encoded =
+                            pieceEncoder->encodePiece(raw->constData(), size_t(raw->size()));
                     piece.raw = std::move(*raw);
                     return piece;
                 }));
@@ -746,9 +747,9 @@ private:
             for (size_t i = 0; i < m_hashes.hashes.size(); ++i) {
                 const Sha256& digest = m_hashes.hashes[i];
                 text.append(i == 0 ? "\n    \"" : ",\n    \"");
-                text.append(QByteArray(reinterpret_cast<const char*>(digest.data()),
-                                       int(digest.size()))
-                                .toHex());
+                text.append(
+                    QByteArray(reinterpret_cast<const char*>(digest.data()), int(digest.size()))
+                        .toHex());
                 text.append('"');
             }
             text.append("\n  ]");
@@ -883,22 +884,23 @@ void ChunkedBackupDriver::reparent(const Backup& child, const Backup& newParent,
 {
     control.throwIfCancelled();
     if (newParent.id.isEmpty() || newParent.id.compare(child.id, Qt::CaseInsensitive) == 0)
-        throw Error(QStringLiteral("cannot make backup %1 the parent of backup %2")
-                        .arg(newParent.id.isEmpty() ? QStringLiteral("(none)") : newParent.id,
-                             child.id));
+        throw Error(
+            QStringLiteral("cannot make backup %1 the parent of backup %2")
+                .arg(newParent.id.isEmpty() ? QStringLiteral("(none)") : newParent.id, child.id));
     if (child.serviceMetadata.isEmpty())
         throw Error(QStringLiteral("backup %1 has no object prefix (service_metadata); it cannot "
                                    "be re-parented")
                         .arg(child.id));
     const QString name = metadataObjectName(child.serviceMetadata);
     const QByteArray text = readSmall(*m_store, child, name);
-    const BackupMetadata metadata = parseFor(child, [&] { return parseBackupMetadata(text, name); });
+    const BackupMetadata metadata =
+        parseFor(child, [&] { return parseBackupMetadata(text, name); });
     if (metadata.backupId.compare(child.id, Qt::CaseInsensitive) != 0)
-        throw Error(QStringLiteral("refusing to re-parent backup %1: %2 in container %3 belongs "
-                                   "to backup %4")
-                        .arg(child.id, name, child.container,
-                             metadata.backupId.isEmpty() ? QStringLiteral("(none)")
-                                                         : metadata.backupId));
+        throw Error(
+            QStringLiteral("refusing to re-parent backup %1: %2 in container %3 belongs "
+                           "to backup %4")
+                .arg(child.id, name, child.container,
+                     metadata.backupId.isEmpty() ? QStringLiteral("(none)") : metadata.backupId));
     const QByteArray updated = withParentId(text, newParent.id);
     // One put replaces the object whole (posix: temporary file and rename;
     // Swift: one PUT), so a reader sees the old or the new parent, never a mix.

@@ -174,15 +174,14 @@ void PosixObjectStore::put(const QString& container, const QString& name,
     // (or a crash) sees the old object or the new one whole, never a mix. The
     // leading dot keeps it out of every prefix listing.
     static std::atomic<quint64> temporaryCounter{0};
-    const QString temporary = objectPath(
-        container, QStringLiteral(".%1.%2-%3.tmp")
-                       .arg(name)
-                       .arg(::getpid())
-                       .arg(temporaryCounter.fetch_add(1)));
+    const QString temporary = objectPath(container, QStringLiteral(".%1.%2-%3.tmp")
+                                                        .arg(name)
+                                                        .arg(::getpid())
+                                                        .arg(temporaryCounter.fetch_add(1)));
     const QByteArray native = QFile::encodeName(temporary);
     // O_EXCL | O_NOFOLLOW: nothing planted under the temporary name is written through.
-    const int fd = ::open(native.constData(),
-                          O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0660);
+    const int fd =
+        ::open(native.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0660);
     if (fd < 0) {
         const int code = errno;
         throw Error(QStringLiteral("cannot create %1: %2").arg(temporary, systemError(code)));

@@ -142,14 +142,13 @@ inline void runSynthesisScenario(ChunkedBackupDriver& driver, const Volume& volu
     synthetic.volumeSizeBytes = volume.sizeBytes;
     int locationsRecorded = 0;
     OperationControl control;
-    SynthesizeJob job{chain, synthetic, control, [&](const Backup& located) {
-                          ++locationsRecorded;
-                          QVERIFY(!located.serviceMetadata.isEmpty());
-                          // Recorded before anything is written.
-                          QVERIFY(driver.store()
-                                      .list(located.container, located.serviceMetadata)
-                                      .isEmpty());
-                      }};
+    SynthesizeJob job{
+        chain, synthetic, control, [&](const Backup& located) {
+            ++locationsRecorded;
+            QVERIFY(!located.serviceMetadata.isEmpty());
+            // Recorded before anything is written.
+            QVERIFY(driver.store().list(located.container, located.serviceMetadata).isEmpty());
+        }};
     QVERIFY(driver.canSynthesize());
     driver.synthesize(job);
     QCOMPARE(locationsRecorded, 1);
@@ -197,12 +196,13 @@ inline void runSynthesisScenario(ChunkedBackupDriver& driver, const Volume& volu
     const QJsonObject sourceSha =
         storedJson(driver, source, shaFileObjectName(source.serviceMetadata));
     QCOMPARE(sha.value(QStringLiteral("sha256s")), sourceSha.value(QStringLiteral("sha256s")));
-    QCOMPARE(sha.value(QStringLiteral("chunk_size")), sourceSha.value(QStringLiteral("chunk_size")));
+    QCOMPARE(sha.value(QStringLiteral("chunk_size")),
+             sourceSha.value(QStringLiteral("chunk_size")));
     QCOMPARE(sha.value(QStringLiteral("backup_id")).toString(), synthetic.id);
 
     // It restores the source's state.
-    QString difference = restoreAndCompare(driver, {synthetic}, volume,
-                                           dir + QStringLiteral("/restored-synthetic"), sourceState);
+    QString difference = restoreAndCompare(
+        driver, {synthetic}, volume, dir + QStringLiteral("/restored-synthetic"), sourceState);
     QVERIFY2(difference.isEmpty(), qPrintable(difference));
 
     // Re-parenting: only parent_id changes, byte for byte.

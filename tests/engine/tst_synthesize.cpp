@@ -150,8 +150,8 @@ private Q_SLOTS:
         SynthesizeJob job{chain, synthetic, control};
         driver->synthesize(job);
         QCOMPARE(synthetic.objectCount, qint64(6));
-        const QString difference = restoreAndCompare(*driver, {synthetic}, setup.volume,
-                                                     setup.dir + QStringLiteral("/restored"), state);
+        const QString difference = restoreAndCompare(
+            *driver, {synthetic}, setup.volume, setup.dir + QStringLiteral("/restored"), state);
         QVERIFY2(difference.isEmpty(), qPrintable(difference));
     }
 
@@ -207,7 +207,8 @@ private Q_SLOTS:
         const Error error = errorOf([&] { setup.driver->synthesize(job); });
         QVERIFY2(error.message().contains(QStringLiteral("does not match its SHA-256")),
                  qPrintable(error.message()));
-        QVERIFY2(error.message().contains(QString::number(70 * 32768)), qPrintable(error.message()));
+        QVERIFY2(error.message().contains(QString::number(70 * 32768)),
+                 qPrintable(error.message()));
         QCOMPARE(filesInTree(setup.containerDirectory(synthetic)), QStringList());
     }
 
@@ -323,9 +324,9 @@ private Q_SLOTS:
         qInfo("%lld MiB depth 5, zlib: chain restore %lld ms, synthetic full %lld ms, fresh full "
               "%lld ms",
               mib, restoreMs, synthesizeMs, fullMs);
-        const QString check = restoreAndCompare(*setup.driver, {synthetic}, setup.volume,
-                                                setup.dir + QStringLiteral("/restored-synthetic"),
-                                                setup.volume.path);
+        const QString check =
+            restoreAndCompare(*setup.driver, {synthetic}, setup.volume,
+                              setup.dir + QStringLiteral("/restored-synthetic"), setup.volume.path);
         QVERIFY2(check.isEmpty(), qPrintable(check));
     }
 };
