@@ -6,19 +6,80 @@
 #include "statusstyle.h"
 
 #include <QFont>
+#include <QRegularExpression>
 #include <algorithm>
 #include <functional>
 #include <unordered_map>
 
 namespace ember::ui {
 
+namespace {
+
+// Where a verification problem is, in a few words: the object and volume
+// offset the message names, else the message itself.
+QString verifyFailurePlace(const QString& problem)
+{
+    static const QRegularExpression objectFirst(
+        QStringLiteral("(?:object|range) (\\S+) \\(volume offset (\\d+)\\)"));
+    static const QRegularExpression offsetFirst(
+        QStringLiteral("volume offset (\\d+) \\(object (\\S+)"));
+    if (const QRegularExpressionMatch match = objectFirst.match(problem); match.hasMatch())
+        return BackupTreeModel::tr("%1 at offset %2").arg(match.captured(1), match.captured(2));
+    if (const QRegularExpressionMatch match = offsetFirst.match(problem); match.hasMatch())
+        return BackupTreeModel::tr("%1 at offset %2").arg(match.captured(2), match.captured(1));
+    return problem;
+}
+
+QString verifyText(const VerifyResult& result)
+{
+    const QString when = formatTime(result.checkedAt);
+    if (result.ok)
+        return BackupTreeModel::tr("%1 ok").arg(when);
+    return BackupTreeModel::tr("%1 failed: %2").arg(when, verifyFailurePlace(result.problem));
+}
+
+QString verifyToolTip(const VerifyResult& result)
+{
+    const QString scope =
+        result.samplePercent >= 100
+            ? BackupTreeModel::tr("whole backup, %1 of its objects").arg(result.objectsChecked)
+            : BackupTreeModel::tr("%1% sample, %2 of %3 objects")
+                  .arg(result.samplePercent)
+                  .arg(result.objectsChecked)
+                  .arg(result.objectsTotal);
+    const QString head = BackupTreeModel::tr("Last verified %1 (%2)")
+                             .arg(formatTime(result.checkedAt), scope);
+    if (result.ok)
+        return BackupTreeModel::tr("%1: intact").arg(head);
+    return BackupTreeModel::tr("%1: %2").arg(head, result.problem);
+}
+
+bool sameVerify(const std::optional<VerifyResult>& a, const std::optional<VerifyResult>& b)
+{
+    if (!a || !b)
+        return !a && !b;
+    return a->checkedAt == b->checkedAt && a->ok == b->ok && a->problem == b->problem &&
+           a->samplePercent == b->samplePercent && a->objectsChecked == b->objectsChecked &&
+           a->objectsTotal == b->objectsTotal;
+}
+
+std::optional<VerifyResult> verifyResultOf(const CatalogSnapshot& snapshot, const QString& id)
+{
+    const auto found = snapshot.verifyResults.constFind(id);
+    if (found == snapshot.verifyResults.constEnd())
+        return std::nullopt;
+    return *found;
+}
+
+} // namespace
+
 QList<int> BackupTreeModel::columnsFor(SourceKind kind)
 {
     if (kind == SourceKind::Cloud)
         return {Name,    Status,        Size,       ObjectCount, Container,  Incremental, Snapshot,
                 Created, DataTimestamp, FailReason, Project,     Dependents, VolumeName};
-    return {Name,      Status,  Size,    Stored,        Incremental, ObjectCount,
-            Container, Backend, Created, DataTimestamp, Dependents,  VolumeName};
+    return {Name,    Status,  Size,          Stored,   Incremental, ObjectCount, Container,
+            Backend, Created, DataTimestamp, Verified, Dependents,  VolumeName};
 }
 
 BackupTreeModel::BackupTreeModel(QObject* parent)
@@ -130,6 +191,8 @@ QVariant BackupTreeModel::data(const QModelIndex& index, int role) const
             return backup.failReason;
         case Project:
             return backup.projectId;
+        case Verified:
+            return node->verified ? verifyText(*node->verified) : QString();
         }
         break;
     case RawValueRole:
@@ -164,6 +227,8 @@ QVariant BackupTreeModel::data(const QModelIndex& index, int role) const
             return backup.failReason;
         case Project:
             return backup.projectId;
+        case Verified:
+            return node->verified ? node->verified->checkedAt.toMSecsSinceEpoch() : qint64(0);
         }
         break;
     case IdRole:
@@ -184,10 +249,14 @@ QVariant BackupTreeModel::data(const QModelIndex& index, int role) const
     case Qt::DecorationRole:
         if (index.column() == Status)
             return statusIcon(backup.status);
+        if (index.column() == Name && backup.isProtected)
+            return protectedIcon();
         break;
     case Qt::ForegroundRole:
         if (index.column() == Status)
             return statusColor(backup.status);
+        if (index.column() == Verified && node->verified && !node->verified->ok)
+            return statusColor(BackupStatus::Error);
         break;
     case Qt::TextAlignmentRole:
         switch (index.column()) {
@@ -199,8 +268,13 @@ QVariant BackupTreeModel::data(const QModelIndex& index, int role) const
         }
         break;
     case Qt::ToolTipRole:
+        if (index.column() == Name && backup.isProtected)
+            return tr("Protected: no prune removes it, and deleting it needs Unprotect first");
         if (index.column() == Status && !backup.failReason.isEmpty())
             return backup.failReason;
+        if (index.column() == Verified)
+            return node->verified ? verifyToolTip(*node->verified)
+                                  : tr("Not verified yet (backup-verify, or Verify in the menu)");
         if (index.column() == Incremental && (inferred || !facts.chainProblem.isEmpty())) {
             QStringList lines;
             if (inferred)
@@ -252,6 +326,8 @@ QVariant BackupTreeModel::headerData(int section, Qt::Orientation orientation, i
         return tr("Fail reason");
     case Project:
         return tr("Project");
+    case Verified:
+        return tr("Verified");
     }
     return {};
 }
@@ -285,7 +361,8 @@ static bool sameRow(const Backup& a, const Backup& b)
            a.container == b.container && a.backendName == b.backendName &&
            a.numDependentBackups == b.numDependentBackups && a.failReason == b.failReason &&
            a.updatedAt == b.updatedAt && a.dataTimestamp == b.dataTimestamp &&
-           a.createdAt == b.createdAt;
+           a.createdAt == b.createdAt && a.isProtected == b.isProtected &&
+           a.synthesizedFrom == b.synthesizedFrom;
 }
 
 void BackupTreeModel::rebuild()
@@ -349,9 +426,12 @@ void BackupTreeModel::rebuild()
         Node* node = it.value();
         const Backup& fresh = *wantedById.value(it.key());
         const CloudBackupFacts freshFacts = m_snapshot->backupFacts.value(it.key());
-        if (!sameRow(node->backup, fresh) || !(node->facts == freshFacts)) {
+        std::optional<VerifyResult> freshVerified = verifyResultOf(*m_snapshot, it.key());
+        if (!sameRow(node->backup, fresh) || !(node->facts == freshFacts) ||
+            !sameVerify(node->verified, freshVerified)) {
             node->backup = fresh;
             node->facts = freshFacts;
+            node->verified = std::move(freshVerified);
             Q_EMIT dataChanged(indexFor(node, 0), indexFor(node, ColumnCount - 1));
         }
     }
@@ -372,6 +452,7 @@ void BackupTreeModel::rebuild()
         auto node = std::make_unique<Node>();
         node->backup = backup;
         node->facts = m_snapshot->backupFacts.value(backup.id);
+        node->verified = verifyResultOf(*m_snapshot, backup.id);
         node->parent = parentNode;
         fresh.insert(backup.id, node.get());
         if (parentNode != &m_root && fresh.value(parentNode->backup.id) == parentNode) {

@@ -35,6 +35,8 @@ public:
         Snapshot,
         FailReason,
         Project,
+        // The last verification: when, and ok or what failed (local backups).
+        Verified,
         ColumnCount
     };
     Q_ENUM(Column)
@@ -68,6 +70,7 @@ private:
     {
         Backup backup;
         CloudBackupFacts facts;
+        std::optional<VerifyResult> verified;
         Node* parent = nullptr;
         std::vector<std::unique_ptr<Node>> children;
         int row = 0; // in parent->children, kept by rebuild (views ask parent() very often)

@@ -95,6 +95,8 @@ CatalogSnapshot loadSnapshot(const Catalog& catalog)
     snapshot.backups = catalog.backups();
     snapshot.backends = catalog.backends();
     snapshot.runningJobs = catalog.runningJobs();
+    for (const VerifyResult& result : catalog.verifyResults())
+        snapshot.verifyResults.insert(result.backupId, result);
     snapshot.loadMilliseconds = clock.elapsed();
     return snapshot;
 }

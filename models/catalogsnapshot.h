@@ -64,6 +64,9 @@ struct SourceSnapshot
     QList<RunningJob> runningJobs;
     qint64 changeCounter = 0;
     qint64 loadMilliseconds = 0;
+    // The last verification of each backup that has one, by backup id
+    // (local only: a cloud's backups are not verified by Ember).
+    QHash<QString, VerifyResult> verifyResults;
 
     // Cloud only (empty for the local catalog).
     QHash<QString, CloudVolumeFacts> volumeFacts; // by volume id

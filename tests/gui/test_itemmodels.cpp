@@ -8,6 +8,7 @@
 #include "itemroles.h"
 #include "jobmodel.h"
 #include "jobrunner.h"
+#include "statusstyle.h"
 #include "testsupport.h"
 #include "volumemodel.h"
 
@@ -194,6 +195,90 @@ private Q_SLOTS:
     // parents of the previous page's oldest. The tree takes a page in a few
     // range signals (each signal makes proxies and views revisit every
     // persistent index), not one per backup, and ends as a full apply would.
+    // The Verified column: when each backup was last verified and with what
+    // result, read from the catalog into the local source's snapshot; a cloud
+    // has no verification data and leaves the column empty.
+    void backupTreeShowsVerification()
+    {
+        const QString path =
+            ember::test::freshDir(QStringLiteral("verified")) + QStringLiteral("/catalog.sqlite");
+        Catalog catalog(path);
+        catalog.insertVolume(makeVolume(QStringLiteral("v"), QStringLiteral("vol")));
+        for (const Backup& backup :
+             {makeBackup(QStringLiteral("full"), QStringLiteral("v"), {}, 1),
+              makeBackup(QStringLiteral("inc"), QStringLiteral("v"), QStringLiteral("full"), 2),
+              makeBackup(QStringLiteral("never"), QStringLiteral("v"), {}, 3)})
+            catalog.insertBackup(backup);
+        VerifyResult intact;
+        intact.backupId = QStringLiteral("full");
+        intact.checkedAt = QDateTime(QDate(2026, 3, 4), QTime(5, 6), Qt::UTC);
+        intact.samplePercent = 25;
+        intact.objectsChecked = 6;
+        intact.objectsTotal = 22;
+        catalog.setVerifyResult(intact);
+        const QString problem = QStringLiteral(
+            "object volume_v/backup_inc-00010 (volume offset 9437184) of backup inc is corrupt: "
+            "MD5 0123, expected 4567");
+        VerifyResult failed;
+        failed.backupId = QStringLiteral("inc");
+        failed.checkedAt = QDateTime(QDate(2026, 3, 5), QTime(7, 8), Qt::UTC);
+        failed.ok = false;
+        failed.problem = problem;
+        failed.samplePercent = 100;
+        failed.objectsChecked = 0;
+        failed.objectsTotal = 3;
+        catalog.setVerifyResult(failed);
+
+        BackupTreeModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(BackupTreeModel::columnsFor(SourceKind::Local).contains(BackupTreeModel::Verified));
+        QVERIFY(!BackupTreeModel::columnsFor(SourceKind::Cloud).contains(BackupTreeModel::Verified));
+        QCOMPARE(model.headerData(BackupTreeModel::Verified, Qt::Horizontal).toString(),
+                 QStringLiteral("Verified"));
+        model.apply(loadSnapshot(catalog));
+        model.setVolumes({QStringLiteral("v")});
+        auto cell = [&](const QString& id, int role = Qt::DisplayRole) {
+            return model.indexOf(id, BackupTreeModel::Verified).data(role);
+        };
+        const QString fullWhen = formatTime(catalog.verifyResult(QStringLiteral("full"))->checkedAt);
+        const QString incWhen = formatTime(catalog.verifyResult(QStringLiteral("inc"))->checkedAt);
+        QCOMPARE(cell(QStringLiteral("full")).toString(), fullWhen + QStringLiteral(" ok"));
+        QVERIFY2(cell(QStringLiteral("full"), Qt::ToolTipRole)
+                     .toString()
+                     .contains(QStringLiteral("25% sample, 6 of 22 objects")),
+                 qPrintable(cell(QStringLiteral("full"), Qt::ToolTipRole).toString()));
+        QCOMPARE(cell(QStringLiteral("inc")).toString(),
+                 incWhen + QStringLiteral(" failed: volume_v/backup_inc-00010 at offset 9437184"));
+        QVERIFY2(cell(QStringLiteral("inc"), Qt::ToolTipRole).toString().contains(problem),
+                 qPrintable(cell(QStringLiteral("inc"), Qt::ToolTipRole).toString()));
+        QCOMPARE(cell(QStringLiteral("inc"), Qt::ForegroundRole).value<QColor>(),
+                 statusColor(BackupStatus::Error));
+        QVERIFY(cell(QStringLiteral("never")).toString().isEmpty());
+        QCOMPARE(cell(QStringLiteral("full"), RawValueRole).toLongLong(),
+                 catalog.verifyResult(QStringLiteral("full"))->checkedAt.toMSecsSinceEpoch());
+
+        // A new result replaces the row's text in place.
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        failed.checkedAt = QDateTime(QDate(2026, 3, 6), QTime(9, 10), Qt::UTC);
+        failed.ok = true;
+        failed.problem.clear();
+        catalog.setVerifyResult(failed);
+        model.apply(loadSnapshot(catalog));
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(cell(QStringLiteral("inc")).toString(),
+                 formatTime(catalog.verifyResult(QStringLiteral("inc"))->checkedAt) +
+                     QStringLiteral(" ok"));
+
+        // A cloud's snapshot carries no verification: the column stays empty.
+        CatalogSnapshot cloud = loadSnapshot(catalog);
+        cloud.kind = SourceKind::Cloud;
+        cloud.verifyResults.clear();
+        model.apply(cloud);
+        QVERIFY(cell(QStringLiteral("full")).toString().isEmpty());
+        QVERIFY(cell(QStringLiteral("inc")).toString().isEmpty());
+    }
+
     void backupTreeTakesPagesInRanges()
     {
         constexpr int volumeCount = 20, chainLength = 10, perPage = 2 * volumeCount;
