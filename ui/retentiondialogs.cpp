@@ -112,7 +112,8 @@ QHash<QString, BackupFate> fatesUnder(const QList<Backup>& backups, const PruneP
         decisions.insert(decision.id, &decision);
     const QStringList synthesized = plan.synthesized();
     const QSet<QString> replaced(synthesized.begin(), synthesized.end());
-    const QSet<QString> needed(plan.needed.begin(), plan.needed.end());
+    const QStringList removedIds = plan.removed();
+    const QSet<QString> removed(removedIds.begin(), removedIds.end());
     QHash<QString, BackupFate> fates;
     for (const Backup& backup : backups) {
         const RetentionDecision* decision = decisions.value(backup.id);
@@ -124,10 +125,10 @@ QHash<QString, BackupFate> fatesUnder(const QList<Backup>& backups, const PruneP
                                                                      : BackupFate::Kept;
         else if (replaced.contains(backup.id))
             fate = BackupFate::SynthesizeFirst;
-        else if (needed.contains(backup.id))
-            fate = BackupFate::Needed;
-        else
+        else if (removed.contains(backup.id))
             fate = BackupFate::Removed;
+        else
+            fate = BackupFate::Needed; // dropped, but the plan leaves it in place
         fates.insert(backup.id, fate);
     }
     return fates;
@@ -648,9 +649,7 @@ void SynthesizeDialog::update()
     auto fill = [](QListWidget* list, const QList<Backup>& backups) {
         list->clear();
         for (const Backup& backup : backups) {
-            auto* item = new QListWidgetItem(
-                QStringLiteral("%1  (%2)").arg(backupLabel(backup), formatTime(backup.createdAt)),
-                list);
+            auto* item = new QListWidgetItem(backupLabel(backup), list);
             item->setData(IdRole, backup.id);
             item->setToolTip(backup.id);
             if (backup.isProtected)
@@ -932,9 +931,7 @@ void RetentionPolicyDialog::confirmPrune()
     for (const Backup& backup : std::as_const(m_backups))
         byId.insert(backup.id, backup);
     auto label = [&](const QString& id) {
-        return byId.contains(id) ? QStringLiteral("%1 (%2)").arg(backupLabel(byId[id]),
-                                                                formatTime(takenAtOf(byId[id])))
-                                 : id;
+        return byId.contains(id) ? backupLabel(byId[id]) : id;
     };
     QStringList lines;
     for (const PruneStep& step : std::as_const(m_plan.steps)) {
