@@ -144,6 +144,48 @@ private Q_SLOTS:
         QVERIFY(!catalog.backup(backup.id).has_value());
     }
 
+    // TSM checks a backup only as a whole (the server lists the object; its
+    // content cannot be read in parts): a sample becomes a whole verification
+    // and the log says so; the result is recorded as 100%.
+    void sampledVerifyFallsBackToTheWholeBackup()
+    {
+        Catalog catalog(m_root + QStringLiteral("/catalog.sqlite"));
+        BackendConfig backend;
+        backend.name = QStringLiteral("tape");
+        backend.type = QStringLiteral("tsm");
+        backend.options.insert(QStringLiteral("ember_tsm_dsmc_path"), Emulator);
+        backend.options.insert(QStringLiteral("ember_tsm_image_link_dir"),
+                               m_root + QStringLiteral("/links"));
+        catalog.upsertBackend(backend);
+        BackupService service(catalog, [](const BackendConfig&) {
+            return BackendSecrets{{QStringLiteral("backup_tsm_password"), ServerPassword}};
+        });
+        const QString source = m_root + QStringLiteral("/volume.img");
+        writeRandomFile(source, 2 * 1024 * 1024, 9);
+        const Volume volume = service.addVolume(source, QStringLiteral("vol1"));
+        OperationControl control;
+        CreateBackupRequest request;
+        request.volume = volume.id;
+        request.backend = backend.name;
+        auto prepared = service.prepareBackup(request);
+        const Backup backup = service.runBackup(prepared, control);
+
+        QStringList log;
+        OperationControl verifying;
+        verifying.setLogCallback([&](const QString& line) { log.append(line); });
+        const VerifyReport report = service.verifyBackup(backup.id, verifying, 25);
+        QVERIFY2(report.problems.isEmpty(), qPrintable(report.problems.join('\n')));
+        QCOMPARE(report.objectsChecked, qint64(1));
+        QVERIFY2(log.join('\n').contains(QStringLiteral("verifies whole backups only")),
+                 qPrintable(log.join('\n')));
+        const std::optional<VerifyResult> result = catalog.verifyResult(backup.id);
+        QVERIFY(result);
+        QVERIFY(result->ok);
+        QCOMPARE(result->samplePercent, 100);
+        QCOMPARE(result->objectsChecked, qint64(1));
+        QVERIFY(catalog.verifiedObjects(backup.id).isEmpty());
+    }
+
     void failedBackupRecordsTheReason()
     {
         qputenv("DSMC_EMULATOR_FAULT", "fail-midway");
