@@ -109,6 +109,44 @@ CREATE INDEX volumes_identity ON volumes(identity);
     R"sql(
 ALTER TABLE volume_jobs ADD COLUMN lock_key TEXT NOT NULL DEFAULT '';
 )sql",
+    // Retention: protected backups, synthetic fulls (the backup whose state
+    // they hold), policies per volume and per backend (RetentionPolicy's JSON),
+    // the record of what prunes did, and sampled verification (when each
+    // object was last found intact, and each backup's last result).
+    R"sql(
+ALTER TABLE backups ADD COLUMN protected INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE backups ADD COLUMN synthesized_from TEXT NOT NULL DEFAULT '';
+CREATE TABLE retention_policies (
+    scope TEXT PRIMARY KEY,
+    policy TEXT NOT NULL,
+    updated_at TEXT
+);
+CREATE TABLE prune_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT,
+    volume_id TEXT,
+    backup_id TEXT,
+    action TEXT,
+    detail TEXT,
+    policy TEXT
+);
+CREATE INDEX prune_log_volume ON prune_log(volume_id);
+CREATE TABLE verified_objects (
+    backup_id TEXT,
+    object TEXT,
+    verified_at TEXT,
+    PRIMARY KEY (backup_id, object)
+);
+CREATE TABLE verify_results (
+    backup_id TEXT PRIMARY KEY,
+    checked_at TEXT,
+    ok INTEGER,
+    problem TEXT,
+    sample_percent INTEGER,
+    objects_checked INTEGER,
+    objects_total INTEGER
+);
+)sql",
 };
 
 QString storedTime(const QDateTime& time)
@@ -202,6 +240,8 @@ public:
         while (step()) {
         }
     }
+    // Ready to run again; the bindings stay.
+    void reset() { sqlite3_reset(m_statement); }
 
     QString text(int column) const
     {
@@ -261,7 +301,8 @@ const char* const kBackupColumns =
     "display_description, container, parent_id, status, fail_reason, service_metadata, service, "
     "size, object_count, temp_volume_id, temp_snapshot_id, num_dependent_backups, snapshot_id, "
     "data_timestamp, restore_volume_id, encryption_key_id, metadata, created_at, updated_at, "
-    "deleted_at, deleted, backend_name, volume_size_bytes, stored_bytes";
+    "deleted_at, deleted, backend_name, volume_size_bytes, stored_bytes, protected, "
+    "synthesized_from";
 
 Backup readBackup(const Statement& row)
 {
@@ -297,6 +338,8 @@ Backup readBackup(const Statement& row)
     b.backendName = row.text(28);
     b.volumeSizeBytes = row.integer(29);
     b.storedBytes = row.integer(30);
+    b.isProtected = row.integer(31) != 0;
+    b.synthesizedFrom = row.text(32);
     return b;
 }
 
@@ -333,7 +376,36 @@ void bindBackup(Statement& s, const Backup& b)
         .bind(28, qint64(b.deleted ? 1 : 0))
         .bindNullable(29, b.backendName)
         .bind(30, b.volumeSizeBytes)
-        .bind(31, b.storedBytes);
+        .bind(31, b.storedBytes)
+        .bind(32, qint64(b.isProtected ? 1 : 0))
+        .bind(33, b.synthesizedFrom.isNull() ? QStringLiteral("") : b.synthesizedFrom);
+}
+
+// A backup's sampled-verification rows, which describe objects that go with it.
+void removeVerification(sqlite3* db, const QString& backupId)
+{
+    Statement objects(db, "DELETE FROM verified_objects WHERE backup_id = ?");
+    objects.bind(1, backupId);
+    objects.run();
+    Statement result(db, "DELETE FROM verify_results WHERE backup_id = ?");
+    result.bind(1, backupId);
+    result.run();
+}
+
+const char* const kVerifyResultColumns =
+    "backup_id, checked_at, ok, problem, sample_percent, objects_checked, objects_total";
+
+VerifyResult readVerifyResult(const Statement& row)
+{
+    VerifyResult result;
+    result.backupId = row.text(0);
+    result.checkedAt = row.time(1);
+    result.ok = row.integer(2) != 0;
+    result.problem = row.text(3);
+    result.samplePercent = int(row.integer(4));
+    result.objectsChecked = row.integer(5);
+    result.objectsTotal = row.integer(6);
+    return result;
 }
 
 const char* const kBackendColumns = "name, type, options, is_default, created_at";
@@ -999,13 +1071,15 @@ void Catalog::insertBackup(const Backup& backup)
         remove.run();
         Statement s(m_db,
                     (QByteArray("INSERT INTO backups (") + kBackupColumns +
-                     ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                     ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
                         .constData());
         Backup stored = backup;
         if (!stored.createdAt.isValid())
             stored.createdAt = QDateTime::currentDateTimeUtc();
         bindBackup(s, stored);
         s.run();
+        // A revived id is a new backup: nothing of it has been verified yet.
+        removeVerification(m_db, backup.id);
     });
 }
 
@@ -1020,8 +1094,8 @@ void Catalog::updateBackup(const Backup& backup)
                           "num_dependent_backups=?19, snapshot_id=?20, data_timestamp=?21, "
                           "restore_volume_id=?22, encryption_key_id=?23, metadata=?24, "
                           "created_at=?25, updated_at=?26, deleted_at=?27, deleted=?28, "
-                          "backend_name=?29, volume_size_bytes=?30, stored_bytes=?31 "
-                          "WHERE id=?1");
+                          "backend_name=?29, volume_size_bytes=?30, stored_bytes=?31, "
+                          "protected=?32, synthesized_from=?33 WHERE id=?1");
         Backup stored = backup;
         stored.updatedAt = QDateTime::currentDateTimeUtc();
         bindBackup(s, stored);
@@ -1040,6 +1114,7 @@ void Catalog::softDeleteBackup(const QString& id)
         s.run();
         if (sqlite3_changes(m_db) == 0)
             throw Error(QStringLiteral("No backup with ID %1 exists.").arg(id));
+        removeVerification(m_db, id);
     });
 }
 
@@ -1078,6 +1153,219 @@ QList<Backup> Catalog::children(const QString& id) const
     QList<Backup> result;
     while (s.step())
         result << readBackup(s);
+    return result;
+}
+
+void Catalog::setBackupProtected(const QString& id, bool isProtected)
+{
+    transaction([&] {
+        Statement s(m_db, "UPDATE backups SET protected=?1, updated_at=?2 WHERE id=?3 AND "
+                          "deleted=0");
+        s.bind(1, qint64(isProtected ? 1 : 0)).bind(2, QDateTime::currentDateTimeUtc()).bind(3, id);
+        s.run();
+        if (sqlite3_changes(m_db) == 0)
+            throw Error(QStringLiteral("No backup with ID %1 exists.").arg(id));
+    });
+}
+
+// ---- Retention policies ----
+
+QString Catalog::volumePolicyScope(const QString& volumeId)
+{
+    return QStringLiteral("volume:") + volumeId;
+}
+
+QString Catalog::backendPolicyScope(const QString& backendName)
+{
+    return QStringLiteral("backend:") + backendName;
+}
+
+namespace {
+
+void requirePolicyScope(const QString& scope)
+{
+    const QString kind = scope.section(QLatin1Char(':'), 0, 0);
+    const QString name = scope.section(QLatin1Char(':'), 1);
+    if ((kind != QLatin1String("volume") && kind != QLatin1String("backend")) || name.isEmpty())
+        throw Error(QStringLiteral("'%1' is not a retention policy scope: use volume:<ID> or "
+                                   "backend:<name>.")
+                        .arg(scope));
+}
+
+} // namespace
+
+std::optional<RetentionPolicy> Catalog::retentionPolicy(const QString& scope) const
+{
+    std::lock_guard guard(m_statements->mutex);
+    Statement s(m_db, "SELECT policy FROM retention_policies WHERE scope = ?");
+    s.bind(1, scope);
+    if (!s.step())
+        return std::nullopt;
+    const QString text = s.text(0);
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &parseError);
+    QString problem;
+    if (parseError.error != QJsonParseError::NoError)
+        problem = parseError.errorString();
+    else if (!document.isObject())
+        problem = QStringLiteral("it is not a JSON object");
+    if (problem.isEmpty()) {
+        try {
+            return RetentionPolicy::fromJson(document.object());
+        } catch (const Error& error) {
+            problem = error.message();
+        }
+    }
+    throw Error(QStringLiteral("The retention policy of %1 in the catalog cannot be read (%2): "
+                               "set that policy again or remove it.")
+                    .arg(scope, problem));
+}
+
+void Catalog::setRetentionPolicy(const QString& scope, const std::optional<RetentionPolicy>& policy)
+{
+    requirePolicyScope(scope);
+    transaction([&] {
+        if (!policy) {
+            Statement remove(m_db, "DELETE FROM retention_policies WHERE scope = ?");
+            remove.bind(1, scope);
+            remove.run();
+            return;
+        }
+        // An empty policy is stored too: it keeps everything, overriding the
+        // backend's default for a volume.
+        Statement s(m_db, "INSERT INTO retention_policies (scope, policy, updated_at) "
+                          "VALUES (?1,?2,?3) ON CONFLICT(scope) DO UPDATE SET "
+                          "policy=?2, updated_at=?3");
+        s.bind(1, scope)
+            .bind(2, jsonText(policy->toJson()))
+            .bind(3, QDateTime::currentDateTimeUtc());
+        s.run();
+    });
+}
+
+// ---- Prune log ----
+
+void Catalog::appendPruneLog(const PruneLogEntry& entry)
+{
+    transaction([&] {
+        Statement s(m_db, "INSERT INTO prune_log (at, volume_id, backup_id, action, detail, "
+                          "policy) VALUES (?,?,?,?,?,?)");
+        s.bind(1, entry.at.isValid() ? entry.at : QDateTime::currentDateTimeUtc())
+            .bind(2, entry.volumeId.isNull() ? QStringLiteral("") : entry.volumeId)
+            .bind(3, entry.backupId.isNull() ? QStringLiteral("") : entry.backupId)
+            .bind(4, entry.action.isNull() ? QStringLiteral("") : entry.action)
+            .bind(5, entry.detail.isNull() ? QStringLiteral("") : entry.detail)
+            .bind(6, entry.policy.isNull() ? QStringLiteral("") : entry.policy);
+        s.run();
+    });
+}
+
+QList<PruneLogEntry> Catalog::pruneLog(const QString& volumeId) const
+{
+    std::lock_guard guard(m_statements->mutex);
+    QByteArray sql = "SELECT id, at, volume_id, backup_id, action, detail, policy FROM prune_log";
+    if (!volumeId.isEmpty())
+        sql += " WHERE volume_id = ?1";
+    // The times share one format (UTC, milliseconds), so text order is time
+    // order; the id keeps the order of entries written in the same instant.
+    sql += " ORDER BY at, id";
+    Statement s(m_db, sql.constData());
+    if (!volumeId.isEmpty())
+        s.bind(1, volumeId);
+    QList<PruneLogEntry> result;
+    while (s.step()) {
+        PruneLogEntry entry;
+        entry.id = s.integer(0);
+        entry.at = s.time(1);
+        entry.volumeId = s.text(2);
+        entry.backupId = s.text(3);
+        entry.action = s.text(4);
+        entry.detail = s.text(5);
+        entry.policy = s.text(6);
+        result << entry;
+    }
+    return result;
+}
+
+// ---- Sampled verification ----
+
+QHash<QString, QDateTime> Catalog::verifiedObjects(const QString& backupId) const
+{
+    std::lock_guard guard(m_statements->mutex);
+    Statement s(m_db, "SELECT object, verified_at FROM verified_objects WHERE backup_id = ?");
+    s.bind(1, backupId);
+    QHash<QString, QDateTime> result;
+    while (s.step())
+        result.insert(s.text(0), s.time(1));
+    return result;
+}
+
+void Catalog::markObjectsVerified(const QString& backupId, const QStringList& objects,
+                                  const QDateTime& at)
+{
+    transaction([&] {
+        // Rows of a deleted backup would outlive it (soft delete removes them).
+        if (!backup(backupId))
+            throw Error(QStringLiteral("No backup with ID %1 exists: its verification cannot be "
+                                       "recorded.")
+                            .arg(backupId));
+        const QDateTime when = at.isValid() ? at : QDateTime::currentDateTimeUtc();
+        // One statement for all: a backup has thousands of objects.
+        Statement upsert(m_db, "INSERT INTO verified_objects (backup_id, object, verified_at) "
+                               "VALUES (?1,?2,?3) ON CONFLICT(backup_id, object) DO UPDATE "
+                               "SET verified_at=?3");
+        upsert.bind(1, backupId).bind(3, when);
+        for (const QString& object : objects) {
+            upsert.bind(2, object);
+            upsert.run();
+            upsert.reset();
+        }
+    });
+}
+
+void Catalog::setVerifyResult(const VerifyResult& result)
+{
+    transaction([&] {
+        if (!backup(result.backupId))
+            throw Error(QStringLiteral("No backup with ID %1 exists: its verification cannot be "
+                                       "recorded.")
+                            .arg(result.backupId));
+        Statement s(m_db, (QByteArray("INSERT OR REPLACE INTO verify_results (") +
+                           kVerifyResultColumns + ") VALUES (?,?,?,?,?,?,?)")
+                              .constData());
+        s.bind(1, result.backupId)
+            .bind(2,
+                  result.checkedAt.isValid() ? result.checkedAt : QDateTime::currentDateTimeUtc())
+            .bind(3, qint64(result.ok ? 1 : 0))
+            .bind(4, result.problem.isNull() ? QStringLiteral("") : result.problem)
+            .bind(5, qint64(result.samplePercent))
+            .bind(6, result.objectsChecked)
+            .bind(7, result.objectsTotal);
+        s.run();
+    });
+}
+
+std::optional<VerifyResult> Catalog::verifyResult(const QString& backupId) const
+{
+    std::lock_guard guard(m_statements->mutex);
+    Statement s(m_db, (QByteArray("SELECT ") + kVerifyResultColumns +
+                       " FROM verify_results WHERE backup_id = ?")
+                          .constData());
+    s.bind(1, backupId);
+    if (s.step())
+        return readVerifyResult(s);
+    return std::nullopt;
+}
+
+QList<VerifyResult> Catalog::verifyResults() const
+{
+    std::lock_guard guard(m_statements->mutex);
+    Statement s(m_db, (QByteArray("SELECT ") + kVerifyResultColumns +
+                       " FROM verify_results ORDER BY checked_at, backup_id")
+                          .constData());
+    QList<VerifyResult> result;
+    while (s.step())
+        result << readVerifyResult(s);
     return result;
 }
 

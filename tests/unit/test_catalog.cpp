@@ -1,11 +1,14 @@
 // The catalog against a real SQLite file: schema, WAL, every column, resolve
 // rules, cross-process volume locks and change detection between connections.
+#include "backuprecord.h"
 #include "catalog.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -116,6 +119,8 @@ void compareBackups(const Backup& a, const Backup& b)
     QCOMPARE(a.backendName, b.backendName);
     QCOMPARE(a.volumeSizeBytes, b.volumeSizeBytes);
     QCOMPARE(a.storedBytes, b.storedBytes);
+    QCOMPARE(a.isProtected, b.isProtected);
+    QCOMPARE(a.synthesizedFrom, b.synthesizedFrom);
 }
 
 QString errorOf(const std::function<void()>& action)
@@ -142,6 +147,111 @@ void insertJobRow(const QString& path, const QString& volumeId, qint64 pid)
                                .toUtf8();
     QCOMPARE(sqlite3_exec(raw, sql.constData(), nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(raw);
+}
+
+// The catalog as Ember wrote it before retention (schema version 3: the
+// first three migrations, frozen here as they were), with one volume, a full
+// and an incremental backup, a backend and a stale job row.
+const char* const kVersion3Schema = R"sql(
+CREATE TABLE volumes (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, path TEXT NOT NULL,
+    backend_name TEXT, size_bytes INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL,
+    previous_status TEXT, created_at TEXT, updated_at TEXT, metadata TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX volumes_path ON volumes(path);
+CREATE TABLE backends (
+    name TEXT PRIMARY KEY, type TEXT NOT NULL, options TEXT NOT NULL DEFAULT '{}',
+    is_default INTEGER NOT NULL DEFAULT 0, created_at TEXT
+);
+CREATE TABLE backups (
+    id TEXT PRIMARY KEY, user_id TEXT, project_id TEXT, volume_id TEXT, host TEXT,
+    availability_zone TEXT, display_name TEXT, display_description TEXT, container TEXT,
+    parent_id TEXT, status TEXT NOT NULL, fail_reason TEXT, service_metadata TEXT, service TEXT,
+    size INTEGER NOT NULL DEFAULT 0, object_count INTEGER NOT NULL DEFAULT 0,
+    temp_volume_id TEXT, temp_snapshot_id TEXT, num_dependent_backups INTEGER NOT NULL DEFAULT 0,
+    snapshot_id TEXT, data_timestamp TEXT, restore_volume_id TEXT, encryption_key_id TEXT,
+    metadata TEXT NOT NULL DEFAULT '{}', created_at TEXT, updated_at TEXT, deleted_at TEXT,
+    deleted INTEGER NOT NULL DEFAULT 0, backend_name TEXT,
+    volume_size_bytes INTEGER NOT NULL DEFAULT 0, stored_bytes INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX backups_volume ON backups(volume_id, deleted);
+CREATE INDEX backups_parent ON backups(parent_id, deleted);
+CREATE TABLE volume_jobs (
+    volume_id TEXT PRIMARY KEY, operation TEXT NOT NULL, backup_id TEXT, pid INTEGER NOT NULL,
+    started_at TEXT NOT NULL
+);
+ALTER TABLE volumes ADD COLUMN identity TEXT NOT NULL DEFAULT '';
+CREATE INDEX volumes_identity ON volumes(identity);
+ALTER TABLE volume_jobs ADD COLUMN lock_key TEXT NOT NULL DEFAULT '';
+INSERT INTO volumes (id, name, kind, path, size_bytes, status, created_at, identity)
+    VALUES ('11111111-1111-4111-8111-111111111111', 'old', 'file', '/tmp/old.img', 1048576,
+            'available', '2025-03-04T05:06:07.000Z', 'file:1:2');
+INSERT INTO backends (name, type, options, is_default, created_at)
+    VALUES ('local', 'posix', '{"backup_posix_path":"/tmp/b"}', 1, '2025-03-04T05:00:00.000Z');
+INSERT INTO backups (id, volume_id, display_name, container, status, service_metadata, service,
+                     size, object_count, created_at, backend_name, volume_size_bytes,
+                     stored_bytes)
+    VALUES ('22222222-2222-4222-8222-222222222222', '11111111-1111-4111-8111-111111111111',
+            'full', 'c', 'available', 'prefix_full',
+            'cinder.backup.drivers.posix.PosixBackupDriver', 1, 3,
+            '2025-03-04T06:00:00.000Z', 'local', 1048576, 4096);
+INSERT INTO backups (id, volume_id, display_name, container, parent_id, status,
+                     service_metadata, service, size, object_count, created_at, backend_name,
+                     volume_size_bytes, stored_bytes)
+    VALUES ('33333333-3333-4333-8333-333333333333', '11111111-1111-4111-8111-111111111111',
+            'incr', 'c', '22222222-2222-4222-8222-222222222222', 'available', 'prefix_incr',
+            'cinder.backup.drivers.posix.PosixBackupDriver', 1, 1,
+            '2025-03-05T06:00:00.000Z', 'local', 1048576, 512);
+PRAGMA user_version=3;
+)sql";
+const QString kOldVolume = QStringLiteral("11111111-1111-4111-8111-111111111111");
+const QString kOldFull = QStringLiteral("22222222-2222-4222-8222-222222222222");
+const QString kOldIncremental = QStringLiteral("33333333-3333-4333-8333-333333333333");
+
+void createVersion3Catalog(const QString& path)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    sqlite3* raw = nullptr;
+    QCOMPARE(sqlite3_open(QFile::encodeName(path).constData(), &raw), SQLITE_OK);
+    char* message = nullptr;
+    const int rc = sqlite3_exec(raw, kVersion3Schema, nullptr, nullptr, &message);
+    const QString problem = QString::fromUtf8(message ? message : "");
+    sqlite3_free(message);
+    sqlite3_close(raw);
+    QVERIFY2(rc == SQLITE_OK, qPrintable(problem));
+}
+
+// Runs `sql` on the file directly, as another program (or damage) would.
+void executeRaw(const QString& path, const QString& sql)
+{
+    sqlite3* raw = nullptr;
+    QCOMPARE(sqlite3_open(QFile::encodeName(path).constData(), &raw), SQLITE_OK);
+    sqlite3_busy_timeout(raw, 10000);
+    char* message = nullptr;
+    const int rc = sqlite3_exec(raw, sql.toUtf8().constData(), nullptr, nullptr, &message);
+    const QString problem = QString::fromUtf8(message ? message : "");
+    sqlite3_free(message);
+    sqlite3_close(raw);
+    QVERIFY2(rc == SQLITE_OK, qPrintable(problem));
+}
+
+// The column names of `table`, read from the file directly.
+QStringList columnsOf(const QString& path, const char* table)
+{
+    sqlite3* raw = nullptr;
+    QStringList names;
+    if (sqlite3_open(QFile::encodeName(path).constData(), &raw) != SQLITE_OK)
+        return names;
+    sqlite3_stmt* statement = nullptr;
+    const QByteArray sql = QByteArray("PRAGMA table_info(") + table + ")";
+    if (sqlite3_prepare_v2(raw, sql.constData(), -1, &statement, nullptr) == SQLITE_OK) {
+        while (sqlite3_step(statement) == SQLITE_ROW)
+            names << QString::fromUtf8(
+                reinterpret_cast<const char*>(sqlite3_column_text(statement, 1)));
+    }
+    sqlite3_finalize(statement);
+    sqlite3_close(raw);
+    return names;
 }
 
 int modeOf(const QString& path)
@@ -930,6 +1040,391 @@ private Q_SLOTS:
             delete thread;
         }
         QCOMPARE(catalog.backups().size(), 100);
+    }
+
+    // ---- Retention ----
+
+    void migratesAVersion3CatalogKeepingItsRows()
+    {
+        const QString path = dbPath(QStringLiteral("old/catalog.sqlite"));
+        createVersion3Catalog(path);
+        QVERIFY(!columnsOf(path, "backups").contains(QStringLiteral("protected")));
+        {
+            Catalog catalog(path);
+            QCOMPARE(catalog.schemaVersion(), Catalog::currentSchemaVersion());
+            QVERIFY(catalog.schemaVersion() > 3);
+            QCOMPARE(catalog.volumes().size(), 1);
+            QCOMPARE(catalog.volume(kOldVolume)->identity, QStringLiteral("file:1:2"));
+            QCOMPARE(catalog.backend(QStringLiteral("local"))->isDefault, true);
+            const QList<Backup> backups = catalog.backups();
+            QCOMPARE(backups.size(), 2);
+            for (const Backup& backup : backups) {
+                QVERIFY(!backup.isProtected);
+                QVERIFY(backup.synthesizedFrom.isEmpty());
+            }
+            const Backup incremental = catalog.backup(kOldIncremental).value();
+            QCOMPARE(incremental.parentId, kOldFull);
+            QCOMPARE(incremental.storedBytes, 512);
+            QCOMPARE(incremental.createdAt, at(2025, 3, 5, 6, 0, 0, 0));
+            QCOMPARE(catalog.children(kOldFull).size(), 1);
+            // The new tables start empty and take rows.
+            QVERIFY(!catalog.retentionPolicy(Catalog::volumePolicyScope(kOldVolume)));
+            QVERIFY(catalog.pruneLog().isEmpty());
+            QVERIFY(catalog.verifiedObjects(kOldFull).isEmpty());
+            QVERIFY(catalog.verifyResults().isEmpty());
+            catalog.setBackupProtected(kOldFull, true);
+            QVERIFY(catalog.backup(kOldFull)->isProtected);
+        }
+        const QStringList columns = columnsOf(path, "backups");
+        QVERIFY2(columns.contains(QStringLiteral("protected")) &&
+                     columns.contains(QStringLiteral("synthesized_from")),
+                 qPrintable(columns.join(QLatin1Char(' '))));
+        for (const char* table :
+             {"retention_policies", "prune_log", "verified_objects", "verify_results"})
+            QVERIFY2(!columnsOf(path, table).isEmpty(), table);
+        // Opening again migrates nothing twice.
+        Catalog reopened(path);
+        QCOMPARE(reopened.schemaVersion(), Catalog::currentSchemaVersion());
+        QVERIFY(reopened.backup(kOldFull)->isProtected);
+        QVERIFY(!reopened.backup(kOldIncremental)->isProtected);
+    }
+
+    // A copy taken before retention existed is restored as is and migrated
+    // by the next open.
+    void restoresACopyFromBeforeRetention()
+    {
+        const QString path = dbPath(QStringLiteral("home/catalog.sqlite"));
+        const QString oldCopy = dbPath(QStringLiteral("elsewhere/catalog-old.sqlite"));
+        createVersion3Catalog(oldCopy);
+        {
+            Catalog catalog(path);
+            catalog.insertVolume(makeVolume(QStringLiteral("new"), QStringLiteral("/tmp/new")));
+            catalog.setRetentionPolicy(Catalog::backendPolicyScope(QStringLiteral("local")),
+                                       RetentionPolicy{});
+        }
+        Catalog::restoreCopy(path, oldCopy);
+        Catalog restored(path);
+        QCOMPARE(restored.schemaVersion(), Catalog::currentSchemaVersion());
+        QCOMPARE(restored.volumes().size(), 1);
+        QCOMPARE(restored.volumes().first().id, kOldVolume);
+        QCOMPARE(restored.backups().size(), 2);
+        QVERIFY(!restored.retentionPolicy(Catalog::backendPolicyScope(QStringLiteral("local"))));
+        restored.setBackupProtected(kOldIncremental, true);
+        QVERIFY(restored.backup(kOldIncremental)->isProtected);
+    }
+
+    void protectedAndSynthesizedFromRoundTrip()
+    {
+        Catalog catalog(dbPath(QStringLiteral("c.sqlite")));
+        Backup source = fullBackup(newUuid());
+        source.parentId.clear();
+        catalog.insertBackup(source);
+        Backup synthetic = fullBackup(source.volumeId);
+        synthetic.parentId.clear();
+        synthetic.isProtected = true;
+        synthetic.synthesizedFrom = source.id;
+        catalog.insertBackup(synthetic);
+
+        const Backup loaded = catalog.backup(synthetic.id).value();
+        compareBackups(loaded, synthetic);
+        QVERIFY(loaded.isProtected);
+        QCOMPARE(loaded.synthesizedFrom, source.id);
+        const Backup plain = catalog.backup(source.id).value();
+        QVERIFY(!plain.isProtected);
+        QVERIFY(plain.synthesizedFrom.isEmpty());
+        BackupFilter byVolume;
+        byVolume.volumeId = source.volumeId;
+        const QList<Backup> listed = catalog.backups(byVolume);
+        QCOMPARE(listed.size(), 2);
+        for (const Backup& backup : listed)
+            QCOMPARE(backup.isProtected, backup.id == synthetic.id);
+
+        // updateBackup writes both columns.
+        Backup changed = loaded;
+        changed.isProtected = false;
+        changed.synthesizedFrom.clear();
+        catalog.updateBackup(changed);
+        QVERIFY(!catalog.backup(synthetic.id)->isProtected);
+        QVERIFY(catalog.backup(synthetic.id)->synthesizedFrom.isEmpty());
+
+        // setBackupProtected changes the flag alone.
+        catalog.setBackupProtected(source.id, true);
+        const Backup nowProtected = catalog.backup(source.id).value();
+        QVERIFY(nowProtected.isProtected);
+        QCOMPARE(nowProtected.displayName, source.displayName);
+        QCOMPARE(nowProtected.status, source.status);
+        catalog.setBackupProtected(source.id, false);
+        QVERIFY(!catalog.backup(source.id)->isProtected);
+        const QString unknown = newUuid();
+        QVERIFY(errorOf([&] { catalog.setBackupProtected(unknown, true); }).contains(unknown));
+        catalog.softDeleteBackup(source.id);
+        QVERIFY(!errorOf([&] { catalog.setBackupProtected(source.id, true); }).isEmpty());
+
+        // Ember's own fields stay out of the export record Cinder imports.
+        Backup exported = catalog.backup(synthetic.id).value();
+        exported.isProtected = true;
+        exported.synthesizedFrom = source.id;
+        const QByteArray record = exportRecordJson(exported);
+        QVERIFY2(!record.contains("protected") && !record.contains("synthesized") &&
+                     !record.contains(source.id.toLatin1()),
+                 record.constData());
+    }
+
+    void retentionPoliciesPerScope()
+    {
+        const QString path = dbPath(QStringLiteral("c.sqlite"));
+        Catalog catalog(path);
+        const QString volumeId = newUuid();
+        const QString volumeScope = Catalog::volumePolicyScope(volumeId);
+        const QString backendScope = Catalog::backendPolicyScope(QStringLiteral("local"));
+        QCOMPARE(volumeScope, QStringLiteral("volume:") + volumeId);
+        QCOMPARE(backendScope, QStringLiteral("backend:local"));
+        QVERIFY(!catalog.retentionPolicy(volumeScope));
+
+        RetentionPolicy daily;
+        daily.keepLast = 3;
+        daily.keepDaily = 7;
+        daily.keepWithin = RetentionSpan{0, 1, 2, 12};
+        RetentionPolicy monthly;
+        monthly.keepMonthly = 12;
+        monthly.keepYearly = 0;
+        catalog.setRetentionPolicy(volumeScope, daily);
+        catalog.setRetentionPolicy(backendScope, monthly);
+        QCOMPARE(catalog.retentionPolicy(volumeScope).value(), daily);
+        QCOMPARE(catalog.retentionPolicy(backendScope).value(), monthly);
+        // Seen by another connection (the CLI and the GUI share the file).
+        {
+            Catalog other(path);
+            QCOMPARE(other.retentionPolicy(volumeScope).value(), daily);
+        }
+
+        // Replaced, then removed; the other scope is left alone.
+        catalog.setRetentionPolicy(volumeScope, monthly);
+        QCOMPARE(catalog.retentionPolicy(volumeScope).value(), monthly);
+        catalog.setRetentionPolicy(volumeScope, std::nullopt);
+        QVERIFY(!catalog.retentionPolicy(volumeScope));
+        QCOMPARE(catalog.retentionPolicy(backendScope).value(), monthly);
+        catalog.setRetentionPolicy(volumeScope, std::nullopt); // nothing to remove: fine
+
+        // An empty policy is a policy (keep everything), not a removal.
+        catalog.setRetentionPolicy(volumeScope, RetentionPolicy{});
+        QVERIFY(catalog.retentionPolicy(volumeScope).has_value());
+        QVERIFY(catalog.retentionPolicy(volumeScope)->isEmpty());
+
+        const QString badScope =
+            errorOf([&] { catalog.setRetentionPolicy(QStringLiteral("volume:"), daily); });
+        QVERIFY2(badScope.contains(QStringLiteral("scope")), qPrintable(badScope));
+        QVERIFY(!errorOf([&] {
+                     catalog.setRetentionPolicy(QStringLiteral("cluster:x"), daily);
+                 }).isEmpty());
+
+        // A stored policy that no longer parses names its scope.
+        executeRaw(path, QStringLiteral("UPDATE retention_policies SET policy = 'not json' "
+                                        "WHERE scope = '%1'")
+                             .arg(backendScope));
+        const QString garbled = errorOf([&] { catalog.retentionPolicy(backendScope); });
+        QVERIFY2(garbled.contains(backendScope), qPrintable(garbled));
+        executeRaw(path, QStringLiteral("UPDATE retention_policies SET policy = "
+                                        "'{\"keep_last\": -3}' WHERE scope = '%1'")
+                             .arg(backendScope));
+        const QString invalid = errorOf([&] { catalog.retentionPolicy(backendScope); });
+        QVERIFY2(invalid.contains(backendScope), qPrintable(invalid));
+        // The others still read.
+        QVERIFY(catalog.retentionPolicy(volumeScope).has_value());
+    }
+
+    void pruneLogIsOldestFirstAndFiltersByVolume()
+    {
+        Catalog catalog(dbPath(QStringLiteral("c.sqlite")));
+        const QString volumeA = newUuid();
+        const QString volumeB = newUuid();
+        QVERIFY(catalog.pruneLog().isEmpty());
+        PruneLogEntry second{0,
+                             at(2026, 2, 1, 0, 0, 0, 5),
+                             volumeA,
+                             newUuid(),
+                             QStringLiteral("removed"),
+                             QStringLiteral("kept by nothing"),
+                             QStringLiteral("keep-last=1")};
+        PruneLogEntry first{0,
+                            at(2026, 1, 1, 0, 0, 0, 0),
+                            volumeB,
+                            newUuid(),
+                            QStringLiteral("synthesized"),
+                            QStringLiteral("synthetic full of x"),
+                            QStringLiteral("keep-daily=7")};
+        PruneLogEntry third{0,
+                            at(2026, 2, 1, 0, 0, 0, 5), // the same instant as `second`
+                            volumeA,
+                            newUuid(),
+                            QStringLiteral("reparented"),
+                            QStringLiteral("a -> b"),
+                            {}};
+        catalog.appendPruneLog(second);
+        catalog.appendPruneLog(first);
+        catalog.appendPruneLog(third);
+        PruneLogEntry undated;
+        undated.volumeId = volumeB;
+        undated.backupId = newUuid();
+        undated.action = QStringLiteral("removed");
+        catalog.appendPruneLog(undated);
+
+        const QList<PruneLogEntry> all = catalog.pruneLog();
+        QCOMPARE(all.size(), 4);
+        QCOMPARE(all.at(0).backupId, first.backupId);
+        QCOMPARE(all.at(1).backupId, second.backupId);
+        QCOMPARE(all.at(2).backupId, third.backupId);
+        QCOMPARE(all.at(3).backupId, undated.backupId);
+        QVERIFY(all.at(3).at.isValid()); // stamped now
+        QVERIFY(qAbs(all.at(3).at.secsTo(QDateTime::currentDateTimeUtc())) < 120);
+        QSet<qint64> ids;
+        for (const PruneLogEntry& entry : all) {
+            QVERIFY(entry.id > 0);
+            ids.insert(entry.id);
+        }
+        QCOMPARE(ids.size(), 4);
+        QVERIFY(all.at(2).id > all.at(1).id);
+        const PruneLogEntry& loaded = all.at(1);
+        QCOMPARE(loaded.at, second.at);
+        QCOMPARE(loaded.volumeId, second.volumeId);
+        QCOMPARE(loaded.action, second.action);
+        QCOMPARE(loaded.detail, second.detail);
+        QCOMPARE(loaded.policy, second.policy);
+        QVERIFY(all.at(2).policy.isEmpty());
+
+        const QList<PruneLogEntry> ofA = catalog.pruneLog(volumeA);
+        QCOMPARE(ofA.size(), 2);
+        QCOMPARE(ofA.at(0).backupId, second.backupId);
+        QCOMPARE(ofA.at(1).backupId, third.backupId);
+        const QList<PruneLogEntry> ofB = catalog.pruneLog(volumeB);
+        QCOMPARE(ofB.size(), 2);
+        QCOMPARE(ofB.at(0).backupId, first.backupId);
+        QVERIFY(catalog.pruneLog(newUuid()).isEmpty());
+    }
+
+    void verifiedObjectsUpsertAndGoWithTheBackup()
+    {
+        Catalog catalog(dbPath(QStringLiteral("c.sqlite")));
+        Backup backup = fullBackup(newUuid());
+        Backup other = fullBackup(backup.volumeId);
+        catalog.insertBackup(backup);
+        catalog.insertBackup(other);
+        QVERIFY(catalog.verifiedObjects(backup.id).isEmpty());
+
+        const QDateTime earlier = at(2026, 3, 1, 10, 0, 0, 1);
+        const QDateTime later = at(2026, 3, 8, 10, 0, 0, 2);
+        catalog.markObjectsVerified(
+            backup.id, {QStringLiteral("p-00001"), QStringLiteral("p-00002")}, earlier);
+        catalog.markObjectsVerified(backup.id,
+                                    {QStringLiteral("p-00002"), QStringLiteral("p-00003")}, later);
+        catalog.markObjectsVerified(other.id, {QStringLiteral("p-00001")}, later);
+        catalog.markObjectsVerified(backup.id, {}, later); // nothing to mark: fine
+
+        const QHash<QString, QDateTime> verified = catalog.verifiedObjects(backup.id);
+        QCOMPARE(verified.size(), 3);
+        QCOMPARE(verified.value(QStringLiteral("p-00001")), earlier);
+        QCOMPARE(verified.value(QStringLiteral("p-00002")), later);
+        QCOMPARE(verified.value(QStringLiteral("p-00003")), later);
+        QCOMPARE(catalog.verifiedObjects(other.id).size(), 1);
+
+        // Thousands in one call (one transaction).
+        QStringList many;
+        for (int i = 0; i < 5000; ++i)
+            many << QStringLiteral("q-%1").arg(i, 5, 10, QLatin1Char('0'));
+        catalog.markObjectsVerified(other.id, many, earlier);
+        QCOMPARE(catalog.verifiedObjects(other.id).size(), 5001);
+
+        // An unknown backup's verification is refused, not recorded.
+        const QString unknown = newUuid();
+        QVERIFY(errorOf([&] {
+                    catalog.markObjectsVerified(unknown, {QStringLiteral("x")}, later);
+                }).contains(unknown));
+        QVERIFY(catalog.verifiedObjects(unknown).isEmpty());
+
+        // Soft delete removes the backup's rows, and only its.
+        catalog.softDeleteBackup(backup.id);
+        QVERIFY(catalog.verifiedObjects(backup.id).isEmpty());
+        QCOMPARE(catalog.verifiedObjects(other.id).size(), 5001);
+        QVERIFY(!errorOf([&] {
+                     catalog.markObjectsVerified(backup.id, {QStringLiteral("p-00001")}, later);
+                 }).isEmpty());
+        // A revived id starts unverified.
+        Backup revived = backup;
+        revived.status = BackupStatus::Creating;
+        catalog.insertBackup(revived);
+        QVERIFY(catalog.verifiedObjects(backup.id).isEmpty());
+    }
+
+    void verifyResultsPerBackup()
+    {
+        Catalog catalog(dbPath(QStringLiteral("c.sqlite")));
+        Backup first = fullBackup(newUuid());
+        Backup second = fullBackup(first.volumeId);
+        catalog.insertBackup(first);
+        catalog.insertBackup(second);
+        QVERIFY(!catalog.verifyResult(first.id));
+        QVERIFY(catalog.verifyResults().isEmpty());
+
+        VerifyResult failed;
+        failed.backupId = first.id;
+        failed.checkedAt = at(2026, 4, 1, 2, 3, 4, 5);
+        failed.ok = false;
+        failed.problem = QStringLiteral("object p-00007: sha256 mismatch at offset 65536");
+        failed.samplePercent = 10;
+        failed.objectsChecked = 12;
+        failed.objectsTotal = 118;
+        catalog.setVerifyResult(failed);
+        VerifyResult good;
+        good.backupId = second.id;
+        good.checkedAt = at(2026, 4, 2, 0, 0, 0, 0);
+        good.ok = true;
+        good.samplePercent = 100;
+        good.objectsChecked = 40;
+        good.objectsTotal = 40;
+        catalog.setVerifyResult(good);
+
+        const VerifyResult loaded = catalog.verifyResult(first.id).value();
+        QCOMPARE(loaded.backupId, failed.backupId);
+        QCOMPARE(loaded.checkedAt, failed.checkedAt);
+        QCOMPARE(loaded.ok, false);
+        QCOMPARE(loaded.problem, failed.problem);
+        QCOMPARE(loaded.samplePercent, 10);
+        QCOMPARE(loaded.objectsChecked, 12);
+        QCOMPARE(loaded.objectsTotal, 118);
+        QCOMPARE(catalog.verifyResult(second.id)->ok, true);
+        QVERIFY(catalog.verifyResult(second.id)->problem.isEmpty());
+
+        // The last result replaces the one before.
+        VerifyResult again = failed;
+        again.checkedAt = at(2026, 4, 3, 0, 0, 0, 0);
+        again.ok = true;
+        again.problem.clear();
+        again.samplePercent = 25;
+        again.objectsChecked = 30;
+        catalog.setVerifyResult(again);
+        const VerifyResult replaced = catalog.verifyResult(first.id).value();
+        QCOMPARE(replaced.ok, true);
+        QVERIFY(replaced.problem.isEmpty());
+        QCOMPARE(replaced.checkedAt, again.checkedAt);
+        QCOMPARE(replaced.samplePercent, 25);
+        QCOMPARE(replaced.objectsChecked, 30);
+
+        const QList<VerifyResult> all = catalog.verifyResults();
+        QCOMPARE(all.size(), 2);
+        QSet<QString> ids;
+        for (const VerifyResult& result : all)
+            ids.insert(result.backupId);
+        QCOMPARE(ids, (QSet<QString>{first.id, second.id}));
+
+        const QString unknown = newUuid();
+        VerifyResult stray = good;
+        stray.backupId = unknown;
+        QVERIFY(errorOf([&] { catalog.setVerifyResult(stray); }).contains(unknown));
+
+        catalog.softDeleteBackup(first.id);
+        QVERIFY(!catalog.verifyResult(first.id));
+        QCOMPARE(catalog.verifyResults().size(), 1);
+        QCOMPARE(catalog.verifyResults().first().backupId, second.id);
     }
 };
 
