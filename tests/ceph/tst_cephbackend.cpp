@@ -475,6 +475,64 @@ private Q_SLOTS:
         QVERIFY(!backups->readObject(ceph::metaObjectName(i4.id)));
     }
 
+    // Sampled verification of a Ceph backup: 64 MiB ranges of its snapshot,
+    // those not read before first, each read back as the full verify reads.
+    void sampledVerificationReadsRanges()
+    {
+        const QString dir = m_tmp->filePath(QStringLiteral("sample-%1").arg(newUuid().left(8)));
+        QVERIFY(QDir().mkpath(dir));
+        Catalog catalog(dir + QStringLiteral("/catalog.sqlite"));
+        BackendConfig backend = m_backend;
+        backend.name = QStringLiteral("ceph-sample");
+        backend.isDefault = true;
+        catalog.upsertBackend(backend);
+        BackupService service(catalog);
+
+        constexpr qint64 MiB = 1 << 20;
+        QByteArray content;
+        const Volume source = makeRbdVolume(130 * MiB, &content);
+        const Volume volume =
+            service.addRbdVolume(backend.name, source.path, QStringLiteral("sampled"));
+        CreateBackupRequest request;
+        request.volume = volume.id;
+        auto prepared = service.prepareBackup(request);
+        OperationControl control;
+        const Backup full = service.runBackup(prepared, control);
+
+        const QStringList ranges = m_driver->verifiableObjects(full);
+        QCOMPARE(ranges, (QStringList{QStringLiteral("range-0-67108864"),
+                                      QStringLiteral("range-67108864-67108864"),
+                                      QStringLiteral("range-134217728-2097152")}));
+        // ceil(34% of 3) = 2 ranges, then the one left and the oldest one.
+        const VerifyReport first = service.verifyBackup(full.id, control, 34);
+        QVERIFY2(first.problems.isEmpty(), qPrintable(first.problems.join('\n')));
+        QCOMPARE(first.objectsChecked, qint64(2));
+        QVERIFY(first.bytesChecked > 0);
+        QCOMPARE(catalog.verifiedObjects(full.id).size(), qsizetype(2));
+        const VerifyReport second = service.verifyBackup(full.id, control, 34);
+        QVERIFY2(second.problems.isEmpty(), qPrintable(second.problems.join('\n')));
+        QCOMPARE(catalog.verifiedObjects(full.id).size(), qsizetype(3));
+        const std::optional<VerifyResult> result = catalog.verifyResult(full.id);
+        QVERIFY(result && result->ok);
+        QCOMPARE(result->samplePercent, 34);
+        QCOMPARE(result->objectsTotal, qint64(3));
+
+        // Only what the range holds is read: the small last range reads at most 2 MiB.
+        const VerifyReport last = m_driver->verifySample(
+            {full}, VerifySample{{QStringLiteral("range-134217728-2097152")}}, control);
+        QVERIFY2(last.problems.isEmpty(), qPrintable(last.problems.join('\n')));
+        QVERIFY(last.bytesChecked <= 2 * MiB);
+        // A range outside the snapshot is a problem, not a silent success.
+        const VerifyReport outside = m_driver->verifySample(
+            {full}, VerifySample{{QStringLiteral("range-268435456-1048576")}}, control);
+        QCOMPARE(outside.problems.size(), 1);
+        QVERIFY2(outside.problems.first().contains(QStringLiteral("range-268435456-1048576")),
+                 qPrintable(outside.problems.first()));
+
+        OperationControl removing;
+        service.deleteBackup(full.id, false, removing);
+    }
+
     void cinderMadeBackupsRestoreAndContinue()
     {
         // A chain written the way Cinder 21.3.1 writes it (rbd export-diff |
