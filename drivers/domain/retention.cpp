@@ -38,12 +38,11 @@ int countFromJson(const QJsonObject& json, const QString& key)
 {
     const QJsonValue value = json.value(key);
     const double number = value.toDouble(-1);
-    if (!value.isDouble() || number < 0 || std::floor(number) != number
-        || number > std::numeric_limits<int>::max()) {
-        const QString shown = value.isString() ? QStringLiteral("'%1'").arg(value.toString())
-                              : value.isDouble()
-                                  ? QString::number(value.toDouble(), 'g', 17)
-                                  : QStringLiteral("a value of another type");
+    if (!value.isDouble() || number < 0 || std::floor(number) != number ||
+        number > std::numeric_limits<int>::max()) {
+        const QString shown = value.isString()   ? QStringLiteral("'%1'").arg(value.toString())
+                              : value.isDouble() ? QString::number(value.toDouble(), 'g', 17)
+                                                 : QStringLiteral("a value of another type");
         throw Error(QStringLiteral("retention policy: %1 must be a whole number of 0 or more, "
                                    "not %2")
                         .arg(key, shown));
@@ -128,14 +127,14 @@ QString RetentionSpan::toString() const
 
 bool RetentionPolicy::isEmpty() const
 {
-    return keepLast < 0 && keepHourly < 0 && keepDaily < 0 && keepWeekly < 0 && keepMonthly < 0
-           && keepYearly < 0 && !keepWithin;
+    return keepLast < 0 && keepHourly < 0 && keepDaily < 0 && keepWeekly < 0 && keepMonthly < 0 &&
+           keepYearly < 0 && !keepWithin;
 }
 
 RetentionPolicy RetentionPolicy::fromJson(const QJsonObject& json)
 {
-    static const QStringList known{kKeepLast,    kKeepHourly,  kKeepDaily, kKeepWeekly,
-                                   kKeepMonthly, kKeepYearly,  kKeepWithin};
+    static const QStringList known{kKeepLast,    kKeepHourly, kKeepDaily, kKeepWeekly,
+                                   kKeepMonthly, kKeepYearly, kKeepWithin};
     for (auto it = json.begin(); it != json.end(); ++it) {
         if (!known.contains(it.key()))
             throw Error(QStringLiteral("retention policy: unknown option '%1' (known: %2)")
@@ -385,12 +384,11 @@ public:
 
         for (const QString& id : std::as_const(toSynthesize)) {
             const QStringList moving = keptChildrenOf(id);
-            out.steps << PruneStep{PruneStep::Synthesize, id, moving,
-                                   QStringLiteral("dropped by the policy, but %1 depend%2 on it: "
-                                                  "a synthetic full of its state takes its place")
-                                       .arg(joined(moving),
-                                            moving.size() == 1 ? QStringLiteral("s")
-                                                               : QString())};
+            out.steps << PruneStep{
+                PruneStep::Synthesize, id, moving,
+                QStringLiteral("dropped by the policy, but %1 depend%2 on it: "
+                               "a synthetic full of its state takes its place")
+                    .arg(joined(moving), moving.size() == 1 ? QStringLiteral("s") : QString())};
             out.neededReasons.insert(
                 id, QStringLiteral("needed by %1: replaced by a synthetic full, then removed")
                         .arg(joined(moving)));
@@ -574,8 +572,8 @@ PrunePlan planPrune(const RetentionPolicy& policy, const QList<RetentionItem>& i
         // Each backup stands alone: its children take over its parent.
         for (const RetentionDecision& decision : std::as_const(plan.decisions)) {
             if (!decision.keep)
-                plan.steps << PruneStep{PruneStep::Remove, decision.id, {},
-                                        QStringLiteral("kept by nothing")};
+                plan.steps << PruneStep{
+                    PruneStep::Remove, decision.id, {}, QStringLiteral("kept by nothing")};
         }
         return plan;
     }
