@@ -6,6 +6,7 @@
 
 #include "chunkeddriver.h"
 #include "chunkedformat.h"
+#include "objectstore.h"
 #include "testsupport.h"
 #include "volumedevice.h"
 
@@ -17,6 +18,58 @@
 #include <QTest>
 
 namespace ember::test {
+
+// Any store, with a hook after every completed put (to cancel at a known moment).
+class HookedStore : public ObjectStore
+{
+public:
+    HookedStore(std::unique_ptr<ObjectStore> store, std::function<void(const QString&)> afterPut)
+        : m_store(std::move(store)), m_afterPut(std::move(afterPut))
+    {
+    }
+    QString serviceName() const override { return m_store->serviceName(); }
+    QString objectPrefix(const Backup& backup, const QDateTime& startUtc) const override
+    {
+        return m_store->objectPrefix(backup, startUtc);
+    }
+    QString defaultContainer(const Backup& backup) const override
+    {
+        return m_store->defaultContainer(backup);
+    }
+    QString invalidContainer(const QString& container) const override
+    {
+        return m_store->invalidContainer(container);
+    }
+    QString invalidObjectPrefix(const QString& prefix) const override
+    {
+        return m_store->invalidObjectPrefix(prefix);
+    }
+    void ensureContainer(const QString& container) override { m_store->ensureContainer(container); }
+    void put(const QString& container, const QString& name, const DataProducer& producer,
+             std::optional<qint64> length) override
+    {
+        m_store->put(container, name, producer, length);
+        m_afterPut(name);
+    }
+    void get(const QString& container, const QString& name, const DataConsumer& consumer) override
+    {
+        m_store->get(container, name, consumer);
+    }
+    QStringList list(const QString& container, const QString& prefix) override
+    {
+        return m_store->list(container, prefix);
+    }
+    void remove(const QString& container, const QString& name) override
+    {
+        m_store->remove(container, name);
+    }
+    int parallelTransfers() const override { return m_store->parallelTransfers(); }
+    RetryPolicy retryPolicy() const override { return m_store->retryPolicy(); }
+
+private:
+    std::unique_ptr<ObjectStore> m_store;
+    std::function<void(const QString&)> m_afterPut;
+};
 
 // Random writes: partial objects, runs of zeros, single bytes, runs across
 // object boundaries; never past the end (volumes do not grow in a chain).

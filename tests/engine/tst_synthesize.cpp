@@ -21,49 +21,6 @@ using namespace ember::test;
 
 namespace {
 
-// The posix store, with a hook after every completed put (to cancel at a
-// known moment).
-class HookedStore : public ObjectStore
-{
-public:
-    HookedStore(const QString& base, std::function<void(const QString&)> afterPut)
-        : m_store(base), m_afterPut(std::move(afterPut))
-    {
-    }
-    QString serviceName() const override { return m_store.serviceName(); }
-    QString objectPrefix(const Backup& backup, const QDateTime& startUtc) const override
-    {
-        return m_store.objectPrefix(backup, startUtc);
-    }
-    QString defaultContainer(const Backup& backup) const override
-    {
-        return m_store.defaultContainer(backup);
-    }
-    void ensureContainer(const QString& container) override { m_store.ensureContainer(container); }
-    void put(const QString& container, const QString& name, const DataProducer& producer,
-             std::optional<qint64> length) override
-    {
-        m_store.put(container, name, producer, length);
-        m_afterPut(name);
-    }
-    void get(const QString& container, const QString& name, const DataConsumer& consumer) override
-    {
-        m_store.get(container, name, consumer);
-    }
-    QStringList list(const QString& container, const QString& prefix) override
-    {
-        return m_store.list(container, prefix);
-    }
-    void remove(const QString& container, const QString& name) override
-    {
-        m_store.remove(container, name);
-    }
-
-private:
-    PosixObjectStore m_store;
-    std::function<void(const QString&)> m_afterPut;
-};
-
 struct Setup
 {
     QString dir;
@@ -161,10 +118,11 @@ private Q_SLOTS:
         const QList<Backup> chain = setup.chain(5, 50);
         OperationControl control;
         int dataObjectsWritten = 0;
-        auto hooked = std::make_unique<HookedStore>(setup.store, [&](const QString& name) {
-            if (name.contains(QStringLiteral("-000")) && ++dataObjectsWritten == 2)
-                control.requestCancel();
-        });
+        auto hooked = std::make_unique<HookedStore>(
+            std::make_unique<PosixObjectStore>(setup.store), [&](const QString& name) {
+                if (name.contains(QStringLiteral("-000")) && ++dataObjectsWritten == 2)
+                    control.requestCancel();
+            });
         ChunkedBackupDriver driver(std::move(hooked), setup.options);
         Backup synthetic = newSyntheticRecord(chain.last());
         Backup located;
