@@ -246,6 +246,7 @@ void RetentionTimeline::setBackups(const QList<Backup>& backups)
     }
     m_lanes = 0;
     m_chainLanes.clear();
+    m_chainTitles.clear();
     for (int chain = 0; chain < roots.size(); ++chain) {
         const int firstLane = m_lanes;
         QList<QPair<int, int>> pending{{roots[chain], m_lanes++}};
@@ -258,6 +259,20 @@ void RetentionTimeline::setBackups(const QList<Backup>& backups)
                 pending.prepend({kids[k], k == 0 ? lane : m_lanes++});
         }
         m_chainLanes.append({firstLane, m_lanes - firstLane});
+    }
+    for (int chain = 0; chain < roots.size(); ++chain) {
+        const Marker& first = m_markers[roots[chain]];
+        const auto size = std::count_if(m_markers.begin(), m_markers.end(),
+                                        [chain](const Marker& m) { return m.chain == chain; });
+        const QString date =
+            locale().toString(first.takenAt.toLocalTime().date(), QStringLiteral("d MMM yyyy"));
+        m_chainTitles.append(
+            (first.backup.isIncremental()
+                 ? tr("Chain %1: from an incremental of %2 (its parent is not shown), %n backup(s)",
+                      "", static_cast<int>(size))
+                 : tr("Chain %1: full of %2, %n backup(s)", "", static_cast<int>(size)))
+                .arg(chain + 1)
+                .arg(date));
     }
     m_from = m_markers.isEmpty() ? QDateTime() : m_markers.first().takenAt;
     m_to = m_markers.isEmpty() ? QDateTime() : m_markers.last().takenAt;
@@ -341,13 +356,19 @@ QPointF RetentionTimeline::markerCenter(const QString& backupId) const
 QSize RetentionTimeline::sizeHint() const
 {
     const int lanes = qMax(1, m_lanes);
-    return {900, topMargin + lanes * laneHeight + int(m_chainLanes.size()) * chainGap +
+    const int chains = static_cast<int>(m_chainLanes.size());
+    return {900, topMargin + lanes * laneHeight + chains * (chainGap + chainTitleHeight()) +
                      axisHeight + legendHeight()};
 }
 
 QSize RetentionTimeline::minimumSizeHint() const
 {
     return {480, topMargin + laneHeight + axisHeight + legendHeight()};
+}
+
+int RetentionTimeline::chainTitleHeight() const
+{
+    return fontMetrics().height() + 4;
 }
 
 int RetentionTimeline::legendHeight() const
@@ -372,12 +393,24 @@ double RetentionTimeline::xFor(const QDateTime& time) const
 void RetentionTimeline::layoutMarkers()
 {
     const QRectF area = plotArea();
-    // Lanes share the height, but never spread further apart than needed.
-    const double totalGaps = chainGap * qMax(0, int(m_chainLanes.size()) - 1);
+    // Lanes share the height, but never spread further apart than needed;
+    // what is left over goes above and below.
+    const int chains = static_cast<int>(m_chainLanes.size());
+    const double fixed = chains * chainTitleHeight() + chainGap * qMax(0, chains - 1);
     const double lane =
-        qBound(18.0, (area.height() - totalGaps) / qMax(1, m_lanes), double(laneHeight) * 1.6);
+        qBound(18.0, (area.height() - fixed) / qMax(1, m_lanes), double(laneHeight) * 2);
+    const double used = fixed + lane * m_lanes;
+    double top = area.top() + qMax(0.0, (area.height() - used) / 2);
+    m_chainBands.clear();
+    for (int chain = 0; chain < chains; ++chain) {
+        const double height = chainTitleHeight() + lane * m_chainLanes[chain].second;
+        m_chainBands.append(QRectF(area.left(), top, area.width(), height));
+        top += height + chainGap;
+    }
     for (Marker& marker : m_markers) {
-        const double y = area.top() + marker.chain * chainGap + (marker.lane + 0.5) * lane;
+        const QRectF band = m_chainBands.value(marker.chain);
+        const int laneInChain = marker.lane - m_chainLanes.value(marker.chain).first;
+        const double y = band.top() + chainTitleHeight() + (laneInChain + 0.5) * lane;
         marker.center = QPointF(xFor(marker.takenAt), y);
     }
 }
@@ -427,18 +460,14 @@ void RetentionTimeline::paintEvent(QPaintEvent*)
         painter.setPen(palette().color(QPalette::PlaceholderText));
         painter.drawText(area, Qt::AlignCenter, tr("This volume has no backups yet."));
     } else {
-        // Chain bands, alternately shaded, named at their left end.
-        const QColor band(0xf3, 0xf5, 0xf8);
-        for (int chain = 0; chain < m_chainLanes.size(); ++chain) {
-            double top = area.bottom(), bottom = area.top();
-            for (const Marker& marker : std::as_const(m_markers)) {
-                if (marker.chain != chain)
-                    continue;
-                top = qMin(top, marker.center.y() - laneHeight / 2.0);
-                bottom = qMax(bottom, marker.center.y() + laneHeight / 2.0);
-            }
-            if (chain % 2 == 0)
-                painter.fillRect(QRectF(area.left(), top, area.width(), bottom - top), band);
+        // A shaded band per chain, its title on top.
+        const QColor band(0xf1, 0xf4, 0xf8);
+        for (int chain = 0; chain < m_chainBands.size(); ++chain) {
+            const QRectF rect = m_chainBands[chain];
+            painter.fillRect(rect, band);
+            painter.setPen(QColor(0x61, 0x61, 0x61));
+            painter.drawText(QPointF(rect.left() + 6, rect.top() + 2 + metrics.ascent()),
+                             m_chainTitles.value(chain));
         }
 
         // The time axis with ticks at whole months, days or hours.

@@ -92,6 +92,7 @@ private:
     void layoutMarkers();
     QRectF plotArea() const;
     int legendHeight() const;
+    int chainTitleHeight() const;
     double xFor(const QDateTime& time) const;
     QString hitTest(const QPointF& position) const;
 
@@ -101,6 +102,8 @@ private:
     QHash<QString, QString> m_reasons; // kept: the rules; others: the plan's sentence
     int m_lanes = 0;
     QList<QPair<int, int>> m_chainLanes; // first lane and lane count per chain
+    QList<QRectF> m_chainBands;          // where each chain is drawn, its title on top
+    QStringList m_chainTitles;
     QDateTime m_from, m_to;
 };
 

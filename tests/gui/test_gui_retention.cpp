@@ -476,7 +476,7 @@ static int takeScreenshot(const QString& path)
     policy.keepMonthly = 3;
     policies.volumePolicy = policy;
     dialog.setPolicies(policies);
-    dialog.resize(1180, 700);
+    dialog.resize(1180, 640);
     dialog.show();
     if (!QTest::qWaitForWindowExposed(&dialog))
         return 1;
