@@ -366,22 +366,19 @@ public:
                 holdOf(id);
         }
 
-        // Dropped backups some kept or unavailable backup depends on.
-        QHash<QString, QStringList> synthesizedBelow; // id -> synthesized descendants
+        // A dropped incremental that nothing holds but that kept backups sit
+        // on: a synthetic full of its state takes their parent's place.
         for (const QString& id : std::as_const(order)) {
-            if (!dropped.contains(id))
-                continue;
-            if (holds.value(id))
-                continue;
-            const QStringList keptChildren = keptChildrenOf(id);
-            if (!keptChildren.isEmpty())
+            if (dropped.contains(id) && !holds.value(id) && !keptChildrenOf(id).isEmpty())
                 toSynthesize << id;
         }
+        // Dropped backups some kept or unavailable backup depends on.
         for (const QString& id : std::as_const(order)) {
             if (dropped.contains(id) && hasDependent(id))
                 out.needed << id;
         }
 
+        QHash<QString, QStringList> synthesizedBelow; // ancestor id -> synthesized descendants
         for (const QString& id : std::as_const(toSynthesize)) {
             const QStringList moving = keptChildrenOf(id);
             out.steps << PruneStep{
