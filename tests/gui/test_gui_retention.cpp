@@ -11,6 +11,7 @@
 #include "appsettings.h"
 #include "backuptreemodel.h"
 #include "catalog.h"
+#include "cloudsource.h"
 #include "itemroles.h"
 #include "jobrunner.h"
 #include "mainwindow.h"
@@ -386,6 +387,30 @@ private Q_SLOTS:
         }
         QCOMPARE(removed, 3);
         log->reject();
+    }
+
+    void aCloudRefusesRetentionWithTheReason()
+    {
+        cloud::CloudProfile profile;
+        profile.name = QStringLiteral("offline");
+        profile.origin = QStringLiteral("test");
+        profile.auth.authUrl = QStringLiteral("http://127.0.0.1:9/v3");
+        CloudSource cloud(profile); // never started: nothing is asked of the network
+        const QString reason = cloud.checkRetention();
+        QVERIFY(reason.contains(QStringLiteral("no synthetic full backups")));
+        QCOMPARE(cloud.synthesize(QStringLiteral("b"), QString(), true).refusal, reason);
+        QCOMPARE(cloud.setProtected(QStringLiteral("b"), true).refusal, reason);
+        QCOMPARE(cloud.setPolicy(Catalog::volumePolicyScope(QStringLiteral("v")), std::nullopt)
+                     .refusal,
+                 reason);
+        QCOMPARE(cloud.prune(QStringLiteral("v"), PrunePlan()).refusal, reason);
+        QString delivered;
+        cloud.fetchSynthesisPreview(QStringLiteral("b"), this,
+                                    [&](const BackupService::SynthesisPreview&,
+                                        const QString& error) { delivered = error; });
+        QTRY_COMPARE(delivered, reason);
+        // This computer's source offers them.
+        QVERIFY(m_window->actions()->retentionSource()->checkRetention().isEmpty());
     }
 
 private:
