@@ -3,10 +3,13 @@
 // non-RBD full copies, delete order, refusals, cancel and leftovers.
 // Every restore is compared byte for byte with what the source held when
 // its backup was taken.
+#include "backupservice.h"
+#include "catalog.h"
 #include "cephdriver.h"
 #include "cephtestenv.h"
 #include "rbdvolume.h"
 
+#include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -473,6 +476,82 @@ private Q_SLOTS:
         removeBackup(i4);
         QVERIFY(!backups->imageExists(baseName));
         QVERIFY(!backups->readObject(ceph::metaObjectName(i4.id)));
+    }
+
+    // The same through the service: deleting the full and a middle backup is
+    // allowed on Ceph, their children take over their parents in the catalog,
+    // and the later backups still restore byte-identical.
+    void serviceRemovesMiddleAndFullFirst()
+    {
+        const QString dir = m_tmp->filePath(QStringLiteral("svc-%1").arg(newUuid().left(8)));
+        QVERIFY(QDir().mkpath(dir));
+        Catalog catalog(dir + QStringLiteral("/catalog.sqlite"));
+        BackendConfig backend = m_backend;
+        backend.name = QStringLiteral("ceph-any-order");
+        backend.isDefault = true;
+        catalog.upsertBackend(backend);
+        BackupService service(catalog);
+
+        QByteArray content;
+        const Volume source = makeRbdVolume(16 << 20, &content);
+        const Volume volume =
+            service.addRbdVolume(backend.name, source.path, QStringLiteral("any-order"));
+        const auto backUp = [&](bool incremental) {
+            CreateBackupRequest request;
+            request.volume = volume.id;
+            request.incremental = incremental;
+            auto prepared = service.prepareBackup(request);
+            OperationControl control;
+            return service.runBackup(prepared, control);
+        };
+        const auto restore = [&](const Backup& backup) {
+            const QString spec =
+                QStringLiteral("volumes/tst-svc-restore-%1").arg(newUuid().left(8));
+            m_images << spec;
+            RestoreRequest request;
+            request.backup = backup.id;
+            request.newRbdImage = spec;
+            auto prepared = service.prepareRestore(request);
+            OperationControl control;
+            service.runRestore(prepared, control);
+            auto device = openRbdVolume(m_cluster, {}, spec, OpenMode::Read);
+            return readAll(*device);
+        };
+        const auto remove = [&](const Backup& backup) {
+            OperationControl control;
+            service.deleteBackup(backup.id, false, control);
+            QVERIFY(!catalog.backup(backup.id));
+        };
+
+        const Backup full = backUp(false);
+        writeSource(source, 2 << 20, randomBytes(1 << 20, 91), &content);
+        const Backup i1 = backUp(true);
+        writeSource(source, 9 << 20, randomBytes(300 << 10, 92), &content);
+        zeroSource(source, 0, 1 << 20, &content);
+        const Backup i2 = backUp(true);
+        const QByteArray atI2 = content;
+        writeSource(source, 2 << 20, randomBytes(8192, 93), &content);
+        writeSource(source, 14 << 20, randomBytes(1 << 20, 94), &content);
+        const Backup i3 = backUp(true);
+        const QByteArray atI3 = content;
+        QCOMPARE(i1.parentId, full.id);
+        QCOMPARE(i3.parentId, i2.id);
+
+        remove(i1);
+        QCOMPARE(catalog.backup(i2.id)->parentId, full.id);
+        remove(full);
+        QVERIFY(catalog.backup(i2.id)->parentId.isEmpty());
+        QCOMPARE(catalog.backup(i3.id)->parentId, i2.id);
+        const QString baseName = ceph::baseImageName(volume.id, full.id);
+        QCOMPARE(backupIdsOnSnapshots(QStringLiteral("backups"), baseName),
+                 (QStringList{i2.id, i3.id}));
+        compareBytes(restore(i2), atI2, "i2 through the service after i1 and the full went");
+        compareBytes(restore(i3), atI3, "i3 through the service after i1 and the full went");
+
+        remove(i2);
+        compareBytes(restore(i3), atI3, "i3 alone");
+        remove(i3);
+        QVERIFY(!pool(QStringLiteral("backups"))->imageExists(baseName));
     }
 
     // Sampled verification of a Ceph backup: 64 MiB ranges of its snapshot,
