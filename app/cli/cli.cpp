@@ -519,8 +519,18 @@ int backupVerify(Context& context, QCommandLineParser& parser)
     // What this run read of the backup's own objects, and what all runs have.
     QString coverage;
     if (const std::optional<VerifyResult> result = service.catalog().verifyResult(backup.id)) {
-        const qint64 covered = service.catalog().verifiedObjects(backup.id).size();
+        // An intact whole verification covers everything, also on a backend
+        // that has no objects to remember (TSM).
+        const qint64 covered = result->ok && result->samplePercent == 100
+                                   ? result->objectsTotal
+                                   : service.catalog().verifiedObjects(backup.id).size();
         json[QStringLiteral("sample_percent")] = result->samplePercent;
+        if (result->samplePercent > percent)
+            json[QStringLiteral("note")] =
+                QStringLiteral("backend %1 verifies whole backups only: this was a full "
+                               "verification instead of a %2% sample")
+                    .arg(backup.backendName)
+                    .arg(percent);
         json[QStringLiteral("backup_objects")] = double(result->objectsTotal);
         json[QStringLiteral("backup_objects_verified")] = double(covered);
         coverage = QStringLiteral("checked %1 of %2 objects of backup %3 (%4%); %5 of %2 "
