@@ -368,6 +368,8 @@ void ActionsController::updateActions()
     if (deleteText.isEmpty() && backup)
         deleteText = volumeBusy(backup->volumeId);
     enableWithReason(m_delete, deleteText);
+    if (deleteText.isEmpty() && backup && !snapshot->childrenOf(backup->id).isEmpty())
+        m_delete->setToolTip(anyOrderDeleteNote()); // Ceph: why a parent may go
     enableWithReason(m_forceDelete, deleteRefusal(true));
     enableWithReason(m_edit, backup ? QString() : noBackup);
     enableWithReason(m_resetState, backup ? QString() : noBackup);

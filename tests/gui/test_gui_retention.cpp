@@ -413,6 +413,49 @@ private Q_SLOTS:
         QVERIFY(m_window->actions()->retentionSource()->checkRetention().isEmpty());
     }
 
+    void cephExplainsWhyAnyBackupCanBeDeleted()
+    {
+        // Rows only (nothing is read or deleted): a Ceph backend's chain.
+        BackendConfig ceph;
+        ceph.name = QStringLiteral("rbd-backups");
+        ceph.type = QStringLiteral("ceph");
+        m_fixture->catalog->upsertBackend(ceph);
+        Volume volume;
+        volume.id = newUuid();
+        volume.name = QStringLiteral("on-ceph");
+        volume.path = m_fixture->dir + QStringLiteral("/on-ceph.img");
+        volume.sizeBytes = 4 * MiB;
+        volume.createdAt = volume.updatedAt = QDateTime::currentDateTimeUtc();
+        m_fixture->catalog->insertVolume(volume);
+        QStringList ids;
+        for (int level = 0; level < 3; ++level) {
+            Backup backup;
+            backup.id = newUuid();
+            backup.volumeId = volume.id;
+            backup.parentId = ids.isEmpty() ? QString() : ids.last();
+            backup.status = BackupStatus::Available;
+            backup.backendName = ceph.name;
+            backup.size = 1;
+            backup.createdAt = backup.updatedAt = backup.dataTimestamp =
+                QDateTime::currentDateTimeUtc().addSecs(level - 10);
+            m_fixture->catalog->insertBackup(backup);
+            ids.append(backup.id);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(m_context->snapshot()->backup(ids.last()).has_value(), 10000);
+        // The middle one, with a later backup on it: allowed, and said why.
+        selectBackup(volume.id, ids[1]);
+        QAction* remove = m_window->actions()->deleteAction();
+        QTRY_VERIFY2(remove->isEnabled(), qPrintable(remove->toolTip()));
+        QCOMPARE(remove->toolTip(), anyOrderDeleteNote());
+        // The synthesize dialog says it too.
+        auto* dialog = m_window->actions()->openSynthesize();
+        QVERIFY(dialog);
+        auto* note = dialog->findChild<QLabel*>(QStringLiteral("anyOrderNote"));
+        QVERIFY(note);
+        QCOMPARE(note->text(), anyOrderDeleteNote());
+        dialog->reject();
+    }
+
 private:
     struct Chain
     {
@@ -441,8 +484,12 @@ private:
             chain.ids.append(m_fixture->backUp(chain.volumeId, level > 0).id);
         }
         // The window's snapshot holds the whole chain (not one read halfway).
-        if (!QTest::qWaitFor([&] { return m_context->snapshot()->backup(chain.ids[3]).has_value(); },
-                             10000))
+        if (!QTest::qWaitFor(
+                [&] {
+                    const auto last = m_context->snapshot()->backup(chain.ids[3]);
+                    return last && last->status == BackupStatus::Available;
+                },
+                10000))
             qFatal("the chain never reached the window's snapshot");
         return chain;
     }
