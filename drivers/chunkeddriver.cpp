@@ -1194,8 +1194,9 @@ VerifyReport ChunkedBackupDriver::verify(const QList<Backup>& chain, OperationCo
 QStringList ChunkedBackupDriver::verifiableObjects(const Backup& backup)
 {
     QList<ObjectEntry> objects = readMetadata(*m_store, backup).objects;
-    std::stable_sort(objects.begin(), objects.end(),
-                     [](const ObjectEntry& a, const ObjectEntry& b) { return a.offset < b.offset; });
+    std::stable_sort(
+        objects.begin(), objects.end(),
+        [](const ObjectEntry& a, const ObjectEntry& b) { return a.offset < b.offset; });
     QStringList names;
     for (const ObjectEntry& entry : objects)
         names.append(entry.name);

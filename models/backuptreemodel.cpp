@@ -47,8 +47,8 @@ QString verifyToolTip(const VerifyResult& result)
                   .arg(result.samplePercent)
                   .arg(result.objectsChecked)
                   .arg(result.objectsTotal);
-    const QString head = BackupTreeModel::tr("Last verified %1 (%2)")
-                             .arg(formatTime(result.checkedAt), scope);
+    const QString head =
+        BackupTreeModel::tr("Last verified %1 (%2)").arg(formatTime(result.checkedAt), scope);
     if (result.ok)
         return BackupTreeModel::tr("%1: intact").arg(head);
     return BackupTreeModel::tr("%1: %2").arg(head, result.problem);

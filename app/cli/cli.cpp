@@ -506,8 +506,8 @@ int backupVerify(Context& context, QCommandLineParser& parser)
         bool ok = false;
         percent = QString(text).remove(QLatin1Char('%')).toInt(&ok);
         if (!ok || percent < 1 || percent > 100)
-            throw Error(QStringLiteral("--sample takes a percentage from 1 to 100, not '%1'.")
-                            .arg(text));
+            throw Error(
+                QStringLiteral("--sample takes a percentage from 1 to 100, not '%1'.").arg(text));
     }
     const Backup backup = service.catalog().resolveBackup(parser.positionalArguments().first());
     const VerifyReport report = withProgress([&](OperationControl& control) {

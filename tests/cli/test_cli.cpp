@@ -863,10 +863,10 @@ private Q_SLOTS:
     // verified so far; a percentage outside 1..100 is refused.
     void verifySampleCoversTheBackup()
     {
-        const ProcessResult added = cli({QStringLiteral("backend-add-local"), QStringLiteral("b"),
-                                         m_dir + QStringLiteral("/store"),
-                                         QStringLiteral("--object-size"), QStringLiteral("1M"),
-                                         QStringLiteral("--default")});
+        const ProcessResult added =
+            cli({QStringLiteral("backend-add-local"), QStringLiteral("b"),
+                 m_dir + QStringLiteral("/store"), QStringLiteral("--object-size"),
+                 QStringLiteral("1M"), QStringLiteral("--default")});
         QVERIFY2(added.exitCode == 0, qPrintable(describe(added)));
         const QString source = m_dir + QStringLiteral("/v.img");
         makeVolumeFile(source, 22 * MiB, Fill::Random, 31);
@@ -881,9 +881,9 @@ private Q_SLOTS:
 
         // 25% of 22 objects is 6; four runs read all 22.
         for (int run = 1; run <= 4; ++run) {
-            CLI_OK(sampled, {QStringLiteral("backup-verify"), id, QStringLiteral("--sample"),
-                             QStringLiteral("25"), QStringLiteral("--format"),
-                             QStringLiteral("json")});
+            CLI_OK(sampled,
+                   {QStringLiteral("backup-verify"), id, QStringLiteral("--sample"),
+                    QStringLiteral("25"), QStringLiteral("--format"), QStringLiteral("json")});
             const QJsonObject report = jsonOf(sampled).object();
             QCOMPARE(report.value(QStringLiteral("result")).toString(), QStringLiteral("intact"));
             QCOMPARE(report.value(QStringLiteral("sample_percent")).toInt(), 25);

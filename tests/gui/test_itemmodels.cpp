@@ -233,7 +233,8 @@ private Q_SLOTS:
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QVERIFY(BackupTreeModel::columnsFor(SourceKind::Local).contains(BackupTreeModel::Verified));
-        QVERIFY(!BackupTreeModel::columnsFor(SourceKind::Cloud).contains(BackupTreeModel::Verified));
+        QVERIFY(
+            !BackupTreeModel::columnsFor(SourceKind::Cloud).contains(BackupTreeModel::Verified));
         QCOMPARE(model.headerData(BackupTreeModel::Verified, Qt::Horizontal).toString(),
                  QStringLiteral("Verified"));
         model.apply(loadSnapshot(catalog));
@@ -241,7 +242,8 @@ private Q_SLOTS:
         auto cell = [&](const QString& id, int role = Qt::DisplayRole) {
             return model.indexOf(id, BackupTreeModel::Verified).data(role);
         };
-        const QString fullWhen = formatTime(catalog.verifyResult(QStringLiteral("full"))->checkedAt);
+        const QString fullWhen =
+            formatTime(catalog.verifyResult(QStringLiteral("full"))->checkedAt);
         const QString incWhen = formatTime(catalog.verifyResult(QStringLiteral("inc"))->checkedAt);
         QCOMPARE(cell(QStringLiteral("full")).toString(), fullWhen + QStringLiteral(" ok"));
         QVERIFY2(cell(QStringLiteral("full"), Qt::ToolTipRole)
