@@ -123,8 +123,8 @@ void Source::fetchSynthesisPreview(const QString&, QObject* context, PreviewDone
         Qt::QueuedConnection);
 }
 
-void Source::fetchPrunePlan(const QString&, const std::optional<RetentionPolicy>&,
-                            QObject* context, PlanDone done)
+void Source::fetchPrunePlan(const QString&, const std::optional<RetentionPolicy>&, QObject* context,
+                            PlanDone done)
 {
     QPointer<QObject> guard(context);
     QMetaObject::invokeMethod(
@@ -279,15 +279,15 @@ ActionResult LocalSource::setProtected(const QString& backupId, bool isProtected
     if (!backup)
         return ActionResult::refused(tr("Backup %1 is not in the catalog.").arg(backupId));
     if (backup->isProtected == isProtected)
-        return ActionResult::refused(isProtected
-                                         ? tr("%1 is protected already.").arg(backupName(backup, backupId))
-                                         : tr("%1 is not protected.").arg(backupName(backup, backupId)));
+        return ActionResult::refused(
+            isProtected ? tr("%1 is protected already.").arg(backupName(backup, backupId))
+                        : tr("%1 is not protected.").arg(backupName(backup, backupId)));
     JobSpec spec;
     spec.kind = isProtected ? QStringLiteral("protect") : QStringLiteral("unprotect");
     spec.backupId = backupId;
     spec.volumeName = volumeNameOf(backup->volumeId);
-    spec.title = (isProtected ? tr("Protect %1") : tr("Unprotect %1"))
-                     .arg(backupName(backup, backupId));
+    spec.title =
+        (isProtected ? tr("Protect %1") : tr("Unprotect %1")).arg(backupName(backup, backupId));
     spec.work = [backupId, isProtected](BackupService& service, OperationControl&) {
         service.setProtected(backupId, isProtected);
         return isProtected ? tr("protected: no prune removes it") : tr("no longer protected");
@@ -328,8 +328,8 @@ ActionResult LocalSource::prune(const QString& volumeId, const PrunePlan& plan)
     if (!snapshot()->volume(volumeId))
         return ActionResult::refused(tr("Volume %1 is not in the catalog.").arg(volumeId));
     if (plan.steps.isEmpty())
-        return ActionResult::refused(
-            tr("Nothing to prune: the policy keeps every backup of %1.").arg(volumeNameOf(volumeId)));
+        return ActionResult::refused(tr("Nothing to prune: the policy keeps every backup of %1.")
+                                         .arg(volumeNameOf(volumeId)));
     JobSpec spec;
     spec.kind = QStringLiteral("prune");
     spec.volumeId = volumeId;
@@ -380,8 +380,7 @@ void LocalSource::fetch(QObject* context, std::function<Delivery(BackupService&)
     });
 }
 
-void LocalSource::fetchSynthesisPreview(const QString& backupId, QObject* context,
-                                        PreviewDone done)
+void LocalSource::fetchSynthesisPreview(const QString& backupId, QObject* context, PreviewDone done)
 {
     fetch(
         context,

@@ -135,8 +135,7 @@ public:
         std::function<void(const RetentionPolicies& policies, const QString& error)>;
     using PruneLogDone =
         std::function<void(const QList<PruneLogEntry>& entries, const QString& error)>;
-    virtual void fetchSynthesisPreview(const QString& backupId, QObject* context,
-                                       PreviewDone done);
+    virtual void fetchSynthesisPreview(const QString& backupId, QObject* context, PreviewDone done);
     // The service's plan from the catalog (no policy: the effective one).
     virtual void fetchPrunePlan(const QString& volumeId,
                                 const std::optional<RetentionPolicy>& policy, QObject* context,

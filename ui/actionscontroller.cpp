@@ -175,11 +175,11 @@ void ActionsController::createActions()
     if (m_quit->shortcut().isEmpty())
         m_quit->setShortcut(QKeySequence(tr("Ctrl+Q")));
 
-    m_synthesize = make("synthesizeAction", icon("backup"), tr("S&ynthesize Full Backup…"),
-                        QKeySequence(),
-                        tr("Write a new full backup of the selected backup's state from its "
-                           "chain, without reading the volume"),
-                        [this] { openSynthesize(); });
+    m_synthesize =
+        make("synthesizeAction", icon("backup"), tr("S&ynthesize Full Backup…"), QKeySequence(),
+             tr("Write a new full backup of the selected backup's state from its "
+                "chain, without reading the volume"),
+             [this] { openSynthesize(); });
     m_protect = make("protectAction", protectedIcon(), tr("&Protect"), QKeySequence(),
                      tr("Keep the selected backup through every prune"),
                      [this] { setBackupProtected(true); });
@@ -191,9 +191,9 @@ void ActionsController::createActions()
              tr("Choose which backups of the selected volume to keep, see it on a timeline, "
                 "and prune"),
              [this] { openRetentionPolicy(); });
-    m_pruneLog = make("pruneLogAction", QIcon(), tr("Prune &Log…"), QKeySequence(),
-                      tr("What prunes removed, why, and by which policy"),
-                      [this] { openPruneLog(); });
+    m_pruneLog =
+        make("pruneLogAction", QIcon(), tr("Prune &Log…"), QKeySequence(),
+             tr("What prunes removed, why, and by which policy"), [this] { openPruneLog(); });
 }
 
 // ---------------------------------------------------------------- source
@@ -297,11 +297,11 @@ void ActionsController::updateActions()
 {
     updateJobActions();
     if (!m_unavailable.isEmpty()) {
-        for (QAction* action : {m_addVolume, m_addRbdImage, m_sampleVolume, m_removeVolume,
-                                m_resetVolumeState, m_createBackup, m_restore, m_delete,
-                                m_forceDelete, m_verify, m_export, m_import, m_resetState, m_edit,
-                                m_synthesize, m_protect, m_unprotect, m_retentionPolicy,
-                                m_pruneLog})
+        for (QAction* action :
+             {m_addVolume, m_addRbdImage, m_sampleVolume, m_removeVolume, m_resetVolumeState,
+              m_createBackup, m_restore, m_delete, m_forceDelete, m_verify, m_export, m_import,
+              m_resetState, m_edit, m_synthesize, m_protect, m_unprotect, m_retentionPolicy,
+              m_pruneLog})
             enableWithReason(action, m_unavailable);
         return;
     }
@@ -697,9 +697,9 @@ void ActionsController::deleteBackup(bool force)
     if (const QList<Backup> children = m_context.snapshot()->childrenOf(backup->id);
         !children.isEmpty() &&
         deletesInAnyOrder(m_context.snapshot()->backend(backup->backendName)))
-        text += QStringLiteral("\n\n") + anyOrderDeleteNote() + QLatin1Char(' ') +
-                tr("%n later backup(s) take over its parent.", "",
-                   static_cast<int>(children.size()));
+        text +=
+            QStringLiteral("\n\n") + anyOrderDeleteNote() + QLatin1Char(' ') +
+            tr("%n later backup(s) take over its parent.", "", static_cast<int>(children.size()));
     confirm(force ? tr("Force Delete Backup") : tr("Delete Backup"), text,
             force ? tr("Force Delete") : tr("Delete"),
             [this, id = backup->id, force] { submitDelete(id, force); });
@@ -1117,8 +1117,7 @@ void ActionsController::updateRetentionActions()
     const auto volume = currentVolume();
     const auto backup = currentBackup();
     const QString offered = source->checkRetention();
-    const QString loading =
-        source->hasSnapshot() ? QString() : tr("The catalog is still loading.");
+    const QString loading = source->hasSnapshot() ? QString() : tr("The catalog is still loading.");
     auto first = [](std::initializer_list<QString> refusals) {
         for (const QString& refusal : refusals)
             if (!refusal.isEmpty())
@@ -1135,13 +1134,13 @@ void ActionsController::updateRetentionActions()
     enableWithReason(m_synthesize, synthesize);
 
     const bool isProtected = backup && backup->isProtected;
-    enableWithReason(m_protect, first({offered, loading, noBackup,
-                                       isProtected ? tr("This backup is protected already.")
-                                                   : QString()}));
-    enableWithReason(m_unprotect, first({offered, loading, noBackup,
-                                         backup && !isProtected
-                                             ? tr("This backup is not protected.")
-                                             : QString()}));
+    enableWithReason(m_protect,
+                     first({offered, loading, noBackup,
+                            isProtected ? tr("This backup is protected already.") : QString()}));
+    enableWithReason(
+        m_unprotect,
+        first({offered, loading, noBackup,
+               backup && !isProtected ? tr("This backup is not protected.") : QString()}));
     // One of the pair at a time in the menus.
     m_protect->setVisible(!isProtected);
     m_unprotect->setVisible(isProtected);
@@ -1205,9 +1204,9 @@ RetentionPolicyDialog* ActionsController::openRetentionPolicy()
         return nullptr;
     const auto current = snapshot();
     const QString backendName = LocalSource::retentionBackendOf(*current, volume->id);
-    auto* dialog = new RetentionPolicyDialog(*volume, current->backupsOf(volume->id), backendName,
-                                             deletesInAnyOrder(current->backend(backendName)),
-                                             m_window);
+    auto* dialog =
+        new RetentionPolicyDialog(*volume, current->backupsOf(volume->id), backendName,
+                                  deletesInAnyOrder(current->backend(backendName)), m_window);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     retentionSource()->fetchPolicies(
         volume->id, dialog,

@@ -202,8 +202,8 @@ void drawMarker(QPainter& painter, const QPointF& center, double radius, BackupF
 
 const QList<BackupFate>& legendFates()
 {
-    static const QList<BackupFate> fates{BackupFate::Kept,   BackupFate::Protected,
-                                         BackupFate::Needed, BackupFate::SynthesizeFirst,
+    static const QList<BackupFate> fates{BackupFate::Kept,    BackupFate::Protected,
+                                         BackupFate::Needed,  BackupFate::SynthesizeFirst,
                                          BackupFate::Removed, BackupFate::NotCounted};
     return fates;
 }
@@ -226,9 +226,8 @@ void RetentionTimeline::setBackups(const QList<Backup>& backups)
     m_markers.clear();
     m_index.clear();
     QList<Backup> sorted = backups;
-    std::sort(sorted.begin(), sorted.end(), [](const Backup& a, const Backup& b) {
-        return takenAtOf(a) < takenAtOf(b);
-    });
+    std::sort(sorted.begin(), sorted.end(),
+              [](const Backup& a, const Backup& b) { return takenAtOf(a) < takenAtOf(b); });
     for (const Backup& backup : std::as_const(sorted)) {
         m_index.insert(backup.id, static_cast<int>(m_markers.size()));
         m_markers.append({backup, takenAtOf(backup), 0, 0, {}});
@@ -317,8 +316,7 @@ QString RetentionTimeline::explanation(const QString& backupId) const
     const Marker& marker = m_markers[at];
     const Backup& backup = marker.backup;
     const BackupFate fate = m_fates.value(backupId, BackupFate::NotCounted);
-    QStringList lines{backupLabel(backup),
-                      tr("taken %1").arg(formatTime(marker.takenAt)),
+    QStringList lines{backupLabel(backup), tr("taken %1").arg(formatTime(marker.takenAt)),
                       backup.isIncremental() ? tr("incremental") : tr("full backup")};
     QString what = fateText(fate);
     switch (fate) {
@@ -482,12 +480,14 @@ void RetentionTimeline::paintEvent(QPaintEvent*)
         if (days > 75) {
             const int step = days > 900 ? 6 : days > 450 ? 3 : days > 200 ? 2 : 1;
             QDate month(from.date().year(), from.date().month(), 1);
-            for (month = month.addMonths(1); month.startOfDay() <= to; month = month.addMonths(step))
+            for (month = month.addMonths(1); month.startOfDay() <= to;
+                 month = month.addMonths(step))
                 ticks.append(month.startOfDay());
             format = QStringLiteral("MMM yyyy");
         } else if (days >= 2) {
             const int step = std::max<int>(1, int(std::ceil(days / 10.0)));
-            for (QDate day = from.date().addDays(1); day.startOfDay() <= to; day = day.addDays(step))
+            for (QDate day = from.date().addDays(1); day.startOfDay() <= to;
+                 day = day.addDays(step))
                 ticks.append(day.startOfDay());
             format = QStringLiteral("d MMM");
         } else {
@@ -524,7 +524,8 @@ void RetentionTimeline::paintEvent(QPaintEvent*)
             const QPointF to = marker.center;
             const BackupFate fate = m_fates.value(marker.backup.id, BackupFate::Kept);
             const bool goes = fate == BackupFate::Removed || fate == BackupFate::SynthesizeFirst;
-            painter.setPen(QPen(QColor(0x78, 0x90, 0x9c), 1.6, goes ? Qt::DashLine : Qt::SolidLine));
+            painter.setPen(
+                QPen(QColor(0x78, 0x90, 0x9c), 1.6, goes ? Qt::DashLine : Qt::SolidLine));
             QPainterPath path(from);
             if (qFuzzyCompare(from.y(), to.y())) {
                 path.lineTo(to);
@@ -537,10 +538,10 @@ void RetentionTimeline::paintEvent(QPaintEvent*)
             painter.drawPath(path);
         }
         for (const Marker& marker : std::as_const(m_markers)) {
-            const BackupFate fate = m_fates.value(
-                marker.backup.id, marker.backup.status == BackupStatus::Available
-                                      ? BackupFate::Kept
-                                      : BackupFate::NotCounted);
+            const BackupFate fate =
+                m_fates.value(marker.backup.id, marker.backup.status == BackupStatus::Available
+                                                    ? BackupFate::Kept
+                                                    : BackupFate::NotCounted);
             drawMarker(painter, marker.center,
                        marker.backup.isIncremental() ? incrementalRadius : fullRadius, fate);
         }
@@ -566,7 +567,8 @@ void RetentionTimeline::paintEvent(QPaintEvent*)
         painter.drawText(QPointF(x + 20, y + rowHeight / 2.0 + metrics.ascent() / 2.0 - 1), text);
         x += width;
     }
-    const QString sizes = tr("large marker: full backup · small: incremental · line: parent to child");
+    const QString sizes =
+        tr("large marker: full backup · small: incremental · line: parent to child");
     place(metrics.horizontalAdvance(sizes) + 10);
     painter.setPen(palette().color(QPalette::PlaceholderText));
     painter.drawText(QPointF(x, y + rowHeight / 2.0 + metrics.ascent() / 2.0 - 1), sizes);
@@ -731,8 +733,8 @@ RetentionPolicyDialog::RetentionPolicyDialog(const Volume& volume, const QList<B
 
     auto* rules = new QGroupBox(tr("Keep"), this);
     auto* grid = new QGridLayout(rules);
-    const QString labels[6] = {tr("the &last"),    tr("&hourly"),  tr("&daily"),
-                               tr("&weekly"),      tr("&monthly"), tr("&yearly")};
+    const QString labels[6] = {tr("the &last"), tr("&hourly"),  tr("&daily"),
+                               tr("&weekly"),   tr("&monthly"), tr("&yearly")};
     const char* names[6] = {"keepLast",   "keepHourly",  "keepDaily",
                             "keepWeekly", "keepMonthly", "keepYearly"};
     const QString tips[6] = {
@@ -862,8 +864,8 @@ void RetentionPolicyDialog::fillFields(const std::optional<RetentionPolicy>& pol
 {
     const RetentionPolicy shown = policy.value_or(RetentionPolicy());
     m_filling = true;
-    const int values[6] = {shown.keepLast,    shown.keepHourly,  shown.keepDaily,
-                           shown.keepWeekly,  shown.keepMonthly, shown.keepYearly};
+    const int values[6] = {shown.keepLast,   shown.keepHourly,  shown.keepDaily,
+                           shown.keepWeekly, shown.keepMonthly, shown.keepYearly};
     for (int i = 0; i < 6; ++i)
         m_spins[i]->setValue(values[i]);
     m_within->setText(shown.keepWithin ? shown.keepWithin->toString() : QString());
@@ -959,9 +961,7 @@ void RetentionPolicyDialog::confirmPrune()
     QHash<QString, Backup> byId;
     for (const Backup& backup : std::as_const(m_backups))
         byId.insert(backup.id, backup);
-    auto label = [&](const QString& id) {
-        return byId.contains(id) ? backupLabel(byId[id]) : id;
-    };
+    auto label = [&](const QString& id) { return byId.contains(id) ? backupLabel(byId[id]) : id; };
     QStringList lines;
     for (const PruneStep& step : std::as_const(m_plan.steps)) {
         if (step.kind == PruneStep::Synthesize)
@@ -971,19 +971,19 @@ void RetentionPolicyDialog::confirmPrune()
         else
             lines.append(tr("• remove %1").arg(label(step.backupId)));
     }
-    QString text = tr("Prune %1 under %2? In this order:")
-                       .arg(m_volume.name, effectivePolicy().isEmpty()
-                                               ? tr("a policy that keeps everything")
-                                               : effectivePolicy().describe());
+    QString text =
+        tr("Prune %1 under %2? In this order:")
+            .arg(m_volume.name, effectivePolicy().isEmpty() ? tr("a policy that keeps everything")
+                                                            : effectivePolicy().describe());
     if (policyChanged())
         text += QLatin1Char('\n') + tr("The policy is saved first.");
-    auto* box = new QMessageBox(QMessageBox::Question, tr("Prune Now"), text, QMessageBox::Cancel,
-                                this);
+    auto* box =
+        new QMessageBox(QMessageBox::Question, tr("Prune Now"), text, QMessageBox::Cancel, this);
     box->setObjectName(QStringLiteral("confirmPruneBox"));
     box->setDetailedText(lines.join(QLatin1Char('\n')));
-    box->setInformativeText(lines.mid(0, 12).join(QLatin1Char('\n')) +
-                            (lines.size() > 12 ? tr("\n… and %n more", "", int(lines.size() - 12))
-                                               : QString()));
+    box->setInformativeText(
+        lines.mid(0, 12).join(QLatin1Char('\n')) +
+        (lines.size() > 12 ? tr("\n… and %n more", "", int(lines.size() - 12)) : QString()));
     box->setAttribute(Qt::WA_DeleteOnClose);
     QPushButton* yes = box->addButton(tr("Prune"), QMessageBox::AcceptRole);
     box->setDefaultButton(QMessageBox::Cancel);
@@ -1003,8 +1003,7 @@ PruneLogDialog::PruneLogDialog(const QString& volumeName,
     : QDialog(parent), m_snapshot(std::move(snapshot))
 {
     setObjectName(QStringLiteral("pruneLogDialog"));
-    setWindowTitle(volumeName.isEmpty() ? tr("Prune Log")
-                                        : tr("Prune Log of %1").arg(volumeName));
+    setWindowTitle(volumeName.isEmpty() ? tr("Prune Log") : tr("Prune Log of %1").arg(volumeName));
     auto* layout = new QVBoxLayout(this);
     m_status = new QLabel(tr("Reading the prune log…"), this);
     m_status->setWordWrap(true);
@@ -1049,9 +1048,9 @@ void PruneLogDialog::setEntries(const QList<PruneLogEntry>& entries)
         }
     }
     m_table->resizeColumnsToContents();
-    m_status->setText(entries.isEmpty() ? tr("Nothing was pruned yet.")
-                                        : tr("%n entry(s), newest first.", "",
-                                             static_cast<int>(entries.size())));
+    m_status->setText(entries.isEmpty()
+                          ? tr("Nothing was pruned yet.")
+                          : tr("%n entry(s), newest first.", "", static_cast<int>(entries.size())));
 }
 
 void PruneLogDialog::setLoadError(const QString& message)

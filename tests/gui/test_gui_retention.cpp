@@ -186,7 +186,8 @@ private Q_SLOTS:
         auto* dialog = m_window->actions()->openSynthesize();
         QVERIFY(dialog);
         QTRY_VERIFY_WITH_TIMEOUT(dialog->hasPreview(), 10000);
-        dialog->findChild<QLineEdit*>(QStringLiteral("name"))->setText(QStringLiteral("synth-full"));
+        dialog->findChild<QLineEdit*>(QStringLiteral("name"))
+            ->setText(QStringLiteral("synth-full"));
         const int jobsBefore = static_cast<int>(m_context->runner().jobs().size());
         dialog->okButton()->click();
         QTRY_COMPARE(static_cast<int>(m_context->runner().jobs().size()), jobsBefore + 1);
@@ -208,9 +209,11 @@ private Q_SLOTS:
         QCOMPARE(model.indexOf(chain.ids[3]).parent(), model.indexOf(fullId));
 
         // Both restore to the volume as it was.
-        const QString restored = m_fixture->restoreToNewFile(fullId, QStringLiteral("synth-r2.img"));
+        const QString restored =
+            m_fixture->restoreToNewFile(fullId, QStringLiteral("synth-r2.img"));
         QCOMPARE(test::compareFiles(restored, chain.states[2]), QString());
-        const QString last = m_fixture->restoreToNewFile(chain.ids[3], QStringLiteral("synth-r3.img"));
+        const QString last =
+            m_fixture->restoreToNewFile(chain.ids[3], QStringLiteral("synth-r3.img"));
         QCOMPARE(test::compareFiles(last, chain.states[3]), QString());
     }
 
@@ -232,7 +235,8 @@ private Q_SLOTS:
         QTRY_VERIFY(m_window->actions()->unprotectAction()->isEnabled());
         QVERIFY(!protect->isEnabled());
         QVERIFY(!m_window->actions()->deleteAction()->isEnabled());
-        QVERIFY(m_window->actions()->deleteAction()->toolTip().contains(QStringLiteral("protected")));
+        QVERIFY(
+            m_window->actions()->deleteAction()->toolTip().contains(QStringLiteral("protected")));
 
         m_window->actions()->unprotectAction()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(!model.backup(model.indexOf(chain.ids[3]))->isProtected, 10000);
@@ -344,6 +348,20 @@ private Q_SLOTS:
         QCOMPARE(fates.value(chain.ids[2]), BackupFate::SynthesizeFirst);
         QCOMPARE(fates.value(chain.ids[1]), BackupFate::Removed);
         QCOMPARE(fates.value(chain.ids[0]), BackupFate::Removed);
+        // The plan drawn from the window's backups is the service's plan.
+        std::optional<PrunePlan> servicePlan;
+        RetentionPolicy keepLast1;
+        keepLast1.keepLast = 1;
+        m_window->actions()->retentionSource()->fetchPrunePlan(
+            chain.volumeId, keepLast1, this, [&](const PrunePlan& plan, const QString& error) {
+                QVERIFY2(error.isEmpty(), qPrintable(error));
+                servicePlan = plan;
+            });
+        QTRY_VERIFY_WITH_TIMEOUT(servicePlan.has_value(), 10000);
+        QCOMPARE(dialog->plan().removed(), servicePlan->removed());
+        QCOMPARE(dialog->plan().synthesized(), servicePlan->synthesized());
+        QCOMPARE(dialog->plan().removed(), (QStringList{chain.ids[2], chain.ids[1], chain.ids[0]}));
+
         dialog->pruneButton()->click();
         QMessageBox* box = nullptr;
         QTRY_VERIFY((box = openMessageBox(dialog, QStringLiteral("confirmPruneBox"))));
@@ -371,7 +389,8 @@ private Q_SLOTS:
         const Backup kept = catalog.backup(chain.ids[3]).value();
         const Backup full = catalog.backup(kept.parentId).value();
         QCOMPARE(full.synthesizedFrom, chain.ids[2]);
-        const QString restored = m_fixture->restoreToNewFile(kept.id, QStringLiteral("prune-r3.img"));
+        const QString restored =
+            m_fixture->restoreToNewFile(kept.id, QStringLiteral("prune-r3.img"));
         QCOMPARE(test::compareFiles(restored, chain.states[3]), QString());
 
         // The prune log lists each step with the policy.
@@ -400,9 +419,9 @@ private Q_SLOTS:
         QVERIFY(reason.contains(QStringLiteral("no synthetic full backups")));
         QCOMPARE(cloud.synthesize(QStringLiteral("b"), QString(), true).refusal, reason);
         QCOMPARE(cloud.setProtected(QStringLiteral("b"), true).refusal, reason);
-        QCOMPARE(cloud.setPolicy(Catalog::volumePolicyScope(QStringLiteral("v")), std::nullopt)
-                     .refusal,
-                 reason);
+        QCOMPARE(
+            cloud.setPolicy(Catalog::volumePolicyScope(QStringLiteral("v")), std::nullopt).refusal,
+            reason);
         QCOMPARE(cloud.prune(QStringLiteral("v"), PrunePlan()).refusal, reason);
         QString delivered;
         cloud.fetchSynthesisPreview(QStringLiteral("b"), this,
@@ -460,8 +479,8 @@ private:
     struct Chain
     {
         QString volumeId;
-        QStringList ids;     // full, then three incrementals
-        QStringList states;  // the volume's file as each backup saw it
+        QStringList ids;    // full, then three incrementals
+        QStringList states; // the volume's file as each backup saw it
     };
 
     QString catalogPath() const { return m_fixture->dir + QStringLiteral("/catalog.sqlite"); }
