@@ -837,13 +837,16 @@ void RetentionPolicyDialog::setPolicies(const Source::RetentionPolicies& policie
     m_policies = policies;
     m_loaded = true;
     const QString backend = m_backendName.isEmpty() ? policies.backendName : m_backendName;
-    m_useDefault->setText(
-        policies.backendPolicy
-            ? tr("Use the backend default (%1: %2)")
-                  .arg(backend, policies.backendPolicy->isEmpty()
-                                    ? tr("keep everything")
-                                    : policies.backendPolicy->describe())
-            : tr("Use the backend default (%1 has none: keep everything)").arg(backend));
+    if (backend.isEmpty())
+        m_useDefault->setText(tr("Use the backend default (no backend yet: keep everything)"));
+    else if (!policies.backendPolicy)
+        m_useDefault->setText(
+            tr("Use the backend default (%1 has none: keep everything)").arg(backend));
+    else
+        m_useDefault->setText(tr("Use the backend default (%1: %2)")
+                                  .arg(backend, policies.backendPolicy->isEmpty()
+                                                    ? tr("keep everything")
+                                                    : policies.backendPolicy->describe()));
     m_useDefault->setEnabled(true);
     const bool useDefault = !policies.volumePolicy;
     fillFields(useDefault ? policies.backendPolicy : policies.volumePolicy);

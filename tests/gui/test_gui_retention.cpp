@@ -25,6 +25,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QHelpEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -34,6 +35,7 @@
 #include <QTableWidget>
 #include <QTest>
 #include <QTimeZone>
+#include <QToolTip>
 
 using namespace ember;
 using namespace ember::ui;
@@ -281,6 +283,14 @@ private Q_SLOTS:
         const QString newest = history.last().id;
         QCOMPARE(dialog.timeline()->fates().value(newest), BackupFate::Kept);
         QVERIFY(dialog.timeline()->explanation(newest).contains(QStringLiteral("daily")));
+        // Hovering a marker shows why.
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        const QPoint at = dialog.timeline()->markerCenter(newest).toPoint();
+        QHelpEvent hover(QEvent::ToolTip, at, dialog.timeline()->mapToGlobal(at));
+        QApplication::sendEvent(dialog.timeline(), &hover);
+        QTRY_COMPARE(QToolTip::text(), dialog.timeline()->explanation(newest));
+        QToolTip::hideText();
         QVERIFY(dialog.pruneButton()->isEnabled());
 
         // One more spin: the fates follow at once.
