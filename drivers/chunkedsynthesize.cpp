@@ -26,6 +26,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <random>
@@ -171,6 +172,13 @@ struct Segment
     int source = -1;
 };
 
+// Assembled data that differs from the source backup's `_sha256file`.
+class HashMismatch : public Error
+{
+public:
+    using Error::Error;
+};
+
 // Ends a stream's decoding early (its consumer needs no more bytes).
 class StopStream : public std::exception
 {
@@ -178,13 +186,16 @@ class StopStream : public std::exception
 
 // Decodes one source object on its own thread into a bounded queue that its
 // consumer reads front to back. Errors name the object as a restore does.
+// With `checkDecoded` set, the queue carries the object's stored bytes as
+// they are (to be copied unchanged) and the decoded bytes go to the check.
 class SourceStream
 {
 public:
+    using DecodedCheck = std::function<void(const char* data, size_t length)>;
     SourceStream(ObjectStore& store, const SourceObject& source, qint64 decodeUntil,
-                 qint64 queueLimit, OperationControl& control)
+                 qint64 queueLimit, OperationControl& control, DecodedCheck checkDecoded = {})
         : m_store(store), m_source(source), m_decodeUntil(decodeUntil), m_queueLimit(queueLimit),
-          m_control(control)
+          m_control(control), m_checkDecoded(std::move(checkDecoded))
     {
         m_thread = std::thread([this] { produce(); });
     }
@@ -234,6 +245,32 @@ public:
         }
     }
 
+    // Stored-bytes mode: the next stored bytes, up to `capacity`; 0 once the
+    // object ended and passed every check (length, MD5, the decoded check).
+    size_t takeStored(char* out, size_t capacity)
+    {
+        {
+            std::unique_lock lock(m_mutex);
+            m_changed.wait(lock, [this] { return !m_queue.empty() || m_done; });
+            if (!m_queue.empty()) {
+                QByteArray& front = m_queue.front();
+                const size_t count = std::min(capacity, size_t(front.size() - m_frontPosition));
+                std::memcpy(out, front.constData() + m_frontPosition, count);
+                m_frontPosition += qsizetype(count);
+                m_queued -= qint64(count);
+                if (m_frontPosition == front.size()) {
+                    m_queue.pop_front();
+                    m_frontPosition = 0;
+                }
+                m_changed.notify_all();
+                return count;
+            }
+        }
+        m_position = m_source.entry.length; // everything was decoded and checked
+        finish();
+        return 0;
+    }
+
     // Reads the object to its end and checks its length and MD5, as a restore does.
     void finish()
     {
@@ -267,12 +304,7 @@ private:
             auto decoder = makeDecoder(codecForTag(entry.compression), entry.length);
             Digest md5(Digest::Algorithm::Md5);
             qint64 decoded = 0;
-            auto sink = [&](const char* data, size_t length) {
-                m_control.throwIfCancelled();
-                if (partial && decoded >= m_decodeUntil)
-                    throw StopStream();
-                md5.update(data, length);
-                decoded += qint64(length);
+            auto push = [&](const char* data, size_t length) {
                 std::unique_lock lock(m_mutex);
                 m_changed.wait(lock, [this] { return m_abandoned || m_queued < m_queueLimit; });
                 if (m_abandoned)
@@ -282,12 +314,28 @@ private:
                 m_decoded = decoded;
                 m_changed.notify_all();
             };
+            auto sink = [&](const char* data, size_t length) {
+                m_control.throwIfCancelled();
+                if (partial && decoded >= m_decodeUntil)
+                    throw StopStream();
+                md5.update(data, length);
+                decoded += qint64(length);
+                if (m_checkDecoded)
+                    m_checkDecoded(data, length);
+                else
+                    push(data, length);
+            };
             try {
-                m_store.get(
-                    m_source.backup->container, entry.name,
-                    [&](const char* data, size_t length) { decoder->feed(data, length, sink); });
+                m_store.get(m_source.backup->container, entry.name,
+                            [&](const char* data, size_t length) {
+                                decoder->feed(data, length, sink);
+                                if (m_checkDecoded)
+                                    push(data, length);
+                            });
                 decoder->finish();
             } catch (const StopStream&) {
+                throw;
+            } catch (const HashMismatch&) {
                 throw;
             } catch (const ObjectMissing&) {
                 throw Error(
@@ -301,7 +349,16 @@ private:
                     throw;
                 throw corrupt(error.message());
             }
+            if (m_checkDecoded) {
+                // A short object is reported as such, not as a hash mismatch of its tail.
+                if (decoded != entry.length)
+                    throw corrupt(QStringLiteral("it holds %1 bytes, its metadata says %2")
+                                      .arg(decoded)
+                                      .arg(entry.length));
+                m_checkDecoded(nullptr, 0); // the end
+            }
             std::lock_guard lock(m_mutex);
+            m_decoded = decoded;
             m_md5 = QString::fromLatin1(md5.finalHex());
             m_done = true;
         } catch (const StopStream&) {
@@ -320,6 +377,7 @@ private:
     const qint64 m_decodeUntil;
     const qint64 m_queueLimit;
     OperationControl& m_control;
+    const DecodedCheck m_checkDecoded;
     std::thread m_thread;
 
     std::mutex m_mutex;
@@ -522,9 +580,16 @@ private:
         CompressionChoice choice = m_compression;
         bool countProgress = true;
         const QString name = objectName(index);
+        const SourceObject* unchanged = unchangedSource(extent);
         for (int attempt = 0;; ++attempt) {
             try {
                 qint64 storedLength = 0;
+                if (unchanged) {
+                    ObjectEntry entry =
+                        copyObject(extent, name, *unchanged, countProgress, storedLength);
+                    m_storedBytes += storedLength;
+                    return entry;
+                }
                 ObjectEntry entry = writeObject(extent, name, choice, countProgress, storedLength);
                 countProgress = false;
                 // As a backup: stored raw, tagged "none", when compressing did not shrink it.
@@ -543,6 +608,75 @@ private:
                 sleepBeforeRetry(policy, attempt, m_control);
             }
         }
+    }
+
+    // The source object that holds exactly `extent`, none of it overwritten by
+    // a newer backup, stored with the configured compression (or raw): its
+    // stored bytes can be copied as they are, once checked.
+    const SourceObject* unchangedSource(const Extent& extent) const
+    {
+        auto found = std::upper_bound(
+            m_segments.begin(), m_segments.end(), extent.offset,
+            [](qint64 offset, const Segment& segment) { return offset < segment.offset; });
+        const Segment& segment = *std::prev(found);
+        const SourceObject& source = m_sources[size_t(segment.source)];
+        if (segment.offset != extent.offset || segment.end != extent.end() ||
+            source.entry.offset != extent.offset || source.entry.length != extent.length)
+            return nullptr;
+        const QString& tag = source.entry.compression;
+        if (tag != m_compression.tag && tag != QLatin1String("none"))
+            return nullptr;
+        return &source;
+    }
+
+    // Copies an unchanged source object's stored bytes while decoding them to
+    // check its length and MD5 and every block against the source's SHA-256 list.
+    ObjectEntry copyObject(const Extent& extent, const QString& name, const SourceObject& source,
+                           bool countProgress, qint64& storedLength)
+    {
+        QByteArray piece;
+        piece.reserve(qsizetype(m_pieceSize));
+        qint64 checked = 0;
+        auto checkFilled = [&] {
+            checkPiece(piece, extent.offset + checked);
+            checked += piece.size();
+            if (countProgress)
+                m_control.addBytesDone(piece.size());
+            piece.clear();
+        };
+        auto check = [&](const char* data, size_t length) {
+            if (!data) { // the end
+                if (!piece.isEmpty())
+                    checkFilled();
+                return;
+            }
+            while (length > 0) {
+                const size_t take = std::min(length, size_t(m_pieceSize - piece.size()));
+                piece.append(data, qsizetype(take));
+                data += take;
+                length -= take;
+                if (piece.size() == m_pieceSize)
+                    checkFilled();
+            }
+        };
+        const qint64 queueLimit = std::max<qint64>(m_pieceSize * 2, 1 << 20);
+        SourceStream stream(m_store, source, source.entry.length, queueLimit, m_control, check);
+        storedLength = 0;
+        auto producer = [&](char* buffer, size_t capacity) -> size_t {
+            const size_t count = stream.takeStored(buffer, capacity);
+            storedLength += qint64(count);
+            return count;
+        };
+        m_store.put(m_job.backup.container, name, producer,
+                    source.entry.compression == QLatin1String("none")
+                        ? std::optional<qint64>(extent.length)
+                        : std::nullopt);
+        if (checked != extent.length)
+            throw Error(
+                QStringLiteral("the store stopped reading object %1 before its end").arg(name));
+        ObjectEntry entry = source.entry;
+        entry.name = name;
+        return entry;
     }
 
     // Assembles the output range [range.offset, range.end()) from the source
@@ -626,7 +760,7 @@ private:
             Digest::sha256Raw(raw.constData() + at, size_t(length), digest.data());
             const size_t index = size_t((offset + at) / m_blockSize);
             if (digest != m_hashes.hashes[index])
-                throw Error(
+                throw HashMismatch(
                     QStringLiteral("the data assembled for volume offset %1 does not match its "
                                    "SHA-256 in %2 of backup %3: the chain's objects do not add up "
                                    "to that backup's state; nothing was kept")
