@@ -217,6 +217,45 @@ private Q_SLOTS:
         QVERIFY(log.at(1).toObject().value(QStringLiteral("policy")).isNull());
     }
 
+    void failedReparentingLeavesTheOldParent()
+    {
+        setUp(QStringLiteral("reparent-fails"));
+        makeChain(2);
+        if (QTest::currentTestFailed())
+            return;
+        const QString source = m_chain.at(1);
+        const QString child = m_chain.at(2);
+        // The child's _metadata is away while the synthesis runs: it cannot be rewritten.
+        const QJsonObject childRow = show(child);
+        const QString metadata =
+            QStringLiteral("%1/%2/%3_metadata")
+                .arg(m_store, childRow.value(QStringLiteral("container")).toString(),
+                     childRow.value(QStringLiteral("service_metadata")).toString());
+        QVERIFY2(QFile::rename(metadata, metadata + QStringLiteral(".away")), qPrintable(metadata));
+        expectError({QStringLiteral("backup-synthesize"), source},
+                    QStringLiteral("Moved onto it: none; still on %1: %2").arg(source, child));
+        QVERIFY(QFile::rename(metadata + QStringLiteral(".away"), metadata));
+
+        QCOMPARE(show(child).value(QStringLiteral("parent_id")).toString(), source);
+        QCOMPARE(show(source).value(QStringLiteral("num_dependent_backups")).toInt(), 1);
+        QString fullId;
+        for (const QJsonObject& backup : listed())
+            if (backup.value(QStringLiteral("synthesized_from")).toString() == source)
+                fullId = backup.value(QStringLiteral("id")).toString();
+        QVERIFY(!fullId.isEmpty());
+        const QJsonObject full = show(fullId);
+        QCOMPARE(full.value(QStringLiteral("status")).toString(), QStringLiteral("available"));
+        QCOMPARE(full.value(QStringLiteral("num_dependent_backups")).toInt(), 0);
+        restoresTo(child, m_states.value(child));
+        restoresTo(fullId, m_states.value(source));
+        const QJsonArray log = cliJsonArray({QStringLiteral("prune-log")});
+        QCOMPARE(log.size(), 1);
+        QCOMPARE(log.at(0).toObject().value(QStringLiteral("action")).toString(),
+                 QStringLiteral("synthesized"));
+        // The source still has its child: Cinder's rule holds.
+        expectError({QStringLiteral("backup-delete"), source}, QStringLiteral("depend on this one"));
+    }
+
     void synthesizeDryRunChangesNothing()
     {
         setUp(QStringLiteral("dryrun"));
