@@ -1002,6 +1002,13 @@ QDateTime takenAt(const Backup& backup)
     return (backup.dataTimestamp.isValid() ? backup.dataTimestamp : backup.createdAt).toUTC();
 }
 
+// A prune step whose backup changed since the plan was made.
+class PruneStopped : public Error
+{
+public:
+    using Error::Error;
+};
+
 QSet<QString> idsOf(const QList<Backup>& backups)
 {
     QSet<QString> ids;
@@ -1085,8 +1092,7 @@ BackupService::SynthesisPreview BackupService::previewSynthesis(const QString& b
     return preview;
 }
 
-BackupService::PreparedSynthesis
-BackupService::prepareSynthesis(const SynthesizeRequest& request)
+BackupService::PreparedSynthesis BackupService::prepareSynthesis(const SynthesizeRequest& request)
 {
     SynthesisPreview preview = previewSynthesis(request.backup);
     if (!preview.refusal.isEmpty())
@@ -1144,8 +1150,8 @@ BackupService::prepareSynthesis(const SynthesizeRequest& request)
     m_catalog.transaction([&] {
         // As a backup: no other job on the volume meanwhile, and the new
         // row's lock tells start-up repair that its job is alive.
-        prepared.lock = m_catalog.lockVolume(backup.volumeId, QStringLiteral("synthesize"),
-                                             backup.id);
+        prepared.lock =
+            m_catalog.lockVolume(backup.volumeId, QStringLiteral("synthesize"), backup.id);
         const std::optional<Backup> current = m_catalog.backup(source.id);
         if (!current || current->status != BackupStatus::Available)
             throw Error(QStringLiteral("backup %1 is no longer available").arg(source.id));
@@ -1200,8 +1206,7 @@ Backup BackupService::runSynthesis(PreparedSynthesis& prepared, OperationControl
             }
         });
         prepared.lock.release();
-        control.log(
-            QStringLiteral("synthetic full %1 failed: %2").arg(backup.id, error.message()));
+        control.log(QStringLiteral("synthetic full %1 failed: %2").arg(backup.id, error.message()));
         throw;
     }
 
@@ -1371,16 +1376,17 @@ BackupService::PruneReport BackupService::runPrune(const QString& volumeRef, con
     for (qsizetype index = 0; index < total; ++index) {
         const PruneStep& step = plan.steps.at(index);
         const bool synthesize = step.kind == PruneStep::Synthesize;
-        const QString what = QStringLiteral("step %1 of %2 (%3 %4)")
-                                 .arg(index + 1)
-                                 .arg(total)
-                                 .arg(synthesize ? QStringLiteral("synthetic full of")
-                                                 : QStringLiteral("remove"),
-                                      step.backupId);
+        const QString what =
+            QStringLiteral("step %1 of %2 (%3 %4)")
+                .arg(index + 1)
+                .arg(total)
+                .arg(synthesize ? QStringLiteral("synthetic full of") : QStringLiteral("remove"),
+                     step.backupId);
         auto stop = [&](const QString& why) {
-            throw Error(QStringLiteral("prune of volume %1 stopped at %2: %3; the steps before it "
-                                       "were carried out (see prune-log). Plan again.")
-                            .arg(volume.name, what, why));
+            throw PruneStopped(
+                QStringLiteral("prune of volume %1 stopped at %2: %3; the steps before it "
+                               "were carried out (see prune-log). Plan again.")
+                    .arg(volume.name, what, why));
         };
         control.throwIfCancelled();
         control.setPhase(what, 0);
@@ -1395,38 +1401,48 @@ BackupService::PruneReport BackupService::runPrune(const QString& volumeRef, con
         if (current->isProtected)
             stop(QStringLiteral("the backup was protected since the plan was made"));
         const QSet<QString> children = idsOf(m_catalog.children(current->id));
-        if (synthesize) {
-            const QSet<QString> planned(step.children.begin(), step.children.end());
-            if (children != planned)
-                stop(QStringLiteral("its dependent backups changed since the plan was made"));
-            SynthesizeRequest request;
-            request.backup = current->id;
-            request.moveChildren = true;
-            PreparedSynthesis prepared = prepareSynthesis(request);
-            // Exactly the children the plan moves.
-            QList<Backup> moving;
-            for (const Backup& child : std::as_const(prepared.moving))
-                if (planned.contains(child.id))
-                    moving << child;
-            prepared.moving = moving;
-            prepared.logPolicy = plan.policy;
-            prepared.logReason = step.reason;
-            const Backup full = runSynthesis(prepared, control);
-            report.synthesized.append({current->id, full.id});
-        } else {
-            if (!children.isEmpty()) {
-                bool anyOrder = false;
-                try {
-                    anyOrder = driverFor(backendFor(*current))->deletesInAnyOrder();
-                } catch (const Error&) {
+        try {
+            if (synthesize) {
+                const QSet<QString> planned(step.children.begin(), step.children.end());
+                if (children != planned)
+                    stop(QStringLiteral("its dependent backups changed since the plan was made"));
+                SynthesizeRequest request;
+                request.backup = current->id;
+                request.moveChildren = true;
+                PreparedSynthesis prepared = prepareSynthesis(request);
+                // Exactly the children the plan moves.
+                QList<Backup> moving;
+                for (const Backup& child : std::as_const(prepared.moving))
+                    if (planned.contains(child.id))
+                        moving << child;
+                prepared.moving = moving;
+                prepared.logPolicy = plan.policy;
+                prepared.logReason = step.reason;
+                const Backup full = runSynthesis(prepared, control);
+                report.synthesized.append({current->id, full.id});
+            } else {
+                if (!children.isEmpty()) {
+                    bool anyOrder = false;
+                    try {
+                        anyOrder = driverFor(backendFor(*current))->deletesInAnyOrder();
+                    } catch (const Error&) {
+                    }
+                    if (!anyOrder)
+                        stop(QStringLiteral("%1 backup(s) depend on it now").arg(children.size()));
                 }
-                if (!anyOrder)
-                    stop(QStringLiteral("%1 backup(s) depend on it now").arg(children.size()));
+                deleteBackup(current->id, false, control);
+                appendLog(m_catalog, volume.id, current->id, QStringLiteral("removed"), step.reason,
+                          plan.policy);
+                report.removed.append(current->id);
             }
-            deleteBackup(current->id, false, control);
-            appendLog(m_catalog, volume.id, current->id, QStringLiteral("removed"), step.reason,
-                      plan.policy);
-            report.removed.append(current->id);
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const PruneStopped&) {
+            throw;
+        } catch (const Error& error) {
+            throw Error(QStringLiteral("prune of volume %1 failed at %2: %3; the steps before it "
+                                       "were carried out (see prune-log)")
+                            .arg(volume.name, what, error.message()));
         }
     }
     return report;

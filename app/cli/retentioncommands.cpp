@@ -77,11 +77,11 @@ int backupSynthesize(Context& context, QCommandLineParser& parser)
         json[QStringLiteral("chain")] = idsJson(preview.chain);
         json[QStringLiteral("moving")] = idsJson(preview.moving);
         json[QStringLiteral("become_deletable")] = idsJson(preview.becomeDeletable);
-        context.printObject(json, {{QStringLiteral("source"), preview.source.id},
-                                   {QStringLiteral("chain"), idsText(preview.chain)},
-                                   {QStringLiteral("moving"), idsText(preview.moving)},
-                                   {QStringLiteral("become_deletable"),
-                                    idsText(preview.becomeDeletable)}});
+        context.printObject(
+            json, {{QStringLiteral("source"), preview.source.id},
+                   {QStringLiteral("chain"), idsText(preview.chain)},
+                   {QStringLiteral("moving"), idsText(preview.moving)},
+                   {QStringLiteral("become_deletable"), idsText(preview.becomeDeletable)}});
         return 0;
     }
 
@@ -123,8 +123,8 @@ int setProtection(Context& context, QCommandLineParser& parser, bool isProtected
 
 // ---- policies ----
 
-const char* const kKeepCounts[] = {"keep-last",    "keep-hourly", "keep-daily",
-                                   "keep-weekly",  "keep-monthly", "keep-yearly"};
+const char* const kKeepCounts[] = {"keep-last",   "keep-hourly",  "keep-daily",
+                                   "keep-weekly", "keep-monthly", "keep-yearly"};
 
 void addKeepOptions(QCommandLineParser& parser)
 {
@@ -138,8 +138,7 @@ void addKeepOptions(QCommandLineParser& parser)
     text("keep-daily", "Keep the newest backup of each of the last N days that have one.", "N");
     text("keep-weekly", "Keep the newest backup of each of the last N ISO weeks that have one.",
          "N");
-    text("keep-monthly", "Keep the newest backup of each of the last N months that have one.",
-         "N");
+    text("keep-monthly", "Keep the newest backup of each of the last N months that have one.", "N");
     text("keep-yearly", "Keep the newest backup of each of the last N years that have one.", "N");
     text("keep-within",
          "Keep every backup taken within this span of the newest one (e.g. 2y5m7d3h).", "SPAN");
@@ -171,7 +170,7 @@ std::optional<RetentionPolicy> keepOptions(const QCommandLineParser& parser)
 struct PolicyScope
 {
     QString scope;
-    QString label;   // "volume vol (id)" / "backend local"
+    QString label;    // "volume vol (id)" / "backend local"
     QString volumeId; // empty for a backend
 };
 
@@ -202,10 +201,10 @@ void printPolicy(Context& context, const QString& label, const QString& from,
     json[QStringLiteral("policy")] = policy ? QJsonValue(policy->toJson()) : QJsonValue();
     json[QStringLiteral("describe")] =
         policy ? QJsonValue(policy->describe()) : QJsonValue(QStringLiteral("no policy"));
-    context.printObject(json, {{QStringLiteral("scope"), label},
-                               {QStringLiteral("from"), orDash(from)},
-                               {QStringLiteral("policy"), policy ? policy->describe()
-                                                                 : QStringLiteral("none")}});
+    context.printObject(
+        json, {{QStringLiteral("scope"), label},
+               {QStringLiteral("from"), orDash(from)},
+               {QStringLiteral("policy"), policy ? policy->describe() : QStringLiteral("none")}});
 }
 
 int policySet(Context& context, QCommandLineParser& parser)
@@ -276,11 +275,11 @@ QJsonObject planJson(const PrunePlan& plan)
     }
     QJsonArray steps;
     for (const PruneStep& step : plan.steps)
-        steps.append(QJsonObject{{QStringLiteral("action"), stepKindText(step)},
-                                 {QStringLiteral("backup_id"), step.backupId},
-                                 {QStringLiteral("children"),
-                                  QJsonArray::fromStringList(step.children)},
-                                 {QStringLiteral("reason"), step.reason}});
+        steps.append(
+            QJsonObject{{QStringLiteral("action"), stepKindText(step)},
+                        {QStringLiteral("backup_id"), step.backupId},
+                        {QStringLiteral("children"), QJsonArray::fromStringList(step.children)},
+                        {QStringLiteral("reason"), step.reason}});
     return QJsonObject{{QStringLiteral("policy"), plan.policy},
                        {QStringLiteral("decisions"), decisions},
                        {QStringLiteral("needed"), QJsonArray::fromStringList(plan.needed)},
@@ -296,14 +295,15 @@ void printPlanTables(Context& context, const PrunePlan& plan)
         QStringList reasons;
         for (KeepReason reason : decision.reasons)
             reasons << toString(reason);
-        const QString verdict = decision.keep                      ? QStringLiteral("keep")
+        const QString verdict = decision.keep                       ? QStringLiteral("keep")
                                 : plan.needed.contains(decision.id) ? QStringLiteral("needed")
                                                                     : QStringLiteral("drop");
-        decisionRows << QStringList{decision.id, verdict, orDash(reasons.join(QLatin1String(", ")))};
+        decisionRows << QStringList{decision.id, verdict,
+                                    orDash(reasons.join(QLatin1String(", ")))};
     }
-    printOut(renderTable({QStringLiteral("Backup"), QStringLiteral("Decision"),
-                          QStringLiteral("Kept By")},
-                         decisionRows));
+    printOut(renderTable(
+        {QStringLiteral("Backup"), QStringLiteral("Decision"), QStringLiteral("Kept By")},
+        decisionRows));
     QList<QStringList> stepRows;
     int number = 0;
     for (const PruneStep& step : plan.steps)
@@ -313,10 +313,10 @@ void printPlanTables(Context& context, const PrunePlan& plan)
         printOut(QStringLiteral("Nothing to prune.\n"));
         return;
     }
-    printOut(renderTable({QStringLiteral("Step"), QStringLiteral("Action"),
-                          QStringLiteral("Backup"), QStringLiteral("Moves"),
-                          QStringLiteral("Reason")},
-                         stepRows));
+    printOut(
+        renderTable({QStringLiteral("Step"), QStringLiteral("Action"), QStringLiteral("Backup"),
+                     QStringLiteral("Moves"), QStringLiteral("Reason")},
+                    stepRows));
 }
 
 int backupPrune(Context& context, QCommandLineParser& parser)
@@ -374,15 +374,17 @@ int pruneLog(Context& context, QCommandLineParser& parser)
                                {QStringLiteral("backup_id"), entry.backupId},
                                {QStringLiteral("action"), entry.action},
                                {QStringLiteral("detail"), entry.detail},
-                               {QStringLiteral("policy"), entry.policy.isEmpty()
-                                                              ? QJsonValue()
-                                                              : QJsonValue(entry.policy)}};
+                               {QStringLiteral("policy"),
+                                entry.policy.isEmpty() ? QJsonValue() : QJsonValue(entry.policy)}};
         },
         {QStringLiteral("At"), QStringLiteral("Volume ID"), QStringLiteral("Backup ID"),
          QStringLiteral("Action"), QStringLiteral("Detail"), QStringLiteral("Policy")},
         [](const PruneLogEntry& entry) {
-            return QStringList{apiTime(entry.at),   entry.volumeId,   entry.backupId,
-                               entry.action,        orDash(entry.detail),
+            return QStringList{apiTime(entry.at),
+                               entry.volumeId,
+                               entry.backupId,
+                               entry.action,
+                               orDash(entry.detail),
                                entry.policy.isEmpty() ? QStringLiteral("by hand") : entry.policy};
         });
     return 0;
@@ -400,8 +402,7 @@ QList<Command> retentionCommands()
         return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(description));
     };
     auto backendOption = [=](QCommandLineParser& p) {
-        p.addOption(text("backend", "The backend's default policy instead of a volume's.",
-                         "NAME"));
+        p.addOption(text("backend", "The backend's default policy instead of a volume's.", "NAME"));
     };
     QList<Command> list;
     list << Command{

@@ -165,10 +165,9 @@ private Q_SLOTS:
         const QString source = m_chain.at(4);
         const QString child = m_chain.at(5);
         ProcessResult result;
-        const QJsonObject full =
-            cliJson({QStringLiteral("backup-synthesize"), source, QStringLiteral("--name"),
-                     QStringLiteral("synth")},
-                    &result);
+        const QJsonObject full = cliJson({QStringLiteral("backup-synthesize"), source,
+                                          QStringLiteral("--name"), QStringLiteral("synth")},
+                                         &result);
         QVERIFY2(result.exitCode == 0, qPrintable(describe(result)));
         const QString fullId = full.value(QStringLiteral("id")).toString();
         QCOMPARE(full.value(QStringLiteral("status")).toString(), QStringLiteral("available"));
@@ -205,8 +204,7 @@ private Q_SLOTS:
         }
 
         // The log tells what happened, by hand.
-        const QJsonArray log =
-            cliJsonArray({QStringLiteral("prune-log"), QStringLiteral("vol")});
+        const QJsonArray log = cliJsonArray({QStringLiteral("prune-log"), QStringLiteral("vol")});
         QCOMPARE(log.size(), 2);
         QCOMPARE(log.at(0).toObject().value(QStringLiteral("action")).toString(),
                  QStringLiteral("synthesized"));
@@ -253,7 +251,8 @@ private Q_SLOTS:
         QCOMPARE(log.at(0).toObject().value(QStringLiteral("action")).toString(),
                  QStringLiteral("synthesized"));
         // The source still has its child: Cinder's rule holds.
-        expectError({QStringLiteral("backup-delete"), source}, QStringLiteral("depend on this one"));
+        expectError({QStringLiteral("backup-delete"), source},
+                    QStringLiteral("depend on this one"));
     }
 
     void synthesizeDryRunChangesNothing()
@@ -275,8 +274,8 @@ private Q_SLOTS:
         QCOMPARE(stringsOf(preview.value(QStringLiteral("moving"))), QStringList{m_chain.at(2)});
         QCOMPARE(stringsOf(preview.value(QStringLiteral("become_deletable"))),
                  (QStringList{m_chain.at(1), m_chain.at(0)}));
-        CLI_OK(table, {QStringLiteral("backup-synthesize"), m_chain.at(1),
-                       QStringLiteral("--dry-run")});
+        CLI_OK(table,
+               {QStringLiteral("backup-synthesize"), m_chain.at(1), QStringLiteral("--dry-run")});
         QVERIFY(table.out.contains("become_deletable"));
         QCOMPARE(listed(), before);
         QCOMPARE(filesInTree(m_store), filesBefore);
@@ -317,22 +316,23 @@ private Q_SLOTS:
     {
         setUp(QStringLiteral("policy"));
         ProcessResult result;
-        QJsonObject shown = cliJson({QStringLiteral("policy-show"), QStringLiteral("vol")}, &result);
+        QJsonObject shown =
+            cliJson({QStringLiteral("policy-show"), QStringLiteral("vol")}, &result);
         QVERIFY2(result.exitCode == 0, qPrintable(describe(result)));
         QVERIFY(shown.value(QStringLiteral("policy")).isNull());
 
-        CLI_OK(backendSet, {QStringLiteral("policy-set"), QStringLiteral("--backend"),
-                            QStringLiteral("disk"), QStringLiteral("--keep-daily"),
-                            QStringLiteral("7")});
+        CLI_OK(backendSet,
+               {QStringLiteral("policy-set"), QStringLiteral("--backend"), QStringLiteral("disk"),
+                QStringLiteral("--keep-daily"), QStringLiteral("7")});
         shown = cliJson({QStringLiteral("policy-show"), QStringLiteral("vol")});
         QCOMPARE(shown.value(QStringLiteral("policy")).toObject(),
                  (QJsonObject{{QStringLiteral("keep_daily"), 7}}));
         QCOMPARE(shown.value(QStringLiteral("from")).toString(),
                  QStringLiteral("its backend's default"));
 
-        CLI_OK(volumeSet, {QStringLiteral("policy-set"), QStringLiteral("vol"),
-                           QStringLiteral("--keep-last"), QStringLiteral("3"),
-                           QStringLiteral("--keep-within"), QStringLiteral("2d12h")});
+        CLI_OK(volumeSet,
+               {QStringLiteral("policy-set"), QStringLiteral("vol"), QStringLiteral("--keep-last"),
+                QStringLiteral("3"), QStringLiteral("--keep-within"), QStringLiteral("2d12h")});
         shown = cliJson({QStringLiteral("policy-show"), QStringLiteral("vol")});
         QCOMPARE(shown.value(QStringLiteral("policy")).toObject(),
                  (QJsonObject{{QStringLiteral("keep_last"), 3},
@@ -348,8 +348,8 @@ private Q_SLOTS:
                  (QJsonObject{{QStringLiteral("keep_daily"), 7}}));
         CLI_OK(backendCleared, {QStringLiteral("policy-clear"), QStringLiteral("--backend"),
                                 QStringLiteral("disk")});
-        shown = cliJson({QStringLiteral("policy-show"), QStringLiteral("--backend"),
-                         QStringLiteral("disk")});
+        shown = cliJson(
+            {QStringLiteral("policy-show"), QStringLiteral("--backend"), QStringLiteral("disk")});
         QVERIFY(shown.value(QStringLiteral("policy")).isNull());
 
         expectError({QStringLiteral("policy-set"), QStringLiteral("vol")},

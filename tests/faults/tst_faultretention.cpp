@@ -29,8 +29,8 @@ struct World
 {
     Setup setup;
     QString volume;
-    QStringList chain;               // oldest first
-    QHash<QString, QString> states;  // backup id -> the volume as it was backed up
+    QStringList chain;              // oldest first
+    QHash<QString, QString> states; // backup id -> the volume as it was backed up
 };
 
 } // namespace
@@ -140,15 +140,15 @@ class FaultRetentionTest : public QObject
             const QString id = backup.value(QStringLiteral("id")).toString();
             const QString status = backup.value(QStringLiteral("status")).toString();
             const QString parent = backup.value(QStringLiteral("parent_id")).toString();
-            if (!parent.isEmpty() && (!byId.contains(parent) ||
-                                      byId.value(parent).value(QStringLiteral("status")) !=
-                                          QStringLiteral("available")))
-                problems << QStringLiteral("backup %1 (%2) has parent %3, which is %4")
-                                .arg(id, status, parent,
-                                     byId.contains(parent)
-                                         ? byId.value(parent).value(QStringLiteral("status"))
-                                               .toString()
-                                         : QStringLiteral("gone"));
+            if (!parent.isEmpty() &&
+                (!byId.contains(parent) ||
+                 byId.value(parent).value(QStringLiteral("status")) != QStringLiteral("available")))
+                problems
+                    << QStringLiteral("backup %1 (%2) has parent %3, which is %4")
+                           .arg(id, status, parent,
+                                byId.contains(parent)
+                                    ? byId.value(parent).value(QStringLiteral("status")).toString()
+                                    : QStringLiteral("gone"));
             const int counted = backup.value(QStringLiteral("num_dependent_backups")).toInt();
             if (counted != children.value(id))
                 problems << QStringLiteral("backup %1 counts %2 dependent backups but has %3")
@@ -196,8 +196,8 @@ private Q_SLOTS:
         for (int attempt = 1; attempt <= kTries; ++attempt) {
             // Alternate sources so that some tries move children and some move none.
             const QString source = world.chain.at(attempt % 2 == 1 ? 2 : 3);
-            const QString what = killSomewhere(
-                world, {QStringLiteral("backup-synthesize"), source}, span, attempt);
+            const QString what =
+                killSomewhere(world, {QStringLiteral("backup-synthesize"), source}, span, attempt);
             const QString problems = checkAfterCrash(world);
             QVERIFY2(problems.isEmpty(), qPrintable(what + QLatin1Char('\n') + problems));
         }
