@@ -162,29 +162,37 @@ void PosixObjectStore::put(const QString& container, const QString& name,
                            const DataProducer& producer, std::optional<qint64>)
 {
     const QString path = objectPath(container, name);
-    // An object planted as a symbolic link is refused (rename() would replace
-    // it without following it, but a planted link means something is wrong).
+    // An object planted as a symbolic link is not written through.
     struct stat existing
     {
     };
-    if (::lstat(QFile::encodeName(path).constData(), &existing) == 0 && S_ISLNK(existing.st_mode))
+    const bool exists = ::lstat(QFile::encodeName(path).constData(), &existing) == 0;
+    if (exists && S_ISLNK(existing.st_mode))
         throw Error(QStringLiteral("cannot create %1: it is a symbolic link, which is not followed")
                         .arg(path));
-    // Written under a temporary name and renamed over the object, so a reader
-    // (or a crash) sees the old object or the new one whole, never a mix. The
-    // leading dot keeps it out of every prefix listing.
+    // An object that is replaced (a `_metadata` rewritten with a new parent)
+    // is written under a temporary name and renamed over the old one, so a
+    // reader or a crash sees the old object or the new one whole, never a mix;
+    // the leading dot keeps it out of every prefix listing. A new object is
+    // written in place: a crash leaves it under its own name, where removing
+    // the backup's leftovers finds it.
     static std::atomic<quint64> temporaryCounter{0};
-    const QString temporary = objectPath(container, QStringLiteral(".%1.%2-%3.tmp")
-                                                        .arg(name)
-                                                        .arg(::getpid())
-                                                        .arg(temporaryCounter.fetch_add(1)));
-    const QByteArray native = QFile::encodeName(temporary);
-    // O_EXCL | O_NOFOLLOW: nothing planted under the temporary name is written through.
+    const QString written = exists ? objectPath(container, QStringLiteral(".%1.%2-%3.tmp")
+                                                               .arg(name)
+                                                               .arg(::getpid())
+                                                               .arg(temporaryCounter.fetch_add(1)))
+                                   : path;
+    const QByteArray native = QFile::encodeName(written);
+    // O_NOFOLLOW: a symbolic link planted meanwhile is not written through.
     const int fd =
-        ::open(native.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0660);
+        ::open(native.constData(),
+               O_WRONLY | O_CREAT | (exists ? O_EXCL : O_TRUNC) | O_CLOEXEC | O_NOFOLLOW, 0660);
     if (fd < 0) {
         const int code = errno;
-        throw Error(QStringLiteral("cannot create %1: %2").arg(temporary, systemError(code)));
+        throw Error(QStringLiteral("cannot create %1: %2")
+                        .arg(written, code == ELOOP ? QStringLiteral("it is a symbolic link, which "
+                                                                     "is not followed")
+                                                    : systemError(code)));
     }
     ::fchmod(fd, 0660);
     std::vector<char> buffer(1 << 20);
@@ -218,10 +226,11 @@ void PosixObjectStore::put(const QString& container, const QString& name,
         }
         if (::fdatasync(fd) != 0)
             throw Error(QStringLiteral("cannot flush %1: %2").arg(path, systemError(errno)));
-        // rename() replaces a symbolic link planted under the object's name
-        // instead of writing through it.
-        if (::rename(native.constData(), QFile::encodeName(path).constData()) != 0)
-            throw Error(QStringLiteral("cannot store %1: %2").arg(path, systemError(errno)));
+        if (exists) {
+            if (::rename(native.constData(), QFile::encodeName(path).constData()) != 0)
+                throw Error(QStringLiteral("cannot store %1: %2").arg(path, systemError(errno)));
+            fsyncDirectory(containerPath(container)); // the rename itself survives a crash
+        }
     } catch (...) {
         ::close(fd);
         ::unlink(native.constData());
