@@ -1,4 +1,4 @@
-// Synthetic full backups and re-parenting in a real Swift: a depth-5 chain
+// Synthetic full backups and re-parenting in a real Swift: chains of depth 1, 5 and 20
 // for every compression, the synthetic full and the re-parented child and
 // grandchild restored and compared byte for byte (the scenario of
 // tests/engine/synthesizescenario.h), and a cancel that leaves no object of
@@ -85,19 +85,25 @@ private Q_SLOTS:
             store.remove(m_container, name);
     }
 
-    void depthFive_data()
+    void chains_data()
     {
         QTest::addColumn<QString>("compression");
+        QTest::addColumn<int>("depth");
         for (const char* compression : {"none", "zlib", "bz2", "zstd"})
-            QTest::newRow(compression) << QString::fromLatin1(compression);
+            for (int depth : {1, 5, 20})
+                QTest::addRow("%s-depth%d", compression, depth)
+                    << QString::fromLatin1(compression) << depth;
     }
-    void depthFive()
+    void chains()
     {
         QFETCH(QString, compression);
-        const QString dir = freshDir(QStringLiteral("swift-synthesize-%1").arg(compression));
+        QFETCH(int, depth);
+        const QString dir =
+            freshDir(QStringLiteral("swift-synthesize-%1-%2").arg(compression).arg(depth));
         const auto swift = driver(compression);
-        const Volume volume = volumeIn(dir, 23);
-        runSynthesisScenario(*swift, volume, dir, 5, 31, compression, 1048576);
+        const Volume volume = volumeIn(dir, quint32(23 + depth));
+        runSynthesisScenario(*swift, volume, dir, depth, quint32(31 + depth), compression,
+                             1048576);
     }
 
     void cancelLeavesNoObject()
