@@ -31,6 +31,13 @@
                 <numerusform>%n problems found: %1</numerusform>
             </translation>
         </message>
+        <message numerus="yes">
+            <source>%n later backup(s) take over its parent.</source>
+            <translation>
+                <numerusform>%n later backup takes over its parent.</numerusform>
+                <numerusform>%n later backups take over its parent.</numerusform>
+            </translation>
+        </message>
     </context>
     <context>
         <name>ember::ui::BackendsDialog</name>
@@ -100,6 +107,30 @@
         </message>
     </context>
     <context>
+        <name>ember::ui::LocalSource</name>
+        <message numerus="yes">
+            <source>synthetic full %1 from a chain of %n backup(s)</source>
+            <translation>
+                <numerusform>synthetic full %1 from a chain of %n backup</numerusform>
+                <numerusform>synthetic full %1 from a chain of %n backups</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>synthetic full %1 available; %n backup(s) moved onto it</source>
+            <translation>
+                <numerusform>synthetic full %1 available; %n backup moved onto it</numerusform>
+                <numerusform>synthetic full %1 available; %n backups moved onto it</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n backup(s) removed, %1 synthetic full(s) written</source>
+            <translation>
+                <numerusform>%n backup removed, %1 synthetic full(s) written</numerusform>
+                <numerusform>%n backups removed, %1 synthetic full(s) written</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>ember::ui::MainWindow</name>
         <message numerus="yes">
             <source>Recovered %n interrupted operation(s): %1</source>
@@ -134,6 +165,84 @@
             <translation>
                 <numerusform>%n backup</numerusform>
                 <numerusform>%n backups</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::PruneLogDialog</name>
+        <message numerus="yes">
+            <source>%n entry(s), newest first.</source>
+            <translation>
+                <numerusform>%n entry, newest first.</numerusform>
+                <numerusform>%n entries, newest first.</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::RetentionPolicyDialog</name>
+        <message numerus="yes">
+            <source>Keeps %n backup(s)</source>
+            <translation>
+                <numerusform>Keeps %n backup</numerusform>
+                <numerusform>Keeps %n backups</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>, removes %n</source>
+            <translation>
+                <numerusform>, removes %n</numerusform>
+                <numerusform>, removes %n</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source> (%n of them after a synthetic full replaces it)</source>
+            <translation>
+                <numerusform> (%n of them after a synthetic full replaces it)</numerusform>
+                <numerusform> (%n of them after synthetic fulls replace them)</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>• synthetic full of %1; %n backup(s) move onto it</source>
+            <translation>
+                <numerusform>• synthetic full of %1; %n backup moves onto it</numerusform>
+                <numerusform>• synthetic full of %1; %n backups move onto it</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>
+… and %n more</source>
+            <translation>
+                <numerusform>
+… and %n more</numerusform>
+                <numerusform>
+… and %n more</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::RetentionTimeline</name>
+        <message numerus="yes">
+            <source>Chain %1: from an incremental of %2 (its parent is not shown), %n backup(s)</source>
+            <translation>
+                <numerusform>Chain %1: from an incremental of %2 (its parent is not shown), %n backup</numerusform>
+                <numerusform>Chain %1: from an incremental of %2 (its parent is not shown), %n backups</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Chain %1: full of %2, %n backup(s)</source>
+            <translation>
+                <numerusform>Chain %1: full of %2, %n backup</numerusform>
+                <numerusform>Chain %1: full of %2, %n backups</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::SynthesizeDialog</name>
+        <message numerus="yes">
+            <source>%n backup(s) move onto the new full; %1 can then be deleted.</source>
+            <translation>
+                <numerusform>%n backup moves onto the new full; %1 can then be deleted.</numerusform>
+                <numerusform>%n backups move onto the new full; %1 can then be deleted.</numerusform>
             </translation>
         </message>
     </context>

@@ -97,6 +97,37 @@
         </message>
     </context>
     <context>
+        <name>Retention</name>
+        <message>
+            <source>On Ceph every backup is a snapshot of one base image, and an incremental holds only its own snapshot's changes. Any backup can be deleted without harming the later ones: they take over its parent, so no synthetic full is needed first.</source>
+            <translation>在 Ceph 上,每个备份都是同一个基础镜像的快照,增量备份只保存其自身快照的更改。删除任何备份都不会影响之后的备份:它们会接管其父备份,因此无需先创建合成全量备份。</translation>
+        </message>
+        <message>
+            <source>kept</source>
+            <translation>保留</translation>
+        </message>
+        <message>
+            <source>protected</source>
+            <translation>受保护</translation>
+        </message>
+        <message>
+            <source>needed by a kept backup</source>
+            <translation>被保留的备份所需</translation>
+        </message>
+        <message>
+            <source>synthetic full first, then removed</source>
+            <translation>先创建合成全量备份,再删除</translation>
+        </message>
+        <message>
+            <source>removed</source>
+            <translation>删除</translation>
+        </message>
+        <message>
+            <source>not counted (not available)</source>
+            <translation>不计入(不可用)</translation>
+        </message>
+    </context>
+    <context>
         <name>Settings</name>
         <message>
             <source>System language</source>
@@ -688,6 +719,88 @@
             <source>Force delete ignores the status “%1”.</source>
             <translation>强制删除会忽略状态“%1”。</translation>
         </message>
+        <message>
+            <source>S&amp;ynthesize Full Backup…</source>
+            <translation>合成全量备份(&amp;Y)…</translation>
+        </message>
+        <message>
+            <source>Write a new full backup of the selected backup's state from its chain, without reading the volume</source>
+            <translation>根据所选备份的链写入一个具有其状态的新全量备份,无需读取卷</translation>
+        </message>
+        <message>
+            <source>&amp;Protect</source>
+            <translation>保护(&amp;P)</translation>
+        </message>
+        <message>
+            <source>Keep the selected backup through every prune</source>
+            <translation>在每次清理中都保留所选备份</translation>
+        </message>
+        <message>
+            <source>Un&amp;protect</source>
+            <translation>取消保护(&amp;P)</translation>
+        </message>
+        <message>
+            <source>Let prunes remove the selected backup again</source>
+            <translation>重新允许清理删除所选备份</translation>
+        </message>
+        <message>
+            <source>Retention &amp;Policy…</source>
+            <translation>保留策略(&amp;P)…</translation>
+        </message>
+        <message>
+            <source>Choose which backups of the selected volume to keep, see it on a timeline, and prune</source>
+            <translation>选择保留所选卷的哪些备份,在时间线上查看结果,并进行清理</translation>
+        </message>
+        <message>
+            <source>Prune &amp;Log…</source>
+            <translation>清理日志(&amp;L)…</translation>
+        </message>
+        <message>
+            <source>What prunes removed, why, and by which policy</source>
+            <translation>清理删除了哪些备份、原因以及依据的策略</translation>
+        </message>
+        <message>
+            <source>This backup is protected: unprotect it first (Backup ▸ Unprotect).</source>
+            <translation>此备份受保护:请先取消保护(备份 ▸ 取消保护)。</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n later backup(s) take over its parent.</source>
+            <translation>
+                <numerusform>之后的 %n 个备份将接管其父备份。</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Only available backups can be synthesized; this one is %1.</source>
+            <translation>只能为可用的备份合成全量备份;此备份为 %1。</translation>
+        </message>
+        <message>
+            <source>This backup is protected already.</source>
+            <translation>此备份已受保护。</translation>
+        </message>
+        <message>
+            <source>This backup is not protected.</source>
+            <translation>此备份未受保护。</translation>
+        </message>
+        <message>
+            <source>Protect</source>
+            <translation>保护</translation>
+        </message>
+        <message>
+            <source>Unprotect</source>
+            <translation>取消保护</translation>
+        </message>
+        <message>
+            <source>Synthesize Full Backup</source>
+            <translation>合成全量备份</translation>
+        </message>
+        <message>
+            <source>Retention Policy</source>
+            <translation>保留策略</translation>
+        </message>
+        <message>
+            <source>Prune</source>
+            <translation>清理</translation>
+        </message>
     </context>
     <context>
         <name>ember::ui::AddVolumeDialog</name>
@@ -965,6 +1078,50 @@
         <message>
             <source>Project</source>
             <translation>项目</translation>
+        </message>
+        <message>
+            <source>%1 at offset %2</source>
+            <translation>%1 位于偏移量 %2</translation>
+        </message>
+        <message>
+            <source>%1 ok</source>
+            <translation>%1 正常</translation>
+        </message>
+        <message>
+            <source>%1 failed: %2</source>
+            <translation>%1 失败:%2</translation>
+        </message>
+        <message>
+            <source>whole backup, %1 of its objects</source>
+            <translation>整个备份,共 %1 个对象</translation>
+        </message>
+        <message>
+            <source>%1% sample, %2 of %3 objects</source>
+            <translation>抽样 %1%,%3 个对象中的 %2 个</translation>
+        </message>
+        <message>
+            <source>Last verified %1 (%2)</source>
+            <translation>上次校验于 %1(%2)</translation>
+        </message>
+        <message>
+            <source>%1: intact</source>
+            <translation>%1:完好</translation>
+        </message>
+        <message>
+            <source>%1: %2</source>
+            <translation>%1:%2</translation>
+        </message>
+        <message>
+            <source>Protected: no prune removes it, and deleting it needs Unprotect first</source>
+            <translation>受保护:任何清理都不会删除它,要删除它须先取消保护</translation>
+        </message>
+        <message>
+            <source>Not verified yet (backup-verify, or Verify in the menu)</source>
+            <translation>尚未校验(使用 backup-verify,或菜单中的“校验”)</translation>
+        </message>
+        <message>
+            <source>Verified</source>
+            <translation>校验结果</translation>
         </message>
     </context>
     <context>
@@ -1427,10 +1584,6 @@
             <translation>备份 %1 → %2</translation>
         </message>
         <message>
-            <source>Cinder left backup %1 in %2 (asked: %3); it ignores reset-state for a backup no service has claimed.</source>
-            <translation>Cinder 使备份 %1 保持为 %2(请求的是 %3);对于没有服务认领的备份,它会忽略重置状态。</translation>
-        </message>
-        <message>
             <source>backup %1 is %2</source>
             <translation>备份 %1 为 %2</translation>
         </message>
@@ -1469,6 +1622,10 @@
         <message>
             <source>backup %1 imported</source>
             <translation>备份 %1 已导入</translation>
+        </message>
+        <message>
+            <source>Cinder left backup %1 in %2 for %3 s (asked: %4): no backup service applied the reset; check that cinder-backup runs for its availability zone.</source>
+            <translation>Cinder 使备份 %1 保持为 %2 达 %3 秒(请求的是 %4):没有备份服务执行该重置;请检查其可用区是否运行着 cinder-backup。</translation>
         </message>
     </context>
     <context>
@@ -2343,6 +2500,100 @@
             <source>This computer</source>
             <translation>本机</translation>
         </message>
+        <message>
+            <source>Backup %1 is not in the catalog.</source>
+            <translation>备份 %1 不在目录中。</translation>
+        </message>
+        <message>
+            <source>Only an available backup can be the state of a synthetic full; %1 is %2.</source>
+            <translation>只有可用的备份才能作为合成全量备份的状态;%1 为 %2。</translation>
+        </message>
+        <message>
+            <source>Synthetic full of %1</source>
+            <translation>%1 的合成全量备份</translation>
+        </message>
+        <message numerus="yes">
+            <source>synthetic full %1 from a chain of %n backup(s)</source>
+            <translation>
+                <numerusform>由包含 %n 个备份的链生成合成全量备份 %1</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>synthetic full %1 available; %n backup(s) moved onto it</source>
+            <translation>
+                <numerusform>合成全量备份 %1 可用;%n 个备份已移到其上</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>%1 is protected already.</source>
+            <translation>%1 已受保护。</translation>
+        </message>
+        <message>
+            <source>%1 is not protected.</source>
+            <translation>%1 未受保护。</translation>
+        </message>
+        <message>
+            <source>Protect %1</source>
+            <translation>保护 %1</translation>
+        </message>
+        <message>
+            <source>Unprotect %1</source>
+            <translation>取消保护 %1</translation>
+        </message>
+        <message>
+            <source>protected: no prune removes it</source>
+            <translation>已保护:任何清理都不会删除它</translation>
+        </message>
+        <message>
+            <source>no longer protected</source>
+            <translation>不再受保护</translation>
+        </message>
+        <message>
+            <source>Retention policy of %1</source>
+            <translation>%1 的保留策略</translation>
+        </message>
+        <message>
+            <source>Default retention policy (%1)</source>
+            <translation>默认保留策略(%1)</translation>
+        </message>
+        <message>
+            <source>policy removed</source>
+            <translation>策略已移除</translation>
+        </message>
+        <message>
+            <source>policy saved: keep everything</source>
+            <translation>策略已保存:全部保留</translation>
+        </message>
+        <message>
+            <source>policy saved: %1</source>
+            <translation>策略已保存:%1</translation>
+        </message>
+        <message>
+            <source>Volume %1 is not in the catalog.</source>
+            <translation>卷 %1 不在目录中。</translation>
+        </message>
+        <message>
+            <source>Nothing to prune: the policy keeps every backup of %1.</source>
+            <translation>无需清理:该策略保留 %1 的所有备份。</translation>
+        </message>
+        <message>
+            <source>Prune %1</source>
+            <translation>清理 %1</translation>
+        </message>
+        <message>
+            <source>synthetic full %1 replaces %2</source>
+            <translation>合成全量备份 %1 替代 %2</translation>
+        </message>
+        <message>
+            <source>removed %1</source>
+            <translation>已删除 %1</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n backup(s) removed, %1 synthetic full(s) written</source>
+            <translation>
+                <numerusform>已删除 %n 个备份,已写入 %1 个合成全量备份</numerusform>
+            </translation>
+        </message>
     </context>
     <context>
         <name>ember::ui::MainWindow</name>
@@ -2529,6 +2780,63 @@
         <message>
             <source>as of %1, refreshing…</source>
             <translation>截至 %1 的内容，正在刷新…</translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::PruneLogDialog</name>
+        <message>
+            <source>Prune Log</source>
+            <translation>清理日志</translation>
+        </message>
+        <message>
+            <source>Prune Log of %1</source>
+            <translation>%1 的清理日志</translation>
+        </message>
+        <message>
+            <source>Reading the prune log…</source>
+            <translation>正在读取清理日志…</translation>
+        </message>
+        <message>
+            <source>When</source>
+            <translation>时间</translation>
+        </message>
+        <message>
+            <source>Volume</source>
+            <translation>卷</translation>
+        </message>
+        <message>
+            <source>Backup</source>
+            <translation>备份</translation>
+        </message>
+        <message>
+            <source>Action</source>
+            <translation>操作</translation>
+        </message>
+        <message>
+            <source>Detail</source>
+            <translation>详情</translation>
+        </message>
+        <message>
+            <source>Policy</source>
+            <translation>策略</translation>
+        </message>
+        <message>
+            <source>by hand</source>
+            <translation>手动</translation>
+        </message>
+        <message>
+            <source>Nothing was pruned yet.</source>
+            <translation>尚未清理过任何备份。</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n entry(s), newest first.</source>
+            <translation>
+                <numerusform>%n 个条目,最新的在前。</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>The prune log could not be read: %1</source>
+            <translation>无法读取清理日志:%1</translation>
         </message>
     </context>
     <context>
@@ -2757,6 +3065,236 @@
         </message>
     </context>
     <context>
+        <name>ember::ui::RetentionPolicyDialog</name>
+        <message>
+            <source>Retention Policy of %1</source>
+            <translation>%1 的保留策略</translation>
+        </message>
+        <message>
+            <source>Keep</source>
+            <translation>保留</translation>
+        </message>
+        <message>
+            <source>the &amp;last</source>
+            <translation>最近(&amp;L)</translation>
+        </message>
+        <message>
+            <source>&amp;hourly</source>
+            <translation>每小时(&amp;H)</translation>
+        </message>
+        <message>
+            <source>&amp;daily</source>
+            <translation>每天(&amp;D)</translation>
+        </message>
+        <message>
+            <source>&amp;weekly</source>
+            <translation>每周(&amp;W)</translation>
+        </message>
+        <message>
+            <source>&amp;monthly</source>
+            <translation>每月(&amp;M)</translation>
+        </message>
+        <message>
+            <source>&amp;yearly</source>
+            <translation>每年(&amp;Y)</translation>
+        </message>
+        <message>
+            <source>The N newest backups</source>
+            <translation>最新的 N 个备份</translation>
+        </message>
+        <message>
+            <source>For the last N hours that have backups, the newest of each hour</source>
+            <translation>在有备份的最近 N 个小时中,每小时最新的备份</translation>
+        </message>
+        <message>
+            <source>For the last N days that have backups, the newest of each day</source>
+            <translation>在有备份的最近 N 天中,每天最新的备份</translation>
+        </message>
+        <message>
+            <source>For the last N weeks (ISO weeks) that have backups, the newest of each week</source>
+            <translation>在有备份的最近 N 周(ISO 周)中,每周最新的备份</translation>
+        </message>
+        <message>
+            <source>For the last N months that have backups, the newest of each month</source>
+            <translation>在有备份的最近 N 个月中,每月最新的备份</translation>
+        </message>
+        <message>
+            <source>For the last N years that have backups, the newest of each year</source>
+            <translation>在有备份的最近 N 年中,每年最新的备份</translation>
+        </message>
+        <message>
+            <source>not set</source>
+            <translation>未设置</translation>
+        </message>
+        <message>
+            <source>e.g. 30d or 1y6m</source>
+            <translation>例如 30d 或 1y6m</translation>
+        </message>
+        <message>
+            <source>Every backup taken within this span of the newest one: years (y), months (m), days (d), hours (h), e.g. 2y5m7d3h</source>
+            <translation>距最新备份在此时间跨度内创建的所有备份:年(y)、月(m)、天(d)、小时(h),例如 2y5m7d3h</translation>
+        </message>
+        <message>
+            <source>within &amp;span:</source>
+            <translation>时间跨度内(&amp;S):</translation>
+        </message>
+        <message>
+            <source>Use the backend default</source>
+            <translation>使用后端的默认策略</translation>
+        </message>
+        <message>
+            <source>Options add up (a backup any of them keeps stays). Protected backups are always kept; no option set keeps everything.</source>
+            <translation>各选项叠加生效(任一选项保留的备份都会留下)。受保护的备份始终保留;未设置任何选项时保留全部备份。</translation>
+        </message>
+        <message>
+            <source>&amp;Save Policy</source>
+            <translation>保存策略(&amp;S)</translation>
+        </message>
+        <message>
+            <source>&amp;Prune Now…</source>
+            <translation>立即清理(&amp;P)…</translation>
+        </message>
+        <message>
+            <source>Reading the policy…</source>
+            <translation>正在读取策略…</translation>
+        </message>
+        <message>
+            <source>Use the backend default (no backend yet: keep everything)</source>
+            <translation>使用后端的默认策略(尚无后端:全部保留)</translation>
+        </message>
+        <message>
+            <source>Use the backend default (%1 has none: keep everything)</source>
+            <translation>使用后端的默认策略(%1 没有默认策略:全部保留)</translation>
+        </message>
+        <message>
+            <source>Use the backend default (%1: %2)</source>
+            <translation>使用后端的默认策略(%1:%2)</translation>
+        </message>
+        <message>
+            <source>keep everything</source>
+            <translation>全部保留</translation>
+        </message>
+        <message>
+            <source>The policy could not be read: %1</source>
+            <translation>无法读取策略:%1</translation>
+        </message>
+        <message numerus="yes">
+            <source>Keeps %n backup(s)</source>
+            <translation>
+                <numerusform>保留 %n 个备份</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>, removes %n</source>
+            <translation>
+                <numerusform>,删除 %n 个</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source> (%n of them after a synthetic full replaces it)</source>
+            <translation>
+                <numerusform>(其中 %n 个先由合成全量备份替代再删除)</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Nothing to prune: the policy keeps every backup.</source>
+            <translation>无需清理:该策略保留所有备份。</translation>
+        </message>
+        <message numerus="yes">
+            <source>• synthetic full of %1; %n backup(s) move onto it</source>
+            <translation>
+                <numerusform>• %1 的合成全量备份;%n 个备份移到其上</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>• remove %1</source>
+            <translation>• 删除 %1</translation>
+        </message>
+        <message>
+            <source>Prune %1 under %2? In this order:</source>
+            <translation>按%2清理 %1?执行顺序如下:</translation>
+        </message>
+        <message>
+            <source>a policy that keeps everything</source>
+            <translation>全部保留的策略</translation>
+        </message>
+        <message>
+            <source>The policy is saved first.</source>
+            <translation>将先保存策略。</translation>
+        </message>
+        <message>
+            <source>Prune Now</source>
+            <translation>立即清理</translation>
+        </message>
+        <message numerus="yes">
+            <source>
+… and %n more</source>
+            <translation>
+                <numerusform>
+… 另有 %n 项</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Prune</source>
+            <translation>清理</translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::RetentionTimeline</name>
+        <message numerus="yes">
+            <source>Chain %1: from an incremental of %2 (its parent is not shown), %n backup(s)</source>
+            <translation>
+                <numerusform>链 %1:始于 %2 的增量备份(其父备份未显示),共 %n 个备份</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Chain %1: full of %2, %n backup(s)</source>
+            <translation>
+                <numerusform>链 %1:%2 的全量备份,共 %n 个备份</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>taken %1</source>
+            <translation>创建于 %1</translation>
+        </message>
+        <message>
+            <source>incremental</source>
+            <translation>增量备份</translation>
+        </message>
+        <message>
+            <source>full backup</source>
+            <translation>全量备份</translation>
+        </message>
+        <message>
+            <source>%1 by: %2</source>
+            <translation>%1,依据:%2</translation>
+        </message>
+        <message>
+            <source>kept: no rule keeps it, but a kept backup depends on it</source>
+            <translation>保留:没有规则保留它,但有被保留的备份依赖于它</translation>
+        </message>
+        <message>
+            <source>no rule keeps it, but kept backups build on it: a synthetic full of its state is written, its incrementals move onto that, then it is removed</source>
+            <translation>没有规则保留它,但有被保留的备份基于它:先写入其状态的合成全量备份,将其增量备份移到该备份上,然后删除它</translation>
+        </message>
+        <message>
+            <source>removed: no rule keeps it</source>
+            <translation>删除:没有规则保留它</translation>
+        </message>
+        <message>
+            <source>not counted: its status is %1</source>
+            <translation>不计入:其状态为 %1</translation>
+        </message>
+        <message>
+            <source>This volume has no backups yet.</source>
+            <translation>此卷还没有备份。</translation>
+        </message>
+        <message>
+            <source>large marker: full backup · small: incremental · line: parent to child</source>
+            <translation>大标记:全量备份 · 小标记:增量备份 · 连线:父备份到子备份</translation>
+        </message>
+    </context>
+    <context>
         <name>ember::ui::SettingsDialog</name>
         <message>
             <source>Settings</source>
@@ -2848,6 +3386,10 @@
         <message>
             <source>Force delete</source>
             <translation>强制删除</translation>
+        </message>
+        <message>
+            <source>%1 keeps its backups in Cinder, which has no synthetic full backups, protection or retention policies: these are for the backups of this computer.</source>
+            <translation>%1 的备份保存在 Cinder 中,而 Cinder 没有合成全量备份、保护和保留策略:这些功能仅适用于本机的备份。</translation>
         </message>
     </context>
     <context>
@@ -2998,6 +3540,67 @@
         <message>
             <source>A container name may not contain “/”.</source>
             <translation>容器名称不能包含“/”。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::SynthesizeDialog</name>
+        <message>
+            <source>Synthesize Full Backup</source>
+            <translation>合成全量备份</translation>
+        </message>
+        <message>
+            <source>A new full backup holding the state of &lt;b&gt;%1&lt;/b&gt;, built from its chain's stored objects without reading the volume, in the same backend, compression and Cinder format. The incrementals taken on top of it can move onto the new full, which leaves the older part of the chain deletable, newest first.</source>
+            <translation>一个保存 &lt;b&gt;%1&lt;/b&gt; 状态的新全量备份,由其链中已存储的对象构建,无需读取卷,使用相同的后端、压缩方式和 Cinder 格式。基于它创建的增量备份可以移到新的全量备份上,这样链中较旧的部分就可以删除(从最新的开始)。</translation>
+        </message>
+        <message>
+            <source>synthetic full of %1</source>
+            <translation>%1 的合成全量备份</translation>
+        </message>
+        <message>
+            <source>&amp;Name:</source>
+            <translation>名称(&amp;N):</translation>
+        </message>
+        <message>
+            <source>&amp;Move the incrementals taken on it onto the new full</source>
+            <translation>将基于它创建的增量备份移到新的全量备份上(&amp;M)</translation>
+        </message>
+        <message>
+            <source>The chain (full first):</source>
+            <translation>链(全量备份在前):</translation>
+        </message>
+        <message>
+            <source>Move onto the new full:</source>
+            <translation>移到新的全量备份上:</translation>
+        </message>
+        <message>
+            <source>Deletable afterwards (newest first):</source>
+            <translation>之后可删除(从最新的开始):</translation>
+        </message>
+        <message>
+            <source>Reading what would move…</source>
+            <translation>正在读取将要移动的备份…</translation>
+        </message>
+        <message>
+            <source>&amp;Synthesize</source>
+            <translation>合成(&amp;S)</translation>
+        </message>
+        <message>
+            <source>The preview could not be read.</source>
+            <translation>无法读取预览。</translation>
+        </message>
+        <message>
+            <source>Without moving the incrementals, the new full stands beside the chain and nothing becomes deletable.</source>
+            <translation>如果不移动增量备份,新的全量备份将与链并存,没有任何备份会变为可删除。</translation>
+        </message>
+        <message>
+            <source>Nothing was taken on this backup, so nothing moves.</source>
+            <translation>没有基于此备份创建的备份,因此无需移动。</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n backup(s) move onto the new full; %1 can then be deleted.</source>
+            <translation>
+                <numerusform>%n 个备份将移到新的全量备份上;之后可以删除 %1。</numerusform>
+            </translation>
         </message>
     </context>
     <context>
