@@ -100,7 +100,7 @@
         <name>Retention</name>
         <message>
             <source>On Ceph every backup is a snapshot of one base image, and an incremental holds only its own snapshot's changes. Any backup can be deleted without harming the later ones: they take over its parent, so no synthetic full is needed first.</source>
-            <translation>在 Ceph 上,每个备份都是同一个基础镜像的快照,增量备份只保存其自身快照的更改。删除任何备份都不会影响之后的备份:它们会接管其父备份,因此无需先创建合成全量备份。</translation>
+            <translation>在 Ceph 上,每个备份都是同一个基础镜像的快照,增量备份只保存其自身快照的更改。删除任何备份都不会影响之后的备份:它们会接管其父备份,因此无需先创建合成完整备份。</translation>
         </message>
         <message>
             <source>kept</source>
@@ -116,7 +116,7 @@
         </message>
         <message>
             <source>synthetic full first, then removed</source>
-            <translation>先创建合成全量备份,再删除</translation>
+            <translation>先创建合成完整备份,再删除</translation>
         </message>
         <message>
             <source>removed</source>
@@ -721,11 +721,11 @@
         </message>
         <message>
             <source>S&amp;ynthesize Full Backup…</source>
-            <translation>合成全量备份(&amp;Y)…</translation>
+            <translation>合成完整备份(&amp;Y)…</translation>
         </message>
         <message>
             <source>Write a new full backup of the selected backup's state from its chain, without reading the volume</source>
-            <translation>根据所选备份的链写入一个具有其状态的新全量备份,无需读取卷</translation>
+            <translation>根据所选备份的链写入一个具有其状态的新完整备份,无需读取卷</translation>
         </message>
         <message>
             <source>&amp;Protect</source>
@@ -771,7 +771,7 @@
         </message>
         <message>
             <source>Only available backups can be synthesized; this one is %1.</source>
-            <translation>只能为可用的备份合成全量备份;此备份为 %1。</translation>
+            <translation>只能为可用的备份合成完整备份;此备份为 %1。</translation>
         </message>
         <message>
             <source>This backup is protected already.</source>
@@ -791,7 +791,7 @@
         </message>
         <message>
             <source>Synthesize Full Backup</source>
-            <translation>合成全量备份</translation>
+            <translation>合成完整备份</translation>
         </message>
         <message>
             <source>Retention Policy</source>
@@ -2506,22 +2506,22 @@
         </message>
         <message>
             <source>Only an available backup can be the state of a synthetic full; %1 is %2.</source>
-            <translation>只有可用的备份才能作为合成全量备份的状态;%1 为 %2。</translation>
+            <translation>只有可用的备份才能作为合成完整备份的状态;%1 为 %2。</translation>
         </message>
         <message>
             <source>Synthetic full of %1</source>
-            <translation>%1 的合成全量备份</translation>
+            <translation>%1 的合成完整备份</translation>
         </message>
         <message numerus="yes">
             <source>synthetic full %1 from a chain of %n backup(s)</source>
             <translation>
-                <numerusform>由包含 %n 个备份的链生成合成全量备份 %1</numerusform>
+                <numerusform>由包含 %n 个备份的链生成合成完整备份 %1</numerusform>
             </translation>
         </message>
         <message numerus="yes">
             <source>synthetic full %1 available; %n backup(s) moved onto it</source>
             <translation>
-                <numerusform>合成全量备份 %1 可用;%n 个备份已移到其上</numerusform>
+                <numerusform>合成完整备份 %1 可用;%n 个备份已移到其上</numerusform>
             </translation>
         </message>
         <message>
@@ -2582,7 +2582,7 @@
         </message>
         <message>
             <source>synthetic full %1 replaces %2</source>
-            <translation>合成全量备份 %1 替代 %2</translation>
+            <translation>合成完整备份 %1 替代 %2</translation>
         </message>
         <message>
             <source>removed %1</source>
@@ -2591,7 +2591,7 @@
         <message numerus="yes">
             <source>%n backup(s) removed, %1 synthetic full(s) written</source>
             <translation>
-                <numerusform>已删除 %n 个备份,已写入 %1 个合成全量备份</numerusform>
+                <numerusform>已删除 %n 个备份,已写入 %1 个合成完整备份</numerusform>
             </translation>
         </message>
     </context>
@@ -3193,7 +3193,7 @@
         <message numerus="yes">
             <source> (%n of them after a synthetic full replaces it)</source>
             <translation>
-                <numerusform>(其中 %n 个先由合成全量备份替代再删除)</numerusform>
+                <numerusform>(其中 %n 个先由合成完整备份替代再删除)</numerusform>
             </translation>
         </message>
         <message>
@@ -3203,7 +3203,7 @@
         <message numerus="yes">
             <source>• synthetic full of %1; %n backup(s) move onto it</source>
             <translation>
-                <numerusform>• %1 的合成全量备份;%n 个备份移到其上</numerusform>
+                <numerusform>• %1 的合成完整备份;%n 个备份移到其上</numerusform>
             </translation>
         </message>
         <message>
@@ -3250,7 +3250,7 @@
         <message numerus="yes">
             <source>Chain %1: full of %2, %n backup(s)</source>
             <translation>
-                <numerusform>链 %1:%2 的全量备份,共 %n 个备份</numerusform>
+                <numerusform>链 %1:%2 的完整备份,共 %n 个备份</numerusform>
             </translation>
         </message>
         <message>
@@ -3263,7 +3263,7 @@
         </message>
         <message>
             <source>full backup</source>
-            <translation>全量备份</translation>
+            <translation>完整备份</translation>
         </message>
         <message>
             <source>%1 by: %2</source>
@@ -3275,7 +3275,7 @@
         </message>
         <message>
             <source>no rule keeps it, but kept backups build on it: a synthetic full of its state is written, its incrementals move onto that, then it is removed</source>
-            <translation>没有规则保留它,但有被保留的备份基于它:先写入其状态的合成全量备份,将其增量备份移到该备份上,然后删除它</translation>
+            <translation>没有规则保留它,但有被保留的备份基于它:先写入其状态的合成完整备份,将其增量备份移到该备份上,然后删除它</translation>
         </message>
         <message>
             <source>removed: no rule keeps it</source>
@@ -3291,7 +3291,7 @@
         </message>
         <message>
             <source>large marker: full backup · small: incremental · line: parent to child</source>
-            <translation>大标记:全量备份 · 小标记:增量备份 · 连线:父备份到子备份</translation>
+            <translation>大标记:完整备份 · 小标记:增量备份 · 连线:父备份到子备份</translation>
         </message>
     </context>
     <context>
@@ -3389,7 +3389,7 @@
         </message>
         <message>
             <source>%1 keeps its backups in Cinder, which has no synthetic full backups, protection or retention policies: these are for the backups of this computer.</source>
-            <translation>%1 的备份保存在 Cinder 中,而 Cinder 没有合成全量备份、保护和保留策略:这些功能仅适用于本机的备份。</translation>
+            <translation>%1 的备份保存在 Cinder 中,而 Cinder 没有合成完整备份、保护和保留策略:这些功能仅适用于本机的备份。</translation>
         </message>
     </context>
     <context>
@@ -3546,15 +3546,15 @@
         <name>ember::ui::SynthesizeDialog</name>
         <message>
             <source>Synthesize Full Backup</source>
-            <translation>合成全量备份</translation>
+            <translation>合成完整备份</translation>
         </message>
         <message>
             <source>A new full backup holding the state of &lt;b&gt;%1&lt;/b&gt;, built from its chain's stored objects without reading the volume, in the same backend, compression and Cinder format. The incrementals taken on top of it can move onto the new full, which leaves the older part of the chain deletable, newest first.</source>
-            <translation>一个保存 &lt;b&gt;%1&lt;/b&gt; 状态的新全量备份,由其链中已存储的对象构建,无需读取卷,使用相同的后端、压缩方式和 Cinder 格式。基于它创建的增量备份可以移到新的全量备份上,这样链中较旧的部分就可以删除(从最新的开始)。</translation>
+            <translation>一个保存 &lt;b&gt;%1&lt;/b&gt; 状态的新完整备份,由其链中已存储的对象构建,无需读取卷,使用相同的后端、压缩方式和 Cinder 格式。基于它创建的增量备份可以移到新的完整备份上,这样链中较旧的部分就可以删除(从最新的开始)。</translation>
         </message>
         <message>
             <source>synthetic full of %1</source>
-            <translation>%1 的合成全量备份</translation>
+            <translation>%1 的合成完整备份</translation>
         </message>
         <message>
             <source>&amp;Name:</source>
@@ -3562,15 +3562,15 @@
         </message>
         <message>
             <source>&amp;Move the incrementals taken on it onto the new full</source>
-            <translation>将基于它创建的增量备份移到新的全量备份上(&amp;M)</translation>
+            <translation>将基于它创建的增量备份移到新的完整备份上(&amp;M)</translation>
         </message>
         <message>
             <source>The chain (full first):</source>
-            <translation>链(全量备份在前):</translation>
+            <translation>链(完整备份在前):</translation>
         </message>
         <message>
             <source>Move onto the new full:</source>
-            <translation>移到新的全量备份上:</translation>
+            <translation>移到新的完整备份上:</translation>
         </message>
         <message>
             <source>Deletable afterwards (newest first):</source>
@@ -3590,7 +3590,7 @@
         </message>
         <message>
             <source>Without moving the incrementals, the new full stands beside the chain and nothing becomes deletable.</source>
-            <translation>如果不移动增量备份,新的全量备份将与链并存,没有任何备份会变为可删除。</translation>
+            <translation>如果不移动增量备份,新的完整备份将与链并存,没有任何备份会变为可删除。</translation>
         </message>
         <message>
             <source>Nothing was taken on this backup, so nothing moves.</source>
@@ -3599,7 +3599,7 @@
         <message numerus="yes">
             <source>%n backup(s) move onto the new full; %1 can then be deleted.</source>
             <translation>
-                <numerusform>%n 个备份将移到新的全量备份上;之后可以删除 %1。</numerusform>
+                <numerusform>%n 个备份将移到新的完整备份上;之后可以删除 %1。</numerusform>
             </translation>
         </message>
     </context>

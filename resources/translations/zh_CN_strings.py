@@ -498,14 +498,14 @@ EN_PLURALS.update({
 ZH.update({
  # What a policy does to a backup (the timeline's legend and tooltips).
  "On Ceph every backup is a snapshot of one base image, and an incremental holds only its own snapshot's changes. Any backup can be deleted without harming the later ones: they take over its parent, so no synthetic full is needed first.":
-     '在 Ceph 上,每个备份都是同一个基础镜像的快照,增量备份只保存其自身快照的更改。删除任何备份都不会影响之后的备份:它们会接管其父备份,因此无需先创建合成全量备份。',
+     '在 Ceph 上,每个备份都是同一个基础镜像的快照,增量备份只保存其自身快照的更改。删除任何备份都不会影响之后的备份:它们会接管其父备份,因此无需先创建合成完整备份。',
  'kept': '保留', 'protected': '受保护', 'needed by a kept backup': '被保留的备份所需',
- 'synthetic full first, then removed': '先创建合成全量备份,再删除', 'removed': '删除',
+ 'synthetic full first, then removed': '先创建合成完整备份,再删除', 'removed': '删除',
  'not counted (not available)': '不计入(不可用)',
  # Actions.
- 'Synthesize Full Backup': '合成全量备份',
+ 'Synthesize Full Backup': '合成完整备份',
  "Write a new full backup of the selected backup's state from its chain, without reading the volume":
-     '根据所选备份的链写入一个具有其状态的新全量备份,无需读取卷',
+     '根据所选备份的链写入一个具有其状态的新完整备份,无需读取卷',
  'Protect': '保护', 'Keep the selected backup through every prune': '在每次清理中都保留所选备份',
  'Unprotect': '取消保护', 'Let prunes remove the selected backup again': '重新允许清理删除所选备份',
  'Retention Policy': '保留策略',
@@ -514,7 +514,7 @@ ZH.update({
  'Prune Log': '清理日志', 'What prunes removed, why, and by which policy': '清理删除了哪些备份、原因以及依据的策略',
  'This backup is protected: unprotect it first (Backup ▸ Unprotect).': '此备份受保护:请先取消保护(备份 ▸ 取消保护)。',
  '%n later backup(s) take over its parent.': '之后的 %n 个备份将接管其父备份。',
- 'Only available backups can be synthesized; this one is %1.': '只能为可用的备份合成全量备份;此备份为 %1。',
+ 'Only available backups can be synthesized; this one is %1.': '只能为可用的备份合成完整备份;此备份为 %1。',
  'This backup is protected already.': '此备份已受保护。', 'This backup is not protected.': '此备份未受保护。',
  'Prune': '清理',
  # The backups' Verified column.
@@ -528,10 +528,10 @@ ZH.update({
  # The jobs of this computer's source.
  'Backup %1 is not in the catalog.': '备份 %1 不在目录中。',
  'Only an available backup can be the state of a synthetic full; %1 is %2.':
-     '只有可用的备份才能作为合成全量备份的状态;%1 为 %2。',
- 'Synthetic full of %1': '%1 的合成全量备份',
- 'synthetic full %1 from a chain of %n backup(s)': '由包含 %n 个备份的链生成合成全量备份 %1',
- 'synthetic full %1 available; %n backup(s) moved onto it': '合成全量备份 %1 可用;%n 个备份已移到其上',
+     '只有可用的备份才能作为合成完整备份的状态;%1 为 %2。',
+ 'Synthetic full of %1': '%1 的合成完整备份',
+ 'synthetic full %1 from a chain of %n backup(s)': '由包含 %n 个备份的链生成合成完整备份 %1',
+ 'synthetic full %1 available; %n backup(s) moved onto it': '合成完整备份 %1 可用;%n 个备份已移到其上',
  '%1 is protected already.': '%1 已受保护。', '%1 is not protected.': '%1 未受保护。',
  'Protect %1': '保护 %1', 'Unprotect %1': '取消保护 %1',
  'protected: no prune removes it': '已保护:任何清理都不会删除它', 'no longer protected': '不再受保护',
@@ -539,8 +539,8 @@ ZH.update({
  'policy removed': '策略已移除', 'policy saved: keep everything': '策略已保存:全部保留', 'policy saved: %1': '策略已保存:%1',
  'Volume %1 is not in the catalog.': '卷 %1 不在目录中。',
  'Nothing to prune: the policy keeps every backup of %1.': '无需清理:该策略保留 %1 的所有备份。',
- 'Prune %1': '清理 %1', 'synthetic full %1 replaces %2': '合成全量备份 %1 替代 %2', 'removed %1': '已删除 %1',
- '%n backup(s) removed, %1 synthetic full(s) written': '已删除 %n 个备份,已写入 %1 个合成全量备份',
+ 'Prune %1': '清理 %1', 'synthetic full %1 replaces %2': '合成完整备份 %1 替代 %2', 'removed %1': '已删除 %1',
+ '%n backup(s) removed, %1 synthetic full(s) written': '已删除 %n 个备份,已写入 %1 个合成完整备份',
  # The prune log.
  'Prune Log of %1': '%1 的清理日志', 'Reading the prune log': '正在读取清理日志',
  'When': '时间', 'Action': '操作', 'Detail': '详情', 'Policy': '策略', 'by hand': '手动',
@@ -568,36 +568,36 @@ ZH.update({
  'Use the backend default (%1: %2)': '使用后端的默认策略(%1:%2)', 'keep everything': '全部保留',
  'The policy could not be read: %1': '无法读取策略:%1',
  'Keeps %n backup(s)': '保留 %n 个备份', ', removes %n': ',删除 %n 个',
- ' (%n of them after a synthetic full replaces it)': '(其中 %n 个先由合成全量备份替代再删除)',
+ ' (%n of them after a synthetic full replaces it)': '(其中 %n 个先由合成完整备份替代再删除)',
  'Nothing to prune: the policy keeps every backup.': '无需清理:该策略保留所有备份。',
- '• synthetic full of %1; %n backup(s) move onto it': '• %1 的合成全量备份;%n 个备份移到其上',
+ '• synthetic full of %1; %n backup(s) move onto it': '• %1 的合成完整备份;%n 个备份移到其上',
  '• remove %1': '• 删除 %1', 'Prune %1 under %2? In this order:': '按%2清理 %1?执行顺序如下:',
  'a policy that keeps everything': '全部保留的策略', 'The policy is saved first.': '将先保存策略。',
  '\n… and %n more': '\n… 另有 %n 项',
  # The timeline.
  'Chain %1: from an incremental of %2 (its parent is not shown), %n backup(s)':
      '链 %1:始于 %2 的增量备份(其父备份未显示),共 %n 个备份',
- 'Chain %1: full of %2, %n backup(s)': '链 %1:%2 的全量备份,共 %n 个备份',
- 'taken %1': '创建于 %1', 'incremental': '增量备份', 'full backup': '全量备份', '%1 by: %2': '%1,依据:%2',
+ 'Chain %1: full of %2, %n backup(s)': '链 %1:%2 的完整备份,共 %n 个备份',
+ 'taken %1': '创建于 %1', 'incremental': '增量备份', 'full backup': '完整备份', '%1 by: %2': '%1,依据:%2',
  'kept: no rule keeps it, but a kept backup depends on it': '保留:没有规则保留它,但有被保留的备份依赖于它',
  'no rule keeps it, but kept backups build on it: a synthetic full of its state is written, its incrementals move onto that, then it is removed':
-     '没有规则保留它,但有被保留的备份基于它:先写入其状态的合成全量备份,将其增量备份移到该备份上,然后删除它',
+     '没有规则保留它,但有被保留的备份基于它:先写入其状态的合成完整备份,将其增量备份移到该备份上,然后删除它',
  'removed: no rule keeps it': '删除:没有规则保留它', 'not counted: its status is %1': '不计入:其状态为 %1',
  'This volume has no backups yet.': '此卷还没有备份。',
- 'large marker: full backup · small: incremental · line: parent to child': '大标记:全量备份 · 小标记:增量备份 · 连线:父备份到子备份',
+ 'large marker: full backup · small: incremental · line: parent to child': '大标记:完整备份 · 小标记:增量备份 · 连线:父备份到子备份',
  # A cloud's backups.
  '%1 keeps its backups in Cinder, which has no synthetic full backups, protection or retention policies: these are for the backups of this computer.':
-     '%1 的备份保存在 Cinder 中,而 Cinder 没有合成全量备份、保护和保留策略:这些功能仅适用于本机的备份。',
+     '%1 的备份保存在 Cinder 中,而 Cinder 没有合成完整备份、保护和保留策略:这些功能仅适用于本机的备份。',
  # The synthesize dialog.
  "A new full backup holding the state of <b>%1</b>, built from its chain's stored objects without reading the volume, in the same backend, compression and Cinder format. The incrementals taken on top of it can move onto the new full, which leaves the older part of the chain deletable, newest first.":
-     '一个保存 <b>%1</b> 状态的新全量备份,由其链中已存储的对象构建,无需读取卷,使用相同的后端、压缩方式和 Cinder 格式。基于它创建的增量备份可以移到新的全量备份上,这样链中较旧的部分就可以删除(从最新的开始)。',
- 'synthetic full of %1': '%1 的合成全量备份',
- 'Move the incrementals taken on it onto the new full': '将基于它创建的增量备份移到新的全量备份上',
- 'The chain (full first):': '链(全量备份在前):', 'Move onto the new full:': '移到新的全量备份上:',
+     '一个保存 <b>%1</b> 状态的新完整备份,由其链中已存储的对象构建,无需读取卷,使用相同的后端、压缩方式和 Cinder 格式。基于它创建的增量备份可以移到新的完整备份上,这样链中较旧的部分就可以删除(从最新的开始)。',
+ 'synthetic full of %1': '%1 的合成完整备份',
+ 'Move the incrementals taken on it onto the new full': '将基于它创建的增量备份移到新的完整备份上',
+ 'The chain (full first):': '链(完整备份在前):', 'Move onto the new full:': '移到新的完整备份上:',
  'Deletable afterwards (newest first):': '之后可删除(从最新的开始):', 'Reading what would move': '正在读取将要移动的备份',
  'Synthesize': '合成', 'The preview could not be read.': '无法读取预览。',
  'Without moving the incrementals, the new full stands beside the chain and nothing becomes deletable.':
-     '如果不移动增量备份,新的全量备份将与链并存,没有任何备份会变为可删除。',
+     '如果不移动增量备份,新的完整备份将与链并存,没有任何备份会变为可删除。',
  'Nothing was taken on this backup, so nothing moves.': '没有基于此备份创建的备份,因此无需移动。',
- '%n backup(s) move onto the new full; %1 can then be deleted.': '%n 个备份将移到新的全量备份上;之后可以删除 %1。',
+ '%n backup(s) move onto the new full; %1 can then be deleted.': '%n 个备份将移到新的完整备份上;之后可以删除 %1。',
 })
