@@ -54,17 +54,20 @@ void RbdVolumeDevice::takeBackupSnapshot(const QString& backupId, const QString&
         throw Error(QStringLiteral("%1 already has the backup snapshot %2")
                         .arg(m_imageName, m_backupSnapshot));
     const QString name = newBackupSnapshotName(backupId);
-    auto head = headImage();
-    // Nothing written since the parent's snapshot: its content is this
-    // backup's. Changes are monotonic (a changed object stays changed), so an
-    // empty diff means the head equalled the snapshot when the scan began.
     const QString parentSnapshot =
         parentBackupId.isEmpty() ? QString() : snapshotOfBackup(parentBackupId);
-    if (!parentSnapshot.isEmpty() && !head->changedSince(parentSnapshot)) {
-        m_adoptedSnapshot = parentSnapshot;
-    } else {
-        head->createSnapshot(name);
-        m_adoptedSnapshot.clear();
+    {
+        // One writable handle at a time (see keepBackupSnapshot), closed here.
+        auto head = headImage();
+        // Nothing written since the parent's snapshot: its content is this
+        // backup's. Changes are monotonic (a changed object stays changed), so an
+        // empty diff means the head equalled the snapshot when the scan began.
+        if (!parentSnapshot.isEmpty() && !head->changedSince(parentSnapshot)) {
+            m_adoptedSnapshot = parentSnapshot;
+        } else {
+            head->createSnapshot(name);
+            m_adoptedSnapshot.clear();
+        }
     }
     m_backupSnapshot = name;
     m_snapshotKept = false;
@@ -84,18 +87,24 @@ void RbdVolumeDevice::keepBackupSnapshot()
 {
     if (m_backupSnapshot.isEmpty() || m_snapshotKept)
         return;
-    auto head = headImage();
+    // An early release still running holds a writable handle of the image:
+    // it finishes before another handle opens or closes.
+    QString releaseError = finishRelease();
     if (!m_adoptedSnapshot.isEmpty()) {
         // The parent's snapshot becomes this backup's: the parent no longer
-        // needs it once a newer backup holds the same content.
-        head->renameSnapshot(m_adoptedSnapshot, m_backupSnapshot);
+        // needs it once a newer backup holds the same content. The head handle
+        // is closed before the releaser opens its own: two writable handles of
+        // one image in one process hand its exclusive lock back and forth.
+        headImage()->renameSnapshot(m_adoptedSnapshot, m_backupSnapshot);
         m_adoptedSnapshot.clear();
         m_image = std::make_unique<Image>(m_io, m_imageName, m_backupSnapshot, true);
     }
     m_snapshotKept = true;
     releaseSupersededSnapshots();
     if (const QString error = finishRelease(); !error.isEmpty())
-        throw Error(error);
+        releaseError = error;
+    if (!releaseError.isEmpty())
+        throw Error(releaseError);
 }
 
 void RbdVolumeDevice::releaseSupersededSnapshots()
