@@ -305,10 +305,21 @@ void CephBackupDriver::backup(BackupJob& job)
 
             // The diff applies to the parent's state: undo whatever a failed
             // backup or a deleted newer backup left in the base's head.
+            // The parent snapshot's size comes from the open handle's snapshot list:
+            // a second handle of an image whose exclusive lock this one holds, opened
+            // and closed in the same process, left librbd 16 delaying this handle's
+            // writes for the lock forever (seen in the client's log under load).
+            qint64 parentSize = -1;
+            for (const SnapshotInfo& info : base.image().snapshots())
+                if (info.name == parentSnapshot)
+                    parentSize = info.size;
+            if (parentSize < 0)
+                throw Error(QStringLiteral("the parent backup's snapshot %1 vanished from %2/%3")
+                                .arg(parentSnapshot, backup.container, baseName));
             if (!base.image().diff(parentSnapshot, 0, base.size()).empty() ||
-                base.size() != Image(io, baseName, parentSnapshot, true).size()) {
+                base.size() != parentSize) {
                 base.image().rollbackTo(parentSnapshot);
-                base.resize(Image(io, baseName, parentSnapshot, true).size());
+                base.resize(parentSize);
             }
             backup.serviceMetadata = serviceMetadataForBase(baseName);
             if (job.recordLocation)
