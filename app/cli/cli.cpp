@@ -177,28 +177,6 @@ QString joinFailures(QStringList failures)
     return failures.join(QStringLiteral("; "));
 }
 
-// Runs a long operation with a progress bar and Ctrl-C as cancel.
-template <typename Work> auto withProgress(Work work)
-{
-    OperationControl control;
-    ProgressBar bar(::isatty(STDERR_FILENO) == 1);
-    attach(control, bar);
-    // Job log lines are for debugging; their warnings are held (see holdNotice).
-    control.setLogCallback([](const QString& line) {
-        if (line.startsWith(QLatin1String("warning:"), Qt::CaseInsensitive))
-            holdNotice(QStringLiteral("WARNING: %1").arg(line.mid(8).trimmed()));
-        else
-            qCDebug(lcCli).noquote() << line;
-    });
-    InterruptGuard guard(control, bar);
-    struct Finish
-    {
-        ProgressBar& bar;
-        ~Finish() { bar.finish(); }
-    } finish{bar};
-    return work(control);
-}
-
 // ---- backups ----
 
 int backupCreate(Context& context, QCommandLineParser& parser)

@@ -6,7 +6,9 @@
 #include "backendregistry.h"
 #include "backupservice.h"
 #include "cinderclient.h"
+#include "log.h"
 #include "output.h"
+#include "progress.h"
 
 #ifdef EMBER_HAVE_SECRETS
 #include "secretstore.h"
@@ -18,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <unistd.h>
 
 namespace ember::cli {
 
@@ -26,6 +29,28 @@ void printErr(const QString& text);
 // Held until the command ends: folded into the ERROR line on failure, printed after the
 // result on success (stderr carries exactly one line on failure).
 void holdNotice(const QString& line);
+
+// Runs a long operation with a progress bar and Ctrl-C as cancel.
+template <typename Work> auto withProgress(Work work)
+{
+    OperationControl control;
+    ProgressBar bar(::isatty(STDERR_FILENO) == 1);
+    attach(control, bar);
+    // Job log lines are for debugging; their warnings are held (see holdNotice).
+    control.setLogCallback([](const QString& line) {
+        if (line.startsWith(QLatin1String("warning:"), Qt::CaseInsensitive))
+            holdNotice(QStringLiteral("WARNING: %1").arg(line.mid(8).trimmed()));
+        else
+            qCDebug(lcCli).noquote() << line;
+    });
+    InterruptGuard guard(control, bar);
+    struct Finish
+    {
+        ProgressBar& bar;
+        ~Finish() { bar.finish(); }
+    } finish{bar};
+    return work(control);
+}
 
 // Asked for --help: print it and stop with status 0.
 struct HelpShown

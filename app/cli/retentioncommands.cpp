@@ -14,28 +14,6 @@ namespace ember::cli {
 
 namespace {
 
-// Runs a long operation with a progress bar and Ctrl-C as cancel (as
-// backup-create does).
-template <typename Work> auto withProgress(Work work)
-{
-    OperationControl control;
-    ProgressBar bar(::isatty(STDERR_FILENO) == 1);
-    attach(control, bar);
-    control.setLogCallback([](const QString& line) {
-        if (line.startsWith(QLatin1String("warning:"), Qt::CaseInsensitive))
-            holdNotice(QStringLiteral("WARNING: %1").arg(line.mid(8).trimmed()));
-        else
-            qCDebug(lcCli).noquote() << line;
-    });
-    InterruptGuard guard(control, bar);
-    struct Finish
-    {
-        ProgressBar& bar;
-        ~Finish() { bar.finish(); }
-    } finish{bar};
-    return work(control);
-}
-
 QJsonArray idsJson(const QList<Backup>& backups)
 {
     QJsonArray ids;
