@@ -7,7 +7,30 @@
 #include <QPainter>
 #include <QPixmap>
 
+#include <functional>
+
 namespace ember::ui {
+
+namespace {
+
+// An icon at 16 and 32 pixels, each drawn by `draw` on a transparent,
+// antialiased pixmap.
+QIcon paintedIcon(const std::function<void(QPainter& painter, int size)>& draw)
+{
+    QIcon icon;
+    for (int size : {16, 32}) {
+        QPixmap pixmap(size, size);
+        pixmap.fill(Qt::transparent);
+        QPainter painter(&pixmap);
+        painter.setRenderHint(QPainter::Antialiasing);
+        draw(painter, size);
+        painter.end();
+        icon.addPixmap(pixmap);
+    }
+    return icon;
+}
+
+} // namespace
 
 QColor statusColor(const QString& status)
 {
@@ -30,49 +53,31 @@ QIcon statusIcon(const QString& status)
     auto found = cache.constFind(status);
     if (found != cache.constEnd())
         return *found;
-    QIcon icon;
-    for (int size : {16, 32}) {
-        QPixmap pixmap(size, size);
-        pixmap.fill(Qt::transparent);
-        QPainter painter(&pixmap);
-        painter.setRenderHint(QPainter::Antialiasing);
-        const QColor color = statusColor(status);
+    const QIcon icon = paintedIcon([color = statusColor(status)](QPainter& painter, int size) {
         painter.setPen(QPen(color.darker(130), size / 16.0));
         painter.setBrush(color);
         const qreal margin = size * 0.2;
         painter.drawEllipse(QRectF(margin, margin, size - 2 * margin, size - 2 * margin));
-        painter.end();
-        icon.addPixmap(pixmap);
-    }
+    });
     cache.insert(status, icon);
     return icon;
 }
 
 QIcon protectedIcon()
 {
-    static const QIcon cached = [] {
-        QIcon icon;
-        for (int size : {16, 32}) {
-            QPixmap pixmap(size, size);
-            pixmap.fill(Qt::transparent);
-            QPainter painter(&pixmap);
-            painter.setRenderHint(QPainter::Antialiasing);
-            const QColor body(0x6a, 0x1b, 0x9a); // violet: stands apart from the status colours
-            const qreal unit = size / 16.0;
-            // The shackle, then the body.
-            painter.setPen(QPen(body, 1.6 * unit));
-            painter.setBrush(Qt::NoBrush);
-            painter.drawArc(QRectF(4.5 * unit, 1.5 * unit, 7 * unit, 9 * unit), 0, 180 * 16);
-            painter.drawLine(QPointF(4.5 * unit, 6 * unit), QPointF(4.5 * unit, 8 * unit));
-            painter.drawLine(QPointF(11.5 * unit, 6 * unit), QPointF(11.5 * unit, 8 * unit));
-            painter.setPen(Qt::NoPen);
-            painter.setBrush(body);
-            painter.drawRoundedRect(QRectF(2.5 * unit, 7 * unit, 11 * unit, 8 * unit), unit, unit);
-            painter.end();
-            icon.addPixmap(pixmap);
-        }
-        return icon;
-    }();
+    static const QIcon cached = paintedIcon([](QPainter& painter, int size) {
+        const QColor body(0x6a, 0x1b, 0x9a); // violet: stands apart from the status colours
+        const qreal unit = size / 16.0;
+        // The shackle, then the body.
+        painter.setPen(QPen(body, 1.6 * unit));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawArc(QRectF(4.5 * unit, 1.5 * unit, 7 * unit, 9 * unit), 0, 180 * 16);
+        painter.drawLine(QPointF(4.5 * unit, 6 * unit), QPointF(4.5 * unit, 8 * unit));
+        painter.drawLine(QPointF(11.5 * unit, 6 * unit), QPointF(11.5 * unit, 8 * unit));
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(body);
+        painter.drawRoundedRect(QRectF(2.5 * unit, 7 * unit, 11 * unit, 8 * unit), unit, unit);
+    });
     return cached;
 }
 
