@@ -18,6 +18,21 @@ QString backupName(const std::optional<Backup>& backup, const QString& id)
     return id.left(8);
 }
 
+// A retention fetch on a source that offers no retention: `done` gets an
+// empty result and the reason, later (as from a real fetch) and only while
+// `context` lives.
+template <typename Done> void refuseLater(Source* source, QObject* context, Done done)
+{
+    QPointer<QObject> guard(context);
+    QMetaObject::invokeMethod(
+        source,
+        [source, guard, done = std::move(done)] {
+            if (guard)
+                done({}, source->checkRetention());
+        },
+        Qt::QueuedConnection);
+}
+
 } // namespace
 
 QString Source::notOffered(const QString& action) const
@@ -113,51 +128,23 @@ ActionResult Source::prune(const QString&, const PrunePlan&)
 
 void Source::fetchSynthesisPreview(const QString&, QObject* context, PreviewDone done)
 {
-    QPointer<QObject> guard(context);
-    QMetaObject::invokeMethod(
-        this,
-        [this, guard, done] {
-            if (guard)
-                done({}, checkRetention());
-        },
-        Qt::QueuedConnection);
+    refuseLater(this, context, std::move(done));
 }
 
 void Source::fetchPrunePlan(const QString&, const std::optional<RetentionPolicy>&, QObject* context,
                             PlanDone done)
 {
-    QPointer<QObject> guard(context);
-    QMetaObject::invokeMethod(
-        this,
-        [this, guard, done] {
-            if (guard)
-                done({}, checkRetention());
-        },
-        Qt::QueuedConnection);
+    refuseLater(this, context, std::move(done));
 }
 
 void Source::fetchPolicies(const QString&, QObject* context, PoliciesDone done)
 {
-    QPointer<QObject> guard(context);
-    QMetaObject::invokeMethod(
-        this,
-        [this, guard, done] {
-            if (guard)
-                done({}, checkRetention());
-        },
-        Qt::QueuedConnection);
+    refuseLater(this, context, std::move(done));
 }
 
 void Source::fetchPruneLog(const QString&, QObject* context, PruneLogDone done)
 {
-    QPointer<QObject> guard(context);
-    QMetaObject::invokeMethod(
-        this,
-        [this, guard, done] {
-            if (guard)
-                done({}, checkRetention());
-        },
-        Qt::QueuedConnection);
+    refuseLater(this, context, std::move(done));
 }
 
 LocalSource::LocalSource(const QString& catalogPath, QObject* parent)
