@@ -48,6 +48,19 @@ qint64 JobInfo::elapsedSeconds() const
     return qMax<qint64>(0, startedAt.secsTo(end));
 }
 
+QString runOnOwnService(const QString& catalogPath, const SecretProvider& secrets,
+                        const std::function<void(BackupService& service)>& work)
+{
+    try {
+        Catalog catalog(catalogPath);
+        BackupService service(catalog, secrets);
+        work(service);
+    } catch (const std::exception& failure) {
+        return QString::fromUtf8(failure.what());
+    }
+    return {};
+}
+
 // Shared between the UI thread and the job's worker thread.
 struct JobRunner::Running
 {

@@ -35,6 +35,11 @@ using JobWork = std::function<QString(BackupService& service, OperationControl& 
 // Work that needs no local catalog (a cloud's API does the work): the same
 // contract without the BackupService.
 using RemoteJobWork = std::function<QString(OperationControl& control)>;
+// Quick work outside the job list (a preview, a plan, a setting), on a
+// worker thread: runs `work` with a catalog at `catalogPath` and a service of
+// its own. Returns the failure's message; empty when it succeeded.
+QString runOnOwnService(const QString& catalogPath, const SecretProvider& secrets,
+                        const std::function<void(BackupService& service)>& work);
 
 struct JobSpec
 {

@@ -343,14 +343,8 @@ void LocalSource::fetch(QObject* context, std::function<Delivery(BackupService&)
     m_fetchPool.start([self, guard, path = m_watcher->catalogPath(), secrets = m_secrets,
                        work = std::move(work), fail = std::move(fail)] {
         Delivery delivery;
-        QString error;
-        try {
-            Catalog catalog(path);
-            BackupService service(catalog, secrets);
-            delivery = work(service);
-        } catch (const std::exception& failure) {
-            error = QString::fromUtf8(failure.what());
-        }
+        const QString error = runOnOwnService(
+            path, secrets, [&](BackupService& service) { delivery = work(service); });
         if (!self)
             return;
         QMetaObject::invokeMethod(

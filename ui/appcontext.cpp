@@ -102,29 +102,23 @@ void AppContext::runQuick(QObject* context, QuickWork work, QuickDone done)
     QPointer<QObject> guard(context);
     QPointer<AppContext> self(this);
     const QString path = m_catalogPath;
-    m_quickPool.start(
-        [self, guard, path, secrets = m_secrets, work = std::move(work), done = std::move(done)] {
-            QVariant result;
-            QString error;
-            try {
-                Catalog catalog(path);
-                BackupService service(catalog, secrets);
-                result = work(service);
-            } catch (const std::exception& failure) {
-                error = QString::fromUtf8(failure.what());
-            }
-            if (!self)
-                return;
-            QMetaObject::invokeMethod(
-                self.data(),
-                [self, guard, done, result, error] {
-                    if (self)
-                        self->m_watcher.refreshNow();
-                    if (guard && done)
-                        done(result, error);
-                },
-                Qt::QueuedConnection);
-        });
+    m_quickPool.start([self, guard, path, secrets = m_secrets, work = std::move(work),
+                       done = std::move(done)] {
+        QVariant result;
+        const QString error =
+            runOnOwnService(path, secrets, [&](BackupService& service) { result = work(service); });
+        if (!self)
+            return;
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, guard, done, result, error] {
+                if (self)
+                    self->m_watcher.refreshNow();
+                if (guard && done)
+                    done(result, error);
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 } // namespace ember::ui
