@@ -33,6 +33,22 @@ QString failReasonFrom(const QString& message)
     return message.left(255);
 }
 
+// Marks the job's backup failed with `reason` and updates `backup` to the
+// row, unless a force delete took the row over (that delete finishes the
+// job). Runs inside a catalog transaction.
+void markFailed(Catalog& catalog, Backup& backup, const QString& reason)
+{
+    const std::optional<Backup> current = catalog.backup(backup.id, true);
+    if (!current || current->status == BackupStatus::Deleting ||
+        current->status == BackupStatus::Deleted)
+        return;
+    Backup failed = *current;
+    failed.status = BackupStatus::Error;
+    failed.failReason = failReasonFrom(reason);
+    catalog.updateBackup(failed);
+    backup = failed;
+}
+
 QString hostName()
 {
     char name[256] = {};
@@ -560,17 +576,8 @@ Backup BackupService::runBackup(PreparedBackup& prepared, OperationControl& cont
     } catch (const Error& error) {
         const bool cancelled = dynamic_cast<const Cancelled*>(&error) != nullptr;
         m_catalog.transaction([&] {
-            const std::optional<Backup> current = m_catalog.backup(backup.id, true);
-            // A force delete took the row over: it finishes the job.
-            if (current && current->status != BackupStatus::Deleting &&
-                current->status != BackupStatus::Deleted) {
-                Backup failed = *current;
-                failed.status = BackupStatus::Error;
-                failed.failReason = failReasonFrom(cancelled ? QStringLiteral("backup cancelled")
-                                                             : error.message());
-                m_catalog.updateBackup(failed);
-                backup = failed;
-            }
+            markFailed(m_catalog, backup,
+                       cancelled ? QStringLiteral("backup cancelled") : error.message());
             finishVolume();
         });
         prepared.lock.release();
@@ -1193,17 +1200,8 @@ Backup BackupService::runSynthesis(PreparedSynthesis& prepared, OperationControl
     } catch (const Error& error) {
         const bool cancelled = dynamic_cast<const Cancelled*>(&error) != nullptr;
         m_catalog.transaction([&] {
-            const std::optional<Backup> current = m_catalog.backup(backup.id, true);
-            // A force delete took the row over: it finishes the job.
-            if (current && current->status != BackupStatus::Deleting &&
-                current->status != BackupStatus::Deleted) {
-                Backup failed = *current;
-                failed.status = BackupStatus::Error;
-                failed.failReason = failReasonFrom(
-                    cancelled ? QStringLiteral("synthetic full cancelled") : error.message());
-                m_catalog.updateBackup(failed);
-                backup = failed;
-            }
+            markFailed(m_catalog, backup,
+                       cancelled ? QStringLiteral("synthetic full cancelled") : error.message());
         });
         prepared.lock.release();
         control.log(QStringLiteral("synthetic full %1 failed: %2").arg(backup.id, error.message()));
