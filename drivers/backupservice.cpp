@@ -1003,12 +1003,6 @@ QString displayNameOf(const Backup& backup)
     return backup.displayName.isEmpty() ? backup.id : backup.displayName;
 }
 
-// A restore point's time as retention sees it.
-QDateTime takenAt(const Backup& backup)
-{
-    return (backup.dataTimestamp.isValid() ? backup.dataTimestamp : backup.createdAt).toUTC();
-}
-
 // A prune step whose backup changed since the plan was made.
 class PruneStopped : public Error
 {
@@ -1295,7 +1289,8 @@ std::optional<RetentionPolicy> BackupService::effectivePolicy(const Volume& volu
     filter.volumeId = volume.id;
     std::optional<Backup> newest;
     for (const Backup& backup : m_catalog.backups(filter))
-        if (!backup.backendName.isEmpty() && (!newest || takenAt(backup) > takenAt(*newest)))
+        if (!backup.backendName.isEmpty() &&
+            (!newest || retentionTime(backup) > retentionTime(*newest)))
             newest = backup;
     QString backendName;
     if (newest) {
@@ -1343,13 +1338,7 @@ PrunePlan BackupService::planPrune(const QString& volumeRef,
     QList<RetentionItem> items;
     QSet<QString> backendNames;
     for (const Backup& backup : backups) {
-        RetentionItem item;
-        item.id = backup.id;
-        item.parentId = backup.parentId;
-        item.takenAt = takenAt(backup);
-        item.isProtected = backup.isProtected;
-        item.usable = backup.status == BackupStatus::Available;
-        items.append(item);
+        items.append(retentionItem(backup));
         backendNames.insert(backup.backendName);
     }
     // Any order only when every backend involved allows it.

@@ -84,24 +84,12 @@ QColor fateColor(BackupFate fate)
     return {};
 }
 
-static QDateTime takenAtOf(const Backup& backup)
-{
-    return (backup.dataTimestamp.isValid() ? backup.dataTimestamp : backup.createdAt).toUTC();
-}
-
 QList<RetentionItem> retentionItems(const QList<Backup>& backups)
 {
     QList<RetentionItem> items;
     items.reserve(backups.size());
-    for (const Backup& backup : backups) {
-        RetentionItem item;
-        item.id = backup.id;
-        item.parentId = backup.parentId;
-        item.takenAt = takenAtOf(backup);
-        item.isProtected = backup.isProtected;
-        item.usable = backup.status == BackupStatus::Available;
-        items.append(item);
-    }
+    for (const Backup& backup : backups)
+        items.append(retentionItem(backup));
     return items;
 }
 
@@ -227,10 +215,10 @@ void RetentionTimeline::setBackups(const QList<Backup>& backups)
     m_index.clear();
     QList<Backup> sorted = backups;
     std::sort(sorted.begin(), sorted.end(),
-              [](const Backup& a, const Backup& b) { return takenAtOf(a) < takenAtOf(b); });
+              [](const Backup& a, const Backup& b) { return retentionTime(a) < retentionTime(b); });
     for (const Backup& backup : std::as_const(sorted)) {
         m_index.insert(backup.id, static_cast<int>(m_markers.size()));
-        m_markers.append({backup, takenAtOf(backup), 0, 0, {}});
+        m_markers.append({backup, retentionTime(backup), 0, 0, {}});
     }
     // Lanes: every chain starts a new one; a backup's first child continues
     // its parent's lane, later siblings (branches) get lanes of their own.

@@ -199,6 +199,22 @@ QString RetentionPolicy::describe() const
     return parts.join(QLatin1Char(' '));
 }
 
+QDateTime retentionTime(const Backup& backup)
+{
+    return (backup.dataTimestamp.isValid() ? backup.dataTimestamp : backup.createdAt).toUTC();
+}
+
+RetentionItem retentionItem(const Backup& backup)
+{
+    RetentionItem item;
+    item.id = backup.id;
+    item.parentId = backup.parentId;
+    item.takenAt = retentionTime(backup);
+    item.isProtected = backup.isProtected;
+    item.usable = backup.status == BackupStatus::Available;
+    return item;
+}
+
 QString toString(KeepReason reason)
 {
     switch (reason) {

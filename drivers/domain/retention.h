@@ -80,6 +80,13 @@ struct RetentionItem
     bool usable = true;  // available; others (error, creating, ...) are neither kept nor removed
 };
 
+struct Backup;
+// A backup's restore point time as retention sees it: its data_timestamp,
+// else its created_at, in UTC.
+QDateTime retentionTime(const Backup& backup);
+// The planner's view of `backup`.
+RetentionItem retentionItem(const Backup& backup);
+
 enum class KeepReason
 {
     Last,
