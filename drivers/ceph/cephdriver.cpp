@@ -502,6 +502,19 @@ void CephBackupDriver::remove(const Backup& backup, OperationControl& control)
     io->removeObject(metaObjectName(backup.id));
 }
 
+namespace {
+
+// A backup's snapshot, opened read-only.
+RbdVolumeDevice openSnapshotForReading(const std::shared_ptr<IoContext>& io, const QString& image,
+                                       const QString& snapshot)
+{
+    RbdOpenOptions openOptions;
+    openOptions.snapshot = snapshot;
+    return RbdVolumeDevice(io, image, OpenMode::Read, openOptions);
+}
+
+} // namespace
+
 VerifyReport CephBackupDriver::verify(const QList<Backup>& chain, OperationControl& control)
 {
     VerifyReport report;
@@ -513,9 +526,7 @@ VerifyReport CephBackupDriver::verify(const QList<Backup>& chain, OperationContr
     try {
         auto io = std::make_shared<IoContext>(cluster(), poolOf(backup));
         const Location location = locate(io, backup);
-        RbdOpenOptions openOptions;
-        openOptions.snapshot = location.snapshot;
-        RbdVolumeDevice source(io, location.image, OpenMode::Read, openOptions);
+        RbdVolumeDevice source = openSnapshotForReading(io, location.image, location.snapshot);
         const std::vector<DiffExtent> data = asDataExtents(source.dataExtents(0, source.size()));
         control.setPhase(QStringLiteral("verifying"), totalLength(data));
         CopyOptions options{m_options.pieceSize(), m_options.threads, false};
@@ -589,9 +600,7 @@ VerifyReport CephBackupDriver::verifySample(const QList<Backup>& chain, const Ve
     try {
         auto io = std::make_shared<IoContext>(cluster(), poolOf(backup));
         const Location location = locate(io, backup);
-        RbdOpenOptions openOptions;
-        openOptions.snapshot = location.snapshot;
-        RbdVolumeDevice source(io, location.image, OpenMode::Read, openOptions);
+        RbdVolumeDevice source = openSnapshotForReading(io, location.image, location.snapshot);
         // As the full verification: every allocated byte of the range reads back.
         std::vector<std::pair<QString, std::vector<DiffExtent>>> reads;
         qint64 total = 0;
