@@ -1,6 +1,7 @@
 #include "chunkeddriver.h"
 
 #include "chunkedformat.h"
+#include "chunkedinternal.h"
 #include "compression.h"
 #include "hashing.h"
 #include "posixstore.h"
@@ -32,40 +33,15 @@ Q_LOGGING_CATEGORY(lcChunked, "ember.chunked")
 
 namespace ember {
 
-namespace {
+using namespace chunked;
 
-const QString& kFormatVersion = kChunkedFormatVersion;
+namespace {
 
 Sha256 sha256Of(const char* data, size_t length)
 {
     Sha256 digest{};
     Digest::sha256Raw(data, length, digest.data());
     return digest;
-}
-
-QByteArray toHex(const Sha256& digest)
-{
-    return QByteArray(reinterpret_cast<const char*>(digest.data()), int(digest.size())).toHex();
-}
-
-// Zeros to hash, checksum and write without allocating for every hole.
-const char* zeroBytes(size_t length)
-{
-    static std::vector<char> zeros(16 << 20, 0);
-    if (length > zeros.size())
-        throw std::logic_error("zero buffer too small");
-    return zeros.data();
-}
-
-// Python's str() of a tz-aware UTC datetime: "2024-01-02 03:04:05+00:00".
-QString pythonDateTime(const QDateTime& time)
-{
-    return time.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) + QStringLiteral("+00:00");
-}
-
-QJsonValue nullable(const QString& text)
-{
-    return text.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(text);
 }
 
 QString metadataName(const Backup& backup)
@@ -78,94 +54,11 @@ QString shaFileName(const Backup& backup)
     return shaFileObjectName(backup.serviceMetadata);
 }
 
-QByteArray readSmallObject(ObjectStore& store, const Backup& backup, const QString& name)
-{
-    try {
-        return store.getAll(backup.container, name);
-    } catch (const ObjectMissing&) {
-        throw Error(QStringLiteral("backup %1 is damaged: %2 is missing from container %3")
-                        .arg(backup.id, name, backup.container));
-    }
-}
-
-// Parse errors name the backup as well as the file and the field.
-template <typename Parse> auto parseFor(const Backup& backup, Parse parse)
-{
-    try {
-        return parse();
-    } catch (const Error& error) {
-        throw Error(QStringLiteral("backup %1 is damaged: %2").arg(backup.id, error.message()));
-    }
-}
-
-BackupMetadata readMetadata(ObjectStore& store, const Backup& backup)
-{
-    if (backup.serviceMetadata.isEmpty())
-        throw Error(
-            QStringLiteral("backup %1 has no object prefix (service_metadata); it was never "
-                           "written completely")
-                .arg(backup.id));
-    const QString name = metadataName(backup);
-    const QByteArray text = readSmallObject(store, backup, name);
-    return parseFor(backup, [&] { return parseBackupMetadata(text, name); });
-}
-
 ShaFile readShaFile(ObjectStore& store, const Backup& backup)
 {
     const QString name = shaFileName(backup);
     const QByteArray text = readSmallObject(store, backup, name);
     return parseFor(backup, [&] { return parseShaFile(text, name); });
-}
-
-// Backs off between attempts, doubling, with jitter so parallel writers do
-// not retry in lockstep; wakes early on cancel.
-void sleepBeforeRetry(const RetryPolicy& policy, int attempt, OperationControl& control)
-{
-    double seconds = policy.initialBackoffSeconds * std::pow(2.0, attempt);
-    seconds = std::min(seconds, policy.maxBackoffSeconds);
-    thread_local std::mt19937 random{std::random_device{}()};
-    seconds *= std::uniform_real_distribution<double>(0.75, 1.25)(random);
-    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-    while (std::chrono::steady_clock::now() < until) {
-        control.throwIfCancelled();
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-}
-
-// Runs `work` on `count` threads and rethrows the first failure after all
-// have stopped. `failed` tells the others to give up early.
-void runOnThreads(int count, const std::function<void(std::atomic<bool>& failed)>& work)
-{
-    std::atomic<bool> failed{false};
-    std::exception_ptr firstError;
-    std::mutex errorMutex;
-    std::vector<std::thread> threads;
-    for (int i = 0; i < count; ++i) {
-        threads.emplace_back([&] {
-            try {
-                work(failed);
-            } catch (...) {
-                std::lock_guard lock(errorMutex);
-                // A cancel seen by one thread makes the others fail too; report the cause.
-                if (!firstError)
-                    firstError = std::current_exception();
-                failed = true;
-            }
-        });
-    }
-    for (std::thread& thread : threads)
-        thread.join();
-    if (firstError)
-        std::rethrow_exception(firstError);
-}
-
-// Lets tasks that still run finish before the buffers they use go away; a
-// future whose result was already taken (it threw) is skipped.
-template <typename Futures> void waitForAll(Futures& futures)
-{
-    for (auto& future : futures)
-        if (future.valid())
-            future.wait();
 }
 
 class StopRequested : public std::exception
@@ -242,14 +135,7 @@ public:
     }
 
 private:
-    struct Piece
-    {
-        qint64 offset = 0;
-        qint64 length = 0;
-        bool zero = false; // all zeros, read from a hole: `raw` left empty
-        QByteArray raw;
-        EncodedPiece encoded;
-    };
+    using Piece = ObjectPiece;
 
     // Reads a piece, skipping holes, and (for full backups) hashes its blocks.
     Piece loadPiece(qint64 offset, qint64 length, bool hash, const ObjectEncoder* encoder)
@@ -393,213 +279,55 @@ private:
 
     void writeObjects(const QList<Extent>& plan, const QStringList& names)
     {
-        if (plan.isEmpty())
-            return;
-        std::atomic<qsizetype> next{0};
-        const int writers =
-            std::max(1, std::min<int>(int(plan.size()), m_options.objectsInFlight > 0
-                                                            ? m_options.objectsInFlight
-                                                            : m_store.parallelTransfers()));
-        runOnThreads(writers, [&](std::atomic<bool>& failed) {
-            for (;;) {
-                const qsizetype index = next.fetch_add(1);
-                if (index >= plan.size() || failed.load())
-                    return;
-                m_entries[index] = writeObjectWithRetries(plan[index], names[index]);
-            }
+        const ObjectWriter writer = objectWriter();
+        writeObjectsInParallel(m_options, m_store, plan.size(), [&](qsizetype index) {
+            m_entries[index] = writeObjectWithRetries(writer, plan[index], names[index],
+                                                      m_compression, m_storedBytes);
         });
     }
 
-    ObjectEntry writeObjectWithRetries(const Extent& extent, const QString& name)
+    // Pieces are read and compressed in the pool ahead of the store pulling them.
+    ObjectWriter objectWriter()
     {
-        const RetryPolicy policy = m_store.retryPolicy();
-        CompressionChoice choice = m_compression;
-        bool countProgress = true;
-        for (int attempt = 0;; ++attempt) {
-            try {
-                qint64 storedLength = 0;
-                ObjectEntry entry = writeObject(extent, name, choice, countProgress, storedLength);
-                countProgress = false;
-                // Cinder stores an object raw, tagged "none", when compressing did not shrink it.
-                if (choice.codec != Codec::None && storedLength >= extent.length) {
-                    choice = {Codec::None, QStringLiteral("none")};
-                    entry = writeObject(extent, name, choice, false, storedLength);
-                }
-                m_storedBytes += storedLength;
-                return entry;
-            } catch (const TransientError& error) {
-                if (attempt >= policy.attempts)
-                    throw;
-                countProgress = false;
-                qCWarning(lcChunked) << "retrying object" << name << "after:" << error.message();
-                m_control.log(QStringLiteral("retrying %1: %2").arg(name, error.message()));
-                sleepBeforeRetry(policy, attempt, m_control);
-            }
-        }
-    }
-
-    // Streams one object: pieces are read and compressed in the pool ahead
-    // of the store pulling them, so at most `window` pieces are in memory.
-    ObjectEntry writeObject(const Extent& extent, const QString& name,
-                            const CompressionChoice& choice, bool countProgress,
-                            qint64& storedLength)
-    {
-        // zstd's own workers pay off only for large objects, not for small change runs.
-        const int encoderThreads = extent.length >= (8 << 20) ? m_pool.size() : 1;
-        auto encoder =
-            makeEncoder(choice.codec, m_options.zlibEngine, extent.length, encoderThreads);
-        const ObjectEncoder* pieceEncoder = encoder->encodesPieces() ? encoder.get() : nullptr;
-        Digest md5(Digest::Algorithm::Md5);
-        std::deque<std::future<Piece>> window;
-        const size_t windowSize = size_t(m_pool.size()) * 3 + 1;
-        qint64 nextSubmit = extent.offset;
-        auto submitMore = [&] {
-            while (window.size() < windowSize && nextSubmit < extent.end()) {
-                const qint64 at = nextSubmit;
-                const qint64 length = std::min(m_options.pieceSize, extent.end() - at);
+        auto piecesFor = [this](const Extent&) -> PieceMaker {
+            return [this](qint64 at, qint64 length, const ObjectEncoder* pieceEncoder) {
                 const bool hash = m_hashWhileWriting;
-                window.push_back(m_pool.submit([this, at, length, hash, pieceEncoder] {
+                return m_pool.submit([this, at, length, hash, pieceEncoder] {
                     return loadPiece(at, length, hash, pieceEncoder);
-                }));
-                nextSubmit += length;
-            }
+                });
+            };
         };
-
-        QByteArray pending;
-        qsizetype pendingPosition = 0;
-        bool finished = false;
-        storedLength = 0;
-        auto producer = [&](char* buffer, size_t capacity) -> size_t {
-            while (pendingPosition == pending.size()) {
-                pending.clear();
-                pendingPosition = 0;
-                if (finished)
-                    return 0;
-                submitMore();
-                if (window.empty()) {
-                    encoder->finish(pending);
-                    finished = true;
-                    continue;
-                }
-                Piece piece = window.front().get();
-                window.pop_front();
-                submitMore();
-                const char* raw =
-                    piece.zero ? zeroBytes(size_t(piece.length)) : piece.raw.constData();
-                md5.update(raw, size_t(piece.length));
-                if (pieceEncoder)
-                    encoder->appendEncoded(piece.encoded, pending);
-                else
-                    encoder->appendRaw(raw, size_t(piece.length), pending);
-                if (countProgress)
-                    m_control.addBytesDone(piece.length);
-            }
-            const size_t count = std::min(capacity, size_t(pending.size() - pendingPosition));
-            std::memcpy(buffer, pending.constData() + pendingPosition, count);
-            pendingPosition += qsizetype(count);
-            storedLength += qint64(count);
-            return count;
-        };
-
-        try {
-            m_store.put(m_job.backup.container, name, producer,
-                        choice.codec == Codec::None ? std::optional<qint64>(extent.length)
-                                                    : std::nullopt);
-        } catch (...) {
-            waitForAll(window);
-            throw;
-        }
-        if (!finished)
-            throw Error(
-                QStringLiteral("the store stopped reading object %1 before its end").arg(name));
-
-        ObjectEntry entry;
-        entry.name = name;
-        entry.offset = extent.offset;
-        entry.length = extent.length;
-        entry.md5 = QString::fromLatin1(md5.finalHex());
-        entry.compression = choice.tag;
-        return entry;
+        return {.store = m_store,
+                .control = m_control,
+                .pool = m_pool,
+                .container = m_job.backup.container,
+                .zlibEngine = m_options.zlibEngine,
+                .pieceSize = m_options.pieceSize,
+                .windowSize = size_t(m_pool.size()) * 3 + 1,
+                .piecesFor = piecesFor,
+                .logCategory = lcChunked};
     }
 
     void writeShaFile()
     {
         const Backup& backup = m_job.backup;
-        // Built by hand rather than through QJsonArray: a large volume has
-        // millions of entries. Python's json.dumps(sort_keys=True, indent=2).
-        QByteArray text;
-        text.reserve(qsizetype(m_hashes.size() * 72 + 512));
-        text.append("{\n  \"backup_description\": ");
-        text.append(PythonJson::dumps(nullable(backup.displayDescription)));
-        text.append(",\n  \"backup_id\": ");
-        text.append(PythonJson::quote(backup.id));
-        text.append(",\n  \"backup_name\": ");
-        text.append(PythonJson::dumps(nullable(backup.displayName)));
-        text.append(",\n  \"chunk_size\": ");
-        text.append(QByteArray::number(m_blockSize));
-        text.append(",\n  \"created_at\": ");
-        text.append(PythonJson::quote(pythonDateTime(backup.createdAt)));
-        text.append(",\n  \"sha256s\": ");
-        if (m_hashes.empty()) {
-            text.append("[]");
-        } else {
-            text.append('[');
-            for (size_t i = 0; i < m_hashes.size(); ++i) {
-                text.append(i == 0 ? "\n    \"" : ",\n    \"");
-                text.append(toHex(m_hashes[i]));
-                text.append('"');
-            }
-            text.append("\n  ]");
-        }
-        text.append(",\n  \"version\": ");
-        text.append(PythonJson::quote(kFormatVersion));
-        text.append(",\n  \"volume_id\": ");
-        text.append(PythonJson::quote(backup.volumeId));
-        text.append("\n}");
-        putSmall(shaFileName(backup), text);
+        putSmall(shaFileName(backup), shaFileText(backup, m_blockSize, m_hashes));
     }
 
     void writeMetadataFile()
     {
         const Backup& backup = m_job.backup;
-        QJsonArray objects;
-        for (const ObjectEntry& entry : m_entries) {
-            QJsonObject fields;
-            fields[QStringLiteral("compression")] = entry.compression;
-            fields[QStringLiteral("length")] = double(entry.length);
-            fields[QStringLiteral("md5")] = entry.md5;
-            fields[QStringLiteral("offset")] = double(entry.offset);
-            QJsonObject wrapper;
-            wrapper[entry.name] = fields;
-            objects.append(wrapper);
-        }
-        QJsonObject root;
-        root[QStringLiteral("backup_description")] = nullable(backup.displayDescription);
-        root[QStringLiteral("backup_id")] = backup.id;
-        root[QStringLiteral("backup_name")] = nullable(backup.displayName);
-        root[QStringLiteral("created_at")] = pythonDateTime(backup.createdAt);
-        root[QStringLiteral("objects")] = objects;
-        root[QStringLiteral("parent_id")] = nullable(backup.parentId);
-        root[QStringLiteral("version")] = kFormatVersion;
-        root[QStringLiteral("volume_id")] = backup.volumeId;
-        root[QStringLiteral("volume_meta")] = QString::fromUtf8(volumeMetaJson(m_job.volume));
-        putSmall(metadataName(backup), PythonJson::dumps(root, {2, true}));
+        putSmall(metadataName(backup),
+                 metadataFileText(backup, m_entries, nullable(backup.parentId),
+                                  QString::fromUtf8(volumeMetaJson(m_job.volume))));
     }
 
     void putSmall(const QString& name, const QByteArray& data)
     {
-        const RetryPolicy policy = m_store.retryPolicy();
-        for (int attempt = 0;; ++attempt) {
-            try {
-                m_store.putAll(m_job.backup.container, name, data);
-                m_storedBytes += data.size();
-                return;
-            } catch (const TransientError&) {
-                if (attempt >= policy.attempts)
-                    throw;
-                sleepBeforeRetry(policy, attempt, m_control);
-            }
-        }
+        withRetries(m_store, m_control, [&] {
+            m_store.putAll(m_job.backup.container, name, data);
+            m_storedBytes += data.size();
+        });
     }
 
     ObjectStore& m_store;

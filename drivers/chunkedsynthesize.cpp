@@ -10,6 +10,7 @@
 #include "chunkeddriver.h"
 
 #include "chunkedformat.h"
+#include "chunkedinternal.h"
 #include "compression.h"
 #include "hashing.h"
 #include "pythonjson.h"
@@ -36,48 +37,9 @@ Q_LOGGING_CATEGORY(lcSynthesize, "ember.chunked.synthesize")
 
 namespace ember {
 
+using namespace chunked;
+
 namespace {
-
-QString pythonDateTime(const QDateTime& time)
-{
-    return time.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) + QStringLiteral("+00:00");
-}
-
-QJsonValue nullable(const QString& text)
-{
-    return text.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(text);
-}
-
-QByteArray readSmall(ObjectStore& store, const Backup& backup, const QString& name)
-{
-    try {
-        return store.getAll(backup.container, name);
-    } catch (const ObjectMissing&) {
-        throw Error(QStringLiteral("backup %1 is damaged: %2 is missing from container %3")
-                        .arg(backup.id, name, backup.container));
-    }
-}
-
-template <typename Parse> auto parseFor(const Backup& backup, Parse parse)
-{
-    try {
-        return parse();
-    } catch (const Error& error) {
-        throw Error(QStringLiteral("backup %1 is damaged: %2").arg(backup.id, error.message()));
-    }
-}
-
-BackupMetadata readMetadata(ObjectStore& store, const Backup& backup)
-{
-    if (backup.serviceMetadata.isEmpty())
-        throw Error(
-            QStringLiteral("backup %1 has no object prefix (service_metadata); it was never "
-                           "written completely")
-                .arg(backup.id));
-    const QString name = metadataObjectName(backup.serviceMetadata);
-    const QByteArray text = readSmall(store, backup, name);
-    return parseFor(backup, [&] { return parseBackupMetadata(text, name); });
-}
 
 // As a restore: the stored data objects must be exactly those `_metadata` lists.
 void checkStoredObjects(ObjectStore& store, const Backup& backup, const BackupMetadata& metadata)
@@ -121,40 +83,15 @@ void removePrefix(ObjectStore& store, const Backup& backup)
     }
 }
 
-void sleepBeforeRetry(const RetryPolicy& policy, int attempt, OperationControl& control)
+// Puts a small object whole, logging each retry.
+void putWithRetries(ObjectStore& store, OperationControl& control, const QString& container,
+                    const QString& name, const QByteArray& data)
 {
-    double seconds = policy.initialBackoffSeconds * std::pow(2.0, attempt);
-    seconds = std::min(seconds, policy.maxBackoffSeconds);
-    thread_local std::mt19937 random{std::random_device{}()};
-    seconds *= std::uniform_real_distribution<double>(0.75, 1.25)(random);
-    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-    while (std::chrono::steady_clock::now() < until) {
-        control.throwIfCancelled();
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-}
-
-template <typename Work> void withRetries(ObjectStore& store, OperationControl& control, Work work)
-{
-    const RetryPolicy policy = store.retryPolicy();
-    for (int attempt = 0;; ++attempt) {
-        try {
-            work();
-            return;
-        } catch (const TransientError& error) {
-            if (attempt >= policy.attempts)
-                throw;
+    withRetries(
+        store, control, [&] { store.putAll(container, name, data); },
+        [&](const TransientError& error) {
             control.log(QStringLiteral("retrying after: %1").arg(error.message()));
-            sleepBeforeRetry(policy, attempt, control);
-        }
-    }
-}
-
-template <typename Futures> void waitForAll(Futures& futures)
-{
-    for (auto& future : futures)
-        if (future.valid())
-            future.wait();
+        });
 }
 
 // One stored object of the chain and the backup it belongs to.
@@ -421,12 +358,6 @@ public:
     }
 
 private:
-    struct Piece
-    {
-        QByteArray raw;
-        EncodedPiece encoded;
-    };
-
     // Reads and checks everything a restore of the chain reads before its data.
     void readChain()
     {
@@ -455,7 +386,7 @@ private:
         }
         const Backup& newest = chain.last();
         const QString shaName = shaFileObjectName(newest.serviceMetadata);
-        m_shaText = readSmall(m_store, newest, shaName);
+        m_shaText = readSmallObject(m_store, newest, shaName);
         m_hashes = parseFor(newest, [&] { return parseShaFile(m_shaText, shaName); });
         m_volumeSize = parseFor(chain.first(), [&] {
             return fullBackupVolumeSize(m_metadata.first(),
@@ -535,79 +466,58 @@ private:
 
     void writeObjects(const QList<Extent>& plan)
     {
-        std::atomic<qsizetype> next{0};
-        std::atomic<bool> failed{false};
-        std::exception_ptr firstError;
-        std::mutex errorMutex;
-        const int writers =
-            std::max(1, std::min<int>(int(plan.size()), m_options.objectsInFlight > 0
-                                                            ? m_options.objectsInFlight
-                                                            : m_store.parallelTransfers()));
-        std::vector<std::thread> threads;
-        for (int i = 0; i < writers; ++i) {
-            threads.emplace_back([&] {
-                try {
-                    for (;;) {
-                        const qsizetype index = next.fetch_add(1);
-                        if (index >= plan.size() || failed.load())
-                            return;
-                        m_entries[index] = writeObjectWithRetries(plan[index], index);
-                    }
-                } catch (...) {
-                    std::lock_guard lock(errorMutex);
-                    if (!firstError)
-                        firstError = std::current_exception();
-                    failed = true;
-                }
-            });
-        }
-        for (std::thread& thread : threads)
-            thread.join();
-        if (firstError)
-            std::rethrow_exception(firstError);
+        const ObjectWriter writer = objectWriter();
+        writeObjectsInParallel(m_options, m_store, plan.size(), [&](qsizetype index) {
+            m_entries[index] = writeObjectWithRetries(writer, plan[index], index);
+        });
     }
 
-    QString objectName(qsizetype index) const
+    // Each write of an extent assembles its pieces from the source streams
+    // (in volume order, on the store's thread); the pool checks and compresses them.
+    ObjectWriter objectWriter()
     {
-        return QStringLiteral("%1-%2")
-            .arg(m_job.backup.serviceMetadata)
-            .arg(index + 1, 5, 10, QLatin1Char('0'));
+        auto piecesFor = [this](const Extent& extent) -> PieceMaker {
+            auto assembler = std::make_shared<Assembler>(*this, extent);
+            return [this, assembler](qint64 at, qint64 length, const ObjectEncoder* pieceEncoder) {
+                auto raw = std::make_shared<QByteArray>(qsizetype(length), Qt::Uninitialized);
+                assembler->fill(raw->data(), at, length);
+                return m_pool.submit([this, raw, at, pieceEncoder] {
+                    checkPiece(*raw, at);
+                    ObjectPiece piece;
+                    piece.offset = at;
+                    piece.length = raw->size();
+                    if (pieceEncoder)
+                        piece.encoded =
+                            pieceEncoder->encodePiece(raw->constData(), size_t(raw->size()));
+                    piece.raw = std::move(*raw);
+                    return piece;
+                });
+            };
+        };
+        return {.store = m_store,
+                .control = m_control,
+                .pool = m_pool,
+                .container = m_job.backup.container,
+                .zlibEngine = m_options.zlibEngine,
+                .pieceSize = m_pieceSize,
+                .windowSize = size_t(m_pool.size()) * 2 + 1,
+                .piecesFor = piecesFor,
+                .logCategory = lcSynthesize};
     }
 
-    ObjectEntry writeObjectWithRetries(const Extent& extent, qsizetype index)
+    ObjectEntry writeObjectWithRetries(const ObjectWriter& writer, const Extent& extent,
+                                       qsizetype index)
     {
-        const RetryPolicy policy = m_store.retryPolicy();
-        CompressionChoice choice = m_compression;
-        bool countProgress = true;
-        const QString name = objectName(index);
-        const SourceObject* unchanged = unchangedSource(extent);
-        for (int attempt = 0;; ++attempt) {
-            try {
+        const QString name = dataObjectName(m_job.backup.serviceMetadata, index);
+        if (const SourceObject* unchanged = unchangedSource(extent))
+            return retryObject(writer, name, [&](bool countProgress) {
                 qint64 storedLength = 0;
-                if (unchanged) {
-                    ObjectEntry entry =
-                        copyObject(extent, name, *unchanged, countProgress, storedLength);
-                    m_storedBytes += storedLength;
-                    return entry;
-                }
-                ObjectEntry entry = writeObject(extent, name, choice, countProgress, storedLength);
-                countProgress = false;
-                // As a backup: stored raw, tagged "none", when compressing did not shrink it.
-                if (choice.codec != Codec::None && storedLength >= extent.length) {
-                    choice = {Codec::None, QStringLiteral("none")};
-                    entry = writeObject(extent, name, choice, false, storedLength);
-                }
+                ObjectEntry entry =
+                    copyObject(extent, name, *unchanged, countProgress, storedLength);
                 m_storedBytes += storedLength;
                 return entry;
-            } catch (const TransientError& error) {
-                if (attempt >= policy.attempts)
-                    throw;
-                countProgress = false;
-                qCWarning(lcSynthesize) << "retrying object" << name << "after:" << error.message();
-                m_control.log(QStringLiteral("retrying %1: %2").arg(name, error.message()));
-                sleepBeforeRetry(policy, attempt, m_control);
-            }
-        }
+            });
+        return chunked::writeObjectWithRetries(writer, extent, name, m_compression, m_storedBytes);
     }
 
     // The source object that holds exactly `extent`, none of it overwritten by
@@ -770,166 +680,28 @@ private:
         }
     }
 
-    ObjectEntry writeObject(const Extent& extent, const QString& name,
-                            const CompressionChoice& choice, bool countProgress,
-                            qint64& storedLength)
-    {
-        const int encoderThreads = extent.length >= (8 << 20) ? m_pool.size() : 1;
-        auto encoder =
-            makeEncoder(choice.codec, m_options.zlibEngine, extent.length, encoderThreads);
-        const ObjectEncoder* pieceEncoder = encoder->encodesPieces() ? encoder.get() : nullptr;
-        Digest md5(Digest::Algorithm::Md5);
-        Assembler assembler(*this, extent);
-        std::deque<std::future<Piece>> window;
-        const size_t windowSize = size_t(m_pool.size()) * 2 + 1;
-        qint64 nextAssemble = extent.offset;
-        auto submitMore = [&] {
-            while (window.size() < windowSize && nextAssemble < extent.end()) {
-                const qint64 at = nextAssemble;
-                const qint64 length = std::min(m_pieceSize, extent.end() - at);
-                auto raw = std::make_shared<QByteArray>(qsizetype(length), Qt::Uninitialized);
-                assembler.fill(raw->data(), at, length);
-                window.push_back(m_pool.submit([this, raw, at, pieceEncoder] {
-                    checkPiece(*raw, at);
-                    Piece piece;
-                    if (pieceEncoder)
-                        piece.encoded =
-                            pieceEncoder->encodePiece(raw->constData(), size_t(raw->size()));
-                    piece.raw = std::move(*raw);
-                    return piece;
-                }));
-                nextAssemble += length;
-            }
-        };
-
-        QByteArray pending;
-        qsizetype pendingPosition = 0;
-        bool finished = false;
-        storedLength = 0;
-        auto producer = [&](char* buffer, size_t capacity) -> size_t {
-            while (pendingPosition == pending.size()) {
-                pending.clear();
-                pendingPosition = 0;
-                if (finished)
-                    return 0;
-                submitMore();
-                if (window.empty()) {
-                    encoder->finish(pending);
-                    finished = true;
-                    continue;
-                }
-                Piece piece = window.front().get();
-                window.pop_front();
-                submitMore();
-                md5.update(piece.raw.constData(), size_t(piece.raw.size()));
-                if (pieceEncoder)
-                    encoder->appendEncoded(piece.encoded, pending);
-                else
-                    encoder->appendRaw(piece.raw.constData(), size_t(piece.raw.size()), pending);
-                if (countProgress)
-                    m_control.addBytesDone(piece.raw.size());
-            }
-            const size_t count = std::min(capacity, size_t(pending.size() - pendingPosition));
-            std::memcpy(buffer, pending.constData() + pendingPosition, count);
-            pendingPosition += qsizetype(count);
-            storedLength += qint64(count);
-            return count;
-        };
-
-        try {
-            m_store.put(m_job.backup.container, name, producer,
-                        choice.codec == Codec::None ? std::optional<qint64>(extent.length)
-                                                    : std::nullopt);
-        } catch (...) {
-            waitForAll(window);
-            throw;
-        }
-        if (!finished)
-            throw Error(
-                QStringLiteral("the store stopped reading object %1 before its end").arg(name));
-
-        ObjectEntry entry;
-        entry.name = name;
-        entry.offset = extent.offset;
-        entry.length = extent.length;
-        entry.md5 = QString::fromLatin1(md5.finalHex());
-        entry.compression = choice.tag;
-        return entry;
-    }
-
     // The source backup's hash list under the new backup's own names.
     void writeShaFile()
     {
         const Backup& backup = m_job.backup;
-        QByteArray text;
-        text.reserve(qsizetype(m_hashes.hashes.size() * 72 + 512));
-        text.append("{\n  \"backup_description\": ");
-        text.append(PythonJson::dumps(nullable(backup.displayDescription)));
-        text.append(",\n  \"backup_id\": ");
-        text.append(PythonJson::quote(backup.id));
-        text.append(",\n  \"backup_name\": ");
-        text.append(PythonJson::dumps(nullable(backup.displayName)));
-        text.append(",\n  \"chunk_size\": ");
-        text.append(QByteArray::number(m_blockSize));
-        text.append(",\n  \"created_at\": ");
-        text.append(PythonJson::quote(pythonDateTime(backup.createdAt)));
-        text.append(",\n  \"sha256s\": ");
-        if (m_hashes.hashes.empty()) {
-            text.append("[]");
-        } else {
-            text.append('[');
-            for (size_t i = 0; i < m_hashes.hashes.size(); ++i) {
-                const Sha256& digest = m_hashes.hashes[i];
-                text.append(i == 0 ? "\n    \"" : ",\n    \"");
-                text.append(
-                    QByteArray(reinterpret_cast<const char*>(digest.data()), int(digest.size()))
-                        .toHex());
-                text.append('"');
-            }
-            text.append("\n  ]");
-        }
-        text.append(",\n  \"version\": ");
-        text.append(PythonJson::quote(kChunkedFormatVersion));
-        text.append(",\n  \"volume_id\": ");
-        text.append(PythonJson::quote(backup.volumeId));
-        text.append("\n}");
-        putSmall(shaFileObjectName(backup.serviceMetadata), text);
+        putSmall(shaFileObjectName(backup.serviceMetadata),
+                 shaFileText(backup, m_blockSize, m_hashes.hashes));
     }
 
     void writeMetadataFile()
     {
         const Backup& backup = m_job.backup;
-        QJsonArray objects;
-        for (const ObjectEntry& entry : m_entries) {
-            QJsonObject fields;
-            fields[QStringLiteral("compression")] = entry.compression;
-            fields[QStringLiteral("length")] = double(entry.length);
-            fields[QStringLiteral("md5")] = entry.md5;
-            fields[QStringLiteral("offset")] = double(entry.offset);
-            QJsonObject wrapper;
-            wrapper[entry.name] = fields;
-            objects.append(wrapper);
-        }
         const QByteArray& volumeMeta = m_metadata.last().volumeMeta;
-        QJsonObject root;
-        root[QStringLiteral("backup_description")] = nullable(backup.displayDescription);
-        root[QStringLiteral("backup_id")] = backup.id;
-        root[QStringLiteral("backup_name")] = nullable(backup.displayName);
-        root[QStringLiteral("created_at")] = pythonDateTime(backup.createdAt);
-        root[QStringLiteral("objects")] = objects;
-        root[QStringLiteral("parent_id")] = QJsonValue(QJsonValue::Null);
-        root[QStringLiteral("version")] = kChunkedFormatVersion;
-        root[QStringLiteral("volume_id")] = backup.volumeId;
-        root[QStringLiteral("volume_meta")] = volumeMeta.isEmpty()
-                                                  ? QJsonValue(QJsonValue::Null)
-                                                  : QJsonValue(QString::fromUtf8(volumeMeta));
-        putSmall(metadataObjectName(backup.serviceMetadata), PythonJson::dumps(root, {2, true}));
+        putSmall(metadataObjectName(backup.serviceMetadata),
+                 metadataFileText(backup, m_entries, QJsonValue(QJsonValue::Null),
+                                  volumeMeta.isEmpty()
+                                      ? QJsonValue(QJsonValue::Null)
+                                      : QJsonValue(QString::fromUtf8(volumeMeta))));
     }
 
     void putSmall(const QString& name, const QByteArray& data)
     {
-        withRetries(m_store, m_control,
-                    [&] { m_store.putAll(m_job.backup.container, name, data); });
+        putWithRetries(m_store, m_control, m_job.backup.container, name, data);
         m_storedBytes += data.size();
     }
 
@@ -1026,7 +798,7 @@ void ChunkedBackupDriver::reparent(const Backup& child, const Backup& newParent,
                                    "be re-parented")
                         .arg(child.id));
     const QString name = metadataObjectName(child.serviceMetadata);
-    const QByteArray text = readSmall(*m_store, child, name);
+    const QByteArray text = readSmallObject(*m_store, child, name);
     const BackupMetadata metadata =
         parseFor(child, [&] { return parseBackupMetadata(text, name); });
     if (metadata.backupId.compare(child.id, Qt::CaseInsensitive) != 0)
@@ -1038,7 +810,7 @@ void ChunkedBackupDriver::reparent(const Backup& child, const Backup& newParent,
     const QByteArray updated = withParentId(text, newParent.id);
     // One put replaces the object whole (posix: temporary file and rename;
     // Swift: one PUT), so a reader sees the old or the new parent, never a mix.
-    withRetries(*m_store, control, [&] { m_store->putAll(child.container, name, updated); });
+    putWithRetries(*m_store, control, child.container, name, updated);
 }
 
 } // namespace ember

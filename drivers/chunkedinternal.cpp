@@ -1,0 +1,311 @@
+#include "chunkedinternal.h"
+
+#include "hashing.h"
+#include "pythonjson.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <random>
+#include <thread>
+
+namespace ember::chunked {
+
+QString pythonDateTime(const QDateTime& time)
+{
+    return time.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) + QStringLiteral("+00:00");
+}
+
+QJsonValue nullable(const QString& text)
+{
+    return text.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(text);
+}
+
+const char* zeroBytes(size_t length)
+{
+    static std::vector<char> zeros(16 << 20, 0);
+    if (length > zeros.size())
+        throw std::logic_error("zero buffer too small");
+    return zeros.data();
+}
+
+QByteArray readSmallObject(ObjectStore& store, const Backup& backup, const QString& name)
+{
+    try {
+        return store.getAll(backup.container, name);
+    } catch (const ObjectMissing&) {
+        throw Error(QStringLiteral("backup %1 is damaged: %2 is missing from container %3")
+                        .arg(backup.id, name, backup.container));
+    }
+}
+
+BackupMetadata readMetadata(ObjectStore& store, const Backup& backup)
+{
+    if (backup.serviceMetadata.isEmpty())
+        throw Error(
+            QStringLiteral("backup %1 has no object prefix (service_metadata); it was never "
+                           "written completely")
+                .arg(backup.id));
+    const QString name = metadataObjectName(backup.serviceMetadata);
+    const QByteArray text = readSmallObject(store, backup, name);
+    return parseFor(backup, [&] { return parseBackupMetadata(text, name); });
+}
+
+void sleepBeforeRetry(const RetryPolicy& policy, int attempt, OperationControl& control)
+{
+    double seconds = policy.initialBackoffSeconds * std::pow(2.0, attempt);
+    seconds = std::min(seconds, policy.maxBackoffSeconds);
+    thread_local std::mt19937 random{std::random_device{}()};
+    seconds *= std::uniform_real_distribution<double>(0.75, 1.25)(random);
+    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (std::chrono::steady_clock::now() < until) {
+        control.throwIfCancelled();
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+}
+
+void withRetries(ObjectStore& store, OperationControl& control, const std::function<void()>& work,
+                 const std::function<void(const TransientError&)>& beforeRetry)
+{
+    const RetryPolicy policy = store.retryPolicy();
+    for (int attempt = 0;; ++attempt) {
+        try {
+            work();
+            return;
+        } catch (const TransientError& error) {
+            if (attempt >= policy.attempts)
+                throw;
+            if (beforeRetry)
+                beforeRetry(error);
+            sleepBeforeRetry(policy, attempt, control);
+        }
+    }
+}
+
+void runOnThreads(int count, const std::function<void(std::atomic<bool>& failed)>& work)
+{
+    std::atomic<bool> failed{false};
+    std::exception_ptr firstError;
+    std::mutex errorMutex;
+    std::vector<std::thread> threads;
+    for (int i = 0; i < count; ++i) {
+        threads.emplace_back([&] {
+            try {
+                work(failed);
+            } catch (...) {
+                std::lock_guard lock(errorMutex);
+                // A cancel seen by one thread makes the others fail too; report the cause.
+                if (!firstError)
+                    firstError = std::current_exception();
+                failed = true;
+            }
+        });
+    }
+    for (std::thread& thread : threads)
+        thread.join();
+    if (firstError)
+        std::rethrow_exception(firstError);
+}
+
+QString dataObjectName(const QString& prefix, qsizetype index)
+{
+    return QStringLiteral("%1-%2").arg(prefix).arg(index + 1, 5, 10, QLatin1Char('0'));
+}
+
+void writeObjectsInParallel(const ChunkedOptions& options, ObjectStore& store, qsizetype count,
+                            const std::function<void(qsizetype index)>& write)
+{
+    if (count == 0)
+        return;
+    std::atomic<qsizetype> next{0};
+    const int writers = std::max(1, std::min<int>(int(count), options.objectsInFlight > 0
+                                                                  ? options.objectsInFlight
+                                                                  : store.parallelTransfers()));
+    runOnThreads(writers, [&](std::atomic<bool>& failed) {
+        for (;;) {
+            const qsizetype index = next.fetch_add(1);
+            if (index >= count || failed.load())
+                return;
+            write(index);
+        }
+    });
+}
+
+QByteArray shaFileText(const Backup& backup, qint64 blockSize, const std::vector<Sha256>& hashes)
+{
+    QByteArray text;
+    text.reserve(qsizetype(hashes.size() * 72 + 512));
+    text.append("{\n  \"backup_description\": ");
+    text.append(PythonJson::dumps(nullable(backup.displayDescription)));
+    text.append(",\n  \"backup_id\": ");
+    text.append(PythonJson::quote(backup.id));
+    text.append(",\n  \"backup_name\": ");
+    text.append(PythonJson::dumps(nullable(backup.displayName)));
+    text.append(",\n  \"chunk_size\": ");
+    text.append(QByteArray::number(blockSize));
+    text.append(",\n  \"created_at\": ");
+    text.append(PythonJson::quote(pythonDateTime(backup.createdAt)));
+    text.append(",\n  \"sha256s\": ");
+    if (hashes.empty()) {
+        text.append("[]");
+    } else {
+        text.append('[');
+        for (size_t i = 0; i < hashes.size(); ++i) {
+            const Sha256& digest = hashes[i];
+            text.append(i == 0 ? "\n    \"" : ",\n    \"");
+            text.append(QByteArray(reinterpret_cast<const char*>(digest.data()), int(digest.size()))
+                            .toHex());
+            text.append('"');
+        }
+        text.append("\n  ]");
+    }
+    text.append(",\n  \"version\": ");
+    text.append(PythonJson::quote(kChunkedFormatVersion));
+    text.append(",\n  \"volume_id\": ");
+    text.append(PythonJson::quote(backup.volumeId));
+    text.append("\n}");
+    return text;
+}
+
+QByteArray metadataFileText(const Backup& backup, const QList<ObjectEntry>& objects,
+                            const QJsonValue& parentId, const QJsonValue& volumeMeta)
+{
+    QJsonArray list;
+    for (const ObjectEntry& entry : objects) {
+        QJsonObject fields;
+        fields[QStringLiteral("compression")] = entry.compression;
+        fields[QStringLiteral("length")] = double(entry.length);
+        fields[QStringLiteral("md5")] = entry.md5;
+        fields[QStringLiteral("offset")] = double(entry.offset);
+        QJsonObject wrapper;
+        wrapper[entry.name] = fields;
+        list.append(wrapper);
+    }
+    QJsonObject root;
+    root[QStringLiteral("backup_description")] = nullable(backup.displayDescription);
+    root[QStringLiteral("backup_id")] = backup.id;
+    root[QStringLiteral("backup_name")] = nullable(backup.displayName);
+    root[QStringLiteral("created_at")] = pythonDateTime(backup.createdAt);
+    root[QStringLiteral("objects")] = list;
+    root[QStringLiteral("parent_id")] = parentId;
+    root[QStringLiteral("version")] = kChunkedFormatVersion;
+    root[QStringLiteral("volume_id")] = backup.volumeId;
+    root[QStringLiteral("volume_meta")] = volumeMeta;
+    return PythonJson::dumps(root, {2, true});
+}
+
+ObjectEntry writeObject(const ObjectWriter& writer, const Extent& extent, const QString& name,
+                        const CompressionChoice& choice, bool countProgress, qint64& storedLength)
+{
+    // zstd's own workers pay off only for large objects, not for small change runs.
+    const int encoderThreads = extent.length >= (8 << 20) ? writer.pool.size() : 1;
+    auto encoder = makeEncoder(choice.codec, writer.zlibEngine, extent.length, encoderThreads);
+    const ObjectEncoder* pieceEncoder = encoder->encodesPieces() ? encoder.get() : nullptr;
+    Digest md5(Digest::Algorithm::Md5);
+    const PieceMaker makePiece = writer.piecesFor(extent);
+    std::deque<std::future<ObjectPiece>> window;
+    qint64 nextSubmit = extent.offset;
+    auto submitMore = [&] {
+        while (window.size() < writer.windowSize && nextSubmit < extent.end()) {
+            const qint64 at = nextSubmit;
+            const qint64 length = std::min(writer.pieceSize, extent.end() - at);
+            window.push_back(makePiece(at, length, pieceEncoder));
+            nextSubmit += length;
+        }
+    };
+
+    QByteArray pending;
+    qsizetype pendingPosition = 0;
+    bool finished = false;
+    storedLength = 0;
+    auto producer = [&](char* buffer, size_t capacity) -> size_t {
+        while (pendingPosition == pending.size()) {
+            pending.clear();
+            pendingPosition = 0;
+            if (finished)
+                return 0;
+            submitMore();
+            if (window.empty()) {
+                encoder->finish(pending);
+                finished = true;
+                continue;
+            }
+            ObjectPiece piece = window.front().get();
+            window.pop_front();
+            submitMore();
+            const char* raw = piece.zero ? zeroBytes(size_t(piece.length)) : piece.raw.constData();
+            md5.update(raw, size_t(piece.length));
+            if (pieceEncoder)
+                encoder->appendEncoded(piece.encoded, pending);
+            else
+                encoder->appendRaw(raw, size_t(piece.length), pending);
+            if (countProgress)
+                writer.control.addBytesDone(piece.length);
+        }
+        const size_t count = std::min(capacity, size_t(pending.size() - pendingPosition));
+        std::memcpy(buffer, pending.constData() + pendingPosition, count);
+        pendingPosition += qsizetype(count);
+        storedLength += qint64(count);
+        return count;
+    };
+
+    try {
+        writer.store.put(writer.container, name, producer,
+                         choice.codec == Codec::None ? std::optional<qint64>(extent.length)
+                                                     : std::nullopt);
+    } catch (...) {
+        waitForAll(window);
+        throw;
+    }
+    if (!finished)
+        throw Error(QStringLiteral("the store stopped reading object %1 before its end").arg(name));
+
+    ObjectEntry entry;
+    entry.name = name;
+    entry.offset = extent.offset;
+    entry.length = extent.length;
+    entry.md5 = QString::fromLatin1(md5.finalHex());
+    entry.compression = choice.tag;
+    return entry;
+}
+
+ObjectEntry retryObject(const ObjectWriter& writer, const QString& name,
+                        const std::function<ObjectEntry(bool countProgress)>& attempt)
+{
+    bool countProgress = true;
+    ObjectEntry entry;
+    withRetries(
+        writer.store, writer.control, [&] { entry = attempt(countProgress); },
+        [&](const TransientError& error) {
+            countProgress = false;
+            qCWarning(writer.logCategory)
+                << "retrying object" << name << "after:" << error.message();
+            writer.control.log(QStringLiteral("retrying %1: %2").arg(name, error.message()));
+        });
+    return entry;
+}
+
+ObjectEntry writeObjectWithRetries(const ObjectWriter& writer, const Extent& extent,
+                                   const QString& name, const CompressionChoice& choice,
+                                   std::atomic<qint64>& storedBytes)
+{
+    CompressionChoice used = choice;
+    return retryObject(writer, name, [&](bool countProgress) {
+        qint64 storedLength = 0;
+        ObjectEntry entry = writeObject(writer, extent, name, used, countProgress, storedLength);
+        // Cinder stores an object raw, tagged "none", when compressing did not shrink it.
+        if (used.codec != Codec::None && storedLength >= extent.length) {
+            used = {Codec::None, QStringLiteral("none")};
+            entry = writeObject(writer, extent, name, used, false, storedLength);
+        }
+        storedBytes += storedLength;
+        return entry;
+    });
+}
+
+} // namespace ember::chunked

@@ -1,0 +1,136 @@
+// What the chunked engine's backup (chunkeddriver.cpp) and synthetic full
+// (chunkedsynthesize.cpp) share: reading a backup's small files, retries,
+// writing data objects, and the text of `_metadata` and `_sha256file`.
+// Internal to the engine; not part of its interface.
+#pragma once
+
+#include "chunkeddriver.h"
+#include "chunkedformat.h"
+#include "compression.h"
+#include "workerpool.h"
+
+#include <QJsonValue>
+#include <QLoggingCategory>
+
+#include <atomic>
+#include <functional>
+#include <future>
+#include <vector>
+
+namespace ember::chunked {
+
+// Python's str() of a tz-aware UTC datetime: "2024-01-02 03:04:05+00:00".
+QString pythonDateTime(const QDateTime& time);
+
+QJsonValue nullable(const QString& text);
+
+// Zeros to hash, checksum and write without allocating for every hole.
+const char* zeroBytes(size_t length);
+
+QByteArray readSmallObject(ObjectStore& store, const Backup& backup, const QString& name);
+
+// Parse errors name the backup as well as the file and the field.
+template <typename Parse> auto parseFor(const Backup& backup, Parse parse)
+{
+    try {
+        return parse();
+    } catch (const Error& error) {
+        throw Error(QStringLiteral("backup %1 is damaged: %2").arg(backup.id, error.message()));
+    }
+}
+
+BackupMetadata readMetadata(ObjectStore& store, const Backup& backup);
+
+// Backs off between attempts, doubling, with jitter so parallel writers do
+// not retry in lockstep; wakes early on cancel.
+void sleepBeforeRetry(const RetryPolicy& policy, int attempt, OperationControl& control);
+
+// Runs `work` until it does not throw TransientError, as often as the store's
+// retry policy allows; `beforeRetry` (when set) sees each failure retried.
+void withRetries(ObjectStore& store, OperationControl& control, const std::function<void()>& work,
+                 const std::function<void(const TransientError&)>& beforeRetry = {});
+
+// Runs `work` on `count` threads and rethrows the first failure after all
+// have stopped. `failed` tells the others to give up early.
+void runOnThreads(int count, const std::function<void(std::atomic<bool>& failed)>& work);
+
+// Lets tasks that still run finish before the buffers they use go away; a
+// future whose result was already taken (it threw) is skipped.
+template <typename Futures> void waitForAll(Futures& futures)
+{
+    for (auto& future : futures)
+        if (future.valid())
+            future.wait();
+}
+
+// Cinder's data object name: `<prefix>-NNNNN`, counting from 1.
+QString dataObjectName(const QString& prefix, qsizetype index);
+
+// Calls `write(index)` for every index below `count`, on as many threads as
+// objects may be in flight; the first failure stops the rest and is rethrown.
+void writeObjectsInParallel(const ChunkedOptions& options, ObjectStore& store, qsizetype count,
+                            const std::function<void(qsizetype index)>& write);
+
+// `_sha256file`, built by hand rather than through QJsonArray (a large
+// volume has millions of entries): Python's json.dumps(sort_keys=True, indent=2).
+QByteArray shaFileText(const Backup& backup, qint64 blockSize, const std::vector<Sha256>& hashes);
+
+// `_metadata` for `backup` with its data objects, as Cinder writes it.
+QByteArray metadataFileText(const Backup& backup, const QList<ObjectEntry>& objects,
+                            const QJsonValue& parentId, const QJsonValue& volumeMeta);
+
+// A piece of a data object being written: `length` raw bytes at volume
+// offset `offset`, in `raw` or, when `zero`, all zeros (`raw` left empty);
+// `encoded` holds them encoded when the object's encoder encodes pieces.
+struct ObjectPiece
+{
+    qint64 offset = 0;
+    qint64 length = 0;
+    bool zero = false;
+    QByteArray raw;
+    EncodedPiece encoded;
+};
+
+// Starts making the piece [offset, offset + length), encoded with
+// `pieceEncoder` unless it is null, and returns its future.
+using PieceMaker = std::function<std::future<ObjectPiece>(qint64 offset, qint64 length,
+                                                          const ObjectEncoder* pieceEncoder)>;
+
+using LogCategory = const QLoggingCategory& (*)();
+
+// Where and how data objects are written: pieces of `pieceSize` bytes are
+// made up to `windowSize` ahead of the store pulling them. `piecesFor` gives
+// the piece maker for one write of an extent; what it needs (such as open
+// source streams) lives as long as that maker, one write.
+struct ObjectWriter
+{
+    ObjectStore& store;
+    OperationControl& control;
+    WorkerPool& pool;
+    const QString& container;
+    const QString& zlibEngine;
+    qint64 pieceSize = 0;
+    size_t windowSize = 0;
+    std::function<PieceMaker(const Extent& extent)> piecesFor;
+    LogCategory logCategory = nullptr;
+};
+
+// Streams one object: at most `windowSize` pieces are in memory. Its MD5 is
+// of the raw bytes; `storedLength` is what the store received.
+ObjectEntry writeObject(const ObjectWriter& writer, const Extent& extent, const QString& name,
+                        const CompressionChoice& choice, bool countProgress, qint64& storedLength);
+
+// Runs `attempt` until it does not throw TransientError, as the store's retry
+// policy allows, logging each retry of object `name`; progress is counted on
+// the first attempt only.
+ObjectEntry retryObject(const ObjectWriter& writer, const QString& name,
+                        const std::function<ObjectEntry(bool countProgress)>& attempt);
+
+// Writes `extent` with `choice`, stored raw and tagged "none" instead (as
+// Cinder does) when compressing did not shrink it, with retries; adds what
+// was stored to `storedBytes`.
+ObjectEntry writeObjectWithRetries(const ObjectWriter& writer, const Extent& extent,
+                                   const QString& name, const CompressionChoice& choice,
+                                   std::atomic<qint64>& storedBytes);
+
+} // namespace ember::chunked
