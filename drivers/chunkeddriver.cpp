@@ -412,7 +412,8 @@ public:
         for (const Backup& backup : m_chain) {
             m_control.throwIfCancelled();
             metadata.append(readMetadata(m_store, backup));
-            checkObjectList(backup, metadata.last());
+            checkStoredObjects(m_store, backup, metadata.last(),
+                               QStringLiteral("refusing to restore, as Cinder does"));
         }
         m_volumeMeta = metadata.last().volumeMeta;
         m_hashes = readShaFile(m_store, newest);
@@ -516,39 +517,6 @@ private:
         m_report.bytesChecked = m_bytesChecked.load();
         m_report.objectsChecked = m_objectsChecked.load();
         return m_report;
-    }
-
-    // Cinder refuses a backup whose stored objects differ from its metadata.
-    void checkObjectList(const Backup& backup, const BackupMetadata& metadata)
-    {
-        // Only <prefix>-NNNNN are this backup's: a listing by prefix "abc" also
-        // returns another backup's "abcdef-00001".
-        QStringList stored;
-        for (const QString& name : m_store.list(backup.container, backup.serviceMetadata))
-            if (isDataObjectName(name, backup.serviceMetadata))
-                stored.append(name);
-        QStringList listed;
-        for (const ObjectEntry& entry : metadata.objects)
-            listed.append(entry.name);
-        stored.sort();
-        listed.sort();
-        if (stored == listed)
-            return;
-        QStringList missing, extra;
-        for (const QString& name : listed)
-            if (!stored.contains(name))
-                missing.append(name);
-        for (const QString& name : stored)
-            if (!listed.contains(name))
-                extra.append(name);
-        if (!missing.isEmpty())
-            throw Error(
-                QStringLiteral("backup %1 is damaged: object %2 is missing from container %3")
-                    .arg(backup.id, missing.first(), backup.container));
-        throw Error(
-            QStringLiteral("backup %1 has objects its metadata does not list (%2); refusing "
-                           "to restore, as Cinder does")
-                .arg(backup.id, extra.join(QStringLiteral(", "))));
     }
 
     void buildPlan(const QList<BackupMetadata>& metadata)

@@ -56,6 +56,35 @@ BackupMetadata readMetadata(ObjectStore& store, const Backup& backup)
     return parseFor(backup, [&] { return parseBackupMetadata(text, name); });
 }
 
+void checkStoredObjects(ObjectStore& store, const Backup& backup, const BackupMetadata& metadata,
+                        const QString& refusal)
+{
+    // Only <prefix>-NNNNN are this backup's: a listing by prefix "abc" also
+    // returns another backup's "abcdef-00001".
+    QStringList stored;
+    for (const QString& name : store.list(backup.container, backup.serviceMetadata))
+        if (isDataObjectName(name, backup.serviceMetadata))
+            stored.append(name);
+    QStringList listed;
+    for (const ObjectEntry& entry : metadata.objects)
+        listed.append(entry.name);
+    stored.sort();
+    listed.sort();
+    if (stored == listed)
+        return;
+    for (const QString& name : listed)
+        if (!stored.contains(name))
+            throw Error(
+                QStringLiteral("backup %1 is damaged: object %2 is missing from container %3")
+                    .arg(backup.id, name, backup.container));
+    QStringList extra;
+    for (const QString& name : stored)
+        if (!listed.contains(name))
+            extra.append(name);
+    throw Error(QStringLiteral("backup %1 has objects its metadata does not list (%2); %3")
+                    .arg(backup.id, extra.join(QStringLiteral(", ")), refusal));
+}
+
 void sleepBeforeRetry(const RetryPolicy& policy, int attempt, OperationControl& control)
 {
     double seconds = policy.initialBackoffSeconds * std::pow(2.0, attempt);

@@ -41,6 +41,12 @@ template <typename Parse> auto parseFor(const Backup& backup, Parse parse)
 
 BackupMetadata readMetadata(ObjectStore& store, const Backup& backup);
 
+// Cinder refuses a backup whose stored data objects differ from those its
+// `_metadata` lists: throws Error naming the first missing object, else the
+// extra ones, followed by `refusal` (what is refused, and why).
+void checkStoredObjects(ObjectStore& store, const Backup& backup, const BackupMetadata& metadata,
+                        const QString& refusal);
+
 // Backs off between attempts, doubling, with jitter so parallel writers do
 // not retry in lockstep; wakes early on cancel.
 void sleepBeforeRetry(const RetryPolicy& policy, int attempt, OperationControl& control);

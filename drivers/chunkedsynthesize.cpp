@@ -41,34 +41,6 @@ using namespace chunked;
 
 namespace {
 
-// As a restore: the stored data objects must be exactly those `_metadata` lists.
-void checkStoredObjects(ObjectStore& store, const Backup& backup, const BackupMetadata& metadata)
-{
-    QStringList stored;
-    for (const QString& name : store.list(backup.container, backup.serviceMetadata))
-        if (isDataObjectName(name, backup.serviceMetadata))
-            stored.append(name);
-    QStringList listed;
-    for (const ObjectEntry& entry : metadata.objects)
-        listed.append(entry.name);
-    stored.sort();
-    listed.sort();
-    if (stored == listed)
-        return;
-    for (const QString& name : listed)
-        if (!stored.contains(name))
-            throw Error(
-                QStringLiteral("backup %1 is damaged: object %2 is missing from container %3")
-                    .arg(backup.id, name, backup.container));
-    QStringList extra;
-    for (const QString& name : stored)
-        if (!listed.contains(name))
-            extra.append(name);
-    throw Error(QStringLiteral("backup %1 has objects its metadata does not list (%2); refusing "
-                               "to use it, as Cinder refuses to restore it")
-                    .arg(backup.id, extra.join(QStringLiteral(", "))));
-}
-
 void removePrefix(ObjectStore& store, const Backup& backup)
 {
     if (backup.serviceMetadata.isEmpty() || backup.container.isEmpty())
@@ -382,7 +354,10 @@ private:
                              metadata.parentId.isEmpty() ? QStringLiteral("none")
                                                          : metadata.parentId,
                              expectedParent.isEmpty() ? QStringLiteral("none") : expectedParent));
-            checkStoredObjects(m_store, backup, metadata);
+            // As a restore: the stored data objects must be exactly those `_metadata` lists.
+            checkStoredObjects(
+                m_store, backup, metadata,
+                QStringLiteral("refusing to use it, as Cinder refuses to restore it"));
         }
         const Backup& newest = chain.last();
         const QString shaName = shaFileObjectName(newest.serviceMetadata);
