@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -10,6 +11,7 @@
 #include <QThread>
 #include <QtDebug>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -340,6 +342,37 @@ QString remount(const QString& directory, bool readOnly)
 void unmount(const QString& directory)
 {
     ::umount2(QFile::encodeName(directory).constData(), MNT_DETACH);
+}
+
+qint64 measureCli(const QString& home, const QStringList& arguments)
+{
+    QElapsedTimer clock;
+    clock.start();
+    const ProcessResult result = cli(home, arguments);
+    const qint64 elapsed = clock.elapsed();
+    if (result.exitCode != 0)
+        qWarning("calibration run failed: %s", describe(result).constData());
+    return std::max<qint64>(elapsed, 20);
+}
+
+QString killCliSomewhere(const QString& home, const QStringList& arguments, qint64 spanMs,
+                         int attempt, std::mt19937_64& rng)
+{
+    std::uniform_int_distribution<qint64> pick(0, spanMs);
+    const qint64 delay = pick(rng);
+    auto process = startCli(home, arguments);
+    process->waitForFinished(int(delay));
+    const bool finished = process->state() == QProcess::NotRunning;
+    killHard(*process);
+    const QString what =
+        QStringLiteral("try %1: %2 killed after %3 ms of ~%4 ms%5")
+            .arg(attempt)
+            .arg(arguments.join(QLatin1Char(' ')))
+            .arg(delay)
+            .arg(spanMs)
+            .arg(finished ? QStringLiteral(" (it had already finished)") : QString());
+    qInfo("%s", qPrintable(what));
+    return what;
 }
 
 std::mt19937_64 seededRng(const char* what)

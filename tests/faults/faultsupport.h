@@ -32,6 +32,13 @@ QString oneErrorLine(const QByteArray& err);
 // ember-cli started in the background (same environment rules as cli()).
 std::unique_ptr<QProcess> startCli(const QString& home, const QStringList& arguments);
 void killHard(QProcess& process);
+// How long `arguments` take when not killed (ms, at least 20), to spread
+// kill points over.
+qint64 measureCli(const QString& home, const QStringList& arguments);
+// Starts ember-cli, kills it after a delay drawn from `rng` within `spanMs`;
+// returns a description of the try for the log and failure messages.
+QString killCliSomewhere(const QString& home, const QStringList& arguments, qint64 spanMs,
+                         int attempt, std::mt19937_64& rng);
 
 // A data directory with a posix backend "store" (the default) at `store`.
 struct Setup

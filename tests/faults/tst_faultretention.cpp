@@ -71,33 +71,13 @@ class FaultRetentionTest : public QObject
 
     qint64 measure(const World& world, const QStringList& arguments)
     {
-        QElapsedTimer clock;
-        clock.start();
-        const ProcessResult result = cli(world.setup.home, arguments);
-        const qint64 elapsed = clock.elapsed();
-        if (result.exitCode != 0)
-            qWarning("calibration run failed: %s", describe(result).constData());
-        return std::max<qint64>(elapsed, 20);
+        return measureCli(world.setup.home, arguments);
     }
 
     QString killSomewhere(const World& world, const QStringList& arguments, qint64 spanMs,
                           int attempt)
     {
-        std::uniform_int_distribution<qint64> pick(0, spanMs);
-        const qint64 delay = pick(m_rng);
-        auto process = startCli(world.setup.home, arguments);
-        process->waitForFinished(int(delay));
-        const bool finished = process->state() == QProcess::NotRunning;
-        killHard(*process);
-        const QString what =
-            QStringLiteral("try %1: %2 killed after %3 ms of ~%4 ms%5")
-                .arg(attempt)
-                .arg(arguments.join(QLatin1Char(' ')))
-                .arg(delay)
-                .arg(spanMs)
-                .arg(finished ? QStringLiteral(" (it had already finished)") : QString());
-        qInfo("%s", qPrintable(what));
-        return what;
+        return killCliSomewhere(world.setup.home, arguments, spanMs, attempt, m_rng);
     }
 
     // The invariants after a crash, through the next ember-cli start.
