@@ -1,7 +1,7 @@
 // ember-cli end to end: the real binary with its own EMBER_HOME, real image
 // files, every restore compared byte for byte, every refusal checked for its
 // exit status and message.
-#include "testsupport.h"
+#include "clitestsupport.h"
 
 #include <QDir>
 #include <QFile>
@@ -22,28 +22,7 @@ namespace {
 
 constexpr qint64 MiB = 1024 * 1024;
 
-QString describe(const ProcessResult& result)
-{
-    return QStringLiteral("exit %1\nstdout:\n%2\nstderr:\n%3")
-        .arg(result.exitCode)
-        .arg(QString::fromUtf8(result.out), QString::fromUtf8(result.err));
-}
-
-QJsonDocument jsonOf(const ProcessResult& result)
-{
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(result.out, &error);
-    if (error.error != QJsonParseError::NoError)
-        qWarning() << "not JSON:" << error.errorString() << result.out;
-    return document;
-}
-
 } // namespace
-
-// Runs ember-cli and checks it succeeded; yields the result.
-#define CLI_OK(result, ...)                                                                        \
-    const ProcessResult result = cli(__VA_ARGS__);                                                 \
-    QVERIFY2(result.exitCode == 0, qPrintable(describe(result)))
 
 class CliTest : public QObject
 {

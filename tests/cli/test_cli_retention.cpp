@@ -2,7 +2,7 @@
 // protection, policies, prune and the prune log, on a local (posix) backend.
 // Every restore is compared byte for byte with the volume state the backup
 // was taken from.
-#include "testsupport.h"
+#include "clitestsupport.h"
 
 #include <QDir>
 #include <QFile>
@@ -19,22 +19,6 @@ namespace {
 
 constexpr qint64 MiB = 1024 * 1024;
 
-QString describe(const ProcessResult& result)
-{
-    return QStringLiteral("exit %1\nstdout:\n%2\nstderr:\n%3")
-        .arg(result.exitCode)
-        .arg(QString::fromUtf8(result.out), QString::fromUtf8(result.err));
-}
-
-QJsonDocument jsonOf(const ProcessResult& result)
-{
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(result.out, &error);
-    if (error.error != QJsonParseError::NoError)
-        qWarning() << "not JSON:" << error.errorString() << result.out;
-    return document;
-}
-
 QStringList stringsOf(const QJsonValue& value)
 {
     QStringList list;
@@ -44,10 +28,6 @@ QStringList stringsOf(const QJsonValue& value)
 }
 
 } // namespace
-
-#define CLI_OK(result, ...)                                                                        \
-    const ProcessResult result = cli(__VA_ARGS__);                                                 \
-    QVERIFY2(result.exitCode == 0, qPrintable(describe(result)))
 
 class CliRetentionTest : public QObject
 {
