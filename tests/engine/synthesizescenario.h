@@ -166,6 +166,34 @@ inline Backup newSyntheticRecord(const Backup& source)
     return synthetic;
 }
 
+// Runs the synthetic full of `chain`'s last backup with `driver`, which is
+// expected to stop as cancelled through `control`; true when it did.
+// `located` gets the new backup as the driver placed it.
+inline bool synthesizeUntilCancelled(BackupDriver& driver, const QList<Backup>& chain,
+                                     OperationControl& control, Backup& located)
+{
+    Backup synthetic = newSyntheticRecord(chain.last());
+    SynthesizeJob job{chain, synthetic, control, [&](const Backup& backup) { located = backup; }};
+    try {
+        driver.synthesize(job);
+    } catch (const Cancelled&) {
+        return true;
+    }
+    return false;
+}
+
+// The rows of a chains() test: every compression with chains of depth 1, 5
+// and 20 (columns "compression" and "depth").
+inline void addSynthesisChainRows()
+{
+    QTest::addColumn<QString>("compression");
+    QTest::addColumn<int>("depth");
+    for (const char* compression : {"none", "zlib", "bz2", "zstd"})
+        for (int depth : {1, 5, 20})
+            QTest::addRow("%s-depth%d", compression, depth)
+                << QString::fromLatin1(compression) << depth;
+}
+
 // The whole scenario; QtTest macros report failures (check
 // QTest::currentTestFailed() afterwards).
 inline void runSynthesisScenario(ChunkedBackupDriver& driver, const Volume& volume,

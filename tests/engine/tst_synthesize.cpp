@@ -73,15 +73,7 @@ class SynthesizeTest : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void chains_data()
-    {
-        QTest::addColumn<QString>("compression");
-        QTest::addColumn<int>("depth");
-        for (const char* compression : {"none", "zlib", "bz2", "zstd"})
-            for (int depth : {1, 5, 20})
-                QTest::addRow("%s-depth%d", compression, depth)
-                    << QString::fromLatin1(compression) << depth;
-    }
+    void chains_data() { addSynthesisChainRows(); }
     void chains()
     {
         QFETCH(QString, compression);
@@ -182,17 +174,8 @@ private Q_SLOTS:
                     control.requestCancel();
             });
         ChunkedBackupDriver driver(std::move(hooked), setup.options);
-        Backup synthetic = newSyntheticRecord(chain.last());
         Backup located;
-        SynthesizeJob job{chain, synthetic, control,
-                          [&](const Backup& backup) { located = backup; }};
-        bool cancelled = false;
-        try {
-            driver.synthesize(job);
-        } catch (const Cancelled&) {
-            cancelled = true;
-        }
-        QVERIFY(cancelled);
+        QVERIFY(synthesizeUntilCancelled(driver, chain, control, located));
         QVERIFY(dataObjectsWritten >= 2);
         QVERIFY(!located.serviceMetadata.isEmpty());
         QVERIFY(driver.store().list(located.container, located.serviceMetadata).isEmpty());

@@ -44,6 +44,39 @@ inline QMap<QString, QString> swiftFacts()
     return facts;
 }
 
+// Fails the calling test function when there is no Swift to test against.
+#define REQUIRE_SWIFT_FACTS(facts)                                                                 \
+    QVERIFY2(!(facts).value(QStringLiteral("SWIFT_AUTH_URL")).isEmpty(),                           \
+             "no Swift facts: run through ctest (fixture `swift`) or export the output of "        \
+             "tests/services/swift.sh start DIR")
+
+// The Swift backend of the engine tests: 1 MiB objects of 32 KiB blocks and
+// three quick retries, as `user` of the Swift in `facts` (at `authUrl`).
+inline BackendConfig swiftTestBackend(const QMap<QString, QString>& facts, const QString& name,
+                                      const QString& authUrl, const QString& container,
+                                      const QString& compression)
+{
+    BackendConfig backend;
+    backend.name = name;
+    backend.type = QStringLiteral("swift");
+    backend.options = QJsonObject{
+        {QStringLiteral("backup_swift_auth_url"), authUrl},
+        {QStringLiteral("backup_swift_user"), facts.value(QStringLiteral("SWIFT_USER"))},
+        {QStringLiteral("backup_swift_container"), container},
+        {QStringLiteral("backup_swift_object_size"), 1048576},
+        {QStringLiteral("backup_swift_block_size"), 32768},
+        {QStringLiteral("backup_swift_retry_attempts"), 3},
+        {QStringLiteral("backup_swift_retry_backoff"), 0.05},
+        {QStringLiteral("backup_compression_algorithm"), compression}};
+    return backend;
+}
+
+// The key of the Swift in `facts`, as a backend's secrets.
+inline QMap<QString, QString> swiftTestSecrets(const QMap<QString, QString>& facts)
+{
+    return {{QStringLiteral("backup_swift_key"), facts.value(QStringLiteral("SWIFT_KEY"))}};
+}
+
 // A helper script of tests/swift run with python3: it prints "port N" once it
 // listens, answers one line per command line, and exits when stdin closes.
 class HelperScript

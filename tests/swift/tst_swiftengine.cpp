@@ -34,24 +34,10 @@ private:
         QString authUrl = m_facts.value(QStringLiteral("SWIFT_AUTH_URL"));
         if (throughProxy)
             authUrl = m_proxy.baseUrl() + QUrl(authUrl).path();
-        BackendConfig backend;
-        backend.name = QStringLiteral("swift-engine-test");
-        backend.type = QStringLiteral("swift");
-        backend.options = QJsonObject{
-            {QStringLiteral("backup_swift_auth_url"), authUrl},
-            {QStringLiteral("backup_swift_user"), m_facts.value(QStringLiteral("SWIFT_USER"))},
-            {QStringLiteral("backup_swift_container"), m_container},
-            {QStringLiteral("backup_swift_object_size"), 1048576},
-            {QStringLiteral("backup_swift_block_size"), 32768},
-            {QStringLiteral("backup_swift_retry_attempts"), 3},
-            {QStringLiteral("backup_swift_retry_backoff"), 0.05},
-            {QStringLiteral("backup_compression_algorithm"), QStringLiteral("zlib")}};
-        return backend;
+        return swiftTestBackend(m_facts, QStringLiteral("swift-engine-test"), authUrl, m_container,
+                                QStringLiteral("zlib"));
     }
-    BackendSecrets secrets() const
-    {
-        return {{QStringLiteral("backup_swift_key"), m_facts.value(QStringLiteral("SWIFT_KEY"))}};
-    }
+    BackendSecrets secrets() const { return swiftTestSecrets(m_facts); }
     SwiftObjectStore directStore() const
     {
         return SwiftObjectStore(SwiftSettings::fromConfig(config(false), secrets()));
@@ -90,9 +76,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         m_facts = swiftFacts();
-        QVERIFY2(!m_facts.value(QStringLiteral("SWIFT_AUTH_URL")).isEmpty(),
-                 "no Swift facts: run through ctest (fixture `swift`) or export the output of "
-                 "tests/services/swift.sh start DIR");
+        REQUIRE_SWIFT_FACTS(m_facts);
         m_container = QStringLiteral("ember-engine-%1").arg(newUuid().left(8));
         m_dir = freshDir(QStringLiteral("swift-engine"));
         const QUrl auth(m_facts.value(QStringLiteral("SWIFT_AUTH_URL")));

@@ -26,25 +26,11 @@ private:
 
     BackendConfig config(const QString& compression) const
     {
-        BackendConfig backend;
-        backend.name = QStringLiteral("swift-synthesize-test");
-        backend.type = QStringLiteral("swift");
-        backend.options = QJsonObject{
-            {QStringLiteral("backup_swift_auth_url"),
-             m_facts.value(QStringLiteral("SWIFT_AUTH_URL"))},
-            {QStringLiteral("backup_swift_user"), m_facts.value(QStringLiteral("SWIFT_USER"))},
-            {QStringLiteral("backup_swift_container"), m_container},
-            {QStringLiteral("backup_swift_object_size"), 1048576},
-            {QStringLiteral("backup_swift_block_size"), 32768},
-            {QStringLiteral("backup_swift_retry_attempts"), 3},
-            {QStringLiteral("backup_swift_retry_backoff"), 0.05},
-            {QStringLiteral("backup_compression_algorithm"), compression}};
-        return backend;
+        return swiftTestBackend(m_facts, QStringLiteral("swift-synthesize-test"),
+                                m_facts.value(QStringLiteral("SWIFT_AUTH_URL")), m_container,
+                                compression);
     }
-    BackendSecrets secrets() const
-    {
-        return {{QStringLiteral("backup_swift_key"), m_facts.value(QStringLiteral("SWIFT_KEY"))}};
-    }
+    BackendSecrets secrets() const { return swiftTestSecrets(m_facts); }
     std::unique_ptr<ChunkedBackupDriver> driver(const QString& compression) const
     {
         std::unique_ptr<BackupDriver> created = createSwiftDriver(config(compression), secrets());
@@ -69,9 +55,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         m_facts = swiftFacts();
-        QVERIFY2(!m_facts.value(QStringLiteral("SWIFT_AUTH_URL")).isEmpty(),
-                 "no Swift facts: run through ctest (fixture `swift`) or export the output of "
-                 "tests/services/swift.sh start DIR");
+        REQUIRE_SWIFT_FACTS(m_facts);
         m_container = QStringLiteral("ember-synthesize-%1").arg(newUuid().left(8));
     }
 
@@ -85,15 +69,7 @@ private Q_SLOTS:
             store.remove(m_container, name);
     }
 
-    void chains_data()
-    {
-        QTest::addColumn<QString>("compression");
-        QTest::addColumn<int>("depth");
-        for (const char* compression : {"none", "zlib", "bz2", "zstd"})
-            for (int depth : {1, 5, 20})
-                QTest::addRow("%s-depth%d", compression, depth)
-                    << QString::fromLatin1(compression) << depth;
-    }
+    void chains_data() { addSynthesisChainRows(); }
     void chains()
     {
         QFETCH(QString, compression);
@@ -102,8 +78,7 @@ private Q_SLOTS:
             freshDir(QStringLiteral("swift-synthesize-%1-%2").arg(compression).arg(depth));
         const auto swift = driver(compression);
         const Volume volume = volumeIn(dir, quint32(23 + depth));
-        runSynthesisScenario(*swift, volume, dir, depth, quint32(31 + depth), compression,
-                             1048576);
+        runSynthesisScenario(*swift, volume, dir, depth, quint32(31 + depth), compression, 1048576);
     }
 
     void cancelLeavesNoObject()
@@ -126,17 +101,8 @@ private Q_SLOTS:
                         control.requestCancel();
                 }),
             swift->options());
-        Backup synthetic = newSyntheticRecord(chain.last());
         Backup located;
-        SynthesizeJob job{chain, synthetic, control,
-                          [&](const Backup& backup) { located = backup; }};
-        bool cancelled = false;
-        try {
-            hooked.synthesize(job);
-        } catch (const Cancelled&) {
-            cancelled = true;
-        }
-        QVERIFY(cancelled);
+        QVERIFY(synthesizeUntilCancelled(hooked, chain, control, located));
         QVERIFY(dataObjectsWritten >= 2);
         QVERIFY(!located.serviceMetadata.isEmpty());
         QCOMPARE(swift->store().list(located.container, located.serviceMetadata), QStringList());
