@@ -839,12 +839,7 @@ QString ChunkedBackupDriver::serviceName() const
 void ChunkedBackupDriver::backup(BackupJob& job)
 {
     Backup& backup = job.backup;
-    if (backup.container.isEmpty())
-        backup.container = m_store->defaultContainer(backup);
-    backup.serviceMetadata = m_store->objectPrefix(backup, QDateTime::currentDateTimeUtc());
-    backup.service = serviceName();
-    if (job.recordLocation)
-        job.recordLocation(backup);
+    placeNewBackup(*m_store, backup, job.recordLocation);
     try {
         m_store->ensureContainer(backup.container);
         BackupRun(*m_store, m_options, job).run();

@@ -56,6 +56,17 @@ BackupMetadata readMetadata(ObjectStore& store, const Backup& backup)
     return parseFor(backup, [&] { return parseBackupMetadata(text, name); });
 }
 
+void placeNewBackup(ObjectStore& store, Backup& backup,
+                    const std::function<void(const Backup&)>& recordLocation)
+{
+    if (backup.container.isEmpty())
+        backup.container = store.defaultContainer(backup);
+    backup.serviceMetadata = store.objectPrefix(backup, QDateTime::currentDateTimeUtc());
+    backup.service = store.serviceName();
+    if (recordLocation)
+        recordLocation(backup);
+}
+
 void checkStoredObjects(ObjectStore& store, const Backup& backup, const BackupMetadata& metadata,
                         const QString& refusal)
 {

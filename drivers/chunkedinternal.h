@@ -41,6 +41,12 @@ template <typename Parse> auto parseFor(const Backup& backup, Parse parse)
 
 BackupMetadata readMetadata(ObjectStore& store, const Backup& backup);
 
+// Places a new backup in the store: its container (the store's default unless
+// set), a fresh object prefix and the store's service; then tells
+// `recordLocation` (when set), before any object is written.
+void placeNewBackup(ObjectStore& store, Backup& backup,
+                    const std::function<void(const Backup&)>& recordLocation);
+
 // Cinder refuses a backup whose stored data objects differ from those its
 // `_metadata` lists: throws Error naming the first missing object, else the
 // extra ones, followed by `refusal` (what is refused, and why).

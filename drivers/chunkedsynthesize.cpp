@@ -744,12 +744,7 @@ void ChunkedBackupDriver::synthesize(SynthesizeJob& job)
     backup.parentId.clear(); // a full backup
     if (!backup.createdAt.isValid())
         backup.createdAt = QDateTime::currentDateTimeUtc();
-    if (backup.container.isEmpty())
-        backup.container = m_store->defaultContainer(backup);
-    backup.serviceMetadata = m_store->objectPrefix(backup, QDateTime::currentDateTimeUtc());
-    backup.service = serviceName();
-    if (job.recordLocation)
-        job.recordLocation(backup);
+    placeNewBackup(*m_store, backup, job.recordLocation);
     try {
         m_store->ensureContainer(backup.container);
         SynthesizeRun(*m_store, m_options, job).run();
