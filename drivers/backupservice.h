@@ -114,11 +114,11 @@ public:
     struct SynthesisPreview
     {
         Backup source;
-        QList<Backup> chain;          // full first, source last
-        QList<Backup> moving;         // source's children: they move onto the new full
+        QList<Backup> chain;           // full first, source last
+        QList<Backup> moving;          // source's children: they move onto the new full
         QList<Backup> becomeDeletable; // source and its ancestors left without dependents,
                                        // in the order they can be deleted (newest first)
-        QString refusal;              // why it cannot be done (empty = it can)
+        QString refusal;               // why it cannot be done (empty = it can)
     };
     SynthesisPreview previewSynthesis(const QString& backupRef);
     struct SynthesizeRequest
@@ -162,7 +162,7 @@ public:
     struct PruneReport
     {
         PrunePlan plan;
-        QStringList removed;                         // in the order removed
+        QStringList removed;                        // in the order removed
         QList<QPair<QString, QString>> synthesized; // source id -> new full id
     };
     // Carries the plan out step by step, re-checking each step against the

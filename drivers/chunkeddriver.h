@@ -57,8 +57,7 @@ public:
     // Synthetic fulls and re-parenting (chunkedsynthesize.cpp).
     bool canSynthesize() const override;
     void synthesize(SynthesizeJob& job) override;
-    void reparent(const Backup& child, const Backup& newParent,
-                  OperationControl& control) override;
+    void reparent(const Backup& child, const Backup& newParent, OperationControl& control) override;
 
     // backend-rescan: every `<prefix>_metadata` object in `containers`, or
     // in every container when none are named (the posix store walks its

@@ -323,6 +323,9 @@ public:
         m_entries.resize(plan.size());
         m_control.setPhase(QStringLiteral("synthesizing"), m_volumeSize);
         writeObjects(plan);
+        // A cancel that came while the last objects were written still stops it:
+        // without `_metadata` nothing of it counts as a backup.
+        m_control.throwIfCancelled();
         writeShaFile();
         writeMetadataFile();
         backup.objectCount = plan.size();

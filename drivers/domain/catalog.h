@@ -88,7 +88,7 @@ struct VerifyResult
     QString backupId;
     QDateTime checkedAt; // UTC
     bool ok = true;
-    QString problem;      // the first problem: object and offset that failed
+    QString problem; // the first problem: object and offset that failed
     int samplePercent = 100;
     qint64 objectsChecked = 0;
     qint64 objectsTotal = 0;

@@ -74,10 +74,10 @@ struct RetentionPolicy
 struct RetentionItem
 {
     QString id;
-    QString parentId;    // empty = full
-    QDateTime takenAt;   // the restore point's time (data_timestamp, else created_at), UTC
+    QString parentId;  // empty = full
+    QDateTime takenAt; // the restore point's time (data_timestamp, else created_at), UTC
     bool isProtected = false;
-    bool usable = true;  // available; others (error, creating, ...) are neither kept nor removed
+    bool usable = true; // available; others (error, creating, ...) are neither kept nor removed
 };
 
 struct Backup;
@@ -135,8 +135,8 @@ struct PrunePlan
     // goes after a synthetic full replaces it (an incremental).
     QStringList needed;
     QMap<QString, QString> neededReasons; // needed id -> why ("needed by <id>: a full backup")
-    QList<PruneStep> steps; // in execution order
-    QString policy;         // describe() of the policy planned with (for the prune log)
+    QList<PruneStep> steps;               // in execution order
+    QString policy;                  // describe() of the policy planned with (for the prune log)
     QStringList removed() const;     // ids of the Remove steps, in order
     QStringList synthesized() const; // ids of the Synthesize steps, in order
 };
