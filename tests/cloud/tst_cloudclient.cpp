@@ -503,6 +503,9 @@ void CloudClientTest::backupChainLifecycle()
     const CloudBackup inc2 = client->createBackup(incrementalRequest);
     litter.backups << inc2.id;
     QVERIFY(waitForBackup(*client, inc2.id));
+    // cinder-backup saves an incremental as available, then counts it in its
+    // parent's num_dependent_backups: that second write may lag a moment.
+    QTRY_VERIFY_WITH_TIMEOUT(client->backup(inc1.id).hasDependentBackups, 30000);
 
     // The chain as listed, paged one by one.
     ListOptions options;

@@ -749,6 +749,12 @@ def selftest():
         'volume_id': vol['id'], 'name': 'st-incr', 'incremental': True}})['backup']
     wait(s, 'backups', incr['id'])
     step('incremental backup -> available', t0)
+    # cinder-backup saves the incremental as available first and counts it in
+    # its parent's num_dependent_backups just after: wait for that too.
+    deadline = time.time() + 30
+    while (not cinder(s, 'GET', '/backups/%s' % full['id'])['backup']['has_dependent_backups']
+           and time.time() < deadline):
+        time.sleep(0.2)
 
     bl = cinder(s, 'GET', '/backups/detail')['backups']
     for b in bl:
