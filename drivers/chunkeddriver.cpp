@@ -869,10 +869,13 @@ void ChunkedBackupDriver::remove(const Backup& backup, OperationControl&)
     removeAllObjects(*m_store, backup);
 }
 
-VerifyReport ChunkedBackupDriver::verify(const QList<Backup>& chain, OperationControl& control)
+namespace {
+
+// A verification's failure is its report's problem; a cancel stays a cancel.
+template <typename Check> VerifyReport problemsAsReport(Check check)
 {
     try {
-        return RestoreRun(*m_store, m_options, chain, nullptr, control, true).run();
+        return check();
     } catch (const Cancelled&) {
         throw;
     } catch (const Error& error) {
@@ -880,6 +883,14 @@ VerifyReport ChunkedBackupDriver::verify(const QList<Backup>& chain, OperationCo
         report.problems.append(error.message());
         return report;
     }
+}
+
+} // namespace
+
+VerifyReport ChunkedBackupDriver::verify(const QList<Backup>& chain, OperationControl& control)
+{
+    return problemsAsReport(
+        [&] { return RestoreRun(*m_store, m_options, chain, nullptr, control, true).run(); });
 }
 
 QStringList ChunkedBackupDriver::verifiableObjects(const Backup& backup)
@@ -900,18 +911,12 @@ VerifyReport ChunkedBackupDriver::verifySample(const QList<Backup>& chain,
 {
     if (sample.objects.isEmpty())
         return verify(chain, control);
-    try {
+    return problemsAsReport([&] {
         if (chain.isEmpty())
             throw Error(QStringLiteral("nothing to verify"));
         return RestoreRun(*m_store, m_options, chain, nullptr, control, true)
             .runSample(sample.objects);
-    } catch (const Cancelled&) {
-        throw;
-    } catch (const Error& error) {
-        VerifyReport report;
-        report.problems.append(error.message());
-        return report;
-    }
+    });
 }
 
 void ChunkedBackupDriver::removeLeftovers(const Backup& backup)

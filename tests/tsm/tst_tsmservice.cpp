@@ -61,6 +61,22 @@ private:
                        .size());
     }
 
+    // The emulated TSM backend both service slots use, and its password.
+    BackendConfig tapeBackend() const
+    {
+        BackendConfig backend;
+        backend.name = QStringLiteral("tape");
+        backend.type = QStringLiteral("tsm");
+        backend.options.insert(QStringLiteral("ember_tsm_dsmc_path"), Emulator);
+        backend.options.insert(QStringLiteral("ember_tsm_image_link_dir"),
+                               m_root + QStringLiteral("/links"));
+        return backend;
+    }
+    static BackendSecrets tapeSecrets(const BackendConfig&)
+    {
+        return BackendSecrets{{QStringLiteral("backup_tsm_password"), ServerPassword}};
+    }
+
 private Q_SLOTS:
     void init()
     {
@@ -85,16 +101,9 @@ private Q_SLOTS:
     void backupRestoreDeleteThroughTheService()
     {
         Catalog catalog(m_root + QStringLiteral("/catalog.sqlite"));
-        BackendConfig backend;
-        backend.name = QStringLiteral("tape");
-        backend.type = QStringLiteral("tsm");
-        backend.options.insert(QStringLiteral("ember_tsm_dsmc_path"), Emulator);
-        backend.options.insert(QStringLiteral("ember_tsm_image_link_dir"),
-                               m_root + QStringLiteral("/links"));
+        const BackendConfig backend = tapeBackend();
         catalog.upsertBackend(backend);
-        BackupService service(catalog, [](const BackendConfig&) {
-            return BackendSecrets{{QStringLiteral("backup_tsm_password"), ServerPassword}};
-        });
+        BackupService service(catalog, tapeSecrets);
 
         const QString source = m_root + QStringLiteral("/volume.img");
         const qint64 size = 6 * 1024 * 1024 + 512;
@@ -150,16 +159,9 @@ private Q_SLOTS:
     void sampledVerifyFallsBackToTheWholeBackup()
     {
         Catalog catalog(m_root + QStringLiteral("/catalog.sqlite"));
-        BackendConfig backend;
-        backend.name = QStringLiteral("tape");
-        backend.type = QStringLiteral("tsm");
-        backend.options.insert(QStringLiteral("ember_tsm_dsmc_path"), Emulator);
-        backend.options.insert(QStringLiteral("ember_tsm_image_link_dir"),
-                               m_root + QStringLiteral("/links"));
+        const BackendConfig backend = tapeBackend();
         catalog.upsertBackend(backend);
-        BackupService service(catalog, [](const BackendConfig&) {
-            return BackendSecrets{{QStringLiteral("backup_tsm_password"), ServerPassword}};
-        });
+        BackupService service(catalog, tapeSecrets);
         const QString source = m_root + QStringLiteral("/volume.img");
         writeRandomFile(source, 2 * 1024 * 1024, 9);
         const Volume volume = service.addVolume(source, QStringLiteral("vol1"));
