@@ -606,7 +606,8 @@ VerifyReport CephBackupDriver::verifySample(const QList<Backup>& chain, const Ve
         qint64 total = 0;
         for (const QString& name : sample.objects) {
             const std::optional<Extent> range = parseVerifyRange(name);
-            if (!range || range->end() > source.size())
+            if (!range || range->offset > source.size() ||
+                range->length > source.size() - range->offset) // no overflow in offset+length
                 throw Error(QStringLiteral("%1 is not a range of backup %2 (%3@%4 holds %5 bytes)")
                                 .arg(name, backup.id, location.image, location.snapshot)
                                 .arg(source.size()));
