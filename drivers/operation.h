@@ -40,6 +40,9 @@ public:
     // Called from engine threads; the callbacks must be thread-safe.
     void setProgressCallback(ProgressCallback callback) { m_onProgress = std::move(callback); }
     void setLogCallback(LogCallback callback) { m_onLog = std::move(callback); }
+    // The current callbacks, so a recorder can chain itself in front of them.
+    const ProgressCallback& progressCallback() const { return m_onProgress; }
+    const LogCallback& logCallback() const { return m_onLog; }
 
     void setPhase(const QString& phase, qint64 bytesTotal);
     void addBytesDone(qint64 bytes);

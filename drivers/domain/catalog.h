@@ -4,6 +4,7 @@
 
 #include "records.h"
 #include "retention.h"
+#include "schedule.h"
 
 #include <QHash>
 #include <QList>
@@ -164,6 +165,40 @@ public:
     void setVerifyResult(const VerifyResult& result);
     std::optional<VerifyResult> verifyResult(const QString& backupId) const;
     QList<VerifyResult> verifyResults() const; // every backup that has one
+
+    // Schedules (schedule.h). resolveSchedule takes an id, a unique id prefix
+    // or a unique name, like resolveVolume. Removing a volume removes it from
+    // the schedules that name it (a schedule left with none is removed).
+    QList<Schedule> schedules() const;
+    std::optional<Schedule> schedule(const QString& id) const;
+    Schedule resolveSchedule(const QString& reference) const;
+    void insertSchedule(const Schedule& schedule); // names are unique: a duplicate throws Error
+    void updateSchedule(const Schedule& schedule); // all columns by id; sets updatedAt
+    void removeSchedule(const QString& id);
+    // Claims one occurrence for a run: sets lastOccurrence to `occurrence`
+    // only if it still equals `expected` (compare-and-set across processes).
+    // False when another process claimed it first.
+    bool claimScheduleOccurrence(const QString& id, const QDateTime& expected,
+                                 const QDateTime& occurrence);
+
+    // Job history (schedule.h), kept history.retention_days (default 90).
+    // beginJob inserts the record (result Running) and returns its id;
+    // finishJob updates every column by id. recordJob inserts a finished one.
+    qint64 beginJob(const JobRecord& job);
+    void finishJob(const JobRecord& job);
+    qint64 recordJob(const JobRecord& job);
+    QList<JobRecord> jobHistory(const JobHistoryFilter& filter = {}) const; // newest first
+    std::optional<JobRecord> job(qint64 id) const;
+    qint64 jobCount() const;
+    // Removes finished jobs that started before `olderThan`; returns how many.
+    int pruneJobHistory(const QDateTime& olderThan);
+    // Jobs still Running whose process is gone (pid not alive, or not this
+    // machine's boot) become Interrupted; returns how many.
+    int settleInterruptedJobs();
+
+    // Settings shared by every Ember process (settingkeys in schedule.h).
+    QString setting(const QString& key, const QString& fallback = {}) const;
+    void setSetting(const QString& key, const QString& value); // empty value removes it
 
     // Backends
     QList<BackendConfig> backends() const;
