@@ -9,6 +9,8 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config clang-format dpkg-dev
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libqt6sql6-sqlite libqt6svg6-dev qt6-svg-dev libgl-dev
+  # the overview charts (Qt Charts needs Qt OpenGL's CMake files)
+  qt6-charts-dev libqt6opengl6-dev
   qtkeychain-qt6-dev libssl-dev zlib1g-dev libbz2-dev libzstd-dev libdeflate-dev libisal-dev
   libsqlite3-dev libcurl4-openssl-dev
   librbd-dev librados-dev libradospp-dev
