@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QSet>
@@ -147,6 +148,57 @@ CREATE TABLE verify_results (
     objects_total INTEGER
 );
 )sql",
+    // Schedules (volume_ids is a JSON array; last_occurrence NULL until the
+    // first run), the job history (log last: lists that skip it never read
+    // its overflow pages; boot_id tells a job of an earlier boot, whose pid
+    // may be reused) and settings shared by every Ember process.
+    R"sql(
+CREATE TABLE schedules (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    volume_ids TEXT NOT NULL DEFAULT '[]',
+    calendar TEXT NOT NULL,
+    backend_name TEXT NOT NULL DEFAULT '',
+    mode TEXT NOT NULL DEFAULT 'incremental',
+    full_every INTEGER NOT NULL DEFAULT 0,
+    full_every_days INTEGER NOT NULL DEFAULT 0,
+    apply_retention INTEGER NOT NULL DEFAULT 1,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT,
+    updated_at TEXT,
+    last_occurrence TEXT
+);
+CREATE TABLE job_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL DEFAULT '',
+    origin TEXT NOT NULL DEFAULT '',
+    title TEXT NOT NULL DEFAULT '',
+    volume_id TEXT NOT NULL DEFAULT '',
+    volume_name TEXT NOT NULL DEFAULT '',
+    backup_id TEXT NOT NULL DEFAULT '',
+    backend_name TEXT NOT NULL DEFAULT '',
+    schedule_id TEXT NOT NULL DEFAULT '',
+    cloud TEXT NOT NULL DEFAULT '',
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    bytes_read INTEGER NOT NULL DEFAULT 0,
+    bytes_stored INTEGER NOT NULL DEFAULT 0,
+    bytes_per_second REAL NOT NULL DEFAULT 0,
+    result TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    pid INTEGER NOT NULL DEFAULT 0,
+    boot_id TEXT NOT NULL DEFAULT '',
+    log TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX job_history_started ON job_history(started_at);
+CREATE INDEX job_history_volume ON job_history(volume_id, started_at);
+CREATE INDEX job_history_result ON job_history(result, started_at);
+CREATE INDEX job_history_schedule ON job_history(schedule_id, started_at);
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+)sql",
 };
 
 QString storedTime(const QDateTime& time)
@@ -224,6 +276,12 @@ public:
         return *this;
     }
     Statement& bind(int index, const QDateTime& time) { return bind(index, storedTime(time)); }
+    // Not an overload of bind: an int argument would be ambiguous.
+    Statement& bindReal(int index, double value)
+    {
+        sqlite3_bind_double(m_statement, index, value);
+        return *this;
+    }
 
     // True while there is a row.
     bool step()
@@ -251,6 +309,7 @@ public:
         return QString::fromUtf8(data, sqlite3_column_bytes(m_statement, column));
     }
     qint64 integer(int column) const { return sqlite3_column_int64(m_statement, column); }
+    double real(int column) const { return sqlite3_column_double(m_statement, column); }
     QDateTime time(int column) const { return loadedTime(text(column)); }
 
 private:
@@ -419,6 +478,145 @@ BackendConfig readBackend(const Statement& row)
     backend.isDefault = row.integer(3) != 0;
     backend.createdAt = row.time(4);
     return backend;
+}
+
+// Text columns declared NOT NULL take '' for an unset string.
+QString orEmpty(const QString& text)
+{
+    return text.isNull() ? QStringLiteral("") : text;
+}
+
+const char* const kScheduleColumns =
+    "id, name, volume_ids, calendar, backend_name, mode, full_every, full_every_days, "
+    "apply_retention, enabled, created_at, updated_at, last_occurrence";
+
+Schedule readSchedule(const Statement& row)
+{
+    Schedule schedule;
+    schedule.id = row.text(0);
+    schedule.name = row.text(1);
+    const QJsonArray volumeIds = QJsonDocument::fromJson(row.text(2).toUtf8()).array();
+    for (const QJsonValue& volumeId : volumeIds)
+        schedule.volumeIds << volumeId.toString();
+    schedule.calendar = row.text(3);
+    schedule.backendName = row.text(4);
+    schedule.mode = scheduleModeFromText(row.text(5));
+    schedule.fullEvery = int(row.integer(6));
+    schedule.fullEveryDays = int(row.integer(7));
+    schedule.applyRetention = row.integer(8) != 0;
+    schedule.enabled = row.integer(9) != 0;
+    schedule.createdAt = row.time(10);
+    schedule.updatedAt = row.time(11);
+    schedule.lastOccurrence = row.time(12);
+    return schedule;
+}
+
+QString volumeIdsText(const QStringList& volumeIds)
+{
+    return QString::fromUtf8(
+        QJsonDocument(QJsonArray::fromStringList(volumeIds)).toJson(QJsonDocument::Compact));
+}
+
+// Binds every schedule column in kScheduleColumns order, starting at index 1.
+void bindSchedule(Statement& s, const Schedule& schedule)
+{
+    s.bind(1, schedule.id)
+        .bind(2, schedule.name)
+        .bind(3, volumeIdsText(schedule.volumeIds))
+        .bind(4, schedule.calendar)
+        .bind(5, orEmpty(schedule.backendName))
+        .bind(6, scheduleModeText(schedule.mode))
+        .bind(7, qint64(schedule.fullEvery))
+        .bind(8, qint64(schedule.fullEveryDays))
+        .bind(9, qint64(schedule.applyRetention ? 1 : 0))
+        .bind(10, qint64(schedule.enabled ? 1 : 0))
+        .bind(11, schedule.createdAt)
+        .bind(12, schedule.updatedAt)
+        .bind(13, schedule.lastOccurrence); // NULL when never: claims compare with IS
+}
+
+void requireValidSchedule(const Schedule& schedule)
+{
+    if (schedule.name.trimmed().isEmpty())
+        throw Error(QStringLiteral("A schedule needs a name."));
+    if (schedule.volumeIds.isEmpty())
+        throw Error(
+            QStringLiteral("Schedule %1 names no volume: give at least one.").arg(schedule.name));
+    if (schedule.calendar.trimmed().isEmpty())
+        throw Error(QStringLiteral("Schedule %1 needs a calendar expression (e.g. daily).")
+                        .arg(schedule.name));
+    if (schedule.fullEvery < 0 || schedule.fullEveryDays < 0)
+        throw Error(QStringLiteral("Schedule %1: a full every N backups or days needs N >= 0 "
+                                   "(0 = never).")
+                        .arg(schedule.name));
+}
+
+// The job history's columns; the log comes last so that a list without it
+// selects a constant in its place.
+const char* const kJobColumnsWithoutLog =
+    "id, kind, origin, title, volume_id, volume_name, backup_id, backend_name, schedule_id, "
+    "cloud, started_at, finished_at, bytes_read, bytes_stored, bytes_per_second, result, "
+    "reason, pid";
+
+JobRecord readJob(const Statement& row)
+{
+    JobRecord job;
+    job.id = row.integer(0);
+    job.kind = row.text(1);
+    job.origin = row.text(2);
+    job.title = row.text(3);
+    job.volumeId = row.text(4);
+    job.volumeName = row.text(5);
+    job.backupId = row.text(6);
+    job.backendName = row.text(7);
+    job.scheduleId = row.text(8);
+    job.cloud = row.text(9);
+    job.startedAt = row.time(10);
+    job.finishedAt = row.time(11);
+    job.bytesRead = row.integer(12);
+    job.bytesStored = row.integer(13);
+    job.bytesPerSecond = row.real(14);
+    job.result = jobResultFromText(row.text(15));
+    job.reason = row.text(16);
+    job.pid = row.integer(17);
+    job.log = row.text(18);
+    return job;
+}
+
+// Binds the columns of kJobColumnsWithoutLog after id (from index 1), then the log.
+void bindJob(Statement& s, const JobRecord& job)
+{
+    s.bind(1, orEmpty(job.kind))
+        .bind(2, orEmpty(job.origin))
+        .bind(3, orEmpty(job.title))
+        .bind(4, orEmpty(job.volumeId))
+        .bind(5, orEmpty(job.volumeName))
+        .bind(6, orEmpty(job.backupId))
+        .bind(7, orEmpty(job.backendName))
+        .bind(8, orEmpty(job.scheduleId))
+        .bind(9, orEmpty(job.cloud))
+        .bind(10, job.startedAt)
+        .bind(11, job.finishedAt)
+        .bind(12, job.bytesRead)
+        .bind(13, job.bytesStored)
+        .bindReal(14, job.bytesPerSecond)
+        .bind(15, jobResultText(job.result))
+        .bind(16, orEmpty(job.reason))
+        .bind(17, job.pid)
+        .bind(18, orEmpty(job.log));
+}
+
+// This boot of the machine: a job recorded in another boot has ended,
+// whatever process now has its pid.
+QString currentBootId()
+{
+    static const QString bootId = [] {
+        QFile file(QStringLiteral("/proc/sys/kernel/random/boot_id"));
+        if (!file.open(QIODevice::ReadOnly))
+            return QStringLiteral("");
+        return QString::fromLatin1(file.readAll().trimmed());
+    }();
+    return bootId;
 }
 
 QString describeTime(const QDateTime& time)
@@ -989,6 +1187,23 @@ void Catalog::removeVolume(const QString& id)
         s.run();
         if (sqlite3_changes(m_db) == 0)
             throw Error(QStringLiteral("No volume with ID %1 exists.").arg(id));
+        // Schedules name only volumes that exist: a group loses the volume,
+        // a schedule of it alone goes with it.
+        for (Schedule schedule : schedules()) {
+            if (!schedule.volumeIds.contains(id))
+                continue;
+            schedule.volumeIds.removeAll(id);
+            if (schedule.volumeIds.isEmpty()) {
+                removeSchedule(schedule.id);
+                continue;
+            }
+            Statement edit(m_db, "UPDATE schedules SET volume_ids = ?1, updated_at = ?2 "
+                                 "WHERE id = ?3");
+            edit.bind(1, volumeIdsText(schedule.volumeIds))
+                .bind(2, QDateTime::currentDateTimeUtc())
+                .bind(3, schedule.id);
+            edit.run();
+        }
     });
 }
 
@@ -1367,6 +1582,325 @@ QList<VerifyResult> Catalog::verifyResults() const
     while (s.step())
         result << readVerifyResult(s);
     return result;
+}
+
+// ---- Schedules ----
+
+QList<Schedule> Catalog::schedules() const
+{
+    std::lock_guard guard(m_statements->mutex);
+    Statement s(m_db, (QByteArray("SELECT ") + kScheduleColumns +
+                       " FROM schedules ORDER BY name COLLATE NOCASE, created_at")
+                          .constData());
+    QList<Schedule> result;
+    while (s.step())
+        result << readSchedule(s);
+    return result;
+}
+
+std::optional<Schedule> Catalog::schedule(const QString& id) const
+{
+    std::lock_guard guard(m_statements->mutex);
+    Statement s(m_db, (QByteArray("SELECT ") + kScheduleColumns + " FROM schedules WHERE id = ?")
+                          .constData());
+    s.bind(1, id);
+    if (s.step())
+        return readSchedule(s);
+    return std::nullopt;
+}
+
+Schedule Catalog::resolveSchedule(const QString& reference) const
+{
+    std::lock_guard guard(m_statements->mutex);
+    const QString wanted = reference.trimmed();
+    if (wanted.isEmpty())
+        throw Error(QStringLiteral("No schedule given: name a schedule by its name or ID."));
+    if (auto exact = schedule(wanted))
+        return *exact;
+    QList<Schedule> matches;
+    for (const Schedule& candidate : schedules()) {
+        const bool byPrefix =
+            wanted.size() >= 4 && candidate.id.startsWith(wanted, Qt::CaseInsensitive);
+        if (byPrefix || candidate.name == wanted)
+            matches << candidate;
+    }
+    if (matches.size() == 1)
+        return matches.first();
+    if (matches.isEmpty())
+        throw Error(QStringLiteral("No schedule with a name or ID of '%1' exists.").arg(wanted));
+    throw Error(QStringLiteral("Multiple schedules match '%1': %2. Use an ID to be more specific.")
+                    .arg(wanted, describeCandidates<Schedule>(
+                                     matches, [](const Schedule& s) { return s.name; })));
+}
+
+namespace {
+
+// Names are unique (the column says so too; this says it in words).
+void requireUniqueScheduleName(sqlite3* db, const Schedule& schedule)
+{
+    Statement s(db, "SELECT id FROM schedules WHERE name = ? AND id <> ?");
+    s.bind(1, schedule.name).bind(2, schedule.id);
+    if (s.step())
+        throw Error(QStringLiteral("A schedule named '%1' already exists (%2): choose another "
+                                   "name.")
+                        .arg(schedule.name, s.text(0)));
+}
+
+} // namespace
+
+void Catalog::insertSchedule(const Schedule& schedule)
+{
+    requireValidSchedule(schedule);
+    transaction([&] {
+        Schedule stored = schedule;
+        if (stored.id.isEmpty())
+            stored.id = newUuid();
+        else if (this->schedule(stored.id))
+            throw Error(QStringLiteral("A schedule with ID %1 already exists.").arg(stored.id));
+        requireUniqueScheduleName(m_db, stored);
+        if (!stored.createdAt.isValid())
+            stored.createdAt = QDateTime::currentDateTimeUtc();
+        if (!stored.updatedAt.isValid())
+            stored.updatedAt = stored.createdAt;
+        Statement s(m_db, (QByteArray("INSERT INTO schedules (") + kScheduleColumns +
+                           ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                              .constData());
+        bindSchedule(s, stored);
+        s.run();
+    });
+}
+
+void Catalog::updateSchedule(const Schedule& schedule)
+{
+    requireValidSchedule(schedule);
+    transaction([&] {
+        requireUniqueScheduleName(m_db, schedule);
+        Schedule stored = schedule;
+        stored.updatedAt = QDateTime::currentDateTimeUtc();
+        Statement s(m_db, "UPDATE schedules SET id=?1, name=?2, volume_ids=?3, calendar=?4, "
+                          "backend_name=?5, mode=?6, full_every=?7, full_every_days=?8, "
+                          "apply_retention=?9, enabled=?10, created_at=?11, updated_at=?12, "
+                          "last_occurrence=?13 WHERE id=?1");
+        bindSchedule(s, stored);
+        s.run();
+        if (sqlite3_changes(m_db) == 0)
+            throw Error(QStringLiteral("No schedule with ID %1 exists.").arg(schedule.id));
+    });
+}
+
+void Catalog::removeSchedule(const QString& id)
+{
+    transaction([&] {
+        Statement s(m_db, "DELETE FROM schedules WHERE id = ?");
+        s.bind(1, id);
+        s.run();
+        if (sqlite3_changes(m_db) == 0)
+            throw Error(QStringLiteral("No schedule with ID %1 exists.").arg(id));
+    });
+}
+
+bool Catalog::claimScheduleOccurrence(const QString& id, const QDateTime& expected,
+                                      const QDateTime& occurrence)
+{
+    bool claimed = false;
+    transaction([&] {
+        // One compare-and-set: IS matches NULL (never run) as well as a time,
+        // and the write lock makes a second process see the first one's claim.
+        Statement s(m_db, "UPDATE schedules SET last_occurrence = ?1 "
+                          "WHERE id = ?2 AND last_occurrence IS ?3");
+        s.bind(1, occurrence).bind(2, id).bind(3, expected);
+        s.run();
+        claimed = sqlite3_changes(m_db) > 0;
+    });
+    return claimed;
+}
+
+// ---- Job history ----
+
+qint64 Catalog::beginJob(const JobRecord& job)
+{
+    JobRecord stored = job;
+    stored.result = JobResult::Running;
+    stored.finishedAt = QDateTime();
+    if (!stored.startedAt.isValid())
+        stored.startedAt = QDateTime::currentDateTimeUtc();
+    if (stored.pid == 0)
+        stored.pid = ::getpid();
+    return recordJob(stored);
+}
+
+void Catalog::finishJob(const JobRecord& job)
+{
+    transaction([&] {
+        Statement s(m_db, "UPDATE job_history SET kind=?1, origin=?2, title=?3, volume_id=?4, "
+                          "volume_name=?5, backup_id=?6, backend_name=?7, schedule_id=?8, "
+                          "cloud=?9, started_at=?10, finished_at=?11, bytes_read=?12, "
+                          "bytes_stored=?13, bytes_per_second=?14, result=?15, reason=?16, "
+                          "pid=?17, log=?18 WHERE id=?19");
+        JobRecord stored = job;
+        if (!stored.finishedAt.isValid() && stored.result != JobResult::Running)
+            stored.finishedAt = QDateTime::currentDateTimeUtc();
+        bindJob(s, stored);
+        s.bind(19, job.id);
+        s.run();
+        if (sqlite3_changes(m_db) == 0)
+            throw Error(QStringLiteral("No job with ID %1 is in the history.").arg(job.id));
+    });
+}
+
+qint64 Catalog::recordJob(const JobRecord& job)
+{
+    qint64 id = 0;
+    transaction([&] {
+        JobRecord stored = job;
+        if (!stored.startedAt.isValid())
+            stored.startedAt = QDateTime::currentDateTimeUtc();
+        if (!stored.finishedAt.isValid() && stored.result != JobResult::Running)
+            stored.finishedAt = stored.startedAt;
+        if (stored.pid == 0)
+            stored.pid = ::getpid();
+        Statement s(m_db, (QByteArray("INSERT INTO job_history (") + kJobColumnsWithoutLog +
+                           ", log, boot_id) VALUES (NULL,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,"
+                           "?13,?14,?15,?16,?17,?18,?19)")
+                              .constData());
+        bindJob(s, stored);
+        s.bind(19, currentBootId());
+        s.run();
+        id = sqlite3_last_insert_rowid(m_db);
+    });
+    return id;
+}
+
+QList<JobRecord> Catalog::jobHistory(const JobHistoryFilter& filter) const
+{
+    std::lock_guard guard(m_statements->mutex);
+    QByteArray sql = QByteArray("SELECT ") + kJobColumnsWithoutLog +
+                     (filter.withLog ? ", log" : ", ''") + " FROM job_history WHERE 1=1";
+    if (!filter.volumeId.isEmpty())
+        sql += " AND volume_id = ?1";
+    if (!filter.scheduleId.isEmpty())
+        sql += " AND schedule_id = ?2";
+    if (!filter.kind.isEmpty())
+        sql += " AND kind = ?3";
+    if (filter.result)
+        sql += " AND result = ?4";
+    // One time format throughout (UTC, milliseconds): text order is time order.
+    if (filter.from.isValid())
+        sql += " AND started_at >= ?5";
+    if (filter.to.isValid())
+        sql += " AND started_at < ?6";
+    sql += " ORDER BY started_at DESC, id DESC";
+    if (filter.limit > 0)
+        sql += " LIMIT ?7";
+    Statement s(m_db, sql.constData());
+    if (!filter.volumeId.isEmpty())
+        s.bind(1, filter.volumeId);
+    if (!filter.scheduleId.isEmpty())
+        s.bind(2, filter.scheduleId);
+    if (!filter.kind.isEmpty())
+        s.bind(3, filter.kind);
+    if (filter.result)
+        s.bind(4, jobResultText(*filter.result));
+    if (filter.from.isValid())
+        s.bind(5, filter.from);
+    if (filter.to.isValid())
+        s.bind(6, filter.to);
+    if (filter.limit > 0)
+        s.bind(7, qint64(filter.limit));
+    QList<JobRecord> result;
+    while (s.step())
+        result << readJob(s);
+    return result;
+}
+
+std::optional<JobRecord> Catalog::job(qint64 id) const
+{
+    std::lock_guard guard(m_statements->mutex);
+    Statement s(m_db, (QByteArray("SELECT ") + kJobColumnsWithoutLog +
+                       ", log FROM job_history WHERE id = ?")
+                          .constData());
+    s.bind(1, id);
+    if (s.step())
+        return readJob(s);
+    return std::nullopt;
+}
+
+qint64 Catalog::jobCount() const
+{
+    std::lock_guard guard(m_statements->mutex);
+    return pragmaInteger(m_db, "SELECT COUNT(*) FROM job_history");
+}
+
+int Catalog::pruneJobHistory(const QDateTime& olderThan)
+{
+    if (!olderThan.isValid())
+        return 0;
+    int removed = 0;
+    transaction([&] {
+        Statement s(m_db, "DELETE FROM job_history WHERE started_at < ? AND result <> 'running'");
+        s.bind(1, olderThan);
+        s.run();
+        removed = sqlite3_changes(m_db);
+    });
+    return removed;
+}
+
+int Catalog::settleInterruptedJobs()
+{
+    int settled = 0;
+    transaction([&] {
+        Statement running(m_db, "SELECT id, pid, boot_id FROM job_history WHERE result = 'running'");
+        QList<qint64> ended;
+        const QString bootId = currentBootId();
+        while (running.step()) {
+            const qint64 pid = running.integer(1);
+            const QString jobBoot = running.text(2);
+            // A job of an earlier boot has ended even if its pid is now taken.
+            const bool sameBoot = jobBoot.isEmpty() || bootId.isEmpty() || jobBoot == bootId;
+            if (sameBoot && (pid == ::getpid() || processAlive(pid)))
+                continue;
+            ended << running.integer(0);
+        }
+        Statement settle(m_db, "UPDATE job_history SET result = 'interrupted', reason = ?1, "
+                               "finished_at = ?2 WHERE id = ?3 AND result = 'running'");
+        settle.bind(1, QStringLiteral("the process ended while the job ran"))
+            .bind(2, QDateTime::currentDateTimeUtc());
+        for (const qint64 id : std::as_const(ended)) {
+            settle.bind(3, id);
+            settle.run();
+            settle.reset();
+            settled += sqlite3_changes(m_db);
+        }
+    });
+    return settled;
+}
+
+// ---- Settings ----
+
+QString Catalog::setting(const QString& key, const QString& fallback) const
+{
+    std::lock_guard guard(m_statements->mutex);
+    Statement s(m_db, "SELECT value FROM settings WHERE key = ?");
+    s.bind(1, key);
+    return s.step() ? s.text(0) : fallback;
+}
+
+void Catalog::setSetting(const QString& key, const QString& value)
+{
+    if (key.trimmed().isEmpty())
+        throw Error(QStringLiteral("A setting needs a key."));
+    transaction([&] {
+        if (value.isEmpty()) {
+            Statement remove(m_db, "DELETE FROM settings WHERE key = ?");
+            remove.bind(1, key);
+            remove.run();
+            return;
+        }
+        Statement s(m_db, "INSERT INTO settings (key, value) VALUES (?1,?2) "
+                          "ON CONFLICT(key) DO UPDATE SET value=?2");
+        s.bind(1, key).bind(2, value);
+        s.run();
+    });
 }
 
 // ---- Backends ----
