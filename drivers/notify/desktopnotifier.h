@@ -8,6 +8,7 @@
 
 #include <QDBusConnection>
 #include <QHash>
+#include <QMutex>
 #include <QObject>
 
 namespace ember {
@@ -38,9 +39,14 @@ Q_SIGNALS:
 
 private Q_SLOTS:
     void onActionInvoked(quint32 notificationId, const QString& action);
+    void onNotificationClosed(quint32 notificationId, quint32 reason);
 
 private:
+    void remember(quint32 notificationId, qint64 jobId);
+
     QDBusConnection m_bus;
+    // notify() may run on a worker thread while signals arrive on the owner's.
+    QMutex m_mutex;
     QHash<quint32, qint64> m_jobOfNotification;
 };
 
