@@ -958,6 +958,7 @@ ActionResult CloudSource::submit(const QString& kind, const QString& title, cons
     spec.backupId = backupId;
     spec.work = std::move(work);
     spec.noProgressNote = noPercentageNote();
+    spec.cloud = m_name;
     const quint64 jobId = runner->submitRemote(std::move(spec));
     m_jobs.insert(jobId);
     return {QString(), jobId};

@@ -1,5 +1,7 @@
 #include "jobrunner.h"
 
+#include "jobevents.h"
+
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QPointer>
@@ -74,6 +76,19 @@ namespace {
 
 constexpr qint64 progressIntervalMs = 100; // about ten updates a second
 
+// What the job's history record starts with (the worker adds the rest).
+JobRecord historyRecord(const JobInfo& info)
+{
+    JobRecord record;
+    record.kind = info.kind;
+    record.title = info.title;
+    record.volumeId = info.volumeId;
+    record.volumeName = info.volumeName;
+    record.backupId = info.backupId;
+    record.cloud = info.cloud;
+    return record;
+}
+
 // Job threads, and the engine threads they start (which inherit it), give
 // way to the UI thread when the cores are busy: the window stays responsive
 // during a backup that uses every core.
@@ -95,13 +110,14 @@ public:
                 bool& reportedOnce, std::function<void(quint64, const Progress&)> progress,
                 std::function<void(quint64, const QString&)> log,
                 std::function<void(quint64)> started,
-                std::function<void(quint64, JobState, const QString&)> done)
+                std::function<void(quint64, JobState, const QString&)> done, JobRecord record,
+                std::function<void(quint64, qint64)> recorded)
         : m_runner(runner), m_jobId(jobId), m_catalogPath(std::move(catalogPath)),
           m_secrets(std::move(secrets)), m_work(std::move(work)),
           m_remoteWork(std::move(remoteWork)), m_keepAlive(std::move(running)), m_control(control),
           m_mutex(mutex), m_sinceLastReport(sinceLastReport), m_reportedOnce(reportedOnce),
           m_progress(std::move(progress)), m_log(std::move(log)), m_started(std::move(started)),
-          m_done(std::move(done))
+          m_done(std::move(done)), m_record(std::move(record)), m_recorded(std::move(recorded))
     {
         setAutoDelete(true);
     }
@@ -133,13 +149,27 @@ public:
 
         JobState state = JobState::Succeeded;
         QString outcome;
+        // Declared before the recorder, which writes through it until the end.
+        std::unique_ptr<Catalog> catalog;
+        std::unique_ptr<JobRecorder> recorder;
         try {
             m_control.throwIfCancelled();
             if (m_remoteWork) {
+                // The cloud does the work; the catalog only records it, so a
+                // catalog that cannot be opened does not stop the job.
+                try {
+                    catalog = std::make_unique<Catalog>(m_catalogPath);
+                } catch (const std::exception& error) {
+                    m_control.log(QCoreApplication::translate(
+                                      "JobRunner", "history: the job is not recorded: %1")
+                                      .arg(QString::fromUtf8(error.what())));
+                }
+                recorder = startRecording(catalog.get(), id, post);
                 outcome = m_remoteWork(m_control);
             } else {
-                Catalog catalog(m_catalogPath);
-                BackupService service(catalog, m_secrets);
+                catalog = std::make_unique<Catalog>(m_catalogPath);
+                recorder = startRecording(catalog.get(), id, post);
+                BackupService service(*catalog, m_secrets);
                 outcome = m_work(service, m_control);
             }
         } catch (const Cancelled&) {
@@ -152,6 +182,8 @@ public:
             state = JobState::Failed;
             outcome = QString::fromUtf8(error.what());
         }
+        if (recorder)
+            finishRecording(*catalog, *recorder, state, outcome, id, post);
         // Drop the callbacks: nothing may post after the final report.
         m_control.setProgressCallback({});
         m_control.setLogCallback({});
@@ -163,6 +195,80 @@ public:
     }
 
 private:
+    using Post = std::function<void(std::function<void()>)>;
+
+    // Inserts the job's history record (result running) and chains the
+    // recorder in front of the control's callbacks. A history that cannot be
+    // written costs the job nothing but a log line.
+    std::unique_ptr<JobRecorder> startRecording(Catalog* catalog, quint64 id, const Post& post)
+    {
+        if (!catalog)
+            return {};
+        try {
+            m_record.origin = QStringLiteral("gui");
+            m_record.startedAt = QDateTime::currentDateTimeUtc();
+            m_record.pid = QCoreApplication::applicationPid();
+            if (!m_remoteWork && !m_record.volumeId.isEmpty() && m_record.backendName.isEmpty())
+                if (const std::optional<Volume> volume = catalog->volume(m_record.volumeId))
+                    m_record.backendName = volume->backendName;
+            auto recorder = std::make_unique<JobRecorder>(*catalog, m_record);
+            recorder->attach(m_control);
+            post([recorded = m_recorded, id, historyId = recorder->record().id] {
+                recorded(id, historyId);
+            });
+            return recorder;
+        } catch (const std::exception& error) {
+            m_control.log(QCoreApplication::translate("JobRunner",
+                                                      "history: the job is not recorded: %1")
+                              .arg(QString::fromUtf8(error.what())));
+        }
+        return {};
+    }
+
+    void finishRecording(Catalog& catalog, JobRecorder& recorder, JobState state,
+                         const QString& outcome, quint64 id, const Post& post)
+    {
+        const JobResult result = state == JobState::Succeeded ? JobResult::Succeeded
+                                 : state == JobState::Cancelled ? JobResult::Cancelled
+                                                                : JobResult::Failed;
+        try {
+            noteNewBackup(catalog, recorder);
+            const QStringList lines = recorder.finish(result, outcome);
+            // The after-job actions' lines (hook, metrics) reach the jobs panel too.
+            for (const QString& line : lines)
+                post([callback = m_log, id, line] { callback(id, line); });
+        } catch (const std::exception& error) {
+            const QString line =
+                QCoreApplication::translate("JobRunner", "history: the result is not recorded: %1")
+                    .arg(QString::fromUtf8(error.what()));
+            post([callback = m_log, id, line] { callback(id, line); });
+        }
+    }
+
+    // A backup's work returns only its outcome line: the backup it made is
+    // the volume's newest one created since the job started (the volume's
+    // lock keeps every other job off it meanwhile).
+    void noteNewBackup(Catalog& catalog, JobRecorder& recorder)
+    {
+        const JobRecord record = recorder.record();
+        if (record.kind != QLatin1String("backup") || record.volumeId.isEmpty() || m_remoteWork)
+            return;
+        BackupFilter filter;
+        filter.volumeId = record.volumeId;
+        const QDateTime since = record.startedAt; // the catalog keeps milliseconds
+        std::optional<Backup> newest;
+        for (const Backup& backup : catalog.backups(filter)) {
+            if (backup.createdAt.isValid() && backup.createdAt >= since &&
+                (!newest || backup.createdAt >= newest->createdAt))
+                newest = backup;
+        }
+        if (!newest)
+            return;
+        recorder.setBackupId(newest->id);
+        if (newest->storedBytes > 0)
+            recorder.setBytesStored(newest->storedBytes);
+    }
+
     JobRunner* m_runner;
     quint64 m_jobId;
     QString m_catalogPath;
@@ -178,6 +284,8 @@ private:
     std::function<void(quint64, const QString&)> m_log;
     std::function<void(quint64)> m_started;
     std::function<void(quint64, JobState, const QString&)> m_done;
+    JobRecord m_record;
+    std::function<void(quint64, qint64)> m_recorded;
 };
 
 } // namespace
@@ -232,6 +340,7 @@ quint64 JobRunner::submitRemote(RemoteJobSpec spec)
     m_pendingRemoteWork.insert(id, std::move(spec.work));
     JobInfo* info = find(id);
     info->noProgressNote = spec.noProgressNote;
+    info->cloud = spec.cloud;
     Q_EMIT jobChanged(indexOf(id));
     return id;
 }
@@ -322,6 +431,10 @@ void JobRunner::startReadyJobs()
             [self](quint64 id, JobState state, const QString& outcome) {
                 if (self)
                     self->onDone(id, state, outcome);
+            },
+            historyRecord(info), [self](quint64 id, qint64 historyId) {
+                if (self)
+                    self->onRecorded(id, historyId);
             });
         m_pool.start(runnable);
         Q_EMIT jobChanged(index);
@@ -335,6 +448,15 @@ void JobRunner::onStarted(quint64 jobId)
         return;
     info->startedAt = QDateTime::currentDateTimeUtc();
     info->log.append(tr("%1 started").arg(info->startedAt.toLocalTime().toString(Qt::ISODate)));
+    Q_EMIT jobChanged(indexOf(jobId));
+}
+
+void JobRunner::onRecorded(quint64 jobId, qint64 historyId)
+{
+    JobInfo* info = find(jobId);
+    if (!info)
+        return;
+    info->historyId = historyId;
     Q_EMIT jobChanged(indexOf(jobId));
 }
 

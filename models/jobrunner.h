@@ -2,7 +2,9 @@
 // QThreadPool: jobs queue up, at most `maxConcurrent` run at once and never
 // two on the same volume. Each job opens its own catalog connection and
 // BackupService on its worker thread; progress reaches the UI thread through
-// queued calls, throttled to about ten per second per job.
+// queued calls, throttled to about ten per second per job. Every job that
+// starts is recorded in the catalog's job history (origin "gui") from its
+// worker thread.
 #pragma once
 
 #include "backupservice.h"
@@ -51,8 +53,8 @@ struct JobSpec
     JobWork work;
 };
 
-// A job whose work is done elsewhere (a cloud's services): no catalog is
-// opened for it.
+// A job whose work is done elsewhere (a cloud's services): no BackupService
+// is opened for it, only a catalog connection that records its history.
 struct RemoteJobSpec
 {
     QString kind;
@@ -65,6 +67,7 @@ struct RemoteJobSpec
     // "Cinder reports no percentage"); the job's log carries its status
     // transitions instead.
     QString noProgressNote;
+    QString cloud; // the cloud's name, kept in the job's history record
 };
 
 struct JobInfo
@@ -83,6 +86,8 @@ struct JobInfo
     QString outcome;
     QStringList log;
     QString noProgressNote; // see RemoteJobSpec
+    QString cloud;          // see RemoteJobSpec
+    qint64 historyId = 0;   // the job's record in the catalog's history; 0 until started
     qint64 elapsedSeconds() const;
 };
 
@@ -134,6 +139,7 @@ private:
     void onProgress(quint64 jobId, const Progress& progress);
     void onLog(quint64 jobId, const QString& line);
     void onStarted(quint64 jobId);
+    void onRecorded(quint64 jobId, qint64 historyId);
     void onDone(quint64 jobId, JobState state, const QString& outcome);
     JobInfo* find(quint64 jobId);
 
