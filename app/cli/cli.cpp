@@ -179,6 +179,35 @@ QString joinFailures(QStringList failures)
 
 // ---- backups ----
 
+} // namespace
+
+JobRecord backupJobRecord(const BackupService::PreparedBackup& prepared)
+{
+    const QString name = prepared.volume.name.isEmpty() ? prepared.volume.id : prepared.volume.name;
+    JobRecord job = cliJobRecord(QStringLiteral("backup"),
+                                 QStringLiteral("Backup of %1 (%2)")
+                                     .arg(name, prepared.backup.isIncremental()
+                                                    ? QStringLiteral("incremental")
+                                                    : QStringLiteral("full")),
+                                 prepared.volume, prepared.backend.name);
+    job.backupId = prepared.backup.id;
+    return job;
+}
+
+JobRecord backupActionRecord(Context& context, const QString& kind, const QString& title,
+                             const Backup& backup)
+{
+    Volume volume;
+    volume.id = backup.volumeId;
+    if (const std::optional<Volume> known = context.backups().catalog().volume(backup.volumeId))
+        volume = *known;
+    JobRecord job = cliJobRecord(kind, title.arg(backup.id), volume, backup.backendName);
+    job.backupId = backup.id;
+    return job;
+}
+
+namespace {
+
 int backupCreate(Context& context, QCommandLineParser& parser)
 {
     CreateBackupRequest request;
@@ -193,8 +222,10 @@ int backupCreate(Context& context, QCommandLineParser& parser)
         throw Error(QStringLiteral("The container name is longer than 255 characters."));
     BackupService& service = context.backups();
     BackupService::PreparedBackup prepared = service.prepareBackup(request);
-    const Backup backup = withProgress(
-        [&](OperationControl& control) { return service.runBackup(prepared, control); });
+    CliJob job(context, backupJobRecord(prepared));
+    const Backup backup =
+        job.run([&](OperationControl& control) { return service.runBackup(prepared, control); });
+    job.setBackup(backup, true);
     QJsonObject json = backupJson(backup);
     if (context.format == Format::Json) {
         context.printJson(json);
@@ -236,8 +267,16 @@ int backupRestore(Context& context, QCommandLineParser& parser)
     }
     BackupService& service = context.backups();
     BackupService::PreparedRestore prepared = service.prepareRestore(request);
-    const Volume target = withProgress(
-        [&](OperationControl& control) { return service.runRestore(prepared, control); });
+    JobRecord record = cliJobRecord(
+        QStringLiteral("restore"),
+        QStringLiteral("Restore of backup %1 to %2")
+            .arg(prepared.backup.id,
+                 prepared.target.name.isEmpty() ? prepared.target.path : prepared.target.name),
+        prepared.target, prepared.backend.name);
+    record.backupId = prepared.backup.id;
+    CliJob job(context, record);
+    const Volume target =
+        job.run([&](OperationControl& control) { return service.runRestore(prepared, control); });
     QJsonObject json;
     json[QStringLiteral("backup_id")] = prepared.backup.id;
     json[QStringLiteral("volume_id")] = target.id;
@@ -256,7 +295,9 @@ int backupDelete(Context& context, QCommandLineParser& parser)
     for (const QString& reference : parser.positionalArguments()) {
         try {
             const Backup backup = context.catalog->resolveBackup(reference);
-            withProgress([&](OperationControl& control) {
+            CliJob job(context, backupActionRecord(context, QStringLiteral("delete"),
+                                                   QStringLiteral("Delete of backup %1"), backup));
+            job.run([&](OperationControl& control) {
                 service.deleteBackup(backup.id, force, control);
                 return 0;
             });
@@ -488,9 +529,22 @@ int backupVerify(Context& context, QCommandLineParser& parser)
                 QStringLiteral("--sample takes a percentage from 1 to 100, not '%1'.").arg(text));
     }
     const Backup backup = service.catalog().resolveBackup(parser.positionalArguments().first());
-    const VerifyReport report = withProgress([&](OperationControl& control) {
+    CliJob job(context,
+               backupActionRecord(context, QStringLiteral("verify"),
+                                  percent < 100 ? QStringLiteral("Sampled verify of backup %1")
+                                                : QStringLiteral("Verify of backup %1"),
+                                  backup));
+    const VerifyReport report = job.run([&](OperationControl& control) {
         return service.verifyBackup(backup.id, control, percent);
     });
+    for (const QString& problem : report.problems)
+        job.addLog(QStringLiteral("problem: %1").arg(problem));
+    if (report.problems.isEmpty())
+        job.finish(JobResult::Succeeded);
+    else
+        job.finish(JobResult::Failed, QStringLiteral("Backup %1 is damaged: %2 problem(s) found.")
+                                          .arg(backup.id)
+                                          .arg(report.problems.size()));
     QJsonObject json;
     json[QStringLiteral("backup_id")] = backup.id;
     json[QStringLiteral("objects_checked")] = double(report.objectsChecked);
@@ -1220,6 +1274,7 @@ QList<Command> commands()
         1,
         1};
     list << retentionCommands();
+    list << scheduleCommands();
     return list;
 }
 

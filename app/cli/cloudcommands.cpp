@@ -152,6 +152,19 @@ CloudBackup waitForBackup(CinderClient& client, const QString& backupId, int tim
     }
 }
 
+// A job on the selected cloud for the local job history (JobRecord::cloud set).
+JobRecord cloudJobRecord(const Context& context, const QString& kind, const QString& title,
+                         const QString& volumeId, const QString& volumeName)
+{
+    JobRecord job;
+    job.kind = kind;
+    job.title = title;
+    job.volumeId = volumeId;
+    job.volumeName = volumeName;
+    job.cloud = context.cloudName;
+    return job;
+}
+
 int waitTimeout(const QCommandLineParser& parser)
 {
     if (!parser.isSet(QStringLiteral("wait-timeout")))
@@ -247,16 +260,33 @@ int cloudBackupCreate(Context& context, QCommandLineParser& parser)
 {
     CinderClient& client = context.cloud();
     cloud::CreateBackupRequest request;
-    request.volumeId = findVolume(client, parser.positionalArguments().first()).id;
+    const CloudVolume volume = findVolume(client, parser.positionalArguments().first());
+    request.volumeId = volume.id;
     request.incremental = parser.isSet(QStringLiteral("incremental"));
     request.force = parser.isSet(QStringLiteral("force"));
     request.name = optionValue(parser, "name");
     request.description = optionValue(parser, "description");
     request.container = optionValue(parser, "container");
     request.snapshotId = optionValue(parser, "snapshot-id");
-    CloudBackup backup = client.createBackup(request);
-    if (parser.isSet(QStringLiteral("wait")))
-        backup = waitForBackup(client, backup.id, waitTimeout(parser));
+    const bool wait = parser.isSet(QStringLiteral("wait"));
+    const int timeout = wait ? waitTimeout(parser) : 0;
+    CliJob job(context,
+               cloudJobRecord(context, QStringLiteral("backup"),
+                              QStringLiteral("Backup of %1 on cloud %2 (%3)")
+                                  .arg(volume.name.isEmpty() ? volume.id : volume.name,
+                                       context.cloudName,
+                                       request.incremental ? QStringLiteral("incremental")
+                                                           : QStringLiteral("full")),
+                              volume.id, volume.name));
+    const CloudBackup backup = job.call([&] {
+        CloudBackup created = client.createBackup(request);
+        job.setBackupId(created.id);
+        if (wait)
+            return waitForBackup(client, created.id, timeout);
+        job.addLog(QStringLiteral("accepted by the cloud; not waited for (status %1)")
+                       .arg(created.status));
+        return created;
+    });
     context.printObject(QJsonObject{{QStringLiteral("id"), backup.id},
                                     {QStringLiteral("name"), backup.name},
                                     {QStringLiteral("volume_id"), request.volumeId},
@@ -269,12 +299,31 @@ int cloudBackupRestore(Context& context, QCommandLineParser& parser)
     CinderClient& client = context.cloud();
     const CloudBackup backup = findBackup(client, parser.positionalArguments().first());
     QString target;
-    if (parser.isSet(QStringLiteral("volume")))
-        target = findVolume(client, optionValue(parser, "volume")).id;
-    const cloud::RestoreResult result =
-        client.restoreBackup(backup.id, target, optionValue(parser, "name"));
-    if (parser.isSet(QStringLiteral("wait")))
-        waitForBackup(client, backup.id, waitTimeout(parser));
+    QString targetName;
+    if (parser.isSet(QStringLiteral("volume"))) {
+        const CloudVolume volume = findVolume(client, optionValue(parser, "volume"));
+        target = volume.id;
+        targetName = volume.name;
+    }
+    const bool wait = parser.isSet(QStringLiteral("wait"));
+    const int timeout = wait ? waitTimeout(parser) : 0;
+    JobRecord record = cloudJobRecord(
+        context, QStringLiteral("restore"),
+        QStringLiteral("Restore of backup %1 on cloud %2").arg(backup.id, context.cloudName),
+        target, targetName);
+    record.backupId = backup.id;
+    CliJob job(context, record);
+    const cloud::RestoreResult result = job.call([&] {
+        const cloud::RestoreResult restored =
+            client.restoreBackup(backup.id, target, optionValue(parser, "name"));
+        job.addLog(QStringLiteral("restoring into volume %1 (%2)")
+                       .arg(restored.volumeId, restored.volumeName));
+        if (wait)
+            waitForBackup(client, backup.id, timeout);
+        else
+            job.addLog(QStringLiteral("accepted by the cloud; not waited for"));
+        return restored;
+    });
     context.printObject(QJsonObject{{QStringLiteral("backup_id"), result.backupId},
                                     {QStringLiteral("volume_id"), result.volumeId},
                                     {QStringLiteral("volume_name"), result.volumeName}});
@@ -289,7 +338,16 @@ int cloudBackupDelete(Context& context, QCommandLineParser& parser)
     for (const QString& reference : parser.positionalArguments()) {
         try {
             const CloudBackup backup = findBackup(client, reference);
-            client.deleteBackup(backup.id, force);
+            JobRecord record = cloudJobRecord(
+                context, QStringLiteral("delete"),
+                QStringLiteral("Delete of backup %1 on cloud %2").arg(backup.id, context.cloudName),
+                backup.volumeId, QString());
+            record.backupId = backup.id;
+            CliJob job(context, record);
+            job.call([&] {
+                client.deleteBackup(backup.id, force);
+                return 0;
+            });
             printOut(
                 QStringLiteral("Request to delete backup %1 has been accepted.\n").arg(reference));
         } catch (const Error& error) {

@@ -6,6 +6,7 @@
 #include "backendregistry.h"
 #include "backupservice.h"
 #include "cinderclient.h"
+#include "jobevents.h"
 #include "log.h"
 #include "output.h"
 #include "progress.h"
@@ -15,8 +16,10 @@
 #endif
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -175,6 +178,137 @@ struct Context
     }
 };
 
+// One job an ember-cli command runs, recorded in the catalog's job history
+// (origin "cli") like the GUI's and the schedules' jobs. run() records a
+// failure or cancel with its reason; a scope left normally records success,
+// one left by an exception a failure. Recording never changes the command's
+// output or exit status: when it fails, that becomes a held WARNING.
+class CliJob
+{
+public:
+    // `job` needs kind and title; origin, pid and start time are filled in.
+    CliJob(Context& context, JobRecord job)
+        : m_uncaught(std::uncaught_exceptions())
+    {
+        job.origin = QStringLiteral("cli");
+        job.pid = QCoreApplication::applicationPid();
+        if (!job.startedAt.isValid())
+            job.startedAt = QDateTime::currentDateTimeUtc();
+        guarded([&] {
+            m_recorder = std::make_unique<JobRecorder>(context.backups().catalog(), job);
+        });
+    }
+    ~CliJob()
+    {
+        if (!m_recorder || m_finishing)
+            return;
+        if (std::uncaught_exceptions() > m_uncaught)
+            finish(JobResult::Failed, QStringLiteral("ended without a result"));
+        else
+            finish(JobResult::Succeeded);
+    }
+    CliJob(const CliJob&) = delete;
+    CliJob& operator=(const CliJob&) = delete;
+
+    // withProgress with the recorder collecting the job's progress and log.
+    template <typename Work> auto run(Work work)
+    {
+        return withProgress([&](OperationControl& control) {
+            if (m_recorder)
+                guarded([&] { m_recorder->attach(control); });
+            return call([&] { return work(control); });
+        });
+    }
+    // Runs `work`; a failure or cancel it throws is recorded with its reason, then rethrown.
+    template <typename Work> auto call(Work work)
+    {
+        try {
+            return work();
+        } catch (const Cancelled& cancelled) {
+            finish(JobResult::Cancelled, cancelled.message());
+            throw;
+        } catch (const Error& error) {
+            finish(JobResult::Failed, error.message());
+            throw;
+        } catch (const std::exception& error) {
+            finish(JobResult::Failed, QString::fromLocal8Bit(error.what()));
+            throw;
+        }
+    }
+
+    // The backup the job made or acted on: its id, stored bytes (new backups)
+    // and volume.
+    void setBackup(const Backup& backup, bool countStored)
+    {
+        if (!m_recorder)
+            return;
+        guarded([&] {
+            m_recorder->setBackupId(backup.id);
+            if (countStored)
+                m_recorder->setBytesStored(backup.storedBytes);
+        });
+    }
+    void setBackupId(const QString& backupId)
+    {
+        if (m_recorder)
+            guarded([&] { m_recorder->setBackupId(backupId); });
+    }
+    void addLog(const QString& line)
+    {
+        if (m_recorder)
+            guarded([&] { m_recorder->addLog(line); });
+    }
+    // Ends the job now, e.g. a verify that found damage before the command throws.
+    void finish(JobResult result, const QString& reason = {})
+    {
+        // Once: a finish that failed is not retried (its warning is held).
+        if (!m_recorder || m_finishing)
+            return;
+        m_finishing = true;
+        guarded([&] { m_recorder->finish(result, reason); });
+    }
+
+private:
+    template <typename Step> void guarded(Step step)
+    {
+        try {
+            step();
+        } catch (const Error& error) {
+            warnNotRecorded(error.message());
+        } catch (const std::exception& error) {
+            warnNotRecorded(QString::fromLocal8Bit(error.what()));
+        }
+    }
+    static void warnNotRecorded(const QString& reason)
+    {
+        holdNotice(
+            QStringLiteral("WARNING: the job was not recorded in the job history: %1").arg(reason));
+    }
+
+    std::unique_ptr<JobRecorder> m_recorder;
+    int m_uncaught = 0;
+    bool m_finishing = false;
+};
+
+// Fills a history record for a job on a local volume.
+inline JobRecord cliJobRecord(const QString& kind, const QString& title, const Volume& volume,
+                              const QString& backendName = {})
+{
+    JobRecord job;
+    job.kind = kind;
+    job.title = title;
+    job.volumeId = volume.id;
+    job.volumeName = volume.name;
+    job.backendName = backendName;
+    return job;
+}
+
+// The history records of the local backup commands (cli.cpp): a backup about to run,
+// and a job on an existing backup (`title` has %1 for the backup's id).
+JobRecord backupJobRecord(const BackupService::PreparedBackup& prepared);
+JobRecord backupActionRecord(Context& context, const QString& kind, const QString& title,
+                             const Backup& backup);
+
 struct Command
 {
     QString name;
@@ -219,5 +353,7 @@ void printList(Context& context, const QList<Item>& items, ToJson toJson,
 QList<Command> cloudCommands();
 // Synthetic fulls, protection, retention policies and prune (retentioncommands.cpp).
 QList<Command> retentionCommands();
+// Schedules, schedule-run, the job history and the shared settings (schedulecommands.cpp).
+QList<Command> scheduleCommands();
 
 } // namespace ember::cli
