@@ -208,10 +208,39 @@ QString storedTime(const QDateTime& time)
     return time.toUTC().toString(Qt::ISODateWithMs);
 }
 
+// storedTime's exact form, yyyy-MM-ddTHH:mm:ss.zzzZ, read without the general
+// ISO parser: lists of many jobs read two times a row. Invalid when the text
+// has another form.
+QDateTime storedFormTime(const QString& text)
+{
+    if (text.size() != 24 || text.at(4) != QLatin1Char('-') || text.at(7) != QLatin1Char('-') ||
+        text.at(10) != QLatin1Char('T') || text.at(13) != QLatin1Char(':') ||
+        text.at(16) != QLatin1Char(':') || text.at(19) != QLatin1Char('.') ||
+        text.at(23) != QLatin1Char('Z'))
+        return {};
+    bool digits = true;
+    auto number = [&](int from, int length) {
+        int value = 0;
+        for (int i = from; i < from + length; ++i) {
+            const char16_t c = text.at(i).unicode();
+            digits = digits && c >= u'0' && c <= u'9';
+            value = value * 10 + int(c - u'0');
+        }
+        return value;
+    };
+    const QDate date(number(0, 4), number(5, 2), number(8, 2));
+    const QTime time(number(11, 2), number(14, 2), number(17, 2), number(20, 3));
+    if (!digits || !date.isValid() || !time.isValid())
+        return {};
+    return QDateTime(date, time, Qt::UTC);
+}
+
 QDateTime loadedTime(const QString& text)
 {
     if (text.isEmpty())
         return {};
+    if (const QDateTime stored = storedFormTime(text); stored.isValid())
+        return stored;
     QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
     if (!time.isValid())
         time = parseCinderTime(text);
