@@ -38,7 +38,11 @@ QProcessEnvironment jobHookEnvironment(const JobRecord& job, const QString& cata
 // Runs the hook (no shell expansion of the job's facts: they travel only in
 // the environment), killed after its timeout. Returns one line for the job's
 // log ("hook: exit 0", "hook: killed after 300 s", "hook: cannot start: ...").
-// Never throws: a failing hook does not fail the job.
+// Never throws: a failing hook does not fail the job. Synchronous (it waits
+// for the hook, up to the timeout): call it on a worker thread or in
+// ember-cli, never on the GUI thread. The hook gets its own process group,
+// which the timeout kills whole. Its output (stdout and stderr) is read and
+// its first lines end the returned line.
 QString runJobHook(const AfterJobSettings& settings, const JobRecord& job,
                    const QString& catalogPath);
 
@@ -70,7 +74,8 @@ public:
     JobRecorder& operator=(const JobRecorder&) = delete;
 
     // Chains in front of the control's current progress and log callbacks.
-    // The control must outlive the recorder's use of it.
+    // The control must outlive the recorder's use of it: finish() and the
+    // destructor put the control's previous callbacks back.
     void attach(OperationControl& control);
     // Thread-safe; what attach() calls.
     void noteProgress(const Progress& progress); // bytesRead = the most seen
@@ -92,11 +97,20 @@ public:
     bool isFinished() const { return m_finished; }
 
 private:
+    // Gives the control its own callbacks back (at finish and destruction).
+    void detach();
+    void appendLogLocked(const QString& line);
+
     Catalog& m_catalog;
     mutable std::mutex m_mutex;
     JobRecord m_job;
     Notifier m_notifier;
     bool m_finished = false;
+    OperationControl* m_control = nullptr;
+    OperationControl::ProgressCallback m_previousProgress;
+    OperationControl::LogCallback m_previousLog;
+    int m_logLines = 0;
+    int m_droppedLogLines = 0;
 };
 
 } // namespace ember

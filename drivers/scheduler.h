@@ -48,7 +48,10 @@ public:
     // so two runners never run it twice. Returns the records of the jobs it
     // ran or skipped. A failing volume does not stop the others; cancel stops
     // the run (the current job is recorded Cancelled).
-    QList<JobRecord> runDue(OperationControl& control, const RunOptions& options = {});
+    QList<JobRecord> runDue(OperationControl& control, const RunOptions& options);
+    // Every due schedule, no notifier. (An overload: a default argument of a
+    // nested type with member initializers is refused inside its class.)
+    QList<JobRecord> runDue(OperationControl& control) { return runDue(control, RunOptions()); }
 
     // The next `count` runs over all enabled schedules, soonest first.
     struct Upcoming
@@ -60,6 +63,19 @@ public:
     QDateTime now() const;
 
 private:
+    // Whether the run goes on with the next volume, or stops (cancelled).
+    enum class Next
+    {
+        Continue,
+        Stop
+    };
+    Next runVolume(const Schedule& schedule, const QString& volumeId, const QDateTime& occurrence,
+                   const QDateTime& at, OperationControl& control, const RunOptions& options,
+                   QList<JobRecord>& records);
+    Next applyRetention(const Schedule& schedule, const QString& volumeId,
+                        OperationControl& control, const RunOptions& options,
+                        QList<JobRecord>& records);
+
     BackupService& m_service;
     Clock m_clock;
 };
