@@ -1630,8 +1630,9 @@ QList<Schedule> Catalog::schedules() const
 std::optional<Schedule> Catalog::schedule(const QString& id) const
 {
     std::lock_guard guard(m_statements->mutex);
-    Statement s(m_db, (QByteArray("SELECT ") + kScheduleColumns + " FROM schedules WHERE id = ?")
-                          .constData());
+    Statement s(
+        m_db,
+        (QByteArray("SELECT ") + kScheduleColumns + " FROM schedules WHERE id = ?").constData());
     s.bind(1, id);
     if (s.step())
         return readSchedule(s);
@@ -1878,7 +1879,8 @@ int Catalog::settleInterruptedJobs()
 {
     int settled = 0;
     transaction([&] {
-        Statement running(m_db, "SELECT id, pid, boot_id FROM job_history WHERE result = 'running'");
+        Statement running(m_db,
+                          "SELECT id, pid, boot_id FROM job_history WHERE result = 'running'");
         QList<qint64> ended;
         const QString bootId = currentBootId();
         while (running.step()) {

@@ -83,9 +83,9 @@ QString jobResultText(JobResult result)
 JobResult jobResultFromText(const QString& text)
 {
     const QString wanted = text.trimmed().toLower();
-    for (const JobResult result : {JobResult::Running, JobResult::Succeeded, JobResult::Failed,
-                                   JobResult::Cancelled, JobResult::Skipped,
-                                   JobResult::Interrupted}) {
+    for (const JobResult result :
+         {JobResult::Running, JobResult::Succeeded, JobResult::Failed, JobResult::Cancelled,
+          JobResult::Skipped, JobResult::Interrupted}) {
         if (wanted == jobResultText(result))
             return result;
     }

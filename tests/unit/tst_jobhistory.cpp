@@ -32,8 +32,7 @@ QString tempRoot()
     return root;
 }
 
-QDateTime at(int year, int month, int day, int hour = 0, int minute = 0, int second = 0,
-             int ms = 0)
+QDateTime at(int year, int month, int day, int hour = 0, int minute = 0, int second = 0, int ms = 0)
 {
     return QDateTime(QDate(year, month, day), QTime(hour, minute, second, ms), QTimeZone::utc());
 }
@@ -299,8 +298,8 @@ private Q_SLOTS:
 
     void recordsAsJson()
     {
-        Schedule schedule = makeSchedule(QStringLiteral("nightly"), {QStringLiteral("a"),
-                                                                     QStringLiteral("b")});
+        Schedule schedule =
+            makeSchedule(QStringLiteral("nightly"), {QStringLiteral("a"), QStringLiteral("b")});
         schedule.lastOccurrence = at(2026, 5, 1, 2, 0, 0, 0);
         const QJsonObject scheduleJson = schedule.toJson();
         QCOMPARE(scheduleJson.value(QStringLiteral("name")).toString(), QStringLiteral("nightly"));
@@ -317,8 +316,7 @@ private Q_SLOTS:
         QCOMPARE(job.durationSeconds(), qint64(90));
         QVERIFY(!job.toJson().contains(QStringLiteral("log")));
         QCOMPARE(job.toJson(true).value(QStringLiteral("log")).toString(), job.log);
-        QCOMPARE(job.toJson().value(QStringLiteral("result")).toString(),
-                 QStringLiteral("failed"));
+        QCOMPARE(job.toJson().value(QStringLiteral("result")).toString(), QStringLiteral("failed"));
         QCOMPARE(job.toJson().value(QStringLiteral("duration_seconds")).toInteger(), 90);
         JobRecord running = job;
         running.finishedAt = QDateTime();
@@ -444,7 +442,8 @@ private Q_SLOTS:
         QCOMPARE(catalog.schedule(other.id)->name, QStringLiteral("other"));
         QVERIFY_THROWS_EXCEPTION(Error, catalog.insertSchedule(nightly)); // same id
         QVERIFY_THROWS_EXCEPTION(Error, catalog.insertSchedule(makeSchedule(QString(), {a.id})));
-        QVERIFY_THROWS_EXCEPTION(Error, catalog.insertSchedule(makeSchedule(QStringLiteral("empty"), {})));
+        QVERIFY_THROWS_EXCEPTION(Error,
+                                 catalog.insertSchedule(makeSchedule(QStringLiteral("empty"), {})));
         QCOMPARE(catalog.schedules().size(), 2);
     }
 
@@ -526,8 +525,8 @@ private Q_SLOTS:
 
     void historySurvivesReopening()
     {
-        JobRecord job = makeJob(QStringLiteral("vol-1"), at(2026, 4, 1, 10, 0, 0, 123),
-                                JobResult::Succeeded);
+        JobRecord job =
+            makeJob(QStringLiteral("vol-1"), at(2026, 4, 1, 10, 0, 0, 123), JobResult::Succeeded);
         job.pid = 0;
         qint64 id = 0;
         {
@@ -580,20 +579,19 @@ private Q_SLOTS:
         QList<qint64> ids;
         catalog.transaction([&] {
             for (int day = 0; day < 10; ++day) {
-                JobRecord job =
-                    makeJob(day % 2 == 0 ? QStringLiteral("A") : QStringLiteral("B"),
-                            base.addDays(day),
-                            day % 3 == 0 ? JobResult::Failed : JobResult::Succeeded,
-                            day == 4 ? QStringLiteral("verify") : QStringLiteral("backup"));
+                JobRecord job = makeJob(
+                    day % 2 == 0 ? QStringLiteral("A") : QStringLiteral("B"), base.addDays(day),
+                    day % 3 == 0 ? JobResult::Failed : JobResult::Succeeded,
+                    day == 4 ? QStringLiteral("verify") : QStringLiteral("backup"));
                 job.scheduleId = day < 5 ? QStringLiteral("s1") : QString();
                 ids << catalog.recordJob(job);
             }
         });
         // Two jobs that started in the same millisecond: the later id first.
-        const qint64 tieFirst = catalog.recordJob(
-            makeJob(QStringLiteral("C"), base.addDays(20), JobResult::Succeeded));
-        const qint64 tieSecond = catalog.recordJob(
-            makeJob(QStringLiteral("C"), base.addDays(20), JobResult::Succeeded));
+        const qint64 tieFirst =
+            catalog.recordJob(makeJob(QStringLiteral("C"), base.addDays(20), JobResult::Succeeded));
+        const qint64 tieSecond =
+            catalog.recordJob(makeJob(QStringLiteral("C"), base.addDays(20), JobResult::Succeeded));
 
         const QList<JobRecord> all = catalog.jobHistory();
         QCOMPARE(all.size(), 12);
@@ -760,15 +758,15 @@ private Q_SLOTS:
         }
         Catalog catalog(dbPath());
         Catalog other(dbPath());
-        QCOMPARE(other.setting(QLatin1String(settingkeys::historyRetentionDays),
-                               QStringLiteral("90")),
-                 QStringLiteral("30"));
+        QCOMPARE(
+            other.setting(QLatin1String(settingkeys::historyRetentionDays), QStringLiteral("90")),
+            QStringLiteral("30"));
         QCOMPARE(other.setting(QLatin1String(settingkeys::hookCommand)),
                  QStringLiteral("/usr/local/bin/mail-admin"));
         catalog.setSetting(QLatin1String(settingkeys::historyRetentionDays), QString());
-        QCOMPARE(other.setting(QLatin1String(settingkeys::historyRetentionDays),
-                               QStringLiteral("90")),
-                 QStringLiteral("90"));
+        QCOMPARE(
+            other.setting(QLatin1String(settingkeys::historyRetentionDays), QStringLiteral("90")),
+            QStringLiteral("90"));
         QCOMPARE(queryRaw(dbPath(), "SELECT key FROM settings"),
                  QStringList({QLatin1String(settingkeys::hookCommand)}));
     }
@@ -830,9 +828,9 @@ private Q_SLOTS:
         timer.start();
         catalog.transaction([&] {
             for (int i = 0; i < count; ++i) {
-                JobRecord job = makeJob(QStringLiteral("volume-%1").arg(i % 50),
-                                        base.addSecs(qint64(i) * 60),
-                                        i % 17 == 0 ? JobResult::Failed : JobResult::Succeeded);
+                JobRecord job =
+                    makeJob(QStringLiteral("volume-%1").arg(i % 50), base.addSecs(qint64(i) * 60),
+                            i % 17 == 0 ? JobResult::Failed : JobResult::Succeeded);
                 job.log = log;
                 catalog.recordJob(job);
             }
