@@ -46,11 +46,6 @@ QString timeText(const QDateTime& time)
     return time.isValid() ? time.toUTC().toString(Qt::ISODate) : QString();
 }
 
-QJsonValue timeJson(const QDateTime& time)
-{
-    return time.isValid() ? QJsonValue(timeText(time)) : QJsonValue();
-}
-
 // ---- schedules ----
 
 QList<QDateTime> nextRuns(const Schedule& schedule, const QDateTime& now, int count)
