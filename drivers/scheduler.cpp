@@ -122,23 +122,21 @@ ScheduleRunner::ModeDecision ScheduleRunner::decideMode(const Schedule& schedule
         ++sinceFull;
     }
 
+    const QString made = sinceFull == 1 ? QStringLiteral("1 backup")
+                                        : QStringLiteral("%1 backups").arg(sinceFull);
     if (schedule.fullEvery > 0 && sinceFull >= schedule.fullEvery)
         return {false, QStringLiteral("a full every %1 backups: %2 made since and including the "
                                       "last full (%3)")
                            .arg(schedule.fullEvery)
-                           .arg(sinceFull)
-                           .arg(full.id)};
+                           .arg(made, full.id)};
     if (schedule.fullEveryDays > 0 &&
         full.createdAt.toUTC().addDays(schedule.fullEveryDays) <= now.toUTC())
         return {false, QStringLiteral("a full every %1 days: the last full (%2) is %3 days old")
                            .arg(schedule.fullEveryDays)
                            .arg(full.id)
                            .arg(full.createdAt.toUTC().daysTo(now.toUTC()))};
-    return {true, QStringLiteral("incremental on %1: %2 backups since and including the last "
-                                 "full (%3)")
-                      .arg(parent.id)
-                      .arg(sinceFull)
-                      .arg(full.id)};
+    return {true, QStringLiteral("incremental on %1: %2 since and including the last full (%3)")
+                      .arg(parent.id, made, full.id)};
 }
 
 QList<JobRecord> ScheduleRunner::runDue(OperationControl& control, const RunOptions& options)
@@ -150,6 +148,8 @@ QList<JobRecord> ScheduleRunner::runDue(OperationControl& control, const RunOpti
         options.only.isEmpty() ? catalog.schedules()
                                : QList<Schedule>{catalog.resolveSchedule(options.only)};
     const QDateTime at = now();
+    // Forcing is for one named schedule (schedule-run --now NAME), never for all.
+    const bool force = options.force && !options.only.isEmpty();
 
     QList<JobRecord> records;
     for (const Schedule& schedule : schedules) {
@@ -160,7 +160,7 @@ QList<JobRecord> ScheduleRunner::runDue(OperationControl& control, const RunOpti
             occurrence = dueOccurrence(schedule, at);
         } catch (const Error& error) {
             control.log(QStringLiteral("schedule %1: %2").arg(schedule.name, error.message()));
-            if (!options.force)
+            if (!force)
                 continue;
         }
         if (occurrence) {
@@ -170,7 +170,7 @@ QList<JobRecord> ScheduleRunner::runDue(OperationControl& control, const RunOpti
                                 .arg(schedule.name, occurrence->toString(Qt::ISODate)));
                 continue;
             }
-        } else if (!options.force) {
+        } else if (!force) {
             continue;
         }
         // A forced run with nothing due claims nothing: the next elapse still runs.

@@ -402,6 +402,56 @@ private Q_SLOTS:
         QCOMPARE(kept, newest);
     }
 
+    void cancelStopsTheRun()
+    {
+        ScheduleFixture f(QStringLiteral("schedule-cancel"));
+        const Volume first = f.addVolumeFile(4 << 20, Fill::Random, 37);
+        const QString secondFile = f.dir + QStringLiteral("/w.img");
+        makeVolumeFile(secondFile, 1 << 20, Fill::Mixed, 38);
+        const Volume second = f.service->addVolume(secondFile, QStringLiteral("w"));
+        f.addSchedule(QStringLiteral("cancelled"), {first.id, second.id});
+
+        // The caller's own progress callback stays called under the recorder:
+        // it cancels the run at the first report.
+        OperationControl control;
+        int reports = 0;
+        control.setProgressCallback([&](const Progress&) {
+            ++reports;
+            control.requestCancel();
+        });
+        f.clock = f.firstElapse;
+        const QList<JobRecord> records = f.runner.runDue(control);
+        QVERIFY(reports > 0);
+        QVERIFY2(records.size() == 1, qPrintable(describe(records)));
+        QCOMPARE(records.first().volumeId, first.id);
+        QCOMPARE(records.first().result, JobResult::Cancelled);
+        QCOMPARE(f.catalog->job(records.first().id)->result, JobResult::Cancelled);
+        QVERIFY(f.availableBackups().isEmpty());
+    }
+
+    void forcedRunOfANamedSchedule()
+    {
+        ScheduleFixture f(QStringLiteral("schedule-force"));
+        const Volume volume = f.addVolumeFile(2 << 20, Fill::Mixed, 41);
+        const Schedule schedule = f.addSchedule(QStringLiteral("by-hand"), {volume.id});
+        f.clock = f.start.addSecs(60); // not due
+        OperationControl control;
+        ScheduleRunner::RunOptions options;
+        options.force = true; // without a name: nothing is forced
+        QVERIFY(f.runner.runDue(control, options).isEmpty());
+        options.only = QStringLiteral("by-hand");
+        const QList<JobRecord> records = f.runner.runDue(control, options);
+        QVERIFY2(records.size() == 1 && records.first().result == JobResult::Succeeded,
+                 qPrintable(describe(records)));
+        QString difference = f.restoreDifference(records.first().backupId, f.volumeFile());
+        QVERIFY2(difference.isEmpty(), qPrintable(difference));
+        // Nothing was due, so nothing was claimed: the next elapse still runs.
+        QVERIFY(!f.catalog->schedule(schedule.id)->lastOccurrence.isValid());
+        mutateFile(f.volumeFile(), 2, 30000, 42);
+        const QList<JobRecord> due = f.runAt(f.firstElapse);
+        QVERIFY2(due.size() == 1 && due.first().result == JobResult::Succeeded, qPrintable(describe(due)));
+    }
+
     void upcomingMergesTheSchedules()
     {
         ScheduleFixture f(QStringLiteral("schedule-upcoming"));
