@@ -233,6 +233,8 @@ private:
                                                                 : JobResult::Failed;
         try {
             noteNewBackup(catalog, recorder);
+            // The log read later ends the way the jobs panel's does.
+            recorder.addLog(QStringLiteral("%1: %2").arg(jobStateText(state), outcome));
             const QStringList lines = recorder.finish(result, outcome);
             // The after-job actions' lines (hook, metrics) reach the jobs panel too.
             for (const QString& line : lines)

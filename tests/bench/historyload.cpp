@@ -28,6 +28,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <utility>
 #include <functional>
 #include <vector>
 
@@ -98,7 +99,7 @@ private:
     Worst* m_phase = nullptr;
 };
 
-// Notes when the view's viewport paints.
+// Calls onPaint once, after the view's viewport painted next.
 class PaintWatch : public QObject
 {
 public:
@@ -109,8 +110,9 @@ protected:
     {
         if (event->type() == QEvent::Paint && onPaint)
             QTimer::singleShot(0, this, [this] {
-                if (onPaint)
-                    onPaint();
+                // Taken out first: the call may set the next onPaint.
+                if (std::function<void()> call = std::exchange(onPaint, nullptr))
+                    call();
             });
         return QObject::eventFilter(watched, event);
     }
@@ -282,7 +284,6 @@ int main(int argc, char** argv)
             const Step step = steps->takeFirst();
             const qint64 startNs = clock.nsecsElapsed();
             paints.onPaint = [&, startNs, name = step.name, next] {
-                paints.onPaint = nullptr;
                 filterSteps.append({name, ms(clock.nsecsElapsed() - startNs)});
                 QTimer::singleShot(300, &app, [next] { (*next)(); });
             };
@@ -309,7 +310,6 @@ int main(int argc, char** argv)
                 return;
             loadedNs = clock.nsecsElapsed() - panelStartNs;
             paints.onPaint = [&] {
-                paints.onPaint = nullptr;
                 shownNs = clock.nsecsElapsed() - panelStartNs;
                 // Half a second more of the load phase, then the filters.
                 QTimer::singleShot(500, &app, filterPhaseStart);
