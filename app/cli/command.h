@@ -33,10 +33,10 @@ void printErr(const QString& text);
 // result on success (stderr carries exactly one line on failure).
 void holdNotice(const QString& line);
 
-// Runs a long operation with a progress bar and Ctrl-C as cancel.
-template <typename Work> auto withProgress(Work work)
+// Runs a long operation with a progress bar and Ctrl-C as cancel, on `control`
+// (which may outlive it, e.g. for a job recorder attached to it).
+template <typename Work> auto withProgress(OperationControl& control, Work work)
 {
-    OperationControl control;
     ProgressBar bar(::isatty(STDERR_FILENO) == 1);
     attach(control, bar);
     // Job log lines are for debugging; their warnings are held (see holdNotice).
@@ -53,6 +53,12 @@ template <typename Work> auto withProgress(Work work)
         ~Finish() { bar.finish(); }
     } finish{bar};
     return work(control);
+}
+
+template <typename Work> auto withProgress(Work work)
+{
+    OperationControl control;
+    return withProgress(control, std::move(work));
 }
 
 // Asked for --help: print it and stop with status 0.
@@ -155,6 +161,12 @@ struct Context
                 *catalog, [this](const BackendConfig& backend) { return secrets.read(backend); });
             for (const QString& line : service->recoverInterruptedOperations())
                 holdNotice(line);
+            // Jobs whose process ended while they ran show as interrupted, not running.
+            try {
+                catalog->settleInterruptedJobs();
+            } catch (const Error& error) {
+                holdNotice(QStringLiteral("WARNING: %1").arg(error.message()));
+            }
         }
         return *service;
     }
@@ -213,7 +225,7 @@ public:
     // withProgress with the recorder collecting the job's progress and log.
     template <typename Work> auto run(Work work)
     {
-        return withProgress([&](OperationControl& control) {
+        return withProgress(m_control, [&](OperationControl& control) {
             if (m_recorder)
                 guarded([&] { m_recorder->attach(control); });
             return call([&] { return work(control); });
@@ -285,6 +297,8 @@ private:
             QStringLiteral("WARNING: the job was not recorded in the job history: %1").arg(reason));
     }
 
+    // Declared before the recorder: the recorder lets go of it when it finishes.
+    OperationControl m_control;
     std::unique_ptr<JobRecorder> m_recorder;
     int m_uncaught = 0;
     bool m_finishing = false;

@@ -193,7 +193,9 @@ void addScheduleOptions(QCommandLineParser& parser, bool forEdit)
 // Applies the options given; the others leave `schedule` as it is.
 void applyScheduleOptions(Catalog& catalog, const QCommandLineParser& parser, Schedule& schedule)
 {
-    auto isSet = [&](const char* name) { return parser.isSet(QString::fromLatin1(name)); };
+    // optionNames(): the options given, without asking about those only edit defines.
+    const QStringList given = parser.optionNames();
+    auto isSet = [&](const char* name) { return given.contains(QString::fromLatin1(name)); };
     auto both = [&](const char* a, const char* b) {
         if (isSet(a) && isSet(b))
             throw Error(
