@@ -4,10 +4,14 @@
 #include "chainpanel.h"
 #include "cloudsource.h"
 #include "cloudwizard.h"
+#include "dashboardpanel.h"
+#include "historypanel.h"
 #include "jobpanel.h"
 #include "panelsupport.h"
+#include "schedulepanel.h"
 #include "sourceset.h"
 #include "statusstyle.h"
+#include "trayicon.h"
 #include "volumemodel.h"
 #include "volumepanel.h"
 
@@ -26,6 +30,7 @@
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QToolBar>
 #include <QToolButton>
@@ -93,7 +98,8 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
     noticeLayout->addWidget(dismiss);
     m_noticeBar->hide();
     centralLayout->addWidget(m_noticeBar);
-    centralLayout->addWidget(m_mainSplitter, 1);
+    createPages();
+    centralLayout->addWidget(m_tabs, 1);
     setCentralWidget(central);
     m_catalogSummary = new QLabel(tr("Loading the catalog…"), this);
     m_catalogSummary->setObjectName(QStringLiteral("catalogSummary"));
@@ -280,6 +286,19 @@ void MainWindow::createMenus()
     m_jobMenu->addAction(m_actions->clearJobsAction());
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
+    // The pages, Ctrl+1 to Ctrl+4 (the tabs are made after the menus).
+    const std::pair<Page, QString> pages[] = {{VolumesPage, tr("&Volumes")},
+                                              {OverviewPage, tr("&Overview")},
+                                              {SchedulesPage, tr("&Schedules")},
+                                              {HistoryPage, tr("&History")}};
+    for (const auto& [page, text] : pages) {
+        auto* show = new QAction(text, this);
+        show->setObjectName(QStringLiteral("showPage%1Action").arg(int(page) + 1));
+        show->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + int(page))));
+        connect(show, &QAction::triggered, this, [this, page = page] { showPage(page); });
+        view->addAction(show);
+    }
+    view->addSeparator();
     view->addAction(m_actions->refreshAction());
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -332,6 +351,61 @@ void MainWindow::createMenus()
     m_volumeMenu->addAction(m_actions->pruneLogAction());
     m_volumeMenu->addSeparator();
     m_volumeMenu->addAction(m_actions->resetVolumeStateAction());
+}
+
+// The "Volumes" page holds the splitters built above; the other pages are
+// panels of their own over the same context.
+void MainWindow::createPages()
+{
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("pages"));
+    m_tabs->setDocumentMode(true);
+    m_dashboardPanel = new DashboardPanel(m_context, m_tabs);
+    m_schedulePanel = new SchedulePanel(m_context, m_tabs);
+    m_historyPanel = new HistoryPanel(m_context, m_tabs);
+    m_tabs->insertTab(VolumesPage, m_mainSplitter, tr("Volumes"));
+    m_tabs->insertTab(OverviewPage, m_dashboardPanel, tr("Overview"));
+    m_tabs->insertTab(SchedulesPage, m_schedulePanel, tr("Schedules"));
+    m_tabs->insertTab(HistoryPage, m_historyPanel, tr("History"));
+    for (int page = VolumesPage; page <= HistoryPage; ++page)
+        m_tabs->setTabToolTip(page, tr("Ctrl+%1").arg(page + 1));
+    m_tabs->setCurrentIndex(VolumesPage);
+    connect(m_dashboardPanel, &DashboardPanel::showJobRequested, this,
+            &MainWindow::showJobInHistory);
+
+    // While jobs run: the tray icon, and a notification when one ends.
+    m_trayIcon = new TrayIcon(m_context, this);
+    connect(m_trayIcon, &TrayIcon::showHistoryRequested, this, [this](qint64 jobId) {
+        bringToFront();
+        if (jobId > 0)
+            showJobInHistory(jobId);
+        else
+            showPage(HistoryPage);
+    });
+    connect(m_trayIcon, &TrayIcon::showWindowRequested, this, &MainWindow::bringToFront);
+}
+
+void MainWindow::bringToFront()
+{
+    if (isMinimized())
+        showNormal();
+    show();
+    raise();
+    activateWindow();
+}
+
+void MainWindow::showPage(Page page)
+{
+    m_tabs->setCurrentIndex(page);
+}
+
+void MainWindow::showJobInHistory(qint64 jobId)
+{
+    showPage(HistoryPage);
+    if (!m_historyPanel->selectJob(jobId))
+        statusBar()->showMessage(
+            tr("Job %1 is not in the history list: widen its filters to see it.").arg(jobId),
+            10000);
 }
 
 // ---------------------------------------------------------------- settings

@@ -1,5 +1,6 @@
 // The main window: volumes, the backup chains of the selected volumes with
-// details, and the jobs panel. It assembles the panels (VolumePanel,
+// details, and the jobs panel on the "Volumes" page, beside the "Overview",
+// "Schedules" and "History" pages. It assembles the panels (VolumePanel,
 // ChainPanel, JobPanel) with the menus, toolbar and status bar around the
 // actions of an ActionsController, and keeps the layout and selection in
 // the settings. Every action explains why it is unavailable before the user
@@ -22,6 +23,7 @@ class QMenu;
 class QPlainTextEdit;
 class QSortFilterProxyModel;
 class QSplitter;
+class QTabWidget;
 class QTableView;
 class QTextBrowser;
 class QTreeView;
@@ -30,8 +32,12 @@ namespace ember::ui {
 
 class ChainPanel;
 class CloudWizard;
+class DashboardPanel;
+class HistoryPanel;
 class JobPanel;
+class SchedulePanel;
 class Source;
+class TrayIcon;
 class SourceSet;
 class VolumePanel;
 
@@ -47,6 +53,24 @@ public:
     ChainPanel* chainPanel() const { return m_chainPanel; }
     JobPanel* jobPanel() const { return m_jobPanel; }
     ActionsController* actions() const { return m_actions; }
+
+    // The pages, in this order; "Volumes" is shown at start.
+    enum Page
+    {
+        VolumesPage,
+        OverviewPage,
+        SchedulesPage,
+        HistoryPage
+    };
+    QTabWidget* tabs() const { return m_tabs; }
+    void showPage(Page page);
+    // The History page with this job selected (from a failure on the
+    // overview or a notification).
+    void showJobInHistory(qint64 jobId);
+    DashboardPanel* dashboardPanel() const { return m_dashboardPanel; }
+    SchedulePanel* schedulePanel() const { return m_schedulePanel; }
+    HistoryPanel* historyPanel() const { return m_historyPanel; }
+    TrayIcon* trayIcon() const { return m_trayIcon; }
 
     // The sources: "This computer" and every configured cloud, then
     // "Connect to an OpenStack cloud…".
@@ -127,6 +151,8 @@ protected:
 
 private:
     void createMenus();
+    void createPages();
+    void bringToFront();
     void restoreSettings();
     void onSnapshotApplied();
     void onVolumeSelectionChanged();
@@ -144,6 +170,11 @@ private:
     ChainPanel* m_chainPanel = nullptr;
     JobPanel* m_jobPanel = nullptr;
     ActionsController* m_actions = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    DashboardPanel* m_dashboardPanel = nullptr;
+    SchedulePanel* m_schedulePanel = nullptr;
+    HistoryPanel* m_historyPanel = nullptr;
+    TrayIcon* m_trayIcon = nullptr;
 
     QSplitter* m_mainSplitter = nullptr;
     QSplitter* m_topSplitter = nullptr;
