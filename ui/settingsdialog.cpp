@@ -40,8 +40,10 @@ QList<std::pair<QString, QString>> changedJobSettings(const AfterJobSettings& be
     };
     compare(settingkeys::historyRetentionDays, QString::number(before.historyRetentionDays),
             QString::number(after.historyRetentionDays));
-    compare(settingkeys::notifyOnFailure, flag(before.notifyOnFailure), flag(after.notifyOnFailure));
-    compare(settingkeys::notifyOnSuccess, flag(before.notifyOnSuccess), flag(after.notifyOnSuccess));
+    compare(settingkeys::notifyOnFailure, flag(before.notifyOnFailure),
+            flag(after.notifyOnFailure));
+    compare(settingkeys::notifyOnSuccess, flag(before.notifyOnSuccess),
+            flag(after.notifyOnSuccess));
     compare(settingkeys::hookCommand, before.hookCommand, after.hookCommand);
     compare(settingkeys::metricsFile, before.metricsFile, after.metricsFile);
     return changed;
@@ -153,7 +155,8 @@ QGroupBox* SettingsDialog::buildJobsGroup()
     form->addRow(hookNote);
     m_metricsFile = new QLineEdit(this);
     m_metricsFile->setObjectName(QStringLiteral("metricsFile"));
-    m_metricsFile->setPlaceholderText(tr("none, e.g. /var/lib/prometheus/node-exporter/ember.prom"));
+    m_metricsFile->setPlaceholderText(
+        tr("none, e.g. /var/lib/prometheus/node-exporter/ember.prom"));
     auto* metricsRow = new QHBoxLayout;
     metricsRow->setContentsMargins(0, 0, 0, 0);
     metricsRow->addWidget(m_metricsFile, 1);

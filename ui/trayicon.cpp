@@ -83,10 +83,11 @@ TrayIcon::TrayIcon(AppContext& context, QObject* parent)
     m_icon = new QSystemTrayIcon(icon("ember"), this);
     m_icon->setObjectName(QStringLiteral("trayIcon"));
     m_icon->setContextMenu(m_menu.get());
-    connect(m_icon, &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason reason) {
-        if (reason == QSystemTrayIcon::Trigger || reason == QSystemTrayIcon::DoubleClick)
-            Q_EMIT showWindowRequested();
-    });
+    connect(m_icon, &QSystemTrayIcon::activated, this,
+            [this](QSystemTrayIcon::ActivationReason reason) {
+                if (reason == QSystemTrayIcon::Trigger || reason == QSystemTrayIcon::DoubleClick)
+                    Q_EMIT showWindowRequested();
+            });
 
     m_refreshTimer.setSingleShot(true);
     m_refreshTimer.setInterval(refreshIntervalMs);
@@ -156,8 +157,7 @@ void TrayIcon::refresh()
     show->setObjectName(QStringLiteral("trayShowAction"));
     connect(show, &QAction::triggered, this, &TrayIcon::showWindowRequested);
 
-    const QString heading =
-        m_active ? tr("Ember: jobs active: %1").arg(lines.size()) : tr("Ember");
+    const QString heading = m_active ? tr("Ember: jobs active: %1").arg(lines.size()) : tr("Ember");
     lines.prepend(heading);
     m_icon->setToolTip(lines.join(QLatin1Char('\n')));
     // Offscreen and on desktops without a tray there is nothing to show.
@@ -197,8 +197,8 @@ void TrayIcon::onJobFinished(quint64 runnerJobId)
                 decision->settings = AfterJobSettings();
             }
             const bool failed = decision->record.result == JobResult::Failed;
-            const bool notifying = failed ? decision->settings.notifyOnFailure
-                                          : decision->settings.notifyOnSuccess;
+            const bool notifying =
+                failed ? decision->settings.notifyOnFailure : decision->settings.notifyOnSuccess;
             if (notifying)
                 m_notifier->notifyAsync(decision->record);
             Q_EMIT notificationDecided(runnerJobId, notifying);

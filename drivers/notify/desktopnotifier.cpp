@@ -93,8 +93,8 @@ QDBusMessage notifyMessage(const JobRecord& job)
 
 QString unconnectedError(const QDBusConnection& bus)
 {
-    const QString detail = bus.lastError().isValid() ? bus.lastError().message()
-                                                     : QStringLiteral("no connection");
+    const QString detail =
+        bus.lastError().isValid() ? bus.lastError().message() : QStringLiteral("no connection");
     return QStringLiteral("Desktop notifications need a D-Bus session bus, and there is none "
                           "(%1). Is DBUS_SESSION_BUS_ADDRESS set?")
         .arg(detail);
@@ -133,8 +133,7 @@ DesktopNotifier::DesktopNotifier(const QDBusConnection& bus, QObject* parent)
         return;
     // The name's owner is tracked by Qt D-Bus, so a server started later is heard too.
     m_bus.connect(notificationsService, notificationsPath, notificationsInterface,
-                  QStringLiteral("ActionInvoked"), this,
-                  SLOT(onActionInvoked(quint32, QString)));
+                  QStringLiteral("ActionInvoked"), this, SLOT(onActionInvoked(quint32, QString)));
     m_bus.connect(notificationsService, notificationsPath, notificationsInterface,
                   QStringLiteral("NotificationClosed"), this,
                   SLOT(onNotificationClosed(quint32, quint32)));
@@ -209,21 +208,24 @@ void DesktopNotifier::notifyAsync(const JobRecord& job)
     if (!m_bus.isConnected()) {
         // Reported from the event loop, as a server's answer would be.
         QMetaObject::invokeMethod(
-            this, [this, jobId, message = unconnectedError(m_bus)] { Q_EMIT sent(0, jobId, message); },
+            this,
+            [this, jobId, message = unconnectedError(m_bus)] { Q_EMIT sent(0, jobId, message); },
             Qt::QueuedConnection);
         return;
     }
-    auto* watcher = new QDBusPendingCallWatcher(m_bus.asyncCall(notifyMessage(job), callTimeoutMs), this);
-    connect(watcher, &QDBusPendingCallWatcher::finished, this, [this, jobId](QDBusPendingCallWatcher* call) {
-        call->deleteLater();
-        const QDBusPendingReply<quint32> reply = *call;
-        if (reply.isError()) {
-            Q_EMIT sent(0, jobId, callError(reply.error()));
-            return;
-        }
-        remember(reply.value(), jobId);
-        Q_EMIT sent(reply.value(), jobId, QString());
-    });
+    auto* watcher =
+        new QDBusPendingCallWatcher(m_bus.asyncCall(notifyMessage(job), callTimeoutMs), this);
+    connect(watcher, &QDBusPendingCallWatcher::finished, this,
+            [this, jobId](QDBusPendingCallWatcher* call) {
+                call->deleteLater();
+                const QDBusPendingReply<quint32> reply = *call;
+                if (reply.isError()) {
+                    Q_EMIT sent(0, jobId, callError(reply.error()));
+                    return;
+                }
+                remember(reply.value(), jobId);
+                Q_EMIT sent(reply.value(), jobId, QString());
+            });
 }
 
 void DesktopNotifier::remember(quint32 notificationId, qint64 jobId)

@@ -50,22 +50,22 @@ public:
         QFile file(config);
         if (!file.open(QIODevice::WriteOnly))
             return QStringLiteral("cannot write %1").arg(config);
-        file.write(QStringLiteral(
-                       "<!DOCTYPE busconfig PUBLIC"
-                       " \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
-                       " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
-                       "<busconfig>\n"
-                       "  <type>session</type>\n"
-                       "  <listen>%1</listen>\n"
-                       "  <auth>EXTERNAL</auth>\n"
-                       "  <policy context=\"default\">\n"
-                       "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
-                       "    <allow eavesdrop=\"true\"/>\n"
-                       "    <allow own=\"*\"/>\n"
-                       "  </policy>\n"
-                       "</busconfig>\n")
-                       .arg(m_address)
-                       .toUtf8());
+        file.write(
+            QStringLiteral("<!DOCTYPE busconfig PUBLIC"
+                           " \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
+                           " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+                           "<busconfig>\n"
+                           "  <type>session</type>\n"
+                           "  <listen>%1</listen>\n"
+                           "  <auth>EXTERNAL</auth>\n"
+                           "  <policy context=\"default\">\n"
+                           "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
+                           "    <allow eavesdrop=\"true\"/>\n"
+                           "    <allow own=\"*\"/>\n"
+                           "  </policy>\n"
+                           "</busconfig>\n")
+                .arg(m_address)
+                .toUtf8());
         file.close();
         // The daemon ends with the test process, even when the test crashes.
         m_daemon.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
@@ -137,14 +137,11 @@ public Q_SLOTS:
     {
         QMutexLocker lock(&m_log->mutex);
         const quint32 id = quint32(m_log->received.size()) + 100;
-        m_log->received.append({appName, replacesId, appIcon, summary, body, actions, hints,
-                                expireTimeout, id});
+        m_log->received.append(
+            {appName, replacesId, appIcon, summary, body, actions, hints, expireTimeout, id});
         return id;
     }
-    QStringList GetCapabilities()
-    {
-        return {QStringLiteral("actions"), QStringLiteral("body")};
-    }
+    QStringList GetCapabilities() { return {QStringLiteral("actions"), QStringLiteral("body")}; }
     QString GetServerInformation(QString& vendor, QString& version, QString& specVersion)
     {
         vendor = QStringLiteral("Ember tests");

@@ -65,10 +65,12 @@ private Q_SLOTS:
         // The session bus Qt D-Bus connected (and keeps) is the private one.
         QDBusConnection session = QDBusConnection::sessionBus();
         QVERIFY2(session.isConnected(), qPrintable(session.lastError().message()));
-        QVERIFY(!session.interface()->isServiceRegistered(QStringLiteral("org.freedesktop.Notifications")));
+        QVERIFY(!session.interface()->isServiceRegistered(
+            QStringLiteral("org.freedesktop.Notifications")));
         m_server = std::make_unique<test::FakeNotificationServer>(m_busAddress);
         QVERIFY2(m_server->error().isEmpty(), qPrintable(m_server->error()));
-        QVERIFY(session.interface()->isServiceRegistered(QStringLiteral("org.freedesktop.Notifications")));
+        QVERIFY(session.interface()->isServiceRegistered(
+            QStringLiteral("org.freedesktop.Notifications")));
 
         m_context = std::make_unique<AppContext>(defaultCatalogPath());
         QTRY_VERIFY_WITH_TIMEOUT(m_context->watcher().hasSnapshot(), 20000);
@@ -141,7 +143,8 @@ private Q_SLOTS:
         const test::ReceivedNotification sent = m_server->received().last();
         QCOMPARE(sent.appName, QStringLiteral("Ember"));
         QCOMPARE(sent.summary, QStringLiteral("Backup of db-disk failed"));
-        QVERIFY2(sent.body.startsWith(QStringLiteral("No space left on device while writing the backup")),
+        QVERIFY2(sent.body.startsWith(
+                     QStringLiteral("No space left on device while writing the backup")),
                  qPrintable(sent.body));
         const QVariant urgency = sent.hints.value(QStringLiteral("urgency"));
         QCOMPARE(urgency.metaType(), QMetaType::fromType<uchar>());
@@ -185,7 +188,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(m_server->count(), before + 1, 10000);
         const test::ReceivedNotification sent = m_server->received().last();
         QCOMPARE(sent.summary, QStringLiteral("Backup of web-disk succeeded"));
-        QVERIFY2(sent.body.startsWith(QStringLiteral("backup 1234abcd available")), qPrintable(sent.body));
+        QVERIFY2(sent.body.startsWith(QStringLiteral("backup 1234abcd available")),
+                 qPrintable(sent.body));
         QCOMPARE(sent.hints.value(QStringLiteral("urgency")).value<uchar>(), uchar(1)); // normal
         QCOMPARE(sent.hints.value(QStringLiteral("category")).toString(),
                  QStringLiteral("transfer.complete"));
@@ -209,8 +213,10 @@ private Q_SLOTS:
 
     void settingsDialogRoundTripsTheJobSettings()
     {
-        const QString metrics = test::freshDir(QStringLiteral("metrics")) + QStringLiteral("/ember.prom");
-        const QString hook = QStringLiteral("logger -t ember \"$EMBER_JOB_RESULT $EMBER_VOLUME_NAME\"");
+        const QString metrics =
+            test::freshDir(QStringLiteral("metrics")) + QStringLiteral("/ember.prom");
+        const QString hook =
+            QStringLiteral("logger -t ember \"$EMBER_JOB_RESULT $EMBER_VOLUME_NAME\"");
         {
             SettingsDialog dialog(*m_context);
             QSignalSpy read(&dialog, &SettingsDialog::jobSettingsRead);
@@ -240,10 +246,12 @@ private Q_SLOTS:
             auto* problem = dialog.findChild<QLabel*>(QStringLiteral("problem"));
             metricsEdit->setText(QStringLiteral("ember.prom"));
             QVERIFY(!okButton(&dialog)->isEnabled());
-            QVERIFY2(problem->text().contains(QStringLiteral("absolute path")), qPrintable(problem->text()));
+            QVERIFY2(problem->text().contains(QStringLiteral("absolute path")),
+                     qPrintable(problem->text()));
             metricsEdit->setText(metrics + QStringLiteral(".txt"));
             QVERIFY(!okButton(&dialog)->isEnabled());
-            QVERIFY2(problem->text().contains(QStringLiteral(".prom")), qPrintable(problem->text()));
+            QVERIFY2(problem->text().contains(QStringLiteral(".prom")),
+                     qPrintable(problem->text()));
             metricsEdit->setText(metrics);
             QVERIFY(okButton(&dialog)->isEnabled());
 

@@ -13,7 +13,6 @@
 
 using namespace ember;
 
-
 namespace {
 
 JobRecord failedBackup()
@@ -74,7 +73,8 @@ private Q_SLOTS:
 
     void textOfFailedAndSucceededJobs()
     {
-        QCOMPARE(DesktopNotifier::summary(failedBackup()), QStringLiteral("Backup of db-disk failed"));
+        QCOMPARE(DesktopNotifier::summary(failedBackup()),
+                 QStringLiteral("Backup of db-disk failed"));
         QCOMPARE(DesktopNotifier::body(failedBackup()),
                  QStringLiteral("No space left on device while writing /srv/backups/x\n"
                                 "After 2 min 5 s, 3.0 GiB read, backend local."));
@@ -202,7 +202,8 @@ private Q_SLOTS:
         QVERIFY(sent.wait(5000));
         QCOMPARE(sent.at(0).at(0).value<quint32>(), 0u);
         QCOMPARE(sent.at(0).at(1).toLongLong(), failedBackup().id);
-        QVERIFY(sent.at(0).at(2).toString().contains(QStringLiteral("No desktop notification server")));
+        QVERIFY(
+            sent.at(0).at(2).toString().contains(QStringLiteral("No desktop notification server")));
     }
 
     void noBusIsAnErrorNotAThrow()
