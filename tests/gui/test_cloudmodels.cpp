@@ -427,6 +427,7 @@ private Q_SLOTS:
         spec.kind = QStringLiteral("cloud-backup");
         spec.title = QStringLiteral("Full backup of db");
         spec.noProgressNote = QStringLiteral("Cinder reports no percentage");
+        spec.cloud = QStringLiteral("devstack");
         spec.work = [](OperationControl& control) {
             control.setPhase(QStringLiteral("creating"), 0);
             control.log(QStringLiteral("0 s: backup creating"));
@@ -444,8 +445,16 @@ private Q_SLOTS:
         QCOMPARE(job->state, JobState::Succeeded);
         QVERIFY(job->log.join('\n').contains("creating → available"));
         QVERIFY(!model.index(0, JobModel::Elapsed).data().toString().isEmpty());
-        // No catalog was opened for it.
-        QVERIFY(!QFile::exists(catalogPath));
+        // The catalog only records it: in the history with its cloud and its log.
+        Catalog catalog(catalogPath);
+        const std::optional<JobRecord> record = catalog.job(job->historyId);
+        QVERIFY(record);
+        QCOMPARE(record->result, JobResult::Succeeded);
+        QCOMPARE(record->cloud, QStringLiteral("devstack"));
+        QCOMPARE(record->origin, QStringLiteral("gui"));
+        QCOMPARE(record->reason, QStringLiteral("backup available"));
+        QVERIFY(record->log.contains("creating → available"));
+        QCOMPARE(catalog.backups().size(), 0);
     }
 };
 
