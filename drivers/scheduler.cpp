@@ -264,8 +264,10 @@ ScheduleRunner::Next ScheduleRunner::runVolume(const Schedule& schedule, const Q
     request.description = QStringLiteral("schedule %1: %2").arg(schedule.name, decision->reason);
     request.backend = schedule.backendName; // empty: the default backend, as prepareBackup picks
     Backup made;
+    bool started = false; // past prepareBackup: the volume lock was ours
     try {
         BackupService::PreparedBackup prepared = m_service.prepareBackup(request);
+        started = true;
         recorder.setBackupId(prepared.backup.id);
         made = m_service.runBackup(prepared, control);
         recorder.setBytesStored(made.storedBytes);
@@ -274,7 +276,8 @@ ScheduleRunner::Next ScheduleRunner::runVolume(const Schedule& schedule, const Q
         return Next::Stop;
     } catch (const Error& error) {
         // Another job took the volume between the check above and the lock.
-        if (catalog.isJobRunning(volumeId) || error.message().contains(QLatin1String(" is busy")))
+        if (!started &&
+            (catalog.isJobRunning(volumeId) || error.message().contains(QLatin1String(" is busy"))))
             finishRecorded(recorder, JobResult::Skipped,
                            QStringLiteral("overlapping run: %1").arg(error.message()));
         else
