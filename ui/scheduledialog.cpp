@@ -75,6 +75,9 @@ ScheduleDialog::ScheduleDialog(AppContext& context, const std::optional<Schedule
            "daily, weekly, hourly, Mon..Fri 02:00, *-*-* 00/6:00, *-*-01 03:30, ..."));
     m_presets = new QComboBox(this);
     m_presets->setObjectName(QStringLiteral("presets"));
+    // Narrow beside the expression; the list itself shows the whole labels.
+    m_presets->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_presets->setMinimumContentsLength(9);
     m_presets->addItem(tr("Presets…"));
     for (const auto& [label, expression] : presets())
         m_presets->addItem(label, expression);
