@@ -33,7 +33,8 @@ bool settingBool(const Catalog& catalog, const char* key, bool fallback)
     const QString text = catalog.setting(QString::fromLatin1(key)).trimmed();
     if (text.isEmpty())
         return fallback;
-    return text != QLatin1String("0") && text.compare(QLatin1String("false"), Qt::CaseInsensitive) != 0;
+    return text != QLatin1String("0") &&
+           text.compare(QLatin1String("false"), Qt::CaseInsensitive) != 0;
 }
 
 QString isoUtc(const QDateTime& time)
@@ -56,7 +57,8 @@ bool isFailure(JobResult result)
 // The first lines of a hook's output, for its log line.
 QString outputSummary(const QByteArray& output)
 {
-    const QStringList all = QString::fromLocal8Bit(output).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    const QStringList all =
+        QString::fromLocal8Bit(output).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     QStringList lines;
     for (const QString& line : all) {
         const QString trimmed = line.trimmed();
@@ -70,7 +72,8 @@ QString outputSummary(const QByteArray& output)
                       ? trimmed.left(kHookOutputLineChars) + QStringLiteral("...")
                       : trimmed);
     }
-    return lines.isEmpty() ? QString() : QStringLiteral("; output: ") + lines.join(QStringLiteral(" | "));
+    return lines.isEmpty() ? QString()
+                           : QStringLiteral("; output: ") + lines.join(QStringLiteral(" | "));
 }
 
 // Label values in the text exposition format: backslash, double quote and
@@ -96,7 +99,10 @@ struct Family
         QStringList parts;
         for (const auto& [label, text] : labels)
             parts << label + QLatin1Char('=') + labelValue(text);
-        samples << name + (parts.isEmpty() ? QString() : QLatin1Char('{') + parts.join(QLatin1Char(',')) + QLatin1Char('}')) +
+        samples << name +
+                       (parts.isEmpty()
+                            ? QString()
+                            : QLatin1Char('{') + parts.join(QLatin1Char(',')) + QLatin1Char('}')) +
                        QLatin1Char(' ') + value;
     }
     QString text() const
@@ -114,12 +120,15 @@ AfterJobSettings AfterJobSettings::load(const Catalog& catalog)
 {
     AfterJobSettings settings;
     settings.hookCommand = catalog.setting(QString::fromLatin1(settingkeys::hookCommand)).trimmed();
-    const int timeout = settingInt(catalog, settingkeys::hookTimeoutSeconds, settings.hookTimeoutSeconds);
+    const int timeout =
+        settingInt(catalog, settingkeys::hookTimeoutSeconds, settings.hookTimeoutSeconds);
     if (timeout > 0)
         settings.hookTimeoutSeconds = timeout;
     settings.metricsFile = catalog.setting(QString::fromLatin1(settingkeys::metricsFile)).trimmed();
-    settings.notifyOnFailure = settingBool(catalog, settingkeys::notifyOnFailure, settings.notifyOnFailure);
-    settings.notifyOnSuccess = settingBool(catalog, settingkeys::notifyOnSuccess, settings.notifyOnSuccess);
+    settings.notifyOnFailure =
+        settingBool(catalog, settingkeys::notifyOnFailure, settings.notifyOnFailure);
+    settings.notifyOnSuccess =
+        settingBool(catalog, settingkeys::notifyOnSuccess, settings.notifyOnSuccess);
     settings.historyRetentionDays =
         settingInt(catalog, settingkeys::historyRetentionDays, settings.historyRetentionDays);
     return settings;
@@ -208,21 +217,25 @@ QString runJobHook(const AfterJobSettings& settings, const JobRecord& job,
 
 QString renderMetrics(const Catalog& catalog)
 {
-    Family lastSuccess{QStringLiteral("ember_backup_last_success_timestamp_seconds"),
-                       QStringLiteral("When the volume's last successful backup finished (Unix time)."),
-                       {}};
+    Family lastSuccess{
+        QStringLiteral("ember_backup_last_success_timestamp_seconds"),
+        QStringLiteral("When the volume's last successful backup finished (Unix time)."),
+        {}};
     Family lastDuration{QStringLiteral("ember_backup_last_duration_seconds"),
                         QStringLiteral("How long the volume's last successful backup took."),
                         {}};
     Family lastRead{QStringLiteral("ember_backup_last_bytes_read"),
                     QStringLiteral("Bytes the volume's last successful backup read."),
                     {}};
-    Family lastStored{QStringLiteral("ember_backup_last_bytes_stored"),
-                      QStringLiteral("Bytes the volume's last successful backup stored on its backend."),
-                      {}};
-    Family lastResult{QStringLiteral("ember_backup_last_result"),
-                      QStringLiteral("The result of the volume's last finished backup job (1 for it, 0 for the others)."),
-                      {}};
+    Family lastStored{
+        QStringLiteral("ember_backup_last_bytes_stored"),
+        QStringLiteral("Bytes the volume's last successful backup stored on its backend."),
+        {}};
+    Family lastResult{
+        QStringLiteral("ember_backup_last_result"),
+        QStringLiteral(
+            "The result of the volume's last finished backup job (1 for it, 0 for the others)."),
+        {}};
     Family failed{QStringLiteral("ember_jobs_failed_total"),
                   QStringLiteral("Failed and interrupted jobs in the job history kept, by kind."),
                   {}};
@@ -260,7 +273,8 @@ QString renderMetrics(const Catalog& catalog)
             for (JobResult result : finishedResults) {
                 auto withResult = labels;
                 withResult.append({QStringLiteral("result"), jobResultText(result)});
-                lastResult.add(withResult, job.result == result ? QStringLiteral("1") : QStringLiteral("0"));
+                lastResult.add(withResult,
+                               job.result == result ? QStringLiteral("1") : QStringLiteral("0"));
             }
             break;
         }
@@ -278,7 +292,8 @@ QString renderMetrics(const Catalog& catalog)
         failed.add({{QStringLiteral("kind"), it.key()}}, QString::number(it.value()));
 
     QString text;
-    for (const Family* family : {&lastSuccess, &lastDuration, &lastRead, &lastStored, &lastResult, &failed})
+    for (const Family* family :
+         {&lastSuccess, &lastDuration, &lastRead, &lastStored, &lastResult, &failed})
         text += family->text();
     return text;
 }
@@ -290,14 +305,17 @@ void writeMetricsFile(const QString& path, const Catalog& catalog)
     // `path` on commit, so the collector never reads half a file.
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
-        throw Error(QStringLiteral("cannot write the metrics file %1: %2").arg(path, file.errorString()));
+        throw Error(
+            QStringLiteral("cannot write the metrics file %1: %2").arg(path, file.errorString()));
     file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup |
                         QFileDevice::ReadOther);
     if (file.write(content) != content.size() || !file.commit())
-        throw Error(QStringLiteral("cannot write the metrics file %1: %2").arg(path, file.errorString()));
+        throw Error(
+            QStringLiteral("cannot write the metrics file %1: %2").arg(path, file.errorString()));
 }
 
-JobRecorder::JobRecorder(Catalog& catalog, JobRecord job) : m_catalog(catalog), m_job(std::move(job))
+JobRecorder::JobRecorder(Catalog& catalog, JobRecord job)
+    : m_catalog(catalog), m_job(std::move(job))
 {
     if (!m_job.startedAt.isValid())
         m_job.startedAt = QDateTime::currentDateTimeUtc();

@@ -81,8 +81,8 @@ ScheduleRunner::ModeDecision ScheduleRunner::decideMode(const Schedule& schedule
     if (!choice.parent)
         return {false, QStringLiteral("no backup to build on: %1").arg(choice.refusal)};
     const Backup& parent = *choice.parent;
-    const QString parentBackend = parent.backendName.isEmpty() ? defaultBackendName(catalog)
-                                                               : parent.backendName;
+    const QString parentBackend =
+        parent.backendName.isEmpty() ? defaultBackendName(catalog) : parent.backendName;
     if (parentBackend != backendName)
         return {false, QStringLiteral("the latest backup (%1) is on backend %2, this schedule "
                                       "backs up to %3")
@@ -122,8 +122,8 @@ ScheduleRunner::ModeDecision ScheduleRunner::decideMode(const Schedule& schedule
         ++sinceFull;
     }
 
-    const QString made = sinceFull == 1 ? QStringLiteral("1 backup")
-                                        : QStringLiteral("%1 backups").arg(sinceFull);
+    const QString made =
+        sinceFull == 1 ? QStringLiteral("1 backup") : QStringLiteral("%1 backups").arg(sinceFull);
     if (schedule.fullEvery > 0 && sinceFull >= schedule.fullEvery)
         return {false, QStringLiteral("a full every %1 backups: %2 made since and including the "
                                       "last full (%3)")
@@ -144,9 +144,9 @@ QList<JobRecord> ScheduleRunner::runDue(OperationControl& control, const RunOpti
     Catalog& catalog = m_service.catalog();
     // The list is read before the clock: what another runner claims in
     // between is caught by the claim below, not by this list.
-    const QList<Schedule> schedules =
-        options.only.isEmpty() ? catalog.schedules()
-                               : QList<Schedule>{catalog.resolveSchedule(options.only)};
+    const QList<Schedule> schedules = options.only.isEmpty()
+                                          ? catalog.schedules()
+                                          : QList<Schedule>{catalog.resolveSchedule(options.only)};
     const QDateTime at = now();
     // Forcing is for one named schedule (schedule-run --now NAME), never for all.
     const bool force = options.force && !options.only.isEmpty();
@@ -164,7 +164,8 @@ QList<JobRecord> ScheduleRunner::runDue(OperationControl& control, const RunOpti
                 continue;
         }
         if (occurrence) {
-            if (!catalog.claimScheduleOccurrence(schedule.id, schedule.lastOccurrence, *occurrence)) {
+            if (!catalog.claimScheduleOccurrence(schedule.id, schedule.lastOccurrence,
+                                                 *occurrence)) {
                 control.log(QStringLiteral("schedule %1: the run of %2 was taken by another "
                                            "process")
                                 .arg(schedule.name, occurrence->toString(Qt::ISODate)));
@@ -194,8 +195,8 @@ QList<JobRecord> ScheduleRunner::runDue(OperationControl& control, const RunOpti
 
 ScheduleRunner::Next ScheduleRunner::runVolume(const Schedule& schedule, const QString& volumeId,
                                                const QDateTime& occurrence, const QDateTime& at,
-                                               OperationControl& control,
-                                               const RunOptions& options, QList<JobRecord>& records)
+                                               OperationControl& control, const RunOptions& options,
+                                               QList<JobRecord>& records)
 {
     Catalog& catalog = m_service.catalog();
     const std::optional<Volume> volume = catalog.volume(volumeId);
@@ -211,7 +212,8 @@ ScheduleRunner::Next ScheduleRunner::runVolume(const Schedule& schedule, const Q
         schedule.backendName.isEmpty() ? defaultBackendName(catalog) : schedule.backendName;
     job.title = QStringLiteral("Scheduled backup of %1").arg(volumeName);
 
-    const auto finishRecorded = [&](JobRecorder& recorder, JobResult result, const QString& reason) {
+    const auto finishRecorded = [&](JobRecorder& recorder, JobResult result,
+                                    const QString& reason) {
         recorder.finish(result, reason);
         records << recorder.record();
     };
@@ -227,8 +229,9 @@ ScheduleRunner::Next ScheduleRunner::runVolume(const Schedule& schedule, const Q
     if (catalog.isJobRunning(volumeId)) {
         JobRecorder recorder(catalog, job);
         recorder.setNotifier(options.notifier);
-        finishRecorded(recorder, JobResult::Skipped,
-                       QStringLiteral("overlapping run: %1").arg(describeHolder(catalog, volumeId)));
+        finishRecorded(
+            recorder, JobResult::Skipped,
+            QStringLiteral("overlapping run: %1").arg(describeHolder(catalog, volumeId)));
         return Next::Continue;
     }
 
@@ -250,17 +253,18 @@ ScheduleRunner::Next ScheduleRunner::runVolume(const Schedule& schedule, const Q
         return Next::Continue;
     }
     recorder.attach(control);
-    recorder.addLog(QStringLiteral("schedule %1, run of %2: %3 (%4)")
-                        .arg(schedule.name, occurrence.toString(Qt::ISODate),
-                             decision->incremental ? QStringLiteral("incremental")
-                                                   : QStringLiteral("full"),
-                             decision->reason));
+    recorder.addLog(
+        QStringLiteral("schedule %1, run of %2: %3 (%4)")
+            .arg(schedule.name, occurrence.toString(Qt::ISODate),
+                 decision->incremental ? QStringLiteral("incremental") : QStringLiteral("full"),
+                 decision->reason));
 
     CreateBackupRequest request;
     request.volume = volumeId;
     request.incremental = decision->incremental;
-    request.name = QStringLiteral("scheduled %1 %2")
-                       .arg(schedule.name, occurrence.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ssZ")));
+    request.name =
+        QStringLiteral("scheduled %1 %2")
+            .arg(schedule.name, occurrence.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ssZ")));
     request.description = QStringLiteral("schedule %1: %2").arg(schedule.name, decision->reason);
     request.backend = schedule.backendName; // empty: the default backend, as prepareBackup picks
     Backup made;
@@ -287,11 +291,11 @@ ScheduleRunner::Next ScheduleRunner::runVolume(const Schedule& schedule, const Q
         finishRecorded(recorder, JobResult::Failed, QString::fromLocal8Bit(error.what()));
         return Next::Continue;
     }
-    finishRecorded(recorder, JobResult::Succeeded,
-                   QStringLiteral("%1 backup %2 (%3)")
-                       .arg(decision->incremental ? QStringLiteral("incremental")
-                                                  : QStringLiteral("full"),
-                            made.id, decision->reason));
+    finishRecorded(
+        recorder, JobResult::Succeeded,
+        QStringLiteral("%1 backup %2 (%3)")
+            .arg(decision->incremental ? QStringLiteral("incremental") : QStringLiteral("full"),
+                 made.id, decision->reason));
 
     if (!schedule.applyRetention)
         return Next::Continue;
@@ -323,8 +327,8 @@ ScheduleRunner::Next ScheduleRunner::applyRetention(const Schedule& schedule,
     job.scheduleId = schedule.id;
     job.volumeId = volume->id;
     job.volumeName = volume->name;
-    job.backendName = schedule.backendName.isEmpty() ? defaultBackendName(catalog)
-                                                     : schedule.backendName;
+    job.backendName =
+        schedule.backendName.isEmpty() ? defaultBackendName(catalog) : schedule.backendName;
     job.title = QStringLiteral("Scheduled prune of %1 (%2)").arg(volume->name, policy->describe());
     JobRecorder recorder(catalog, job);
     recorder.setNotifier(options.notifier);
@@ -332,11 +336,10 @@ ScheduleRunner::Next ScheduleRunner::applyRetention(const Schedule& schedule,
     try {
         const PrunePlan plan = m_service.planPrune(volume->id, policy);
         const BackupService::PruneReport report = m_service.runPrune(volume->id, plan, control);
-        recorder.finish(JobResult::Succeeded,
-                        QStringLiteral("%1: %2 removed, %3 synthesized")
-                            .arg(plan.policy)
-                            .arg(report.removed.size())
-                            .arg(report.synthesized.size()));
+        recorder.finish(JobResult::Succeeded, QStringLiteral("%1: %2 removed, %3 synthesized")
+                                                  .arg(plan.policy)
+                                                  .arg(report.removed.size())
+                                                  .arg(report.synthesized.size()));
     } catch (const Cancelled& cancelled) {
         recorder.finish(JobResult::Cancelled, cancelled.message());
         records << recorder.record();

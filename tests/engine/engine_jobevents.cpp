@@ -27,7 +27,8 @@ struct CatalogFixture
     std::unique_ptr<Catalog> catalog;
 
     explicit CatalogFixture(const QString& tag)
-        : dir(freshDir(tag)), catalog(std::make_unique<Catalog>(dir + QStringLiteral("/catalog.sqlite")))
+        : dir(freshDir(tag)),
+          catalog(std::make_unique<Catalog>(dir + QStringLiteral("/catalog.sqlite")))
     {
     }
 };
@@ -37,7 +38,8 @@ JobRecord backupJob(const QString& volumeId = QString(), const QString& volumeNa
     JobRecord job;
     job.kind = QStringLiteral("backup");
     job.origin = QStringLiteral("cli");
-    job.title = QStringLiteral("Backup of %1").arg(volumeName.isEmpty() ? QStringLiteral("vol") : volumeName);
+    job.title = QStringLiteral("Backup of %1")
+                    .arg(volumeName.isEmpty() ? QStringLiteral("vol") : volumeName);
     job.volumeId = volumeId;
     job.volumeName = volumeName;
     job.backendName = QStringLiteral("local");
@@ -46,7 +48,8 @@ JobRecord backupJob(const QString& volumeId = QString(), const QString& volumeNa
 
 // A finished job as the history holds it.
 JobRecord finishedJob(const QString& kind, const Volume& volume, JobResult result,
-                      const QDateTime& startedAt, qint64 seconds, qint64 bytesRead, qint64 bytesStored)
+                      const QDateTime& startedAt, qint64 seconds, qint64 bytesRead,
+                      qint64 bytesStored)
 {
     JobRecord job;
     job.kind = kind;
@@ -68,7 +71,8 @@ QHash<QString, QString> readEnvFile(const QString& path)
     for (const QByteArray& line : readWholeFile(path).split('\n')) {
         const qsizetype equals = line.indexOf('=');
         if (equals > 0)
-            values.insert(QString::fromUtf8(line.left(equals)), QString::fromUtf8(line.mid(equals + 1)));
+            values.insert(QString::fromUtf8(line.left(equals)),
+                          QString::fromUtf8(line.mid(equals + 1)));
     }
     return values;
 }
@@ -81,7 +85,8 @@ bool processRunning(qint64 pid)
         return false;
     const QByteArray text = stat.readAll();
     const qsizetype close = text.lastIndexOf(')');
-    return close > 0 && text.size() > close + 2 && text.at(close + 2) != 'Z' && text.at(close + 2) != 'X';
+    return close > 0 && text.size() > close + 2 && text.at(close + 2) != 'Z' &&
+           text.at(close + 2) != 'X';
 }
 
 Volume addVolumeRow(Catalog& catalog, const QString& name)
@@ -109,7 +114,8 @@ private Q_SLOTS:
         const QString envFile = f.dir + QStringLiteral("/env.txt");
         const QString marker = f.dir + QStringLiteral("/interpolated");
         AfterJobSettings settings;
-        settings.hookCommand = QStringLiteral("env > '%1'; echo to-stdout; echo to-stderr >&2").arg(envFile);
+        settings.hookCommand =
+            QStringLiteral("env > '%1'; echo to-stdout; echo to-stderr >&2").arg(envFile);
         settings.save(*f.catalog);
 
         // Facts that a shell would expand if they were put into the command.
@@ -126,7 +132,8 @@ private Q_SLOTS:
         recorder.noteProgress(progress);
         recorder.setBackupId(QStringLiteral("0b0e0e0e-1111-2222-3333-444455556666"));
         recorder.setBytesStored(1234);
-        const QStringList lines = recorder.finish(JobResult::Failed, QStringLiteral("disk on fire"));
+        const QStringList lines =
+            recorder.finish(JobResult::Failed, QStringLiteral("disk on fire"));
 
         QVERIFY2(lines.size() == 1 && lines.first().startsWith(QStringLiteral("hook: exit 0")),
                  qPrintable(lines.join(QLatin1Char('\n'))));
@@ -201,7 +208,8 @@ private Q_SLOTS:
         clock.start();
         const QStringList lines = recorder.finish(JobResult::Succeeded, QStringLiteral("ok"));
         QVERIFY2(clock.elapsed() < 20000, qPrintable(QString::number(clock.elapsed())));
-        QVERIFY2(lines.size() == 1 && lines.first().startsWith(QStringLiteral("hook: killed after 1 s")),
+        QVERIFY2(lines.size() == 1 &&
+                     lines.first().startsWith(QStringLiteral("hook: killed after 1 s")),
                  qPrintable(lines.join(QLatin1Char('\n'))));
         QVERIFY2(lines.first().contains(QStringLiteral("started")), qPrintable(lines.first()));
 
@@ -214,7 +222,8 @@ private Q_SLOTS:
         QCOMPARE(stored->result, JobResult::Succeeded);
         QCOMPARE(stored->reason, QStringLiteral("ok"));
         QVERIFY(stored->finishedAt.isValid());
-        QVERIFY2(stored->log.contains(QStringLiteral("hook: killed after 1 s")), qPrintable(stored->log));
+        QVERIFY2(stored->log.contains(QStringLiteral("hook: killed after 1 s")),
+                 qPrintable(stored->log));
     }
 
     void metricsFileIsPrometheusText()
@@ -226,26 +235,36 @@ private Q_SLOTS:
         const Volume never = addVolumeRow(catalog, QStringLiteral("never"));
         const QDateTime base = QDateTime::currentDateTimeUtc().addDays(-2);
         // odd: an older success, then a failure (the last result).
-        catalog.recordJob(finishedJob(QStringLiteral("backup"), odd, JobResult::Succeeded, base, 42, 1000, 400));
-        catalog.recordJob(finishedJob(QStringLiteral("backup"), odd, JobResult::Failed, base.addSecs(3600), 5, 10, 0));
+        catalog.recordJob(
+            finishedJob(QStringLiteral("backup"), odd, JobResult::Succeeded, base, 42, 1000, 400));
+        catalog.recordJob(finishedJob(QStringLiteral("backup"), odd, JobResult::Failed,
+                                      base.addSecs(3600), 5, 10, 0));
         // plain: a failure, then a success; a prune after it does not count as a backup.
-        catalog.recordJob(finishedJob(QStringLiteral("backup"), plain, JobResult::Failed, base, 1, 0, 0));
-        catalog.recordJob(finishedJob(QStringLiteral("backup"), plain, JobResult::Succeeded, base.addSecs(7200), 100, 8000, 3000));
-        catalog.recordJob(finishedJob(QStringLiteral("prune"), plain, JobResult::Failed, base.addSecs(9000), 2, 0, 0));
+        catalog.recordJob(
+            finishedJob(QStringLiteral("backup"), plain, JobResult::Failed, base, 1, 0, 0));
+        catalog.recordJob(finishedJob(QStringLiteral("backup"), plain, JobResult::Succeeded,
+                                      base.addSecs(7200), 100, 8000, 3000));
+        catalog.recordJob(finishedJob(QStringLiteral("prune"), plain, JobResult::Failed,
+                                      base.addSecs(9000), 2, 0, 0));
 
         const QString path = f.dir + QStringLiteral("/metrics/ember.prom");
         QVERIFY(QDir().mkpath(QFileInfo(path).absolutePath()));
         writeMetricsFile(path, catalog);
         const QString text = QString::fromUtf8(readWholeFile(path));
         QCOMPARE(text, renderMetrics(catalog));
-        struct stat status{};
+        struct stat status
+        {
+        };
         QCOMPARE(::stat(QFile::encodeName(path).constData(), &status), 0);
         QCOMPARE(status.st_mode & 07777, mode_t(0644));
-        QCOMPARE(QDir(QFileInfo(path).absolutePath()).entryList(QDir::Files), QStringList{QStringLiteral("ember.prom")});
+        QCOMPARE(QDir(QFileInfo(path).absolutePath()).entryList(QDir::Files),
+                 QStringList{QStringLiteral("ember.prom")});
 
         // The text exposition format, line by line.
-        static const QRegularExpression helpLine(QStringLiteral(R"(^# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) \S.*$)"));
-        static const QRegularExpression typeLine(QStringLiteral(R"(^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (gauge|counter|untyped)$)"));
+        static const QRegularExpression helpLine(
+            QStringLiteral(R"(^# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) \S.*$)"));
+        static const QRegularExpression typeLine(
+            QStringLiteral(R"(^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (gauge|counter|untyped)$)"));
         static const QRegularExpression sampleLine(QStringLiteral(
             R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*")(,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*")*\})? (-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?)$)"));
         QVERIFY(text.endsWith(QLatin1Char('\n')));
@@ -277,28 +296,43 @@ private Q_SLOTS:
             return QStringLiteral("volume_id=\"%1\",volume=\"%2\"").arg(volume.id, name);
         };
         const auto value = [&](const QString& name, const QString& labelText) {
-            return values.value(QStringLiteral("%1{%2}").arg(name, labelText), QStringLiteral("missing"));
+            return values.value(QStringLiteral("%1{%2}").arg(name, labelText),
+                                QStringLiteral("missing"));
         };
-        QCOMPARE(labels(odd), QStringLiteral("volume_id=\"%1\",volume=\"we\\\"ird\\\\name\\nx\"").arg(odd.id));
+        QCOMPARE(labels(odd),
+                 QStringLiteral("volume_id=\"%1\",volume=\"we\\\"ird\\\\name\\nx\"").arg(odd.id));
         QCOMPARE(value(QStringLiteral("ember_backup_last_success_timestamp_seconds"), labels(odd)),
                  QString::number(base.addSecs(42).toSecsSinceEpoch()));
-        QCOMPARE(value(QStringLiteral("ember_backup_last_duration_seconds"), labels(odd)).toDouble(), 42.0);
-        QCOMPARE(value(QStringLiteral("ember_backup_last_bytes_read"), labels(odd)), QStringLiteral("1000"));
-        QCOMPARE(value(QStringLiteral("ember_backup_last_bytes_stored"), labels(odd)), QStringLiteral("400"));
-        QCOMPARE(value(QStringLiteral("ember_backup_last_result"), labels(odd) + QStringLiteral(",result=\"failed\"")),
+        QCOMPARE(
+            value(QStringLiteral("ember_backup_last_duration_seconds"), labels(odd)).toDouble(),
+            42.0);
+        QCOMPARE(value(QStringLiteral("ember_backup_last_bytes_read"), labels(odd)),
+                 QStringLiteral("1000"));
+        QCOMPARE(value(QStringLiteral("ember_backup_last_bytes_stored"), labels(odd)),
+                 QStringLiteral("400"));
+        QCOMPARE(value(QStringLiteral("ember_backup_last_result"),
+                       labels(odd) + QStringLiteral(",result=\"failed\"")),
                  QStringLiteral("1"));
-        QCOMPARE(value(QStringLiteral("ember_backup_last_result"), labels(odd) + QStringLiteral(",result=\"succeeded\"")),
+        QCOMPARE(value(QStringLiteral("ember_backup_last_result"),
+                       labels(odd) + QStringLiteral(",result=\"succeeded\"")),
                  QStringLiteral("0"));
-        QCOMPARE(value(QStringLiteral("ember_backup_last_success_timestamp_seconds"), labels(plain)),
-                 QString::number(base.addSecs(7300).toSecsSinceEpoch()));
-        QCOMPARE(value(QStringLiteral("ember_backup_last_bytes_stored"), labels(plain)), QStringLiteral("3000"));
-        QCOMPARE(value(QStringLiteral("ember_backup_last_result"), labels(plain) + QStringLiteral(",result=\"succeeded\"")),
+        QCOMPARE(
+            value(QStringLiteral("ember_backup_last_success_timestamp_seconds"), labels(plain)),
+            QString::number(base.addSecs(7300).toSecsSinceEpoch()));
+        QCOMPARE(value(QStringLiteral("ember_backup_last_bytes_stored"), labels(plain)),
+                 QStringLiteral("3000"));
+        QCOMPARE(value(QStringLiteral("ember_backup_last_result"),
+                       labels(plain) + QStringLiteral(",result=\"succeeded\"")),
                  QStringLiteral("1"));
-        QCOMPARE(value(QStringLiteral("ember_backup_last_result"), labels(plain) + QStringLiteral(",result=\"failed\"")),
+        QCOMPARE(value(QStringLiteral("ember_backup_last_result"),
+                       labels(plain) + QStringLiteral(",result=\"failed\"")),
                  QStringLiteral("0"));
         QVERIFY(!text.contains(never.id)); // no backup job, no sample
-        QCOMPARE(value(QStringLiteral("ember_jobs_failed_total"), QStringLiteral("kind=\"backup\"")), QStringLiteral("2"));
-        QCOMPARE(value(QStringLiteral("ember_jobs_failed_total"), QStringLiteral("kind=\"prune\"")), QStringLiteral("1"));
+        QCOMPARE(
+            value(QStringLiteral("ember_jobs_failed_total"), QStringLiteral("kind=\"backup\"")),
+            QStringLiteral("2"));
+        QCOMPARE(value(QStringLiteral("ember_jobs_failed_total"), QStringLiteral("kind=\"prune\"")),
+                 QStringLiteral("1"));
     }
 
     void metricsAfterEachJobAndTheirErrorsAreLogLines()
@@ -316,9 +350,11 @@ private Q_SLOTS:
             QCOMPARE(lines, QStringList{QStringLiteral("metrics: wrote %1").arg(path)});
         }
         const QString text = QString::fromUtf8(readWholeFile(path));
-        QVERIFY2(text.contains(QStringLiteral("ember_backup_last_bytes_stored{volume_id=\"%1\",volume=\"v\"} 777")
-                                   .arg(volume.id)),
-                 qPrintable(text));
+        QVERIFY2(
+            text.contains(
+                QStringLiteral("ember_backup_last_bytes_stored{volume_id=\"%1\",volume=\"v\"} 777")
+                    .arg(volume.id)),
+            qPrintable(text));
 
         // A directory that does not exist: a log line, never an exception.
         settings.metricsFile = f.dir + QStringLiteral("/missing/ember.prom");
@@ -330,7 +366,8 @@ private Q_SLOTS:
         } catch (const std::exception& error) {
             QFAIL(error.what());
         }
-        QVERIFY2(lines.size() == 1 && lines.first().startsWith(QStringLiteral("metrics: cannot write the metrics file")),
+        QVERIFY2(lines.size() == 1 && lines.first().startsWith(
+                                          QStringLiteral("metrics: cannot write the metrics file")),
                  qPrintable(lines.join(QLatin1Char('\n'))));
         QVERIFY(f.catalog->job(recorder.record().id)->log.contains(lines.first()));
         const Error error = errorOf([&] { writeMetricsFile(settings.metricsFile, *f.catalog); });
@@ -358,7 +395,8 @@ private Q_SLOTS:
             control.setPhase(QStringLiteral("reading"), 4096);
             control.addBytesDone(4096); // the last report of a phase is always delivered
             control.log(QStringLiteral("second line"));
-            QCOMPARE(originalLog, (QStringList{QStringLiteral("first line"), QStringLiteral("second line")}));
+            QCOMPARE(originalLog,
+                     (QStringList{QStringLiteral("first line"), QStringLiteral("second line")}));
             QVERIFY(originalProgressCalls >= 2);
             QCOMPARE(originalBytes, qint64(4096));
             const JobRecord seen = recorder.record();
@@ -431,10 +469,10 @@ private Q_SLOTS:
         CatalogFixture f(QStringLiteral("jobevents-retention"));
         const Volume volume = addVolumeRow(*f.catalog, QStringLiteral("v"));
         const QDateTime now = QDateTime::currentDateTimeUtc();
-        const qint64 old = f.catalog->recordJob(
-            finishedJob(QStringLiteral("backup"), volume, JobResult::Succeeded, now.addDays(-40), 10, 1, 1));
-        const qint64 recent = f.catalog->recordJob(
-            finishedJob(QStringLiteral("backup"), volume, JobResult::Succeeded, now.addDays(-20), 10, 1, 1));
+        const qint64 old = f.catalog->recordJob(finishedJob(
+            QStringLiteral("backup"), volume, JobResult::Succeeded, now.addDays(-40), 10, 1, 1));
+        const qint64 recent = f.catalog->recordJob(finishedJob(
+            QStringLiteral("backup"), volume, JobResult::Succeeded, now.addDays(-20), 10, 1, 1));
         AfterJobSettings settings;
         settings.historyRetentionDays = 30;
         settings.save(*f.catalog);

@@ -64,7 +64,8 @@ struct ScheduleFixture : ServiceFixture
     // current content, which the backup was just taken of).
     QString restoreDifference(const QString& backupId, const QString& source)
     {
-        const QString restored = restoreToNewFile(backupId, QStringLiteral("restored-%1.img").arg(++restores));
+        const QString restored =
+            restoreToNewFile(backupId, QStringLiteral("restored-%1.img").arg(++restores));
         const QString difference = compareFiles(restored, source);
         QFile::remove(restored);
         return difference;
@@ -113,7 +114,8 @@ QString describe(const QList<JobRecord>& records)
     QStringList lines;
     for (const JobRecord& record : records)
         lines << QStringLiteral("%1 %2 %3: %4")
-                     .arg(record.kind, record.volumeName, jobResultText(record.result), record.reason);
+                     .arg(record.kind, record.volumeName, jobResultText(record.result),
+                          record.reason);
     return lines.join(QLatin1Char('\n'));
 }
 
@@ -144,7 +146,8 @@ private Q_SLOTS:
         const std::optional<QDateTime> due = f.runner.dueOccurrence(schedule, f.firstElapse);
         QVERIFY(due && *due == f.firstElapse);
         QList<JobRecord> records = f.runAt(f.firstElapse);
-        QVERIFY2(records.size() == 1 && records.first().result == JobResult::Succeeded, qPrintable(describe(records)));
+        QVERIFY2(records.size() == 1 && records.first().result == JobResult::Succeeded,
+                 qPrintable(describe(records)));
         const JobRecord first = records.first();
         QCOMPARE(first.kind, QStringLiteral("backup"));
         QCOMPARE(first.origin, QStringLiteral("schedule"));
@@ -173,7 +176,8 @@ private Q_SLOTS:
         mutateFile(f.volumeFile(), 2, 40000, 7);
         const QDateTime later = f.firstElapse.addDays(3).addSecs(3600);
         records = f.runAt(later);
-        QVERIFY2(records.size() == 1 && records.first().result == JobResult::Succeeded, qPrintable(describe(records)));
+        QVERIFY2(records.size() == 1 && records.first().result == JobResult::Succeeded,
+                 qPrintable(describe(records)));
         QCOMPARE(f.backupOf(records.first()).parentId, full.id);
         QCOMPARE(f.catalog->schedule(schedule.id)->lastOccurrence, f.firstElapse.addDays(3));
         QVERIFY(f.runAt(later).isEmpty());
@@ -184,8 +188,8 @@ private Q_SLOTS:
     {
         ScheduleFixture f(QStringLiteral("schedule-full-every"));
         const Volume volume = f.addVolumeFile(2 << 20, Fill::Mixed, 5);
-        const Schedule schedule =
-            f.addSchedule(QStringLiteral("every3"), {volume.id}, [](Schedule& s) { s.fullEvery = 3; });
+        const Schedule schedule = f.addSchedule(QStringLiteral("every3"), {volume.id},
+                                                [](Schedule& s) { s.fullEvery = 3; });
         QList<Backup> made;
         for (int run = 0; run < 7; ++run) {
             if (run > 0)
@@ -214,7 +218,8 @@ private Q_SLOTS:
     {
         ScheduleFixture f(QStringLiteral("schedule-full-days"));
         const Volume volume = f.addVolumeFile(2 << 20, Fill::Mixed, 9);
-        f.addSchedule(QStringLiteral("weekly-full"), {volume.id}, [](Schedule& s) { s.fullEveryDays = 3; });
+        f.addSchedule(QStringLiteral("weekly-full"), {volume.id},
+                      [](Schedule& s) { s.fullEveryDays = 3; });
         QList<Backup> made;
         // (Four days only: the backups carry the real time, so after the
         // clock's day 3 every full made today is already days old.)
@@ -247,8 +252,9 @@ private Q_SLOTS:
         QVERIFY2(records.size() == 1, qPrintable(describe(records)));
         const JobRecord skipped = records.first();
         QCOMPARE(skipped.result, JobResult::Skipped);
-        QVERIFY2(skipped.reason.startsWith(QStringLiteral("overlapping run: restore running since")),
-                 qPrintable(skipped.reason));
+        QVERIFY2(
+            skipped.reason.startsWith(QStringLiteral("overlapping run: restore running since")),
+            qPrintable(skipped.reason));
         QCOMPARE(skipped.origin, QStringLiteral("schedule"));
         QCOMPARE(skipped.scheduleId, schedule.id);
         QCOMPARE(skipped.kind, QStringLiteral("backup"));
@@ -361,7 +367,8 @@ private Q_SLOTS:
         JobHistoryFilter filter;
         filter.scheduleId = schedule.id;
         QCOMPARE(f.catalog->jobHistory(filter).size(), 1);
-        const QString difference = f.restoreDifference(otherRecords.first().backupId, f.volumeFile());
+        const QString difference =
+            f.restoreDifference(otherRecords.first().backupId, f.volumeFile());
         QVERIFY2(difference.isEmpty(), qPrintable(difference));
     }
 
@@ -370,10 +377,11 @@ private Q_SLOTS:
         ScheduleFixture f(QStringLiteral("schedule-retention"));
         const Volume volume = f.addVolumeFile(2 << 20, Fill::Mixed, 29);
         f.catalog->setRetentionPolicy(Catalog::volumePolicyScope(volume.id), keepLast(2));
-        const Schedule schedule = f.addSchedule(QStringLiteral("pruned"), {volume.id}, [](Schedule& s) {
-            s.mode = Schedule::Mode::Full;
-            s.applyRetention = true;
-        });
+        const Schedule schedule =
+            f.addSchedule(QStringLiteral("pruned"), {volume.id}, [](Schedule& s) {
+                s.mode = Schedule::Mode::Full;
+                s.applyRetention = true;
+            });
         QStringList made;
         for (int run = 0; run < 4; ++run) {
             if (run > 0)
@@ -389,7 +397,8 @@ private Q_SLOTS:
             QCOMPARE(prune.origin, QStringLiteral("schedule"));
             QCOMPARE(prune.scheduleId, schedule.id);
             QVERIFY2(prune.result == JobResult::Succeeded, qPrintable(describe(records)));
-            QVERIFY2(prune.reason.startsWith(QStringLiteral("keep-last=2: %1 removed").arg(run >= 2 ? 1 : 0)),
+            QVERIFY2(prune.reason.startsWith(
+                         QStringLiteral("keep-last=2: %1 removed").arg(run >= 2 ? 1 : 0)),
                      qPrintable(prune.reason));
             QCOMPARE(f.catalog->job(prune.id)->result, JobResult::Succeeded);
         }
@@ -449,7 +458,8 @@ private Q_SLOTS:
         QVERIFY(!f.catalog->schedule(schedule.id)->lastOccurrence.isValid());
         mutateFile(f.volumeFile(), 2, 30000, 42);
         const QList<JobRecord> due = f.runAt(f.firstElapse);
-        QVERIFY2(due.size() == 1 && due.first().result == JobResult::Succeeded, qPrintable(describe(due)));
+        QVERIFY2(due.size() == 1 && due.first().result == JobResult::Succeeded,
+                 qPrintable(describe(due)));
     }
 
     void upcomingMergesTheSchedules()
