@@ -39,10 +39,10 @@ public:
     struct Row
     {
         Schedule schedule;
-        QStringList volumeNames;        // in the schedule's order; ids of vanished volumes as is
-        QDateTime nextRun;              // UTC; invalid when disabled, never again or unparsable
-        QString normalizedCalendar;     // systemd's normalized form of the calendar
-        QString calendarProblem;        // why the calendar cannot be read; empty when fine
+        QStringList volumeNames;          // in the schedule's order; ids of vanished volumes as is
+        QDateTime nextRun;                // UTC; invalid when disabled, never again or unparsable
+        QString normalizedCalendar;       // systemd's normalized form of the calendar
+        QString calendarProblem;          // why the calendar cannot be read; empty when fine
         std::optional<JobRecord> lastJob; // without its log
         bool operator==(const Row& other) const;
     };

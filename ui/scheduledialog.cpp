@@ -269,7 +269,7 @@ void ScheduleDialog::setVolumesChecked(const QStringList& volumeIds)
     for (int row = 0; row < m_volumes->count(); ++row) {
         QListWidgetItem* item = m_volumes->item(row);
         item->setCheckState(volumeIds.contains(item->data(IdRole).toString()) ? Qt::Checked
-                                                                               : Qt::Unchecked);
+                                                                              : Qt::Unchecked);
     }
 }
 
@@ -300,8 +300,8 @@ void ScheduleDialog::updatePreview()
             normalized = spec.normalized();
             m_previewTimes = spec.next(now, previewCount);
             if (m_previewTimes.isEmpty())
-                m_previewError = tr("%1 never elapses again after %2.")
-                                     .arg(expression, previewLine(now));
+                m_previewError =
+                    tr("%1 never elapses again after %2.").arg(expression, previewLine(now));
         } catch (const std::exception& error) {
             m_previewError = QString::fromUtf8(error.what());
         }

@@ -261,8 +261,9 @@ quint64 SchedulePanel::runNow(const QString& scheduleId)
         for (const JobRecord& record : records) {
             control.log(QStringLiteral("%1: %2%3")
                             .arg(record.title, jobResultText(record.result),
-                                 record.reason.isEmpty() ? QString()
-                                                         : QStringLiteral(" (%1)").arg(record.reason)));
+                                 record.reason.isEmpty()
+                                     ? QString()
+                                     : QStringLiteral(" (%1)").arg(record.reason)));
             if (record.result == JobResult::Succeeded)
                 ++succeeded;
             else if (record.result == JobResult::Skipped)

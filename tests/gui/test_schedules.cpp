@@ -62,9 +62,9 @@ QList<QDateTime> systemdTimes(const QString& expression, int count, QString* err
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QStringLiteral("TZ"), QStringLiteral("UTC"));
     process.setProcessEnvironment(environment);
-    process.start(QStringLiteral("systemd-analyze"),
-                  {QStringLiteral("calendar"), QStringLiteral("--iterations=%1").arg(count),
-                   expression});
+    process.start(
+        QStringLiteral("systemd-analyze"),
+        {QStringLiteral("calendar"), QStringLiteral("--iterations=%1").arg(count), expression});
     if (!process.waitForFinished(30000) || process.exitCode() != 0) {
         *error = QStringLiteral("systemd-analyze failed: %1 %2")
                      .arg(process.errorString(), QString::fromUtf8(process.readAllStandardError()));
@@ -77,8 +77,8 @@ QList<QDateTime> systemdTimes(const QString& expression, int count, QString* err
     for (const QString& text : QString::fromUtf8(process.readAllStandardOutput()).split('\n')) {
         const auto match = line.match(text);
         if (match.hasMatch()) {
-            QDateTime at = QDateTime::fromString(match.captured(1),
-                                                 QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+            QDateTime at =
+                QDateTime::fromString(match.captured(1), QStringLiteral("yyyy-MM-dd HH:mm:ss"));
             at.setTimeZone(QTimeZone::utc());
             times.append(at);
         }
@@ -127,15 +127,16 @@ private Q_SLOTS:
                                            utc(2026, 12, 10, 2, 0), utc(2026, 12, 11, 2, 0),
                                            utc(2026, 12, 14, 2, 0)};
         QCOMPARE(dialog.previewTimes(), expected);
-        QCOMPARE(preview->text(), QStringLiteral("Tue 2026-12-08 02:00:00\nWed 2026-12-09 02:00:00\n"
-                                                 "Thu 2026-12-10 02:00:00\nFri 2026-12-11 02:00:00\n"
-                                                 "Mon 2026-12-14 02:00:00"));
+        QCOMPARE(preview->text(),
+                 QStringLiteral("Tue 2026-12-08 02:00:00\nWed 2026-12-09 02:00:00\n"
+                                "Thu 2026-12-10 02:00:00\nFri 2026-12-11 02:00:00\n"
+                                "Mon 2026-12-14 02:00:00"));
 
         const QStringList expressions = {
-            QStringLiteral("daily"),           QStringLiteral("hourly"),
-            QStringLiteral("weekly"),          QStringLiteral("*-*-* 00/6:00"),
-            QStringLiteral("*-*-01 03:30"),    QStringLiteral("Sat,Sun 10:15"),
-            QStringLiteral("*-02~03 12:00"),   QStringLiteral("monthly"),
+            QStringLiteral("daily"),         QStringLiteral("hourly"),
+            QStringLiteral("weekly"),        QStringLiteral("*-*-* 00/6:00"),
+            QStringLiteral("*-*-01 03:30"),  QStringLiteral("Sat,Sun 10:15"),
+            QStringLiteral("*-02~03 12:00"), QStringLiteral("monthly"),
         };
         for (const QString& expression : expressions) {
             calendar->setText(expression);
@@ -258,7 +259,8 @@ private Q_SLOTS:
         fillEveryField(&duplicate, QStringLiteral("nightly-full-fields"));
         okButton(&duplicate)->click();
         QLabel* problem = problemOf(&duplicate);
-        QTRY_VERIFY_WITH_TIMEOUT(!problem->isHidden() && !problem->text().contains(QStringLiteral("Saving")), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !problem->isHidden() && !problem->text().contains(QStringLiteral("Saving")), 20000);
         QVERIFY2(problem->text().contains(QStringLiteral("nightly-full-fields")),
                  qPrintable(problem->text()));
         QCOMPARE(duplicateSaved.count(), 0);
@@ -274,7 +276,8 @@ private Q_SLOTS:
     // every edited column and keeps the creation time.
     void editChangesTheRow()
     {
-        const Schedule original = insertSchedule(QStringLiteral("edit-me"), QStringLiteral("daily"));
+        const Schedule original =
+            insertSchedule(QStringLiteral("edit-me"), QStringLiteral("daily"));
         SchedulePanel panel(*m_context);
         QTRY_VERIFY_WITH_TIMEOUT(panel.model().rowOf(original.id) >= 0, 20000);
         QVERIFY(panel.selectSchedule(original.id));
@@ -323,8 +326,8 @@ private Q_SLOTS:
             insertSchedule(QStringLiteral("listed"), QStringLiteral("*-*-* 00/6:00"));
         SchedulePanel panel(*m_context);
         QTRY_VERIFY_WITH_TIMEOUT(panel.model().rowOf(schedule.id) >= 0, 20000);
-        const auto next = CalendarSpec::parse(schedule.calendar)
-                              .nextAfter(QDateTime::currentDateTimeUtc());
+        const auto next =
+            CalendarSpec::parse(schedule.calendar).nextAfter(QDateTime::currentDateTimeUtc());
         QVERIFY(next);
         const int row = panel.model().rowOf(schedule.id);
         const QModelIndex nextRun = panel.model().index(row, ScheduleModel::NextRun);
@@ -360,8 +363,8 @@ private Q_SLOTS:
     void runNowMakesARealBackup()
     {
         Schedule schedule = insertSchedule(QStringLiteral("run-now"), QStringLiteral("yearly"));
-        const int backupsBefore = int(
-            Catalog(catalogPath()).backups(BackupFilter{m_volume.id, {}, {}, false}).size());
+        const int backupsBefore =
+            int(Catalog(catalogPath()).backups(BackupFilter{m_volume.id, {}, {}, false}).size());
         SchedulePanel panel(*m_context);
         QTRY_VERIFY_WITH_TIMEOUT(panel.model().rowOf(schedule.id) >= 0, 20000);
         QVERIFY(panel.selectSchedule(schedule.id));
@@ -403,7 +406,8 @@ private Q_SLOTS:
     // Remove asks first, then the row leaves the catalog and the panel.
     void removeDeletesTheRow()
     {
-        const Schedule schedule = insertSchedule(QStringLiteral("remove-me"), QStringLiteral("daily"));
+        const Schedule schedule =
+            insertSchedule(QStringLiteral("remove-me"), QStringLiteral("daily"));
         SchedulePanel panel(*m_context);
         panel.show();
         QTRY_VERIFY_WITH_TIMEOUT(panel.model().rowOf(schedule.id) >= 0, 20000);
@@ -419,7 +423,8 @@ private Q_SLOTS:
 
         panel.confirmRemove(schedule.id);
         box = nullptr;
-        for (QMessageBox* open : panel.findChildren<QMessageBox*>(QStringLiteral("confirmRemoveSchedule")))
+        for (QMessageBox* open :
+             panel.findChildren<QMessageBox*>(QStringLiteral("confirmRemoveSchedule")))
             if (open->isVisible())
                 box = open;
         QVERIFY(box);
@@ -466,8 +471,8 @@ private:
         schedule.mode = Schedule::Mode::Full;
         schedule.applyRetention = false;
         // Whole seconds, as the catalog keeps them.
-        schedule.createdAt = QDateTime::fromSecsSinceEpoch(
-            QDateTime::currentSecsSinceEpoch() - 60, QTimeZone::utc());
+        schedule.createdAt = QDateTime::fromSecsSinceEpoch(QDateTime::currentSecsSinceEpoch() - 60,
+                                                           QTimeZone::utc());
         schedule.updatedAt = schedule.createdAt;
         Catalog(catalogPath()).insertSchedule(schedule);
         return schedule;
