@@ -29,6 +29,7 @@ constexpr int iterations = 5;
 struct Expected
 {
     bool accepted = false;
+    bool gaveUp = false; // systemd could not compute the next elapse
     QString normalized;
     QList<qint64> elapses; // seconds since the epoch, UTC
 };
@@ -41,72 +42,89 @@ qint64 utcSeconds(const QString& text)
     return time.toSecsSinceEpoch();
 }
 
-// One systemd-analyze run over all expressions, read back per expression.
+// One systemd-analyze run over the expressions, read back per expression.
+// systemd stops at an expression whose next elapse it cannot compute (its
+// search gives up after 1000 rounds, which happens near some changes of
+// daylight saving): that one is marked and the run goes on after it.
 QHash<QString, Expected> askSystemd(const QStringList& expressions, qint64 base,
                                     const QByteArray& zone, QString* problem)
 {
-    QProcess process;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert(QStringLiteral("TZ"), QString::fromLatin1(zone));
-    environment.insert(QStringLiteral("LC_ALL"), QStringLiteral("C"));
-    environment.insert(QStringLiteral("SYSTEMD_COLORS"), QStringLiteral("0"));
-    environment.insert(QStringLiteral("SYSTEMD_PAGER"), QString());
-    process.setProcessEnvironment(environment);
-    process.setProcessChannelMode(QProcess::MergedChannels);
-    QStringList arguments{QStringLiteral("calendar"),
-                          QStringLiteral("--base-time=@%1").arg(base),
-                          QStringLiteral("--iterations=%1").arg(iterations), QStringLiteral("--")};
-    process.start(systemdAnalyze, arguments + expressions);
-    if (!process.waitForFinished(120000)) {
-        *problem = QStringLiteral("systemd-analyze did not finish: %1").arg(process.errorString());
-        return {};
-    }
-    const QStringList lines = QString::fromUtf8(process.readAll()).split(QLatin1Char('\n'));
-
-    static const QRegularExpression elapseLine(
-        QStringLiteral("^\\s*(?:Next elapse|Iter\\. #\\d+): \\w+ (\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d) (\\S+)$"));
-    static const QRegularExpression inUtcLine(
-        QStringLiteral("^\\s*\\(in UTC\\): \\w+ (\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d) UTC$"));
-    const QString failedPrefix = QStringLiteral("Failed to parse calendar specification '");
-    const QString originalPrefix = QStringLiteral("  Original form: ");
-    const QString normalizedPrefix = QStringLiteral("Normalized form: ");
-
     QHash<QString, Expected> answers;
-    Expected* current = nullptr;
-    std::optional<QString> original;
-    for (const QString& line : lines) {
-        if (line.startsWith(failedPrefix)) {
-            const qsizetype end = line.lastIndexOf(QStringLiteral("': "));
-            answers[line.mid(failedPrefix.size(), end - failedPrefix.size())] = Expected{};
-            current = nullptr;
-            original.reset();
-        } else if (line.startsWith(originalPrefix)) {
-            original = line.mid(originalPrefix.size());
-        } else if (line.startsWith(normalizedPrefix)) {
-            // Without an "Original form" line the expression was already normalized.
-            const QString normalized = line.mid(normalizedPrefix.size());
-            current = &answers[original.value_or(normalized)];
-            *current = Expected{true, normalized, {}};
-            original.reset();
-        } else if (!current) {
-            continue;
-        } else if (const auto match = elapseLine.match(line); match.hasMatch()) {
-            current->elapses << (match.captured(2) == QLatin1String("UTC")
-                                     ? utcSeconds(match.captured(1))
-                                     : -1); // the "(in UTC)" line follows
-        } else if (const auto utc = inUtcLine.match(line); utc.hasMatch()) {
-            if (current->elapses.isEmpty()) {
-                *problem = QStringLiteral("unexpected line: %1").arg(line);
-                return {};
-            }
-            current->elapses.last() = utcSeconds(utc.captured(1));
-        }
-    }
-    for (const QString& expression : expressions) {
-        if (!answers.contains(expression)) {
-            *problem = QStringLiteral("systemd-analyze said nothing about '%1'").arg(expression);
+    QStringList remaining = expressions;
+    while (!remaining.isEmpty()) {
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("TZ"), QString::fromLatin1(zone));
+        environment.insert(QStringLiteral("LC_ALL"), QStringLiteral("C"));
+        environment.insert(QStringLiteral("SYSTEMD_COLORS"), QStringLiteral("0"));
+        environment.insert(QStringLiteral("SYSTEMD_PAGER"), QString());
+        process.setProcessEnvironment(environment);
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        const QStringList arguments{QStringLiteral("calendar"),
+                                    QStringLiteral("--base-time=@%1").arg(base),
+                                    QStringLiteral("--iterations=%1").arg(iterations),
+                                    QStringLiteral("--")};
+        process.start(systemdAnalyze, arguments + remaining);
+        if (!process.waitForFinished(120000)) {
+            *problem = QStringLiteral("systemd-analyze did not finish: %1").arg(process.errorString());
             return {};
         }
+        const QStringList lines = QString::fromUtf8(process.readAll()).split(QLatin1Char('\n'));
+
+        static const QRegularExpression elapseLine(QStringLiteral(
+            "^\\s*(?:Next elapse|Iter\\. #\\d+): \\w+ (\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d) (\\S+)$"));
+        static const QRegularExpression inUtcLine(QStringLiteral(
+            "^\\s*\\(in UTC\\): \\w+ (\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d) UTC$"));
+        const QString failedPrefix = QStringLiteral("Failed to parse calendar specification '");
+        const QString gaveUpPrefix = QStringLiteral("Failed to determine next elapse for '");
+        const QString originalPrefix = QStringLiteral("  Original form: ");
+        const QString normalizedPrefix = QStringLiteral("Normalized form: ");
+
+        Expected* current = nullptr;
+        std::optional<QString> original;
+        for (const QString& line : lines) {
+            if (line.startsWith(failedPrefix) || line.startsWith(gaveUpPrefix)) {
+                const bool gaveUp = line.startsWith(gaveUpPrefix);
+                const qsizetype begin = gaveUp ? gaveUpPrefix.size() : failedPrefix.size();
+                const qsizetype end = line.lastIndexOf(QStringLiteral("': "));
+                Expected answer;
+                answer.gaveUp = gaveUp;
+                answers[line.mid(begin, end - begin)] = answer;
+                current = nullptr;
+                original.reset();
+            } else if (line.startsWith(originalPrefix)) {
+                original = line.mid(originalPrefix.size());
+            } else if (line.startsWith(normalizedPrefix)) {
+                // Without an "Original form" line the expression was already normalized.
+                const QString normalized = line.mid(normalizedPrefix.size());
+                current = &answers[original.value_or(normalized)];
+                *current = Expected{true, false, normalized, {}};
+                original.reset();
+            } else if (!current) {
+                continue;
+            } else if (const auto match = elapseLine.match(line); match.hasMatch()) {
+                current->elapses << (match.captured(2) == QLatin1String("UTC")
+                                         ? utcSeconds(match.captured(1))
+                                         : -1); // the "(in UTC)" line follows
+            } else if (const auto utc = inUtcLine.match(line); utc.hasMatch()) {
+                if (current->elapses.isEmpty()) {
+                    *problem = QStringLiteral("unexpected line: %1").arg(line);
+                    return {};
+                }
+                current->elapses.last() = utcSeconds(utc.captured(1));
+            }
+        }
+        QStringList unanswered;
+        for (const QString& expression : remaining)
+            if (!answers.contains(expression))
+                unanswered << expression;
+        if (unanswered.size() == remaining.size()) {
+            *problem = QStringLiteral("systemd-analyze said nothing about '%1'").arg(remaining.first());
+            return {};
+        }
+        remaining = unanswered;
+    }
+    for (const QString& expression : expressions) {
         if (answers[expression].elapses.contains(-1)) {
             *problem = QStringLiteral("an elapse of '%1' without its UTC time").arg(expression);
             return {};
@@ -117,7 +135,7 @@ QHash<QString, Expected> askSystemd(const QStringList& expressions, qint64 base,
 
 // Compares our answers with systemd's; returns the differences, one a line.
 QStringList compareWithSystemd(const QStringList& expressions, qint64 base,
-                               const QByteArray& zone, int* accepted)
+                               const QByteArray& zone, int* accepted, int* gaveUp)
 {
     QString problem;
     const QHash<QString, Expected> expected = askSystemd(expressions, base, zone, &problem);
@@ -132,6 +150,12 @@ QStringList compareWithSystemd(const QStringList& expressions, qint64 base,
         const QString where = QStringLiteral("[TZ=%1 base %2] '%3'")
                                   .arg(QString::fromLatin1(zone), after.toString(Qt::ISODate),
                                        expression);
+        if (want.gaveUp) {
+            ++*gaveUp;
+            continue;
+        }
+        if (want.accepted && !ours && error.contains(QStringLiteral("fractional seconds")))
+            continue; // fractions of a second are refused on purpose
         if (ours != want.accepted) {
             differences << QStringLiteral("%1: systemd %2, we %3 %4")
                                .arg(where, want.accepted ? QStringLiteral("accepts")
@@ -342,6 +366,36 @@ QString text(const std::optional<QDateTime>& time)
     return time ? time->toString(Qt::ISODate) : QStringLiteral("none");
 }
 
+// The generated expressions with a few characters changed, dropped or
+// doubled: mostly refused, some accepted; both parsers must agree which.
+QStringList mutated(const QStringList& sources, int count)
+{
+    std::mt19937 random(1414);
+    auto pick = [&](int n) { return int(random() % unsigned(n)); };
+    const QString alphabet = QStringLiteral("0123456789*-~:.,/ MonTuFriSadlyUTCEBn");
+    QStringList expressions;
+    while (expressions.size() < count) {
+        QString text = sources[pick(int(sources.size()))];
+        for (int edits = 1 + pick(2); edits > 0 && !text.isEmpty(); --edits) {
+            const int at = pick(int(text.size()));
+            switch (pick(3)) {
+            case 0:
+                text.remove(at, 1);
+                break;
+            case 1:
+                text.insert(at, alphabet[pick(int(alphabet.size()))]);
+                break;
+            default:
+                text.insert(at, text[at]);
+                break;
+            }
+        }
+        if (!expressions.contains(text))
+            expressions << text;
+    }
+    return expressions;
+}
+
 qint64 at(const char* utc)
 {
     return utcSeconds(QString::fromLatin1(utc));
@@ -382,18 +436,21 @@ private:
     {
         LocalZone local(zone);
         QCOMPARE(QTimeZone::systemTimeZoneId(), zone);
-        QStringList expressions = handWritten() + invalidOnes() + generated(300);
+        const QStringList composed = generated(300);
+        QStringList expressions = handWritten() + invalidOnes() + composed + mutated(composed, 150);
         expressions.removeDuplicates();
         QStringList differences;
         int accepted = 0;
+        int gaveUp = 0;
         for (qint64 base : bases)
-            differences += compareWithSystemd(expressions, base, zone, &accepted);
-        qInfo("TZ=%s: %lld expressions at %lld base times, %d accepted comparisons, %lld differences",
+            differences += compareWithSystemd(expressions, base, zone, &accepted, &gaveUp);
+        qInfo("TZ=%s: %lld expressions at %lld base times, %d accepted comparisons, "
+              "%d where systemd gave up, %lld differences",
               zone.constData(), qlonglong(expressions.size()), qlonglong(bases.size()), accepted,
-              qlonglong(differences.size()));
+              gaveUp, qlonglong(differences.size()));
         for (const QString& difference : differences.mid(0, 40))
             qWarning("%s", qPrintable(difference));
-        QVERIFY(accepted > bases.size() * 250);
+        QVERIFY(accepted > bases.size() * 300);
         QCOMPARE(differences.size(), 0);
     }
 
@@ -417,6 +474,15 @@ private Q_SLOTS:
         // repeated hour itself.
         compareAll("Europe/Berlin", {at("2027-03-27 23:30:00"), at("2027-10-30 22:30:00"),
                                      at("2027-10-31 01:10:00"), at("2027-06-15 10:00:00")});
+    }
+
+    void matchesSystemdInNewYorkAndLordHowe()
+    {
+        // Changes at 02:00 local time in the United States; Lord Howe Island
+        // moves its clocks by half an hour.
+        compareAll("America/New_York", {at("2027-03-14 06:30:00"), at("2027-11-07 05:20:00"),
+                                        at("2027-11-07 06:10:00")});
+        compareAll("Australia/Lord_Howe", {at("2027-04-03 14:20:00"), at("2027-10-02 15:10:00")});
     }
 
     void errorsNameTheBadPart()
