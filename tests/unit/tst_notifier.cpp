@@ -163,6 +163,22 @@ private Q_SLOTS:
         QCOMPARE(invoked.at(1).at(1).toString(), QStringLiteral("default"));
     }
 
+    void serverStartedLaterIsHeardToo()
+    {
+        // A notifier made before any server runs (a desktop session still
+        // starting, a notification daemon restarted) hears the server that comes.
+        DesktopNotifier notifier(client());
+        QSignalSpy invoked(&notifier, &DesktopNotifier::actionInvoked);
+        test::FakeNotificationServer server(m_bus.address());
+        QVERIFY2(server.error().isEmpty(), qPrintable(server.error()));
+        QString error;
+        const quint32 id = notifier.notify(succeededBackup(), &error);
+        QVERIFY2(id != 0, qPrintable(error));
+        QVERIFY(server.sendActionInvoked(id, QStringLiteral("show-history")));
+        QVERIFY(invoked.wait(5000));
+        QCOMPARE(invoked.at(0).at(0).toLongLong(), succeededBackup().id);
+    }
+
     void notifyAsyncAnswersInTheEventLoop()
     {
         test::FakeNotificationServer server(m_bus.address());
