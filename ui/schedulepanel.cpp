@@ -93,9 +93,15 @@ SchedulePanel::SchedulePanel(AppContext& context, QWidget* parent)
     connect(m_runButton, &QPushButton::clicked, this, [this] { runNow(currentScheduleId()); });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &SchedulePanel::updateButtons);
-    connect(m_model, &ScheduleModel::loaded, this, &SchedulePanel::updateButtons);
+    connect(m_model, &ScheduleModel::loaded, this, [this] {
+        // A later load that worked ends a load's problem (not an action's).
+        if (m_problem->property("fromLoad").toBool())
+            showProblem({});
+        updateButtons();
+    });
     connect(m_model, &ScheduleModel::loadFailed, this, [this](const QString& message) {
         showProblem(tr("The schedules could not be read: %1").arg(message));
+        m_problem->setProperty("fromLoad", true);
     });
     connect(&m_context.runner(), &JobRunner::jobFinished, this, [this](quint64 jobId) {
         for (auto it = m_runs.begin(); it != m_runs.end(); ++it) {
@@ -308,6 +314,7 @@ void SchedulePanel::showProblem(const QString& problem)
 {
     m_problem->setText(problem);
     m_problem->setVisible(!problem.isEmpty());
+    m_problem->setProperty("fromLoad", false);
 }
 
 void SchedulePanel::checkTimer()
