@@ -9,6 +9,7 @@
 #include <QCoreApplication>
 #include <QHash>
 #include <QPointer>
+#include <QSaveFile>
 
 #include <algorithm>
 
@@ -48,6 +49,62 @@ QString jobKindLabel(const QString& kind)
     if (kind == QLatin1String("prune"))
         return QCoreApplication::translate("JobKind", "prune");
     return kind;
+}
+
+namespace {
+
+QByteArray csvField(const QString& text)
+{
+    QByteArray field = text.toUtf8();
+    if (field.contains(',') || field.contains('"') || field.contains('\n') ||
+        field.contains('\r')) {
+        field.replace('"', "\"\"");
+        field = '"' + field + '"';
+    }
+    return field;
+}
+
+QString isoUtc(const QDateTime& time)
+{
+    return time.isValid() ? time.toUTC().toString(Qt::ISODate) : QString();
+}
+
+} // namespace
+
+QByteArray jobHistoryCsvHeader()
+{
+    return "id,started_at,finished_at,kind,origin,title,volume_id,volume_name,backup_id,"
+           "backend,cloud,schedule_id,result,duration_seconds,bytes_read,bytes_stored,"
+           "bytes_per_second,reason\r\n";
+}
+
+QByteArray jobHistoryCsvLine(const JobRecord& job)
+{
+    const QStringList fields = {QString::number(job.id),
+                                isoUtc(job.startedAt),
+                                isoUtc(job.finishedAt),
+                                job.kind,
+                                job.origin,
+                                job.title,
+                                job.volumeId,
+                                job.volumeName,
+                                job.backupId,
+                                job.backendName,
+                                job.cloud,
+                                job.scheduleId,
+                                jobResultText(job.result),
+                                QString::number(job.durationSeconds()),
+                                QString::number(job.bytesRead),
+                                QString::number(job.bytesStored),
+                                QString::number(qint64(job.bytesPerSecond)),
+                                job.reason};
+    QByteArray line;
+    for (qsizetype index = 0; index < fields.size(); ++index) {
+        if (index > 0)
+            line += ',';
+        line += csvField(fields.at(index));
+    }
+    return line + "\r\n";
 }
 
 // The colour key (statusstyle.h) of a result.
@@ -183,6 +240,36 @@ public:
         QMetaObject::invokeMethod(
             m_model,
             [model = m_model, jobId, log, error] { Q_EMIT model->logFetched(jobId, log, error); },
+            Qt::QueuedConnection);
+    }
+
+    void exportCsv(const QString& path, const JobHistoryFilter& filter)
+    {
+        QString error;
+        int count = 0;
+        try {
+            JobHistoryFilter query = filter;
+            query.withLog = false;
+            const QList<JobRecord> jobs = catalog().jobHistory(query);
+            QSaveFile file(path);
+            if (!file.open(QIODevice::WriteOnly))
+                throw Error(QCoreApplication::translate("HistoryModel",
+                                                        "Cannot write %1: %2")
+                                .arg(path, file.errorString()));
+            file.write(jobHistoryCsvHeader());
+            for (const JobRecord& job : jobs)
+                file.write(jobHistoryCsvLine(job));
+            if (!file.commit())
+                throw Error(QCoreApplication::translate("HistoryModel",
+                                                        "Cannot write %1: %2")
+                                .arg(path, file.errorString()));
+            count = static_cast<int>(jobs.size());
+        } catch (const std::exception& failure) {
+            error = QString::fromUtf8(failure.what());
+        }
+        QMetaObject::invokeMethod(
+            m_model,
+            [model = m_model, path, count, error] { Q_EMIT model->exported(path, count, error); },
             Qt::QueuedConnection);
     }
 
@@ -416,6 +503,13 @@ void HistoryModel::fetchLog(qint64 jobId)
                               Qt::QueuedConnection);
 }
 
+void HistoryModel::exportCsv(const QString& path, const JobHistoryFilter& filter)
+{
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, path, filter] { worker->exportCsv(path, filter); },
+        Qt::QueuedConnection);
+}
+
 void HistoryModel::apply(std::shared_ptr<Load> load)
 {
     m_loading = false;
@@ -484,6 +578,17 @@ qint64 HistoryFilterProxy::jobId(int proxyRow) const
 {
     const QModelIndex source = mapToSource(index(proxyRow, 0));
     return source.isValid() && m_history ? m_history->jobId(source.row()) : 0;
+}
+
+JobHistoryFilter HistoryFilterProxy::catalogFilter() const
+{
+    JobHistoryFilter filter;
+    filter.volumeId = m_volumeId;
+    filter.result = m_result;
+    filter.from = m_from.isValid() ? m_from.toUTC() : QDateTime();
+    filter.to = m_to.isValid() ? m_to.toUTC() : QDateTime();
+    filter.withLog = false;
+    return filter;
 }
 
 void HistoryFilterProxy::setVolumeId(const QString& volumeId)

@@ -91,12 +91,16 @@ public:
 
     // Reads one job's log on the worker thread; logFetched follows.
     void fetchLog(qint64 jobId);
+    // Writes the jobs `filter` selects (newest first, without their logs) to
+    // `path` as CSV on the worker thread; exported follows.
+    void exportCsv(const QString& path, const JobHistoryFilter& filter);
 
 Q_SIGNALS:
     // A load was applied (after the reset or the inserted rows).
     void loaded();
     void loadFailed(const QString& message);
     void logFetched(qint64 jobId, const QString& log, const QString& error);
+    void exported(const QString& path, int jobs, const QString& error);
 
 private:
     struct Load;
@@ -137,6 +141,8 @@ public:
     QDateTime to() const { return m_to; }
 
     qint64 jobId(int proxyRow) const;
+    // The same selection as a catalog query (for an export of what is shown).
+    JobHistoryFilter catalogFilter() const;
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
@@ -156,5 +162,8 @@ private:
 
 QString jobResultLabel(JobResult result); // translated, for views
 QString jobKindLabel(const QString& kind);
+// One CSV line (RFC 4180 quoting) per job, after a header line.
+QByteArray jobHistoryCsvHeader();
+QByteArray jobHistoryCsvLine(const JobRecord& job);
 
 } // namespace ember::ui

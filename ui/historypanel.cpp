@@ -7,10 +7,13 @@
 
 #include <QComboBox>
 #include <QDateEdit>
+#include <QDir>
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSet>
 #include <QSignalBlocker>
 #include <QSplitter>
@@ -86,6 +89,24 @@ HistoryPanel::HistoryPanel(AppContext& context, QWidget* parent)
     m_summary = new QLabel(top);
     m_summary->setObjectName(QStringLiteral("historySummary"));
     filters->addWidget(m_summary);
+    m_exportStatus = new QLabel(top);
+    m_exportStatus->setObjectName(QStringLiteral("historyExportStatus"));
+    filters->addWidget(m_exportStatus);
+    m_exportButton = new QPushButton(tr("Export CSV…"), top);
+    m_exportButton->setObjectName(QStringLiteral("historyExportButton"));
+    m_exportButton->setToolTip(tr("Save the jobs the filters select as a CSV file"));
+    connect(m_exportButton, &QPushButton::clicked, this, [this] {
+        auto* dialog = new QFileDialog(this, tr("Export Job History"),
+                                       QDir::home().filePath(QStringLiteral("ember-jobs.csv")),
+                                       tr("CSV files (*.csv)"));
+        dialog->setObjectName(QStringLiteral("historyExportDialog"));
+        dialog->setAcceptMode(QFileDialog::AcceptSave);
+        dialog->setDefaultSuffix(QStringLiteral("csv"));
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &QFileDialog::fileSelected, this, &HistoryPanel::exportCsv);
+        dialog->open();
+    });
+    filters->addWidget(m_exportButton);
     layout->addLayout(filters);
 
     m_view = new QTableView(top);
@@ -183,6 +204,14 @@ HistoryPanel::HistoryPanel(AppContext& context, QWidget* parent)
                 Q_EMIT logShown(jobId);
             });
     connect(&context, &AppContext::snapshotApplied, this, &HistoryPanel::updateVolumeChoices);
+    connect(m_model, &HistoryModel::exported, this,
+            [this](const QString& path, int jobs, const QString& error) {
+                m_exportButton->setEnabled(true);
+                m_exportStatus->setText(error.isEmpty()
+                                            ? tr("%n job(s) saved to %1", "", jobs)
+                                                  .arg(QDir::toNativeSeparators(path))
+                                            : tr("Export failed: %1").arg(error));
+            });
 
     applyFilters();
     updateSummary();
@@ -201,6 +230,13 @@ bool HistoryPanel::selectJob(qint64 jobId)
     m_view->selectRow(index.row());
     m_view->scrollTo(index);
     return true;
+}
+
+void HistoryPanel::exportCsv(const QString& path)
+{
+    m_exportButton->setEnabled(false);
+    m_exportStatus->setText(tr("Saving…"));
+    m_model->exportCsv(path, m_proxy->catalogFilter());
 }
 
 void HistoryPanel::applyFilters()

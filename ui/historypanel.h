@@ -10,6 +10,7 @@ class QComboBox;
 class QDateEdit;
 class QLabel;
 class QPlainTextEdit;
+class QPushButton;
 class QTableView;
 
 namespace ember::ui {
@@ -43,11 +44,16 @@ public:
     QLabel* factsLabel() const { return m_facts; }
     QPlainTextEdit* logView() const { return m_log; }
     QLabel* summaryLabel() const { return m_summary; }
+    QPushButton* exportButton() const { return m_exportButton; }
+    QLabel* exportStatus() const { return m_exportStatus; }
 
     // The selected job's history id; 0 when none.
     qint64 selectedJobId() const { return m_selectedJobId; }
     // Selects a job shown by the filters; false when it is not shown.
     bool selectJob(qint64 jobId);
+    // Writes the jobs the filters select as CSV (read from the catalog on the
+    // model's worker, not from the view); exportStatus() reports the result.
+    void exportCsv(const QString& path);
 
 Q_SIGNALS:
     // The detail pane shows `jobId`'s log (after the asynchronous read).
@@ -71,6 +77,8 @@ private:
     QDateEdit* m_fromEdit = nullptr;
     QDateEdit* m_toEdit = nullptr;
     QLabel* m_summary = nullptr;
+    QPushButton* m_exportButton = nullptr;
+    QLabel* m_exportStatus = nullptr;
     QLabel* m_facts = nullptr;
     QPlainTextEdit* m_log = nullptr;
     qint64 m_selectedJobId = 0;

@@ -16,6 +16,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDateEdit>
+#include <QFileInfo>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
@@ -267,6 +268,24 @@ private Q_SLOTS:
         QComboBox* results = panel.resultFilter();
         results->setCurrentIndex(results->findData(int(JobResult::Failed)));
         QCOMPARE(proxyColumn(proxy, HistoryModel::Title), QStringList({"job 2"}));
+
+        // The export writes what the filters select, read from the catalog.
+        QSignalSpy exported(panel.model(), &HistoryModel::exported);
+        const QString csvPath = QFileInfo(catalogPath).absolutePath() + QStringLiteral("/a.csv");
+        panel.exportCsv(csvPath);
+        QVERIFY(exported.wait(10000));
+        QCOMPARE(exported.last().at(2).toString(), QString());
+        QCOMPARE(exported.last().at(1).toInt(), 1);
+        const QList<QByteArray> lines = test::readWholeFile(csvPath).split('\n');
+        QCOMPARE(lines.size(), 3); // header, job 2, the empty rest after the last line end
+        QVERIFY(lines.at(0).startsWith("id,started_at,finished_at,kind,origin,title"));
+        QVERIFY2(lines.at(1).contains(",cli,job 2,vol-a,disk-a,") &&
+                     lines.at(1).contains(",failed,42,3145728,1048576,") &&
+                     lines.at(1).endsWith(",the store is full\r"),
+                 lines.at(1).constData());
+        QVERIFY2(panel.exportStatus()->text().startsWith(QStringLiteral("1 job")) &&
+                     panel.exportStatus()->text().endsWith(QStringLiteral("saved to ") + csvPath),
+                 qPrintable(panel.exportStatus()->text()));
         volumes->setCurrentIndex(0);
         QCOMPARE(proxyColumn(proxy, HistoryModel::Title),
                  QStringList({"job 2", "job 3", "job 5"}));
