@@ -8,6 +8,7 @@
 #include "records.h"
 
 #include <QFile>
+#include <QRegularExpression>
 #include <QTimeZone>
 
 #include <algorithm>
@@ -455,14 +456,26 @@ void Parser::parseWeekdays()
 int Parser::parseNumber(size_t& cursor, bool seconds, const char* field)
 {
     const size_t begin = cursor;
-    if (!isDigit(at(cursor)))
+    if (!isDigit(at(cursor))) {
+        if (at(cursor) == ' ' || at(cursor) == '\0')
+            fail(QStringLiteral("a %1 is missing at position %2").arg(QLatin1String(field)).arg(cursor + 1));
+        if (std::isalpha(static_cast<unsigned char>(at(cursor))))
+            fail(QStringLiteral("'%1' is not understood (expected a weekday such as Mon..Fri, "
+                                "a date, a time or a word such as daily)")
+                     .arg(partAt(cursor)));
         fail(QStringLiteral("'%1' is not a %2 (a number, a list, a range or '*')")
                  .arg(partAt(cursor), QLatin1String(field)));
+    }
     qint64 value = 0;
     while (isDigit(at(cursor))) {
         value = value * 10 + (at(cursor) - '0');
-        if (value > INT_MAX)
-            fail(QStringLiteral("%1 '%2' is too large").arg(QLatin1String(field), partAt(begin)));
+        if (value > INT_MAX) {
+            size_t end = cursor;
+            while (isDigit(at(end)))
+                ++end;
+            fail(QStringLiteral("%1 %2 is too large")
+                     .arg(QLatin1String(field), QString::fromStdString(text_.substr(begin, end - begin))));
+        }
         ++cursor;
     }
     if (seconds && at(cursor) == '.' && at(cursor + 1) != '.')
@@ -570,7 +583,7 @@ int Parser::parseDate()
         return 0;
     }
     if (spec_.endOfMonth)
-        fail(QStringLiteral("'%1': '~' goes between month and day").arg(partAt(pos_)));
+        fail(QStringLiteral("'~' goes between month and day only ('%1')").arg(partAt(pos_)));
     if (at(cursor) == '~')
         spec_.endOfMonth = true;
     else if (at(cursor) != '-')
@@ -913,12 +926,40 @@ struct CalendarSpec::Data : Parsed
 {
 };
 
+namespace {
+
+// A last word that reads like a time zone name ("Europe/Berln", "PST").
+bool looksLikeZone(const QString& word)
+{
+    static const QRegularExpression zoneLike(
+        QStringLiteral("^(?:[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+)+|[A-Z][A-Z0-9+-]{2,})$"));
+    return zoneLike.match(word).hasMatch();
+}
+
+} // namespace
+
 CalendarSpec CalendarSpec::parse(const QString& expression)
 {
     CalendarSpec spec;
     Data& d = *spec.d;
     d.expression = expression;
-    Parser(expression, d).run();
+    try {
+        Parser(expression, d).run();
+    } catch (const Error&) {
+        // When all but an unknown zone name is fine, say that.
+        const qsizetype space = expression.lastIndexOf(QLatin1Char(' '));
+        const QString word = space < 0 ? QString() : expression.mid(space + 1);
+        if (looksLikeZone(word) && isValid(expression.left(space)))
+            throw Error(QStringLiteral("calendar expression '%1': unknown time zone '%2' "
+                                       "(UTC or a name in /usr/share/zoneinfo, e.g. Europe/Berlin)")
+                            .arg(expression, word));
+        const QString trimmed = expression.trimmed();
+        if (trimmed != expression && isValid(trimmed))
+            throw Error(QStringLiteral("calendar expression '%1': remove the spaces at its start "
+                                       "or end")
+                            .arg(expression));
+        throw;
+    }
 
     auto fail = [&](const QString& detail) {
         throw Error(QStringLiteral("calendar expression '%1': %2").arg(expression, detail));

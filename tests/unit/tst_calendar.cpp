@@ -503,8 +503,20 @@ private Q_SLOTS:
         QVERIFY(errorOf(QStringLiteral("*-13-01")).contains(QStringLiteral("month 13")));
         QVERIFY(errorOf(QStringLiteral("*-*-* 20/5:00")).contains(QStringLiteral("20/5")));
         QVERIFY(errorOf(QStringLiteral("Fri..Mon")).contains(QStringLiteral("backwards")));
-        QVERIFY(errorOf(QStringLiteral("daily Europe/Nowhere")).contains(QStringLiteral("Europe/Nowhere")));
+        QCOMPARE(errorOf(QStringLiteral("Mon..Fri 02:00 Europe/Berln")),
+                 QStringLiteral("calendar expression 'Mon..Fri 02:00 Europe/Berln': unknown time "
+                                "zone 'Europe/Berln' (UTC or a name in /usr/share/zoneinfo, e.g. "
+                                "Europe/Berlin)"));
+        QVERIFY(errorOf(QStringLiteral("daily PST")).contains(QStringLiteral("unknown time zone 'PST'")));
+        QVERIFY(errorOf(QStringLiteral("*-*-* 12:00 europe/berlin")).contains(QStringLiteral("'europe/berlin'")));
+        QVERIFY(errorOf(QStringLiteral("Mon..Fry 02:00 Europe/Berln")).contains(QStringLiteral("'Fry'")));
+        QVERIFY(errorOf(QStringLiteral("2027-01-01T12:00")).contains(QStringLiteral("'2027-01-01T12:00'")));
+        QVERIFY(errorOf(QStringLiteral("*-*-* 12:00 garbage")).contains(QStringLiteral("'12:00'")));
         QVERIFY(errorOf(QStringLiteral("")).contains(QStringLiteral("no date or time")));
+        QVERIFY(errorOf(QStringLiteral("daily ")).contains(QStringLiteral("spaces at its start or end")));
+        QVERIFY(errorOf(QStringLiteral("weekly Mon")).contains(QStringLiteral("'weekly' is not understood")));
+        QVERIFY(errorOf(QStringLiteral("12:")).contains(QStringLiteral("a minute is missing")));
+        QVERIFY(errorOf(QStringLiteral("*-*~8,27/4")).contains(QStringLiteral("day 27")));
         QString error;
         QVERIFY(!CalendarSpec::isValid(QStringLiteral("*/2"), &error));
         QVERIFY(error.contains(QStringLiteral("'*/2'")));
