@@ -2,7 +2,7 @@
 # Takes the README's screenshots of the desktop application under Xvfb and
 # saves them in docs/screenshots/. Needs xvfb-run and ImageMagick's `import`.
 #
-#   scripts/screenshots.sh [build-dir]        (default: build)
+#   scripts/screenshots.sh [build-dir] [scene...]   (default: build, every scene)
 #
 # It prepares a throw-away EMBER_HOME with the app's hidden --screenshot-demo
 # option (a volume with a chain of three backups and a 1 GiB volume), then
@@ -33,6 +33,9 @@ if [[ "${1:-}" == "--capture" ]]; then
 fi
 
 build=$(cd "${1:-$here/build}" && pwd)
+shift || true
+only=("$@") # scenes to take; none = all
+wanted() { [[ ${#only[@]} -eq 0 ]] || [[ " ${only[*]} " == *" $1 "* ]]; }
 ember=$build/app/ember
 [[ -x "$ember" ]] || { echo "build the ember target first: $ember is missing" >&2; exit 1; }
 command -v xvfb-run >/dev/null || { echo "xvfb-run is not installed" >&2; exit 1; }
@@ -50,13 +53,15 @@ QT_QPA_PLATFORM=offscreen "$ember" --screenshot-demo prepare
 out=$here/docs/screenshots
 mkdir -p "$out"
 # "main" late: it leaves a backup running when the app is stopped; "reset-state"
-# after it, as it leaves web-server error_restoring.
-for scene in create-backup restore wizard main reset-state; do
+# after it, as it leaves web-server error_restoring; "overview" last, as it adds
+# volumes, schedules and two weeks of history.
+for scene in create-backup restore wizard main reset-state overview; do
+    wanted "$scene" || continue
     echo "scene $scene"
     xvfb-run -a -s "-screen 0 1400x900x24" "$0" --capture "$ember" "$scene" "$out/$scene.png"
 done
 # A newcomer's first start, in Simplified Chinese (chosen from the locale).
-echo "scene first-start (zh_CN)"
+wanted first-start && echo "scene first-start (zh_CN)" &&
 EMBER_HOME=$work/empty LANGUAGE=zh_CN LANG=zh_CN.UTF-8 LC_ALL= \
     xvfb-run -a -s "-screen 0 1400x900x24" "$0" --capture "$ember" first-start "$out/first-start-zh_CN.png"
 echo "saved: $(ls "$out")"

@@ -164,6 +164,7 @@ DashboardPanel::DashboardPanel(AppContext& context, QWidget* parent)
     m_volumes->setHorizontalHeaderLabels(
         {tr("Volume"), tr("Last success"), tr("Age"), tr("Schedule")});
     m_volumes->verticalHeader()->hide();
+    m_volumes->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_volumes->horizontalHeader()->setStretchLastSection(true);
     m_volumes->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_volumes->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -330,9 +331,13 @@ void DashboardPanel::showSummary()
 
 void DashboardPanel::showVolumes()
 {
-    m_volumes->setRowCount(static_cast<int>(m_data.volumes.size()));
+    // Overdue volumes first: they are what the page is read for.
+    QList<VolumeOverview> volumes = m_data.volumes;
+    std::stable_partition(volumes.begin(), volumes.end(),
+                          [](const VolumeOverview& volume) { return volume.overdue; });
+    m_volumes->setRowCount(static_cast<int>(volumes.size()));
     int row = 0;
-    for (const VolumeOverview& volume : std::as_const(m_data.volumes)) {
+    for (const VolumeOverview& volume : std::as_const(volumes)) {
         QStringList schedules;
         for (const ScheduleCheck& check : volume.schedules)
             schedules << check.scheduleName;
@@ -360,7 +365,6 @@ void DashboardPanel::showVolumes()
                                                          : BackupStatus::Deleted));
         ++row;
     }
-    m_volumes->resizeColumnsToContents();
 }
 
 void DashboardPanel::showFailures()

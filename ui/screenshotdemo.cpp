@@ -2,6 +2,8 @@
 
 #include "backendwizard.h"
 #include "backupdialogs.h"
+#include "catalog.h"
+#include "dashboardpanel.h"
 #include "mainwindow.h"
 #include "source.h"
 
@@ -12,6 +14,7 @@
 #include <QScrollBar>
 #include <QTableView>
 #include <QTextBrowser>
+#include <QTimeZone>
 #include <QTimer>
 #include <QToolBar>
 #include <QToolTip>
@@ -227,6 +230,200 @@ void cloudScene(MainWindow& window, const QString& scene)
     });
 }
 
+// The overview scene's history: three more volumes, a second backend,
+// two schedules and two weeks of nightly backups (weekly chains, the older
+// chain pruned when the next full is made) with their job records; the
+// newest run of file-share failed, so it is overdue. Written straight into
+// the throw-away demo catalog (rows only, no backup data): the overview
+// reads nothing else. Does nothing when it has run before.
+void seedOverview(BackupService& service)
+{
+    Catalog& catalog = service.catalog();
+    for (const Schedule& schedule : catalog.schedules())
+        if (schedule.name == QLatin1String("nightly"))
+            return;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QString local = catalog.defaultBackend().name;
+    const QString archive = QStringLiteral("nfs-archive");
+    BackendConfig archiveBackend;
+    archiveBackend.name = archive;
+    archiveBackend.type = QStringLiteral("posix");
+    archiveBackend.options.insert(QStringLiteral("backup_posix_path"),
+                                  QDir(defaultDataDirectory()).filePath(archive));
+    catalog.upsertBackend(archiveBackend);
+
+    QHash<QString, Volume> volumes;
+    for (const Volume& volume : catalog.volumes())
+        volumes.insert(volume.name, volume);
+    const QString directory = QDir(defaultDataDirectory()).filePath(QStringLiteral("volumes"));
+    for (const QString& name :
+         {QStringLiteral("mail-store"), QStringLiteral("file-share"), QStringLiteral("build-cache")}) {
+        if (volumes.contains(name))
+            continue;
+        QFile file(QDir(directory).filePath(name + QStringLiteral(".img")));
+        if (!file.open(QIODevice::WriteOnly) || !file.resize(qint64(16) << 30))
+            throw Error(QStringLiteral("cannot create ") + file.fileName());
+        file.close();
+        volumes.insert(name, service.addVolume(file.fileName(), name));
+    }
+
+    auto addSchedule = [&](const QString& name, const QString& calendar,
+                           const QStringList& volumeNames, const QString& backend) {
+        Schedule schedule;
+        schedule.id = newUuid();
+        schedule.name = name;
+        schedule.calendar = calendar;
+        for (const QString& volume : volumeNames)
+            schedule.volumeIds << volumes.value(volume).id;
+        schedule.backendName = backend;
+        schedule.fullEvery = 7;
+        schedule.createdAt = now.addDays(-30);
+        catalog.insertSchedule(schedule);
+    };
+    addSchedule(QStringLiteral("nightly"), QStringLiteral("*-*-* 02:00"),
+                {QStringLiteral("database"), QStringLiteral("web-server")}, local);
+    addSchedule(QStringLiteral("archive"), QStringLiteral("*-*-* 03:30"),
+                {QStringLiteral("mail-store"), QStringLiteral("file-share")}, archive);
+
+    struct History
+    {
+        QString volume;
+        QString backend;
+        QTime at;          // the schedule's time of day
+        qint64 fullBytes;  // stored by a full
+        qint64 dailyBytes; // stored by an incremental, about
+        int days;          // nights of history
+        int skipNewest;    // newest nights without a backup
+    };
+    constexpr qint64 MiB = 1 << 20;
+    const History histories[] = {
+        {QStringLiteral("database"), local, QTime(2, 0), 2100 * MiB, 180 * MiB, 14, 1},
+        {QStringLiteral("web-server"), local, QTime(2, 0), 900 * MiB, 60 * MiB, 14, 0},
+        {QStringLiteral("mail-store"), archive, QTime(3, 30), 5200 * MiB, 420 * MiB, 14, 0},
+        {QStringLiteral("file-share"), archive, QTime(3, 30), 7400 * MiB, 650 * MiB, 14, 1},
+        {QStringLiteral("build-cache"), local, QTime(1, 0), 1500 * MiB, 0, 10, 9}};
+    catalog.transaction([&] {
+        for (const History& history : histories) {
+            const Volume volume = volumes.value(history.volume);
+            QList<Backup> chain;
+            // Tonight's run, if it has happened, is the newest night.
+            QDate newest = now.date();
+            if (QDateTime(newest, history.at, QTimeZone::systemTimeZone()) > now)
+                newest = newest.addDays(-1);
+            for (int night = history.days - 1; night >= 0; --night) {
+                const QDate date = newest.addDays(-night);
+                const QDateTime started = QDateTime(date, history.at, QTimeZone::systemTimeZone())
+                                              .toUTC()
+                                              .addSecs(20 + (night * 37) % 90);
+                JobRecord job;
+                job.kind = QStringLiteral("backup");
+                job.origin = QStringLiteral("schedule");
+                job.volumeId = volume.id;
+                job.volumeName = volume.name;
+                job.backendName = history.backend;
+                job.startedAt = started;
+                job.pid = 1;
+                if (night < history.skipNewest) {
+                    if (history.volume == QLatin1String("file-share") && night == 0) {
+                        job.title = QStringLiteral("Backup of file-share (incremental)");
+                        job.finishedAt = started.addSecs(41);
+                        job.result = JobResult::Failed;
+                        job.reason = QStringLiteral(
+                            "cannot write to backend nfs-archive: No space left on device");
+                        catalog.recordJob(job);
+                    }
+                    continue;
+                }
+                const bool full = chain.isEmpty() || chain.size() >= 7;
+                if (full && !chain.isEmpty()) {
+                    // The new full replaces the old chain (retention keeps one).
+                    for (Backup old : std::as_const(chain)) {
+                        old.status = BackupStatus::Deleted;
+                        old.deleted = true;
+                        old.deletedAt = started.addSecs(600);
+                        catalog.updateBackup(old);
+                    }
+                    chain.clear();
+                }
+                Backup backup;
+                backup.id = newUuid();
+                backup.volumeId = volume.id;
+                backup.backendName = history.backend;
+                backup.container = history.backend;
+                backup.status = BackupStatus::Available;
+                backup.parentId = full ? QString() : chain.last().id;
+                backup.displayName = date.toString(QStringLiteral("ddd d MMM"));
+                backup.displayDescription = QStringLiteral("scheduled");
+                backup.volumeSizeBytes = volume.sizeBytes;
+                backup.size = volume.sizeGiB();
+                backup.storedBytes =
+                    full ? history.fullBytes
+                         : history.dailyBytes * (70 + (night * 53) % 60) / 100;
+                backup.createdAt = started;
+                backup.updatedAt = started.addSecs(300);
+                backup.dataTimestamp = started;
+                catalog.insertBackup(backup);
+                chain.append(backup);
+                job.title = QStringLiteral("Backup of %1 (%2)")
+                                .arg(volume.name, full ? QStringLiteral("full")
+                                                       : QStringLiteral("incremental"));
+                job.backupId = backup.id;
+                job.bytesRead = full ? volume.sizeBytes : backup.storedBytes * 3;
+                job.bytesStored = backup.storedBytes;
+                const qint64 seconds = full ? 540 : 75;
+                job.finishedAt = started.addSecs(seconds);
+                job.bytesPerSecond = double(job.bytesRead) / double(seconds);
+                job.result = JobResult::Succeeded;
+                job.reason = QStringLiteral("backup %1 available").arg(backup.id);
+                catalog.recordJob(job);
+            }
+        }
+    });
+}
+
+// The overview of the seeded catalog.
+void overviewScene(MainWindow& window)
+{
+    auto stage = std::make_shared<int>(0);
+    pollUntil(&window, [&window, stage]() -> bool {
+        if (!window.context().watcher().hasSnapshot() ||
+            !volumeNamed(window, QStringLiteral("database")))
+            return false;
+        if (*stage == 0) {
+            *stage = 1;
+            window.context().runQuick(
+                &window,
+                [](BackupService& service) {
+                    seedOverview(service);
+                    return QVariant();
+                },
+                [stage](const QVariant&, const QString& error) {
+                    if (!error.isEmpty()) {
+                        std::fprintf(stderr, "demo: %s\n", qPrintable(error));
+                        QApplication::exit(1);
+                    }
+                    *stage = 2;
+                });
+            return false;
+        }
+        if (*stage == 1)
+            return false;
+        DashboardPanel* panel = window.dashboardPanel();
+        if (*stage == 2) {
+            *stage = 3;
+            window.showPage(MainWindow::OverviewPage);
+            panel->refresh();
+            return false;
+        }
+        const DashboardData& data = panel->data();
+        if (!panel->hasData() || data.volumes.size() < 5 || data.storage.size() < 2 ||
+            data.failures.isEmpty())
+            return false;
+        QTimer::singleShot(800, &window, &announceReady);
+        return true;
+    });
+}
+
 } // namespace
 
 QStringList screenshotScenes()
@@ -234,8 +431,8 @@ QStringList screenshotScenes()
     return {QStringLiteral("prepare"),       QStringLiteral("main"),
             QStringLiteral("create-backup"), QStringLiteral("restore"),
             QStringLiteral("wizard"),        QStringLiteral("first-start"),
-            QStringLiteral("reset-state"),   QStringLiteral("cloud-chains"),
-            QStringLiteral("cloud-refusal")};
+            QStringLiteral("reset-state"),   QStringLiteral("overview"),
+            QStringLiteral("cloud-chains"),  QStringLiteral("cloud-refusal")};
 }
 
 void startScreenshotDemo(MainWindow& window, const QString& scene)
@@ -245,6 +442,8 @@ void startScreenshotDemo(MainWindow& window, const QString& scene)
         return prepare(window);
     if (scene.startsWith(QLatin1String("cloud-")))
         return cloudScene(window, scene);
+    if (scene == QLatin1String("overview"))
+        return overviewScene(window);
     if (scene == QLatin1String("first-start")) {
         // An empty catalog: what a newcomer sees.
         pollUntil(&window, [&window]() -> bool {

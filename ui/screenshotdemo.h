@@ -12,7 +12,9 @@ class MainWindow;
 
 // Scenes: "prepare" (builds a chain of three backups and a 1 GiB volume, then
 // quits), "main", "create-backup", "restore", "wizard", "first-start" (an
-// empty catalog), and against a running cloud (scripts/cloud-screenshots.sh)
+// empty catalog), "overview" (adds volumes, schedules and two weeks of
+// backup and job history to the prepared catalog, then shows the Overview
+// page), and against a running cloud (scripts/cloud-screenshots.sh)
 // "cloud-chains" and "cloud-refusal".
 QStringList screenshotScenes();
 void startScreenshotDemo(MainWindow& window, const QString& scene);
