@@ -717,7 +717,7 @@ void fixYears(Chain& chain)
 // ---- searching -------------------------------------------------------------
 
 // The earliest value >= `value` the chain allows; none when it allows none.
-// `endOfMonthOf` counts day entries from the end of that month (for "~").
+// `endOfMonthDay`, when set, turns entries counted from the month's end ("~") into days.
 std::optional<qint64> earliestMatch(const Chain& chain, qint64 value,
                                     const std::function<int(int)>& endOfMonthDay)
 {
