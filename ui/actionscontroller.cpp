@@ -1069,7 +1069,7 @@ void ActionsController::copyJobLog()
 
 SettingsDialog* ActionsController::openSettings()
 {
-    auto* dialog = new SettingsDialog(m_context.snapshot(), m_window);
+    auto* dialog = new SettingsDialog(m_context, m_window);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         setMaxConcurrentJobs(dialog->maxConcurrentJobs());

@@ -317,12 +317,23 @@ void SchedulePanel::showProblem(const QString& problem)
     m_problem->setProperty("fromLoad", false);
 }
 
+SchedulePanel::~SchedulePanel()
+{
+    // A systemctl still running is killed with the panel; its finished signal
+    // must not reach the half-destroyed panel's labels.
+    if (m_timerCheck) {
+        m_timerCheck->disconnect(this);
+        m_timerCheck->kill();
+    }
+}
+
 void SchedulePanel::checkTimer()
 {
     // Asks systemd (without waiting for it) whether the timer is enabled;
     // without systemd the note keeps its instructions.
     const bool system = ::geteuid() == 0;
     auto* process = new QProcess(this);
+    m_timerCheck = process;
     connect(process, &QProcess::finished, this, [this, process, system](int exitCode) {
         process->deleteLater();
         const QString state = QString::fromUtf8(process->readAllStandardOutput()).trimmed();

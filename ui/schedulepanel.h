@@ -5,6 +5,7 @@
 
 #include <QHash>
 #include <QPointer>
+#include <QProcess>
 #include <QWidget>
 
 class QLabel;
@@ -23,6 +24,7 @@ class SchedulePanel : public QWidget
     Q_OBJECT
 public:
     explicit SchedulePanel(AppContext& context, QWidget* parent = nullptr);
+    ~SchedulePanel() override;
 
     ScheduleModel& model() const { return *m_model; }
     QTableView* view() const { return m_view; }
@@ -65,6 +67,7 @@ private:
     QPushButton* m_runButton = nullptr;
     QLabel* m_problem = nullptr;
     QLabel* m_timerNote = nullptr;
+    QPointer<QProcess> m_timerCheck; // systemctl is-enabled, while it runs
     QPointer<ScheduleDialog> m_editor;
     QHash<QString, quint64> m_runs; // schedule id -> its Run now job, while it runs
 };
