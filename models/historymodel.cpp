@@ -13,6 +13,12 @@
 
 #include <algorithm>
 
+#ifdef Q_OS_LINUX
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace ember::ui {
 
 QString jobResultLabel(JobResult result)
@@ -134,6 +140,7 @@ struct HistoryModel::Load
     int insertedAtTop = -1;
     int firstChanged = -1;
     int lastChanged = -1;
+    bool unchanged = false; // nothing in the history changed: nothing to apply
     QString error;
 };
 
@@ -182,8 +189,21 @@ public:
 
     void load()
     {
+        lowerPriority();
         auto load = std::make_shared<HistoryModel::Load>();
         try {
+            // Most catalog changes (a backup's status, a setting) leave the
+            // history alone: a cheap look at what can change spares reading
+            // every job again.
+            const std::vector<size_t> signature = historySignature();
+            if (m_hadLoad && signature == m_signature) {
+                load->unchanged = true;
+                QMetaObject::invokeMethod(
+                    m_model, [model = m_model, load] { model->apply(load); },
+                    Qt::QueuedConnection);
+                return;
+            }
+            m_signature = signature;
             JobHistoryFilter filter;
             filter.withLog = false;
             QList<JobRecord> records = catalog().jobHistory(filter);
@@ -217,6 +237,7 @@ public:
         } catch (const std::exception& error) {
             load->rows.clear();
             load->error = QString::fromUtf8(error.what());
+            m_signature.clear();
         }
         QMetaObject::invokeMethod(
             m_model, [model = m_model, load] { model->apply(load); }, Qt::QueuedConnection);
@@ -274,6 +295,48 @@ public:
     }
 
 private:
+    // What any change of the history changes: the number of jobs (inserts,
+    // prunes), the newest jobs (a job that finished and wrote its actions'
+    // lines) and the running ones (finished, or settled as interrupted).
+    std::vector<size_t> historySignature()
+    {
+        std::vector<size_t> signature;
+        signature.push_back(static_cast<size_t>(catalog().jobCount()));
+        JobHistoryFilter newest;
+        newest.withLog = false;
+        newest.limit = 50;
+        for (const JobRecord& job : catalog().jobHistory(newest))
+            signature.push_back(recordStamp(job));
+        signature.push_back(0); // separates the two lists
+        JobHistoryFilter running;
+        running.withLog = false;
+        running.result = JobResult::Running;
+        for (const JobRecord& job : catalog().jobHistory(running))
+            signature.push_back(recordStamp(job));
+        return signature;
+    }
+
+    static size_t recordStamp(const JobRecord& job)
+    {
+        return qHashMulti(0, job.id, job.startedAt.toMSecsSinceEpoch(),
+                          job.finishedAt.toMSecsSinceEpoch(), static_cast<int>(job.result),
+                          job.bytesRead, job.bytesStored, job.reason, job.title, job.volumeName,
+                          job.backupId);
+    }
+
+    // Loading gives way to the UI thread when the cores are busy.
+    void lowerPriority()
+    {
+#ifdef Q_OS_LINUX
+        if (m_priorityLowered)
+            return;
+        m_priorityLowered = true;
+        const auto thread = static_cast<id_t>(syscall(SYS_gettid));
+        if (getpriority(PRIO_PROCESS, thread) < 10)
+            setpriority(PRIO_PROCESS, thread, 10);
+#endif
+    }
+
     Catalog& catalog()
     {
         if (!m_catalog)
@@ -317,6 +380,8 @@ private:
     HistoryModel* m_model;
     std::unique_ptr<Catalog> m_catalog;
     bool m_hadLoad = false;
+    bool m_priorityLowered = false;
+    std::vector<size_t> m_signature;
     std::vector<qint64> m_lastIds;
     std::vector<size_t> m_lastStamps;
 };
@@ -513,6 +578,13 @@ void HistoryModel::exportCsv(const QString& path, const JobHistoryFilter& filter
 void HistoryModel::apply(std::shared_ptr<Load> load)
 {
     m_loading = false;
+    if (load->unchanged) {
+        if (m_reloadQueued) {
+            m_reloadQueued = false;
+            reload();
+        }
+        return;
+    }
     if (!load->error.isEmpty()) {
         Q_EMIT loadFailed(load->error);
     } else if (load->insertedAtTop < 0) {

@@ -318,6 +318,15 @@ private Q_SLOTS:
                  panel.model()->rowAt(3)->startedText);
         results->setCurrentIndex(0);
         QCOMPARE(panel.view()->currentIndex().data(IdRole).toLongLong(), selected);
+
+        // A prune elsewhere removes rows: the model is reset, the job stays selected.
+        QSignalSpy resets(panel.model(), &QAbstractItemModel::modelReset);
+        QCOMPARE(fixture.catalog->pruneJobHistory(now.addDays(-35)), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(panel.model()->rowCount(), 5, 20000);
+        QCOMPARE(resets.count(), 1);
+        QCOMPARE(panel.selectedJobId(), selected);
+        QCOMPARE(panel.view()->currentIndex().data(IdRole).toLongLong(), selected);
+        QCOMPARE(panel.view()->selectionModel()->selectedRows().size(), 1);
     }
 
     void panelShowsTheSelectedJobsLog()
