@@ -248,8 +248,8 @@ public:
         }
     }
 
-    // The backup the job made or acted on: its id, stored bytes (new backups)
-    // and volume.
+    // The backup the job made or acted on: its id and, for a new backup, its
+    // stored bytes.
     void setBackup(const Backup& backup, bool countStored)
     {
         if (!m_recorder)

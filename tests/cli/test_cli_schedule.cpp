@@ -400,12 +400,20 @@ private Q_SLOTS:
         CLI_OK(table, {QStringLiteral("history-show"), jobId});
         QVERIFY2(table.out.contains(id.toUtf8()), table.out.constData());
 
+        CLI_OK(verified, {QStringLiteral("backup-verify"), id});
+        const QJsonObject verify = history({QStringLiteral("--limit"), QStringLiteral("1")})
+                                       .at(0)
+                                       .toObject();
+        QCOMPARE(verify.value(QStringLiteral("kind")).toString(), QStringLiteral("verify"));
+        QCOMPARE(verify.value(QStringLiteral("result")).toString(), QStringLiteral("succeeded"));
+        QCOMPARE(verify.value(QStringLiteral("backup_id")).toString(), id);
+
         // A refusal before a job starts is no job.
         const QString restoreTarget = m_dir + QStringLiteral("/never.img");
         expectError(cli({QStringLiteral("backup-restore"), QStringLiteral("no-such-backup"),
                          QStringLiteral("--path"), restoreTarget}),
                     QStringLiteral("no-such-backup"));
-        QCOMPARE(history().size(), 2);
+        QCOMPARE(history().size(), 3);
 
         // A job that fails while it runs is recorded with its reason (here a restore
         // that finds a data object of the backup gone from the store); the command's
@@ -441,7 +449,7 @@ private Q_SLOTS:
                           QStringLiteral("--until"), QStringLiteral("2000-12-31")})
                      .size(),
                  0);
-        QCOMPARE(history({QStringLiteral("--result"), QStringLiteral("succeeded")}).size(), 2);
+        QCOMPARE(history({QStringLiteral("--result"), QStringLiteral("succeeded")}).size(), 3);
         expectError(cli({QStringLiteral("history"), QStringLiteral("--result"),
                          QStringLiteral("fine")}),
                     QStringLiteral("fine"));
