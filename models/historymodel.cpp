@@ -158,15 +158,15 @@ HistoryRow makeRow(JobRecord&& record)
     row.resultText = jobResultLabel(job.result);
     row.durationText = formatDuration(row.durationSeconds);
     if (job.result == JobResult::Running)
-        row.durationText = QCoreApplication::translate("HistoryModel", "%1 so far")
-                               .arg(row.durationText);
+        row.durationText =
+            QCoreApplication::translate("HistoryModel", "%1 so far").arg(row.durationText);
     row.readText = job.bytesRead > 0 ? formatBytes(job.bytesRead) : QString();
     row.storedText = job.bytesStored > 0 ? formatBytes(job.bytesStored) : QString();
     row.rateText = formatRate(job.bytesPerSecond);
     row.volumeText = job.volumeName.isEmpty() ? job.volumeId : job.volumeName;
     if (!job.cloud.isEmpty() && !row.volumeText.isEmpty())
-        row.volumeText = QCoreApplication::translate("HistoryModel", "%1 (%2)")
-                             .arg(row.volumeText, job.cloud);
+        row.volumeText =
+            QCoreApplication::translate("HistoryModel", "%1 (%2)").arg(row.volumeText, job.cloud);
     return row;
 }
 
@@ -199,8 +199,7 @@ public:
             if (m_hadLoad && signature == m_signature) {
                 load->unchanged = true;
                 QMetaObject::invokeMethod(
-                    m_model, [model = m_model, load] { model->apply(load); },
-                    Qt::QueuedConnection);
+                    m_model, [model = m_model, load] { model->apply(load); }, Qt::QueuedConnection);
                 return;
             }
             m_signature = signature;
@@ -252,8 +251,8 @@ public:
             if (job)
                 log = job->log;
             else
-                error = QCoreApplication::translate(
-                            "HistoryModel", "Job %1 is no longer in the history (pruned?).")
+                error = QCoreApplication::translate("HistoryModel",
+                                                    "Job %1 is no longer in the history (pruned?).")
                             .arg(jobId);
         } catch (const std::exception& failure) {
             error = QString::fromUtf8(failure.what());
@@ -274,15 +273,13 @@ public:
             const QList<JobRecord> jobs = catalog().jobHistory(query);
             QSaveFile file(path);
             if (!file.open(QIODevice::WriteOnly))
-                throw Error(QCoreApplication::translate("HistoryModel",
-                                                        "Cannot write %1: %2")
+                throw Error(QCoreApplication::translate("HistoryModel", "Cannot write %1: %2")
                                 .arg(path, file.errorString()));
             file.write(jobHistoryCsvHeader());
             for (const JobRecord& job : jobs)
                 file.write(jobHistoryCsvLine(job));
             if (!file.commit())
-                throw Error(QCoreApplication::translate("HistoryModel",
-                                                        "Cannot write %1: %2")
+                throw Error(QCoreApplication::translate("HistoryModel", "Cannot write %1: %2")
                                 .arg(path, file.errorString()));
             count = static_cast<int>(jobs.size());
         } catch (const std::exception& failure) {
@@ -558,14 +555,14 @@ void HistoryModel::reload()
         return;
     }
     m_loading = true;
-    QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->load(); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker] { worker->load(); }, Qt::QueuedConnection);
 }
 
 void HistoryModel::fetchLog(qint64 jobId)
 {
-    QMetaObject::invokeMethod(m_worker, [worker = m_worker, jobId] { worker->fetchLog(jobId); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, jobId] { worker->fetchLog(jobId); }, Qt::QueuedConnection);
 }
 
 void HistoryModel::exportCsv(const QString& path, const JobHistoryFilter& filter)

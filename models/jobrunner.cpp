@@ -218,9 +218,9 @@ private:
             });
             return recorder;
         } catch (const std::exception& error) {
-            m_control.log(QCoreApplication::translate("JobRunner",
-                                                      "history: the job is not recorded: %1")
-                              .arg(QString::fromUtf8(error.what())));
+            m_control.log(
+                QCoreApplication::translate("JobRunner", "history: the job is not recorded: %1")
+                    .arg(QString::fromUtf8(error.what())));
         }
         return {};
     }
@@ -228,7 +228,7 @@ private:
     void finishRecording(Catalog& catalog, JobRecorder& recorder, JobState state,
                          const QString& outcome, quint64 id, const Post& post)
     {
-        const JobResult result = state == JobState::Succeeded ? JobResult::Succeeded
+        const JobResult result = state == JobState::Succeeded   ? JobResult::Succeeded
                                  : state == JobState::Cancelled ? JobResult::Cancelled
                                                                 : JobResult::Failed;
         try {
@@ -434,7 +434,8 @@ void JobRunner::startReadyJobs()
                 if (self)
                     self->onDone(id, state, outcome);
             },
-            historyRecord(info), [self](quint64 id, qint64 historyId) {
+            historyRecord(info),
+            [self](quint64 id, qint64 historyId) {
                 if (self)
                     self->onRecorded(id, historyId);
             });

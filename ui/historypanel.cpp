@@ -207,10 +207,10 @@ HistoryPanel::HistoryPanel(AppContext& context, QWidget* parent)
     connect(m_model, &HistoryModel::exported, this,
             [this](const QString& path, int jobs, const QString& error) {
                 m_exportButton->setEnabled(true);
-                m_exportStatus->setText(error.isEmpty()
-                                            ? tr("%n job(s) saved to %1", "", jobs)
-                                                  .arg(QDir::toNativeSeparators(path))
-                                            : tr("Export failed: %1").arg(error));
+                m_exportStatus->setText(
+                    error.isEmpty()
+                        ? tr("%n job(s) saved to %1", "", jobs).arg(QDir::toNativeSeparators(path))
+                        : tr("Export failed: %1").arg(error));
             });
 
     applyFilters();
@@ -305,8 +305,7 @@ void HistoryPanel::updateSummary()
         m_summary->setText(tr("Loading the history…"));
         return;
     }
-    m_summary->setText(
-        tr("%1 of %n job(s)", "", m_model->rowCount()).arg(m_proxy->rowCount()));
+    m_summary->setText(tr("%1 of %n job(s)", "", m_model->rowCount()).arg(m_proxy->rowCount()));
 }
 
 void HistoryPanel::currentRowChanged()
@@ -351,9 +350,10 @@ void HistoryPanel::showDetails(bool refetchLog)
     facts += factRow(tr("Result"), row->resultText);
     facts += factRow(job.result == JobResult::Succeeded ? tr("Outcome") : tr("Reason"), job.reason);
     facts += factRow(tr("Origin"), job.origin);
-    facts += factRow(tr("Volume"), job.volumeName.isEmpty() || job.volumeName == job.volumeId
-                                       ? job.volumeId
-                                       : QStringLiteral("%1 (%2)").arg(job.volumeName, job.volumeId));
+    facts +=
+        factRow(tr("Volume"), job.volumeName.isEmpty() || job.volumeName == job.volumeId
+                                  ? job.volumeId
+                                  : QStringLiteral("%1 (%2)").arg(job.volumeName, job.volumeId));
     facts += factRow(tr("Backup"), job.backupId);
     facts += factRow(tr("Backend"), job.backendName);
     facts += factRow(tr("Cloud"), job.cloud);

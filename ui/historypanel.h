@@ -82,8 +82,8 @@ private:
     QLabel* m_facts = nullptr;
     QPlainTextEdit* m_log = nullptr;
     qint64 m_selectedJobId = 0;
-    qint64 m_logJobId = 0;      // whose log the pane shows or awaits
-    int m_logResult = -1;       // that job's result when its log was read
+    qint64 m_logJobId = 0; // whose log the pane shows or awaits
+    int m_logResult = -1;  // that job's result when its log was read
     bool m_restoring = false;
 };
 

@@ -17,8 +17,8 @@
 #include "historypanel.h"
 
 #include <QApplication>
-#include <QCommandLineParser>
 #include <QComboBox>
+#include <QCommandLineParser>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEvent>
@@ -28,8 +28,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
-#include <utility>
 #include <functional>
+#include <utility>
 #include <vector>
 
 using namespace ember;
@@ -129,15 +129,16 @@ double percentile(std::vector<qint64> gaps, double fraction)
 
 JobRecord syntheticJob(qint64 index, const QDateTime& newest, int volumes)
 {
-    static const char* const kinds[] = {"backup", "backup", "backup", "restore", "verify",
-                                        "delete", "prune"};
+    static const char* const kinds[] = {"backup", "backup", "backup", "restore",
+                                        "verify", "delete", "prune"};
     JobRecord job;
     const int volume = int(index % volumes);
     job.kind = QString::fromLatin1(kinds[index % 7]);
-    job.origin = index % 3 == 0 ? QStringLiteral("schedule")
+    job.origin = index % 3 == 0   ? QStringLiteral("schedule")
                  : index % 3 == 1 ? QStringLiteral("cli")
                                   : QStringLiteral("gui");
-    job.volumeId = QStringLiteral("00000000-0000-4000-8000-%1").arg(volume, 12, 10, QLatin1Char('0'));
+    job.volumeId =
+        QStringLiteral("00000000-0000-4000-8000-%1").arg(volume, 12, 10, QLatin1Char('0'));
     job.volumeName = QStringLiteral("disk-%1").arg(volume);
     job.title = QStringLiteral("%1 of %2").arg(job.kind, job.volumeName);
     job.backendName = QStringLiteral("local");
@@ -172,9 +173,9 @@ int main(int argc, char** argv)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("The History page over many recorded jobs"));
     parser.addHelpOption();
-    const QCommandLineOption dirOption(QStringLiteral("dir"),
-                                       QStringLiteral("work directory (emptied first)"),
-                                       QStringLiteral("DIR"), QStringLiteral("/tmp/ember-bench-history"));
+    const QCommandLineOption dirOption(
+        QStringLiteral("dir"), QStringLiteral("work directory (emptied first)"),
+        QStringLiteral("DIR"), QStringLiteral("/tmp/ember-bench-history"));
     const QCommandLineOption jobsOption(QStringLiteral("jobs"), QStringLiteral("jobs to record"),
                                         QStringLiteral("N"), QStringLiteral("100000"));
     const QCommandLineOption volumesOption(QStringLiteral("volumes"),
@@ -342,9 +343,7 @@ int main(int argc, char** argv)
     report("while loading and showing:", loadPhase);
     report("while changing filters:", filterPhase);
     report("while a new job is inserted:", insertPhase);
-    const double worst =
-        ms(std::max({loadPhase.wallNs, filterPhase.wallNs, insertPhase.wallNs}));
-    std::printf("longest UI stall: %.1f ms: %s 50 ms\n", worst,
-                worst < 50 ? "under" : "NOT under");
+    const double worst = ms(std::max({loadPhase.wallNs, filterPhase.wallNs, insertPhase.wallNs}));
+    std::printf("longest UI stall: %.1f ms: %s 50 ms\n", worst, worst < 50 ? "under" : "NOT under");
     return 0;
 }

@@ -262,8 +262,7 @@ private Q_SLOTS:
         QVERIFY(diskA > 0);
         QCOMPARE(volumes->itemText(diskA), QStringLiteral("disk-a"));
         volumes->setCurrentIndex(diskA);
-        QCOMPARE(proxyColumn(proxy, HistoryModel::Title),
-                 QStringList({"job 1", "job 2", "job 4"}));
+        QCOMPARE(proxyColumn(proxy, HistoryModel::Title), QStringList({"job 1", "job 2", "job 4"}));
 
         QComboBox* results = panel.resultFilter();
         results->setCurrentIndex(results->findData(int(JobResult::Failed)));
@@ -287,8 +286,7 @@ private Q_SLOTS:
                      panel.exportStatus()->text().endsWith(QStringLiteral("saved to ") + csvPath),
                  qPrintable(panel.exportStatus()->text()));
         volumes->setCurrentIndex(0);
-        QCOMPARE(proxyColumn(proxy, HistoryModel::Title),
-                 QStringList({"job 2", "job 3", "job 5"}));
+        QCOMPARE(proxyColumn(proxy, HistoryModel::Title), QStringList({"job 2", "job 3", "job 5"}));
 
         // Dates: days 12..2 ago (both ends included, local days).
         const QDate today = QDate::currentDate();
@@ -350,10 +348,11 @@ private Q_SLOTS:
         const quint64 id = context.runner().submit(backupJob(volume.id));
         waitForJobs(context.runner());
         const qint64 guiId = context.runner().job(id)->historyId;
-        QTRY_VERIFY_WITH_TIMEOUT(panel.model()->rowOfJob(guiId) >= 0 &&
-                                     panel.model()->rowAt(panel.model()->rowOfJob(guiId))
-                                             ->record.result == JobResult::Succeeded,
-                                 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            panel.model()->rowOfJob(guiId) >= 0 &&
+                panel.model()->rowAt(panel.model()->rowOfJob(guiId))->record.result ==
+                    JobResult::Succeeded,
+            20000);
 
         QSignalSpy shown(&panel, &HistoryPanel::logShown);
         QVERIFY(panel.selectJob(olderId));
