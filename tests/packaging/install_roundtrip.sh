@@ -171,7 +171,7 @@ import json, sys
 jobs = [j for j in json.load(sys.stdin) if j.get("origin") == "schedule"]
 if not jobs or jobs[0].get("result") != "succeeded":
     sys.exit("no succeeded scheduled backup in the history: %r" % jobs[:1])
-print(jobs[0]["backupId"])' <<<"$history_json") || fail "the history does not show the scheduled backup"
+print(jobs[0]["backup_id"])' <<<"$history_json") || fail "the history does not show the scheduled backup"
 $cli backup-restore --path "$WORK/restored-sched.img" "$sched_backup" >/dev/null
 cmp "$vol" "$WORK/restored-sched.img" || fail "the scheduled backup restored different bytes"
 $cli schedule-remove pkgsched >/dev/null
