@@ -82,7 +82,8 @@ public:
     bool isLoaded() const { return m_loaded; }
     bool isLoading() const { return m_loading; }
 
-    // Rows are ordered newest first (start time, then id).
+    // Rows are ordered newest first (start time, then id). The pointer is
+    // valid until the next load is applied (back in the event loop).
     const HistoryRow* rowAt(int row) const;
     int rowOfJob(qint64 jobId) const; // -1 when not loaded
     qint64 jobId(int row) const;

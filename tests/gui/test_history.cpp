@@ -186,10 +186,11 @@ private Q_SLOTS:
         HistoryModel* model = panel.model();
         QTRY_VERIFY_WITH_TIMEOUT(model->isLoaded(), 20000);
         QCOMPARE(model->rowCount(), 1);
-        const HistoryRow* row = model->rowAt(0);
-        QCOMPARE(row->record.id, historyId);
-        QCOMPARE(row->record.result, JobResult::Succeeded);
-        QCOMPARE(row->record.bytesRead, 4 * MiB);
+        // A copy: a reload replaces the model's rows.
+        const JobRecord loaded = model->rowAt(0)->record;
+        QCOMPARE(loaded.id, historyId);
+        QCOMPARE(loaded.result, JobResult::Succeeded);
+        QCOMPARE(loaded.bytesRead, 4 * MiB);
         QVERIFY(panel.selectJob(historyId));
         QCOMPARE(panel.selectedJobId(), historyId);
 
@@ -215,7 +216,7 @@ private Q_SLOTS:
         QCOMPARE(cliRow->record.reason, QStringLiteral("the store is full"));
 
         const Backup backup = fixture.catalog->backups().first();
-        QCOMPARE(row->record.backupId, backup.id);
+        QCOMPARE(loaded.backupId, backup.id);
         const QString restored = fixture.restoreToNewFile(backup.id, QStringLiteral("r.img"));
         QCOMPARE(test::compareFiles(restored, fixture.volumeFile()), QString());
     }
