@@ -1,10 +1,10 @@
 // The job history in the GUI: jobs run through the JobRunner are recorded in
 // the catalog (a real backup, restored and compared byte for byte, and a
-// failing one with its reason; a queued job cancelled before it started is
-// not); the history survives a new AppContext and model; jobs another catalog
-// connection records (as ember-cli does) appear once the catalog watcher
-// notices, inserted above the selection without losing it; the panel's
-// volume, result and date filters; the selected job's facts and log.
+// failing one with its reason; a running job cancelled, first recorded as
+// running; a queued job cancelled before it started is not); the history survives a new AppContext
+// and model; jobs another catalog connection records (as ember-cli does) appear once the catalog
+// watcher notices, inserted above the selection without losing it; the panel's volume, result and
+// date filters; the selected job's facts and log.
 #include "appcontext.h"
 #include "catalog.h"
 #include "historymodel.h"
@@ -22,6 +22,7 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
+#include <QThread>
 
 using namespace ember;
 using namespace ember::ui;
@@ -161,6 +162,45 @@ private Q_SLOTS:
 
         const QString restored = fixture.restoreToNewFile(backup.id, QStringLiteral("r.img"));
         QCOMPARE(test::compareFiles(restored, fixture.volumeFile()), QString());
+    }
+
+    void cancelledJobIsRecordedAsCancelled()
+    {
+        test::ServiceFixture fixture(QStringLiteral("history-cancel"));
+        const QString catalogPath = fixture.catalog->path();
+        AppContext context(catalogPath);
+        JobSpec spec;
+        spec.kind = QStringLiteral("verify");
+        spec.title = QStringLiteral("Verify that never ends");
+        spec.work = [](BackupService&, OperationControl& control) {
+            control.setPhase(QStringLiteral("verifying"), 1000);
+            control.log(QStringLiteral("checking object 1"));
+            for (;;) {
+                control.throwIfCancelled();
+                QThread::msleep(10);
+            }
+            return QString();
+        };
+        const quint64 id = context.runner().submit(std::move(spec));
+        // Recorded as running while it runs.
+        QTRY_VERIFY_WITH_TIMEOUT(context.runner().job(id)->historyId > 0, 20000);
+        const qint64 historyId = context.runner().job(id)->historyId;
+        std::optional<JobRecord> running = fixture.catalog->job(historyId);
+        QVERIFY(running);
+        QCOMPARE(running->result, JobResult::Running);
+        QCOMPARE(running->pid, QCoreApplication::applicationPid());
+        context.runner().cancel(id);
+        waitForJobs(context.runner());
+        QCOMPARE(context.runner().job(id)->state, JobState::Cancelled);
+        const std::optional<JobRecord> cancelled = fixture.catalog->job(historyId);
+        QVERIFY(cancelled);
+        QCOMPARE(cancelled->result, JobResult::Cancelled);
+        QCOMPARE(cancelled->reason, context.runner().job(id)->outcome);
+        QCOMPARE(cancelled->origin, QStringLiteral("gui"));
+        QVERIFY2(cancelled->log.contains(QStringLiteral("checking object 1")),
+                 qPrintable(cancelled->log));
+        QVERIFY(cancelled->finishedAt.isValid());
+        QCOMPARE(fixture.catalog->jobCount(), 1);
     }
 
     void historySurvivesRestartAndSharesTheCatalog()
