@@ -1,10 +1,11 @@
 // The job history in the GUI: jobs run through the JobRunner are recorded in
-// the catalog (a real backup, restored and compared byte for byte, and a
-// failing one with its reason; a running job cancelled, first recorded as
-// running; a queued job cancelled before it started is not); the history survives a new AppContext
-// and model; jobs another catalog connection records (as ember-cli does) appear once the catalog
-// watcher notices, inserted above the selection without losing it; the panel's volume, result and
-// date filters; the selected job's facts and log.
+// the catalog (a real backup, restored and compared byte for byte; a failing
+// one with its reason; a running job cancelled, first recorded as running; a
+// queued job cancelled before it started is not); the history survives a new
+// AppContext and model; jobs another catalog connection records (as ember-cli
+// does) appear once the catalog watcher notices, inserted above the selection
+// without losing it; the panel's volume, result and date filters and CSV
+// export; the selected job's facts and log.
 #include "appcontext.h"
 #include "catalog.h"
 #include "historymodel.h"
