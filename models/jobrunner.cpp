@@ -86,6 +86,9 @@ JobRecord historyRecord(const JobInfo& info)
     record.volumeName = info.volumeName;
     record.backupId = info.backupId;
     record.cloud = info.cloud;
+    // An empty kind tells the worker not to record the job (JobSpec::recordsItself).
+    if (info.recordsItself)
+        record.kind.clear();
     return record;
 }
 
@@ -202,7 +205,7 @@ private:
     // written costs the job nothing but a log line.
     std::unique_ptr<JobRecorder> startRecording(Catalog* catalog, quint64 id, const Post& post)
     {
-        if (!catalog)
+        if (!catalog || m_record.kind.isEmpty())
             return {};
         try {
             m_record.origin = QStringLiteral("gui");
@@ -318,6 +321,7 @@ quint64 JobRunner::submit(JobSpec spec)
     info.volumeId = spec.volumeId;
     info.volumeName = spec.volumeName;
     info.backupId = spec.backupId;
+    info.recordsItself = spec.recordsItself;
     info.queuedAt = QDateTime::currentDateTimeUtc();
     info.log.append(tr("%1 queued").arg(info.queuedAt.toLocalTime().toString(Qt::ISODate)));
     Q_EMIT jobAboutToBeAdded(static_cast<int>(m_jobs.size()));

@@ -51,6 +51,9 @@ struct JobSpec
     QString volumeName;
     QString backupId;
     JobWork work;
+    // The work records its own jobs in the history (a schedule's run records
+    // each backup it makes): the runner adds no record of its own.
+    bool recordsItself = false;
 };
 
 // A job whose work is done elsewhere (a cloud's services): no BackupService
@@ -78,6 +81,7 @@ struct JobInfo
     QString volumeId;
     QString volumeName;
     QString backupId;
+    bool recordsItself = false; // see JobSpec
     JobState state = JobState::Queued;
     Progress progress;
     QDateTime queuedAt;

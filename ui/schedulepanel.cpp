@@ -254,6 +254,8 @@ quint64 SchedulePanel::runNow(const QString& scheduleId)
     if (schedule.volumeIds.size() == 1)
         spec.volumeId = schedule.volumeIds.first();
     spec.volumeName = row->volumeNames.join(QStringLiteral(", "));
+    // Each backup the run makes is in the history with origin "schedule".
+    spec.recordsItself = true;
     spec.work = [scheduleId](BackupService& service, OperationControl& control) {
         ScheduleRunner runner(service);
         ScheduleRunner::RunOptions options;

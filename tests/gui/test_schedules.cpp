@@ -392,6 +392,13 @@ private Q_SLOTS:
         const auto backup = catalog.backup(record.backupId);
         QVERIFY(backup);
         QCOMPARE(backup->status, BackupStatus::Available);
+        // The run is in the history once, as the schedule's backup: the job
+        // that ran it adds no record of its own.
+        JobHistoryFilter sinceClick;
+        sinceClick.from = job->startedAt.toUTC().addSecs(-1);
+        const QList<JobRecord> recent = catalog.jobHistory(sinceClick);
+        QCOMPARE(recent.size(), 1);
+        QCOMPARE(recent.first().id, record.id);
 
         const QString restored =
             m_fixture->restoreToNewFile(record.backupId, QStringLiteral("run-now-restored.img"));
