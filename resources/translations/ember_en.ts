@@ -97,6 +97,23 @@
         </message>
     </context>
     <context>
+        <name>ember::ui::HistoryPanel</name>
+        <message numerus="yes">
+            <source>%n job(s) saved to %1</source>
+            <translation>
+                <numerusform>%n job saved to %1</numerusform>
+                <numerusform>%n jobs saved to %1</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%1 of %n job(s)</source>
+            <translation>
+                <numerusform>%1 of %n job</numerusform>
+                <numerusform>%1 of %n jobs</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>ember::ui::JobPanel</name>
         <message numerus="yes">
             <source>&lt;b&gt;Jobs&lt;/b&gt; — %n active</source>
@@ -233,6 +250,40 @@
             <translation>
                 <numerusform>Chain %1: full of %2, %n backup</numerusform>
                 <numerusform>Chain %1: full of %2, %n backups</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::ScheduleModel</name>
+        <message numerus="yes">
+            <source>a full every %n backups</source>
+            <translation>
+                <numerusform>a full every %n backup</numerusform>
+                <numerusform>a full every %n backups</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>a full every %n days</source>
+            <translation>
+                <numerusform>a full every %n day</numerusform>
+                <numerusform>a full every %n days</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::SchedulePanel</name>
+        <message numerus="yes">
+            <source>%n job(s) done, %1 skipped (see the job history for why)</source>
+            <translation>
+                <numerusform>%n job done, %1 skipped (see the job history for why)</numerusform>
+                <numerusform>%n jobs done, %1 skipped (see the job history for why)</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n job(s) done</source>
+            <translation>
+                <numerusform>%n job done</numerusform>
+                <numerusform>%n jobs done</numerusform>
             </translation>
         </message>
     </context>

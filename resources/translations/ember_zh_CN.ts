@@ -63,10 +63,91 @@
         </message>
     </context>
     <context>
+        <name>HistoryModel</name>
+        <message>
+            <source>%1 so far</source>
+            <translation>已运行 %1</translation>
+        </message>
+        <message>
+            <source>%1 (%2)</source>
+            <translation>%1(%2)</translation>
+        </message>
+        <message>
+            <source>Job %1 is no longer in the history (pruned?).</source>
+            <translation>任务 %1 已不在历史记录中(已被清理?)。</translation>
+        </message>
+        <message>
+            <source>Cannot write %1: %2</source>
+            <translation>无法写入 %1:%2</translation>
+        </message>
+    </context>
+    <context>
+        <name>JobKind</name>
+        <message>
+            <source>backup</source>
+            <translation>备份</translation>
+        </message>
+        <message>
+            <source>restore</source>
+            <translation>恢复</translation>
+        </message>
+        <message>
+            <source>delete</source>
+            <translation>删除</translation>
+        </message>
+        <message>
+            <source>verify</source>
+            <translation>校验</translation>
+        </message>
+        <message>
+            <source>synthesize</source>
+            <translation>合成</translation>
+        </message>
+        <message>
+            <source>prune</source>
+            <translation>清理</translation>
+        </message>
+    </context>
+    <context>
+        <name>JobResult</name>
+        <message>
+            <source>running</source>
+            <translation>运行中</translation>
+        </message>
+        <message>
+            <source>succeeded</source>
+            <translation>成功</translation>
+        </message>
+        <message>
+            <source>failed</source>
+            <translation>失败</translation>
+        </message>
+        <message>
+            <source>cancelled</source>
+            <translation>已取消</translation>
+        </message>
+        <message>
+            <source>skipped</source>
+            <translation>已跳过</translation>
+        </message>
+        <message>
+            <source>interrupted</source>
+            <translation>已中断</translation>
+        </message>
+    </context>
+    <context>
         <name>JobRunner</name>
         <message>
             <source>Cancelled by request.</source>
             <translation>已按请求取消。</translation>
+        </message>
+        <message>
+            <source>history: the job is not recorded: %1</source>
+            <translation>历史记录:未记录此任务:%1</translation>
+        </message>
+        <message>
+            <source>history: the result is not recorded: %1</source>
+            <translation>历史记录:未记录任务结果:%1</translation>
         </message>
     </context>
     <context>
@@ -2125,6 +2206,189 @@
         </message>
     </context>
     <context>
+        <name>ember::ui::DashboardPanel</name>
+        <message>
+            <source>Schedule %1 cannot be checked: %2</source>
+            <translation>无法检查计划 %1:%2</translation>
+        </message>
+        <message>
+            <source>Overdue: schedule %1 was due at %2 and no backup has succeeded since (grace %3 passed).</source>
+            <translation>已逾期:计划 %1 应于 %2 运行,此后没有成功的备份(已超过 %3 的宽限期)。</translation>
+        </message>
+        <message>
+            <source>Schedule %1: the run due at %2 is backed up.</source>
+            <translation>计划 %1:应于 %2 进行的运行已备份完成。</translation>
+        </message>
+        <message>
+            <source>Schedule %1 has not been due yet.</source>
+            <translation>计划 %1 尚未到运行时间。</translation>
+        </message>
+        <message>
+            <source>No enabled schedule: the age is shown, never judged.</source>
+            <translation>没有已启用的计划:只显示上次备份距今的时间,不判断是否逾期。</translation>
+        </message>
+        <message>
+            <source>%1 s</source>
+            <translation>%1 秒</translation>
+        </message>
+        <message>
+            <source>%1 min</source>
+            <translation>%1 分钟</translation>
+        </message>
+        <message>
+            <source>%1 h</source>
+            <translation>%1 小时</translation>
+        </message>
+        <message>
+            <source>1 day</source>
+            <translation>1 天</translation>
+        </message>
+        <message>
+            <source>%1 days</source>
+            <translation>%1 天</translation>
+        </message>
+        <message>
+            <source>Reading the catalog…</source>
+            <translation>正在读取目录…</translation>
+        </message>
+        <message>
+            <source>Nothing to show yet.
+
+Add a volume and back it up on the Volumes page; add a schedule on the Schedules page to have backups made by themselves. Their ages, failures, stored bytes and next runs then appear here.</source>
+            <translation>暂无可显示的内容。
+
+请在“卷”页面添加卷并备份;在“计划”页面添加计划,即可自动进行备份。之后,这里会显示上次备份距今的时间、失败、已存储的字节数和接下来的运行。</translation>
+        </message>
+        <message>
+            <source>Volume</source>
+            <translation>卷</translation>
+        </message>
+        <message>
+            <source>Last success</source>
+            <translation>上次成功</translation>
+        </message>
+        <message>
+            <source>Age</source>
+            <translation>距今</translation>
+        </message>
+        <message>
+            <source>Schedule</source>
+            <translation>计划</translation>
+        </message>
+        <message>
+            <source>When</source>
+            <translation>时间</translation>
+        </message>
+        <message>
+            <source>Job</source>
+            <translation>任务</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>原因</translation>
+        </message>
+        <message>
+            <source>Double-click a failure to see it in the history.</source>
+            <translation>双击某个失败项即可在历史记录中查看。</translation>
+        </message>
+        <message>
+            <source>Volumes</source>
+            <translation>卷</translation>
+        </message>
+        <message>
+            <source>Mode</source>
+            <translation>模式</translation>
+        </message>
+        <message>
+            <source>Volumes: last successful backup</source>
+            <translation>卷:上次成功的备份</translation>
+        </message>
+        <message>
+            <source>Stored bytes per backend</source>
+            <translation>各后端已存储的字节数</translation>
+        </message>
+        <message>
+            <source>Failures of the last %1 days</source>
+            <translation>最近 %1 天的失败</translation>
+        </message>
+        <message>
+            <source>Next runs</source>
+            <translation>接下来的运行</translation>
+        </message>
+        <message>
+            <source>The overview could not be read: %1</source>
+            <translation>无法读取概览:%1</translation>
+        </message>
+        <message>
+            <source>%1 of %2 volumes overdue</source>
+            <translation>%2 个卷中有 %1 个已逾期</translation>
+        </message>
+        <message>
+            <source>1 volume, not overdue</source>
+            <translation>1 个卷,未逾期</translation>
+        </message>
+        <message>
+            <source>%1 volumes, none overdue</source>
+            <translation>%1 个卷,均未逾期</translation>
+        </message>
+        <message>
+            <source>1 failure in %1 days</source>
+            <translation>%1 天内失败 1 次</translation>
+        </message>
+        <message>
+            <source>%1 failures in %2 days</source>
+            <translation>%2 天内失败 %1 次</translation>
+        </message>
+        <message>
+            <source>no failures in %1 days</source>
+            <translation>%1 天内没有失败</translation>
+        </message>
+        <message>
+            <source>next run %1 (%2)</source>
+            <translation>下次运行 %1(%2)</translation>
+        </message>
+        <message>
+            <source>no scheduled runs</source>
+            <translation>没有计划的运行</translation>
+        </message>
+        <message>
+            <source>never</source>
+            <translation>从未</translation>
+        </message>
+        <message>
+            <source>none</source>
+            <translation>无</translation>
+        </message>
+        <message>
+            <source>interrupted: %1</source>
+            <translation>已中断:%1</translation>
+        </message>
+        <message>
+            <source>the process ended</source>
+            <translation>进程已结束</translation>
+        </message>
+        <message>
+            <source>No job failed in the last %1 days.</source>
+            <translation>最近 %1 天内没有失败的任务。</translation>
+        </message>
+        <message>
+            <source>%1 (in %2)</source>
+            <translation>%1(%2 后)</translation>
+        </message>
+        <message>
+            <source>%1 to %2</source>
+            <translation>%1,存入 %2</translation>
+        </message>
+        <message>
+            <source>No enabled schedule: add one on the Schedules page.</source>
+            <translation>没有已启用的计划:请在“计划”页面添加。</translation>
+        </message>
+        <message>
+            <source>Stored (%1)</source>
+            <translation>已存储(%1)</translation>
+        </message>
+    </context>
+    <context>
         <name>ember::ui::EditBackupDialog</name>
         <message>
             <source>Edit Backup</source>
@@ -2223,6 +2487,220 @@
         <message>
             <source>This backend type cannot be configured here.</source>
             <translation>此类后端无法在此配置。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::HistoryModel</name>
+        <message>
+            <source>Started</source>
+            <translation>开始时间</translation>
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation>种类</translation>
+        </message>
+        <message>
+            <source>Job</source>
+            <translation>任务</translation>
+        </message>
+        <message>
+            <source>Volume</source>
+            <translation>卷</translation>
+        </message>
+        <message>
+            <source>Result</source>
+            <translation>结果</translation>
+        </message>
+        <message>
+            <source>Duration</source>
+            <translation>耗时</translation>
+        </message>
+        <message>
+            <source>Read</source>
+            <translation>读取量</translation>
+        </message>
+        <message>
+            <source>Stored</source>
+            <translation>已存储</translation>
+        </message>
+        <message>
+            <source>Rate</source>
+            <translation>速率</translation>
+        </message>
+        <message>
+            <source>Origin</source>
+            <translation>来源</translation>
+        </message>
+        <message>
+            <source>Reason / outcome</source>
+            <translation>原因 / 结果</translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::HistoryPanel</name>
+        <message>
+            <source>All volumes</source>
+            <translation>所有卷</translation>
+        </message>
+        <message>
+            <source>All results</source>
+            <translation>所有结果</translation>
+        </message>
+        <message>
+            <source>Last 30 days</source>
+            <translation>最近 30 天</translation>
+        </message>
+        <message>
+            <source>All time</source>
+            <translation>全部时间</translation>
+        </message>
+        <message>
+            <source>Between dates</source>
+            <translation>日期范围</translation>
+        </message>
+        <message>
+            <source>Jobs started on or after this day</source>
+            <translation>在此日期或之后开始的任务</translation>
+        </message>
+        <message>
+            <source>Jobs started on or before this day</source>
+            <translation>在此日期或之前开始的任务</translation>
+        </message>
+        <message>
+            <source>from</source>
+            <translation>从</translation>
+        </message>
+        <message>
+            <source>to</source>
+            <translation>到</translation>
+        </message>
+        <message>
+            <source>Export CSV…</source>
+            <translation>导出 CSV…</translation>
+        </message>
+        <message>
+            <source>Save the jobs the filters select as a CSV file</source>
+            <translation>将筛选出的任务保存为 CSV 文件</translation>
+        </message>
+        <message>
+            <source>Export Job History</source>
+            <translation>导出任务历史记录</translation>
+        </message>
+        <message>
+            <source>CSV files (*.csv)</source>
+            <translation>CSV 文件 (*.csv)</translation>
+        </message>
+        <message>
+            <source>The selected job's log</source>
+            <translation>所选任务的日志</translation>
+        </message>
+        <message>
+            <source>History not loaded: %1</source>
+            <translation>历史记录未加载:%1</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n job(s) saved to %1</source>
+            <translation>
+                <numerusform>已将 %n 个任务保存到 %1</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Export failed: %1</source>
+            <translation>导出失败:%1</translation>
+        </message>
+        <message>
+            <source>Saving…</source>
+            <translation>正在保存…</translation>
+        </message>
+        <message>
+            <source>Loading the history…</source>
+            <translation>正在加载历史记录…</translation>
+        </message>
+        <message numerus="yes">
+            <source>%1 of %n job(s)</source>
+            <translation>
+                <numerusform>%n 个任务中的 %1 个</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Job %1 is no longer in the history.</source>
+            <translation>任务 %1 已不在历史记录中。</translation>
+        </message>
+        <message>
+            <source>Job</source>
+            <translation>任务</translation>
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation>种类</translation>
+        </message>
+        <message>
+            <source>Result</source>
+            <translation>结果</translation>
+        </message>
+        <message>
+            <source>Outcome</source>
+            <translation>结果</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>原因</translation>
+        </message>
+        <message>
+            <source>Origin</source>
+            <translation>来源</translation>
+        </message>
+        <message>
+            <source>Volume</source>
+            <translation>卷</translation>
+        </message>
+        <message>
+            <source>Backup</source>
+            <translation>备份</translation>
+        </message>
+        <message>
+            <source>Backend</source>
+            <translation>后端</translation>
+        </message>
+        <message>
+            <source>Cloud</source>
+            <translation>云</translation>
+        </message>
+        <message>
+            <source>Schedule</source>
+            <translation>计划</translation>
+        </message>
+        <message>
+            <source>Started</source>
+            <translation>开始时间</translation>
+        </message>
+        <message>
+            <source>Finished</source>
+            <translation>结束时间</translation>
+        </message>
+        <message>
+            <source>Duration</source>
+            <translation>耗时</translation>
+        </message>
+        <message>
+            <source>Read</source>
+            <translation>读取量</translation>
+        </message>
+        <message>
+            <source>Stored</source>
+            <translation>已存储</translation>
+        </message>
+        <message>
+            <source>Rate</source>
+            <translation>速率</translation>
+        </message>
+        <message>
+            <source>Process</source>
+            <translation>进程</translation>
+        </message>
+        <message>
+            <source>History id</source>
+            <translation>历史记录 ID</translation>
         </message>
     </context>
     <context>
@@ -2781,6 +3259,46 @@
             <source>as of %1, refreshing…</source>
             <translation>截至 %1 的内容，正在刷新…</translation>
         </message>
+        <message>
+            <source>&amp;Volumes</source>
+            <translation>卷(&amp;V)</translation>
+        </message>
+        <message>
+            <source>&amp;Overview</source>
+            <translation>概览(&amp;O)</translation>
+        </message>
+        <message>
+            <source>&amp;Schedules</source>
+            <translation>计划(&amp;S)</translation>
+        </message>
+        <message>
+            <source>&amp;History</source>
+            <translation>历史记录(&amp;H)</translation>
+        </message>
+        <message>
+            <source>Volumes</source>
+            <translation>卷</translation>
+        </message>
+        <message>
+            <source>Overview</source>
+            <translation>概览</translation>
+        </message>
+        <message>
+            <source>Schedules</source>
+            <translation>计划</translation>
+        </message>
+        <message>
+            <source>History</source>
+            <translation>历史记录</translation>
+        </message>
+        <message>
+            <source>Ctrl+%1</source>
+            <translation>Ctrl+%1</translation>
+        </message>
+        <message>
+            <source>Job %1 is not in the history list: widen its filters to see it.</source>
+            <translation>任务 %1 不在历史记录列表中:请放宽筛选条件以查看它。</translation>
+        </message>
     </context>
     <context>
         <name>ember::ui::PruneLogDialog</name>
@@ -3295,6 +3813,409 @@
         </message>
     </context>
     <context>
+        <name>ember::ui::ScheduleDialog</name>
+        <message>
+            <source>Edit Schedule</source>
+            <translation>编辑计划</translation>
+        </message>
+        <message>
+            <source>New Schedule</source>
+            <translation>新建计划</translation>
+        </message>
+        <message>
+            <source>e.g. nightly databases</source>
+            <translation>例如 数据库夜间备份</translation>
+        </message>
+        <message>
+            <source>&amp;Name:</source>
+            <translation>名称(&amp;N):</translation>
+        </message>
+        <message>
+            <source>Check one volume, or several to back them up as a group, one after the other</source>
+            <translation>勾选一个卷,或勾选多个卷作为一组依次备份</translation>
+        </message>
+        <message>
+            <source>&amp;Volumes:</source>
+            <translation>卷(&amp;V):</translation>
+        </message>
+        <message>
+            <source>systemd calendar, e.g. Mon..Fri 02:00</source>
+            <translation>systemd 日历表达式,例如 Mon..Fri 02:00</translation>
+        </message>
+        <message>
+            <source>When to run, in systemd's OnCalendar syntax (man systemd.time): daily, weekly, hourly, Mon..Fri 02:00, *-*-* 00/6:00, *-*-01 03:30, ...</source>
+            <translation>运行时间,使用 systemd 的 OnCalendar 语法(man systemd.time):daily, weekly, hourly, Mon..Fri 02:00, *-*-* 00/6:00, *-*-01 03:30 等</translation>
+        </message>
+        <message>
+            <source>Presets…</source>
+            <translation>预设…</translation>
+        </message>
+        <message>
+            <source>&amp;When:</source>
+            <translation>时间(&amp;W):</translation>
+        </message>
+        <message>
+            <source>systemd reads:</source>
+            <translation>systemd 解析为:</translation>
+        </message>
+        <message>
+            <source>Next runs:</source>
+            <translation>接下来的运行:</translation>
+        </message>
+        <message>
+            <source>The default backend</source>
+            <translation>默认后端</translation>
+        </message>
+        <message>
+            <source>The default backend (now %1)</source>
+            <translation>默认后端(当前为 %1)</translation>
+        </message>
+        <message>
+            <source>&amp;Backend:</source>
+            <translation>后端(&amp;B):</translation>
+        </message>
+        <message>
+            <source>Incremental (a full when there is no chain yet)</source>
+            <translation>增量备份(尚无备份链时进行完整备份)</translation>
+        </message>
+        <message>
+            <source>Always full</source>
+            <translation>始终完整备份</translation>
+        </message>
+        <message>
+            <source>&amp;Mode:</source>
+            <translation>模式(&amp;M):</translation>
+        </message>
+        <message>
+            <source>never</source>
+            <translation>从未</translation>
+        </message>
+        <message>
+            <source> backups</source>
+            <translation> 个备份</translation>
+        </message>
+        <message>
+            <source>Keeps restore chains short: the Nth backup since the last full (that full included) is a full again</source>
+            <translation>使恢复链保持较短:自上次完整备份起(含该完整备份)的第 N 个备份再次为完整备份</translation>
+        </message>
+        <message>
+            <source>Force a full &amp;every:</source>
+            <translation>强制完整备份,每隔(&amp;E):</translation>
+        </message>
+        <message>
+            <source> days</source>
+            <translation> 天</translation>
+        </message>
+        <message>
+            <source>A full when the last full is this many days old or older</source>
+            <translation>上次完整备份已达到或超过此天数时进行完整备份</translation>
+        </message>
+        <message>
+            <source>…or every:</source>
+            <translation>…或每隔:</translation>
+        </message>
+        <message>
+            <source>Apply the &amp;retention policy afterwards</source>
+            <translation>备份后应用保留策略(&amp;R)</translation>
+        </message>
+        <message>
+            <source>Prunes each volume's backups with its effective retention policy after the backup</source>
+            <translation>备份后按各卷生效的保留策略清理其备份</translation>
+        </message>
+        <message>
+            <source>E&amp;nabled</source>
+            <translation>启用(&amp;N)</translation>
+        </message>
+        <message>
+            <source>Save</source>
+            <translation>保存</translation>
+        </message>
+        <message>
+            <source>Create Schedule</source>
+            <translation>创建计划</translation>
+        </message>
+        <message>
+            <source>Hourly</source>
+            <translation>每小时</translation>
+        </message>
+        <message>
+            <source>Daily at 02:00</source>
+            <translation>每天 02:00</translation>
+        </message>
+        <message>
+            <source>Monday to Friday at 02:00</source>
+            <translation>周一至周五 02:00</translation>
+        </message>
+        <message>
+            <source>Weekly (Monday 00:00)</source>
+            <translation>每周(周一 00:00)</translation>
+        </message>
+        <message>
+            <source>Every 6 hours</source>
+            <translation>每 6 小时</translation>
+        </message>
+        <message>
+            <source>%1 (not in the catalog)</source>
+            <translation>%1(不在目录中)</translation>
+        </message>
+        <message>
+            <source>%1 (not configured)</source>
+            <translation>%1(未配置)</translation>
+        </message>
+        <message>
+            <source>Enter when the schedule runs, e.g. daily or Mon..Fri 02:00.</source>
+            <translation>请输入计划的运行时间,例如 daily 或 Mon..Fri 02:00。</translation>
+        </message>
+        <message>
+            <source>%1 never elapses again after %2.</source>
+            <translation>%1 在 %2 之后不会再触发。</translation>
+        </message>
+        <message>
+            <source>(no later runs)</source>
+            <translation>(之后没有运行)</translation>
+        </message>
+        <message>
+            <source>Saving…</source>
+            <translation>正在保存…</translation>
+        </message>
+        <message>
+            <source>Enter a name for the schedule.</source>
+            <translation>请输入计划的名称。</translation>
+        </message>
+        <message>
+            <source>Check the volume to back up, or several for a group.</source>
+            <translation>请勾选要备份的卷,或勾选多个卷组成一组。</translation>
+        </message>
+        <message>
+            <source>The calendar expression cannot be used: %1</source>
+            <translation>无法使用此日历表达式:%1</translation>
+        </message>
+        <message>
+            <source>The schedule %1 was removed while it was being edited; create it again.</source>
+            <translation>计划 %1 在编辑期间已被移除;请重新创建。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::ScheduleModel</name>
+        <message>
+            <source>running</source>
+            <translation>运行中</translation>
+        </message>
+        <message>
+            <source>succeeded</source>
+            <translation>成功</translation>
+        </message>
+        <message>
+            <source>failed</source>
+            <translation>失败</translation>
+        </message>
+        <message>
+            <source>cancelled</source>
+            <translation>已取消</translation>
+        </message>
+        <message>
+            <source>skipped</source>
+            <translation>已跳过</translation>
+        </message>
+        <message>
+            <source>interrupted</source>
+            <translation>已中断</translation>
+        </message>
+        <message>
+            <source>full</source>
+            <translation>完整</translation>
+        </message>
+        <message numerus="yes">
+            <source>a full every %n backups</source>
+            <translation>
+                <numerusform>每 %n 个备份进行一次完整备份</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>a full every %n days</source>
+            <translation>
+                <numerusform>每 %n 天进行一次完整备份</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>incremental</source>
+            <translation>增量备份</translation>
+        </message>
+        <message>
+            <source>incremental, %1</source>
+            <translation>增量备份,%1</translation>
+        </message>
+        <message>
+            <source> or </source>
+            <translation> 或 </translation>
+        </message>
+        <message>
+            <source>invalid calendar</source>
+            <translation>日历表达式无效</translation>
+        </message>
+        <message>
+            <source>disabled</source>
+            <translation>已停用</translation>
+        </message>
+        <message>
+            <source>never</source>
+            <translation>从未</translation>
+        </message>
+        <message>
+            <source>yes</source>
+            <translation>是</translation>
+        </message>
+        <message>
+            <source>no</source>
+            <translation>否</translation>
+        </message>
+        <message>
+            <source>%1
+(systemd: %2)</source>
+            <translation>%1
+(systemd:%2)</translation>
+        </message>
+        <message>
+            <source>%1
+%2</source>
+            <translation>%1
+%2</translation>
+        </message>
+        <message>
+            <source>%1
+id %2</source>
+            <translation>%1
+ID %2</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>名称</translation>
+        </message>
+        <message>
+            <source>Volumes</source>
+            <translation>卷</translation>
+        </message>
+        <message>
+            <source>When</source>
+            <translation>时间</translation>
+        </message>
+        <message>
+            <source>Mode</source>
+            <translation>模式</translation>
+        </message>
+        <message>
+            <source>Next run</source>
+            <translation>下次运行</translation>
+        </message>
+        <message>
+            <source>Last run</source>
+            <translation>上次运行</translation>
+        </message>
+        <message>
+            <source>Last result</source>
+            <translation>上次结果</translation>
+        </message>
+        <message>
+            <source>Enabled</source>
+            <translation>启用</translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::SchedulePanel</name>
+        <message>
+            <source>&lt;b&gt;Schedules&lt;/b&gt;</source>
+            <translation>&lt;b&gt;计划&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>&amp;New…</source>
+            <translation>新建(&amp;N)…</translation>
+        </message>
+        <message>
+            <source>&amp;Edit…</source>
+            <translation>编辑(&amp;E)…</translation>
+        </message>
+        <message>
+            <source>&amp;Disable</source>
+            <translation>停用(&amp;D)</translation>
+        </message>
+        <message>
+            <source>&amp;Remove</source>
+            <translation>移除(&amp;R)</translation>
+        </message>
+        <message>
+            <source>Run &amp;now</source>
+            <translation>立即运行(&amp;N)</translation>
+        </message>
+        <message>
+            <source>Schedules run by the ember-schedule timer (systemd) even when Ember is closed: systemctl --user enable --now ember-schedule.timer</source>
+            <translation>计划由 ember-schedule 定时器(systemd)运行,Ember 关闭时也会运行:systemctl --user enable --now ember-schedule.timer</translation>
+        </message>
+        <message>
+            <source>The schedules could not be read: %1</source>
+            <translation>无法读取计划:%1</translation>
+        </message>
+        <message>
+            <source>The schedule was removed meanwhile.</source>
+            <translation>该计划已在此期间被移除。</translation>
+        </message>
+        <message>
+            <source>Remove Schedule</source>
+            <translation>移除计划</translation>
+        </message>
+        <message>
+            <source>Remove the schedule %1? Its volumes are no longer backed up by it; their backups and the job history stay.</source>
+            <translation>移除计划 %1?该计划将不再备份其中的卷;这些卷的备份和任务历史记录将保留。</translation>
+        </message>
+        <message>
+            <source>Remove</source>
+            <translation>移除</translation>
+        </message>
+        <message>
+            <source>Schedule %1 (run now)</source>
+            <translation>计划 %1(立即运行)</translation>
+        </message>
+        <message>
+            <source>The schedule ran nothing: it has no volume left in the catalog.</source>
+            <translation>该计划未运行任何任务:目录中已没有它的卷。</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n job(s) done, %1 skipped (see the job history for why)</source>
+            <translation>
+                <numerusform>%n 个任务已完成,%1 个已跳过(原因见任务历史记录)</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n job(s) done</source>
+            <translation>
+                <numerusform>%n 个任务已完成</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Select a schedule first.</source>
+            <translation>请先选择一个计划。</translation>
+        </message>
+        <message>
+            <source>&amp;Enable</source>
+            <translation>启用(&amp;E)</translation>
+        </message>
+        <message>
+            <source>This schedule is running now (see Jobs).</source>
+            <translation>此计划正在运行(见“任务”)。</translation>
+        </message>
+        <message>
+            <source>Back up the schedule's volumes now, as a scheduled run would (recorded in the job history)</source>
+            <translation>立即备份该计划的卷,与按计划运行相同(记录在任务历史记录中)</translation>
+        </message>
+        <message>
+            <source>Schedules run by the ember-schedule timer (systemd) even when Ember is closed: the timer is enabled.</source>
+            <translation>计划由 ember-schedule 定时器(systemd)运行,Ember 关闭时也会运行:该定时器已启用。</translation>
+        </message>
+        <message>
+            <source>Schedules run by the ember-schedule timer (systemd) even when Ember is closed: systemctl enable --now ember-schedule.timer</source>
+            <translation>计划由 ember-schedule 定时器(systemd)运行,Ember 关闭时也会运行:systemctl enable --now ember-schedule.timer</translation>
+        </message>
+    </context>
+    <context>
         <name>ember::ui::SettingsDialog</name>
         <message>
             <source>Settings</source>
@@ -3343,6 +4264,78 @@
         <message>
             <source>Add a backend first.</source>
             <translation>请先添加后端。</translation>
+        </message>
+        <message>
+            <source>Jobs</source>
+            <translation>任务</translation>
+        </message>
+        <message>
+            <source> days</source>
+            <translation> 天</translation>
+        </message>
+        <message>
+            <source>Keep job &amp;history for:</source>
+            <translation>任务历史记录保留(&amp;H):</translation>
+        </message>
+        <message>
+            <source>When a job &amp;fails</source>
+            <translation>任务失败时(&amp;F)</translation>
+        </message>
+        <message>
+            <source>Desktop notification:</source>
+            <translation>桌面通知:</translation>
+        </message>
+        <message>
+            <source>When a job &amp;succeeds</source>
+            <translation>任务成功时(&amp;S)</translation>
+        </message>
+        <message>
+            <source>none</source>
+            <translation>无</translation>
+        </message>
+        <message>
+            <source>&amp;Command after each job:</source>
+            <translation>每个任务后运行的命令(&amp;C):</translation>
+        </message>
+        <message>
+            <source>Run by /bin/sh after every job (window, ember-cli and schedules alike), with the job's facts in EMBER_* environment variables: EMBER_JOB_RESULT, EMBER_JOB_REASON, EMBER_VOLUME_NAME, EMBER_BYTES_STORED, …</source>
+            <translation>每个任务(窗口、ember-cli 和计划中的任务均是如此)结束后由 /bin/sh 运行,任务信息在 EMBER_* 环境变量中:EMBER_JOB_RESULT, EMBER_JOB_REASON, EMBER_VOLUME_NAME, EMBER_BYTES_STORED, …</translation>
+        </message>
+        <message>
+            <source>none, e.g. /var/lib/prometheus/node-exporter/ember.prom</source>
+            <translation>无,例如 /var/lib/prometheus/node-exporter/ember.prom</translation>
+        </message>
+        <message>
+            <source>Browse…</source>
+            <translation>浏览…</translation>
+        </message>
+        <message>
+            <source>Prometheus Metrics File</source>
+            <translation>Prometheus 指标文件</translation>
+        </message>
+        <message>
+            <source>Prometheus text files (*.prom)</source>
+            <translation>Prometheus 文本文件 (*.prom)</translation>
+        </message>
+        <message>
+            <source>&amp;Prometheus metrics file:</source>
+            <translation>Prometheus 指标文件(&amp;P):</translation>
+        </message>
+        <message>
+            <source>The job settings could not be read: %1</source>
+            <translation>无法读取任务设置:%1</translation>
+        </message>
+        <message>
+            <source>The metrics file needs an absolute path: scheduled runs do not start in your working directory.</source>
+            <translation>指标文件需要绝对路径:计划运行不会在您的工作目录中启动。</translation>
+        </message>
+        <message>
+            <source>The metrics file must end in .prom: node_exporter's textfile collector reads no other files.</source>
+            <translation>指标文件必须以 .prom 结尾:node_exporter 的 textfile 收集器不读取其他文件。</translation>
+        </message>
+        <message>
+            <source>The job settings were not saved: %1</source>
+            <translation>任务设置未保存:%1</translation>
         </message>
     </context>
     <context>
@@ -3651,6 +4644,29 @@
         <message>
             <source>The CA certificate file %1 does not exist.</source>
             <translation>CA 证书文件 %1 不存在。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::TrayIcon</name>
+        <message>
+            <source>%1 %</source>
+            <translation>%1%</translation>
+        </message>
+        <message>
+            <source>%1: %2</source>
+            <translation>%1:%2</translation>
+        </message>
+        <message>
+            <source>Show Ember</source>
+            <translation>显示 Ember</translation>
+        </message>
+        <message>
+            <source>Ember: jobs active: %1</source>
+            <translation>Ember:%1 个活动任务</translation>
+        </message>
+        <message>
+            <source>Ember</source>
+            <translation>Ember</translation>
         </message>
     </context>
     <context>

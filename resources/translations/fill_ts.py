@@ -48,9 +48,15 @@ with open(path, 'wb') as out:
 # English: only the plural forms of the %n messages.
 path = os.path.join(here, 'ember_en.ts')
 tree = ET.parse(path)
+# English needs only its plural forms: lupdate adds every message, so drop the
+# others (and the contexts left empty) to keep the file to what a reviewer checks.
+for context in list(tree.getroot().iter('context')):
+    for message in context.findall('message'):
+        if message.get('numerus') != 'yes':
+            context.remove(message)
+    if context.find('message') is None:
+        tree.getroot().remove(context)
 for message in tree.getroot().iter('message'):
-    if message.get('numerus') != 'yes':
-        continue  # English needs only its plural forms
     source = message.find('source').text or ''
     forms = EN_PLURALS.get(source)
     if forms is None:

@@ -601,3 +601,126 @@ ZH.update({
  'Nothing was taken on this backup, so nothing moves.': '没有基于此备份创建的备份,因此无需移动。',
  '%n backup(s) move onto the new full; %1 can then be deleted.': '%n 个备份将移到新的完整备份上;之后可以删除 %1。',
 })
+# Schedules, job history, the overview, the tray icon and the notification settings.
+EN_PLURALS.update({
+ '%n job(s) saved to %1': ('%n job saved to %1', '%n jobs saved to %1'),
+ '%1 of %n job(s)': ('%1 of %n job', '%1 of %n jobs'),
+ 'a full every %n backups': ('a full every %n backup', 'a full every %n backups'),
+ 'a full every %n days': ('a full every %n day', 'a full every %n days'),
+ '%n job(s) done, %1 skipped (see the job history for why)':
+     ('%n job done, %1 skipped (see the job history for why)',
+      '%n jobs done, %1 skipped (see the job history for why)'),
+ '%n job(s) done': ('%n job done', '%n jobs done'),
+})
+ZH.update({
+ # Job kinds and results, as the history and the schedules show them.
+ 'restore': '恢复', 'delete': '删除', 'verify': '校验', 'synthesize': '合成', 'prune': '清理',
+ 'succeeded': '成功', 'skipped': '已跳过', 'interrupted': '已中断',
+ 'history: the job is not recorded: %1': '历史记录:未记录此任务:%1',
+ 'history: the result is not recorded: %1': '历史记录:未记录任务结果:%1',
+ # The main window's pages.
+ 'Volumes': '卷', 'Overview': '概览', 'Schedules': '计划', 'History': '历史记录', 'Ctrl+%1': 'Ctrl+%1',
+ 'Job %1 is not in the history list: widen its filters to see it.': '任务 %1 不在历史记录列表中:请放宽筛选条件以查看它。',
+ # The overview.
+ 'Schedule %1 cannot be checked: %2': '无法检查计划 %1:%2',
+ 'Overdue: schedule %1 was due at %2 and no backup has succeeded since (grace %3 passed).':
+     '已逾期:计划 %1 应于 %2 运行,此后没有成功的备份(已超过 %3 的宽限期)。',
+ 'Schedule %1: the run due at %2 is backed up.': '计划 %1:应于 %2 进行的运行已备份完成。',
+ 'Schedule %1 has not been due yet.': '计划 %1 尚未到运行时间。',
+ 'No enabled schedule: the age is shown, never judged.': '没有已启用的计划:只显示上次备份距今的时间,不判断是否逾期。',
+ '%1 min': '%1 分钟', '%1 h': '%1 小时', '1 day': '1 天', '%1 days': '%1 天',
+ 'Reading the catalog': '正在读取目录',
+ 'Nothing to show yet.\n\nAdd a volume and back it up on the Volumes page; add a schedule on the Schedules page to have backups made by themselves. Their ages, failures, stored bytes and next runs then appear here.':
+     '暂无可显示的内容。\n\n请在“卷”页面添加卷并备份;在“计划”页面添加计划,即可自动进行备份。之后,这里会显示上次备份距今的时间、失败、已存储的字节数和接下来的运行。',
+ 'Last success': '上次成功', 'Age': '距今', 'Schedule': '计划', 'Reason': '原因', 'Mode': '模式',
+ 'Double-click a failure to see it in the history.': '双击某个失败项即可在历史记录中查看。',
+ 'Volumes: last successful backup': '卷:上次成功的备份', 'Stored bytes per backend': '各后端已存储的字节数',
+ 'Failures of the last %1 days': '最近 %1 天的失败', 'Next runs': '接下来的运行',
+ 'The overview could not be read: %1': '无法读取概览:%1',
+ '%1 of %2 volumes overdue': '%2 个卷中有 %1 个已逾期', '1 volume, not overdue': '1 个卷,未逾期',
+ '%1 volumes, none overdue': '%1 个卷,均未逾期', '1 failure in %1 days': '%1 天内失败 1 次',
+ '%1 failures in %2 days': '%2 天内失败 %1 次', 'no failures in %1 days': '%1 天内没有失败',
+ 'next run %1 (%2)': '下次运行 %1(%2)', 'no scheduled runs': '没有计划的运行',
+ 'interrupted: %1': '已中断:%1', 'the process ended': '进程已结束',
+ 'No job failed in the last %1 days.': '最近 %1 天内没有失败的任务。',
+ '%1 (in %2)': '%1(%2 后)', '%1 to %2': '%1,存入 %2',
+ 'No enabled schedule: add one on the Schedules page.': '没有已启用的计划:请在“计划”页面添加。',
+ 'Stored (%1)': '已存储(%1)',
+ # The job history.
+ '%1 so far': '已运行 %1', 'Job %1 is no longer in the history (pruned?).': '任务 %1 已不在历史记录中(已被清理?)。',
+ 'Duration': '耗时', 'Read': '读取量', 'Origin': '来源', 'Reason / outcome': '原因 / 结果',
+ 'All volumes': '所有卷', 'All results': '所有结果', 'Last 30 days': '最近 30 天', 'All time': '全部时间',
+ 'Between dates': '日期范围', 'Jobs started on or after this day': '在此日期或之后开始的任务',
+ 'Jobs started on or before this day': '在此日期或之前开始的任务', 'from': '从', 'to': '到',
+ 'Export CSV': '导出 CSV', 'Save the jobs the filters select as a CSV file': '将筛选出的任务保存为 CSV 文件',
+ 'Export Job History': '导出任务历史记录', 'CSV files (*.csv)': 'CSV 文件 (*.csv)',
+ 'History not loaded: %1': '历史记录未加载:%1', '%n job(s) saved to %1': '已将 %n 个任务保存到 %1',
+ 'Export failed: %1': '导出失败:%1', 'Saving': '正在保存', 'Loading the history': '正在加载历史记录',
+ '%1 of %n job(s)': '%n 个任务中的 %1 个', 'Job %1 is no longer in the history.': '任务 %1 已不在历史记录中。',
+ 'Cloud': '云', 'Finished': '结束时间', 'Process': '进程', 'History id': '历史记录 ID',
+ # The schedule editor.
+ 'Edit Schedule': '编辑计划', 'New Schedule': '新建计划', 'e.g. nightly databases': '例如 数据库夜间备份',
+ 'Check one volume, or several to back them up as a group, one after the other': '勾选一个卷,或勾选多个卷作为一组依次备份',
+ 'Volumes:': '卷:', 'systemd calendar, e.g. Mon..Fri 02:00': 'systemd 日历表达式,例如 Mon..Fri 02:00',
+ "When to run, in systemd's OnCalendar syntax (man systemd.time): daily, weekly, hourly, Mon..Fri 02:00, *-*-* 00/6:00, *-*-01 03:30, ...":
+     '运行时间,使用 systemd 的 OnCalendar 语法(man systemd.time):daily, weekly, hourly, Mon..Fri 02:00, *-*-* 00/6:00, *-*-01 03:30 等',
+ 'Presets': '预设', 'When:': '时间:', 'systemd reads:': 'systemd 解析为:', 'Next runs:': '接下来的运行:',
+ 'The default backend': '默认后端', 'The default backend (now %1)': '默认后端(当前为 %1)',
+ 'Incremental (a full when there is no chain yet)': '增量备份(尚无备份链时进行完整备份)',
+ 'Always full': '始终完整备份', 'Mode:': '模式:', ' backups': ' 个备份',
+ 'Keeps restore chains short: the Nth backup since the last full (that full included) is a full again':
+     '使恢复链保持较短:自上次完整备份起(含该完整备份)的第 N 个备份再次为完整备份',
+ 'Force a full every:': '强制完整备份,每隔:', ' days': ' 天',
+ 'A full when the last full is this many days old or older': '上次完整备份已达到或超过此天数时进行完整备份',
+ '…or every:': '…或每隔:', 'Apply the retention policy afterwards': '备份后应用保留策略',
+ "Prunes each volume's backups with its effective retention policy after the backup": '备份后按各卷生效的保留策略清理其备份',
+ 'Enabled': '启用', 'Create Schedule': '创建计划',
+ 'Hourly': '每小时', 'Daily at 02:00': '每天 02:00', 'Monday to Friday at 02:00': '周一至周五 02:00',
+ 'Weekly (Monday 00:00)': '每周(周一 00:00)', 'Every 6 hours': '每 6 小时',
+ '%1 (not in the catalog)': '%1(不在目录中)', '%1 (not configured)': '%1(未配置)',
+ 'Enter when the schedule runs, e.g. daily or Mon..Fri 02:00.': '请输入计划的运行时间,例如 daily 或 Mon..Fri 02:00。',
+ '%1 never elapses again after %2.': '%1 在 %2 之后不会再触发。', '(no later runs)': '(之后没有运行)',
+ 'Enter a name for the schedule.': '请输入计划的名称。',
+ 'Check the volume to back up, or several for a group.': '请勾选要备份的卷,或勾选多个卷组成一组。',
+ 'The calendar expression cannot be used: %1': '无法使用此日历表达式:%1',
+ 'The schedule %1 was removed while it was being edited; create it again.': '计划 %1 在编辑期间已被移除;请重新创建。',
+ # The schedules list.
+ 'a full every %n backups': '每 %n 个备份进行一次完整备份', 'a full every %n days': '每 %n 天进行一次完整备份',
+ 'incremental, %1': '增量备份,%1', ' or ': ' 或 ', 'invalid calendar': '日历表达式无效', 'disabled': '已停用',
+ '%1\n(systemd: %2)': '%1\n(systemd:%2)', '%1\n%2': '%1\n%2', '%1\nid %2': '%1\nID %2',
+ 'Next run': '下次运行', 'Last run': '上次运行', 'Last result': '上次结果',
+ '<b>Schedules</b>': '<b>计划</b>', 'New': '新建', 'Disable': '停用', 'Enable': '启用', 'Run now': '立即运行',
+ 'Schedules run by the ember-schedule timer (systemd) even when Ember is closed: systemctl --user enable --now ember-schedule.timer':
+     '计划由 ember-schedule 定时器(systemd)运行,Ember 关闭时也会运行:systemctl --user enable --now ember-schedule.timer',
+ 'Schedules run by the ember-schedule timer (systemd) even when Ember is closed: systemctl enable --now ember-schedule.timer':
+     '计划由 ember-schedule 定时器(systemd)运行,Ember 关闭时也会运行:systemctl enable --now ember-schedule.timer',
+ 'Schedules run by the ember-schedule timer (systemd) even when Ember is closed: the timer is enabled.':
+     '计划由 ember-schedule 定时器(systemd)运行,Ember 关闭时也会运行:该定时器已启用。',
+ 'The schedules could not be read: %1': '无法读取计划:%1', 'The schedule was removed meanwhile.': '该计划已在此期间被移除。',
+ 'Remove Schedule': '移除计划',
+ 'Remove the schedule %1? Its volumes are no longer backed up by it; their backups and the job history stay.':
+     '移除计划 %1?该计划将不再备份其中的卷;这些卷的备份和任务历史记录将保留。',
+ 'Schedule %1 (run now)': '计划 %1(立即运行)',
+ 'The schedule ran nothing: it has no volume left in the catalog.': '该计划未运行任何任务:目录中已没有它的卷。',
+ '%n job(s) done, %1 skipped (see the job history for why)': '%n 个任务已完成,%1 个已跳过(原因见任务历史记录)',
+ '%n job(s) done': '%n 个任务已完成', 'Select a schedule first.': '请先选择一个计划。',
+ 'This schedule is running now (see Jobs).': '此计划正在运行(见“任务”)。',
+ "Back up the schedule's volumes now, as a scheduled run would (recorded in the job history)":
+     '立即备份该计划的卷,与按计划运行相同(记录在任务历史记录中)',
+ # Settings: job history, notifications, the command after each job, metrics.
+ # (A trailing “…” is left off the key and the text: fill_ts.py puts it back.)
+ 'Keep job history for:': '任务历史记录保留:', 'When a job fails': '任务失败时', 'Desktop notification:': '桌面通知:',
+ 'When a job succeeds': '任务成功时', 'Command after each job:': '每个任务后运行的命令:',
+ "Run by /bin/sh after every job (window, ember-cli and schedules alike), with the job's facts in EMBER_* environment variables: EMBER_JOB_RESULT, EMBER_JOB_REASON, EMBER_VOLUME_NAME, EMBER_BYTES_STORED, ":
+     '每个任务(窗口、ember-cli 和计划中的任务均是如此)结束后由 /bin/sh 运行,任务信息在 EMBER_* 环境变量中:EMBER_JOB_RESULT, EMBER_JOB_REASON, EMBER_VOLUME_NAME, EMBER_BYTES_STORED, ',
+ 'none, e.g. /var/lib/prometheus/node-exporter/ember.prom': '无,例如 /var/lib/prometheus/node-exporter/ember.prom',
+ 'Prometheus Metrics File': 'Prometheus 指标文件', 'Prometheus text files (*.prom)': 'Prometheus 文本文件 (*.prom)',
+ 'Prometheus metrics file:': 'Prometheus 指标文件:', 'The job settings could not be read: %1': '无法读取任务设置:%1',
+ 'The metrics file needs an absolute path: scheduled runs do not start in your working directory.':
+     '指标文件需要绝对路径:计划运行不会在您的工作目录中启动。',
+ "The metrics file must end in .prom: node_exporter's textfile collector reads no other files.":
+     '指标文件必须以 .prom 结尾:node_exporter 的 textfile 收集器不读取其他文件。',
+ 'The job settings were not saved: %1': '任务设置未保存:%1',
+ # The tray icon.
+ '%1 %': '%1%', 'Show Ember': '显示 Ember', 'Ember: jobs active: %1': 'Ember:%1 个活动任务', 'Ember': 'Ember',
+})
