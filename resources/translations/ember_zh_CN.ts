@@ -2373,7 +2373,7 @@ Add a volume and back it up on the Volumes page; add a schedule on the Schedules
         </message>
         <message>
             <source>%1 (in %2)</source>
-            <translation>%1(%2 后)</translation>
+            <translation>%1(%2后)</translation>
         </message>
         <message>
             <source>%1 to %2</source>

@@ -643,7 +643,7 @@ ZH.update({
  'next run %1 (%2)': '下次运行 %1(%2)', 'no scheduled runs': '没有计划的运行',
  'interrupted: %1': '已中断:%1', 'the process ended': '进程已结束',
  'No job failed in the last %1 days.': '最近 %1 天内没有失败的任务。',
- '%1 (in %2)': '%1(%2 后)', '%1 to %2': '%1,存入 %2',
+ '%1 (in %2)': '%1(%2后)', '%1 to %2': '%1,存入 %2',
  'No enabled schedule: add one on the Schedules page.': '没有已启用的计划:请在“计划”页面添加。',
  'Stored (%1)': '已存储(%1)',
  # The job history.
