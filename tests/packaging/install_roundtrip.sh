@@ -122,8 +122,17 @@ echo "round trip: full and incremental restores byte-identical"
 step "installed schedule units: systemd-analyze verify"
 for scope in system user; do
     scope_flag=()
-    [ "$scope" = user ] && scope_flag=(--user)
-    out=$(systemd-analyze "${scope_flag[@]}" verify "/usr/lib/systemd/$scope/ember-schedule.service" \
+    runtime_dir=${XDG_RUNTIME_DIR:-}
+    if [ "$scope" = user ]; then
+        scope_flag=(--user)
+        # The user manager's lookup paths need a runtime directory, which a
+        # shell without a login session lacks.
+        if [ -z "$runtime_dir" ]; then
+            runtime_dir=$WORK/runtime
+            mkdir -p -m 0700 "$runtime_dir"
+        fi
+    fi
+    out=$(XDG_RUNTIME_DIR=$runtime_dir systemd-analyze "${scope_flag[@]}" verify "/usr/lib/systemd/$scope/ember-schedule.service" \
         "/usr/lib/systemd/$scope/ember-schedule.timer" 2>&1) ||
         fail "systemd-analyze verify of the $scope units failed: $out"
     [ -z "$out" ] || fail "systemd-analyze verify of the $scope units warns: $out"
