@@ -363,7 +363,7 @@ void Parser::run()
         spec_.day = {one};
         timeAtMidnight();
     } else if (equalsNoCase(text, "annually") || equalsNoCase(text, "yearly") ||
-               equalsNoCase(text, "anually")) {
+               equalsNoCase(text, "anually")) { // systemd accepts this misspelling too
         spec_.month = {one};
         spec_.day = {one};
         timeAtMidnight();
