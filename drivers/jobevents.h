@@ -16,9 +16,9 @@ namespace ember {
 
 struct AfterJobSettings
 {
-    QString hookCommand;         // run by /bin/sh -c; empty = none
+    QString hookCommand; // run by /bin/sh -c; empty = none
     int hookTimeoutSeconds = 300;
-    QString metricsFile;         // Prometheus textfile; empty = none
+    QString metricsFile; // Prometheus textfile; empty = none
     bool notifyOnFailure = true;
     bool notifyOnSuccess = false;
     int historyRetentionDays = 90;

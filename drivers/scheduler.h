@@ -38,9 +38,9 @@ public:
 
     struct RunOptions
     {
-        QString only;       // one schedule (id/name); empty = every due one
-        bool force = false; // run `only` now even if not due (schedule-run --now);
-                            // ignored without `only`. Claims nothing when not due.
+        QString only;                   // one schedule (id/name); empty = every due one
+        bool force = false;             // run `only` now even if not due (schedule-run --now);
+                                        // ignored without `only`. Claims nothing when not due.
         JobRecorder::Notifier notifier; // desktop notifications, optional
     };
     // Runs what is due: one backup per volume (then the retention policy when

@@ -153,8 +153,8 @@ DashboardData computeDashboard(Catalog& catalog, const QDateTime& nowUtc)
             failure.jobId = job.id;
             failure.kind = job.kind;
             failure.title = job.title;
-            failure.volumeName = job.volumeName.isEmpty() ? volumeNames.value(job.volumeId)
-                                                          : job.volumeName;
+            failure.volumeName =
+                job.volumeName.isEmpty() ? volumeNames.value(job.volumeId) : job.volumeName;
             failure.origin = job.origin;
             failure.startedAt = job.startedAt.toUTC();
             failure.finishedAt = job.finishedAt.toUTC();
@@ -165,8 +165,7 @@ DashboardData computeDashboard(Catalog& catalog, const QDateTime& nowUtc)
     }
     std::sort(data.failures.begin(), data.failures.end(),
               [](const FailureOverview& a, const FailureOverview& b) {
-                  return a.startedAt != b.startedAt ? a.startedAt > b.startedAt
-                                                    : a.jobId > b.jobId;
+                  return a.startedAt != b.startedAt ? a.startedAt > b.startedAt : a.jobId > b.jobId;
               });
 
     // Stored bytes per backend: + storedBytes when a backup is created,

@@ -48,8 +48,8 @@ struct VolumeOverview
     QString volumeName;
     // The newest backup that completed (available, or being restored from).
     QString lastBackupId;
-    QDateTime lastSuccess; // UTC; invalid = never backed up
-    qint64 ageSeconds = -1; // now - lastSuccess; -1 = never
+    QDateTime lastSuccess;          // UTC; invalid = never backed up
+    qint64 ageSeconds = -1;         // now - lastSuccess; -1 = never
     QList<ScheduleCheck> schedules; // enabled schedules naming the volume
     bool overdue = false;           // any of `schedules` is overdue
     bool hasSchedule() const { return !schedules.isEmpty(); }
@@ -96,8 +96,8 @@ struct UpcomingRun
 
 struct DashboardData
 {
-    QDateTime computedAt; // UTC, the `now` used
-    QList<VolumeOverview> volumes; // by name
+    QDateTime computedAt;            // UTC, the `now` used
+    QList<VolumeOverview> volumes;   // by name
     QList<FailureOverview> failures; // newest first
     QList<BackendStorage> storage;   // by backend name
     QList<UpcomingRun> nextRuns;     // soonest first

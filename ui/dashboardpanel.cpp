@@ -97,13 +97,12 @@ QString scheduleTooltip(const VolumeOverview& volume)
     for (const ScheduleCheck& check : volume.schedules) {
         const QString name = QStringLiteral("“%1” (%2)").arg(check.scheduleName, check.calendar);
         if (!check.problem.isEmpty())
-            lines << DashboardPanel::tr("Schedule %1 cannot be checked: %2")
-                         .arg(name, check.problem);
+            lines
+                << DashboardPanel::tr("Schedule %1 cannot be checked: %2").arg(name, check.problem);
         else if (check.overdue)
             lines << DashboardPanel::tr("Overdue: schedule %1 was due at %2 and no backup has "
                                         "succeeded since (grace %3 passed).")
-                         .arg(name, localTime(check.dueOccurrence),
-                              formatAge(check.graceSeconds));
+                         .arg(name, localTime(check.dueOccurrence), formatAge(check.graceSeconds));
         else if (check.dueOccurrence.isValid())
             lines << DashboardPanel::tr("Schedule %1: the run due at %2 is backed up.")
                          .arg(name, localTime(check.dueOccurrence));
@@ -314,10 +313,11 @@ void DashboardPanel::showSummary()
                                : tr("%1 volumes, none overdue").arg(volumes));
     const int failures = static_cast<int>(m_data.failures.size());
     if (failures > 0)
-        parts << QStringLiteral("<b>%1</b>").arg(
-            failures == 1
-                ? tr("1 failure in %1 days").arg(dashboardFailureDays)
-                : tr("%1 failures in %2 days").arg(failures).arg(dashboardFailureDays));
+        parts
+            << QStringLiteral("<b>%1</b>")
+                   .arg(failures == 1
+                            ? tr("1 failure in %1 days").arg(dashboardFailureDays)
+                            : tr("%1 failures in %2 days").arg(failures).arg(dashboardFailureDays));
     else
         parts << tr("no failures in %1 days").arg(dashboardFailureDays);
     if (!m_data.nextRuns.isEmpty())
@@ -360,9 +360,9 @@ void DashboardPanel::showVolumes()
             m_volumes->setItem(row, column, item);
         }
         m_volumes->item(row, VolumeNameColumn)
-            ->setIcon(statusIcon(volume.overdue          ? BackupStatus::Error
-                                 : volume.hasSchedule()  ? BackupStatus::Available
-                                                         : BackupStatus::Deleted));
+            ->setIcon(statusIcon(volume.overdue         ? BackupStatus::Error
+                                 : volume.hasSchedule() ? BackupStatus::Available
+                                                        : BackupStatus::Deleted));
         ++row;
     }
 }
@@ -396,8 +396,8 @@ void DashboardPanel::showNextRuns()
         QString mode = scheduleModeText(run.mode);
         if (!run.backendName.isEmpty())
             mode = tr("%1 to %2").arg(mode, run.backendName);
-        new QTreeWidgetItem(m_nextRuns, {when, run.scheduleName,
-                                         run.volumeNames.join(QStringLiteral(", ")), mode});
+        new QTreeWidgetItem(
+            m_nextRuns, {when, run.scheduleName, run.volumeNames.join(QStringLiteral(", ")), mode});
     }
     if (m_data.nextRuns.isEmpty())
         addPlaceholder(m_nextRuns, tr("No enabled schedule: add one on the Schedules page."));

@@ -81,9 +81,9 @@ private:
     AppContext& m_context;
     DashboardData m_data;
     bool m_hasData = false;
-    bool m_stale = true;      // the catalog changed since the shown data was computed
-    bool m_computing = false; // one computation at a time
-    bool m_pending = false;   // another one asked for while computing
+    bool m_stale = true;           // the catalog changed since the shown data was computed
+    bool m_computing = false;      // one computation at a time
+    bool m_pending = false;        // another one asked for while computing
     qint64 m_computedCounter = -1; // the catalog change counter the data reflects
     qint64 m_chartUnit = 1;
     QString m_error;

@@ -256,8 +256,8 @@ void seedOverview(BackupService& service)
     for (const Volume& volume : catalog.volumes())
         volumes.insert(volume.name, volume);
     const QString directory = QDir(defaultDataDirectory()).filePath(QStringLiteral("volumes"));
-    for (const QString& name :
-         {QStringLiteral("mail-store"), QStringLiteral("file-share"), QStringLiteral("build-cache")}) {
+    for (const QString& name : {QStringLiteral("mail-store"), QStringLiteral("file-share"),
+                                QStringLiteral("build-cache")}) {
         if (volumes.contains(name))
             continue;
         QFile file(QDir(directory).filePath(name + QStringLiteral(".img")));
@@ -357,16 +357,15 @@ void seedOverview(BackupService& service)
                 backup.volumeSizeBytes = volume.sizeBytes;
                 backup.size = volume.sizeGiB();
                 backup.storedBytes =
-                    full ? history.fullBytes
-                         : history.dailyBytes * (70 + (night * 53) % 60) / 100;
+                    full ? history.fullBytes : history.dailyBytes * (70 + (night * 53) % 60) / 100;
                 backup.createdAt = started;
                 backup.updatedAt = started.addSecs(300);
                 backup.dataTimestamp = started;
                 catalog.insertBackup(backup);
                 chain.append(backup);
                 job.title = QStringLiteral("Backup of %1 (%2)")
-                                .arg(volume.name, full ? QStringLiteral("full")
-                                                       : QStringLiteral("incremental"));
+                                .arg(volume.name,
+                                     full ? QStringLiteral("full") : QStringLiteral("incremental"));
                 job.backupId = backup.id;
                 job.bytesRead = full ? volume.sizeBytes : backup.storedBytes * 3;
                 job.bytesStored = backup.storedBytes;

@@ -184,12 +184,12 @@ QString joinFailures(QStringList failures)
 JobRecord backupJobRecord(const BackupService::PreparedBackup& prepared)
 {
     const QString name = prepared.volume.name.isEmpty() ? prepared.volume.id : prepared.volume.name;
-    JobRecord job = cliJobRecord(QStringLiteral("backup"),
-                                 QStringLiteral("Backup of %1 (%2)")
-                                     .arg(name, prepared.backup.isIncremental()
-                                                    ? QStringLiteral("incremental")
-                                                    : QStringLiteral("full")),
-                                 prepared.volume, prepared.backend.name);
+    JobRecord job =
+        cliJobRecord(QStringLiteral("backup"),
+                     QStringLiteral("Backup of %1 (%2)")
+                         .arg(name, prepared.backup.isIncremental() ? QStringLiteral("incremental")
+                                                                    : QStringLiteral("full")),
+                     prepared.volume, prepared.backend.name);
     job.backupId = prepared.backup.id;
     return job;
 }
@@ -267,12 +267,12 @@ int backupRestore(Context& context, QCommandLineParser& parser)
     }
     BackupService& service = context.backups();
     BackupService::PreparedRestore prepared = service.prepareRestore(request);
-    JobRecord record = cliJobRecord(
-        QStringLiteral("restore"),
-        QStringLiteral("Restore of backup %1 to %2")
-            .arg(prepared.backup.id,
-                 prepared.target.name.isEmpty() ? prepared.target.path : prepared.target.name),
-        prepared.target, prepared.backend.name);
+    JobRecord record = cliJobRecord(QStringLiteral("restore"),
+                                    QStringLiteral("Restore of backup %1 to %2")
+                                        .arg(prepared.backup.id, prepared.target.name.isEmpty()
+                                                                     ? prepared.target.path
+                                                                     : prepared.target.name),
+                                    prepared.target, prepared.backend.name);
     record.backupId = prepared.backup.id;
     CliJob job(context, record);
     const Volume target =

@@ -270,14 +270,13 @@ int cloudBackupCreate(Context& context, QCommandLineParser& parser)
     request.snapshotId = optionValue(parser, "snapshot-id");
     const bool wait = parser.isSet(QStringLiteral("wait"));
     const int timeout = wait ? waitTimeout(parser) : 0;
-    CliJob job(context,
-               cloudJobRecord(context, QStringLiteral("backup"),
-                              QStringLiteral("Backup of %1 on cloud %2 (%3)")
-                                  .arg(volume.name.isEmpty() ? volume.id : volume.name,
-                                       context.cloudName,
-                                       request.incremental ? QStringLiteral("incremental")
-                                                           : QStringLiteral("full")),
-                              volume.id, volume.name));
+    CliJob job(context, cloudJobRecord(context, QStringLiteral("backup"),
+                                       QStringLiteral("Backup of %1 on cloud %2 (%3)")
+                                           .arg(volume.name.isEmpty() ? volume.id : volume.name,
+                                                context.cloudName,
+                                                request.incremental ? QStringLiteral("incremental")
+                                                                    : QStringLiteral("full")),
+                                       volume.id, volume.name));
     const CloudBackup backup = job.call([&] {
         CloudBackup created = client.createBackup(request);
         job.setBackupId(created.id);

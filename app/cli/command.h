@@ -199,16 +199,14 @@ class CliJob
 {
 public:
     // `job` needs kind and title; origin, pid and start time are filled in.
-    CliJob(Context& context, JobRecord job)
-        : m_uncaught(std::uncaught_exceptions())
+    CliJob(Context& context, JobRecord job) : m_uncaught(std::uncaught_exceptions())
     {
         job.origin = QStringLiteral("cli");
         job.pid = QCoreApplication::applicationPid();
         if (!job.startedAt.isValid())
             job.startedAt = QDateTime::currentDateTimeUtc();
-        guarded([&] {
-            m_recorder = std::make_unique<JobRecorder>(context.backups().catalog(), job);
-        });
+        guarded(
+            [&] { m_recorder = std::make_unique<JobRecorder>(context.backups().catalog(), job); });
     }
     ~CliJob()
     {

@@ -65,13 +65,13 @@ int backupSynthesize(Context& context, QCommandLineParser& parser)
 
     BackupService::PreparedSynthesis prepared = service.prepareSynthesis(request);
     const QList<Backup> moving = prepared.moving;
-    JobRecord record = backupActionRecord(context, QStringLiteral("synthesize"),
-                                          QStringLiteral("Synthetic full of backup %1"),
-                                          prepared.source);
+    JobRecord record =
+        backupActionRecord(context, QStringLiteral("synthesize"),
+                           QStringLiteral("Synthetic full of backup %1"), prepared.source);
     record.backupId = prepared.backup.id;
     CliJob job(context, record);
-    const Backup backup = job.run(
-        [&](OperationControl& control) { return service.runSynthesis(prepared, control); });
+    const Backup backup =
+        job.run([&](OperationControl& control) { return service.runSynthesis(prepared, control); });
     job.setBackup(backup, true);
     QJsonObject json = backupJson(backup);
     json[QStringLiteral("moved")] = idsJson(moving);
@@ -316,13 +316,14 @@ int backupPrune(Context& context, QCommandLineParser& parser)
         return 0;
     }
     const Volume pruned = service.catalog().resolveVolume(volume);
-    CliJob job(context, cliJobRecord(QStringLiteral("prune"),
-                                     QStringLiteral("Prune of %1").arg(pruned.name.isEmpty()
-                                                                           ? pruned.id
-                                                                           : pruned.name),
-                                     pruned));
-    const BackupService::PruneReport report = job.run(
-        [&](OperationControl& control) { return service.runPrune(volume, plan, control); });
+    CliJob job(
+        context,
+        cliJobRecord(
+            QStringLiteral("prune"),
+            QStringLiteral("Prune of %1").arg(pruned.name.isEmpty() ? pruned.id : pruned.name),
+            pruned));
+    const BackupService::PruneReport report =
+        job.run([&](OperationControl& control) { return service.runPrune(volume, plan, control); });
     job.addLog(QStringLiteral("removed %1 backup(s), synthesized %2 full(s)")
                    .arg(report.removed.size())
                    .arg(report.synthesized.size()));

@@ -101,8 +101,8 @@ QJsonObject scheduleJson(const Catalog& catalog, const Schedule& schedule, const
     return json;
 }
 
-QList<QPair<QString, QString>> scheduleProperties(const Catalog& catalog,
-                                                  const Schedule& schedule, const QDateTime& now)
+QList<QPair<QString, QString>> scheduleProperties(const Catalog& catalog, const Schedule& schedule,
+                                                  const QDateTime& now)
 {
     QStringList volumes;
     for (const QString& id : schedule.volumeIds)
@@ -176,8 +176,9 @@ void addScheduleOptions(QCommandLineParser& parser, bool forEdit)
          "EXPR");
     text("backend", "The backend its backups go to (default: the default backend).", "BACKEND");
     flag("full", "Always a full backup.");
-    text("full-every", "Force a full when N backups (the full included) were made since the last "
-                       "full (0 = never).",
+    text("full-every",
+         "Force a full when N backups (the full included) were made since the last "
+         "full (0 = never).",
          "N");
     text("full-every-days", "Force a full when the last full is N days old (0 = never).", "N");
     flag("no-retention", "Do not prune with the volume's retention policy afterwards.");
@@ -198,8 +199,7 @@ void applyScheduleOptions(Catalog& catalog, const QCommandLineParser& parser, Sc
     auto isSet = [&](const char* name) { return given.contains(QString::fromLatin1(name)); };
     auto both = [&](const char* a, const char* b) {
         if (isSet(a) && isSet(b))
-            throw Error(
-                QStringLiteral("--%1 and --%2 contradict each other: give one.").arg(a, b));
+            throw Error(QStringLiteral("--%1 and --%2 contradict each other: give one.").arg(a, b));
     };
     both("full", "incremental");
     both("no-retention", "retention");
@@ -423,10 +423,10 @@ JobRecorder::Notifier desktopNotifier()
             *notifier = std::make_unique<DesktopNotifier>();
         QString error;
         if ((*notifier)->notify(job, &error) == 0)
-            holdNotice(QStringLiteral("NOTICE: no desktop notification for job %1 (%2): %3")
-                           .arg(job.id)
-                           .arg(job.title, error.isEmpty() ? QStringLiteral("no reason given")
-                                                           : error));
+            holdNotice(
+                QStringLiteral("NOTICE: no desktop notification for job %1 (%2): %3")
+                    .arg(job.id)
+                    .arg(job.title, error.isEmpty() ? QStringLiteral("no reason given") : error));
     };
 }
 
@@ -468,12 +468,12 @@ int scheduleRun(Context& context, QCommandLineParser& parser)
         printOut(QStringLiteral("Nothing is due (%1).\n").arg(timeText(runner.now())));
     } else {
         for (const JobRecord& job : jobs) {
-            const QString verb =
-                job.result == JobResult::Skipped ? QStringLiteral("skipped") : QStringLiteral("ran");
-            QString line = QStringLiteral("%1 %2 [schedule %3]: %4")
-                               .arg(verb, job.title,
-                                    scheduleNames.value(job.scheduleId, job.scheduleId),
-                                    jobResultText(job.result));
+            const QString verb = job.result == JobResult::Skipped ? QStringLiteral("skipped")
+                                                                  : QStringLiteral("ran");
+            QString line =
+                QStringLiteral("%1 %2 [schedule %3]: %4")
+                    .arg(verb, job.title, scheduleNames.value(job.scheduleId, job.scheduleId),
+                         jobResultText(job.result));
             if (!job.backupId.isEmpty())
                 line += QStringLiteral(", backup %1").arg(job.backupId);
             if (!job.reason.isEmpty())
@@ -554,8 +554,8 @@ int historyShow(Context& context, QCommandLineParser& parser)
     bool ok = false;
     const qint64 id = text.toLongLong(&ok);
     if (!ok || id <= 0)
-        throw Error(QStringLiteral("'%1' is not a job number (see the ID column of history).")
-                        .arg(text));
+        throw Error(
+            QStringLiteral("'%1' is not a job number (see the ID column of history).").arg(text));
     const std::optional<JobRecord> job = context.backups().catalog().job(id);
     if (!job)
         throw Error(QStringLiteral("No job %1 in the history (it may be older than the history "
@@ -618,8 +618,8 @@ int settingsShow(Context& context, QCommandLineParser&)
         rows << QStringList{key.key, value.isEmpty() ? QStringLiteral("(none)") : value,
                             key.description};
     }
-    printOut(renderTable({QStringLiteral("Key"), QStringLiteral("Value"), QStringLiteral("Meaning")},
-                         rows));
+    printOut(renderTable(
+        {QStringLiteral("Key"), QStringLiteral("Value"), QStringLiteral("Meaning")}, rows));
     return 0;
 }
 
@@ -642,8 +642,8 @@ QString checkedSetting(const QString& key, const QString& given)
         bool ok = false;
         const qint64 number = value.toLongLong(&ok);
         if (!ok || number < 1 || number > 1000000)
-            throw Error(QStringLiteral("%1 takes a whole number of 1 or more, not '%2'.")
-                            .arg(key, given));
+            throw Error(
+                QStringLiteral("%1 takes a whole number of 1 or more, not '%2'.").arg(key, given));
         return QString::number(number);
     };
     if (key == QLatin1String(settingkeys::historyRetentionDays) ||
@@ -675,8 +675,8 @@ int settingsSet(Context& context, QCommandLineParser& parser)
     if (context.format == Format::Json)
         context.printJson(QJsonObject{{key, shown}});
     else
-        printOut(QStringLiteral("%1 = %2\n").arg(key, shown.isEmpty() ? QStringLiteral("(none)")
-                                                                      : shown));
+        printOut(QStringLiteral("%1 = %2\n")
+                     .arg(key, shown.isEmpty() ? QStringLiteral("(none)") : shown));
     return 0;
 }
 
@@ -728,13 +728,14 @@ QList<Command> scheduleCommands()
                     scheduleRemove,
                     1,
                     1};
-    list << Command{QStringLiteral("schedule-enable"),
-                    QStringLiteral("SCHEDULE"),
-                    QStringLiteral("Lets a disabled schedule run again."),
-                    {},
-                    [](Context& c, QCommandLineParser& p) { return scheduleSetEnabled(c, p, true); },
-                    1,
-                    1};
+    list << Command{
+        QStringLiteral("schedule-enable"),
+        QStringLiteral("SCHEDULE"),
+        QStringLiteral("Lets a disabled schedule run again."),
+        {},
+        [](Context& c, QCommandLineParser& p) { return scheduleSetEnabled(c, p, true); },
+        1,
+        1};
     list << Command{
         QStringLiteral("schedule-disable"),
         QStringLiteral("SCHEDULE"),
@@ -771,10 +772,11 @@ QList<Command> scheduleCommands()
                              "Only jobs of this kind: backup, restore, delete, verify, "
                              "synthesize, prune, ...",
                              "KIND"));
-            p.addOption(text("since", "Only jobs started on or after this date or time (UTC).",
-                             "DATE"));
-            p.addOption(text("until", "Only jobs started before the end of this date, or before "
-                                      "this time (UTC).",
+            p.addOption(
+                text("since", "Only jobs started on or after this date or time (UTC).", "DATE"));
+            p.addOption(text("until",
+                             "Only jobs started before the end of this date, or before "
+                             "this time (UTC).",
                              "DATE"));
             p.addOption(text("limit", "At most N jobs (default 50; 0 = all).", "N"));
         },

@@ -25,8 +25,8 @@ namespace {
 
 constexpr int minYear = 1970;
 constexpr int maxYear = 2199;
-constexpr int allWeekdays = 127;     // Mon = bit 0 ... Sun = bit 6
-constexpr int maxListEntries = 241;  // systemd refuses longer lists
+constexpr int allWeekdays = 127;      // Mon = bit 0 ... Sun = bit 6
+constexpr int maxListEntries = 241;   // systemd refuses longer lists
 constexpr int maxSearchRounds = 1000; // systemd's safety valve
 constexpr qint64 daySeconds = 86400;
 
@@ -208,7 +208,7 @@ private:
 };
 
 const char* const weekdayNames[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-const char* const longWeekdayNames[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+const char* const longWeekdayNames[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                         "Friday", "Saturday", "Sunday"};
 
 bool startsWithNoCase(const std::string& text, size_t at, const char* prefix)
@@ -287,10 +287,7 @@ struct Parsed
 class Parser
 {
 public:
-    Parser(const QString& expression, Parsed& spec)
-        : expression_(expression), spec_(spec)
-    {
-    }
+    Parser(const QString& expression, Parsed& spec) : expression_(expression), spec_(spec) {}
 
     void run();
 
@@ -416,7 +413,8 @@ void Parser::parseWeekdays()
         spec_.weekdays |= 1 << found;
         if (rangeStart >= 0) {
             if (rangeStart > found)
-                fail(QStringLiteral("weekday range ending in '%1' runs backwards (ranges go Mon..Sun)")
+                fail(QStringLiteral(
+                         "weekday range ending in '%1' runs backwards (ranges go Mon..Sun)")
                          .arg(QString::fromStdString(text_.substr(pos_, length))));
             for (int day = rangeStart + 1; day < found; ++day)
                 spec_.weekdays |= 1 << day;
@@ -458,7 +456,9 @@ int Parser::parseNumber(size_t& cursor, bool seconds, const char* field)
     const size_t begin = cursor;
     if (!isDigit(at(cursor))) {
         if (at(cursor) == ' ' || at(cursor) == '\0')
-            fail(QStringLiteral("a %1 is missing at position %2").arg(QLatin1String(field)).arg(cursor + 1));
+            fail(QStringLiteral("a %1 is missing at position %2")
+                     .arg(QLatin1String(field))
+                     .arg(cursor + 1));
         if (std::isalpha(static_cast<unsigned char>(at(cursor))))
             fail(QStringLiteral("'%1' is not understood (expected a weekday such as Mon..Fri, "
                                 "a date, a time or a word such as daily)")
@@ -474,7 +474,8 @@ int Parser::parseNumber(size_t& cursor, bool seconds, const char* field)
             while (isDigit(at(end)))
                 ++end;
             fail(QStringLiteral("%1 %2 is too large")
-                     .arg(QLatin1String(field), QString::fromStdString(text_.substr(begin, end - begin))));
+                     .arg(QLatin1String(field),
+                          QString::fromStdString(text_.substr(begin, end - begin))));
         }
         ++cursor;
     }
@@ -516,8 +517,7 @@ Chain Parser::parseChain(size_t& cursor, bool seconds, const char* field)
                      .arg(QLatin1String(field), partAt(begin).section(',', 0, 0)));
         }
         const char next = at(cursor);
-        if (next != '\0' && next != ' ' && next != ',' && next != '-' && next != '~' &&
-            next != ':')
+        if (next != '\0' && next != ' ' && next != ',' && next != '-' && next != '~' && next != ':')
             fail(QStringLiteral("'%1' is not a %2 (a number, a list, a range or '*')")
                      .arg(partAt(begin).section(',', 0, 0), QLatin1String(field)));
         chain.push_back(part);
@@ -644,9 +644,10 @@ void normalizeChain(Chain& chain)
     }
     std::sort(chain.begin(), chain.end(),
               [](const Component& a, const Component& b) { return a.key() < b.key(); });
-    chain.erase(std::unique(chain.begin(), chain.end(),
-                            [](const Component& a, const Component& b) { return a.key() == b.key(); }),
-                chain.end());
+    chain.erase(
+        std::unique(chain.begin(), chain.end(),
+                    [](const Component& a, const Component& b) { return a.key() == b.key(); }),
+        chain.end());
 }
 
 QString formatComponent(const Component& part, int width)

@@ -33,15 +33,15 @@ struct Schedule
     int fullEveryDays = 0;
     bool applyRetention = true; // prune with the volume's effective policy afterwards
     bool enabled = true;
-    QDateTime createdAt;  // UTC
-    QDateTime updatedAt;  // UTC
+    QDateTime createdAt; // UTC
+    QDateTime updatedAt; // UTC
     // The last occurrence handled (run or skipped), UTC; empty = never. Runs
     // due between this and now collapse into one run (a missed run runs once).
     QDateTime lastOccurrence;
 
     QJsonObject toJson() const;
 };
-QString scheduleModeText(Schedule::Mode mode); // "incremental" / "full"
+QString scheduleModeText(Schedule::Mode mode);            // "incremental" / "full"
 Schedule::Mode scheduleModeFromText(const QString& text); // throws Error
 
 enum class JobResult
@@ -50,25 +50,25 @@ enum class JobResult
     Succeeded,
     Failed,
     Cancelled,
-    Skipped, // e.g. a scheduled run found its volume busy
+    Skipped,    // e.g. a scheduled run found its volume busy
     Interrupted // the process ended while the job ran (found at next start)
 };
-QString jobResultText(JobResult result);         // "running", "succeeded", ...
+QString jobResultText(JobResult result);          // "running", "succeeded", ...
 JobResult jobResultFromText(const QString& text); // throws Error
 
 // One job in the history: GUI, CLI, scheduled and cloud jobs alike.
 struct JobRecord
 {
-    qint64 id = 0;   // assigned by the catalog
-    QString kind;    // "backup", "restore", "delete", "verify", "synthesize", "prune", ...
-    QString origin;  // "gui", "cli", "schedule"
-    QString title;   // one line, e.g. "Backup of db-disk (incremental)"
+    qint64 id = 0;  // assigned by the catalog
+    QString kind;   // "backup", "restore", "delete", "verify", "synthesize", "prune", ...
+    QString origin; // "gui", "cli", "schedule"
+    QString title;  // one line, e.g. "Backup of db-disk (incremental)"
     QString volumeId;
     QString volumeName;
     QString backupId;
     QString backendName;
-    QString scheduleId; // set for scheduled jobs
-    QString cloud;      // the cloud's name for jobs done through Cinder's API
+    QString scheduleId;   // set for scheduled jobs
+    QString cloud;        // the cloud's name for jobs done through Cinder's API
     QDateTime startedAt;  // UTC
     QDateTime finishedAt; // UTC; empty while running
     qint64 bytesRead = 0;
@@ -90,16 +90,16 @@ struct JobHistoryFilter
     QString scheduleId; // empty = all
     QString kind;       // empty = all
     std::optional<JobResult> result;
-    QDateTime from; // started at or after (UTC); invalid = no bound
-    QDateTime to;   // started before; invalid = no bound
-    int limit = 0;  // newest first; 0 = no limit
+    QDateTime from;      // started at or after (UTC); invalid = no bound
+    QDateTime to;        // started before; invalid = no bound
+    int limit = 0;       // newest first; 0 = no limit
     bool withLog = true; // false skips the log column (lists of many jobs)
 };
 
 // Catalog settings shared by the GUI, ember-cli and scheduled runs (keys).
 namespace settingkeys {
-inline constexpr const char* historyRetentionDays = "history.retention_days"; // default 90
-inline constexpr const char* hookCommand = "jobs.hook_command";               // empty = none
+inline constexpr const char* historyRetentionDays = "history.retention_days";  // default 90
+inline constexpr const char* hookCommand = "jobs.hook_command";                // empty = none
 inline constexpr const char* hookTimeoutSeconds = "jobs.hook_timeout_seconds"; // default 300
 inline constexpr const char* metricsFile = "jobs.metrics_file"; // Prometheus textfile; empty = none
 inline constexpr const char* notifyOnFailure = "notify.on_failure"; // "1" (default) / "0"

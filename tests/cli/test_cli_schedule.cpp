@@ -126,9 +126,8 @@ private Q_SLOTS:
         const QJsonObject added =
             jsonAt(now,
                    {QStringLiteral("schedule-add"), QStringLiteral("nightly"),
-                    QStringLiteral("--volume"), QStringLiteral("vol"),
-                    QStringLiteral("--calendar"), kCalendar, QStringLiteral("--full-every"),
-                    QStringLiteral("7")},
+                    QStringLiteral("--volume"), QStringLiteral("vol"), QStringLiteral("--calendar"),
+                    kCalendar, QStringLiteral("--full-every"), QStringLiteral("7")},
                    &result)
                 .object();
         QVERIFY2(result.exitCode == 0 && result.err.isEmpty(), qPrintable(describe(result)));
@@ -235,9 +234,9 @@ private Q_SLOTS:
         expectError(result, QStringLiteral("Fry"));
         QCOMPARE(json({QStringLiteral("schedule-list")}).array().size(), 0);
         // An edit with a bad calendar leaves the schedule as it was.
-        CLI_OK(added, {QStringLiteral("schedule-add"), QStringLiteral("good"),
-                       QStringLiteral("--volume"), QStringLiteral("vol"),
-                       QStringLiteral("--calendar"), QStringLiteral("daily")});
+        CLI_OK(added,
+               {QStringLiteral("schedule-add"), QStringLiteral("good"), QStringLiteral("--volume"),
+                QStringLiteral("vol"), QStringLiteral("--calendar"), QStringLiteral("daily")});
         expectError(cli({QStringLiteral("schedule-edit"), QStringLiteral("good"),
                          QStringLiteral("--calendar"), QStringLiteral("*-*-* 25:00")}),
                     QStringLiteral("*-*-* 25:00"));
@@ -256,9 +255,8 @@ private Q_SLOTS:
             const FakeNow clock(QStringLiteral("2026-03-01T12:00:00Z"));
             CLI_OK(added, {QStringLiteral("schedule-add"), QStringLiteral("nightly"),
                            QStringLiteral("--volume"), QStringLiteral("vol"),
-                           QStringLiteral("--calendar"), kCalendar,
-                           QStringLiteral("--full-every"), QStringLiteral("2"),
-                           QStringLiteral("--no-retention")});
+                           QStringLiteral("--calendar"), kCalendar, QStringLiteral("--full-every"),
+                           QStringLiteral("2"), QStringLiteral("--no-retention")});
         }
 
         // Not due: nothing runs.
@@ -319,9 +317,8 @@ private Q_SLOTS:
             restoresTo(ids.at(i), states.at(i));
 
         // The history has them, and schedule-show the schedule's own.
-        const QJsonArray scheduled =
-            history({QStringLiteral("--kind"), QStringLiteral("backup"), QStringLiteral("--volume"),
-                     QStringLiteral("vol")});
+        const QJsonArray scheduled = history({QStringLiteral("--kind"), QStringLiteral("backup"),
+                                              QStringLiteral("--volume"), QStringLiteral("vol")});
         int fromSchedule = 0;
         for (const QJsonValue& value : scheduled)
             fromSchedule += value.toObject().value(QStringLiteral("origin")).toString() ==
@@ -342,10 +339,10 @@ private Q_SLOTS:
         setUp(QStringLiteral("schedule-run-fails"));
         {
             const FakeNow clock(QStringLiteral("2026-03-01T12:00:00Z"));
-            CLI_OK(added, {QStringLiteral("schedule-add"), QStringLiteral("nightly"),
-                           QStringLiteral("--volume"), QStringLiteral("vol"),
-                           QStringLiteral("--calendar"), kCalendar,
-                           QStringLiteral("--no-retention")});
+            CLI_OK(added,
+                   {QStringLiteral("schedule-add"), QStringLiteral("nightly"),
+                    QStringLiteral("--volume"), QStringLiteral("vol"), QStringLiteral("--calendar"),
+                    kCalendar, QStringLiteral("--no-retention")});
         }
         QVERIFY(QFile::remove(m_volume));
         const ProcessResult result =
@@ -401,9 +398,8 @@ private Q_SLOTS:
         QVERIFY2(table.out.contains(id.toUtf8()), table.out.constData());
 
         CLI_OK(verified, {QStringLiteral("backup-verify"), id});
-        const QJsonObject verify = history({QStringLiteral("--limit"), QStringLiteral("1")})
-                                       .at(0)
-                                       .toObject();
+        const QJsonObject verify =
+            history({QStringLiteral("--limit"), QStringLiteral("1")}).at(0).toObject();
         QCOMPARE(verify.value(QStringLiteral("kind")).toString(), QStringLiteral("verify"));
         QCOMPARE(verify.value(QStringLiteral("result")).toString(), QStringLiteral("succeeded"));
         QCOMPARE(verify.value(QStringLiteral("backup_id")).toString(), id);
@@ -450,9 +446,9 @@ private Q_SLOTS:
                      .size(),
                  0);
         QCOMPARE(history({QStringLiteral("--result"), QStringLiteral("succeeded")}).size(), 3);
-        expectError(cli({QStringLiteral("history"), QStringLiteral("--result"),
-                         QStringLiteral("fine")}),
-                    QStringLiteral("fine"));
+        expectError(
+            cli({QStringLiteral("history"), QStringLiteral("--result"), QStringLiteral("fine")}),
+            QStringLiteral("fine"));
         expectError(cli({QStringLiteral("history-show"), QStringLiteral("999999")}),
                     QStringLiteral("999999"));
     }

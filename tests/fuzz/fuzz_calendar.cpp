@@ -69,11 +69,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         }
         const QDateTime until = after.addDays(40);
         if (const auto latest = spec.latestAtOrBefore(until, after)) {
-            EMBER_FUZZ_CHECK(*latest >= after && *latest <= until,
-                             "'%s': latest elapse %s outside %s..%s", qPrintable(normalized),
-                             qPrintable(latest->toString(Qt::ISODate)),
-                             qPrintable(after.toString(Qt::ISODate)),
-                             qPrintable(until.toString(Qt::ISODate)));
+            EMBER_FUZZ_CHECK(
+                *latest >= after && *latest <= until, "'%s': latest elapse %s outside %s..%s",
+                qPrintable(normalized), qPrintable(latest->toString(Qt::ISODate)),
+                qPrintable(after.toString(Qt::ISODate)), qPrintable(until.toString(Qt::ISODate)));
         } else {
             EMBER_FUZZ_CHECK(elapses.isEmpty() || elapses.first() > until,
                              "'%s': no latest elapse before %s though %s elapses",

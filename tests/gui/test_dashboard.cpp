@@ -106,7 +106,8 @@ private Q_SLOTS:
         QVERIFY(tabs->widget(MainWindow::VolumesPage)->isAncestorOf(window.volumeView()));
         // View menu entries, Ctrl+1..4.
         for (int page = MainWindow::HistoryPage; page >= MainWindow::VolumesPage; --page) {
-            auto* show = window.findChild<QAction*>(QStringLiteral("showPage%1Action").arg(page + 1));
+            auto* show =
+                window.findChild<QAction*>(QStringLiteral("showPage%1Action").arg(page + 1));
             QVERIFY(show);
             QCOMPARE(show->shortcut(), QKeySequence(QStringLiteral("Ctrl+%1").arg(page + 1)));
             show->trigger();
@@ -168,18 +169,19 @@ private Q_SLOTS:
             const int row = volumeRow(table, name);
             for (int column = 0; column < DashboardPanel::VolumeColumnCount; ++column)
                 QVERIFY2(!table->item(row, column)->font().bold(), qPrintable(name));
-            QVERIFY(!table->item(row, DashboardPanel::AgeColumn)->toolTip().contains(
-                QStringLiteral("Overdue")));
+            QVERIFY(!table->item(row, DashboardPanel::AgeColumn)
+                         ->toolTip()
+                         .contains(QStringLiteral("Overdue")));
         }
-        QCOMPARE(table->item(volumeRow(table, QStringLiteral("fresh-web")),
-                             DashboardPanel::AgeColumn)
-                     ->text(),
-                 QStringLiteral("10 min"));
+        QCOMPARE(
+            table->item(volumeRow(table, QStringLiteral("fresh-web")), DashboardPanel::AgeColumn)
+                ->text(),
+            QStringLiteral("10 min"));
         // Old, but no schedule says how old it may be.
-        QCOMPARE(table->item(volumeRow(table, QStringLiteral("unscheduled")),
-                             DashboardPanel::AgeColumn)
-                     ->text(),
-                 QStringLiteral("40 days"));
+        QCOMPARE(
+            table->item(volumeRow(table, QStringLiteral("unscheduled")), DashboardPanel::AgeColumn)
+                ->text(),
+            QStringLiteral("40 days"));
         QVERIFY(panel->summary()->text().contains(QStringLiteral("overdue")));
         // The next runs come from the schedule.
         QTreeWidget* runs = panel->nextRunsList();
@@ -232,8 +234,9 @@ private Q_SLOTS:
             BackendConfig archive;
             archive.name = QStringLiteral("archive");
             archive.type = QStringLiteral("posix");
-            archive.options.insert(QStringLiteral("backup_posix_path"),
-                                   QDir(defaultDataDirectory()).filePath(QStringLiteral("archive")));
+            archive.options.insert(
+                QStringLiteral("backup_posix_path"),
+                QDir(defaultDataDirectory()).filePath(QStringLiteral("archive")));
             catalog.upsertBackend(archive);
         }
         const QDateTime now = QDateTime::currentDateTimeUtc();
@@ -258,17 +261,14 @@ private Q_SLOTS:
         m_window->showPage(MainWindow::OverviewPage);
         DashboardPanel* panel = m_window->dashboardPanel();
         QChart* chart = panel->chart();
-        QTRY_VERIFY_WITH_TIMEOUT(seriesNamed(chart, QStringLiteral("archive")) &&
-                                     seriesNamed(chart, m_defaultBackend) &&
-                                     panel->data().storage.size() == 2 &&
-                                     seriesNamed(chart, QStringLiteral("archive"))->count() > 0 &&
-                                     qRound64(seriesNamed(chart, QStringLiteral("archive"))
-                                                  ->points()
-                                                  .last()
-                                                  .y() *
-                                              double(panel->chartUnitBytes())) ==
-                                         expected.value(QStringLiteral("archive")),
-                                 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            seriesNamed(chart, QStringLiteral("archive")) && seriesNamed(chart, m_defaultBackend) &&
+                panel->data().storage.size() == 2 &&
+                seriesNamed(chart, QStringLiteral("archive"))->count() > 0 &&
+                qRound64(seriesNamed(chart, QStringLiteral("archive"))->points().last().y() *
+                         double(panel->chartUnitBytes())) ==
+                    expected.value(QStringLiteral("archive")),
+            10000);
         QCOMPARE(chart->series().size(), 2);
         QCOMPARE(panel->chartUnitBytes(), qint64(1) << 30); // the largest value is GiB
         for (auto it = expected.cbegin(); it != expected.cend(); ++it) {

@@ -60,19 +60,20 @@ QHash<QString, Expected> askSystemd(const QStringList& expressions, qint64 base,
         environment.insert(QStringLiteral("SYSTEMD_PAGER"), QString());
         process.setProcessEnvironment(environment);
         process.setProcessChannelMode(QProcess::MergedChannels);
-        const QStringList arguments{QStringLiteral("calendar"),
-                                    QStringLiteral("--base-time=@%1").arg(base),
-                                    QStringLiteral("--iterations=%1").arg(iterations),
-                                    QStringLiteral("--")};
+        const QStringList arguments{
+            QStringLiteral("calendar"), QStringLiteral("--base-time=@%1").arg(base),
+            QStringLiteral("--iterations=%1").arg(iterations), QStringLiteral("--")};
         process.start(systemdAnalyze, arguments + remaining);
         if (!process.waitForFinished(120000)) {
-            *problem = QStringLiteral("systemd-analyze did not finish: %1").arg(process.errorString());
+            *problem =
+                QStringLiteral("systemd-analyze did not finish: %1").arg(process.errorString());
             return {};
         }
         const QStringList lines = QString::fromUtf8(process.readAll()).split(QLatin1Char('\n'));
 
-        static const QRegularExpression elapseLine(QStringLiteral(
-            "^\\s*(?:Next elapse|Iter\\. #\\d+): \\w+ (\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d) (\\S+)$"));
+        static const QRegularExpression elapseLine(
+            QStringLiteral("^\\s*(?:Next elapse|Iter\\. #\\d+): \\w+ (\\d{4}-\\d\\d-\\d\\d "
+                           "\\d\\d:\\d\\d:\\d\\d) (\\S+)$"));
         static const QRegularExpression inUtcLine(QStringLiteral(
             "^\\s*\\(in UTC\\): \\w+ (\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d) UTC$"));
         const QString failedPrefix = QStringLiteral("Failed to parse calendar specification '");
@@ -119,7 +120,8 @@ QHash<QString, Expected> askSystemd(const QStringList& expressions, qint64 base,
             if (!answers.contains(expression))
                 unanswered << expression;
         if (unanswered.size() == remaining.size()) {
-            *problem = QStringLiteral("systemd-analyze said nothing about '%1'").arg(remaining.first());
+            *problem =
+                QStringLiteral("systemd-analyze said nothing about '%1'").arg(remaining.first());
             return {};
         }
         remaining = unanswered;
@@ -134,8 +136,8 @@ QHash<QString, Expected> askSystemd(const QStringList& expressions, qint64 base,
 }
 
 // Compares our answers with systemd's; returns the differences, one a line.
-QStringList compareWithSystemd(const QStringList& expressions, qint64 base,
-                               const QByteArray& zone, int* accepted, int* gaveUp)
+QStringList compareWithSystemd(const QStringList& expressions, qint64 base, const QByteArray& zone,
+                               int* accepted, int* gaveUp)
 {
     QString problem;
     const QHash<QString, Expected> expected = askSystemd(expressions, base, zone, &problem);
@@ -147,9 +149,9 @@ QStringList compareWithSystemd(const QStringList& expressions, qint64 base,
         const Expected& want = expected[expression];
         QString error;
         const bool ours = CalendarSpec::isValid(expression, &error);
-        const QString where = QStringLiteral("[TZ=%1 base %2] '%3'")
-                                  .arg(QString::fromLatin1(zone), after.toString(Qt::ISODate),
-                                       expression);
+        const QString where =
+            QStringLiteral("[TZ=%1 base %2] '%3'")
+                .arg(QString::fromLatin1(zone), after.toString(Qt::ISODate), expression);
         if (want.gaveUp) {
             ++*gaveUp;
             continue;
@@ -158,8 +160,9 @@ QStringList compareWithSystemd(const QStringList& expressions, qint64 base,
             continue; // fractions of a second are refused on purpose
         if (ours != want.accepted) {
             differences << QStringLiteral("%1: systemd %2, we %3 %4")
-                               .arg(where, want.accepted ? QStringLiteral("accepts")
-                                                         : QStringLiteral("rejects"),
+                               .arg(where,
+                                    want.accepted ? QStringLiteral("accepts")
+                                                  : QStringLiteral("rejects"),
                                     ours ? QStringLiteral("accept") : QStringLiteral("reject"),
                                     error);
             continue;
@@ -195,47 +198,107 @@ QStringList handWritten()
 {
     return {
         // shorthands, any case
-        QStringLiteral("minutely"), QStringLiteral("hourly"), QStringLiteral("daily"),
-        QStringLiteral("monthly"), QStringLiteral("weekly"), QStringLiteral("yearly"),
-        QStringLiteral("annually"), QStringLiteral("quarterly"), QStringLiteral("semiannually"),
-        QStringLiteral("semi-annually"), QStringLiteral("biannually"), QStringLiteral("Daily"),
-        QStringLiteral("WEEKLY"), QStringLiteral("hourly UTC"), QStringLiteral("daily Europe/Berlin"),
+        QStringLiteral("minutely"),
+        QStringLiteral("hourly"),
+        QStringLiteral("daily"),
+        QStringLiteral("monthly"),
+        QStringLiteral("weekly"),
+        QStringLiteral("yearly"),
+        QStringLiteral("annually"),
+        QStringLiteral("quarterly"),
+        QStringLiteral("semiannually"),
+        QStringLiteral("semi-annually"),
+        QStringLiteral("biannually"),
+        QStringLiteral("Daily"),
+        QStringLiteral("WEEKLY"),
+        QStringLiteral("hourly UTC"),
+        QStringLiteral("daily Europe/Berlin"),
         // weekdays: lists, ranges, long names, old "-" ranges, trailing comma
-        QStringLiteral("Mon..Fri 02:00"), QStringLiteral("Sat,Sun"), QStringLiteral("Sat,Sun 10:00"),
-        QStringLiteral("Monday..Wednesday,Friday"), QStringLiteral("mon-wed,sat"),
-        QStringLiteral("Mon,"), QStringLiteral("Tue, 12:00"), QStringLiteral("Mon..Sun"),
-        QStringLiteral("Sun,Mon,Tue"), QStringLiteral("Mon,Wed,Fri *-*-* 08:30:15"),
-        QStringLiteral("Thu..Sat,Mon"), QStringLiteral("Fri *-*-13"), QStringLiteral("Mon  12:00"),
+        QStringLiteral("Mon..Fri 02:00"),
+        QStringLiteral("Sat,Sun"),
+        QStringLiteral("Sat,Sun 10:00"),
+        QStringLiteral("Monday..Wednesday,Friday"),
+        QStringLiteral("mon-wed,sat"),
+        QStringLiteral("Mon,"),
+        QStringLiteral("Tue, 12:00"),
+        QStringLiteral("Mon..Sun"),
+        QStringLiteral("Sun,Mon,Tue"),
+        QStringLiteral("Mon,Wed,Fri *-*-* 08:30:15"),
+        QStringLiteral("Thu..Sat,Mon"),
+        QStringLiteral("Fri *-*-13"),
+        QStringLiteral("Mon  12:00"),
         // dates: *, values, lists, ranges, repetitions, two-digit years, month-day only
-        QStringLiteral("*-*-* 00/6:00"), QStringLiteral("2026-12-24 18:00 UTC"),
-        QStringLiteral("2027-01-01"), QStringLiteral("2027-*-01 00:00"), QStringLiteral("27-6-1"),
-        QStringLiteral("2027..2029-02-28"), QStringLiteral("2027/2-01-01"),
-        QStringLiteral("2026..2040/3-07-04 12:00"), QStringLiteral("*-1,4,7,10-1"),
-        QStringLiteral("*-2..4-1"), QStringLiteral("*-1/2-1"), QStringLiteral("*-3..11/4-15"),
-        QStringLiteral("12-25"), QStringLiteral("02-29"), QStringLiteral("*-02-29 12:00"),
-        QStringLiteral("*-*-1,15"), QStringLiteral("*-*-1..5"), QStringLiteral("*-*-1/7"),
-        QStringLiteral("*-*-5..25/5"), QStringLiteral("*-*-31"), QStringLiteral("*-*-30,31 23:59"),
-        QStringLiteral("*-4-31"), QStringLiteral("2028-02-29 00:00:00"), QStringLiteral("2025-01-01"),
+        QStringLiteral("*-*-* 00/6:00"),
+        QStringLiteral("2026-12-24 18:00 UTC"),
+        QStringLiteral("2027-01-01"),
+        QStringLiteral("2027-*-01 00:00"),
+        QStringLiteral("27-6-1"),
+        QStringLiteral("2027..2029-02-28"),
+        QStringLiteral("2027/2-01-01"),
+        QStringLiteral("2026..2040/3-07-04 12:00"),
+        QStringLiteral("*-1,4,7,10-1"),
+        QStringLiteral("*-2..4-1"),
+        QStringLiteral("*-1/2-1"),
+        QStringLiteral("*-3..11/4-15"),
+        QStringLiteral("12-25"),
+        QStringLiteral("02-29"),
+        QStringLiteral("*-02-29 12:00"),
+        QStringLiteral("*-*-1,15"),
+        QStringLiteral("*-*-1..5"),
+        QStringLiteral("*-*-1/7"),
+        QStringLiteral("*-*-5..25/5"),
+        QStringLiteral("*-*-31"),
+        QStringLiteral("*-*-30,31 23:59"),
+        QStringLiteral("*-4-31"),
+        QStringLiteral("2028-02-29 00:00:00"),
+        QStringLiteral("2025-01-01"),
         // "~": days counted from the month's end
-        QStringLiteral("*-02~03"), QStringLiteral("*-*~01"), QStringLiteral("*~1"),
-        QStringLiteral("*-*~1..7/2"), QStringLiteral("*-*~5/2"), QStringLiteral("*-*~1,3,5 12:00"),
-        QStringLiteral("2027-*~1"), QStringLiteral("*-02~01 06:00"), QStringLiteral("*-*~28"),
-        QStringLiteral("Mon *-*~1..7"), QStringLiteral("*-*~*"),
+        QStringLiteral("*-02~03"),
+        QStringLiteral("*-*~01"),
+        QStringLiteral("*~1"),
+        QStringLiteral("*-*~1..7/2"),
+        QStringLiteral("*-*~5/2"),
+        QStringLiteral("*-*~1,3,5 12:00"),
+        QStringLiteral("2027-*~1"),
+        QStringLiteral("*-02~01 06:00"),
+        QStringLiteral("*-*~28"),
+        QStringLiteral("Mon *-*~1..7"),
+        QStringLiteral("*-*~*"),
         // times: hh:mm, hh:mm:ss, lists, ranges, repetitions
-        QStringLiteral("12:00"), QStringLiteral("*:30"), QStringLiteral("*:0/15"),
-        QStringLiteral("*:*:0/10"), QStringLiteral("*:*:*"), QStringLiteral("*:*:0..5"),
-        QStringLiteral("*:1..1"), QStringLiteral("8..18:00"), QStringLiteral("8..18/2:00"),
-        QStringLiteral("9,12,15:30:45"), QStringLiteral("*-*-* 01..03:15:10"),
-        QStringLiteral("0..2/3:00"), QStringLiteral("00:00:00"), QStringLiteral("23:59:59"),
-        QStringLiteral("*:*:59"), QStringLiteral("*:59:59"), QStringLiteral("*:*:0/1"),
-        QStringLiteral("*:*:5/20,7"), QStringLiteral("*-*-* 4:5:6"),
+        QStringLiteral("12:00"),
+        QStringLiteral("*:30"),
+        QStringLiteral("*:0/15"),
+        QStringLiteral("*:*:0/10"),
+        QStringLiteral("*:*:*"),
+        QStringLiteral("*:*:0..5"),
+        QStringLiteral("*:1..1"),
+        QStringLiteral("8..18:00"),
+        QStringLiteral("8..18/2:00"),
+        QStringLiteral("9,12,15:30:45"),
+        QStringLiteral("*-*-* 01..03:15:10"),
+        QStringLiteral("0..2/3:00"),
+        QStringLiteral("00:00:00"),
+        QStringLiteral("23:59:59"),
+        QStringLiteral("*:*:59"),
+        QStringLiteral("*:59:59"),
+        QStringLiteral("*:*:0/1"),
+        QStringLiteral("*:*:5/20,7"),
+        QStringLiteral("*-*-* 4:5:6"),
         // time zones
-        QStringLiteral("*-*-* 12:00 Europe/Berlin"), QStringLiteral("Mon..Fri 02:00 America/New_York"),
-        QStringLiteral("*-*-* 02:30 Europe/Berlin"), QStringLiteral("hourly Australia/Lord_Howe"),
-        QStringLiteral("*-*-* 02:30 Australia/Lord_Howe"), QStringLiteral("daily Asia/Kolkata"),
-        QStringLiteral("daily Etc/GMT+5"), QStringLiteral("daily utc"), QStringLiteral("daily GMT"),
-        QStringLiteral("*:0/20 Europe/London"), QStringLiteral("weekly America/Sao_Paulo"),
-        QStringLiteral("@1700000000"), QStringLiteral("@2000000000"), QStringLiteral("@0"),
+        QStringLiteral("*-*-* 12:00 Europe/Berlin"),
+        QStringLiteral("Mon..Fri 02:00 America/New_York"),
+        QStringLiteral("*-*-* 02:30 Europe/Berlin"),
+        QStringLiteral("hourly Australia/Lord_Howe"),
+        QStringLiteral("*-*-* 02:30 Australia/Lord_Howe"),
+        QStringLiteral("daily Asia/Kolkata"),
+        QStringLiteral("daily Etc/GMT+5"),
+        QStringLiteral("daily utc"),
+        QStringLiteral("daily GMT"),
+        QStringLiteral("*:0/20 Europe/London"),
+        QStringLiteral("weekly America/Sao_Paulo"),
+        QStringLiteral("@1700000000"),
+        QStringLiteral("@2000000000"),
+        QStringLiteral("@0"),
     };
 }
 
@@ -243,24 +306,58 @@ QStringList handWritten()
 QStringList invalidOnes()
 {
     return {
-        QStringLiteral(""), QStringLiteral("*"), QStringLiteral("5"), QStringLiteral("*/2"),
-        QStringLiteral("1..5/2"), QStringLiteral("Mon..Fry 02:00"), QStringLiteral("Mond"),
-        QStringLiteral("Fri..Mon"), QStringLiteral("Mon.."), QStringLiteral("Mon..Wed..Fri"),
-        QStringLiteral("Mon.Tue"), QStringLiteral("daily "), QStringLiteral(" daily"),
-        QStringLiteral("12:00 "), QStringLiteral("25:00"), QStringLiteral("12:60"),
-        QStringLiteral("12:00:60"), QStringLiteral("*-13-01"), QStringLiteral("*-*-32"),
-        QStringLiteral("*-*-0"), QStringLiteral("*-0-1"), QStringLiteral("1969-01-01"),
-        QStringLiteral("2200-01-01"), QStringLiteral("*-*-* 20/5:00"), QStringLiteral("*-*-30/5"),
-        QStringLiteral("*:*:5..5"), QStringLiteral("*:0/0"), QStringLiteral("*-*~29"),
-        QStringLiteral("2027~02-01"), QStringLiteral("*~02~01"), QStringLiteral("*-*-1/31"),
-        QStringLiteral("*-*-* 12:00:00:00"), QStringLiteral("12"), QStringLiteral("UTC"),
-        QStringLiteral("daily UTC+1"), QStringLiteral("daily Europe/Nowhere"),
-        QStringLiteral("daily europe/berlin"), QStringLiteral("2027-01-01T12:00"),
-        QStringLiteral("*-*-* 5..3:00"), QStringLiteral("*-*-* 99999999999:00"),
-        QStringLiteral("@1700000000 12:00"), QStringLiteral("@"), QStringLiteral("**:00"),
-        QStringLiteral("Mon 12"), QStringLiteral("*-*-*-*"), QStringLiteral("1,,2:00"),
-        QStringLiteral("1,:00"), QStringLiteral("weekly Mon"), QStringLiteral("Mon,Tuesday2"),
-        QStringLiteral("*:00/60"), QStringLiteral("*-*-* 0..23/24:00"), QStringLiteral("00:00 Mon"),
+        QStringLiteral(""),
+        QStringLiteral("*"),
+        QStringLiteral("5"),
+        QStringLiteral("*/2"),
+        QStringLiteral("1..5/2"),
+        QStringLiteral("Mon..Fry 02:00"),
+        QStringLiteral("Mond"),
+        QStringLiteral("Fri..Mon"),
+        QStringLiteral("Mon.."),
+        QStringLiteral("Mon..Wed..Fri"),
+        QStringLiteral("Mon.Tue"),
+        QStringLiteral("daily "),
+        QStringLiteral(" daily"),
+        QStringLiteral("12:00 "),
+        QStringLiteral("25:00"),
+        QStringLiteral("12:60"),
+        QStringLiteral("12:00:60"),
+        QStringLiteral("*-13-01"),
+        QStringLiteral("*-*-32"),
+        QStringLiteral("*-*-0"),
+        QStringLiteral("*-0-1"),
+        QStringLiteral("1969-01-01"),
+        QStringLiteral("2200-01-01"),
+        QStringLiteral("*-*-* 20/5:00"),
+        QStringLiteral("*-*-30/5"),
+        QStringLiteral("*:*:5..5"),
+        QStringLiteral("*:0/0"),
+        QStringLiteral("*-*~29"),
+        QStringLiteral("2027~02-01"),
+        QStringLiteral("*~02~01"),
+        QStringLiteral("*-*-1/31"),
+        QStringLiteral("*-*-* 12:00:00:00"),
+        QStringLiteral("12"),
+        QStringLiteral("UTC"),
+        QStringLiteral("daily UTC+1"),
+        QStringLiteral("daily Europe/Nowhere"),
+        QStringLiteral("daily europe/berlin"),
+        QStringLiteral("2027-01-01T12:00"),
+        QStringLiteral("*-*-* 5..3:00"),
+        QStringLiteral("*-*-* 99999999999:00"),
+        QStringLiteral("@1700000000 12:00"),
+        QStringLiteral("@"),
+        QStringLiteral("**:00"),
+        QStringLiteral("Mon 12"),
+        QStringLiteral("*-*-*-*"),
+        QStringLiteral("1,,2:00"),
+        QStringLiteral("1,:00"),
+        QStringLiteral("weekly Mon"),
+        QStringLiteral("Mon,Tuesday2"),
+        QStringLiteral("*:00/60"),
+        QStringLiteral("*-*-* 0..23/24:00"),
+        QStringLiteral("00:00 Mon"),
     };
 }
 
@@ -302,15 +399,15 @@ QStringList generated(int count)
         return text;
     };
     static const char* const days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-    static const char* const longDays[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+    static const char* const longDays[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                            "Friday", "Saturday", "Sunday"};
-    static const char* const zones[] = {"UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo",
-                                        "Australia/Lord_Howe", "Europe/London", "utc"};
-    static const char* const shorthands[] = {"minutely", "hourly", "daily", "monthly", "weekly",
-                                             "yearly", "annually", "quarterly", "semiannually"};
-    auto dayName = [&](int day) {
-        return QLatin1String(chance(20) ? longDays[day] : days[day]);
-    };
+    static const char* const zones[] = {"UTC",        "Europe/Berlin",       "America/New_York",
+                                        "Asia/Tokyo", "Australia/Lord_Howe", "Europe/London",
+                                        "utc"};
+    static const char* const shorthands[] = {"minutely", "hourly",    "daily",
+                                             "monthly",  "weekly",    "yearly",
+                                             "annually", "quarterly", "semiannually"};
+    auto dayName = [&](int day) { return QLatin1String(chance(20) ? longDays[day] : days[day]); };
 
     QStringList expressions;
     while (expressions.size() < count) {
@@ -337,9 +434,9 @@ QStringList generated(int count)
                 const QString day = fromEnd ? field(1, 28, 30) : field(1, 31, 55);
                 const QString separator = QLatin1String(fromEnd ? "~" : "-");
                 if (chance(60)) {
-                    const QString year = chance(60) ? QStringLiteral("*")
-                                                    : chance(20) ? number(26, 40, false)
-                                                                 : field(2026, 2040, 0);
+                    const QString year = chance(60)   ? QStringLiteral("*")
+                                         : chance(20) ? number(26, 40, false)
+                                                      : field(2026, 2040, 0);
                     parts << year + QLatin1Char('-') + month + separator + day;
                 } else {
                     parts << month + separator + day;
@@ -406,7 +503,8 @@ qint64 at(const char* utc)
 class LocalZone
 {
 public:
-    explicit LocalZone(const QByteArray& zone) : old_(qgetenv("TZ")), hadOld_(qEnvironmentVariableIsSet("TZ"))
+    explicit LocalZone(const QByteArray& zone)
+        : old_(qgetenv("TZ")), hadOld_(qEnvironmentVariableIsSet("TZ"))
     {
         qputenv("TZ", zone);
         tzset();
@@ -507,14 +605,20 @@ private Q_SLOTS:
                  QStringLiteral("calendar expression 'Mon..Fri 02:00 Europe/Berln': unknown time "
                                 "zone 'Europe/Berln' (UTC or a name in /usr/share/zoneinfo, e.g. "
                                 "Europe/Berlin)"));
-        QVERIFY(errorOf(QStringLiteral("daily PST")).contains(QStringLiteral("unknown time zone 'PST'")));
-        QVERIFY(errorOf(QStringLiteral("*-*-* 12:00 europe/berlin")).contains(QStringLiteral("'europe/berlin'")));
-        QVERIFY(errorOf(QStringLiteral("Mon..Fry 02:00 Europe/Berln")).contains(QStringLiteral("'Fry'")));
-        QVERIFY(errorOf(QStringLiteral("2027-01-01T12:00")).contains(QStringLiteral("'2027-01-01T12:00'")));
+        QVERIFY(errorOf(QStringLiteral("daily PST"))
+                    .contains(QStringLiteral("unknown time zone 'PST'")));
+        QVERIFY(errorOf(QStringLiteral("*-*-* 12:00 europe/berlin"))
+                    .contains(QStringLiteral("'europe/berlin'")));
+        QVERIFY(errorOf(QStringLiteral("Mon..Fry 02:00 Europe/Berln"))
+                    .contains(QStringLiteral("'Fry'")));
+        QVERIFY(errorOf(QStringLiteral("2027-01-01T12:00"))
+                    .contains(QStringLiteral("'2027-01-01T12:00'")));
         QVERIFY(errorOf(QStringLiteral("*-*-* 12:00 garbage")).contains(QStringLiteral("'12:00'")));
         QVERIFY(errorOf(QStringLiteral("")).contains(QStringLiteral("no date or time")));
-        QVERIFY(errorOf(QStringLiteral("daily ")).contains(QStringLiteral("spaces at its start or end")));
-        QVERIFY(errorOf(QStringLiteral("weekly Mon")).contains(QStringLiteral("'weekly' is not understood")));
+        QVERIFY(errorOf(QStringLiteral("daily "))
+                    .contains(QStringLiteral("spaces at its start or end")));
+        QVERIFY(errorOf(QStringLiteral("weekly Mon"))
+                    .contains(QStringLiteral("'weekly' is not understood")));
         QVERIFY(errorOf(QStringLiteral("12:")).contains(QStringLiteral("a minute is missing")));
         QVERIFY(errorOf(QStringLiteral("*-*~8,27/4")).contains(QStringLiteral("day 27")));
         QString error;
@@ -552,11 +656,12 @@ private Q_SLOTS:
     {
         LocalZone local("Europe/Berlin");
         const QStringList expressions{
-            QStringLiteral("minutely"), QStringLiteral("hourly"), QStringLiteral("daily"),
-            QStringLiteral("Mon..Fri 02:00"), QStringLiteral("*-*-01 *:*:*"),
-            QStringLiteral("*-*-* 00/6:00 UTC"), QStringLiteral("*-02~03"),
-            QStringLiteral("*:0/20 America/New_York"), QStringLiteral("quarterly"),
-            QStringLiteral("*:*:0/7"), QStringLiteral("2027-03-28 02:30")};
+            QStringLiteral("minutely"),        QStringLiteral("hourly"),
+            QStringLiteral("daily"),           QStringLiteral("Mon..Fri 02:00"),
+            QStringLiteral("*-*-01 *:*:*"),    QStringLiteral("*-*-* 00/6:00 UTC"),
+            QStringLiteral("*-02~03"),         QStringLiteral("*:0/20 America/New_York"),
+            QStringLiteral("quarterly"),       QStringLiteral("*:*:0/7"),
+            QStringLiteral("2027-03-28 02:30")};
         const QDateTime from = QDateTime::fromSecsSinceEpoch(at("2027-01-20 07:13:00"), Qt::UTC);
         for (const QString& expression : expressions) {
             const CalendarSpec spec = CalendarSpec::parse(expression);
@@ -573,7 +678,8 @@ private Q_SLOTS:
         }
         // An elapse exactly at either end counts.
         const CalendarSpec daily = CalendarSpec::parse(QStringLiteral("daily UTC"));
-        const QDateTime midnight = QDateTime::fromSecsSinceEpoch(at("2027-01-20 00:00:00"), Qt::UTC);
+        const QDateTime midnight =
+            QDateTime::fromSecsSinceEpoch(at("2027-01-20 00:00:00"), Qt::UTC);
         QCOMPARE(text(daily.latestAtOrBefore(midnight, midnight)), text(midnight));
         QCOMPARE(text(daily.latestAtOrBefore(midnight.addSecs(-1), midnight.addSecs(-3600))),
                  text(std::nullopt));
@@ -584,10 +690,13 @@ private Q_SLOTS:
     {
         LocalZone local("Europe/Berlin");
         const QDateTime now = QDateTime::fromSecsSinceEpoch(at("2028-05-01 10:00:00"), Qt::UTC);
-        const QStringList expressions{QStringLiteral("minutely"), QStringLiteral("*:*:*"),
+        const QStringList expressions{QStringLiteral("minutely"),
+                                      QStringLiteral("*:*:*"),
                                       QStringLiteral("Mon..Fri 02:00 Europe/Berlin"),
-                                      QStringLiteral("*-02-29 12:00"), QStringLiteral("Fri *-*-13"),
-                                      QStringLiteral("*-*-31 *:*:0/5"), QStringLiteral("yearly")};
+                                      QStringLiteral("*-02-29 12:00"),
+                                      QStringLiteral("Fri *-*-13"),
+                                      QStringLiteral("*-*-31 *:*:0/5"),
+                                      QStringLiteral("yearly")};
         for (const QString& expression : expressions) {
             const CalendarSpec spec = CalendarSpec::parse(expression);
             QElapsedTimer timer;

@@ -84,9 +84,9 @@ private Q_SLOTS:
     void graceIsATenthOfTheInterval()
     {
         const QDate day(2026, 3, 10);
-        const Schedule hourly = makeSchedule(QStringLiteral("hourly"),
-                                             QStringLiteral("*-*-* *:00:00 UTC"), {},
-                                             utc(day.addDays(-1), 0));
+        const Schedule hourly =
+            makeSchedule(QStringLiteral("hourly"), QStringLiteral("*-*-* *:00:00 UTC"), {},
+                         utc(day.addDays(-1), 0));
         const QDateTime lastRun = utc(day, 9);
         ScheduleCheck check = checkSchedule(hourly, lastRun, utc(day, 10, 5, 59));
         QCOMPARE(check.graceSeconds, qint64(360));
@@ -115,10 +115,10 @@ private Q_SLOTS:
     void unreadableCalendarIsNeverOverdue()
     {
         const QDate day(2026, 3, 10);
-        const ScheduleCheck check = checkSchedule(
-            makeSchedule(QStringLiteral("typo"), QStringLiteral("Mon..Fry 02:00"), {},
-                         utc(day.addDays(-30), 0)),
-            QDateTime(), utc(day, 12));
+        const ScheduleCheck check =
+            checkSchedule(makeSchedule(QStringLiteral("typo"), QStringLiteral("Mon..Fry 02:00"), {},
+                                       utc(day.addDays(-30), 0)),
+                          QDateTime(), utc(day, 12));
         QVERIFY(!check.overdue);
         QVERIFY2(check.problem.contains(QStringLiteral("Fry")), qPrintable(check.problem));
     }
@@ -139,9 +139,9 @@ private Q_SLOTS:
             catalog.upsertBackend(backend);
         }
         QHash<QString, QString> ids;
-        for (const QString& name : {QStringLiteral("alpha"), QStringLiteral("beta"),
-                                    QStringLiteral("gamma"), QStringLiteral("delta"),
-                                    QStringLiteral("epsilon")}) {
+        for (const QString& name :
+             {QStringLiteral("alpha"), QStringLiteral("beta"), QStringLiteral("gamma"),
+              QStringLiteral("delta"), QStringLiteral("epsilon")}) {
             Volume volume;
             volume.id = newUuid();
             volume.name = name;
@@ -187,16 +187,17 @@ private Q_SLOTS:
                   BackupStatus::Error);
 
         const QDateTime created = now.addDays(-30);
-        catalog.insertSchedule(makeSchedule(
-            QStringLiteral("nightly"), daily,
-            {ids.value(QStringLiteral("alpha")), ids.value(QStringLiteral("beta")),
-             ids.value(QStringLiteral("epsilon"))},
-            created));
+        catalog.insertSchedule(
+            makeSchedule(QStringLiteral("nightly"), daily,
+                         {ids.value(QStringLiteral("alpha")), ids.value(QStringLiteral("beta")),
+                          ids.value(QStringLiteral("epsilon"))},
+                         created));
         catalog.insertSchedule(makeSchedule(QStringLiteral("six-hourly"),
                                             QStringLiteral("*-*-* 00/6:00:00 UTC"),
                                             {ids.value(QStringLiteral("alpha"))}, created));
-        Schedule paused = makeSchedule(QStringLiteral("paused"), QStringLiteral("*-*-* 03:00:00 UTC"),
-                                       {ids.value(QStringLiteral("delta"))}, created);
+        Schedule paused =
+            makeSchedule(QStringLiteral("paused"), QStringLiteral("*-*-* 03:00:00 UTC"),
+                         {ids.value(QStringLiteral("delta"))}, created);
         paused.enabled = false;
         catalog.insertSchedule(paused);
 
@@ -302,8 +303,7 @@ private Q_SLOTS:
             QCOMPARE(data.nextRuns.at(i).at, runs.at(i).first);
             QCOMPARE(data.nextRuns.at(i).scheduleName, runs.at(i).second);
         }
-        QCOMPARE(data.nextRuns.at(2).volumeNames,
-                 (QStringList{"alpha", "beta", "epsilon"}));
+        QCOMPARE(data.nextRuns.at(2).volumeNames, (QStringList{"alpha", "beta", "epsilon"}));
         QVERIFY(!data.isEmpty());
     }
 
