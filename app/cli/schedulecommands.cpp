@@ -656,8 +656,14 @@ QString checkedSetting(const QString& key, const QString& given)
         return value;
     }
     // Scheduled runs start elsewhere: a relative path would land in their directory.
-    if (key == QLatin1String(settingkeys::metricsFile))
+    if (key == QLatin1String(settingkeys::metricsFile)) {
+        // node_exporter's textfile collector reads *.prom only (as the dialog says).
+        if (!value.endsWith(QLatin1String(".prom")))
+            throw Error(QStringLiteral("%1 must end in .prom (node_exporter's textfile collector "
+                                       "reads only those), not '%2'.")
+                            .arg(key, given));
         return QFileInfo(value).absoluteFilePath();
+    }
     return value; // the hook command
 }
 

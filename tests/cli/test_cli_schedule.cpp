@@ -488,6 +488,9 @@ private Q_SLOTS:
         expectError(cli({QStringLiteral("settings-set"), QStringLiteral("notify.on_failure"),
                          QStringLiteral("yes")}),
                     QStringLiteral("1 (on) or 0 (off)"));
+        expectError(cli({QStringLiteral("settings-set"), QStringLiteral("jobs.metrics_file"),
+                         QStringLiteral("/tmp/ember.txt")}),
+                    QStringLiteral("must end in .prom"));
         expectError(cli({QStringLiteral("settings-set"), QStringLiteral("history.days"),
                          QStringLiteral("5")}),
                     QStringLiteral("history.retention_days"));
