@@ -1942,6 +1942,13 @@ QStringList BackupService::recoverInterruptedOperations()
     } catch (const Error& error) {
         qCDebug(lcService) << "could not remove stale job rows:" << error.message();
     }
+    // History records of jobs whose process ended while they ran: interrupted,
+    // not running (for the GUI and ember-cli alike).
+    try {
+        m_catalog.settleInterruptedJobs();
+    } catch (const Error& error) {
+        qCDebug(lcService) << "could not settle interrupted jobs:" << error.message();
+    }
     return actions;
 }
 

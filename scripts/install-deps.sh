@@ -24,6 +24,8 @@ PACKAGES=(
   python3-keystone rabbitmq-server python3-cinderclient python3-openstackclient
   uwsgi-core uwsgi-plugin-python3 libyaml-cpp-dev
   # GUI tests, screenshots, keychain
+  # systemd-analyze: calendar expressions and the schedule units are checked against it
+  systemd
   xvfb xauth x11-apps imagemagick fonts-noto-cjk fonts-dejavu-core qt6-translations-l10n dbus-x11 dbus-daemon gnome-keyring libsecret-tools
   # packaging checks
   rpm lintian desktop-file-utils appstream file librsvg2-bin

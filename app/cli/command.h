@@ -161,12 +161,6 @@ struct Context
                 *catalog, [this](const BackendConfig& backend) { return secrets.read(backend); });
             for (const QString& line : service->recoverInterruptedOperations())
                 holdNotice(line);
-            // Jobs whose process ended while they ran show as interrupted, not running.
-            try {
-                catalog->settleInterruptedJobs();
-            } catch (const Error& error) {
-                holdNotice(QStringLiteral("WARNING: %1").arg(error.message()));
-            }
         }
         return *service;
     }
