@@ -49,6 +49,48 @@ BackendType posixBackendType()
 }
 } // namespace
 
+const OptionSpec* BackendType::option(const QString& normalizedKey) const
+{
+    for (const OptionSpec& spec : options)
+        if (spec.key == normalizedKey)
+            return &spec;
+    return nullptr;
+}
+
+QStringList BackendType::optionNames() const
+{
+    QStringList names;
+    for (const OptionSpec& spec : options)
+        if (!spec.secret)
+            names.append(spec.key);
+    return names;
+}
+
+QString BackendType::locationKey() const
+{
+    for (const OptionSpec& spec : options)
+        if (spec.location)
+            return spec.key;
+    return {};
+}
+
+QJsonValue BackendType::value(const QJsonObject& options, const QString& normalizedKey) const
+{
+    if (options.contains(normalizedKey))
+        return options.value(normalizedKey);
+    const OptionSpec* spec = option(normalizedKey);
+    return spec ? spec->defaultValue : QJsonValue();
+}
+
+const BackendType* findBackendType(const QString& type)
+{
+    static const QList<BackendType> types = backendTypes();
+    for (const BackendType& candidate : types)
+        if (candidate.type == type)
+            return &candidate;
+    return nullptr;
+}
+
 QList<BackendType> backendTypes()
 {
     QList<BackendType> types{posixBackendType()};

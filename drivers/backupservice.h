@@ -52,10 +52,6 @@ struct RescanReport
     QList<Skipped> skipped;
 };
 
-// Resolves secrets for a backend (the GUI reads them from the keyring
-// asynchronously before starting a job; the CLI reads them up front).
-using SecretProvider = std::function<BackendSecrets(const BackendConfig&)>;
-
 // The Cinder volume an RBD image ("pool/image") is: Cinder names a volume's
 // image volume-<uuid>, so such an image is registered under that id (its
 // backups then share one base image and one chain with Cinder's). Empty for

@@ -4,6 +4,7 @@
 // consumer, so no object is ever held in memory whole.
 #pragma once
 
+#include "backoff.h"
 #include "records.h"
 
 #include <QByteArray>
@@ -20,14 +21,6 @@ using DataProducer = std::function<size_t(char* buffer, size_t capacity)>;
 // Receives the next bytes of an object; may throw to abort the transfer.
 using DataConsumer = std::function<void(const char* data, size_t length)>;
 
-// A failure worth retrying (timeout, 5xx, connection reset): the engine
-// regenerates the object's bytes and tries again, with back-off.
-class TransientError : public Error
-{
-public:
-    using Error::Error;
-};
-
 // The object is not there (a missing object on restore is named in the error).
 class ObjectMissing : public Error
 {
@@ -35,11 +28,20 @@ public:
     using Error::Error;
 };
 
-struct RetryPolicy
+// Deleting or overwriting a locked object was refused by the store (S3
+// Object Lock). The message names the object and the date it becomes deletable.
+class ObjectLocked : public Error
 {
-    int attempts = 0; // extra attempts after the first
-    double initialBackoffSeconds = 2;
-    double maxBackoffSeconds = 64;
+public:
+    using Error::Error;
+};
+
+// Object Lock retention the store puts on every object it writes: until that
+// moment no one (holding this backend's keys or not) can delete or overwrite them.
+struct ObjectRetention
+{
+    QString mode; // "GOVERNANCE" or "COMPLIANCE"
+    QDateTime until;
 };
 
 class ObjectStore
@@ -76,6 +78,10 @@ public:
     // How many transfers the engine may run at once against this store.
     virtual int parallelTransfers() const { return 2; }
     virtual RetryPolicy retryPolicy() const { return {}; }
+    // The retention this store puts on the objects it writes from now on,
+    // fixed when the store was made (one store serves one job); none when the
+    // backend does not lock objects. The chunked engine records it on the backup.
+    virtual std::optional<ObjectRetention> retentionForNewObjects() const { return std::nullopt; }
 
     // Convenience for small objects (metadata files).
     QByteArray getAll(const QString& container, const QString& name);

@@ -120,6 +120,14 @@ struct Backup
     // A synthetic full: the id of the backup whose restored state it holds
     // (built from that backup's chain without reading the volume). Empty otherwise.
     QString synthesizedFrom;
+    // S3 Object Lock on every object of the backup: until then neither Ember
+    // nor anyone holding the backend's keys can delete it. Invalid = not locked.
+    QDateTime immutableUntil;
+    QString immutableMode; // "GOVERNANCE" or "COMPLIANCE"
+    bool isImmutableAt(const QDateTime& now) const
+    {
+        return immutableUntil.isValid() && now < immutableUntil;
+    }
 
     bool isIncremental() const { return !parentId.isEmpty(); }
     bool hasDependentBackups() const { return numDependentBackups > 0; }
@@ -131,7 +139,7 @@ struct Backup
 struct BackendConfig
 {
     QString name;
-    QString type;        // "posix", "swift", "ceph", "tsm"
+    QString type;        // a registered BackendType: "posix", "swift", "ceph", "tsm", "s3"
     QJsonObject options; // Cinder's option names, e.g. backup_file_size
     bool isDefault = false;
     QDateTime createdAt;
