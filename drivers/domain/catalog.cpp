@@ -199,6 +199,12 @@ CREATE TABLE settings (
     value TEXT NOT NULL
 );
 )sql",
+    // S3 Object Lock: until when every object of a backup is locked against
+    // deletion (NULL = not locked) and the lock's mode (GOVERNANCE, COMPLIANCE).
+    R"sql(
+ALTER TABLE backups ADD COLUMN immutable_until TEXT;
+ALTER TABLE backups ADD COLUMN immutable_mode TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 QString storedTime(const QDateTime& time)
@@ -390,7 +396,7 @@ const char* const kBackupColumns =
     "size, object_count, temp_volume_id, temp_snapshot_id, num_dependent_backups, snapshot_id, "
     "data_timestamp, restore_volume_id, encryption_key_id, metadata, created_at, updated_at, "
     "deleted_at, deleted, backend_name, volume_size_bytes, stored_bytes, protected, "
-    "synthesized_from";
+    "synthesized_from, immutable_until, immutable_mode";
 
 Backup readBackup(const Statement& row)
 {
@@ -428,6 +434,8 @@ Backup readBackup(const Statement& row)
     b.storedBytes = row.integer(30);
     b.isProtected = row.integer(31) != 0;
     b.synthesizedFrom = row.text(32);
+    b.immutableUntil = row.time(33);
+    b.immutableMode = row.text(34);
     return b;
 }
 
@@ -466,7 +474,9 @@ void bindBackup(Statement& s, const Backup& b)
         .bind(30, b.volumeSizeBytes)
         .bind(31, b.storedBytes)
         .bind(32, qint64(b.isProtected ? 1 : 0))
-        .bind(33, b.synthesizedFrom.isNull() ? QStringLiteral("") : b.synthesizedFrom);
+        .bind(33, b.synthesizedFrom.isNull() ? QStringLiteral("") : b.synthesizedFrom)
+        .bind(34, b.immutableUntil)
+        .bind(35, b.immutableMode.isNull() ? QStringLiteral("") : b.immutableMode);
 }
 
 // A backup's sampled-verification rows, which describe objects that go with it.
@@ -1315,7 +1325,7 @@ void Catalog::insertBackup(const Backup& backup)
         remove.run();
         Statement s(m_db,
                     (QByteArray("INSERT INTO backups (") + kBackupColumns +
-                     ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                     ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
                         .constData());
         Backup stored = backup;
         if (!stored.createdAt.isValid())
@@ -1339,7 +1349,8 @@ void Catalog::updateBackup(const Backup& backup)
                           "restore_volume_id=?22, encryption_key_id=?23, metadata=?24, "
                           "created_at=?25, updated_at=?26, deleted_at=?27, deleted=?28, "
                           "backend_name=?29, volume_size_bytes=?30, stored_bytes=?31, "
-                          "protected=?32, synthesized_from=?33 WHERE id=?1");
+                          "protected=?32, synthesized_from=?33, immutable_until=?34, "
+                          "immutable_mode=?35 WHERE id=?1");
         Backup stored = backup;
         stored.updatedAt = QDateTime::currentDateTimeUtc();
         bindBackup(s, stored);

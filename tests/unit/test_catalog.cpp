@@ -84,6 +84,8 @@ Backup fullBackup(const QString& volumeId)
     b.backendName = QStringLiteral("local");
     b.volumeSizeBytes = 3 * 1024 * 1024 + 5;
     b.storedBytes = 123456789;
+    b.immutableUntil = at(2027, 1, 6, 10, 0, 0, 0);
+    b.immutableMode = QStringLiteral("GOVERNANCE");
     return b;
 }
 
@@ -121,6 +123,8 @@ void compareBackups(const Backup& a, const Backup& b)
     QCOMPARE(a.storedBytes, b.storedBytes);
     QCOMPARE(a.isProtected, b.isProtected);
     QCOMPARE(a.synthesizedFrom, b.synthesizedFrom);
+    QCOMPARE(a.immutableUntil, b.immutableUntil);
+    QCOMPARE(a.immutableMode, b.immutableMode);
 }
 
 QString errorOf(const std::function<void()>& action)
@@ -1168,6 +1172,94 @@ private Q_SLOTS:
         QVERIFY2(!record.contains("protected") && !record.contains("synthesized") &&
                      !record.contains(source.id.toLatin1()),
                  record.constData());
+    }
+
+    // ---- Immutable backups (S3 Object Lock) ----
+
+    void immutableUntilAndModeRoundTrip()
+    {
+        Catalog catalog(dbPath(QStringLiteral("c.sqlite")));
+        Backup locked = fullBackup(newUuid());
+        locked.immutableUntil = at(2027, 1, 6, 10, 0, 0, 0);
+        locked.immutableMode = QStringLiteral("COMPLIANCE");
+        catalog.insertBackup(locked);
+        Backup plain = fullBackup(locked.volumeId);
+        plain.immutableUntil = {};
+        plain.immutableMode.clear();
+        catalog.insertBackup(plain);
+
+        const Backup loaded = catalog.backup(locked.id).value();
+        QCOMPARE(loaded.immutableUntil, at(2027, 1, 6, 10, 0, 0, 0));
+        QCOMPARE(loaded.immutableUntil.timeSpec(), Qt::UTC);
+        QCOMPARE(loaded.immutableMode, QStringLiteral("COMPLIANCE"));
+        QVERIFY(loaded.isImmutableAt(at(2027, 1, 6, 9, 59, 59, 999)));
+        QVERIFY(!loaded.isImmutableAt(at(2027, 1, 6, 10, 0, 0, 0)));
+        const Backup unlocked = catalog.backup(plain.id).value();
+        QVERIFY(!unlocked.immutableUntil.isValid());
+        QVERIFY(unlocked.immutableMode.isEmpty());
+        QVERIFY(!unlocked.isImmutableAt(QDateTime::currentDateTimeUtc()));
+        BackupFilter byVolume;
+        byVolume.volumeId = locked.volumeId;
+        for (const Backup& listed : catalog.backups(byVolume))
+            QCOMPARE(listed.immutableUntil.isValid(), listed.id == locked.id);
+
+        // updateBackup writes both columns, a lock recorded after the insert included.
+        Backup changed = unlocked;
+        changed.immutableUntil = at(2030, 2, 3, 4, 5, 6, 7);
+        changed.immutableMode = QStringLiteral("GOVERNANCE");
+        catalog.updateBackup(changed);
+        QCOMPARE(catalog.backup(plain.id)->immutableUntil, at(2030, 2, 3, 4, 5, 6, 7));
+        QCOMPARE(catalog.backup(plain.id)->immutableMode, QStringLiteral("GOVERNANCE"));
+        QCOMPARE(catalog.children(locked.parentId).size(), 1);
+        QCOMPARE(catalog.children(locked.parentId).first().immutableMode,
+                 QStringLiteral("COMPLIANCE"));
+        QVERIFY(columnsOf(dbPath(QStringLiteral("c.sqlite")), "backups")
+                    .contains(QStringLiteral("immutable_until")));
+
+        // Ember's own fields stay out of the export record Cinder imports.
+        const QByteArray record = exportRecordJson(loaded);
+        QVERIFY2(!record.contains("immutable") && !record.contains("COMPLIANCE"),
+                 record.constData());
+    }
+
+    // A schema-5 catalog (before Object Lock) keeps its backups, unlocked,
+    // and takes locks after the migration.
+    void migratesAVersion5CatalogToUnlockedBackups()
+    {
+        const QString path = dbPath(QStringLiteral("v5/catalog.sqlite"));
+        Backup old = fullBackup(newUuid());
+        old.immutableUntil = {};
+        old.immutableMode.clear();
+        {
+            Catalog catalog(path);
+            catalog.insertBackup(old);
+        }
+        // Back to schema 5 as it was: the migration's columns gone.
+        executeRaw(path, QStringLiteral("ALTER TABLE backups DROP COLUMN immutable_until;"
+                                        "ALTER TABLE backups DROP COLUMN immutable_mode;"
+                                        "PRAGMA user_version=5;"));
+        QVERIFY(!columnsOf(path, "backups").contains(QStringLiteral("immutable_until")));
+        {
+            Catalog catalog(path);
+            QCOMPARE(catalog.schemaVersion(), Catalog::currentSchemaVersion());
+            QVERIFY(catalog.schemaVersion() >= 6);
+            const Backup loaded = catalog.backup(old.id).value();
+            compareBackups(loaded, old);
+            QVERIFY(!loaded.immutableUntil.isValid());
+            QVERIFY(loaded.immutableMode.isEmpty());
+            Backup locked = loaded;
+            locked.immutableUntil = at(2027, 1, 6, 10, 0, 0, 0);
+            locked.immutableMode = QStringLiteral("GOVERNANCE");
+            catalog.updateBackup(locked);
+        }
+        const QStringList columns = columnsOf(path, "backups");
+        QVERIFY2(columns.contains(QStringLiteral("immutable_until")) &&
+                     columns.contains(QStringLiteral("immutable_mode")),
+                 qPrintable(columns.join(QLatin1Char(' '))));
+        Catalog reopened(path);
+        QCOMPARE(reopened.schemaVersion(), Catalog::currentSchemaVersion());
+        QCOMPARE(reopened.backup(old.id)->immutableUntil, at(2027, 1, 6, 10, 0, 0, 0));
+        QCOMPARE(reopened.backup(old.id)->immutableMode, QStringLiteral("GOVERNANCE"));
     }
 
     void retentionPoliciesPerScope()

@@ -327,8 +327,8 @@ private Q_SLOTS:
     void freshCatalogHasTheTables()
     {
         Catalog catalog(dbPath());
-        QCOMPARE(catalog.schemaVersion(), 5);
-        QCOMPARE(Catalog::currentSchemaVersion(), 5);
+        QCOMPARE(catalog.schemaVersion(), Catalog::currentSchemaVersion());
+        QVERIFY(Catalog::currentSchemaVersion() >= 5);
         QVERIFY(columnsOf(dbPath(), "schedules").contains(QStringLiteral("last_occurrence")));
         QVERIFY(columnsOf(dbPath(), "job_history").contains(QStringLiteral("log")));
         QVERIFY(columnsOf(dbPath(), "settings").contains(QStringLiteral("value")));
@@ -780,7 +780,7 @@ private Q_SLOTS:
         {
             Catalog catalog(path);
             QCOMPARE(catalog.schemaVersion(), Catalog::currentSchemaVersion());
-            QCOMPARE(catalog.schemaVersion(), 5);
+            QVERIFY(catalog.schemaVersion() >= 5);
             // The old data is all there.
             const Volume volume = catalog.volume(kOldVolume).value();
             QCOMPARE(volume.name, QStringLiteral("old"));
@@ -801,7 +801,7 @@ private Q_SLOTS:
             catalog.setSetting(QLatin1String(settingkeys::notifyOnSuccess), QStringLiteral("1"));
         }
         Catalog reopened(path);
-        QCOMPARE(reopened.schemaVersion(), 5);
+        QCOMPARE(reopened.schemaVersion(), Catalog::currentSchemaVersion());
         QCOMPARE(reopened.resolveSchedule(QStringLiteral("nightly")).volumeIds,
                  QStringList({kOldVolume}));
         QCOMPARE(reopened.jobCount(), qint64(1));
