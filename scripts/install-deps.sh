@@ -16,6 +16,8 @@ PACKAGES=(
   librbd-dev librados-dev libradospp-dev
   # test services: Ceph (tests/services/ceph.sh) and Swift (tests/services/swift.sh)
   ceph-mon ceph-osd ceph-mgr ceph-common python3-rbd python3-rados
+  # S3 (tests/services/rgw.sh): Ceph's radosgw on that cluster, boto3 for checks from outside
+  radosgw python3-boto3
   swift swift-proxy swift-account swift-container swift-object python3-swiftclient memcached curl openssl
   # Cinder interop harness and benchmark (real cinder.backup drivers)
   python3 python3-cinder python3-zstd e2fsprogs time

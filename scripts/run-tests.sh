@@ -3,7 +3,7 @@
 #   1. install the dependencies (scripts/install-deps.sh)
 #   2. build build-tests/ (RelWithDebInfo) and build-asan/ (ASan + UBSan, GUI on)
 #   3. ctest on build-tests/ with every label (unit, engine, cli, gui, services, swift,
-#      ceph, tsm, interop, packaging, faults ...), then on build-asan/ with the fast labels only
+#      ceph, s3, tsm, interop, packaging, faults ...), then on build-asan/ with the fast labels only
 #      (unit|engine|cli|gui, without cloud: the service, cloud and interop tests are slow
 #      and exercise daemons and Cinder's Python, not our memory handling)
 #   4. build-fuzz/ (clang, libFuzzer + ASan + UBSan, the parsers only) and each fuzz
@@ -44,8 +44,9 @@ stop_services() {
   local tree hash
   for tree in "$NORMAL" "$ASAN"; do
     hash=$(printf '%s' "$tree" | sha1sum | cut -c1-10)
-    # Cinder first: its services use the Ceph cluster
+    # Cinder and radosgw first: they use the Ceph cluster
     [ -d "/tmp/ember-cinder-$hash" ] && bash "$ROOT/tests/services/cinder.sh" stop "/tmp/ember-cinder-$hash" 2>/dev/null
+    [ -d "/tmp/ember-rgw-$hash" ] && bash "$ROOT/tests/services/rgw.sh" stop "/tmp/ember-rgw-$hash" 2>/dev/null
     [ -d "/tmp/ember-ceph-$hash" ] && bash "$ROOT/tests/services/ceph.sh" stop "/tmp/ember-ceph-$hash" 2>/dev/null
     [ -d "$tree/services/swift-data" ] && bash "$ROOT/tests/services/swift.sh" stop "$tree/services/swift-data" 2>/dev/null
   done
