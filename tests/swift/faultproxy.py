@@ -1,31 +1,46 @@
 #!/usr/bin/env python3
-"""A fault-injecting HTTP proxy in front of Swift for Ember's tests.
+"""A fault-injecting HTTP proxy in front of Swift (or S3) for Ember's tests.
 
-Usage: faultproxy.py UPSTREAM_BASE_URL [--tls CERT_FILE KEY_FILE]
+Usage: faultproxy.py UPSTREAM_BASE_URL [--tls CERT_FILE KEY_FILE] [--s3]
 (e.g. http://127.0.0.1:8080). Listens on 127.0.0.1 (a free port; HTTPS with
---tls) and prints "port N" on stdout. Commands,
-one per line on stdin, each answered with one line on stdout:
-  fail STATUS COUNT [METHOD]  answer the next COUNT storage requests (of METHOD) with STATUS
+--tls) and prints "port N" on stdout. With --s3 (in front of an S3 service): the
+client's Host header goes upstream unchanged (Signature V4 signs it), injected
+failures answer with S3's XML error body, and ListObjectsV2 requests count as listings.
+Commands, one per line on stdin, each answered with one line on stdout:
+  fail STATUS COUNT [METHOD [SKIP]]  answer the next COUNT storage requests (of METHOD)
+                              with STATUS, after letting SKIP of them through
+  slowdown COUNT [METHOD]     answer the next COUNT storage requests (of METHOD) with
+                              S3's 503 SlowDown
+  drop COUNT [BYTES]          for the next COUNT uploads (PUT/POST with a body): read
+                              BYTES of the body (default: half), then reset the connection
   unauth COUNT                answer the next COUNT token-bearing requests with 401; a PUT
                               with "Expect: 100-continue" is refused before its body is sent,
                               like Swift's auth middleware does
   corrupt COUNT               flip one byte of the next COUNT uploaded bodies
   stall SECONDS COUNT         wait SECONDS, then answer 504, for the next COUNT requests
-  stats                       JSON counters
+  stats                       JSON counters (requests, logins, injected_failures,
+                              injected_401, corrupted, listings, dropped)
   reset                       clear faults and counters
 Storage URLs in login answers are rewritten to point at the proxy.
 """
 import http.client
 import http.server
 import json
+import socket
 import ssl
+import struct
 import sys
 import threading
 import time
 import urllib.parse
 
-UPSTREAM = urllib.parse.urlsplit(sys.argv[1])
-TLS = sys.argv[3:5] if len(sys.argv) >= 5 and sys.argv[2] == '--tls' else None
+ARGS = sys.argv[1:]
+S3 = '--s3' in ARGS
+if S3:
+    ARGS.remove('--s3')
+UPSTREAM = urllib.parse.urlsplit(ARGS[0])
+TLS = ARGS[2:4] if len(ARGS) >= 4 and ARGS[1] == '--tls' else None
+S3_CODES = {500: 'InternalError', 503: 'ServiceUnavailable'}
 LOCK = threading.Lock()
 STATE = {}
 
@@ -33,10 +48,12 @@ STATE = {}
 def reset():
     with LOCK:
         STATE.clear()
-        STATE.update(fail_status=0, fail_count=0, fail_method=None, unauth=0, corrupt=0,
-                     stall_seconds=0.0, stall_count=0,
+        STATE.update(fail_status=0, fail_count=0, fail_method=None, fail_skip=0, fail_code=None,
+                     unauth=0, corrupt=0, stall_seconds=0.0, stall_count=0, drop=0,
+                     drop_bytes=None,
                      counters={'requests': 0, 'logins': 0, 'injected_failures': 0,
-                               'injected_401': 0, 'corrupted': 0, 'listings': 0})
+                               'injected_401': 0, 'corrupted': 0, 'listings': 0,
+                               'dropped': 0})
 
 
 def take(name):
@@ -80,6 +97,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get('Content-Length') or 0)
         return self.rfile.read(length) if length else b''
 
+    def drop_connection(self):
+        """Resets the client's connection (RST), as a dying server or network would."""
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                       struct.pack('ii', 1, 0))
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.connection.close()
+
     def reply(self, status, body=b'', headers=(), close=False):
         self.send_response(status)
         for name, value in headers:
@@ -103,6 +131,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
             count('injected_401')
             self.reply(401, b'injected 401 before the body', close=True)
             return
+        if self.command in ('PUT', 'POST') and int(self.headers.get('Content-Length') or 0) > 0:
+            with LOCK:
+                drop = STATE['drop'] > 0
+                if drop:
+                    STATE['drop'] -= 1
+                    drop_bytes = STATE['drop_bytes']
+            if drop:
+                length = int(self.headers['Content-Length'])
+                self.rfile.read(min(length - 1, drop_bytes if drop_bytes is not None
+                                    else length // 2))
+                count('dropped')
+                self.drop_connection()
+                return
         body = self.read_body()
         with LOCK:
             stall = STATE['stall_seconds'] if STATE['stall_count'] > 0 else 0
@@ -121,21 +162,34 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with LOCK:
                 method_ok = STATE['fail_method'] in (None, self.command)
                 fail = STATE['fail_count'] > 0 and method_ok
+                if fail and STATE['fail_skip'] > 0:
+                    STATE['fail_skip'] -= 1
+                    fail = False
                 if fail:
                     STATE['fail_count'] -= 1
                     status = STATE['fail_status']
+                    code = STATE['fail_code'] or S3_CODES.get(status, 'InternalError')
             if fail:
                 count('injected_failures')
-                self.reply(status, b'injected failure')
+                if S3:
+                    self.reply(status, (
+                        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>%s</Code>'
+                        '<Message>injected %s</Message><RequestId>faultproxy</RequestId></Error>'
+                        % (code, code)).encode(), [('Content-Type', 'application/xml')])
+                else:
+                    self.reply(status, b'injected failure')
                 return
             if self.command == 'PUT' and body and take('corrupt'):
                 count('corrupted')
                 body = bytes([body[0] ^ 0xFF]) + body[1:]
-            if self.command == 'GET' and 'format=' in path:
+            query = urllib.parse.urlsplit(path).query
+            if self.command == 'GET' and ('format=' in path or (S3 and 'list-type=' in query)):
                 count('listings')
-        headers = {k: v for k, v in self.headers.items()
-                   if k.lower() not in ('host', 'transfer-encoding', 'expect', 'connection',
-                                        'content-length')}
+        # S3: Signature V4 signs the Host header, so it goes upstream unchanged
+        dropped = ('transfer-encoding', 'expect', 'connection', 'content-length')
+        if not S3:
+            dropped += ('host',)
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in dropped}
         if body or self.command in ('PUT', 'POST'):
             headers['Content-Length'] = str(len(body))
         connection = http.client.HTTPConnection(UPSTREAM.hostname, UPSTREAM.port, timeout=120)
@@ -172,6 +226,17 @@ def commands():
                 STATE['fail_status'] = int(words[1])
                 STATE['fail_count'] = int(words[2])
                 STATE['fail_method'] = words[3] if len(words) > 3 else None
+                STATE['fail_skip'] = int(words[4]) if len(words) > 4 else 0
+                STATE['fail_code'] = None
+            elif words[0] == 'slowdown':
+                STATE['fail_status'] = 503
+                STATE['fail_count'] = int(words[1])
+                STATE['fail_method'] = words[2] if len(words) > 2 else None
+                STATE['fail_skip'] = 0
+                STATE['fail_code'] = 'SlowDown'
+            elif words[0] == 'drop':
+                STATE['drop'] = int(words[1])
+                STATE['drop_bytes'] = int(words[2]) if len(words) > 2 else None
             elif words[0] == 'unauth':
                 STATE['unauth'] = int(words[1])
             elif words[0] == 'corrupt':

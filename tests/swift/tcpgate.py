@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A TCP gate in front of Swift's proxy that can "stop" it, for Ember's fault tests.
+"""A TCP gate in front of Swift's proxy (or S3) that can "stop" it, for Ember's fault tests.
 
 Usage: tcpgate.py UPSTREAM_HOST UPSTREAM_PORT
 Listens on 127.0.0.1 (a free port) and prints "port N" on stdout; forwards every
@@ -10,8 +10,11 @@ answered with one line on stdout:
                     ones refused (nothing listens on the port any more)
   down-after BYTES  go down by itself once BYTES more request bytes have passed
                     (the crossing chunk is not forwarded)
+  drop-after BYTES  once BYTES more request bytes have passed, reset the connection
+                    carrying them (the crossing chunk is not forwarded) and stay up:
+                    a connection dropped mid-upload
   up                listen on the same port again
-  stats             JSON: state, connections, bytes_up, went_down
+  stats             JSON: state, connections, bytes_up, went_down, dropped
 The gate exits when its stdin closes.
 """
 import json
@@ -23,7 +26,8 @@ import threading
 UPSTREAM = (sys.argv[1], int(sys.argv[2]))
 LOCK = threading.Lock()
 STATE = {'down': False, 'listener': None, 'port': 0, 'live': set(),
-         'down_after': None, 'connections': 0, 'bytes_up': 0, 'went_down': 0}
+         'down_after': None, 'drop_after': None, 'connections': 0, 'bytes_up': 0,
+         'went_down': 0, 'dropped': 0}
 
 
 def reset(sock):
@@ -62,7 +66,7 @@ def pump(source, sink, upstream_direction):
             if not data:
                 break
             if upstream_direction:
-                trigger = False
+                trigger = drop = False
                 with LOCK:
                     if STATE['down']:
                         break
@@ -70,9 +74,21 @@ def pump(source, sink, upstream_direction):
                     if STATE['down_after'] is not None:
                         STATE['down_after'] -= len(data)
                         trigger = STATE['down_after'] <= 0
+                    if STATE['drop_after'] is not None:
+                        STATE['drop_after'] -= len(data)
+                        drop = STATE['drop_after'] <= 0
+                        if drop:
+                            STATE['drop_after'] = None
+                            STATE['dropped'] += 1
+                            STATE['live'].discard(source)
+                            STATE['live'].discard(sink)
                 if trigger:
                     go_down()
                     break
+                if drop:
+                    reset(source)
+                    reset(sink)
+                    return
             sink.sendall(data)
     except OSError:
         pass
@@ -130,6 +146,9 @@ for line in sys.stdin:
     elif words[0] == 'down-after':
         with LOCK:
             STATE['down_after'] = int(words[1])
+    elif words[0] == 'drop-after':
+        with LOCK:
+            STATE['drop_after'] = int(words[1])
     elif words[0] == 'up':
         if STATE['down']:
             go_up()
@@ -137,7 +156,8 @@ for line in sys.stdin:
         with LOCK:
             answer = json.dumps({'state': 'down' if STATE['down'] else 'up',
                                  'connections': STATE['connections'],
-                                 'bytes_up': STATE['bytes_up'], 'went_down': STATE['went_down']})
+                                 'bytes_up': STATE['bytes_up'], 'went_down': STATE['went_down'],
+                                 'dropped': STATE['dropped']})
     else:
         answer = 'unknown command'
     sys.stdout.write(answer + '\n')
