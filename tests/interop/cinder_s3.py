@@ -24,6 +24,9 @@ connection:
   --sha-block-size N  backup_s3_block_size  (default 32768)
   --no-md5            backup_s3_md5_validation = False (default True: ContentMD5 sent)
   --retry-attempts N  backup_s3_retry_max_attempts
+  --ca-cert-file F    backup_s3_ca_cert_file (for an https endpoint)
+  --sse-algorithm A   backup_s3_sse_customer_algorithm (AES256); the SSE-C key,
+                      backup_s3_sse_customer_key, only from $CINDER_S3_SSE_CUSTOMER_KEY
 """
 
 import logging
@@ -65,8 +68,14 @@ class S3Harness(ChunkedHarness):
             os.environ['AWS_DEFAULT_REGION'] = args.region
         os.environ.setdefault('AWS_CONFIG_FILE', os.devnull)
         os.environ.setdefault('AWS_SHARED_CREDENTIALS_FILE', os.devnull)
+        sse_key = os.environ.get('CINDER_S3_SSE_CUSTOMER_KEY')
+        if args.sse_algorithm and not sse_key:
+            raise HarnessError('--sse-algorithm needs the key in $CINDER_S3_SSE_CUSTOMER_KEY')
         return {
             'backup_s3_endpoint_url': args.endpoint_url,
+            'backup_s3_ca_cert_file': args.ca_cert_file,
+            'backup_s3_sse_customer_algorithm': args.sse_algorithm,
+            'backup_s3_sse_customer_key': sse_key if args.sse_algorithm else None,
             'backup_s3_store_access_key': access_key,
             'backup_s3_store_secret_key': secret_key,
             'backup_s3_store_bucket': args.s3_bucket,
@@ -84,6 +93,10 @@ class S3Harness(ChunkedHarness):
         parser.add_argument('--no-md5', action='store_true',
                             help='backup_s3_md5_validation = False')
         parser.add_argument('--retry-attempts', type=int)
+        parser.add_argument('--ca-cert-file', help='backup_s3_ca_cert_file')
+        parser.add_argument('--sse-algorithm',
+                            help='backup_s3_sse_customer_algorithm (AES256): SSE-C with the key '
+                                 'in $CINDER_S3_SSE_CUSTOMER_KEY')
 
 
 main = S3Harness().main

@@ -13,6 +13,8 @@ restores the chain byte-identical (its restore also checks that the listing unde
 prefix holds exactly the objects of _metadata), then deletes the objects.
 Mixed chain: ember full <- Cinder incremental <- ember incremental in one bucket, every
 state restored by both.
+SSE-C: both directions again with a customer key, over radosgw's TLS endpoint (its own
+CA as backup_s3_ca_cert_file); every object is checked unreadable without the key.
 Every object either tool wrote is checked against the other's expectations: names,
 _metadata's object list, each single-part object's ETag the MD5 of its bytes (Cinder's
 _metadata records the MD5 of the uncompressed data, so only "none" objects match it).
@@ -98,24 +100,27 @@ class EmberCinderS3Interop(ChunkedInterop, EmberTestCase):
         self.buckets.append(name)
         return name
 
-    def add_s3_backend(self, home, name, bucket, compression, default=False):
+    def add_s3_backend(self, home, name, bucket, compression, default=False, extra=None,
+                       sse_key=None):
         options = {'backup_s3_endpoint_url': self.facts['RGW_S3_ENDPOINT'],
                    'backup_s3_store_bucket': bucket,
                    'backup_s3_object_size': str(OBJECT_SIZE),
                    'backup_s3_block_size': '32768',
                    'ember_s3_region': self.region,
                    'backup_compression_algorithm': compression}
+        options.update(extra or {})
         argv = ['backend-add', name, 's3']
         for option in options.items():
             argv += ['--option', '%s=%s' % option]
         self.ember(home, *argv, *(['--default'] if default else []))
-        for secret, fact in (('backup_s3_store_access_key', 'RGW_S3_ACCESS_KEY'),
-                             ('backup_s3_store_secret_key', 'RGW_S3_SECRET_KEY')):
-            self.ember(home, 'backend-set-secret', name, secret, input=self.facts[fact] + '\n')
+        secrets = {'backup_s3_store_access_key': self.facts['RGW_S3_ACCESS_KEY'],
+                   'backup_s3_store_secret_key': self.facts['RGW_S3_SECRET_KEY']}
+        if sse_key:
+            secrets['backup_s3_sse_customer_key'] = sse_key
+        for secret, value in secrets.items():
+            self.ember(home, 'backend-set-secret', name, secret, input=value + '\n')
         with open(os.path.join(home, 'secrets.json'), encoding='utf-8') as f:
-            stored = json.load(f)['backends'][name]
-        self.assertEqual(stored['backup_s3_store_access_key'], self.facts['RGW_S3_ACCESS_KEY'])
-        self.assertEqual(stored['backup_s3_store_secret_key'], self.facts['RGW_S3_SECRET_KEY'])
+            self.assertEqual(json.load(f)['backends'][name], secrets)
 
     def add_shared_backend(self, home, work):
         self.bucket = self.new_bucket('mixed')
@@ -152,6 +157,25 @@ class EmberCinderS3Interop(ChunkedInterop, EmberTestCase):
             if facts['compression'] == 'none':  # _metadata's md5 is of the volume's bytes
                 self.assertEqual(len(body), facts['length'], name)
                 self.assertEqual(hashlib.md5(body).hexdigest(), facts['md5'], name)
+
+    def assert_sse_c(self, bucket, row, key):
+        """Every object of the backup is SSE-C encrypted with `key`: a GET without the
+        key is refused, one with it (over TLS, as radosgw requires) returns the object."""
+        import boto3
+        from botocore.exceptions import ClientError
+        names = self.objects(bucket, row['service_metadata'])
+        self.assertEqual(len(names), row['object_count'] + 2, names)
+        tls = boto3.client('s3', endpoint_url=self.facts['RGW_S3_TLS_ENDPOINT'],
+                           verify=self.facts['RGW_S3_TLS_CA'],
+                           aws_access_key_id=self.facts['RGW_S3_ACCESS_KEY'],
+                           aws_secret_access_key=self.facts['RGW_S3_SECRET_KEY'],
+                           region_name=self.region)
+        for name in names:
+            with self.assertRaises(ClientError, msg='%s is readable without the key' % name):
+                self.s3.get_object(Bucket=bucket, Key=name)
+            got = tls.get_object(Bucket=bucket, Key=name, SSECustomerAlgorithm='AES256',
+                                 SSECustomerKey=key)
+            self.assertEqual(got['SSECustomerAlgorithm'], 'AES256', name)
 
     # -- tests
     def test_cinder_backups_restore_in_ember(self):
@@ -204,6 +228,48 @@ class EmberCinderS3Interop(ChunkedInterop, EmberTestCase):
                     self.assertEqual(deleted['objects_before'], rows[backup_id]['object_count'] + 2)
                     self.assertEqual(
                         self.objects(bucket, rows[backup_id]['service_metadata']), [])
+
+
+    def test_sse_c_both_ways(self):
+        """SSE-C (backup_s3_sse_customer_key/_algorithm) over radosgw's TLS endpoint with
+        its own CA (backup_s3_ca_cert_file): each tool reads the other's encrypted backups,
+        so both send the same customer key (the option's 32 characters as the key's bytes)."""
+        for name in ('RGW_S3_TLS_ENDPOINT', 'RGW_S3_TLS_CA'):
+            if not self.facts.get(name):
+                self.fail('no %s in rgw.env: SSE-C needs the fixture\'s TLS endpoint' % name)
+        key = uuid.uuid4().hex  # 32 characters
+        os.environ['CINDER_S3_SSE_CUSTOMER_KEY'] = key
+        self.addCleanup(os.environ.pop, 'CINDER_S3_SSE_CUSTOMER_KEY', None)
+        where = ['--endpoint-url', self.facts['RGW_S3_TLS_ENDPOINT'],
+                 '--ca-cert-file', self.facts['RGW_S3_TLS_CA'], '--sse-algorithm', 'AES256']
+        extra = {'backup_s3_endpoint_url': self.facts['RGW_S3_TLS_ENDPOINT'],
+                 'backup_s3_ca_cert_file': self.facts['RGW_S3_TLS_CA'],
+                 'backup_s3_sse_customer_algorithm': 'AES256'}
+
+        # Cinder -> ember
+        work = self.workdir('sse-c2e')
+        bucket = self.new_bucket('sse-c2e')
+        db, volume, full_copy, full, inc = self.cinder_backups(
+            work, '7d1c3f0e-9a54-4f11-8b0a-5e3c2d1f0101', 'zlib', '--s3-bucket', bucket, *where)
+        self.assert_sse_c(bucket, full, key)
+        home = os.path.join(work, 'ember-home')
+        self.add_s3_backend(home, 'cinder-sse', bucket, 'zlib', extra=extra, sse_key=key)
+        self.import_in_ember(home, db, (full, inc), 'cinder-sse')
+        self.assert_ember_restores(home, work, {inc['id']: volume, full['id']: full_copy},
+                                   'ember restore of Cinder SSE-C backup')
+
+        # ember -> Cinder
+        work = self.workdir('sse-e2c')
+        bucket = self.new_bucket('sse-e2c')
+        home = os.path.join(work, 'ember-home')
+        self.add_s3_backend(home, 'ember-sse', bucket, 'zlib', default=True, extra=extra,
+                            sse_key=key)
+        volume, full_copy, full_id, inc_id, records = self.ember_file_backups(work, home)
+        rows = self.import_in_cinder(records, (full_id, inc_id), bucket)
+        self.assert_sse_c(bucket, rows[full_id], key)
+        self.assert_sse_c(bucket, rows[inc_id], key)
+        self.assert_cinder_restores(work, {inc_id: volume, full_id: full_copy},
+                                    'Cinder restore of ember SSE-C backup', *records, *where)
 
 
 if __name__ == '__main__':
