@@ -13,6 +13,8 @@ restores the chain byte-identical (its restore also checks that the listing unde
 prefix holds exactly the objects of _metadata), then deletes the objects.
 Mixed chain: ember full <- Cinder incremental <- ember incremental in one bucket, every
 state restored by both.
+Object Lock: a locked ember backup restores in Cinder; Cinder's delete only hides it
+behind delete markers, ember refuses the delete with the date and still restores it.
 SSE-C: both directions again with a customer key, over radosgw's TLS endpoint (its own
 CA as backup_s3_ca_cert_file); every object is checked unreadable without the key.
 Every object either tool wrote is checked against the other's expectations: names,
@@ -74,10 +76,15 @@ class EmberCinderS3Interop(ChunkedInterop, EmberTestCase):
     @classmethod
     def tearDownClass(cls):
         # the fixture's radosgw is shared: leave no bucket behind (objects first)
+        # (every version and delete marker, GOVERNANCE retention bypassed)
         for bucket in cls.buckets:
             try:
-                for key in cls.all_objects(bucket, ''):
-                    cls.s3.delete_object(Bucket=bucket, Key=key)
+                pages = cls.s3.get_paginator('list_object_versions').paginate(Bucket=bucket)
+                for page in pages:
+                    for entry in page.get('Versions', []) + page.get('DeleteMarkers', []):
+                        cls.s3.delete_object(Bucket=bucket, Key=entry['Key'],
+                                             VersionId=entry['VersionId'],
+                                             BypassGovernanceRetention=True)
                 cls.s3.delete_bucket(Bucket=bucket)
             except Exception as e:  # a bucket Cinder or ember never created
                 if 'NoSuchBucket' not in str(e):
@@ -270,6 +277,47 @@ class EmberCinderS3Interop(ChunkedInterop, EmberTestCase):
         self.assert_sse_c(bucket, rows[inc_id], key)
         self.assert_cinder_restores(work, {inc_id: volume, full_id: full_copy},
                                     'Cinder restore of ember SSE-C backup', *records, *where)
+
+
+    def test_locked_ember_backup_in_cinder(self):
+        """Object Lock (beyond Cinder): an ember backup written with GOVERNANCE retention
+        into a bucket created with Object Lock is an ordinary backup to Cinder, which
+        restores it byte-identical; Cinder's delete (plain DeleteObject, no version id)
+        only hides the objects behind delete markers, every version stays with its
+        retention, ember refuses to delete the backup naming the date, and ember still
+        restores it."""
+        work = self.workdir('locked')
+        bucket = self.new_bucket('locked')
+        self.s3.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True)
+        home = os.path.join(work, 'ember-home')
+        self.add_s3_backend(home, 'locked', bucket, 'zlib', default=True,
+                            extra={'ember_s3_object_lock_mode': 'GOVERNANCE',
+                                   'ember_s3_object_lock_days': '1'})
+        volume, full_copy, full_id, inc_id, records = self.ember_file_backups(work, home)
+        rows = self.import_in_cinder(records, (full_id, inc_id), bucket)
+        prefix = rows[inc_id]['service_metadata']
+        names = self.objects(bucket, prefix)
+        self.assertEqual(len(names), rows[inc_id]['object_count'] + 2, names)
+        until = set()
+        for name in names:
+            retention = self.s3.get_object_retention(Bucket=bucket, Key=name)['Retention']
+            self.assertEqual(retention['Mode'], 'GOVERNANCE', name)
+            until.add(retention['RetainUntilDate'].date())
+        self.assert_cinder_restores(work, {inc_id: volume, full_id: full_copy},
+                                    'Cinder restore of a locked ember backup', *records)
+
+        self.cinder('delete', '--backup-id', inc_id, *records)
+        self.assertEqual(self.objects(bucket, prefix), [])  # hidden, not gone
+        versions = self.s3.list_object_versions(Bucket=bucket, Prefix=prefix)
+        self.assertEqual(sorted(v['Key'] for v in versions.get('Versions', [])), sorted(names))
+
+        refused = self.ember_proc(home, 'backup-delete', inc_id)
+        self.assertNotEqual(refused.returncode, 0, 'ember deleted a locked backup')
+        self.assertTrue(any(day.isoformat() in refused.stderr + refused.stdout for day in until),
+                        'the refusal names no retain-until date %s: %s'
+                        % (sorted(until), refused.stderr + refused.stdout))
+        self.assert_ember_restores(home, work, {inc_id: volume},
+                                   'ember restore after Cinder\'s delete of a locked backup')
 
 
 if __name__ == '__main__':
