@@ -839,6 +839,12 @@ QString ChunkedBackupDriver::serviceName() const
 void ChunkedBackupDriver::backup(BackupJob& job)
 {
     Backup& backup = job.backup;
+    // Recorded with the location, before any object is written: a backup that
+    // fails or crashes leaves objects the store will not delete before then.
+    if (const std::optional<ObjectRetention> retention = m_store->retentionForNewObjects()) {
+        backup.immutableUntil = retention->until;
+        backup.immutableMode = retention->mode;
+    }
     placeNewBackup(*m_store, backup, job.recordLocation);
     try {
         m_store->ensureContainer(backup.container);

@@ -747,6 +747,11 @@ void ChunkedBackupDriver::synthesize(SynthesizeJob& job)
     backup.parentId.clear(); // a full backup
     if (!backup.createdAt.isValid())
         backup.createdAt = QDateTime::currentDateTimeUtc();
+    // As for a backup: the lock is on record before the first object is written.
+    if (const std::optional<ObjectRetention> retention = m_store->retentionForNewObjects()) {
+        backup.immutableUntil = retention->until;
+        backup.immutableMode = retention->mode;
+    }
     placeNewBackup(*m_store, backup, job.recordLocation);
     try {
         m_store->ensureContainer(backup.container);
