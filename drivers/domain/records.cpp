@@ -57,6 +57,38 @@ QString newUuid()
     return QUuid::createUuid().toString(QUuid::WithoutBraces).toLower();
 }
 
+QString immutableUntilText(const QDateTime& until)
+{
+    if (!until.isValid())
+        return {};
+    QDateTime minute = until.toUTC();
+    const QTime time = minute.time();
+    const bool exact = time.second() == 0 && time.msec() == 0;
+    minute.setTime(QTime(time.hour(), time.minute()));
+    if (!exact)
+        minute = minute.addSecs(60);
+    return minute.toString(QStringLiteral("yyyy-MM-dd HH:mm")) + QStringLiteral(" UTC");
+}
+
+QString describeImmutability(const Backup& backup, const QDateTime& now)
+{
+    if (!backup.isImmutableAt(now))
+        return {};
+    const QString until = immutableUntilText(backup.immutableUntil);
+    if (backup.immutableMode.isEmpty())
+        return QStringLiteral("until %1 (S3 Object Lock)").arg(until);
+    return QStringLiteral("until %1 (S3 Object Lock, %2 mode)").arg(until, backup.immutableMode);
+}
+
+QString immutabilityRefusal(const Backup& backup, const QDateTime& now)
+{
+    const QString lock = describeImmutability(backup, now);
+    if (lock.isEmpty())
+        return {};
+    return QStringLiteral("backup %1 is immutable %2; it can be deleted from then on")
+        .arg(backup.id, lock);
+}
+
 QString cinderIsoTime(const QDateTime& time)
 {
     if (!time.isValid())

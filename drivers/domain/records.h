@@ -149,6 +149,16 @@ QString newUuid();
 // True for a canonical lower-case UUID (8-4-4-4-12 hex digits), the only form
 // of id Ember accepts from records and backends (ids become file names).
 bool isCanonicalUuid(const QString& text);
+// When a locked backup can be deleted, for people: "2027-01-06 10:00 UTC"
+// (rounded up to the minute, so "from then on" holds).
+QString immutableUntilText(const QDateTime& until);
+// "until 2027-01-06 10:00 UTC (S3 Object Lock, GOVERNANCE mode)"; empty when
+// the backup is not locked at `now`.
+QString describeImmutability(const Backup& backup, const QDateTime& now);
+// Why deleting `backup` is refused at `now` (empty = its lock does not stop it):
+// "backup X is immutable until ... (S3 Object Lock, GOVERNANCE mode); it can be
+// deleted from then on".
+QString immutabilityRefusal(const Backup& backup, const QDateTime& now);
 // Cinder's datetime text in export records: YYYY-MM-DDTHH:MM:SSZ
 QString cinderIsoTime(const QDateTime& time);
 // Accepts "YYYY-MM-DDTHH:MM:SS[.ffffff]Z", "YYYY-MM-DD HH:MM:SS[.ffffff]+00:00"

@@ -204,13 +204,14 @@ QDateTime retentionTime(const Backup& backup)
     return (backup.dataTimestamp.isValid() ? backup.dataTimestamp : backup.createdAt).toUTC();
 }
 
-RetentionItem retentionItem(const Backup& backup)
+RetentionItem retentionItem(const Backup& backup, const QDateTime& now)
 {
     RetentionItem item;
     item.id = backup.id;
     item.parentId = backup.parentId;
     item.takenAt = retentionTime(backup);
     item.isProtected = backup.isProtected;
+    item.isImmutable = backup.isImmutableAt(now);
     item.usable = backup.status == BackupStatus::Available;
     return item;
 }
@@ -236,6 +237,8 @@ QString toString(KeepReason reason)
         return QStringLiteral("protected");
     case KeepReason::EmptyPolicy:
         return QStringLiteral("no policy");
+    case KeepReason::Immutable:
+        return QStringLiteral("immutable (S3 Object Lock)");
     }
     return QStringLiteral("unknown");
 }
@@ -268,6 +271,8 @@ QList<RetentionDecision> selectRetained(const RetentionPolicy& policy,
         for (qsizetype i = 0; i < usable.size(); ++i) {
             if (usable[i].isProtected)
                 keepFor(i, KeepReason::Protected);
+            if (usable[i].isImmutable)
+                keepFor(i, KeepReason::Immutable);
             keepFor(i, KeepReason::EmptyPolicy);
         }
         return decisions;
@@ -321,6 +326,8 @@ QList<RetentionDecision> selectRetained(const RetentionPolicy& policy,
     for (qsizetype i = 0; i < usable.size(); ++i) {
         if (usable[i].isProtected)
             keepFor(i, KeepReason::Protected);
+        if (usable[i].isImmutable)
+            keepFor(i, KeepReason::Immutable);
     }
     return decisions;
 }

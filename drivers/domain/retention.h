@@ -8,7 +8,7 @@
 //                   hour (likewise daily, weekly (ISO weeks), monthly, yearly;
 //                   periods in the given time zone);
 //   keep-within D   every backup taken within D of the newest backup.
-// Protected backups are always kept. A policy with no option set keeps
+// Protected and immutable (S3 Object Lock) backups are always kept. A policy with no option set keeps
 // everything (an empty policy never deletes).
 //
 // The plan (chunked backends, Cinder's newest-first rule): a backup the policy
@@ -77,6 +77,8 @@ struct RetentionItem
     QString parentId;  // empty = full
     QDateTime takenAt; // the restore point's time (data_timestamp, else created_at), UTC
     bool isProtected = false;
+    // Locked by S3 Object Lock when planned: no one can delete it yet, so it is kept.
+    bool isImmutable = false;
     bool usable = true; // available; others (error, creating, ...) are neither kept nor removed
 };
 
@@ -84,8 +86,9 @@ struct Backup;
 // A backup's restore point time as retention sees it: its data_timestamp,
 // else its created_at, in UTC.
 QDateTime retentionTime(const Backup& backup);
-// The planner's view of `backup`.
-RetentionItem retentionItem(const Backup& backup);
+// The planner's view of `backup` at `now` (whether its Object Lock still holds).
+RetentionItem retentionItem(const Backup& backup,
+                            const QDateTime& now = QDateTime::currentDateTimeUtc());
 
 enum class KeepReason
 {
@@ -97,7 +100,8 @@ enum class KeepReason
     Yearly,
     Within,
     Protected,
-    EmptyPolicy
+    EmptyPolicy,
+    Immutable // S3 Object Lock: the store refuses to delete it before its date
 };
 QString toString(KeepReason reason);
 
