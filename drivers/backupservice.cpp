@@ -27,6 +27,24 @@ namespace ember {
 
 namespace {
 
+// What the backend's plugin declares it can do (nothing for an unknown type).
+BackendCapabilities capabilitiesOf(const BackendConfig& backend)
+{
+    const BackendType* type = findBackendType(backend.type);
+    return type ? type->capabilities : BackendCapabilities{};
+}
+
+// The container the driver's store names after this backup alone (the posix
+// store's xx/yy/<id> directory); empty when its backups share containers.
+QString ownContainerOf(BackupDriver& driver, const Backup& backup)
+{
+    auto* chunked = dynamic_cast<ChunkedBackupDriver*>(&driver);
+    if (!chunked || backup.id.isEmpty())
+        return {};
+    const QString container = chunked->store().defaultContainer(backup);
+    return container.contains(backup.id) ? container : QString();
+}
+
 // Cinder keeps fail_reason to 255 characters.
 QString failReasonFrom(const QString& message)
 {
@@ -228,7 +246,7 @@ Volume BackupService::addRbdVolume(const QString& backendName, const QString& po
 {
 #ifdef EMBER_HAVE_CEPH
     const BackendConfig cluster = backendNamed(m_catalog, backendName);
-    if (cluster.type != QLatin1String("ceph"))
+    if (!capabilitiesOf(cluster).hostsRbdVolumes)
         throw Error(QStringLiteral(
                         "backend %1 is not a Ceph backend; RBD images need one for their cluster")
                         .arg(backendName));
@@ -264,7 +282,7 @@ Volume BackupService::createRbdTarget(const Backup& backup, const RestoreRequest
         const std::optional<Volume> source = m_catalog.volume(backup.volumeId);
         if (source && source->kind == VolumeKind::Rbd)
             clusterName = source->backendName;
-        else if (backendFor(backup).type == QLatin1String("ceph"))
+        else if (capabilitiesOf(backendFor(backup)).hostsRbdVolumes)
             clusterName = backendFor(backup).name;
         else
             throw Error(QStringLiteral("name the Ceph backend whose cluster gets the new image "
@@ -272,7 +290,7 @@ Volume BackupService::createRbdTarget(const Backup& backup, const RestoreRequest
                             .arg(request.newRbdImage));
     }
     const BackendConfig cluster = backendNamed(m_catalog, clusterName);
-    if (cluster.type != QLatin1String("ceph"))
+    if (!capabilitiesOf(cluster).hostsRbdVolumes)
         throw Error(QStringLiteral(
                         "backend %1 is not a Ceph backend; RBD images need one for their cluster")
                         .arg(clusterName));
@@ -464,7 +482,7 @@ BackupService::PreparedBackup BackupService::prepareBackup(const CreateBackupReq
                             "backup must go to the same backend")
                             .arg(volume.name, choice.parent->id, parentBackend));
         if (!request.container.isEmpty() && request.container != choice.parent->container &&
-            prepared.backend.type != QLatin1String("posix"))
+            ownContainerOf(*driver, *choice.parent).isEmpty())
             qCInfo(lcService) << "incremental goes to container" << request.container
                               << "while its parent is in" << choice.parent->container;
         if (driver->incrementalNeedsSameSize())
@@ -532,12 +550,13 @@ Backup BackupService::runBackup(PreparedBackup& prepared, OperationControl& cont
                     olderBackupIds << older.id;
         }
         // Chunked backends fall back to reading everything when a parent
-        // snapshot is gone, so its removal may overlap the backup; the Ceph
-        // backend needs it for the next incremental and removes it last.
-        const bool cephBackend = prepared.backend.type == QLatin1String("ceph");
+        // snapshot is gone, so its removal may overlap the backup; a backend
+        // that manages source snapshots (Ceph) needs it for the next
+        // incremental and removes it last.
+        const bool backendManagesSnapshots = capabilitiesOf(prepared.backend).managesSourceSnapshots;
         auto device = openVolume(volume, OpenMode::Read, backup.id,
                                  prepared.parent ? prepared.parent->id : QString(), olderBackupIds,
-                                 !cephBackend);
+                                 !backendManagesSnapshots);
         if (device->size() != backup.volumeSizeBytes) {
             backup.volumeSizeBytes = device->size();
             backup.size = (device->size() + (Q_INT64_C(1) << 30) - 1) >> 30;
@@ -559,11 +578,11 @@ Backup BackupService::runBackup(PreparedBackup& prepared, OperationControl& cont
             driver->removeLeftovers(backup);
             throw;
         }
-#ifdef EMBER_HAVE_CEPH
-        // RBD source into a chunked backend: its snapshot is the next incremental's base.
-        if (prepared.backend.type != QLatin1String("ceph")) {
+        // A source snapshot (RBD) into a backend that does not manage it: it
+        // is the next incremental's base.
+        if (!backendManagesSnapshots) {
             try {
-                keepRbdBackupSnapshot(*device);
+                device->keepBackupSnapshot();
             } catch (const Error& error) {
                 // The backup itself is stored; only the next incremental will read more.
                 control.log(
@@ -572,7 +591,6 @@ Backup BackupService::runBackup(PreparedBackup& prepared, OperationControl& cont
                         .arg(error.message()));
             }
         }
-#endif
     } catch (const Error& error) {
         const bool cancelled = dynamic_cast<const Cancelled*>(&error) != nullptr;
         m_catalog.transaction([&] {
@@ -782,6 +800,11 @@ void BackupService::deleteBackup(const QString& backupRef, bool force, Operation
     if (backup.isProtected)
         throw Error(QStringLiteral("backup %1 is protected; unprotect it first (backup-unprotect)")
                         .arg(backup.id));
+    // Refused before anything is touched, forced or not: the store would
+    // refuse to remove its objects until the lock ends.
+    if (const QString refusal = immutabilityRefusal(backup, QDateTime::currentDateTimeUtc());
+        !refusal.isEmpty())
+        throw Error(refusal);
     const BackendConfig backend = backendFor(backup);
     auto driver = driverFor(backend);
     // Where every backup stands alone (Ceph snapshots), its children take over
@@ -1046,7 +1069,8 @@ BackupService::SynthesisPreview BackupService::previewSynthesis(const QString& b
             if (!moves && child.id != freed)
                 othersRemain = true;
         }
-        if (othersRemain || node.isProtected)
+        if (othersRemain || node.isProtected ||
+            node.isImmutableAt(QDateTime::currentDateTimeUtc()))
             break;
         preview.becomeDeletable.append(node);
         freed = node.id;
@@ -1125,12 +1149,11 @@ BackupService::PreparedSynthesis BackupService::prepareSynthesis(const Synthesiz
     backup.host = hostName();
     backup.availabilityZone =
         source.availabilityZone.isEmpty() ? QStringLiteral("nova") : source.availabilityZone;
-    // The source's container, unless it is the posix store's directory of
-    // the source alone: then the new full gets a directory of its own, so the
-    // old chain's directories go with it.
-    const QString ownPosixDirectory =
-        QStringLiteral("%1/%2/%3").arg(source.id.left(2), source.id.mid(2, 2), source.id);
-    if (prepared.backend.type != QLatin1String("posix") || source.container != ownPosixDirectory)
+    // The source's container, unless the store made it for the source alone
+    // (the posix store's directory): then the new full gets one of its own,
+    // so the old chain's directories go with it.
+    const QString sourceOwnContainer = ownContainerOf(*driver, source);
+    if (sourceOwnContainer.isEmpty() || source.container != sourceOwnContainer)
         backup.container = source.container;
     backup.status = BackupStatus::Creating;
     backup.service = driver->serviceName();
@@ -1387,6 +1410,12 @@ BackupService::PruneReport BackupService::runPrune(const QString& volumeRef, con
             stop(QStringLiteral("the backup is %1 now").arg(current->status));
         if (current->isProtected)
             stop(QStringLiteral("the backup was protected since the plan was made"));
+        if (!synthesize) {
+            if (const QString lock =
+                    describeImmutability(*current, QDateTime::currentDateTimeUtc());
+                !lock.isEmpty())
+                stop(QStringLiteral("the backup is immutable %1").arg(lock));
+        }
         const QSet<QString> children = idsOf(m_catalog.children(current->id));
         try {
             if (synthesize) {
@@ -1648,12 +1677,17 @@ RescanReport BackupService::rescanBackend(const QString& backendName, const QStr
                                           OperationControl& control)
 {
     const BackendConfig backend = backendNamed(m_catalog, backendName);
+    QStringList chunkedTypes;
+    for (const BackendType& type : backendTypes())
+        if (type.capabilities.chunked)
+            chunkedTypes.append(type.type);
     const QString refusal = QStringLiteral("backend %1 is a %2 backend: backend-rescan reads the "
                                            "_metadata files of Cinder's chunked format, which "
-                                           "only posix and swift backends write")
-                                .arg(backend.name, backend.type);
+                                           "only %3 backends write")
+                                .arg(backend.name, backend.type,
+                                     chunkedTypes.join(QStringLiteral(", ")));
     // Refused before its secrets are asked for.
-    if (backend.type != QLatin1String("posix") && backend.type != QLatin1String("swift"))
+    if (!capabilitiesOf(backend).chunked)
         throw Error(refusal);
     auto driver = driverFor(backend);
     auto* chunked = dynamic_cast<ChunkedBackupDriver*>(driver.get());
