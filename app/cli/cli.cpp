@@ -23,8 +23,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <unistd.h>
 #include <utility>
 
@@ -130,6 +132,8 @@ QString commandHelp(const Command& command, QCommandLineParser& parser)
     // Replace Qt's "Usage: /path/to/ember-cli [options] ..." with the command's own.
     const qsizetype firstBreak = help.indexOf(QLatin1Char('\n'));
     help = usageLine(command) + help.mid(firstBreak);
+    if (command.moreHelp)
+        help += QLatin1Char('\n') + command.moreHelp();
     return help;
 }
 
@@ -424,7 +428,7 @@ int backupList(Context& context, QCommandLineParser& parser)
               {QStringLiteral("ID"), QStringLiteral("Volume ID"), QStringLiteral("Status"),
                QStringLiteral("Name"), QStringLiteral("Size"), QStringLiteral("Object Count"),
                QStringLiteral("Container"), QStringLiteral("Protected"),
-               QStringLiteral("Synthesized From")},
+               QStringLiteral("Synthesized From"), QStringLiteral("Immutable Until")},
               [](const Backup& b) {
                   return QStringList{b.id,
                                      b.volumeId,
@@ -435,7 +439,8 @@ int backupList(Context& context, QCommandLineParser& parser)
                                      orDash(b.container),
                                      b.isProtected ? QStringLiteral("True")
                                                    : QStringLiteral("False"),
-                                     orDash(b.synthesizedFrom)};
+                                     orDash(b.synthesizedFrom),
+                                     orDash(immutableUntilText(b.immutableUntil))};
               });
     return 0;
 }
@@ -689,20 +694,6 @@ int volumeResetState(Context& context, QCommandLineParser& parser)
 
 // ---- backends ----
 
-int backendList(Context& context, QCommandLineParser&)
-{
-    printList(context, context.backups().catalog().backends(), backendJson,
-              {QStringLiteral("Name"), QStringLiteral("Type"), QStringLiteral("Default"),
-               QStringLiteral("Options")},
-              [](const BackendConfig& backend) {
-                  return QStringList{backend.name, backend.type,
-                                     backend.isDefault ? QStringLiteral("yes")
-                                                       : QStringLiteral("no"),
-                                     cellText(backend.options)};
-              });
-    return 0;
-}
-
 int backendAddLocal(Context& context, QCommandLineParser& parser)
 {
     const QString name = parser.positionalArguments().at(0).trimmed();
@@ -771,18 +762,388 @@ BackendType backendTypeNamed(const QString& name)
                     .arg(name, known.join(QStringLiteral(", "))));
 }
 
-// key=value with Cinder's option names; numbers and booleans keep their type.
-QJsonValue optionValueFromText(const QString& text)
+// ---- backend types: everything below reads the plugins' option schemas ----
+
+QString kindName(OptionSpec::Kind kind)
 {
-    bool isNumber = false;
-    const double number = text.toDouble(&isNumber);
-    if (isNumber)
-        return number;
-    if (text == QLatin1String("true") || text == QLatin1String("True"))
-        return true;
-    if (text == QLatin1String("false") || text == QLatin1String("False"))
-        return false;
+    switch (kind) {
+    case OptionSpec::Kind::Text:
+        return QStringLiteral("text");
+    case OptionSpec::Kind::Integer:
+        return QStringLiteral("integer");
+    case OptionSpec::Kind::Number:
+        return QStringLiteral("number");
+    case OptionSpec::Kind::Boolean:
+        return QStringLiteral("boolean");
+    case OptionSpec::Kind::Choice:
+        return QStringLiteral("choice");
+    case OptionSpec::Kind::Path:
+        return QStringLiteral("path");
+    case OptionSpec::Kind::Url:
+        return QStringLiteral("url");
+    }
+    return QStringLiteral("text");
+}
+
+// A default or a bound as a user types it: 1999994880, not 2e+09.
+QString valueText(const QJsonValue& value)
+{
+    if (value.isDouble())
+        return QString::number(value.toDouble(), 'g', 17);
+    if (value.isBool())
+        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    return value.toString();
+}
+
+bool hasMinimum(const OptionSpec& option)
+{
+    return option.minimum != -std::numeric_limits<double>::infinity();
+}
+
+bool hasMaximum(const OptionSpec& option)
+{
+    return option.maximum != std::numeric_limits<double>::infinity();
+}
+
+// "1 to 100", "at least 1", "at most 5" (empty when unbounded).
+QString rangeText(const OptionSpec& option)
+{
+    const QString low = valueText(option.minimum);
+    const QString high = valueText(option.maximum);
+    if (hasMinimum(option) && hasMaximum(option))
+        return QStringLiteral("%1 to %2").arg(low, high);
+    if (hasMinimum(option))
+        return QStringLiteral("at least %1").arg(low);
+    if (hasMaximum(option))
+        return QStringLiteral("at most %1").arg(high);
+    return {};
+}
+
+QStringList capabilityNames(const BackendCapabilities& capabilities)
+{
+    QStringList names;
+    if (capabilities.chunked)
+        names.append(QStringLiteral("chunked"));
+    if (capabilities.hostsRbdVolumes)
+        names.append(QStringLiteral("hosts RBD volumes"));
+    if (capabilities.managesSourceSnapshots)
+        names.append(QStringLiteral("manages source snapshots"));
+    if (capabilities.objectLock)
+        names.append(QStringLiteral("object lock"));
+    return names;
+}
+
+QJsonObject capabilitiesJson(const BackendCapabilities& capabilities)
+{
+    return QJsonObject{{QStringLiteral("chunked"), capabilities.chunked},
+                       {QStringLiteral("hosts_rbd_volumes"), capabilities.hostsRbdVolumes},
+                       {QStringLiteral("manages_source_snapshots"),
+                        capabilities.managesSourceSnapshots},
+                       {QStringLiteral("object_lock"), capabilities.objectLock}};
+}
+
+QString secretHint(const QString& key)
+{
+    return QStringLiteral("keyring: ember-cli backend-set-secret NAME %1").arg(key);
+}
+
+bool isSecret(const BackendType& type, const OptionSpec& option)
+{
+    return option.secret || type.secretKeys.contains(option.key);
+}
+
+QJsonObject optionSpecJson(const BackendType& type, const OptionSpec& option)
+{
+    QJsonObject json{{QStringLiteral("key"), option.key},
+                     {QStringLiteral("kind"), kindName(option.kind)},
+                     {QStringLiteral("default"), option.defaultValue},
+                     {QStringLiteral("label"), option.label},
+                     {QStringLiteral("help"), option.help},
+                     {QStringLiteral("secret"), isSecret(type, option)},
+                     {QStringLiteral("required"), option.required},
+                     {QStringLiteral("location"), option.location},
+                     {QStringLiteral("advanced"), option.advanced}};
+    if (!option.choices.isEmpty())
+        json[QStringLiteral("choices")] = QJsonArray::fromStringList(option.choices);
+    if (hasMinimum(option))
+        json[QStringLiteral("minimum")] = option.minimum;
+    if (hasMaximum(option))
+        json[QStringLiteral("maximum")] = option.maximum;
+    if (isSecret(type, option))
+        json[QStringLiteral("set_with")] =
+            QStringLiteral("ember-cli backend-set-secret NAME %1").arg(option.key);
+    return json;
+}
+
+QJsonObject backendTypeJson(const BackendType& type)
+{
+    QJsonArray options;
+    for (const OptionSpec& option : type.options)
+        options.append(optionSpecJson(type, option));
+    // Secrets the schema does not describe still need the keyring.
+    for (const QString& key : type.secretKeys)
+        if (!type.option(key))
+            options.append(QJsonObject{
+                {QStringLiteral("key"), key},
+                {QStringLiteral("kind"), kindName(OptionSpec::Kind::Text)},
+                {QStringLiteral("secret"), true},
+                {QStringLiteral("set_with"),
+                 QStringLiteral("ember-cli backend-set-secret NAME %1").arg(key)}});
+    return QJsonObject{
+        {QStringLiteral("type"), type.type},
+        {QStringLiteral("display_name"), type.displayName},
+        {QStringLiteral("description"), type.description},
+        {QStringLiteral("available"), type.available},
+        {QStringLiteral("unavailable_reason"),
+         type.available ? QJsonValue() : QJsonValue(type.unavailableReason)},
+        {QStringLiteral("location_option"), type.locationKey().isEmpty()
+                                                ? QJsonValue()
+                                                : QJsonValue(type.locationKey())},
+        {QStringLiteral("capabilities"), capabilitiesJson(type.capabilities)},
+        {QStringLiteral("secrets"), QJsonArray::fromStringList(type.secretKeys)},
+        {QStringLiteral("options"), options}};
+}
+
+// One option in --help and backend-types: its key, what it takes, then its help.
+QString optionSpecText(const BackendType& type, const OptionSpec& option)
+{
+    QStringList facts{kindName(option.kind)};
+    if (!option.defaultValue.isNull() && !option.defaultValue.isUndefined())
+        facts.append(QStringLiteral("default %1").arg(valueText(option.defaultValue)));
+    if (!option.choices.isEmpty())
+        facts.append(QStringLiteral("one of %1").arg(option.choices.join(QStringLiteral(", "))));
+    if (const QString range = rangeText(option); !range.isEmpty())
+        facts.append(range);
+    if (option.required)
+        facts.append(QStringLiteral("required"));
+    if (option.location)
+        facts.append(QStringLiteral("location"));
+    if (option.advanced)
+        facts.append(QStringLiteral("advanced"));
+    if (isSecret(type, option))
+        facts.append(QStringLiteral("secret, %1").arg(secretHint(option.key)));
+    QString text = QStringLiteral("    %1 (%2)\n").arg(option.key, facts.join(QStringLiteral("; ")));
+    const QString help = option.help.isEmpty() ? option.label : option.help;
+    if (!help.isEmpty())
+        text += QStringLiteral("        %1\n").arg(help);
     return text;
+}
+
+QString backendTypeText(const BackendType& type)
+{
+    QString text = QStringLiteral("%1: %2%3\n")
+                       .arg(type.type, type.displayName,
+                            type.available
+                                ? QString()
+                                : QStringLiteral(" (not available: %1)").arg(type.unavailableReason));
+    if (!type.description.isEmpty())
+        text += QStringLiteral("  %1\n").arg(type.description);
+    const QStringList capabilities = capabilityNames(type.capabilities);
+    if (!capabilities.isEmpty())
+        text += QStringLiteral("  Capabilities: %1\n").arg(capabilities.join(QStringLiteral(", ")));
+    if (type.options.isEmpty() && type.secretKeys.isEmpty()) {
+        text += QStringLiteral("  Options: none\n");
+        return text;
+    }
+    text += QStringLiteral("  Options:\n");
+    for (const OptionSpec& option : type.options)
+        text += optionSpecText(type, option);
+    for (const QString& key : type.secretKeys)
+        if (!type.option(key))
+            text += QStringLiteral("    %1 (secret, %2)\n").arg(key, secretHint(key));
+    return text;
+}
+
+QString backendTypesHelp()
+{
+    QString text = QStringLiteral(
+        "Backend types and their options (--option KEY=VALUE; secrets go to the keyring with "
+        "backend-set-secret, after the backend is added):\n\n");
+    for (const BackendType& type : backendTypes())
+        text += backendTypeText(type) + QLatin1Char('\n');
+    return text;
+}
+
+int backendTypesCommand(Context& context, QCommandLineParser&)
+{
+    const QList<BackendType> types = backendTypes();
+    if (context.format == Format::Json) {
+        QJsonArray array;
+        for (const BackendType& type : types)
+            array.append(backendTypeJson(type));
+        context.printJson(array);
+        return 0;
+    }
+    QString text;
+    for (const BackendType& type : types)
+        text += (text.isEmpty() ? QString() : QStringLiteral("\n")) + backendTypeText(type);
+    printOut(text);
+    return 0;
+}
+
+// Options given as NAME=VALUE, parsed as the schema's kinds, checked by the
+// schema. Every problem is collected, so one run names all of them.
+struct ParsedOptions
+{
+    QJsonObject values;
+    QStringList problems;
+    // Known options whose text did not parse: not "missing" when required.
+    QJsonObject unparsed;
+};
+
+ParsedOptions parseOptionAssignments(const BackendType& type, const QString& backendName,
+                                     const QStringList& assignments)
+{
+    ParsedOptions parsed;
+    for (const QString& assignment : assignments) {
+        const qsizetype equals = assignment.indexOf(QLatin1Char('='));
+        if (equals <= 0) {
+            parsed.problems.append(
+                QStringLiteral("Invalid option '%1': use --option name=value.").arg(assignment));
+            continue;
+        }
+        QString key;
+        try {
+            // Normalised first: Backup-Swift-Key is the secret backup_swift_key.
+            key = checkedOptionName(type, backendName, assignment.left(equals));
+            const OptionSpec* option = type.option(key);
+            if (!option)
+                throw Error(QStringLiteral("Option %1 is not described by the %2 backend's "
+                                           "schema (see ember-cli backend-types).")
+                                .arg(key, type.type));
+            parsed.values[key] = parseOptionValue(*option, assignment.mid(equals + 1));
+            parsed.unparsed.remove(key);
+        } catch (const Error& error) {
+            parsed.problems.append(error.message());
+            if (!key.isEmpty()) {
+                parsed.values.remove(key);
+                parsed.unparsed[key] = assignment.mid(equals + 1);
+            }
+        }
+    }
+    return parsed;
+}
+
+// The problems of the given options and of the whole set they make with
+// `options`: each once, in the order met.
+QStringList optionProblemsOf(const BackendType& type, const QJsonObject& options,
+                             const ParsedOptions& given)
+{
+    QStringList problems = given.problems;
+    // The unparsed texts take part as text, so a required option given a bad
+    // value is reported for its value (once), not as missing.
+    QJsonObject candidate = options;
+    for (auto it = given.unparsed.begin(); it != given.unparsed.end(); ++it)
+        candidate[it.key()] = it.value();
+    for (const QString& problem : optionProblems(type, candidate))
+        if (!problems.contains(problem))
+            problems.append(problem);
+    return problems;
+}
+
+// One Error naming every problem, or nothing when there is none.
+void throwOptionProblems(const QString& what, const QStringList& problems)
+{
+    if (problems.isEmpty())
+        return;
+    if (problems.size() == 1)
+        throw Error(problems.first());
+    throw Error(QStringLiteral("%1: %2 problems: %3 (see ember-cli backend-types).")
+                    .arg(what)
+                    .arg(problems.size())
+                    .arg(joinFailures(problems)));
+}
+
+// The schema defaults a new backend keeps in its record: where its backups
+// go and, for the chunked format, the values that fix the format (object
+// size, hash block size, compression), so a later change of a default never
+// changes how an existing backend writes.
+QJsonObject pinnedDefaults(const BackendType& type)
+{
+    QStringList keys{type.locationKey()};
+    if (type.capabilities.chunked)
+        keys << type.objectSizeKey << type.blockSizeKey
+             << QStringLiteral("backup_compression_algorithm");
+    QJsonObject defaults;
+    for (const QString& key : keys) {
+        const OptionSpec* option = key.isEmpty() ? nullptr : type.option(key);
+        if (option && !isSecret(type, *option) && !option->defaultValue.isNull() &&
+            !option->defaultValue.isUndefined())
+            defaults[key] = option->defaultValue;
+    }
+    return defaults;
+}
+
+// The record of a configured backend with what its type says about it: the
+// location and the capabilities.
+QJsonObject backendDetailJson(const BackendConfig& backend)
+{
+    QJsonObject json = backendJson(backend);
+    const BackendType* type = findBackendType(backend.type);
+    const QString locationKey = type ? type->locationKey() : QString();
+    json[QStringLiteral("display_name")] = type ? type->displayName : backend.type;
+    json[QStringLiteral("location")] =
+        locationKey.isEmpty() ? QJsonValue() : type->value(backend.options, locationKey);
+    json[QStringLiteral("location_option")] =
+        locationKey.isEmpty() ? QJsonValue() : QJsonValue(locationKey);
+    if (type)
+        json[QStringLiteral("capabilities")] = capabilitiesJson(type->capabilities);
+    return json;
+}
+
+QString locationText(const BackendConfig& backend)
+{
+    const QJsonValue location = backendDetailJson(backend).value(QStringLiteral("location"));
+    return location.isNull() ? QStringLiteral("-") : valueText(location);
+}
+
+QList<QPair<QString, QString>> backendProperties(const BackendConfig& backend)
+{
+    const BackendType* type = findBackendType(backend.type);
+    QList<QPair<QString, QString>> properties{
+        {QStringLiteral("name"), backend.name},
+        {QStringLiteral("type"), type ? QStringLiteral("%1 (%2)").arg(backend.type, type->displayName)
+                                      : backend.type},
+        {QStringLiteral("is_default"), backend.isDefault ? QStringLiteral("True")
+                                                         : QStringLiteral("False")},
+        {QStringLiteral("location"), locationText(backend)},
+        {QStringLiteral("created_at"), apiTime(backend.createdAt)}};
+    if (type) {
+        const QStringList capabilities = capabilityNames(type->capabilities);
+        properties.append({QStringLiteral("capabilities"),
+                           capabilities.isEmpty() ? QStringLiteral("-")
+                                                  : capabilities.join(QStringLiteral(", "))});
+        if (!type->secretKeys.isEmpty())
+            properties.append({QStringLiteral("keyring entries"),
+                               type->secretKeys.join(QStringLiteral(", "))});
+    }
+    for (auto it = backend.options.begin(); it != backend.options.end(); ++it)
+        properties.append({QStringLiteral("option %1").arg(it.key()), valueText(it.value())});
+    return properties;
+}
+
+int backendList(Context& context, QCommandLineParser&)
+{
+    printList(context, context.backups().catalog().backends(), backendDetailJson,
+              {QStringLiteral("Name"), QStringLiteral("Type"), QStringLiteral("Default"),
+               QStringLiteral("Location"), QStringLiteral("Options")},
+              [](const BackendConfig& backend) {
+                  return QStringList{backend.name, backend.type,
+                                     backend.isDefault ? QStringLiteral("yes")
+                                                       : QStringLiteral("no"),
+                                     locationText(backend), cellText(backend.options)};
+              });
+    return 0;
+}
+
+int backendShow(Context& context, QCommandLineParser& parser)
+{
+    const QString name = parser.positionalArguments().at(0);
+    const std::optional<BackendConfig> backend = context.backups().catalog().backend(name);
+    if (!backend)
+        throw Error(QStringLiteral("No backend named '%1' (see backend-list).").arg(name));
+    context.printObject(backendDetailJson(*backend), backendProperties(*backend));
+    return 0;
 }
 
 int backendAdd(Context& context, QCommandLineParser& parser)
@@ -798,32 +1159,32 @@ int backendAdd(Context& context, QCommandLineParser& parser)
         throw Error(QStringLiteral("Backends of type %1 cannot be used here: %2")
                         .arg(type.type, type.unavailableReason));
     BackendConfig backend;
-    if (type.type == QLatin1String("posix"))
-        backend = embeddedDefaultBackend(); // Cinder's posix defaults
     backend.name = name;
     backend.type = type.type;
     backend.isDefault = parser.isSet(QStringLiteral("default"));
     backend.createdAt = QDateTime::currentDateTimeUtc();
-    for (const QString& assignment : parser.values(QStringLiteral("option"))) {
-        const qsizetype equals = assignment.indexOf(QLatin1Char('='));
-        if (equals <= 0)
-            throw Error(
-                QStringLiteral("Invalid option '%1': use --option name=value.").arg(assignment));
-        // Normalised first: Backup-Swift-Key is the secret backup_swift_key.
-        const QString key = checkedOptionName(type, name, assignment.left(equals));
-        backend.options[key] = optionValueFromText(assignment.mid(equals + 1));
-    }
+    const ParsedOptions given =
+        parseOptionAssignments(type, name, parser.values(QStringLiteral("option")));
+    backend.options = pinnedDefaults(type);
+    for (auto it = given.values.begin(); it != given.values.end(); ++it)
+        backend.options[it.key()] = it.value();
+    throwOptionProblems(QStringLiteral("Backend %1 was not added").arg(name),
+                        optionProblemsOf(type, backend.options, given));
     Catalog& catalog = context.backups().catalog();
     if (catalog.backend(name))
         throw Error(QStringLiteral("A backend named '%1' already exists.").arg(name));
-    // Validate the options before anything is stored (drivers connect only
-    // when used, so placeholder secrets are enough here).
+    // The driver's own checks too, before anything is stored (drivers connect
+    // only when used, so placeholders for the required secrets are enough).
     BackendSecrets placeholders;
-    for (const QString& key : type.secretKeys)
-        placeholders.insert(key, QStringLiteral("placeholder"));
+    for (const QString& key : type.secretKeys) {
+        const OptionSpec* option = type.option(key);
+        if (!option || option->required)
+            placeholders.insert(key, QStringLiteral("placeholder"));
+    }
     createDriver(backend, placeholders);
     catalog.upsertBackend(backend);
-    context.printObject(backendJson(*catalog.backend(name)));
+    context.printObject(backendDetailJson(*catalog.backend(name)),
+                        backendProperties(*catalog.backend(name)));
     return 0;
 }
 
@@ -1207,8 +1568,8 @@ QList<Command> commands()
     list << Command{
         QStringLiteral("backend-add"),
         QStringLiteral("NAME TYPE"),
-        QStringLiteral(
-            "Adds a backend of TYPE (posix, swift, ceph, tsm) with Cinder's option names."),
+        QStringLiteral("Adds a backend of TYPE (listed below and by backend-types) with Cinder's "
+                       "option names; every option is checked before anything is stored."),
         [=](QCommandLineParser& p) {
             p.addOption(text("option",
                              "An option, e.g. backup_swift_auth_url=http://host:8080/auth/v1.0 "
@@ -1218,7 +1579,24 @@ QList<Command> commands()
         },
         backendAdd,
         2,
-        2};
+        2,
+        backendTypesHelp};
+    list << Command{QStringLiteral("backend-types"),
+                    QString(),
+                    QStringLiteral("Lists the backend types: what each needs, its options with "
+                                   "their kinds, defaults and help, and its secrets."),
+                    {},
+                    backendTypesCommand,
+                    0,
+                    0};
+    list << Command{QStringLiteral("backend-show"),
+                    QStringLiteral("NAME"),
+                    QStringLiteral("Shows a backend: its type, location, capabilities and "
+                                   "options."),
+                    {},
+                    backendShow,
+                    1,
+                    1};
     list << Command{
         QStringLiteral("backend-set-secret"),
         QStringLiteral("NAME KEY"),

@@ -174,6 +174,9 @@ QJsonObject backupJson(const Backup& b)
     json[QStringLiteral("stored_bytes")] = double(b.storedBytes);
     json[QStringLiteral("protected")] = b.isProtected;
     json[QStringLiteral("synthesized_from")] = nullable(b.synthesizedFrom);
+    // S3 Object Lock as recorded (a date past means the lock has ended).
+    json[QStringLiteral("immutable_until")] = nullableTime(b.immutableUntil);
+    json[QStringLiteral("immutable_mode")] = nullable(b.immutableMode);
     return json;
 }
 
@@ -211,6 +214,11 @@ QList<QPair<QString, QString>> backupProperties(const Backup& backup)
     for (auto& [key, value] : properties) {
         if (key == QLatin1String("volume_size_bytes") || key == QLatin1String("stored_bytes"))
             value = QStringLiteral("%1 (%2)").arg(value, humanSize(value.toLongLong()));
+        else if (key == QLatin1String("immutable_until") && backup.immutableUntil.isValid())
+            value = backup.isImmutableAt(QDateTime::currentDateTimeUtc())
+                        ? QStringLiteral("%1 (locked: deletable from %2)")
+                              .arg(value, immutableUntilText(backup.immutableUntil))
+                        : QStringLiteral("%1 (lock ended)").arg(value);
     }
     return properties;
 }
