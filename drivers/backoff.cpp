@@ -18,9 +18,14 @@ double Backoff::delaySeconds(int attempt) const
 
 void Backoff::wait(int attempt, const std::function<void()>& throwIfCancelled) const
 {
+    sleep(delaySeconds(attempt), throwIfCancelled);
+}
+
+void Backoff::sleep(double seconds, const std::function<void()>& throwIfCancelled)
+{
     const auto until = std::chrono::steady_clock::now() +
                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                           std::chrono::duration<double>(delaySeconds(attempt)));
+                           std::chrono::duration<double>(std::max(0.0, seconds)));
     for (;;) {
         if (throwIfCancelled)
             throwIfCancelled();
@@ -43,9 +48,11 @@ void Backoff::run(
         } catch (const TransientError& error) {
             if (attempt >= m_policy.attempts)
                 throw;
+            // One draw, so the delay logged is the delay waited.
+            const double delay = delaySeconds(attempt);
             if (beforeRetry)
-                beforeRetry(error, attempt, delaySeconds(attempt));
-            wait(attempt, throwIfCancelled);
+                beforeRetry(error, attempt, delay);
+            sleep(delay, throwIfCancelled);
         }
     }
 }

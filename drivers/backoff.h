@@ -36,9 +36,13 @@ public:
     // Sleeps that long, calling `throwIfCancelled` every 50 ms (it throws
     // Cancelled to stop). A null callback just sleeps.
     void wait(int attempt, const std::function<void()>& throwIfCancelled = {}) const;
+    // Sleeps `seconds` the same cancellable way: for loops with their own
+    // retry rule that log the delay from delaySeconds() before waiting it.
+    static void sleep(double seconds, const std::function<void()>& throwIfCancelled = {});
     // Runs `work` until it returns without a TransientError, at most
     // 1 + attempts times; the last TransientError propagates. `beforeRetry`
-    // (optional) sees each retried error and the delay, e.g. to log it.
+    // (optional) sees each retried error and the delay about to be waited,
+    // e.g. to log it.
     void run(const std::function<void()>& work,
              const std::function<void()>& throwIfCancelled = {},
              const std::function<void(const TransientError&, int attempt, double delaySeconds)>&

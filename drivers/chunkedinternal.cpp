@@ -1,17 +1,15 @@
 #include "chunkedinternal.h"
 
+#include "backoff.h"
 #include "hashing.h"
 #include "pythonjson.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
 
-#include <chrono>
-#include <cmath>
 #include <cstring>
 #include <deque>
 #include <mutex>
-#include <random>
 #include <thread>
 
 namespace ember::chunked {
@@ -96,35 +94,15 @@ void checkStoredObjects(ObjectStore& store, const Backup& backup, const BackupMe
                     .arg(backup.id, extra.join(QStringLiteral(", ")), refusal));
 }
 
-void sleepBeforeRetry(const RetryPolicy& policy, int attempt, OperationControl& control)
-{
-    double seconds = policy.initialBackoffSeconds * std::pow(2.0, attempt);
-    seconds = std::min(seconds, policy.maxBackoffSeconds);
-    thread_local std::mt19937 random{std::random_device{}()};
-    seconds *= std::uniform_real_distribution<double>(0.75, 1.25)(random);
-    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-    while (std::chrono::steady_clock::now() < until) {
-        control.throwIfCancelled();
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-}
-
 void withRetries(ObjectStore& store, OperationControl& control, const std::function<void()>& work,
                  const std::function<void(const TransientError&)>& beforeRetry)
 {
-    const RetryPolicy policy = store.retryPolicy();
-    for (int attempt = 0;; ++attempt) {
-        try {
-            work();
-            return;
-        } catch (const TransientError& error) {
-            if (attempt >= policy.attempts)
-                throw;
-            if (beforeRetry)
-                beforeRetry(error);
-            sleepBeforeRetry(policy, attempt, control);
-        }
-    }
+    Backoff(store.retryPolicy())
+        .run(work, [&control] { control.throwIfCancelled(); },
+             [&beforeRetry](const TransientError& error, int, double) {
+                 if (beforeRetry)
+                     beforeRetry(error);
+             });
 }
 
 void runOnThreads(int count, const std::function<void(std::atomic<bool>& failed)>& work)

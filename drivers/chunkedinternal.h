@@ -53,12 +53,9 @@ void placeNewBackup(ObjectStore& store, Backup& backup,
 void checkStoredObjects(ObjectStore& store, const Backup& backup, const BackupMetadata& metadata,
                         const QString& refusal);
 
-// Backs off between attempts, doubling, with jitter so parallel writers do
-// not retry in lockstep; wakes early on cancel.
-void sleepBeforeRetry(const RetryPolicy& policy, int attempt, OperationControl& control);
-
 // Runs `work` until it does not throw TransientError, as often as the store's
-// retry policy allows; `beforeRetry` (when set) sees each failure retried.
+// retry policy allows, with the shared Backoff (which wakes early on cancel);
+// `beforeRetry` (when set) sees each failure retried.
 void withRetries(ObjectStore& store, OperationControl& control, const std::function<void()>& work,
                  const std::function<void(const TransientError&)>& beforeRetry = {});
 

@@ -1192,7 +1192,9 @@ ActionResult CloudSource::resetState(const QString& backupId, const QString& sta
                       try {
                           client.resetBackupState(backupId, status);
                           // The API only casts the reset to the backup service, which
-                          // applies it a moment later: watch for it.
+                          // applies it a moment later: watch for it. A status poll
+                          // whose interval grows, not a retry of a failure, so it
+                          // does not use the shared Backoff.
                           constexpr int ResetWaitMs = 60000;
                           QElapsedTimer waited;
                           waited.start();

@@ -126,6 +126,8 @@ QJsonObject rawResource(CinderClient& client, const QString& path, const QString
 
 // --wait: polls until the backup leaves its transitional state (creating, restoring,
 // deleting); Cinder reports no percentage, so there is nothing else to show.
+// The poll interval grows to spare the API; a failed request is not retried
+// here, so this is not a back-off and does not use the shared Backoff.
 CloudBackup waitForBackup(CinderClient& client, const QString& backupId, int timeoutSeconds)
 {
     static const QStringList transitional{QStringLiteral("creating"), QStringLiteral("restoring"),

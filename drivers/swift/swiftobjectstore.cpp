@@ -1,15 +1,14 @@
 #include "swiftobjectstore.h"
 
+#include "backoff.h"
 #include "hashing.h"
 #include "swiftlisting.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
-#include <QRandomGenerator>
-#include <chrono>
-#include <cmath>
-#include <thread>
+#include <optional>
+#include <type_traits>
 
 Q_LOGGING_CATEGORY(lcSwift, "ember.swift")
 
@@ -264,23 +263,30 @@ RetryPolicy SwiftObjectStore::retryPolicy() const
     return policy;
 }
 
+namespace {
+
+void logRetry(const TransientError& error, double delaySeconds)
+{
+    qCInfo(lcSwift).noquote() << QStringLiteral("%1; retrying in %2 s")
+                                     .arg(error.message())
+                                     .arg(delaySeconds, 0, 'f', 1);
+}
+
+} // namespace
+
 template <typename Function> auto SwiftObjectStore::withRetries(Function&& function)
 {
-    for (int attempt = 0;; ++attempt) {
-        try {
-            return function();
-        } catch (const TransientError& error) {
-            if (attempt >= m_settings.retryAttempts)
-                throw;
-            // Doubling back-off with jitter so parallel transfers do not retry in step.
-            const double base =
-                std::min(64.0, m_settings.retryBackoffSeconds * std::pow(2, attempt));
-            const double delay = base * (0.5 + QRandomGenerator::global()->generateDouble() / 2);
-            qCInfo(lcSwift).noquote() << QStringLiteral("%1; retrying in %2 s")
-                                             .arg(error.message())
-                                             .arg(delay, 0, 'f', 1);
-            std::this_thread::sleep_for(std::chrono::duration<double>(delay));
-        }
+    using Result = std::invoke_result_t<Function&>;
+    const Backoff backoff(retryPolicy());
+    const auto beforeRetry = [](const TransientError& error, int, double delaySeconds) {
+        logRetry(error, delaySeconds);
+    };
+    if constexpr (std::is_void_v<Result>) {
+        backoff.run(function, {}, beforeRetry);
+    } else {
+        std::optional<Result> result;
+        backoff.run([&] { result.emplace(function()); }, {}, beforeRetry);
+        return std::move(*result);
     }
 }
 
@@ -606,6 +612,7 @@ void SwiftObjectStore::get(const QString& container, const QString& name,
         QStringLiteral("the download of object '%1' from container '%2'").arg(name, container);
     const QByteArray path =
         "/" + http::encodePath(container, false) + "/" + http::encodePath(name, true);
+    const Backoff backoff(retryPolicy());
     qint64 delivered = 0;
     for (int attempt = 0;; ++attempt) {
         Digest md5(Digest::Algorithm::Md5);
@@ -635,16 +642,13 @@ void SwiftObjectStore::get(const QString& container, const QString& name,
                                      QString::fromLatin1(bareEtag(etag))));
             return;
         } catch (const TransientError& error) {
-            // Once bytes reached the consumer only the caller can start over.
-            if (delivered > 0 || attempt >= m_settings.retryAttempts)
+            // Once bytes reached the consumer only the caller can start over,
+            // so this loop keeps its own rule and takes only the delay from Backoff.
+            if (delivered > 0 || attempt >= backoff.policy().attempts)
                 throw;
-            const double base =
-                std::min(64.0, m_settings.retryBackoffSeconds * std::pow(2, attempt));
-            const double delay = base * (0.5 + QRandomGenerator::global()->generateDouble() / 2);
-            qCInfo(lcSwift).noquote() << QStringLiteral("%1; retrying in %2 s")
-                                             .arg(error.message())
-                                             .arg(delay, 0, 'f', 1);
-            std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+            const double delay = backoff.delaySeconds(attempt);
+            logRetry(error, delay);
+            Backoff::sleep(delay);
         }
     }
 }
