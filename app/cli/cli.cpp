@@ -908,7 +908,8 @@ QJsonObject backendTypeJson(const BackendType& type)
 QString optionSpecText(const BackendType& type, const OptionSpec& option)
 {
     QStringList facts{kindName(option.kind)};
-    if (!option.defaultValue.isNull() && !option.defaultValue.isUndefined())
+    if (!option.defaultValue.isNull() && !option.defaultValue.isUndefined() &&
+        !valueText(option.defaultValue).isEmpty())
         facts.append(QStringLiteral("default %1").arg(valueText(option.defaultValue)));
     if (!option.choices.isEmpty())
         facts.append(QStringLiteral("one of %1").arg(option.choices.join(QStringLiteral(", "))));

@@ -324,6 +324,9 @@ struct Command
     std::function<int(Context&, QCommandLineParser&)> run;
     qsizetype minArguments = 0;
     qsizetype maxArguments = 0; // -1 = any number
+    // More --help text after the options, built only when help is asked for
+    // (e.g. the backend types and their option schemas).
+    std::function<QString()> moreHelp = {};
 };
 
 inline QString optionValue(const QCommandLineParser& parser, const char* name)
