@@ -59,6 +59,11 @@ public:
     // or (files) the path now names another file. Backups call it at the end,
     // so a source truncated, replaced or removed meanwhile fails the backup.
     virtual void checkUnchanged() const {}
+    // After a successful backup read from this device: keep the source
+    // snapshot taken for it as the next incremental's base (RBD images).
+    // Returns false when the device takes no such snapshots. Throws Error if
+    // the snapshot was kept but older ones could not be removed.
+    virtual bool keepBackupSnapshot() { return false; }
 };
 
 enum class OpenMode

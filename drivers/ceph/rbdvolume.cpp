@@ -83,10 +83,10 @@ void RbdVolumeDevice::takeBackupSnapshot(const QString& backupId, const QString&
     }
 }
 
-void RbdVolumeDevice::keepBackupSnapshot()
+bool RbdVolumeDevice::keepBackupSnapshot()
 {
     if (m_backupSnapshot.isEmpty() || m_snapshotKept)
-        return;
+        return true;
     // An early release still running holds a writable handle of the image:
     // it finishes before another handle opens or closes.
     QString releaseError = finishRelease();
@@ -105,6 +105,7 @@ void RbdVolumeDevice::keepBackupSnapshot()
         releaseError = error;
     if (!releaseError.isEmpty())
         throw Error(releaseError);
+    return true;
 }
 
 void RbdVolumeDevice::releaseSupersededSnapshots()

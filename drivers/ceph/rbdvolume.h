@@ -44,7 +44,7 @@ public:
     // Keeps the backup snapshot and removes the parent's (see
     // keepRbdBackupSnapshot); dropBackupSnapshot removes it instead (a taken-
     // over parent snapshot is left as it was).
-    void keepBackupSnapshot();
+    bool keepBackupSnapshot() override;
     void dropBackupSnapshot();
     // Starts removing the superseded snapshots (the parent's and the volume's
     // older backups') in the background, before the backup is stored: each
