@@ -1,16 +1,19 @@
 #include "backendregistry.h"
 
-#include "posixstore.h"
+#include "posixbackend.h"
 
 #include <QDir>
 #include <QFile>
+#include <QSet>
 #include <QStandardPaths>
-#include <QStorageInfo>
+#include <QUrl>
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,19 +26,14 @@
 #ifdef EMBER_HAVE_TSM
 #include "tsm/tsmbackend.h"
 #endif
+#ifdef EMBER_HAVE_S3
+#include "s3/s3backend.h"
+#endif
 
 namespace ember {
 
 namespace {
 const QString kEmbeddedName = QStringLiteral("local");
-
-BackendType posixBackendType()
-{
-    BackendType type;
-    type.type = QStringLiteral("posix");
-    type.displayName = QStringLiteral("Local directory");
-    return type;
-}
 
 [[maybe_unused]] BackendType missingBackendType(const QString& name, const QString& displayName)
 {
@@ -45,6 +43,15 @@ BackendType posixBackendType()
     type.available = false;
     type.unavailableReason =
         QStringLiteral("this build of Ember has no %1 support").arg(displayName);
+    return type;
+}
+
+// The keyring's part of a plugin comes from its schema alone.
+BackendType registered(BackendType type)
+{
+    for (const OptionSpec& spec : std::as_const(type.options))
+        if (spec.secret && !type.secretKeys.contains(spec.key))
+            type.secretKeys.append(spec.key);
     return type;
 }
 } // namespace
@@ -91,51 +98,54 @@ const BackendType* findBackendType(const QString& type)
     return nullptr;
 }
 
+// The registration table: one line per backend plugin.
 QList<BackendType> backendTypes()
 {
-    QList<BackendType> types{posixBackendType()};
+    const QList<BackendType> types{
+        posixBackendType(),
 #ifdef EMBER_HAVE_SWIFT
-    types.append(swiftBackendType());
+        swiftBackendType(),
 #else
-    types.append(missingBackendType(QStringLiteral("swift"), QStringLiteral("OpenStack Swift")));
+        missingBackendType(QStringLiteral("swift"), QStringLiteral("OpenStack Swift")),
 #endif
 #ifdef EMBER_HAVE_CEPH
-    types.append(cephBackendType());
+        cephBackendType(),
 #else
-    types.append(missingBackendType(QStringLiteral("ceph"), QStringLiteral("Ceph RBD")));
+        missingBackendType(QStringLiteral("ceph"), QStringLiteral("Ceph RBD")),
 #endif
 #ifdef EMBER_HAVE_TSM
-    types.append(tsmBackendType());
+        tsmBackendType(),
 #else
-    types.append(
-        missingBackendType(QStringLiteral("tsm"), QStringLiteral("IBM Spectrum Protect (TSM)")));
+        missingBackendType(QStringLiteral("tsm"), QStringLiteral("IBM Spectrum Protect (TSM)")),
 #endif
-    return types;
+#ifdef EMBER_HAVE_S3
+        s3BackendType(),
+#else
+        missingBackendType(QStringLiteral("s3"), QStringLiteral("Amazon S3 (and compatible)")),
+#endif
+    };
+    QList<BackendType> result;
+    for (const BackendType& type : types)
+        result.append(registered(type));
+    return result;
 }
 
 std::unique_ptr<BackupDriver> createDriver(const BackendConfig& config,
                                            const BackendSecrets& secrets)
 {
-    Q_UNUSED(secrets);
-    if (config.type == QLatin1String("posix"))
-        return createPosixDriver(config);
-#ifdef EMBER_HAVE_SWIFT
-    if (config.type == QLatin1String("swift"))
-        return createSwiftDriver(config, secrets);
-#endif
-#ifdef EMBER_HAVE_CEPH
-    if (config.type == QLatin1String("ceph"))
-        return createCephDriver(config, secrets);
-#endif
-#ifdef EMBER_HAVE_TSM
-    if (config.type == QLatin1String("tsm"))
-        return createTsmDriver(config, secrets);
-#endif
-    for (const BackendType& type : backendTypes())
-        if (type.type == config.type && !type.available)
-            throw Error(QStringLiteral("backend %1 cannot be used: %2")
-                            .arg(config.name, type.unavailableReason));
-    throw Error(QStringLiteral("backend %1 has unknown type '%2'").arg(config.name, config.type));
+    const BackendType* type = findBackendType(config.type);
+    if (!type)
+        throw Error(
+            QStringLiteral("backend %1 has unknown type '%2'").arg(config.name, config.type));
+    // A type whose runtime part is missing may still make drivers (TSM: its
+    // backups can be listed and exported without dsmc); one without a
+    // factory cannot.
+    if (!type->create)
+        throw Error(QStringLiteral("backend %1 cannot be used: %2")
+                        .arg(config.name, type->unavailableReason.isEmpty()
+                                              ? QStringLiteral("its type has no driver")
+                                              : type->unavailableReason));
+    return type->create(config, secrets);
 }
 
 QString normalizedOptionName(const QString& name)
@@ -147,62 +157,8 @@ QString normalizedOptionName(const QString& name)
 
 QStringList backendOptionNames(const QString& type)
 {
-    // Every chunked backend (posix, swift) reads these.
-    const QStringList chunked{
-        QStringLiteral("backup_compression_algorithm"), QStringLiteral("ember_zlib_engine"),
-        QStringLiteral("ember_worker_threads"), QStringLiteral("ember_objects_in_flight")};
-    if (type == QLatin1String("posix"))
-        return chunked + QStringList{QStringLiteral("backup_posix_path"),
-                                     QStringLiteral("backup_file_size"),
-                                     QStringLiteral("backup_sha_block_size_bytes")};
-    if (type == QLatin1String("swift"))
-        return chunked + QStringList{QStringLiteral("backup_swift_url"),
-                                     QStringLiteral("backup_swift_auth_url"),
-                                     QStringLiteral("backup_swift_auth"),
-                                     QStringLiteral("backup_swift_auth_version"),
-                                     QStringLiteral("backup_swift_auth_insecure"),
-                                     QStringLiteral("backup_swift_ca_cert_file"),
-                                     QStringLiteral("backup_swift_user"),
-                                     QStringLiteral("backup_swift_user_domain"),
-                                     QStringLiteral("backup_swift_tenant"),
-                                     QStringLiteral("backup_swift_project"),
-                                     QStringLiteral("backup_swift_project_domain"),
-                                     QStringLiteral("backup_swift_region_name"),
-                                     QStringLiteral("backup_swift_container"),
-                                     QStringLiteral("backup_swift_object_size"),
-                                     QStringLiteral("backup_swift_block_size"),
-                                     QStringLiteral("backup_swift_retry_attempts"),
-                                     QStringLiteral("backup_swift_retry_backoff"),
-                                     QStringLiteral("backup_swift_create_storage_policy"),
-                                     QStringLiteral("ember_swift_timeout"),
-                                     QStringLiteral("ember_swift_connect_timeout"),
-                                     QStringLiteral("ember_swift_listing_limit"),
-                                     QStringLiteral("ember_swift_parallel_transfers")};
-    if (type == QLatin1String("ceph"))
-        return {QStringLiteral("backup_ceph_conf"),
-                QStringLiteral("backup_ceph_user"),
-                QStringLiteral("backup_ceph_pool"),
-                QStringLiteral("backup_ceph_chunk_size"),
-                QStringLiteral("backup_ceph_stripe_unit"),
-                QStringLiteral("backup_ceph_stripe_count"),
-                QStringLiteral("backup_ceph_image_journals"),
-                QStringLiteral("restore_discard_excess_bytes"),
-                QStringLiteral("ember_ceph_mon_host"),
-                QStringLiteral("ember_ceph_keyring"),
-                QStringLiteral("ember_ceph_timeout"),
-                QStringLiteral("ember_ceph_threads")};
-    if (type == QLatin1String("tsm"))
-        return {QStringLiteral("backup_tsm_volume_prefix"),
-                QStringLiteral("backup_tsm_compression"),
-                QStringLiteral("ember_tsm_dsmc_path"),
-                QStringLiteral("ember_tsm_optfile"),
-                QStringLiteral("ember_tsm_servername"),
-                QStringLiteral("ember_tsm_nodename"),
-                QStringLiteral("ember_tsm_asnodename"),
-                QStringLiteral("ember_tsm_file_link"),
-                QStringLiteral("ember_tsm_image_link_dir"),
-                QStringLiteral("ember_tsm_timeout_seconds")};
-    return {};
+    const BackendType* found = findBackendType(type);
+    return found ? found->optionNames() : QStringList();
 }
 
 namespace {
@@ -222,20 +178,10 @@ int editDistance(const QString& a, const QString& b)
     }
     return previous[b.size()];
 }
-} // namespace
 
-QString checkedOptionName(const BackendType& type, const QString& backendName, const QString& name)
+// The known name closest to `normalized`, when it is close enough to be a typo.
+QString closestName(const QString& normalized, const QStringList& known)
 {
-    const QString normalized = normalizedOptionName(name);
-    for (const QString& secret : type.secretKeys)
-        if (normalizedOptionName(secret) == normalized)
-            throw Error(QStringLiteral("%1 is a secret and never goes into the configuration: "
-                                       "store it with 'ember-cli backend-set-secret %2 %3' (it "
-                                       "reads the value from standard input).")
-                            .arg(name, backendName, secret));
-    const QStringList known = backendOptionNames(type.type);
-    if (known.contains(normalized))
-        return normalized;
     QString closest;
     int best = std::numeric_limits<int>::max();
     for (const QString& candidate : known) {
@@ -246,111 +192,257 @@ QString checkedOptionName(const BackendType& type, const QString& backendName, c
         }
     }
     if (!closest.isEmpty() && best <= std::max<qsizetype>(3, closest.size() / 4))
-        throw Error(QStringLiteral("Unknown option '%1' for a %2 backend: did you mean %3? (see "
-                                   "ember-cli backend-add --help)")
-                        .arg(name, type.type, closest));
-    throw Error(
-        QStringLiteral("Unknown option '%1' for a %2 backend; its options are: %3.")
-            .arg(name, type.type,
-                 known.isEmpty() ? QStringLiteral("none") : known.join(QStringLiteral(", "))));
+        return closest;
+    return {};
 }
 
-namespace {
-// Existence, free space and write permission of a local backup directory.
-ConnectionReport testPosix(const BackendConfig& config)
+// The secret `normalized` names, in the schema's spelling (empty: not a secret).
+QString secretNamed(const BackendType& type, const QString& normalized)
 {
-    ConnectionReport report;
-    const QString path = config.options.value(QStringLiteral("backup_posix_path")).toString();
-    report.facts.append(QStringLiteral("directory: %1").arg(path));
-    const bool exists = !path.isEmpty() && QDir(path).exists();
-    // The nearest existing ancestor: a missing directory is created on first use.
-    QString existing = path;
-    while (!existing.isEmpty() && !QDir(existing).exists())
-        existing = QFileInfo(existing).absolutePath() == existing
-                       ? QString()
-                       : QFileInfo(existing).absolutePath();
-    report.checks.append(
-        {QStringLiteral("directory"), exists || !existing.isEmpty(),
-         exists           ? QStringLiteral("%1 exists").arg(path)
-         : path.isEmpty() ? QStringLiteral("no backup_posix_path is set")
-                          : QStringLiteral("%1 does not exist yet; it will be created inside %2")
-                                .arg(path, existing)});
-    const QStorageInfo storage(existing.isEmpty() ? QStringLiteral("/") : existing);
-    const qint64 freeBytes = storage.bytesAvailable();
-    const bool enoughSpace = freeBytes > (qint64(1) << 30);
-    report.checks.append(
-        {QStringLiteral("free space"), enoughSpace,
-         QStringLiteral("%1 GiB free on %2%3")
-             .arg(double(freeBytes) / (1 << 30), 0, 'f', 1)
-             .arg(storage.rootPath(),
-                  enoughSpace ? QString() : QStringLiteral(" (less than 1 GiB)"))});
-    const QString probe = (exists ? path : existing) + QStringLiteral("/.ember-write-test");
-    QFile file(probe);
-    const bool writable =
-        !existing.isEmpty() && file.open(QIODevice::WriteOnly) && file.write("ok", 2) == 2;
-    file.close();
-    QFile::remove(probe);
-    report.checks.append(
-        {QStringLiteral("write permission"), writable,
-         writable ? QStringLiteral("can write in %1").arg(exists ? path : existing)
-                  : QStringLiteral("cannot write in %1").arg(exists ? path : existing)});
-    return report;
+    for (const QString& secret : type.secretKeys)
+        if (normalizedOptionName(secret) == normalized)
+            return secret;
+    for (const OptionSpec& spec : type.options)
+        if (spec.secret && spec.key == normalized)
+            return spec.key;
+    return {};
+}
+
+QString unknownOptionMessage(const BackendType& type, const QString& name)
+{
+    const QStringList known = type.optionNames();
+    const QString closest = closestName(normalizedOptionName(name), known);
+    if (!closest.isEmpty())
+        return QStringLiteral("Unknown option '%1' for a %2 backend: did you mean %3? (see "
+                              "ember-cli backend-add --help)")
+            .arg(name, type.type, closest);
+    return QStringLiteral("Unknown option '%1' for a %2 backend; its options are: %3.")
+        .arg(name, type.type,
+             known.isEmpty() ? QStringLiteral("none") : known.join(QStringLiteral(", ")));
 }
 } // namespace
 
+QString checkedOptionName(const BackendType& type, const QString& backendName, const QString& name)
+{
+    const QString normalized = normalizedOptionName(name);
+    if (const QString secret = secretNamed(type, normalized); !secret.isEmpty())
+        throw Error(QStringLiteral("%1 is a secret and never goes into the configuration: "
+                                   "store it with 'ember-cli backend-set-secret %2 %3' (it "
+                                   "reads the value from standard input).")
+                        .arg(name, backendName, secret));
+    if (type.optionNames().contains(normalized))
+        return normalized;
+    throw Error(unknownOptionMessage(type, name));
+}
+
+namespace {
+QString formatBound(const OptionSpec& option, double bound)
+{
+    if (option.kind == OptionSpec::Kind::Integer)
+        return QString::number(qint64(bound));
+    return QString::number(bound, 'g', 15);
+}
+
+// "between 1 and 64", "of at least 0", or nothing.
+QString rangePhrase(const OptionSpec& option)
+{
+    const bool hasMinimum = std::isfinite(option.minimum);
+    const bool hasMaximum = std::isfinite(option.maximum);
+    if (hasMinimum && hasMaximum)
+        return QStringLiteral(" between %1 and %2")
+            .arg(formatBound(option, option.minimum), formatBound(option, option.maximum));
+    if (hasMinimum)
+        return QStringLiteral(" of at least %1").arg(formatBound(option, option.minimum));
+    if (hasMaximum)
+        return QStringLiteral(" of at most %1").arg(formatBound(option, option.maximum));
+    return {};
+}
+
+// The unit Cinder's and Ember's option names imply.
+QString unitPhrase(const OptionSpec& option)
+{
+    if (option.key.contains(QLatin1String("size")) || option.key.endsWith(QLatin1String("_bytes")))
+        return QStringLiteral(" of bytes");
+    if (option.key.contains(QLatin1String("timeout")) ||
+        option.key.endsWith(QLatin1String("_seconds")))
+        return QStringLiteral(" of seconds");
+    return {};
+}
+
+// What an option's value must be, for messages: "a whole number of bytes
+// between 65536 and 5368709120", "one of zlib, bz2, ...".
+QString expectation(const OptionSpec& option)
+{
+    switch (option.kind) {
+    case OptionSpec::Kind::Integer:
+        return QStringLiteral("a whole number") + unitPhrase(option) + rangePhrase(option);
+    case OptionSpec::Kind::Number:
+        return QStringLiteral("a number") + unitPhrase(option) + rangePhrase(option);
+    case OptionSpec::Kind::Boolean:
+        return QStringLiteral("true or false");
+    case OptionSpec::Kind::Choice:
+        return QStringLiteral("one of ") + option.choices.join(QStringLiteral(", "));
+    case OptionSpec::Kind::Url:
+        return QStringLiteral("a URL such as https://host:port/path");
+    case OptionSpec::Kind::Path:
+        return QStringLiteral("a path");
+    case OptionSpec::Kind::Text:
+        break;
+    }
+    return QStringLiteral("text");
+}
+
+Error valueError(const OptionSpec& option, const QString& text)
+{
+    return Error(QStringLiteral("%1 must be %2, not '%3'").arg(option.key, expectation(option), text));
+}
+
+bool inRange(const OptionSpec& option, double number)
+{
+    return number >= option.minimum && number <= option.maximum;
+}
+
+// A stored value as the text parseOptionValue reads; nullopt for values no
+// option kind takes (arrays, objects).
+std::optional<QString> storedText(const QJsonValue& value)
+{
+    if (value.isString())
+        return value.toString();
+    if (value.isDouble())
+        return QString::number(value.toDouble(), 'g', 17);
+    if (value.isBool())
+        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    return std::nullopt;
+}
+
+// The problem with one option's value (empty: none). Values stored as text
+// (older configurations) are read as parseOptionValue reads the command line.
+QString valueProblem(const OptionSpec& option, const QJsonValue& value)
+{
+    if (value.isNull() || value.isUndefined())
+        return {};
+    const std::optional<QString> text = storedText(value);
+    const bool textKind = option.kind == OptionSpec::Kind::Text ||
+                          option.kind == OptionSpec::Kind::Path ||
+                          option.kind == OptionSpec::Kind::Url;
+    // A flag is not a name, a path or a number (nor is a number a path or URL).
+    if (!text || (value.isBool() && option.kind != OptionSpec::Kind::Boolean) ||
+        (value.isDouble() && textKind && option.kind != OptionSpec::Kind::Text))
+        return QStringLiteral("%1 must be %2, not %3")
+            .arg(option.key, expectation(option),
+                 text              ? *text
+                 : value.isArray() ? QStringLiteral("a list")
+                                   : QStringLiteral("an object"));
+    try {
+        parseOptionValue(option, *text);
+    } catch (const Error& error) {
+        return error.message();
+    }
+    return {};
+}
+
+bool isUnset(const QJsonValue& value)
+{
+    return value.isNull() || value.isUndefined() ||
+           (value.isString() && value.toString().trimmed().isEmpty());
+}
+} // namespace
+
+QJsonValue parseOptionValue(const OptionSpec& option, const QString& text)
+{
+    const QString trimmed = text.trimmed();
+    switch (option.kind) {
+    case OptionSpec::Kind::Integer: {
+        bool ok = false;
+        const qint64 number = trimmed.toLongLong(&ok);
+        if (!ok || !inRange(option, double(number)))
+            throw valueError(option, text);
+        return double(number);
+    }
+    case OptionSpec::Kind::Number: {
+        bool ok = false;
+        const double number = trimmed.toDouble(&ok);
+        if (!ok || !std::isfinite(number) || !inRange(option, number))
+            throw valueError(option, text);
+        return number;
+    }
+    case OptionSpec::Kind::Boolean:
+        if (trimmed.compare(QLatin1String("true"), Qt::CaseInsensitive) == 0 ||
+            trimmed == QLatin1String("1"))
+            return true;
+        if (trimmed.compare(QLatin1String("false"), Qt::CaseInsensitive) == 0 ||
+            trimmed == QLatin1String("0"))
+            return false;
+        throw valueError(option, text);
+    case OptionSpec::Kind::Choice:
+        // Cinder ignores the case of choices; the schema's spelling is stored.
+        for (const QString& choice : option.choices)
+            if (choice.compare(trimmed, Qt::CaseInsensitive) == 0)
+                return choice;
+        throw valueError(option, text);
+    case OptionSpec::Kind::Url: {
+        if (trimmed.isEmpty())
+            return trimmed;
+        const QUrl url(trimmed, QUrl::StrictMode);
+        if (!url.isValid() || url.scheme().isEmpty() || url.host().isEmpty())
+            throw valueError(option, text);
+        return trimmed;
+    }
+    case OptionSpec::Kind::Path:
+    case OptionSpec::Kind::Text:
+        break;
+    }
+    return trimmed;
+}
+
+QStringList optionProblems(const BackendType& type, const QJsonObject& options)
+{
+    QStringList problems;
+    QSet<QString> badValues;
+    for (auto it = options.begin(); it != options.end(); ++it) {
+        const QString normalized = normalizedOptionName(it.key());
+        if (const QString secret = secretNamed(type, normalized); !secret.isEmpty()) {
+            problems.append(QStringLiteral("%1 is a secret and never goes into the "
+                                           "configuration: keep it in the keyring (ember-cli "
+                                           "backend-set-secret).")
+                                .arg(it.key()));
+            continue;
+        }
+        const OptionSpec* spec = type.option(normalized);
+        if (!spec) {
+            problems.append(unknownOptionMessage(type, it.key()));
+            continue;
+        }
+        if (const QString problem = valueProblem(*spec, it.value()); !problem.isEmpty()) {
+            problems.append(problem);
+            badValues.insert(spec->key);
+        }
+    }
+    for (const OptionSpec& spec : type.options) {
+        if (spec.secret || badValues.contains(spec.key))
+            continue;
+        const QJsonValue value = type.value(options, spec.key);
+        if (isUnset(value)) {
+            if (spec.required)
+                problems.append(QStringLiteral("%1 is required: %2")
+                                    .arg(spec.key, spec.help.isEmpty() ? spec.label : spec.help));
+            continue;
+        }
+        if (!spec.check)
+            continue;
+        const QString problem = spec.check(value, options);
+        if (!problem.isEmpty())
+            problems.append(problem.contains(spec.key)
+                                ? problem
+                                : QStringLiteral("%1: %2").arg(spec.key, problem));
+    }
+    return problems;
+}
+
 ConnectionReport testBackendConnection(const BackendConfig& config, const BackendSecrets& secrets)
 {
-    Q_UNUSED(secrets);
-    if (config.type == QLatin1String("posix"))
-        return testPosix(config);
-#ifdef EMBER_HAVE_SWIFT
-    if (config.type == QLatin1String("swift")) {
-        const SwiftProbeResult probe = probeSwift(config, secrets);
-        ConnectionReport report;
-        for (const SwiftProbeResult::Step& step : probe.steps)
-            report.checks.append({step.name, step.ok, step.detail});
-        if (!probe.storageUrl.isEmpty())
-            report.facts.append(QStringLiteral("storage URL: %1").arg(probe.storageUrl));
-        if (probe.accountBytesUsed >= 0)
-            report.facts.append(QStringLiteral("account usage: %1 bytes in %2 objects")
-                                    .arg(probe.accountBytesUsed)
-                                    .arg(probe.accountObjectCount));
-        return report;
-    }
-#endif
-#ifdef EMBER_HAVE_CEPH
-    if (config.type == QLatin1String("ceph")) {
-        const CephProbeResult probe = probeCeph(config, secrets);
-        ConnectionReport report;
-        for (const QString& step : probe.steps)
-            report.checks.append({step, true, QString()});
-        if (!probe.ok)
-            report.checks.append({QStringLiteral("error"), false, probe.error});
-        if (!probe.fsid.isEmpty())
-            report.facts.append(QStringLiteral("fsid: %1").arg(probe.fsid));
-        if (!probe.health.isEmpty())
-            report.facts.append(QStringLiteral("health: %1").arg(probe.health));
-        return report;
-    }
-#endif
-#ifdef EMBER_HAVE_TSM
-    if (config.type == QLatin1String("tsm")) {
-        const TsmProbeResult probe = probeTsm(config, secrets);
-        ConnectionReport report;
-        report.checks.append({QStringLiteral("dsmc query session"), probe.ok, probe.message});
-        for (const QString& detail : probe.details)
-            report.facts.append(detail);
-        if (!probe.serverName.isEmpty())
-            report.facts.append(QStringLiteral("server: %1 (%2, %3)")
-                                    .arg(probe.serverName, probe.serverType, probe.serverVersion));
-        if (!probe.nodeName.isEmpty())
-            report.facts.append(QStringLiteral("node: %1").arg(probe.nodeName));
-        if (!probe.dsmcPath.isEmpty())
-            report.facts.append(
-                QStringLiteral("client: %1 %2").arg(probe.dsmcPath, probe.clientVersion));
-        return report;
-    }
-#endif
+    if (const BackendType* type = findBackendType(config.type); type && type->probe)
+        return type->probe(config, secrets);
     ConnectionReport report;
     report.checks.append(
         {QStringLiteral("backend type"), false,

@@ -19,6 +19,110 @@ std::shared_ptr<IoContext> openPool(const BackendConfig& cluster, const BackendS
                                        pool);
 }
 
+// Cinder's backup_ceph_* options with their defaults (CephOptions,
+// ConnectionOptions), Ember's ember_ceph_* ones and the cephx key.
+QList<OptionSpec> cephOptions()
+{
+    using Kind = OptionSpec::Kind;
+    QList<OptionSpec> options;
+    // Each returned reference is used before the next add (appending may move the list).
+    auto add = [&](const QString& key, Kind kind, const QJsonValue& defaultValue,
+                   const QString& label, const QString& help) -> OptionSpec& {
+        OptionSpec spec;
+        spec.key = key;
+        spec.kind = kind;
+        spec.defaultValue = defaultValue;
+        spec.label = label;
+        spec.help = help;
+        options.append(spec);
+        return options.last();
+    };
+
+    add(QStringLiteral("backup_ceph_conf"), Kind::Path, QStringLiteral("/etc/ceph/ceph.conf"),
+        QStringLiteral("Configuration file"),
+        QStringLiteral("The ceph.conf that names the cluster's monitors (not read when "
+                       "ember_ceph_mon_host is set)."));
+    add(QStringLiteral("backup_ceph_user"), Kind::Text, QStringLiteral("cinder"),
+        QStringLiteral("User"),
+        QStringLiteral("The Ceph user to connect as, without \"client.\"."));
+    OptionSpec& pool = add(QStringLiteral("backup_ceph_pool"), Kind::Text,
+                           QStringLiteral("backups"), QStringLiteral("Pool"),
+                           QStringLiteral("The pool that holds the backup images."));
+    pool.location = true;
+    OptionSpec& key = add(QStringLiteral("ceph_key"), Kind::Text, QJsonValue(),
+                          QStringLiteral("Key"),
+                          QStringLiteral("The user's cephx key, when neither the keyring file "
+                                         "nor the configuration provides it."));
+    key.secret = true;
+    OptionSpec& monHost = add(QStringLiteral("ember_ceph_mon_host"), Kind::Text, QJsonValue(),
+                              QStringLiteral("Monitor addresses"),
+                              QStringLiteral("The monitors to connect to without a "
+                                             "configuration file, e.g. 192.0.2.1:6789."));
+    monHost.advanced = true;
+    OptionSpec& keyring = add(QStringLiteral("ember_ceph_keyring"), Kind::Path, QJsonValue(),
+                              QStringLiteral("Keyring file"),
+                              QStringLiteral("A keyring file holding the user's key."));
+    keyring.advanced = true;
+    OptionSpec& chunkSize =
+        add(QStringLiteral("backup_ceph_chunk_size"), Kind::Integer, 134217728,
+            QStringLiteral("Chunk size"),
+            QStringLiteral("The size in bytes of the pieces a backup is copied in."));
+    chunkSize.minimum = 1;
+    chunkSize.advanced = true;
+    OptionSpec& stripeUnit =
+        add(QStringLiteral("backup_ceph_stripe_unit"), Kind::Integer, 0,
+            QStringLiteral("Stripe unit"),
+            QStringLiteral("The RBD stripe unit in bytes of new backup images (0: the "
+                           "cluster's default)."));
+    stripeUnit.minimum = 0;
+    stripeUnit.advanced = true;
+    OptionSpec& stripeCount =
+        add(QStringLiteral("backup_ceph_stripe_count"), Kind::Integer, 0,
+            QStringLiteral("Stripe count"),
+            QStringLiteral("The RBD stripe count of new backup images (0: the cluster's "
+                           "default)."));
+    stripeCount.minimum = 0;
+    stripeCount.advanced = true;
+    OptionSpec& journals =
+        add(QStringLiteral("backup_ceph_image_journals"), Kind::Boolean, false,
+            QStringLiteral("Image journals"),
+            QStringLiteral("Give backup images the journaling and exclusive-lock features, so "
+                           "they can be mirrored."));
+    journals.advanced = true;
+    OptionSpec& discard =
+        add(QStringLiteral("restore_discard_excess_bytes"), Kind::Boolean, true,
+            QStringLiteral("Discard excess bytes"),
+            QStringLiteral("Pad a restored volume larger than its backup with zeros."));
+    discard.advanced = true;
+    OptionSpec& timeout = add(QStringLiteral("ember_ceph_timeout"), Kind::Integer, 60,
+                              QStringLiteral("Timeout"),
+                              QStringLiteral("Seconds to wait for the monitors and OSDs."));
+    timeout.minimum = 1;
+    timeout.advanced = true;
+    OptionSpec& threads = add(QStringLiteral("ember_ceph_threads"), Kind::Integer, 4,
+                              QStringLiteral("Copy threads"),
+                              QStringLiteral("Extents copied at the same time."));
+    threads.minimum = 1;
+    threads.maximum = 64;
+    threads.advanced = true;
+    return options;
+}
+
+ConnectionReport cephConnectionReport(const BackendConfig& config, const BackendSecrets& secrets)
+{
+    const CephProbeResult probe = probeCeph(config, secrets);
+    ConnectionReport report;
+    for (const QString& step : probe.steps)
+        report.checks.append({step, true, QString()});
+    if (!probe.ok)
+        report.checks.append({QStringLiteral("error"), false, probe.error});
+    if (!probe.fsid.isEmpty())
+        report.facts.append(QStringLiteral("fsid: %1").arg(probe.fsid));
+    if (!probe.health.isEmpty())
+        report.facts.append(QStringLiteral("health: %1").arg(probe.health));
+    return report;
+}
+
 } // namespace
 
 BackendType cephBackendType()
@@ -26,8 +130,14 @@ BackendType cephBackendType()
     BackendType type;
     type.type = QStringLiteral("ceph");
     type.displayName = QStringLiteral("Ceph RBD");
-    type.secretKeys = {QStringLiteral("ceph_key")};
-    type.available = true;
+    type.description = QStringLiteral("Backups as RBD images in a Ceph pool, as Cinder's Ceph "
+                                      "backup driver makes them; RBD volumes of the same "
+                                      "cluster back up incrementally by snapshot differences.");
+    type.options = cephOptions();
+    type.capabilities.hostsRbdVolumes = true;
+    type.capabilities.managesSourceSnapshots = true;
+    type.create = createCephDriver;
+    type.probe = cephConnectionReport;
     return type;
 }
 
@@ -49,11 +159,7 @@ std::unique_ptr<VolumeDevice> openRbdVolume(const BackendConfig& cluster,
 
 bool keepRbdBackupSnapshot(VolumeDevice& device)
 {
-    auto* rbd = dynamic_cast<RbdVolumeDevice*>(&device);
-    if (!rbd)
-        return false;
-    rbd->keepBackupSnapshot();
-    return true;
+    return device.keepBackupSnapshot();
 }
 
 QStringList listCephPools(const BackendConfig& cluster, const BackendSecrets& secrets)

@@ -4,16 +4,128 @@
 
 #include <QRegularExpression>
 
+#include <limits>
+
 namespace ember {
 
 using namespace ember::tsm;
+
+namespace {
+
+// Cinder's backup_tsm_* options, Ember's ember_tsm_* ones (defaults as
+// settingsFrom applies them) and the node password.
+QList<OptionSpec> tsmOptions()
+{
+    using Kind = OptionSpec::Kind;
+    QList<OptionSpec> options;
+    // Each returned reference is used before the next add (appending may move the list).
+    auto add = [&](const QString& key, Kind kind, const QJsonValue& defaultValue,
+                   const QString& label, const QString& help) -> OptionSpec& {
+        OptionSpec spec;
+        spec.key = key;
+        spec.kind = kind;
+        spec.defaultValue = defaultValue;
+        spec.label = label;
+        spec.help = help;
+        options.append(spec);
+        return options.last();
+    };
+
+    OptionSpec& prefix =
+        add(QStringLiteral("backup_tsm_volume_prefix"), Kind::Text, QStringLiteral("backup"),
+            QStringLiteral("Object name prefix"),
+            QStringLiteral("The prefix of the names backups are stored under on the TSM "
+                           "server (<prefix>-<backup id>)."));
+    prefix.location = true;
+    prefix.check = [](const QJsonValue& value, const QJsonObject&) -> QString {
+        if (value.toString().contains(QLatin1Char('/')))
+            return QStringLiteral("backup_tsm_volume_prefix must not contain '/': \"%1\"")
+                .arg(value.toString());
+        return {};
+    };
+    add(QStringLiteral("backup_tsm_compression"), Kind::Boolean, true,
+        QStringLiteral("Compression"),
+        QStringLiteral("Let dsmc compress backups (-compression=yes)."));
+    add(QStringLiteral("ember_tsm_servername"), Kind::Text, QJsonValue(),
+        QStringLiteral("Server stanza"),
+        QStringLiteral("The dsm.sys server stanza to use (-se); empty uses the default one."));
+    OptionSpec& password = add(PasswordKey, Kind::Text, QJsonValue(),
+                               QStringLiteral("Node password"),
+                               QStringLiteral("Typed when dsmc asks for the node password "
+                                              "(not needed with PASSWORDACCESS GENERATE)."));
+    password.secret = true;
+    OptionSpec& dsmcPath = add(QStringLiteral("ember_tsm_dsmc_path"), Kind::Path, QJsonValue(),
+                               QStringLiteral("dsmc client"),
+                               QStringLiteral("The dsmc program; empty finds it on PATH, then at "
+                                              "%1.")
+                                   .arg(DefaultDsmcPath));
+    dsmcPath.advanced = true;
+    OptionSpec& optfile = add(QStringLiteral("ember_tsm_optfile"), Kind::Path, QJsonValue(),
+                              QStringLiteral("Options file"),
+                              QStringLiteral("A dsm.opt file for dsmc (-optfile)."));
+    optfile.advanced = true;
+    OptionSpec& nodename = add(QStringLiteral("ember_tsm_nodename"), Kind::Text, QJsonValue(),
+                               QStringLiteral("Virtual node"),
+                               QStringLiteral("Act as this node (-virtualnodename)."));
+    nodename.advanced = true;
+    OptionSpec& asnodename = add(QStringLiteral("ember_tsm_asnodename"), Kind::Text, QJsonValue(),
+                                 QStringLiteral("Proxy node"),
+                                 QStringLiteral("Store data as this node through proxy access "
+                                                "(-asnodename)."));
+    asnodename.advanced = true;
+    OptionSpec& fileLink =
+        add(QStringLiteral("ember_tsm_file_link"), Kind::Choice, QStringLiteral("symlink"),
+            QStringLiteral("File link"),
+            QStringLiteral("How an image file is linked for dsmc: symlink (as Cinder since "
+                           "Stein) or hardlink (for clients that back a symbolic link up as a "
+                           "link)."));
+    fileLink.choices = {QStringLiteral("symlink"), QStringLiteral("hardlink")};
+    fileLink.advanced = true;
+    OptionSpec& linkDir = add(QStringLiteral("ember_tsm_image_link_dir"), Kind::Path,
+                              QStringLiteral("/dev"), QStringLiteral("Image link directory"),
+                              QStringLiteral("Where the links for image backups of block "
+                                             "devices are made."));
+    linkDir.advanced = true;
+    OptionSpec& timeout = add(QStringLiteral("ember_tsm_timeout_seconds"), Kind::Integer, 86400,
+                              QStringLiteral("Timeout"),
+                              QStringLiteral("Seconds after which a dsmc run is stopped."));
+    timeout.minimum = 1;
+    timeout.maximum = std::numeric_limits<int>::max();
+    timeout.advanced = true;
+    return options;
+}
+
+ConnectionReport tsmConnectionReport(const BackendConfig& config, const BackendSecrets& secrets)
+{
+    const TsmProbeResult probe = probeTsm(config, secrets);
+    ConnectionReport report;
+    report.checks.append({QStringLiteral("dsmc query session"), probe.ok, probe.message});
+    for (const QString& detail : probe.details)
+        report.facts.append(detail);
+    if (!probe.serverName.isEmpty())
+        report.facts.append(QStringLiteral("server: %1 (%2, %3)")
+                                .arg(probe.serverName, probe.serverType, probe.serverVersion));
+    if (!probe.nodeName.isEmpty())
+        report.facts.append(QStringLiteral("node: %1").arg(probe.nodeName));
+    if (!probe.dsmcPath.isEmpty())
+        report.facts.append(
+            QStringLiteral("client: %1 %2").arg(probe.dsmcPath, probe.clientVersion));
+    return report;
+}
+
+} // namespace
 
 BackendType tsmBackendType()
 {
     BackendType type;
     type.type = QStringLiteral("tsm");
     type.displayName = QStringLiteral("IBM Spectrum Protect (TSM)");
-    type.secretKeys = QStringList{PasswordKey};
+    type.description = QStringLiteral("Backups on an IBM Spectrum Protect (TSM) server through "
+                                      "IBM's dsmc client, as Cinder's TSM backup driver stores "
+                                      "them.");
+    type.options = tsmOptions();
+    type.create = createTsmDriver;
+    type.probe = tsmConnectionReport;
     if (findDsmc(QString()).isEmpty()) {
         type.available = false;
         type.unavailableReason =

@@ -217,7 +217,10 @@ private Q_SLOTS:
         file.kind = VolumeKind::File;
         QVERIFY(!m_driver->supportsIncremental(file));
         QCOMPARE(cephBackendType().type, QStringLiteral("ceph"));
-        QCOMPARE(cephBackendType().secretKeys, QStringList{QStringLiteral("ceph_key")});
+        QCOMPARE(findBackendType(QStringLiteral("ceph"))->secretKeys,
+                 QStringList{QStringLiteral("ceph_key")});
+        QVERIFY(cephBackendType().capabilities.hostsRbdVolumes);
+        QVERIFY(cephBackendType().capabilities.managesSourceSnapshots);
 
         const ceph::CephOptions defaults = ceph::CephOptions::from(BackendConfig{}, {});
         QCOMPARE(defaults.chunkSize, qint64(134217728));

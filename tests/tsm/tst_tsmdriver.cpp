@@ -283,7 +283,12 @@ private Q_SLOTS:
     {
         const BackendType type = tsmBackendType();
         QCOMPARE(type.type, QStringLiteral("tsm"));
-        QCOMPARE(type.secretKeys, QStringList{PasswordKey});
+        // The password is the schema's only secret (the registry derives secretKeys from it).
+        QStringList secrets;
+        for (const OptionSpec& spec : type.options)
+            if (spec.secret)
+                secrets.append(spec.key);
+        QCOMPARE(secrets, QStringList{PasswordKey});
         // No IBM client on this machine: the type says so and why.
         if (QStandardPaths::findExecutable(QStringLiteral("dsmc")).isEmpty() &&
             !QFileInfo::exists(DefaultDsmcPath)) {

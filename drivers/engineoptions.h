@@ -1,0 +1,110 @@
+// Option schema pieces every chunked backend plugin shares (the chunked
+// engine's options and the object-size rule), so no plugin repeats their
+// names, defaults or wording. Header only: the backend libraries use it
+// without linking the registry.
+#pragma once
+
+#include "backendregistry.h"
+
+#include <optional>
+
+namespace ember {
+
+inline OptionSpec makeOptionSpec(const QString& key, OptionSpec::Kind kind,
+                                 const QJsonValue& defaultValue, const QString& label,
+                                 const QString& help)
+{
+    OptionSpec spec;
+    spec.key = key;
+    spec.kind = kind;
+    spec.defaultValue = defaultValue;
+    spec.label = label;
+    spec.help = help;
+    return spec;
+}
+
+// A whole number from an option value as stored (a JSON number, or text from
+// an older configuration); nullopt when it is neither.
+inline std::optional<qint64> storedInteger(const QJsonValue& value)
+{
+    if (value.isDouble())
+        return qint64(value.toDouble());
+    if (value.isString()) {
+        bool ok = false;
+        const qint64 parsed = value.toString().trimmed().toLongLong(&ok);
+        if (ok)
+            return parsed;
+    }
+    return std::nullopt;
+}
+
+// OptionSpec::check for a chunked type's object size: Cinder tracks changes
+// per SHA block, so an object must hold whole blocks.
+inline std::function<QString(const QJsonValue&, const QJsonObject&)>
+multipleOfBlockSizeCheck(const QString& objectSizeKey, const QString& blockSizeKey,
+                         qint64 defaultBlockSize)
+{
+    return [=](const QJsonValue& value, const QJsonObject& options) -> QString {
+        const std::optional<qint64> objectSize = storedInteger(value);
+        const std::optional<qint64> blockSize = options.contains(blockSizeKey)
+                                                    ? storedInteger(options.value(blockSizeKey))
+                                                    : std::optional<qint64>(defaultBlockSize);
+        if (!objectSize || !blockSize || *blockSize <= 0 || *objectSize % *blockSize == 0)
+            return {};
+        return QStringLiteral("%1 (%2 bytes) must be a multiple of the %3-byte hash block "
+                              "(%4), as Cinder requires")
+            .arg(objectSizeKey)
+            .arg(*objectSize)
+            .arg(*blockSize)
+            .arg(blockSizeKey);
+    };
+}
+
+// The compression values Cinder's chunked driver accepts (case is ignored).
+inline QStringList chunkedCompressionChoices()
+{
+    return {QStringLiteral("zlib"), QStringLiteral("bz2"),   QStringLiteral("zstd"),
+            QStringLiteral("none"), QStringLiteral("gzip"),  QStringLiteral("bzip2"),
+            QStringLiteral("off"),  QStringLiteral("no")};
+}
+
+// The chunked engine's options: Cinder's compression and Ember's own tuning.
+inline QList<OptionSpec> chunkedEngineOptionSpecs()
+{
+    using Kind = OptionSpec::Kind;
+    OptionSpec compression = makeOptionSpec(
+        QStringLiteral("backup_compression_algorithm"), Kind::Choice, QStringLiteral("zlib"),
+        QStringLiteral("Compression"),
+        QStringLiteral("How each object is compressed before it is stored ('none' to store it "
+                       "as it is; gzip and bzip2 are other names of zlib and bz2)."));
+    compression.choices = chunkedCompressionChoices();
+
+    OptionSpec zlibEngine = makeOptionSpec(
+        QStringLiteral("ember_zlib_engine"), Kind::Choice, QStringLiteral("isal"),
+        QStringLiteral("zlib engine"),
+        QStringLiteral("The library that writes zlib objects: isal (faster) or zlib (the "
+                       "reference); both are read by Cinder."));
+    zlibEngine.choices = {QStringLiteral("isal"), QStringLiteral("zlib")};
+    zlibEngine.advanced = true;
+
+    OptionSpec workers = makeOptionSpec(
+        QStringLiteral("ember_worker_threads"), Kind::Integer, 0,
+        QStringLiteral("Worker threads"),
+        QStringLiteral("Threads that hash and compress objects; 0 uses one per core."));
+    workers.minimum = 0;
+    workers.maximum = 256;
+    workers.advanced = true;
+
+    OptionSpec inFlight = makeOptionSpec(
+        QStringLiteral("ember_objects_in_flight"), Kind::Integer, 0,
+        QStringLiteral("Objects in flight"),
+        QStringLiteral("Objects stored at the same time (each one is held in memory); 0 uses "
+                       "the store's number of parallel transfers."));
+    inFlight.minimum = 0;
+    inFlight.maximum = 1024;
+    inFlight.advanced = true;
+
+    return {compression, zlibEngine, workers, inFlight};
+}
+
+} // namespace ember
