@@ -11,6 +11,7 @@
 
 #include <QHash>
 
+class QCheckBox;
 class QFormLayout;
 class QLabel;
 class QWidget;
@@ -45,10 +46,23 @@ protected:
     void refreshProblems();
 
 private:
+    QWidget* createEditor(const OptionSpec& spec, QWidget* parent);
+    void setEditorValue(const OptionSpec& spec, const QJsonValue& value);
+    // The form's values as options (set fields only), and every value that
+    // does not parse as its option's kind, one sentence each.
+    QJsonObject formOptions(QStringList* parseProblems) const;
+
     BackendType m_type;
     QHash<QString, QWidget*> m_editors;
     QVBoxLayout* m_extra = nullptr;
     QLabel* m_problems = nullptr;
+    QCheckBox* m_showAdvanced = nullptr;
+    QWidget* m_advanced = nullptr;
+    // The options of the backend being edited: those stay written even when
+    // set back to their default, or the wizard would keep the old value.
+    QJsonObject m_loaded;
+    bool m_editing = false;
+    QStringList m_shownProblems;
 };
 
 } // namespace ember::ui
