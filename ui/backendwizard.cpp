@@ -5,6 +5,7 @@
 #include "cephpages.h"
 #include "dialogbuttons.h"
 #include "itemroles.h"
+#include "s3page.h"
 #include "swiftpage.h"
 #include "tsmpage.h"
 
@@ -46,6 +47,7 @@ static QMap<QString, BackendPageRegistry::Factory>& registry()
         {QStringLiteral("swift"), [](QWidget* parent) { return new SwiftPage(parent); }},
         {QStringLiteral("ceph"), [](QWidget* parent) { return new CephPage(parent); }},
         {QStringLiteral("tsm"), [](QWidget* parent) { return new TsmPage(parent); }},
+        {QStringLiteral("s3"), [](QWidget* parent) { return new S3Page(parent); }},
     };
     return factories;
 }
@@ -245,6 +247,7 @@ public:
                 refusal = type.unavailableReason;
             else if (!BackendPageRegistry::has(type.type))
                 refusal = tr("not configurable in this version");
+            m_type->setItemData(row, type.description, Qt::ToolTipRole);
             if (!refusal.isEmpty()) {
                 m_type->setItemData(row, refusal, Qt::ToolTipRole);
                 m_type->setItemData(row, 0, Qt::UserRole - 1); // disables the item
@@ -255,6 +258,17 @@ public:
             m_type->addItem(tr("Local directory"), QStringLiteral("posix"));
         m_type->setCurrentIndex(qMax(0, m_type->findData(QStringLiteral("posix"))));
         form->addRow(tr("&Type:"), m_type);
+        // The plugin's own sentence about the chosen type.
+        auto* description = new QLabel(this);
+        description->setObjectName(QStringLiteral("backendTypeDescription"));
+        description->setWordWrap(true);
+        form->addRow(QString(), description);
+        const auto describe = [this, description] {
+            const BackendType* type = findBackendType(m_type->currentData().toString());
+            description->setText(type ? type->description : QString());
+        };
+        connect(m_type, &QComboBox::currentIndexChanged, this, describe);
+        describe();
         m_default = new QCheckBox(tr("Use for new backups by &default"), this);
         form->addRow(QString(), m_default);
         m_problem = new QLabel(this);
