@@ -2,6 +2,8 @@
 
 #include "itemroles.h"
 
+#include "backendregistry.h"
+
 #include <QSet>
 
 namespace ember::ui {
@@ -20,13 +22,18 @@ int BackendModel::columnCount(const QModelIndex& parent) const
 
 QString BackendModel::locationOf(const BackendConfig& backend)
 {
-    for (const char* key : {"backup_posix_path", "backup_swift_url", "backup_ceph_pool",
-                            "backup_tsm_volume_prefix"}) {
-        const QString value = backend.options.value(QLatin1String(key)).toString();
-        if (!value.isEmpty())
-            return value;
-    }
-    return {};
+    // The plugin's schema names its location option (path, URL, bucket, pool).
+    const BackendType* type = findBackendType(backend.type);
+    if (!type || type->locationKey().isEmpty())
+        return {};
+    const QJsonValue value = type->value(backend.options, type->locationKey());
+    return value.isDouble() ? QString::number(value.toDouble()) : value.toString();
+}
+
+QString BackendModel::typeNameOf(const BackendConfig& backend)
+{
+    const BackendType* type = findBackendType(backend.type);
+    return type && !type->displayName.isEmpty() ? type->displayName : backend.type;
 }
 
 QVariant BackendModel::data(const QModelIndex& index, int role) const
@@ -41,7 +48,7 @@ QVariant BackendModel::data(const QModelIndex& index, int role) const
         case Name:
             return backend.name;
         case Type:
-            return backend.type;
+            return typeNameOf(backend);
         case Location:
             return locationOf(backend);
         case IsDefault:

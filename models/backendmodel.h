@@ -36,6 +36,8 @@ public:
 
     // A short description of where a backend stores data (path, URL, pool).
     static QString locationOf(const BackendConfig& backend);
+    // The plugin's display name ("OpenStack Swift"), else the type itself.
+    static QString typeNameOf(const BackendConfig& backend);
 
 private:
     QList<BackendConfig> m_backends;

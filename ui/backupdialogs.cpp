@@ -1,5 +1,6 @@
 #include "backupdialogs.h"
 
+#include "backendregistry.h"
 #include "chainrules.h"
 #include "dialogbuttons.h"
 #include "itemroles.h"
@@ -257,7 +258,8 @@ RestoreDialog::RestoreDialog(const Backup& backup, std::shared_ptr<const Catalog
     m_rbdClusters = new QComboBox(this);
     m_rbdClusters->setObjectName(QStringLiteral("rbdClusters"));
     for (const BackendConfig& backend : m_snapshot->backends)
-        if (backend.type == QLatin1String("ceph"))
+        if (const BackendType* type = findBackendType(backend.type);
+            type && type->capabilities.hostsRbdVolumes)
             m_rbdClusters->addItem(backend.name);
     if (m_source && m_source->kind == VolumeKind::Rbd)
         m_rbdClusters->setCurrentText(m_source->backendName);
@@ -702,6 +704,13 @@ QString backupDetailsHtml(const Backup& backup, const CatalogSnapshot& snapshot)
     add("service_metadata", backup.serviceMetadata);
     add("backend", backup.backendName);
     add("stored", backup.storedBytes > 0 ? formatBytes(backup.storedBytes) : QString());
+    if (backup.immutableUntil.isValid()) {
+        const QString lock = describeImmutability(backup, QDateTime::currentDateTimeUtc());
+        add("immutable_until",
+            lock.isEmpty() ? QApplication::translate("BackupDetails", "lock ended %1")
+                                 .arg(immutableUntilText(backup.immutableUntil))
+                           : lock);
+    }
 
     QString html = QStringLiteral("<table cellspacing='0' cellpadding='2'>");
     for (const auto& [field, value] : rows) {

@@ -4,6 +4,8 @@
 #include "ceph/cephbackend.h"
 #endif
 
+#include "async.h"
+#include "backendregistry.h"
 #include "backupservice.h"
 #include "dialogbuttons.h"
 #include "itemroles.h"
@@ -15,21 +17,21 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
-#include <QPointer>
 #include <QPushButton>
-#include <QThreadPool>
 #include <QVBoxLayout>
 
 namespace ember::ui {
 
-RbdBrowserDialog::RbdBrowserDialog(const QList<BackendConfig>& backends, SecretsFor secrets,
+RbdBrowserDialog::RbdBrowserDialog(const QList<BackendConfig>& backends, SecretProvider secrets,
                                    QWidget* parent)
     : QDialog(parent), m_secrets(std::move(secrets))
 {
     setObjectName(QStringLiteral("rbdBrowser"));
     setWindowTitle(tr("Add RBD Image"));
+    // Backends whose cluster holds RBD volumes (Ceph) name the clusters to browse.
     for (const BackendConfig& backend : backends)
-        if (backend.type == QLatin1String("ceph"))
+        if (const BackendType* type = findBackendType(backend.type);
+            type && type->capabilities.hostsRbdVolumes)
             m_backends.append(backend);
     auto* layout = new QVBoxLayout(this);
     auto* form = new QFormLayout;
@@ -99,29 +101,14 @@ void RbdBrowserDialog::runInWorker(Work work, Done done)
     ++m_pending;
     validate();
     const quint64 generation = m_generation;
-    QPointer<RbdBrowserDialog> guard(this);
-    QThreadPool::globalInstance()->start(
-        [guard, generation, work = std::move(work), done = std::move(done)] {
-            QVariant result;
-            QString error;
-            try {
-                result = work();
-            } catch (const std::exception& failure) {
-                error = QString::fromUtf8(failure.what());
-            }
-            QMetaObject::invokeMethod(
-                qApp,
-                [guard, generation, done, result, error] {
-                    if (!guard)
-                        return;
-                    --guard->m_pending;
-                    if (generation == guard->m_generation)
-                        done(result, error);
-                    guard->validate();
-                    Q_EMIT guard->loaded();
-                },
-                Qt::QueuedConnection);
-        });
+    runInBackground(this, std::move(work),
+                    [this, generation, done = std::move(done)](const AsyncOutcome<QVariant>& outcome) {
+                        --m_pending;
+                        if (generation == m_generation)
+                            done(outcome.ok() ? *outcome.value : QVariant(), outcome.error);
+                        validate();
+                        Q_EMIT loaded();
+                    });
 }
 
 void RbdBrowserDialog::loadPools()

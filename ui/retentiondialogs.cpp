@@ -1,5 +1,6 @@
 #include "retentiondialogs.h"
 
+#include "backendregistry.h"
 #include "backupdialogs.h"
 #include "itemroles.h"
 #include "problemlabel.h"
@@ -34,7 +35,12 @@ namespace ember::ui {
 
 bool deletesInAnyOrder(const std::optional<BackendConfig>& backend)
 {
-    return backend && backend->type == QLatin1String("ceph");
+    // A backend that keeps each backup as a snapshot of its own (Ceph): any of
+    // them can go, the later ones take over its parent.
+    if (!backend)
+        return false;
+    const BackendType* type = findBackendType(backend->type);
+    return type && type->capabilities.managesSourceSnapshots;
 }
 
 QString anyOrderDeleteNote()

@@ -20,6 +20,10 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <climits>
+#include <cmath>
+
 namespace ember::ui {
 
 namespace {
@@ -270,11 +274,9 @@ std::optional<BackendConfig> SettingsDialog::chosenBackend() const
 
 QString SettingsDialog::objectSizeKey(const BackendConfig& backend) const
 {
-    if (backend.type == QLatin1String("posix"))
-        return QStringLiteral("backup_file_size");
-    if (backend.type == QLatin1String("swift"))
-        return QStringLiteral("backup_swift_object_size");
-    return {};
+    // Only chunked backends have compression and an object size.
+    const BackendType* type = findBackendType(backend.type);
+    return type && type->capabilities.chunked ? type->objectSizeKey : QString();
 }
 
 void SettingsDialog::loadBackend()
@@ -285,15 +287,21 @@ void SettingsDialog::loadBackend()
     m_compression->setEnabled(chunked);
     m_objectSizeKiB->setEnabled(chunked);
     if (chunked) {
+        const BackendType* type = findBackendType(backend->type);
         const QString compression =
-            backend->options.value(QStringLiteral("backup_compression_algorithm"))
+            type->value(backend->options, QStringLiteral("backup_compression_algorithm"))
                 .toString(QStringLiteral("zlib"));
         if (m_compression->findData(compression) < 0)
             m_compression->addItem(compression, compression);
         m_compression->setCurrentIndex(m_compression->findData(compression));
-        const qint64 fallback = backend->type == QLatin1String("posix") ? 1999994880 : 52428800;
-        m_objectSizeKiB->setValue(
-            static_cast<int>(backend->options.value(sizeKey).toInteger(fallback) / 1024));
+        // The schema's range, in KiB, within what the spin box can hold.
+        const OptionSpec* size = type->option(sizeKey);
+        const double minimumKiB = size ? std::ceil(size->minimum / 1024) : 32;
+        const double maximumKiB = size ? std::floor(size->maximum / 1024) : 2 * 1024 * 1024;
+        m_objectSizeKiB->setRange(int(std::clamp(minimumKiB, 1.0, double(INT_MAX))),
+                                  int(std::clamp(maximumKiB, 1.0, double(INT_MAX))));
+        const double bytes = type->value(backend->options, sizeKey).toDouble(52428800);
+        m_objectSizeKiB->setValue(int(std::clamp(bytes / 1024, 1.0, double(INT_MAX))));
     }
     const QString tip = chunked ? QString() : tr("This backend type stores no chunked objects.");
     m_compression->setToolTip(tip);
@@ -308,10 +316,9 @@ void SettingsDialog::validate()
     if (!backend) {
         problem = tr("Add a backend first.");
     } else if (!objectSizeKey(*backend).isEmpty()) {
-        const QString blockKey = backend->type == QLatin1String("posix")
-                                     ? QStringLiteral("backup_sha_block_size_bytes")
-                                     : QStringLiteral("backup_swift_block_size");
-        const qint64 block = backend->options.value(blockKey).toInteger(32768);
+        const BackendType* type = findBackendType(backend->type);
+        const qint64 block =
+            qint64(type->value(backend->options, type->blockSizeKey).toDouble(32768));
         problem = LocalDirectoryPage::sizeProblem(qint64(m_objectSizeKiB->value()) * 1024, block);
     }
     if (problem.isEmpty())
