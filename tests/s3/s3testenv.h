@@ -18,8 +18,21 @@
 #include <QRegularExpression>
 #include <QString>
 #include <QStringList>
+#include <QTest>
+#include <functional>
 
 namespace ember::test {
+
+// Runs a test body that calls Ember (which throws Error): an error fails the
+// test function with its message instead of ending the whole test program.
+inline void failOnError(const std::function<void()>& body)
+{
+    try {
+        body();
+    } catch (const Error& error) {
+        QFAIL(qPrintable(QStringLiteral("unexpected error: ") + error.message()));
+    }
+}
 
 // What a boto3 snippet did: its exit code, stdout (the snippet's answer) and stderr.
 struct Boto3Result
@@ -107,16 +120,15 @@ struct S3Env
         BackendConfig config;
         config.name = name;
         config.type = QStringLiteral("s3");
-        config.options = QJsonObject{
-            {QStringLiteral("backup_s3_endpoint_url"),
-             endpointUrl.isEmpty() ? endpoint() : endpointUrl},
-            {QStringLiteral("backup_s3_store_bucket"), bucket},
-            {QStringLiteral("ember_s3_region"), region()},
-            {QStringLiteral("backup_s3_object_size"), 1048576},
-            {QStringLiteral("backup_s3_block_size"), 32768},
-            {QStringLiteral("backup_s3_timeout"), 30},
-            {QStringLiteral("backup_s3_retry_max_attempts"), 4},
-            {QStringLiteral("backup_compression_algorithm"), compression}};
+        config.options = QJsonObject{{QStringLiteral("backup_s3_endpoint_url"),
+                                      endpointUrl.isEmpty() ? endpoint() : endpointUrl},
+                                     {QStringLiteral("backup_s3_store_bucket"), bucket},
+                                     {QStringLiteral("ember_s3_region"), region()},
+                                     {QStringLiteral("backup_s3_object_size"), 1048576},
+                                     {QStringLiteral("backup_s3_block_size"), 32768},
+                                     {QStringLiteral("backup_s3_timeout"), 30},
+                                     {QStringLiteral("backup_s3_retry_max_attempts"), 4},
+                                     {QStringLiteral("backup_compression_algorithm"), compression}};
         return config;
     }
     BackendSecrets secrets() const
@@ -193,8 +205,9 @@ def all_versions(bucket):
     // a name appears once per version). Empty list and ok for an empty bucket.
     Boto3Result keysIn(const QString& bucket) const
     {
-        return boto3(QStringLiteral("print(json.dumps(sorted(k for k, _ in all_versions(argv[0]))))"),
-                     {bucket});
+        return boto3(
+            QStringLiteral("print(json.dumps(sorted(k for k, _ in all_versions(argv[0]))))"),
+            {bucket});
     }
     Boto3Result bucketExists(const QString& bucket) const
     {
