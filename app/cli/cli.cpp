@@ -694,53 +694,6 @@ int volumeResetState(Context& context, QCommandLineParser& parser)
 
 // ---- backends ----
 
-int backendAddLocal(Context& context, QCommandLineParser& parser)
-{
-    const QString name = parser.positionalArguments().at(0).trimmed();
-    static const QRegularExpression validName(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]*$"));
-    if (!validName.match(name).hasMatch())
-        throw Error(QStringLiteral("Invalid backend name '%1': use letters, digits, '.', '_' and "
-                                   "'-', starting with a letter or digit.")
-                        .arg(name));
-    const QString path = QFileInfo(parser.positionalArguments().at(1)).absoluteFilePath();
-    BackendConfig backend = embeddedDefaultBackend();
-    backend.name = name;
-    backend.isDefault = parser.isSet(QStringLiteral("default"));
-    backend.createdAt = QDateTime::currentDateTimeUtc();
-    backend.options[QStringLiteral("backup_posix_path")] = path;
-    if (parser.isSet(QStringLiteral("compression"))) {
-        const QString algorithm = optionValue(parser, "compression").toLower();
-        static const QStringList known{QStringLiteral("none"),  QStringLiteral("off"),
-                                       QStringLiteral("no"),    QStringLiteral("zlib"),
-                                       QStringLiteral("gzip"),  QStringLiteral("bz2"),
-                                       QStringLiteral("bzip2"), QStringLiteral("zstd")};
-        if (!known.contains(algorithm))
-            throw Error(
-                QStringLiteral("Invalid compression '%1': use one of %2.")
-                    .arg(optionValue(parser, "compression"), known.join(QStringLiteral(", "))));
-        backend.options[QStringLiteral("backup_compression_algorithm")] = algorithm;
-    }
-    if (parser.isSet(QStringLiteral("object-size"))) {
-        const qint64 objectSize = parseSize(optionValue(parser, "object-size"));
-        const qint64 block = qint64(
-            backend.options.value(QStringLiteral("backup_sha_block_size_bytes")).toDouble(32768));
-        if (objectSize % block != 0)
-            throw Error(QStringLiteral("Invalid object size %1 bytes: it must be a multiple of the "
-                                       "%2-byte hash block.")
-                            .arg(objectSize)
-                            .arg(block));
-        backend.options[QStringLiteral("backup_file_size")] = double(objectSize);
-    }
-    Catalog& catalog = context.backups().catalog();
-    if (catalog.backend(name))
-        throw Error(QStringLiteral("A backend named '%1' already exists.").arg(name));
-    if (!QDir().mkpath(path))
-        throw Error(QStringLiteral("Cannot create the backup directory %1.").arg(path));
-    catalog.upsertBackend(backend);
-    context.printObject(backendJson(*catalog.backend(name)));
-    return 0;
-}
-
 int volumeAddRbd(Context& context, QCommandLineParser& parser)
 {
     const Volume volume = context.backups().addRbdVolume(parser.positionalArguments().at(0),
@@ -1134,6 +1087,50 @@ int backendList(Context& context, QCommandLineParser&)
                                                        : QStringLiteral("no"),
                                      locationText(backend), cellText(backend.options)};
               });
+    return 0;
+}
+
+int backendAddLocal(Context& context, QCommandLineParser& parser)
+{
+    const QString name = parser.positionalArguments().at(0).trimmed();
+    static const QRegularExpression validName(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]*$"));
+    if (!validName.match(name).hasMatch())
+        throw Error(QStringLiteral("Invalid backend name '%1': use letters, digits, '.', '_' and "
+                                   "'-', starting with a letter or digit.")
+                        .arg(name));
+    const BackendType type = backendTypeNamed(QStringLiteral("posix"));
+    const QString path = QFileInfo(parser.positionalArguments().at(1)).absoluteFilePath();
+    BackendConfig backend;
+    backend.name = name;
+    backend.type = type.type;
+    backend.isDefault = parser.isSet(QStringLiteral("default"));
+    backend.createdAt = QDateTime::currentDateTimeUtc();
+    backend.options = pinnedDefaults(type);
+    backend.options[type.locationKey()] = path;
+    if (parser.isSet(QStringLiteral("compression"))) {
+        const QString algorithm = optionValue(parser, "compression");
+        const OptionSpec* option = type.option(QStringLiteral("backup_compression_algorithm"));
+        if (!option)
+            throw Error(QStringLiteral("Backends of type %1 take no compression.").arg(type.type));
+        try {
+            backend.options[option->key] = parseOptionValue(*option, algorithm);
+        } catch (const Error&) {
+            throw Error(QStringLiteral("Invalid compression '%1': use one of %2.")
+                            .arg(algorithm, option->choices.join(QStringLiteral(", "))));
+        }
+    }
+    if (parser.isSet(QStringLiteral("object-size")))
+        backend.options[type.objectSizeKey] = double(parseSize(optionValue(parser, "object-size")));
+    throwOptionProblems(QStringLiteral("Backend %1 was not added").arg(name),
+                        optionProblems(type, backend.options));
+    Catalog& catalog = context.backups().catalog();
+    if (catalog.backend(name))
+        throw Error(QStringLiteral("A backend named '%1' already exists.").arg(name));
+    if (!QDir().mkpath(path))
+        throw Error(QStringLiteral("Cannot create the backup directory %1.").arg(path));
+    catalog.upsertBackend(backend);
+    context.printObject(backendDetailJson(*catalog.backend(name)),
+                        backendProperties(*catalog.backend(name)));
     return 0;
 }
 
