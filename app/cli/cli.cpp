@@ -788,11 +788,11 @@ QStringList capabilityNames(const BackendCapabilities& capabilities)
 
 QJsonObject capabilitiesJson(const BackendCapabilities& capabilities)
 {
-    return QJsonObject{{QStringLiteral("chunked"), capabilities.chunked},
-                       {QStringLiteral("hosts_rbd_volumes"), capabilities.hostsRbdVolumes},
-                       {QStringLiteral("manages_source_snapshots"),
-                        capabilities.managesSourceSnapshots},
-                       {QStringLiteral("object_lock"), capabilities.objectLock}};
+    return QJsonObject{
+        {QStringLiteral("chunked"), capabilities.chunked},
+        {QStringLiteral("hosts_rbd_volumes"), capabilities.hostsRbdVolumes},
+        {QStringLiteral("manages_source_snapshots"), capabilities.managesSourceSnapshots},
+        {QStringLiteral("object_lock"), capabilities.objectLock}};
 }
 
 QString secretHint(const QString& key)
@@ -836,25 +836,24 @@ QJsonObject backendTypeJson(const BackendType& type)
     // Secrets the schema does not describe still need the keyring.
     for (const QString& key : type.secretKeys)
         if (!type.option(key))
-            options.append(QJsonObject{
-                {QStringLiteral("key"), key},
-                {QStringLiteral("kind"), kindName(OptionSpec::Kind::Text)},
-                {QStringLiteral("secret"), true},
-                {QStringLiteral("set_with"),
-                 QStringLiteral("ember-cli backend-set-secret NAME %1").arg(key)}});
-    return QJsonObject{
-        {QStringLiteral("type"), type.type},
-        {QStringLiteral("display_name"), type.displayName},
-        {QStringLiteral("description"), type.description},
-        {QStringLiteral("available"), type.available},
-        {QStringLiteral("unavailable_reason"),
-         type.available ? QJsonValue() : QJsonValue(type.unavailableReason)},
-        {QStringLiteral("location_option"), type.locationKey().isEmpty()
-                                                ? QJsonValue()
-                                                : QJsonValue(type.locationKey())},
-        {QStringLiteral("capabilities"), capabilitiesJson(type.capabilities)},
-        {QStringLiteral("secrets"), QJsonArray::fromStringList(type.secretKeys)},
-        {QStringLiteral("options"), options}};
+            options.append(
+                QJsonObject{{QStringLiteral("key"), key},
+                            {QStringLiteral("kind"), kindName(OptionSpec::Kind::Text)},
+                            {QStringLiteral("secret"), true},
+                            {QStringLiteral("set_with"),
+                             QStringLiteral("ember-cli backend-set-secret NAME %1").arg(key)}});
+    return QJsonObject{{QStringLiteral("type"), type.type},
+                       {QStringLiteral("display_name"), type.displayName},
+                       {QStringLiteral("description"), type.description},
+                       {QStringLiteral("available"), type.available},
+                       {QStringLiteral("unavailable_reason"),
+                        type.available ? QJsonValue() : QJsonValue(type.unavailableReason)},
+                       {QStringLiteral("location_option"), type.locationKey().isEmpty()
+                                                               ? QJsonValue()
+                                                               : QJsonValue(type.locationKey())},
+                       {QStringLiteral("capabilities"), capabilitiesJson(type.capabilities)},
+                       {QStringLiteral("secrets"), QJsonArray::fromStringList(type.secretKeys)},
+                       {QStringLiteral("options"), options}};
 }
 
 // One option in --help and backend-types: its key, what it takes, then its help.
@@ -876,7 +875,8 @@ QString optionSpecText(const BackendType& type, const OptionSpec& option)
         facts.append(QStringLiteral("advanced"));
     if (isSecret(type, option))
         facts.append(QStringLiteral("secret, %1").arg(secretHint(option.key)));
-    QString text = QStringLiteral("    %1 (%2)\n").arg(option.key, facts.join(QStringLiteral("; ")));
+    QString text =
+        QStringLiteral("    %1 (%2)\n").arg(option.key, facts.join(QStringLiteral("; ")));
     const QString help = option.help.isEmpty() ? option.label : option.help;
     if (!help.isEmpty())
         text += QStringLiteral("        %1\n").arg(help);
@@ -885,11 +885,12 @@ QString optionSpecText(const BackendType& type, const OptionSpec& option)
 
 QString backendTypeText(const BackendType& type)
 {
-    QString text = QStringLiteral("%1: %2%3\n")
-                       .arg(type.type, type.displayName,
-                            type.available
-                                ? QString()
-                                : QStringLiteral(" (not available: %1)").arg(type.unavailableReason));
+    QString text =
+        QStringLiteral("%1: %2%3\n")
+            .arg(type.type, type.displayName,
+                 type.available
+                     ? QString()
+                     : QStringLiteral(" (not available: %1)").arg(type.unavailableReason));
     if (!type.description.isEmpty())
         text += QStringLiteral("  %1\n").arg(type.description);
     const QStringList capabilities = capabilityNames(type.capabilities);
@@ -1056,10 +1057,10 @@ QList<QPair<QString, QString>> backendProperties(const BackendConfig& backend)
     const BackendType* type = findBackendType(backend.type);
     QList<QPair<QString, QString>> properties{
         {QStringLiteral("name"), backend.name},
-        {QStringLiteral("type"), type ? QStringLiteral("%1 (%2)").arg(backend.type, type->displayName)
-                                      : backend.type},
-        {QStringLiteral("is_default"), backend.isDefault ? QStringLiteral("True")
-                                                         : QStringLiteral("False")},
+        {QStringLiteral("type"),
+         type ? QStringLiteral("%1 (%2)").arg(backend.type, type->displayName) : backend.type},
+        {QStringLiteral("is_default"),
+         backend.isDefault ? QStringLiteral("True") : QStringLiteral("False")},
         {QStringLiteral("location"), locationText(backend)},
         {QStringLiteral("created_at"), apiTime(backend.createdAt)}};
     if (type) {
@@ -1068,8 +1069,8 @@ QList<QPair<QString, QString>> backendProperties(const BackendConfig& backend)
                            capabilities.isEmpty() ? QStringLiteral("-")
                                                   : capabilities.join(QStringLiteral(", "))});
         if (!type->secretKeys.isEmpty())
-            properties.append({QStringLiteral("keyring entries"),
-                               type->secretKeys.join(QStringLiteral(", "))});
+            properties.append(
+                {QStringLiteral("keyring entries"), type->secretKeys.join(QStringLiteral(", "))});
     }
     for (auto it = backend.options.begin(); it != backend.options.end(); ++it)
         properties.append({QStringLiteral("option %1").arg(it.key()), valueText(it.value())});

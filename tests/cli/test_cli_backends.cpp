@@ -42,8 +42,8 @@ private:
 
     QStringList backendNames()
     {
-        const ProcessResult result =
-            cli({QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("backend-list")});
+        const ProcessResult result = cli(
+            {QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("backend-list")});
         QStringList names;
         for (const QJsonValue& backend : jsonOf(result).array())
             names.append(backend.toObject().value(QStringLiteral("name")).toString());
@@ -87,9 +87,9 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("options");
         QTest::addColumn<QStringList>("named");
         const QString path = QStringLiteral("backup_posix_path=/tmp/ember-never-created");
-        QTest::newRow("wrong kind") << QStringList{path, QStringLiteral("backup_file_size=big")}
-                                    << QStringList{QStringLiteral(
-                                           "backup_file_size must be a whole number")};
+        QTest::newRow("wrong kind")
+            << QStringList{path, QStringLiteral("backup_file_size=big")}
+            << QStringList{QStringLiteral("backup_file_size must be a whole number")};
         QTest::newRow("unknown choice")
             << QStringList{path, QStringLiteral("backup_compression_algorithm=lz4")}
             << QStringList{QStringLiteral("backup_compression_algorithm must be one of")};
@@ -144,10 +144,9 @@ private Q_SLOTS:
                  QStringLiteral("12345"));
 
         const QString dir = m_dir + QStringLiteral("/store");
-        const ProcessResult posix =
-            cli(addArguments(QStringLiteral("p"), QStringLiteral("posix"),
-                             {QStringLiteral("backup_posix_path=") + dir,
-                              QStringLiteral("backup_file_size=4194304")}));
+        const ProcessResult posix = cli(addArguments(QStringLiteral("p"), QStringLiteral("posix"),
+                                                     {QStringLiteral("backup_posix_path=") + dir,
+                                                      QStringLiteral("backup_file_size=4194304")}));
         QVERIFY2(posix.exitCode == 0, qPrintable(describe(posix)));
         const QJsonObject posixOptions =
             jsonOf(posix).object().value(QStringLiteral("options")).toObject();
@@ -197,11 +196,13 @@ private Q_SLOTS:
         QVERIFY(s3.secretKeys.contains(QStringLiteral("backup_s3_store_secret_key")));
         CLI_OK(table, {QStringLiteral("backend-types")});
         const QString text = QString::fromUtf8(table.out);
-        QVERIFY2(text.contains(QStringLiteral("s3: %1").arg(s3.displayName)), table.out.constData());
+        QVERIFY2(text.contains(QStringLiteral("s3: %1").arg(s3.displayName)),
+                 table.out.constData());
         for (const QString& secret : s3.secretKeys)
-            QVERIFY2(text.contains(
-                         QStringLiteral("keyring: ember-cli backend-set-secret NAME %1").arg(secret)),
-                     qPrintable(secret));
+            QVERIFY2(
+                text.contains(
+                    QStringLiteral("keyring: ember-cli backend-set-secret NAME %1").arg(secret)),
+                qPrintable(secret));
         QVERIFY(text.contains(QStringLiteral("backup_s3_endpoint_url (url; required")));
         // --help never opens the catalog.
         QVERIFY(!QFileInfo::exists(m_home));
@@ -229,19 +230,19 @@ private Q_SLOTS:
     // through the keyring. Nothing connects.
     void s3BackendAddedWithOptionsOnly()
     {
-        const QString error = errorOf(addArguments(
-            QStringLiteral("s3b"), QStringLiteral("s3"),
-            {QStringLiteral("backup_s3_endpoint_url=http://127.0.0.1:9"),
-             QStringLiteral("backup_s3_store_bucket=ember"),
-             QStringLiteral("Backup-S3-Store-Secret-Key=do-not-store")}));
+        const QString error =
+            errorOf(addArguments(QStringLiteral("s3b"), QStringLiteral("s3"),
+                                 {QStringLiteral("backup_s3_endpoint_url=http://127.0.0.1:9"),
+                                  QStringLiteral("backup_s3_store_bucket=ember"),
+                                  QStringLiteral("Backup-S3-Store-Secret-Key=do-not-store")}));
         QVERIFY2(error.contains(QStringLiteral(
                      "'ember-cli backend-set-secret s3b backup_s3_store_secret_key'")),
                  qPrintable(error));
 
-        const ProcessResult added = cli(addArguments(
-            QStringLiteral("s3b"), QStringLiteral("s3"),
-            {QStringLiteral("backup_s3_endpoint_url=http://127.0.0.1:9"),
-             QStringLiteral("backup_s3_store_bucket=2024")}));
+        const ProcessResult added =
+            cli(addArguments(QStringLiteral("s3b"), QStringLiteral("s3"),
+                             {QStringLiteral("backup_s3_endpoint_url=http://127.0.0.1:9"),
+                              QStringLiteral("backup_s3_store_bucket=2024")}));
         QVERIFY2(added.exitCode == 0, qPrintable(describe(added)));
         const QJsonObject backend = jsonOf(added).object();
         QCOMPARE(backend.value(QStringLiteral("type")).toString(), QStringLiteral("s3"));
