@@ -230,6 +230,11 @@ HttpResponse perform(const HttpRequest& request, const TlsSettings& tls,
         curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 0L);
     }
 
+    if (!request.proxy.isEmpty()) {
+        const QByteArray proxy = request.proxy.toUtf8();
+        curl_easy_setopt(handle, CURLOPT_PROXY, proxy.constData()); // curl copies strings
+    }
+
     curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, receiveHeader);
     curl_easy_setopt(handle, CURLOPT_HEADERDATA, &state);
     curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, receiveBody);

@@ -37,6 +37,8 @@ struct HttpRequest
     std::function<void(const char*, size_t)> onUpload;
     // Observes every 2xx body piece before it goes to the sink.
     std::function<void(const char*, size_t)> onDownload;
+    // The proxy to go through ("host:port" or a URL); empty = libcurl's default.
+    QString proxy;
 };
 
 struct HttpResponse
