@@ -1,6 +1,7 @@
 #include "backendwizard.h"
 
 #include "appcontext.h"
+#include "async.h"
 #include "backendregistry.h"
 #include "cephpages.h"
 #include "dialogbuttons.h"
@@ -24,14 +25,12 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
-#include <QPointer>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QStorageInfo>
 #include <QTableView>
-#include <QThreadPool>
 #include <QTreeWidget>
 #include <QUuid>
 #include <QVBoxLayout>
@@ -110,31 +109,28 @@ void ConnectionTestWidget::run(const QList<LiveCheck>& checks)
         item->setIcon(0, style()->standardIcon(QStyle::SP_BrowserReload));
     }
     m_summary->setText(tr("Testing…"));
-    QPointer<ConnectionTestWidget> guard(this);
-    QThreadPool::globalInstance()->start([guard, checks, generation] {
-        for (int row = 0; row < checks.size(); ++row) {
-            CheckResult result;
-            try {
-                result = checks.at(row).run();
-            } catch (const std::exception& error) {
-                result = {CheckResult::Fail, QString::fromUtf8(error.what())};
-            }
-            QMetaObject::invokeMethod(
-                qApp,
-                [guard, generation, row, result] {
-                    if (guard)
-                        guard->report(generation, row, result);
-                },
-                Qt::QueuedConnection);
-        }
-        QMetaObject::invokeMethod(
-            qApp,
-            [guard, generation] {
-                if (guard)
-                    guard->done(generation);
-            },
-            Qt::QueuedConnection);
-    });
+    runCheck(generation, checks, 0);
+}
+
+void ConnectionTestWidget::runCheck(quint64 generation, const QList<LiveCheck>& checks, int row)
+{
+    if (row >= checks.size()) {
+        // Finished (or nothing to check): said from the event loop, as after a check.
+        runInBackground(
+            this, [] {}, [this, generation](const AsyncOutcome<void>&) { done(generation); });
+        return;
+    }
+    // One check at a time, each shown as it finishes; a newer run or the
+    // widget's end stops the chain.
+    runInBackground(
+        this, [check = checks.at(row)] { return check.run(); },
+        [this, generation, checks, row](const AsyncOutcome<CheckResult>& outcome) {
+            if (generation != m_generation)
+                return;
+            report(generation, row,
+                   outcome.ok() ? *outcome.value : CheckResult{CheckResult::Fail, outcome.error});
+            runCheck(generation, checks, row + 1);
+        });
 }
 
 void ConnectionTestWidget::runReport(std::function<ConnectionReport()> test)
@@ -147,23 +143,15 @@ void ConnectionTestWidget::runReport(std::function<ConnectionReport()> test)
     auto* item = new QTreeWidgetItem(m_list, {tr("Connecting"), tr("waiting…")});
     item->setIcon(0, style()->standardIcon(QStyle::SP_BrowserReload));
     m_summary->setText(tr("Testing…"));
-    QPointer<ConnectionTestWidget> guard(this);
-    QThreadPool::globalInstance()->start([guard, generation, test = std::move(test)] {
-        ConnectionReport result;
-        try {
-            result = test();
-        } catch (const std::exception& error) {
-            result.checks.append(
-                {QStringLiteral("connect"), false, QString::fromUtf8(error.what())});
-        }
-        QMetaObject::invokeMethod(
-            qApp,
-            [guard, generation, result] {
-                if (guard)
-                    guard->showReport(generation, result);
-            },
-            Qt::QueuedConnection);
-    });
+    runInBackground(this, std::move(test),
+                    [this, generation](const AsyncOutcome<ConnectionReport>& outcome) {
+                        ConnectionReport result;
+                        if (outcome.ok())
+                            result = *outcome.value;
+                        else
+                            result.checks.append({QStringLiteral("connect"), false, outcome.error});
+                        showReport(generation, result);
+                    });
 }
 
 void ConnectionTestWidget::showReport(quint64 generation, const ConnectionReport& report)

@@ -87,7 +87,7 @@ public:
 };
 
 // Lists each check with its result as it arrives; the checks run one after
-// another on a worker thread so the window stays responsive.
+// another off the UI thread (runInBackground) so the window stays responsive.
 class ConnectionTestWidget : public QWidget
 {
     Q_OBJECT
@@ -104,6 +104,7 @@ Q_SIGNALS:
     void finished(bool passed);
 
 private:
+    void runCheck(quint64 generation, const QList<LiveCheck>& checks, int row);
     void report(quint64 generation, int row, const CheckResult& result);
     void showReport(quint64 generation, const ConnectionReport& report);
     void done(quint64 generation);
@@ -139,12 +140,11 @@ public:
     bool isEditing() const { return m_editing.has_value(); }
     // Editing: reads the secrets already in the keyring (blocking, called on
     // the test's worker thread), so a test works without retyping them.
-    using StoredSecrets = std::function<BackendSecrets(const BackendConfig&)>;
-    void setStoredSecrets(StoredSecrets stored) { m_storedSecrets = std::move(stored); }
-    StoredSecrets storedSecrets() const { return m_editing ? m_storedSecrets : StoredSecrets(); }
+    void setStoredSecrets(SecretProvider stored) { m_storedSecrets = std::move(stored); }
+    SecretProvider storedSecrets() const { return m_editing ? m_storedSecrets : SecretProvider(); }
 
 private:
-    StoredSecrets m_storedSecrets;
+    SecretProvider m_storedSecrets;
     std::shared_ptr<const CatalogSnapshot> m_snapshot;
     std::optional<BackendConfig> m_editing;
     QHash<QString, int> m_pageIds;

@@ -4,6 +4,7 @@
 #include "ceph/cephbackend.h"
 #endif
 
+#include "async.h"
 #include "dialogbuttons.h"
 #include "problemlabel.h"
 
@@ -18,12 +19,10 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPointer>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QScrollArea>
 #include <QSpinBox>
-#include <QThreadPool>
 #include <QVBoxLayout>
 
 namespace ember::ui {
@@ -248,38 +247,29 @@ void CephPage::loadPools()
     const BackendSecrets entered = this->secrets();
     // Editing: the key already in the keyring serves when none is typed.
     auto* owner = qobject_cast<BackendWizard*>(wizard());
-    const BackendWizard::StoredSecrets stored =
-        owner ? owner->storedSecrets() : BackendWizard::StoredSecrets();
+    const SecretProvider stored = owner ? owner->storedSecrets() : SecretProvider();
     m_loadingPools = true;
     m_loadPools->setEnabled(false);
     m_poolState->setStyleSheet(QString());
     m_poolState->setText(tr("Connecting to the cluster…"));
-    QPointer<CephPage> guard(this);
-    QThreadPool::globalInstance()->start([guard, generation, cluster, entered, stored] {
-        QStringList pools;
-        QString error;
-        try {
+    runInBackground(
+        this,
+        [cluster, entered, stored] {
             BackendSecrets secrets = stored ? stored(cluster) : BackendSecrets();
             for (auto it = entered.begin(); it != entered.end(); ++it)
                 secrets.insert(it.key(), it.value());
 #ifdef EMBER_HAVE_CEPH
-            pools = listCephPools(cluster, secrets);
+            return listCephPools(cluster, secrets);
 #else
             Q_UNUSED(cluster);
             Q_UNUSED(secrets);
-            error = CephPage::tr("This build of Ember has no Ceph support.");
+            throw Error(CephPage::tr("This build of Ember has no Ceph support."));
+            return QStringList();
 #endif
-        } catch (const std::exception& failure) {
-            error = QString::fromUtf8(failure.what());
-        }
-        QMetaObject::invokeMethod(
-            qApp,
-            [guard, generation, pools, error] {
-                if (guard)
-                    guard->showPools(generation, pools, error);
-            },
-            Qt::QueuedConnection);
-    });
+        },
+        [this, generation](const AsyncOutcome<QStringList>& outcome) {
+            showPools(generation, outcome.value.value_or(QStringList()), outcome.error);
+        });
 }
 
 void CephPage::showPools(quint64 generation, const QStringList& pools, const QString& error)

@@ -20,9 +20,8 @@ class RbdBrowserDialog : public QDialog
 {
     Q_OBJECT
 public:
-    using SecretsFor = std::function<BackendSecrets(const BackendConfig&)>;
     // `backends`: the configured backends (only Ceph ones are offered).
-    RbdBrowserDialog(const QList<BackendConfig>& backends, SecretsFor secrets,
+    RbdBrowserDialog(const QList<BackendConfig>& backends, SecretProvider secrets,
                      QWidget* parent = nullptr);
 
     QString backendName() const;
@@ -46,7 +45,7 @@ private:
     void validate();
 
     QList<BackendConfig> m_backends;
-    SecretsFor m_secrets;
+    SecretProvider m_secrets;
     QComboBox* m_backend = nullptr;
     QComboBox* m_pool = nullptr;
     QListWidget* m_images = nullptr;
