@@ -46,11 +46,12 @@ const QString kEmbeddedName = QStringLiteral("local");
     return type;
 }
 
-// The keyring's part of a plugin comes from its schema alone.
+// The keyring's part of a plugin comes from its schema alone, in schema order.
 BackendType registered(BackendType type)
 {
+    type.secretKeys.clear();
     for (const OptionSpec& spec : std::as_const(type.options))
-        if (spec.secret && !type.secretKeys.contains(spec.key))
+        if (spec.secret)
             type.secretKeys.append(spec.key);
     return type;
 }

@@ -40,6 +40,14 @@ QList<OptionSpec> swiftOptions()
         QStringLiteral("1 for Swift's own authentication (TempAuth), 2 or 3 for Keystone."));
     version.choices = {QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("3"),
                        QStringLiteral("1.0"), QStringLiteral("2.0")};
+    OptionSpec& mechanism =
+        add(QStringLiteral("backup_swift_auth"), Kind::Choice, QStringLiteral("per_user"),
+            QStringLiteral("Authentication mechanism"),
+            QStringLiteral("Cinder's choice of credentials, kept for its configurations: Ember "
+                           "always logs in as backup_swift_user, as Cinder's single_user "
+                           "does."));
+    mechanism.choices = {QStringLiteral("per_user"), QStringLiteral("single_user")};
+    mechanism.advanced = true;
     OptionSpec& user = add(QStringLiteral("backup_swift_user"), Kind::Text, QJsonValue(),
                            QStringLiteral("User"),
                            QStringLiteral("The user to log in as (account:user for "
