@@ -1567,8 +1567,8 @@ QList<Command> commands()
     list << Command{
         QStringLiteral("backend-add"),
         QStringLiteral("NAME TYPE"),
-        QStringLiteral("Adds a backend of TYPE (listed below and by backend-types) with Cinder's "
-                       "option names; every option is checked before anything is stored."),
+        QStringLiteral("Adds a backend of TYPE (see backend-types) with Cinder's option names, "
+                       "every option checked before anything is stored."),
         [=](QCommandLineParser& p) {
             p.addOption(text("option",
                              "An option, e.g. backup_swift_auth_url=http://host:8080/auth/v1.0 "
