@@ -455,6 +455,23 @@ BackendSecrets SecretStore::readSecretsBlocking(const QString& backendName, cons
     return secrets;
 }
 
+SecretProvider SecretStore::provider()
+{
+    return provider([this]() -> SecretStore& { return *this; });
+}
+
+SecretProvider SecretStore::provider(std::function<SecretStore&()> open)
+{
+    return [open = std::move(open)](const BackendConfig& backend) -> BackendSecrets {
+        const BackendType* type = findBackendType(backend.type);
+        if (!type || type->secretKeys.isEmpty())
+            return {};
+        SecretStore& store = open();
+        std::lock_guard lock(store.m_providerMutex);
+        return store.readSecretsBlocking(backend.name, type->secretKeys);
+    };
+}
+
 } // namespace ember
 
 #include "secretstore.moc"

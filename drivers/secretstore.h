@@ -19,6 +19,8 @@
 #include <QMetaType>
 #include <QObject>
 #include <QString>
+#include <functional>
+#include <mutex>
 #include <optional>
 
 namespace ember {
@@ -64,6 +66,16 @@ public:
     // The secrets a backend needs (BackendType::secretKeys); absent ones are left out.
     BackendSecrets readSecretsBlocking(const QString& backendName, const QStringList& keys);
 
+    // The one SecretProvider of every app: for a backend, the secrets its type
+    // declares (findBackendType(config.type)->secretKeys) read with
+    // readSecretsBlocking; none for a type without secrets. Callable from any
+    // thread. This store must outlive the provider.
+    SecretProvider provider();
+    // The same for a store opened on first need: `open` is called only for a
+    // type that has secrets (so a local-directory backend never touches the
+    // keyring), from any thread, and must return the same store each time.
+    static SecretProvider provider(std::function<SecretStore&()> open);
+
     // The keyring service name and per-secret key used with QtKeychain.
     static QString keyringService();
     static QString keyringKey(const QString& backendName, const QString& key);
@@ -94,6 +106,9 @@ private:
     QString m_fallbackFile;
     bool m_allowFileFallback = false;
     int m_blockingTimeoutSeconds = 120;
+    // Provider reads one at a time: parallel transfers asking at once would
+    // stack keyring prompts and fallback warnings.
+    std::mutex m_providerMutex;
 };
 
 } // namespace ember

@@ -34,21 +34,20 @@ AppContext::AppContext(const QString& catalogPath, QObject* parent)
       m_jobs(&m_runner)
 {
     m_secretStore = std::make_shared<Secrets>();
-    m_secrets = [secrets = m_secretStore](const BackendConfig& backend) -> BackendSecrets {
-        QStringList keys;
-        for (const BackendType& type : backendTypes())
-            if (type.type == backend.type)
-                keys = type.secretKeys;
-        if (keys.isEmpty())
-            return {};
 #ifdef EMBER_HAVE_SECRETS
+    m_secrets = SecretStore::provider([secrets = m_secretStore]() -> SecretStore& {
         std::lock_guard lock(secrets->mutex);
-        return secrets->get().readSecretsBlocking(backend.name, keys);
+        return secrets->get();
+    });
 #else
+    m_secrets = [](const BackendConfig& backend) -> BackendSecrets {
+        const BackendType* type = findBackendType(backend.type);
+        if (!type || type->secretKeys.isEmpty())
+            return {};
         throw Error(tr("Backend %1 needs secrets (%2) but this build has no keyring support.")
-                        .arg(backend.name, keys.join(QStringLiteral(", "))));
-#endif
+                        .arg(backend.name, type->secretKeys.join(QStringLiteral(", "))));
     };
+#endif
     m_runner.setSecretProvider(m_secrets);
     m_runner.setMaxConcurrent(maxConcurrentJobs());
     m_quickPool.setMaxThreadCount(2);

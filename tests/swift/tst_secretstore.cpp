@@ -11,6 +11,7 @@
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTest>
+#include <QThread>
 #include <sys/stat.h>
 
 using namespace ember;
@@ -166,6 +167,72 @@ private Q_SLOTS:
         QVERIFY(result.ok && result.found && result.fromFile);
         QCOMPARE(result.value, QStringLiteral("k3y"));
         QCOMPARE(result.backendName, QStringLiteral("swift-c"));
+    }
+
+    void withoutKeyringProviderReadsTheTypesSecrets()
+    {
+        if (m_expectKeyring)
+            QSKIP("a keyring is running in this run");
+        SecretStore store;
+        store.setFallbackFile(freshFile(QStringLiteral("provider")));
+        store.setAllowFileFallback(true);
+        store.writeBlocking(QStringLiteral("swift-p"), QStringLiteral("backup_swift_key"),
+                            QStringLiteral("s3cret"));
+        // Not a secret of the Swift type: the provider leaves it out.
+        store.writeBlocking(QStringLiteral("swift-p"), QStringLiteral("backup_swift_user"),
+                            QStringLiteral("not-asked-for"));
+        QSignalSpy warnings(&store, &SecretStore::warning);
+
+        BackendConfig swift;
+        swift.name = QStringLiteral("swift-p");
+        swift.type = QStringLiteral("swift");
+        const SecretProvider provider = store.provider();
+        QCOMPARE(provider(swift),
+                 (BackendSecrets{{QStringLiteral("backup_swift_key"), QStringLiteral("s3cret")}}));
+        // The file fallback still warns, through the store's own signal.
+        QVERIFY(warnings.count() >= 1);
+        QVERIFY(warnings.first().first().toString().contains(store.fallbackFile()));
+
+        // Same answer from any thread (transfers ask from worker threads).
+        BackendSecrets fromWorker;
+        QThread* worker = QThread::create([&] { fromWorker = provider(swift); });
+        worker->start();
+        QVERIFY(worker->wait(60000));
+        delete worker;
+        QCOMPARE(fromWorker, provider(swift));
+
+        // Nothing stored yet for a backend: no secrets, no error.
+        BackendConfig fresh = swift;
+        fresh.name = QStringLiteral("swift-new");
+        QCOMPARE(provider(fresh), BackendSecrets());
+    }
+
+    void providerOpensTheStoreOnlyForTypesWithSecrets()
+    {
+        // A local-directory backend never touches the keyring (no prompt, no warning).
+        int opened = 0;
+        SecretStore store;
+        store.setFallbackFile(freshFile(QStringLiteral("lazy")));
+        store.setAllowFileFallback(true);
+        const SecretProvider provider = SecretStore::provider([&]() -> SecretStore& {
+            ++opened;
+            return store;
+        });
+        BackendConfig posix;
+        posix.name = QStringLiteral("local");
+        posix.type = QStringLiteral("posix");
+        QCOMPARE(provider(posix), BackendSecrets());
+        BackendConfig unknown;
+        unknown.name = QStringLiteral("mystery");
+        unknown.type = QStringLiteral("no-such-type");
+        QCOMPARE(provider(unknown), BackendSecrets());
+        QCOMPARE(opened, 0);
+
+        BackendConfig swift;
+        swift.name = QStringLiteral("swift-lazy");
+        swift.type = QStringLiteral("swift");
+        QCOMPARE(provider(swift), BackendSecrets());
+        QCOMPARE(opened, 1);
     }
 
     void withKeyringSecretsStayOutOfFiles()
