@@ -70,22 +70,24 @@ struct HelpShown
 class Secrets
 {
 public:
-    BackendSecrets read(const BackendConfig& backend)
+    // The secrets `backend`'s type declares (SecretStore::provider()).
+    BackendSecrets read(const BackendConfig& backend) { return provider()(backend); }
+    SecretProvider provider()
     {
-        QStringList keys;
-        for (const BackendType& type : backendTypes()) {
-            if (type.type == backend.type)
-                keys = type.secretKeys;
-        }
-        if (keys.isEmpty())
-            return {};
 #ifdef EMBER_HAVE_SECRETS
-        std::lock_guard lock(m_mutex);
-        return store().readSecretsBlocking(backend.name, keys);
+        return SecretStore::provider([this]() -> SecretStore& {
+            std::lock_guard lock(m_mutex);
+            return store();
+        });
 #else
-        throw Error(QStringLiteral("Backend %1 needs secrets (%2) but this build of ember-cli "
-                                   "has no keyring support.")
-                        .arg(backend.name, keys.join(QStringLiteral(", "))));
+        return [](const BackendConfig& backend) -> BackendSecrets {
+            const BackendType* type = findBackendType(backend.type);
+            if (!type || type->secretKeys.isEmpty())
+                return {};
+            throw Error(QStringLiteral("Backend %1 needs secrets (%2) but this build of ember-cli "
+                                       "has no keyring support.")
+                            .arg(backend.name, type->secretKeys.join(QStringLiteral(", "))));
+        };
 #endif
     }
 
@@ -157,8 +159,7 @@ struct Context
             catalog = std::make_unique<Catalog>(defaultCatalogPath());
             if (catalog->backends().isEmpty())
                 catalog->upsertBackend(embeddedDefaultBackend());
-            service = std::make_unique<BackupService>(
-                *catalog, [this](const BackendConfig& backend) { return secrets.read(backend); });
+            service = std::make_unique<BackupService>(*catalog, secrets.provider());
             for (const QString& line : service->recoverInterruptedOperations())
                 holdNotice(line);
         }
