@@ -1,5 +1,6 @@
 #include "schedulemodel.h"
 
+#include "async.h"
 #include "calendar.h"
 #include "catalogwatcher.h"
 #include "itemroles.h"
@@ -162,19 +163,16 @@ void ScheduleModel::startLoad()
     m_loadAgain = false;
     const quint64 generation = ++m_generation;
     const QString path = m_catalogPath;
-    m_pool.start([this, path, generation] {
-        QList<Row> rows;
-        QString error;
-        try {
+    runInBackground(
+        this,
+        [path] {
             const Catalog catalog(path);
-            rows = load(catalog, QDateTime::currentDateTimeUtc());
-        } catch (const std::exception& failure) {
-            error = QString::fromUtf8(failure.what());
-        }
-        QMetaObject::invokeMethod(
-            this, [this, generation, rows, error] { finishLoad(generation, rows, error); },
-            Qt::QueuedConnection);
-    });
+            return load(catalog, QDateTime::currentDateTimeUtc());
+        },
+        [this, generation](const AsyncOutcome<QList<Row>>& outcome) {
+            finishLoad(generation, outcome.value.value_or(QList<Row>()), outcome.error);
+        },
+        &m_pool);
 }
 
 void ScheduleModel::finishLoad(quint64 generation, const QList<Row>& rows, const QString& error)

@@ -1,5 +1,6 @@
 #include "source.h"
 
+#include "async.h"
 #include "catalogwatcher.h"
 #include "jobrunner.h"
 
@@ -338,27 +339,27 @@ ActionResult LocalSource::prune(const QString& volumeId, const PrunePlan& plan)
 void LocalSource::fetch(QObject* context, std::function<Delivery(BackupService&)> work,
                         std::function<void(const QString&)> fail)
 {
+    // Delivered while both this source and `context` live.
     QPointer<QObject> guard(context);
-    QPointer<LocalSource> self(this);
-    m_fetchPool.start([self, guard, path = m_watcher->catalogPath(), secrets = m_secrets,
-                       work = std::move(work), fail = std::move(fail)] {
-        Delivery delivery;
-        const QString error = runOnOwnService(
-            path, secrets, [&](BackupService& service) { delivery = work(service); });
-        if (!self)
-            return;
-        QMetaObject::invokeMethod(
-            self.data(),
-            [guard, delivery, error, fail] {
-                if (!guard)
-                    return;
-                if (error.isEmpty())
-                    delivery();
-                else
-                    fail(error);
-            },
-            Qt::QueuedConnection);
-    });
+    runInBackground(
+        this,
+        [path = m_watcher->catalogPath(), secrets = m_secrets, work = std::move(work)] {
+            Delivery delivery;
+            const QString error = runOnOwnService(
+                path, secrets, [&](BackupService& service) { delivery = work(service); });
+            if (!error.isEmpty())
+                throw Error(error);
+            return delivery;
+        },
+        [guard, fail = std::move(fail)](const AsyncOutcome<Delivery>& outcome) {
+            if (!guard)
+                return;
+            if (outcome.ok())
+                (*outcome.value)();
+            else
+                fail(outcome.error);
+        },
+        &m_fetchPool);
 }
 
 void LocalSource::fetchSynthesisPreview(const QString& backupId, QObject* context, PreviewDone done)

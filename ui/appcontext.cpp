@@ -1,6 +1,7 @@
 #include "appcontext.h"
 
 #include "appsettings.h"
+#include "async.h"
 
 #include <QPointer>
 #include <mutex>
@@ -98,26 +99,25 @@ void AppContext::storeSecretsBlocking(const QString& backendName,
 
 void AppContext::runQuick(QObject* context, QuickWork work, QuickDone done)
 {
+    // The catalog is refreshed while this context lives; `done` is called
+    // only while `context` lives too.
     QPointer<QObject> guard(context);
-    QPointer<AppContext> self(this);
-    const QString path = m_catalogPath;
-    m_quickPool.start([self, guard, path, secrets = m_secrets, work = std::move(work),
-                       done = std::move(done)] {
-        QVariant result;
-        const QString error =
-            runOnOwnService(path, secrets, [&](BackupService& service) { result = work(service); });
-        if (!self)
-            return;
-        QMetaObject::invokeMethod(
-            self.data(),
-            [self, guard, done, result, error] {
-                if (self)
-                    self->m_watcher.refreshNow();
-                if (guard && done)
-                    done(result, error);
-            },
-            Qt::QueuedConnection);
-    });
+    runInBackground(
+        this,
+        [path = m_catalogPath, secrets = m_secrets, work = std::move(work)] {
+            QVariant result;
+            const QString error = runOnOwnService(
+                path, secrets, [&](BackupService& service) { result = work(service); });
+            if (!error.isEmpty())
+                throw Error(error);
+            return result;
+        },
+        [this, guard, done = std::move(done)](const AsyncOutcome<QVariant>& outcome) {
+            m_watcher.refreshNow();
+            if (guard && done)
+                done(outcome.value.value_or(QVariant()), outcome.error);
+        },
+        &m_quickPool);
 }
 
 } // namespace ember::ui
