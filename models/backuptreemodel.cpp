@@ -78,8 +78,8 @@ QList<int> BackupTreeModel::columnsFor(SourceKind kind)
     if (kind == SourceKind::Cloud)
         return {Name,    Status,        Size,       ObjectCount, Container,  Incremental, Snapshot,
                 Created, DataTimestamp, FailReason, Project,     Dependents, VolumeName};
-    return {Name,    Status,  Size,          Stored,   Incremental, ObjectCount, Container,
-            Backend, Created, DataTimestamp, Verified, Dependents,  VolumeName};
+    return {Name,    Status,        Size,     Stored,    Incremental, ObjectCount, Container,
+            Backend, Created, DataTimestamp, Verified, Immutable, Dependents,  VolumeName};
 }
 
 BackupTreeModel::BackupTreeModel(QObject* parent)
@@ -193,6 +193,10 @@ QVariant BackupTreeModel::data(const QModelIndex& index, int role) const
             return backup.projectId;
         case Verified:
             return node->verified ? verifyText(*node->verified) : QString();
+        case Immutable:
+            return backup.isImmutableAt(QDateTime::currentDateTimeUtc())
+                       ? tr("until %1").arg(immutableUntilText(backup.immutableUntil))
+                       : QString();
         }
         break;
     case RawValueRole:
@@ -229,6 +233,10 @@ QVariant BackupTreeModel::data(const QModelIndex& index, int role) const
             return backup.projectId;
         case Verified:
             return node->verified ? node->verified->checkedAt.toMSecsSinceEpoch() : qint64(0);
+        case Immutable:
+            return backup.isImmutableAt(QDateTime::currentDateTimeUtc())
+                       ? backup.immutableUntil.toMSecsSinceEpoch()
+                       : qint64(0);
         }
         break;
     case IdRole:
@@ -251,6 +259,8 @@ QVariant BackupTreeModel::data(const QModelIndex& index, int role) const
             return statusIcon(backup.status);
         if (index.column() == Name && backup.isProtected)
             return protectedIcon();
+        if (index.column() == Immutable && backup.isImmutableAt(QDateTime::currentDateTimeUtc()))
+            return immutableIcon();
         break;
     case Qt::ForegroundRole:
         if (index.column() == Status)
@@ -272,6 +282,16 @@ QVariant BackupTreeModel::data(const QModelIndex& index, int role) const
             return tr("Protected: no prune removes it, and deleting it needs Unprotect first");
         if (index.column() == Status && !backup.failReason.isEmpty())
             return backup.failReason;
+        if (index.column() == Immutable) {
+            const QDateTime now = QDateTime::currentDateTimeUtc();
+            if (backup.isImmutableAt(now))
+                return tr("Immutable %1: no one holding the backend's keys can delete it, not even "
+                          "Ember; it can be deleted from then on")
+                    .arg(describeImmutability(backup, now));
+            if (backup.immutableUntil.isValid())
+                return tr("Its S3 Object Lock ended %1").arg(immutableUntilText(backup.immutableUntil));
+            return tr("Not locked");
+        }
         if (index.column() == Verified)
             return node->verified ? verifyToolTip(*node->verified)
                                   : tr("Not verified yet (backup-verify, or Verify in the menu)");
@@ -328,6 +348,8 @@ QVariant BackupTreeModel::headerData(int section, Qt::Orientation orientation, i
         return tr("Project");
     case Verified:
         return tr("Verified");
+    case Immutable:
+        return tr("Immutable");
     }
     return {};
 }
@@ -362,7 +384,8 @@ static bool sameRow(const Backup& a, const Backup& b)
            a.numDependentBackups == b.numDependentBackups && a.failReason == b.failReason &&
            a.updatedAt == b.updatedAt && a.dataTimestamp == b.dataTimestamp &&
            a.createdAt == b.createdAt && a.isProtected == b.isProtected &&
-           a.synthesizedFrom == b.synthesizedFrom;
+           a.synthesizedFrom == b.synthesizedFrom && a.immutableUntil == b.immutableUntil &&
+           a.immutableMode == b.immutableMode;
 }
 
 void BackupTreeModel::rebuild()

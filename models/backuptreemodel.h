@@ -37,6 +37,8 @@ public:
         Project,
         // The last verification: when, and ok or what failed (local backups).
         Verified,
+        // S3 Object Lock: until when no one can delete it (local backups).
+        Immutable,
         ColumnCount
     };
     Q_ENUM(Column)

@@ -3,6 +3,7 @@
 #include "records.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QHash>
 #include <QPainter>
 #include <QPixmap>
@@ -79,6 +80,25 @@ QIcon protectedIcon()
         painter.drawRoundedRect(QRectF(2.5 * unit, 7 * unit, 11 * unit, 8 * unit), unit, unit);
     });
     return cached;
+}
+
+QIcon immutableIcon()
+{
+    // The SVG comes with the widgets' resources; the models alone paint a padlock.
+    const QString svg = QStringLiteral(":/icons/immutable.svg");
+    if (QFile::exists(svg))
+        return QIcon(svg);
+    static const QIcon painted = paintedIcon([](QPainter& painter, int size) {
+        const QColor body(0x00, 0x69, 0x5c); // teal: apart from protection's violet
+        const qreal unit = size / 16.0;
+        painter.setPen(QPen(body, 1.6 * unit));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawArc(QRectF(4.5 * unit, 1.5 * unit, 7 * unit, 9 * unit), 0, 180 * 16);
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(body);
+        painter.drawRoundedRect(QRectF(2.5 * unit, 7 * unit, 11 * unit, 8 * unit), unit, unit);
+    });
+    return painted;
 }
 
 QString statusText(const QString& status)

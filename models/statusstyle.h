@@ -12,6 +12,9 @@ QColor statusColor(const QString& status);
 QIcon statusIcon(const QString& status);
 // A small padlock: a protected backup (never pruned).
 QIcon protectedIcon();
+// A padlock with a clock: a backup locked by S3 Object Lock until a date
+// (:/icons/immutable.svg).
+QIcon immutableIcon();
 // The status as shown to users (translated).
 QString statusText(const QString& status);
 

@@ -274,6 +274,12 @@ QString ActionsController::deleteRefusal(bool force) const
         return m_source->checkDelete(backup->id, force);
     if (backup->isProtected)
         return tr("This backup is protected: unprotect it first (Backup ▸ Unprotect).");
+    // Forced or not: the store itself refuses until the lock ends.
+    if (const QString lock = describeImmutability(*backup, QDateTime::currentDateTimeUtc());
+        !lock.isEmpty())
+        return tr("This backup is immutable %1: no one holding the backend's keys can delete it "
+                  "before then, not even Ember. It can be deleted from then on.")
+            .arg(lock);
     const auto snapshot = m_context.snapshot();
     QList<Backup> children = snapshot->childrenOf(backup->id);
     // Ceph's backups are snapshots of one base image: the later ones survive.

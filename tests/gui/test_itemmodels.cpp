@@ -281,6 +281,61 @@ private Q_SLOTS:
         QVERIFY(cell(QStringLiteral("inc")).toString().isEmpty());
     }
 
+    // A backup under S3 Object Lock: the Immutable column shows the lock icon
+    // and the date it ends, the tooltip its mode; an ended lock shows nothing.
+    void backupTreeShowsImmutableLock()
+    {
+        const QDateTime until(QDate::currentDate().addDays(2), QTime(10, 0), Qt::UTC);
+        CatalogSnapshot snapshot;
+        snapshot.volumes = {makeVolume(QStringLiteral("v"), QStringLiteral("vol"))};
+        Backup locked = makeBackup(QStringLiteral("locked"), QStringLiteral("v"), {}, 1);
+        locked.immutableUntil = until;
+        locked.immutableMode = QStringLiteral("GOVERNANCE");
+        Backup ended = makeBackup(QStringLiteral("ended"), QStringLiteral("v"), {}, 2);
+        ended.immutableUntil = QDateTime(QDate(2026, 1, 2), QTime(10, 0), Qt::UTC);
+        ended.immutableMode = QStringLiteral("COMPLIANCE");
+        const Backup plain = makeBackup(QStringLiteral("plain"), QStringLiteral("v"), {}, 3);
+        snapshot.backups = {locked, ended, plain};
+
+        BackupTreeModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(
+            BackupTreeModel::columnsFor(SourceKind::Local).contains(BackupTreeModel::Immutable));
+        QCOMPARE(model.headerData(BackupTreeModel::Immutable, Qt::Horizontal).toString(),
+                 QStringLiteral("Immutable"));
+        model.apply(snapshot);
+        model.setVolumes({QStringLiteral("v")});
+        auto cell = [&](const QString& id, int role = Qt::DisplayRole) {
+            return model.indexOf(id, BackupTreeModel::Immutable).data(role);
+        };
+        const QString date = until.toString(QStringLiteral("yyyy-MM-dd")) + QStringLiteral(" 10:00 UTC");
+        QCOMPARE(cell(QStringLiteral("locked")).toString(), QStringLiteral("until ") + date);
+        QVERIFY(!cell(QStringLiteral("locked"), Qt::DecorationRole).value<QIcon>().isNull());
+        const QString tip = cell(QStringLiteral("locked"), Qt::ToolTipRole).toString();
+        QVERIFY2(tip.contains(date) && tip.contains(QStringLiteral("GOVERNANCE mode")),
+                 qPrintable(tip));
+        QCOMPARE(cell(QStringLiteral("locked"), RawValueRole).toLongLong(),
+                 until.toMSecsSinceEpoch());
+        for (const QString& id : {QStringLiteral("ended"), QStringLiteral("plain")}) {
+            QVERIFY(cell(id).toString().isEmpty());
+            QVERIFY(!cell(id, Qt::DecorationRole).isValid());
+        }
+        QVERIFY(cell(QStringLiteral("ended"), Qt::ToolTipRole).toString().contains(
+            QStringLiteral("ended 2026-01-02 10:00 UTC")));
+
+        // A lock recorded later (by the engine) changes the row in place.
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        snapshot.backups[2].immutableUntil = until;
+        snapshot.backups[2].immutableMode = QStringLiteral("COMPLIANCE");
+        model.apply(snapshot);
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(cell(QStringLiteral("plain")).toString(), QStringLiteral("until ") + date);
+        QVERIFY(cell(QStringLiteral("plain"), Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("COMPLIANCE mode")));
+    }
+
     void backupTreeTakesPagesInRanges()
     {
         constexpr int volumeCount = 20, chainLength = 10, perPage = 2 * volumeCount;

@@ -201,6 +201,56 @@ private Q_SLOTS:
         QTRY_VERIFY(remove->isEnabled());
     }
 
+    // A backup under S3 Object Lock: the chain panel shows the lock with its
+    // date and mode, and both deletes are refused with the date it ends.
+    void immutableBackupShowsItsLockAndRefusesDelete()
+    {
+        const QDateTime until(QDate::currentDate().addDays(3), QTime(10, 0), Qt::UTC);
+        const QString date =
+            until.toString(QStringLiteral("yyyy-MM-dd")) + QStringLiteral(" 10:00 UTC");
+        auto setLock = [&](const QDateTime& lockedUntil, const QString& mode) {
+            Catalog other(defaultCatalogPath()); // as the engine or ember-cli would write it
+            Backup backup = *other.backup(m_incrementalId);
+            backup.immutableUntil = lockedUntil;
+            backup.immutableMode = mode;
+            other.updateBackup(backup);
+        };
+        setLock(until, QStringLiteral("GOVERNANCE"));
+        BackupTreeModel& tree = m_window->backupModel();
+        QTRY_COMPARE_WITH_TIMEOUT(
+            tree.indexOf(m_incrementalId, BackupTreeModel::Immutable).data().toString(),
+            QStringLiteral("until ") + date, 10000);
+        QVERIFY(!m_window->backupView()->isColumnHidden(BackupTreeModel::Immutable));
+        QVERIFY(!tree.indexOf(m_incrementalId, BackupTreeModel::Immutable)
+                     .data(Qt::DecorationRole)
+                     .value<QIcon>()
+                     .isNull());
+        QVERIFY(tree.indexOf(m_incrementalId, BackupTreeModel::Immutable)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("GOVERNANCE mode")));
+
+        QVERIFY(m_window->selectBackup(m_incrementalId));
+        QAction* remove = action("deleteBackupAction");
+        QTRY_VERIFY(!remove->isEnabled());
+        qInfo("delete refused: %s", qPrintable(remove->toolTip()));
+        QVERIFY2(remove->toolTip().contains(date) &&
+                     remove->toolTip().contains(QStringLiteral("GOVERNANCE mode")) &&
+                     remove->toolTip().contains(QStringLiteral("can be deleted from then on")),
+                 qPrintable(remove->toolTip()));
+        QVERIFY(!action("forceDeleteAction")->isEnabled());
+        QVERIFY(action("forceDeleteAction")->toolTip().contains(date));
+        QTRY_VERIFY(m_window->details()->toPlainText().contains(QStringLiteral("Not possible now")));
+        QVERIFY(m_window->details()->toPlainText().contains(date));
+        remove->trigger(); // disabled: nothing happens
+        QVERIFY(!messageBox(m_window.get(), QStringLiteral("confirmBox")));
+
+        // Once the lock has ended the backup is an ordinary one again.
+        setLock({}, {});
+        QTRY_VERIFY_WITH_TIMEOUT(remove->isEnabled(), 10000);
+        QVERIFY(tree.indexOf(m_incrementalId, BackupTreeModel::Immutable).data().toString().isEmpty());
+    }
+
     void exportEditAndResetState()
     {
         QVERIFY(m_window->selectBackup(m_fullId));
