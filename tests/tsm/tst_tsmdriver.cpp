@@ -284,11 +284,11 @@ private Q_SLOTS:
         const BackendType type = tsmBackendType();
         QCOMPARE(type.type, QStringLiteral("tsm"));
         // The password is the schema's only secret (the registry derives secretKeys from it).
-        QStringList secrets;
+        QStringList secretOptions;
         for (const OptionSpec& spec : type.options)
             if (spec.secret)
-                secrets.append(spec.key);
-        QCOMPARE(secrets, QStringList{PasswordKey});
+                secretOptions.append(spec.key);
+        QCOMPARE(secretOptions, QStringList{PasswordKey});
         // No IBM client on this machine: the type says so and why.
         if (QStandardPaths::findExecutable(QStringLiteral("dsmc")).isEmpty() &&
             !QFileInfo::exists(DefaultDsmcPath)) {
