@@ -2,6 +2,7 @@
 // protection, policies, prune and the prune log, on a local (posix) backend.
 // Every restore is compared byte for byte with the volume state the backup
 // was taken from.
+#include "catalog.h"
 #include "clitestsupport.h"
 
 #include <QDir>
@@ -290,6 +291,65 @@ private Q_SLOTS:
         QCOMPARE(show(id).value(QStringLiteral("protected")).toBool(), false);
         CLI_OK(deleted, {QStringLiteral("backup-delete"), id});
         QVERIFY(listed().isEmpty());
+    }
+
+    // A backup whose row says S3 Object Lock holds it (as the engine records
+    // it): shown by backup-show and backup-list, its delete refused with the
+    // date, forced or not, and kept by a prune with the reason.
+    void immutableBackupIsNeitherDeletedNorPruned()
+    {
+        setUp(QStringLiteral("immutable"));
+        makeChain(1);
+        if (QTest::currentTestFailed())
+            return;
+        const QString id = m_chain.first();
+        const QDateTime until(QDate::currentDate().addDays(2), QTime(10, 0), Qt::UTC);
+        const QString date =
+            until.toString(QStringLiteral("yyyy-MM-dd")) + QStringLiteral(" 10:00 UTC");
+        {
+            ember::Catalog catalog(m_home + QStringLiteral("/catalog.sqlite"));
+            ember::Backup backup = catalog.backup(id).value();
+            backup.immutableUntil = until;
+            backup.immutableMode = QStringLiteral("GOVERNANCE");
+            catalog.updateBackup(backup);
+        }
+        const QJsonObject shown = show(id);
+        QCOMPARE(ember::parseCinderTime(shown.value(QStringLiteral("immutable_until")).toString()),
+                 until);
+        QCOMPARE(shown.value(QStringLiteral("immutable_mode")).toString(),
+                 QStringLiteral("GOVERNANCE"));
+        const QJsonObject plain = show(m_chain.last());
+        QVERIFY(plain.value(QStringLiteral("immutable_until")).isNull());
+        QVERIFY(plain.value(QStringLiteral("immutable_mode")).isNull());
+        CLI_OK(text, {QStringLiteral("backup-show"), id});
+        QVERIFY2(text.out.contains("immutable_until") &&
+                     text.out.contains(QStringLiteral("locked: deletable from %1").arg(date).toUtf8()),
+                 text.out.constData());
+        QCOMPARE(listed().value(id).value(QStringLiteral("immutable_mode")).toString(),
+                 QStringLiteral("GOVERNANCE"));
+        CLI_OK(table, {QStringLiteral("backup-list")});
+        QVERIFY2(table.out.contains("| Immutable Until") && table.out.contains(date.toUtf8()),
+                 table.out.constData());
+
+        // The newest goes; the locked full does not, forced or not.
+        CLI_OK(deletedIncremental, {QStringLiteral("backup-delete"), m_chain.last()});
+        const QString refusal = QStringLiteral("backup %1 is immutable until %2 (S3 Object Lock, "
+                                               "GOVERNANCE mode); it can be deleted from then on")
+                                    .arg(id, date);
+        expectError({QStringLiteral("backup-delete"), id}, refusal);
+        expectError({QStringLiteral("backup-delete"), QStringLiteral("--force"), id}, refusal);
+        QCOMPARE(show(id).value(QStringLiteral("status")).toString(), QStringLiteral("available"));
+
+        // keep-last 0 keeps nothing by that rule; the lock wins and the plan says why.
+        const QJsonObject plan =
+            cliJson({QStringLiteral("backup-prune"), QStringLiteral("vol"),
+                     QStringLiteral("--keep-last"), QStringLiteral("0"), QStringLiteral("--dry-run")});
+        QVERIFY2(QJsonDocument(plan).toJson().contains("immutable (S3 Object Lock)"),
+                 QJsonDocument(plan).toJson().constData());
+        CLI_OK(pruned, {QStringLiteral("backup-prune"), QStringLiteral("vol"),
+                        QStringLiteral("--keep-last"), QStringLiteral("0")});
+        QVERIFY(listed().contains(id));
+        restoresTo(id, m_states.value(id));
     }
 
     void policiesPerVolumeAndPerBackend()
