@@ -8,6 +8,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QVBoxLayout>
 
 namespace ember::ui {
@@ -15,6 +16,16 @@ namespace ember::ui {
 namespace {
 
 const QString kBucketKey = QStringLiteral("backup_s3_store_bucket");
+
+// How a missing bucket is worded (S3's NoSuchBucket, radosgw's 404).
+bool saysMissing(const QString& text)
+{
+    static const QRegularExpression missing(
+        QStringLiteral(
+            "does not exist|doesn't exist|no such bucket|nosuchbucket|not found|missing"),
+        QRegularExpression::CaseInsensitiveOption);
+    return missing.match(text).hasMatch();
+}
 
 bool mentionsLock(const QString& text)
 {
@@ -55,6 +66,7 @@ S3Page::S3Page(QWidget* parent) : SchemaOptionsPage(QStringLiteral("s3"), parent
     m_lockStatus->setObjectName(QStringLiteral("objectLockStatus"));
     m_lockStatus->setWordWrap(true);
     bucketLayout->addWidget(m_lockStatus);
+    m_lockStatus->setVisible(false);
 
     // Shown when the check found no bucket.
     m_createOffer = new QWidget(bucket);
@@ -110,6 +122,7 @@ void S3Page::checkBucket()
     m_bucketStatus->setText(
         tr("Checking %1…").arg(schema().value(config.options, kBucketKey).toString()));
     m_lockStatus->clear();
+    m_lockStatus->setVisible(false);
     runInBackground(
         this,
         [config, entered, stored] {
@@ -140,7 +153,9 @@ void S3Page::showReport(const ConnectionReport& report)
         if (check.ok)
             continue;
         failed = &check;
-        bucketMissing = check.name.contains(QLatin1String("bucket"), Qt::CaseInsensitive);
+        bucketMissing = check.name.contains(QLatin1String("bucket"), Qt::CaseInsensitive) ||
+                        (check.detail.contains(QLatin1String("bucket"), Qt::CaseInsensitive) &&
+                         saysMissing(check.detail));
         break;
     }
     if (!failed)
@@ -148,7 +163,8 @@ void S3Page::showReport(const ConnectionReport& report)
             tr("Bucket “%1” is ready: Ember can write, read and delete in it.").arg(bucket));
     else if (bucketMissing)
         m_bucketStatus->setText(
-            tr("Bucket “%1” cannot be used: %2. Ember can create it.").arg(bucket, failed->detail));
+            tr("The bucket check failed (%1). Ember can create bucket “%2” with these keys:")
+                .arg(failed->detail.isEmpty() ? failed->name : failed->detail, bucket));
     else
         m_bucketStatus->setText(
             tr("%1 failed: %2")
@@ -163,6 +179,7 @@ void S3Page::showReport(const ConnectionReport& report)
         if (lock.isEmpty() && mentionsLock(fact))
             lock = fact;
     m_lockStatus->setText(lock.isEmpty() ? QString() : tr("Object Lock: %1").arg(lock));
+    m_lockStatus->setVisible(!lock.isEmpty());
 }
 
 void S3Page::createBucket()
@@ -193,6 +210,7 @@ void S3Page::createBucket()
             }
             m_createOffer->setVisible(false);
             m_lockStatus->setText(objectLock ? tr("Object Lock: enabled") : QString());
+            m_lockStatus->setVisible(objectLock);
             m_bucketStatus->setText(
                 objectLock ? tr("Bucket “%1” was created with Object Lock enabled.").arg(bucket)
                            : tr("Bucket “%1” was created (without Object Lock).").arg(bucket));

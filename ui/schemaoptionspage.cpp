@@ -144,7 +144,8 @@ QWidget* SchemaOptionsPage::createEditor(const OptionSpec& spec, QWidget* parent
         if (spec.defaultValue.toString().isEmpty())
             box->addItem(spec.required ? tr("(choose one)") : tr("(not set)"), QString());
         for (const QString& choice : spec.choices)
-            box->addItem(choice, choice);
+            if (!choice.isEmpty()) // "none" is the "not set" entry above
+                box->addItem(choice, choice);
         box->setCurrentIndex(qMax(0, box->findData(spec.defaultValue.toString())));
         connect(box, &QComboBox::currentIndexChanged, this, changed);
         editor = box;
@@ -169,6 +170,8 @@ QWidget* SchemaOptionsPage::createEditor(const OptionSpec& spec, QWidget* parent
             editor = box;
         }
         static_cast<QAbstractSpinBox*>(editor)->setAlignment(Qt::AlignRight);
+        // 52,428,800 reads better than 52428800.
+        static_cast<QAbstractSpinBox*>(editor)->setGroupSeparatorShown(true);
     } else {
         // Text, Path, Url, secrets, and numbers without a default (empty =
         // not set, so no number is forced on the user).

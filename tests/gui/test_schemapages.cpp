@@ -162,6 +162,25 @@ private Q_SLOTS:
         QCOMPARE(wizard->secrets().value(AccessKey), QStringLiteral("AKIA-test"));
     }
 
+    void objectLockModeNeedsDays()
+    {
+        SchemaOptionsPage page(QStringLiteral("s3"));
+        fillRequired(page);
+        auto* mode = editorOf<QComboBox>(page, QStringLiteral("ember_s3_object_lock_mode"));
+        // "Not set" once, then the modes.
+        QCOMPARE(mode->count(), 3);
+        QCOMPARE(mode->currentData().toString(), QString());
+        QVERIFY(!page.options().contains(QStringLiteral("ember_s3_object_lock_mode")));
+        mode->setCurrentIndex(mode->findData(QStringLiteral("GOVERNANCE")));
+        QVERIFY(!page.isComplete());
+        QVERIFY(page.problems().join('\n').contains(QStringLiteral("ember_s3_object_lock_days")));
+        editorOf<QSpinBox>(page, QStringLiteral("ember_s3_object_lock_days"))->setValue(30);
+        QVERIFY2(page.isComplete(), qPrintable(page.problems().join('\n')));
+        QCOMPARE(page.options().value(QStringLiteral("ember_s3_object_lock_mode")).toString(),
+                 QStringLiteral("GOVERNANCE"));
+        QCOMPARE(page.options().value(QStringLiteral("ember_s3_object_lock_days")).toInt(), 30);
+    }
+
     void loadAndOptionsRoundTrip()
     {
         const QJsonObject stored{
