@@ -55,7 +55,7 @@ mkdir -p "$out"
 # "main" late: it leaves a backup running when the app is stopped; "reset-state"
 # after it, as it leaves web-server error_restoring; "overview" last, as it adds
 # volumes, schedules and two weeks of history.
-for scene in create-backup restore wizard main reset-state overview; do
+for scene in create-backup restore wizard s3-wizard main reset-state overview; do
     wanted "$scene" || continue
     echo "scene $scene"
     xvfb-run -a -s "-screen 0 1400x900x24" "$0" --capture "$ember" "$scene" "$out/$scene.png"

@@ -5,13 +5,17 @@
 #include "catalog.h"
 #include "dashboardpanel.h"
 #include "mainwindow.h"
+#include "s3page.h"
 #include "source.h"
 
 #include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QLineEdit>
 #include <QScrollBar>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTextBrowser>
 #include <QTimeZone>
@@ -423,6 +427,52 @@ void overviewScene(MainWindow& window)
     });
 }
 
+// The S3 backend's wizard page as a first-time user fills it in for a
+// radosgw: the bucket check found no bucket yet, so the page offers to
+// create it with Object Lock. The check's answer is the one probeS3 gives for
+// a missing bucket, shown without a server.
+void s3WizardScene(MainWindow& window)
+{
+    pollUntil(&window, [&window]() -> bool {
+        if (!window.context().watcher().hasSnapshot())
+            return false;
+        BackendWizard* wizard = window.openBackends()->addBackend();
+        wizard->setField(QStringLiteral("name"), QStringLiteral("object-store"));
+        auto* types = wizard->findChild<QComboBox*>(QStringLiteral("backendType"));
+        types->setCurrentIndex(types->findData(QStringLiteral("s3")));
+        wizard->next();
+        if (auto* page = qobject_cast<S3Page*>(wizard->currentPage())) {
+            const auto type = [page](const char* key, const QString& text) {
+                if (auto* edit = qobject_cast<QLineEdit*>(page->editor(QLatin1String(key))))
+                    edit->setText(text);
+            };
+            type("backup_s3_endpoint_url", QStringLiteral("http://rgw.example.lan:7480"));
+            type("backup_s3_store_access_key", QStringLiteral("EMBERDEMO0ACCESS0KEY"));
+            type("backup_s3_store_secret_key", QStringLiteral("demo-secret-key"));
+            type("backup_s3_store_bucket", QStringLiteral("ember-backups"));
+            if (auto* mode = qobject_cast<QComboBox*>(
+                    page->editor(QStringLiteral("ember_s3_object_lock_mode"))))
+                mode->setCurrentIndex(mode->findData(QStringLiteral("GOVERNANCE")));
+            if (auto* days = qobject_cast<QSpinBox*>(
+                    page->editor(QStringLiteral("ember_s3_object_lock_days"))))
+                days->setValue(30);
+            ConnectionReport report;
+            report.checks = {
+                {QStringLiteral("endpoint"), true, QStringLiteral("rgw.example.lan:7480 answers")},
+                {QStringLiteral("credentials"), true, QStringLiteral("the keys are accepted")},
+                {QStringLiteral("bucket"), false,
+                 QStringLiteral("bucket ember-backups does not exist")}};
+            page->showReport(report);
+            if (auto* lock = page->findChild<QCheckBox*>(QStringLiteral("createWithObjectLock")))
+                lock->setChecked(true);
+        }
+        wizard->resize(820, 760);
+        wizard->move(290, 70);
+        QTimer::singleShot(800, &window, &announceReady);
+        return true;
+    });
+}
+
 } // namespace
 
 QStringList screenshotScenes()
@@ -431,7 +481,8 @@ QStringList screenshotScenes()
             QStringLiteral("create-backup"), QStringLiteral("restore"),
             QStringLiteral("wizard"),        QStringLiteral("first-start"),
             QStringLiteral("reset-state"),   QStringLiteral("overview"),
-            QStringLiteral("cloud-chains"),  QStringLiteral("cloud-refusal")};
+            QStringLiteral("cloud-chains"),  QStringLiteral("cloud-refusal"),
+            QStringLiteral("s3-wizard")};
 }
 
 void startScreenshotDemo(MainWindow& window, const QString& scene)
@@ -443,6 +494,8 @@ void startScreenshotDemo(MainWindow& window, const QString& scene)
         return cloudScene(window, scene);
     if (scene == QLatin1String("overview"))
         return overviewScene(window);
+    if (scene == QLatin1String("s3-wizard"))
+        return s3WizardScene(window);
     if (scene == QLatin1String("first-start")) {
         // An empty catalog: what a newcomer sees.
         pollUntil(&window, [&window]() -> bool {
