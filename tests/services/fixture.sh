@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# fixture.sh - CTest fixture around ceph.sh / swift.sh / cinder.sh.
+# fixture.sh - CTest fixture around ceph.sh / swift.sh / cinder.sh / rgw.sh.
 #   fixture.sh start SERVICE DATA_DIR ENV_FILE   fresh service; facts to ENV_FILE
 #   fixture.sh stop  SERVICE DATA_DIR ENV_FILE   stop it; drop its data, keep its logs
 # A fresh start every run keeps tests independent of what earlier runs left behind.
 set -euo pipefail
 ACTION=${1:?usage: fixture.sh start|stop SERVICE DATA_DIR ENV_FILE}
-SERVICE=${2:?service (ceph|swift|cinder)}
+SERVICE=${2:?service (ceph|swift|cinder|rgw)}
 DATA_DIR=${3:?data dir}
 ENV_FILE=${4:?env file}
 HERE=$(cd "$(dirname "$0")" && pwd)
