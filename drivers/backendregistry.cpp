@@ -295,7 +295,8 @@ QString expectation(const OptionSpec& option)
 
 Error valueError(const OptionSpec& option, const QString& text)
 {
-    return Error(QStringLiteral("%1 must be %2, not '%3'").arg(option.key, expectation(option), text));
+    return Error(
+        QStringLiteral("%1 must be %2, not '%3'").arg(option.key, expectation(option), text));
 }
 
 bool inRange(const OptionSpec& option, double number)

@@ -553,7 +553,8 @@ Backup BackupService::runBackup(PreparedBackup& prepared, OperationControl& cont
         // snapshot is gone, so its removal may overlap the backup; a backend
         // that manages source snapshots (Ceph) needs it for the next
         // incremental and removes it last.
-        const bool backendManagesSnapshots = capabilitiesOf(prepared.backend).managesSourceSnapshots;
+        const bool backendManagesSnapshots =
+            capabilitiesOf(prepared.backend).managesSourceSnapshots;
         auto device = openVolume(volume, OpenMode::Read, backup.id,
                                  prepared.parent ? prepared.parent->id : QString(), olderBackupIds,
                                  !backendManagesSnapshots);
@@ -1681,11 +1682,11 @@ RescanReport BackupService::rescanBackend(const QString& backendName, const QStr
     for (const BackendType& type : backendTypes())
         if (type.capabilities.chunked)
             chunkedTypes.append(type.type);
-    const QString refusal = QStringLiteral("backend %1 is a %2 backend: backend-rescan reads the "
-                                           "_metadata files of Cinder's chunked format, which "
-                                           "only %3 backends write")
-                                .arg(backend.name, backend.type,
-                                     chunkedTypes.join(QStringLiteral(", ")));
+    const QString refusal =
+        QStringLiteral("backend %1 is a %2 backend: backend-rescan reads the "
+                       "_metadata files of Cinder's chunked format, which "
+                       "only %3 backends write")
+            .arg(backend.name, backend.type, chunkedTypes.join(QStringLiteral(", ")));
     // Refused before its secrets are asked for.
     if (!capabilitiesOf(backend).chunked)
         throw Error(refusal);

@@ -63,8 +63,8 @@ multipleOfBlockSizeCheck(const QString& objectSizeKey, const QString& blockSizeK
 // The compression values Cinder's chunked driver accepts (case is ignored).
 inline QStringList chunkedCompressionChoices()
 {
-    return {QStringLiteral("zlib"), QStringLiteral("bz2"),   QStringLiteral("zstd"),
-            QStringLiteral("none"), QStringLiteral("gzip"),  QStringLiteral("bzip2"),
+    return {QStringLiteral("zlib"), QStringLiteral("bz2"),  QStringLiteral("zstd"),
+            QStringLiteral("none"), QStringLiteral("gzip"), QStringLiteral("bzip2"),
             QStringLiteral("off"),  QStringLiteral("no")};
 }
 
@@ -88,8 +88,7 @@ inline QList<OptionSpec> chunkedEngineOptionSpecs()
     zlibEngine.advanced = true;
 
     OptionSpec workers = makeOptionSpec(
-        QStringLiteral("ember_worker_threads"), Kind::Integer, 0,
-        QStringLiteral("Worker threads"),
+        QStringLiteral("ember_worker_threads"), Kind::Integer, 0, QStringLiteral("Worker threads"),
         QStringLiteral("Threads that hash and compress objects; 0 uses one per core."));
     workers.minimum = 0;
     workers.maximum = 256;

@@ -45,14 +45,14 @@ QList<OptionSpec> cephOptions()
     add(QStringLiteral("backup_ceph_user"), Kind::Text, QStringLiteral("cinder"),
         QStringLiteral("User"),
         QStringLiteral("The Ceph user to connect as, without \"client.\"."));
-    OptionSpec& pool = add(QStringLiteral("backup_ceph_pool"), Kind::Text,
-                           QStringLiteral("backups"), QStringLiteral("Pool"),
-                           QStringLiteral("The pool that holds the backup images."));
+    OptionSpec& pool =
+        add(QStringLiteral("backup_ceph_pool"), Kind::Text, QStringLiteral("backups"),
+            QStringLiteral("Pool"), QStringLiteral("The pool that holds the backup images."));
     pool.location = true;
-    OptionSpec& key = add(QStringLiteral("ceph_key"), Kind::Text, QJsonValue(),
-                          QStringLiteral("Key"),
-                          QStringLiteral("The user's cephx key, when neither the keyring file "
-                                         "nor the configuration provides it."));
+    OptionSpec& key =
+        add(QStringLiteral("ceph_key"), Kind::Text, QJsonValue(), QStringLiteral("Key"),
+            QStringLiteral("The user's cephx key, when neither the keyring file "
+                           "nor the configuration provides it."));
     key.secret = true;
     OptionSpec& monHost = add(QStringLiteral("ember_ceph_mon_host"), Kind::Text, QJsonValue(),
                               QStringLiteral("Monitor addresses"),
@@ -69,11 +69,10 @@ QList<OptionSpec> cephOptions()
             QStringLiteral("The size in bytes of the pieces a backup is copied in."));
     chunkSize.minimum = 1;
     chunkSize.advanced = true;
-    OptionSpec& stripeUnit =
-        add(QStringLiteral("backup_ceph_stripe_unit"), Kind::Integer, 0,
-            QStringLiteral("Stripe unit"),
-            QStringLiteral("The RBD stripe unit in bytes of new backup images (0: the "
-                           "cluster's default)."));
+    OptionSpec& stripeUnit = add(
+        QStringLiteral("backup_ceph_stripe_unit"), Kind::Integer, 0, QStringLiteral("Stripe unit"),
+        QStringLiteral("The RBD stripe unit in bytes of new backup images (0: the "
+                       "cluster's default)."));
     stripeUnit.minimum = 0;
     stripeUnit.advanced = true;
     OptionSpec& stripeCount =
@@ -94,14 +93,14 @@ QList<OptionSpec> cephOptions()
             QStringLiteral("Discard excess bytes"),
             QStringLiteral("Pad a restored volume larger than its backup with zeros."));
     discard.advanced = true;
-    OptionSpec& timeout = add(QStringLiteral("ember_ceph_timeout"), Kind::Integer, 60,
-                              QStringLiteral("Timeout"),
-                              QStringLiteral("Seconds to wait for the monitors and OSDs."));
+    OptionSpec& timeout =
+        add(QStringLiteral("ember_ceph_timeout"), Kind::Integer, 60, QStringLiteral("Timeout"),
+            QStringLiteral("Seconds to wait for the monitors and OSDs."));
     timeout.minimum = 1;
     timeout.advanced = true;
-    OptionSpec& threads = add(QStringLiteral("ember_ceph_threads"), Kind::Integer, 4,
-                              QStringLiteral("Copy threads"),
-                              QStringLiteral("Extents copied at the same time."));
+    OptionSpec& threads =
+        add(QStringLiteral("ember_ceph_threads"), Kind::Integer, 4, QStringLiteral("Copy threads"),
+            QStringLiteral("Extents copied at the same time."));
     threads.minimum = 1;
     threads.maximum = 64;
     threads.advanced = true;

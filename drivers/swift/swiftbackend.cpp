@@ -34,10 +34,10 @@ QList<OptionSpec> swiftOptions()
                            "https://keystone.example.com:5000/v3."));
     authUrl.required = true;
     authUrl.location = true;
-    OptionSpec& version = add(
-        QStringLiteral("backup_swift_auth_version"), Kind::Choice, QStringLiteral("1"),
-        QStringLiteral("Authentication version"),
-        QStringLiteral("1 for Swift's own authentication (TempAuth), 2 or 3 for Keystone."));
+    OptionSpec& version =
+        add(QStringLiteral("backup_swift_auth_version"), Kind::Choice, QStringLiteral("1"),
+            QStringLiteral("Authentication version"),
+            QStringLiteral("1 for Swift's own authentication (TempAuth), 2 or 3 for Keystone."));
     version.choices = {QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("3"),
                        QStringLiteral("1.0"), QStringLiteral("2.0")};
     OptionSpec& mechanism =
@@ -48,46 +48,44 @@ QList<OptionSpec> swiftOptions()
                            "does."));
     mechanism.choices = {QStringLiteral("per_user"), QStringLiteral("single_user")};
     mechanism.advanced = true;
-    OptionSpec& user = add(QStringLiteral("backup_swift_user"), Kind::Text, QJsonValue(),
-                           QStringLiteral("User"),
-                           QStringLiteral("The user to log in as (account:user for "
-                                          "TempAuth)."));
+    OptionSpec& user =
+        add(QStringLiteral("backup_swift_user"), Kind::Text, QJsonValue(), QStringLiteral("User"),
+            QStringLiteral("The user to log in as (account:user for "
+                           "TempAuth)."));
     user.required = true;
-    OptionSpec& key = add(QStringLiteral("backup_swift_key"), Kind::Text, QJsonValue(),
-                          QStringLiteral("Key"),
-                          QStringLiteral("The user's Swift key or Keystone password."));
+    OptionSpec& key =
+        add(QStringLiteral("backup_swift_key"), Kind::Text, QJsonValue(), QStringLiteral("Key"),
+            QStringLiteral("The user's Swift key or Keystone password."));
     key.secret = true;
     key.required = true;
-    add(QStringLiteral("backup_swift_project"), Kind::Text, QJsonValue(),
-        QStringLiteral("Project"),
+    add(QStringLiteral("backup_swift_project"), Kind::Text, QJsonValue(), QStringLiteral("Project"),
         QStringLiteral("The Keystone project (needed with versions 2 and 3)."));
     OptionSpec& tenant = add(QStringLiteral("backup_swift_tenant"), Kind::Text, QJsonValue(),
                              QStringLiteral("Tenant"),
                              QStringLiteral("The Keystone v2 tenant; used when "
                                             "backup_swift_project is not set."));
     tenant.advanced = true;
-    OptionSpec& userDomain = add(QStringLiteral("backup_swift_user_domain"), Kind::Text,
-                                 QStringLiteral("Default"), QStringLiteral("User domain"),
-                                 QStringLiteral("The user's Keystone v3 domain."));
+    OptionSpec& userDomain =
+        add(QStringLiteral("backup_swift_user_domain"), Kind::Text, QStringLiteral("Default"),
+            QStringLiteral("User domain"), QStringLiteral("The user's Keystone v3 domain."));
     userDomain.advanced = true;
-    OptionSpec& projectDomain = add(QStringLiteral("backup_swift_project_domain"), Kind::Text,
-                                    QStringLiteral("Default"), QStringLiteral("Project domain"),
-                                    QStringLiteral("The project's Keystone v3 domain."));
+    OptionSpec& projectDomain =
+        add(QStringLiteral("backup_swift_project_domain"), Kind::Text, QStringLiteral("Default"),
+            QStringLiteral("Project domain"), QStringLiteral("The project's Keystone v3 domain."));
     projectDomain.advanced = true;
     OptionSpec& region = add(QStringLiteral("backup_swift_region_name"), Kind::Text, QJsonValue(),
                              QStringLiteral("Region"),
                              QStringLiteral("The region whose Swift endpoint is used when "
                                             "Keystone's catalog lists several."));
     region.advanced = true;
-    OptionSpec& storageUrl =
-        add(QStringLiteral("backup_swift_url"), Kind::Url, QJsonValue(),
-            QStringLiteral("Storage URL"),
-            QStringLiteral("The Swift storage URL to use instead of the one authentication "
-                           "returns."));
+    OptionSpec& storageUrl = add(
+        QStringLiteral("backup_swift_url"), Kind::Url, QJsonValue(), QStringLiteral("Storage URL"),
+        QStringLiteral("The Swift storage URL to use instead of the one authentication "
+                       "returns."));
     storageUrl.advanced = true;
     OptionSpec& container =
-        add(QStringLiteral("backup_swift_container"), Kind::Text,
-            QStringLiteral("volumebackups"), QStringLiteral("Container"),
+        add(QStringLiteral("backup_swift_container"), Kind::Text, QStringLiteral("volumebackups"),
+            QStringLiteral("Container"),
             QStringLiteral("The container backups go to unless a backup names another one."));
     container.check = [](const QJsonValue& value, const QJsonObject&) -> QString {
         const QString name = value.toString().trimmed();
@@ -101,16 +99,14 @@ QList<OptionSpec> swiftOptions()
                              QStringLiteral("The storage policy of containers Ember creates "
                                             "(an existing container keeps its own)."));
     policy.advanced = true;
-    OptionSpec& objectSize =
-        add(kObjectSizeKey, Kind::Integer, double(kDefaultObjectSize),
-            QStringLiteral("Object size"),
-            QStringLiteral("The size in bytes of the objects a backup is split into; a multiple "
-                           "of the block size."));
+    OptionSpec& objectSize = add(
+        kObjectSizeKey, Kind::Integer, double(kDefaultObjectSize), QStringLiteral("Object size"),
+        QStringLiteral("The size in bytes of the objects a backup is split into; a multiple "
+                       "of the block size."));
     objectSize.minimum = 1;
     objectSize.check = multipleOfBlockSizeCheck(kObjectSizeKey, kBlockSizeKey, kDefaultBlockSize);
     OptionSpec& blockSize =
-        add(kBlockSizeKey, Kind::Integer, double(kDefaultBlockSize),
-            QStringLiteral("Block size"),
+        add(kBlockSizeKey, Kind::Integer, double(kDefaultBlockSize), QStringLiteral("Block size"),
             QStringLiteral("The size in bytes whose changes incremental backups track."));
     blockSize.minimum = 1;
     blockSize.advanced = true;
@@ -126,8 +122,8 @@ QList<OptionSpec> swiftOptions()
                                              "retries wait longer."));
     backoff.minimum = 0;
     backoff.advanced = true;
-    OptionSpec& caFile = add(QStringLiteral("backup_swift_ca_cert_file"), Kind::Path,
-                             QJsonValue(), QStringLiteral("CA certificate file"),
+    OptionSpec& caFile = add(QStringLiteral("backup_swift_ca_cert_file"), Kind::Path, QJsonValue(),
+                             QStringLiteral("CA certificate file"),
                              QStringLiteral("The CA certificates that Swift's and Keystone's TLS "
                                             "certificates are checked against."));
     caFile.advanced = true;

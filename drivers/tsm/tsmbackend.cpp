@@ -49,10 +49,10 @@ QList<OptionSpec> tsmOptions()
     add(QStringLiteral("ember_tsm_servername"), Kind::Text, QJsonValue(),
         QStringLiteral("Server stanza"),
         QStringLiteral("The dsm.sys server stanza to use (-se); empty uses the default one."));
-    OptionSpec& password = add(PasswordKey, Kind::Text, QJsonValue(),
-                               QStringLiteral("Node password"),
-                               QStringLiteral("Typed when dsmc asks for the node password "
-                                              "(not needed with PASSWORDACCESS GENERATE)."));
+    OptionSpec& password =
+        add(PasswordKey, Kind::Text, QJsonValue(), QStringLiteral("Node password"),
+            QStringLiteral("Typed when dsmc asks for the node password "
+                           "(not needed with PASSWORDACCESS GENERATE)."));
     password.secret = true;
     OptionSpec& dsmcPath = add(QStringLiteral("ember_tsm_dsmc_path"), Kind::Path, QJsonValue(),
                                QStringLiteral("dsmc client"),
@@ -60,13 +60,13 @@ QList<OptionSpec> tsmOptions()
                                               "%1.")
                                    .arg(DefaultDsmcPath));
     dsmcPath.advanced = true;
-    OptionSpec& optfile = add(QStringLiteral("ember_tsm_optfile"), Kind::Path, QJsonValue(),
-                              QStringLiteral("Options file"),
-                              QStringLiteral("A dsm.opt file for dsmc (-optfile)."));
+    OptionSpec& optfile =
+        add(QStringLiteral("ember_tsm_optfile"), Kind::Path, QJsonValue(),
+            QStringLiteral("Options file"), QStringLiteral("A dsm.opt file for dsmc (-optfile)."));
     optfile.advanced = true;
-    OptionSpec& nodename = add(QStringLiteral("ember_tsm_nodename"), Kind::Text, QJsonValue(),
-                               QStringLiteral("Virtual node"),
-                               QStringLiteral("Act as this node (-virtualnodename)."));
+    OptionSpec& nodename =
+        add(QStringLiteral("ember_tsm_nodename"), Kind::Text, QJsonValue(),
+            QStringLiteral("Virtual node"), QStringLiteral("Act as this node (-virtualnodename)."));
     nodename.advanced = true;
     OptionSpec& asnodename = add(QStringLiteral("ember_tsm_asnodename"), Kind::Text, QJsonValue(),
                                  QStringLiteral("Proxy node"),

@@ -114,9 +114,8 @@ private Q_SLOTS:
                 continue;
             }
             const QStringList problems = optionProblems(type, defaultsOf(type));
-            QVERIFY2(problems.isEmpty(),
-                     qPrintable(type.type + QStringLiteral(": ") +
-                                problems.join(QStringLiteral(" | "))));
+            QVERIFY2(problems.isEmpty(), qPrintable(type.type + QStringLiteral(": ") +
+                                                    problems.join(QStringLiteral(" | "))));
             // Unset options take the schema's defaults: nothing but the
             // required options is missing.
             QJsonObject requiredOnly;
@@ -221,13 +220,13 @@ private Q_SLOTS:
                 // Refused in any spelling, naming the keyring command.
                 QString spelled = secret.toUpper();
                 spelled.replace(QLatin1Char('_'), QLatin1Char('-'));
-                const QString refusal =
-                    errorOf([&] { checkedOptionName(type, QStringLiteral("b1"), spelled); })
-                        .message();
-                QVERIFY2(refusal.contains(QStringLiteral("%1 is a secret").arg(spelled)) &&
-                             refusal.contains(
-                                 QStringLiteral("backend-set-secret b1 %1").arg(secret)),
-                         qPrintable(refusal));
+                const QString refusal = errorOf([&] {
+                                            checkedOptionName(type, QStringLiteral("b1"), spelled);
+                                        }).message();
+                QVERIFY2(
+                    refusal.contains(QStringLiteral("%1 is a secret").arg(spelled)) &&
+                        refusal.contains(QStringLiteral("backend-set-secret b1 %1").arg(secret)),
+                    qPrintable(refusal));
                 QJsonObject options = defaultsOf(type);
                 options.insert(secret, QStringLiteral("hunter2"));
                 const QStringList problems = optionProblems(type, options);
@@ -287,8 +286,8 @@ private Q_SLOTS:
         QCOMPARE(parseError(flag, QStringLiteral("maybe")),
                  QStringLiteral("backup_swift_auth_insecure must be true or false, not 'maybe'"));
 
-        const OptionSpec* compression =
-            typeNamed(QStringLiteral("posix")).option(QStringLiteral("backup_compression_algorithm"));
+        const OptionSpec* compression = typeNamed(QStringLiteral("posix"))
+                                            .option(QStringLiteral("backup_compression_algorithm"));
         QVERIFY(compression);
         QCOMPARE(compression->kind, OptionSpec::Kind::Choice);
         // Cinder ignores the case; the schema's spelling is stored.
@@ -313,11 +312,13 @@ private Q_SLOTS:
 
         OptionSpec text;
         text.key = QStringLiteral("backup_swift_user");
-        QCOMPARE(parseOptionValue(text, QStringLiteral("12345")), QJsonValue(QStringLiteral("12345")));
+        QCOMPARE(parseOptionValue(text, QStringLiteral("12345")),
+                 QJsonValue(QStringLiteral("12345")));
         OptionSpec path;
         path.key = QStringLiteral("backup_posix_path");
         path.kind = OptionSpec::Kind::Path;
-        QCOMPARE(parseOptionValue(path, QStringLiteral("/srv/b")), QJsonValue(QStringLiteral("/srv/b")));
+        QCOMPARE(parseOptionValue(path, QStringLiteral("/srv/b")),
+                 QJsonValue(QStringLiteral("/srv/b")));
     }
 
     void optionProblemsNameEachProblem()
@@ -385,7 +386,8 @@ private Q_SLOTS:
 
         const BackendType& swift = typeNamed(QStringLiteral("swift"));
         QJsonObject swiftOptions{
-            {QStringLiteral("backup_swift_auth_url"), QStringLiteral("http://127.0.0.1:9/auth/v1.0")},
+            {QStringLiteral("backup_swift_auth_url"),
+             QStringLiteral("http://127.0.0.1:9/auth/v1.0")},
             {QStringLiteral("backup_swift_user"), QStringLiteral("test:tester")}};
         QCOMPARE(optionProblems(swift, swiftOptions), QStringList());
         swiftOptions.insert(QStringLiteral("backup_swift_object_size"), 52428801.0);
