@@ -1,12 +1,13 @@
 #include "cephcluster.h"
 
+#include "backoff.h"
+
 #include <rbd/features.h>
 
 #include <QCryptographicHash>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
-#include <QThread>
 #include <chrono>
 #include <cstring>
 #include <deque>
@@ -397,13 +398,13 @@ void IoContext::createImage(const QString& image, qint64 size, quint64 stripeUni
 void IoContext::removeImage(const QString& image) const
 {
     const QByteArray name = utf8(image);
-    int rc = 0;
-    // A client that just closed the image may still hold a watch for a moment.
-    for (int attempt = 0; attempt < 5; ++attempt) {
+    // A client that just closed the image may still hold a watch for a
+    // moment: a few short retries with the shared back-off (about 2 s in all).
+    const Backoff backoff(RetryPolicy{4, 0.25, 1});
+    int rc = rbd_remove(m_io, name.constData());
+    for (int attempt = 0; rc == -EBUSY && attempt < backoff.policy().attempts; ++attempt) {
+        backoff.wait(attempt);
         rc = rbd_remove(m_io, name.constData());
-        if (rc != -EBUSY)
-            break;
-        QThread::msleep(500);
     }
     if (rc == -ENOENT || rc == 0)
         return;
