@@ -570,7 +570,8 @@ void CloudTestPage::startTest()
     m_testButton->setEnabled(false);
 
     // The blocking client calls run on a pool thread; each step's result comes
-    // back through the watcher on the UI thread.
+    // back through the watcher on the UI thread. A stream of results that a
+    // reset cancels, so a QPromise rather than runInBackground's single outcome.
     auto promise = std::make_shared<QPromise<CloudTestStep>>();
     m_watcher = new QFutureWatcher<CloudTestStep>(this);
     connect(m_watcher, &QFutureWatcherBase::resultReadyAt, this,
