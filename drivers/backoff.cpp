@@ -37,9 +37,8 @@ void Backoff::sleep(double seconds, const std::function<void()>& throwIfCancelle
     }
 }
 
-void Backoff::run(
-    const std::function<void()>& work, const std::function<void()>& throwIfCancelled,
-    const std::function<void(const TransientError&, int, double)>& beforeRetry) const
+void Backoff::run(const std::function<void()>& work, const std::function<void()>& throwIfCancelled,
+                  const std::function<void(const TransientError&, int, double)>& beforeRetry) const
 {
     for (int attempt = 0;; ++attempt) {
         try {

@@ -43,8 +43,7 @@ public:
     // 1 + attempts times; the last TransientError propagates. `beforeRetry`
     // (optional) sees each retried error and the delay about to be waited,
     // e.g. to log it.
-    void run(const std::function<void()>& work,
-             const std::function<void()>& throwIfCancelled = {},
+    void run(const std::function<void()>& work, const std::function<void()>& throwIfCancelled = {},
              const std::function<void(const TransientError&, int attempt, double delaySeconds)>&
                  beforeRetry = {}) const;
 

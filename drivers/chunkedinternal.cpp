@@ -98,11 +98,12 @@ void withRetries(ObjectStore& store, OperationControl& control, const std::funct
                  const std::function<void(const TransientError&)>& beforeRetry)
 {
     Backoff(store.retryPolicy())
-        .run(work, [&control] { control.throwIfCancelled(); },
-             [&beforeRetry](const TransientError& error, int, double) {
-                 if (beforeRetry)
-                     beforeRetry(error);
-             });
+        .run(
+            work, [&control] { control.throwIfCancelled(); },
+            [&beforeRetry](const TransientError& error, int, double) {
+                if (beforeRetry)
+                    beforeRetry(error);
+            });
 }
 
 void runOnThreads(int count, const std::function<void(std::atomic<bool>& failed)>& work)

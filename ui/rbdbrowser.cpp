@@ -101,14 +101,15 @@ void RbdBrowserDialog::runInWorker(Work work, Done done)
     ++m_pending;
     validate();
     const quint64 generation = m_generation;
-    runInBackground(this, std::move(work),
-                    [this, generation, done = std::move(done)](const AsyncOutcome<QVariant>& outcome) {
-                        --m_pending;
-                        if (generation == m_generation)
-                            done(outcome.ok() ? *outcome.value : QVariant(), outcome.error);
-                        validate();
-                        Q_EMIT loaded();
-                    });
+    runInBackground(
+        this, std::move(work),
+        [this, generation, done = std::move(done)](const AsyncOutcome<QVariant>& outcome) {
+            --m_pending;
+            if (generation == m_generation)
+                done(outcome.ok() ? *outcome.value : QVariant(), outcome.error);
+            validate();
+            Q_EMIT loaded();
+        });
 }
 
 void RbdBrowserDialog::loadPools()

@@ -267,9 +267,8 @@ namespace {
 
 void logRetry(const TransientError& error, double delaySeconds)
 {
-    qCInfo(lcSwift).noquote() << QStringLiteral("%1; retrying in %2 s")
-                                     .arg(error.message())
-                                     .arg(delaySeconds, 0, 'f', 1);
+    qCInfo(lcSwift).noquote()
+        << QStringLiteral("%1; retrying in %2 s").arg(error.message()).arg(delaySeconds, 0, 'f', 1);
 }
 
 } // namespace

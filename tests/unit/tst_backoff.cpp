@@ -103,9 +103,8 @@ void TestBackoff::runRetriesExactlyAttemptsTimesThenRethrows()
                 ++calls;
                 throw TransientError(QStringLiteral("failure %1").arg(calls));
             },
-            {}, [&retried](const TransientError&, int attempt, double) {
-                retried.push_back(attempt);
-            });
+            {},
+            [&retried](const TransientError&, int attempt, double) { retried.push_back(attempt); });
         QFAIL("run() returned although every attempt failed");
     } catch (const TransientError& error) {
         QCOMPARE(error.message(), QStringLiteral("failure 4")); // the last one propagates
@@ -174,16 +173,15 @@ void TestBackoff::cancelDuringRunStopsTheRetries()
     int calls = 0;
     QElapsedTimer clock;
     clock.start();
-    QVERIFY_THROWS_EXCEPTION(
-        Cancelled, backoff.run(
-                       [&calls] {
-                           ++calls;
-                           throw TransientError(QStringLiteral("busy"));
-                       },
-                       [&clock] {
-                           if (clock.elapsed() >= 100)
-                               throw Cancelled();
-                       }));
+    QVERIFY_THROWS_EXCEPTION(Cancelled, backoff.run(
+                                            [&calls] {
+                                                ++calls;
+                                                throw TransientError(QStringLiteral("busy"));
+                                            },
+                                            [&clock] {
+                                                if (clock.elapsed() >= 100)
+                                                    throw Cancelled();
+                                            }));
     QCOMPARE(calls, 1);
     QVERIFY2(clock.elapsed() < 250, qPrintable(QString::number(clock.elapsed())));
 }
