@@ -457,6 +457,11 @@ private:
                                             : QStringLiteral("bucket %1").arg(request.bucket))
                 : QStringLiteral("object %1 in bucket %2").arg(request.key, request.bucket);
         const QString detail = message.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(message);
+        if (code == QLatin1String("InvalidRequest") && sse() && m_scheme == QLatin1String("http"))
+            return QStringLiteral("S3 at %1 refuses customer-provided encryption keys (SSE-C, "
+                                  "backup_s3_sse_customer_key) over plain HTTP%2; use an https:// "
+                                  "endpoint")
+                .arg(endpoint, detail);
         if (code == QLatin1String("InvalidAccessKeyId"))
             return QStringLiteral("the access key %1 is not known at %2; check "
                                   "backup_s3_store_access_key")
@@ -885,6 +890,24 @@ void S3ObjectStore::put(const QString& container, const QString& name, const Dat
                                               QString::fromLatin1(etag),
                                               QString::fromLatin1(expected)));
         }
+        if (m_retention) {
+            // Some services (radosgw 16) ignore the lock headers of
+            // CreateMultipartUpload: set the retention on the assembled version.
+            const QByteArray body = "<Retention><Mode>" + m_retention->mode.toUtf8() +
+                                    "</Mode><RetainUntilDate>" + s3Date(m_retention->until) +
+                                    "</RetainUntilDate></Retention>";
+            Request retention;
+            retention.method = "PUT";
+            retention.bucket = container;
+            retention.key = name;
+            retention.query = {{"retention", ""}};
+            if (const QByteArray version = response.header("x-amz-version-id"); !version.isEmpty())
+                retention.query.append(Pair("versionId", version));
+            retention.headers = {{"Content-MD5", md5Of(body).toBase64()},
+                                 {"Content-Type", "application/xml"}};
+            retention.bodyBytes = body;
+            s3.retryingChecked(retention);
+        }
     } catch (...) {
         Request abort;
         abort.method = "DELETE";
@@ -1170,6 +1193,18 @@ std::optional<ObjectRetention> S3ObjectStore::retentionForNewObjects() const
     return m_retention;
 }
 
+QStringList S3ObjectStore::listBuckets(QString* server)
+{
+    Request request;
+    const http::HttpResponse response = m_counters->retryingChecked(request);
+    if (server)
+        *server = QString::fromUtf8(response.header("server"));
+    QStringList names;
+    for (const auto& record : xmlRecords(response.body, {QStringLiteral("Bucket")}))
+        names.append(record.value(QStringLiteral("Name")));
+    return names;
+}
+
 bool S3ObjectStore::bucketExists(const QString& bucket)
 {
     S3Connection& s3 = *m_counters;
@@ -1209,8 +1244,11 @@ void S3ObjectStore::createBucket(const QString& bucket, bool objectLock)
                             "</LocationConstraint></CreateBucketConfiguration>";
     s3.retrying([&] {
         const http::HttpResponse response = s3.send(request);
-        if (response.ok() || xmlValue(response.body, QStringLiteral("Code")) ==
-                                 QLatin1String("BucketAlreadyOwnedByYou"))
+        const QString code = xmlValue(response.body, QStringLiteral("Code"));
+        if (response.ok() || code == QLatin1String("BucketAlreadyOwnedByYou"))
+            return;
+        // Some services answer BucketAlreadyExists to their owner too.
+        if (code == QLatin1String("BucketAlreadyExists") && bucketExists(bucket))
             return;
         s3.throwError(request, response);
     });

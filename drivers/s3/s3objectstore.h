@@ -97,6 +97,8 @@ public:
     std::optional<ObjectRetention> retentionForNewObjects() const override;
 
     // For the probe, the wizard and tests.
+    // ListBuckets: the account's buckets; `server` gets the Server header (when not null).
+    QStringList listBuckets(QString* server = nullptr);
     bool bucketExists(const QString& bucket);
     void createBucket(const QString& bucket, bool objectLock);
     // The bucket's default Object Lock configuration: enabled, and its default mode/days if any.

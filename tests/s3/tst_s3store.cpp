@@ -2,6 +2,7 @@
 // list and remove; multipart uploads byte-compared, with their ETags; listing
 // pagination; missing objects; wrong keys; virtual-hosted addressing; SSE-C.
 // boto3 (s3testenv.h) looks at what was stored from outside Ember.
+#include "s3backend.h"
 #include "s3objectstore.h"
 #include "s3testenv.h"
 
@@ -101,6 +102,9 @@ private Q_SLOTS:
     void missingBucket();
     void virtualHostedAddressing();
     void sseCustomerKey();
+    void probeReady();
+    void probeMissingBucketThenCreate();
+    void probeLockWanted();
 };
 
 void TestS3Store::initTestCase()
@@ -364,9 +368,88 @@ void TestS3Store::sseCustomerKey()
     S3ObjectStore insecure(overHttp);
     const QString httpMessage =
         errorOf([&] { insecure.putAll(bucket, QStringLiteral("http"), "x"); });
-    qInfo("SSE-C over plain HTTP: %s", qPrintable(httpMessage));
-    QVERIFY(httpMessage != QLatin1String("(no error)") ||
-            insecure.getAll(bucket, QStringLiteral("http")) == "x");
+    QVERIFY2(httpMessage.contains(QLatin1String("over plain HTTP")), qPrintable(httpMessage));
+}
+
+namespace {
+
+const ConnectionCheck* checkNamed(const ConnectionReport& report, const QString& name)
+{
+    for (const ConnectionCheck& check : report.checks)
+        if (check.name == name)
+            return &check;
+    return nullptr;
+}
+
+QByteArray describe(const ConnectionReport& report)
+{
+    QStringList lines;
+    for (const ConnectionCheck& check : report.checks)
+        lines.append(QStringLiteral("%1 %2: %3")
+                         .arg(check.ok ? QStringLiteral("ok") : QStringLiteral("FAILED"),
+                              check.name, check.detail));
+    return (lines + report.facts).join(QLatin1Char('\n')).toUtf8();
+}
+
+} // namespace
+
+void TestS3Store::probeReady()
+{
+    auto store = storeWithBucket(QStringLiteral("probe-ready"));
+    const BackendConfig config = m_env.backend(QStringLiteral("s3"), store->settings().bucket);
+    const ConnectionReport report = probeS3(config, m_env.secrets());
+    QVERIFY2(report.ok(), describe(report).constData());
+    for (const char* name : {"endpoint", "credentials", "bucket", "write", "read", "delete"})
+        QVERIFY2(checkNamed(report, QString::fromLatin1(name)), name);
+    QVERIFY2(report.facts.contains(QStringLiteral("Object Lock: not enabled on the bucket")),
+             describe(report).constData());
+    QVERIFY(!checkNamed(report, QStringLiteral("object lock"))); // not asked for: a fact only
+    // The probe object is gone.
+    QCOMPARE(store->list(store->settings().bucket, QString()), QStringList());
+}
+
+void TestS3Store::probeMissingBucketThenCreate()
+{
+    const QString bucket = S3Env::uniqueBucket(QStringLiteral("probe-create"));
+    m_buckets.append(bucket);
+    BackendConfig config = m_env.backend(QStringLiteral("s3"), bucket);
+    ConnectionReport report = probeS3(config, m_env.secrets());
+    QVERIFY(!report.ok());
+    const ConnectionCheck* check = checkNamed(report, QStringLiteral("bucket"));
+    QVERIFY2(check && !check->ok, describe(report).constData());
+    QVERIFY2(check->detail.contains(QStringLiteral("bucket %1 does not exist").arg(bucket)) &&
+                 check->detail.contains(QLatin1String("wizard can create it")),
+             qPrintable(check->detail));
+
+    createS3Bucket(config, m_env.secrets(), true);
+    const auto exists = m_env.bucketExists(bucket);
+    QVERIFY2(exists.ok(), exists.describe().constData());
+    QCOMPARE(exists.out.trimmed(), QByteArray("true"));
+    config.options[QStringLiteral("ember_s3_object_lock_mode")] = QStringLiteral("GOVERNANCE");
+    config.options[QStringLiteral("ember_s3_object_lock_days")] = 1;
+    report = probeS3(config, m_env.secrets());
+    QVERIFY2(report.ok(), describe(report).constData());
+    check = checkNamed(report, QStringLiteral("object lock"));
+    QVERIFY2(check && check->ok, describe(report).constData());
+    // The probe object was written unlocked and removed with all its versions.
+    const auto keys = m_env.keysIn(bucket);
+    QVERIFY2(keys.ok(), keys.describe().constData());
+    QCOMPARE(keys.out.trimmed(), QByteArray("[]"));
+}
+
+// Object Lock asked for on a bucket without it: a failing check that says why.
+void TestS3Store::probeLockWanted()
+{
+    auto store = storeWithBucket(QStringLiteral("probe-nolock"));
+    BackendConfig config = m_env.backend(QStringLiteral("s3"), store->settings().bucket);
+    config.options[QStringLiteral("ember_s3_object_lock_mode")] = QStringLiteral("COMPLIANCE");
+    config.options[QStringLiteral("ember_s3_object_lock_days")] = 7;
+    const ConnectionReport report = probeS3(config, m_env.secrets());
+    QVERIFY(!report.ok());
+    const ConnectionCheck* check = checkNamed(report, QStringLiteral("object lock"));
+    QVERIFY2(check && !check->ok, describe(report).constData());
+    QVERIFY2(check->detail.contains(QLatin1String("has no Object Lock")),
+             qPrintable(check->detail));
 }
 
 QTEST_GUILESS_MAIN(TestS3Store)
