@@ -14,7 +14,7 @@ prefix holds exactly the objects of _metadata), then deletes the objects.
 Mixed chain: ember full <- Cinder incremental <- ember incremental in one bucket, every
 state restored by both.
 Object Lock: a locked ember backup restores in Cinder; Cinder's delete only hides it
-behind delete markers, ember refuses the delete with the date and still restores it.
+behind delete markers; ember refuses the delete with the date, and still restores it.
 SSE-C: both directions again with a customer key, over radosgw's TLS endpoint (its own
 CA as backup_s3_ca_cert_file); every object is checked unreadable without the key.
 Every object either tool wrote is checked against the other's expectations: names,
@@ -279,15 +279,14 @@ class EmberCinderS3Interop(ChunkedInterop, EmberTestCase):
                                     'Cinder restore of ember SSE-C backup', *records, *where)
 
 
-    def test_locked_ember_backup_in_cinder(self):
-        """Object Lock (beyond Cinder): an ember backup written with GOVERNANCE retention
-        into a bucket created with Object Lock is an ordinary backup to Cinder, which
-        restores it byte-identical; Cinder's delete (plain DeleteObject, no version id)
-        only hides the objects behind delete markers, every version stays with its
-        retention, ember refuses to delete the backup naming the date, and ember still
-        restores it."""
-        work = self.workdir('locked')
-        bucket = self.new_bucket('locked')
+    def locked_backup_deleted_by_cinder(self, kind):
+        """An ember full + incremental written with GOVERNANCE retention (1 day) into a
+        new bucket created with Object Lock, imported by Cinder, which restores both
+        byte-identical, then Cinder's delete of the incremental: a plain DeleteObject
+        per name only hides the objects behind delete markers, every version stays.
+        Returns (home, work, volume file, incremental id, the retain-until dates)."""
+        work = self.workdir(kind)
+        bucket = self.new_bucket(kind)
         self.s3.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True)
         home = os.path.join(work, 'ember-home')
         self.add_s3_backend(home, 'locked', bucket, 'zlib', default=True,
@@ -309,16 +308,26 @@ class EmberCinderS3Interop(ChunkedInterop, EmberTestCase):
         self.cinder('delete', '--backup-id', inc_id, *records)
         self.assertEqual(self.objects(bucket, prefix), [])  # hidden, not gone
         versions = self.s3.list_object_versions(Bucket=bucket, Prefix=prefix)
-        self.assertEqual(sorted(v['Key'] for v in versions.get('Versions', [])), sorted(names))
+        self.assertEqual({v['Key'] for v in versions.get('Versions', [])}, set(names))
+        return home, work, volume, inc_id, until
 
+    def test_locked_ember_backup_in_cinder(self):
+        """Object Lock (beyond Cinder): a locked ember backup is an ordinary backup to
+        Cinder; Cinder's delete leaves every version, and ember still refuses to delete
+        the backup, naming the date it becomes deletable."""
+        home, work, volume, inc_id, until = self.locked_backup_deleted_by_cinder('locked')
         refused = self.ember_proc(home, 'backup-delete', inc_id)
         self.assertNotEqual(refused.returncode, 0, 'ember deleted a locked backup')
         self.assertTrue(any(day.isoformat() in refused.stderr + refused.stdout for day in until),
                         'the refusal names no retain-until date %s: %s'
                         % (sorted(until), refused.stderr + refused.stdout))
+
+    def test_locked_backup_restores_after_cinder_delete(self):
+        """What Cinder's delete hid behind delete markers is still the backup: ember
+        restores it byte-identical (its objects' locked versions are all there)."""
+        home, work, volume, inc_id, until = self.locked_backup_deleted_by_cinder('hidden')
         self.assert_ember_restores(home, work, {inc_id: volume},
                                    'ember restore after Cinder\'s delete of a locked backup')
-
 
 if __name__ == '__main__':
     unittest.main(verbosity=2, warnings='ignore')  # eventlet's DeprecationWarnings
