@@ -830,6 +830,46 @@ private Q_SLOTS:
         QVERIFY(!planPrune(policy, items, true, kUtc).removed().contains("old"));
     }
 
+    // S3 Object Lock: a backup locked at planning time is kept, and its chain
+    // with it; once the lock has ended it is an ordinary backup.
+    void immutableIsKeptWhileLocked()
+    {
+        Backup locked;
+        locked.id = QStringLiteral("inc");
+        locked.parentId = QStringLiteral("full");
+        locked.status = BackupStatus::Available;
+        locked.createdAt = utc(2024, 1, 2);
+        locked.immutableUntil = utc(2024, 2, 1);
+        locked.immutableMode = QStringLiteral("COMPLIANCE");
+        QVERIFY(retentionItem(locked, utc(2024, 1, 31)).isImmutable);
+        QVERIFY(!retentionItem(locked, utc(2024, 2, 1)).isImmutable);
+
+        const QList<RetentionItem> items{item("new", utc(2024, 1, 3)),
+                                         retentionItem(locked, utc(2024, 1, 31)),
+                                         item("full", utc(2024, 1, 1))};
+        RetentionPolicy policy;
+        policy.keepLast = 1;
+        const QList<RetentionDecision> decisions = selectRetained(policy, items, kUtc);
+        QCOMPARE(keptIds(decisions), (QStringList{"new", "inc"}));
+        QCOMPARE(names(decisions[1].reasons), (QStringList{"immutable (S3 Object Lock)"}));
+        for (const bool anyOrder : {false, true}) {
+            const PrunePlan plan = planPrune(policy, items, anyOrder, kUtc);
+            QVERIFY(!plan.removed().contains("inc") && !plan.synthesized().contains("inc"));
+            // Chunked backends: the locked incremental needs its full.
+            QCOMPARE(plan.removed().contains("full"), anyOrder);
+        }
+        // The empty policy names the lock too.
+        const QList<RetentionDecision> all = selectRetained(RetentionPolicy{}, items, kUtc);
+        QCOMPARE(names(all[1].reasons),
+                 (QStringList{"immutable (S3 Object Lock)", "no policy"}));
+
+        // Ended: dropped like any other.
+        const QList<RetentionItem> later{item("new", utc(2024, 1, 3)),
+                                         retentionItem(locked, utc(2024, 2, 2)),
+                                         item("full", utc(2024, 1, 1))};
+        QCOMPARE(keptIds(selectRetained(policy, later, kUtc)), (QStringList{"new"}));
+    }
+
     void emptyPolicyKeepsEverythingUsable()
     {
         const QList<RetentionItem> items{item("a", utc(2020, 1, 1)), item("b", utc(2024, 1, 1)),
