@@ -409,6 +409,11 @@ private:
     QString connectionWords(http::TransportFailure failure, const QString& detail) const
     {
         const QString host = http::hostOf(m_settings.endpointUrl);
+        if (!m_proxy.isEmpty() && failure != http::TransportFailure::Timeout)
+            return QStringLiteral("cannot reach S3 at %1 through the proxy %2: %3 (check %4)")
+                .arg(host, m_proxy, detail,
+                     m_scheme == QLatin1String("https") ? QStringLiteral("backup_s3_https_proxy")
+                                                        : QStringLiteral("backup_s3_http_proxy"));
         switch (failure) {
         case http::TransportFailure::Connect:
             return QStringLiteral("cannot connect to S3 at %1: %2 (is the service running and "

@@ -102,6 +102,7 @@ private Q_SLOTS:
     void missingBucket();
     void virtualHostedAddressing();
     void sseCustomerKey();
+    void proxySettingIsUsed();
     void probeReady();
     void probeMissingBucketThenCreate();
     void probeLockWanted();
@@ -369,6 +370,26 @@ void TestS3Store::sseCustomerKey()
     const QString httpMessage =
         errorOf([&] { insecure.putAll(bucket, QStringLiteral("http"), "x"); });
     QVERIFY2(httpMessage.contains(QLatin1String("over plain HTTP")), qPrintable(httpMessage));
+}
+
+// backup_s3_http_proxy reaches libcurl: through a proxy that is not there,
+// nothing gets to radosgw, and the error names the proxy.
+void TestS3Store::proxySettingIsUsed()
+{
+    auto store = storeWithBucket(QStringLiteral("proxy"));
+    S3Settings s = store->settings();
+    s.httpProxy = QStringLiteral("127.0.0.1:1");
+    s.retryMaxAttempts = 1;
+    S3ObjectStore proxied(s);
+    const QString message = errorOf([&] { proxied.list(s.bucket, QString()); });
+    QVERIFY2(message.contains(QLatin1String("through the proxy 127.0.0.1:1")) &&
+                 message.contains(QLatin1String("backup_s3_http_proxy")),
+             qPrintable(message));
+    // The https proxy is for https endpoints only.
+    s.httpProxy.clear();
+    s.httpsProxy = QStringLiteral("127.0.0.1:1");
+    S3ObjectStore httpsProxyOnly(s);
+    QCOMPARE(httpsProxyOnly.list(s.bucket, QString()), QStringList());
 }
 
 namespace {
