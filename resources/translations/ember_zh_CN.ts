@@ -19,6 +19,10 @@
             <source>Chain:</source>
             <translation>链:</translation>
         </message>
+        <message>
+            <source>lock ended %1</source>
+            <translation>锁定已于 %1 结束</translation>
+        </message>
     </context>
     <context>
         <name>CloudSource</name>
@@ -882,6 +886,10 @@
             <source>Prune</source>
             <translation>清理</translation>
         </message>
+        <message>
+            <source>This backup is immutable %1: no one holding the backend's keys can delete it before then, not even Ember. It can be deleted from then on.</source>
+            <translation>此备份不可变 %1:在此之前,任何持有该后端密钥的人都无法删除它,Ember 也不能。此后即可删除。</translation>
+        </message>
     </context>
     <context>
         <name>ember::ui::AddVolumeDialog</name>
@@ -1203,6 +1211,26 @@
         <message>
             <source>Verified</source>
             <translation>校验结果</translation>
+        </message>
+        <message>
+            <source>until %1</source>
+            <translation>直到 %1</translation>
+        </message>
+        <message>
+            <source>Immutable %1: no one holding the backend's keys can delete it, not even Ember; it can be deleted from then on</source>
+            <translation>不可变 %1:任何持有该后端密钥的人都无法删除它,Ember 也不能;此后即可删除</translation>
+        </message>
+        <message>
+            <source>Its S3 Object Lock ended %1</source>
+            <translation>其 S3 对象锁定已于 %1 结束</translation>
+        </message>
+        <message>
+            <source>Not locked</source>
+            <translation>未锁定</translation>
+        </message>
+        <message>
+            <source>Immutable</source>
+            <translation>不可变</translation>
         </message>
     </context>
     <context>
@@ -2015,7 +2043,7 @@
         </message>
         <message>
             <source>kept in the keyring</source>
-            <translation>保存在系统密钥环中</translation>
+            <translation>保存在密钥环中</translation>
         </message>
         <message>
             <source>S&amp;ecret:</source>
@@ -3813,6 +3841,81 @@ Add a volume and back it up on the Volumes page; add a schedule on the Schedules
         </message>
     </context>
     <context>
+        <name>ember::ui::S3Page</name>
+        <message>
+            <source>Object Lock makes backups immutable: when the bucket has it, every object of a backup is locked for the set number of days, so no one holding these keys can delete or overwrite it before then. GOVERNANCE mode lets an account with the bypass permission remove a lock early; COMPLIANCE mode lets no one, not even the account's root user. Object Lock can only be enabled when a bucket is created.</source>
+            <translation>对象锁定使备份不可变:存储桶启用它后,备份的每个对象都会被锁定设定的天数,在此之前任何持有这些密钥的人都无法删除或覆盖它。GOVERNANCE 模式允许拥有绕过权限的账户提前解除锁定;COMPLIANCE 模式不允许任何人解除,即使是账户的 root 用户。对象锁定只能在创建存储桶时启用。</translation>
+        </message>
+        <message>
+            <source>Bucket</source>
+            <translation>存储桶</translation>
+        </message>
+        <message>
+            <source>&amp;Check Bucket</source>
+            <translation>检查存储桶(&amp;C)</translation>
+        </message>
+        <message>
+            <source>Connects with these settings and looks for the bucket and its Object Lock configuration.</source>
+            <translation>使用这些设置进行连接,并查找存储桶及其对象锁定配置。</translation>
+        </message>
+        <message>
+            <source>Create &amp;Bucket</source>
+            <translation>创建存储桶(&amp;B)</translation>
+        </message>
+        <message>
+            <source>Enable &amp;Object Lock (immutable backups)</source>
+            <translation>启用对象锁定(不可变备份)(&amp;O)</translation>
+        </message>
+        <message>
+            <source>Checking %1…</source>
+            <translation>正在检查 %1…</translation>
+        </message>
+        <message>
+            <source>The check could not run: %1</source>
+            <translation>无法运行检查:%1</translation>
+        </message>
+        <message>
+            <source>Bucket “%1” is ready: Ember can write, read and delete in it.</source>
+            <translation>存储桶“%1”已就绪:Ember 可以在其中写入、读取和删除。</translation>
+        </message>
+        <message>
+            <source>The bucket check failed (%1). Ember can create bucket “%2” with these keys:</source>
+            <translation>存储桶检查失败(%1)。Ember 可以用这些密钥创建存储桶“%2”:</translation>
+        </message>
+        <message>
+            <source>%1 failed: %2</source>
+            <translation>%1 失败:%2</translation>
+        </message>
+        <message>
+            <source>no details</source>
+            <translation>无详细信息</translation>
+        </message>
+        <message>
+            <source>Object Lock: %1</source>
+            <translation>对象锁定:%1</translation>
+        </message>
+        <message>
+            <source>Creating bucket “%1”…</source>
+            <translation>正在创建存储桶“%1”…</translation>
+        </message>
+        <message>
+            <source>Bucket “%1” could not be created: %2</source>
+            <translation>无法创建存储桶“%1”:%2</translation>
+        </message>
+        <message>
+            <source>Object Lock: enabled</source>
+            <translation>对象锁定:已启用</translation>
+        </message>
+        <message>
+            <source>Bucket “%1” was created with Object Lock enabled.</source>
+            <translation>已创建存储桶“%1”,并启用了对象锁定。</translation>
+        </message>
+        <message>
+            <source>Bucket “%1” was created (without Object Lock).</source>
+            <translation>已创建存储桶“%1”(未启用对象锁定)。</translation>
+        </message>
+    </context>
+    <context>
         <name>ember::ui::ScheduleDialog</name>
         <message>
             <source>Edit Schedule</source>
@@ -4216,6 +4319,51 @@ ID %2</translation>
         </message>
     </context>
     <context>
+        <name>ember::ui::SchemaOptionsPage</name>
+        <message>
+            <source>Show &amp;advanced options</source>
+            <translation>显示高级选项(&amp;A)</translation>
+        </message>
+        <message>
+            <source>
+Default: %1</source>
+            <translation>
+默认值:%1</translation>
+        </message>
+        <message>
+            <source>Browse…</source>
+            <translation>浏览…</translation>
+        </message>
+        <message>
+            <source>(choose one)</source>
+            <translation>(请选择)</translation>
+        </message>
+        <message>
+            <source>(not set)</source>
+            <translation>(未设置)</translation>
+        </message>
+        <message>
+            <source>kept in the keyring</source>
+            <translation>保存在密钥环中</translation>
+        </message>
+        <message>
+            <source>default: %1</source>
+            <translation>默认值:%1</translation>
+        </message>
+        <message>
+            <source>required</source>
+            <translation>必填</translation>
+        </message>
+        <message>
+            <source>kept in the keyring; type to replace it</source>
+            <translation>保存在密钥环中;输入新值以替换</translation>
+        </message>
+        <message>
+            <source>Enter the %1 (it is kept in the keyring).</source>
+            <translation>请输入 %1(它保存在密钥环中)。</translation>
+        </message>
+    </context>
+    <context>
         <name>ember::ui::SettingsDialog</name>
         <message>
             <source>Settings</source>
@@ -4452,7 +4600,7 @@ ID %2</translation>
         </message>
         <message>
             <source>kept in the keyring</source>
-            <translation>保存在系统密钥环中</translation>
+            <translation>保存在密钥环中</translation>
         </message>
         <message>
             <source>&amp;Key (password):</source>

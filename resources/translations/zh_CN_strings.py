@@ -723,4 +723,34 @@ ZH.update({
  'The job settings were not saved: %1': '任务设置未保存:%1',
  # The tray icon.
  '%1 %': '%1%', 'Show Ember': '显示 Ember', 'Ember: jobs active: %1': 'Ember:%1 个活动任务', 'Ember': 'Ember',
+# Immutable backups (S3 Object Lock) and the schema-driven backend forms.
+ 'lock ended %1': '锁定已于 %1 结束',
+ "This backup is immutable %1: no one holding the backend's keys can delete it before then, not even Ember. It can be deleted from then on.":
+     '此备份不可变 %1:在此之前,任何持有该后端密钥的人都无法删除它,Ember 也不能。此后即可删除。',
+ 'until %1': '直到 %1',
+ "Immutable %1: no one holding the backend's keys can delete it, not even Ember; it can be deleted from then on":
+     '不可变 %1:任何持有该后端密钥的人都无法删除它,Ember 也不能;此后即可删除',
+ 'Its S3 Object Lock ended %1': '其 S3 对象锁定已于 %1 结束',
+ 'Not locked': '未锁定', 'Immutable': '不可变',
+ "Object Lock makes backups immutable: when the bucket has it, every object of a backup is locked for the set number of days, so no one holding these keys can delete or overwrite it before then. GOVERNANCE mode lets an account with the bypass permission remove a lock early; COMPLIANCE mode lets no one, not even the account's root user. Object Lock can only be enabled when a bucket is created.":
+     '对象锁定使备份不可变:存储桶启用它后,备份的每个对象都会被锁定设定的天数,在此之前任何持有这些密钥的人都无法删除或覆盖它。GOVERNANCE 模式允许拥有绕过权限的账户提前解除锁定;COMPLIANCE 模式不允许任何人解除,即使是账户的 root 用户。对象锁定只能在创建存储桶时启用。',
+ 'Bucket': '存储桶', 'Check Bucket': '检查存储桶',
+ 'Connects with these settings and looks for the bucket and its Object Lock configuration.':
+     '使用这些设置进行连接,并查找存储桶及其对象锁定配置。',
+ 'Create Bucket': '创建存储桶', 'Enable Object Lock (immutable backups)': '启用对象锁定(不可变备份)',
+ 'Checking %1': '正在检查 %1', 'The check could not run: %1': '无法运行检查:%1',
+ 'Bucket “%1” is ready: Ember can write, read and delete in it.': '存储桶“%1”已就绪:Ember 可以在其中写入、读取和删除。',
+ 'The bucket check failed (%1). Ember can create bucket “%2” with these keys:':
+     '存储桶检查失败(%1)。Ember 可以用这些密钥创建存储桶“%2”:',
+ '%1 failed: %2': '%1 失败:%2', 'no details': '无详细信息', 'Object Lock: %1': '对象锁定:%1',
+ 'Creating bucket “%1”': '正在创建存储桶“%1”',
+ 'Bucket “%1” could not be created: %2': '无法创建存储桶“%1”:%2',
+ 'Object Lock: enabled': '对象锁定:已启用',
+ 'Bucket “%1” was created with Object Lock enabled.': '已创建存储桶“%1”,并启用了对象锁定。',
+ 'Bucket “%1” was created (without Object Lock).': '已创建存储桶“%1”(未启用对象锁定)。',
+ 'Show advanced options': '显示高级选项', '\nDefault: %1': '\n默认值:%1', 'Browse': '浏览',
+ '(choose one)': '(请选择)', '(not set)': '(未设置)', 'kept in the keyring': '保存在密钥环中',
+ 'default: %1': '默认值:%1', 'required': '必填',
+ 'kept in the keyring; type to replace it': '保存在密钥环中;输入新值以替换',
+ 'Enter the %1 (it is kept in the keyring).': '请输入 %1(它保存在密钥环中)。',
 })
