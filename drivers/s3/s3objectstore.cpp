@@ -1223,9 +1223,21 @@ bool S3ObjectStore::bucketExists(const QString& bucket)
             exists = false;
             return;
         }
-        if (!response.ok())
-            s3.throwError(request, response);
-        exists = true;
+        if (response.ok()) {
+            exists = true;
+            return;
+        }
+        if (response.status >= 400 && response.status < 500 && response.body.isEmpty()) {
+            // A HEAD answer has no body to name the refusal (an unknown access
+            // key, a wrong secret key, a missing permission): ask with a GET.
+            Request location;
+            location.bucket = bucket;
+            location.query = {{"location", ""}};
+            const http::HttpResponse answer = s3.send(location);
+            if (!answer.ok())
+                s3.throwError(location, answer);
+        }
+        s3.throwError(request, response);
     });
     return exists;
 }

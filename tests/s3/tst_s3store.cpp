@@ -295,6 +295,14 @@ void TestS3Store::wrongKeys()
             qPrintable(error.message()));
     }
     QCOMPARE(wrong.retriedRequests(), 0); // refusals are not retried
+
+    // A HEAD refusal has no body; the store still names the key that is wrong.
+    const QString headMessage = errorOf([&] { wrong.bucketExists(bucket); });
+    QVERIFY2(headMessage.contains(QLatin1String("the secret key does not match the access key")),
+             qPrintable(headMessage));
+    const QString unknownHead = errorOf([&] { unknown.ensureContainer(bucket); });
+    QVERIFY2(unknownHead.contains(QLatin1String("NOSUCHKEYEXAMPLE0000 is not known at")),
+             qPrintable(unknownHead));
 }
 
 void TestS3Store::missingBucket()
