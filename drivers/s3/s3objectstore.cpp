@@ -783,7 +783,9 @@ void S3ObjectStore::put(const QString& container, const QString& name, const Dat
             Pair("x-amz-object-lock-retain-until-date", s3Date(m_retention->until)));
     }
 
-    QByteArray buffer = fill(producer, partSize);
+    // A known small object gets a buffer of its size, not of a whole part.
+    QByteArray buffer =
+        fill(producer, length ? std::clamp(*length, qint64(0), partSize) : partSize);
     // One byte more says whether the object is bigger than one part.
     QByteArray carried;
     if (buffer.size() == partSize && (!length || *length > partSize)) {
