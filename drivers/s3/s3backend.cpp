@@ -68,8 +68,7 @@ QList<OptionSpec> s3Options()
     bucket.location = true;
     bucket.check = [](const QJsonValue& value, const QJsonObject&) -> QString {
         const QString name = value.toString();
-        static const QRegularExpression valid(
-            QStringLiteral("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"));
+        static const QRegularExpression valid(QStringLiteral("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"));
         if (!valid.match(name).hasMatch())
             return QStringLiteral("'%1' is not a valid S3 bucket name (3 to 63 characters: "
                                   "lower-case letters, digits, dots and hyphens)")
@@ -86,8 +85,7 @@ QList<OptionSpec> s3Options()
     objectSize.minimum = 32768;
     objectSize.check = [](const QJsonValue& value, const QJsonObject& all) -> QString {
         const qint64 size = integerOf(value, 0);
-        const qint64 block =
-            integerOf(all.value(QStringLiteral("backup_s3_block_size")), 32768);
+        const qint64 block = integerOf(all.value(QStringLiteral("backup_s3_block_size")), 32768);
         if (block > 0 && size % block != 0)
             return QStringLiteral("backup_s3_object_size (%1) must be a multiple of "
                                   "backup_s3_block_size (%2)")
@@ -97,27 +95,26 @@ QList<OptionSpec> s3Options()
     };
     options.append(objectSize);
 
-    OptionSpec blockSize =
-        option(QStringLiteral("backup_s3_block_size"), Kind::Integer, 32768,
-               QStringLiteral("Block size"),
-               QStringLiteral("The size in bytes in which changes are tracked for incremental "
-                              "backups."));
+    OptionSpec blockSize = option(
+        QStringLiteral("backup_s3_block_size"), Kind::Integer, 32768, QStringLiteral("Block size"),
+        QStringLiteral("The size in bytes in which changes are tracked for incremental "
+                       "backups."));
     blockSize.minimum = 512;
     blockSize.advanced = true;
     options.append(blockSize);
 
-    OptionSpec compression = option(
-        QStringLiteral("backup_compression_algorithm"), Kind::Choice, QStringLiteral("zlib"),
-        QStringLiteral("Compression"),
-        QStringLiteral("How backup data is compressed: none, zlib, bz2 or zstd."));
+    OptionSpec compression =
+        option(QStringLiteral("backup_compression_algorithm"), Kind::Choice, QStringLiteral("zlib"),
+               QStringLiteral("Compression"),
+               QStringLiteral("How backup data is compressed: none, zlib, bz2 or zstd."));
     compression.choices = {QStringLiteral("none"), QStringLiteral("zlib"), QStringLiteral("bz2"),
                            QStringLiteral("zstd")};
     options.append(compression);
 
-    OptionSpec timeout = option(QStringLiteral("backup_s3_timeout"), Kind::Number, 60,
-                                QStringLiteral("Timeout"),
-                                QStringLiteral("Seconds to wait for a connection or for data "
-                                               "before a request fails."));
+    OptionSpec timeout =
+        option(QStringLiteral("backup_s3_timeout"), Kind::Number, 60, QStringLiteral("Timeout"),
+               QStringLiteral("Seconds to wait for a connection or for data "
+                              "before a request fails."));
     timeout.minimum = 1;
     timeout.advanced = true;
     options.append(timeout);
@@ -129,11 +126,11 @@ QList<OptionSpec> s3Options()
     pool.advanced = true;
     options.append(pool);
 
-    OptionSpec attempts = option(
-        QStringLiteral("backup_s3_retry_max_attempts"), Kind::Integer, 4,
-        QStringLiteral("Attempts"),
-        QStringLiteral("How many times a request is tried in all before it fails (5xx, "
-                       "SlowDown, dropped connections)."));
+    OptionSpec attempts =
+        option(QStringLiteral("backup_s3_retry_max_attempts"), Kind::Integer, 4,
+               QStringLiteral("Attempts"),
+               QStringLiteral("How many times a request is tried in all before it fails (5xx, "
+                              "SlowDown, dropped connections)."));
     attempts.minimum = 1;
     attempts.maximum = 100;
     attempts.advanced = true;
@@ -149,10 +146,9 @@ QList<OptionSpec> s3Options()
     retryMode.advanced = true;
     options.append(retryMode);
 
-    OptionSpec verifySsl =
-        option(QStringLiteral("backup_s3_verify_ssl"), Kind::Boolean, true,
-               QStringLiteral("Verify TLS"),
-               QStringLiteral("Check the service's TLS certificate (turn off only for tests)."));
+    OptionSpec verifySsl = option(
+        QStringLiteral("backup_s3_verify_ssl"), Kind::Boolean, true, QStringLiteral("Verify TLS"),
+        QStringLiteral("Check the service's TLS certificate (turn off only for tests)."));
     verifySsl.advanced = true;
     options.append(verifySsl);
 
@@ -163,10 +159,10 @@ QList<OptionSpec> s3Options()
     caCert.advanced = true;
     options.append(caCert);
 
-    OptionSpec md5 = option(
-        QStringLiteral("backup_s3_md5_validation"), Kind::Boolean, true,
-        QStringLiteral("MD5 validation"),
-        QStringLiteral("Send Content-MD5 with every upload and check the returned ETag."));
+    OptionSpec md5 =
+        option(QStringLiteral("backup_s3_md5_validation"), Kind::Boolean, true,
+               QStringLiteral("MD5 validation"),
+               QStringLiteral("Send Content-MD5 with every upload and check the returned ETag."));
     md5.advanced = true;
     options.append(md5);
 
@@ -216,11 +212,11 @@ QList<OptionSpec> s3Options()
                                               "MinIO accept us-east-1)."));
     options.append(region);
 
-    OptionSpec addressing = option(
-        QStringLiteral("ember_s3_addressing"), Kind::Choice, QStringLiteral("path"),
-        QStringLiteral("Addressing"),
-        QStringLiteral("'path' puts the bucket in the URL's path (endpoint/bucket/key), "
-                       "'virtual' in its host name (bucket.endpoint/key)."));
+    OptionSpec addressing =
+        option(QStringLiteral("ember_s3_addressing"), Kind::Choice, QStringLiteral("path"),
+               QStringLiteral("Addressing"),
+               QStringLiteral("'path' puts the bucket in the URL's path (endpoint/bucket/key), "
+                              "'virtual' in its host name (bucket.endpoint/key)."));
     addressing.choices = {QStringLiteral("path"), QStringLiteral("virtual")};
     addressing.advanced = true;
     options.append(addressing);
@@ -235,18 +231,18 @@ QList<OptionSpec> s3Options()
     partSize.advanced = true;
     options.append(partSize);
 
-    OptionSpec listingLimit = option(QStringLiteral("ember_s3_listing_limit"), Kind::Integer,
-                                     1000, QStringLiteral("Listing page size"),
+    OptionSpec listingLimit = option(QStringLiteral("ember_s3_listing_limit"), Kind::Integer, 1000,
+                                     QStringLiteral("Listing page size"),
                                      QStringLiteral("Keys asked for per listing request."));
     listingLimit.minimum = 1;
     listingLimit.maximum = 1000;
     listingLimit.advanced = true;
     options.append(listingLimit);
 
-    OptionSpec parallel = option(
-        QStringLiteral("ember_s3_parallel_transfers"), Kind::Integer, 4,
-        QStringLiteral("Parallel transfers"),
-        QStringLiteral("How many objects are uploaded or downloaded at once."));
+    OptionSpec parallel =
+        option(QStringLiteral("ember_s3_parallel_transfers"), Kind::Integer, 4,
+               QStringLiteral("Parallel transfers"),
+               QStringLiteral("How many objects are uploaded or downloaded at once."));
     parallel.minimum = 1;
     parallel.maximum = 64;
     parallel.advanced = true;

@@ -111,8 +111,7 @@ QByteArray canonicalRequest(const SigV4Request& request)
 
 QByteArray credentialScope(const QDateTime& utc, const SigV4Credentials& credentials)
 {
-    return dateStamp(utc) + '/' + credentials.region + '/' + credentials.service +
-           "/aws4_request";
+    return dateStamp(utc) + '/' + credentials.region + '/' + credentials.service + "/aws4_request";
 }
 
 QByteArray stringToSign(const QByteArray& canonicalRequest, const QDateTime& utc,

@@ -53,17 +53,18 @@ void TestS3Signer::getObject()
     request.payloadHash = EmptyPayloadHash;
 
     const QByteArray canonical = canonicalRequest(request);
-    QCOMPARE(canonical, QByteArray("GET\n"
-                                   "/test.txt\n"
-                                   "\n"
-                                   "host:examplebucket.s3.amazonaws.com\n"
-                                   "range:bytes=0-9\n"
-                                   "x-amz-content-sha256:"
-                                   "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
-                                   "x-amz-date:20130524T000000Z\n"
-                                   "\n"
-                                   "host;range;x-amz-content-sha256;x-amz-date\n"
-                                   "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
+    QCOMPARE(canonical,
+             QByteArray("GET\n"
+                        "/test.txt\n"
+                        "\n"
+                        "host:examplebucket.s3.amazonaws.com\n"
+                        "range:bytes=0-9\n"
+                        "x-amz-content-sha256:"
+                        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
+                        "x-amz-date:20130524T000000Z\n"
+                        "\n"
+                        "host;range;x-amz-content-sha256;x-amz-date\n"
+                        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
     QCOMPARE(stringToSign(canonical, exampleTime(), exampleCredentials()),
              QByteArray("AWS4-HMAC-SHA256\n"
                         "20130524T000000Z\n"
@@ -71,11 +72,12 @@ void TestS3Signer::getObject()
                         "7344ae5b7ee6c3e7e6b0fe0640412a37625d1fbfff95c48bbb2dc43964946972"));
     QCOMPARE(signature(request, exampleCredentials(), exampleTime()),
              QByteArray("f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"));
-    QCOMPARE(authorization(request, exampleCredentials(), exampleTime()),
-             QByteArray("AWS4-HMAC-SHA256 "
-                        "Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
-                        "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, "
-                        "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"));
+    QCOMPARE(
+        authorization(request, exampleCredentials(), exampleTime()),
+        QByteArray("AWS4-HMAC-SHA256 "
+                   "Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
+                   "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, "
+                   "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"));
 }
 
 // PUT Object: "Welcome to Amazon S3." to /test$file.text, with Date and a storage class.
@@ -145,8 +147,7 @@ void TestS3Signer::uriEncoding()
 void TestS3Signer::headerValuesTrimmed()
 {
     SigV4Request spaced;
-    spaced.headers = {{"HOST", "  examplebucket.s3.amazonaws.com "},
-                      {"X-Amz-Meta-Note", "a   b"}};
+    spaced.headers = {{"HOST", "  examplebucket.s3.amazonaws.com "}, {"X-Amz-Meta-Note", "a   b"}};
     SigV4Request plain;
     plain.headers = {{"host", "examplebucket.s3.amazonaws.com"}, {"x-amz-meta-note", "a b"}};
     QCOMPARE(canonicalRequest(spaced), canonicalRequest(plain));
