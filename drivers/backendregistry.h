@@ -94,6 +94,52 @@ struct BackendCapabilities
     bool objectLock = false;
 };
 
+// How a volume held by a backend's cluster is opened for a backup or a
+// restore (Ceph: an RBD image and its backup snapshots).
+struct HostedVolumeOptions
+{
+    // For a backup: take a consistent-read snapshot named after this backup
+    // and read from it; it is removed on close unless
+    // VolumeDevice::keepBackupSnapshot() is called after the backup succeeded.
+    QString backupId;
+    // The incremental parent's backup id: changedSinceParent() then lists
+    // the extents changed since the parent's snapshot.
+    QString parentBackupId;
+    // The volume's other backups, whose snapshots go once this one is kept.
+    QStringList supersededBackupIds;
+    // Remove those as soon as the changes since the parent are known.
+    bool releaseSupersededEarly = false;
+    // Read-only at this existing snapshot instead (ignored with backupId).
+    QString snapshot;
+};
+
+// A backend whose cluster holds volumes (Ceph: RBD images named
+// "pool/image"). The service and the UI reach those volumes only through
+// this, never through a backend's own functions. Each call is blocking and
+// throws Error in plain words.
+struct VolumeHost
+{
+    std::function<std::unique_ptr<VolumeDevice>(const BackendConfig&, const BackendSecrets&,
+                                                const QString& path, OpenMode,
+                                                const HostedVolumeOptions&)>
+        open;
+    std::function<qint64(const BackendConfig&, const BackendSecrets&, const QString& path)> size;
+    // What the volume is, whatever it is called (e.g. "rbd:FSID/POOL/NS/IMAGE-ID").
+    std::function<QString(const BackendConfig&, const BackendSecrets&, const QString& path)>
+        identity;
+    // A new, zero-reading volume: a restore target.
+    std::function<void(const BackendConfig&, const BackendSecrets&, const QString& path,
+                       qint64 sizeBytes)>
+        create;
+    // Removes a volume and its snapshots; a missing one is not an error.
+    std::function<void(const BackendConfig&, const BackendSecrets&, const QString& path)> remove;
+    // For browsing: the pools, and the volumes of a pool.
+    std::function<QStringList(const BackendConfig&, const BackendSecrets&)> listPools;
+    std::function<QStringList(const BackendConfig&, const BackendSecrets&, const QString& pool)>
+        listVolumes;
+    bool isSet() const { return bool(open); }
+};
+
 // A backend plugin: everything Ember knows about one type of backend. A new
 // backend is a folder under drivers/ with a function returning its
 // BackendType, plus one line in backendregistry.cpp (and a wizard page line in
@@ -109,6 +155,8 @@ struct BackendType
 
     QList<OptionSpec> options; // the schema, secrets included (secret = true)
     BackendCapabilities capabilities;
+    // Set when capabilities.hostsRbdVolumes: how its cluster's volumes are reached.
+    VolumeHost volumes;
     // Chunked types: the options holding the object size and the SHA block size.
     QString objectSizeKey;
     QString blockSizeKey;
