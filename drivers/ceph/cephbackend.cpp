@@ -122,6 +122,31 @@ ConnectionReport cephConnectionReport(const BackendConfig& config, const Backend
     return report;
 }
 
+// The cluster's RBD images ("pool/image") as the service and the UI reach
+// them: the public functions below, behind the registry's VolumeHost.
+VolumeHost rbdVolumeHost()
+{
+    VolumeHost host;
+    host.open = [](const BackendConfig& cluster, const BackendSecrets& secrets,
+                   const QString& poolSlashImage, OpenMode mode,
+                   const HostedVolumeOptions& hosted) {
+        RbdOpenOptions options;
+        options.backupId = hosted.backupId;
+        options.parentBackupId = hosted.parentBackupId;
+        options.supersededBackupIds = hosted.supersededBackupIds;
+        options.releaseSupersededEarly = hosted.releaseSupersededEarly;
+        options.snapshot = hosted.snapshot;
+        return openRbdVolume(cluster, secrets, poolSlashImage, mode, options);
+    };
+    host.size = rbdImageSize;
+    host.identity = rbdImageIdentity;
+    host.create = createRbdImage;
+    host.remove = removeRbdImage;
+    host.listPools = listCephPools;
+    host.listVolumes = listRbdImages;
+    return host;
+}
+
 } // namespace
 
 BackendType cephBackendType()
@@ -137,6 +162,7 @@ BackendType cephBackendType()
     type.capabilities.managesSourceSnapshots = true;
     type.create = createCephDriver;
     type.probe = cephConnectionReport;
+    type.volumes = rbdVolumeHost();
     return type;
 }
 
