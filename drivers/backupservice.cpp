@@ -4,10 +4,6 @@
 #include "chunkeddriver.h"
 #include "volumemeta.h"
 
-#ifdef EMBER_HAVE_CEPH
-#include "ceph/cephbackend.h"
-#endif
-
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -32,6 +28,27 @@ BackendCapabilities capabilitiesOf(const BackendConfig& backend)
 {
     const BackendType* type = findBackendType(backend.type);
     return type ? type->capabilities : BackendCapabilities{};
+}
+
+// How the cluster a backend describes reaches its volumes (RBD images).
+// Throws when the backend's type holds no volumes, or `noSupport` when this
+// build has no backend type that does (no librbd).
+const VolumeHost&
+volumeHostOf(const BackendConfig& cluster,
+             const QString& noSupport = QStringLiteral("this build of Ember has no Ceph support"))
+{
+    const BackendType* type = findBackendType(cluster.type);
+    if (type && type->volumes.isSet())
+        return type->volumes;
+    const QList<BackendType> types = backendTypes();
+    const bool buildHostsVolumes =
+        std::any_of(types.cbegin(), types.cend(),
+                    [](const BackendType& candidate) { return candidate.volumes.isSet(); });
+    if (!buildHostsVolumes || (type && type->capabilities.hostsRbdVolumes))
+        throw Error(noSupport);
+    throw Error(
+        QStringLiteral("backend %1 is not a Ceph backend; RBD images need one for their cluster")
+            .arg(cluster.name));
 }
 
 // The container the driver's store names after this backup alone (the posix
@@ -206,24 +223,18 @@ std::unique_ptr<VolumeDevice> BackupService::openVolume(const Volume& volume, Op
 {
     if (isLocalKind(volume.kind))
         return openLocalVolume(volume.path, mode);
-#ifdef EMBER_HAVE_CEPH
     const BackendConfig cluster = backendNamed(m_catalog, volume.backendName);
-    RbdOpenOptions options;
+    const VolumeHost& host = volumeHostOf(
+        cluster,
+        QStringLiteral("volume %1 is an RBD image; this build of Ember has no Ceph support")
+            .arg(volume.name));
+    HostedVolumeOptions options;
     options.backupId = backupId;
     options.parentBackupId = parentBackupId;
     options.supersededBackupIds = supersededBackupIds;
     options.releaseSupersededEarly = releaseSupersededEarly;
-    return openRbdVolume(cluster, m_secrets ? m_secrets(cluster) : BackendSecrets{}, volume.path,
-                         mode, options);
-#else
-    Q_UNUSED(mode);
-    Q_UNUSED(backupId);
-    Q_UNUSED(parentBackupId);
-    Q_UNUSED(supersededBackupIds);
-    Q_UNUSED(releaseSupersededEarly);
-    throw Error(QStringLiteral("volume %1 is an RBD image; this build of Ember has no Ceph support")
-                    .arg(volume.name));
-#endif
+    return host.open(cluster, m_secrets ? m_secrets(cluster) : BackendSecrets{}, volume.path, mode,
+                     options);
 }
 
 // An image named volume-<uuid> becomes volume <uuid>: refused when another
@@ -244,12 +255,8 @@ void BackupService::checkCinderVolumeIdFree(const QString& poolSlashImage)
 Volume BackupService::addRbdVolume(const QString& backendName, const QString& poolSlashImage,
                                    const QString& name)
 {
-#ifdef EMBER_HAVE_CEPH
     const BackendConfig cluster = backendNamed(m_catalog, backendName);
-    if (!capabilitiesOf(cluster).hostsRbdVolumes)
-        throw Error(QStringLiteral(
-                        "backend %1 is not a Ceph backend; RBD images need one for their cluster")
-                        .arg(backendName));
+    const VolumeHost& host = volumeHostOf(cluster);
     for (const Volume& existing : m_catalog.volumes())
         if (existing.kind == VolumeKind::Rbd && existing.backendName == backendName &&
             existing.path == poolSlashImage)
@@ -259,24 +266,17 @@ Volume BackupService::addRbdVolume(const QString& backendName, const QString& po
     const BackendSecrets secrets = m_secrets ? m_secrets(cluster) : BackendSecrets{};
     Volume volume = newVolumeRecord(
         name.isEmpty() ? poolSlashImage.section(QLatin1Char('/'), -1) : name, VolumeKind::Rbd,
-        poolSlashImage, rbdImageSize(cluster, secrets, poolSlashImage), backendName);
+        poolSlashImage, host.size(cluster, secrets, poolSlashImage), backendName);
     // Another backend naming the same cluster must not register it twice.
-    volume.identity = rbdImageIdentity(cluster, secrets, poolSlashImage);
+    volume.identity = host.identity(cluster, secrets, poolSlashImage);
     m_catalog.insertVolume(volume);
     return volume;
-#else
-    Q_UNUSED(backendName);
-    Q_UNUSED(poolSlashImage);
-    Q_UNUSED(name);
-    throw Error(QStringLiteral("this build of Ember has no Ceph support"));
-#endif
 }
 
 // A restore target: a new RBD image of `sizeBytes`, registered as a volume.
 Volume BackupService::createRbdTarget(const Backup& backup, const RestoreRequest& request,
                                       qint64 sizeBytes)
 {
-#ifdef EMBER_HAVE_CEPH
     QString clusterName = request.newRbdCluster;
     if (clusterName.isEmpty()) {
         const std::optional<Volume> source = m_catalog.volume(backup.volumeId);
@@ -290,10 +290,10 @@ Volume BackupService::createRbdTarget(const Backup& backup, const RestoreRequest
                             .arg(request.newRbdImage));
     }
     const BackendConfig cluster = backendNamed(m_catalog, clusterName);
-    if (!capabilitiesOf(cluster).hostsRbdVolumes)
-        throw Error(QStringLiteral(
-                        "backend %1 is not a Ceph backend; RBD images need one for their cluster")
-                        .arg(clusterName));
+    const VolumeHost& host =
+        volumeHostOf(cluster, QStringLiteral("cannot create the RBD image %1: this build of Ember "
+                                             "has no Ceph support")
+                                  .arg(request.newRbdImage));
     const BackendSecrets secrets = m_secrets ? m_secrets(cluster) : BackendSecrets{};
     for (const Volume& existing : m_catalog.volumes())
         if (existing.kind == VolumeKind::Rbd && existing.backendName == clusterName &&
@@ -302,26 +302,19 @@ Volume BackupService::createRbdTarget(const Backup& backup, const RestoreRequest
                                        "with --volume")
                             .arg(request.newRbdImage, existing.name));
     checkCinderVolumeIdFree(request.newRbdImage);
-    createRbdImage(cluster, secrets, request.newRbdImage, sizeBytes);
+    host.create(cluster, secrets, request.newRbdImage, sizeBytes);
     Volume target = newVolumeRecord(request.newVolumeName.isEmpty()
                                         ? QStringLiteral("restore_backup_%1").arg(backup.id)
                                         : request.newVolumeName,
                                     VolumeKind::Rbd, request.newRbdImage, sizeBytes, clusterName);
     try {
-        target.identity = rbdImageIdentity(cluster, secrets, request.newRbdImage);
+        target.identity = host.identity(cluster, secrets, request.newRbdImage);
         m_catalog.insertVolume(target);
     } catch (...) {
-        removeRbdImage(cluster, secrets, request.newRbdImage);
+        host.remove(cluster, secrets, request.newRbdImage);
         throw;
     }
     return target;
-#else
-    Q_UNUSED(backup);
-    Q_UNUSED(sizeBytes);
-    throw Error(QStringLiteral("cannot create the RBD image %1: this build of Ember has no Ceph "
-                               "support")
-                    .arg(request.newRbdImage));
-#endif
 }
 
 // Removes a volume a restore created (its file or RBD image, then its row).
@@ -335,10 +328,9 @@ QString BackupService::discardNewTarget(const Volume& target)
                 throw Error(
                     QStringLiteral("cannot remove %1: %2").arg(target.path, file.errorString()));
         } else {
-#ifdef EMBER_HAVE_CEPH
             const BackendConfig cluster = backendNamed(m_catalog, target.backendName);
-            removeRbdImage(cluster, m_secrets ? m_secrets(cluster) : BackendSecrets{}, target.path);
-#endif
+            volumeHostOf(cluster).remove(cluster, m_secrets ? m_secrets(cluster) : BackendSecrets{},
+                                         target.path);
         }
         m_catalog.removeVolume(target.id);
     } catch (const Error& error) {
