@@ -25,7 +25,8 @@ Ember's S3 backend is configured with `ember-cli backend-add NAME s3 --option ..
 its keys stored with `ember-cli backend-set-secret NAME backup_s3_store_access_key` and
 `... backup_s3_store_secret_key` (from stdin, into the secret store's file fallback: no
 keyring here, EMBER_ALLOW_FILE_SECRETS=1); the secret key never appears on a command
-line nor in ember-cli's output. Needs EMBER_CLI and EMBER_SERVICES_DIR (set by CTest).
+line nor in ember-cli's output. Needs EMBER_CLI and EMBER_SERVICES_DIR (set by CTest);
+EMBER_RGW_ENV names another radosgw's facts file instead.
 """
 
 import hashlib
@@ -53,11 +54,13 @@ class EmberCinderS3Interop(ChunkedInterop, EmberTestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.facts = service_facts(services_file('rgw.env'), 'RGW_')
+        cls.facts = service_facts(os.environ.get('EMBER_RGW_ENV') or services_file('rgw.env'),
+                                  'RGW_')
         for name in FACTS:
             if not cls.facts.get(name):
-                raise AssertionError('no %s: run through ctest (fixture `rgw`) or export the '
-                                     'output of tests/services/rgw.sh start' % name)
+                raise AssertionError('no %s: run through ctest (fixture `rgw`) or set '
+                                     'EMBER_RGW_ENV to the output of tests/services/rgw.sh '
+                                     'start DIR' % name)
         cls.region = cls.facts.get('RGW_S3_REGION') or 'us-east-1'
         # the harness reads the connection from the environment, the keys included
         for name in FACTS:
