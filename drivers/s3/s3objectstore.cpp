@@ -784,15 +784,20 @@ void S3ObjectStore::put(const QString& container, const QString& name, const Dat
     }
 
     // A known small object gets a buffer of its size, not of a whole part.
-    QByteArray buffer =
-        fill(producer, length ? std::clamp(*length, qint64(0), partSize) : partSize);
-    // One byte more says whether the object is bigger than one part.
+    const qint64 firstSize = length ? std::clamp(*length, qint64(0), partSize) : partSize;
+    QByteArray buffer = fill(producer, firstSize);
+    // One byte more says whether the object is bigger than one part, and lets
+    // the producer reach its end (0), where it may finish its own work.
     QByteArray carried;
-    if (buffer.size() == partSize && (!length || *length > partSize)) {
+    if (buffer.size() == firstSize) {
         char next = 0;
         if (producer(&next, 1) == 1)
             carried = QByteArray(1, next);
     }
+    if (!carried.isEmpty() && buffer.size() < partSize)
+        throw Error(QStringLiteral("object %1 for bucket %2 has more than the %3 bytes announced")
+                        .arg(name, container)
+                        .arg(firstSize));
 
     if (carried.isEmpty()) {
         // One PUT; the engine retries whole objects (retryPolicy()).
