@@ -6,6 +6,7 @@
 #include <QLoggingCategory>
 #include <QMutex>
 #include <QRegularExpression>
+#include <QSet>
 #include <QUrl>
 #include <QXmlStreamReader>
 #include <atomic>
@@ -992,6 +993,42 @@ QList<ObjectVersion> versionsOf(S3Connection& s3, const QString& bucket, const Q
     return versions;
 }
 
+// Every name under `prefix` with a stored version (ListObjectVersions), also
+// those whose newest version is a delete marker (a plain client's DELETE on a
+// versioned bucket): their data is still there, and under Object Lock it stays.
+QStringList namesWithData(S3Connection& s3, const QString& bucket, const QString& prefix)
+{
+    QSet<QString> names;
+    QString keyMarker;
+    QString versionMarker;
+    for (;;) {
+        Request request;
+        request.bucket = bucket;
+        request.query = {{"versions", ""},
+                         {"max-keys", QByteArray::number(s3.settings().listingLimit)}};
+        if (!prefix.isEmpty())
+            request.query.append(Pair("prefix", prefix.toUtf8()));
+        if (!keyMarker.isEmpty())
+            request.query.append(Pair("key-marker", keyMarker.toUtf8()));
+        if (!versionMarker.isEmpty())
+            request.query.append(Pair("version-id-marker", versionMarker.toUtf8()));
+        const http::HttpResponse response = s3.retryingChecked(request);
+        for (const auto& record : xmlRecords(response.body, {QStringLiteral("Version")}))
+            names.insert(record.value(QStringLiteral("Key")));
+        if (xmlValue(response.body, QStringLiteral("IsTruncated")) != QLatin1String("true"))
+            break;
+        const QString nextKey = xmlValue(response.body, QStringLiteral("NextKeyMarker"));
+        const QString nextVersion = xmlValue(response.body, QStringLiteral("NextVersionIdMarker"));
+        if (nextKey.isEmpty() || (nextKey == keyMarker && nextVersion == versionMarker))
+            throw Error(QStringLiteral("S3 at %1 said the version listing of bucket %2 goes on "
+                                       "but gave no next key marker to go on from")
+                            .arg(s3.settings().endpointUrl, bucket));
+        keyMarker = nextKey;
+        versionMarker = nextVersion;
+    }
+    return QStringList(names.begin(), names.end());
+}
+
 } // namespace
 
 void S3ObjectStore::get(const QString& container, const QString& name, const DataConsumer& consumer)
@@ -1082,6 +1119,23 @@ QStringList S3ObjectStore::list(const QString& container, const QString& prefix)
     if (const QString why = whyNotBucketName(container); !why.isEmpty())
         throw Error(why);
     S3Connection& s3 = *m_counters;
+    // A restore must see objects a delete marker hides. Listing versions costs
+    // more, so only a locking store or a versioned bucket pays for it.
+    bool versioned = m_retention.has_value();
+    if (!versioned) {
+        try {
+            versioned = s3.versioned(container);
+        } catch (const S3Error& error) {
+            // A key without the right to ask (or a service without versioning):
+            // the plain listing below names any real problem.
+            qCDebug(lcS3).noquote() << error.message();
+        }
+    }
+    if (versioned) {
+        QStringList names = namesWithData(s3, container, prefix);
+        names.sort();
+        return names;
+    }
     QStringList names;
     QString token;
     for (;;) {

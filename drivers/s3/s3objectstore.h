@@ -88,6 +88,8 @@ public:
     // Throws ObjectMissing for 404. With Object Lock, an object hidden by a
     // delete marker is read from its newest version.
     void get(const QString& container, const QString& name, const DataConsumer& consumer) override;
+    // Sorted. On a versioned bucket (every Object Lock bucket) it also names
+    // objects a delete marker hides, as get() still reads them.
     QStringList list(const QString& container, const QString& prefix) override;
     // Throws ObjectLocked (with the retain-until date) when Object Lock refuses.
     // On a versioned (locked) bucket every version of the name is removed.

@@ -7,7 +7,7 @@
 //   its store refuses to remove an object; retention keeps them;
 // - a plain S3 client with the same keys (boto3) cannot delete an object
 //   version (AccessDenied), and the delete markers its plain DELETEs leave do
-//   not stop Ember restoring the chain;
+//   not stop Ember listing and restoring the chain;
 // - cleanup with the governance bypass removes every version and the bucket.
 #include "backendregistry.h"
 #include "backupservice.h"
@@ -64,7 +64,8 @@ private:
         return backend;
     }
 
-    // The names of every stored object (current versions) under a backup's prefix.
+    // The names of every stored object under a backup's prefix (also those a
+    // delete marker hides).
     static QStringList objectsOf(S3ObjectStore& store, const Backup& backup)
     {
         return store.list(backup.container, backup.serviceMetadata);
@@ -275,7 +276,21 @@ print(json.dumps(len(latest_markers & with_data)))
                                                    {chain.bucket});
             QVERIFY2(hidden.ok(), hidden.describe().constData());
             QCOMPARE(hidden.json().toInt(), int(everyObject.size()));
-            QVERIFY(objectsOf(store, chain.backups.first()).isEmpty()); // hidden from listings
+            // A plain listing no longer shows them; Ember's store still lists
+            // every one, so a restore finds the backup whole.
+            const Boto3Result plainListing = m_env.boto3(QStringLiteral(R"(
+keys = []
+for page in s3.get_paginator("list_objects_v2").paginate(Bucket=argv[0]):
+    keys += [o["Key"] for o in page.get("Contents", [])]
+print(json.dumps(len(keys)))
+)"),
+                                                         {chain.bucket});
+            QVERIFY2(plainListing.ok(), plainListing.describe().constData());
+            QCOMPARE(plainListing.json().toInt(), 0);
+            QStringList listed;
+            for (const Backup& backup : std::as_const(chain.backups))
+                listed << objectsOf(store, backup);
+            QCOMPARE(listed, everyObject);
             restoresByteIdentical(chain, QStringLiteral("behind-markers"));
         });
     }
