@@ -8,6 +8,7 @@
 // - a plain S3 client with the same keys (boto3) cannot delete an object
 //   version (AccessDenied), and the delete markers its plain DELETEs leave do
 //   not stop Ember listing and restoring the chain;
+// - objects above ember_s3_part_size (multipart uploads) carry the retention too;
 // - cleanup with the governance bypass removes every version and the bucket.
 #include "backendregistry.h"
 #include "backupservice.h"
@@ -20,6 +21,8 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 using namespace ember;
@@ -84,10 +87,14 @@ private:
         QList<Backup> backups; // full first
         QStringList states;
     };
-    void makeLockedChain(LockedChain& chain, const QString& slot)
+    void makeLockedChain(LockedChain& chain, const QString& slot,
+                         qint64 volumeSize = 5 * MiB + 1234, Fill fill = Fill::Mixed,
+                         const QJsonObject& extraOptions = {})
     {
         chain.bucket = lockedBucket(slot);
         chain.backend = lockingBackend(chain.bucket);
+        for (auto option = extraOptions.begin(); option != extraOptions.end(); ++option)
+            chain.backend.options.insert(option.key(), option.value());
         const QString dir = m_dir + QLatin1Char('/') + slot;
         QVERIFY(QDir().mkpath(dir));
         chain.catalog = std::make_unique<Catalog>(dir + QStringLiteral("/catalog.sqlite"));
@@ -95,7 +102,7 @@ private:
         chain.service = std::make_unique<BackupService>(
             *chain.catalog, [this](const BackendConfig&) { return m_env.secrets(); });
         const QString volumePath = dir + QStringLiteral("/locked.img");
-        makeVolumeFile(volumePath, 5 * MiB + 1234, Fill::Mixed, 23);
+        makeVolumeFile(volumePath, volumeSize, fill, 23);
         chain.volume = chain.service->addVolume(volumePath, QStringLiteral("locked-vol"));
         chain.started = QDateTime::currentDateTimeUtc();
         for (int i = 0; i < 2; ++i) {
@@ -292,6 +299,67 @@ print(json.dumps(len(keys)))
                 listed << objectsOf(store, backup);
             QCOMPARE(listed, everyObject);
             restoresByteIdentical(chain, QStringLiteral("behind-markers"));
+        });
+    }
+
+    // Objects above ember_s3_part_size go up in parts, and radosgw 16 ignores
+    // the lock headers of CreateMultipartUpload: each assembled object must
+    // still carry the backup's retention, and the chain restore byte-identical.
+    void multipartObjectsCarryTheRetention()
+    {
+        failOnError([&] {
+            LockedChain chain;
+            const QJsonObject bigObjects{
+                {QStringLiteral("ember_s3_part_size"), 5 * MiB},
+                {QStringLiteral("backup_s3_object_size"), 8 * MiB},
+                {QStringLiteral("backup_compression_algorithm"), QStringLiteral("none")}};
+            makeLockedChain(chain, QStringLiteral("objectlock-multipart"), 3 * 8 * MiB + 3 * MiB,
+                            Fill::Random, bigObjects);
+            if (QTest::currentTestFailed())
+                return;
+
+            S3ObjectStore store(S3Settings::fromConfig(chain.backend, m_env.secrets()));
+            QStringList everyObject;
+            for (const Backup& backup : std::as_const(chain.backups)) {
+                QCOMPARE(backup.immutableMode, QStringLiteral("GOVERNANCE"));
+                const QStringList objects = objectsOf(store, backup);
+                QVERIFY2(objects.size() >= 3, qPrintable(objects.join(QLatin1Char(' '))));
+                for (const QString& name : objects) {
+                    const ObjectRetention retention = store.objectRetention(chain.bucket, name);
+                    QVERIFY2(retention.mode == QStringLiteral("GOVERNANCE"),
+                             qPrintable(name + QStringLiteral(": mode '") + retention.mode +
+                                        QLatin1Char('\'')));
+                    QVERIFY2(retention.until.isValid() &&
+                                 qAbs(retention.until.secsTo(backup.immutableUntil)) <= 1,
+                             qPrintable(name + QLatin1Char(' ') +
+                                        retention.until.toString(Qt::ISODate) +
+                                        QLatin1Char(' ') +
+                                        backup.immutableUntil.toString(Qt::ISODate)));
+                }
+                everyObject << objects;
+            }
+
+            // The case is real: at least the full's three whole 8 MiB objects
+            // went up in parts (a multipart ETag is "<md5>-<parts>").
+            const Boto3Result multipart = m_env.boto3(QStringLiteral(R"(
+sizes = {}
+for key in argv[1:]:
+    head = s3.head_object(Bucket=argv[0], Key=key)
+    if "-" in head["ETag"]:
+        sizes[key] = head["ContentLength"]
+print(json.dumps(sizes))
+)"),
+                                                      QStringList{chain.bucket} + everyObject);
+            QVERIFY2(multipart.ok(), multipart.describe().constData());
+            const QJsonObject multipartSizes = multipart.json().toObject();
+            qInfo("%d of %d objects went up in parts", int(multipartSizes.size()),
+                  int(everyObject.size()));
+            QVERIFY2(multipartSizes.size() >= 3,
+                     QJsonDocument(multipartSizes).toJson(QJsonDocument::Compact).constData());
+            for (auto object = multipartSizes.begin(); object != multipartSizes.end(); ++object)
+                QVERIFY2(object.value().toInteger() > 5 * MiB, qPrintable(object.key()));
+
+            restoresByteIdentical(chain, QStringLiteral("multipart"));
         });
     }
 };
