@@ -1,9 +1,5 @@
 #include "cephpages.h"
 
-#ifdef EMBER_HAVE_CEPH
-#include "ceph/cephbackend.h"
-#endif
-
 #include "async.h"
 #include "dialogbuttons.h"
 #include "problemlabel.h"
@@ -258,14 +254,11 @@ void CephPage::loadPools()
             BackendSecrets secrets = stored ? stored(cluster) : BackendSecrets();
             for (auto it = entered.begin(); it != entered.end(); ++it)
                 secrets.insert(it.key(), it.value());
-#ifdef EMBER_HAVE_CEPH
-            return listCephPools(cluster, secrets);
-#else
-            Q_UNUSED(cluster);
-            Q_UNUSED(secrets);
-            throw Error(CephPage::tr("This build of Ember has no Ceph support."));
-            return QStringList();
-#endif
+            // The pools come through the plugin's VolumeHost (unset without librbd).
+            const BackendType* type = findBackendType(cluster.type);
+            if (!type || !type->volumes.isSet())
+                throw Error(CephPage::tr("This build of Ember has no Ceph support."));
+            return type->volumes.listPools(cluster, secrets);
         },
         [this, generation](const AsyncOutcome<QStringList>& outcome) {
             showPools(generation, outcome.value.value_or(QStringList()), outcome.error);

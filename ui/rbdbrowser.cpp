@@ -1,9 +1,5 @@
 #include "rbdbrowser.h"
 
-#ifdef EMBER_HAVE_CEPH
-#include "ceph/cephbackend.h"
-#endif
-
 #include "async.h"
 #include "backendregistry.h"
 #include "backupservice.h"
@@ -21,6 +17,19 @@
 #include <QVBoxLayout>
 
 namespace ember::ui {
+
+namespace {
+
+// How the cluster a Ceph backend names is browsed (its plugin's VolumeHost).
+const VolumeHost& volumesOf(const BackendConfig& cluster)
+{
+    const BackendType* type = findBackendType(cluster.type);
+    if (!type || !type->volumes.isSet())
+        throw Error(RbdBrowserDialog::tr("This build of Ember has no Ceph support."));
+    return type->volumes;
+}
+
+} // namespace
 
 RbdBrowserDialog::RbdBrowserDialog(const QList<BackendConfig>& backends, SecretProvider secrets,
                                    QWidget* parent)
@@ -128,13 +137,8 @@ void RbdBrowserDialog::loadPools()
     m_state->setText(tr("Connecting to the cluster of %1…").arg(cluster.name));
     runInWorker(
         [cluster, secrets = m_secrets]() -> QVariant {
-#ifdef EMBER_HAVE_CEPH
-            return listCephPools(cluster, secrets ? secrets(cluster) : BackendSecrets());
-#else
-            Q_UNUSED(cluster);
-            Q_UNUSED(secrets);
-            throw Error(RbdBrowserDialog::tr("This build of Ember has no Ceph support."));
-#endif
+            return volumesOf(cluster).listPools(cluster,
+                                                secrets ? secrets(cluster) : BackendSecrets());
         },
         [this](const QVariant& result, const QString& error) {
             if (!error.isEmpty())
@@ -159,14 +163,8 @@ void RbdBrowserDialog::loadImages()
     m_state->setText(tr("Listing the images of pool %1…").arg(pool));
     runInWorker(
         [cluster, pool, secrets = m_secrets]() -> QVariant {
-#ifdef EMBER_HAVE_CEPH
-            return listRbdImages(cluster, secrets ? secrets(cluster) : BackendSecrets(), pool);
-#else
-            Q_UNUSED(cluster);
-            Q_UNUSED(secrets);
-            Q_UNUSED(pool);
-            throw Error(RbdBrowserDialog::tr("This build of Ember has no Ceph support."));
-#endif
+            return volumesOf(cluster).listVolumes(
+                cluster, secrets ? secrets(cluster) : BackendSecrets(), pool);
         },
         [this, pool](const QVariant& result, const QString& error) {
             if (!error.isEmpty())
@@ -191,14 +189,8 @@ void RbdBrowserDialog::loadSize()
     m_state->setText(tr("Reading the size of %1…").arg(path));
     runInWorker(
         [cluster, path, secrets = m_secrets]() -> QVariant {
-#ifdef EMBER_HAVE_CEPH
-            return rbdImageSize(cluster, secrets ? secrets(cluster) : BackendSecrets(), path);
-#else
-            Q_UNUSED(cluster);
-            Q_UNUSED(secrets);
-            Q_UNUSED(path);
-            throw Error(RbdBrowserDialog::tr("This build of Ember has no Ceph support."));
-#endif
+            return volumesOf(cluster).size(cluster, secrets ? secrets(cluster) : BackendSecrets(),
+                                           path);
         },
         [this, path](const QVariant& result, const QString& error) {
             if (!error.isEmpty())
