@@ -4,6 +4,15 @@
 
 namespace ember {
 
+QString cinderZonedObjectPrefix(const Backup& backup, const QDateTime& startUtc)
+{
+    const QString zone =
+        backup.availabilityZone.isEmpty() ? QStringLiteral("nova") : backup.availabilityZone;
+    return QStringLiteral("volume_%1/%2/az_%3_backup_%4")
+        .arg(backup.volumeId, startUtc.toUTC().toString(QStringLiteral("yyyyMMddHHmmss")), zone,
+             backup.id);
+}
+
 QByteArray ObjectStore::getAll(const QString& container, const QString& name)
 {
     QByteArray data;

@@ -44,6 +44,10 @@ struct ObjectRetention
     QDateTime until;
 };
 
+// Cinder's object prefix of the Swift and S3 drivers (reference §2.1):
+// volume_<volume id>/<UTC yyyyMMddHHmmss>/az_<zone>_backup_<backup id>.
+QString cinderZonedObjectPrefix(const Backup& backup, const QDateTime& startUtc);
+
 class ObjectStore
 {
 public:

@@ -717,11 +717,7 @@ QString S3ObjectStore::serviceName() const
 
 QString S3ObjectStore::objectPrefix(const Backup& backup, const QDateTime& startUtc) const
 {
-    const QString zone =
-        backup.availabilityZone.isEmpty() ? QStringLiteral("nova") : backup.availabilityZone;
-    return QStringLiteral("volume_%1/%2/az_%3_backup_%4")
-        .arg(backup.volumeId, startUtc.toUTC().toString(QStringLiteral("yyyyMMddHHmmss")), zone,
-             backup.id);
+    return cinderZonedObjectPrefix(backup, startUtc);
 }
 
 QString S3ObjectStore::defaultContainer(const Backup&) const

@@ -228,11 +228,7 @@ QString SwiftObjectStore::serviceName() const
 
 QString SwiftObjectStore::objectPrefix(const Backup& backup, const QDateTime& startUtc) const
 {
-    const QString zone =
-        backup.availabilityZone.isEmpty() ? QStringLiteral("nova") : backup.availabilityZone;
-    return QStringLiteral("volume_%1/%2/az_%3_backup_%4")
-        .arg(backup.volumeId, startUtc.toUTC().toString(QStringLiteral("yyyyMMddHHmmss")), zone,
-             backup.id);
+    return cinderZonedObjectPrefix(backup, startUtc);
 }
 
 QString SwiftObjectStore::defaultContainer(const Backup&) const
