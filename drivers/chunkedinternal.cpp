@@ -309,13 +309,94 @@ ObjectEntry retryObject(const ObjectWriter& writer, const QString& name,
     return entry;
 }
 
+namespace {
+// Takes an encoded object into memory instead of storing it, up to `limit`
+// bytes: beyond that, compressing does not pay and the object goes raw.
+class CapturingStore : public ObjectStore
+{
+public:
+    struct TooLarge
+    {
+    };
+    explicit CapturingStore(qint64 limit) : m_limit(limit) {}
+    QByteArray captured;
+
+    QString serviceName() const override { return {}; }
+    QString objectPrefix(const Backup&, const QDateTime&) const override { return {}; }
+    QString defaultContainer(const Backup&) const override { return {}; }
+    void ensureContainer(const QString&) override {}
+    void put(const QString&, const QString&, const DataProducer& producer,
+             std::optional<qint64>) override
+    {
+        captured.clear();
+        char buffer[65536];
+        while (const size_t count = producer(buffer, sizeof buffer)) {
+            if (captured.size() + qint64(count) >= m_limit)
+                throw TooLarge{};
+            captured.append(buffer, qsizetype(count));
+        }
+    }
+    void get(const QString&, const QString&, const DataConsumer&) override {}
+    QStringList list(const QString&, const QString&) override { return {}; }
+    void remove(const QString&, const QString&) override {}
+
+private:
+    qint64 m_limit;
+};
+
+// On a store that locks what it writes, a second upload of the same name
+// (compressed, then raw because compressing did not shrink it) would leave
+// the first one locked and unremovable: the object is encoded in memory first
+// (at most its raw length, the object size) and stored once.
+std::optional<ObjectEntry> writeObjectOnce(const ObjectWriter& writer, const Extent& extent,
+                                           const QString& name, CompressionChoice& used,
+                                           bool countProgress, qint64& storedLength)
+{
+    CapturingStore capture(extent.length);
+    const ObjectWriter measuring{capture,          writer.control,    writer.pool,
+                                 writer.container, writer.zlibEngine, writer.pieceSize,
+                                 writer.windowSize, writer.piecesFor, writer.logCategory};
+    ObjectEntry entry;
+    try {
+        // Progress is counted once the object's fate is known.
+        entry = writeObject(measuring, extent, name, used, false, storedLength);
+    } catch (const CapturingStore::TooLarge&) {
+        used = {Codec::None, QStringLiteral("none")};
+        return std::nullopt;
+    }
+    const QByteArray& data = capture.captured;
+    qsizetype position = 0;
+    writer.store.put(
+        writer.container, name,
+        [&](char* buffer, size_t capacity) -> size_t {
+            const size_t count = std::min(capacity, size_t(data.size() - position));
+            std::memcpy(buffer, data.constData() + position, count);
+            position += qsizetype(count);
+            return count;
+        },
+        qint64(data.size()));
+    storedLength = data.size();
+    if (countProgress)
+        writer.control.addBytesDone(extent.length);
+    return entry;
+}
+} // namespace
+
 ObjectEntry writeObjectWithRetries(const ObjectWriter& writer, const Extent& extent,
                                    const QString& name, const CompressionChoice& choice,
                                    std::atomic<qint64>& storedBytes)
 {
     CompressionChoice used = choice;
+    const bool locksObjects = writer.store.retentionForNewObjects().has_value();
     return retryObject(writer, name, [&](bool countProgress) {
         qint64 storedLength = 0;
+        if (locksObjects && used.codec != Codec::None) {
+            if (std::optional<ObjectEntry> entry =
+                    writeObjectOnce(writer, extent, name, used, countProgress, storedLength)) {
+                storedBytes += storedLength;
+                return *entry;
+            }
+        }
         ObjectEntry entry = writeObject(writer, extent, name, used, countProgress, storedLength);
         // Cinder stores an object raw, tagged "none", when compressing did not shrink it.
         if (used.codec != Codec::None && storedLength >= extent.length) {

@@ -362,6 +362,48 @@ print(json.dumps(sizes))
             restoresByteIdentical(chain, QStringLiteral("multipart"));
         });
     }
+
+    // Random data does not compress, so its objects are stored raw ("none"),
+    // as Cinder does. On a locked bucket each name must be written once: a
+    // compressed upload replaced by a raw one would leave a locked version
+    // no one can remove before its date.
+    void incompressibleObjectsAreStoredOnce()
+    {
+        failOnError([&] {
+            LockedChain chain;
+            const QJsonObject zlibObjects{
+                {QStringLiteral("backup_s3_object_size"), 1 * MiB},
+                {QStringLiteral("backup_compression_algorithm"), QStringLiteral("zlib")}};
+            makeLockedChain(chain, QStringLiteral("objectlock-incompressible"), 4 * MiB + 4096,
+                            Fill::Random, zlibObjects);
+            if (QTest::currentTestFailed())
+                return;
+            const Boto3Result versions = m_env.boto3(QStringLiteral(R"(
+counts = {}
+for page in s3.get_paginator("list_object_versions").paginate(Bucket=argv[0]):
+    for version in page.get("Versions", []):
+        counts[version["Key"]] = counts.get(version["Key"], 0) + 1
+print(json.dumps(counts))
+)"),
+                                                     QStringList{chain.bucket});
+            QVERIFY2(versions.ok(), versions.describe().constData());
+            const QJsonObject counts = versions.json().toObject();
+            QVERIFY2(counts.size() >= 5, QJsonDocument(counts).toJson().constData());
+            for (auto key = counts.begin(); key != counts.end(); ++key)
+                QVERIFY2(key.value().toInt() == 1,
+                         qPrintable(QStringLiteral("%1 has %2 versions")
+                                        .arg(key.key())
+                                        .arg(key.value().toInt())));
+            // And they were stored raw: the full's _metadata tags them "none".
+            S3ObjectStore store(S3Settings::fromConfig(chain.backend, m_env.secrets()));
+            const QByteArray metadata = store.getAll(
+                chain.bucket, chain.backups.first().serviceMetadata + QStringLiteral("_metadata"));
+            QVERIFY2(metadata.contains("\"compression\": \"none\"") &&
+                         !metadata.contains("\"compression\": \"zlib\""),
+                     metadata.constData());
+            restoresByteIdentical(chain, QStringLiteral("incompressible"));
+        });
+    }
 };
 
 QTEST_GUILESS_MAIN(TestS3ObjectLock)
