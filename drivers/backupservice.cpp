@@ -1062,8 +1062,7 @@ BackupService::SynthesisPreview BackupService::previewSynthesis(const QString& b
             if (!moves && child.id != freed)
                 othersRemain = true;
         }
-        if (othersRemain || node.isProtected ||
-            node.isImmutableAt(QDateTime::currentDateTimeUtc()))
+        if (othersRemain || node.isProtected || node.isImmutableAt(QDateTime::currentDateTimeUtc()))
             break;
         preview.becomeDeletable.append(node);
         freed = node.id;

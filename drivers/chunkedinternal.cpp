@@ -353,9 +353,9 @@ std::optional<ObjectEntry> writeObjectOnce(const ObjectWriter& writer, const Ext
                                            bool countProgress, qint64& storedLength)
 {
     CapturingStore capture(extent.length);
-    const ObjectWriter measuring{capture,          writer.control,    writer.pool,
-                                 writer.container, writer.zlibEngine, writer.pieceSize,
-                                 writer.windowSize, writer.piecesFor, writer.logCategory};
+    const ObjectWriter measuring{capture,           writer.control,    writer.pool,
+                                 writer.container,  writer.zlibEngine, writer.pieceSize,
+                                 writer.windowSize, writer.piecesFor,  writer.logCategory};
     ObjectEntry entry;
     try {
         // Progress is counted once the object's fate is known.

@@ -78,8 +78,8 @@ QList<int> BackupTreeModel::columnsFor(SourceKind kind)
     if (kind == SourceKind::Cloud)
         return {Name,    Status,        Size,       ObjectCount, Container,  Incremental, Snapshot,
                 Created, DataTimestamp, FailReason, Project,     Dependents, VolumeName};
-    return {Name,    Status,        Size,     Stored,    Incremental, ObjectCount, Container,
-            Backend, Created, DataTimestamp, Verified, Immutable, Dependents,  VolumeName};
+    return {Name,    Status,  Size,          Stored,   Incremental, ObjectCount, Container,
+            Backend, Created, DataTimestamp, Verified, Immutable,   Dependents,  VolumeName};
 }
 
 BackupTreeModel::BackupTreeModel(QObject* parent)
@@ -289,7 +289,8 @@ QVariant BackupTreeModel::data(const QModelIndex& index, int role) const
                           "Ember; it can be deleted from then on")
                     .arg(describeImmutability(backup, now));
             if (backup.immutableUntil.isValid())
-                return tr("Its S3 Object Lock ended %1").arg(immutableUntilText(backup.immutableUntil));
+                return tr("Its S3 Object Lock ended %1")
+                    .arg(immutableUntilText(backup.immutableUntil));
             return tr("Not locked");
         }
         if (index.column() == Verified)

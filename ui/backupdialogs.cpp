@@ -706,10 +706,10 @@ QString backupDetailsHtml(const Backup& backup, const CatalogSnapshot& snapshot)
     add("stored", backup.storedBytes > 0 ? formatBytes(backup.storedBytes) : QString());
     if (backup.immutableUntil.isValid()) {
         const QString lock = describeImmutability(backup, QDateTime::currentDateTimeUtc());
-        add("immutable_until",
-            lock.isEmpty() ? QApplication::translate("BackupDetails", "lock ended %1")
-                                 .arg(immutableUntilText(backup.immutableUntil))
-                           : lock);
+        add("immutable_until", lock.isEmpty()
+                                   ? QApplication::translate("BackupDetails", "lock ended %1")
+                                         .arg(immutableUntilText(backup.immutableUntil))
+                                   : lock);
     }
 
     QString html = QStringLiteral("<table cellspacing='0' cellpadding='2'>");

@@ -1323,10 +1323,11 @@ void Catalog::insertBackup(const Backup& backup)
         Statement remove(m_db, "DELETE FROM backups WHERE id = ? AND deleted = 1");
         remove.bind(1, backup.id);
         remove.run();
-        Statement s(m_db,
-                    (QByteArray("INSERT INTO backups (") + kBackupColumns +
-                     ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-                        .constData());
+        Statement s(
+            m_db,
+            (QByteArray("INSERT INTO backups (") + kBackupColumns +
+             ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                .constData());
         Backup stored = backup;
         if (!stored.createdAt.isValid())
             stored.createdAt = QDateTime::currentDateTimeUtc();

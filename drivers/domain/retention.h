@@ -8,8 +8,8 @@
 //                   hour (likewise daily, weekly (ISO weeks), monthly, yearly;
 //                   periods in the given time zone);
 //   keep-within D   every backup taken within D of the newest backup.
-// Protected and immutable (S3 Object Lock) backups are always kept. A policy with no option set keeps
-// everything (an empty policy never deletes).
+// Protected and immutable (S3 Object Lock) backups are always kept. A policy with no option set
+// keeps everything (an empty policy never deletes).
 //
 // The plan (chunked backends, Cinder's newest-first rule): a backup the policy
 // drops but a kept one depends on is "needed". A needed full stays. A needed

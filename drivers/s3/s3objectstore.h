@@ -21,9 +21,9 @@ namespace ember {
 struct S3Settings
 {
     QString backendName;
-    QString endpointUrl;   // backup_s3_endpoint_url (required): "http://127.0.0.1:7480"
-    QString accessKey;     // keyring: backup_s3_store_access_key (required)
-    QString secretKey;     // keyring: backup_s3_store_secret_key (required); never logged
+    QString endpointUrl; // backup_s3_endpoint_url (required): "http://127.0.0.1:7480"
+    QString accessKey;   // keyring: backup_s3_store_access_key (required)
+    QString secretKey;   // keyring: backup_s3_store_secret_key (required); never logged
     QString bucket = QStringLiteral("volumebackups"); // backup_s3_store_bucket
     qint64 objectSize = 52428800;                     // backup_s3_object_size
     qint64 blockSize = 32768;                         // backup_s3_block_size
@@ -40,12 +40,13 @@ struct S3Settings
     QString httpsProxy;           // backup_s3_https_proxy
     // Ember's own.
     QString region = QStringLiteral("us-east-1"); // ember_s3_region (signing region)
-    bool virtualHosted = false;                   // ember_s3_addressing: "path" (default) or "virtual"
-    qint64 partSize = 16 * 1024 * 1024; // ember_s3_part_size: objects above it go multipart (>= 5 MiB)
-    int listingLimit = 1000;            // ember_s3_listing_limit: keys per listing page
-    int parallelTransfers = 4;          // ember_s3_parallel_transfers
-    QString objectLockMode;             // ember_s3_object_lock_mode: "", GOVERNANCE, COMPLIANCE
-    int objectLockDays = 0;             // ember_s3_object_lock_days (> 0 with a mode)
+    bool virtualHosted = false; // ember_s3_addressing: "path" (default) or "virtual"
+    qint64 partSize =
+        16 * 1024 * 1024;      // ember_s3_part_size: objects above it go multipart (>= 5 MiB)
+    int listingLimit = 1000;   // ember_s3_listing_limit: keys per listing page
+    int parallelTransfers = 4; // ember_s3_parallel_transfers
+    QString objectLockMode;    // ember_s3_object_lock_mode: "", GOVERNANCE, COMPLIANCE
+    int objectLockDays = 0;    // ember_s3_object_lock_days (> 0 with a mode)
 
     // Throws Error naming the missing or malformed option.
     static S3Settings fromConfig(const BackendConfig& config, const BackendSecrets& secrets);

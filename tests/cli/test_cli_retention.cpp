@@ -322,9 +322,10 @@ private Q_SLOTS:
         QVERIFY(plain.value(QStringLiteral("immutable_until")).isNull());
         QVERIFY(plain.value(QStringLiteral("immutable_mode")).isNull());
         CLI_OK(text, {QStringLiteral("backup-show"), id});
-        QVERIFY2(text.out.contains("immutable_until") &&
-                     text.out.contains(QStringLiteral("locked: deletable from %1").arg(date).toUtf8()),
-                 text.out.constData());
+        QVERIFY2(
+            text.out.contains("immutable_until") &&
+                text.out.contains(QStringLiteral("locked: deletable from %1").arg(date).toUtf8()),
+            text.out.constData());
         QCOMPARE(listed().value(id).value(QStringLiteral("immutable_mode")).toString(),
                  QStringLiteral("GOVERNANCE"));
         CLI_OK(table, {QStringLiteral("backup-list")});
@@ -341,9 +342,9 @@ private Q_SLOTS:
         QCOMPARE(show(id).value(QStringLiteral("status")).toString(), QStringLiteral("available"));
 
         // keep-last 0 keeps nothing by that rule; the lock wins and the plan says why.
-        const QJsonObject plan =
-            cliJson({QStringLiteral("backup-prune"), QStringLiteral("vol"),
-                     QStringLiteral("--keep-last"), QStringLiteral("0"), QStringLiteral("--dry-run")});
+        const QJsonObject plan = cliJson({QStringLiteral("backup-prune"), QStringLiteral("vol"),
+                                          QStringLiteral("--keep-last"), QStringLiteral("0"),
+                                          QStringLiteral("--dry-run")});
         QVERIFY2(QJsonDocument(plan).toJson().contains("immutable (S3 Object Lock)"),
                  QJsonDocument(plan).toJson().constData());
         CLI_OK(pruned, {QStringLiteral("backup-prune"), QStringLiteral("vol"),

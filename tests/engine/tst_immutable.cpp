@@ -135,8 +135,7 @@ private Q_SLOTS:
                                      .arg(full.id, lockEndText());
         for (const bool force : {false, true}) {
             OperationControl control;
-            const Error error =
-                errorOf([&] { f.service->deleteBackup(full.id, force, control); });
+            const Error error = errorOf([&] { f.service->deleteBackup(full.id, force, control); });
             QCOMPARE(error.message(), expected);
             const Backup row = f.catalog->backup(full.id).value();
             QCOMPARE(row.status, BackupStatus::Available);

@@ -309,7 +309,8 @@ private Q_SLOTS:
         auto cell = [&](const QString& id, int role = Qt::DisplayRole) {
             return model.indexOf(id, BackupTreeModel::Immutable).data(role);
         };
-        const QString date = until.toString(QStringLiteral("yyyy-MM-dd")) + QStringLiteral(" 10:00 UTC");
+        const QString date =
+            until.toString(QStringLiteral("yyyy-MM-dd")) + QStringLiteral(" 10:00 UTC");
         QCOMPARE(cell(QStringLiteral("locked")).toString(), QStringLiteral("until ") + date);
         QVERIFY(!cell(QStringLiteral("locked"), Qt::DecorationRole).value<QIcon>().isNull());
         const QString tip = cell(QStringLiteral("locked"), Qt::ToolTipRole).toString();
@@ -321,8 +322,9 @@ private Q_SLOTS:
             QVERIFY(cell(id).toString().isEmpty());
             QVERIFY(!cell(id, Qt::DecorationRole).isValid());
         }
-        QVERIFY(cell(QStringLiteral("ended"), Qt::ToolTipRole).toString().contains(
-            QStringLiteral("ended 2026-01-02 10:00 UTC")));
+        QVERIFY(cell(QStringLiteral("ended"), Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("ended 2026-01-02 10:00 UTC")));
 
         // A lock recorded later (by the engine) changes the row in place.
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);

@@ -240,7 +240,8 @@ private Q_SLOTS:
                  qPrintable(remove->toolTip()));
         QVERIFY(!action("forceDeleteAction")->isEnabled());
         QVERIFY(action("forceDeleteAction")->toolTip().contains(date));
-        QTRY_VERIFY(m_window->details()->toPlainText().contains(QStringLiteral("Not possible now")));
+        QTRY_VERIFY(
+            m_window->details()->toPlainText().contains(QStringLiteral("Not possible now")));
         QVERIFY(m_window->details()->toPlainText().contains(date));
         remove->trigger(); // disabled: nothing happens
         QVERIFY(!messageBox(m_window.get(), QStringLiteral("confirmBox")));
@@ -248,7 +249,8 @@ private Q_SLOTS:
         // Once the lock has ended the backup is an ordinary one again.
         setLock({}, {});
         QTRY_VERIFY_WITH_TIMEOUT(remove->isEnabled(), 10000);
-        QVERIFY(tree.indexOf(m_incrementalId, BackupTreeModel::Immutable).data().toString().isEmpty());
+        QVERIFY(
+            tree.indexOf(m_incrementalId, BackupTreeModel::Immutable).data().toString().isEmpty());
     }
 
     void exportEditAndResetState()

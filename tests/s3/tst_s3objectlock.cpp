@@ -189,8 +189,7 @@ private Q_SLOTS:
                     QCOMPARE(retention.mode, QStringLiteral("GOVERNANCE"));
                     QVERIFY2(qAbs(retention.until.secsTo(backup.immutableUntil)) <= 1,
                              qPrintable(name + QLatin1Char(' ') +
-                                        retention.until.toString(Qt::ISODate) +
-                                        QLatin1Char(' ') +
+                                        retention.until.toString(Qt::ISODate) + QLatin1Char(' ') +
                                         backup.immutableUntil.toString(Qt::ISODate)));
                 }
             }
@@ -332,8 +331,7 @@ print(json.dumps(len(keys)))
                     QVERIFY2(retention.until.isValid() &&
                                  qAbs(retention.until.secsTo(backup.immutableUntil)) <= 1,
                              qPrintable(name + QLatin1Char(' ') +
-                                        retention.until.toString(Qt::ISODate) +
-                                        QLatin1Char(' ') +
+                                        retention.until.toString(Qt::ISODate) + QLatin1Char(' ') +
                                         backup.immutableUntil.toString(Qt::ISODate)));
                 }
                 everyObject << objects;
@@ -390,10 +388,9 @@ print(json.dumps(counts))
             const QJsonObject counts = versions.json().toObject();
             QVERIFY2(counts.size() >= 5, QJsonDocument(counts).toJson().constData());
             for (auto key = counts.begin(); key != counts.end(); ++key)
-                QVERIFY2(key.value().toInt() == 1,
-                         qPrintable(QStringLiteral("%1 has %2 versions")
-                                        .arg(key.key())
-                                        .arg(key.value().toInt())));
+                QVERIFY2(key.value().toInt() == 1, qPrintable(QStringLiteral("%1 has %2 versions")
+                                                                  .arg(key.key())
+                                                                  .arg(key.value().toInt())));
             // And they were stored raw: the full's _metadata tags them "none".
             S3ObjectStore store(S3Settings::fromConfig(chain.backend, m_env.secrets()));
             const QByteArray metadata = store.getAll(

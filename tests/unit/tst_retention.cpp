@@ -860,8 +860,7 @@ private Q_SLOTS:
         }
         // The empty policy names the lock too.
         const QList<RetentionDecision> all = selectRetained(RetentionPolicy{}, items, kUtc);
-        QCOMPARE(names(all[1].reasons),
-                 (QStringList{"immutable (S3 Object Lock)", "no policy"}));
+        QCOMPARE(names(all[1].reasons), (QStringList{"immutable (S3 Object Lock)", "no policy"}));
 
         // Ended: dropped like any other.
         const QList<RetentionItem> later{item("new", utc(2024, 1, 3)),
