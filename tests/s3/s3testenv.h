@@ -3,6 +3,7 @@
 // configs built from them, and boto3 (python3) for checks from outside Ember.
 #pragma once
 
+#include "../services/serviceenv.h"
 #include "backendregistry.h"
 #include "records.h"
 
@@ -55,7 +56,7 @@ struct Boto3Result
 
 struct S3Env
 {
-    QMap<QString, QString> facts;
+    QHash<QString, QString> facts;
     QString error; // why there is nothing to test against
 
     // EMBER_RGW_ENV overrides the file (e.g. a radosgw started by hand).
@@ -65,24 +66,13 @@ struct S3Env
         QString path = qEnvironmentVariable("EMBER_RGW_ENV");
         if (path.isEmpty())
             path = qEnvironmentVariable("EMBER_SERVICES_DIR") + QStringLiteral("/rgw.env");
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly)) {
+        if (!QFile::exists(path)) {
             env.error = QStringLiteral("no radosgw facts at %1: run through ctest (fixtures "
                                        "ceph;rgw) or set EMBER_RGW_ENV")
                             .arg(path);
             return env;
         }
-        for (const QByteArray& raw : file.readAll().split('\n')) {
-            const QString line = QString::fromUtf8(raw).trimmed();
-            const qsizetype equals = line.indexOf(QLatin1Char('='));
-            if (line.startsWith(QLatin1Char('#')) || equals <= 0)
-                continue;
-            QString value = line.mid(equals + 1);
-            if (value.size() >= 2 && value.startsWith(QLatin1Char('"')) &&
-                value.endsWith(QLatin1Char('"')))
-                value = value.mid(1, value.size() - 2);
-            env.facts.insert(line.left(equals), value);
-        }
+        env.facts = serviceEnvFile(path);
         for (const char* key : {"RGW_S3_ENDPOINT", "RGW_S3_ACCESS_KEY", "RGW_S3_SECRET_KEY"})
             if (factMissing(env, key))
                 env.error = QStringLiteral("%1 lacks %2").arg(path, QString::fromLatin1(key));

@@ -9,19 +9,17 @@
 
 namespace ember::test {
 
-// Empty when the file is missing: the test did not declare FIXTURES <service>, or the
-// service failed to start (CTest then does not run the test at all).
-inline QHash<QString, QString> serviceEnv(const QString& service)
+// KEY=VALUE facts of one env file; empty when it is missing.
+inline QHash<QString, QString> serviceEnvFile(const QString& path)
 {
     QHash<QString, QString> facts;
-    QFile file(qEnvironmentVariable("EMBER_SERVICES_DIR") + QLatin1Char('/') + service +
-               QStringLiteral(".env"));
+    QFile file(path);
     if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
         return facts;
     while (!file.atEnd()) {
         const QString line = QString::fromUtf8(file.readLine()).trimmed();
         const qsizetype equals = line.indexOf(QLatin1Char('='));
-        if (equals <= 0)
+        if (line.startsWith(QLatin1Char('#')) || equals <= 0)
             continue;
         QString value = line.mid(equals + 1);
         if (value.size() >= 2 && value.startsWith(QLatin1Char('"')) &&
@@ -30,6 +28,14 @@ inline QHash<QString, QString> serviceEnv(const QString& service)
         facts.insert(line.left(equals), value);
     }
     return facts;
+}
+
+// Empty when the file is missing: the test did not declare FIXTURES <service>, or the
+// service failed to start (CTest then does not run the test at all).
+inline QHash<QString, QString> serviceEnv(const QString& service)
+{
+    return serviceEnvFile(qEnvironmentVariable("EMBER_SERVICES_DIR") + QLatin1Char('/') + service +
+                          QStringLiteral(".env"));
 }
 
 } // namespace ember::test
