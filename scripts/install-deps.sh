@@ -28,7 +28,7 @@ PACKAGES=(
   # GUI tests, screenshots, keychain
   # systemd-analyze: calendar expressions and the schedule units are checked against it
   systemd
-  xvfb xauth x11-apps imagemagick fonts-noto-cjk fonts-dejavu-core qt6-translations-l10n dbus-x11 dbus-daemon gnome-keyring libsecret-tools
+  xvfb xauth x11-apps imagemagick fonts-noto-cjk fonts-dejavu-core qt6-translations-l10n dbus-x11 dbus-daemon dbus-bin gnome-keyring libsecret-tools
   # packaging checks
   rpm lintian desktop-file-utils appstream file librsvg2-bin
   # fuzzing (tests/fuzz): clang, libFuzzer's runtime (libclang_rt.fuzzer, only a

@@ -7,11 +7,11 @@
 #      (unit|engine|cli|gui, without cloud: the service, cloud and interop tests are slow
 #      and exercise daemons and Cinder's Python, not our memory handling)
 #   4. build-fuzz/ (clang, libFuzzer + ASan + UBSan, the parsers only) and each fuzz
-#      target of tests/fuzz for 30 s on a copy of its seed corpus (scripts/fuzz.sh --ci)
+#      target of tests/fuzz for 15 s on a copy of its seed corpus (scripts/fuzz.sh --ci)
 #   5. print a summary and the elapsed time; exit non-zero if any step failed.
 # Usage: sudo bash scripts/run-tests.sh (root: the faults label mounts tmpfs and FUSE file systems)
 # Knobs: EMBER_SKIP_DEPS=1 (packages already there), EMBER_SKIP_ASAN=1, EMBER_SKIP_FUZZ=1,
-#        EMBER_FUZZ_SECONDS=N (per fuzz target, default 30),
+#        EMBER_FUZZ_SECONDS=N (per fuzz target, default 15),
 #        EMBER_BUILD_PREFIX=DIR (trees DIR-tests, DIR-asan, DIR-fuzz; default ROOT/build),
 #        EMBER_CTEST_JOBS=N (default: number of cores), EMBER_CTEST_ARGS="..." (extra ctest args)
 set -uo pipefail
@@ -129,8 +129,8 @@ fi
 if [ "${EMBER_SKIP_FUZZ:-0}" != 1 ]; then
   # Builds only the parsers and their fuzz targets; fails on any crash, leak, hang or
   # violated property, printing the stack and the input (README: tests/fuzz/README.md)
-  step "fuzz ${EMBER_FUZZ_SECONDS:-30}s per target (${FUZZ##*/})" \
-    bash "$ROOT/scripts/fuzz.sh" --ci --tree "$FUZZ" --time "${EMBER_FUZZ_SECONDS:-30}"
+  step "fuzz ${EMBER_FUZZ_SECONDS:-15}s per target (${FUZZ##*/})" \
+    bash "$ROOT/scripts/fuzz.sh" --ci --tree "$FUZZ" --time "${EMBER_FUZZ_SECONDS:-15}"
 fi
 
 stop_services
