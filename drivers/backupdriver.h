@@ -2,6 +2,7 @@
 // over any ObjectStore (posix, Swift); Ceph and TSM implement it directly.
 #pragma once
 
+#include "keys.h"
 #include "operation.h"
 #include "records.h"
 #include "volumedevice.h"
@@ -124,6 +125,19 @@ public:
     // every backup is a snapshot of one base image); its children then take
     // over its parent. False keeps Cinder's newest-first rule.
     virtual bool deletesInAnyOrder() const { return false; }
+    // Encryption at rest (chunked engine only): where encrypted backups find
+    // their master keys by fingerprint. Without it they are "key not available".
+    virtual void setKeyLookup(KeyLookup keys) { Q_UNUSED(keys); }
+    // Rotation: wraps `backup`'s data key again under `newKey` (the old key
+    // comes from the key lookup), rewriting only its small stored
+    // description (chunked: `_metadata`); data objects are not touched.
+    virtual void rewrapKey(const Backup& backup, const KeySet& newKey, OperationControl& control)
+    {
+        Q_UNUSED(newKey);
+        Q_UNUSED(control);
+        throw Error(QStringLiteral("backup %1 is not encrypted by %2").arg(backup.id, serviceName()));
+    }
+
     // Removes whatever a crashed or failed backup may have left behind.
     virtual void removeLeftovers(const Backup& backup) = 0;
     // Exact volume size recorded by the backup (for imported records).

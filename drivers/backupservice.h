@@ -209,7 +209,30 @@ public:
     RescanReport rescanBackend(const QString& backendName, const QStringList& containers,
                                OperationControl& control);
 
-    // The driver for a backend, secrets resolved.
+    // Encryption at rest. Where drivers find master keys by fingerprint (the
+    // apps pass KeyStore::lookup()); without it encrypted backups are "key
+    // not available".
+    void setKeyLookup(KeyLookup keys) { m_keys = std::move(keys); }
+    // Why `backup` cannot be read here (empty = it can): it is encrypted and
+    // the lookup has no key set with that fingerprint, or only its public
+    // half ("key not available: ..."). Restores, verifies and syntheses are
+    // refused with it before anything is written.
+    QString keyProblem(const Backup& backup) const;
+    struct KeyRotationReport
+    {
+        QStringList rewrapped;                  // backup ids now wrapped by the new key
+        QList<QPair<QString, QString>> refused; // backup id -> why it keeps the old key
+        QStringList backendsSwitched;           // backends whose new backups use the new key
+    };
+    // Rotation: every backup wrapped by `oldFingerprint` gets its data key
+    // wrapped again by `newKey` (BackupDriver::rewrapKey; catalog updated per
+    // backup), and backends using the old key switch to the new one. Backups
+    // that cannot be rewritten (immutable, backend unreachable) are listed in
+    // `refused` and still need the old key.
+    KeyRotationReport rotateKey(const QString& oldFingerprint, const KeySet& newKey,
+                                OperationControl& control);
+
+    // The driver for a backend, secrets resolved, key lookup set.
     std::unique_ptr<BackupDriver> driverFor(const BackendConfig& backend);
     BackendConfig backendFor(const Backup& backup);
 
@@ -221,6 +244,7 @@ private:
 
     Catalog& m_catalog;
     SecretProvider m_secrets;
+    KeyLookup m_keys;
 };
 
 } // namespace ember

@@ -21,6 +21,12 @@ struct ChunkedOptions
     int workerThreads = 0;      // 0 = QThread::idealThreadCount()
     qint64 pieceSize = 1 << 20; // unit of parallel work; a multiple of shaBlockSize
     int objectsInFlight = 0;    // 0 = store.parallelTransfers()
+    // Encryption at rest: with backup_ember_encryption = aes-256-gcm, the
+    // fingerprint (ember_encryption_key) of the key set new backups are
+    // sealed under (crypto/sealing.h). Empty = new backups are stored in the
+    // clear. Backups already encrypted are read whatever this says, with the
+    // key the driver's key lookup finds.
+    QString encryptionKey;
 };
 
 struct DiscoveredBackup;
@@ -53,6 +59,8 @@ public:
     VerifyReport verifySample(const QList<Backup>& chain, const VerifySample& sample,
                               OperationControl& control) override;
     void removeLeftovers(const Backup& backup) override;
+    void setKeyLookup(KeyLookup keys) override { m_keys = std::move(keys); }
+    void rewrapKey(const Backup& backup, const KeySet& newKey, OperationControl& control) override;
     std::optional<qint64> storedVolumeSize(const QList<Backup>& chain) override;
     // Synthetic fulls and re-parenting (chunkedsynthesize.cpp).
     bool canSynthesize() const override;
@@ -72,6 +80,7 @@ public:
 private:
     std::unique_ptr<ObjectStore> m_store;
     ChunkedOptions m_options;
+    KeyLookup m_keys;
 };
 
 // A backup backend-rescan found: one `<prefix>_metadata` in a container.
@@ -91,7 +100,8 @@ struct DiscoveredBackup
 
 // Reads ChunkedOptions from a backend's options with Cinder's names:
 // `<objectSizeKey>`, `<blockSizeKey>`, backup_compression_algorithm,
-// plus ember_zlib_engine, ember_worker_threads.
+// plus ember_zlib_engine, ember_worker_threads, backup_ember_encryption and
+// ember_encryption_key.
 ChunkedOptions chunkedOptionsFrom(const QJsonObject& options, const QString& objectSizeKey,
                                   qint64 defaultObjectSize, const QString& blockSizeKey,
                                   qint64 defaultBlockSize);

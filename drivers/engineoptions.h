@@ -106,4 +106,35 @@ inline QList<OptionSpec> chunkedEngineOptionSpecs()
     return {compression, zlibEngine, workers, inFlight};
 }
 
+// Encryption at rest (drivers/crypto): opt-in per backend, Ember's own keys.
+inline QList<OptionSpec> encryptionOptionSpecs()
+{
+    using Kind = OptionSpec::Kind;
+    OptionSpec scheme = makeOptionSpec(
+        QStringLiteral("backup_ember_encryption"), Kind::Choice, QStringLiteral("none"),
+        QStringLiteral("Encryption"),
+        QStringLiteral("Encrypt every object with AES-256-GCM under a fresh key per backup, "
+                       "wrapped by the master key below. Cinder cannot restore encrypted "
+                       "backups, and a lost master key means lost backups."));
+    scheme.choices = {QStringLiteral("none"), QStringLiteral("aes-256-gcm")};
+
+    OptionSpec key = makeOptionSpec(
+        QStringLiteral("ember_encryption_key"), Kind::Text, QString(),
+        QStringLiteral("Master key"),
+        QStringLiteral("The fingerprint of the master key new backups are encrypted with "
+                       "(ember-cli key-list); the key itself stays in the OS keyring."));
+    // On the scheme, not the key: an unset key is never checked.
+    scheme.check = [](const QJsonValue& value, const QJsonObject& options) -> QString {
+        const QString keyName = QStringLiteral("ember_encryption_key");
+        if (value.toString() == QLatin1String("aes-256-gcm") &&
+            options.value(keyName).toString().trimmed().isEmpty())
+            return QStringLiteral("backup_ember_encryption = aes-256-gcm needs a master key: "
+                                  "set %1 to a key's fingerprint (ember-cli key-create makes "
+                                  "one)")
+                .arg(keyName);
+        return {};
+    };
+    return {scheme, key};
+}
+
 } // namespace ember

@@ -41,7 +41,8 @@ QList<OptionSpec> posixOptions()
     blockSize.minimum = 1;
     blockSize.advanced = true;
 
-    return QList<OptionSpec>{path, fileSize, blockSize} + chunkedEngineOptionSpecs();
+    return QList<OptionSpec>{path, fileSize, blockSize} + chunkedEngineOptionSpecs() +
+           encryptionOptionSpecs();
 }
 
 // Existence, free space and write permission of a local backup directory.

@@ -29,6 +29,9 @@ PACKAGES=(
   # systemd-analyze: calendar expressions and the schedule units are checked against it
   systemd
   xvfb xauth x11-apps imagemagick fonts-noto-cjk fonts-dejavu-core qt6-translations-l10n dbus-x11 dbus-daemon dbus-bin gnome-keyring libsecret-tools
+  # encryption: the paper key's QR code (libqrencode); tests read the printed PDF
+  # back (pdftotext) and decode its QR code (zbarimg)
+  libqrencode-dev poppler-utils zbar-tools
   # packaging checks
   rpm lintian desktop-file-utils appstream file librsvg2-bin
   # fuzzing (tests/fuzz): clang, libFuzzer's runtime (libclang_rt.fuzzer, only a

@@ -124,6 +124,12 @@ struct Backup
     // nor anyone holding the backend's keys can delete it. Invalid = not locked.
     QDateTime immutableUntil;
     QString immutableMode; // "GOVERNANCE" or "COMPLIANCE"
+    // Encryption at rest (drivers/crypto): the scheme ("aes-256-gcm"; empty =
+    // stored in the clear) and the fingerprint of the master key that wraps
+    // its data key. Not Cinder's encryption_key_id (a volume's key).
+    QString encryption;
+    QString encryptionKeyFingerprint;
+    bool isEncrypted() const { return !encryption.isEmpty(); }
     bool isImmutableAt(const QDateTime& now) const
     {
         return immutableUntil.isValid() && now < immutableUntil;

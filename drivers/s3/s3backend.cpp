@@ -1,6 +1,7 @@
 #include "s3backend.h"
 
 #include "chunkeddriver.h"
+#include "engineoptions.h"
 #include "s3objectstore.h"
 
 #include <QRegularExpression>
@@ -303,7 +304,7 @@ QList<OptionSpec> s3Options()
     inFlight.advanced = true;
     options.append(inFlight);
 
-    return options;
+    return options + encryptionOptionSpecs();
 }
 
 std::unique_ptr<BackupDriver> createS3Driver(const BackendConfig& config,

@@ -157,7 +157,7 @@ QList<OptionSpec> swiftOptions()
     parallel.minimum = 1;
     parallel.maximum = 256;
     parallel.advanced = true;
-    return options + chunkedEngineOptionSpecs();
+    return options + chunkedEngineOptionSpecs() + encryptionOptionSpecs();
 }
 
 ConnectionReport swiftConnectionReport(const BackendConfig& config, const BackendSecrets& secrets)
