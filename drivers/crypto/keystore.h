@@ -25,6 +25,9 @@ struct KeyInfo
     QString label;
     QDateTime created;
     bool canUnwrap = false; // the secret (symmetric key or private half) is here
+    // A copy exists outside this host: the key was exported (file or paper)
+    // or imported. Encryption is turned on only with an exported key.
+    bool exported = false;
 };
 
 class KeyStore
@@ -46,8 +49,11 @@ public:
     // Stores `key` (keyring first, then the index). Adding the full key set
     // over a public-only one of the same fingerprint completes it; adding a
     // public-only one over a full one keeps the full one.
-    KeyInfo add(const KeySet& key);
+    KeyInfo add(const KeySet& key, bool imported = false);
     void remove(const QString& fingerprint);
+    // Records that a copy of the key left this host (after a key file or a
+    // paper key was written); imports are marked by add() when `imported`.
+    void markExported(const QString& fingerprint);
 
     // A fingerprint from what a user typed: a whole fingerprint, or a unique
     // prefix of at least 4 hex digits (dashes ignored). Throws Error naming
