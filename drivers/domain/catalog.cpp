@@ -205,6 +205,12 @@ CREATE TABLE settings (
 ALTER TABLE backups ADD COLUMN immutable_until TEXT;
 ALTER TABLE backups ADD COLUMN immutable_mode TEXT NOT NULL DEFAULT '';
 )sql",
+    // Encryption at rest: the scheme ('' = stored in the clear) and the
+    // fingerprint of the master key that wraps the backup's data key.
+    R"sql(
+ALTER TABLE backups ADD COLUMN encryption TEXT NOT NULL DEFAULT '';
+ALTER TABLE backups ADD COLUMN encryption_key TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 QString storedTime(const QDateTime& time)
@@ -396,7 +402,7 @@ const char* const kBackupColumns =
     "size, object_count, temp_volume_id, temp_snapshot_id, num_dependent_backups, snapshot_id, "
     "data_timestamp, restore_volume_id, encryption_key_id, metadata, created_at, updated_at, "
     "deleted_at, deleted, backend_name, volume_size_bytes, stored_bytes, protected, "
-    "synthesized_from, immutable_until, immutable_mode";
+    "synthesized_from, immutable_until, immutable_mode, encryption, encryption_key";
 
 Backup readBackup(const Statement& row)
 {
@@ -436,6 +442,8 @@ Backup readBackup(const Statement& row)
     b.synthesizedFrom = row.text(32);
     b.immutableUntil = row.time(33);
     b.immutableMode = row.text(34);
+    b.encryption = row.text(35);
+    b.encryptionKeyFingerprint = row.text(36);
     return b;
 }
 
@@ -476,7 +484,10 @@ void bindBackup(Statement& s, const Backup& b)
         .bind(32, qint64(b.isProtected ? 1 : 0))
         .bind(33, b.synthesizedFrom.isNull() ? QStringLiteral("") : b.synthesizedFrom)
         .bind(34, b.immutableUntil)
-        .bind(35, b.immutableMode.isNull() ? QStringLiteral("") : b.immutableMode);
+        .bind(35, b.immutableMode.isNull() ? QStringLiteral("") : b.immutableMode)
+        .bind(36, b.encryption.isNull() ? QStringLiteral("") : b.encryption)
+        .bind(37, b.encryptionKeyFingerprint.isNull() ? QStringLiteral("")
+                                                      : b.encryptionKeyFingerprint);
 }
 
 // A backup's sampled-verification rows, which describe objects that go with it.
@@ -1326,7 +1337,7 @@ void Catalog::insertBackup(const Backup& backup)
         Statement s(
             m_db,
             (QByteArray("INSERT INTO backups (") + kBackupColumns +
-             ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+             ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
                 .constData());
         Backup stored = backup;
         if (!stored.createdAt.isValid())
@@ -1351,7 +1362,7 @@ void Catalog::updateBackup(const Backup& backup)
                           "created_at=?25, updated_at=?26, deleted_at=?27, deleted=?28, "
                           "backend_name=?29, volume_size_bytes=?30, stored_bytes=?31, "
                           "protected=?32, synthesized_from=?33, immutable_until=?34, "
-                          "immutable_mode=?35 WHERE id=?1");
+                          "immutable_mode=?35, encryption=?36, encryption_key=?37 WHERE id=?1");
         Backup stored = backup;
         stored.updatedAt = QDateTime::currentDateTimeUtc();
         bindBackup(s, stored);

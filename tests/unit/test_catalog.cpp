@@ -125,6 +125,8 @@ void compareBackups(const Backup& a, const Backup& b)
     QCOMPARE(a.synthesizedFrom, b.synthesizedFrom);
     QCOMPARE(a.immutableUntil, b.immutableUntil);
     QCOMPARE(a.immutableMode, b.immutableMode);
+    QCOMPARE(a.encryption, b.encryption);
+    QCOMPARE(a.encryptionKeyFingerprint, b.encryptionKeyFingerprint);
 }
 
 QString errorOf(const std::function<void()>& action)
@@ -1235,7 +1237,9 @@ private Q_SLOTS:
             catalog.insertBackup(old);
         }
         // Back to schema 5 as it was: the migration's columns gone.
-        executeRaw(path, QStringLiteral("ALTER TABLE backups DROP COLUMN immutable_until;"
+        executeRaw(path, QStringLiteral("ALTER TABLE backups DROP COLUMN encryption;"
+                                        "ALTER TABLE backups DROP COLUMN encryption_key;"
+                                        "ALTER TABLE backups DROP COLUMN immutable_until;"
                                         "ALTER TABLE backups DROP COLUMN immutable_mode;"
                                         "PRAGMA user_version=5;"));
         QVERIFY(!columnsOf(path, "backups").contains(QStringLiteral("immutable_until")));
@@ -1260,6 +1264,59 @@ private Q_SLOTS:
         QCOMPARE(reopened.schemaVersion(), Catalog::currentSchemaVersion());
         QCOMPARE(reopened.backup(old.id)->immutableUntil, at(2027, 1, 6, 10, 0, 0, 0));
         QCOMPARE(reopened.backup(old.id)->immutableMode, QStringLiteral("GOVERNANCE"));
+    }
+
+    // A schema-6 catalog (before encryption at rest) keeps its backups, in the
+    // clear, and records encrypted ones after the migration.
+    void migratesAVersion6CatalogToClearBackups()
+    {
+        const QString path = dbPath(QStringLiteral("v6/catalog.sqlite"));
+        Backup old = fullBackup(newUuid());
+        old.immutableUntil = at(2027, 1, 6, 10, 0, 0, 0);
+        old.immutableMode = QStringLiteral("GOVERNANCE");
+        {
+            Catalog catalog(path);
+            catalog.insertBackup(old);
+        }
+        executeRaw(path, QStringLiteral("ALTER TABLE backups DROP COLUMN encryption;"
+                                        "ALTER TABLE backups DROP COLUMN encryption_key;"
+                                        "PRAGMA user_version=6;"));
+        QVERIFY(!columnsOf(path, "backups").contains(QStringLiteral("encryption")));
+        const QString fingerprint = QStringLiteral("3f2a-9c1d-0000-1111-2222-3333-4444-5555");
+        {
+            Catalog catalog(path);
+            QCOMPARE(catalog.schemaVersion(), Catalog::currentSchemaVersion());
+            QVERIFY(catalog.schemaVersion() >= 7);
+            QCOMPARE(catalog.backups().size(), 1);
+            const Backup loaded = catalog.backup(old.id).value();
+            compareBackups(loaded, old);
+            QVERIFY(!loaded.isEncrypted());
+            QVERIFY(loaded.encryptionKeyFingerprint.isEmpty());
+            Backup encrypted = fullBackup(newUuid());
+            encrypted.encryption = QStringLiteral("aes-256-gcm");
+            encrypted.encryptionKeyFingerprint = fingerprint;
+            catalog.insertBackup(encrypted);
+            Backup rewrapped = loaded;
+            rewrapped.encryption = QStringLiteral("aes-256-gcm");
+            rewrapped.encryptionKeyFingerprint = fingerprint;
+            catalog.updateBackup(rewrapped);
+        }
+        const QStringList columns = columnsOf(path, "backups");
+        QVERIFY2(columns.contains(QStringLiteral("encryption")) &&
+                     columns.contains(QStringLiteral("encryption_key")),
+                 qPrintable(columns.join(QLatin1Char(' '))));
+        Catalog reopened(path);
+        const QList<Backup> backups = reopened.backups();
+        QCOMPARE(backups.size(), 2);
+        for (const Backup& backup : backups) {
+            QVERIFY(backup.isEncrypted());
+            QCOMPARE(backup.encryption, QStringLiteral("aes-256-gcm"));
+            QCOMPARE(backup.encryptionKeyFingerprint, fingerprint);
+        }
+        QCOMPARE(reopened.backup(old.id)->immutableMode, QStringLiteral("GOVERNANCE"));
+        // Ember's own fields stay out of the export record Cinder imports.
+        const QByteArray record = exportRecordJson(reopened.backup(old.id).value());
+        QVERIFY2(!record.contains(fingerprint.toLatin1()), record.constData());
     }
 
     void retentionPoliciesPerScope()
