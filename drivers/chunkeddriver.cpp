@@ -15,6 +15,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QHash>
 #include <QSet>
 #include <QThread>
 
@@ -37,13 +38,6 @@ using namespace chunked;
 
 namespace {
 
-Sha256 sha256Of(const char* data, size_t length)
-{
-    Sha256 digest{};
-    Digest::sha256Raw(data, length, digest.data());
-    return digest;
-}
-
 QString metadataName(const Backup& backup)
 {
     return metadataObjectName(backup.serviceMetadata);
@@ -52,13 +46,6 @@ QString metadataName(const Backup& backup)
 QString shaFileName(const Backup& backup)
 {
     return shaFileObjectName(backup.serviceMetadata);
-}
-
-ShaFile readShaFile(ObjectStore& store, const Backup& backup)
-{
-    const QString name = shaFileName(backup);
-    const QByteArray text = readSmallObject(store, backup, name);
-    return parseFor(backup, [&] { return parseShaFile(text, name); });
 }
 
 class StopRequested : public std::exception
@@ -70,10 +57,18 @@ class StopRequested : public std::exception
 class BackupRun
 {
 public:
-    BackupRun(ObjectStore& store, const ChunkedOptions& options, BackupJob& job)
+    // `sealingKey`: the key set new objects are sealed under (encrypted
+    // backends); `keys` finds a parent's key to check its `_sha256file`.
+    BackupRun(ObjectStore& store, const ChunkedOptions& options, BackupJob& job,
+              std::optional<KeySet> sealingKey, const KeyLookup& keys)
         : m_store(store), m_options(options), m_job(job), m_control(job.control),
-          m_source(job.source), m_pool(options.workerThreads)
+          m_source(job.source), m_pool(options.workerThreads), m_sealingKey(std::move(sealingKey)),
+          m_keys(keys)
     {
+        if (m_sealingKey) {
+            m_backupKeys = newBackupKeys(*m_sealingKey);
+            m_mac = std::make_unique<BlockMac>(m_backupKeys.macKey);
+        }
     }
 
     void run()
@@ -84,11 +79,17 @@ public:
         m_blockCount = (m_size + m_blockSize - 1) / m_blockSize;
         m_compression = parseCompression(m_options.compression);
         m_hashes.assign(size_t(m_blockCount), Sha256{});
-        m_zeroBlockHash = sha256Of(zeroBytes(size_t(m_blockSize)), size_t(m_blockSize));
+        m_zeroBlockHash =
+            blockDigest(m_mac.get(), zeroBytes(size_t(m_blockSize)), size_t(m_blockSize));
 
         std::optional<ShaFile> parentHashes;
         if (m_job.parent) {
-            parentHashes = readShaFile(m_store, *m_job.parent);
+            const QByteArray parentShaText =
+                readSmallObject(m_store, *m_job.parent, shaFileName(*m_job.parent));
+            checkParentEncryption(parentShaText);
+            parentHashes = parseFor(*m_job.parent, [&] {
+                return parseShaFile(parentShaText, shaFileName(*m_job.parent));
+            });
             if (parentHashes->blockSize != m_blockSize)
                 throw Error(
                     QStringLiteral("Hash block size has changed since the last backup (%1 -> %2 "
@@ -121,10 +122,12 @@ public:
         }
 
         QStringList names;
-        for (qsizetype i = 0; i < plan.size(); ++i)
+        for (qsizetype i = 0; i < plan.size(); ++i) {
             names.append(QStringLiteral("%1-%2")
                              .arg(backup.serviceMetadata)
                              .arg(i + 1, 5, 10, QLatin1Char('0')));
+            m_objectIndex.insert(names.last(), i);
+        }
         m_entries.resize(plan.size());
         writeObjects(plan, names);
 
@@ -132,10 +135,47 @@ public:
         writeMetadataFile();
         backup.objectCount = plan.size();
         backup.storedBytes = m_storedBytes.load();
+        if (m_sealingKey) {
+            backup.encryption = kEncryptionScheme;
+            backup.encryptionKeyFingerprint = m_sealingKey->fingerprint;
+        }
     }
 
 private:
     using Piece = ObjectPiece;
+
+    // An incremental compares its blocks with its parent's list: both must be
+    // in the clear, or MACs under the same block-MAC key. Runs before anything
+    // is written.
+    void checkParentEncryption(const QByteArray& parentShaText)
+    {
+        const Backup& parent = *m_job.parent;
+        const BackupMetadata metadata = readMetadata(m_store, parent);
+        auto refuse = [&](const QString& why) {
+            return Error(QStringLiteral("encryption changed since backup %1 (%2): do a full backup")
+                             .arg(parent.id, why));
+        };
+        if (!metadata.isEncrypted()) {
+            if (m_sealingKey)
+                throw refuse(QStringLiteral("it is stored in the clear; this backend encrypts"));
+            return;
+        }
+        if (!m_sealingKey)
+            throw refuse(QStringLiteral("it is encrypted; this backend stores in the clear"));
+        const Envelope envelope = envelopeOf(parent, metadata);
+        const QString macKeyId = macKeyIdOf(m_backupKeys.macKey);
+        if (envelope.macKeyId != macKeyId)
+            throw refuse(QStringLiteral("its block-MAC key %1 is not the block-MAC key %2 of key %3")
+                             .arg(envelope.macKeyId, macKeyId, m_sealingKey->fingerprint));
+        // Where this host can open the parent, its list must be the one it sealed.
+        std::optional<KeySet> parentKey;
+        if (m_keys)
+            parentKey = m_keys(envelope.keyFingerprint);
+        if (parentKey && parentKey->fingerprint == envelope.keyFingerprint &&
+            parentKey->canUnwrap())
+            checkShaFileMac(parent, envelope, openBackup(m_keys, parent, envelope),
+                            parentShaText);
+    }
 
     // Reads a piece, skipping holes, and (for full backups) hashes its blocks.
     Piece loadPiece(qint64 offset, qint64 length, bool hash, const ObjectEncoder* encoder)
@@ -186,7 +226,7 @@ private:
             const size_t index = size_t((piece.offset + at) / m_blockSize);
             m_hashes[index] = (piece.zero && length == m_blockSize)
                                   ? m_zeroBlockHash
-                                  : sha256Of(bytes + at, size_t(length));
+                                  : blockDigest(m_mac.get(), bytes + at, size_t(length));
         }
     }
 
@@ -297,29 +337,52 @@ private:
                 });
             };
         };
-        return {.store = m_store,
-                .control = m_control,
-                .pool = m_pool,
-                .container = m_job.backup.container,
-                .zlibEngine = m_options.zlibEngine,
-                .pieceSize = m_options.pieceSize,
-                .windowSize = size_t(m_pool.size()) * 3 + 1,
-                .piecesFor = piecesFor,
-                .logCategory = lcChunked};
+        ObjectWriter writer{.store = m_store,
+                            .control = m_control,
+                            .pool = m_pool,
+                            .container = m_job.backup.container,
+                            .zlibEngine = m_options.zlibEngine,
+                            .pieceSize = m_options.pieceSize,
+                            .windowSize = size_t(m_pool.size()) * 3 + 1,
+                            .piecesFor = piecesFor,
+                            .logCategory = lcChunked};
+        if (m_sealingKey)
+            writer.encryptorFor = [this](const QString& name, const Extent& extent,
+                                         const QString& tag) {
+                ObjectBinding binding;
+                binding.backupId = m_job.backup.id;
+                binding.objectName = name;
+                binding.index = m_objectIndex.value(name);
+                binding.objectCount = m_objectIndex.size();
+                binding.offset = extent.offset;
+                binding.length = extent.length;
+                binding.compression = tag;
+                return std::make_unique<ObjectEncryptor>(m_backupKeys.dataKey, binding);
+            };
+        return writer;
     }
 
     void writeShaFile()
     {
         const Backup& backup = m_job.backup;
-        putSmall(shaFileName(backup), shaFileText(backup, m_blockSize, m_hashes));
+        const QByteArray text = shaFileText(backup, m_blockSize, m_hashes);
+        if (m_sealingKey)
+            m_shaFileMac = shaFileMac(m_backupKeys.macKey, backup.id, text);
+        putSmall(shaFileName(backup), text);
     }
 
     void writeMetadataFile()
     {
         const Backup& backup = m_job.backup;
+        QJsonObject encryption;
+        if (m_sealingKey) {
+            Envelope envelope = sealBackupKeys(*m_sealingKey, m_backupKeys, backup.id);
+            envelope.shaFileMac = m_shaFileMac;
+            encryption = envelope.toJson();
+        }
         putSmall(metadataName(backup),
                  metadataFileText(backup, m_entries, nullable(backup.parentId),
-                                  QString::fromUtf8(volumeMetaJson(m_job.volume))));
+                                  QString::fromUtf8(volumeMetaJson(m_job.volume)), encryption));
     }
 
     void putSmall(const QString& name, const QByteArray& data)
@@ -348,6 +411,12 @@ private:
     std::atomic<bool> m_stop{false};
     std::mutex m_zeroPieceMutex;
     std::map<qint64, EncodedPiece> m_zeroPieces;
+    std::optional<KeySet> m_sealingKey;
+    const KeyLookup& m_keys;
+    BackupKeys m_backupKeys;
+    std::unique_ptr<BlockMac> m_mac; // set when encrypting: blocks are MACed, not hashed
+    QHash<QString, qsizetype> m_objectIndex; // data object name -> index in `_metadata`
+    QString m_shaFileMac;
 };
 
 // ----------------------------------------------------------------- restore
@@ -366,6 +435,9 @@ struct NeededObject
     Backup backup;
     ObjectEntry entry;
     std::vector<Extent> ranges; // volume ranges to take from it, sorted
+    // Encrypted backups: what the object is bound to, and its backup's data key.
+    std::optional<ObjectBinding> binding = {};
+    QByteArray dataKey = {};
 };
 
 // A restore target that refused a write or flush (full disk, read-only
@@ -395,9 +467,10 @@ class RestoreRun
 {
 public:
     RestoreRun(ObjectStore& store, const ChunkedOptions& options, const QList<Backup>& chain,
-               VolumeDevice* device, OperationControl& control, bool verifyEverything)
+               VolumeDevice* device, OperationControl& control, bool verifyEverything,
+               const KeyLookup& keys)
         : m_store(store), m_options(options), m_chain(chain), m_device(device), m_control(control),
-          m_checkAllObjects(verifyEverything), m_pool(options.workerThreads)
+          m_checkAllObjects(verifyEverything), m_pool(options.workerThreads), m_keys(keys)
     {
     }
 
@@ -416,7 +489,9 @@ public:
                                QStringLiteral("refusing to restore, as Cinder does"));
         }
         m_volumeMeta = metadata.last().volumeMeta;
-        m_hashes = readShaFile(m_store, newest);
+        const QByteArray shaText = readSmallObject(m_store, newest, shaFileName(newest));
+        m_hashes = parseFor(newest, [&] { return parseShaFile(shaText, shaFileName(newest)); });
+        openChain(metadata, shaText);
         m_blockSize = m_hashes.blockSize;
         // Every offset, length and count read from the backend is checked
         // against the volume size, which the full backup's objects define.
@@ -437,7 +512,8 @@ public:
                             .arg(m_device->describe())
                             .arg(m_device->size())
                             .arg(m_volumeSize));
-        m_zeroBlockHash = sha256Of(zeroBytes(size_t(m_blockSize)), size_t(m_blockSize));
+        m_zeroBlockHash =
+            blockDigest(m_mac.get(), zeroBytes(size_t(m_blockSize)), size_t(m_blockSize));
         m_skipZeros = m_device && m_device->knownZero();
 
         buildPlan(metadata);
@@ -455,7 +531,12 @@ public:
         const BackupMetadata own = readMetadata(m_store, newest);
         const BackupMetadata full =
             m_chain.size() > 1 ? readMetadata(m_store, m_chain.first()) : own;
-        m_hashes = readShaFile(m_store, newest);
+        const QByteArray shaText = readSmallObject(m_store, newest, shaFileName(newest));
+        m_hashes = parseFor(newest, [&] { return parseShaFile(shaText, shaFileName(newest)); });
+        // Only the newest backup's objects are read: only its key is needed.
+        if (full.isEncrypted() != own.isEncrypted())
+            throw mixedChain();
+        openChain({own}, shaText, m_chain.size() - 1);
         m_blockSize = m_hashes.blockSize;
         m_volumeSize = parseFor(m_chain.first(), [&] {
             return fullBackupVolumeSize(full, metadataName(m_chain.first()));
@@ -474,6 +555,11 @@ public:
                                            "not list it)")
                                 .arg(name, newest.id, metadataName(newest)));
             m_objects.push_back({newest, *entry, {Extent{entry->offset, entry->length}}});
+            if (own.isEncrypted()) {
+                m_objects.back().binding =
+                    objectBinding(newest, own, qsizetype(entry - own.objects.begin()));
+                m_objects.back().dataKey = m_dataKeys.back();
+            }
         }
         return readObjects();
     }
@@ -481,6 +567,42 @@ public:
     qint64 volumeSize() const { return m_volumeSize; }
 
 private:
+    Error mixedChain() const
+    {
+        return Error(QStringLiteral("the chain of backup %1 mixes encrypted backups and backups "
+                                    "in the clear; refusing to read it")
+                         .arg(m_chain.last().id));
+    }
+
+    // Finds and opens the key of every encrypted backup of `metadata` (the
+    // chain from `first` on) and checks the newest `_sha256file`, before any
+    // object is read or anything written. A chain in the clear is left as is.
+    void openChain(const QList<BackupMetadata>& metadata, const QByteArray& newestShaText,
+                   qsizetype first = 0)
+    {
+        const bool encrypted = metadata.last().isEncrypted();
+        for (const BackupMetadata& each : metadata)
+            if (each.isEncrypted() != encrypted)
+                throw mixedChain();
+        if (!encrypted)
+            return;
+        QList<Envelope> envelopes;
+        for (qsizetype b = 0; b < metadata.size(); ++b)
+            envelopes.append(envelopeOf(m_chain[first + b], metadata[b]));
+        // Every key is looked up before any is used: a missing one is named first.
+        for (qsizetype b = 0; b < metadata.size(); ++b)
+            keyFor(m_keys, envelopes[b].keyFingerprint, true,
+                   QStringLiteral("backup %1 is encrypted with").arg(m_chain[first + b].id));
+        BackupKeys newestKeys;
+        for (qsizetype b = 0; b < metadata.size(); ++b) {
+            m_control.throwIfCancelled();
+            newestKeys = openBackup(m_keys, m_chain[first + b], envelopes[b]);
+            m_dataKeys.append(newestKeys.dataKey);
+        }
+        checkShaFileMac(m_chain.last(), envelopes.last(), newestKeys, newestShaText);
+        m_mac = std::make_unique<BlockMac>(newestKeys.macKey);
+    }
+
     // Reads m_objects on a few threads, checking (and writing) what each holds.
     VerifyReport readObjects()
     {
@@ -529,10 +651,13 @@ private:
         };
         std::map<qint64, Segment> map;
         std::vector<std::pair<Backup, ObjectEntry>> objects;
+        std::vector<std::pair<qsizetype, qsizetype>> places; // backup, index in its list
         for (qsizetype b = 0; b < m_chain.size(); ++b) {
-            for (const ObjectEntry& entry : metadata[b].objects) {
+            for (qsizetype i = 0; i < metadata[b].objects.size(); ++i) {
+                const ObjectEntry& entry = metadata[b].objects[i];
                 const int index = int(objects.size());
                 objects.emplace_back(m_chain[b], entry);
+                places.emplace_back(b, i);
                 const qint64 start = entry.offset;
                 const qint64 end = entry.end(); // within [0, m_volumeSize]: checked in run()
                 // Split segments overlapping [start, end), then drop the covered parts.
@@ -563,6 +688,11 @@ private:
             if (ranges[i].empty() && !m_checkAllObjects)
                 continue;
             m_objects.push_back({objects[i].first, objects[i].second, ranges[i]});
+            if (!m_dataKeys.isEmpty()) {
+                const auto [b, position] = places[i];
+                m_objects.back().binding = objectBinding(m_chain[b], metadata[b], position);
+                m_objects.back().dataKey = m_dataKeys[b];
+            }
         }
         // Largest first: a long object should not start last.
         std::stable_sort(m_objects.begin(), m_objects.end(),
@@ -625,10 +755,26 @@ private:
         };
         try {
             try {
-                m_store.get(
-                    object.backup.container, entry.name,
-                    [&](const char* data, size_t length) { decoder->feed(data, length, sink); });
+                if (object.binding) {
+                    // Decrypted before decoding; the tag is checked before the end counts.
+                    DecryptingFeed decrypting(object.dataKey, *object.binding,
+                                              [&](const char* data, size_t length) {
+                                                  decoder->feed(data, length, sink);
+                                              });
+                    m_store.get(object.backup.container, entry.name,
+                                [&](const char* data, size_t length) {
+                                    decrypting.feed(data, length);
+                                });
+                    decrypting.finish();
+                } else {
+                    m_store.get(object.backup.container, entry.name,
+                                [&](const char* data, size_t length) {
+                                    decoder->feed(data, length, sink);
+                                });
+                }
                 decoder->finish();
+            } catch (const SealBroken&) {
+                throw; // names the object already
             } catch (const ObjectMissing&) {
                 throw Error(
                     QStringLiteral("backup %1 is damaged: object %2 (volume offset %3) is missing")
@@ -711,14 +857,16 @@ private:
                 const qint64 length = std::min(m_blockSize, end - at);
                 const size_t index = size_t(at / m_blockSize);
                 const Sha256 digest =
-                    sha256Of(batch.constData() + (at - batchOffset), size_t(length));
+                    blockDigest(m_mac.get(), batch.constData() + (at - batchOffset), size_t(length));
                 if (digest != m_hashes.hashes[index])
                     throw Error(
                         QStringLiteral(
                             "block at volume offset %1 (object %2 of backup %3) does not "
-                            "match its SHA-256 in %4")
+                            "match its %4 in %5")
                             .arg(at)
-                            .arg(object.entry.name, object.backup.id, shaFileName(m_chain.last())));
+                            .arg(object.entry.name, object.backup.id,
+                                 m_mac ? QStringLiteral("MAC") : QStringLiteral("SHA-256"),
+                                 shaFileName(m_chain.last())));
                 const bool skip = m_skipZeros && length == m_blockSize && digest == m_zeroBlockHash;
                 if (skip)
                     writeRun(at);
@@ -750,6 +898,9 @@ private:
     std::atomic<qint64> m_blocksChecked{0};
     std::atomic<qint64> m_bytesChecked{0};
     std::atomic<qint64> m_objectsChecked{0};
+    const KeyLookup& m_keys;
+    QList<QByteArray> m_dataKeys;    // encrypted chains: each backup's data key, oldest first
+    std::unique_ptr<BlockMac> m_mac; // encrypted chains: the newest backup's block MAC
 };
 
 void removeAllObjects(ObjectStore& store, const Backup& backup)
@@ -845,10 +996,16 @@ void ChunkedBackupDriver::backup(BackupJob& job)
         backup.immutableUntil = retention->until;
         backup.immutableMode = retention->mode;
     }
+    // The key is found before anything is placed or written: the public
+    // half suffices to seal.
+    std::optional<KeySet> sealingKey;
+    if (!m_options.encryptionKey.isEmpty())
+        sealingKey = keyFor(m_keys, m_options.encryptionKey, false,
+                            QStringLiteral("backend encrypts with"));
     placeNewBackup(*m_store, backup, job.recordLocation);
     try {
         m_store->ensureContainer(backup.container);
-        BackupRun(*m_store, m_options, job).run();
+        BackupRun(*m_store, m_options, job, std::move(sealingKey), m_keys).run();
     } catch (...) {
         // Nothing of a failed backup may stay behind.
         try {
@@ -865,7 +1022,7 @@ void ChunkedBackupDriver::restore(RestoreJob& job)
 {
     if (job.chain.isEmpty())
         throw Error(QStringLiteral("nothing to restore"));
-    RestoreRun run(*m_store, m_options, job.chain, &job.device, job.control, false);
+    RestoreRun run(*m_store, m_options, job.chain, &job.device, job.control, false, m_keys);
     run.run();
     job.volumeMeta = run.volumeMeta();
 }
@@ -896,7 +1053,9 @@ template <typename Check> VerifyReport problemsAsReport(Check check)
 VerifyReport ChunkedBackupDriver::verify(const QList<Backup>& chain, OperationControl& control)
 {
     return problemsAsReport(
-        [&] { return RestoreRun(*m_store, m_options, chain, nullptr, control, true).run(); });
+        [&] {
+            return RestoreRun(*m_store, m_options, chain, nullptr, control, true, m_keys).run();
+        });
 }
 
 QStringList ChunkedBackupDriver::verifiableObjects(const Backup& backup)
@@ -920,15 +1079,49 @@ VerifyReport ChunkedBackupDriver::verifySample(const QList<Backup>& chain,
     return problemsAsReport([&] {
         if (chain.isEmpty())
             throw Error(QStringLiteral("nothing to verify"));
-        return RestoreRun(*m_store, m_options, chain, nullptr, control, true)
+        return RestoreRun(*m_store, m_options, chain, nullptr, control, true, m_keys)
             .runSample(sample.objects);
     });
 }
 
-void ChunkedBackupDriver::rewrapKey(const Backup& backup, const KeySet&, OperationControl&)
+void ChunkedBackupDriver::rewrapKey(const Backup& backup, const KeySet& newKey,
+                                    OperationControl& control)
 {
-    // Filled in with encryption at rest (crypto/sealing.h).
-    throw Error(QStringLiteral("backup %1: key rotation is not available yet").arg(backup.id));
+    control.throwIfCancelled();
+    const QString name = metadataName(backup);
+    if (backup.serviceMetadata.isEmpty())
+        throw Error(QStringLiteral("backup %1 has no object prefix (service_metadata); its key "
+                                   "cannot be rotated")
+                        .arg(backup.id));
+    const QByteArray text = readSmallObject(*m_store, backup, name);
+    const BackupMetadata metadata =
+        parseFor(backup, [&] { return parseBackupMetadata(text, name); });
+    if (metadata.backupId.compare(backup.id, Qt::CaseInsensitive) != 0)
+        throw Error(QStringLiteral("refusing to rotate the key of backup %1: %2 belongs to backup %3")
+                        .arg(backup.id, name,
+                             metadata.backupId.isEmpty() ? QStringLiteral("(none)")
+                                                         : metadata.backupId));
+    if (!metadata.isEncrypted())
+        throw Error(QStringLiteral("backup %1 is not encrypted (%2 has no ember_encryption): "
+                                   "there is no key to rotate")
+                        .arg(backup.id, name));
+    const Envelope envelope = envelopeOf(backup, metadata);
+    const KeySet oldKey =
+        keyFor(m_keys, envelope.keyFingerprint, true,
+               QStringLiteral("backup %1 is encrypted with").arg(backup.id));
+    Envelope rewrapped;
+    try {
+        rewrapped = rewrapBackupKeys(oldKey, newKey, envelope, backup.id);
+    } catch (const SealBroken& broken) {
+        throw SealBroken(QStringLiteral("backup %1 does not authenticate: %2")
+                             .arg(backup.id, broken.message()));
+    }
+    // Only the envelope changes; every other field keeps its value.
+    QJsonObject root = QJsonDocument::fromJson(text).object();
+    root[QStringLiteral("ember_encryption")] = rewrapped.toJson();
+    const QByteArray updated = PythonJson::dumps(root, {2, true});
+    // One put replaces `_metadata` whole: a reader sees the old or the new envelope.
+    withRetries(*m_store, control, [&] { m_store->putAll(backup.container, name, updated); });
 }
 
 void ChunkedBackupDriver::removeLeftovers(const Backup& backup)
@@ -975,6 +1168,18 @@ ChunkedOptions chunkedOptionsFrom(const QJsonObject& options, const QString& obj
     if (result.zlibEngine != QLatin1String("isal") && result.zlibEngine != QLatin1String("zlib"))
         throw Error(QStringLiteral("ember_zlib_engine must be 'isal' or 'zlib', not '%1'")
                         .arg(result.zlibEngine));
+    const QString scheme =
+        options.value(QStringLiteral("backup_ember_encryption")).toString(QStringLiteral("none"));
+    if (scheme == kEncryptionScheme) {
+        result.encryptionKey = options.value(QStringLiteral("ember_encryption_key")).toString();
+        if (result.encryptionKey.isEmpty())
+            throw Error(QStringLiteral("backup_ember_encryption = %1 needs a master key: set "
+                                       "ember_encryption_key to its fingerprint")
+                            .arg(kEncryptionScheme));
+    } else if (!scheme.isEmpty() && scheme != QLatin1String("none")) {
+        throw Error(QStringLiteral("backup_ember_encryption must be 'none' or '%1', not '%2'")
+                        .arg(kEncryptionScheme, scheme));
+    }
     return result;
 }
 
@@ -1034,6 +1239,16 @@ void inspectDiscovered(ObjectStore& store, const ChunkedBackupDriver& driver,
                         .arg(json.value(QStringLiteral("created_at")).toString()));
     backup.dataTimestamp = backup.createdAt;
     backup.objectCount = metadata.objects.size();
+    if (metadata.isEncrypted()) {
+        Envelope envelope;
+        try {
+            envelope = Envelope::fromJson(metadata.encryption);
+        } catch (const Error& error) {
+            throw Error(QStringLiteral("its ember_encryption is malformed: %1").arg(error.message()));
+        }
+        backup.encryption = envelope.scheme;
+        backup.encryptionKeyFingerprint = envelope.keyFingerprint;
+    }
     backup.service = driver.serviceName();
 
     const QString shaName = shaFileObjectName(found.prefix);

@@ -157,6 +157,13 @@ BackupMetadata parseBackupMetadata(const QByteArray& text, const QString& name)
     metadata.volumeMeta =
         textField(root, QStringLiteral("volume_meta"), true, name + QStringLiteral(": volume_meta"))
             .toUtf8();
+    const QJsonValue encryption = root.value(QStringLiteral("ember_encryption"));
+    if (!encryption.isUndefined()) {
+        if (!encryption.isObject() || encryption.toObject().isEmpty())
+            throw Error(QStringLiteral("%1: ember_encryption must be an object, not %2")
+                            .arg(name, describe(encryption)));
+        metadata.encryption = encryption.toObject();
+    }
     const QJsonValue objects = root.value(QStringLiteral("objects"));
     if (!objects.isArray())
         throw Error(
@@ -200,6 +207,12 @@ BackupMetadata parseBackupMetadata(const QByteArray& text, const QString& name)
                             .arg(previousName)
                             .arg(previousEnd));
         entry.md5 = textField(fields, QStringLiteral("md5"), true, what + QStringLiteral(": md5"));
+        // Encrypted objects have no MD5 (a plaintext MD5 would tell equal objects apart);
+        // an empty one in the clear is a damaged entry, not a check to skip.
+        if (entry.md5.isEmpty() && fields.value(QStringLiteral("md5")).isString() &&
+            metadata.encryption.isEmpty())
+            throw Error(QStringLiteral("%1: md5 is empty, but the backup is not encrypted")
+                            .arg(what));
         entry.compression = textField(fields, QStringLiteral("compression"), true,
                                       what + QStringLiteral(": compression"));
         if (entry.compression.isEmpty())

@@ -8,6 +8,7 @@
 #include "records.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 
@@ -41,6 +42,10 @@ struct BackupMetadata
     QString parentId;
     QString volumeId;
     QByteArray volumeMeta; // Cinder's volume_meta text; empty when null
+    // Ember's "ember_encryption" field as stored (crypto/sealing.h Envelope);
+    // empty for a backup in the clear. Parsed and checked by the engine.
+    QJsonObject encryption;
+    bool isEncrypted() const { return !encryption.isEmpty(); }
 };
 
 struct ShaFile
@@ -66,7 +71,8 @@ bool belongsToPrefix(const QString& name, const QString& prefix);
 // in `_metadata`, every object must be named `<prefix>-NNNNN` of that prefix.
 // Checks: version 1.0.0; offset and length integers in [0, 2^53) with
 // length > 0 and no overflow; objects in offset order without overlap;
-// object names unique.
+// object names unique; an "ember_encryption" field, when present, is an
+// object; an md5 that is an empty string only with that field.
 BackupMetadata parseBackupMetadata(const QByteArray& text, const QString& name);
 
 // Parses `<prefix>_sha256file`: chunk_size an integer in [1, 16 MiB], every

@@ -192,7 +192,8 @@ QByteArray shaFileText(const Backup& backup, qint64 blockSize, const std::vector
 }
 
 QByteArray metadataFileText(const Backup& backup, const QList<ObjectEntry>& objects,
-                            const QJsonValue& parentId, const QJsonValue& volumeMeta)
+                            const QJsonValue& parentId, const QJsonValue& volumeMeta,
+                            const QJsonObject& encryption)
 {
     QJsonArray list;
     for (const ObjectEntry& entry : objects) {
@@ -215,7 +216,117 @@ QByteArray metadataFileText(const Backup& backup, const QList<ObjectEntry>& obje
     root[QStringLiteral("version")] = kChunkedFormatVersion;
     root[QStringLiteral("volume_id")] = backup.volumeId;
     root[QStringLiteral("volume_meta")] = volumeMeta;
+    if (!encryption.isEmpty())
+        root[QStringLiteral("ember_encryption")] = encryption;
     return PythonJson::dumps(root, {2, true});
+}
+
+KeySet keyFor(const KeyLookup& keys, const QString& fingerprint, bool toOpen, const QString& what)
+{
+    std::optional<KeySet> key;
+    if (keys)
+        key = keys(fingerprint);
+    if (!key)
+        throw Error(QStringLiteral("key not available: %1 key %2, which is not on this host")
+                        .arg(what, fingerprint));
+    // A lookup that answers with another key must not be trusted with this one.
+    if (key->fingerprint != fingerprint)
+        throw Error(QStringLiteral("key not available: %1 key %2, but this host's key store "
+                                   "answered with key %3")
+                        .arg(what, fingerprint, key->fingerprint));
+    if (toOpen && !key->canUnwrap())
+        throw Error(QStringLiteral("key not available: %1 key %2, of which this host holds only "
+                                   "the public half; import the private key to read it")
+                        .arg(what, fingerprint));
+    return *key;
+}
+
+Envelope envelopeOf(const Backup& backup, const BackupMetadata& metadata)
+{
+    return parseFor(backup, [&] {
+        try {
+            return Envelope::fromJson(metadata.encryption);
+        } catch (const Error& error) {
+            throw Error(QStringLiteral("%1: ember_encryption: %2")
+                            .arg(metadataObjectName(backup.serviceMetadata), error.message()));
+        }
+    });
+}
+
+BackupKeys openBackup(const KeyLookup& keys, const Backup& backup, const Envelope& envelope)
+{
+    const KeySet key =
+        keyFor(keys, envelope.keyFingerprint, true,
+               QStringLiteral("backup %1 is encrypted with").arg(backup.id));
+    try {
+        return openBackupKeys(key, envelope, backup.id);
+    } catch (const SealBroken& broken) {
+        throw SealBroken(QStringLiteral("backup %1 does not authenticate: %2 (its %3 was "
+                                        "tampered with, damaged or sealed under another key)")
+                             .arg(backup.id, broken.message(),
+                                  metadataObjectName(backup.serviceMetadata)));
+    }
+}
+
+void checkShaFileMac(const Backup& backup, const Envelope& envelope, const BackupKeys& keys,
+                     const QByteArray& shaFileText)
+{
+    if (shaFileMac(keys.macKey, backup.id, shaFileText) != envelope.shaFileMac)
+        throw SealBroken(QStringLiteral("%1 of backup %2 does not authenticate: it does not "
+                                        "match the sha256file_mac of its _metadata (tampered "
+                                        "with or damaged)")
+                             .arg(shaFileObjectName(backup.serviceMetadata), backup.id));
+}
+
+ObjectBinding objectBinding(const Backup& backup, const BackupMetadata& metadata, qsizetype index)
+{
+    const ObjectEntry& entry = metadata.objects.at(index);
+    ObjectBinding binding;
+    binding.backupId = backup.id;
+    binding.objectName = entry.name;
+    binding.index = index;
+    binding.objectCount = metadata.objects.size();
+    binding.offset = entry.offset;
+    binding.length = entry.length;
+    binding.compression = entry.compression;
+    return binding;
+}
+
+DecryptingFeed::DecryptingFeed(const QByteArray& dataKey, const ObjectBinding& binding, Sink sink)
+    : m_decryptor(dataKey, binding), m_binding(binding), m_sink(std::move(sink))
+{
+}
+
+void DecryptingFeed::feed(const char* data, size_t length)
+{
+    m_decryptor.feed(data, length, [this](const char* plain, size_t count) {
+        if (m_sinkFailure)
+            return; // the rest is read only to check the tag
+        try {
+            m_sink(plain, count);
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const TransientError&) {
+            throw;
+        } catch (const Error&) {
+            m_sinkFailure = std::current_exception();
+        }
+    });
+}
+
+void DecryptingFeed::finish()
+{
+    try {
+        m_decryptor.finish();
+    } catch (const Error& error) {
+        throw SealBroken(QStringLiteral("object %1 (volume offset %2) of backup %3 does not "
+                                        "authenticate: %4")
+                             .arg(m_binding.objectName)
+                             .arg(m_binding.offset)
+                             .arg(m_binding.backupId, error.message()));
+    }
+    if (m_sinkFailure)
+        std::rethrow_exception(m_sinkFailure);
 }
 
 ObjectEntry writeObject(const ObjectWriter& writer, const Extent& extent, const QString& name,
@@ -225,6 +336,9 @@ ObjectEntry writeObject(const ObjectWriter& writer, const Extent& extent, const 
     const int encoderThreads = extent.length >= (8 << 20) ? writer.pool.size() : 1;
     auto encoder = makeEncoder(choice.codec, writer.zlibEngine, extent.length, encoderThreads);
     const ObjectEncoder* pieceEncoder = encoder->encodesPieces() ? encoder.get() : nullptr;
+    // Compress, then encrypt; no MD5 of the plaintext is kept for an encrypted object.
+    std::unique_ptr<ObjectEncryptor> encryptor =
+        writer.encryptorFor ? writer.encryptorFor(name, extent, choice.tag) : nullptr;
     Digest md5(Digest::Algorithm::Md5);
     const PieceMaker makePiece = writer.piecesFor(extent);
     std::deque<std::future<ObjectPiece>> window;
@@ -242,6 +356,19 @@ ObjectEntry writeObject(const ObjectWriter& writer, const Extent& extent, const 
     qsizetype pendingPosition = 0;
     bool finished = false;
     storedLength = 0;
+    QByteArray encoded; // the compressed bytes of a piece, before encryption
+    if (encryptor)
+        pending = encryptor->begin();
+    // Encoders append to `out`: straight to `pending`, or through the encryptor.
+    auto output = [&](const std::function<void(QByteArray& out)>& encode) {
+        if (!encryptor) {
+            encode(pending);
+            return;
+        }
+        encoded.clear();
+        encode(encoded);
+        encryptor->update(encoded.constData(), size_t(encoded.size()), pending);
+    };
     auto producer = [&](char* buffer, size_t capacity) -> size_t {
         while (pendingPosition == pending.size()) {
             pending.clear();
@@ -250,7 +377,9 @@ ObjectEntry writeObject(const ObjectWriter& writer, const Extent& extent, const 
                 return 0;
             submitMore();
             if (window.empty()) {
-                encoder->finish(pending);
+                output([&](QByteArray& out) { encoder->finish(out); });
+                if (encryptor)
+                    pending.append(encryptor->finish());
                 finished = true;
                 continue;
             }
@@ -258,11 +387,14 @@ ObjectEntry writeObject(const ObjectWriter& writer, const Extent& extent, const 
             window.pop_front();
             submitMore();
             const char* raw = piece.zero ? zeroBytes(size_t(piece.length)) : piece.raw.constData();
-            md5.update(raw, size_t(piece.length));
-            if (pieceEncoder)
-                encoder->appendEncoded(piece.encoded, pending);
-            else
-                encoder->appendRaw(raw, size_t(piece.length), pending);
+            if (!encryptor)
+                md5.update(raw, size_t(piece.length));
+            output([&](QByteArray& out) {
+                if (pieceEncoder)
+                    encoder->appendEncoded(piece.encoded, out);
+                else
+                    encoder->appendRaw(raw, size_t(piece.length), out);
+            });
             if (countProgress)
                 writer.control.addBytesDone(piece.length);
         }
@@ -274,9 +406,11 @@ ObjectEntry writeObject(const ObjectWriter& writer, const Extent& extent, const 
     };
 
     try {
+        const qint64 overhead = encryptor ? kObjectOverhead : 0;
         writer.store.put(writer.container, name, producer,
-                         choice.codec == Codec::None ? std::optional<qint64>(extent.length)
-                                                     : std::nullopt);
+                         choice.codec == Codec::None
+                             ? std::optional<qint64>(extent.length + overhead)
+                             : std::nullopt);
     } catch (...) {
         waitForAll(window);
         throw;
@@ -288,7 +422,7 @@ ObjectEntry writeObject(const ObjectWriter& writer, const Extent& extent, const 
     entry.name = name;
     entry.offset = extent.offset;
     entry.length = extent.length;
-    entry.md5 = QString::fromLatin1(md5.finalHex());
+    entry.md5 = encryptor ? QString() : QString::fromLatin1(md5.finalHex());
     entry.compression = choice.tag;
     return entry;
 }
@@ -352,10 +486,12 @@ std::optional<ObjectEntry> writeObjectOnce(const ObjectWriter& writer, const Ext
                                            const QString& name, CompressionChoice& used,
                                            bool countProgress, qint64& storedLength)
 {
-    CapturingStore capture(extent.length);
+    // An encrypted object carries its nonce and tag besides the compressed bytes.
+    CapturingStore capture(extent.length + (writer.encryptorFor ? kObjectOverhead : 0));
     const ObjectWriter measuring{capture,           writer.control,    writer.pool,
                                  writer.container,  writer.zlibEngine, writer.pieceSize,
-                                 writer.windowSize, writer.piecesFor,  writer.logCategory};
+                                 writer.windowSize, writer.piecesFor,  writer.logCategory,
+                                 writer.encryptorFor};
     ObjectEntry entry;
     try {
         // Progress is counted once the object's fate is known.
@@ -398,8 +534,11 @@ ObjectEntry writeObjectWithRetries(const ObjectWriter& writer, const Extent& ext
             }
         }
         ObjectEntry entry = writeObject(writer, extent, name, used, countProgress, storedLength);
-        // Cinder stores an object raw, tagged "none", when compressing did not shrink it.
-        if (used.codec != Codec::None && storedLength >= extent.length) {
+        // Cinder stores an object raw, tagged "none", when compressing did not shrink it
+        // (an encrypted object: its compressed bytes, without nonce and tag); the
+        // raw object is encrypted again, bound to its new tag.
+        const qint64 overhead = writer.encryptorFor ? kObjectOverhead : 0;
+        if (used.codec != Codec::None && storedLength - overhead >= extent.length) {
             used = {Codec::None, QStringLiteral("none")};
             entry = writeObject(writer, extent, name, used, false, storedLength);
         }

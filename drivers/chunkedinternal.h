@@ -7,6 +7,8 @@
 #include "chunkeddriver.h"
 #include "chunkedformat.h"
 #include "compression.h"
+#include "hashing.h"
+#include "sealing.h"
 #include "workerpool.h"
 
 #include <QJsonValue>
@@ -84,9 +86,67 @@ void writeObjectsInParallel(const ChunkedOptions& options, ObjectStore& store, q
 // volume has millions of entries): Python's json.dumps(sort_keys=True, indent=2).
 QByteArray shaFileText(const Backup& backup, qint64 blockSize, const std::vector<Sha256>& hashes);
 
-// `_metadata` for `backup` with its data objects, as Cinder writes it.
+// `_metadata` for `backup` with its data objects, as Cinder writes it; an
+// encrypted backup's envelope (Envelope::toJson) goes into "ember_encryption".
 QByteArray metadataFileText(const Backup& backup, const QList<ObjectEntry>& objects,
-                            const QJsonValue& parentId, const QJsonValue& volumeMeta);
+                            const QJsonValue& parentId, const QJsonValue& volumeMeta,
+                            const QJsonObject& encryption = {});
+
+// ---- encryption at rest (crypto/sealing.h)
+
+// The key set `fingerprint` names, from `keys`. `toOpen`: it must hold the
+// private half (restore, verify, reading a chain); otherwise the public half
+// suffices (sealing). Throws Error starting "key not available" naming `what`.
+KeySet keyFor(const KeyLookup& keys, const QString& fingerprint, bool toOpen, const QString& what);
+
+// The envelope of an encrypted backup's `_metadata`; Error naming the backup
+// when it is malformed.
+Envelope envelopeOf(const Backup& backup, const BackupMetadata& metadata);
+
+// Finds the key of an encrypted backup and opens its envelope: "key not
+// available" when the key is missing or public only, SealBroken naming the
+// backup ("does not authenticate") when the envelope does not open.
+BackupKeys openBackup(const KeyLookup& keys, const Backup& backup, const Envelope& envelope);
+
+// Checks the exact `_sha256file` bytes of an encrypted backup against its
+// envelope's sha256file_mac; SealBroken naming the file when they differ.
+void checkShaFileMac(const Backup& backup, const Envelope& envelope, const BackupKeys& keys,
+                     const QByteArray& shaFileText);
+
+// The associated data of object `index` of `metadata` (a backup's own list).
+ObjectBinding objectBinding(const Backup& backup, const BackupMetadata& metadata, qsizetype index);
+
+// A block's entry of `_sha256file`: SHA-256, or its MAC when `mac` is set.
+inline Sha256 blockDigest(const BlockMac* mac, const char* data, size_t length)
+{
+    Sha256 digest{};
+    if (mac)
+        mac->compute(data, length, digest.data());
+    else
+        Digest::sha256Raw(data, length, digest.data());
+    return digest;
+}
+
+// A decrypted object's stream: stored bytes are fed in, plaintext goes to
+// `sink` (the decoder). A failure of the sink (undecodable or mismatching
+// data, which tampering produces) is held until the tag is checked, so that
+// an object that does not authenticate is reported as such.
+class DecryptingFeed
+{
+public:
+    using Sink = std::function<void(const char* data, size_t length)>;
+    DecryptingFeed(const QByteArray& dataKey, const ObjectBinding& binding, Sink sink);
+    void feed(const char* data, size_t length);
+    // Checks the tag (SealBroken "object X (volume offset N) of backup B does
+    // not authenticate: ..."), then rethrows a held sink failure.
+    void finish();
+
+private:
+    ObjectDecryptor m_decryptor;
+    ObjectBinding m_binding;
+    Sink m_sink;
+    std::exception_ptr m_sinkFailure;
+};
 
 // A piece of a data object being written: `length` raw bytes at volume
 // offset `offset`, in `raw` or, when `zero`, all zeros (`raw` left empty);
@@ -122,10 +182,17 @@ struct ObjectWriter
     size_t windowSize = 0;
     std::function<PieceMaker(const Extent& extent)> piecesFor;
     LogCategory logCategory = nullptr;
+    // Encryption at rest: the encryptor of object `name` holding `extent`
+    // compressed as `compressionTag` (its binding names the tag); unset or
+    // returning null = stored in the clear.
+    std::function<std::unique_ptr<ObjectEncryptor>(const QString& name, const Extent& extent,
+                                                   const QString& compressionTag)>
+        encryptorFor = {};
 };
 
 // Streams one object: at most `windowSize` pieces are in memory. Its MD5 is
-// of the raw bytes; `storedLength` is what the store received.
+// of the raw bytes (empty when encrypted); `storedLength` is what the store
+// received (with an encrypted object's nonce and tag).
 ObjectEntry writeObject(const ObjectWriter& writer, const Extent& extent, const QString& name,
                         const CompressionChoice& choice, bool countProgress, qint64& storedLength);
 
