@@ -3,10 +3,43 @@
 #include "cli/cli.h"
 
 #include <QCoreApplication>
+#include <QGuiApplication>
+
+#include <cstring>
+#include <memory>
+
+namespace {
+
+// key-export --paper draws a PDF and needs fonts, hence a QGuiApplication;
+// every other command runs without a display on a QCoreApplication.
+bool needsFonts(int argc, char** argv)
+{
+    bool keyExport = false;
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "key-export") == 0)
+            keyExport = true;
+        else if (keyExport && (std::strcmp(argv[i], "--paper") == 0 ||
+                               std::strncmp(argv[i], "--paper=", 8) == 0))
+            return true;
+    }
+    return false;
+}
+
+} // namespace
 
 int main(int argc, char** argv)
 {
-    QCoreApplication app(argc, argv);
+    std::unique_ptr<QCoreApplication> app;
+    if (needsFonts(argc, argv)) {
+        // Fonts only: no window is shown, so no display is needed.
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") &&
+            qEnvironmentVariableIsEmpty("DISPLAY") &&
+            qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        app = std::make_unique<QGuiApplication>(argc, argv);
+    } else {
+        app = std::make_unique<QCoreApplication>(argc, argv);
+    }
     QCoreApplication::setApplicationName(QStringLiteral("ember-cli"));
     QCoreApplication::setOrganizationName(QStringLiteral("ember"));
     QCoreApplication::setApplicationVersion(QStringLiteral(EMBER_VERSION));

@@ -424,12 +424,20 @@ int backupList(Context& context, QCommandLineParser& parser)
             return false;
         });
     }
-    printList(context, backups, backupJson,
+    auto withEncryption = [&](const Backup& b) {
+        QJsonObject json = backupJson(b);
+        const QJsonObject encryption = backupEncryptionJson(context, b);
+        for (auto it = encryption.begin(); it != encryption.end(); ++it)
+            json[it.key()] = it.value();
+        return json;
+    };
+    printList(context, backups, withEncryption,
               {QStringLiteral("ID"), QStringLiteral("Volume ID"), QStringLiteral("Status"),
                QStringLiteral("Name"), QStringLiteral("Size"), QStringLiteral("Object Count"),
                QStringLiteral("Container"), QStringLiteral("Protected"),
-               QStringLiteral("Synthesized From"), QStringLiteral("Immutable Until")},
-              [](const Backup& b) {
+               QStringLiteral("Synthesized From"), QStringLiteral("Immutable Until"),
+               QStringLiteral("Encryption")},
+              [&](const Backup& b) {
                   return QStringList{b.id,
                                      b.volumeId,
                                      b.status,
@@ -440,7 +448,8 @@ int backupList(Context& context, QCommandLineParser& parser)
                                      b.isProtected ? QStringLiteral("True")
                                                    : QStringLiteral("False"),
                                      orDash(b.synthesizedFrom),
-                                     orDash(immutableUntilText(b.immutableUntil))};
+                                     orDash(immutableUntilText(b.immutableUntil)),
+                                     backupEncryptionText(backupEncryptionJson(context, b))};
               });
     return 0;
 }
@@ -449,7 +458,14 @@ int backupShow(Context& context, QCommandLineParser& parser)
 {
     const Backup backup =
         context.backups().catalog().resolveBackup(parser.positionalArguments().first());
-    context.printObject(backupJson(backup), backupProperties(backup));
+    QJsonObject json = backupJson(backup);
+    QList<QPair<QString, QString>> properties = backupProperties(backup);
+    const QJsonObject encryption = backupEncryptionJson(context, backup);
+    for (auto it = encryption.begin(); it != encryption.end(); ++it) {
+        json[it.key()] = it.value();
+        properties.append({it.key(), orDash(it.value().toString())});
+    }
+    context.printObject(json, properties);
     return 0;
 }
 
@@ -1172,6 +1188,7 @@ int backendAdd(Context& context, QCommandLineParser& parser)
     Catalog& catalog = context.backups().catalog();
     if (catalog.backend(name))
         throw Error(QStringLiteral("A backend named '%1' already exists.").arg(name));
+    checkEncryptionKey(context, backend);
     // The driver's own checks too, before anything is stored (drivers connect
     // only when used, so placeholders for the required secrets are enough).
     BackendSecrets placeholders;
@@ -1652,6 +1669,7 @@ QList<Command> commands()
         1};
     list << retentionCommands();
     list << scheduleCommands();
+    list << keyCommands();
     return list;
 }
 

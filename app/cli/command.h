@@ -12,6 +12,7 @@
 #include "progress.h"
 
 #ifdef EMBER_HAVE_SECRETS
+#include "keystore.h"
 #include "secretstore.h"
 #endif
 
@@ -104,6 +105,15 @@ public:
 #endif
     }
 
+#ifdef EMBER_HAVE_SECRETS
+    // The store itself, for the master keys' KeyStore (opened on first use).
+    SecretStore& keyring()
+    {
+        std::lock_guard lock(m_mutex);
+        return store();
+    }
+#endif
+
     // The password or application-credential secret of a cloud whose clouds.yaml entry
     // says it is in the keyring (entries the wizard wrote).
     QString readCloudSecret(const cloud::CloudProfile& profile)
@@ -145,6 +155,13 @@ struct Context
 {
     Format format = Format::Table;
     Secrets secrets;
+#ifdef EMBER_HAVE_SECRETS
+    // Declared before the service, which looks keys up through it.
+    std::mutex keyStoreMutex;
+    std::unique_ptr<KeyStore> keyStore;
+    // The host's master keys, opened on first use from any thread (keycommands.cpp).
+    KeyStore& keys();
+#endif
     std::unique_ptr<Catalog> catalog;
     std::unique_ptr<BackupService> service;
     // --os-cloud NAME or OS_CLOUD: the backup-* and volume-* commands act on this cloud.
@@ -160,6 +177,12 @@ struct Context
             if (catalog->backends().isEmpty())
                 catalog->upsertBackend(embeddedDefaultBackend());
             service = std::make_unique<BackupService>(*catalog, secrets.provider());
+#ifdef EMBER_HAVE_SECRETS
+            // The key store is opened only when an encrypted backup needs a key.
+            service->setKeyLookup([this](const QString& fingerprint) {
+                return keys().lookup()(fingerprint);
+            });
+#endif
             for (const QString& line : service->recoverInterruptedOperations())
                 holdNotice(line);
         }
@@ -361,6 +384,15 @@ void printList(Context& context, const QList<Item>& items, ToJson toJson,
 // The cloud forms of the backup-* and volume-* commands (cloudcommands.cpp), and the
 // bridge between a cloud and the local catalog (backup-pull, backup-push).
 QList<Command> cloudCommands();
+// The master key commands (keycommands.cpp).
+QList<Command> keyCommands();
+// backend-add's check of an encrypted backend's master key: it must be here and
+// exported; a fingerprint prefix is replaced by the whole fingerprint.
+void checkEncryptionKey(Context& context, BackendConfig& backend);
+// A backup's encryption scheme, key fingerprint and "key not available" reason
+// (JSON null when not encrypted / none), and that as one table cell.
+QJsonObject backupEncryptionJson(Context& context, const Backup& backup);
+QString backupEncryptionText(const QJsonObject& encryption);
 // Synthetic fulls, protection, retention policies and prune (retentioncommands.cpp).
 QList<Command> retentionCommands();
 // Schedules, schedule-run, the job history and the shared settings (schedulecommands.cpp).
