@@ -71,6 +71,9 @@ struct SourceObject
 {
     const Backup* backup = nullptr;
     ObjectEntry entry;
+    // Encrypted chains: what the object is bound to, and its backup's data key.
+    std::optional<ObjectBinding> binding = {};
+    QByteArray dataKey = {};
 };
 
 // A volume range taken from one source object.
@@ -235,15 +238,30 @@ private:
                     push(data, length);
             };
             try {
-                m_store.get(m_source.backup->container, entry.name,
-                            [&](const char* data, size_t length) {
-                                decoder->feed(data, length, sink);
-                                if (m_checkDecoded)
-                                    push(data, length);
-                            });
+                if (m_source.binding) {
+                    // Never copied as stored (the binding names the backup): decrypted only.
+                    DecryptingFeed decrypting(m_source.dataKey, *m_source.binding,
+                                              [&](const char* data, size_t length) {
+                                                  decoder->feed(data, length, sink);
+                                              });
+                    m_store.get(m_source.backup->container, entry.name,
+                                [&](const char* data, size_t length) {
+                                    decrypting.feed(data, length);
+                                });
+                    decrypting.finish();
+                } else {
+                    m_store.get(m_source.backup->container, entry.name,
+                                [&](const char* data, size_t length) {
+                                    decoder->feed(data, length, sink);
+                                    if (m_checkDecoded)
+                                        push(data, length);
+                                });
+                }
                 decoder->finish();
             } catch (const StopStream&) {
                 throw;
+            } catch (const SealBroken&) {
+                throw; // names the object already
             } catch (const HashMismatch&) {
                 throw;
             } catch (const ObjectMissing&) {
@@ -305,9 +323,10 @@ private:
 class SynthesizeRun
 {
 public:
-    SynthesizeRun(ObjectStore& store, const ChunkedOptions& options, SynthesizeJob& job)
+    SynthesizeRun(ObjectStore& store, const ChunkedOptions& options, SynthesizeJob& job,
+                  const KeyLookup& keys)
         : m_store(store), m_options(options), m_job(job), m_control(job.control),
-          m_pool(options.workerThreads)
+          m_pool(options.workerThreads), m_keys(keys)
     {
     }
 
@@ -321,6 +340,7 @@ public:
         for (qint64 offset = 0; offset < m_volumeSize; offset += m_objectSize)
             plan.append({offset, std::min(m_objectSize, m_volumeSize - offset)});
         m_entries.resize(plan.size());
+        m_objectCount = plan.size();
         m_control.setPhase(QStringLiteral("synthesizing"), m_volumeSize);
         writeObjects(plan);
         // A cancel that came while the last objects were written still stops it:
@@ -330,9 +350,49 @@ public:
         writeMetadataFile();
         backup.objectCount = plan.size();
         backup.storedBytes = m_storedBytes.load();
+        if (m_sealingKey) {
+            backup.encryption = kEncryptionScheme;
+            backup.encryptionKeyFingerprint = m_sealingKey->fingerprint;
+        }
     }
 
 private:
+    // An encrypted chain: every backup's key is opened and the newest
+    // `_sha256file` checked before any object is read. The new full is sealed
+    // under the newest backup's key set with a fresh data key and the chain's
+    // block-MAC key, so the list of MACs (and the children re-parented onto
+    // the new full) stay valid.
+    void openChain()
+    {
+        const QList<Backup>& chain = m_job.chain;
+        const bool encrypted = m_metadata.last().isEncrypted();
+        for (const BackupMetadata& metadata : m_metadata)
+            if (metadata.isEncrypted() != encrypted)
+                throw Error(QStringLiteral("the chain of backup %1 mixes encrypted backups and "
+                                           "backups in the clear; refusing to read it")
+                                .arg(chain.last().id));
+        if (!encrypted)
+            return;
+        QList<Envelope> envelopes;
+        for (qsizetype b = 0; b < chain.size(); ++b)
+            envelopes.append(envelopeOf(chain[b], m_metadata[b]));
+        for (qsizetype b = 0; b < chain.size(); ++b)
+            keyFor(m_keys, envelopes[b].keyFingerprint, true,
+                   QStringLiteral("backup %1 is encrypted with").arg(chain[b].id));
+        BackupKeys newestKeys;
+        for (qsizetype b = 0; b < chain.size(); ++b) {
+            m_control.throwIfCancelled();
+            newestKeys = openBackup(m_keys, chain[b], envelopes[b]);
+            m_dataKeys.append(newestKeys.dataKey);
+        }
+        checkShaFileMac(chain.last(), envelopes.last(), newestKeys, m_shaText);
+        m_mac = std::make_unique<BlockMac>(newestKeys.macKey);
+        m_sealingKey = keyFor(m_keys, envelopes.last().keyFingerprint, false,
+                              QStringLiteral("backup %1 is encrypted with").arg(chain.last().id));
+        m_backupKeys = newBackupKeys(*m_sealingKey);
+        m_backupKeys.macKey = newestKeys.macKey;
+    }
+
     // Reads and checks everything a restore of the chain reads before its data.
     void readChain()
     {
@@ -380,6 +440,7 @@ private:
             checkShaFileCoversVolume(m_hashes, m_volumeSize, shaName);
             return 0;
         });
+        openChain();
         Backup& backup = m_job.backup;
         if (backup.volumeSizeBytes > 0 && backup.volumeSizeBytes != m_volumeSize)
             throw Error(QStringLiteral("the chain of backup %1 holds a volume of %2 bytes, but the "
@@ -409,9 +470,14 @@ private:
     {
         std::map<qint64, Segment> map; // start -> segment
         for (qsizetype b = 0; b < m_job.chain.size(); ++b) {
-            for (const ObjectEntry& entry : m_metadata[b].objects) {
+            for (qsizetype i = 0; i < m_metadata[b].objects.size(); ++i) {
+                const ObjectEntry& entry = m_metadata[b].objects[i];
                 const int index = int(m_sources.size());
                 m_sources.push_back({&m_job.chain.at(b), entry});
+                if (!m_dataKeys.isEmpty()) {
+                    m_sources.back().binding = objectBinding(m_job.chain.at(b), m_metadata[b], i);
+                    m_sources.back().dataKey = m_dataKeys[b];
+                }
                 const qint64 start = entry.offset;
                 const qint64 end = entry.end();
                 auto it = map.lower_bound(start);
@@ -472,15 +538,29 @@ private:
                 });
             };
         };
-        return {.store = m_store,
-                .control = m_control,
-                .pool = m_pool,
-                .container = m_job.backup.container,
-                .zlibEngine = m_options.zlibEngine,
-                .pieceSize = m_pieceSize,
-                .windowSize = size_t(m_pool.size()) * 2 + 1,
-                .piecesFor = piecesFor,
-                .logCategory = lcSynthesize};
+        ObjectWriter writer{.store = m_store,
+                            .control = m_control,
+                            .pool = m_pool,
+                            .container = m_job.backup.container,
+                            .zlibEngine = m_options.zlibEngine,
+                            .pieceSize = m_pieceSize,
+                            .windowSize = size_t(m_pool.size()) * 2 + 1,
+                            .piecesFor = piecesFor,
+                            .logCategory = lcSynthesize};
+        if (m_sealingKey)
+            writer.encryptorFor = [this](const QString& name, const Extent& extent,
+                                         const QString& tag) {
+                ObjectBinding binding;
+                binding.backupId = m_job.backup.id;
+                binding.objectName = name;
+                binding.index = extent.offset / m_objectSize; // objects are whole object sizes
+                binding.objectCount = m_objectCount;
+                binding.offset = extent.offset;
+                binding.length = extent.length;
+                binding.compression = tag;
+                return std::make_unique<ObjectEncryptor>(m_backupKeys.dataKey, binding);
+            };
+        return writer;
     }
 
     ObjectEntry writeObjectWithRetries(const ObjectWriter& writer, const Extent& extent,
@@ -513,6 +593,9 @@ private:
             return nullptr;
         const QString& tag = source.entry.compression;
         if (tag != m_compression.tag && tag != QLatin1String("none"))
+            return nullptr;
+        // An encrypted object is bound to its backup: it is decrypted and sealed again.
+        if (source.binding)
             return nullptr;
         return &source;
     }
@@ -644,8 +727,7 @@ private:
     {
         for (qint64 at = 0; at < raw.size(); at += m_blockSize) {
             const qint64 length = std::min(m_blockSize, qint64(raw.size()) - at);
-            Sha256 digest{};
-            Digest::sha256Raw(raw.constData() + at, size_t(length), digest.data());
+            const Sha256 digest = blockDigest(m_mac.get(), raw.constData() + at, size_t(length));
             const size_t index = size_t((offset + at) / m_blockSize);
             if (digest != m_hashes.hashes[index])
                 throw HashMismatch(
@@ -662,19 +744,27 @@ private:
     void writeShaFile()
     {
         const Backup& backup = m_job.backup;
-        putSmall(shaFileObjectName(backup.serviceMetadata),
-                 shaFileText(backup, m_blockSize, m_hashes.hashes));
+        const QByteArray text = shaFileText(backup, m_blockSize, m_hashes.hashes);
+        if (m_sealingKey)
+            m_shaFileMac = shaFileMac(m_backupKeys.macKey, backup.id, text);
+        putSmall(shaFileObjectName(backup.serviceMetadata), text);
     }
 
     void writeMetadataFile()
     {
         const Backup& backup = m_job.backup;
         const QByteArray& volumeMeta = m_metadata.last().volumeMeta;
+        QJsonObject encryption;
+        if (m_sealingKey) {
+            Envelope envelope = sealBackupKeys(*m_sealingKey, m_backupKeys, backup.id);
+            envelope.shaFileMac = m_shaFileMac;
+            encryption = envelope.toJson();
+        }
         putSmall(metadataObjectName(backup.serviceMetadata),
                  metadataFileText(backup, m_entries, QJsonValue(QJsonValue::Null),
-                                  volumeMeta.isEmpty()
-                                      ? QJsonValue(QJsonValue::Null)
-                                      : QJsonValue(QString::fromUtf8(volumeMeta))));
+                                  volumeMeta.isEmpty() ? QJsonValue(QJsonValue::Null)
+                                                       : QJsonValue(QString::fromUtf8(volumeMeta)),
+                                  encryption));
     }
 
     void putSmall(const QString& name, const QByteArray& data)
@@ -700,6 +790,13 @@ private:
     std::vector<Segment> m_segments; // in volume order, covering [0, m_volumeSize)
     QList<ObjectEntry> m_entries;
     std::atomic<qint64> m_storedBytes{0};
+    const KeyLookup& m_keys;
+    qint64 m_objectCount = 0;
+    QList<QByteArray> m_dataKeys;    // encrypted chains: each backup's data key, oldest first
+    std::unique_ptr<BlockMac> m_mac; // encrypted chains: the chain's block MAC
+    std::optional<KeySet> m_sealingKey;
+    BackupKeys m_backupKeys; // the new full's
+    QString m_shaFileMac;
 };
 
 // `text` with its top-level parent_id replaced. The textual replacement keeps
@@ -755,7 +852,7 @@ void ChunkedBackupDriver::synthesize(SynthesizeJob& job)
     placeNewBackup(*m_store, backup, job.recordLocation);
     try {
         m_store->ensureContainer(backup.container);
-        SynthesizeRun(*m_store, m_options, job).run();
+        SynthesizeRun(*m_store, m_options, job, m_keys).run();
     } catch (...) {
         // Nothing of a failed synthetic full may stay behind.
         removePrefix(*m_store, backup);
