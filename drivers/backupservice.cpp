@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <chrono>
 #include <limits>
+#include <map>
 #include <thread>
 #include <unistd.h>
 
@@ -159,7 +160,158 @@ BackupService::BackupService(Catalog& catalog, SecretProvider secrets)
 std::unique_ptr<BackupDriver> BackupService::driverFor(const BackendConfig& backend)
 {
     const BackendSecrets secrets = m_secrets ? m_secrets(backend) : BackendSecrets{};
-    return createDriver(backend, secrets);
+    std::unique_ptr<BackupDriver> driver = createDriver(backend, secrets);
+    driver->setKeyLookup(m_keys);
+    return driver;
+}
+
+// ------------------------------------------------------ encryption at rest
+
+namespace {
+
+const QString kEncryptionOption = QStringLiteral("backup_ember_encryption");
+const QString kEncryptionKeyOption = QStringLiteral("ember_encryption_key");
+
+// The fingerprint of the key new backups on `backend` are encrypted with;
+// empty when the backend stores them in the clear.
+QString backendEncryptionKey(const BackendConfig& backend, bool* encrypts = nullptr)
+{
+    const QString scheme = backend.options.value(kEncryptionOption).toString().trimmed();
+    const bool on = !scheme.isEmpty() && scheme != QLatin1String("none");
+    if (encrypts)
+        *encrypts = on;
+    return on ? backend.options.value(kEncryptionKeyOption).toString().trimmed() : QString();
+}
+
+} // namespace
+
+QString BackupService::keyProblem(const Backup& backup) const
+{
+    if (!backup.isEncrypted())
+        return {};
+    const QString& fingerprint = backup.encryptionKeyFingerprint;
+    if (fingerprint.isEmpty())
+        return QStringLiteral("key not available: backup %1 is encrypted (%2) but its record "
+                              "names no master key; backend-rescan reads it from the backend")
+            .arg(backup.id, backup.encryption);
+    std::optional<KeySet> key;
+    try {
+        if (m_keys)
+            key = m_keys(fingerprint);
+    } catch (const Error& error) {
+        return QStringLiteral("key not available: backup %1 is encrypted with key %2, which "
+                              "cannot be read here (%3)")
+            .arg(backup.id, fingerprint, error.message());
+    }
+    if (!key)
+        return QStringLiteral("key not available: backup %1 is encrypted with key %2, which is "
+                              "not on this host: import it (ember-cli key-import FILE) to restore")
+            .arg(backup.id, fingerprint);
+    if (!key->canUnwrap())
+        return QStringLiteral("key not available: backup %1 is encrypted with key %2; only the "
+                              "public half of key %2 is on this host: import the private key "
+                              "to restore")
+            .arg(backup.id, fingerprint);
+    return {};
+}
+
+namespace {
+
+// The first key problem of a chain, full first (empty = every backup can be read).
+QString chainKeyProblem(const BackupService& service, const QList<Backup>& chain)
+{
+    for (const Backup& backup : chain)
+        if (QString problem = service.keyProblem(backup); !problem.isEmpty())
+            return problem;
+    return {};
+}
+
+} // namespace
+
+BackupService::KeyRotationReport BackupService::rotateKey(const QString& oldFingerprint,
+                                                          const KeySet& newKey,
+                                                          OperationControl& control)
+{
+    if (oldFingerprint.isEmpty() || newKey.fingerprint.isEmpty())
+        throw Error(QStringLiteral("key rotation needs the old key's and the new key's "
+                                   "fingerprints"));
+    if (oldFingerprint == newKey.fingerprint)
+        throw Error(QStringLiteral("key %1 cannot be rotated to itself").arg(oldFingerprint));
+
+    KeyRotationReport report;
+    // Backends first: a backup started meanwhile already uses the new key.
+    for (BackendConfig backend : m_catalog.backends()) {
+        if (backend.options.value(kEncryptionKeyOption).toString().trimmed() != oldFingerprint)
+            continue;
+        backend.options.insert(kEncryptionKeyOption, newKey.fingerprint);
+        m_catalog.upsertBackend(backend);
+        report.backendsSwitched << backend.name;
+        control.log(QStringLiteral("backend %1 encrypts new backups with key %2")
+                        .arg(backend.name, newKey.fingerprint));
+    }
+
+    QList<Backup> wrapped;
+    for (const Backup& backup : m_catalog.backups())
+        if (backup.encryptionKeyFingerprint == oldFingerprint)
+            wrapped << backup;
+    control.setPhase(QStringLiteral("re-wrapping keys"), qint64(wrapped.size()));
+    control.log(QStringLiteral("re-wrapping the data keys of %1 backup(s) from key %2 to key %3")
+                    .arg(wrapped.size())
+                    .arg(oldFingerprint, newKey.fingerprint));
+
+    std::map<QString, std::unique_ptr<BackupDriver>> drivers; // by backend name
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (const Backup& listed : std::as_const(wrapped)) {
+        control.throwIfCancelled();
+        try {
+            // No delete or restore of the backup while its description is rewritten.
+            VolumeJobLock lock = m_catalog.lockBackup(listed.id, QStringLiteral("rotate-key"));
+            const std::optional<Backup> backup = m_catalog.backup(listed.id);
+            if (!backup || backup->encryptionKeyFingerprint != oldFingerprint) {
+                control.addBytesDone(1);
+                continue; // deleted or re-wrapped by someone else meanwhile
+            }
+            if (backup->isImmutableAt(now)) {
+                report.refused.append(
+                    {backup->id,
+                     QStringLiteral("immutable until %1 (S3 Object Lock): its metadata cannot "
+                                    "be rewritten, so it keeps key %2")
+                         .arg(immutableUntilText(backup->immutableUntil), oldFingerprint)});
+                control.addBytesDone(1);
+                continue;
+            }
+            // Re-wrapping opens the data key with the old key first.
+            if (const QString problem = keyProblem(*backup); !problem.isEmpty())
+                throw Error(problem);
+            const BackendConfig backend = backendFor(*backup);
+            auto& driver = drivers[backend.name];
+            if (!driver)
+                driver = driverFor(backend);
+            // The stored description first, then the row: a crash between the
+            // two leaves a row naming the old key, which rotation fixes again.
+            driver->rewrapKey(*backup, newKey, control);
+            m_catalog.transaction([&] {
+                std::optional<Backup> row = m_catalog.backup(backup->id);
+                if (!row)
+                    return;
+                row->encryptionKeyFingerprint = newKey.fingerprint;
+                m_catalog.updateBackup(*row);
+            });
+            lock.release();
+            report.rewrapped << backup->id;
+            control.log(QStringLiteral("backup %1 is wrapped by key %2")
+                            .arg(backup->id, newKey.fingerprint));
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const Error& error) {
+            report.refused.append({listed.id, error.message()});
+            control.log(QStringLiteral("backup %1 keeps key %2: %3")
+                            .arg(listed.id, oldFingerprint, error.message()));
+        }
+        control.addBytesDone(1);
+    }
+
+    return report;
 }
 
 BackendConfig BackupService::backendFor(const Backup& backup)
@@ -446,6 +598,28 @@ BackupService::PreparedBackup BackupService::prepareBackup(const CreateBackupReq
     auto driver = driverFor(prepared.backend);
     if (const QString refusal = driver->cannotBackup(volume); !refusal.isEmpty())
         throw Error(refusal);
+    // An encrypting backend needs its key here (the public half is enough to
+    // wrap): without it the backup would fail after the row exists.
+    bool encrypts = false;
+    if (const QString fingerprint = backendEncryptionKey(prepared.backend, &encrypts); encrypts) {
+        if (fingerprint.isEmpty())
+            throw Error(QStringLiteral("key not available: backend %1 encrypts backups but "
+                                       "names no master key (set ember_encryption_key)")
+                            .arg(prepared.backend.name));
+        std::optional<KeySet> key;
+        try {
+            if (m_keys)
+                key = m_keys(fingerprint);
+        } catch (const Error& error) {
+            throw Error(QStringLiteral("key not available: backend %1 encrypts with key %2, "
+                                       "which cannot be read here (%3)")
+                            .arg(prepared.backend.name, fingerprint, error.message()));
+        }
+        if (!key)
+            throw Error(QStringLiteral("key not available: backend %1 encrypts with key %2, "
+                                       "which is not on this host")
+                            .arg(prepared.backend.name, fingerprint));
+    }
     // Checked before the row exists: a refused container leaves no `error`
     // backup behind.
     if (!request.container.isEmpty()) {
@@ -626,6 +800,10 @@ BackupService::PreparedRestore BackupService::prepareRestore(const RestoreReques
     prepared.backend = backendFor(backup);
     prepared.chain =
         ChainRules::chainOf(backup, [this](const QString& id) { return m_catalog.backup(id); });
+    // Before any target exists or any row changes: nothing is written
+    // without a key that opens every backup of the chain.
+    if (const QString problem = chainKeyProblem(*this, prepared.chain); !problem.isEmpty())
+        throw Error(problem);
 
     qint64 neededBytes = backup.volumeSizeBytes;
     if (neededBytes <= 0) {
@@ -938,6 +1116,9 @@ VerifyReport BackupService::verifyBackup(const QString& backupRef, OperationCont
                         .arg(backup.id, backup.status));
     const QList<Backup> chain =
         ChainRules::chainOf(backup, [this](const QString& id) { return m_catalog.backup(id); });
+    // Refused, not recorded as a failed verification: the backup is not at fault.
+    if (const QString problem = chainKeyProblem(*this, chain); !problem.isEmpty())
+        throw Error(problem);
     auto driver = driverFor(backendFor(backup));
 
     // The backup's own objects; a backup whose description cannot be read is
@@ -1114,6 +1295,8 @@ BackupService::PreparedSynthesis BackupService::prepareSynthesis(const Synthesiz
     SynthesisPreview preview = previewSynthesis(request.backup);
     if (!preview.refusal.isEmpty())
         throw Error(preview.refusal);
+    if (const QString problem = chainKeyProblem(*this, preview.chain); !problem.isEmpty())
+        throw Error(problem);
     PreparedSynthesis prepared;
     prepared.source = preview.source;
     prepared.chain = preview.chain;
@@ -1464,6 +1647,10 @@ BackupRecord BackupService::exportBackup(const QString& backupRef)
     if (backup.status != BackupStatus::Available)
         throw Error(QStringLiteral("backup %1 is %2; only an available backup can be exported")
                         .arg(backup.id, backup.status));
+    if (backup.isEncrypted())
+        throw Error(QStringLiteral("backup %1 is encrypted (%2, key %3): Cinder cannot restore "
+                                   "it, so its record is not exported")
+                        .arg(backup.id, backup.encryption, backup.encryptionKeyFingerprint));
     return exportRecord(backup);
 }
 
