@@ -211,7 +211,7 @@ private Q_SLOTS:
         m_volume.id = QStringLiteral("5e1c0a44-16aa-4e5f-8a9b-0c1d2e3f1616");
         m_volume.name = QStringLiteral("payroll");
         m_volume.path = m_dir + QStringLiteral("/source.img");
-        m_volume.sizeBytes = 4 * kObjectSize + 12345; // a short last object
+        m_volume.sizeBytes = 4 * kObjectSize + 40000; // a short last object, marker text in it too
     }
 
     void init() { writeVolume(markerVolume(m_volume.sizeBytes, 16)); }
