@@ -1,9 +1,11 @@
 // ember-cli: back up and restore volumes from the command line, with the
 // cinder client's commands (see app/cli/cli.cpp).
 #include "cli/cli.h"
+#include "cli/log.h"
 
 #include <QCoreApplication>
 #include <QGuiApplication>
+#include <QStringList>
 
 #include <cstring>
 #include <memory>
@@ -25,6 +27,15 @@ bool needsFonts(int argc, char** argv)
     return false;
 }
 
+// What the platform plugin says while it starts (e.g. that XDG_RUNTIME_DIR is
+// unset) is about the display, not the command: debug output only, so stderr
+// keeps its one ERROR line on failure.
+QStringList g_startupMessages;
+void collectStartupMessage(QtMsgType, const QMessageLogContext&, const QString& message)
+{
+    g_startupMessages.append(message);
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -36,7 +47,11 @@ int main(int argc, char** argv)
             qEnvironmentVariableIsEmpty("DISPLAY") &&
             qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
             qputenv("QT_QPA_PLATFORM", "offscreen");
+        const QtMessageHandler previous = qInstallMessageHandler(collectStartupMessage);
         app = std::make_unique<QGuiApplication>(argc, argv);
+        qInstallMessageHandler(previous);
+        for (const QString& message : g_startupMessages)
+            qCDebug(lcCli).noquote() << message;
     } else {
         app = std::make_unique<QCoreApplication>(argc, argv);
     }

@@ -112,7 +112,7 @@ void writePaperKeyPdf(const KeySet& key, KeyPart part, const QString& pdfPath)
                    QDateTime::currentDateTimeUtc().toString(Qt::ISODate)),
           textFont(11), 40);
     write(QStringLiteral(
-              "How to restore: install Ember, then run  ember-cli key-import  and type the key "
+              "How to restore: install Ember, then run \"ember-cli key-import\" and type the key "
               "text below (spaces and case do not matter; each line ends with a 2-character "
               "checksum, so a mistyped line is named), or scan the QR code and import the text "
               "it holds. Then add the backend (or rescan it) and restore as usual.%1")
@@ -125,7 +125,10 @@ void writePaperKeyPdf(const KeySet& key, KeyPart part, const QString& pdfPath)
 
     // The key text, large enough to read and retype; line numbers are drawn as
     // outlines (not text) so the extracted text is exactly the key's.
-    const QFont mono = fixedFont(12);
+    const QFont mono = fixedFont(13);
+    // A painter path takes the font's size in device pixels.
+    QFont numberFont = mono;
+    numberFont.setPixelSize(qRound(mono.pointSizeF() * writer.resolution() / 72.0));
     const QFontMetricsF metrics(mono, &writer);
     const qreal lineHeight = metrics.lineSpacing() * 1.25;
     const qreal numberWidth = metrics.horizontalAdvance(QStringLiteral("00  "));
@@ -143,7 +146,7 @@ void writePaperKeyPdf(const KeySet& key, KeyPart part, const QString& pdfPath)
             inMaterial = true;
         } else if (inMaterial && !line.trimmed().isEmpty()) {
             QPainterPath number;
-            number.addText(QPointF(0, y + metrics.ascent()), mono,
+            number.addText(QPointF(0, y + metrics.ascent()), numberFont,
                            QStringLiteral("%1").arg(++materialLine, 2, 10, QLatin1Char('0')));
             painter.fillPath(number, QColor(110, 110, 110));
         }
