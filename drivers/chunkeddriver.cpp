@@ -858,15 +858,23 @@ private:
                 const size_t index = size_t(at / m_blockSize);
                 const Sha256 digest =
                     blockDigest(m_mac.get(), batch.constData() + (at - batchOffset), size_t(length));
+                if (digest != m_hashes.hashes[index] && !m_mac)
+                    throw Error(
+                        QStringLiteral(
+                            "block at volume offset %1 (object %2 of backup %3) does not "
+                            "match its SHA-256 in %4")
+                            .arg(at)
+                            .arg(object.entry.name, object.backup.id, shaFileName(m_chain.last())));
+                // Encrypted: the list authenticated and the object is checked against its
+                // tag, so bytes in the wrong place mean a `_metadata` that lies.
                 if (digest != m_hashes.hashes[index])
                     throw Error(
                         QStringLiteral(
                             "block at volume offset %1 (object %2 of backup %3) does not "
-                            "match its %4 in %5")
+                            "match its MAC in %4: the chain's metadata does not authenticate "
+                            "(an object's offset or length was changed, or an object left out)")
                             .arg(at)
-                            .arg(object.entry.name, object.backup.id,
-                                 m_mac ? QStringLiteral("MAC") : QStringLiteral("SHA-256"),
-                                 shaFileName(m_chain.last())));
+                            .arg(object.entry.name, object.backup.id, shaFileName(m_chain.last())));
                 const bool skip = m_skipZeros && length == m_blockSize && digest == m_zeroBlockHash;
                 if (skip)
                     writeRun(at);

@@ -261,10 +261,9 @@ BackupKeys openBackup(const KeyLookup& keys, const Backup& backup, const Envelop
     try {
         return openBackupKeys(key, envelope, backup.id);
     } catch (const SealBroken& broken) {
-        throw SealBroken(QStringLiteral("backup %1 does not authenticate: %2 (its %3 was "
-                                        "tampered with, damaged or sealed under another key)")
-                             .arg(backup.id, broken.message(),
-                                  metadataObjectName(backup.serviceMetadata)));
+        throw SealBroken(QStringLiteral("backup %1 does not authenticate (%2): %3")
+                             .arg(backup.id, metadataObjectName(backup.serviceMetadata),
+                                  broken.message()));
     }
 }
 
@@ -318,12 +317,17 @@ void DecryptingFeed::finish()
 {
     try {
         m_decryptor.finish();
-    } catch (const Error& error) {
+    } catch (const SealBroken& broken) {
+        const bool tooShort = broken.message().contains(QLatin1String("too short"));
         throw SealBroken(QStringLiteral("object %1 (volume offset %2) of backup %3 does not "
-                                        "authenticate: %4")
+                                        "authenticate: tampered with, damaged, moved or sealed "
+                                        "under another key%4")
                              .arg(m_binding.objectName)
                              .arg(m_binding.offset)
-                             .arg(m_binding.backupId, error.message()));
+                             .arg(m_binding.backupId,
+                                  tooShort ? QStringLiteral(" (it is too short to hold a nonce "
+                                                            "and a tag)")
+                                           : QString()));
     }
     if (m_sinkFailure)
         std::rethrow_exception(m_sinkFailure);
