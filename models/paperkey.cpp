@@ -25,8 +25,9 @@ QImage qrCodeImage(const QByteArray& text, int moduleSize)
         throw Error(QStringLiteral("A QR code needs modules of at least one pixel."));
     // Binary mode (8-bit data): the key text is encoded as it is, line breaks included.
     const std::unique_ptr<QRcode, void (*)(QRcode*)> code(
-        QRcode_encodeData(int(text.size()), reinterpret_cast<const unsigned char*>(text.constData()),
-                          0, QR_ECLEVEL_M),
+        QRcode_encodeData(int(text.size()),
+                          reinterpret_cast<const unsigned char*>(text.constData()), 0,
+                          QR_ECLEVEL_M),
         QRcode_free);
     if (!code)
         throw Error(QStringLiteral("Cannot make a QR code of %1 bytes: %2")
@@ -116,11 +117,11 @@ void writePaperKeyPdf(const KeySet& key, KeyPart part, const QString& pdfPath)
               "text below (spaces and case do not matter; each line ends with a 2-character "
               "checksum, so a mistyped line is named), or scan the QR code and import the text "
               "it holds. Then add the backend (or rescan it) and restore as usual.%1")
-              .arg(secretIncluded ? QStringLiteral(
-                                        "\nKeep this page safe: anyone holding it can read the "
+              .arg(secretIncluded
+                       ? QStringLiteral("\nKeep this page safe: anyone holding it can read the "
                                         "backups made with this key, and without this key "
                                         "(or another copy of it) they cannot be restored.")
-                                  : QString()),
+                       : QString()),
           textFont(10), 50);
 
     // The key text, large enough to read and retype; line numbers are drawn as
@@ -160,8 +161,8 @@ void writePaperKeyPdf(const KeySet& key, KeyPart part, const QString& pdfPath)
     const QImage code = qrCodeImage(keyText.toUtf8(), 1);
     const qreal side = std::min(70.0 / 25.4 * writer.resolution(), page.height() - y);
     if (side < 30.0 / 25.4 * writer.resolution())
-        throw Error(QStringLiteral("The key text is too long for one page: %1 lines.")
-                        .arg(lines.size()));
+        throw Error(
+            QStringLiteral("The key text is too long for one page: %1 lines.").arg(lines.size()));
     painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
     painter.drawImage(QRectF(0, y, side, side), code);
     if (!painter.end())

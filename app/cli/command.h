@@ -179,9 +179,8 @@ struct Context
             service = std::make_unique<BackupService>(*catalog, secrets.provider());
 #ifdef EMBER_HAVE_SECRETS
             // The key store is opened only when an encrypted backup needs a key.
-            service->setKeyLookup([this](const QString& fingerprint) {
-                return keys().lookup()(fingerprint);
-            });
+            service->setKeyLookup(
+                [this](const QString& fingerprint) { return keys().lookup()(fingerprint); });
 #endif
             for (const QString& line : service->recoverInterruptedOperations())
                 holdNotice(line);

@@ -180,9 +180,8 @@ KeyInfo keyInfoOf(Context& context, const QString& fingerprint)
 {
     const std::optional<KeyInfo> info = context.keys().info(fingerprint);
     if (!info)
-        throw Error(
-            QStringLiteral("No key %1 in this host's key store (see ember-cli key-list).")
-                .arg(fingerprint));
+        throw Error(QStringLiteral("No key %1 in this host's key store (see ember-cli key-list).")
+                        .arg(fingerprint));
     return *info;
 }
 
@@ -190,9 +189,8 @@ KeySet keySetOf(Context& context, const QString& fingerprint)
 {
     const std::optional<KeySet> key = context.keys().find(fingerprint);
     if (!key)
-        throw Error(
-            QStringLiteral("No key %1 in this host's key store (see ember-cli key-list).")
-                .arg(fingerprint));
+        throw Error(QStringLiteral("No key %1 in this host's key store (see ember-cli key-list).")
+                        .arg(fingerprint));
     return *key;
 }
 
@@ -323,23 +321,30 @@ int keyExport(Context& context, QCommandLineParser& parser)
         writeNewFile(output, exportKeyText(key, part).toUtf8());
         written << output;
     }
-    if (written.isEmpty())
-        printOut(exportKeyText(key, part));
+    const bool wholeKey = part == KeyPart::Full && key.canUnwrap();
+    if (written.isEmpty()) {
+        const QString keyText = exportKeyText(key, part);
+        if (context.format == Format::Json)
+            context.printJson(
+                QJsonObject{{QStringLiteral("fingerprint"), fingerprint},
+                            {QStringLiteral("part"),
+                             wholeKey ? QStringLiteral("full") : QStringLiteral("public")},
+                            {QStringLiteral("key_text"), keyText}});
+        else
+            printOut(keyText);
+    }
     // Only a copy of the secret protects against losing this host.
-    if (part == KeyPart::Full && key.canUnwrap())
+    if (wholeKey)
         context.keys().markExported(fingerprint);
     if (!written.isEmpty()) {
         QStringList absolute;
         for (const QString& file : written)
             absolute << QFileInfo(file).absoluteFilePath();
-        const QString what = part == KeyPart::Full && key.canUnwrap()
-                                 ? QStringLiteral("whole key")
-                                 : QStringLiteral("public key");
+        const QString what = wholeKey ? QStringLiteral("whole key") : QStringLiteral("public key");
         context.printObject(
             QJsonObject{{QStringLiteral("fingerprint"), fingerprint},
-                        {QStringLiteral("part"), part == KeyPart::Full && key.canUnwrap()
-                                                     ? QStringLiteral("full")
-                                                     : QStringLiteral("public")},
+                        {QStringLiteral("part"),
+                         wholeKey ? QStringLiteral("full") : QStringLiteral("public")},
                         {QStringLiteral("files"), QJsonArray::fromStringList(absolute)}},
             {{QStringLiteral("fingerprint"), fingerprint},
              {QStringLiteral("exported"), what},
@@ -350,16 +355,17 @@ int keyExport(Context& context, QCommandLineParser& parser)
 
 int keyImport(Context& context, QCommandLineParser& parser)
 {
-    const QString source =
-        parser.positionalArguments().isEmpty() ? QStringLiteral("-") : parser.positionalArguments().first();
+    const QString source = parser.positionalArguments().isEmpty()
+                               ? QStringLiteral("-")
+                               : parser.positionalArguments().first();
     QFile file;
     const bool fromStdin = source == QLatin1String("-");
     const bool opened = fromStdin ? file.open(stdin, QIODevice::ReadOnly)
                                   : (file.setFileName(source), file.open(QIODevice::ReadOnly));
     if (!opened)
-        throw Error(QStringLiteral("Cannot read %1: %2")
-                        .arg(fromStdin ? QStringLiteral("standard input") : source,
-                             file.errorString()));
+        throw Error(
+            QStringLiteral("Cannot read %1: %2")
+                .arg(fromStdin ? QStringLiteral("standard input") : source, file.errorString()));
     // A key file or a paper key's text is a few kilobytes; more is not a key.
     const qint64 limit = 1 << 20;
     const QByteArray data = file.read(limit + 1);
@@ -370,9 +376,9 @@ int keyImport(Context& context, QCommandLineParser& parser)
     try {
         key = importKeyText(QString::fromUtf8(data));
     } catch (const Error& error) {
-        throw Error(QStringLiteral("No key imported from %1: %2")
-                        .arg(fromStdin ? QStringLiteral("standard input") : source,
-                             error.message()));
+        throw Error(
+            QStringLiteral("No key imported from %1: %2")
+                .arg(fromStdin ? QStringLiteral("standard input") : source, error.message()));
     }
     const KeyInfo info = context.keys().add(key, true);
     const std::map<QString, KeyUse> uses = keyUses(context);
@@ -434,10 +440,9 @@ int keyRotate(Context& context, QCommandLineParser& parser)
     const KeySet fresh = rotatedKey(
         old, parser.isSet(QStringLiteral("label")) ? optionValue(parser, "label") : QString());
     context.keys().add(fresh);
-    const BackupService::KeyRotationReport report =
-        withProgress([&](OperationControl& control) {
-            return context.backups().rotateKey(oldFingerprint, fresh, control);
-        });
+    const BackupService::KeyRotationReport report = withProgress([&](OperationControl& control) {
+        return context.backups().rotateKey(oldFingerprint, fresh, control);
+    });
 
     QJsonArray refused;
     QStringList refusedText;
@@ -468,11 +473,11 @@ int keyRotate(Context& context, QCommandLineParser& parser)
         {{QStringLiteral("old key"), oldFingerprint},
          {QStringLiteral("new key"), fresh.fingerprint},
          {QStringLiteral("rewrapped"), QString::number(report.rewrapped.size())},
-         {QStringLiteral("refused"),
-          refusedText.isEmpty() ? QStringLiteral("0")
-                                : QStringLiteral("%1 (%2)")
-                                      .arg(refusedText.size())
-                                      .arg(refusedText.join(QStringLiteral("; ")))},
+         {QStringLiteral("refused"), refusedText.isEmpty()
+                                         ? QStringLiteral("0")
+                                         : QStringLiteral("%1 (%2)")
+                                               .arg(refusedText.size())
+                                               .arg(refusedText.join(QStringLiteral("; ")))},
          {QStringLiteral("backends switched"),
           orDash(report.backendsSwitched.join(QStringLiteral(", ")))},
          {QStringLiteral("next step"), advice}});
@@ -535,8 +540,8 @@ QList<Command> keyCommands()
         [=](QCommandLineParser& p) {
             p.addOption(flag("public", "Only the public half of an x25519 key (for hosts that "
                                        "back up but must not restore)."));
-            p.addOption(text("output", "Write the key file here (mode 0600; never overwritten).",
-                             "FILE"));
+            p.addOption(
+                text("output", "Write the key file here (mode 0600; never overwritten).", "FILE"));
             p.addOption(text("paper", "Write the paper key, an A4 PDF, here (never overwritten).",
                              "FILE.pdf"));
         },
@@ -571,8 +576,9 @@ QList<Command> keyCommands()
                        "the backups using the old one without rewriting their objects, and "
                        "switches its backends to the new key."),
         [=](QCommandLineParser& p) {
-            p.addOption(text("label", "The new key's label (default: the old one's, \"(rotated)\" "
-                                      "appended).",
+            p.addOption(text("label",
+                             "The new key's label (default: the old one's, \"(rotated)\" "
+                             "appended).",
                              "TEXT"));
         },
         keyRotate,

@@ -40,9 +40,8 @@ private:
     }
     static QJsonDocument json(const QString& host, const QStringList& arguments)
     {
-        const ProcessResult result =
-            runCli(host, QStringList{QStringLiteral("--format"), QStringLiteral("json")} +
-                             arguments);
+        const ProcessResult result = runCli(
+            host, QStringList{QStringLiteral("--format"), QStringLiteral("json")} + arguments);
         if (result.exitCode != 0)
             qWarning().noquote() << describe(result);
         return jsonOf(result);
@@ -126,15 +125,13 @@ private:
     static ProcessResult addEncryptedBackend(const QString& host, const QString& name,
                                              const QString& store, const QString& key)
     {
-        return runCli(host, {QStringLiteral("backend-add"), name, QStringLiteral("posix"),
-                             QStringLiteral("--option"),
-                             QStringLiteral("backup_posix_path=%1").arg(store),
-                             QStringLiteral("--option"),
-                             QStringLiteral("backup_compression_algorithm=none"),
-                             QStringLiteral("--option"),
-                             QStringLiteral("backup_ember_encryption=aes-256-gcm"),
-                             QStringLiteral("--option"),
-                             QStringLiteral("ember_encryption_key=%1").arg(key)});
+        return runCli(
+            host,
+            {QStringLiteral("backend-add"), name, QStringLiteral("posix"),
+             QStringLiteral("--option"), QStringLiteral("backup_posix_path=%1").arg(store),
+             QStringLiteral("--option"), QStringLiteral("backup_compression_algorithm=none"),
+             QStringLiteral("--option"), QStringLiteral("backup_ember_encryption=aes-256-gcm"),
+             QStringLiteral("--option"), QStringLiteral("ember_encryption_key=%1").arg(key)});
     }
     // A volume file with the marker in it, registered in `host` as `name`.
     QString addVolume(const QString& host, const QString& name, qint64 size, quint32 seed)
@@ -189,8 +186,8 @@ private Q_SLOTS:
         for (const char* command : {"key-create", "key-list", "key-show", "key-export",
                                     "key-import", "key-remove", "key-rotate"})
             QVERIFY2(help.out.contains(command), command);
-        const ProcessResult exportHelp =
-            run(home(QStringLiteral("a")), {QStringLiteral("key-export"), QStringLiteral("--help")});
+        const ProcessResult exportHelp = run(
+            home(QStringLiteral("a")), {QStringLiteral("key-export"), QStringLiteral("--help")});
         QCOMPARE(exportHelp.exitCode, 0);
         for (const char* option : {"--public", "--output", "--paper"})
             QVERIFY2(exportHelp.out.contains(option), option);
@@ -201,9 +198,9 @@ private Q_SLOTS:
     void createListShowExportImportRemove()
     {
         const QString a = home(QStringLiteral("a"));
-        const ProcessResult created = run(a, {QStringLiteral("--format"), QStringLiteral("json"),
-                                              QStringLiteral("key-create"), QStringLiteral("--label"),
-                                              QStringLiteral("prod backups")});
+        const ProcessResult created = run(
+            a, {QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("key-create"),
+                QStringLiteral("--label"), QStringLiteral("prod backups")});
         QVERIFY2(created.exitCode == 0, qPrintable(describe(created)));
         // The warning goes to stderr, so stdout stays JSON.
         QVERIFY2(created.err.contains("WARNING") && created.err.contains("export"),
@@ -230,8 +227,8 @@ private Q_SLOTS:
         QCOMPARE(shown.value(QStringLiteral("fingerprint")).toString(), fingerprint);
         QCOMPARE(shown.value(QStringLiteral("secret")).toString(),
                  QStringLiteral("secret key here"));
-        QVERIFY(!errorOf(a, {QStringLiteral("key-show"), QStringLiteral("ffff-ffff-ffff")})
-                     .isEmpty());
+        QVERIFY(
+            !errorOf(a, {QStringLiteral("key-show"), QStringLiteral("ffff-ffff-ffff")}).isEmpty());
 
         // Export to stdout: the armored text; the key is now exported.
         const QByteArray text = exportText(a, {fingerprint});
@@ -240,13 +237,16 @@ private Q_SLOTS:
                      text.contains(fingerprint.toUtf8()),
                  text.constData());
         QCOMPARE(showKey(a, fingerprint).value(QStringLiteral("exported")).toBool(), true);
+        const QJsonObject asJson = json(a, {QStringLiteral("key-export"), fingerprint}).object();
+        QCOMPARE(asJson.value(QStringLiteral("key_text")).toString().toUtf8(), text);
+        QCOMPARE(asJson.value(QStringLiteral("part")).toString(), QStringLiteral("full"));
         QVERIFY(errorOf(a, {QStringLiteral("key-export"), fingerprint, QStringLiteral("--public")})
                     .contains(QStringLiteral("no public half")));
 
         // To a file: mode 0600, the same text, never written over.
         const QString keyFile = m_dir + QStringLiteral("/prod.key");
-        const ProcessResult toFile = run(a, {QStringLiteral("key-export"), fingerprint,
-                                             QStringLiteral("--output"), keyFile});
+        const ProcessResult toFile = run(
+            a, {QStringLiteral("key-export"), fingerprint, QStringLiteral("--output"), keyFile});
         QVERIFY2(toFile.exitCode == 0, qPrintable(describe(toFile)));
         QVERIFY(!toFile.out.contains(text.mid(text.indexOf("\n\n") + 2, 20)));
         QCOMPARE(readWholeFile(keyFile), text);
@@ -268,8 +268,9 @@ private Q_SLOTS:
         QCOMPARE(exportText(b, {fingerprint}), text);
         const QString c = home(QStringLiteral("c"));
         const ProcessResult fromStdin =
-            runWithInput(c, {QStringLiteral("--format"), QStringLiteral("json"),
-                             QStringLiteral("key-import"), QStringLiteral("-")},
+            runWithInput(c,
+                         {QStringLiteral("--format"), QStringLiteral("json"),
+                          QStringLiteral("key-import"), QStringLiteral("-")},
                          QByteArray("notes around the key\n") + text + "\nmore notes\n");
         QVERIFY2(fromStdin.exitCode == 0, qPrintable(describe(fromStdin)));
         QCOMPARE(jsonOf(fromStdin).object().value(QStringLiteral("fingerprint")).toString(),
@@ -310,12 +311,12 @@ private Q_SLOTS:
         QCOMPARE(QFileInfo(pdf).permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther),
                  QFileDevice::Permissions());
         QCOMPARE(showKey(a, fingerprint).value(QStringLiteral("exported")).toBool(), true);
-        QVERIFY(errorOf(a, {QStringLiteral("key-export"), fingerprint, QStringLiteral("--paper"),
-                            pdf})
-                    .contains(QStringLiteral("exists already")));
+        QVERIFY(
+            errorOf(a, {QStringLiteral("key-export"), fingerprint, QStringLiteral("--paper"), pdf})
+                .contains(QStringLiteral("exists already")));
 
-        const ProcessResult extracted =
-            tool(QStringLiteral("pdftotext"), {QStringLiteral("-layout"), pdf, QStringLiteral("-")});
+        const ProcessResult extracted = tool(QStringLiteral("pdftotext"),
+                                             {QStringLiteral("-layout"), pdf, QStringLiteral("-")});
         QVERIFY2(extracted.exitCode == 0, qPrintable(describe(extracted)));
         QVERIFY2(extracted.out.contains("Ember paper key") &&
                      extracted.out.contains(fingerprint.toUtf8()),
@@ -331,9 +332,9 @@ private Q_SLOTS:
 
         const QByteArray text = exportText(a, {fingerprint});
         const ProcessResult rendered =
-            tool(QStringLiteral("pdftoppm"), {QStringLiteral("-png"), QStringLiteral("-r"),
-                                              QStringLiteral("150"), QStringLiteral("-singlefile"),
-                                              pdf, m_dir + QStringLiteral("/page")});
+            tool(QStringLiteral("pdftoppm"),
+                 {QStringLiteral("-png"), QStringLiteral("-r"), QStringLiteral("150"),
+                  QStringLiteral("-singlefile"), pdf, m_dir + QStringLiteral("/page")});
         QVERIFY2(rendered.exitCode == 0, qPrintable(describe(rendered)));
         const ProcessResult scanned =
             tool(QStringLiteral("zbarimg"), {QStringLiteral("--raw"), QStringLiteral("-q"),
@@ -358,18 +359,19 @@ private Q_SLOTS:
         const ProcessResult unexported =
             addEncryptedBackend(a, QStringLiteral("enc"), store, fingerprint.left(9));
         QCOMPARE(unexported.exitCode, 1);
-        QVERIFY2(unexported.err.contains("never been exported") &&
-                     unexported.err.contains(
-                         QStringLiteral("ember-cli key-export %1 --paper").arg(fingerprint).toUtf8()) &&
-                     unexported.err.contains("a lost key means lost backups"),
-                 unexported.err.constData());
+        QVERIFY2(
+            unexported.err.contains("never been exported") &&
+                unexported.err.contains(
+                    QStringLiteral("ember-cli key-export %1 --paper").arg(fingerprint).toUtf8()) &&
+                unexported.err.contains("a lost key means lost backups"),
+            unexported.err.constData());
         const QJsonArray backends = json(a, {QStringLiteral("backend-list")}).array();
         for (const QJsonValue& backend : backends)
             QVERIFY(backend.toObject().value(QStringLiteral("name")).toString() !=
                     QLatin1String("enc"));
 
-        QVERIFY(!exportText(a, {fingerprint, QStringLiteral("--output"),
-                                m_dir + QStringLiteral("/k.key")})
+        QVERIFY(!exportText(
+                     a, {fingerprint, QStringLiteral("--output"), m_dir + QStringLiteral("/k.key")})
                      .isEmpty());
         const ProcessResult added =
             addEncryptedBackend(a, QStringLiteral("enc"), store, fingerprint.left(9));
@@ -411,17 +413,19 @@ private Q_SLOTS:
         const QJsonObject imported = json(a, {QStringLiteral("key-import"), publicFile}).object();
         QCOMPARE(imported.value(QStringLiteral("fingerprint")).toString(), fingerprint);
         QCOMPARE(imported.value(QStringLiteral("can_unwrap")).toBool(), false);
-        QCOMPARE(imported.value(QStringLiteral("secret")).toString(), QStringLiteral("public only"));
+        QCOMPARE(imported.value(QStringLiteral("secret")).toString(),
+                 QStringLiteral("public only"));
         QVERIFY(errorOf(a, {QStringLiteral("key-rotate"), fingerprint})
                     .contains(QStringLiteral("only its public half")));
 
         const QString store = m_dir + QStringLiteral("/store");
-        const ProcessResult added = addEncryptedBackend(a, QStringLiteral("enc"), store, fingerprint);
+        const ProcessResult added =
+            addEncryptedBackend(a, QStringLiteral("enc"), store, fingerprint);
         QVERIFY2(added.exitCode == 0, qPrintable(describe(added)));
         const qint64 size = 6 * MiB + 4096;
         const QString source = addVolume(a, QStringLiteral("src"), size, 21);
-        const QString full = backUp(a, {QStringLiteral("src"), QStringLiteral("--backend"),
-                                        QStringLiteral("enc")});
+        const QString full =
+            backUp(a, {QStringLiteral("src"), QStringLiteral("--backend"), QStringLiteral("enc")});
         QVERIFY(!full.isEmpty());
         mutateFile(source, 4, 64 * 1024, 5);
         const QString incremental =
@@ -484,8 +488,8 @@ private Q_SLOTS:
         const QString source = addVolume(a, QStringLiteral("src"), size, 33);
         const QString original = m_dir + QStringLiteral("/original.img");
         QVERIFY(QFile::copy(source, original));
-        const QString full = backUp(a, {QStringLiteral("src"), QStringLiteral("--backend"),
-                                        QStringLiteral("enc")});
+        const QString full =
+            backUp(a, {QStringLiteral("src"), QStringLiteral("--backend"), QStringLiteral("enc")});
         QVERIFY(!full.isEmpty());
         mutateFile(source, 3, 32 * 1024, 8);
         const QString incremental =
@@ -503,10 +507,9 @@ private Q_SLOTS:
                      removeRefusal.contains(QStringLiteral("enc")),
                  qPrintable(removeRefusal));
 
-        const ProcessResult rotated =
-            run(a, {QStringLiteral("--format"), QStringLiteral("json"),
-                    QStringLiteral("key-rotate"), old, QStringLiteral("--label"),
-                    QStringLiteral("second")});
+        const ProcessResult rotated = run(a, {QStringLiteral("--format"), QStringLiteral("json"),
+                                              QStringLiteral("key-rotate"), old,
+                                              QStringLiteral("--label"), QStringLiteral("second")});
         QVERIFY2(rotated.exitCode == 0, qPrintable(describe(rotated)));
         const QJsonObject report = jsonOf(rotated).object();
         const QString fresh = report.value(QStringLiteral("new_fingerprint")).toString();
@@ -532,8 +535,8 @@ private Q_SLOTS:
                  fresh);
 
         const QString restoredFull = m_dir + QStringLiteral("/full.img");
-        const ProcessResult restoreFull = run(a, {QStringLiteral("backup-restore"), full,
-                                                  QStringLiteral("--path"), restoredFull});
+        const ProcessResult restoreFull = run(
+            a, {QStringLiteral("backup-restore"), full, QStringLiteral("--path"), restoredFull});
         QVERIFY2(restoreFull.exitCode == 0, qPrintable(describe(restoreFull)));
         QCOMPARE(compareFiles(original, restoredFull), QString());
         const QString restoredInc = m_dir + QStringLiteral("/inc.img");
@@ -556,9 +559,9 @@ private Q_SLOTS:
                     .toString()
                     .startsWith(QStringLiteral("key not available")));
         const QString target = m_dir + QStringLiteral("/never.img");
-        QVERIFY(errorOf(a, {QStringLiteral("backup-restore"), full, QStringLiteral("--path"),
-                            target})
-                    .contains(QStringLiteral("key not available")));
+        QVERIFY(
+            errorOf(a, {QStringLiteral("backup-restore"), full, QStringLiteral("--path"), target})
+                .contains(QStringLiteral("key not available")));
         QVERIFY(!QFileInfo::exists(target));
     }
 };
