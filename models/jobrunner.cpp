@@ -314,6 +314,12 @@ JobRunner::~JobRunner()
 
 quint64 JobRunner::submit(JobSpec spec)
 {
+    if (m_keys && spec.work)
+        spec.work = [keys = m_keys, work = std::move(spec.work)](BackupService& service,
+                                                                  OperationControl& control) {
+            service.setKeyLookup(keys);
+            return work(service, control);
+        };
     JobInfo info;
     info.id = m_nextId++;
     info.kind = spec.kind;

@@ -112,6 +112,9 @@ public:
 
     // How jobs get backend secrets (the keyring); none by default.
     void setSecretProvider(SecretProvider provider) { m_secrets = std::move(provider); }
+    // How jobs find master keys of encrypted backups (KeyStore::lookup());
+    // none by default (encrypted backups are then "key not available").
+    void setKeyLookup(KeyLookup keys) { m_keys = std::move(keys); }
 
     void setMaxConcurrent(int jobs);
     int maxConcurrent() const { return m_maxConcurrent; }
@@ -149,6 +152,7 @@ private:
 
     QString m_catalogPath;
     SecretProvider m_secrets;
+    KeyLookup m_keys;
     QThreadPool m_pool;
     int m_maxConcurrent = 2;
     quint64 m_nextId = 1;

@@ -9,6 +9,7 @@
 #include "clouddialogs.h"
 #include "itemroles.h"
 #include "jobpanel.h"
+#include "keysdialog.h"
 #include "panelsupport.h"
 #include "rbdbrowser.h"
 #include "retentiondialogs.h"
@@ -51,6 +52,8 @@ ActionsController::ActionsController(AppContext& context, QWidget* window, Volum
     m_local->setJobRunner(&m_context.runner());
     m_local->setSecretProvider(m_context.secretProvider());
     createActions();
+    // A key imported or removed changes what can be restored.
+    connect(&m_context, &AppContext::keysChanged, this, &ActionsController::updateActions);
     connect(m_chains, &ChainPanel::backupActivated, this, [this] {
         if (m_restore->isEnabled())
             m_restore->trigger();
@@ -155,6 +158,9 @@ void ActionsController::createActions()
     m_backends =
         make("backendsAction", icon("backends"), tr("&Backends…"), QKeySequence(tr("Ctrl+Shift+B")),
              tr("Add, edit, test and remove backends"), [this] { openBackends(); });
+    m_keys = make("keysAction", QIcon(), tr("&Keys…"), QKeySequence(),
+                  tr("Create, import, export, rotate and remove encryption keys"),
+                  [this] { openKeys(); });
     m_settings = make("settingsAction", icon("settings"), tr("&Settings…"),
                       QKeySequence(QKeySequence::Preferences), tr("Application settings"),
                       [this] { openSettings(); });
@@ -365,9 +371,19 @@ void ActionsController::updateActions()
                 .arg(what, statusText(backup->status));
         return {};
     };
-    QString restoreRefusal = needsAvailable(tr("restored"));
+    // An encrypted backup whose key is not here is refused before any job.
+    auto needsKey = [&](const QString& what) -> QString {
+        const QString refusal = needsAvailable(what);
+        if (!refusal.isEmpty() || !backup->isEncrypted() ||
+            m_context.availableKeys().contains(backup->encryptionKeyFingerprint))
+            return refusal;
+        return tr("key not available: backup %1 is encrypted with key %2, which is not on this "
+                  "host (import it in Keys…)")
+            .arg(backup->id.left(8), backup->encryptionKeyFingerprint);
+    };
+    QString restoreRefusal = needsKey(tr("restored"));
     enableWithReason(m_restore, restoreRefusal);
-    enableWithReason(m_verify, needsAvailable(tr("verified")));
+    enableWithReason(m_verify, needsKey(tr("verified")));
     enableWithReason(m_export, needsAvailable(tr("exported")));
 
     QString deleteText = deleteRefusal(false);
@@ -1100,6 +1116,18 @@ SettingsDialog* ActionsController::openSettings()
     });
     dialog->open();
     return dialog;
+}
+
+KeysDialog* ActionsController::openKeys()
+{
+    if (!m_keysDialog) {
+        m_keysDialog = new KeysDialog(m_context, m_window);
+        m_keysDialog->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_keysDialog->show();
+    m_keysDialog->raise();
+    m_keysDialog->activateWindow();
+    return m_keysDialog;
 }
 
 BackendsDialog* ActionsController::openBackends()

@@ -9,6 +9,7 @@
 #include "appcontext.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QSet>
 #include <QStringList>
 #include <functional>
@@ -23,6 +24,7 @@ namespace ember::ui {
 struct ActionResult;
 class AddVolumeDialog;
 class BackendsDialog;
+class KeysDialog;
 class ChainPanel;
 class CloudBackupDialog;
 class CloudImportDialog;
@@ -73,6 +75,7 @@ public:
     QAction* clearJobsAction() const { return m_clearJobs; }
     QAction* copyLogAction() const { return m_copyLog; }
     QAction* backendsAction() const { return m_backends; }
+    QAction* keysAction() const { return m_keys; }
     QAction* settingsAction() const { return m_settings; }
     QAction* quitAction() const { return m_quit; }
     QAction* aboutAction() const { return m_about; }
@@ -105,6 +108,8 @@ public:
     SettingsDialog* openSettings();
     VolumeResetStateDialog* openResetVolumeState();
     BackendsDialog* openBackends();
+    // Non-modal; one at a time (a second call raises it).
+    KeysDialog* openKeys();
     // A cloud's dialogs (nullptr when the action is disabled or the source is local).
     CloudBackupDialog* openCloudBackup();
     CloudRestoreDialog* openCloudRestore();
@@ -204,6 +209,8 @@ private:
     QAction* m_clearJobs = nullptr;
     QAction* m_copyLog = nullptr;
     QAction* m_backends = nullptr;
+    QAction* m_keys = nullptr;
+    QPointer<KeysDialog> m_keysDialog;
     QAction* m_settings = nullptr;
     QAction* m_quit = nullptr;
     QAction* m_about = nullptr;

@@ -6,6 +6,8 @@
 #include <QPointer>
 #include <mutex>
 
+#include "keystore.h"
+
 #ifdef EMBER_HAVE_SECRETS
 #include "secretstore.h"
 #endif
@@ -50,6 +52,17 @@ AppContext::AppContext(const QString& catalogPath, QObject* parent)
     };
 #endif
     m_runner.setSecretProvider(m_secrets);
+#ifdef EMBER_HAVE_SECRETS
+    // The store object only: the keyring is touched when a key is read.
+    SecretStore* secretStore = nullptr;
+    {
+        std::lock_guard lock(m_secretStore->mutex);
+        secretStore = &m_secretStore->get();
+    }
+    m_keyStore = std::make_unique<KeyStore>(*secretStore);
+    m_runner.setKeyLookup(m_keyStore->lookup());
+    m_availableKeys = m_keyStore->unwrappable();
+#endif
     m_runner.setMaxConcurrent(maxConcurrentJobs());
     m_quickPool.setMaxThreadCount(2);
     connect(&m_watcher, &CatalogWatcher::snapshotChanged, this, [this] {
@@ -79,7 +92,15 @@ AppContext::AppContext(const QString& catalogPath, QObject* parent)
 AppContext::~AppContext()
 {
     m_runner.cancelAll();
+    // Jobs may use the key store until they end.
+    m_runner.waitForWorkers(-1);
     m_quickPool.waitForDone();
+}
+
+void AppContext::notifyKeysChanged()
+{
+    m_availableKeys = m_keyStore ? m_keyStore->unwrappable() : QSet<QString>();
+    Q_EMIT keysChanged();
 }
 
 void AppContext::storeSecretsBlocking(const QString& backendName,
@@ -104,10 +125,13 @@ void AppContext::runQuick(QObject* context, QuickWork work, QuickDone done)
     QPointer<QObject> guard(context);
     runInBackground(
         this,
-        [path = m_catalogPath, secrets = m_secrets, work = std::move(work)] {
+        [path = m_catalogPath, secrets = m_secrets,
+         keys = m_keyStore ? m_keyStore->lookup() : KeyLookup(), work = std::move(work)] {
             QVariant result;
-            const QString error = runOnOwnService(
-                path, secrets, [&](BackupService& service) { result = work(service); });
+            const QString error = runOnOwnService(path, secrets, [&](BackupService& service) {
+                service.setKeyLookup(keys);
+                result = work(service);
+            });
             if (!error.isEmpty())
                 throw Error(error);
             return result;

@@ -10,9 +10,14 @@
 #include "volumemodel.h"
 
 #include <QObject>
+#include <QSet>
 #include <QThreadPool>
 #include <QVariant>
 #include <functional>
+
+namespace ember {
+class KeyStore;
+}
 
 namespace ember::ui {
 
@@ -39,6 +44,17 @@ public:
     // Stores secrets entered in the backend wizard (blocking: worker threads only).
     void storeSecretsBlocking(const QString& backendName, const QMap<QString, QString>& secrets);
 
+    // The master keys of encryption at rest (on the app's SecretStore);
+    // nullptr when this build has no keyring support. Its index may be read
+    // on the UI thread; keyring work (find, add, remove, markExported) runs
+    // on worker threads only.
+    KeyStore* keyStore() const { return m_keyStore.get(); }
+    // Fingerprints whose secret part is on this host (from the index).
+    QSet<QString> availableKeys() const { return m_availableKeys; }
+    // Call after keys were added, removed or exported: re-reads the index
+    // and emits keysChanged().
+    void notifyKeysChanged();
+
     using QuickWork = std::function<QVariant(BackupService& service)>;
     using QuickDone = std::function<void(const QVariant& result, const QString& error)>;
     void runQuick(QObject* context, QuickWork work, QuickDone done);
@@ -50,6 +66,8 @@ Q_SIGNALS:
     // Start-up recovery of operations a crashed process left behind (one
     // line per action; not emitted when there was nothing to do).
     void recovered(const QStringList& actions);
+    // The key store changed (availableKeys() is current).
+    void keysChanged();
 
 private:
     QString m_catalogPath;
@@ -62,6 +80,8 @@ private:
     struct Secrets;
     std::shared_ptr<Secrets> m_secretStore;
     SecretProvider m_secrets;
+    std::unique_ptr<KeyStore> m_keyStore;
+    QSet<QString> m_availableKeys;
 };
 
 } // namespace ember::ui

@@ -5,6 +5,7 @@
 #include "backendregistry.h"
 #include "cephpages.h"
 #include "dialogbuttons.h"
+#include "encryptionpage.h"
 #include "itemroles.h"
 #include "s3page.h"
 #include "swiftpage.h"
@@ -74,6 +75,10 @@ BackendOptionsPage* BackendPageRegistry::create(const QString& type, QWidget* pa
 
 int BackendOptionsPage::nextId() const
 {
+    // Encryption applies to chunked types only (decided by capability).
+    const auto* backendWizard = qobject_cast<const BackendWizard*>(wizard());
+    if (backendWizard && backendWizard->encryptionPage() && backendWizard->chosenTypeIsChunked())
+        return BackendWizard::EncryptionPageId;
     return BackendWizard::TestPageId;
 }
 
@@ -381,6 +386,43 @@ BackendWizard::BackendWizard(std::shared_ptr<const CatalogSnapshot> snapshot,
     resize(640, 480);
 }
 
+void BackendWizard::setKeyStore(KeyStore& keys)
+{
+    if (encryptionPage())
+        return;
+    auto* encryption = new EncryptionPage(keys, this);
+    setPage(EncryptionPageId, encryption);
+    if (m_editing)
+        encryption->load(*m_editing);
+    // The encryption page owns these options: the schema forms (S3) must not
+    // offer them a second time.
+    const QStringList pageOptions{QStringLiteral("backup_ember_encryption"),
+                                  QStringLiteral("ember_encryption_key")};
+    for (const int id : std::as_const(m_pageIds)) {
+        QWidget* optionsPage = page(id);
+        for (const QString& key : pageOptions) {
+            auto* editor = optionsPage->findChild<QWidget*>(QStringLiteral("option_%1").arg(key));
+            if (!editor)
+                continue;
+            editor->hide();
+            for (QLabel* label : optionsPage->findChildren<QLabel*>())
+                if (label->buddy() == editor)
+                    label->hide();
+        }
+    }
+}
+
+EncryptionPage* BackendWizard::encryptionPage() const
+{
+    return qobject_cast<EncryptionPage*>(page(EncryptionPageId));
+}
+
+bool BackendWizard::chosenTypeIsChunked() const
+{
+    const BackendType* type = findBackendType(field(QStringLiteral("type")).toString());
+    return type && type->capabilities.chunked;
+}
+
 BackendOptionsPage* BackendWizard::optionsPage() const
 {
     const int id = m_pageIds.value(field(QStringLiteral("type")).toString(), -1);
@@ -405,6 +447,13 @@ BackendConfig BackendWizard::config() const
         // Keep options this wizard does not show (e.g. set by ember-cli).
         const QJsonObject shown = page->options();
         for (auto it = shown.begin(); it != shown.end(); ++it)
+            config.options.insert(it.key(), it.value());
+    }
+    if (EncryptionPage* encryption = encryptionPage(); encryption && chosenTypeIsChunked()) {
+        const QJsonObject chosen = encryption->options();
+        if (!chosen.contains(QStringLiteral("ember_encryption_key")))
+            config.options.remove(QStringLiteral("ember_encryption_key"));
+        for (auto it = chosen.begin(); it != chosen.end(); ++it)
             config.options.insert(it.key(), it.value());
     }
     if (!config.createdAt.isValid())
@@ -662,6 +711,8 @@ BackendWizard* BackendsDialog::addBackend()
 {
     auto* wizard = new BackendWizard(m_context.snapshot(), std::nullopt, this);
     wizard->setAttribute(Qt::WA_DeleteOnClose);
+    if (KeyStore* keys = m_context.keyStore())
+        wizard->setKeyStore(*keys);
     connect(wizard, &QWizard::accepted, this,
             [this, wizard] { save(wizard->config(), wizard->secrets()); });
     wizard->open();
@@ -675,6 +726,8 @@ void BackendsDialog::editBackend()
         return;
     auto* wizard = new BackendWizard(m_context.snapshot(), backend, this);
     wizard->setAttribute(Qt::WA_DeleteOnClose);
+    if (KeyStore* keys = m_context.keyStore())
+        wizard->setKeyStore(*keys);
     wizard->setStoredSecrets(m_context.secretProvider());
     connect(wizard, &QWizard::accepted, this,
             [this, wizard] { save(wizard->config(), wizard->secrets()); });

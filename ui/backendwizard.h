@@ -30,9 +30,14 @@ class QSpinBox;
 class QTableView;
 class QTreeWidget;
 
+namespace ember {
+class KeyStore;
+}
+
 namespace ember::ui {
 
 class AppContext;
+class EncryptionPage;
 
 // One check of a backend's connection test, run on a worker thread. Pages
 // that list no checks of their own get the shared testBackendConnection()
@@ -124,6 +129,7 @@ public:
     {
         GeneralPageId = 0,
         FirstOptionsPageId = 10,
+        EncryptionPageId = 900,
         TestPageId = 1000
     };
 
@@ -142,6 +148,13 @@ public:
     // the test's worker thread), so a test works without retyping them.
     void setStoredSecrets(SecretProvider stored) { m_storedSecrets = std::move(stored); }
     SecretProvider storedSecrets() const { return m_editing ? m_storedSecrets : SecretProvider(); }
+    // Adds the encryption page (after the options page of chunked types) on
+    // this key store, which must outlive the wizard. Without it the wizard
+    // leaves encryption options as they are.
+    void setKeyStore(KeyStore& keys);
+    EncryptionPage* encryptionPage() const;
+    // Whether the chosen type is in Cinder's chunked format (encryption applies).
+    bool chosenTypeIsChunked() const;
 
 private:
     SecretProvider m_storedSecrets;

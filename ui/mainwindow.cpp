@@ -250,6 +250,7 @@ void MainWindow::createMenus()
     file->addAction(m_actions->importAction());
     file->addSeparator();
     file->addAction(m_actions->backendsAction());
+    file->addAction(m_actions->keysAction());
     auto* connectCloudAction =
         new QAction(icon("backends"), tr("Connect to an OpenStack &Cloud…"), this);
     connectCloudAction->setObjectName(QStringLiteral("connectCloudAction"));

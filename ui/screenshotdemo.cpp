@@ -3,7 +3,12 @@
 #include "backendwizard.h"
 #include "backupdialogs.h"
 #include "catalog.h"
+#include "actionscontroller.h"
+#include "appcontext.h"
 #include "dashboardpanel.h"
+#include "encryptionpage.h"
+#include "keysdialog.h"
+#include "keystore.h"
 #include "mainwindow.h"
 #include "s3page.h"
 #include "source.h"
@@ -473,6 +478,59 @@ void s3WizardScene(MainWindow& window)
     });
 }
 
+// The keys dialog with two keys (one exported, one not yet) and the paper
+// key's QR code preview. Needs a keyring or EMBER_ALLOW_FILE_SECRETS=1.
+void keysScene(MainWindow& window)
+{
+    KeysDialog* dialog = window.actions()->openKeys();
+    dialog->resize(980, 420);
+    dialog->move(210, 200);
+    auto added = std::make_shared<QStringList>();
+    QObject::connect(dialog, &KeysDialog::keyAdded, dialog, [dialog, added](const QString& key) {
+        added->append(key);
+        if (added->size() == 1)
+            dialog->createKey(KeySet::Kind::X25519, QStringLiteral("offsite restores"));
+        else
+            dialog->printPaperKey(added->first(), KeyPart::Full,
+                                  QDir(defaultDataDirectory()).filePath(QStringLiteral("paper.pdf")));
+    });
+    QObject::connect(dialog, &KeysDialog::paperKeyWritten, dialog, [dialog, added] {
+        dialog->selectKey(added->first());
+        QTimer::singleShot(500, dialog, &announceReady);
+    });
+    QObject::connect(dialog, &KeysDialog::failed, dialog, [](const QString& message) {
+        std::fprintf(stderr, "keys scene: %s\n", qPrintable(message));
+    });
+    dialog->createKey(KeySet::Kind::Symmetric, QStringLiteral("prod backups 2026"));
+}
+
+// The backend wizard's encryption page with a new key not exported yet: the
+// warning and the reason Next waits.
+void encryptionWizardScene(MainWindow& window)
+{
+    pollUntil(&window, [&window]() -> bool {
+        if (!window.context().watcher().hasSnapshot())
+            return false;
+        BackendWizard* wizard = window.openBackends()->addBackend();
+        wizard->setField(QStringLiteral("name"), QStringLiteral("sealed-archive"));
+        auto* types = wizard->findChild<QComboBox*>(QStringLiteral("backendType"));
+        types->setCurrentIndex(types->findData(QStringLiteral("posix")));
+        wizard->next();
+        if (auto* path = wizard->currentPage()->findChild<QLineEdit*>(QStringLiteral("posixPath")))
+            path->setText(QDir(defaultDataDirectory()).filePath(QStringLiteral("sealed-archive")));
+        wizard->next();
+        if (EncryptionPage* page = wizard->encryptionPage()) {
+            page->setEncryptionEnabled(true);
+            QObject::connect(page, &EncryptionPage::keyCreated, page,
+                             [page] { QTimer::singleShot(500, page, &announceReady); });
+            page->createKey(QStringLiteral("sealed archive 2026"));
+        }
+        wizard->resize(760, 560);
+        wizard->move(320, 140);
+        return true;
+    });
+}
+
 } // namespace
 
 QStringList screenshotScenes()
@@ -482,7 +540,8 @@ QStringList screenshotScenes()
             QStringLiteral("wizard"),        QStringLiteral("first-start"),
             QStringLiteral("reset-state"),   QStringLiteral("overview"),
             QStringLiteral("cloud-chains"),  QStringLiteral("cloud-refusal"),
-            QStringLiteral("s3-wizard")};
+            QStringLiteral("s3-wizard"),     QStringLiteral("keys"),
+            QStringLiteral("encryption-wizard")};
 }
 
 void startScreenshotDemo(MainWindow& window, const QString& scene)
@@ -496,6 +555,10 @@ void startScreenshotDemo(MainWindow& window, const QString& scene)
         return overviewScene(window);
     if (scene == QLatin1String("s3-wizard"))
         return s3WizardScene(window);
+    if (scene == QLatin1String("keys"))
+        return keysScene(window);
+    if (scene == QLatin1String("encryption-wizard"))
+        return encryptionWizardScene(window);
     if (scene == QLatin1String("first-start")) {
         // An empty catalog: what a newcomer sees.
         pollUntil(&window, [&window]() -> bool {
@@ -581,6 +644,8 @@ void startScreenshotDemo(MainWindow& window, const QString& scene)
                     wizard->currentPage()->findChild<QLineEdit*>(QStringLiteral("posixPath")))
                 path->setText(QDir(defaultDataDirectory()).filePath(QStringLiteral("nfs-archive")));
             wizard->next();
+            if (wizard->currentId() == BackendWizard::EncryptionPageId)
+                wizard->next(); // encryption off: on to the connection test
             QTimer::singleShot(1500, &window, &announceReady);
             return true;
         }

@@ -14,8 +14,10 @@ class MainWindow;
 // quits), "main", "create-backup", "restore", "wizard", "first-start" (an
 // empty catalog), "overview" (adds volumes, schedules and two weeks of
 // backup and job history to the prepared catalog, then shows the Overview
-// page), and against a running cloud (scripts/cloud-screenshots.sh)
-// "cloud-chains" and "cloud-refusal".
+// page), "keys" (the keys dialog) and "encryption-wizard" (the wizard's
+// encryption page; both need a keyring or EMBER_ALLOW_FILE_SECRETS=1), and
+// against a running cloud (scripts/cloud-screenshots.sh) "cloud-chains" and
+// "cloud-refusal".
 QStringList screenshotScenes();
 void startScreenshotDemo(MainWindow& window, const QString& scene);
 
