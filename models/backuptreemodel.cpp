@@ -78,8 +78,9 @@ QList<int> BackupTreeModel::columnsFor(SourceKind kind)
     if (kind == SourceKind::Cloud)
         return {Name,    Status,        Size,       ObjectCount, Container,  Incremental, Snapshot,
                 Created, DataTimestamp, FailReason, Project,     Dependents, VolumeName};
-    return {Name,    Status,  Size,          Stored,   Incremental, ObjectCount, Container,
-            Backend, Created, DataTimestamp, Verified, Immutable,   Dependents,  VolumeName};
+    return {Name,        Status,    Size,    Stored,     Incremental,
+            ObjectCount, Container, Backend, Created,    DataTimestamp,
+            Verified,    Immutable, Key,     Dependents, VolumeName};
 }
 
 BackupTreeModel::BackupTreeModel(QObject* parent)
@@ -152,6 +153,7 @@ QVariant BackupTreeModel::data(const QModelIndex& index, int role) const
     const bool incremental = backup.isIncremental() || facts.incremental;
     const bool inferred = facts.link == LinkOrigin::Inferred;
     const int depth = chainDepth(backup.id);
+    const QString keyTrouble = keyProblem(backup);
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
@@ -197,6 +199,14 @@ QVariant BackupTreeModel::data(const QModelIndex& index, int role) const
             return backup.isImmutableAt(QDateTime::currentDateTimeUtc())
                        ? tr("until %1").arg(immutableUntilText(backup.immutableUntil))
                        : QString();
+        case Key:
+            if (!backup.isEncrypted())
+                return QString();
+            // The backup's own key; KeyProblemRole also covers its chain's.
+            if (m_availableKeys && !m_availableKeys->contains(backup.encryptionKeyFingerprint))
+                return tr("%1 (key not available)")
+                    .arg(shortFingerprint(backup.encryptionKeyFingerprint));
+            return shortFingerprint(backup.encryptionKeyFingerprint);
         }
         break;
     case RawValueRole:
@@ -237,6 +247,8 @@ QVariant BackupTreeModel::data(const QModelIndex& index, int role) const
             return backup.isImmutableAt(QDateTime::currentDateTimeUtc())
                        ? backup.immutableUntil.toMSecsSinceEpoch()
                        : qint64(0);
+        case Key:
+            return backup.encryptionKeyFingerprint;
         }
         break;
     case IdRole:
@@ -247,6 +259,8 @@ QVariant BackupTreeModel::data(const QModelIndex& index, int role) const
         return static_cast<int>(facts.link);
     case ChainProblemRole:
         return facts.chainProblem;
+    case KeyProblemRole:
+        return keyTrouble;
     case Qt::FontRole:
         if (inferred && index.column() == Incremental) {
             QFont font;
@@ -261,11 +275,15 @@ QVariant BackupTreeModel::data(const QModelIndex& index, int role) const
             return protectedIcon();
         if (index.column() == Immutable && backup.isImmutableAt(QDateTime::currentDateTimeUtc()))
             return immutableIcon();
+        if (index.column() == Key && backup.isEncrypted())
+            return encryptedIcon();
         break;
     case Qt::ForegroundRole:
         if (index.column() == Status)
             return statusColor(backup.status);
         if (index.column() == Verified && node->verified && !node->verified->ok)
+            return statusColor(BackupStatus::Error);
+        if (index.column() == Key && !keyTrouble.isEmpty())
             return statusColor(BackupStatus::Error);
         break;
     case Qt::TextAlignmentRole:
@@ -280,8 +298,18 @@ QVariant BackupTreeModel::data(const QModelIndex& index, int role) const
     case Qt::ToolTipRole:
         if (index.column() == Name && backup.isProtected)
             return tr("Protected: no prune removes it, and deleting it needs Unprotect first");
+        if (index.column() == Status && !keyTrouble.isEmpty())
+            return backup.failReason.isEmpty() ? keyTrouble
+                                               : backup.failReason + QLatin1Char('\n') + keyTrouble;
         if (index.column() == Status && !backup.failReason.isEmpty())
             return backup.failReason;
+        if (index.column() == Key) {
+            if (!backup.isEncrypted())
+                return tr("Stored in the clear");
+            const QString head = tr("Encrypted (%1) with master key %2")
+                                     .arg(backup.encryption, backup.encryptionKeyFingerprint);
+            return keyTrouble.isEmpty() ? head : head + QLatin1Char('\n') + keyTrouble;
+        }
         if (index.column() == Immutable) {
             const QDateTime now = QDateTime::currentDateTimeUtc();
             if (backup.isImmutableAt(now))
@@ -351,6 +379,8 @@ QVariant BackupTreeModel::headerData(int section, Qt::Orientation orientation, i
         return tr("Verified");
     case Immutable:
         return tr("Immutable");
+    case Key:
+        return tr("Key");
     }
     return {};
 }
@@ -386,7 +416,8 @@ static bool sameRow(const Backup& a, const Backup& b)
            a.updatedAt == b.updatedAt && a.dataTimestamp == b.dataTimestamp &&
            a.createdAt == b.createdAt && a.isProtected == b.isProtected &&
            a.synthesizedFrom == b.synthesizedFrom && a.immutableUntil == b.immutableUntil &&
-           a.immutableMode == b.immutableMode;
+           a.immutableMode == b.immutableMode && a.encryption == b.encryption &&
+           a.encryptionKeyFingerprint == b.encryptionKeyFingerprint;
 }
 
 void BackupTreeModel::rebuild()
@@ -532,6 +563,47 @@ void BackupTreeModel::rebuild()
     }
     if (bulk)
         endResetModel();
+}
+
+void BackupTreeModel::setAvailableKeys(const QSet<QString>& fingerprints)
+{
+    if (m_availableKeys == fingerprints)
+        return;
+    m_availableKeys = fingerprints;
+    // Any row may read an encrypted ancestor: every row is asked again.
+    std::function<void(Node*)> refresh = [&](Node* parentNode) {
+        if (parentNode->children.empty())
+            return;
+        Q_EMIT dataChanged(indexFor(parentNode->children.front().get(), 0),
+                           indexFor(parentNode->children.back().get(), ColumnCount - 1));
+        for (auto& child : parentNode->children)
+            refresh(child.get());
+    };
+    refresh(&m_root);
+}
+
+QString BackupTreeModel::keyProblem(const Backup& backup) const
+{
+    if (!m_availableKeys)
+        return {};
+    // A restore reads the whole chain: the first backup, full first, whose
+    // key is not here (a rotation may have left older ones on another key).
+    QList<const Backup*> chain{&backup};
+    QSet<QString> seen{backup.id};
+    for (const Node* node = m_nodes.value(backup.parentId); node && !seen.contains(node->backup.id);
+         node = m_nodes.value(node->backup.parentId)) {
+        seen.insert(node->backup.id);
+        chain.prepend(&node->backup);
+    }
+    for (const Backup* member : std::as_const(chain)) {
+        if (!member->isEncrypted() || (!member->encryptionKeyFingerprint.isEmpty() &&
+                                       m_availableKeys->contains(member->encryptionKeyFingerprint)))
+            continue;
+        return tr("key not available: backup %1 is encrypted with key %2, which cannot be opened "
+                  "on this host: import it (Keys, or ember-cli key-import FILE) to restore")
+            .arg(member->id, member->encryptionKeyFingerprint);
+    }
+    return {};
 }
 
 std::optional<Backup> BackupTreeModel::backup(const QModelIndex& index) const

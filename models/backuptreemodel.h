@@ -39,6 +39,9 @@ public:
         Verified,
         // S3 Object Lock: until when no one can delete it (local backups).
         Immutable,
+        // Encryption at rest: the master key's fingerprint, shortened, with a
+        // lock (local backups); empty for backups in the clear.
+        Key,
         ColumnCount
     };
     Q_ENUM(Column)
@@ -67,6 +70,15 @@ public:
     QModelIndex indexOf(const QString& backupId, int column = 0) const;
     int chainDepth(const QString& backupId) const;
 
+    // The fingerprints of the master keys this host can open (the app passes
+    // KeyStore::unwrappable()). An encrypted backup whose key is not among
+    // them shows "key not available" (KeyProblemRole). Until it is set the
+    // model claims nothing about keys.
+    void setAvailableKeys(const QSet<QString>& fingerprints);
+    // Why `backup` cannot be read on this host; empty when it can (or when
+    // the available keys are not known).
+    QString keyProblem(const Backup& backup) const;
+
 private:
     struct Node
     {
@@ -88,6 +100,7 @@ private:
     QSet<QString> m_volumeIds;
     QHash<QString, QString> m_volumeNames;
     std::shared_ptr<const CatalogSnapshot> m_snapshot;
+    std::optional<QSet<QString>> m_availableKeys;
 };
 
 } // namespace ember::ui

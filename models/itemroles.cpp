@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QLocale>
+#include <QStringList>
 
 namespace ember::ui {
 
@@ -38,6 +39,14 @@ QString formatTime(const QDateTime& time)
     if (!time.isValid())
         return {};
     return QLocale().toString(time.toLocalTime(), QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+
+QString shortFingerprint(const QString& fingerprint)
+{
+    const QStringList groups = fingerprint.split(QLatin1Char('-'));
+    if (groups.size() <= 2)
+        return fingerprint;
+    return groups[0] + QLatin1Char('-') + groups[1] + QChar(0x2026);
 }
 
 } // namespace ember::ui

@@ -23,11 +23,18 @@ enum ItemRole
     LinkOriginRole,
     // Backups: what is inconsistent about the chain here; empty when nothing.
     ChainProblemRole,
+    // Backups: why this host cannot read the backup ("key not available: ..."
+    // when it is encrypted by a key that cannot be opened here); empty when it
+    // can. Restore and verify actions refuse with it.
+    KeyProblemRole,
 };
 
 QString formatBytes(qint64 bytes);
 QString formatRate(double bytesPerSecond);
 QString formatDuration(qint64 seconds);
 QString formatTime(const QDateTime& time);
+// A master key's fingerprint for a narrow column: its first two groups and
+// an ellipsis ("3f2a-9c1d…"); short ones unchanged.
+QString shortFingerprint(const QString& fingerprint);
 
 } // namespace ember::ui

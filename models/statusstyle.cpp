@@ -101,6 +101,31 @@ QIcon immutableIcon()
     return painted;
 }
 
+QIcon encryptedIcon()
+{
+    const QString svg = QStringLiteral(":/icons/encrypted.svg");
+    if (QFile::exists(svg))
+        return QIcon(svg);
+    const QIcon themed = QIcon::fromTheme(QStringLiteral("emblem-locked"));
+    if (!themed.isNull())
+        return themed;
+    static const QIcon painted = paintedIcon([](QPainter& painter, int size) {
+        const QColor body(0x37, 0x47, 0x4f); // slate: apart from protection and Object Lock
+        const qreal unit = size / 16.0;
+        painter.setPen(QPen(body, 1.6 * unit));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawArc(QRectF(4.5 * unit, 1.5 * unit, 7 * unit, 9 * unit), 0, 180 * 16);
+        painter.drawLine(QPointF(4.5 * unit, 6 * unit), QPointF(4.5 * unit, 8 * unit));
+        painter.drawLine(QPointF(11.5 * unit, 6 * unit), QPointF(11.5 * unit, 8 * unit));
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(body);
+        painter.drawRoundedRect(QRectF(2.5 * unit, 7 * unit, 11 * unit, 8 * unit), unit, unit);
+        painter.setBrush(Qt::white);
+        painter.drawEllipse(QRectF(7 * unit, 9.5 * unit, 2 * unit, 2 * unit));
+    });
+    return painted;
+}
+
 QString statusText(const QString& status)
 {
     // Cinder's status names stay recognisable; only the words are translated.

@@ -15,6 +15,9 @@ QIcon protectedIcon();
 // A padlock with a clock: a backup locked by S3 Object Lock until a date
 // (:/icons/immutable.svg).
 QIcon immutableIcon();
+// A closed padlock: a backup encrypted at rest (:/icons/encrypted.svg, else
+// the theme's emblem-locked, else painted).
+QIcon encryptedIcon();
 // The status as shown to users (translated).
 QString statusText(const QString& status);
 

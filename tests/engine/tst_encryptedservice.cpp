@@ -85,8 +85,8 @@ Chain makeChain(ServiceFixture& f, int incrementals, quint32 seed = 7)
 QString restoreAndCompare(ServiceFixture& f, const Chain& chain, const QString& tag)
 {
     for (const Backup& backup : chain.backups) {
-        const QString restored = f.restoreToNewFile(
-            backup.id, QStringLiteral("%1-%2.img").arg(tag, backup.id.left(8)));
+        const QString restored =
+            f.restoreToNewFile(backup.id, QStringLiteral("%1-%2.img").arg(tag, backup.id.left(8)));
         if (const QString difference = compareFiles(chain.states.value(backup.id), restored);
             !difference.isEmpty())
             return QStringLiteral("backup %1: %2").arg(backup.id, difference);
@@ -136,8 +136,8 @@ QString changesSince(ServiceFixture& f, const Snapshot& before)
             .arg(now.volumes.size());
     for (qsizetype i = 0; i < now.volumes.size(); ++i)
         if (now.volumes[i].status != before.volumes[i].status)
-            return QStringLiteral("volume %1 is %2").arg(now.volumes[i].name,
-                                                          now.volumes[i].status);
+            return QStringLiteral("volume %1 is %2")
+                .arg(now.volumes[i].name, now.volumes[i].status);
     if (now.files != before.files)
         return QStringLiteral("the backend's files changed");
     if (now.verifyResults != before.verifyResults)
@@ -181,8 +181,7 @@ void checkReadsRefused(ServiceFixture& f, const Backup& backup, const QString& e
 
     OperationControl control;
     QCOMPARE(errorOf([&] { f.service->verifyBackup(backup.id, control); }).message(), expected);
-    QCOMPARE(errorOf([&] { f.service->verifyBackup(backup.id, control, 10); }).message(),
-             expected);
+    QCOMPARE(errorOf([&] { f.service->verifyBackup(backup.id, control, 10); }).message(), expected);
 
     if (backup.isIncremental()) { // a full has nothing to synthesize
         BackupService::SynthesizeRequest synthesis;
@@ -543,9 +542,8 @@ private Q_SLOTS:
         QVERIFY(!errorOf([&] { f.service->rotateKey(key.fingerprint, key, control); })
                      .message()
                      .isEmpty());
-        QVERIFY(!errorOf([&] { f.service->rotateKey(QString(), key, control); })
-                     .message()
-                     .isEmpty());
+        QVERIFY(
+            !errorOf([&] { f.service->rotateKey(QString(), key, control); }).message().isEmpty());
     }
 };
 

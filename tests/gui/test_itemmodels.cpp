@@ -338,6 +338,94 @@ private Q_SLOTS:
                     .contains(QStringLiteral("COMPLIANCE mode")));
     }
 
+    // Encrypted backups: the Key column shows the master key's fingerprint,
+    // shortened, with a lock; the raw value and the tooltip the whole one.
+    // A backup whose key (or whose full's key) this host cannot open is "key
+    // not available", in the Key column, the status tooltip and KeyProblemRole.
+    void backupTreeShowsEncryption()
+    {
+        const QString fingerprint = QStringLiteral("3f2a-9c1d-5b7e-0a44-d1c2-8e9f-6a3b-2c1d");
+        const QString other = QStringLiteral("aaaa-bbbb-cccc-dddd-eeee-ffff-0000-1111");
+        CatalogSnapshot snapshot;
+        snapshot.volumes = {makeVolume(QStringLiteral("v"), QStringLiteral("vol"))};
+        Backup full = makeBackup(QStringLiteral("full"), QStringLiteral("v"), {}, 1);
+        full.encryption = QStringLiteral("aes-256-gcm");
+        full.encryptionKeyFingerprint = fingerprint;
+        Backup inc =
+            makeBackup(QStringLiteral("inc"), QStringLiteral("v"), QStringLiteral("full"), 2);
+        inc.encryption = QStringLiteral("aes-256-gcm");
+        inc.encryptionKeyFingerprint = other; // re-wrapped by a rotation, its full not
+        const Backup clear = makeBackup(QStringLiteral("clear"), QStringLiteral("v"), {}, 3);
+        snapshot.backups = {full, inc, clear};
+
+        BackupTreeModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(BackupTreeModel::columnsFor(SourceKind::Local).contains(BackupTreeModel::Key));
+        QVERIFY(!BackupTreeModel::columnsFor(SourceKind::Cloud).contains(BackupTreeModel::Key));
+        QCOMPARE(model.headerData(BackupTreeModel::Key, Qt::Horizontal).toString(),
+                 QStringLiteral("Key"));
+        model.apply(snapshot);
+        model.setVolumes({QStringLiteral("v")});
+        auto cell = [&](const QString& id, int role = Qt::DisplayRole,
+                        int column = BackupTreeModel::Key) {
+            return model.indexOf(id, column).data(role);
+        };
+
+        // Keys not known yet: nothing is claimed missing.
+        QCOMPARE(cell(QStringLiteral("full")).toString(), QStringLiteral("3f2a-9c1d\u2026"));
+        QCOMPARE(cell(QStringLiteral("full"), RawValueRole).toString(), fingerprint);
+        QVERIFY(cell(QStringLiteral("full"), Qt::ToolTipRole).toString().contains(fingerprint));
+        QVERIFY(!cell(QStringLiteral("full"), Qt::DecorationRole).value<QIcon>().isNull());
+        QVERIFY(!cell(QStringLiteral("inc"), Qt::DecorationRole).value<QIcon>().isNull());
+        QVERIFY(cell(QStringLiteral("clear")).toString().isEmpty());
+        QVERIFY(cell(QStringLiteral("clear"), RawValueRole).toString().isEmpty());
+        QVERIFY(!cell(QStringLiteral("clear"), Qt::DecorationRole).isValid());
+        for (const QString& id :
+             {QStringLiteral("full"), QStringLiteral("inc"), QStringLiteral("clear")})
+            QVERIFY(cell(id, KeyProblemRole).toString().isEmpty());
+
+        // This host has neither key.
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.setAvailableKeys({});
+        QVERIFY(!changed.isEmpty());
+        const QString fullProblem = cell(QStringLiteral("full"), KeyProblemRole).toString();
+        QVERIFY2(fullProblem.startsWith(QStringLiteral("key not available")) &&
+                     fullProblem.contains(fingerprint),
+                 qPrintable(fullProblem));
+        QCOMPARE(cell(QStringLiteral("full"), KeyProblemRole, BackupTreeModel::Name).toString(),
+                 fullProblem);
+        QCOMPARE(cell(QStringLiteral("full")).toString(),
+                 QStringLiteral("3f2a-9c1d\u2026 (key not available)"));
+        QVERIFY(cell(QStringLiteral("full"), Qt::ToolTipRole, BackupTreeModel::Status)
+                    .toString()
+                    .contains(QStringLiteral("key not available")));
+        QVERIFY(cell(QStringLiteral("clear"), KeyProblemRole).toString().isEmpty());
+
+        // The incremental's own key is here, its full's is not: still unreadable.
+        model.setAvailableKeys({other});
+        QCOMPARE(cell(QStringLiteral("inc"), KeyProblemRole).toString(), fullProblem);
+        QCOMPARE(cell(QStringLiteral("inc")).toString(), QStringLiteral("aaaa-bbbb\u2026"));
+
+        // Both keys: every backup can be read.
+        model.setAvailableKeys({fingerprint, other});
+        for (const QString& id : {QStringLiteral("full"), QStringLiteral("inc")}) {
+            QVERIFY(cell(id, KeyProblemRole).toString().isEmpty());
+            QVERIFY(!cell(id).toString().contains(QStringLiteral("not available")));
+            QVERIFY(!cell(id, Qt::ToolTipRole, BackupTreeModel::Status)
+                         .toString()
+                         .contains(QStringLiteral("key not available")));
+        }
+
+        // A rotation recorded later changes the row in place.
+        changed.clear();
+        snapshot.backups[0].encryptionKeyFingerprint = other;
+        model.apply(snapshot);
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(cell(QStringLiteral("full"), RawValueRole).toString(), other);
+        QCOMPARE(shortFingerprint(QStringLiteral("abcd")), QStringLiteral("abcd"));
+    }
+
     void backupTreeTakesPagesInRanges()
     {
         constexpr int volumeCount = 20, chainLength = 10, perPage = 2 * volumeCount;
