@@ -276,6 +276,12 @@ private Q_SLOTS:
         QCOMPARE(jsonOf(fromStdin).object().value(QStringLiteral("fingerprint")).toString(),
                  fingerprint);
 
+        QVERIFY(errorOf(c, {QStringLiteral("key-create"), QStringLiteral("--kind"),
+                            QStringLiteral("rsa")})
+                    .contains(QStringLiteral("Unknown key kind 'rsa'")));
+        QVERIFY(errorOf(c, {QStringLiteral("key-import"), m_dir + QStringLiteral("/none.key")})
+                    .contains(QStringLiteral("Cannot read")));
+
         // A damaged line is refused and nothing is added.
         QByteArray damaged = text;
         const qsizetype material = damaged.indexOf("\n\n") + 2;
