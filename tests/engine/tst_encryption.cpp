@@ -783,6 +783,27 @@ private Q_SLOTS:
         QVERIFY2(!error.message().isEmpty(), "a mixed chain restored");
     }
 
+    // backend-rescan reads the scheme and key from the envelope; a malformed
+    // envelope is the find's problem.
+    void rescanReadsTheEnvelope()
+    {
+        Harness h = harness(QStringLiteral("rescan"));
+        const Chain chain = makeChain(h, 0);
+        const Backup& full = chain.backups.first();
+        OperationControl control;
+        QList<DiscoveredBackup> found = h.driver()->discoverBackups({}, control);
+        QCOMPARE(found.size(), 1);
+        QVERIFY2(found.first().problem.isEmpty(), qPrintable(found.first().problem));
+        QCOMPARE(found.first().backup.encryption, kEncryptionScheme);
+        QCOMPARE(found.first().backup.encryptionKeyFingerprint, h.options.encryptionKey);
+        const QString path = h.objectPath(full, QStringLiteral("_metadata"));
+        writeJson(path, withEnvelopeField(readJson(path), QStringLiteral("wrapped_key"), 17));
+        found = h.driver()->discoverBackups({}, control);
+        QCOMPARE(found.size(), 1);
+        QVERIFY2(found.first().problem.contains(QStringLiteral("ember_encryption")),
+                 qPrintable(found.first().problem));
+    }
+
     // An empty md5 is accepted only in an encrypted backup's `_metadata`.
     void emptyMd5OnlyWhenEncrypted()
     {
