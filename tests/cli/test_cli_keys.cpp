@@ -570,6 +570,51 @@ private Q_SLOTS:
                 .contains(QStringLiteral("key not available")));
         QVERIFY(!QFileInfo::exists(target));
     }
+
+    // A backup rotation cannot rewrite (its backend's files are gone) keeps the
+    // old key: the report says so, and removing the old key is refused.
+    void rotationWithRefusalKeepsOldKey()
+    {
+        const QString a = home(QStringLiteral("a"));
+        const QString old = createKey(a);
+        QVERIFY(!exportText(a, {old}).isEmpty());
+        const QString reachable = m_dir + QStringLiteral("/reachable");
+        const QString lost = m_dir + QStringLiteral("/lost");
+        QCOMPARE(addEncryptedBackend(a, QStringLiteral("enc1"), reachable, old).exitCode, 0);
+        QCOMPARE(addEncryptedBackend(a, QStringLiteral("enc2"), lost, old).exitCode, 0);
+        const QString source = addVolume(a, QStringLiteral("src"), 2 * MiB, 4);
+        const QString kept =
+            backUp(a, {QStringLiteral("src"), QStringLiteral("--backend"), QStringLiteral("enc1")});
+        const QString stranded =
+            backUp(a, {QStringLiteral("src"), QStringLiteral("--backend"), QStringLiteral("enc2")});
+        QVERIFY(!kept.isEmpty() && !stranded.isEmpty());
+        QVERIFY(QDir().rename(lost, lost + QStringLiteral(".away")));
+
+        const QJsonObject report = json(a, {QStringLiteral("key-rotate"), old}).object();
+        const QString fresh = report.value(QStringLiteral("new_fingerprint")).toString();
+        QVERIFY(!fresh.isEmpty());
+        QCOMPARE(report.value(QStringLiteral("rewrapped")).toArray(), QJsonArray{kept});
+        const QJsonArray refused = report.value(QStringLiteral("refused")).toArray();
+        QCOMPARE(refused.size(), 1);
+        QCOMPARE(refused.first().toObject().value(QStringLiteral("backup_id")).toString(),
+                 stranded);
+        QCOMPARE(report.value(QStringLiteral("old_key_removable")).toBool(), false);
+        QVERIFY(report.value(QStringLiteral("advice"))
+                    .toString()
+                    .startsWith(QStringLiteral("Keep the old key")));
+        const QString refusal = errorOf(a, {QStringLiteral("key-remove"), old});
+        QVERIFY2(refusal.contains(QStringLiteral("1 backup needs it")) &&
+                     refusal.contains(stranded),
+                 qPrintable(refusal));
+
+        // Back in place, the stranded backup still restores with the old key.
+        QVERIFY(QDir().rename(lost + QStringLiteral(".away"), lost));
+        const QString restored = m_dir + QStringLiteral("/restored.img");
+        const ProcessResult restore = run(
+            a, {QStringLiteral("backup-restore"), stranded, QStringLiteral("--path"), restored});
+        QVERIFY2(restore.exitCode == 0, qPrintable(describe(restore)));
+        QCOMPARE(compareFiles(source, restored), QString());
+    }
 };
 
 QTEST_GUILESS_MAIN(CliKeysTest)
