@@ -4,7 +4,7 @@
 #
 # Usage: scripts/fuzz.sh [options] [TARGET...] [-- LIBFUZZER_ARGS...]
 #   TARGET       record, record_json, metadata, sha256file, swift_listing, dsmc_output, decompress,
-#                cloudsyaml, cinderjson, keystonetoken, calendar
+#                cloudsyaml, cinderjson, keystonetoken, calendar, keytext
 #                (default: all of them)
 #   --time S     seconds per target (default 600)
 #   --jobs N     targets run side by side (default: number of cores)
