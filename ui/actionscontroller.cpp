@@ -8,6 +8,7 @@
 #include "chainrules.h"
 #include "clouddialogs.h"
 #include "itemroles.h"
+#include "backuptreemodel.h"
 #include "jobpanel.h"
 #include "keysdialog.h"
 #include "panelsupport.h"
@@ -52,8 +53,6 @@ ActionsController::ActionsController(AppContext& context, QWidget* window, Volum
     m_local->setJobRunner(&m_context.runner());
     m_local->setSecretProvider(m_context.secretProvider());
     createActions();
-    // A key imported or removed changes what can be restored.
-    connect(&m_context, &AppContext::keysChanged, this, &ActionsController::updateActions);
     connect(m_chains, &ChainPanel::backupActivated, this, [this] {
         if (m_restore->isEnabled())
             m_restore->trigger();
@@ -371,15 +370,13 @@ void ActionsController::updateActions()
                 .arg(what, statusText(backup->status));
         return {};
     };
-    // An encrypted backup whose key is not here is refused before any job.
+    // An encrypted backup (or chain) whose key is not here is refused
+    // before any job, with the model's reason.
     auto needsKey = [&](const QString& what) -> QString {
         const QString refusal = needsAvailable(what);
-        if (!refusal.isEmpty() || !backup->isEncrypted() ||
-            m_context.availableKeys().contains(backup->encryptionKeyFingerprint))
+        if (!refusal.isEmpty() || !m_chains->model())
             return refusal;
-        return tr("key not available: backup %1 is encrypted with key %2, which is not on this "
-                  "host (import it in Keys…)")
-            .arg(backup->id.left(8), backup->encryptionKeyFingerprint);
+        return m_chains->model()->keyProblem(*backup);
     };
     QString restoreRefusal = needsKey(tr("restored"));
     enableWithReason(m_restore, restoreRefusal);

@@ -538,19 +538,19 @@ void KeysDialog::rotateKey(const QString& fingerprint)
             service.rotateKey(fingerprint, fresh, control);
         for (const auto& refusal : report.refused)
             control.log(tr("backup %1 keeps the old key: %2").arg(refusal.first, refusal.second));
-        QString outcome =
-            tr("New key %1: %n backup(s) rewrapped", "", int(report.rewrapped.size()))
-                .arg(fresh.fingerprint);
+        QStringList outcome{
+            tr("New key %1: %n backup(s) rewrapped.", "", int(report.rewrapped.size()))
+                .arg(fresh.fingerprint)};
         if (!report.backendsSwitched.isEmpty())
-            outcome += tr("; backends now using it: %1")
-                           .arg(report.backendsSwitched.join(QStringLiteral(", ")));
-        outcome += report.refused.isEmpty()
-                       ? tr(". The old key %1 is no longer needed and can be removed.")
-                             .arg(fingerprint)
-                       : tr(". %n backup(s) still need the old key %1: keep it.", "",
-                            int(report.refused.size()))
-                             .arg(fingerprint);
-        return outcome;
+            outcome.append(tr("Backends now using it: %1.")
+                               .arg(report.backendsSwitched.join(QStringLiteral(", "))));
+        outcome.append(report.refused.isEmpty()
+                           ? tr("The old key %1 is no longer needed and can be removed.")
+                                 .arg(fingerprint)
+                           : tr("%n backup(s) still need the old key %1: keep it.", "",
+                                int(report.refused.size()))
+                                 .arg(fingerprint));
+        return outcome.join(QLatin1Char(' '));
     };
     m_rotationJob = m_context.runner().submit(std::move(spec));
     m_progress->setRange(0, 0);

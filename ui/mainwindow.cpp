@@ -46,6 +46,8 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
     setWindowTitle(tr("Ember — Volume Backups"));
     setWindowIcon(icon("ember"));
     m_backupModel.apply(*context.snapshot());
+    // Encrypted backups whose key is not here show "key not available".
+    m_backupModel.setAvailableKeys(context.availableKeys());
     m_sources = &SourceSet::of(context);
     m_sourceId = SourceSet::LocalId;
 
@@ -149,6 +151,10 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
     });
 
     connect(&context, &AppContext::snapshotApplied, this, &MainWindow::onSnapshotApplied);
+    connect(&context, &AppContext::keysChanged, this, [this] {
+        m_backupModel.setAvailableKeys(m_context.availableKeys());
+        m_actions->updateActions();
+    });
     connect(&context, &AppContext::recovered, this, [this](const QStringList& actions) {
         statusBar()->showMessage(
             tr("Recovered %n interrupted operation(s): %1", "", static_cast<int>(actions.size()))

@@ -124,6 +124,30 @@
         </message>
     </context>
     <context>
+        <name>ember::ui::KeysDialog</name>
+        <message numerus="yes">
+            <source>%n backup(s) are encrypted with it: without this key they cannot be restored or verified.</source>
+            <translation>
+                <numerusform>%n backup is encrypted with it: without this key it cannot be restored or verified.</numerusform>
+                <numerusform>%n backups are encrypted with it: without this key they cannot be restored or verified.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>New key %1: %n backup(s) rewrapped.</source>
+            <translation>
+                <numerusform>New key %1: %n backup rewrapped.</numerusform>
+                <numerusform>New key %1: %n backups rewrapped.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n backup(s) still need the old key %1: keep it.</source>
+            <translation>
+                <numerusform>%n backup still needs the old key %1: keep it.</numerusform>
+                <numerusform>%n backups still need the old key %1: keep it.</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>ember::ui::LocalSource</name>
         <message numerus="yes">
             <source>synthetic full %1 from a chain of %n backup(s)</source>

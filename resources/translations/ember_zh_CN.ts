@@ -182,6 +182,33 @@
         </message>
     </context>
     <context>
+        <name>QObject</name>
+        <message>
+            <source>key not available: %1 is not in this host's key store</source>
+            <translation>密钥不可用:%1 不在本机的密钥库中</translation>
+        </message>
+        <message>
+            <source>Cannot write the key file %1: %2</source>
+            <translation>无法写入密钥文件 %1:%2</translation>
+        </message>
+        <message>
+            <source>Cannot make the key file %1 private (mode 0600): %2</source>
+            <translation>无法将密钥文件 %1 设为私有(权限 0600):%2</translation>
+        </message>
+        <message>
+            <source>The whole key pair (restores backups: keep it safe)</source>
+            <translation>完整密钥对(可恢复备份:请妥善保管)</translation>
+        </message>
+        <message>
+            <source>The public key only (makes backups, cannot restore them)</source>
+            <translation>仅公钥(可创建备份,不能恢复)</translation>
+        </message>
+        <message>
+            <source>Which part of the key pair?</source>
+            <translation>导出密钥对的哪一部分?</translation>
+        </message>
+    </context>
+    <context>
         <name>Retention</name>
         <message>
             <source>On Ceph every backup is a snapshot of one base image, and an incremental holds only its own snapshot's changes. Any backup can be deleted without harming the later ones: they take over its parent, so no synthetic full is needed first.</source>
@@ -890,6 +917,14 @@
             <source>This backup is immutable %1: no one holding the backend's keys can delete it before then, not even Ember. It can be deleted from then on.</source>
             <translation>此备份不可变 %1:在此之前,任何持有该后端密钥的人都无法删除它,Ember 也不能。此后即可删除。</translation>
         </message>
+        <message>
+            <source>&amp;Keys…</source>
+            <translation>密钥(&amp;K)…</translation>
+        </message>
+        <message>
+            <source>Create, import, export, rotate and remove encryption keys</source>
+            <translation>创建、导入、导出、轮换和移除加密密钥</translation>
+        </message>
     </context>
     <context>
         <name>ember::ui::AddVolumeDialog</name>
@@ -1231,6 +1266,26 @@
         <message>
             <source>Immutable</source>
             <translation>不可变</translation>
+        </message>
+        <message>
+            <source>%1 (key not available)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Stored in the clear</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Encrypted (%1) with master key %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Key</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>key not available: backup %1 is encrypted with key %2, which cannot be opened on this host: import it (Keys, or ember-cli key-import FILE) to restore</source>
+            <translation type="unfinished" />
         </message>
     </context>
     <context>
@@ -2432,6 +2487,113 @@ Add a volume and back it up on the Volumes page; add a schedule on the Schedules
         </message>
     </context>
     <context>
+        <name>ember::ui::EncryptionPage</name>
+        <message>
+            <source>Encryption</source>
+            <translation>加密</translation>
+        </message>
+        <message>
+            <source>Encrypt backups at rest with a master key kept in this host's keyring.</source>
+            <translation>使用保存在本机密钥环中的主密钥对静态备份加密。</translation>
+        </message>
+        <message>
+            <source>&amp;Encrypt backups (AES-256-GCM)</source>
+            <translation>加密备份(AES-256-GCM)(&amp;E)</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;A lost key means lost backups.&lt;/b&gt; Nobody, not even Ember, can restore an encrypted backup without its master key: export the key or print the paper key and keep it away from this host before the first backup. Cinder cannot restore encrypted backups.</source>
+            <translation>&lt;b&gt;丢失密钥即丢失备份。&lt;/b&gt;没有主密钥,任何人(包括 Ember)都无法恢复加密的备份:请在第一次备份前导出密钥或打印纸质密钥,并将其保存在本机以外的地方。Cinder 无法恢复加密的备份。</translation>
+        </message>
+        <message>
+            <source>&amp;New Key…</source>
+            <translation>新建密钥(&amp;N)…</translation>
+        </message>
+        <message>
+            <source>Master &amp;key:</source>
+            <translation>主密钥(&amp;K):</translation>
+        </message>
+        <message>
+            <source>E&amp;xport Key…</source>
+            <translation>导出密钥(&amp;X)…</translation>
+        </message>
+        <message>
+            <source>&amp;Print Paper Key…</source>
+            <translation>打印纸质密钥(&amp;P)…</translation>
+        </message>
+        <message>
+            <source>New Key</source>
+            <translation>新建密钥</translation>
+        </message>
+        <message>
+            <source>A label for the new AES-256 key (e.g. prod backups 2026):</source>
+            <translation>新 AES-256 密钥的标签(例如 prod backups 2026):</translation>
+        </message>
+        <message>
+            <source>Export Key</source>
+            <translation>导出密钥</translation>
+        </message>
+        <message>
+            <source>Key files (*.key)</source>
+            <translation>密钥文件 (*.key)</translation>
+        </message>
+        <message>
+            <source>Print Paper Key</source>
+            <translation>打印纸质密钥</translation>
+        </message>
+        <message>
+            <source>PDF files (*.pdf)</source>
+            <translation>PDF 文件 (*.pdf)</translation>
+        </message>
+        <message>
+            <source> (public only: this host cannot restore)</source>
+            <translation>(仅公钥:本机无法恢复)</translation>
+        </message>
+        <message>
+            <source>(no key yet: create one)</source>
+            <translation>(尚无密钥:请新建一个)</translation>
+        </message>
+        <message>
+            <source>%1 (not on this host)</source>
+            <translation>%1(不在本机)</translation>
+        </message>
+        <message>
+            <source>A copy of this key exists outside this host.</source>
+            <translation>此密钥在本机以外已有副本。</translation>
+        </message>
+        <message>
+            <source>This key has no copy outside this host yet.</source>
+            <translation>此密钥在本机以外尚无副本。</translation>
+        </message>
+        <message>
+            <source>Choose a master key or create a new one.</source>
+            <translation>请选择主密钥或新建一个。</translation>
+        </message>
+        <message>
+            <source>key not available: %1 is not in this host's key store; import it in Keys… first.</source>
+            <translation>密钥不可用:%1 不在本机的密钥库中;请先在“密钥…”中导入。</translation>
+        </message>
+        <message>
+            <source>Export the key or print the paper key before encrypting with it: a lost key means lost backups.</source>
+            <translation>用此密钥加密前请先导出密钥或打印纸质密钥:丢失密钥即丢失备份。</translation>
+        </message>
+        <message>
+            <source>The key could not be created: %1</source>
+            <translation>无法创建密钥:%1</translation>
+        </message>
+        <message>
+            <source>Wrote %1. Keep it somewhere safe, away from this host.</source>
+            <translation>已写入 %1。请将其保存在本机以外的安全地方。</translation>
+        </message>
+        <message>
+            <source>The key could not be exported: %1</source>
+            <translation>无法导出密钥:%1</translation>
+        </message>
+        <message>
+            <source>The paper key could not be written: %1</source>
+            <translation>无法写入纸质密钥:%1</translation>
+        </message>
+    </context>
+    <context>
         <name>ember::ui::ExportRecordDialog</name>
         <message>
             <source>Backup Record of %1</source>
@@ -2887,6 +3049,346 @@ Add a volume and back it up on the Volumes page; add a schedule on the Schedules
         <message>
             <source>cancel requested</source>
             <translation>已请求取消</translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::KeyTableModel</name>
+        <message>
+            <source>No copy of this key exists outside this host: export it or print the paper key. A lost key means lost backups.</source>
+            <translation>此密钥在本机以外没有副本:请导出或打印纸质密钥。丢失密钥即丢失备份。</translation>
+        </message>
+        <message>
+            <source>X25519 key pair</source>
+            <translation>X25519 密钥对</translation>
+        </message>
+        <message>
+            <source>AES-256 (symmetric)</source>
+            <translation>AES-256(对称)</translation>
+        </message>
+        <message>
+            <source>private key here</source>
+            <translation>私钥在本机</translation>
+        </message>
+        <message>
+            <source>public only</source>
+            <translation>仅公钥</translation>
+        </message>
+        <message>
+            <source>yes</source>
+            <translation>是</translation>
+        </message>
+        <message>
+            <source>no</source>
+            <translation>否</translation>
+        </message>
+        <message>
+            <source>Fingerprint</source>
+            <translation>指纹</translation>
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation>种类</translation>
+        </message>
+        <message>
+            <source>Label</source>
+            <translation>标签</translation>
+        </message>
+        <message>
+            <source>Created</source>
+            <translation>创建时间</translation>
+        </message>
+        <message>
+            <source>Restores here</source>
+            <translation>可在本机恢复</translation>
+        </message>
+        <message>
+            <source>Exported</source>
+            <translation>已导出</translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::KeysDialog</name>
+        <message>
+            <source>Encryption Keys</source>
+            <translation>加密密钥</translation>
+        </message>
+        <message>
+            <source>Master keys encrypt backups at rest. They live in this host's keyring. A lost key means lost backups: keep an exported copy or a paper key somewhere safe.</source>
+            <translation>主密钥用于对静态备份加密,保存在本机的密钥环中。丢失密钥即丢失备份:请将导出的副本或纸质密钥保存在安全的地方。</translation>
+        </message>
+        <message>
+            <source>&amp;New Key…</source>
+            <translation>新建密钥(&amp;N)…</translation>
+        </message>
+        <message>
+            <source>&amp;Import…</source>
+            <translation>导入(&amp;I)…</translation>
+        </message>
+        <message>
+            <source>&amp;Export…</source>
+            <translation>导出(&amp;E)…</translation>
+        </message>
+        <message>
+            <source>&amp;Print Paper Key…</source>
+            <translation>打印纸质密钥(&amp;P)…</translation>
+        </message>
+        <message>
+            <source>R&amp;otate…</source>
+            <translation>轮换(&amp;O)…</translation>
+        </message>
+        <message>
+            <source>&amp;Remove…</source>
+            <translation>移除(&amp;R)…</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>关闭</translation>
+        </message>
+        <message>
+            <source>The rotation's job is gone.</source>
+            <translation>轮换任务已不存在。</translation>
+        </message>
+        <message>
+            <source>Rotation failed: %1</source>
+            <translation>轮换失败:%1</translation>
+        </message>
+        <message>
+            <source>This build has no keyring support: master keys cannot be kept.</source>
+            <translation>此版本不支持密钥环:无法保存主密钥。</translation>
+        </message>
+        <message>
+            <source>Select a key first.</source>
+            <translation>请先选择一个密钥。</translation>
+        </message>
+        <message>
+            <source>Write the key to a file (mode 0600)</source>
+            <translation>将密钥写入文件(权限 0600)</translation>
+        </message>
+        <message>
+            <source>Save the key as a printable PDF with a QR code</source>
+            <translation>将密钥保存为带二维码的可打印 PDF</translation>
+        </message>
+        <message>
+            <source>Only the public half of this key is here: rotate it on the host that holds its private key.</source>
+            <translation>本机只有此密钥的公钥:请在持有私钥的主机上轮换。</translation>
+        </message>
+        <message>
+            <source>A rotation is running.</source>
+            <translation>正在进行轮换。</translation>
+        </message>
+        <message>
+            <source>Make a new key and rewrap this key's backups with it</source>
+            <translation>新建密钥,并用它重新封装此密钥的备份</translation>
+        </message>
+        <message>
+            <source>Remove the key from this host</source>
+            <translation>从本机移除此密钥</translation>
+        </message>
+        <message>
+            <source>Creating a key…</source>
+            <translation>正在创建密钥…</translation>
+        </message>
+        <message>
+            <source>The key could not be created: %1</source>
+            <translation>无法创建密钥:%1</translation>
+        </message>
+        <message>
+            <source>Created key %1. Export it or print the paper key before encrypting backups with it.</source>
+            <translation>已创建密钥 %1。用它加密备份前请先导出或打印纸质密钥。</translation>
+        </message>
+        <message>
+            <source>The key could not be imported: %1</source>
+            <translation>无法导入密钥:%1</translation>
+        </message>
+        <message>
+            <source>Imported key %1.</source>
+            <translation>已导入密钥 %1。</translation>
+        </message>
+        <message>
+            <source>Cannot read %1: %2</source>
+            <translation>无法读取 %1:%2</translation>
+        </message>
+        <message>
+            <source>The key in %1 could not be imported: %2</source>
+            <translation>无法导入 %1 中的密钥:%2</translation>
+        </message>
+        <message>
+            <source>Imported key %1 from %2.</source>
+            <translation>已从 %2 导入密钥 %1。</translation>
+        </message>
+        <message>
+            <source>The key could not be exported: %1</source>
+            <translation>无法导出密钥:%1</translation>
+        </message>
+        <message>
+            <source>Wrote the public key of %1 to %2.</source>
+            <translation>已将 %1 的公钥写入 %2。</translation>
+        </message>
+        <message>
+            <source>Wrote key %1 to %2. Keep the file somewhere safe, away from this host.</source>
+            <translation>已将密钥 %1 写入 %2。请将文件保存在本机以外的安全地方。</translation>
+        </message>
+        <message>
+            <source>The paper key could not be written: %1</source>
+            <translation>无法写入纸质密钥:%1</translation>
+        </message>
+        <message>
+            <source>The QR code on the paper key %1</source>
+            <translation>纸质密钥 %1 上的二维码</translation>
+        </message>
+        <message>
+            <source>Wrote the paper key of %1 to %2. Print it and keep it somewhere safe; then delete the file.</source>
+            <translation>已将 %1 的纸质密钥写入 %2。请打印并妥善保管,然后删除该文件。</translation>
+        </message>
+        <message>
+            <source>Rotate key %1</source>
+            <translation>轮换密钥 %1</translation>
+        </message>
+        <message>
+            <source>new key %1</source>
+            <translation>新密钥 %1</translation>
+        </message>
+        <message>
+            <source>backup %1 keeps the old key: %2</source>
+            <translation>备份 %1 仍使用旧密钥:%2</translation>
+        </message>
+        <message>
+            <source>Rotating key %1…</source>
+            <translation>正在轮换密钥 %1…</translation>
+        </message>
+        <message>
+            <source>The key could not be removed: %1</source>
+            <translation>无法移除密钥:%1</translation>
+        </message>
+        <message>
+            <source>Removed key %1 from this host.</source>
+            <translation>已从本机移除密钥 %1。</translation>
+        </message>
+        <message>
+            <source>New Key</source>
+            <translation>新建密钥</translation>
+        </message>
+        <message>
+            <source>AES-256 (symmetric: this host backs up and restores)</source>
+            <translation>AES-256(对称:本机可备份和恢复)</translation>
+        </message>
+        <message>
+            <source>X25519 key pair (hosts with only the public key cannot restore)</source>
+            <translation>X25519 密钥对(只有公钥的主机无法恢复)</translation>
+        </message>
+        <message>
+            <source>&amp;Kind:</source>
+            <translation>类型(&amp;K):</translation>
+        </message>
+        <message>
+            <source>e.g. prod backups 2026</source>
+            <translation>例如 prod backups 2026</translation>
+        </message>
+        <message>
+            <source>&amp;Label:</source>
+            <translation>标签(&amp;L):</translation>
+        </message>
+        <message>
+            <source>Create</source>
+            <translation>创建</translation>
+        </message>
+        <message>
+            <source>Import Key</source>
+            <translation>导入密钥</translation>
+        </message>
+        <message>
+            <source>Paste a key file's text, or type the paper key in (spaces and case do not matter):</source>
+            <translation>粘贴密钥文件的文本,或输入纸质密钥(空格和大小写无关):</translation>
+        </message>
+        <message>
+            <source>Import</source>
+            <translation>导入</translation>
+        </message>
+        <message>
+            <source>From &amp;File…</source>
+            <translation>从文件(&amp;F)…</translation>
+        </message>
+        <message>
+            <source>Import Key File</source>
+            <translation>导入密钥文件</translation>
+        </message>
+        <message>
+            <source>Key files (*.key *.txt);;All files (*)</source>
+            <translation>密钥文件 (*.key *.txt);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <source>Export Key</source>
+            <translation>导出密钥</translation>
+        </message>
+        <message>
+            <source>Key files (*.key)</source>
+            <translation>密钥文件 (*.key)</translation>
+        </message>
+        <message>
+            <source>Print Paper Key</source>
+            <translation>打印纸质密钥</translation>
+        </message>
+        <message>
+            <source>PDF files (*.pdf)</source>
+            <translation>PDF 文件 (*.pdf)</translation>
+        </message>
+        <message>
+            <source>Rotate Key</source>
+            <translation>轮换密钥</translation>
+        </message>
+        <message>
+            <source>Make a new key to replace %1? The data keys of its backups are wrapped again with the new key (their objects are not rewritten), and backends using it switch to the new key. Export the new key afterwards.</source>
+            <translation>新建密钥以替换 %1?其备份的数据密钥将用新密钥重新封装(对象不会重写),使用它的后端将改用新密钥。之后请导出新密钥。</translation>
+        </message>
+        <message>
+            <source>Rotate</source>
+            <translation>轮换</translation>
+        </message>
+        <message>
+            <source>Backends encrypting new backups with it: %1.</source>
+            <translation>用它加密新备份的后端:%1。</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n backup(s) are encrypted with it: without this key they cannot be restored or verified.</source>
+            <translation>
+                <numerusform>有 %n 个备份用它加密:没有此密钥就无法恢复或校验。</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Remove key %1 (%2) from this host?</source>
+            <translation>从本机移除密钥 %1(%2)?</translation>
+        </message>
+        <message>
+            <source>No copy of this key exists outside this host: once removed it is gone for good.</source>
+            <translation>此密钥在本机以外没有副本:移除后将永久丢失。</translation>
+        </message>
+        <message>
+            <source>Remove Key</source>
+            <translation>移除密钥</translation>
+        </message>
+        <message>
+            <source>Remove</source>
+            <translation>移除</translation>
+        </message>
+        <message numerus="yes">
+            <source>New key %1: %n backup(s) rewrapped.</source>
+            <translation>
+                <numerusform>新密钥 %1:已重新封装 %n 个备份。</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Backends now using it: %1.</source>
+            <translation>现在使用它的后端:%1。</translation>
+        </message>
+        <message>
+            <source>The old key %1 is no longer needed and can be removed.</source>
+            <translation>旧密钥 %1 已不再需要,可以移除。</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n backup(s) still need the old key %1: keep it.</source>
+            <translation>
+                <numerusform>仍有 %n 个备份需要旧密钥 %1:请保留它。</numerusform>
+            </translation>
         </message>
     </context>
     <context>

@@ -7,9 +7,13 @@
 // whose key is missing cannot be restored or verified, and says why.
 #include "actionscontroller.h"
 #include "appcontext.h"
+#include "appsettings.h"
 #include "backendregistry.h"
 #include "backendwizard.h"
 #include "backupservice.h"
+#include "backuptreemodel.h"
+#include "chainpanel.h"
+#include "itemroles.h"
 #include "catalog.h"
 #include "encryptionpage.h"
 #include "keysdialog.h"
@@ -33,6 +37,7 @@
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
+#include <QTreeView>
 
 using namespace ember;
 using namespace ember::ui;
@@ -59,6 +64,46 @@ QFileDevice::Permissions othersAndGroup()
 {
     return QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup |
            QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther;
+}
+
+// A posix backend `backendName` encrypting with `key`, a volume of 2 MiB at
+// `volumePath` and one full backup of it, made through the service (the
+// test's own catalog connection). Returns the backup.
+Backup encryptedBackup(KeyStore& keys, const QString& home, const QString& backendName,
+                       const QString& volumePath, const KeySet& key)
+{
+    test::makeVolumeFile(volumePath, 2 << 20, test::Fill::Mixed, 5);
+    Catalog catalog(defaultCatalogPath());
+    BackendConfig backend;
+    backend.name = backendName;
+    backend.type = QStringLiteral("posix");
+    backend.options[QStringLiteral("backup_posix_path")] = home + QLatin1Char('/') + backendName;
+    backend.options[QStringLiteral("backup_ember_encryption")] = QStringLiteral("aes-256-gcm");
+    backend.options[QStringLiteral("ember_encryption_key")] = key.fingerprint;
+    catalog.upsertBackend(backend);
+    BackupService service(catalog);
+    service.setKeyLookup(keys.lookup());
+    const Volume volume = service.addVolume(volumePath, backendName + QStringLiteral("-volume"));
+    CreateBackupRequest request;
+    request.volume = volume.id;
+    request.backend = backendName;
+    OperationControl control;
+    auto prepared = service.prepareBackup(request);
+    return service.runBackup(prepared, control);
+}
+
+// Restores `backupId` into a new file with the service; returns its path.
+QString restoreToNewFile(KeyStore& keys, const QString& backupId, const QString& path)
+{
+    Catalog catalog(defaultCatalogPath());
+    BackupService service(catalog);
+    service.setKeyLookup(keys.lookup());
+    RestoreRequest request;
+    request.backup = backupId;
+    request.newVolumePath = path;
+    auto prepared = service.prepareRestore(request);
+    OperationControl control;
+    return service.runRestore(prepared, control).path;
 }
 
 } // namespace
@@ -288,48 +333,35 @@ private Q_SLOTS:
 
     void encryptedBackupWithoutItsKeyIsRefused()
     {
-        // An encrypted backend and one backup on it, made through the service.
         KeyStore& keys = *m_context->keyStore();
         const KeySet key = generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("chain key"));
         keys.add(key);
         m_context->notifyKeysChanged();
-        const QString volumePath = m_home + QStringLiteral("/sealed.img");
-        test::makeVolumeFile(volumePath, 2 << 20, test::Fill::Mixed, 5);
-        QString backupId;
-        {
-            Catalog catalog(defaultCatalogPath());
-            BackendConfig backend;
-            backend.name = QStringLiteral("sealed");
-            backend.type = QStringLiteral("posix");
-            backend.options[QStringLiteral("backup_posix_path")] =
-                m_home + QStringLiteral("/sealed-store");
-            backend.options[QStringLiteral("backup_ember_encryption")] =
-                QStringLiteral("aes-256-gcm");
-            backend.options[QStringLiteral("ember_encryption_key")] = key.fingerprint;
-            catalog.upsertBackend(backend);
-            BackupService service(catalog);
-            service.setKeyLookup(keys.lookup());
-            service.addVolume(volumePath, QStringLiteral("sealed"));
-            CreateBackupRequest request;
-            request.volume = QStringLiteral("sealed");
-            request.backend = QStringLiteral("sealed");
-            OperationControl control;
-            auto prepared = service.prepareBackup(request);
-            const Backup made = service.runBackup(prepared, control);
-            QCOMPARE(made.encryptionKeyFingerprint, key.fingerprint);
-            backupId = made.id;
-        }
+        const Backup made = encryptedBackup(keys, m_home, QStringLiteral("sealed"),
+                                            m_home + QStringLiteral("/sealed.img"), key);
+        QCOMPARE(made.encryptionKeyFingerprint, key.fingerprint);
+        const QString backupId = made.id;
         m_context->watcher().refreshNow();
         MainWindow window(*m_context);
         window.show();
         QTRY_VERIFY_WITH_TIMEOUT(m_context->snapshot()->backup(backupId).has_value(), kTimeout);
-        QTRY_VERIFY_WITH_TIMEOUT(window.selectVolume(m_context->snapshot()->backup(backupId)->volumeId),
-                                 kTimeout);
+        QTRY_VERIFY_WITH_TIMEOUT(window.selectVolume(made.volumeId), kTimeout);
         QTRY_VERIFY_WITH_TIMEOUT(window.selectBackup(backupId), kTimeout);
         QAction* restore = window.findChild<QAction*>(QStringLiteral("restoreAction"));
         QAction* verify = window.findChild<QAction*>(QStringLiteral("verifyAction"));
         QTRY_VERIFY(restore->isEnabled());
         QVERIFY(verify->isEnabled());
+
+        // The chain panel shows the lock and the fingerprint.
+        BackupTreeModel& model = window.backupModel();
+        const QModelIndex keyCell = model.indexOf(backupId, BackupTreeModel::Key);
+        QVERIFY(keyCell.isValid());
+        QVERIFY(!keyCell.data(Qt::DecorationRole).value<QIcon>().isNull());
+        QCOMPARE(keyCell.data(RawValueRole).toString(), key.fingerprint);
+        QVERIFY2(key.fingerprint.startsWith(keyCell.data().toString().left(4)),
+                 qPrintable(keyCell.data().toString()));
+        QVERIFY(!window.chainPanel()->view()->isColumnHidden(BackupTreeModel::Key));
+        QVERIFY(model.indexOf(backupId).data(KeyProblemRole).toString().isEmpty());
 
         // The key goes: restore and verify are refused, saying why.
         keys.remove(key.fingerprint);
@@ -341,11 +373,66 @@ private Q_SLOTS:
         QVERIFY(!verify->isEnabled());
         QVERIFY(verify->toolTip().startsWith(QStringLiteral("key not available")));
         QVERIFY(window.actions()->openRestore() == nullptr);
+        QVERIFY(model.indexOf(backupId, BackupTreeModel::Key)
+                    .data()
+                    .toString()
+                    .contains(QStringLiteral("key not available")));
+        QCOMPARE(model.indexOf(backupId).data(KeyProblemRole).toString(), restore->toolTip());
 
-        // Imported again: restorable again.
+        // Imported again: restorable again, and the restore is the volume.
         keys.add(key, true);
         m_context->notifyKeysChanged();
         QTRY_VERIFY(restore->isEnabled());
+        const QString restored =
+            restoreToNewFile(keys, backupId, m_home + QStringLiteral("/sealed-restored.img"));
+        const QString difference =
+            test::compareFiles(m_home + QStringLiteral("/sealed.img"), restored);
+        QVERIFY2(difference.isEmpty(), qPrintable(difference));
+    }
+
+    void rotationThroughTheDialog()
+    {
+        KeyStore& keys = *m_context->keyStore();
+        const KeySet old = generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("to rotate"));
+        keys.add(old);
+        m_context->notifyKeysChanged();
+        const QString volumePath = m_home + QStringLiteral("/rotated.img");
+        const Backup made =
+            encryptedBackup(keys, m_home, QStringLiteral("rotating"), volumePath, old);
+        m_context->watcher().refreshNow();
+
+        KeysDialog dialog(*m_context);
+        dialog.show();
+        QSignalSpy rotated(&dialog, &KeysDialog::rotationFinished);
+        dialog.selectKey(old.fingerprint);
+        QVERIFY(dialog.findChild<QPushButton*>(QStringLiteral("rotateKey"))->isEnabled());
+        dialog.rotateKey(old.fingerprint);
+        QTRY_COMPARE_WITH_TIMEOUT(rotated.count(), 1, 60000);
+        const QString summary = rotated.first().at(1).toString();
+        QVERIFY2(rotated.first().first().toBool(), qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral("1 backup rewrapped")), qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral("rotating")), qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral("no longer needed")), qPrintable(summary));
+        QCOMPARE(dialog.statusText(), summary);
+
+        // The backup now names the new key, which the dialog lists.
+        Catalog catalog(defaultCatalogPath());
+        const QString fresh = catalog.backup(made.id)->encryptionKeyFingerprint;
+        QVERIFY(fresh != old.fingerprint);
+        QVERIFY(dialog.keyModel()->rowOf(fresh) >= 0);
+        QCOMPARE(catalog.backend(QStringLiteral("rotating"))
+                     ->options.value(QStringLiteral("ember_encryption_key"))
+                     .toString(),
+                 fresh);
+
+        // The old key goes; the backup restores with the new one alone.
+        QSignalSpy removed(&dialog, &KeysDialog::keyRemoved);
+        dialog.removeKey(old.fingerprint);
+        QTRY_COMPARE_WITH_TIMEOUT(removed.count(), 1, kTimeout);
+        const QString restored =
+            restoreToNewFile(keys, made.id, m_home + QStringLiteral("/rotated-restored.img"));
+        const QString difference = test::compareFiles(volumePath, restored);
+        QVERIFY2(difference.isEmpty(), qPrintable(difference));
     }
 
     void cleanupTestCase()
@@ -374,6 +461,7 @@ int main(int argc, char* argv[])
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("EmberTest"));
     QApplication::setApplicationName(QStringLiteral("EmberGuiKeysTest"));
+    installTranslators(QStringLiteral("en")); // English plural forms
     TestGuiKeys test(home);
     return QTest::qExec(&test, argc, argv);
 }
