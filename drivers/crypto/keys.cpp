@@ -99,6 +99,13 @@ void fillWithFreshKeys(KeySet& key)
     key.publicKey = rawX25519Key(pair.get(), false);
 }
 
+// Compiled once: importKeyText runs them on every line.
+const QRegularExpression& whitespace()
+{
+    static const QRegularExpression pattern(QStringLiteral("\\s"));
+    return pattern;
+}
+
 // --- base32 (RFC 4648 alphabet, no padding) ---
 
 QString base32Encode(const QByteArray& bytes)
@@ -186,7 +193,7 @@ int materialSize(MaterialKind kind)
 
 QString normalisedFingerprint(QString text)
 {
-    text.remove(QRegularExpression(QStringLiteral("\\s")));
+    text.remove(whitespace());
     return text.toLower();
 }
 
@@ -201,7 +208,7 @@ QString headerValue(const QString& line)
 bool isArmorLine(const QString& line, const QString& marker)
 {
     QString compact = line;
-    compact.remove(QRegularExpression(QStringLiteral("\\s")));
+    compact.remove(whitespace());
     compact = compact.toUpper();
     if (!compact.startsWith(QLatin1Char('-')) || !compact.endsWith(QLatin1Char('-')))
         return false;
@@ -357,12 +364,12 @@ KeySet importKeyText(const QString& text)
                 fingerprintLine = normalisedFingerprint(headerValue(line));
                 haveFingerprint = true;
             } else if (name == QLatin1String("kind")) {
-                kindLine = headerValue(line).toLower().remove(QRegularExpression(QStringLiteral("\\s")));
+                kindLine = headerValue(line).toLower().remove(whitespace());
                 haveKind = true;
             } else if (name == QLatin1String("label")) {
                 label = headerValue(line);
             } else if (name == QLatin1String("created")) {
-                createdLine = headerValue(line).toUpper().remove(QRegularExpression(QStringLiteral("\\s")));
+                createdLine = headerValue(line).toUpper().remove(whitespace());
                 haveCreated = true;
             }
             // Other header lines are left for later versions.
@@ -391,7 +398,7 @@ KeySet importKeyText(const QString& text)
     for (int i = 0; i < materialLines.size(); ++i) {
         const int lineNumber = i + 1;
         QString line = materialLines[i];
-        line.remove(QRegularExpression(QStringLiteral("\\s")));
+        line.remove(whitespace());
         line = line.toUpper();
         for (const QChar character : line) {
             if (base32Value(character) < 0)

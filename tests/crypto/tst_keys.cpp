@@ -164,6 +164,31 @@ private Q_SLOTS:
                 != keyFingerprint(KeySet::Kind::Symmetric, counting(32, 1)));
     }
 
+    void textMatchesTheDocumentedExample()
+    {
+        // docs/encryption.md shows this key: master key 0x00..0x1f, block-MAC key 0x40..0x5f.
+        const QString documented = QStringLiteral("-----BEGIN EMBER KEY-----\n"
+                                                  "Fingerprint: 1331-e469-1b63-9647-e5bb-92e6-d901-b0e8\n"
+                                                  "Kind: aes-256\n"
+                                                  "Label: prod backups 2026\n"
+                                                  "Created: 2026-12-07T12:00:00Z\n"
+                                                  "\n"
+                                                  "AEAQ AAIC AMCA KBQH BAEQ UCYM BUHA 6EAR  6Z\n"
+                                                  "CIJR IFIW C4MB SGQ3 DQOR 4H2A IFBE GRCF  NH\n"
+                                                  "IZDU QSKK JNGE 2TSP KBIV EU2U KVLF OWCZ  NL\n"
+                                                  "LJNV YXK6 L4WM O465  43\n"
+                                                  "-----END EMBER KEY-----\n");
+        KeySet key;
+        key.kind = KeySet::Kind::Symmetric;
+        key.label = QStringLiteral("prod backups 2026");
+        key.created = QDateTime(QDate(2026, 12, 7), QTime(12, 0), Qt::UTC);
+        key.secret = counting(32);
+        key.macKey = counting(32, 0x40);
+        key.fingerprint = keyFingerprint(key.kind, key.secret);
+        QCOMPARE(exportKeyText(key), documented);
+        compareKeys(importKeyText(documented), key);
+    }
+
     void symmetricTextRoundTrip()
     {
         const KeySet key = generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("prod: backups 2026"));
