@@ -466,9 +466,11 @@ QByteArray ObjectBinding::associatedData() const
 }
 
 ObjectEncryptor::ObjectEncryptor(const QByteArray& dataKey, const ObjectBinding& binding)
-    : m_context(EVP_CIPHER_CTX_new()), m_nonce(randomBytes(kObjectNonceSize))
 {
+    // Checked before the context exists: a throwing constructor runs no destructor.
     requireKeySize(dataKey, QStringLiteral("a backup's data key"));
+    m_nonce = randomBytes(kObjectNonceSize);
+    m_context = EVP_CIPHER_CTX_new();
     const QByteArray aad = binding.associatedData();
     int length = 0;
     if (!m_context
@@ -517,9 +519,10 @@ QByteArray ObjectEncryptor::finish()
 }
 
 ObjectDecryptor::ObjectDecryptor(const QByteArray& dataKey, const ObjectBinding& binding)
-    : m_context(EVP_CIPHER_CTX_new()), m_binding(binding), m_dataKey(dataKey)
+    : m_binding(binding), m_dataKey(dataKey)
 {
     requireKeySize(dataKey, QStringLiteral("a backup's data key"));
+    m_context = EVP_CIPHER_CTX_new();
     if (!m_context || EVP_DecryptInit_ex(m_context, EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1) {
         EVP_CIPHER_CTX_free(m_context);
         throw Error(QStringLiteral("OpenSSL could not start AES-256-GCM for object %1").arg(binding.objectName));

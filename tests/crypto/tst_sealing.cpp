@@ -500,6 +500,23 @@ private Q_SLOTS:
         QVERIFY(isSealBroken(sealBrokenOf([&] { decryptInPieces(dataKey, binding, stored + "x", 64); })));
     }
 
+    void wrongSizedKeysAreRefused()
+    {
+        const ObjectBinding binding = sampleBinding();
+        const KeySet key = generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("k"));
+        for (const int size : {0, 16, 31, 33}) {
+            const QByteArray wrong(size, 'k');
+            QVERIFY(!test::errorOf([&] { ObjectEncryptor encryptor(wrong, binding); }).message().isEmpty());
+            QVERIFY(!test::errorOf([&] { ObjectDecryptor decryptor(wrong, binding); }).message().isEmpty());
+            QVERIFY(!test::errorOf([&] { sealBackupKeys(key, BackupKeys{wrong, key.macKey}, kBackupA); })
+                         .message()
+                         .isEmpty());
+            QVERIFY(!test::errorOf([&] { sealBackupKeys(key, BackupKeys{key.secret, wrong}, kBackupA); })
+                         .message()
+                         .isEmpty());
+        }
+    }
+
     void blockMacIsHmacSha256()
     {
         const QByteArray key = counting(32);
