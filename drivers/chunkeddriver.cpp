@@ -169,8 +169,14 @@ private:
                              .arg(envelope.macKeyId, macKeyId, m_sealingKey->fingerprint));
         // Where this host can open the parent, its list must be the one it sealed.
         std::optional<KeySet> parentKey;
-        if (m_keys)
-            parentKey = m_keys(envelope.keyFingerprint);
+        try {
+            if (m_keys)
+                parentKey = m_keys(envelope.keyFingerprint);
+        } catch (const Error& error) {
+            // An unreadable keyring only skips this extra check.
+            qCWarning(lcChunked) << "cannot look up the key of backup" << parent.id << ":"
+                                 << error.message();
+        }
         if (parentKey && parentKey->fingerprint == envelope.keyFingerprint &&
             parentKey->canUnwrap())
             checkShaFileMac(parent, envelope, openBackup(m_keys, parent, envelope),

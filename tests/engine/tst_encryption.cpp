@@ -673,6 +673,26 @@ private Q_SLOTS:
                  qPrintable(error.message()));
     }
 
+    // Where the parent opens, its block list must be the one it sealed.
+    void incrementalChecksItsParentsList()
+    {
+        Harness h = harness(QStringLiteral("parentlist"));
+        const Chain chain = makeChain(h, 0);
+        const Backup& full = chain.backups.first();
+        const QString path = h.objectPath(full, QStringLiteral("_sha256file"));
+        QByteArray text = readWholeFile(path);
+        const qsizetype at = text.indexOf("\"sha256s\": [\n    \"") + 20;
+        text[at] = text[at] == '0' ? '1' : '0';
+        writeWholeFile(path, text);
+        mutateFile(chain.source, 2, 30000, 9);
+        const QStringList before = filesInTree(h.store);
+        const Error error = errorOf([&] { h.backUp(chain.source, full); });
+        QVERIFY2(error.message().contains(QStringLiteral("does not authenticate")) &&
+                     error.message().contains(full.serviceMetadata + QStringLiteral("_sha256file")),
+                 qPrintable(error.message()));
+        QCOMPARE(filesInTree(h.store), before);
+    }
+
     void syntheticFullOfEncryptedChain()
     {
         Harness h = harness(QStringLiteral("synthetic"), QStringLiteral("zlib"));
