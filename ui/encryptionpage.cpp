@@ -122,6 +122,13 @@ EncryptionPage::EncryptionPage(KeyStore& keys, QWidget* parent)
     refresh();
 }
 
+void EncryptionPage::initializePage()
+{
+    // Keys may have been added in the keys dialog since the wizard opened.
+    reloadKeys();
+    refresh();
+}
+
 int EncryptionPage::nextId() const
 {
     return BackendWizard::TestPageId;
@@ -141,6 +148,9 @@ void EncryptionPage::reloadKeys()
             text += tr(" (public only: this host cannot restore)");
         m_key->addItem(text, key.fingerprint);
     }
+    // The edited backend's key stays chosen even when this host lacks it.
+    if (!chosen.isEmpty() && m_key->findData(chosen) < 0)
+        m_key->addItem(tr("%1 (not on this host)").arg(chosen), chosen);
     if (m_key->count() == 0)
         m_key->addItem(tr("(no key yet: create one)"), QString());
     const int index = m_key->findData(chosen);
@@ -153,6 +163,7 @@ void EncryptionPage::load(const BackendConfig& backend)
     if (!fingerprint.isEmpty() && m_key->findData(fingerprint) < 0)
         m_key->addItem(tr("%1 (not on this host)").arg(fingerprint), fingerprint);
     chooseKey(fingerprint);
+    reloadKeys();
     setEncryptionEnabled(backend.options.value(SchemeKey).toString() == Aes256Gcm);
     refresh();
 }
@@ -286,6 +297,10 @@ void EncryptionPage::exportKeyTo(KeyPart part, const QString& path)
                 return showFailure(tr("The key could not be exported: %1").arg(outcome.error));
             if (*outcome.value)
                 exported(fingerprint, path);
+            else
+                m_keyState->setText(tr("Wrote %1, which cannot restore backups: export the "
+                                       "whole key.")
+                                        .arg(path));
         });
 }
 
@@ -305,6 +320,10 @@ void EncryptionPage::printPaperKeyTo(KeyPart part, const QString& pdfPath)
                     tr("The paper key could not be written: %1").arg(outcome.error));
             if (*outcome.value)
                 exported(fingerprint, pdfPath);
+            else
+                m_keyState->setText(tr("Wrote %1, which cannot restore backups: export the "
+                                       "whole key.")
+                                        .arg(pdfPath));
         });
 }
 

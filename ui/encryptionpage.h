@@ -37,6 +37,7 @@ public:
     // backup_ember_encryption ("none" or "aes-256-gcm") and, when on,
     // ember_encryption_key (the chosen key's fingerprint).
     QJsonObject options() const;
+    void initializePage() override;
     bool isComplete() const override;
     int nextId() const override;
 

@@ -324,7 +324,7 @@ KeysDialog::KeysDialog(AppContext& context, QWidget* parent)
         showFailure(tr("This build has no keyring support: master keys cannot be kept."));
     }
     refresh();
-    resize(860, 360);
+    resize(1060, 380);
 }
 
 void KeysDialog::refresh()

@@ -483,8 +483,8 @@ void s3WizardScene(MainWindow& window)
 void keysScene(MainWindow& window)
 {
     KeysDialog* dialog = window.actions()->openKeys();
-    dialog->resize(980, 420);
-    dialog->move(210, 200);
+    dialog->resize(1140, 420);
+    dialog->move(130, 200);
     auto added = std::make_shared<QStringList>();
     QObject::connect(dialog, &KeysDialog::keyAdded, dialog, [dialog, added](const QString& key) {
         added->append(key);

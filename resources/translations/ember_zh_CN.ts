@@ -2592,6 +2592,10 @@ Add a volume and back it up on the Volumes page; add a schedule on the Schedules
             <source>The paper key could not be written: %1</source>
             <translation>无法写入纸质密钥:%1</translation>
         </message>
+        <message>
+            <source>Wrote %1, which cannot restore backups: export the whole key.</source>
+            <translation>已写入 %1,但它无法恢复备份:请导出完整密钥。</translation>
+        </message>
     </context>
     <context>
         <name>ember::ui::ExportRecordDialog</name>

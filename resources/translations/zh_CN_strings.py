@@ -846,4 +846,5 @@ ZH.update({
  'Remove key %1 (%2) from this host?': '从本机移除密钥 %1(%2)?',
  'No copy of this key exists outside this host: once removed it is gone for good.': '此密钥在本机以外没有副本:移除后将永久丢失。',
  'Remove Key': '移除密钥',
+ 'Wrote %1, which cannot restore backups: export the whole key.': '已写入 %1,但它无法恢复备份:请导出完整密钥。',
 })

@@ -307,6 +307,44 @@ private Q_SLOTS:
         QCOMPARE(wizard.currentId(), int(BackendWizard::TestPageId));
     }
 
+    void editingKeepsOrTurnsOffEncryption()
+    {
+        KeyStore& keys = *m_context->keyStore();
+        const KeySet key = generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("edited"));
+        keys.add(key, true); // imported: a copy exists elsewhere
+        BackendConfig backend;
+        backend.name = QStringLiteral("edited");
+        backend.type = QStringLiteral("posix");
+        backend.options[QStringLiteral("backup_posix_path")] = m_home + QStringLiteral("/edited");
+        backend.options[QStringLiteral("backup_ember_encryption")] =
+            QStringLiteral("aes-256-gcm");
+        backend.options[QStringLiteral("ember_encryption_key")] = key.fingerprint;
+        BackendWizard wizard(m_context->snapshot(), backend);
+        wizard.setKeyStore(keys);
+        EncryptionPage* page = wizard.encryptionPage();
+        QVERIFY(page->encryptionEnabled());
+        QCOMPARE(page->chosenKey(), key.fingerprint);
+        QVERIFY(page->isComplete());
+        QCOMPARE(wizard.config().options.value(QStringLiteral("ember_encryption_key")),
+                 QJsonValue(key.fingerprint));
+        page->setEncryptionEnabled(false);
+        const BackendConfig off = wizard.config();
+        QCOMPARE(off.options.value(QStringLiteral("backup_ember_encryption")),
+                 QJsonValue(QStringLiteral("none")));
+        QVERIFY(!off.options.contains(QStringLiteral("ember_encryption_key")));
+
+        // A key this host lacks stays named, and Next waits with the reason.
+        backend.options[QStringLiteral("ember_encryption_key")] =
+            generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("gone")).fingerprint;
+        BackendWizard missing(m_context->snapshot(), backend);
+        missing.setKeyStore(keys);
+        missing.encryptionPage()->initializePage();
+        QCOMPARE(missing.encryptionPage()->chosenKey(),
+                 backend.options.value(QStringLiteral("ember_encryption_key")).toString());
+        QVERIFY(!missing.encryptionPage()->isComplete());
+        QVERIFY(missing.encryptionPage()->problem().startsWith(QStringLiteral("key not available")));
+    }
+
     void wizardOffersEncryptionOnChunkedTypesOnly()
     {
         BackendWizard wizard(m_context->snapshot(), std::nullopt);
