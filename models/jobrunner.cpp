@@ -316,7 +316,7 @@ quint64 JobRunner::submit(JobSpec spec)
 {
     if (m_keys && spec.work)
         spec.work = [keys = m_keys, work = std::move(spec.work)](BackupService& service,
-                                                                  OperationControl& control) {
+                                                                 OperationControl& control) {
             service.setKeyLookup(keys);
             return work(service, control);
         };

@@ -33,8 +33,7 @@ bool wasExported(const KeyStore& keys, const QString& fingerprint)
 }
 } // namespace
 
-EncryptionPage::EncryptionPage(KeyStore& keys, QWidget* parent)
-    : QWizardPage(parent), m_keys(keys)
+EncryptionPage::EncryptionPage(KeyStore& keys, QWidget* parent) : QWizardPage(parent), m_keys(keys)
 {
     setObjectName(QStringLiteral("encryptionPage"));
     setTitle(tr("Encryption"));
@@ -141,9 +140,9 @@ void EncryptionPage::reloadKeys()
     m_key->clear();
     // Any key can encrypt, a public half too (that host then cannot restore).
     for (const KeyInfo& key : m_keys.list()) {
-        QString text = key.label.isEmpty() ? key.fingerprint
-                                           : QStringLiteral("%1 — %2").arg(key.label,
-                                                                            key.fingerprint);
+        QString text = key.label.isEmpty()
+                           ? key.fingerprint
+                           : QStringLiteral("%1 — %2").arg(key.label, key.fingerprint);
         if (!key.canUnwrap)
             text += tr(" (public only: this host cannot restore)");
         m_key->addItem(text, key.fingerprint);
@@ -316,8 +315,7 @@ void EncryptionPage::printPaperKeyTo(KeyPart part, const QString& pdfPath)
         },
         [this, fingerprint, pdfPath](const AsyncOutcome<bool>& outcome) {
             if (!outcome.ok())
-                return showFailure(
-                    tr("The paper key could not be written: %1").arg(outcome.error));
+                return showFailure(tr("The paper key could not be written: %1").arg(outcome.error));
             if (*outcome.value)
                 exported(fingerprint, pdfPath);
             else

@@ -116,8 +116,8 @@ KeySet storedKeyBlocking(KeyStore& keys, const QString& fingerprint)
 {
     const std::optional<KeySet> key = keys.find(fingerprint);
     if (!key)
-        throw Error(QObject::tr("key not available: %1 is not in this host's key store")
-                        .arg(fingerprint));
+        throw Error(
+            QObject::tr("key not available: %1 is not in this host's key store").arg(fingerprint));
     return *key;
 }
 
@@ -175,11 +175,10 @@ void chooseKeyExport(QWidget* parent, const KeyInfo& key, const QString& title,
         files->setAcceptMode(QFileDialog::AcceptSave);
         files->setNameFilter(nameFilter);
         files->setDefaultSuffix(suffix);
-        files->selectFile(QStringLiteral("ember-key-%1%2.%3")
-                              .arg(key.fingerprint.left(9),
-                                   part == KeyPart::PublicOnly ? QStringLiteral("-public")
-                                                               : QString(),
-                                   suffix));
+        files->selectFile(
+            QStringLiteral("ember-key-%1%2.%3")
+                .arg(key.fingerprint.left(9),
+                     part == KeyPart::PublicOnly ? QStringLiteral("-public") : QString(), suffix));
         QObject::connect(files, &QFileDialog::fileSelected, parent,
                          [part, done](const QString& path) { done(part, path); });
         files->open();
@@ -206,9 +205,8 @@ void chooseKeyExport(QWidget* parent, const KeyInfo& key, const QString& title,
     layout->addWidget(buttons);
     QObject::connect(buttons, &QDialogButtonBox::accepted, choice, &QDialog::accept);
     QObject::connect(buttons, &QDialogButtonBox::rejected, choice, &QDialog::reject);
-    QObject::connect(choice, &QDialog::accepted, parent, [parts, askPath] {
-        askPath(KeyPart(parts->currentData().toInt()));
-    });
+    QObject::connect(choice, &QDialog::accepted, parent,
+                     [parts, askPath] { askPath(KeyPart(parts->currentData().toInt())); });
     choice->open();
 }
 
@@ -507,8 +505,7 @@ void KeysDialog::printPaperKey(const QString& fingerprint, KeyPart part, const Q
         },
         [this, fingerprint, pdfPath](const AsyncOutcome<QImage>& outcome) {
             if (!outcome.ok())
-                return showFailure(
-                    tr("The paper key could not be written: %1").arg(outcome.error));
+                return showFailure(tr("The paper key could not be written: %1").arg(outcome.error));
             m_preview = *outcome.value;
             m_qrLabel->setPixmap(QPixmap::fromImage(
                 m_preview.scaled(160, 160, Qt::KeepAspectRatio, Qt::FastTransformation)));
@@ -544,12 +541,12 @@ void KeysDialog::rotateKey(const QString& fingerprint)
         if (!report.backendsSwitched.isEmpty())
             outcome.append(tr("Backends now using it: %1.")
                                .arg(report.backendsSwitched.join(QStringLiteral(", "))));
-        outcome.append(report.refused.isEmpty()
-                           ? tr("The old key %1 is no longer needed and can be removed.")
-                                 .arg(fingerprint)
-                           : tr("%n backup(s) still need the old key %1: keep it.", "",
-                                int(report.refused.size()))
-                                 .arg(fingerprint));
+        outcome.append(
+            report.refused.isEmpty()
+                ? tr("The old key %1 is no longer needed and can be removed.").arg(fingerprint)
+                : tr("%n backup(s) still need the old key %1: keep it.", "",
+                     int(report.refused.size()))
+                      .arg(fingerprint));
         return outcome.join(QLatin1Char(' '));
     };
     m_rotationJob = m_context.runner().submit(std::move(spec));
@@ -631,9 +628,8 @@ void KeysDialog::askImport()
         files->setAttribute(Qt::WA_DeleteOnClose);
         files->setFileMode(QFileDialog::ExistingFile);
         files->setNameFilter(tr("Key files (*.key *.txt);;All files (*)"));
-        connect(files, &QFileDialog::fileSelected, this, [this](const QString& path) {
-            importKeyFile(path);
-        });
+        connect(files, &QFileDialog::fileSelected, this,
+                [this](const QString& path) { importKeyFile(path); });
         ask->reject();
         files->open();
     });
@@ -691,8 +687,7 @@ QString KeysDialog::usersOf(const QString& fingerprint) const
     const auto snapshot = m_context.snapshot();
     QStringList backends;
     for (const BackendConfig& backend : snapshot->backends)
-        if (backend.options.value(QStringLiteral("ember_encryption_key")).toString() ==
-            fingerprint)
+        if (backend.options.value(QStringLiteral("ember_encryption_key")).toString() == fingerprint)
             backends.append(backend.name);
     int backups = 0;
     for (const Backup& backup : snapshot->backups)
@@ -721,8 +716,8 @@ void KeysDialog::askRemove()
     if (!key->exported)
         text += QLatin1Char('\n') + tr("No copy of this key exists outside this host: once "
                                        "removed it is gone for good.");
-    auto* box = new QMessageBox(QMessageBox::Warning, tr("Remove Key"), text, QMessageBox::Cancel,
-                                this);
+    auto* box =
+        new QMessageBox(QMessageBox::Warning, tr("Remove Key"), text, QMessageBox::Cancel, this);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setObjectName(QStringLiteral("removeKeyBox"));
     QPushButton* remove = box->addButton(tr("Remove"), QMessageBox::DestructiveRole);

@@ -1,10 +1,10 @@
 #include "screenshotdemo.h"
 
+#include "actionscontroller.h"
+#include "appcontext.h"
 #include "backendwizard.h"
 #include "backupdialogs.h"
 #include "catalog.h"
-#include "actionscontroller.h"
-#include "appcontext.h"
 #include "dashboardpanel.h"
 #include "encryptionpage.h"
 #include "keysdialog.h"
@@ -491,8 +491,9 @@ void keysScene(MainWindow& window)
         if (added->size() == 1)
             dialog->createKey(KeySet::Kind::X25519, QStringLiteral("offsite restores"));
         else
-            dialog->printPaperKey(added->first(), KeyPart::Full,
-                                  QDir(defaultDataDirectory()).filePath(QStringLiteral("paper.pdf")));
+            dialog->printPaperKey(
+                added->first(), KeyPart::Full,
+                QDir(defaultDataDirectory()).filePath(QStringLiteral("paper.pdf")));
     });
     QObject::connect(dialog, &KeysDialog::paperKeyWritten, dialog, [dialog, added] {
         dialog->selectKey(added->first());
@@ -535,12 +536,12 @@ void encryptionWizardScene(MainWindow& window)
 
 QStringList screenshotScenes()
 {
-    return {QStringLiteral("prepare"),       QStringLiteral("main"),
-            QStringLiteral("create-backup"), QStringLiteral("restore"),
-            QStringLiteral("wizard"),        QStringLiteral("first-start"),
-            QStringLiteral("reset-state"),   QStringLiteral("overview"),
-            QStringLiteral("cloud-chains"),  QStringLiteral("cloud-refusal"),
-            QStringLiteral("s3-wizard"),     QStringLiteral("keys"),
+    return {QStringLiteral("prepare"),          QStringLiteral("main"),
+            QStringLiteral("create-backup"),    QStringLiteral("restore"),
+            QStringLiteral("wizard"),           QStringLiteral("first-start"),
+            QStringLiteral("reset-state"),      QStringLiteral("overview"),
+            QStringLiteral("cloud-chains"),     QStringLiteral("cloud-refusal"),
+            QStringLiteral("s3-wizard"),        QStringLiteral("keys"),
             QStringLiteral("encryption-wizard")};
 }
 

@@ -12,10 +12,10 @@
 #include "backendwizard.h"
 #include "backupservice.h"
 #include "backuptreemodel.h"
-#include "chainpanel.h"
-#include "itemroles.h"
 #include "catalog.h"
+#include "chainpanel.h"
 #include "encryptionpage.h"
+#include "itemroles.h"
 #include "keysdialog.h"
 #include "keystore.h"
 #include "mainwindow.h"
@@ -301,8 +301,8 @@ private Q_SLOTS:
                  QJsonValue(QStringLiteral("aes-256-gcm")));
         QCOMPARE(config.options.value(QStringLiteral("ember_encryption_key")),
                  QJsonValue(fingerprint));
-        QVERIFY(optionProblems(*findBackendType(QStringLiteral("posix")), config.options)
-                    .isEmpty());
+        QVERIFY(
+            optionProblems(*findBackendType(QStringLiteral("posix")), config.options).isEmpty());
         wizard.next();
         QCOMPARE(wizard.currentId(), int(BackendWizard::TestPageId));
     }
@@ -316,8 +316,7 @@ private Q_SLOTS:
         backend.name = QStringLiteral("edited");
         backend.type = QStringLiteral("posix");
         backend.options[QStringLiteral("backup_posix_path")] = m_home + QStringLiteral("/edited");
-        backend.options[QStringLiteral("backup_ember_encryption")] =
-            QStringLiteral("aes-256-gcm");
+        backend.options[QStringLiteral("backup_ember_encryption")] = QStringLiteral("aes-256-gcm");
         backend.options[QStringLiteral("ember_encryption_key")] = key.fingerprint;
         BackendWizard wizard(m_context->snapshot(), backend);
         wizard.setKeyStore(keys);
@@ -342,7 +341,8 @@ private Q_SLOTS:
         QCOMPARE(missing.encryptionPage()->chosenKey(),
                  backend.options.value(QStringLiteral("ember_encryption_key")).toString());
         QVERIFY(!missing.encryptionPage()->isComplete());
-        QVERIFY(missing.encryptionPage()->problem().startsWith(QStringLiteral("key not available")));
+        QVERIFY(
+            missing.encryptionPage()->problem().startsWith(QStringLiteral("key not available")));
     }
 
     void wizardOffersEncryptionOnChunkedTypesOnly()
