@@ -30,6 +30,7 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
@@ -401,9 +402,31 @@ private Q_SLOTS:
         QVERIFY(!window.chainPanel()->view()->isColumnHidden(BackupTreeModel::Key));
         QVERIFY(model.indexOf(backupId).data(KeyProblemRole).toString().isEmpty());
 
-        // The key goes: restore and verify are refused, saying why.
-        keys.remove(key.fingerprint);
-        m_context->notifyKeysChanged();
+        // The key goes through the keys dialog, which first says who needs it.
+        window.findChild<QAction*>(QStringLiteral("keysAction"))->trigger();
+        auto* dialog = window.findChild<KeysDialog*>();
+        QVERIFY(dialog);
+        QVERIFY(dialog->isVisible());
+        QCOMPARE(window.actions()->openKeys(), dialog); // one at a time
+        QSignalSpy removed(dialog, &KeysDialog::keyRemoved);
+        dialog->selectKey(key.fingerprint);
+        dialog->findChild<QPushButton*>(QStringLiteral("removeKey"))->click();
+        auto* box = openedChild<QMessageBox>(dialog, QStringLiteral("removeKeyBox"));
+        QVERIFY(box);
+        QVERIFY2(box->text().contains(QStringLiteral("Backends encrypting new backups with it: "
+                                                     "sealed.")),
+                 qPrintable(box->text()));
+        QVERIFY2(box->text().contains(QStringLiteral("1 backup is encrypted with it")),
+                 qPrintable(box->text()));
+        QVERIFY(box->text().contains(QStringLiteral("once removed it is gone for good")));
+        QCOMPARE(removed.count(), 0);
+        for (QAbstractButton* button : box->buttons())
+            if (button->text() == QStringLiteral("Remove"))
+                button->click();
+        QTRY_COMPARE_WITH_TIMEOUT(removed.count(), 1, kTimeout);
+        QVERIFY(!keys.info(key.fingerprint));
+
+        // Restore and verify are refused, saying why.
         QTRY_VERIFY(!restore->isEnabled());
         QVERIFY2(restore->toolTip().startsWith(QStringLiteral("key not available")),
                  qPrintable(restore->toolTip()));
