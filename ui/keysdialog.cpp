@@ -305,9 +305,7 @@ KeysDialog::KeysDialog(AppContext& context, QWidget* parent)
         m_progress->hide();
         const JobInfo* job = runner.job(id);
         const bool succeeded = job && job->state == JobState::Succeeded;
-        QString summary = job ? job->outcome : tr("The rotation's job is gone.");
-        if (job && !job->log.isEmpty())
-            summary += QLatin1Char('\n') + job->log.join(QLatin1Char('\n'));
+        const QString summary = job ? job->outcome : tr("The rotation's job is gone.");
         if (succeeded)
             showOutcome(summary);
         else
@@ -533,8 +531,6 @@ void KeysDialog::rotateKey(const QString& fingerprint)
         control.log(tr("new key %1").arg(fresh.fingerprint));
         const BackupService::KeyRotationReport report =
             service.rotateKey(fingerprint, fresh, control);
-        for (const auto& refusal : report.refused)
-            control.log(tr("backup %1 keeps the old key: %2").arg(refusal.first, refusal.second));
         QStringList outcome{
             tr("New key %1: %n backup(s) rewrapped.", "", int(report.rewrapped.size()))
                 .arg(fresh.fingerprint)};
@@ -547,6 +543,10 @@ void KeysDialog::rotateKey(const QString& fingerprint)
                 : tr("%n backup(s) still need the old key %1: keep it.", "",
                      int(report.refused.size()))
                       .arg(fingerprint));
+        // Each refusal with its reason, so the admin knows what to do next.
+        for (const auto& refusal : report.refused)
+            outcome.append(
+                tr("Backup %1 keeps the old key: %2.").arg(refusal.first, refusal.second));
         return outcome.join(QLatin1Char(' '));
     };
     m_rotationJob = m_context.runner().submit(std::move(spec));

@@ -3253,10 +3253,6 @@ Add a volume and back it up on the Volumes page; add a schedule on the Schedules
             <translation>新密钥 %1</translation>
         </message>
         <message>
-            <source>backup %1 keeps the old key: %2</source>
-            <translation>备份 %1 仍使用旧密钥:%2</translation>
-        </message>
-        <message>
             <source>Rotating key %1…</source>
             <translation>正在轮换密钥 %1…</translation>
         </message>
@@ -3393,6 +3389,10 @@ Add a volume and back it up on the Volumes page; add a schedule on the Schedules
             <translation>
                 <numerusform>仍有 %n 个备份需要旧密钥 %1:请保留它。</numerusform>
             </translation>
+        </message>
+        <message>
+            <source>Backup %1 keeps the old key: %2.</source>
+            <translation>备份 %1 仍使用旧密钥:%2。</translation>
         </message>
     </context>
     <context>

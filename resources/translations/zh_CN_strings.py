@@ -847,4 +847,5 @@ ZH.update({
  'No copy of this key exists outside this host: once removed it is gone for good.': '此密钥在本机以外没有副本:移除后将永久丢失。',
  'Remove Key': '移除密钥',
  'Wrote %1, which cannot restore backups: export the whole key.': '已写入 %1,但它无法恢复备份:请导出完整密钥。',
+ 'Backup %1 keeps the old key: %2.': '备份 %1 仍使用旧密钥:%2。',
 })
