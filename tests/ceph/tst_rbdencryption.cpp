@@ -1,9 +1,10 @@
 // Encryption at rest for RBD-to-chunked (issue 16): an RBD image of the
 // micro-cluster backed up, sealed under a master key, into the chunked
-// engine over a posix store; the incremental takes librbd's snapshot diff.
-// Full and incremental restore byte for byte into new RBD images and into a
-// file; a marker string written all over the image is in no byte under the
-// backup directory, and is there when the same image is stored in the clear.
+// engine over a posix store (and Swift when built with it); the incremental
+// takes librbd's snapshot diff. Full and incremental restore byte for byte
+// into new RBD images and into a file; a marker string written all over the
+// image is in no stored byte (every file under the backup directory, every
+// object of the container), and is there when the image is stored in the clear.
 #include "cephtestenv.h"
 #include "chunkeddriver.h"
 #include "keys.h"
@@ -11,6 +12,10 @@
 #include "sealing.h"
 #include "testsupport.h"
 #include "volumedevice.h"
+#ifdef EMBER_RBD_CHUNKED_SWIFT
+#include "../swift/swifttestsupport.h"
+#include "swiftobjectstore.h"
+#endif
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -34,6 +39,14 @@ QByteArray markerText(qint64 size, quint32 seed)
     return text;
 }
 
+// Where a test's backups go: a fresh posix directory, or a fresh container of
+// the Swift fixture.
+struct Place
+{
+    QString kind;  // "posix" or "swift"
+    QString where; // the directory, or the container
+};
+
 } // namespace
 
 class TestRbdEncryption : public QObject
@@ -45,6 +58,7 @@ private:
     BackendConfig m_cluster;
     QStringList m_images;
     std::unique_ptr<QTemporaryDir> m_tmp;
+    QList<Place> m_containers; // Swift containers to empty at the end
 
     void write(const QString& spec, qint64 offset, const QByteArray& data, QByteArray* content)
     {
@@ -68,17 +82,42 @@ private:
         return volume;
     }
 
-    // The engine over a fresh posix directory (4 MiB objects, 32 KiB blocks).
-    std::unique_ptr<ChunkedBackupDriver> engine(const QString& storeDir, const QString& compression,
-                                                const QString& sealWith,
-                                                const QList<KeySet>& known)
+    Place freshPlace(const QString& kind)
+    {
+        const QString unique = newUuid().left(8);
+        if (kind == QLatin1String("posix"))
+            return {kind, m_tmp->filePath(QStringLiteral("store-") + unique)};
+        return {kind, QStringLiteral("ember-rbd-enc-") + unique};
+    }
+
+    std::unique_ptr<ObjectStore> storeAt(const Place& place) const
+    {
+        if (place.kind == QLatin1String("posix"))
+            return std::make_unique<PosixObjectStore>(place.where);
+#ifdef EMBER_RBD_CHUNKED_SWIFT
+        const QMap<QString, QString> facts = swiftFacts();
+        if (facts.value(QStringLiteral("SWIFT_AUTH_URL")).isEmpty())
+            throw Error(QStringLiteral("no Swift facts: run through ctest (fixture swift)"));
+        return std::make_unique<SwiftObjectStore>(SwiftSettings::fromConfig(
+            swiftTestBackend(facts, QStringLiteral("rbd-encryption"),
+                             facts.value(QStringLiteral("SWIFT_AUTH_URL")), place.where,
+                             QStringLiteral("zlib")),
+            swiftTestSecrets(facts)));
+#else
+        throw Error(QStringLiteral("this test was built without Swift"));
+#endif
+    }
+
+    // The engine over `place` (4 MiB objects, 32 KiB blocks).
+    std::unique_ptr<ChunkedBackupDriver> engine(const Place& place, const QString& compression,
+                                                const QString& sealWith, const QList<KeySet>& known)
     {
         ChunkedOptions options;
         options.objectSize = 4 << 20;
         options.shaBlockSize = 32768;
         options.compression = compression;
         options.encryptionKey = sealWith;
-        auto driver = posixChunkedDriver(storeDir, options);
+        auto driver = std::make_unique<ChunkedBackupDriver>(storeAt(place), options);
         driver->setKeyLookup([known](const QString& fingerprint) -> std::optional<KeySet> {
             for (const KeySet& key : known)
                 if (key.fingerprint == fingerprint)
@@ -148,14 +187,39 @@ private:
         QFile::remove(expectedFile);
     }
 
-    // The files under `storeDir` whose bytes contain `needle`.
-    static QStringList filesHolding(const QString& storeDir, const QByteArray& needle)
+    // Every stored byte of `place`: each file under the directory, or each
+    // object of the container (listed and fetched with plain GETs).
+    QMap<QString, QByteArray> rawObjects(const Place& place) const
     {
-        QStringList found;
-        for (const QString& path : filesInTree(storeDir))
-            if (readWholeFile(path).contains(needle))
-                found << path;
-        return found;
+        QMap<QString, QByteArray> objects;
+        if (place.kind == QLatin1String("posix")) {
+            for (const QString& path : filesInTree(place.where))
+                objects.insert(path, readWholeFile(path));
+            return objects;
+        }
+        const std::unique_ptr<ObjectStore> store = storeAt(place);
+        for (const QString& name : store->list(place.where, {}))
+            objects.insert(name, store->getAll(place.where, name));
+        return objects;
+    }
+
+    static QStringList holding(const QMap<QString, QByteArray>& objects, const QByteArray& needle)
+    {
+        QStringList names;
+        for (auto it = objects.cbegin(); it != objects.cend(); ++it)
+            if (it.value().contains(needle))
+                names << it.key();
+        return names;
+    }
+
+    void emptyContainers()
+    {
+        for (const Place& place : std::as_const(m_containers)) {
+            const std::unique_ptr<ObjectStore> store = storeAt(place);
+            for (const QString& name : store->list(place.where, {}))
+                store->remove(place.where, name);
+        }
+        m_containers.clear();
     }
 
 private Q_SLOTS:
@@ -173,26 +237,35 @@ private Q_SLOTS:
     {
         for (const QString& spec : std::as_const(m_images))
             removeRbdImage(m_cluster, {}, spec);
+        emptyContainers();
     }
 
     void fullIncrementalRoundTrip_data()
     {
+        QTest::addColumn<QString>("backend");
         QTest::addColumn<QString>("compression");
-        QTest::newRow("zlib") << QStringLiteral("zlib");
-        QTest::newRow("zstd") << QStringLiteral("zstd");
-        QTest::newRow("none") << QStringLiteral("none");
+        QTest::newRow("posix zlib") << QStringLiteral("posix") << QStringLiteral("zlib");
+        QTest::newRow("posix zstd") << QStringLiteral("posix") << QStringLiteral("zstd");
+        QTest::newRow("posix none") << QStringLiteral("posix") << QStringLiteral("none");
+#ifdef EMBER_RBD_CHUNKED_SWIFT
+        QTest::newRow("swift zlib") << QStringLiteral("swift") << QStringLiteral("zlib");
+        QTest::newRow("swift none") << QStringLiteral("swift") << QStringLiteral("none");
+#endif
     }
 
     // Full + snapshot-diff incremental, sealed: restored into new images and
-    // into a file, byte for byte; no file of the store holds the marker.
+    // into a file, byte for byte; no stored byte holds the marker.
     void fullIncrementalRoundTrip()
     {
+        QFETCH(QString, backend);
         QFETCH(QString, compression);
         QByteArray content;
         const Volume volume = markedVolume(&content);
         const KeySet key = generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("rbd test"));
-        const QString storeDir = m_tmp->filePath(QStringLiteral("store-") + newUuid().left(8));
-        auto driver = engine(storeDir, compression, key.fingerprint, {key});
+        const Place place = freshPlace(backend);
+        if (backend == QLatin1String("swift"))
+            m_containers << place;
+        auto driver = engine(place, compression, key.fingerprint, {key});
 
         const Backup full = backup(*driver, volume, std::nullopt, {});
         QCOMPARE(full.objectCount, qint64(6));
@@ -206,9 +279,10 @@ private Q_SLOTS:
         QCOMPARE(incremental.objectCount, qint64(2));
         QCOMPARE(incremental.encryptionKeyFingerprint, key.fingerprint);
 
-        QVERIFY(!filesInTree(storeDir).isEmpty());
-        QCOMPARE(filesHolding(storeDir, kMarker), QStringList());
-        QCOMPARE(filesHolding(storeDir, kMarker.left(20)), QStringList());
+        const QMap<QString, QByteArray> stored = rawObjects(place);
+        QCOMPARE(stored.size(), 6 + 2 + 2 * 2); // data + _metadata and _sha256file each
+        QCOMPARE(holding(stored, kMarker), QStringList());
+        QCOMPARE(holding(stored, kMarker.left(20)), QStringList());
 
         restoreToImage(*driver, {full}, atFull);
         restoreToImage(*driver, {full, incremental}, content);
@@ -216,9 +290,9 @@ private Q_SLOTS:
 
         // Another host with the key and a fresh engine restores the chain too;
         // one without it is refused.
-        auto withKey = engine(storeDir, compression, {}, {key});
+        auto withKey = engine(place, compression, {}, {key});
         restoreToFile(*withKey, {full, incremental}, content);
-        auto keyless = engine(storeDir, compression, {}, {});
+        auto keyless = engine(place, compression, {}, {});
         const QString message =
             errorOf([&] {
                 restoreChain(*keyless, {full}, m_tmp->filePath(QStringLiteral("keyless.img")),
@@ -227,18 +301,36 @@ private Q_SLOTS:
         QVERIFY2(message.startsWith(QStringLiteral("key not available")), qPrintable(message));
     }
 
+    void markerFoundInTheClear_data()
+    {
+        QTest::addColumn<QString>("backend");
+        QTest::newRow("posix") << QStringLiteral("posix");
+#ifdef EMBER_RBD_CHUNKED_SWIFT
+        QTest::newRow("swift") << QStringLiteral("swift");
+#endif
+    }
+
     // The same search finds the marker when the image is stored in the clear
     // (compression none): it is a real test of the store's bytes.
     void markerFoundInTheClear()
     {
+        QFETCH(QString, backend);
         QByteArray content;
         const Volume volume = markedVolume(&content);
-        const QString storeDir = m_tmp->filePath(QStringLiteral("clear-") + newUuid().left(8));
-        auto driver = engine(storeDir, QStringLiteral("none"), {}, {});
+        const Place place = freshPlace(backend);
+        if (backend == QLatin1String("swift"))
+            m_containers << place;
+        auto driver = engine(place, QStringLiteral("none"), {}, {});
         const Backup clear = backup(*driver, volume, std::nullopt, {});
         QCOMPARE(clear.encryption, QString());
         // The data objects with marker text (objects 1, 4, 6 of 4 MiB).
-        QCOMPARE(filesHolding(storeDir, kMarker).size(), 3);
+        const QStringList found = holding(rawObjects(place), kMarker);
+        QCOMPARE(found.size(), 3);
+        for (const QString& name : found)
+            QVERIFY2(name.endsWith(QStringLiteral("-00001")) ||
+                         name.endsWith(QStringLiteral("-00004")) ||
+                         name.endsWith(QStringLiteral("-00006")),
+                     qPrintable(name));
         restoreToFile(*driver, {clear}, content);
     }
 };
