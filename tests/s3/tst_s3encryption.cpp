@@ -132,9 +132,9 @@ print(json.dumps({"count": count, "found": sorted(found)}))
     static QStringList dataObjects(ChunkedBackupDriver& engine, const Backup& backup)
     {
         const QJsonObject metadata =
-            QJsonDocument::fromJson(engine.store().getAll(
-                                        backup.container,
-                                        backup.serviceMetadata + QStringLiteral("_metadata")))
+            QJsonDocument::fromJson(
+                engine.store().getAll(backup.container,
+                                      backup.serviceMetadata + QStringLiteral("_metadata")))
                 .object();
         QStringList names;
         for (const QJsonValue& entry : metadata.value(QStringLiteral("objects")).toArray())
@@ -238,9 +238,9 @@ s3.put_object(Bucket=argv[0], Key=argv[1], Body=bytes(body))
 )"),
                                                     {bucket, objects[3]});
             QVERIFY2(flipped.ok(), flipped.describe().constData());
-            const QString message =
-                errorOf([&] { restore(*engine, {backup}, QStringLiteral("flipped.img")); })
-                    .message();
+            const QString message = errorOf([&] {
+                                        restore(*engine, {backup}, QStringLiteral("flipped.img"));
+                                    }).message();
             QVERIFY2(message.contains(objects[3]), qPrintable(message));
             for (const QString& other : objects)
                 if (other != objects[3])

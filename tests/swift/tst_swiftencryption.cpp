@@ -59,8 +59,7 @@ QByteArray markerVolume(qint64 size, quint32 seed)
 
 QString hexSha256(const QByteArray& data)
 {
-    return QString::fromLatin1(
-        QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
+    return QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
 }
 
 } // namespace
@@ -97,8 +96,7 @@ private:
     // The engine over Swift: 1 MiB objects, 32 KiB blocks, `compression`, new
     // backups sealed under `sealWith` (empty: in the clear), keys found in `known`.
     std::unique_ptr<ChunkedBackupDriver> driver(const QString& container,
-                                                const QString& compression,
-                                                const QString& sealWith,
+                                                const QString& compression, const QString& sealWith,
                                                 const QList<KeySet>& known) const
     {
         ChunkedOptions options;
@@ -155,7 +153,8 @@ private:
     QJsonObject metadataOf(SwiftObjectStore& swift, const Backup& backup)
     {
         return QJsonDocument::fromJson(
-                   swift.getAll(backup.container, backup.serviceMetadata + QStringLiteral("_metadata")))
+                   swift.getAll(backup.container,
+                                backup.serviceMetadata + QStringLiteral("_metadata")))
             .object();
     }
 
@@ -246,9 +245,9 @@ private Q_SLOTS:
     {
         QFETCH(QString, compression);
         QFETCH(bool, publicKeyHost);
-        const KeySet key = generateKeySet(
-            publicKeyHost ? KeySet::Kind::X25519 : KeySet::Kind::Symmetric,
-            QStringLiteral("swift round trip"));
+        const KeySet key =
+            generateKeySet(publicKeyHost ? KeySet::Kind::X25519 : KeySet::Kind::Symmetric,
+                           QStringLiteral("swift round trip"));
         const KeySet backingUpKey = publicKeyHost ? key.publicOnly() : key;
         const QString container = freshContainer();
         auto engine = driver(container, compression, key.fingerprint, {backingUpKey});
@@ -292,8 +291,7 @@ private Q_SLOTS:
         if (publicKeyHost) {
             // The public half cannot open the backups: refused before anything is written.
             const QString message =
-                errorOf([&] { restore(*engine, {full}, QStringLiteral("refused.img")); })
-                    .message();
+                errorOf([&] { restore(*engine, {full}, QStringLiteral("refused.img")); }).message();
             QVERIFY2(message.startsWith(QStringLiteral("key not available")), qPrintable(message));
             privateHost = driver(container, compression, {}, {key});
             restorer = privateHost.get();
@@ -330,8 +328,9 @@ private Q_SLOTS:
         QCOMPARE(found, data); // every data object, nothing else
         QCOMPARE(holding(objects, hexSha256(m_content.left(kBlockSize)).toLatin1()),
                  QStringList{clear.serviceMetadata + QStringLiteral("_sha256file")});
-        QCOMPARE(compareFiles(m_volume.path, restore(*engine, {clear}, QStringLiteral("clear.img"))),
-                 QString());
+        QCOMPARE(
+            compareFiles(m_volume.path, restore(*engine, {clear}, QStringLiteral("clear.img"))),
+            QString());
     }
 
     // One flipped bit in one stored data object (of the full, or of the
@@ -352,7 +351,8 @@ private Q_SLOTS:
         QFETCH(int, backupIndex);
         QFETCH(int, objectIndex);
         QFETCH(int, where);
-        const KeySet key = generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("swift tampering"));
+        const KeySet key =
+            generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("swift tampering"));
         const QString container = freshContainer();
         auto engine = driver(container, compression, key.fingerprint, {key});
         auto swift = store(container);
@@ -414,7 +414,8 @@ private Q_SLOTS:
     // target file is written.
     void wrappedKeyAndMissingKey()
     {
-        const KeySet key = generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("swift envelope"));
+        const KeySet key =
+            generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("swift envelope"));
         const QString container = freshContainer();
         auto engine = driver(container, QStringLiteral("zlib"), key.fingerprint, {key});
         auto swift = store(container);
