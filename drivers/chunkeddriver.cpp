@@ -11,11 +11,11 @@
 
 #include <QDir>
 #include <QDirIterator>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
-#include <QHash>
 #include <QSet>
 #include <QThread>
 
@@ -165,8 +165,9 @@ private:
         const Envelope envelope = envelopeOf(parent, metadata);
         const QString macKeyId = macKeyIdOf(m_backupKeys.macKey);
         if (envelope.macKeyId != macKeyId)
-            throw refuse(QStringLiteral("its block-MAC key %1 is not the block-MAC key %2 of key %3")
-                             .arg(envelope.macKeyId, macKeyId, m_sealingKey->fingerprint));
+            throw refuse(
+                QStringLiteral("its block-MAC key %1 is not the block-MAC key %2 of key %3")
+                    .arg(envelope.macKeyId, macKeyId, m_sealingKey->fingerprint));
         // Where this host can open the parent, its list must be the one it sealed.
         std::optional<KeySet> parentKey;
         try {
@@ -179,8 +180,7 @@ private:
         }
         if (parentKey && parentKey->fingerprint == envelope.keyFingerprint &&
             parentKey->canUnwrap())
-            checkShaFileMac(parent, envelope, openBackup(m_keys, parent, envelope),
-                            parentShaText);
+            checkShaFileMac(parent, envelope, openBackup(m_keys, parent, envelope), parentShaText);
     }
 
     // Reads a piece, skipping holes, and (for full backups) hashes its blocks.
@@ -420,7 +420,7 @@ private:
     std::optional<KeySet> m_sealingKey;
     const KeyLookup& m_keys;
     BackupKeys m_backupKeys;
-    std::unique_ptr<BlockMac> m_mac; // set when encrypting: blocks are MACed, not hashed
+    std::unique_ptr<BlockMac> m_mac;         // set when encrypting: blocks are MACed, not hashed
     QHash<QString, qsizetype> m_objectIndex; // data object name -> index in `_metadata`
     QString m_shaFileMac;
 };
@@ -767,10 +767,9 @@ private:
                                               [&](const char* data, size_t length) {
                                                   decoder->feed(data, length, sink);
                                               });
-                    m_store.get(object.backup.container, entry.name,
-                                [&](const char* data, size_t length) {
-                                    decrypting.feed(data, length);
-                                });
+                    m_store.get(
+                        object.backup.container, entry.name,
+                        [&](const char* data, size_t length) { decrypting.feed(data, length); });
                     decrypting.finish();
                 } else {
                     m_store.get(object.backup.container, entry.name,
@@ -862,8 +861,8 @@ private:
             for (qint64 at = start; at < end; at += m_blockSize) {
                 const qint64 length = std::min(m_blockSize, end - at);
                 const size_t index = size_t(at / m_blockSize);
-                const Sha256 digest =
-                    blockDigest(m_mac.get(), batch.constData() + (at - batchOffset), size_t(length));
+                const Sha256 digest = blockDigest(
+                    m_mac.get(), batch.constData() + (at - batchOffset), size_t(length));
                 if (digest != m_hashes.hashes[index] && !m_mac)
                     throw Error(
                         QStringLiteral(
@@ -1014,8 +1013,8 @@ void ChunkedBackupDriver::backup(BackupJob& job)
     // half suffices to seal.
     std::optional<KeySet> sealingKey;
     if (!m_options.encryptionKey.isEmpty())
-        sealingKey = keyFor(m_keys, m_options.encryptionKey, false,
-                            QStringLiteral("backend encrypts with"));
+        sealingKey =
+            keyFor(m_keys, m_options.encryptionKey, false, QStringLiteral("backend encrypts with"));
     placeNewBackup(*m_store, backup, job.recordLocation);
     try {
         m_store->ensureContainer(backup.container);
@@ -1066,10 +1065,9 @@ template <typename Check> VerifyReport problemsAsReport(Check check)
 
 VerifyReport ChunkedBackupDriver::verify(const QList<Backup>& chain, OperationControl& control)
 {
-    return problemsAsReport(
-        [&] {
-            return RestoreRun(*m_store, m_options, chain, nullptr, control, true, m_keys).run();
-        });
+    return problemsAsReport([&] {
+        return RestoreRun(*m_store, m_options, chain, nullptr, control, true, m_keys).run();
+    });
 }
 
 QStringList ChunkedBackupDriver::verifiableObjects(const Backup& backup)
@@ -1111,24 +1109,23 @@ void ChunkedBackupDriver::rewrapKey(const Backup& backup, const KeySet& newKey,
     const BackupMetadata metadata =
         parseFor(backup, [&] { return parseBackupMetadata(text, name); });
     if (metadata.backupId.compare(backup.id, Qt::CaseInsensitive) != 0)
-        throw Error(QStringLiteral("refusing to rotate the key of backup %1: %2 belongs to backup %3")
-                        .arg(backup.id, name,
-                             metadata.backupId.isEmpty() ? QStringLiteral("(none)")
-                                                         : metadata.backupId));
+        throw Error(
+            QStringLiteral("refusing to rotate the key of backup %1: %2 belongs to backup %3")
+                .arg(backup.id, name,
+                     metadata.backupId.isEmpty() ? QStringLiteral("(none)") : metadata.backupId));
     if (!metadata.isEncrypted())
         throw Error(QStringLiteral("backup %1 is not encrypted (%2 has no ember_encryption): "
                                    "there is no key to rotate")
                         .arg(backup.id, name));
     const Envelope envelope = envelopeOf(backup, metadata);
-    const KeySet oldKey =
-        keyFor(m_keys, envelope.keyFingerprint, true,
-               QStringLiteral("backup %1 is encrypted with").arg(backup.id));
+    const KeySet oldKey = keyFor(m_keys, envelope.keyFingerprint, true,
+                                 QStringLiteral("backup %1 is encrypted with").arg(backup.id));
     Envelope rewrapped;
     try {
         rewrapped = rewrapBackupKeys(oldKey, newKey, envelope, backup.id);
     } catch (const SealBroken& broken) {
-        throw SealBroken(QStringLiteral("backup %1 does not authenticate: %2")
-                             .arg(backup.id, broken.message()));
+        throw SealBroken(
+            QStringLiteral("backup %1 does not authenticate: %2").arg(backup.id, broken.message()));
     }
     // Only the envelope changes; every other field keeps its value.
     QJsonObject root = QJsonDocument::fromJson(text).object();
@@ -1258,7 +1255,8 @@ void inspectDiscovered(ObjectStore& store, const ChunkedBackupDriver& driver,
         try {
             envelope = Envelope::fromJson(metadata.encryption);
         } catch (const Error& error) {
-            throw Error(QStringLiteral("its ember_encryption is malformed: %1").arg(error.message()));
+            throw Error(
+                QStringLiteral("its ember_encryption is malformed: %1").arg(error.message()));
         }
         backup.encryption = envelope.scheme;
         backup.encryptionKeyFingerprint = envelope.keyFingerprint;

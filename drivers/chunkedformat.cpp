@@ -211,8 +211,8 @@ BackupMetadata parseBackupMetadata(const QByteArray& text, const QString& name)
         // an empty one in the clear is a damaged entry, not a check to skip.
         if (entry.md5.isEmpty() && fields.value(QStringLiteral("md5")).isString() &&
             metadata.encryption.isEmpty())
-            throw Error(QStringLiteral("%1: md5 is empty, but the backup is not encrypted")
-                            .arg(what));
+            throw Error(
+                QStringLiteral("%1: md5 is empty, but the backup is not encrypted").arg(what));
         entry.compression = textField(fields, QStringLiteral("compression"), true,
                                       what + QStringLiteral(": compression"));
         if (entry.compression.isEmpty())

@@ -255,15 +255,14 @@ Envelope envelopeOf(const Backup& backup, const BackupMetadata& metadata)
 
 BackupKeys openBackup(const KeyLookup& keys, const Backup& backup, const Envelope& envelope)
 {
-    const KeySet key =
-        keyFor(keys, envelope.keyFingerprint, true,
-               QStringLiteral("backup %1 is encrypted with").arg(backup.id));
+    const KeySet key = keyFor(keys, envelope.keyFingerprint, true,
+                              QStringLiteral("backup %1 is encrypted with").arg(backup.id));
     try {
         return openBackupKeys(key, envelope, backup.id);
     } catch (const SealBroken& broken) {
-        throw SealBroken(QStringLiteral("backup %1 does not authenticate (%2): %3")
-                             .arg(backup.id, metadataObjectName(backup.serviceMetadata),
-                                  broken.message()));
+        throw SealBroken(
+            QStringLiteral("backup %1 does not authenticate (%2): %3")
+                .arg(backup.id, metadataObjectName(backup.serviceMetadata), broken.message()));
     }
 }
 
@@ -364,7 +363,7 @@ ObjectEntry writeObject(const ObjectWriter& writer, const Extent& extent, const 
     if (encryptor)
         pending = encryptor->begin();
     // Encoders append to `out`: straight to `pending`, or through the encryptor.
-    auto output = [&](const std::function<void(QByteArray& out)>& encode) {
+    auto output = [&](const std::function<void(QByteArray & out)>& encode) {
         if (!encryptor) {
             encode(pending);
             return;
@@ -492,9 +491,15 @@ std::optional<ObjectEntry> writeObjectOnce(const ObjectWriter& writer, const Ext
 {
     // An encrypted object carries its nonce and tag besides the compressed bytes.
     CapturingStore capture(extent.length + (writer.encryptorFor ? kObjectOverhead : 0));
-    const ObjectWriter measuring{capture,           writer.control,    writer.pool,
-                                 writer.container,  writer.zlibEngine, writer.pieceSize,
-                                 writer.windowSize, writer.piecesFor,  writer.logCategory,
+    const ObjectWriter measuring{capture,
+                                 writer.control,
+                                 writer.pool,
+                                 writer.container,
+                                 writer.zlibEngine,
+                                 writer.pieceSize,
+                                 writer.windowSize,
+                                 writer.piecesFor,
+                                 writer.logCategory,
                                  writer.encryptorFor};
     ObjectEntry entry;
     try {

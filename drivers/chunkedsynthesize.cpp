@@ -244,10 +244,9 @@ private:
                                               [&](const char* data, size_t length) {
                                                   decoder->feed(data, length, sink);
                                               });
-                    m_store.get(m_source.backup->container, entry.name,
-                                [&](const char* data, size_t length) {
-                                    decrypting.feed(data, length);
-                                });
+                    m_store.get(
+                        m_source.backup->container, entry.name,
+                        [&](const char* data, size_t length) { decrypting.feed(data, length); });
                     decrypting.finish();
                 } else {
                     m_store.get(m_source.backup->container, entry.name,

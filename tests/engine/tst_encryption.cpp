@@ -178,8 +178,8 @@ QJsonObject withEnvelopeField(QJsonObject metadata, const QString& field, const 
 QString otherHex(const QString& hex)
 {
     QString changed = hex;
-    changed[changed.size() - 1] = hex.endsWith(QLatin1Char('0')) ? QLatin1Char('1')
-                                                                 : QLatin1Char('0');
+    changed[changed.size() - 1] =
+        hex.endsWith(QLatin1Char('0')) ? QLatin1Char('1') : QLatin1Char('0');
     return changed;
 }
 
@@ -256,13 +256,17 @@ private Q_SLOTS:
                        {QStringLiteral("ember_encryption_key"), QStringLiteral("ab-cd")}})
                      .encryptionKey,
                  QStringLiteral("ab-cd"));
-        QVERIFY(errorOf([&] {
-                    read({{QStringLiteral("backup_ember_encryption"),
-                           QStringLiteral("aes-256-gcm")}});
-                }).message().contains(QStringLiteral("ember_encryption_key")));
+        QVERIFY(
+            errorOf([&] {
+                read({{QStringLiteral("backup_ember_encryption"), QStringLiteral("aes-256-gcm")}});
+            })
+                .message()
+                .contains(QStringLiteral("ember_encryption_key")));
         QVERIFY(errorOf([&] {
                     read({{QStringLiteral("backup_ember_encryption"), QStringLiteral("rot13")}});
-                }).message().contains(QStringLiteral("rot13")));
+                })
+                    .message()
+                    .contains(QStringLiteral("rot13")));
     }
 
     void chainRoundTrip_data()
@@ -279,8 +283,8 @@ private Q_SLOTS:
     {
         QFETCH(QString, compression);
         QFETCH(QString, zlibEngine);
-        Harness h = harness(QStringLiteral("chain-") + QLatin1String(QTest::currentDataTag()),
-                            compression);
+        Harness h =
+            harness(QStringLiteral("chain-") + QLatin1String(QTest::currentDataTag()), compression);
         h.options.zlibEngine = zlibEngine;
         const Chain chain = makeChain(h);
         const KeySet key = keyOf(h);
@@ -289,7 +293,8 @@ private Q_SLOTS:
             QCOMPARE(backup.encryption, kEncryptionScheme);
             QCOMPARE(backup.encryptionKeyFingerprint, key.fingerprint);
             QCOMPARE(backup.storedBytes, storedSize(h, backup));
-            const QJsonObject metadata = readJson(h.objectPath(backup, QStringLiteral("_metadata")));
+            const QJsonObject metadata =
+                readJson(h.objectPath(backup, QStringLiteral("_metadata")));
             const Envelope envelope =
                 Envelope::fromJson(metadata.value(QStringLiteral("ember_encryption")).toObject());
             QCOMPARE(envelope.keyFingerprint, key.fingerprint);
@@ -302,21 +307,21 @@ private Q_SLOTS:
                 const QString tag = fields.value(QStringLiteral("compression")).toString();
                 if (compression == QLatin1String("none"))
                     QCOMPARE(tag, QStringLiteral("none"));
-                const qint64 stored = QFileInfo(h.containerDir(backup) + QLatin1Char('/') +
-                                                dataObjectAt(metadata, i))
-                                          .size();
+                const qint64 stored =
+                    QFileInfo(h.containerDir(backup) + QLatin1Char('/') + dataObjectAt(metadata, i))
+                        .size();
                 const qint64 length = qint64(fields.value(QStringLiteral("length")).toDouble());
                 if (tag == QLatin1String("none"))
                     QCOMPARE(stored, length + kObjectOverhead);
                 else
                     QVERIFY(stored < length + kObjectOverhead);
             }
-            const QString restored =
-                h.restore(chain.backups.mid(0, level + 1), chain.size,
-                          QStringLiteral("restored%1.img").arg(level));
+            const QString restored = h.restore(chain.backups.mid(0, level + 1), chain.size,
+                                               QStringLiteral("restored%1.img").arg(level));
             QCOMPARE(compareFiles(chain.states[level], restored), QString());
         }
-        const VerifyReport report = h.driver()->verify(chain.backups, *std::make_unique<OperationControl>());
+        const VerifyReport report =
+            h.driver()->verify(chain.backups, *std::make_unique<OperationControl>());
         QVERIFY2(report.problems.isEmpty(), qPrintable(report.problems.join('\n')));
         QVERIFY(report.objectsChecked > 0);
     }
@@ -331,10 +336,12 @@ private Q_SLOTS:
         const Backup encrypted = h.backUp(source, std::nullopt);
         h.options.encryptionKey.clear();
         const Backup clear = h.backUp(source, std::nullopt);
-        const QJsonArray macs =
-            readJson(h.objectPath(encrypted, QStringLiteral("_sha256file"))).value(QStringLiteral("sha256s")).toArray();
-        const QJsonArray hashes =
-            readJson(h.objectPath(clear, QStringLiteral("_sha256file"))).value(QStringLiteral("sha256s")).toArray();
+        const QJsonArray macs = readJson(h.objectPath(encrypted, QStringLiteral("_sha256file")))
+                                    .value(QStringLiteral("sha256s"))
+                                    .toArray();
+        const QJsonArray hashes = readJson(h.objectPath(clear, QStringLiteral("_sha256file")))
+                                      .value(QStringLiteral("sha256s"))
+                                      .toArray();
         QCOMPARE(macs.size(), hashes.size());
         for (const QJsonValue& mac : macs)
             QVERIFY(!hashes.contains(mac));
@@ -345,8 +352,9 @@ private Q_SLOTS:
         const QByteArray marker = "EMBER-MARKER:secret-volume-12345";
         QCOMPARE(marker.size(), 32);
         for (const bool encrypted : {true, false}) {
-            Harness h = harness(encrypted ? QStringLiteral("marker-on") : QStringLiteral("marker-off"),
-                                QStringLiteral("none"));
+            Harness h =
+                harness(encrypted ? QStringLiteral("marker-on") : QStringLiteral("marker-off"),
+                        QStringLiteral("none"));
             if (!encrypted)
                 h.options.encryptionKey.clear();
             QByteArray volume;
@@ -361,7 +369,8 @@ private Q_SLOTS:
             for (const QString& file : files)
                 found = found || readWholeFile(file).contains(marker);
             QCOMPARE(found, !encrypted);
-            const QString restored = h.restore({backup}, volume.size(), QStringLiteral("restored.img"));
+            const QString restored =
+                h.restore({backup}, volume.size(), QStringLiteral("restored.img"));
             QCOMPARE(compareFiles(source, restored), QString());
         }
     }
@@ -370,9 +379,9 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("part");
         QTest::addColumn<QString>("named");
-        for (const char* part : {"object-first", "object-middle", "object-last", "wrapped-key",
-                                 "offset", "length", "compression", "mac-key-id",
-                                 "sha256file-mac", "sha256file", "truncated-object"})
+        for (const char* part :
+             {"object-first", "object-middle", "object-last", "wrapped-key", "offset", "length",
+              "compression", "mac-key-id", "sha256file-mac", "sha256file", "truncated-object"})
             QTest::newRow(part) << QString::fromLatin1(part) << QString();
     }
     void tampering()
@@ -385,13 +394,14 @@ private Q_SLOTS:
         const QString metadataPath = h.objectPath(newest, QStringLiteral("_metadata"));
         const QJsonObject metadata = readJson(metadataPath);
         const QJsonObject fullMetadata = readJson(h.objectPath(full, QStringLiteral("_metadata")));
-        QString named;         // what the message must name
+        QString named; // what the message must name
         // Or, for a changed place of an object that authenticates where it is
         // read: the newest block list its bytes do not match there.
         QString namedOtherwise = QStringLiteral("(none)");
         bool nothingWritten = false; // tampering found before any object is read
-        if (part.startsWith(QLatin1String("object-")) || part == QLatin1String("truncated-object")) {
-            const int index = part == QLatin1String("object-first") ? 0
+        if (part.startsWith(QLatin1String("object-")) ||
+            part == QLatin1String("truncated-object")) {
+            const int index = part == QLatin1String("object-first")    ? 0
                               : part == QLatin1String("object-middle") ? 2
                                                                        : 5;
             named = dataObjectAt(fullMetadata, index);
@@ -402,11 +412,12 @@ private Q_SLOTS:
             else
                 flipBit(path, part == QLatin1String("object-first") ? 3 : size / 2);
         } else if (part == QLatin1String("wrapped-key")) {
-            QByteArray wrapped = QByteArray::fromBase64(metadata.value(QStringLiteral("ember_encryption"))
-                                                            .toObject()
-                                                            .value(QStringLiteral("wrapped_key"))
-                                                            .toString()
-                                                            .toLatin1());
+            QByteArray wrapped =
+                QByteArray::fromBase64(metadata.value(QStringLiteral("ember_encryption"))
+                                           .toObject()
+                                           .value(QStringLiteral("wrapped_key"))
+                                           .toString()
+                                           .toLatin1());
             wrapped[20] = char(wrapped[20] ^ 1);
             writeJson(metadataPath, withEnvelopeField(metadata, QStringLiteral("wrapped_key"),
                                                       QString::fromLatin1(wrapped.toBase64())));
@@ -422,10 +433,10 @@ private Q_SLOTS:
             else if (part == QLatin1String("length"))
                 value = fields.value(QStringLiteral("length")).toDouble() - 32768;
             else
-                value = fields.value(QStringLiteral("compression")).toString() ==
-                                QLatin1String("zlib")
-                            ? QStringLiteral("none")
-                            : QStringLiteral("zlib");
+                value =
+                    fields.value(QStringLiteral("compression")).toString() == QLatin1String("zlib")
+                        ? QStringLiteral("none")
+                        : QStringLiteral("zlib");
             QVERIFY(fields.value(QStringLiteral("length")).toDouble() > 32768);
             writeJson(metadataPath, withObjectField(metadata, 0, part, value));
             named = dataObjectAt(metadata, 0);
@@ -489,9 +500,8 @@ private Q_SLOTS:
         QVERIFY(QFile::rename(a, a + QStringLiteral(".tmp")));
         QVERIFY(QFile::rename(b, a));
         QVERIFY(QFile::rename(a + QStringLiteral(".tmp"), b));
-        const Error error = errorOf([&] {
-            h.restore(chain.backups, chain.size, QStringLiteral("restored.img"));
-        });
+        const Error error =
+            errorOf([&] { h.restore(chain.backups, chain.size, QStringLiteral("restored.img")); });
         QVERIFY2(error.message().contains(QStringLiteral("does not authenticate")),
                  qPrintable(error.message()));
         QVERIFY2(error.message().contains(full.serviceMetadata + QStringLiteral("-0000")),
@@ -520,7 +530,8 @@ private Q_SLOTS:
 
     void missingOrPublicOnlyKeyWritesNothing()
     {
-        Harness h = harness(QStringLiteral("missing"), QStringLiteral("zlib"), KeySet::Kind::X25519);
+        Harness h =
+            harness(QStringLiteral("missing"), QStringLiteral("zlib"), KeySet::Kind::X25519);
         const Chain chain = makeChain(h, 1);
         const KeySet key = keyOf(h);
         const QString target = h.dir + QStringLiteral("/target.img");
@@ -586,7 +597,8 @@ private Q_SLOTS:
         QVERIFY2(error.message().startsWith(QStringLiteral("key not available")),
                  qPrintable(error.message()));
         h.ring.add(key);
-        const QString restored = h.restore(chain.backups, chain.size, QStringLiteral("restored.img"));
+        const QString restored =
+            h.restore(chain.backups, chain.size, QStringLiteral("restored.img"));
         QCOMPARE(compareFiles(chain.states.last(), restored), QString());
     }
 
@@ -611,7 +623,8 @@ private Q_SLOTS:
         }
         h.ring.keys.clear();
         h.ring.add(rotated);
-        const QString restored = h.restore(chain.backups, chain.size, QStringLiteral("restored.img"));
+        const QString restored =
+            h.restore(chain.backups, chain.size, QStringLiteral("restored.img"));
         QCOMPARE(compareFiles(chain.states.last(), restored), QString());
         for (const Backup& backup : chain.backups)
             QCOMPARE(Envelope::fromJson(readJson(h.objectPath(backup, QStringLiteral("_metadata")))
@@ -624,9 +637,9 @@ private Q_SLOTS:
         mutateFile(chain.source, 2, 30000, 77);
         QList<Backup> longer = chain.backups;
         longer.append(h.backUp(chain.source, longer.last()));
-        QCOMPARE(compareFiles(chain.source,
-                              h.restore(longer, chain.size, QStringLiteral("longer.img"))),
-                 QString());
+        QCOMPARE(
+            compareFiles(chain.source, h.restore(longer, chain.size, QStringLiteral("longer.img"))),
+            QString());
 
         // Without the key it is sealed under nothing rotates; a backup in the clear has
         // nothing to rotate.
@@ -653,8 +666,8 @@ private Q_SLOTS:
         const QStringList before = filesInTree(h.store);
         auto refused = [&](const QString& why) {
             const Error error = errorOf([&] { h.backUp(chain.source, chain.backups.last()); });
-            QVERIFY2(error.message().startsWith(
-                         QStringLiteral("encryption changed since backup %1").arg(chain.backups.last().id)),
+            QVERIFY2(error.message().startsWith(QStringLiteral("encryption changed since backup %1")
+                                                    .arg(chain.backups.last().id)),
                      qPrintable(why + QStringLiteral(": ") + error.message()));
             QVERIFY2(error.message().endsWith(QStringLiteral("do a full backup")),
                      qPrintable(error.message()));
@@ -773,19 +786,21 @@ private Q_SLOTS:
         for (const Backup& backup : chain.backups) {
             QVERIFY(backup.encryption.isEmpty());
             QVERIFY(backup.encryptionKeyFingerprint.isEmpty());
-            const QJsonObject metadata = readJson(h.objectPath(backup, QStringLiteral("_metadata")));
+            const QJsonObject metadata =
+                readJson(h.objectPath(backup, QStringLiteral("_metadata")));
             QStringList keys = metadata.keys();
-            QCOMPARE(keys, (QStringList{QStringLiteral("backup_description"),
-                                        QStringLiteral("backup_id"), QStringLiteral("backup_name"),
-                                        QStringLiteral("created_at"), QStringLiteral("objects"),
-                                        QStringLiteral("parent_id"), QStringLiteral("version"),
-                                        QStringLiteral("volume_id"), QStringLiteral("volume_meta")}));
+            QCOMPARE(keys,
+                     (QStringList{QStringLiteral("backup_description"), QStringLiteral("backup_id"),
+                                  QStringLiteral("backup_name"), QStringLiteral("created_at"),
+                                  QStringLiteral("objects"), QStringLiteral("parent_id"),
+                                  QStringLiteral("version"), QStringLiteral("volume_id"),
+                                  QStringLiteral("volume_meta")}));
             const QJsonArray objects = metadata.value(QStringLiteral("objects")).toArray();
             for (int i = 0; i < objects.size(); ++i) {
                 const QJsonObject fields = objectFields(metadata, i);
-                QCOMPARE(fields.keys(), (QStringList{QStringLiteral("compression"),
-                                                     QStringLiteral("length"), QStringLiteral("md5"),
-                                                     QStringLiteral("offset")}));
+                QCOMPARE(fields.keys(),
+                         (QStringList{QStringLiteral("compression"), QStringLiteral("length"),
+                                      QStringLiteral("md5"), QStringLiteral("offset")}));
                 QCOMPARE(fields.value(QStringLiteral("md5")).toString().size(), 32);
             }
         }
@@ -793,13 +808,13 @@ private Q_SLOTS:
                               h.restore(chain.backups, chain.size, QStringLiteral("restored.img"))),
                  QString());
         // A chain mixing clear and encrypted backups is refused.
-        QJsonObject metadata = readJson(h.objectPath(chain.backups.last(), QStringLiteral("_metadata")));
+        QJsonObject metadata =
+            readJson(h.objectPath(chain.backups.last(), QStringLiteral("_metadata")));
         metadata[QStringLiteral("ember_encryption")] =
             QJsonObject{{QStringLiteral("scheme"), kEncryptionScheme}};
         writeJson(h.objectPath(chain.backups.last(), QStringLiteral("_metadata")), metadata);
-        const Error error = errorOf([&] {
-            h.restore(chain.backups, chain.size, QStringLiteral("mixed.img"));
-        });
+        const Error error =
+            errorOf([&] { h.restore(chain.backups, chain.size, QStringLiteral("mixed.img")); });
         QVERIFY2(!error.message().isEmpty(), "a mixed chain restored");
     }
 
@@ -834,7 +849,8 @@ private Q_SLOTS:
                     .message()
                     .contains(QStringLiteral("md5")));
         QByteArray encrypted = clear;
-        encrypted.replace("\"objects\"", "\"ember_encryption\": {\"scheme\": \"aes-256-gcm\"}, \"objects\"");
+        encrypted.replace("\"objects\"",
+                          "\"ember_encryption\": {\"scheme\": \"aes-256-gcm\"}, \"objects\"");
         const BackupMetadata parsed = parseBackupMetadata(encrypted, QStringLiteral("p_metadata"));
         QVERIFY(parsed.isEncrypted());
         QCOMPARE(parsed.objects.first().md5, QString());
