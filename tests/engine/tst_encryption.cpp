@@ -14,6 +14,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -45,16 +46,45 @@ struct KeyRing
     }
 };
 
+// The posix store with S3 Object Lock's promise (a retention on every object
+// it writes), counting the puts of each object.
+class RetainingStore : public PosixObjectStore
+{
+public:
+    RetainingStore(const QString& base, QHash<QString, int>& puts)
+        : PosixObjectStore(base), m_puts(puts)
+    {
+    }
+    void put(const QString& container, const QString& name, const DataProducer& producer,
+             std::optional<qint64> length) override
+    {
+        ++m_puts[name];
+        PosixObjectStore::put(container, name, producer, length);
+    }
+    std::optional<ObjectRetention> retentionForNewObjects() const override
+    {
+        return ObjectRetention{QStringLiteral("COMPLIANCE"),
+                               QDateTime::currentDateTimeUtc().addDays(2)};
+    }
+
+private:
+    QHash<QString, int>& m_puts;
+};
+
 struct Harness
 {
     QString dir;
     QString store;
     ChunkedOptions options;
     KeyRing ring;
+    QHash<QString, int>* retainingPuts = nullptr; // set: a store that locks what it writes
 
     std::unique_ptr<ChunkedBackupDriver> driver()
     {
-        auto made = posixChunkedDriver(store, options);
+        auto made = retainingPuts
+                        ? std::make_unique<ChunkedBackupDriver>(
+                              std::make_unique<RetainingStore>(store, *retainingPuts), options)
+                        : posixChunkedDriver(store, options);
         made->setKeyLookup(ring.lookup());
         return made;
     }
@@ -684,6 +714,41 @@ private Q_SLOTS:
         QVERIFY2(error.message().startsWith(
                      QStringLiteral("encryption changed since backup %1").arg(clear.id)),
                  qPrintable(error.message()));
+    }
+
+    // On a store that locks what it writes, each object is encoded in memory
+    // and stored once: compressed and encrypted, or raw and encrypted when
+    // compressing did not shrink it.
+    void lockingStoreStoresEachObjectOnce()
+    {
+        Harness h = harness(QStringLiteral("locking"));
+        QHash<QString, int> puts;
+        h.retainingPuts = &puts;
+        const QString source = h.dir + QStringLiteral("/source.img");
+        makeVolumeFile(source, 2 * MiB, Fill::Random, 3);
+        const QString text = h.dir + QStringLiteral("/text.img");
+        makeVolumeFile(text, 2 * MiB + 777, Fill::Text, 4);
+        writeWholeFile(source, readWholeFile(source) + readWholeFile(text));
+        const qint64 size = QFileInfo(source).size();
+        const Backup backup = h.backUp(source, std::nullopt);
+        const QJsonObject metadata = readJson(h.objectPath(backup, QStringLiteral("_metadata")));
+        QStringList tags;
+        for (int i = 0; i < int(backup.objectCount); ++i) {
+            const QString name = dataObjectAt(metadata, i);
+            QCOMPARE(puts.value(name), 1);
+            const QJsonObject fields = objectFields(metadata, i);
+            tags << fields.value(QStringLiteral("compression")).toString();
+            const qint64 stored =
+                QFileInfo(h.containerDir(backup) + QLatin1Char('/') + name).size();
+            if (tags.last() == QLatin1String("none"))
+                QCOMPARE(stored, qint64(fields.value(QStringLiteral("length")).toDouble()) +
+                                     kObjectOverhead);
+        }
+        QCOMPARE(tags.first(), QStringLiteral("none"));
+        QCOMPARE(tags.last(), QStringLiteral("zlib"));
+        QCOMPARE(backup.storedBytes, storedSize(h, backup));
+        QCOMPARE(compareFiles(source, h.restore({backup}, size, QStringLiteral("restored.img"))),
+                 QString());
     }
 
     // Where the parent opens, its block list must be the one it sealed.
