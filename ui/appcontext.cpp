@@ -3,6 +3,7 @@
 #include "appsettings.h"
 #include "async.h"
 
+#include <QFileInfo>
 #include <QPointer>
 #include <mutex>
 
@@ -61,6 +62,7 @@ AppContext::AppContext(const QString& catalogPath, QObject* parent)
     }
     m_keyStore = std::make_unique<KeyStore>(*secretStore);
     m_runner.setKeyLookup(m_keyStore->lookup());
+    m_keyIndexModified = QFileInfo(m_keyStore->indexFile()).lastModified();
     m_availableKeys = m_keyStore->unwrappable();
 #endif
     m_runner.setMaxConcurrent(maxConcurrentJobs());
@@ -70,6 +72,10 @@ AppContext::AppContext(const QString& catalogPath, QObject* parent)
         m_volumes.apply(*snapshot);
         m_backends.apply(*snapshot);
         Q_EMIT snapshotApplied();
+        // Keys imported meanwhile (ember-cli key-import, a rotation) count
+        // for the new backups too: a stat of the index, no keyring access.
+        if (m_keyStore && QFileInfo(m_keyStore->indexFile()).lastModified() != m_keyIndexModified)
+            notifyKeysChanged();
     });
     connect(&m_runner, &JobRunner::catalogTouched, &m_watcher, &CatalogWatcher::refreshNow);
     m_watcher.start();
@@ -99,6 +105,8 @@ AppContext::~AppContext()
 
 void AppContext::notifyKeysChanged()
 {
+    if (m_keyStore)
+        m_keyIndexModified = QFileInfo(m_keyStore->indexFile()).lastModified();
     m_availableKeys = m_keyStore ? m_keyStore->unwrappable() : QSet<QString>();
     Q_EMIT keysChanged();
 }

@@ -9,6 +9,7 @@
 #include "jobrunner.h"
 #include "volumemodel.h"
 
+#include <QDateTime>
 #include <QObject>
 #include <QSet>
 #include <QThreadPool>
@@ -82,6 +83,7 @@ private:
     SecretProvider m_secrets;
     std::unique_ptr<KeyStore> m_keyStore;
     QSet<QString> m_availableKeys;
+    QDateTime m_keyIndexModified; // of the index availableKeys() was read from
 };
 
 } // namespace ember::ui

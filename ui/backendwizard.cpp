@@ -707,12 +707,23 @@ void BackendsDialog::updateButtons()
     m_remove->setToolTip(why);
 }
 
+void BackendsDialog::watchKeys(BackendWizard* wizard, KeyStore& keys)
+{
+    wizard->setKeyStore(keys);
+    // A key made or exported on the encryption page is news for the whole app.
+    AppContext* context = &m_context;
+    connect(wizard->encryptionPage(), &EncryptionPage::keyCreated, context,
+            &AppContext::notifyKeysChanged);
+    connect(wizard->encryptionPage(), &EncryptionPage::keyExported, context,
+            &AppContext::notifyKeysChanged);
+}
+
 BackendWizard* BackendsDialog::addBackend()
 {
     auto* wizard = new BackendWizard(m_context.snapshot(), std::nullopt, this);
     wizard->setAttribute(Qt::WA_DeleteOnClose);
     if (KeyStore* keys = m_context.keyStore())
-        wizard->setKeyStore(*keys);
+        watchKeys(wizard, *keys);
     connect(wizard, &QWizard::accepted, this,
             [this, wizard] { save(wizard->config(), wizard->secrets()); });
     wizard->open();
@@ -727,7 +738,7 @@ void BackendsDialog::editBackend()
     auto* wizard = new BackendWizard(m_context.snapshot(), backend, this);
     wizard->setAttribute(Qt::WA_DeleteOnClose);
     if (KeyStore* keys = m_context.keyStore())
-        wizard->setKeyStore(*keys);
+        watchKeys(wizard, *keys);
     wizard->setStoredSecrets(m_context.secretProvider());
     connect(wizard, &QWizard::accepted, this,
             [this, wizard] { save(wizard->config(), wizard->secrets()); });

@@ -206,6 +206,8 @@ private:
     void removeBackend();
     void save(const BackendConfig& config, const QMap<QString, QString>& secrets = {});
     void showError(const QString& message);
+    // Adds the encryption page and tells the app about keys made there.
+    void watchKeys(BackendWizard* wizard, KeyStore& keys);
 
     AppContext& m_context;
     QTableView* m_view = nullptr;

@@ -19,6 +19,7 @@
 #include "keysdialog.h"
 #include "keystore.h"
 #include "mainwindow.h"
+#include "secretstore.h"
 #include "testsupport.h"
 
 #include <QAction>
@@ -306,6 +307,38 @@ private Q_SLOTS:
             optionProblems(*findBackendType(QStringLiteral("posix")), config.options).isEmpty());
         wizard.next();
         QCOMPARE(wizard.currentId(), int(BackendWizard::TestPageId));
+    }
+
+    void keysMadeElsewhereReachTheApp()
+    {
+        // On the wizard's encryption page, opened from the backends view.
+        BackendsDialog backends(*m_context);
+        BackendWizard* wizard = backends.addBackend();
+        QVERIFY(wizard->encryptionPage());
+        QSignalSpy created(wizard->encryptionPage(), &EncryptionPage::keyCreated);
+        wizard->encryptionPage()->createKey(QStringLiteral("made in the wizard"));
+        QTRY_COMPARE_WITH_TIMEOUT(created.count(), 1, kTimeout);
+        QVERIFY(m_context->availableKeys().contains(created.first().first().toString()));
+        wizard->reject();
+
+        // Outside the app (as ember-cli key-import does): noticed with the
+        // next catalog change.
+        SecretStore secrets; // the same file fallback, another process's view
+        KeyStore elsewhere(secrets, m_context->keyStore()->indexFile());
+        const KeySet key = generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("from the CLI"));
+        elsewhere.add(key, true);
+        QVERIFY(!m_context->availableKeys().contains(key.fingerprint));
+        {
+            Catalog catalog(defaultCatalogPath());
+            BackendConfig backend;
+            backend.name = QStringLiteral("touched");
+            backend.type = QStringLiteral("posix");
+            backend.options[QStringLiteral("backup_posix_path")] =
+                m_home + QStringLiteral("/touched");
+            catalog.upsertBackend(backend);
+        }
+        m_context->watcher().refreshNow();
+        QTRY_VERIFY_WITH_TIMEOUT(m_context->availableKeys().contains(key.fingerprint), kTimeout);
     }
 
     void editingKeepsOrTurnsOffEncryption()
