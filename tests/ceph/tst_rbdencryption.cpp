@@ -20,6 +20,8 @@
 #include <QFile>
 #include <QTemporaryDir>
 
+#include <functional>
+
 using namespace ember;
 using namespace ember::test;
 
@@ -46,6 +48,17 @@ struct Place
     QString kind;  // "posix" or "swift"
     QString where; // the directory, or the container
 };
+
+// Runs a test body that calls the engine (which throws Error): an error fails
+// the test function with its message instead of ending the whole test program.
+void failOnError(const std::function<void()>& body)
+{
+    try {
+        body();
+    } catch (const Error& error) {
+        QFAIL(qPrintable(QStringLiteral("unexpected error: ") + error.message()));
+    }
+}
 
 } // namespace
 
@@ -257,48 +270,50 @@ private Q_SLOTS:
     // into a file, byte for byte; no stored byte holds the marker.
     void fullIncrementalRoundTrip()
     {
-        QFETCH(QString, backend);
-        QFETCH(QString, compression);
-        QByteArray content;
-        const Volume volume = markedVolume(&content);
-        const KeySet key = generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("rbd test"));
-        const Place place = freshPlace(backend);
-        if (backend == QLatin1String("swift"))
-            m_containers << place;
-        auto driver = engine(place, compression, key.fingerprint, {key});
+        failOnError([&] {
+            QFETCH(QString, backend);
+            QFETCH(QString, compression);
+            QByteArray content;
+            const Volume volume = markedVolume(&content);
+            const KeySet key = generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("rbd test"));
+            const Place place = freshPlace(backend);
+            if (backend == QLatin1String("swift"))
+                m_containers << place;
+            auto driver = engine(place, compression, key.fingerprint, {key});
 
-        const Backup full = backup(*driver, volume, std::nullopt, {});
-        QCOMPARE(full.objectCount, qint64(6));
-        QCOMPARE(full.encryption, kEncryptionScheme);
-        QCOMPARE(full.encryptionKeyFingerprint, key.fingerprint);
-        const QByteArray atFull = content;
+            const Backup full = backup(*driver, volume, std::nullopt, {});
+            QCOMPARE(full.objectCount, qint64(6));
+            QCOMPARE(full.encryption, kEncryptionScheme);
+            QCOMPARE(full.encryptionKeyFingerprint, key.fingerprint);
+            const QByteArray atFull = content;
 
-        write(volume.path, (1 << 20) + 4096, markerText(65536, 5), &content);
-        write(volume.path, 21 << 20, randomBytes(40000, 6), &content);
-        const Backup incremental = backup(*driver, volume, full, {full.id});
-        QCOMPARE(incremental.objectCount, qint64(2));
-        QCOMPARE(incremental.encryptionKeyFingerprint, key.fingerprint);
+            write(volume.path, (1 << 20) + 4096, markerText(65536, 5), &content);
+            write(volume.path, 21 << 20, randomBytes(40000, 6), &content);
+            const Backup incremental = backup(*driver, volume, full, {full.id});
+            QCOMPARE(incremental.objectCount, qint64(2));
+            QCOMPARE(incremental.encryptionKeyFingerprint, key.fingerprint);
 
-        const QMap<QString, QByteArray> stored = rawObjects(place);
-        QCOMPARE(stored.size(), 6 + 2 + 2 * 2); // data + _metadata and _sha256file each
-        QCOMPARE(holding(stored, kMarker), QStringList());
-        QCOMPARE(holding(stored, kMarker.left(20)), QStringList());
+            const QMap<QString, QByteArray> stored = rawObjects(place);
+            QCOMPARE(stored.size(), 6 + 2 + 2 * 2); // data + _metadata and _sha256file each
+            QCOMPARE(holding(stored, kMarker), QStringList());
+            QCOMPARE(holding(stored, kMarker.left(20)), QStringList());
 
-        restoreToImage(*driver, {full}, atFull);
-        restoreToImage(*driver, {full, incremental}, content);
-        restoreToFile(*driver, {full, incremental}, content);
+            restoreToImage(*driver, {full}, atFull);
+            restoreToImage(*driver, {full, incremental}, content);
+            restoreToFile(*driver, {full, incremental}, content);
 
-        // Another host with the key and a fresh engine restores the chain too;
-        // one without it is refused.
-        auto withKey = engine(place, compression, {}, {key});
-        restoreToFile(*withKey, {full, incremental}, content);
-        auto keyless = engine(place, compression, {}, {});
-        const QString message =
-            errorOf([&] {
-                restoreChain(*keyless, {full}, m_tmp->filePath(QStringLiteral("keyless.img")),
-                             content.size());
-            }).message();
-        QVERIFY2(message.startsWith(QStringLiteral("key not available")), qPrintable(message));
+            // Another host with the key and a fresh engine restores the chain too;
+            // one without it is refused.
+            auto withKey = engine(place, compression, {}, {key});
+            restoreToFile(*withKey, {full, incremental}, content);
+            auto keyless = engine(place, compression, {}, {});
+            const QString message =
+                errorOf([&] {
+                    restoreChain(*keyless, {full}, m_tmp->filePath(QStringLiteral("keyless.img")),
+                                 content.size());
+                }).message();
+            QVERIFY2(message.startsWith(QStringLiteral("key not available")), qPrintable(message));
+        });
     }
 
     void markerFoundInTheClear_data()
@@ -314,24 +329,26 @@ private Q_SLOTS:
     // (compression none): it is a real test of the store's bytes.
     void markerFoundInTheClear()
     {
-        QFETCH(QString, backend);
-        QByteArray content;
-        const Volume volume = markedVolume(&content);
-        const Place place = freshPlace(backend);
-        if (backend == QLatin1String("swift"))
-            m_containers << place;
-        auto driver = engine(place, QStringLiteral("none"), {}, {});
-        const Backup clear = backup(*driver, volume, std::nullopt, {});
-        QCOMPARE(clear.encryption, QString());
-        // The data objects with marker text (objects 1, 4, 6 of 4 MiB).
-        const QStringList found = holding(rawObjects(place), kMarker);
-        QCOMPARE(found.size(), 3);
-        for (const QString& name : found)
-            QVERIFY2(name.endsWith(QStringLiteral("-00001")) ||
-                         name.endsWith(QStringLiteral("-00004")) ||
-                         name.endsWith(QStringLiteral("-00006")),
-                     qPrintable(name));
-        restoreToFile(*driver, {clear}, content);
+        failOnError([&] {
+            QFETCH(QString, backend);
+            QByteArray content;
+            const Volume volume = markedVolume(&content);
+            const Place place = freshPlace(backend);
+            if (backend == QLatin1String("swift"))
+                m_containers << place;
+            auto driver = engine(place, QStringLiteral("none"), {}, {});
+            const Backup clear = backup(*driver, volume, std::nullopt, {});
+            QCOMPARE(clear.encryption, QString());
+            // The data objects with marker text (objects 1, 4, 6 of 4 MiB).
+            const QStringList found = holding(rawObjects(place), kMarker);
+            QCOMPARE(found.size(), 3);
+            for (const QString& name : found)
+                QVERIFY2(name.endsWith(QStringLiteral("-00001")) ||
+                             name.endsWith(QStringLiteral("-00004")) ||
+                             name.endsWith(QStringLiteral("-00006")),
+                         qPrintable(name));
+            restoreToFile(*driver, {clear}, content);
+        });
     }
 };
 

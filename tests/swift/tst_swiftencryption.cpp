@@ -23,6 +23,8 @@
 #include <QRandomGenerator>
 #include <QTest>
 
+#include <functional>
+
 using namespace ember;
 using namespace ember::test;
 
@@ -60,6 +62,17 @@ QByteArray markerVolume(qint64 size, quint32 seed)
 QString hexSha256(const QByteArray& data)
 {
     return QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
+}
+
+// Runs a test body that calls the engine (which throws Error): an error fails
+// the test function with its message instead of ending the whole test program.
+void failOnError(const std::function<void()>& body)
+{
+    try {
+        body();
+    } catch (const Error& error) {
+        QFAIL(qPrintable(QStringLiteral("unexpected error: ") + error.message()));
+    }
 }
 
 } // namespace
@@ -243,94 +256,101 @@ private Q_SLOTS:
     // marker; the block list does not give away the blocks' plain SHA-256.
     void roundTrip()
     {
-        QFETCH(QString, compression);
-        QFETCH(bool, publicKeyHost);
-        const KeySet key =
-            generateKeySet(publicKeyHost ? KeySet::Kind::X25519 : KeySet::Kind::Symmetric,
-                           QStringLiteral("swift round trip"));
-        const KeySet backingUpKey = publicKeyHost ? key.publicOnly() : key;
-        const QString container = freshContainer();
-        auto engine = driver(container, compression, key.fingerprint, {backingUpKey});
-        auto swift = store(container);
+        failOnError([&] {
+            QFETCH(QString, compression);
+            QFETCH(bool, publicKeyHost);
+            const KeySet key =
+                generateKeySet(publicKeyHost ? KeySet::Kind::X25519 : KeySet::Kind::Symmetric,
+                               QStringLiteral("swift round trip"));
+            const KeySet backingUpKey = publicKeyHost ? key.publicOnly() : key;
+            const QString container = freshContainer();
+            auto engine = driver(container, compression, key.fingerprint, {backingUpKey});
+            auto swift = store(container);
 
-        const Backup full = backUp(*engine, std::nullopt);
-        QCOMPARE(full.objectCount, qint64(5));
-        QCOMPARE(full.encryption, kEncryptionScheme);
-        QCOMPARE(full.encryptionKeyFingerprint, key.fingerprint);
-        const QByteArray atFull = m_content;
+            const Backup full = backUp(*engine, std::nullopt);
+            QCOMPARE(full.objectCount, qint64(5));
+            QCOMPARE(full.encryption, kEncryptionScheme);
+            QCOMPARE(full.encryptionKeyFingerprint, key.fingerprint);
+            const QByteArray atFull = m_content;
 
-        const QJsonObject metadata = metadataOf(*swift, full);
-        const Envelope envelope =
-            Envelope::fromJson(metadata.value(QStringLiteral("ember_encryption")).toObject());
-        QCOMPARE(envelope.keyFingerprint, key.fingerprint);
-        QCOMPARE(envelope.macKeyId, macKeyIdOf(key.macKey));
-        for (const QJsonValue& entry : metadata.value(QStringLiteral("objects")).toArray()) {
-            const QJsonObject object = entry.toObject().begin().value().toObject();
-            QCOMPARE(object.value(QStringLiteral("md5")).toString(), QString());
-        }
+            const QJsonObject metadata = metadataOf(*swift, full);
+            const Envelope envelope =
+                Envelope::fromJson(metadata.value(QStringLiteral("ember_encryption")).toObject());
+            QCOMPARE(envelope.keyFingerprint, key.fingerprint);
+            QCOMPARE(envelope.macKeyId, macKeyIdOf(key.macKey));
+            for (const QJsonValue& entry : metadata.value(QStringLiteral("objects")).toArray()) {
+                const QJsonObject object = entry.toObject().begin().value().toObject();
+                QCOMPARE(object.value(QStringLiteral("md5")).toString(), QString());
+            }
 
-        // Change a few blocks in two objects, then an incremental.
-        QByteArray changed = m_content;
-        const QByteArray patch = markerVolume(70000, 99);
-        changed.replace(kObjectSize + 5000, patch.size(), patch);
-        changed.replace(3 * kObjectSize + 200000, 4096, QByteArray(4096, 'x'));
-        writeVolume(changed);
-        const Backup incremental = backUp(*engine, full);
-        QCOMPARE(incremental.objectCount, qint64(2));
-        QCOMPARE(incremental.encryptionKeyFingerprint, key.fingerprint);
+            // Change a few blocks in two objects, then an incremental.
+            QByteArray changed = m_content;
+            const QByteArray patch = markerVolume(70000, 99);
+            changed.replace(kObjectSize + 5000, patch.size(), patch);
+            changed.replace(3 * kObjectSize + 200000, 4096, QByteArray(4096, 'x'));
+            writeVolume(changed);
+            const Backup incremental = backUp(*engine, full);
+            QCOMPARE(incremental.objectCount, qint64(2));
+            QCOMPARE(incremental.encryptionKeyFingerprint, key.fingerprint);
 
-        const QMap<QString, QByteArray> objects = rawContainer(*swift, container);
-        QCOMPARE(objects.size(), 5 + 2 + 2 * 2); // data + _metadata and _sha256file each
-        QCOMPARE(holding(objects, kMarker), QStringList());
-        QCOMPARE(holding(objects, kMarker.left(24)), QStringList());
-        // The plain SHA-256 of the first block (hex as Cinder writes it) is nowhere.
-        QCOMPARE(holding(objects, hexSha256(atFull.left(kBlockSize)).toLatin1()), QStringList());
+            const QMap<QString, QByteArray> objects = rawContainer(*swift, container);
+            QCOMPARE(objects.size(), 5 + 2 + 2 * 2); // data + _metadata and _sha256file each
+            QCOMPARE(holding(objects, kMarker), QStringList());
+            QCOMPARE(holding(objects, kMarker.left(24)), QStringList());
+            // The plain SHA-256 of the first block (hex as Cinder writes it) is nowhere.
+            QCOMPARE(holding(objects, hexSha256(atFull.left(kBlockSize)).toLatin1()),
+                     QStringList());
 
-        ChunkedBackupDriver* restorer = engine.get();
-        std::unique_ptr<ChunkedBackupDriver> privateHost;
-        if (publicKeyHost) {
-            // The public half cannot open the backups: refused before anything is written.
-            const QString message =
-                errorOf([&] { restore(*engine, {full}, QStringLiteral("refused.img")); }).message();
-            QVERIFY2(message.startsWith(QStringLiteral("key not available")), qPrintable(message));
-            privateHost = driver(container, compression, {}, {key});
-            restorer = privateHost.get();
-        }
-        QCOMPARE(compareFiles(m_volume.path,
-                              restore(*restorer, {full, incremental}, QStringLiteral("chain.img"))),
-                 QString());
-        const QString fullOnly = m_dir + QStringLiteral("/at-full.img");
-        writeWholeFile(fullOnly, atFull);
-        QCOMPARE(compareFiles(fullOnly, restore(*restorer, {full}, QStringLiteral("full.img"))),
-                 QString());
+            ChunkedBackupDriver* restorer = engine.get();
+            std::unique_ptr<ChunkedBackupDriver> privateHost;
+            if (publicKeyHost) {
+                // The public half cannot open the backups: refused before anything is written.
+                const QString message = errorOf([&] {
+                                            restore(*engine, {full}, QStringLiteral("refused.img"));
+                                        }).message();
+                QVERIFY2(message.startsWith(QStringLiteral("key not available")),
+                         qPrintable(message));
+                privateHost = driver(container, compression, {}, {key});
+                restorer = privateHost.get();
+            }
+            QCOMPARE(compareFiles(m_volume.path, restore(*restorer, {full, incremental},
+                                                         QStringLiteral("chain.img"))),
+                     QString());
+            const QString fullOnly = m_dir + QStringLiteral("/at-full.img");
+            writeWholeFile(fullOnly, atFull);
+            QCOMPARE(compareFiles(fullOnly, restore(*restorer, {full}, QStringLiteral("full.img"))),
+                     QString());
 
-        OperationControl control;
-        restorer->remove(incremental, control);
-        restorer->remove(full, control);
-        QCOMPARE(swift->list(container, {}), QStringList());
+            OperationControl control;
+            restorer->remove(incremental, control);
+            restorer->remove(full, control);
+            QCOMPARE(swift->list(container, {}), QStringList());
+        });
     }
 
     // The search that finds nothing above does find the marker and the plain
     // block hashes when the same volume is stored in the clear, uncompressed.
     void markerFoundInTheClear()
     {
-        const QString container = freshContainer();
-        auto engine = driver(container, QStringLiteral("none"), {}, {});
-        auto swift = store(container);
-        const Backup clear = backUp(*engine, std::nullopt);
-        QCOMPARE(clear.encryption, QString());
-        QVERIFY(!metadataOf(*swift, clear).contains(QStringLiteral("ember_encryption")));
-        const QMap<QString, QByteArray> objects = rawContainer(*swift, container);
-        QStringList data = dataObjects(*swift, clear);
-        QCOMPARE(data.size(), 5);
-        QStringList found = holding(objects, kMarker);
-        data.sort();
-        QCOMPARE(found, data); // every data object, nothing else
-        QCOMPARE(holding(objects, hexSha256(m_content.left(kBlockSize)).toLatin1()),
-                 QStringList{clear.serviceMetadata + QStringLiteral("_sha256file")});
-        QCOMPARE(
-            compareFiles(m_volume.path, restore(*engine, {clear}, QStringLiteral("clear.img"))),
-            QString());
+        failOnError([&] {
+            const QString container = freshContainer();
+            auto engine = driver(container, QStringLiteral("none"), {}, {});
+            auto swift = store(container);
+            const Backup clear = backUp(*engine, std::nullopt);
+            QCOMPARE(clear.encryption, QString());
+            QVERIFY(!metadataOf(*swift, clear).contains(QStringLiteral("ember_encryption")));
+            const QMap<QString, QByteArray> objects = rawContainer(*swift, container);
+            QStringList data = dataObjects(*swift, clear);
+            QCOMPARE(data.size(), 5);
+            QStringList found = holding(objects, kMarker);
+            data.sort();
+            QCOMPARE(found, data); // every data object, nothing else
+            QCOMPARE(holding(objects, hexSha256(m_content.left(kBlockSize)).toLatin1()),
+                     QStringList{clear.serviceMetadata + QStringLiteral("_sha256file")});
+            QCOMPARE(
+                compareFiles(m_volume.path, restore(*engine, {clear}, QStringLiteral("clear.img"))),
+                QString());
+        });
     }
 
     // One flipped bit in one stored data object (of the full, or of the
@@ -347,32 +367,34 @@ private Q_SLOTS:
     }
     void flippedBitNamesTheObject()
     {
-        QFETCH(QString, compression);
-        QFETCH(int, backupIndex);
-        QFETCH(int, objectIndex);
-        QFETCH(int, where);
-        const KeySet key =
-            generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("swift tampering"));
-        const QString container = freshContainer();
-        auto engine = driver(container, compression, key.fingerprint, {key});
-        auto swift = store(container);
-        const Backup full = backUp(*engine, std::nullopt);
-        QByteArray changed = m_content;
-        changed.replace(2 * kObjectSize + 100, 20000, markerVolume(20000, 5));
-        writeVolume(changed);
-        const Backup incremental = backUp(*engine, full);
-        const QList<Backup> chain{full, incremental};
-        // Untampered, the chain restores.
-        QCOMPARE(compareFiles(m_volume.path, restore(*engine, chain, QStringLiteral("ok.img"))),
-                 QString());
+        failOnError([&] {
+            QFETCH(QString, compression);
+            QFETCH(int, backupIndex);
+            QFETCH(int, objectIndex);
+            QFETCH(int, where);
+            const KeySet key =
+                generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("swift tampering"));
+            const QString container = freshContainer();
+            auto engine = driver(container, compression, key.fingerprint, {key});
+            auto swift = store(container);
+            const Backup full = backUp(*engine, std::nullopt);
+            QByteArray changed = m_content;
+            changed.replace(2 * kObjectSize + 100, 20000, markerVolume(20000, 5));
+            writeVolume(changed);
+            const Backup incremental = backUp(*engine, full);
+            const QList<Backup> chain{full, incremental};
+            // Untampered, the chain restores.
+            QCOMPARE(compareFiles(m_volume.path, restore(*engine, chain, QStringLiteral("ok.img"))),
+                     QString());
 
-        const Backup& victim = chain[backupIndex];
-        const QString object = dataObjects(*swift, victim).value(objectIndex);
-        QVERIFY(!object.isEmpty());
-        const qint64 size = swift->getAll(container, object).size();
-        const qint64 byte = where == 0 ? 3 : where == 1 ? size / 2 : size - 5;
-        flipBit(*swift, container, object, byte, 4);
-        expectRestoreNaming(*engine, chain, *swift, object);
+            const Backup& victim = chain[backupIndex];
+            const QString object = dataObjects(*swift, victim).value(objectIndex);
+            QVERIFY(!object.isEmpty());
+            const qint64 size = swift->getAll(container, object).size();
+            const qint64 byte = where == 0 ? 3 : where == 1 ? size / 2 : size - 5;
+            flipBit(*swift, container, object, byte, 4);
+            expectRestoreNaming(*engine, chain, *swift, object);
+        });
     }
 
     // An object of another backup (same key, same volume, same place in the
@@ -380,33 +402,38 @@ private Q_SLOTS:
     // backup swapped.
     void replayedAndSwappedObjectsFail()
     {
-        const KeySet key = generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("swift replay"));
-        const QString container = freshContainer();
-        auto engine = driver(container, QStringLiteral("zlib"), key.fingerprint, {key});
-        auto swift = store(container);
-        const Backup first = backUp(*engine, std::nullopt);
-        const Backup second = backUp(*engine, std::nullopt); // same bytes, another backup
-        const QStringList firstObjects = dataObjects(*swift, first);
-        const QStringList secondObjects = dataObjects(*swift, second);
-        QCOMPARE(firstObjects.size(), 5);
-        QCOMPARE(secondObjects.size(), 5);
+        failOnError([&] {
+            const KeySet key =
+                generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("swift replay"));
+            const QString container = freshContainer();
+            auto engine = driver(container, QStringLiteral("zlib"), key.fingerprint, {key});
+            auto swift = store(container);
+            const Backup first = backUp(*engine, std::nullopt);
+            const Backup second = backUp(*engine, std::nullopt); // same bytes, another backup
+            const QStringList firstObjects = dataObjects(*swift, first);
+            const QStringList secondObjects = dataObjects(*swift, second);
+            QCOMPARE(firstObjects.size(), 5);
+            QCOMPARE(secondObjects.size(), 5);
 
-        const QByteArray original = swift->getAll(container, firstObjects[2]);
-        swift->putAll(container, firstObjects[2], swift->getAll(container, secondObjects[2]));
-        expectRestoreNaming(*engine, {first}, *swift, firstObjects[2]);
-        swift->putAll(container, firstObjects[2], original);
-        QCOMPARE(compareFiles(m_volume.path, restore(*engine, {first}, QStringLiteral("back.img"))),
-                 QString());
+            const QByteArray original = swift->getAll(container, firstObjects[2]);
+            swift->putAll(container, firstObjects[2], swift->getAll(container, secondObjects[2]));
+            expectRestoreNaming(*engine, {first}, *swift, firstObjects[2]);
+            swift->putAll(container, firstObjects[2], original);
+            QCOMPARE(
+                compareFiles(m_volume.path, restore(*engine, {first}, QStringLiteral("back.img"))),
+                QString());
 
-        // Objects 1 and 2 (both full 1 MiB of the same mix) swapped in place.
-        const QByteArray a = swift->getAll(container, secondObjects[0]);
-        const QByteArray b = swift->getAll(container, secondObjects[1]);
-        swift->putAll(container, secondObjects[0], b);
-        swift->putAll(container, secondObjects[1], a);
-        const QString message =
-            errorOf([&] { restore(*engine, {second}, QStringLiteral("swapped.img")); }).message();
-        QVERIFY2(message.contains(secondObjects[0]) || message.contains(secondObjects[1]),
-                 qPrintable(message));
+            // Objects 1 and 2 (both full 1 MiB of the same mix) swapped in place.
+            const QByteArray a = swift->getAll(container, secondObjects[0]);
+            const QByteArray b = swift->getAll(container, secondObjects[1]);
+            swift->putAll(container, secondObjects[0], b);
+            swift->putAll(container, secondObjects[1], a);
+            const QString message = errorOf([&] {
+                                        restore(*engine, {second}, QStringLiteral("swapped.img"));
+                                    }).message();
+            QVERIFY2(message.contains(secondObjects[0]) || message.contains(secondObjects[1]),
+                     qPrintable(message));
+        });
     }
 
     // A damaged wrapped key in `_metadata` fails the restore with the
@@ -414,50 +441,55 @@ private Q_SLOTS:
     // target file is written.
     void wrappedKeyAndMissingKey()
     {
-        const KeySet key =
-            generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("swift envelope"));
-        const QString container = freshContainer();
-        auto engine = driver(container, QStringLiteral("zlib"), key.fingerprint, {key});
-        auto swift = store(container);
-        const Backup backup = backUp(*engine, std::nullopt);
+        failOnError([&] {
+            const KeySet key =
+                generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("swift envelope"));
+            const QString container = freshContainer();
+            auto engine = driver(container, QStringLiteral("zlib"), key.fingerprint, {key});
+            auto swift = store(container);
+            const Backup backup = backUp(*engine, std::nullopt);
 
-        // No key: refused, the target is as it was (all zeros).
-        auto keyless = driver(container, QStringLiteral("zlib"), {}, {});
-        const QString target = m_dir + QStringLiteral("/keyless.img");
-        QFile::remove(target);
-        createSparseImage(target, m_volume.sizeBytes);
-        const QByteArray before = fileSha256(target);
-        {
-            auto device = openLocalVolume(target, OpenMode::ReadWrite);
-            Volume volume = engineVolume(target);
-            OperationControl control;
-            RestoreJob job{{backup}, volume, *device, control};
-            const QString message = errorOf([&] { keyless->restore(job); }).message();
-            QVERIFY2(message.startsWith(QStringLiteral("key not available")), qPrintable(message));
-            QVERIFY2(message.contains(key.fingerprint), qPrintable(message));
-        }
-        QCOMPARE(fileSha256(target), before);
+            // No key: refused, the target is as it was (all zeros).
+            auto keyless = driver(container, QStringLiteral("zlib"), {}, {});
+            const QString target = m_dir + QStringLiteral("/keyless.img");
+            QFile::remove(target);
+            createSparseImage(target, m_volume.sizeBytes);
+            const QByteArray before = fileSha256(target);
+            {
+                auto device = openLocalVolume(target, OpenMode::ReadWrite);
+                Volume volume = engineVolume(target);
+                OperationControl control;
+                RestoreJob job{{backup}, volume, *device, control};
+                const QString message = errorOf([&] { keyless->restore(job); }).message();
+                QVERIFY2(message.startsWith(QStringLiteral("key not available")),
+                         qPrintable(message));
+                QVERIFY2(message.contains(key.fingerprint), qPrintable(message));
+            }
+            QCOMPARE(fileSha256(target), before);
 
-        // One bit of the wrapped key flipped.
-        const QString metadataName = backup.serviceMetadata + QStringLiteral("_metadata");
-        const QByteArray originalMetadata = swift->getAll(container, metadataName);
-        QJsonObject metadata = QJsonDocument::fromJson(originalMetadata).object();
-        QJsonObject envelope = metadata.value(QStringLiteral("ember_encryption")).toObject();
-        QByteArray wrapped = QByteArray::fromBase64(
-            envelope.value(QStringLiteral("wrapped_key")).toString().toLatin1());
-        QVERIFY(wrapped.size() > 20);
-        wrapped[20] = char(wrapped[20] ^ 0x01);
-        envelope.insert(QStringLiteral("wrapped_key"), QString::fromLatin1(wrapped.toBase64()));
-        metadata.insert(QStringLiteral("ember_encryption"), envelope);
-        swift->putAll(container, metadataName, QJsonDocument(metadata).toJson());
-        const QString message =
-            errorOf([&] { restore(*engine, {backup}, QStringLiteral("badkey.img")); }).message();
-        QVERIFY2(message.contains(QStringLiteral("wrapped key")) && message.contains(backup.id),
-                 qPrintable(message));
+            // One bit of the wrapped key flipped.
+            const QString metadataName = backup.serviceMetadata + QStringLiteral("_metadata");
+            const QByteArray originalMetadata = swift->getAll(container, metadataName);
+            QJsonObject metadata = QJsonDocument::fromJson(originalMetadata).object();
+            QJsonObject envelope = metadata.value(QStringLiteral("ember_encryption")).toObject();
+            QByteArray wrapped = QByteArray::fromBase64(
+                envelope.value(QStringLiteral("wrapped_key")).toString().toLatin1());
+            QVERIFY(wrapped.size() > 20);
+            wrapped[20] = char(wrapped[20] ^ 0x01);
+            envelope.insert(QStringLiteral("wrapped_key"), QString::fromLatin1(wrapped.toBase64()));
+            metadata.insert(QStringLiteral("ember_encryption"), envelope);
+            swift->putAll(container, metadataName, QJsonDocument(metadata).toJson());
+            const QString message = errorOf([&] {
+                                        restore(*engine, {backup}, QStringLiteral("badkey.img"));
+                                    }).message();
+            QVERIFY2(message.contains(QStringLiteral("wrapped key")) && message.contains(backup.id),
+                     qPrintable(message));
 
-        swift->putAll(container, metadataName, originalMetadata);
-        QCOMPARE(compareFiles(m_volume.path, restore(*engine, {backup}, QStringLiteral("ok.img"))),
-                 QString());
+            swift->putAll(container, metadataName, originalMetadata);
+            QCOMPARE(
+                compareFiles(m_volume.path, restore(*engine, {backup}, QStringLiteral("ok.img"))),
+                QString());
+        });
     }
 };
 
