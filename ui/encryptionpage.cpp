@@ -268,7 +268,8 @@ void EncryptionPage::createKey(const QString& label)
             chooseKey(*outcome.value);
             refresh();
             Q_EMIT keyCreated(*outcome.value);
-        });
+        },
+        keyStorePool());
 }
 
 void EncryptionPage::exported(const QString& fingerprint, const QString& path)
@@ -300,7 +301,8 @@ void EncryptionPage::exportKeyTo(KeyPart part, const QString& path)
                 m_keyState->setText(tr("Wrote %1, which cannot restore backups: export the "
                                        "whole key.")
                                         .arg(path));
-        });
+        },
+        keyStorePool());
 }
 
 void EncryptionPage::printPaperKeyTo(KeyPart part, const QString& pdfPath)
@@ -322,7 +324,8 @@ void EncryptionPage::printPaperKeyTo(KeyPart part, const QString& pdfPath)
                 m_keyState->setText(tr("Wrote %1, which cannot restore backups: export the "
                                        "whole key.")
                                         .arg(pdfPath));
-        });
+        },
+        keyStorePool());
 }
 
 } // namespace ember::ui

@@ -21,6 +21,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QTableView>
+#include <QThreadPool>
 #include <QVBoxLayout>
 
 namespace ember::ui {
@@ -111,6 +112,16 @@ QVariant KeyTableModel::headerData(int section, Qt::Orientation orientation, int
 }
 
 // ---------------------------------------------------------------- blocking work
+
+QThreadPool* keyStorePool()
+{
+    static QThreadPool* const pool = [] {
+        auto* created = new QThreadPool(QCoreApplication::instance());
+        created->setMaxThreadCount(1);
+        return created;
+    }();
+    return pool;
+}
 
 KeySet storedKeyBlocking(KeyStore& keys, const QString& fingerprint)
 {
@@ -306,11 +317,16 @@ KeysDialog::KeysDialog(AppContext& context, QWidget* parent)
         const JobInfo* job = runner.job(id);
         const bool succeeded = job && job->state == JobState::Succeeded;
         const QString summary = job ? job->outcome : tr("The rotation's job is gone.");
-        if (succeeded)
-            showOutcome(summary);
-        else
-            showFailure(tr("Rotation failed: %1").arg(summary));
         keysChangedHere();
+        if (succeeded) {
+            // The new key (newest first) has no copy elsewhere yet: point at it.
+            m_view->selectRow(0);
+            showOutcome(summary + QLatin1Char(' ') +
+                        tr("Export the new key or print its paper key now."));
+        } else {
+            showFailure(tr("Rotation failed: %1").arg(summary));
+        }
+        updateButtons();
         Q_EMIT rotationFinished(succeeded, summary);
     });
 
@@ -366,10 +382,13 @@ void KeysDialog::updateButtons()
         return;
     const auto key = selectedKey();
     const QString noKey = tr("Select a key first.");
+    // A rotation adds a key: other changes wait until it is done.
     const bool rotating = m_rotationJob != 0;
-    m_export->setEnabled(key.has_value());
+    m_new->setEnabled(!rotating);
+    m_import->setEnabled(!rotating);
+    m_export->setEnabled(key.has_value() && !rotating);
     m_export->setToolTip(key ? tr("Write the key to a file (mode 0600)") : noKey);
-    m_paper->setEnabled(key.has_value());
+    m_paper->setEnabled(key.has_value() && !rotating);
     m_paper->setToolTip(key ? tr("Save the key as a printable PDF with a QR code") : noKey);
     QString rotateRefusal;
     if (!key)
@@ -425,7 +444,8 @@ void KeysDialog::createKey(KeySet::Kind kind, const QString& label)
                            "backups with it.")
                             .arg(*outcome.value));
             Q_EMIT keyAdded(*outcome.value);
-        });
+        },
+        keyStorePool());
 }
 
 void KeysDialog::importKeyText(const QString& text)
@@ -442,7 +462,8 @@ void KeysDialog::importKeyText(const QString& text)
             selectKey(*outcome.value);
             showOutcome(tr("Imported key %1.").arg(*outcome.value));
             Q_EMIT keyAdded(*outcome.value);
-        });
+        },
+        keyStorePool());
 }
 
 void KeysDialog::importKeyFile(const QString& path)
@@ -467,7 +488,8 @@ void KeysDialog::importKeyFile(const QString& path)
             selectKey(*outcome.value);
             showOutcome(tr("Imported key %1 from %2.").arg(*outcome.value, path));
             Q_EMIT keyAdded(*outcome.value);
-        });
+        },
+        keyStorePool());
 }
 
 void KeysDialog::exportKey(const QString& fingerprint, KeyPart part, const QString& path)
@@ -489,7 +511,8 @@ void KeysDialog::exportKey(const QString& fingerprint, KeyPart part, const QStri
                                  "this host.")
                                   .arg(fingerprint, path));
             Q_EMIT keyExported(fingerprint, path);
-        });
+        },
+        keyStorePool());
 }
 
 void KeysDialog::printPaperKey(const QString& fingerprint, KeyPart part, const QString& pdfPath)
@@ -514,7 +537,8 @@ void KeysDialog::printPaperKey(const QString& fingerprint, KeyPart part, const Q
                            "safe; then delete the file.")
                             .arg(fingerprint, pdfPath));
             Q_EMIT paperKeyWritten(fingerprint, pdfPath);
-        });
+        },
+        keyStorePool());
 }
 
 void KeysDialog::rotateKey(const QString& fingerprint)
@@ -568,7 +592,8 @@ void KeysDialog::removeKey(const QString& fingerprint)
             keysChangedHere();
             showOutcome(tr("Removed key %1 from this host.").arg(fingerprint));
             Q_EMIT keyRemoved(fingerprint);
-        });
+        },
+        keyStorePool());
 }
 
 // ---------------------------------------------------------------- asking first

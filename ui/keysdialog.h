@@ -18,6 +18,7 @@ class QLabel;
 class QProgressBar;
 class QPushButton;
 class QTableView;
+class QThreadPool;
 
 namespace ember::ui {
 
@@ -55,6 +56,11 @@ public:
 private:
     QList<KeyInfo> m_keys;
 };
+
+// The one worker thread for the GUI's key store work: KeyStore reads, changes
+// and writes its index whole, so the dialog's and the wizard page's changes
+// go one at a time.
+QThreadPool* keyStorePool();
 
 // Blocking key work shared by the keys dialog and the wizard's encryption
 // page; worker threads only (they read the keyring and write files).

@@ -3394,6 +3394,10 @@ Add a volume and back it up on the Volumes page; add a schedule on the Schedules
             <source>Backup %1 keeps the old key: %2.</source>
             <translation>备份 %1 仍使用旧密钥:%2。</translation>
         </message>
+        <message>
+            <source>Export the new key or print its paper key now.</source>
+            <translation>请立即导出新密钥或打印其纸质密钥。</translation>
+        </message>
     </context>
     <context>
         <name>ember::ui::LocalDirectoryPage</name>

@@ -848,4 +848,5 @@ ZH.update({
  'Remove Key': '移除密钥',
  'Wrote %1, which cannot restore backups: export the whole key.': '已写入 %1,但它无法恢复备份:请导出完整密钥。',
  'Backup %1 keeps the old key: %2.': '备份 %1 仍使用旧密钥:%2。',
+ 'Export the new key or print its paper key now.': '请立即导出新密钥或打印其纸质密钥。',
 })
