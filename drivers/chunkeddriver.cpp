@@ -717,6 +717,9 @@ private:
         // Decoding stops as soon as the output passes the recorded length.
         auto decoder = makeDecoder(codecForTag(entry.compression), entry.length);
         Digest md5(Digest::Algorithm::Md5);
+        // Encrypted objects record no MD5 (it would leak which objects are
+        // equal); their tag and block MACs check them instead.
+        const bool checkMd5 = !entry.md5.isEmpty();
         const qint64 batchSize =
             std::max(m_blockSize, (qint64(1) << 20) / m_blockSize * m_blockSize);
         QByteArray batch;
@@ -747,7 +750,8 @@ private:
         };
         auto sink = [&](const char* data, size_t length) {
             m_control.throwIfCancelled();
-            md5.update(data, length);
+            if (checkMd5)
+                md5.update(data, length);
             while (length > 0) {
                 const size_t room = size_t(batchSize - batch.size());
                 const size_t take = std::min(room, length);
@@ -816,8 +820,8 @@ private:
                     .arg(object.backup.id)
                     .arg(decoded)
                     .arg(entry.length));
-        const QString actualMd5 = QString::fromLatin1(md5.finalHex());
-        if (!entry.md5.isEmpty() && actualMd5 != entry.md5)
+        const QString actualMd5 = checkMd5 ? QString::fromLatin1(md5.finalHex()) : QString();
+        if (checkMd5 && actualMd5 != entry.md5)
             throw Error(
                 QStringLiteral("object %1 (volume offset %2) of backup %3 is corrupt: MD5 %4, "
                                "expected %5")
