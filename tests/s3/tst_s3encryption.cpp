@@ -231,6 +231,10 @@ private Q_SLOTS:
             const Backup backup = backUp(*engine, std::nullopt);
             const QStringList objects = dataObjects(*engine, backup);
             QCOMPARE(objects.size(), 5);
+            // Untampered, it restores.
+            QCOMPARE(compareFiles(m_volume.path,
+                                  restore(*engine, {backup}, QStringLiteral("untampered.img"))),
+                     QString());
             const Boto3Result flipped = m_env.boto3(QStringLiteral(R"(
 body = bytearray(s3.get_object(Bucket=argv[0], Key=argv[1])["Body"].read())
 body[len(body) // 2] ^= 0x08
