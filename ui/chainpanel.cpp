@@ -54,6 +54,8 @@ ChainPanel::ChainPanel(BackupTreeModel* model, QWidget* parent) : QWidget(parent
     m_view->setColumnWidth(BackupTreeModel::Stored, 90);
     m_view->setColumnWidth(BackupTreeModel::Incremental, 150);
     m_view->setColumnWidth(BackupTreeModel::ObjectCount, 60);
+    // The lock and a short fingerprint, or "... (key not available)".
+    m_view->setColumnWidth(BackupTreeModel::Key, 170);
     offerContextMenu(m_view, [this] { return m_contextMenu; });
     setSourceKind(SourceKind::Local);
     connect(m_view, &QTreeView::doubleClicked, this, &ChainPanel::backupActivated);

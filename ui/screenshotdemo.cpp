@@ -2,9 +2,11 @@
 
 #include "actionscontroller.h"
 #include "appcontext.h"
+#include "async.h"
 #include "backendwizard.h"
 #include "backupdialogs.h"
 #include "catalog.h"
+#include "chainpanel.h"
 #include "dashboardpanel.h"
 #include "encryptionpage.h"
 #include "keysdialog.h"
@@ -532,17 +534,123 @@ void encryptionWizardScene(MainWindow& window)
     });
 }
 
+// A chain of two encrypted backups on a backend "sealed": the Key column's
+// lock and fingerprint. Needs a keyring or EMBER_ALLOW_FILE_SECRETS=1.
+void encryptedChainScene(MainWindow& window)
+{
+    struct State
+    {
+        int stage = 0;
+        QString key;
+        quint64 job = 0;
+    };
+    auto state = std::make_shared<State>();
+    pollUntil(&window, [&window, state]() -> bool {
+        AppContext& context = window.context();
+        if (!context.watcher().hasSnapshot() || !context.keyStore())
+            return false;
+        if (state->job) {
+            const JobInfo* job = context.runner().job(state->job);
+            if (!job || !isFinished(job->state))
+                return false;
+            if (job->state != JobState::Succeeded) {
+                std::fprintf(stderr, "demo job failed: %s\n", qPrintable(job->outcome));
+                QApplication::exit(1);
+                return true;
+            }
+            state->job = 0;
+        }
+        const auto vault = volumeNamed(window, QStringLiteral("vault"));
+        switch (state->stage) {
+        case 0:
+            window.createSampleVolume(QStringLiteral("vault"));
+            runInBackground(
+                &window,
+                [keys = context.keyStore()] {
+                    return keys
+                        ->add(generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("vault 2026")),
+                              true)
+                        .fingerprint;
+                },
+                [&context, state](const AsyncOutcome<QString>& outcome) {
+                    if (!outcome.ok())
+                        std::fprintf(stderr, "demo: %s\n", qPrintable(outcome.error));
+                    state->key = outcome.value.value_or(QString());
+                    context.notifyKeysChanged();
+                },
+                keyStorePool());
+            ++state->stage;
+            return false;
+        case 1: {
+            if (state->key.isEmpty())
+                return false;
+            BackendConfig sealed;
+            sealed.name = QStringLiteral("sealed");
+            sealed.type = QStringLiteral("posix");
+            sealed.options[QStringLiteral("backup_posix_path")] =
+                QDir(defaultDataDirectory()).filePath(QStringLiteral("sealed"));
+            sealed.options[QStringLiteral("backup_ember_encryption")] =
+                QStringLiteral("aes-256-gcm");
+            sealed.options[QStringLiteral("ember_encryption_key")] = state->key;
+            context.runQuick(
+                &window,
+                [sealed](BackupService& service) {
+                    service.catalog().upsertBackend(sealed);
+                    return QVariant();
+                },
+                [](const QVariant&, const QString& error) {
+                    if (!error.isEmpty())
+                        std::fprintf(stderr, "demo: %s\n", qPrintable(error));
+                });
+            ++state->stage;
+            return false;
+        }
+        case 2:
+        case 3: {
+            if (!vault || !context.snapshot()->backend(QStringLiteral("sealed")))
+                return false;
+            if (state->stage == 3)
+                scribble(vault->path, 1);
+            CreateBackupRequest request;
+            request.volume = vault->id;
+            request.backend = QStringLiteral("sealed");
+            request.incremental = state->stage == 3;
+            request.name = state->stage == 3 ? QStringLiteral("daily") : QStringLiteral("weekly");
+            state->job = window.submitBackup(request);
+            ++state->stage;
+            return false;
+        }
+        default:
+            window.selectVolume(vault->id);
+            if (const auto newest = newestBackup(window, vault->id))
+                window.selectBackup(newest->id);
+            // The Key column sits near the end of the chain's columns.
+            if (QScrollBar* scroll = window.chainPanel()->view()->horizontalScrollBar())
+                scroll->setValue(scroll->maximum());
+            QTimer::singleShot(800, &window, &announceReady);
+            return true;
+        }
+    });
+}
+
 } // namespace
 
 QStringList screenshotScenes()
 {
-    return {QStringLiteral("prepare"),          QStringLiteral("main"),
-            QStringLiteral("create-backup"),    QStringLiteral("restore"),
-            QStringLiteral("wizard"),           QStringLiteral("first-start"),
-            QStringLiteral("reset-state"),      QStringLiteral("overview"),
-            QStringLiteral("cloud-chains"),     QStringLiteral("cloud-refusal"),
-            QStringLiteral("s3-wizard"),        QStringLiteral("keys"),
-            QStringLiteral("encryption-wizard")};
+    return {QStringLiteral("prepare"),
+            QStringLiteral("main"),
+            QStringLiteral("create-backup"),
+            QStringLiteral("restore"),
+            QStringLiteral("wizard"),
+            QStringLiteral("first-start"),
+            QStringLiteral("reset-state"),
+            QStringLiteral("overview"),
+            QStringLiteral("cloud-chains"),
+            QStringLiteral("cloud-refusal"),
+            QStringLiteral("s3-wizard"),
+            QStringLiteral("keys"),
+            QStringLiteral("encryption-wizard"),
+            QStringLiteral("encrypted-chain")};
 }
 
 void startScreenshotDemo(MainWindow& window, const QString& scene)
@@ -560,6 +668,8 @@ void startScreenshotDemo(MainWindow& window, const QString& scene)
         return keysScene(window);
     if (scene == QLatin1String("encryption-wizard"))
         return encryptionWizardScene(window);
+    if (scene == QLatin1String("encrypted-chain"))
+        return encryptedChainScene(window);
     if (scene == QLatin1String("first-start")) {
         // An empty catalog: what a newcomer sees.
         pollUntil(&window, [&window]() -> bool {

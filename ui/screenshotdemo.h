@@ -14,8 +14,9 @@ class MainWindow;
 // quits), "main", "create-backup", "restore", "wizard", "first-start" (an
 // empty catalog), "overview" (adds volumes, schedules and two weeks of
 // backup and job history to the prepared catalog, then shows the Overview
-// page), "keys" (the keys dialog) and "encryption-wizard" (the wizard's
-// encryption page; both need a keyring or EMBER_ALLOW_FILE_SECRETS=1), and
+// page), "keys" (the keys dialog), "encryption-wizard" (the wizard's
+// encryption page) and "encrypted-chain" (two encrypted backups; these three
+// need a keyring or EMBER_ALLOW_FILE_SECRETS=1), and
 // against a running cloud (scripts/cloud-screenshots.sh) "cloud-chains" and
 // "cloud-refusal".
 QStringList screenshotScenes();
