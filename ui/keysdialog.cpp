@@ -319,8 +319,8 @@ KeysDialog::KeysDialog(AppContext& context, QWidget* parent)
         const QString summary = job ? job->outcome : tr("The rotation's job is gone.");
         keysChangedHere();
         if (succeeded) {
-            // The new key (newest first) has no copy elsewhere yet: point at it.
-            m_view->selectRow(0);
+            // The new key has no copy elsewhere yet: point at it.
+            selectKey(*m_rotatedTo);
             showOutcome(summary + QLatin1Char(' ') +
                         tr("Export the new key or print its paper key now."));
         } else {
@@ -548,8 +548,12 @@ void KeysDialog::rotateKey(const QString& fingerprint)
     JobSpec spec;
     spec.kind = QStringLiteral("rotate-key");
     spec.title = tr("Rotate key %1").arg(fingerprint);
-    spec.work = [keys = m_keys, fingerprint](BackupService& service, OperationControl& control) {
+    // Written by the job before it ends, read when it has ended.
+    m_rotatedTo = std::make_shared<QString>();
+    spec.work = [keys = m_keys, fingerprint, rotatedTo = m_rotatedTo](BackupService& service,
+                                                                      OperationControl& control) {
         const KeySet fresh = rotatedKey(storedKeyBlocking(*keys, fingerprint));
+        *rotatedTo = fresh.fingerprint;
         // The new key is kept before any backup depends on it.
         keys->add(fresh);
         control.log(tr("new key %1").arg(fresh.fingerprint));

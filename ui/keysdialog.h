@@ -13,6 +13,7 @@
 #include <QImage>
 
 #include <functional>
+#include <memory>
 
 class QLabel;
 class QProgressBar;
@@ -150,6 +151,7 @@ private:
     QPushButton* m_remove = nullptr;
     QImage m_preview;
     quint64 m_rotationJob = 0;
+    std::shared_ptr<QString> m_rotatedTo = std::make_shared<QString>(); // the new key's fingerprint
 };
 
 } // namespace ember::ui
