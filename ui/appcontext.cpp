@@ -2,6 +2,7 @@
 
 #include "appsettings.h"
 #include "async.h"
+#include "keysdialog.h"
 
 #include <QFileInfo>
 #include <QPointer>
@@ -98,8 +99,9 @@ AppContext::AppContext(const QString& catalogPath, QObject* parent)
 AppContext::~AppContext()
 {
     m_runner.cancelAll();
-    // Jobs may use the key store until they end.
+    // Jobs and the dialogs' key work may use the key store until they end.
     m_runner.waitForWorkers(-1);
+    keyStorePool()->waitForDone();
     m_quickPool.waitForDone();
 }
 
