@@ -146,7 +146,9 @@ private Q_SLOTS:
     {
         const QStringList engine{
             QStringLiteral("backup_compression_algorithm"), QStringLiteral("ember_zlib_engine"),
-            QStringLiteral("ember_worker_threads"), QStringLiteral("ember_objects_in_flight")};
+            QStringLiteral("ember_worker_threads"), QStringLiteral("ember_objects_in_flight"),
+            // Encryption at rest (issue 16): every chunked type.
+            QStringLiteral("backup_ember_encryption"), QStringLiteral("ember_encryption_key")};
         const QMap<QString, QStringList> names{
             {QStringLiteral("posix"),
              engine + QStringList{QStringLiteral("backup_posix_path"),
