@@ -16,6 +16,9 @@
 #include <QStandardPaths>
 #include <QTest>
 
+#include <memory>
+#include <vector>
+
 using namespace ember;
 using namespace ember::test;
 
@@ -302,6 +305,38 @@ private Q_SLOTS:
 
     // The paper key: its text (as pdftotext extracts it, page text and all)
     // imports to the same key; its QR code decodes to the same text.
+    // The GUI and ember-cli may change keys at the same moment: every key made
+    // by processes running side by side stays in the index and the keyring.
+    void concurrentKeyCreatesKeepEveryKey()
+    {
+        const QString host = home(QStringLiteral("a"));
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("EMBER_HOME"), host);
+        constexpr int kProcesses = 6;
+        std::vector<std::unique_ptr<QProcess>> processes;
+        for (int i = 0; i < kProcesses; ++i) {
+            auto process = std::make_unique<QProcess>();
+            process->setProcessEnvironment(environment);
+            process->start(qEnvironmentVariable("EMBER_CLI"),
+                           {QStringLiteral("key-create"), QStringLiteral("--label"),
+                            QStringLiteral("parallel %1").arg(i)});
+            processes.push_back(std::move(process));
+        }
+        for (auto& process : processes) {
+            QVERIFY(process->waitForFinished(120000));
+            QVERIFY2(process->exitCode() == 0, process->readAllStandardError().constData());
+        }
+        const QJsonArray keys = json(host, {QStringLiteral("key-list")}).array();
+        QCOMPARE(keys.size(), kProcesses);
+        for (const QJsonValue& key : keys) {
+            const ProcessResult exported =
+                run(host,
+                    {QStringLiteral("key-export"), key[QStringLiteral("fingerprint")].toString()});
+            QVERIFY2(exported.exitCode == 0, describe(exported).toUtf8().constData());
+            QVERIFY(exported.out.contains("BEGIN EMBER KEY"));
+        }
+    }
+
     void paperKeyRoundTrip()
     {
         const QString a = home(QStringLiteral("a"));
