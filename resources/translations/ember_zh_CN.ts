@@ -1269,23 +1269,23 @@
         </message>
         <message>
             <source>%1 (key not available)</source>
-            <translation type="unfinished" />
+            <translation>%1(密钥不可用)</translation>
         </message>
         <message>
             <source>Stored in the clear</source>
-            <translation type="unfinished" />
+            <translation>未加密存储</translation>
         </message>
         <message>
             <source>Encrypted (%1) with master key %2</source>
-            <translation type="unfinished" />
+            <translation>已用主密钥 %2 加密(%1)</translation>
         </message>
         <message>
             <source>Key</source>
-            <translation type="unfinished" />
+            <translation>密钥</translation>
         </message>
         <message>
             <source>key not available: backup %1 is encrypted with key %2, which cannot be opened on this host: import it (Keys, or ember-cli key-import FILE) to restore</source>
-            <translation type="unfinished" />
+            <translation>密钥不可用:备份 %1 使用密钥 %2 加密,本机无法打开该密钥:请导入它(“密钥”窗口,或 ember-cli key-import FILE)后再恢复</translation>
         </message>
     </context>
     <context>

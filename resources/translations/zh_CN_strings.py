@@ -849,4 +849,10 @@ ZH.update({
  'Wrote %1, which cannot restore backups: export the whole key.': '已写入 %1,但它无法恢复备份:请导出完整密钥。',
  'Backup %1 keeps the old key: %2.': '备份 %1 仍使用旧密钥:%2。',
  'Export the new key or print its paper key now.': '请立即导出新密钥或打印其纸质密钥。',
+ '%1 (key not available)': '%1(密钥不可用)',
+ 'Stored in the clear': '未加密存储',
+ 'Encrypted (%1) with master key %2': '已用主密钥 %2 加密(%1)',
+ 'Key': '密钥',
+ 'key not available: backup %1 is encrypted with key %2, which cannot be opened on this host: import it (Keys, or ember-cli key-import FILE) to restore':
+     '密钥不可用:备份 %1 使用密钥 %2 加密,本机无法打开该密钥:请导入它(“密钥”窗口,或 ember-cli key-import FILE)后再恢复',
 })
