@@ -704,6 +704,9 @@ QString backupDetailsHtml(const Backup& backup, const CatalogSnapshot& snapshot)
     add("service_metadata", backup.serviceMetadata);
     add("backend", backup.backendName);
     add("stored", backup.storedBytes > 0 ? formatBytes(backup.storedBytes) : QString());
+    if (backup.isEncrypted())
+        add("encryption", QApplication::translate("BackupDetails", "%1, master key %2")
+                              .arg(backup.encryption, backup.encryptionKeyFingerprint));
     if (backup.immutableUntil.isValid()) {
         const QString lock = describeImmutability(backup, QDateTime::currentDateTimeUtc());
         add("immutable_until", lock.isEmpty()

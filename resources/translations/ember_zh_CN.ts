@@ -23,6 +23,10 @@
             <source>lock ended %1</source>
             <translation>锁定已于 %1 结束</translation>
         </message>
+        <message>
+            <source>%1, master key %2</source>
+            <translation>%1,主密钥 %2</translation>
+        </message>
     </context>
     <context>
         <name>CloudSource</name>

@@ -855,4 +855,5 @@ ZH.update({
  'Key': '密钥',
  'key not available: backup %1 is encrypted with key %2, which cannot be opened on this host: import it (Keys, or ember-cli key-import FILE) to restore':
      '密钥不可用:备份 %1 使用密钥 %2 加密,本机无法打开该密钥:请导入它(“密钥”窗口,或 ember-cli key-import FILE)后再恢复',
+ '%1, master key %2': '%1,主密钥 %2',
 })

@@ -10,6 +10,7 @@
 #include "appsettings.h"
 #include "backendregistry.h"
 #include "backendwizard.h"
+#include "backupdialogs.h"
 #include "backupservice.h"
 #include "backuptreemodel.h"
 #include "catalog.h"
@@ -401,6 +402,24 @@ private Q_SLOTS:
                     QVERIFY2(editor->isHidden(), qPrintable(type.type + QLatin1Char(' ') + key));
             }
         }
+    }
+
+    // The details pane names the scheme and the whole fingerprint of an
+    // encrypted backup, and says nothing about encryption for a clear one.
+    void detailsNameTheMasterKey()
+    {
+        Backup backup;
+        backup.id = QStringLiteral("b-1");
+        backup.encryption = QStringLiteral("aes-256-gcm");
+        backup.encryptionKeyFingerprint = generateKeySet(KeySet::Kind::Symmetric, {}).fingerprint;
+        const QString html = backupDetailsHtml(backup, CatalogSnapshot{});
+        QVERIFY(html.contains(QStringLiteral("<tt>encryption</tt>")));
+        QVERIFY(html.contains(backup.encryptionKeyFingerprint));
+        QVERIFY(html.contains(QStringLiteral("aes-256-gcm")));
+        backup.encryption.clear();
+        backup.encryptionKeyFingerprint.clear();
+        QVERIFY(!backupDetailsHtml(backup, CatalogSnapshot{})
+                     .contains(QStringLiteral("<tt>encryption</tt>")));
     }
 
     void encryptedBackupWithoutItsKeyIsRefused()
