@@ -135,7 +135,8 @@ public:
     {
         Q_UNUSED(newKey);
         Q_UNUSED(control);
-        throw Error(QStringLiteral("backup %1 is not encrypted by %2").arg(backup.id, serviceName()));
+        throw Error(
+            QStringLiteral("backup %1 is not encrypted by %2").arg(backup.id, serviceName()));
     }
 
     // Removes whatever a crashed or failed backup may have left behind.

@@ -119,8 +119,7 @@ inline QList<OptionSpec> encryptionOptionSpecs()
     scheme.choices = {QStringLiteral("none"), QStringLiteral("aes-256-gcm")};
 
     OptionSpec key = makeOptionSpec(
-        QStringLiteral("ember_encryption_key"), Kind::Text, QString(),
-        QStringLiteral("Master key"),
+        QStringLiteral("ember_encryption_key"), Kind::Text, QString(), QStringLiteral("Master key"),
         QStringLiteral("The fingerprint of the master key new backups are encrypted with "
                        "(ember-cli key-list); the key itself stays in the OS keyring."));
     // On the scheme, not the key: an unset key is never checked.

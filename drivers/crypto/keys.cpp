@@ -157,12 +157,11 @@ QByteArray base32Decode(const QString& text)
 // characters: a typo or a swapped line changes them.
 QString lineChecksum(int lineNumber, const QString& characters)
 {
-    const QByteArray digest = sha256(QByteArrayLiteral("ember key line v1") + '\0'
-                                     + QByteArray::number(lineNumber) + '\0'
-                                     + characters.toLatin1());
+    const QByteArray digest = sha256(QByteArrayLiteral("ember key line v1") + '\0' +
+                                     QByteArray::number(lineNumber) + '\0' + characters.toLatin1());
     const int value = (quint8(digest[0]) << 2) | (quint8(digest[1]) >> 6);
-    return QString(QLatin1Char(kBase32Alphabet[(value >> 5) & 31]))
-           + QLatin1Char(kBase32Alphabet[value & 31]);
+    return QString(QLatin1Char(kBase32Alphabet[(value >> 5) & 31])) +
+           QLatin1Char(kBase32Alphabet[value & 31]);
 }
 
 QByteArray materialChecksum(const QByteArray& body)
@@ -236,9 +235,10 @@ KeySet KeySet::publicOnly() const
 
 QString keyFingerprint(KeySet::Kind kind, const QByteArray& secretOrPublic)
 {
-    const QByteArray kindName = (kind == KeySet::Kind::Symmetric ? kSymmetricName : kX25519Name).toLatin1();
-    const QByteArray digest = sha256(QByteArrayLiteral("ember key fingerprint v1") + '\0' + kindName
-                                     + '\0' + secretOrPublic)
+    const QByteArray kindName =
+        (kind == KeySet::Kind::Symmetric ? kSymmetricName : kX25519Name).toLatin1();
+    const QByteArray digest = sha256(QByteArrayLiteral("ember key fingerprint v1") + '\0' +
+                                     kindName + '\0' + secretOrPublic)
                                   .left(16)
                                   .toHex();
     QStringList groups;
@@ -249,7 +249,8 @@ QString keyFingerprint(KeySet::Kind kind, const QByteArray& secretOrPublic)
 
 static QString fingerprintOf(const KeySet& key)
 {
-    return keyFingerprint(key.kind, key.kind == KeySet::Kind::Symmetric ? key.secret : key.publicKey);
+    return keyFingerprint(key.kind,
+                          key.kind == KeySet::Kind::Symmetric ? key.secret : key.publicKey);
 }
 
 KeySet generateKeySet(KeySet::Kind kind, const QString& label)
@@ -267,7 +268,8 @@ KeySet generateKeySet(KeySet::Kind kind, const QString& label)
 KeySet rotatedKey(const KeySet& old, const QString& label)
 {
     if (old.macKey.size() != kKeySize)
-        throw Error(QStringLiteral("key %1 has no block-MAC key; it cannot be rotated").arg(old.fingerprint));
+        throw Error(QStringLiteral("key %1 has no block-MAC key; it cannot be rotated")
+                        .arg(old.fingerprint));
     KeySet key;
     key.kind = old.kind;
     key.label = label.isEmpty() ? old.label + QStringLiteral(" (rotated)") : label;
@@ -281,19 +283,23 @@ KeySet rotatedKey(const KeySet& old, const QString& label)
 QString exportKeyText(const KeySet& key, KeyPart part)
 {
     if (key.macKey.size() != kKeySize)
-        throw Error(QStringLiteral("key %1 has no valid block-MAC key; it cannot be exported").arg(key.fingerprint));
+        throw Error(QStringLiteral("key %1 has no valid block-MAC key; it cannot be exported")
+                        .arg(key.fingerprint));
     MaterialKind kind = MaterialSymmetric;
     QByteArray body;
     if (key.kind == KeySet::Kind::Symmetric) {
         if (key.secret.size() != kKeySize)
-            throw Error(QStringLiteral("key %1 has no valid master key; it cannot be exported").arg(key.fingerprint));
+            throw Error(QStringLiteral("key %1 has no valid master key; it cannot be exported")
+                            .arg(key.fingerprint));
         body = key.secret + key.macKey;
     } else {
         if (key.publicKey.size() != kKeySize)
-            throw Error(QStringLiteral("key %1 has no valid public key; it cannot be exported").arg(key.fingerprint));
+            throw Error(QStringLiteral("key %1 has no valid public key; it cannot be exported")
+                            .arg(key.fingerprint));
         const bool withPrivate = part == KeyPart::Full && key.canUnwrap();
         if (withPrivate && key.secret.size() != kKeySize)
-            throw Error(QStringLiteral("key %1 has no valid private key; it cannot be exported").arg(key.fingerprint));
+            throw Error(QStringLiteral("key %1 has no valid private key; it cannot be exported")
+                            .arg(key.fingerprint));
         kind = withPrivate ? MaterialX25519 : MaterialX25519Public;
         body = (withPrivate ? key.secret : QByteArray()) + key.publicKey + key.macKey;
     }
@@ -311,8 +317,7 @@ QString exportKeyText(const KeySet& key, KeyPart part)
     lines << QStringLiteral("Fingerprint: ") + fingerprintOf(key);
     lines << QStringLiteral("Kind: ") + kindLineName(kind);
     lines << QStringLiteral("Label: ") + label;
-    lines << QStringLiteral("Created: ")
-                 + key.created.toUTC().toString(Qt::ISODate);
+    lines << QStringLiteral("Created: ") + key.created.toUTC().toString(Qt::ISODate);
     lines << QString();
     int lineNumber = 1;
     for (int offset = 0; offset < material.size(); offset += kBytesPerLine, ++lineNumber) {
@@ -320,8 +325,8 @@ QString exportKeyText(const KeySet& key, KeyPart part)
         QStringList groups;
         for (int i = 0; i < characters.size(); i += kGroupSize)
             groups << characters.mid(i, kGroupSize);
-        lines << groups.join(QLatin1Char(' ')) + QStringLiteral("  ")
-                     + lineChecksum(lineNumber, characters);
+        lines << groups.join(QLatin1Char(' ')) + QStringLiteral("  ") +
+                     lineChecksum(lineNumber, characters);
     }
     OPENSSL_cleanse(material.data(), size_t(material.size()));
     lines << kEndLine;
@@ -342,9 +347,11 @@ KeySet importKeyText(const QString& text)
         }
     }
     if (begin < 0)
-        throw Error(QStringLiteral("this is not an Ember key: the line \"%1\" is missing").arg(kBeginLine));
+        throw Error(
+            QStringLiteral("this is not an Ember key: the line \"%1\" is missing").arg(kBeginLine));
     if (end < 0)
-        throw Error(QStringLiteral("the Ember key is cut off: the line \"%1\" is missing").arg(kEndLine));
+        throw Error(
+            QStringLiteral("the Ember key is cut off: the line \"%1\" is missing").arg(kEndLine));
 
     QString fingerprintLine;
     QString kindLine;
@@ -389,7 +396,8 @@ KeySet importKeyText(const QString& text)
     else if (kindLine == kX25519PublicName)
         kind = MaterialX25519Public;
     else
-        throw Error(QStringLiteral("the Ember key's Kind \"%1\" is unknown (expected aes-256, x25519 or x25519-public)")
+        throw Error(QStringLiteral("the Ember key's Kind \"%1\" is unknown (expected aes-256, "
+                                   "x25519 or x25519-public)")
                         .arg(kindLine.left(40)));
 
     const int expectedSize = materialSize(kind);
@@ -402,13 +410,15 @@ KeySet importKeyText(const QString& text)
         line = line.toUpper();
         for (const QChar character : line) {
             if (base32Value(character) < 0)
-                throw Error(QStringLiteral("line %1 of the key material has a character that cannot be in "
-                                           "a key: \"%2\" (only letters and the digits 2 to 7 are used)")
-                                .arg(lineNumber)
-                                .arg(character));
+                throw Error(
+                    QStringLiteral("line %1 of the key material has a character that cannot be in "
+                                   "a key: \"%2\" (only letters and the digits 2 to 7 are used)")
+                        .arg(lineNumber)
+                        .arg(character));
         }
         if (line.size() < 3)
-            throw Error(QStringLiteral("line %1 of the key material is too short: it is mistyped or cut off")
+            throw Error(QStringLiteral(
+                            "line %1 of the key material is too short: it is mistyped or cut off")
                             .arg(lineNumber));
         const QString content = line.left(line.size() - 2);
         if (lineChecksum(lineNumber, content) != line.right(2))
@@ -416,29 +426,35 @@ KeySet importKeyText(const QString& text)
         characters += content;
     }
     if (materialLines.size() != expectedLines)
-        throw Error(QStringLiteral("the key material of a %1 key has %2 lines, but %3 were found: a line is "
-                                   "missing or extra")
+        throw Error(QStringLiteral(
+                        "the key material of a %1 key has %2 lines, but %3 were found: a line is "
+                        "missing or extra")
                         .arg(kindLine)
                         .arg(expectedLines)
                         .arg(materialLines.size()));
     QByteArray material = base32Decode(characters);
     if (material.size() != expectedSize)
-        throw Error(QStringLiteral("the key material has the wrong length (%1 bytes where a %2 key has %3): a "
-                                   "line is incomplete")
+        throw Error(QStringLiteral(
+                        "the key material has the wrong length (%1 bytes where a %2 key has %3): a "
+                        "line is incomplete")
                         .arg(material.size())
                         .arg(kindLine)
                         .arg(expectedSize));
     const QByteArray body = material.left(expectedSize - kMaterialChecksumSize);
     if (materialChecksum(body) != material.right(kMaterialChecksumSize))
-        throw Error(QStringLiteral("the key material does not match its checksum: a line is mistyped, doubled "
-                                   "or out of order"));
+        throw Error(QStringLiteral(
+            "the key material does not match its checksum: a line is mistyped, doubled "
+            "or out of order"));
     if (quint8(material[0]) != kMaterialVersion)
-        throw Error(QStringLiteral("the key material is of version %1, which this Ember does not read")
-                        .arg(quint8(material[0])));
+        throw Error(
+            QStringLiteral("the key material is of version %1, which this Ember does not read")
+                .arg(quint8(material[0])));
     if (quint8(material[1]) != kind)
-        throw Error(QStringLiteral("the Kind line says \"%1\" but the key material is of another kind: the key "
-                                   "was altered")
-                        .arg(kindLine));
+        throw Error(
+            QStringLiteral(
+                "the Kind line says \"%1\" but the key material is of another kind: the key "
+                "was altered")
+                .arg(kindLine));
 
     KeySet key;
     key.label = label;
@@ -457,22 +473,27 @@ KeySet importKeyText(const QString& text)
             key.secret = take();
         key.publicKey = take();
         if (kind == MaterialX25519 && x25519PublicOf(key.secret) != key.publicKey)
-            throw Error(QStringLiteral("the key's private and public halves do not belong together: the key was "
-                                       "altered"));
+            throw Error(QStringLiteral(
+                "the key's private and public halves do not belong together: the key was "
+                "altered"));
     }
     key.macKey = take();
     OPENSSL_cleanse(material.data(), size_t(material.size()));
 
     key.fingerprint = fingerprintOf(key);
     if (key.fingerprint != fingerprintLine)
-        throw Error(QStringLiteral("the Fingerprint line (%1) does not match the key material (%2): the line is "
-                                   "mistyped or the key was altered")
-                        .arg(fingerprintLine.left(60), key.fingerprint));
+        throw Error(
+            QStringLiteral(
+                "the Fingerprint line (%1) does not match the key material (%2): the line is "
+                "mistyped or the key was altered")
+                .arg(fingerprintLine.left(60), key.fingerprint));
     if (haveCreated && !createdLine.isEmpty()) {
         key.created = QDateTime::fromString(createdLine, Qt::ISODate);
         if (!key.created.isValid())
-            throw Error(QStringLiteral("the Created line \"%1\" is not a date and time like 2026-12-07T12:00:00Z")
-                            .arg(createdLine.left(40)));
+            throw Error(
+                QStringLiteral(
+                    "the Created line \"%1\" is not a date and time like 2026-12-07T12:00:00Z")
+                    .arg(createdLine.left(40)));
         key.created = key.created.toUTC();
     } else {
         key.created = QDateTime::currentDateTimeUtc();

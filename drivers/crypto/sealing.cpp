@@ -71,8 +71,8 @@ QByteArray hmacSha256(const QByteArray& key, const QByteArray& data)
     unsigned char out[kMacSize];
     size_t size = 0;
     if (!EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.constData(), size_t(key.size()),
-                   bytes(data), size_t(data.size()), out, sizeof out, &size)
-        || size != sizeof out)
+                   bytes(data), size_t(data.size()), out, sizeof out, &size) ||
+        size != sizeof out)
         throw Error(QStringLiteral("OpenSSL could not compute HMAC-SHA-256"));
     return QByteArray(reinterpret_cast<const char*>(out), kMacSize);
 }
@@ -88,17 +88,17 @@ QByteArray hkdfSha256(const QByteArray& secret, const QByteArray& salt, const QB
     OSSL_PARAM params[5];
     int count = 0;
     params[count++] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0);
-    params[count++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<char*>(secret.constData()),
-                                                        size_t(secret.size()));
+    params[count++] = OSSL_PARAM_construct_octet_string(
+        OSSL_KDF_PARAM_KEY, const_cast<char*>(secret.constData()), size_t(secret.size()));
     if (!salt.isEmpty())
-        params[count++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
-                                                            const_cast<char*>(salt.constData()),
-                                                            size_t(salt.size()));
-    params[count++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, const_cast<char*>(info.constData()),
-                                                        size_t(info.size()));
+        params[count++] = OSSL_PARAM_construct_octet_string(
+            OSSL_KDF_PARAM_SALT, const_cast<char*>(salt.constData()), size_t(salt.size()));
+    params[count++] = OSSL_PARAM_construct_octet_string(
+        OSSL_KDF_PARAM_INFO, const_cast<char*>(info.constData()), size_t(info.size()));
     params[count] = OSSL_PARAM_construct_end();
     QByteArray out(kKeySize, '\0');
-    const int ok = EVP_KDF_derive(context, reinterpret_cast<unsigned char*>(out.data()), size_t(out.size()), params);
+    const int ok = EVP_KDF_derive(context, reinterpret_cast<unsigned char*>(out.data()),
+                                  size_t(out.size()), params);
     EVP_KDF_CTX_free(context);
     if (ok != 1)
         throw Error(QStringLiteral("OpenSSL could not derive a key with HKDF"));
@@ -107,20 +107,23 @@ QByteArray hkdfSha256(const QByteArray& secret, const QByteArray& salt, const QB
 
 PkeyPtr x25519Private(const QByteArray& raw)
 {
-    return PkeyPtr(EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, nullptr, bytes(raw), size_t(raw.size())));
+    return PkeyPtr(
+        EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, nullptr, bytes(raw), size_t(raw.size())));
 }
 
 PkeyPtr x25519Public(const QByteArray& raw)
 {
-    return PkeyPtr(EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, nullptr, bytes(raw), size_t(raw.size())));
+    return PkeyPtr(
+        EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, nullptr, bytes(raw), size_t(raw.size())));
 }
 
 QByteArray rawPublic(EVP_PKEY* key)
 {
     QByteArray raw(kKeySize, '\0');
     size_t size = size_t(raw.size());
-    if (EVP_PKEY_get_raw_public_key(key, reinterpret_cast<unsigned char*>(raw.data()), &size) != 1
-        || size != size_t(kKeySize))
+    if (EVP_PKEY_get_raw_public_key(key, reinterpret_cast<unsigned char*>(raw.data()), &size) !=
+            1 ||
+        size != size_t(kKeySize))
         throw Error(QStringLiteral("OpenSSL could not read an X25519 public key"));
     return raw;
 }
@@ -130,8 +133,9 @@ QByteArray x25519Derive(EVP_PKEY* own, EVP_PKEY* peer)
 {
     PkeyContextPtr context(EVP_PKEY_CTX_new(own, nullptr));
     size_t size = 0;
-    if (!context || EVP_PKEY_derive_init(context.get()) != 1 || EVP_PKEY_derive_set_peer(context.get(), peer) != 1
-        || EVP_PKEY_derive(context.get(), nullptr, &size) != 1 || size != size_t(kKeySize))
+    if (!context || EVP_PKEY_derive_init(context.get()) != 1 ||
+        EVP_PKEY_derive_set_peer(context.get(), peer) != 1 ||
+        EVP_PKEY_derive(context.get(), nullptr, &size) != 1 || size != size_t(kKeySize))
         return {};
     QByteArray shared(int(size), '\0');
     if (EVP_PKEY_derive(context.get(), reinterpret_cast<unsigned char*>(shared.data()), &size) != 1)
@@ -141,12 +145,15 @@ QByteArray x25519Derive(EVP_PKEY* own, EVP_PKEY* peer)
 
 QByteArray envelopeAad(const QString& backupId, const QString& fingerprint)
 {
-    return QByteArrayLiteral("ember envelope v1") + '\0' + backupId.toUtf8() + '\0' + fingerprint.toUtf8();
+    return QByteArrayLiteral("ember envelope v1") + '\0' + backupId.toUtf8() + '\0' +
+           fingerprint.toUtf8();
 }
 
-QByteArray x25519Kek(const QByteArray& shared, const QByteArray& ephemeralPublic, const QByteArray& recipientPublic)
+QByteArray x25519Kek(const QByteArray& shared, const QByteArray& ephemeralPublic,
+                     const QByteArray& recipientPublic)
 {
-    return hkdfSha256(shared, ephemeralPublic + recipientPublic, QByteArrayLiteral("ember envelope x25519 v1"));
+    return hkdfSha256(shared, ephemeralPublic + recipientPublic,
+                      QByteArrayLiteral("ember envelope x25519 v1"));
 }
 
 QByteArray symmetricKek(const QByteArray& masterKey)
@@ -162,19 +169,21 @@ QByteArray gcmSeal(const QByteArray& key, const QByteArray& plaintext, const QBy
     QByteArray ciphertext(plaintext.size(), '\0');
     unsigned char tag[kObjectTagSize];
     int length = 0;
-    if (!context || EVP_EncryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, bytes(key), bytes(nonce)) != 1
-        || EVP_EncryptUpdate(context.get(), nullptr, &length, bytes(aad), int(aad.size())) != 1
-        || EVP_EncryptUpdate(context.get(), reinterpret_cast<unsigned char*>(ciphertext.data()), &length,
-                             bytes(plaintext), int(plaintext.size()))
-               != 1
-        || EVP_EncryptFinal_ex(context.get(), nullptr, &length) != 1
-        || EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_GET_TAG, kObjectTagSize, tag) != 1)
+    if (!context ||
+        EVP_EncryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, bytes(key), bytes(nonce)) !=
+            1 ||
+        EVP_EncryptUpdate(context.get(), nullptr, &length, bytes(aad), int(aad.size())) != 1 ||
+        EVP_EncryptUpdate(context.get(), reinterpret_cast<unsigned char*>(ciphertext.data()),
+                          &length, bytes(plaintext), int(plaintext.size())) != 1 ||
+        EVP_EncryptFinal_ex(context.get(), nullptr, &length) != 1 ||
+        EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_GET_TAG, kObjectTagSize, tag) != 1)
         throw Error(QStringLiteral("OpenSSL could not encrypt with AES-256-GCM"));
     return nonce + ciphertext + QByteArray(reinterpret_cast<const char*>(tag), kObjectTagSize);
 }
 
 // The plaintext, or nullopt when the tag does not authenticate.
-std::optional<QByteArray> gcmOpen(const QByteArray& key, const QByteArray& sealed, const QByteArray& aad)
+std::optional<QByteArray> gcmOpen(const QByteArray& key, const QByteArray& sealed,
+                                  const QByteArray& aad)
 {
     if (sealed.size() < kObjectOverhead)
         return std::nullopt;
@@ -184,12 +193,13 @@ std::optional<QByteArray> gcmOpen(const QByteArray& key, const QByteArray& seale
     CipherContextPtr context(EVP_CIPHER_CTX_new());
     QByteArray plaintext(ciphertext.size(), '\0');
     int length = 0;
-    if (!context || EVP_DecryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, bytes(key), bytes(nonce)) != 1
-        || EVP_DecryptUpdate(context.get(), nullptr, &length, bytes(aad), int(aad.size())) != 1
-        || EVP_DecryptUpdate(context.get(), reinterpret_cast<unsigned char*>(plaintext.data()), &length,
-                             bytes(ciphertext), int(ciphertext.size()))
-               != 1
-        || EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_TAG, kObjectTagSize, tag.data()) != 1)
+    if (!context ||
+        EVP_DecryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, bytes(key), bytes(nonce)) !=
+            1 ||
+        EVP_DecryptUpdate(context.get(), nullptr, &length, bytes(aad), int(aad.size())) != 1 ||
+        EVP_DecryptUpdate(context.get(), reinterpret_cast<unsigned char*>(plaintext.data()),
+                          &length, bytes(ciphertext), int(ciphertext.size())) != 1 ||
+        EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_TAG, kObjectTagSize, tag.data()) != 1)
         throw Error(QStringLiteral("OpenSSL could not decrypt with AES-256-GCM"));
     if (EVP_DecryptFinal_ex(context.get(), nullptr, &length) != 1) {
         OPENSSL_cleanse(plaintext.data(), size_t(plaintext.size()));
@@ -201,7 +211,8 @@ std::optional<QByteArray> gcmOpen(const QByteArray& key, const QByteArray& seale
 void requireKeySize(const QByteArray& key, const QString& what)
 {
     if (key.size() != kKeySize)
-        throw Error(QStringLiteral("%1 must be %2 bytes, not %3").arg(what).arg(kKeySize).arg(key.size()));
+        throw Error(
+            QStringLiteral("%1 must be %2 bytes, not %3").arg(what).arg(kKeySize).arg(key.size()));
 }
 
 QString wrapMethodFor(const KeySet& key)
@@ -213,9 +224,11 @@ QString wrapMethodFor(const KeySet& key)
 
 Error badField(const QString& field, const QString& problem)
 {
-    return Error(QStringLiteral("the encryption record (ember_encryption) of the backup's metadata is damaged: "
-                                "field \"%1\" %2")
-                     .arg(field, problem));
+    return Error(
+        QStringLiteral(
+            "the encryption record (ember_encryption) of the backup's metadata is damaged: "
+            "field \"%1\" %2")
+            .arg(field, problem));
 }
 
 QString stringField(const QJsonObject& json, const QString& field)
@@ -238,11 +251,14 @@ void requireHex(const QString& field, const QString& value, int digits)
 QByteArray base64Field(const QJsonObject& json, const QString& field, int size)
 {
     const QString text = stringField(json, field);
-    const auto decoded = QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+    const auto decoded =
+        QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded || text.size() > 4 * ((size + 2) / 3) + 4)
         throw badField(field, QStringLiteral("is not base64"));
     if (decoded.decoded.size() != size)
-        throw badField(field, QStringLiteral("holds %1 bytes where %2 are expected").arg(decoded.decoded.size()).arg(size));
+        throw badField(field, QStringLiteral("holds %1 bytes where %2 are expected")
+                                  .arg(decoded.decoded.size())
+                                  .arg(size));
     return decoded.decoded;
 }
 
@@ -274,25 +290,30 @@ Envelope Envelope::fromJson(const QJsonObject& json)
     Envelope envelope;
     envelope.scheme = stringField(json, QStringLiteral("scheme"));
     if (envelope.scheme != kEncryptionScheme)
-        throw badField(QStringLiteral("scheme"),
-                       QStringLiteral("names the unknown encryption scheme \"%1\" (this Ember knows %2)")
-                           .arg(envelope.scheme.left(40), kEncryptionScheme));
+        throw badField(
+            QStringLiteral("scheme"),
+            QStringLiteral("names the unknown encryption scheme \"%1\" (this Ember knows %2)")
+                .arg(envelope.scheme.left(40), kEncryptionScheme));
     envelope.keyFingerprint = stringField(json, QStringLiteral("key"));
-    static const QRegularExpression fingerprintPattern(QStringLiteral("^[0-9a-f]{4}(-[0-9a-f]{4}){7}$"));
+    static const QRegularExpression fingerprintPattern(
+        QStringLiteral("^[0-9a-f]{4}(-[0-9a-f]{4}){7}$"));
     if (!fingerprintPattern.match(envelope.keyFingerprint).hasMatch())
-        throw badField(QStringLiteral("key"),
-                       QStringLiteral("is not a key fingerprint (8 groups of 4 lowercase hex digits)"));
+        throw badField(
+            QStringLiteral("key"),
+            QStringLiteral("is not a key fingerprint (8 groups of 4 lowercase hex digits)"));
     envelope.wrapMethod = stringField(json, QStringLiteral("wrap"));
     if (envelope.wrapMethod != kWrapSymmetric && envelope.wrapMethod != kWrapX25519)
-        throw badField(QStringLiteral("wrap"),
-                       QStringLiteral("names the unknown wrapping method \"%1\" (this Ember knows %2 and %3)")
-                           .arg(envelope.wrapMethod.left(40), kWrapSymmetric, kWrapX25519));
+        throw badField(
+            QStringLiteral("wrap"),
+            QStringLiteral("names the unknown wrapping method \"%1\" (this Ember knows %2 and %3)")
+                .arg(envelope.wrapMethod.left(40), kWrapSymmetric, kWrapX25519));
     envelope.wrappedKeys = base64Field(json, QStringLiteral("wrapped_key"), kWrappedSize);
     if (envelope.wrapMethod == kWrapX25519)
         envelope.ephemeralPublic = base64Field(json, QStringLiteral("ephemeral_public"), kKeySize);
     else if (json.contains(QStringLiteral("ephemeral_public")))
         throw badField(QStringLiteral("ephemeral_public"),
-                       QStringLiteral("is present although the wrapping method %1 has none").arg(kWrapSymmetric));
+                       QStringLiteral("is present although the wrapping method %1 has none")
+                           .arg(kWrapSymmetric));
     envelope.blockMac = stringField(json, QStringLiteral("block_mac"));
     if (envelope.blockMac != kBlockMacScheme)
         throw badField(QStringLiteral("block_mac"),
@@ -325,11 +346,13 @@ Envelope sealBackupKeys(const KeySet& key, const BackupKeys& keys, const QString
     PkeyPtr recipient = x25519Public(key.publicKey);
     PkeyPtr ephemeral(EVP_PKEY_Q_keygen(nullptr, nullptr, "X25519"));
     if (!recipient || !ephemeral)
-        throw Error(QStringLiteral("OpenSSL could not set up X25519 for key %1").arg(key.fingerprint));
+        throw Error(
+            QStringLiteral("OpenSSL could not set up X25519 for key %1").arg(key.fingerprint));
     envelope.ephemeralPublic = rawPublic(ephemeral.get());
     Wiped shared{x25519Derive(ephemeral.get(), recipient.get())};
     if (shared.data.isEmpty())
-        throw Error(QStringLiteral("the public key of key %1 is not usable for X25519").arg(key.fingerprint));
+        throw Error(QStringLiteral("the public key of key %1 is not usable for X25519")
+                        .arg(key.fingerprint));
     Wiped kek{x25519Kek(shared.data, envelope.ephemeralPublic, key.publicKey)};
     envelope.wrappedKeys = gcmSeal(kek.data, plaintext.data, aad);
     return envelope;
@@ -341,12 +364,15 @@ BackupKeys openBackupKeys(const KeySet& key, const Envelope& envelope, const QSt
         throw Error(QStringLiteral("backup %1 is sealed under key %2, not under key %3")
                         .arg(backupId, envelope.keyFingerprint, key.fingerprint));
     if (!key.canUnwrap())
-        throw Error(QStringLiteral("key not available: only the public half of key %1 is here; the private key "
-                                   "is needed to restore")
-                        .arg(key.fingerprint));
-    const QString broken = QStringLiteral("the wrapped key of backup %1 does not authenticate under key %2 "
-                                          "(tampered with or damaged)")
-                               .arg(backupId, key.fingerprint);
+        throw Error(
+            QStringLiteral(
+                "key not available: only the public half of key %1 is here; the private key "
+                "is needed to restore")
+                .arg(key.fingerprint));
+    const QString broken =
+        QStringLiteral("the wrapped key of backup %1 does not authenticate under key %2 "
+                       "(tampered with or damaged)")
+            .arg(backupId, key.fingerprint);
     if (envelope.wrapMethod != wrapMethodFor(key) || envelope.wrappedKeys.size() != kWrappedSize)
         throw SealBroken(broken);
     const QByteArray aad = envelopeAad(backupId, envelope.keyFingerprint);
@@ -355,13 +381,16 @@ BackupKeys openBackupKeys(const KeySet& key, const Envelope& envelope, const QSt
         requireKeySize(key.secret, QStringLiteral("the master key of key %1").arg(key.fingerprint));
         kek.data = symmetricKek(key.secret);
     } else {
-        requireKeySize(key.secret, QStringLiteral("the private key of key %1").arg(key.fingerprint));
+        requireKeySize(key.secret,
+                       QStringLiteral("the private key of key %1").arg(key.fingerprint));
         if (envelope.ephemeralPublic.size() != kKeySize)
             throw SealBroken(broken);
         PkeyPtr own = x25519Private(key.secret);
         if (!own)
-            throw Error(QStringLiteral("OpenSSL refused the private key of key %1").arg(key.fingerprint));
-        const QByteArray recipientPublic = key.publicKey.size() == kKeySize ? key.publicKey : rawPublic(own.get());
+            throw Error(
+                QStringLiteral("OpenSSL refused the private key of key %1").arg(key.fingerprint));
+        const QByteArray recipientPublic =
+            key.publicKey.size() == kKeySize ? key.publicKey : rawPublic(own.get());
         PkeyPtr ephemeral = x25519Public(envelope.ephemeralPublic);
         if (!ephemeral)
             throw SealBroken(broken);
@@ -376,9 +405,10 @@ BackupKeys openBackupKeys(const KeySet& key, const Envelope& envelope, const QSt
     Wiped plaintext{*opened};
     BackupKeys keys{plaintext.data.left(kKeySize), plaintext.data.mid(kKeySize)};
     if (macKeyIdOf(keys.macKey) != envelope.macKeyId)
-        throw SealBroken(QStringLiteral("the block-MAC key of backup %1 does not match its mac_key_id %2: the "
-                                        "metadata was tampered with or damaged")
-                             .arg(backupId, envelope.macKeyId));
+        throw SealBroken(
+            QStringLiteral("the block-MAC key of backup %1 does not match its mac_key_id %2: the "
+                           "metadata was tampered with or damaged")
+                .arg(backupId, envelope.macKeyId));
     return keys;
 }
 
@@ -397,7 +427,8 @@ Envelope rewrapBackupKeys(const KeySet& oldKey, const KeySet& newKey, const Enve
 
 QString macKeyIdOf(const QByteArray& macKey)
 {
-    return QString::fromLatin1(hmacSha256(macKey, QByteArrayLiteral("ember mac key id v1")).left(8).toHex());
+    return QString::fromLatin1(
+        hmacSha256(macKey, QByteArrayLiteral("ember mac key id v1")).left(8).toHex());
 }
 
 // --- BlockMac ---
@@ -423,7 +454,8 @@ BlockMac::BlockMac(const QByteArray& macKey) : m_state(std::make_unique<State>()
     char digest[] = "SHA256";
     OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
                            OSSL_PARAM_construct_end()};
-    if (!m_state->keyed || EVP_MAC_init(m_state->keyed, bytes(macKey), size_t(macKey.size()), params) != 1)
+    if (!m_state->keyed ||
+        EVP_MAC_init(m_state->keyed, bytes(macKey), size_t(macKey.size()), params) != 1)
         throw Error(QStringLiteral("OpenSSL could not set up HMAC-SHA-256"));
 }
 
@@ -433,8 +465,10 @@ void BlockMac::compute(const char* data, size_t length, unsigned char out[32]) c
 {
     EVP_MAC_CTX* context = EVP_MAC_CTX_dup(m_state->keyed);
     size_t size = 0;
-    const bool ok = context && EVP_MAC_update(context, reinterpret_cast<const unsigned char*>(data), length) == 1
-                    && EVP_MAC_final(context, out, &size, kMacSize) == 1 && size == size_t(kMacSize);
+    const bool ok =
+        context &&
+        EVP_MAC_update(context, reinterpret_cast<const unsigned char*>(data), length) == 1 &&
+        EVP_MAC_final(context, out, &size, kMacSize) == 1 && size == size_t(kMacSize);
     EVP_MAC_CTX_free(context);
     if (!ok)
         throw Error(QStringLiteral("OpenSSL could not compute a block's HMAC-SHA-256"));
@@ -443,21 +477,18 @@ void BlockMac::compute(const char* data, size_t length, unsigned char out[32]) c
 QString shaFileMac(const QByteArray& macKey, const QString& backupId, const QByteArray& shaFile)
 {
     requireKeySize(macKey, QStringLiteral("the block-MAC key"));
-    return QString::fromLatin1(
-        hmacSha256(macKey, QByteArrayLiteral("ember sha256file v1") + '\0' + backupId.toUtf8() + '\0' + shaFile)
-            .toHex());
+    return QString::fromLatin1(hmacSha256(macKey, QByteArrayLiteral("ember sha256file v1") + '\0' +
+                                                      backupId.toUtf8() + '\0' + shaFile)
+                                   .toHex());
 }
 
 // --- objects ---
 
 QByteArray ObjectBinding::associatedData() const
 {
-    const QList<QByteArray> fields{backupId.toUtf8(),
-                                   objectName.toUtf8(),
-                                   QByteArray::number(index),
-                                   QByteArray::number(objectCount),
-                                   QByteArray::number(offset),
-                                   QByteArray::number(length),
+    const QList<QByteArray> fields{backupId.toUtf8(),          objectName.toUtf8(),
+                                   QByteArray::number(index),  QByteArray::number(objectCount),
+                                   QByteArray::number(offset), QByteArray::number(length),
                                    compression.toUtf8()};
     QByteArray aad = QByteArrayLiteral("ember object v1");
     for (const QByteArray& field : fields)
@@ -473,11 +504,13 @@ ObjectEncryptor::ObjectEncryptor(const QByteArray& dataKey, const ObjectBinding&
     m_context = EVP_CIPHER_CTX_new();
     const QByteArray aad = binding.associatedData();
     int length = 0;
-    if (!m_context
-        || EVP_EncryptInit_ex(m_context, EVP_aes_256_gcm(), nullptr, bytes(dataKey), bytes(m_nonce)) != 1
-        || EVP_EncryptUpdate(m_context, nullptr, &length, bytes(aad), int(aad.size())) != 1) {
+    if (!m_context ||
+        EVP_EncryptInit_ex(m_context, EVP_aes_256_gcm(), nullptr, bytes(dataKey), bytes(m_nonce)) !=
+            1 ||
+        EVP_EncryptUpdate(m_context, nullptr, &length, bytes(aad), int(aad.size())) != 1) {
         EVP_CIPHER_CTX_free(m_context);
-        throw Error(QStringLiteral("OpenSSL could not start AES-256-GCM for object %1").arg(binding.objectName));
+        throw Error(QStringLiteral("OpenSSL could not start AES-256-GCM for object %1")
+                        .arg(binding.objectName));
     }
 }
 
@@ -502,7 +535,8 @@ void ObjectEncryptor::update(const char* data, size_t length, QByteArray& out)
     while (done < length) {
         const int piece = int(std::min<size_t>(length - done, size_t(1) << 30));
         int written = 0;
-        if (EVP_EncryptUpdate(m_context, target + done, &written, source + done, piece) != 1 || written != piece)
+        if (EVP_EncryptUpdate(m_context, target + done, &written, source + done, piece) != 1 ||
+            written != piece)
             throw Error(QStringLiteral("OpenSSL could not encrypt with AES-256-GCM"));
         done += size_t(piece);
     }
@@ -512,8 +546,8 @@ QByteArray ObjectEncryptor::finish()
 {
     int length = 0;
     unsigned char tag[kObjectTagSize];
-    if (EVP_EncryptFinal_ex(m_context, nullptr, &length) != 1
-        || EVP_CIPHER_CTX_ctrl(m_context, EVP_CTRL_GCM_GET_TAG, kObjectTagSize, tag) != 1)
+    if (EVP_EncryptFinal_ex(m_context, nullptr, &length) != 1 ||
+        EVP_CIPHER_CTX_ctrl(m_context, EVP_CTRL_GCM_GET_TAG, kObjectTagSize, tag) != 1)
         throw Error(QStringLiteral("OpenSSL could not finish AES-256-GCM"));
     return QByteArray(reinterpret_cast<const char*>(tag), kObjectTagSize);
 }
@@ -523,9 +557,11 @@ ObjectDecryptor::ObjectDecryptor(const QByteArray& dataKey, const ObjectBinding&
 {
     requireKeySize(dataKey, QStringLiteral("a backup's data key"));
     m_context = EVP_CIPHER_CTX_new();
-    if (!m_context || EVP_DecryptInit_ex(m_context, EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1) {
+    if (!m_context ||
+        EVP_DecryptInit_ex(m_context, EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1) {
         EVP_CIPHER_CTX_free(m_context);
-        throw Error(QStringLiteral("OpenSSL could not start AES-256-GCM for object %1").arg(binding.objectName));
+        throw Error(QStringLiteral("OpenSSL could not start AES-256-GCM for object %1")
+                        .arg(binding.objectName));
     }
 }
 
@@ -547,9 +583,11 @@ void ObjectDecryptor::feed(const char* data, size_t length, const Sink& sink)
             return;
         const QByteArray aad = m_binding.associatedData();
         int written = 0;
-        if (EVP_DecryptInit_ex(m_context, nullptr, nullptr, bytes(m_dataKey), bytes(m_pending)) != 1
-            || EVP_DecryptUpdate(m_context, nullptr, &written, bytes(aad), int(aad.size())) != 1)
-            throw Error(QStringLiteral("OpenSSL could not start AES-256-GCM for object %1").arg(m_binding.objectName));
+        if (EVP_DecryptInit_ex(m_context, nullptr, nullptr, bytes(m_dataKey), bytes(m_pending)) !=
+                1 ||
+            EVP_DecryptUpdate(m_context, nullptr, &written, bytes(aad), int(aad.size())) != 1)
+            throw Error(QStringLiteral("OpenSSL could not start AES-256-GCM for object %1")
+                            .arg(m_binding.objectName));
         OPENSSL_cleanse(m_dataKey.data(), size_t(m_dataKey.size()));
         m_dataKey.clear();
         m_pending.clear();
@@ -564,11 +602,12 @@ void ObjectDecryptor::feed(const char* data, size_t length, const Sink& sink)
             const size_t piece = std::min(size, kDecryptPiece);
             plain.resize(piece);
             int written = 0;
-            if (EVP_DecryptUpdate(m_context, plain.data(), &written, reinterpret_cast<const unsigned char*>(source),
-                                  int(piece))
-                    != 1
-                || written != int(piece))
-                throw Error(QStringLiteral("OpenSSL could not decrypt object %1").arg(m_binding.objectName));
+            if (EVP_DecryptUpdate(m_context, plain.data(), &written,
+                                  reinterpret_cast<const unsigned char*>(source),
+                                  int(piece)) != 1 ||
+                written != int(piece))
+                throw Error(QStringLiteral("OpenSSL could not decrypt object %1")
+                                .arg(m_binding.objectName));
             sink(reinterpret_cast<const char*>(plain.data()), piece);
             source += piece;
             size -= piece;
@@ -593,14 +632,16 @@ void ObjectDecryptor::feed(const char* data, size_t length, const Sink& sink)
 
 void ObjectDecryptor::finish()
 {
-    const QString broken = QStringLiteral("object %1 of backup %2 does not authenticate: tampered with, damaged "
-                                          "or sealed under another key")
-                               .arg(m_binding.objectName, m_binding.backupId);
+    const QString broken =
+        QStringLiteral("object %1 of backup %2 does not authenticate: tampered with, damaged "
+                       "or sealed under another key")
+            .arg(m_binding.objectName, m_binding.backupId);
     if (!m_started || m_pending.size() < kObjectTagSize)
         throw SealBroken(broken + QStringLiteral(" (it is too short to hold a nonce and a tag)"));
     int length = 0;
     if (EVP_CIPHER_CTX_ctrl(m_context, EVP_CTRL_GCM_SET_TAG, kObjectTagSize, m_pending.data()) != 1)
-        throw Error(QStringLiteral("OpenSSL could not check the tag of object %1").arg(m_binding.objectName));
+        throw Error(QStringLiteral("OpenSSL could not check the tag of object %1")
+                        .arg(m_binding.objectName));
     if (EVP_DecryptFinal_ex(m_context, nullptr, &length) != 1)
         throw SealBroken(broken);
 }

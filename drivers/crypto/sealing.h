@@ -66,8 +66,8 @@ struct Envelope
     QByteArray wrappedKeys;     // nonce || ciphertext(dataKey || macKey) || tag
     QByteArray ephemeralPublic; // x25519 only
     QString blockMac = kBlockMacScheme;
-    QString macKeyId;      // macKeyIdOf(macKey): compares chains without unwrapping
-    QString shaFileMac;    // shaFileMac(...) of the backup's `_sha256file`, 64 hex
+    QString macKeyId;   // macKeyIdOf(macKey): compares chains without unwrapping
+    QString shaFileMac; // shaFileMac(...) of the backup's `_sha256file`, 64 hex
 
     QJsonObject toJson() const;
     // Throws Error naming the field for anything missing, of the wrong type

@@ -104,7 +104,8 @@ private Q_SLOTS:
         QCOMPARE(found->macKey, newer.macKey);
         QCOMPARE(found->kind, KeySet::Kind::X25519);
         // The keyring entry is the key text under "@keys".
-        const std::optional<QString> entry = fixture.secrets->readBlocking(KeyStore::secretsName(), older.fingerprint);
+        const std::optional<QString> entry =
+            fixture.secrets->readBlocking(KeyStore::secretsName(), older.fingerprint);
         QVERIFY(entry);
         QCOMPARE(importKeyText(*entry).secret, older.secret);
 
@@ -114,7 +115,9 @@ private Q_SLOTS:
         QVERIFY(!store.find(older.fingerprint));
         QVERIFY(!fixture.secrets->readBlocking(KeyStore::secretsName(), older.fingerprint));
         QCOMPARE(store.list().size(), 1);
-        QVERIFY(test::errorOf([&] { store.remove(older.fingerprint); }).message().contains(older.fingerprint));
+        QVERIFY(test::errorOf([&] { store.remove(older.fingerprint); })
+                    .message()
+                    .contains(older.fingerprint));
     }
 
     void publicHalfThenFullKeyCompletesIt()
@@ -151,7 +154,8 @@ private Q_SLOTS:
     {
         Fixture fixture(QStringLiteral("mismatch"));
         KeySet key = generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("k"));
-        key.fingerprint = generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("other")).fingerprint;
+        key.fingerprint =
+            generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("other")).fingerprint;
         QVERIFY(!test::errorOf([&] { fixture.keys->add(key); }).message().isEmpty());
         QVERIFY(fixture.keys->list().isEmpty());
     }
@@ -180,7 +184,8 @@ private Q_SLOTS:
         const QString shared = first.fingerprint.left(4);
 
         QCOMPARE(store.resolve(first.fingerprint), first.fingerprint);
-        QCOMPARE(store.resolve(QStringLiteral("  ") + second.fingerprint.toUpper()), second.fingerprint);
+        QCOMPARE(store.resolve(QStringLiteral("  ") + second.fingerprint.toUpper()),
+                 second.fingerprint);
         // The shortest unique prefix, typed without dashes.
         int unique = 5;
         while (compact(first.fingerprint).left(unique) == compact(second.fingerprint).left(unique))
@@ -189,16 +194,23 @@ private Q_SLOTS:
         QCOMPARE(store.resolve(compact(second.fingerprint).left(unique)), second.fingerprint);
 
         const QString ambiguous = test::errorOf([&] { store.resolve(shared); }).message();
-        QVERIFY2(ambiguous.contains(first.fingerprint) && ambiguous.contains(second.fingerprint), qPrintable(ambiguous));
+        QVERIFY2(ambiguous.contains(first.fingerprint) && ambiguous.contains(second.fingerprint),
+                 qPrintable(ambiguous));
         QString unused = QStringLiteral("0000");
         for (int value = 0; value < 0x10000; ++value) {
             unused = QStringLiteral("%1").arg(value, 4, 16, QLatin1Char('0'));
             if (unused != shared)
                 break;
         }
-        QVERIFY(test::errorOf([&] { store.resolve(unused); }).message().contains(QStringLiteral("no key")));
-        QVERIFY(test::errorOf([&] { store.resolve(shared.left(3)); }).message().contains(QStringLiteral("at least 4")));
-        QVERIFY(test::errorOf([&] { store.resolve(QStringLiteral("prod")); }).message().contains(QStringLiteral("not a key fingerprint")));
+        QVERIFY(test::errorOf([&] { store.resolve(unused); })
+                    .message()
+                    .contains(QStringLiteral("no key")));
+        QVERIFY(test::errorOf([&] { store.resolve(shared.left(3)); })
+                    .message()
+                    .contains(QStringLiteral("at least 4")));
+        QVERIFY(test::errorOf([&] { store.resolve(QStringLiteral("prod")); })
+                    .message()
+                    .contains(QStringLiteral("not a key fingerprint")));
     }
 
     void exportedAndImportedKeysAreMarked()
@@ -222,7 +234,9 @@ private Q_SLOTS:
         store.add(pair);
         QVERIFY(store.info(pair.fingerprint)->exported);
 
-        QVERIFY(test::errorOf([&] { store.markExported(QStringLiteral("0000-0000-0000-0000-0000-0000-0000-0000")); })
+        QVERIFY(test::errorOf([&] {
+                    store.markExported(QStringLiteral("0000-0000-0000-0000-0000-0000-0000-0000"));
+                })
                     .message()
                     .contains(QStringLiteral("no key")));
     }
@@ -241,7 +255,8 @@ private Q_SLOTS:
         const QByteArray index = test::readWholeFile(store.indexFile());
         QVERIFY(index.contains(symmetric.fingerprint.toUtf8()));
         QVERIFY(index.contains(pair.fingerprint.toUtf8()));
-        for (const QByteArray& secret : {symmetric.secret, symmetric.macKey, pair.secret, pair.macKey}) {
+        for (const QByteArray& secret :
+             {symmetric.secret, symmetric.macKey, pair.secret, pair.macKey}) {
             QVERIFY(!index.contains(secret.toHex()));
             QVERIFY(!index.contains(secret.toBase64()));
             QVERIFY(!index.contains(secret.left(8)));
@@ -250,10 +265,12 @@ private Q_SLOTS:
         QVERIFY(groups.size() >= 10);
         for (const QString& group : groups) {
             QVERIFY2(!index.toUpper().contains(group.toLatin1()), qPrintable(group));
-            QVERIFY2(!index.toUpper().contains(QString(group).remove(QLatin1Char(' ')).toLatin1()), qPrintable(group));
+            QVERIFY2(!index.toUpper().contains(QString(group).remove(QLatin1Char(' ')).toLatin1()),
+                     qPrintable(group));
         }
         // Only the documented fields.
-        const QJsonArray entries = QJsonDocument::fromJson(index).object().value(QStringLiteral("keys")).toArray();
+        const QJsonArray entries =
+            QJsonDocument::fromJson(index).object().value(QStringLiteral("keys")).toArray();
         QCOMPARE(entries.size(), 2);
         for (const QJsonValue& entry : entries) {
             QStringList fields = entry.toObject().keys();
@@ -276,16 +293,23 @@ private Q_SLOTS:
         Fixture fixture(QStringLiteral("damaged"));
         const KeySet key = generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("k"));
         fixture.keys->add(key);
-        fixture.secrets->writeBlocking(KeyStore::secretsName(), key.fingerprint, QStringLiteral("not a key"));
-        const QString damaged = test::errorOf([&] { fixture.keys->find(key.fingerprint); }).message();
-        QVERIFY2(damaged.contains(QStringLiteral("damaged")) && damaged.contains(key.fingerprint), qPrintable(damaged));
+        fixture.secrets->writeBlocking(KeyStore::secretsName(), key.fingerprint,
+                                       QStringLiteral("not a key"));
+        const QString damaged =
+            test::errorOf([&] { fixture.keys->find(key.fingerprint); }).message();
+        QVERIFY2(damaged.contains(QStringLiteral("damaged")) && damaged.contains(key.fingerprint),
+                 qPrintable(damaged));
         fixture.secrets->removeBlocking(KeyStore::secretsName(), key.fingerprint);
-        const QString missing = test::errorOf([&] { fixture.keys->find(key.fingerprint); }).message();
+        const QString missing =
+            test::errorOf([&] { fixture.keys->find(key.fingerprint); }).message();
         QVERIFY2(missing.contains(key.fingerprint), qPrintable(missing));
         // Another key's text under this fingerprint.
         const KeySet other = generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("other"));
-        fixture.secrets->writeBlocking(KeyStore::secretsName(), key.fingerprint, exportKeyText(other));
-        QVERIFY(test::errorOf([&] { fixture.keys->find(key.fingerprint); }).message().contains(other.fingerprint));
+        fixture.secrets->writeBlocking(KeyStore::secretsName(), key.fingerprint,
+                                       exportKeyText(other));
+        QVERIFY(test::errorOf([&] { fixture.keys->find(key.fingerprint); })
+                    .message()
+                    .contains(other.fingerprint));
     }
 
     void lookupCaches()
@@ -297,7 +321,8 @@ private Q_SLOTS:
         const KeyLookup lookup = store.lookup();
         QCOMPARE(lookup(key.fingerprint)->secret, key.secret);
         QVERIFY(!lookup(QStringLiteral("0000-0000-0000-0000-0000-0000-0000-0000")));
-        // The keyring entry goes away behind the store's back: find() notices, the cache still answers.
+        // The keyring entry goes away behind the store's back: find() notices, the cache still
+        // answers.
         fixture.secrets->removeBlocking(KeyStore::secretsName(), key.fingerprint);
         QVERIFY(!test::errorOf([&] { store.find(key.fingerprint); }).message().isEmpty());
         QCOMPARE(lookup(key.fingerprint)->secret, key.secret);
@@ -318,7 +343,8 @@ private Q_SLOTS:
         Fixture fixture(QStringLiteral("threads"));
         QList<KeySet> keys;
         for (int i = 0; i < 3; ++i) {
-            keys << generateKeySet(i % 2 ? KeySet::Kind::X25519 : KeySet::Kind::Symmetric, QStringLiteral("k%1").arg(i));
+            keys << generateKeySet(i % 2 ? KeySet::Kind::X25519 : KeySet::Kind::Symmetric,
+                                   QStringLiteral("k%1").arg(i));
             fixture.keys->add(keys.last());
         }
         // A fresh store: the threads race for the first keyring reads.
@@ -333,7 +359,8 @@ private Q_SLOTS:
                     const KeySet& expected = keys[(i + t) % keys.size()];
                     try {
                         const std::optional<KeySet> found = lookup(expected.fingerprint);
-                        if (!found || found->secret != expected.secret || found->macKey != expected.macKey)
+                        if (!found || found->secret != expected.secret ||
+                            found->macKey != expected.macKey)
                             ++wrong;
                     } catch (const Error&) {
                         ++failed;

@@ -75,25 +75,29 @@ ObjectBinding sampleBinding()
     return binding;
 }
 
-QByteArray encryptInPieces(const QByteArray& dataKey, const ObjectBinding& binding, const QByteArray& plain,
-                           int piece)
+QByteArray encryptInPieces(const QByteArray& dataKey, const ObjectBinding& binding,
+                           const QByteArray& plain, int piece)
 {
     ObjectEncryptor encryptor(dataKey, binding);
     QByteArray stored = encryptor.begin();
     for (qsizetype at = 0; at < plain.size(); at += piece)
-        encryptor.update(plain.constData() + at, size_t(std::min<qsizetype>(piece, plain.size() - at)), stored);
+        encryptor.update(plain.constData() + at,
+                         size_t(std::min<qsizetype>(piece, plain.size() - at)), stored);
     stored += encryptor.finish();
     return stored;
 }
 
-QByteArray decryptInPieces(const QByteArray& dataKey, const ObjectBinding& binding, const QByteArray& stored,
-                           int piece)
+QByteArray decryptInPieces(const QByteArray& dataKey, const ObjectBinding& binding,
+                           const QByteArray& stored, int piece)
 {
     ObjectDecryptor decryptor(dataKey, binding);
     QByteArray plain;
-    const auto sink = [&](const char* data, size_t length) { plain.append(data, qsizetype(length)); };
+    const auto sink = [&](const char* data, size_t length) {
+        plain.append(data, qsizetype(length));
+    };
     for (qsizetype at = 0; at < stored.size(); at += piece)
-        decryptor.feed(stored.constData() + at, size_t(std::min<qsizetype>(piece, stored.size() - at)), sink);
+        decryptor.feed(stored.constData() + at,
+                       size_t(std::min<qsizetype>(piece, stored.size() - at)), sink);
     decryptor.finish();
     return plain;
 }
@@ -102,8 +106,8 @@ QByteArray opensslHmac(const QByteArray& key, const QByteArray& data)
 {
     unsigned char out[32];
     unsigned int size = 0;
-    HMAC(EVP_sha256(), key.constData(), int(key.size()), reinterpret_cast<const unsigned char*>(data.constData()),
-         size_t(data.size()), out, &size);
+    HMAC(EVP_sha256(), key.constData(), int(key.size()),
+         reinterpret_cast<const unsigned char*>(data.constData()), size_t(data.size()), out, &size);
     return QByteArray(reinterpret_cast<const char*>(out), int(size));
 }
 
@@ -120,14 +124,15 @@ QByteArray hkdf(const QByteArray& secret, const QByteArray& info)
     EVP_PKEY_CTX* context = EVP_PKEY_CTX_new_id(EVP_PKEY_HKDF, nullptr);
     QByteArray out(32, '\0');
     size_t size = 32;
-    if (EVP_PKEY_derive_init(context) != 1 || EVP_PKEY_CTX_set_hkdf_md(context, EVP_sha256()) != 1
-        || EVP_PKEY_CTX_set1_hkdf_key(context, reinterpret_cast<const unsigned char*>(secret.constData()),
-                                      int(secret.size()))
-               != 1
-        || EVP_PKEY_CTX_add1_hkdf_info(context, reinterpret_cast<const unsigned char*>(info.constData()),
-                                       int(info.size()))
-               != 1
-        || EVP_PKEY_derive(context, reinterpret_cast<unsigned char*>(out.data()), &size) != 1)
+    if (EVP_PKEY_derive_init(context) != 1 ||
+        EVP_PKEY_CTX_set_hkdf_md(context, EVP_sha256()) != 1 ||
+        EVP_PKEY_CTX_set1_hkdf_key(context,
+                                   reinterpret_cast<const unsigned char*>(secret.constData()),
+                                   int(secret.size())) != 1 ||
+        EVP_PKEY_CTX_add1_hkdf_info(context,
+                                    reinterpret_cast<const unsigned char*>(info.constData()),
+                                    int(info.size())) != 1 ||
+        EVP_PKEY_derive(context, reinterpret_cast<unsigned char*>(out.data()), &size) != 1)
         out.clear();
     EVP_PKEY_CTX_free(context);
     return out;
@@ -142,17 +147,15 @@ QByteArray gcmOpen(const QByteArray& key, const QByteArray& sealed, const QByteA
     QByteArray tag = sealed.right(16);
     int length = 0;
     const bool ok =
-        EVP_DecryptInit_ex(context, EVP_aes_256_gcm(), nullptr, reinterpret_cast<const unsigned char*>(key.constData()),
-                           in)
-            == 1
-        && EVP_DecryptUpdate(context, nullptr, &length, reinterpret_cast<const unsigned char*>(aad.constData()),
-                             int(aad.size()))
-               == 1
-        && EVP_DecryptUpdate(context, reinterpret_cast<unsigned char*>(plain.data()), &length, in + 12,
-                             int(plain.size()))
-               == 1
-        && EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, 16, tag.data()) == 1
-        && EVP_DecryptFinal_ex(context, nullptr, &length) == 1;
+        EVP_DecryptInit_ex(context, EVP_aes_256_gcm(), nullptr,
+                           reinterpret_cast<const unsigned char*>(key.constData()), in) == 1 &&
+        EVP_DecryptUpdate(context, nullptr, &length,
+                          reinterpret_cast<const unsigned char*>(aad.constData()),
+                          int(aad.size())) == 1 &&
+        EVP_DecryptUpdate(context, reinterpret_cast<unsigned char*>(plain.data()), &length, in + 12,
+                          int(plain.size())) == 1 &&
+        EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, 16, tag.data()) == 1 &&
+        EVP_DecryptFinal_ex(context, nullptr, &length) == 1;
     EVP_CIPHER_CTX_free(context);
     return ok ? plain : QByteArray();
 }
@@ -204,8 +207,8 @@ private Q_SLOTS:
         const BackupKeys keys = newBackupKeys(key);
         const Envelope envelope = sealBackupKeys(key, keys, kBackupA);
         const QByteArray kek = hkdf(key.secret, QByteArrayLiteral("ember envelope kek v1"));
-        const QByteArray aad = QByteArrayLiteral("ember envelope v1") + '\0' + kBackupA.toUtf8() + '\0'
-                               + key.fingerprint.toUtf8();
+        const QByteArray aad = QByteArrayLiteral("ember envelope v1") + '\0' + kBackupA.toUtf8() +
+                               '\0' + key.fingerprint.toUtf8();
         QCOMPARE(gcmOpen(kek, envelope.wrappedKeys, aad), keys.dataKey + keys.macKey);
     }
 
@@ -219,10 +222,12 @@ private Q_SLOTS:
         QCOMPARE(envelope.ephemeralPublic.size(), 32);
         QVERIFY(envelope.ephemeralPublic != key.publicKey);
         const Envelope again = sealedEnvelope(key.publicOnly(), keys, kBackupA);
-        QVERIFY(again.ephemeralPublic != envelope.ephemeralPublic); // fresh ephemeral pair each time
+        QVERIFY(again.ephemeralPublic !=
+                envelope.ephemeralPublic); // fresh ephemeral pair each time
         QVERIFY(again.wrappedKeys != envelope.wrappedKeys);
         // The host with the private half opens.
-        const BackupKeys opened = openBackupKeys(key, Envelope::fromJson(envelope.toJson()), kBackupA);
+        const BackupKeys opened =
+            openBackupKeys(key, Envelope::fromJson(envelope.toJson()), kBackupA);
         QCOMPARE(opened.dataKey, keys.dataKey);
         QCOMPARE(opened.macKey, keys.macKey);
         // A private key set without its public half stored opens too (it is derived).
@@ -239,9 +244,11 @@ private Q_SLOTS:
             openBackupKeys(key.publicOnly(), envelope, kBackupA);
             QFAIL("the public half opened an envelope");
         } catch (const SealBroken& broken) {
-            QFAIL(qPrintable(QStringLiteral("SealBroken instead of key not available: ") + broken.message()));
+            QFAIL(qPrintable(QStringLiteral("SealBroken instead of key not available: ") +
+                             broken.message()));
         } catch (const Error& error) {
-            QVERIFY2(error.message().startsWith(QStringLiteral("key not available")), qPrintable(error.message()));
+            QVERIFY2(error.message().startsWith(QStringLiteral("key not available")),
+                     qPrintable(error.message()));
             QVERIFY(error.message().contains(key.fingerprint));
         }
     }
@@ -254,16 +261,19 @@ private Q_SLOTS:
             KeySet forged = generateKeySet(kind, QStringLiteral("wrong"));
             forged.macKey = key.macKey;
             forged.fingerprint = key.fingerprint;
-            const QString message = sealBrokenOf([&] { openBackupKeys(forged, envelope, kBackupA); });
+            const QString message =
+                sealBrokenOf([&] { openBackupKeys(forged, envelope, kBackupA); });
             QVERIFY2(isSealBroken(message), qPrintable(message));
-            QVERIFY2(message.contains(QStringLiteral("the wrapped key of backup backup-a does not authenticate "
-                                                     "under key ")
-                                      + key.fingerprint),
+            QVERIFY2(message.contains(
+                         QStringLiteral("the wrapped key of backup backup-a does not authenticate "
+                                        "under key ") +
+                         key.fingerprint),
                      qPrintable(message));
             // Without the forgery the mismatch is named before any decryption.
             const KeySet other = generateKeySet(kind, QStringLiteral("other"));
             const Error error = test::errorOf([&] { openBackupKeys(other, envelope, kBackupA); });
-            QVERIFY2(error.message().contains(key.fingerprint) && error.message().contains(other.fingerprint),
+            QVERIFY2(error.message().contains(key.fingerprint) &&
+                         error.message().contains(other.fingerprint),
                      qPrintable(error.message()));
         }
     }
@@ -287,20 +297,25 @@ private Q_SLOTS:
             for (int bit = 0; bit < envelope.wrappedKeys.size() * 8; ++bit) {
                 Envelope tampered = envelope;
                 tampered.wrappedKeys = flipBit(envelope.wrappedKeys, bit);
-                const QString message = sealBrokenOf([&] { openBackupKeys(key, tampered, kBackupA); });
-                QVERIFY2(isSealBroken(message), qPrintable(QStringLiteral("bit %1: %2").arg(bit).arg(message)));
+                const QString message =
+                    sealBrokenOf([&] { openBackupKeys(key, tampered, kBackupA); });
+                QVERIFY2(isSealBroken(message),
+                         qPrintable(QStringLiteral("bit %1: %2").arg(bit).arg(message)));
             }
             for (int bit = 0; bit < envelope.ephemeralPublic.size() * 8; ++bit) {
                 Envelope tampered = envelope;
                 tampered.ephemeralPublic = flipBit(envelope.ephemeralPublic, bit);
-                const QString message = sealBrokenOf([&] { openBackupKeys(key, tampered, kBackupA); });
-                QVERIFY2(isSealBroken(message), qPrintable(QStringLiteral("ephemeral bit %1: %2").arg(bit).arg(message)));
+                const QString message =
+                    sealBrokenOf([&] { openBackupKeys(key, tampered, kBackupA); });
+                QVERIFY2(isSealBroken(message),
+                         qPrintable(QStringLiteral("ephemeral bit %1: %2").arg(bit).arg(message)));
             }
             // A mac_key_id that does not belong to the wrapped block-MAC key.
             Envelope otherId = envelope;
             otherId.macKeyId = macKeyIdOf(counting(32));
             const QString message = sealBrokenOf([&] { openBackupKeys(key, otherId, kBackupA); });
-            QVERIFY2(isSealBroken(message) && message.contains(QStringLiteral("mac_key_id")), qPrintable(message));
+            QVERIFY2(isSealBroken(message) && message.contains(QStringLiteral("mac_key_id")),
+                     qPrintable(message));
         }
     }
 
@@ -318,14 +333,17 @@ private Q_SLOTS:
         const BackupKeys opened = openBackupKeys(newKey, rewrapped, kBackupA);
         QCOMPARE(opened.dataKey, keys.dataKey);
         QCOMPARE(opened.macKey, keys.macKey);
-        QVERIFY(!test::errorOf([&] { openBackupKeys(oldKey, rewrapped, kBackupA); }).message().isEmpty());
+        QVERIFY(!test::errorOf([&] { openBackupKeys(oldKey, rewrapped, kBackupA); })
+                     .message()
+                     .isEmpty());
 
         // Into public-key mode: the public half of the new pair is enough to rewrap.
         const KeySet pair = generateKeySet(KeySet::Kind::X25519, QStringLiteral("pair"));
         const Envelope toPair = rewrapBackupKeys(newKey, pair.publicOnly(), rewrapped, kBackupA);
         QCOMPARE(toPair.wrapMethod, QStringLiteral("x25519-hkdf-aes-256-gcm"));
         QCOMPARE(toPair.shaFileMac, envelope.shaFileMac);
-        QCOMPARE(openBackupKeys(pair, Envelope::fromJson(toPair.toJson()), kBackupA).dataKey, keys.dataKey);
+        QCOMPARE(openBackupKeys(pair, Envelope::fromJson(toPair.toJson()), kBackupA).dataKey,
+                 keys.dataKey);
         // Rewrapping needs the old key to open: a wrong one changes nothing.
         QVERIFY(isSealBroken(sealBrokenOf([&] {
             KeySet forged = generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("forged"));
@@ -343,34 +361,51 @@ private Q_SLOTS:
         const QJsonValue missing(QJsonValue::Undefined);
         const QString sym = QStringLiteral("aes-256");
         const QString pair = QStringLiteral("x25519");
-        for (const QString& field : {QStringLiteral("scheme"), QStringLiteral("key"), QStringLiteral("wrap"),
-                                     QStringLiteral("wrapped_key"), QStringLiteral("block_mac"),
-                                     QStringLiteral("mac_key_id"), QStringLiteral("sha256file_mac")}) {
+        for (const QString& field :
+             {QStringLiteral("scheme"), QStringLiteral("key"), QStringLiteral("wrap"),
+              QStringLiteral("wrapped_key"), QStringLiteral("block_mac"),
+              QStringLiteral("mac_key_id"), QStringLiteral("sha256file_mac")}) {
             QTest::addRow("%s missing", qPrintable(field)) << sym << field << missing;
             QTest::addRow("%s a number", qPrintable(field)) << sym << field << QJsonValue(7);
         }
-        QTest::addRow("unknown scheme") << sym << "scheme" << QJsonValue(QStringLiteral("aes-128-gcm"));
+        QTest::addRow("unknown scheme")
+            << sym << "scheme" << QJsonValue(QStringLiteral("aes-128-gcm"));
         QTest::addRow("key not a fingerprint") << sym << "key" << QJsonValue(QStringLiteral("xyz"));
-        QTest::addRow("key upper case") << sym << "key" << QJsonValue(QStringLiteral("3F2A-9C1D-0000-0000-0000-0000-0000-0000"));
-        QTest::addRow("key too short") << sym << "key" << QJsonValue(QStringLiteral("3f2a-9c1d-0000-0000-0000-0000-0000"));
+        QTest::addRow("key upper case")
+            << sym << "key"
+            << QJsonValue(QStringLiteral("3F2A-9C1D-0000-0000-0000-0000-0000-0000"));
+        QTest::addRow("key too short")
+            << sym << "key" << QJsonValue(QStringLiteral("3f2a-9c1d-0000-0000-0000-0000-0000"));
         QTest::addRow("unknown wrap") << sym << "wrap" << QJsonValue(QStringLiteral("rsa-oaep"));
-        QTest::addRow("wrapped_key not base64") << sym << "wrapped_key" << QJsonValue(QStringLiteral("!!!!"));
+        QTest::addRow("wrapped_key not base64")
+            << sym << "wrapped_key" << QJsonValue(QStringLiteral("!!!!"));
         QTest::addRow("wrapped_key short")
-            << sym << "wrapped_key" << QJsonValue(QString::fromLatin1(QByteArray(91, 'x').toBase64()));
+            << sym << "wrapped_key"
+            << QJsonValue(QString::fromLatin1(QByteArray(91, 'x').toBase64()));
         QTest::addRow("wrapped_key long")
-            << sym << "wrapped_key" << QJsonValue(QString::fromLatin1(QByteArray(93, 'x').toBase64()));
+            << sym << "wrapped_key"
+            << QJsonValue(QString::fromLatin1(QByteArray(93, 'x').toBase64()));
         QTest::addRow("ephemeral_public with a symmetric key")
-            << sym << "ephemeral_public" << QJsonValue(QString::fromLatin1(QByteArray(32, 'x').toBase64()));
+            << sym << "ephemeral_public"
+            << QJsonValue(QString::fromLatin1(QByteArray(32, 'x').toBase64()));
         QTest::addRow("ephemeral_public missing") << pair << "ephemeral_public" << missing;
         QTest::addRow("ephemeral_public short")
-            << pair << "ephemeral_public" << QJsonValue(QString::fromLatin1(QByteArray(31, 'x').toBase64()));
-        QTest::addRow("ephemeral_public not base64") << pair << "ephemeral_public" << QJsonValue(QStringLiteral("@@"));
-        QTest::addRow("ephemeral_public an array") << pair << "ephemeral_public" << QJsonValue(QJsonArray());
-        QTest::addRow("unknown block_mac") << sym << "block_mac" << QJsonValue(QStringLiteral("sha256"));
-        QTest::addRow("mac_key_id short") << sym << "mac_key_id" << QJsonValue(QStringLiteral("0123456789abcde"));
-        QTest::addRow("mac_key_id upper case") << sym << "mac_key_id" << QJsonValue(QStringLiteral("0123456789ABCDEF"));
-        QTest::addRow("mac_key_id not hex") << sym << "mac_key_id" << QJsonValue(QStringLiteral("0123456789abcdeg"));
-        QTest::addRow("sha256file_mac short") << sym << "sha256file_mac" << QJsonValue(QString(63, QLatin1Char('a')));
+            << pair << "ephemeral_public"
+            << QJsonValue(QString::fromLatin1(QByteArray(31, 'x').toBase64()));
+        QTest::addRow("ephemeral_public not base64")
+            << pair << "ephemeral_public" << QJsonValue(QStringLiteral("@@"));
+        QTest::addRow("ephemeral_public an array")
+            << pair << "ephemeral_public" << QJsonValue(QJsonArray());
+        QTest::addRow("unknown block_mac")
+            << sym << "block_mac" << QJsonValue(QStringLiteral("sha256"));
+        QTest::addRow("mac_key_id short")
+            << sym << "mac_key_id" << QJsonValue(QStringLiteral("0123456789abcde"));
+        QTest::addRow("mac_key_id upper case")
+            << sym << "mac_key_id" << QJsonValue(QStringLiteral("0123456789ABCDEF"));
+        QTest::addRow("mac_key_id not hex")
+            << sym << "mac_key_id" << QJsonValue(QStringLiteral("0123456789abcdeg"));
+        QTest::addRow("sha256file_mac short")
+            << sym << "sha256file_mac" << QJsonValue(QString(63, QLatin1Char('a')));
         QTest::addRow("sha256file_mac empty") << sym << "sha256file_mac" << QJsonValue(QString());
     }
 
@@ -380,7 +415,7 @@ private Q_SLOTS:
         QFETCH(QString, field);
         QFETCH(QJsonValue, value);
         const KeySet key = generateKeySet(kind == QLatin1String("x25519") ? KeySet::Kind::X25519
-                                                                         : KeySet::Kind::Symmetric,
+                                                                          : KeySet::Kind::Symmetric,
                                           QStringLiteral("json"));
         QJsonObject json = sealedEnvelope(key, newBackupKeys(key), kBackupA).toJson();
         Envelope::fromJson(json); // the unaltered record reads
@@ -389,7 +424,8 @@ private Q_SLOTS:
         else
             json[field] = value;
         const Error error = test::errorOf([&] { Envelope::fromJson(json); });
-        QVERIFY2(error.message().contains(QLatin1Char('"') + field + QLatin1Char('"')), qPrintable(error.message()));
+        QVERIFY2(error.message().contains(QLatin1Char('"') + field + QLatin1Char('"')),
+                 qPrintable(error.message()));
     }
 
     void objectRoundTripInAnyPieces()
@@ -404,10 +440,13 @@ private Q_SLOTS:
             QVERIFY(!stored.contains(QByteArrayLiteral("MARKER-EMBER-PLAIN")));
             for (const int decryptPiece : {1, 7, 4096, int(stored.size())})
                 QVERIFY2(decryptInPieces(dataKey, binding, stored, decryptPiece) == plain,
-                         qPrintable(QStringLiteral("encrypted in %1, decrypted in %2").arg(encryptPiece).arg(decryptPiece)));
+                         qPrintable(QStringLiteral("encrypted in %1, decrypted in %2")
+                                        .arg(encryptPiece)
+                                        .arg(decryptPiece)));
         }
         // Same content, fresh nonce: the stored objects differ.
-        QVERIFY(encryptInPieces(dataKey, binding, plain, 4096) != encryptInPieces(dataKey, binding, plain, 4096));
+        QVERIFY(encryptInPieces(dataKey, binding, plain, 4096) !=
+                encryptInPieces(dataKey, binding, plain, 4096));
         // An empty object is just nonce and tag, and still authenticates.
         const QByteArray empty = encryptInPieces(dataKey, binding, QByteArray(), 1);
         QCOMPARE(empty.size(), kObjectOverhead);
@@ -420,7 +459,11 @@ private Q_SLOTS:
         const ObjectBinding binding = sampleBinding();
         QCOMPARE(binding.associatedData(),
                  QByteArray("ember object v1\0b7e1c2d4-0000-4000-8000-000000000001\0"
-                            "volume_1/backup_1/volume_1_backup_1-00003\0" "2\0" "5\0" "3145728\0" "1048576\0zstd",
+                            "volume_1/backup_1/volume_1_backup_1-00003\0"
+                            "2\0"
+                            "5\0"
+                            "3145728\0"
+                            "1048576\0zstd",
                             15 + 1 + 36 + 1 + 41 + 1 + 1 + 1 + 1 + 1 + 7 + 1 + 7 + 1 + 4));
         const QByteArray plain = randomBytes(5000, 4);
         const QByteArray stored = encryptInPieces(dataKey, binding, plain, 999);
@@ -442,20 +485,24 @@ private Q_SLOTS:
             bits << bit; // tag
         for (const int bit : bits) {
             const QByteArray tampered = flipBit(stored, bit);
-            const QString message = sealBrokenOf([&] { decryptInPieces(dataKey, binding, tampered, 1000); });
-            QVERIFY2(isSealBroken(message), qPrintable(QStringLiteral("bit %1: %2").arg(bit).arg(message)));
+            const QString message =
+                sealBrokenOf([&] { decryptInPieces(dataKey, binding, tampered, 1000); });
+            QVERIFY2(isSealBroken(message),
+                     qPrintable(QStringLiteral("bit %1: %2").arg(bit).arg(message)));
             QVERIFY2(message.contains(QStringLiteral("object %1 of backup %2 does not authenticate")
                                           .arg(binding.objectName, binding.backupId)),
                      qPrintable(message));
         }
         // Another data key.
-        QVERIFY(isSealBroken(sealBrokenOf([&] { decryptInPieces(counting(32, 6), binding, stored, 100); })));
+        QVERIFY(isSealBroken(
+            sealBrokenOf([&] { decryptInPieces(counting(32, 6), binding, stored, 100); })));
     }
 
     void changedBindingFailsTheTag_data()
     {
         QTest::addColumn<int>("field");
-        const char* names[] = {"backupId", "objectName", "index", "objectCount", "offset", "length", "compression"};
+        const char* names[] = {"backupId", "objectName", "index",      "objectCount",
+                               "offset",   "length",     "compression"};
         for (int field = 0; field < 7; ++field)
             QTest::newRow(names[field]) << field;
     }
@@ -470,13 +517,27 @@ private Q_SLOTS:
         QCOMPARE(decryptInPieces(dataKey, binding, stored, 2048), plain);
         ObjectBinding moved = binding;
         switch (field) {
-        case 0: moved.backupId = QStringLiteral("b7e1c2d4-0000-4000-8000-000000000002"); break;
-        case 1: moved.objectName = QStringLiteral("volume_1/backup_1/volume_1_backup_1-00004"); break;
-        case 2: moved.index = 3; break;
-        case 3: moved.objectCount = 4; break;
-        case 4: moved.offset = 4 * 1024 * 1024; break;
-        case 5: moved.length = 1024 * 1024 - 1; break;
-        case 6: moved.compression = QStringLiteral("none"); break;
+        case 0:
+            moved.backupId = QStringLiteral("b7e1c2d4-0000-4000-8000-000000000002");
+            break;
+        case 1:
+            moved.objectName = QStringLiteral("volume_1/backup_1/volume_1_backup_1-00004");
+            break;
+        case 2:
+            moved.index = 3;
+            break;
+        case 3:
+            moved.objectCount = 4;
+            break;
+        case 4:
+            moved.offset = 4 * 1024 * 1024;
+            break;
+        case 5:
+            moved.length = 1024 * 1024 - 1;
+            break;
+        case 6:
+            moved.compression = QStringLiteral("none");
+            break;
         }
         QVERIFY(moved.associatedData() != binding.associatedData());
         const QString message = sealBrokenOf([&] { decryptInPieces(dataKey, moved, stored, 512); });
@@ -490,14 +551,17 @@ private Q_SLOTS:
         const ObjectBinding binding = sampleBinding();
         const QByteArray stored = encryptInPieces(dataKey, binding, randomBytes(500, 2), 500);
         for (const int length : {0, 1, 11, 12, 27, 28, 100, int(stored.size()) - 1}) {
-            const QString message = sealBrokenOf([&] { decryptInPieces(dataKey, binding, stored.left(length), 7); });
-            QVERIFY2(isSealBroken(message), qPrintable(QStringLiteral("%1 bytes: %2").arg(length).arg(message)));
+            const QString message =
+                sealBrokenOf([&] { decryptInPieces(dataKey, binding, stored.left(length), 7); });
+            QVERIFY2(isSealBroken(message),
+                     qPrintable(QStringLiteral("%1 bytes: %2").arg(length).arg(message)));
             QVERIFY(message.contains(binding.objectName));
             if (length < kObjectOverhead)
                 QVERIFY2(message.contains(QStringLiteral("too short")), qPrintable(message));
         }
         // Bytes appended after the tag.
-        QVERIFY(isSealBroken(sealBrokenOf([&] { decryptInPieces(dataKey, binding, stored + "x", 64); })));
+        QVERIFY(isSealBroken(
+            sealBrokenOf([&] { decryptInPieces(dataKey, binding, stored + "x", 64); })));
     }
 
     void wrongSizedKeysAreRefused()
@@ -506,12 +570,20 @@ private Q_SLOTS:
         const KeySet key = generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("k"));
         for (const int size : {0, 16, 31, 33}) {
             const QByteArray wrong(size, 'k');
-            QVERIFY(!test::errorOf([&] { ObjectEncryptor encryptor(wrong, binding); }).message().isEmpty());
-            QVERIFY(!test::errorOf([&] { ObjectDecryptor decryptor(wrong, binding); }).message().isEmpty());
-            QVERIFY(!test::errorOf([&] { sealBackupKeys(key, BackupKeys{wrong, key.macKey}, kBackupA); })
+            QVERIFY(!test::errorOf([&] { ObjectEncryptor encryptor(wrong, binding); })
                          .message()
                          .isEmpty());
-            QVERIFY(!test::errorOf([&] { sealBackupKeys(key, BackupKeys{key.secret, wrong}, kBackupA); })
+            QVERIFY(!test::errorOf([&] { ObjectDecryptor decryptor(wrong, binding); })
+                         .message()
+                         .isEmpty());
+            QVERIFY(!test::errorOf([&] {
+                         sealBackupKeys(key, BackupKeys{wrong, key.macKey}, kBackupA);
+                     })
+                         .message()
+                         .isEmpty());
+            QVERIFY(!test::errorOf([&] {
+                         sealBackupKeys(key, BackupKeys{key.secret, wrong}, kBackupA);
+                     })
                          .message()
                          .isEmpty());
         }
@@ -522,8 +594,9 @@ private Q_SLOTS:
         const QByteArray key = counting(32);
         const BlockMac mac(key);
         // Known answer: openssl dgst -sha256 -mac HMAC -macopt hexkey:000102...1f
-        QCOMPARE(blockMac(mac, QByteArrayLiteral("Ember block MAC known answer")).toHex(),
-                 QByteArrayLiteral("b12c42d22cc7d140d228cf8c52a067b2f21b05f78dbad960e30a2c45a93552ed"));
+        QCOMPARE(
+            blockMac(mac, QByteArrayLiteral("Ember block MAC known answer")).toHex(),
+            QByteArrayLiteral("b12c42d22cc7d140d228cf8c52a067b2f21b05f78dbad960e30a2c45a93552ed"));
         const QByteArray otherKey = randomBytes(32, 77);
         const BlockMac other(otherKey);
         for (const int size : {0, 1, 63, 64, 65, 4096, 32768, 100'001}) {
@@ -554,8 +627,10 @@ private Q_SLOTS:
                 for (int i = 0; i < blocksPerThread; ++i) {
                     const int index = (i + t * 37) % blocksPerThread;
                     unsigned char out[32];
-                    mac.compute(blocks[size_t(index)].constData(), size_t(blocks[size_t(index)].size()), out);
-                    if (QByteArray(reinterpret_cast<const char*>(out), 32) != expected[size_t(index)])
+                    mac.compute(blocks[size_t(index)].constData(),
+                                size_t(blocks[size_t(index)].size()), out);
+                    if (QByteArray(reinterpret_cast<const char*>(out), 32) !=
+                        expected[size_t(index)])
                         ++wrong[size_t(t)];
                 }
             });
@@ -583,13 +658,15 @@ private Q_SLOTS:
             bestMac = std::min(bestMac, timer.nsecsElapsed());
             timer.restart();
             for (int i = 0; i < rounds; ++i)
-                EVP_Digest(block.constData(), size_t(block.size()), out, &size, EVP_sha256(), nullptr);
+                EVP_Digest(block.constData(), size_t(block.size()), out, &size, EVP_sha256(),
+                           nullptr);
             bestSha = std::min(bestSha, timer.nsecsElapsed());
         }
         const double ratio = double(bestMac) / double(bestSha);
-        qInfo("32 KiB blocks: HMAC-SHA-256 %.1f us, SHA-256 %.1f us, ratio %.2f", double(bestMac) / rounds / 1000.0,
-              double(bestSha) / rounds / 1000.0, ratio);
-        // Loose bound: a per-call key schedule or fetch would show as a large factor on small blocks too.
+        qInfo("32 KiB blocks: HMAC-SHA-256 %.1f us, SHA-256 %.1f us, ratio %.2f",
+              double(bestMac) / rounds / 1000.0, double(bestSha) / rounds / 1000.0, ratio);
+        // Loose bound: a per-call key schedule or fetch would show as a large factor on small
+        // blocks too.
         QVERIFY2(ratio < 2.0, qPrintable(QString::number(ratio)));
     }
 
@@ -600,12 +677,13 @@ private Q_SLOTS:
         QCOMPARE(macKeyIdOf(key), QStringLiteral("d8038dfb62e32351"));
         QCOMPARE(macKeyIdOf(counting(32)), macKeyIdOf(key));
         QVERIFY(macKeyIdOf(counting(32, 1)) != macKeyIdOf(key));
-        QCOMPARE(shaFileMac(key, QStringLiteral("backup-1"), QByteArrayLiteral("abc\n")),
-                 QStringLiteral("63abf19de19109bc016e76743aad528a3270e45e0ce9e7dedd6976b070d29204"));
-        QVERIFY(shaFileMac(key, QStringLiteral("backup-2"), QByteArrayLiteral("abc\n"))
-                != shaFileMac(key, QStringLiteral("backup-1"), QByteArrayLiteral("abc\n")));
-        QVERIFY(shaFileMac(key, QStringLiteral("backup-1"), QByteArrayLiteral("abd\n"))
-                != shaFileMac(key, QStringLiteral("backup-1"), QByteArrayLiteral("abc\n")));
+        QCOMPARE(
+            shaFileMac(key, QStringLiteral("backup-1"), QByteArrayLiteral("abc\n")),
+            QStringLiteral("63abf19de19109bc016e76743aad528a3270e45e0ce9e7dedd6976b070d29204"));
+        QVERIFY(shaFileMac(key, QStringLiteral("backup-2"), QByteArrayLiteral("abc\n")) !=
+                shaFileMac(key, QStringLiteral("backup-1"), QByteArrayLiteral("abc\n")));
+        QVERIFY(shaFileMac(key, QStringLiteral("backup-1"), QByteArrayLiteral("abd\n")) !=
+                shaFileMac(key, QStringLiteral("backup-1"), QByteArrayLiteral("abc\n")));
     }
 };
 

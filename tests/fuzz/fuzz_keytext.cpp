@@ -23,18 +23,19 @@ void importKey(const QByteArray& input)
         return; // refused with a message: fine
     }
     const QByteArray material = key.kind == KeySet::Kind::Symmetric ? key.secret : key.publicKey;
-    EMBER_FUZZ_CHECK(material.size() == 32 && key.macKey.size() == 32, "key of %lld/%lld bytes accepted",
-                     qlonglong(material.size()), qlonglong(key.macKey.size()));
-    EMBER_FUZZ_CHECK(key.fingerprint == keyFingerprint(key.kind, material), "fingerprint %s does not match",
-                     qPrintable(key.fingerprint));
+    EMBER_FUZZ_CHECK(material.size() == 32 && key.macKey.size() == 32,
+                     "key of %lld/%lld bytes accepted", qlonglong(material.size()),
+                     qlonglong(key.macKey.size()));
+    EMBER_FUZZ_CHECK(key.fingerprint == keyFingerprint(key.kind, material),
+                     "fingerprint %s does not match", qPrintable(key.fingerprint));
     KeySet again;
     try {
         again = importKeyText(exportKeyText(key));
     } catch (const Error& error) {
         EMBER_FUZZ_CHECK(false, "the export of an imported key does not import: %s", error.what());
     }
-    EMBER_FUZZ_CHECK(again.fingerprint == key.fingerprint && again.secret == key.secret
-                         && again.publicKey == key.publicKey && again.macKey == key.macKey,
+    EMBER_FUZZ_CHECK(again.fingerprint == key.fingerprint && again.secret == key.secret &&
+                         again.publicKey == key.publicKey && again.macKey == key.macKey,
                      "key %s changed in an export round trip", qPrintable(key.fingerprint));
 }
 
