@@ -31,6 +31,34 @@ QIcon paintedIcon(const std::function<void(QPainter& painter, int size)>& draw)
     return icon;
 }
 
+enum class PadlockStyle
+{
+    Closed,       // protected
+    ShortShackle, // immutable (Object Lock)
+    Keyhole       // encrypted
+};
+
+// The padlocks of protection, Object Lock and encryption, on a 16-unit grid.
+void drawPadlock(QPainter& painter, int size, const QColor& body, PadlockStyle style)
+{
+    const qreal unit = size / 16.0;
+    // The shackle, then the body.
+    painter.setPen(QPen(body, 1.6 * unit));
+    painter.setBrush(Qt::NoBrush);
+    painter.drawArc(QRectF(4.5 * unit, 1.5 * unit, 7 * unit, 9 * unit), 0, 180 * 16);
+    if (style != PadlockStyle::ShortShackle) {
+        painter.drawLine(QPointF(4.5 * unit, 6 * unit), QPointF(4.5 * unit, 8 * unit));
+        painter.drawLine(QPointF(11.5 * unit, 6 * unit), QPointF(11.5 * unit, 8 * unit));
+    }
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(body);
+    painter.drawRoundedRect(QRectF(2.5 * unit, 7 * unit, 11 * unit, 8 * unit), unit, unit);
+    if (style == PadlockStyle::Keyhole) {
+        painter.setBrush(Qt::white);
+        painter.drawEllipse(QRectF(7 * unit, 9.5 * unit, 2 * unit, 2 * unit));
+    }
+}
+
 } // namespace
 
 QColor statusColor(const QString& status)
@@ -66,18 +94,9 @@ QIcon statusIcon(const QString& status)
 
 QIcon protectedIcon()
 {
+    // Violet: stands apart from the status colours.
     static const QIcon cached = paintedIcon([](QPainter& painter, int size) {
-        const QColor body(0x6a, 0x1b, 0x9a); // violet: stands apart from the status colours
-        const qreal unit = size / 16.0;
-        // The shackle, then the body.
-        painter.setPen(QPen(body, 1.6 * unit));
-        painter.setBrush(Qt::NoBrush);
-        painter.drawArc(QRectF(4.5 * unit, 1.5 * unit, 7 * unit, 9 * unit), 0, 180 * 16);
-        painter.drawLine(QPointF(4.5 * unit, 6 * unit), QPointF(4.5 * unit, 8 * unit));
-        painter.drawLine(QPointF(11.5 * unit, 6 * unit), QPointF(11.5 * unit, 8 * unit));
-        painter.setPen(Qt::NoPen);
-        painter.setBrush(body);
-        painter.drawRoundedRect(QRectF(2.5 * unit, 7 * unit, 11 * unit, 8 * unit), unit, unit);
+        drawPadlock(painter, size, QColor(0x6a, 0x1b, 0x9a), PadlockStyle::Closed);
     });
     return cached;
 }
@@ -88,15 +107,9 @@ QIcon immutableIcon()
     const QString svg = QStringLiteral(":/icons/immutable.svg");
     if (QFile::exists(svg))
         return QIcon(svg);
+    // Teal, shackle without its legs: apart from protection's violet.
     static const QIcon painted = paintedIcon([](QPainter& painter, int size) {
-        const QColor body(0x00, 0x69, 0x5c); // teal: apart from protection's violet
-        const qreal unit = size / 16.0;
-        painter.setPen(QPen(body, 1.6 * unit));
-        painter.setBrush(Qt::NoBrush);
-        painter.drawArc(QRectF(4.5 * unit, 1.5 * unit, 7 * unit, 9 * unit), 0, 180 * 16);
-        painter.setPen(Qt::NoPen);
-        painter.setBrush(body);
-        painter.drawRoundedRect(QRectF(2.5 * unit, 7 * unit, 11 * unit, 8 * unit), unit, unit);
+        drawPadlock(painter, size, QColor(0x00, 0x69, 0x5c), PadlockStyle::ShortShackle);
     });
     return painted;
 }
@@ -109,19 +122,9 @@ QIcon encryptedIcon()
     const QIcon themed = QIcon::fromTheme(QStringLiteral("emblem-locked"));
     if (!themed.isNull())
         return themed;
+    // Slate with a keyhole: apart from protection and Object Lock.
     static const QIcon painted = paintedIcon([](QPainter& painter, int size) {
-        const QColor body(0x37, 0x47, 0x4f); // slate: apart from protection and Object Lock
-        const qreal unit = size / 16.0;
-        painter.setPen(QPen(body, 1.6 * unit));
-        painter.setBrush(Qt::NoBrush);
-        painter.drawArc(QRectF(4.5 * unit, 1.5 * unit, 7 * unit, 9 * unit), 0, 180 * 16);
-        painter.drawLine(QPointF(4.5 * unit, 6 * unit), QPointF(4.5 * unit, 8 * unit));
-        painter.drawLine(QPointF(11.5 * unit, 6 * unit), QPointF(11.5 * unit, 8 * unit));
-        painter.setPen(Qt::NoPen);
-        painter.setBrush(body);
-        painter.drawRoundedRect(QRectF(2.5 * unit, 7 * unit, 11 * unit, 8 * unit), unit, unit);
-        painter.setBrush(Qt::white);
-        painter.drawEllipse(QRectF(7 * unit, 9.5 * unit, 2 * unit, 2 * unit));
+        drawPadlock(painter, size, QColor(0x37, 0x47, 0x4f), PadlockStyle::Keyhole);
     });
     return painted;
 }

@@ -1358,13 +1358,8 @@ int catalogRestore(Context& context, QCommandLineParser& parser)
 
 QList<Command> commands()
 {
-    auto text = [](const char* name, const char* description, const char* valueName) {
-        return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(description),
-                                  QString::fromLatin1(valueName));
-    };
-    auto flag = [](const char* name, const char* description) {
-        return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(description));
-    };
+    const auto text = &valueOption;
+    const auto flag = &flagOption;
     QList<Command> list;
     list << Command{
         QStringLiteral("backup-create"),

@@ -466,13 +466,8 @@ int backupPush(Context& context, QCommandLineParser& parser)
 
 QList<Command> cloudCommands()
 {
-    auto text = [](const char* name, const char* description, const char* valueName) {
-        return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(description),
-                                  QString::fromLatin1(valueName));
-    };
-    auto flag = [](const char* name, const char* description) {
-        return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(description));
-    };
+    const auto text = &valueOption;
+    const auto flag = &flagOption;
     auto listFilters = [=](QCommandLineParser& p) {
         p.addOption(flag("all-projects", "Every project's (admin; also --all-tenants)."));
         p.addOption(flag("all-tenants", "Same as --all-projects."));

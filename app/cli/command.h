@@ -28,6 +28,18 @@
 
 namespace ember::cli {
 
+// Options of the command table: one that takes a value, and a flag.
+inline QCommandLineOption valueOption(const char* name, const char* description,
+                                      const char* valueName)
+{
+    return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(description),
+                              QString::fromLatin1(valueName));
+}
+inline QCommandLineOption flagOption(const char* name, const char* description)
+{
+    return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(description));
+}
+
 void printOut(const QString& text);
 void printErr(const QString& text);
 // Held until the command ends: folded into the ERROR line on failure, printed after the

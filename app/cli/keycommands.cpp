@@ -492,13 +492,8 @@ int keyRotate(Context& context, QCommandLineParser& parser)
 
 QList<Command> keyCommands()
 {
-    auto text = [](const char* name, const char* description, const char* valueName) {
-        return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(description),
-                                  QString::fromLatin1(valueName));
-    };
-    auto flag = [](const char* name, const char* description) {
-        return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(description));
-    };
+    const auto text = &valueOption;
+    const auto flag = &flagOption;
     QList<Command> list;
     list << Command{
         QStringLiteral("key-create"),

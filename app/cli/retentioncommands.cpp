@@ -388,13 +388,8 @@ int pruneLog(Context& context, QCommandLineParser& parser)
 
 QList<Command> retentionCommands()
 {
-    auto text = [](const char* name, const char* description, const char* valueName) {
-        return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(description),
-                                  QString::fromLatin1(valueName));
-    };
-    auto flag = [](const char* name, const char* description) {
-        return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(description));
-    };
+    const auto text = &valueOption;
+    const auto flag = &flagOption;
     auto backendOption = [=](QCommandLineParser& p) {
         p.addOption(text("backend", "The backend's default policy instead of a volume's.", "NAME"));
     };

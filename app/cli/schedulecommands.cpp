@@ -690,13 +690,8 @@ int settingsSet(Context& context, QCommandLineParser& parser)
 
 QList<Command> scheduleCommands()
 {
-    auto text = [](const char* name, const char* description, const char* valueName) {
-        return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(description),
-                                  QString::fromLatin1(valueName));
-    };
-    auto flag = [](const char* name, const char* description) {
-        return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(description));
-    };
+    const auto text = &valueOption;
+    const auto flag = &flagOption;
     QList<Command> list;
     list << Command{QStringLiteral("schedule-add"),
                     QStringLiteral("NAME"),
