@@ -353,18 +353,9 @@ private:
                             .piecesFor = piecesFor,
                             .logCategory = lcChunked};
         if (m_sealingKey)
-            writer.encryptorFor = [this](const QString& name, const Extent& extent,
-                                         const QString& tag) {
-                ObjectBinding binding;
-                binding.backupId = m_job.backup.id;
-                binding.objectName = name;
-                binding.index = m_objectIndex.value(name);
-                binding.objectCount = m_objectIndex.size();
-                binding.offset = extent.offset;
-                binding.length = extent.length;
-                binding.compression = tag;
-                return std::make_unique<ObjectEncryptor>(m_backupKeys.dataKey, binding);
-            };
+            writer.encryptorFor = sealingEncryptors(
+                m_backupKeys.dataKey, m_job.backup.id, m_objectIndex.size(),
+                [this](const QString& name, const Extent&) { return m_objectIndex.value(name); });
         return writer;
     }
 

@@ -332,6 +332,23 @@ void DecryptingFeed::finish()
         std::rethrow_exception(m_sinkFailure);
 }
 
+ObjectEncryptorFactory
+sealingEncryptors(const QByteArray& dataKey, const QString& backupId, qint64 objectCount,
+                  std::function<qint64(const QString& name, const Extent& extent)> indexOf)
+{
+    return [=](const QString& name, const Extent& extent, const QString& compressionTag) {
+        ObjectBinding binding;
+        binding.backupId = backupId;
+        binding.objectName = name;
+        binding.index = indexOf(name, extent);
+        binding.objectCount = objectCount;
+        binding.offset = extent.offset;
+        binding.length = extent.length;
+        binding.compression = compressionTag;
+        return std::make_unique<ObjectEncryptor>(dataKey, binding);
+    };
+}
+
 ObjectEntry writeObject(const ObjectWriter& writer, const Extent& extent, const QString& name,
                         const CompressionChoice& choice, bool countProgress, qint64& storedLength)
 {

@@ -190,6 +190,15 @@ struct ObjectWriter
         encryptorFor = {};
 };
 
+// ObjectWriter::encryptorFor for the objects of backup `backupId`, sealed
+// under `dataKey`: object `name` holding `extent` is number `indexOf(name,
+// extent)` of `objectCount`.
+using ObjectEncryptorFactory = std::function<std::unique_ptr<ObjectEncryptor>(
+    const QString& name, const Extent& extent, const QString& compressionTag)>;
+ObjectEncryptorFactory
+sealingEncryptors(const QByteArray& dataKey, const QString& backupId, qint64 objectCount,
+                  std::function<qint64(const QString& name, const Extent& extent)> indexOf);
+
 // Streams one object: at most `windowSize` pieces are in memory. Its MD5 is
 // of the raw bytes (empty when encrypted); `storedLength` is what the store
 // received (with an encrypted object's nonce and tag).

@@ -547,18 +547,12 @@ private:
                             .piecesFor = piecesFor,
                             .logCategory = lcSynthesize};
         if (m_sealingKey)
-            writer.encryptorFor = [this](const QString& name, const Extent& extent,
-                                         const QString& tag) {
-                ObjectBinding binding;
-                binding.backupId = m_job.backup.id;
-                binding.objectName = name;
-                binding.index = extent.offset / m_objectSize; // objects are whole object sizes
-                binding.objectCount = m_objectCount;
-                binding.offset = extent.offset;
-                binding.length = extent.length;
-                binding.compression = tag;
-                return std::make_unique<ObjectEncryptor>(m_backupKeys.dataKey, binding);
-            };
+            // Objects hold whole object sizes: the index follows from the offset.
+            writer.encryptorFor =
+                sealingEncryptors(m_backupKeys.dataKey, m_job.backup.id, m_objectCount,
+                                  [this](const QString&, const Extent& extent) {
+                                      return extent.offset / m_objectSize;
+                                  });
         return writer;
     }
 
