@@ -133,6 +133,17 @@ QString materialFingerprint(const KeySet& key)
                           key.kind == KeySet::Kind::Symmetric ? key.secret : key.publicKey);
 }
 
+// The index entry of `wanted`; Error naming what was `typed` when there is none.
+QList<KeyInfo>::iterator indexEntry(QList<KeyInfo>& keys, const QString& wanted,
+                                    const QString& typed)
+{
+    const auto found = std::find_if(
+        keys.begin(), keys.end(), [&](const KeyInfo& info) { return info.fingerprint == wanted; });
+    if (found == keys.end())
+        throw Error(QStringLiteral("there is no key %1 on this host").arg(typed));
+    return found;
+}
+
 } // namespace
 
 KeyStore::KeyStore(SecretStore& secrets, const QString& indexFile)
@@ -248,10 +259,7 @@ void KeyStore::remove(const QString& fingerprint)
     const IndexLock indexLock(m_indexFile);
     QList<KeyInfo> keys = readIndex(m_indexFile);
     const QString wanted = fingerprint.trimmed().toLower();
-    const auto found = std::find_if(
-        keys.begin(), keys.end(), [&](const KeyInfo& info) { return info.fingerprint == wanted; });
-    if (found == keys.end())
-        throw Error(QStringLiteral("there is no key %1 on this host").arg(fingerprint));
+    const auto found = indexEntry(keys, wanted, fingerprint);
     m_secrets.removeBlocking(secretsName(), wanted);
     keys.erase(found);
     writeIndex(m_indexFile, keys);
@@ -264,10 +272,7 @@ void KeyStore::markExported(const QString& fingerprint)
     const IndexLock indexLock(m_indexFile);
     QList<KeyInfo> keys = readIndex(m_indexFile);
     const QString wanted = fingerprint.trimmed().toLower();
-    const auto found = std::find_if(
-        keys.begin(), keys.end(), [&](const KeyInfo& info) { return info.fingerprint == wanted; });
-    if (found == keys.end())
-        throw Error(QStringLiteral("there is no key %1 on this host").arg(fingerprint));
+    const auto found = indexEntry(keys, wanted, fingerprint);
     if (found->exported)
         return;
     found->exported = true;
