@@ -8,6 +8,7 @@
 #include "backupservice.h"
 #include "catalog.h"
 #include "keys.h"
+#include "retention.h"
 #include "testsupport.h"
 
 #include <QFile>
@@ -259,6 +260,50 @@ private Q_SLOTS:
         OperationControl control;
         const VerifyReport report = f.service->verifyBackup(chain.backups.last().id, control);
         QVERIFY2(report.problems.isEmpty(), qPrintable(report.problems.join(QLatin1Char('\n'))));
+    }
+
+    // Prune and sampled verification on an encrypted chain: the synthetic full
+    // that lets the dropped backups go is sealed under the chain's key, and the
+    // kept backup restores byte for byte once they are gone.
+    void pruneAndSampledVerifyOfAnEncryptedChain()
+    {
+        ServiceFixture f(QStringLiteral("encsvc-prune"));
+        const KeySet key = generateKeySet(KeySet::Kind::Symmetric, QStringLiteral("prod"));
+        KeyRing ring;
+        ring.add(key);
+        f.service->setKeyLookup(ring.lookup());
+        encryptBackend(f, key.fingerprint);
+        const Chain chain = makeChain(f, 3);
+        const Backup kept = chain.backups.last();
+
+        OperationControl control;
+        VerifyReport sampled = f.service->verifyBackup(kept.id, control, 50);
+        QVERIFY2(sampled.problems.isEmpty(), qPrintable(sampled.problems.join(QLatin1Char('\n'))));
+        QVERIFY(sampled.objectsChecked > 0);
+
+        RetentionPolicy policy;
+        policy.keepLast = 1;
+        const PrunePlan plan = f.service->planPrune(QStringLiteral("v"), policy);
+        QVERIFY2(!plan.synthesized().isEmpty(), "keeping the newest incremental alone needs a "
+                                                "synthetic full");
+        const BackupService::PruneReport report =
+            f.service->runPrune(QStringLiteral("v"), plan, control);
+        QCOMPARE(report.removed, plan.removed());
+        QCOMPARE(report.synthesized.size(), plan.synthesized().size());
+
+        const QString volumeId = f.catalog->backup(kept.id).value().volumeId;
+        const QList<Backup> left = f.catalog->backups(BackupFilter{volumeId, {}, {}, false});
+        QCOMPARE(left.size(), 2); // the synthetic full and the kept incremental
+        for (const Backup& backup : left) {
+            QCOMPARE(backup.status, BackupStatus::Available);
+            QCOMPARE(backup.encryption, kScheme);
+            QCOMPARE(backup.encryptionKeyFingerprint, key.fingerprint);
+        }
+        const QString restored = f.restoreToNewFile(kept.id, QStringLiteral("pruned.img"));
+        const QString difference = compareFiles(chain.states.value(kept.id), restored);
+        QVERIFY2(difference.isEmpty(), qPrintable(difference));
+        sampled = f.service->verifyBackup(kept.id, control, 100);
+        QVERIFY2(sampled.problems.isEmpty(), qPrintable(sampled.problems.join(QLatin1Char('\n'))));
     }
 
     void readsAreRefusedWithoutTheKeyBeforeAnythingChanges()
