@@ -1,5 +1,6 @@
 #include "paperkey.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QFont>
 #include <QFontDatabase>
@@ -75,7 +76,14 @@ QFont textFont(qreal pointSize, bool bold = false)
 void writePaperKeyPdf(const KeySet& key, KeyPart part, const QString& pdfPath)
 {
     const QString keyText = exportKeyText(key, part);
-    QPdfWriter writer(pdfPath);
+    // Owner-only from the first byte: the page holds the whole key.
+    QFile file(pdfPath);
+    const QFileDevice::Permissions ownerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate, ownerOnly) ||
+        !file.setPermissions(ownerOnly))
+        throw Error(QStringLiteral("Cannot write the paper key to %1: %2")
+                        .arg(QFileInfo(pdfPath).absoluteFilePath(), file.errorString()));
+    QPdfWriter writer(&file);
     writer.setTitle(QStringLiteral("Ember paper key %1").arg(key.fingerprint));
     writer.setCreator(QStringLiteral("Ember"));
     writer.setResolution(300);
