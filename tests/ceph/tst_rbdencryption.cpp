@@ -7,6 +7,7 @@
 // object of the container), and is there when the image is stored in the clear.
 #include "cephtestenv.h"
 #include "chunkeddriver.h"
+#include "failonerror.h"
 #include "keys.h"
 #include "posixstore.h"
 #include "sealing.h"
@@ -48,17 +49,6 @@ struct Place
     QString kind;  // "posix" or "swift"
     QString where; // the directory, or the container
 };
-
-// Runs a test body that calls the engine (which throws Error): an error fails
-// the test function with its message instead of ending the whole test program.
-void failOnError(const std::function<void()>& body)
-{
-    try {
-        body();
-    } catch (const Error& error) {
-        QFAIL(qPrintable(QStringLiteral("unexpected error: ") + error.message()));
-    }
-}
 
 } // namespace
 

@@ -5,6 +5,7 @@
 
 #include "../services/serviceenv.h"
 #include "backendregistry.h"
+#include "failonerror.h"
 #include "records.h"
 
 #include <QByteArray>
@@ -23,17 +24,6 @@
 #include <functional>
 
 namespace ember::test {
-
-// Runs a test body that calls Ember (which throws Error): an error fails the
-// test function with its message instead of ending the whole test program.
-inline void failOnError(const std::function<void()>& body)
-{
-    try {
-        body();
-    } catch (const Error& error) {
-        QFAIL(qPrintable(QStringLiteral("unexpected error: ") + error.message()));
-    }
-}
 
 // What a boto3 snippet did: its exit code, stdout (the snippet's answer) and stderr.
 struct Boto3Result

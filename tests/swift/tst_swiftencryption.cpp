@@ -9,6 +9,7 @@
 // wrapped key fail the restore naming what is wrong; a missing key is
 // refused before the target is touched.
 #include "chunkeddriver.h"
+#include "failonerror.h"
 #include "keys.h"
 #include "sealing.h"
 #include "swiftobjectstore.h"
@@ -62,17 +63,6 @@ QByteArray markerVolume(qint64 size, quint32 seed)
 QString hexSha256(const QByteArray& data)
 {
     return QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
-}
-
-// Runs a test body that calls the engine (which throws Error): an error fails
-// the test function with its message instead of ending the whole test program.
-void failOnError(const std::function<void()>& body)
-{
-    try {
-        body();
-    } catch (const Error& error) {
-        QFAIL(qPrintable(QStringLiteral("unexpected error: ") + error.message()));
-    }
 }
 
 } // namespace
