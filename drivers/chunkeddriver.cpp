@@ -1,5 +1,6 @@
 #include "chunkeddriver.h"
 
+#include "bandwidth.h"
 #include "chunkedformat.h"
 #include "chunkedinternal.h"
 #include "compression.h"
@@ -952,6 +953,9 @@ ChunkedBackupDriver::ChunkedBackupDriver(std::unique_ptr<ObjectStore> store, Chu
     m_options.pieceSize = std::min(m_options.pieceSize, m_options.objectSize);
     if (m_options.pieceSize > (16 << 20))
         m_options.pieceSize = (16 << 20) / m_options.shaBlockSize * m_options.shaBlockSize;
+    // Bandwidth limits apply to every transfer of this driver's store.
+    m_store = withBandwidthLimits(std::move(m_store), m_options.backendName, m_options.uploadLimit,
+                                  m_options.downloadLimit);
 }
 
 ChunkedBackupDriver::~ChunkedBackupDriver() = default;
@@ -1171,6 +1175,14 @@ ChunkedOptions chunkedOptionsFrom(const QJsonObject& options, const QString& obj
         options.value(QStringLiteral("ember_zlib_engine")).toString(QStringLiteral("isal"));
     result.workerThreads = int(integer(QStringLiteral("ember_worker_threads"), 0));
     result.objectsInFlight = int(integer(QStringLiteral("ember_objects_in_flight"), 0));
+    const QString md5 =
+        options.value(QStringLiteral("ember_restore_md5")).toString(QStringLiteral("check"));
+    if (md5 != QLatin1String("check") && md5 != QLatin1String("skip"))
+        throw Error(
+            QStringLiteral("ember_restore_md5 must be 'check' or 'skip', not '%1'").arg(md5));
+    result.checkObjectMd5 = md5 == QLatin1String("check");
+    result.uploadLimit = options.value(QStringLiteral("ember_bandwidth_upload")).toString();
+    result.downloadLimit = options.value(QStringLiteral("ember_bandwidth_download")).toString();
     if (result.zlibEngine != QLatin1String("isal") && result.zlibEngine != QLatin1String("zlib"))
         throw Error(QStringLiteral("ember_zlib_engine must be 'isal' or 'zlib', not '%1'")
                         .arg(result.zlibEngine));

@@ -27,6 +27,19 @@ struct ChunkedOptions
     // clear. Backups already encrypted are read whatever this says, with the
     // key the driver's key lookup finds.
     QString encryptionKey;
+    // ember_restore_md5: "check" (default) checks each object's MD5 on restore
+    // and verify, as Cinder does; "skip" leaves it out where it is the
+    // bottleneck (one thread per object). The block check against the
+    // newest `_sha256file` (and zlib's Adler-32, an encrypted object's tag)
+    // is never skipped.
+    bool checkObjectMd5 = true;
+    // ember_bandwidth_upload / ember_bandwidth_download (drivers/bandwidth.h):
+    // rate rules, optionally in time windows; empty = unlimited.
+    QString uploadLimit;
+    QString downloadLimit;
+    // The backend's name: transfers of one backend share its limits within a
+    // process. Empty = the limits are the driver's own.
+    QString backendName;
 };
 
 struct DiscoveredBackup;

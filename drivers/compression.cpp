@@ -502,4 +502,32 @@ QByteArray decompressWhole(Codec codec, const QByteArray& data, qint64 maxOutput
     return out;
 }
 
+// ---- parallel decoding (placeholder until the segment decoder lands:
+// decodes sequentially on the calling thread)
+namespace {
+class SequentialStandIn : public StreamDecoder
+{
+public:
+    SequentialStandIn(Codec codec, qint64 maxOutput, ParallelDecodeOptions options)
+        : m_inner(makeDecoder(codec, maxOutput)), m_options(std::move(options))
+    {
+    }
+    void feed(const char* data, size_t length, const Sink& sink) override
+    {
+        m_inner->feed(data, length, sink);
+    }
+    void finish() override { m_inner->finish(); }
+
+private:
+    std::unique_ptr<StreamDecoder> m_inner;
+    ParallelDecodeOptions m_options;
+};
+} // namespace
+
+std::unique_ptr<StreamDecoder> makeParallelDecoder(Codec codec, qint64 maxOutput,
+                                                   const ParallelDecodeOptions& options)
+{
+    return std::make_unique<SequentialStandIn>(codec, maxOutput, options);
+}
+
 } // namespace ember

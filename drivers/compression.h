@@ -13,6 +13,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -79,6 +80,50 @@ public:
 // output would pass that many bytes (a decompression bomb stops early,
 // without producing or holding the rest).
 std::unique_ptr<StreamDecoder> makeDecoder(Codec codec, qint64 maxOutput = -1);
+
+// ---- parallel decoding of one object (restore)
+//
+// Ember's zlib objects are raw-deflate pieces each ending in a full flush (the
+// sync marker 00 00 FF FF, no history across it); its bzip2 objects are whole
+// bzip2 streams back to back ("BZh" + block magic). The parallel decoder finds
+// those boundaries in the arriving bytes (the piece index, rebuilt on the fly:
+// nothing is stored beside the object, so Cinder sees nothing new), decodes
+// the segments between them on the pool, and delivers the output in order.
+// A candidate boundary is trusted only when the segment before it decoded
+// cleanly and ended exactly there at a block boundary, and a segment that
+// needs history (a sync flush, not a full one) is decoded again with the
+// preceding 32 KiB as its dictionary: the output is byte for byte what the
+// sequential decoder gives, for Cinder's single-stream objects too (they
+// simply have no boundaries and decode as one segment). zlib's Adler-32
+// trailer is checked over the whole output. zstd and none decode
+// sequentially. Memory: at most `maxBufferedBytes` of compressed plus decoded
+// segment bytes are held (a segment whose output would exceed its share is
+// decoded sequentially, streaming).
+class WorkerPool;
+
+struct ParallelDecodeStats
+{
+    std::atomic<qint64> segments{0};    // segments delivered
+    std::atomic<qint64> independent{0}; // decoded on the pool without a dictionary
+    std::atomic<qint64> redone{0};      // decoded again (with dictionary, or merged)
+};
+
+struct ParallelDecodeOptions
+{
+    WorkerPool* pool = nullptr; // required: runs the segment decodes
+    size_t maxBufferedBytes = size_t(64) << 20;
+    size_t minSegmentBytes = size_t(256) << 10; // compressed bytes per segment, at least
+    // Called (on any thread) for each decoded segment: raw bytes out, busy time.
+    std::function<void(qint64 rawBytes, qint64 busyNs)> onDecoded = {};
+    ParallelDecodeStats* stats = nullptr; // optional (tests, logs)
+};
+
+// A StreamDecoder that decodes on `options.pool`. The sink given to feed()
+// must be the same on every call and stay valid until finish(), which
+// delivers what remains to it; output reaches the sink on the calling thread,
+// in order. `maxOutput` as for makeDecoder.
+std::unique_ptr<StreamDecoder> makeParallelDecoder(Codec codec, qint64 maxOutput,
+                                                   const ParallelDecodeOptions& options);
 
 class DecodedTooLong : public Error
 {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "backendregistry.h"
+#include "bandwidth.h"
 
 #include <optional>
 
@@ -103,7 +104,32 @@ inline QList<OptionSpec> chunkedEngineOptionSpecs()
     inFlight.maximum = 1024;
     inFlight.advanced = true;
 
-    return {compression, zlibEngine, workers, inFlight};
+    OptionSpec restoreMd5 = makeOptionSpec(
+        QStringLiteral("ember_restore_md5"), Kind::Choice, QStringLiteral("check"),
+        QStringLiteral("Object MD5 on restore"),
+        QStringLiteral("check: each object's MD5 is checked on restore and verify, as Cinder "
+                       "does (one thread per object). skip: faster restores of large objects; "
+                       "every block is still checked against the backup's SHA-256 list."));
+    restoreMd5.choices = {QStringLiteral("check"), QStringLiteral("skip")};
+    restoreMd5.advanced = true;
+
+    OptionSpec upload = makeOptionSpec(
+        QStringLiteral("ember_bandwidth_upload"), Kind::Text, QString(),
+        QStringLiteral("Upload limit"),
+        QStringLiteral("Bandwidth limit for writing to this backend, e.g. '10MB/s' or "
+                       "'10MB/s 08:00-18:00, 50MB/s' (the first rule whose time window holds "
+                       "applies); empty = unlimited."));
+    upload.check = [](const QJsonValue& value, const QJsonObject&) {
+        return bandwidthScheduleProblem(value.toString());
+    };
+    OptionSpec download = makeOptionSpec(
+        QStringLiteral("ember_bandwidth_download"), Kind::Text, QString(),
+        QStringLiteral("Download limit"),
+        QStringLiteral("Bandwidth limit for reading from this backend (restores, verify), in "
+                       "the same form as the upload limit; empty = unlimited."));
+    download.check = upload.check;
+
+    return {compression, zlibEngine, workers, inFlight, restoreMd5, upload, download};
 }
 
 // Encryption at rest (drivers/crypto): opt-in per backend, Ember's own keys.
