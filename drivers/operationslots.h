@@ -12,6 +12,9 @@
 
 namespace ember {
 
+// Cinder's default for backup_max_operations.
+inline constexpr int kDefaultMaxOperations = 15;
+
 struct OperationLimits
 {
     int perBackend = 0; // the backend's ember_max_operations; 0 = unlimited
@@ -36,10 +39,15 @@ private:
     std::unique_ptr<Held> m_held;
 };
 
+// Where the slots of the catalog at `catalogPath` live: beside it, in
+// operation-slots.
+QString operationSlotDirectory(const QString& catalogPath);
+
 // Blocks until a slot of `backendName` and one of the total are free. While
 // it waits, the operation's phase says so ("waiting: backend 'nas' is running
-// 2 of 2 operations"), and a cancel ends the wait (Cancelled). The slots live
-// in `slotDirectory` (created 0700 if missing).
+// 2 of 2 operations", also logged once), and a cancel ends the wait
+// (Cancelled); after a wait the phase before it is shown again. The slots
+// live in `slotDirectory` (created 0700 if missing).
 OperationSlot acquireOperationSlot(const QString& slotDirectory, const QString& backendName,
                                    const OperationLimits& limits, OperationControl& control);
 
