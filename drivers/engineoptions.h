@@ -69,6 +69,21 @@ inline QStringList chunkedCompressionChoices()
             QStringLiteral("off"),  QStringLiteral("no")};
 }
 
+// How many operations may use one backend at once, whatever its type (the
+// total over all backends is the catalog setting backup_max_operations).
+inline OptionSpec operationLimitOptionSpec()
+{
+    OptionSpec spec = makeOptionSpec(
+        QStringLiteral("ember_max_operations"), OptionSpec::Kind::Integer, 0,
+        QStringLiteral("Operations at once"),
+        QStringLiteral("Backups, restores, verifications and synthetic fulls this backend runs "
+                       "at the same time, from every Ember program; the others wait their turn. "
+                       "0 = unlimited (only backup_max_operations, the total, applies)."));
+    spec.minimum = 0;
+    spec.maximum = 1000;
+    return spec;
+}
+
 // The chunked engine's options: Cinder's compression and Ember's own tuning.
 inline QList<OptionSpec> chunkedEngineOptionSpecs()
 {
@@ -129,7 +144,8 @@ inline QList<OptionSpec> chunkedEngineOptionSpecs()
                        "the same form as the upload limit; empty = unlimited."));
     download.check = upload.check;
 
-    return {compression, zlibEngine, workers, inFlight, restoreMd5, upload, download};
+    return {compression, zlibEngine, workers,  inFlight,
+            restoreMd5,  upload,     download, operationLimitOptionSpec()};
 }
 
 // Encryption at rest (drivers/crypto): opt-in per backend, Ember's own keys.

@@ -4,6 +4,7 @@
 
 #include "calendar.h"
 #include "desktopnotifier.h"
+#include "operationslots.h"
 #include "scheduler.h"
 
 #include <QDateTime>
@@ -598,7 +599,12 @@ const QList<SettingKey>& settingKeys()
         {QString::fromLatin1(settingkeys::notifyOnFailure), QStringLiteral("1"),
          QStringLiteral("Desktop notification when a background job fails (1 or 0).")},
         {QString::fromLatin1(settingkeys::notifyOnSuccess), QStringLiteral("0"),
-         QStringLiteral("Desktop notification when a background job succeeds (1 or 0).")}};
+         QStringLiteral("Desktop notification when a background job succeeds (1 or 0).")},
+        {QString::fromLatin1(settingkeys::backupMaxOperations),
+         QString::number(kDefaultMaxOperations),
+         QStringLiteral("Backups, restores, verifications and synthetic fulls running at once "
+                        "over all backends, from every Ember program; the others wait (a "
+                        "backend's own limit is its ember_max_operations; 0 = unlimited).")}};
     return keys;
 }
 
@@ -649,6 +655,15 @@ QString checkedSetting(const QString& key, const QString& given)
     if (key == QLatin1String(settingkeys::historyRetentionDays) ||
         key == QLatin1String(settingkeys::hookTimeoutSeconds))
         return positive();
+    if (key == QLatin1String(settingkeys::backupMaxOperations)) {
+        bool ok = false;
+        const qint64 number = value.toLongLong(&ok);
+        if (!ok || number < 0 || number > 1000000)
+            throw Error(QStringLiteral("%1 takes a whole number of 0 (unlimited) or more, not "
+                                       "'%2'.")
+                            .arg(key, given));
+        return QString::number(number);
+    }
     if (key == QLatin1String(settingkeys::notifyOnFailure) ||
         key == QLatin1String(settingkeys::notifyOnSuccess)) {
         if (value != QLatin1String("0") && value != QLatin1String("1"))
@@ -794,7 +809,7 @@ QList<Command> scheduleCommands()
     list << Command{QStringLiteral("settings-show"),
                     QString(),
                     QStringLiteral("Shows the settings every Ember process shares (history, hook, "
-                                   "metrics, notifications)."),
+                                   "metrics, notifications, operations at once)."),
                     {},
                     settingsShow,
                     0,

@@ -1,6 +1,7 @@
 #include "cephbackend.h"
 
 #include "cephdriver.h"
+#include "engineoptions.h"
 #include "rbdvolume.h"
 
 #include <QJsonDocument>
@@ -104,6 +105,7 @@ QList<OptionSpec> cephOptions()
     threads.minimum = 1;
     threads.maximum = 64;
     threads.advanced = true;
+    options.append(operationLimitOptionSpec());
     return options;
 }
 

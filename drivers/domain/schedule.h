@@ -104,6 +104,9 @@ inline constexpr const char* hookTimeoutSeconds = "jobs.hook_timeout_seconds"; /
 inline constexpr const char* metricsFile = "jobs.metrics_file"; // Prometheus textfile; empty = none
 inline constexpr const char* notifyOnFailure = "notify.on_failure"; // "1" (default) / "0"
 inline constexpr const char* notifyOnSuccess = "notify.on_success"; // "0" (default) / "1"
+// Cinder's name: operations (backups, restores, verifies, synthetic fulls) at
+// once across every backend; default 15, 0 = unlimited (operationslots.h).
+inline constexpr const char* backupMaxOperations = "backup_max_operations";
 } // namespace settingkeys
 
 } // namespace ember

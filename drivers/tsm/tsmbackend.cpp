@@ -1,5 +1,6 @@
 #include "tsmbackend.h"
 
+#include "engineoptions.h"
 #include "tsmdriver.h"
 
 #include <QRegularExpression>
@@ -92,6 +93,7 @@ QList<OptionSpec> tsmOptions()
     timeout.minimum = 1;
     timeout.maximum = std::numeric_limits<int>::max();
     timeout.advanced = true;
+    options.append(operationLimitOptionSpec());
     return options;
 }
 
