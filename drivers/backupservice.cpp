@@ -2,6 +2,8 @@
 
 #include "chainrules.h"
 #include "chunkeddriver.h"
+#include "engineoptions.h"
+#include "operationslots.h"
 #include "volumemeta.h"
 
 #include <QDir>
@@ -148,6 +150,25 @@ void softDeleteHandingOverChildren(Catalog& catalog, const QString& backupId)
             catalog.updateBackup(*parent);
         }
     }
+}
+
+// Waits until `backend` may start one more operation: its own limit
+// (ember_max_operations) and the total of every backend (the catalog's
+// backup_max_operations), counted across every Ember process. Held until the
+// slot is destroyed.
+OperationSlot waitForOperationSlot(const Catalog& catalog, const BackendConfig& backend,
+                                   OperationControl& control)
+{
+    OperationLimits limits;
+    limits.perBackend = int(std::clamp<qint64>(
+        storedInteger(backend.options.value(QStringLiteral("ember_max_operations"))).value_or(0), 0,
+        std::numeric_limits<int>::max()));
+    bool ok = false;
+    const int total =
+        catalog.setting(QString::fromLatin1(settingkeys::backupMaxOperations)).trimmed().toInt(&ok);
+    limits.total = ok && total >= 0 ? total : kDefaultMaxOperations;
+    return acquireOperationSlot(operationSlotDirectory(catalog.path()), backend.name, limits,
+                                control);
 }
 
 } // namespace
@@ -702,8 +723,10 @@ Backup BackupService::runBackup(PreparedBackup& prepared, OperationControl& cont
             m_catalog.updateVolume(*current);
         }
     };
+    OperationSlot slot; // held until the backup is recorded
     try {
         DeleteWatcher watcher(m_catalog, backup.id, control);
+        slot = waitForOperationSlot(m_catalog, prepared.backend, control);
         auto driver = driverFor(prepared.backend);
         // The next incremental's parent is this backup (the newest): the
         // volume's older backups need no source snapshot after it.
@@ -890,7 +913,9 @@ Volume BackupService::runRestore(PreparedRestore& prepared, OperationControl& co
     Backup& backup = prepared.backup;
     Volume& target = prepared.target;
     VolumeMetaChanges metaChanges;
+    OperationSlot slot; // held until the restore is recorded
     try {
+        slot = waitForOperationSlot(m_catalog, prepared.backend, control);
         auto driver = driverFor(prepared.backend);
         auto device = openVolume(target, OpenMode::ReadWrite);
         RestoreJob job{prepared.chain, target, *device, control};
@@ -1119,7 +1144,9 @@ VerifyReport BackupService::verifyBackup(const QString& backupRef, OperationCont
     // Refused, not recorded as a failed verification: the backup is not at fault.
     if (const QString problem = chainKeyProblem(*this, chain); !problem.isEmpty())
         throw Error(problem);
-    auto driver = driverFor(backendFor(backup));
+    const BackendConfig backend = backendFor(backup);
+    const OperationSlot slot = waitForOperationSlot(m_catalog, backend, control);
+    auto driver = driverFor(backend);
 
     // The backup's own objects; a backup whose description cannot be read is
     // damaged, which a sample reports and a full verification finds itself.
@@ -1364,8 +1391,10 @@ Backup BackupService::runSynthesis(PreparedSynthesis& prepared, OperationControl
     Backup& backup = prepared.backup;
     const Backup& source = prepared.source;
     std::unique_ptr<BackupDriver> driver;
+    OperationSlot slot; // held until the children are moved too
     try {
         DeleteWatcher watcher(m_catalog, backup.id, control);
+        slot = waitForOperationSlot(m_catalog, prepared.backend, control);
         driver = driverFor(prepared.backend);
         SynthesizeJob job{prepared.chain, backup, control};
         job.recordLocation = [this](const Backup& located) { m_catalog.updateBackup(located); };
