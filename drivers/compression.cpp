@@ -1,13 +1,18 @@
 #include "compression.h"
 
 #include "records.h"
+#include "workerpool.h"
 
 #include <bzlib.h>
 #include <isa-l.h>
 #include <zlib.h>
 #include <zstd.h>
 
+#include <chrono>
 #include <cstring>
+#include <deque>
+#include <future>
+#include <optional>
 #include <vector>
 
 namespace ember {
@@ -502,19 +507,177 @@ QByteArray decompressWhole(Codec codec, const QByteArray& data, qint64 maxOutput
     return out;
 }
 
-// ---- parallel decoding (placeholder until the segment decoder lands:
-// decodes sequentially on the calling thread)
+// ---- parallel decoding of one object
+//
+// The stream is cut at candidate boundaries into segments; each segment is
+// decoded alone on the pool, and its result is trusted only when it started at
+// a true boundary (the previous one was trusted, or the stream's start) and
+// ended exactly at its end at a block (zlib) or stream (bzip2) boundary.
+// Anything else goes through a sequential "streamer" on the feeding thread,
+// which carries the history across and is exactly the sequential decoder
+// from that point on; it hands back to the pool as soon as it stands at a
+// boundary with all its input consumed.
 namespace {
-class SequentialStandIn : public StreamDecoder
+
+using Clock = std::chrono::steady_clock;
+
+qint64 nanosecondsSince(Clock::time_point start)
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
+}
+
+constexpr size_t kHistoryBytes = 32768;
+
+// What a segment decoded alone on the pool gives.
+struct SegmentResult
+{
+    enum Kind
+    {
+        Clean, // ended exactly at its end, at a boundary
+        Final, // zlib: the last block ended inside; `leftover` follows it
+        Redo   // failed, overflowed its cap or stopped inside a block/stream
+    };
+    Kind kind = Redo;
+    std::unique_ptr<char[]> output;
+    size_t outputLength = 0;
+    quint32 adler = 1;
+    QByteArray leftover;
+    qint64 busyNs = 0;
+};
+
+// zlib (ISA-L): the deflate stream stands between blocks with nothing
+// buffered. ISA-L reports ISAL_BLOCK_HDR (with no saved header bytes) instead
+// of ISAL_BLOCK_NEW_HDR when its input ran out just there.
+bool inflateAtBlockBoundary(const inflate_state& state)
+{
+    const bool betweenBlocks = state.block_state == ISAL_BLOCK_NEW_HDR ||
+                               (state.block_state == ISAL_BLOCK_HDR && state.tmp_in_size == 0);
+    return betweenBlocks && state.read_in_length == 0 && state.avail_in == 0 && state.bfinal == 0 &&
+           state.copy_overflow_length == 0 && state.write_overflow_len == 0;
+}
+
+// After the final block, ISA-L's raw mode keeps the bytes that follow it in
+// its bit buffer: whole bytes above the padding bits, then what it has not read.
+QByteArray bytesAfterDeflateEnd(const inflate_state& state)
+{
+    QByteArray after;
+    const int wholeBytes = state.read_in_length / 8;
+    const uint64_t bits = state.read_in >> (state.read_in_length % 8);
+    for (int i = 0; i < wholeBytes; ++i)
+        after.append(char((bits >> (8 * i)) & 0xff));
+    after.append(reinterpret_cast<const char*>(state.next_in), qsizetype(state.avail_in));
+    return after;
+}
+
+SegmentResult inflateSegment(const QByteArray& compressed, size_t outputCap)
+{
+    const Clock::time_point start = Clock::now();
+    SegmentResult result;
+    auto state = std::make_unique<inflate_state>();
+    isal_inflate_init(state.get());
+    state->crc_flag = IGZIP_DEFLATE;
+    result.output.reset(new char[std::max<size_t>(outputCap, 1)]);
+    state->next_in = reinterpret_cast<uint8_t*>(const_cast<char*>(compressed.constData()));
+    state->avail_in = uint32_t(compressed.size());
+    state->next_out = reinterpret_cast<uint8_t*>(result.output.get());
+    state->avail_out = uint32_t(outputCap);
+    const int code = isal_inflate(state.get());
+    result.outputLength = outputCap - state->avail_out;
+    if (code == ISAL_DECOMP_OK && state->avail_out > 0) {
+        if (state->block_state == ISAL_BLOCK_FINISH) {
+            result.kind = SegmentResult::Final;
+            result.leftover = bytesAfterDeflateEnd(*state);
+        } else if (inflateAtBlockBoundary(*state)) {
+            result.kind = SegmentResult::Clean;
+        }
+    }
+    if (result.kind != SegmentResult::Redo)
+        result.adler = isal_adler32(1, reinterpret_cast<const unsigned char*>(result.output.get()),
+                                    result.outputLength);
+    else
+        result.output.reset();
+    result.busyNs = nanosecondsSince(start);
+    return result;
+}
+
+// bzip2: whole streams, the last ending exactly at the segment's end.
+SegmentResult bunzipSegment(const QByteArray& compressed, size_t outputCap)
+{
+    const Clock::time_point start = Clock::now();
+    SegmentResult result;
+    result.output.reset(new char[std::max<size_t>(outputCap, 1)]);
+    bz_stream stream{};
+    bool open = false;
+    const char* next = compressed.constData();
+    unsigned left = unsigned(compressed.size());
+    size_t produced = 0;
+    for (;;) {
+        if (!open) {
+            stream = bz_stream{};
+            if (BZ2_bzDecompressInit(&stream, 0, 0) != BZ_OK)
+                break;
+            open = true;
+        }
+        stream.next_in = const_cast<char*>(next);
+        stream.avail_in = left;
+        stream.next_out = result.output.get() + produced;
+        stream.avail_out = unsigned(outputCap - produced);
+        const int code = BZ2_bzDecompress(&stream);
+        const size_t madeNow = size_t(stream.next_out - (result.output.get() + produced));
+        produced += madeNow;
+        const bool consumedSome = stream.next_in != next;
+        next = stream.next_in;
+        left = stream.avail_in;
+        if (code == BZ_STREAM_END) {
+            BZ2_bzDecompressEnd(&stream);
+            open = false;
+            if (left == 0) {
+                result.kind = SegmentResult::Clean;
+                break;
+            }
+            continue;
+        }
+        if (code != BZ_OK || produced == outputCap || (!consumedSome && madeNow == 0))
+            break;
+    }
+    if (open)
+        BZ2_bzDecompressEnd(&stream);
+    result.outputLength = produced;
+    if (result.kind == SegmentResult::Redo)
+        result.output.reset();
+    result.busyNs = nanosecondsSince(start);
+    return result;
+}
+
+QString tooLongMessage(qint64 limit)
+{
+    return QStringLiteral("it inflates beyond its recorded length of %1 bytes").arg(limit);
+}
+
+// none and zstd (and zlib with a header Ember does not write): the sequential
+// decoder, reporting its output and the time spent decoding.
+class ReportingSequentialDecoder : public StreamDecoder
 {
 public:
-    SequentialStandIn(Codec codec, qint64 maxOutput, ParallelDecodeOptions options)
-        : m_inner(makeDecoder(codec, maxOutput)), m_options(std::move(options))
+    ReportingSequentialDecoder(std::unique_ptr<StreamDecoder> inner, ParallelDecodeOptions options)
+        : m_inner(std::move(inner)), m_options(std::move(options))
     {
     }
     void feed(const char* data, size_t length, const Sink& sink) override
     {
-        m_inner->feed(data, length, sink);
+        qint64 produced = 0;
+        qint64 sinkNs = 0;
+        const Clock::time_point start = Clock::now();
+        m_inner->feed(data, length, [&](const char* bytes, size_t count) {
+            produced += qint64(count);
+            const Clock::time_point sinkStart = Clock::now();
+            sink(bytes, count);
+            sinkNs += nanosecondsSince(sinkStart);
+        });
+        if (m_options.stats)
+            m_options.stats->streamedBytes += qint64(length);
+        if (m_options.onDecoded && (produced > 0 || length > 0))
+            m_options.onDecoded(produced, nanosecondsSince(start) - sinkNs);
     }
     void finish() override { m_inner->finish(); }
 
@@ -522,12 +685,509 @@ private:
     std::unique_ptr<StreamDecoder> m_inner;
     ParallelDecodeOptions m_options;
 };
+
+class SegmentedDecoder : public StreamDecoder
+{
+public:
+    SegmentedDecoder(Codec codec, qint64 maxOutput, ParallelDecodeOptions options)
+        : m_codec(codec), m_maxOutput(maxOutput), m_options(std::move(options)),
+          m_streamOutput(size_t(1) << 20)
+    {
+        if (!m_options.pool)
+            throw std::logic_error("makeParallelDecoder needs a worker pool");
+        const size_t budget = std::max<size_t>(m_options.maxBufferedBytes, size_t(1) << 20);
+        m_pendingLimit = budget / 4;
+        m_segmentBudget = budget - m_pendingLimit;
+        m_maxSegments = size_t(std::max(2, 2 * m_options.pool->size()));
+        m_slotBytes = m_segmentBudget / m_maxSegments;
+        m_minSegment = std::min(std::max<size_t>(m_options.minSegmentBytes, 1), m_pendingLimit);
+    }
+
+    ~SegmentedDecoder() override
+    {
+        waitForInFlight();
+        endStreamer();
+    }
+
+    void feed(const char* data, size_t length, const Sink& sink) override
+    {
+        m_sink = sink;
+        guarded([&] {
+            if (m_fallback) {
+                m_fallback->feed(data, length, sink);
+                return;
+            }
+            m_totalInput += qint64(length);
+            if (m_codec == Codec::Zlib && m_header.size() < 2) {
+                const size_t take = std::min(length, size_t(2 - m_header.size()));
+                m_header.append(data, qsizetype(take));
+                data += take;
+                length -= take;
+                if (m_header.size() < 2)
+                    return;
+                if (!isEmbersZlibHeader()) {
+                    m_fallback = std::make_unique<ReportingSequentialDecoder>(
+                        makeDecoder(Codec::Zlib, m_maxOutput), m_options);
+                    m_fallback->feed(m_header.constData(), 2, sink);
+                    m_fallback->feed(data, length, sink);
+                    return;
+                }
+            }
+            while (length > 0) {
+                const size_t room =
+                    m_pendingLimit - std::min(m_pendingLimit, size_t(m_pending.size()));
+                const size_t take = std::min(length, std::max<size_t>(room, 1));
+                m_pending.append(data, qsizetype(take));
+                data += take;
+                length -= take;
+                noteBuffered();
+                processPending(false);
+            }
+        });
+    }
+
+    void finish() override
+    {
+        guarded([&] {
+            if (m_fallback) {
+                m_fallback->finish();
+                return;
+            }
+            if (m_codec == Codec::Zlib && m_header.size() < 2)
+                throw Error(QStringLiteral("the zlib stream is cut short"));
+            processPending(true);
+            while (!m_segments.empty())
+                deliverFront();
+            if (m_codec == Codec::Zlib) {
+                if (!m_ended || m_trailer.size() < 4)
+                    throw Error(QStringLiteral("the zlib stream is cut short"));
+                const quint32 expected =
+                    (quint32(uchar(m_trailer[0])) << 24) | (quint32(uchar(m_trailer[1])) << 16) |
+                    (quint32(uchar(m_trailer[2])) << 8) | quint32(uchar(m_trailer[3]));
+                if (expected != m_adler)
+                    throw Error(QStringLiteral("corrupt zlib data (inflate error %1)")
+                                    .arg(ISAL_INCORRECT_CHECKSUM));
+            } else {
+                if (m_totalInput == 0)
+                    throw Error(QStringLiteral("empty bzip2 object"));
+                if (m_streaming)
+                    throw Error(QStringLiteral("the bzip2 stream is cut short"));
+            }
+        });
+    }
+
+private:
+    struct Segment
+    {
+        QByteArray compressed;
+        size_t charge = 0;
+        std::future<SegmentResult> result;
+    };
+
+    // Lets pool tasks finish before an exception leaves (they hold nothing of
+    // ours, but the caller may tear the pool down next).
+    template <typename Work> void guarded(Work work)
+    {
+        try {
+            work();
+        } catch (...) {
+            waitForInFlight();
+            throw;
+        }
+    }
+
+    void waitForInFlight()
+    {
+        for (Segment& segment : m_segments)
+            if (segment.result.valid())
+                segment.result.wait();
+    }
+
+    bool isEmbersZlibHeader() const
+    {
+        const unsigned cmf = uchar(m_header[0]);
+        const unsigned flg = uchar(m_header[1]);
+        // deflate with a 32 KiB window, a valid check, no preset dictionary
+        return cmf == 0x78 && (cmf * 256 + flg) % 31 == 0 && (flg & 0x20) == 0;
+    }
+
+    // The next candidate cut in m_pending at or after m_scanPos (a position
+    // in m_pending where a segment may end), advancing m_scanPos.
+    std::optional<size_t> nextCandidate(bool atEnd)
+    {
+        const char* bytes = m_pending.constData();
+        const size_t size = size_t(m_pending.size());
+        if (m_codec == Codec::Zlib) {
+            static const char marker[4] = {'\0', '\0', '\xff', '\xff'};
+            while (m_scanPos + 4 <= size) {
+                const void* found = memmem(bytes + m_scanPos, size - m_scanPos, marker, 4);
+                if (!found)
+                    break;
+                const size_t at = size_t(static_cast<const char*>(found) - bytes);
+                m_scanPos = at + 1;
+                return at + 4;
+            }
+            m_scanPos = std::max(m_scanPos, size >= 3 ? size - 3 : size_t(0));
+            return std::nullopt;
+        }
+        // bzip2: "BZh" [1-9], then a block's or an empty stream's end magic.
+        static const char blockMagic[6] = {'\x31', '\x41', '\x59', '\x26', '\x53', '\x59'};
+        static const char endMagic[6] = {'\x17', '\x72', '\x45', '\x38', '\x50', '\x90'};
+        while (m_scanPos + 3 <= size) {
+            const void* found = memmem(bytes + m_scanPos, size - m_scanPos, "BZh", 3);
+            if (!found) {
+                m_scanPos = size - 2;
+                return std::nullopt;
+            }
+            const size_t at = size_t(static_cast<const char*>(found) - bytes);
+            if (at + 10 > size) {
+                m_scanPos = at;
+                if (!atEnd)
+                    return std::nullopt;
+                m_scanPos = at + 1;
+                continue;
+            }
+            m_scanPos = at + 1;
+            const char level = bytes[at + 3];
+            if (at > 0 && level >= '1' && level <= '9' &&
+                (memcmp(bytes + at + 4, blockMagic, 6) == 0 ||
+                 memcmp(bytes + at + 4, endMagic, 6) == 0))
+                return at;
+        }
+        return std::nullopt;
+    }
+
+    // Bytes at the end of m_pending that a candidate found later may still
+    // need (a marker's first bytes).
+    size_t unresolvedTail() const
+    {
+        return size_t(m_pending.size()) - std::min(size_t(m_pending.size()), m_scanPos);
+    }
+
+    void processPending(bool atEnd)
+    {
+        for (;;) {
+            if (m_ended) {
+                appendTrailer(m_pending);
+                dropPending(size_t(m_pending.size()));
+                return;
+            }
+            if (m_pending.isEmpty())
+                return;
+            const std::optional<size_t> candidate = nextCandidate(atEnd);
+            if (m_streaming && m_segments.empty()) {
+                // The streamer has caught up: feed it directly, stopping at
+                // candidates to see whether the pool can take over again.
+                const size_t upTo = candidate ? *candidate
+                                    : atEnd   ? size_t(m_pending.size())
+                                              : size_t(m_pending.size()) - unresolvedTail();
+                if (upTo == 0)
+                    return;
+                const QByteArray part = m_pending.left(qsizetype(upTo));
+                dropPending(upTo);
+                streamerFeed(part);
+                continue;
+            }
+            if (candidate) {
+                if (*candidate >= m_minSegment)
+                    cutSegment(*candidate);
+                else
+                    m_lastCandidate = *candidate;
+                continue;
+            }
+            if (atEnd) {
+                cutSegment(size_t(m_pending.size()));
+                continue;
+            }
+            if (size_t(m_pending.size()) < m_pendingLimit)
+                return;
+            if (m_lastCandidate > 0) {
+                cutSegment(m_lastCandidate);
+                continue;
+            }
+            // No boundary in a full buffer (Cinder's single stream): decode
+            // what is there sequentially, after everything before it.
+            while (!m_segments.empty())
+                deliverFront();
+            if (!m_ended && !m_streaming)
+                startStreamer();
+        }
+    }
+
+    void dropPending(size_t count)
+    {
+        m_pending.remove(0, qsizetype(count));
+        m_scanPos -= std::min(m_scanPos, count);
+        m_lastCandidate = m_lastCandidate > count ? m_lastCandidate - count : 0;
+    }
+
+    void cutSegment(size_t length)
+    {
+        Segment segment;
+        segment.compressed = m_pending.left(qsizetype(length));
+        dropPending(length);
+        const size_t compressed = size_t(segment.compressed.size());
+        const size_t outputCap = std::min<size_t>(
+            std::max(m_slotBytes > compressed ? m_slotBytes - compressed : 0, 2 * compressed),
+            size_t(1) << 30);
+        segment.charge = compressed + outputCap;
+        while (!m_segments.empty() &&
+               (m_segments.size() >= m_maxSegments || m_charged + segment.charge > m_segmentBudget))
+            deliverFront();
+        if (m_ended) {
+            appendTrailer(segment.compressed);
+            return;
+        }
+        const QByteArray input = segment.compressed;
+        if (m_codec == Codec::Zlib)
+            segment.result = m_options.pool->submit(
+                [input, outputCap] { return inflateSegment(input, outputCap); });
+        else
+            segment.result = m_options.pool->submit(
+                [input, outputCap] { return bunzipSegment(input, outputCap); });
+        m_charged += segment.charge;
+        m_segments.push_back(std::move(segment));
+        noteBuffered();
+    }
+
+    void deliverFront()
+    {
+        Segment segment = std::move(m_segments.front());
+        m_segments.pop_front();
+        m_charged -= segment.charge;
+        SegmentResult result = segment.result.get();
+        if (m_ended) {
+            appendTrailer(segment.compressed);
+            return;
+        }
+        if (m_options.stats)
+            ++m_options.stats->segments;
+        if (!m_streaming && result.kind != SegmentResult::Redo) {
+            if (m_options.stats)
+                ++m_options.stats->independent;
+            if (m_options.onDecoded)
+                m_options.onDecoded(qint64(result.outputLength), result.busyNs);
+            deliver(result.output.get(), result.outputLength);
+            m_adler =
+                result.outputLength == 0
+                    ? m_adler
+                    : quint32(adler32_combine(m_adler, result.adler, z_off_t(result.outputLength)));
+            if (result.kind == SegmentResult::Final) {
+                m_ended = true;
+                appendTrailer(result.leftover);
+            }
+            return;
+        }
+        if (m_options.stats)
+            ++m_options.stats->redone;
+        if (!m_streaming)
+            startStreamer();
+        streamerFeed(segment.compressed);
+    }
+
+    // Output in order, within maxOutput; zlib keeps its last 32 KiB as the
+    // dictionary of a segment decoded again.
+    void deliver(const char* data, size_t length)
+    {
+        if (length == 0)
+            return;
+        if (m_maxOutput >= 0 && qint64(length) > m_maxOutput - m_produced)
+            throw DecodedTooLong(tooLongMessage(m_maxOutput));
+        m_produced += qint64(length);
+        if (m_codec == Codec::Zlib) {
+            if (length >= kHistoryBytes) {
+                m_history.assign(data + length - kHistoryBytes, data + length);
+            } else {
+                m_history.insert(m_history.end(), data, data + length);
+                if (m_history.size() > kHistoryBytes)
+                    m_history.erase(m_history.begin(),
+                                    m_history.begin() +
+                                        qsizetype(m_history.size() - kHistoryBytes));
+            }
+        }
+        m_sink(data, length);
+    }
+
+    void appendTrailer(const QByteArray& bytes)
+    {
+        if (m_codec != Codec::Zlib)
+            return;
+        m_trailer.append(bytes);
+        if (m_trailer.size() > 4)
+            throw Error(QStringLiteral("data after the end of the zlib stream"));
+    }
+
+    // ---- the sequential streamer (feeding thread)
+
+    void startStreamer()
+    {
+        endStreamer();
+        m_streaming = true;
+        if (m_codec == Codec::Zlib) {
+            m_inflate = std::make_unique<inflate_state>();
+            isal_inflate_init(m_inflate.get());
+            m_inflate->crc_flag = IGZIP_DEFLATE;
+            if (!m_history.empty())
+                isal_inflate_set_dict(m_inflate.get(), m_history.data(),
+                                      uint32_t(m_history.size()));
+        } else {
+            m_bzEnded = true; // the next byte starts a stream
+        }
+    }
+
+    void endStreamer()
+    {
+        m_inflate.reset();
+        if (m_bzOpen)
+            BZ2_bzDecompressEnd(&m_bz);
+        m_bzOpen = false;
+    }
+
+    void streamerFeed(const QByteArray& input)
+    {
+        if (m_options.stats)
+            m_options.stats->streamedBytes += input.size();
+        qint64 produced = 0;
+        qint64 busyNs = 0;
+        const auto emit = [&](const char* data, size_t length) {
+            produced += qint64(length);
+            deliver(data, length);
+        };
+        if (m_codec == Codec::Zlib)
+            inflateOnFeeder(input, emit, busyNs);
+        else
+            bunzipOnFeeder(input, emit, busyNs);
+        if (m_options.onDecoded)
+            m_options.onDecoded(produced, busyNs);
+    }
+
+    template <typename Emit>
+    void inflateOnFeeder(const QByteArray& input, Emit& emit, qint64& busyNs)
+    {
+        inflate_state& state = *m_inflate;
+        state.next_in = reinterpret_cast<uint8_t*>(const_cast<char*>(input.constData()));
+        state.avail_in = uint32_t(input.size());
+        for (;;) {
+            state.next_out = reinterpret_cast<uint8_t*>(m_streamOutput.data());
+            state.avail_out = uint32_t(m_streamOutput.size());
+            const uint32_t inBefore = state.avail_in;
+            const Clock::time_point start = Clock::now();
+            const int code = isal_inflate(&state);
+            const size_t made = m_streamOutput.size() - state.avail_out;
+            if (code != ISAL_DECOMP_OK)
+                throw Error(QStringLiteral("corrupt zlib data (inflate error %1)").arg(code));
+            if (made > 0)
+                m_adler = isal_adler32(
+                    m_adler, reinterpret_cast<const unsigned char*>(m_streamOutput.data()), made);
+            busyNs += nanosecondsSince(start);
+            emit(m_streamOutput.data(), made);
+            if (state.block_state == ISAL_BLOCK_FINISH) {
+                m_ended = true;
+                const QByteArray after = bytesAfterDeflateEnd(state);
+                endStreamer();
+                m_streaming = false;
+                appendTrailer(after);
+                return;
+            }
+            if (state.avail_out > 0 && (state.avail_in == 0 || state.avail_in == inBefore))
+                break;
+        }
+        if (state.avail_in > 0)
+            throw Error(QStringLiteral("corrupt zlib data (inflate stalled)"));
+        if (inflateAtBlockBoundary(state)) {
+            endStreamer();
+            m_streaming = false;
+        }
+    }
+
+    template <typename Emit>
+    void bunzipOnFeeder(const QByteArray& input, Emit& emit, qint64& busyNs)
+    {
+        const char* next = input.constData();
+        unsigned left = unsigned(input.size());
+        while (left > 0) {
+            if (m_bzEnded) {
+                if (m_bzOpen)
+                    BZ2_bzDecompressEnd(&m_bz);
+                m_bz = bz_stream{};
+                m_bzOpen = false;
+                if (BZ2_bzDecompressInit(&m_bz, 0, 0) != BZ_OK)
+                    throw Error(QStringLiteral("bzip2 could not start decompressing"));
+                m_bzOpen = true;
+                m_bzEnded = false;
+            }
+            m_bz.next_in = const_cast<char*>(next);
+            m_bz.avail_in = left;
+            m_bz.next_out = m_streamOutput.data();
+            m_bz.avail_out = unsigned(m_streamOutput.size());
+            const Clock::time_point start = Clock::now();
+            const int code = BZ2_bzDecompress(&m_bz);
+            busyNs += nanosecondsSince(start);
+            if (code != BZ_OK && code != BZ_STREAM_END)
+                throw Error(QStringLiteral("corrupt bzip2 data (error %1)").arg(code));
+            next = m_bz.next_in;
+            left = m_bz.avail_in;
+            emit(m_streamOutput.data(), m_streamOutput.size() - m_bz.avail_out);
+            m_bzEnded = code == BZ_STREAM_END;
+        }
+        if (m_bzEnded) {
+            endStreamer();
+            m_streaming = false;
+        }
+    }
+
+    void noteBuffered()
+    {
+        if (!m_options.stats)
+            return;
+        const qint64 now = qint64(m_charged) + m_pending.size();
+        qint64 seen = m_options.stats->maxBufferedBytes.load();
+        while (now > seen && !m_options.stats->maxBufferedBytes.compare_exchange_weak(seen, now)) {
+        }
+    }
+
+    Codec m_codec;
+    qint64 m_maxOutput;
+    ParallelDecodeOptions m_options;
+    Sink m_sink;
+    std::unique_ptr<StreamDecoder> m_fallback;
+    QByteArray m_header;
+    qint64 m_totalInput = 0;
+
+    size_t m_pendingLimit = 0;
+    size_t m_segmentBudget = 0;
+    size_t m_maxSegments = 0;
+    size_t m_slotBytes = 0;
+    size_t m_minSegment = 0;
+
+    QByteArray m_pending;
+    size_t m_scanPos = 0;
+    size_t m_lastCandidate = 0;
+    std::deque<Segment> m_segments;
+    size_t m_charged = 0;
+
+    bool m_streaming = false;
+    bool m_ended = false; // zlib: the final block was decoded
+    QByteArray m_trailer;
+    std::vector<uint8_t> m_history;
+    quint32 m_adler = 1;
+    qint64 m_produced = 0;
+
+    std::vector<char> m_streamOutput;
+    std::unique_ptr<inflate_state> m_inflate;
+    bz_stream m_bz{};
+    bool m_bzOpen = false;
+    bool m_bzEnded = true;
+};
+
 } // namespace
 
 std::unique_ptr<StreamDecoder> makeParallelDecoder(Codec codec, qint64 maxOutput,
                                                    const ParallelDecodeOptions& options)
 {
-    return std::make_unique<SequentialStandIn>(codec, maxOutput, options);
+    if (codec == Codec::Zlib || codec == Codec::Bz2)
+        return std::make_unique<SegmentedDecoder>(codec, maxOutput, options);
+    return std::make_unique<ReportingSequentialDecoder>(makeDecoder(codec, maxOutput), options);
 }
 
 } // namespace ember

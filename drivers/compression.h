@@ -106,6 +106,12 @@ struct ParallelDecodeStats
     std::atomic<qint64> segments{0};    // segments delivered
     std::atomic<qint64> independent{0}; // decoded on the pool without a dictionary
     std::atomic<qint64> redone{0};      // decoded again (with dictionary, or merged)
+    // Compressed bytes decoded on the feeding thread (redone segments, and
+    // stretches without boundaries such as Cinder's single-stream objects).
+    std::atomic<qint64> streamedBytes{0};
+    // The most compressed plus decoded bytes held at once (a pooled segment's
+    // output counted at its cap); stays within maxBufferedBytes.
+    std::atomic<qint64> maxBufferedBytes{0};
 };
 
 struct ParallelDecodeOptions
