@@ -3,6 +3,10 @@
 #include "itemroles.h"
 #include "statusstyle.h"
 
+#include <QColor>
+#include <QLocale>
+#include <QVariantMap>
+
 namespace ember::ui {
 
 qint64 etaSeconds(const Progress& progress)
@@ -11,6 +15,154 @@ qint64 etaSeconds(const Progress& progress)
         return -1;
     const qint64 left = qMax<qint64>(0, progress.bytesTotal - progress.bytesDone);
     return static_cast<qint64>(static_cast<double>(left) / progress.bytesPerSecond + 0.5);
+}
+
+bool isWaiting(const JobInfo& job)
+{
+    return job.state == JobState::Running &&
+           job.progress.phase.startsWith(QLatin1String("waiting"));
+}
+
+namespace {
+
+QString stageLabel(Stage stage)
+{
+    switch (stage) {
+    case Stage::Fetch:
+        return JobModel::tr("fetch");
+    case Stage::Inflate:
+        return JobModel::tr("inflate");
+    case Stage::Check:
+        return JobModel::tr("check");
+    case Stage::Write:
+        return JobModel::tr("write");
+    }
+    return {};
+}
+
+// "254 MiB/s", "95.4 MiB/s": three digits are enough to compare stages.
+QString compactRate(double bytesPerSecond)
+{
+    if (bytesPerSecond <= 0)
+        return {};
+    double value = bytesPerSecond;
+    while (value >= 1024)
+        value /= 1024;
+    const int decimals = value >= 100 ? 0 : 1;
+    return JobModel::tr("%1/s").arg(
+        QLocale().formattedDataSize(qint64(bytesPerSecond), decimals, QLocale::DataSizeIecFormat));
+}
+
+qint64 totalBusyNs(const Progress& progress)
+{
+    qint64 total = 0;
+    for (const StageStats& stage : progress.stages)
+        total += stage.busyNs;
+    return total;
+}
+
+// The stage's share of the busy time in percent; 0 when no time is known.
+int busyPercent(const Progress& progress, Stage stage)
+{
+    const qint64 total = totalBusyNs(progress);
+    if (total <= 0)
+        return 0;
+    return int(double(progress.stages[size_t(stage)].busyNs) * 100.0 / double(total) + 0.5);
+}
+
+// Only a stage with busy time is a bottleneck worth naming.
+bool hasBusiest(const Progress& progress)
+{
+    return progress.hasStages() && totalBusyNs(progress) > 0;
+}
+
+// The model's raw value of the stages column: the numbers per stage.
+QVariantMap stagesRawValue(const Progress& progress)
+{
+    QVariantMap stages;
+    if (!progress.hasStages())
+        return stages;
+    for (int i = 0; i < kStageCount; ++i) {
+        const StageStats& stats = progress.stages[size_t(i)];
+        stages.insert(
+            stageName(Stage(i)),
+            QVariantMap{{QStringLiteral("bytes"), stats.bytes},
+                        {QStringLiteral("busyNs"), stats.busyNs},
+                        {QStringLiteral("bytesPerSecond"), stats.bytesPerSecond},
+                        {QStringLiteral("busyPercent"), busyPercent(progress, Stage(i))}});
+    }
+    if (hasBusiest(progress))
+        stages.insert(QStringLiteral("busiest"), stageName(progress.busiestStage()));
+    return stages;
+}
+
+} // namespace
+
+QString bottleneckHint(Stage stage)
+{
+    switch (stage) {
+    case Stage::Fetch:
+        return JobModel::tr(
+            "fetching from the backend is the bottleneck: the network or the store");
+    case Stage::Inflate:
+        return JobModel::tr("inflating (decrypting, decompressing) is the bottleneck: the CPU");
+    case Stage::Check:
+        return JobModel::tr("checking the checksums is the bottleneck: the CPU");
+    case Stage::Write:
+        return JobModel::tr("the target is the bottleneck: a slower disk or a busy device");
+    }
+    return {};
+}
+
+QString stagesSummary(const Progress& progress)
+{
+    if (!progress.hasStages())
+        return {};
+    QStringList parts;
+    for (int i = 0; i < kStageCount; ++i) {
+        const StageStats& stats = progress.stages[size_t(i)];
+        if (stats.bytes <= 0)
+            continue;
+        const QString rate = compactRate(stats.bytesPerSecond);
+        parts << (rate.isEmpty() ? stageLabel(Stage(i))
+                                 : JobModel::tr("%1 %2").arg(stageLabel(Stage(i)), rate));
+    }
+    QString text = parts.join(QStringLiteral(" \u00b7 "));
+    if (hasBusiest(progress)) {
+        const Stage busiest = progress.busiestStage();
+        text += JobModel::tr(" \u2014 busiest: %1 (%2%)")
+                    .arg(stageLabel(busiest))
+                    .arg(busyPercent(progress, busiest));
+    }
+    return text;
+}
+
+QString stagesBreakdown(const Progress& progress)
+{
+    if (!progress.hasStages())
+        return {};
+    QStringList lines;
+    lines << (progress.phase.isEmpty() ? JobModel::tr("Stages:")
+                                       : JobModel::tr("Stages of %1:").arg(progress.phase));
+    const bool marked = hasBusiest(progress);
+    const Stage busiest = progress.busiestStage();
+    for (int i = 0; i < kStageCount; ++i) {
+        const StageStats& stats = progress.stages[size_t(i)];
+        const Stage stage = Stage(i);
+        if (stats.bytes <= 0) // a verify writes nothing
+            continue;
+        QString line = JobModel::tr("%1: %2 at %3, %4% of the busy time")
+                           .arg(stageLabel(stage), formatBytes(stats.bytes),
+                                stats.bytesPerSecond > 0 ? formatRate(stats.bytesPerSecond)
+                                                         : JobModel::tr("-"))
+                           .arg(busyPercent(progress, stage));
+        if (marked && stage == busiest)
+            line += JobModel::tr(" (busiest)");
+        lines << line;
+    }
+    if (marked)
+        lines << bottleneckHint(busiest);
+    return lines.join(QLatin1Char('\n'));
 }
 
 JobModel::JobModel(JobRunner* runner, QObject* parent)
@@ -80,6 +232,14 @@ QVariant JobModel::data(const QModelIndex& index, int role) const
         case Volume:
             return job.volumeName;
         case State:
+            if (isWaiting(job)) {
+                // "waiting: backend 'b' is running 1 of 1 operations"
+                QString what = progress.phase.mid(int(qstrlen("waiting")));
+                if (what.startsWith(QLatin1Char(':')))
+                    what.remove(0, 1);
+                what = what.trimmed();
+                return what.isEmpty() ? tr("waiting") : tr("waiting (%1)").arg(what);
+            }
             if (active && !progress.phase.isEmpty() && job.state == JobState::Running)
                 return tr("%1 (%2)").arg(jobStateText(job.state), progress.phase);
             return jobStateText(job.state);
@@ -94,6 +254,8 @@ QVariant JobModel::data(const QModelIndex& index, int role) const
             return progress.bytesDone > 0 ? formatBytes(progress.bytesDone) : QString();
         case Rate:
             return active ? formatRate(progress.bytesPerSecond) : QString();
+        case Stages:
+            return stagesSummary(progress);
         case Eta:
             return active ? formatDuration(etaSeconds(progress)) : QString();
         case Started:
@@ -118,6 +280,8 @@ QVariant JobModel::data(const QModelIndex& index, int role) const
             return progress.bytesDone;
         case Rate:
             return progress.bytesPerSecond;
+        case Stages:
+            return stagesRawValue(progress);
         case Eta:
             return etaSeconds(progress);
         case Started:
@@ -134,15 +298,26 @@ QVariant JobModel::data(const QModelIndex& index, int role) const
         return job.id;
     case Qt::DecorationRole:
         if (index.column() == State)
-            return statusIcon(stateColorKey(job.state));
+            return statusIcon(isWaiting(job) ? QStringLiteral("other") : stateColorKey(job.state));
         break;
     case Qt::ForegroundRole:
-        if (index.column() == State)
+        if (index.column() == State) {
+            // Waiting jobs (queued, or started but held back) stand apart
+            // from the ones that make progress.
+            if (isWaiting(job) || job.state == JobState::Queued)
+                return QColor(0xb2, 0x6a, 0x00);
             return statusColor(stateColorKey(job.state));
+        }
         break;
     case Qt::ToolTipRole:
         if (index.column() == Outcome && !job.outcome.isEmpty())
             return job.outcome;
+        if (index.column() == State && isWaiting(job))
+            return tr("Started, now %1. It goes on by itself.").arg(progress.phase);
+        if (index.column() == State && job.state == JobState::Queued)
+            return tr("Queued: waits for a free job slot, or for the job on the same volume.");
+        if (index.column() == Stages && progress.hasStages())
+            return stagesBreakdown(progress);
         return job.title;
     }
     return {};
@@ -165,6 +340,8 @@ QVariant JobModel::headerData(int section, Qt::Orientation orientation, int role
         return tr("Done / total");
     case Rate:
         return tr("Rate");
+    case Stages:
+        return tr("Stages");
     case Eta:
         return tr("Time left");
     case Started:
