@@ -55,11 +55,16 @@ JobPanel::JobPanel(JobModel* model, QWidget* parent) : QWidget(parent), m_model(
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->horizontalHeader()->setSectionsMovable(true);
     m_view->setColumnWidth(JobModel::Title, 220);
+    // Room for "waiting (what for)"; the tooltip has the whole phase.
+    m_view->setColumnWidth(JobModel::State, 170);
     m_view->setColumnWidth(JobModel::ProgressBar, 140);
     m_view->setColumnWidth(JobModel::Transferred, 150);
+    // Wide enough for four stages and the busiest; the tooltip has the rest.
+    m_view->setColumnWidth(JobModel::Stages, 620);
     offerContextMenu(m_view, [this] { return m_contextMenu; });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &JobPanel::currentJobChanged);
+    connect(this, &JobPanel::currentJobChanged, this, [this] { updateStages(currentJob()); });
     connect(m_model, &QAbstractItemModel::rowsInserted, this,
             [this](const QModelIndex&, int, int last) {
                 // Follow the newest job unless the user is looking at another.
@@ -71,14 +76,28 @@ JobPanel::JobPanel(JobModel* model, QWidget* parent) : QWidget(parent), m_model(
         connect(runner, &JobRunner::jobAdded, this, &JobPanel::updateSummary);
         connect(runner, &JobRunner::jobChanged, this, &JobPanel::updateSummary);
         connect(runner, &JobRunner::jobRemoved, this, &JobPanel::updateSummary);
+        // The stages change with every progress report, the log only per line.
+        connect(runner, &JobRunner::jobChanged, this, [this] { updateStages(currentJob()); });
     }
 
-    m_log = new QPlainTextEdit(m_splitter);
+    auto* right = new QWidget(m_splitter);
+    auto* rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    m_log = new QPlainTextEdit(right);
     m_log->setObjectName(QStringLiteral("jobLog"));
     m_log->setReadOnly(true);
     m_log->setPlaceholderText(tr("The selected job's log"));
+    rightLayout->addWidget(m_log, 1);
+    m_stages = new QLabel(right);
+    m_stages->setObjectName(QStringLiteral("jobStages"));
+    m_stages->setTextFormat(Qt::PlainText);
+    m_stages->setWordWrap(true);
+    m_stages->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_stages->setContentsMargins(4, 2, 4, 4);
+    m_stages->hide();
+    rightLayout->addWidget(m_stages);
     m_splitter->addWidget(left);
-    m_splitter->addWidget(m_log);
+    m_splitter->addWidget(right);
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 1);
     updateSummary();
@@ -112,6 +131,15 @@ void JobPanel::updateLog()
         m_log->setPlainText(text);
         m_log->moveCursor(QTextCursor::End);
     }
+    updateStages(job);
+}
+
+void JobPanel::updateStages(const std::optional<JobInfo>& job)
+{
+    const QString text = job ? stagesBreakdown(job->progress) : QString();
+    if (m_stages->text() != text)
+        m_stages->setText(text);
+    m_stages->setVisible(!text.isEmpty());
 }
 
 void JobPanel::setJobActions(QAction* cancelJob, QAction* clearFinished)
@@ -129,8 +157,17 @@ void JobPanel::setJobActions(QAction* cancelJob, QAction* clearFinished)
 
 void JobPanel::updateSummary()
 {
-    const int active = m_model->runner() ? m_model->runner()->activeCount() : 0;
-    m_summary->setText(active > 0 ? tr("<b>Jobs</b> — %n active", "", active) : tr("<b>Jobs</b>"));
+    JobRunner* runner = m_model->runner();
+    const int active = runner ? runner->activeCount() : 0;
+    int waiting = 0;
+    if (runner)
+        for (const JobInfo& job : runner->jobs())
+            if (job.state == JobState::Queued || isWaiting(job))
+                ++waiting;
+    QString text = active > 0 ? tr("<b>Jobs</b> — %n active", "", active) : tr("<b>Jobs</b>");
+    if (waiting > 0)
+        text += tr(", %n waiting", "", waiting);
+    m_summary->setText(text);
 }
 
 } // namespace ember::ui

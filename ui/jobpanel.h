@@ -27,13 +27,17 @@ public:
 
     QTableView* view() const { return m_view; }
     QPlainTextEdit* log() const { return m_log; }
+    // Under the log: the current job's restore stages (bytes, rates, share of
+    // the busy time and the bottleneck); hidden for jobs without stages.
+    QLabel* stages() const { return m_stages; }
     // Between the table and the log (its state is saved with the window's).
     QSplitter* splitter() const { return m_splitter; }
 
     // The job of the current row, as the runner has it now.
     std::optional<JobInfo> currentJob() const;
     bool selectJob(quint64 jobId);
-    // Shows the current job's log (kept when unchanged, so scrolling stays).
+    // Shows the current job's log (kept when unchanged, so scrolling stays)
+    // and its stages.
     void updateLog();
 
     // The buttons trigger these actions; the cancel button follows its
@@ -47,6 +51,7 @@ Q_SIGNALS:
 
 private:
     void updateSummary();
+    void updateStages(const std::optional<JobInfo>& job);
 
     JobModel* m_model = nullptr;
     QSplitter* m_splitter = nullptr;
@@ -55,6 +60,7 @@ private:
     QPushButton* m_clearButton = nullptr;
     QTableView* m_view = nullptr;
     QPlainTextEdit* m_log = nullptr;
+    QLabel* m_stages = nullptr;
     QAction* m_cancelAction = nullptr;
     QAction* m_clearAction = nullptr;
     QMenu* m_contextMenu = nullptr;
