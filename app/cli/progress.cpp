@@ -1,10 +1,13 @@
 #include "progress.h"
 
 #include "log.h"
+#include "stagetext.h"
 
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <exception>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace ember::cli {
@@ -33,6 +36,17 @@ QString clockText(qint64 seconds)
     return QStringLiteral("%1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
 }
 
+// The terminal's width (stderr's), else $COLUMNS, else 80.
+int terminalColumns()
+{
+    struct winsize size = {};
+    if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0)
+        return size.ws_col;
+    bool ok = false;
+    const int columns = qEnvironmentVariableIntValue("COLUMNS", &ok);
+    return ok && columns > 0 ? columns : 80;
+}
+
 void writeStderr(const QByteArray& bytes)
 {
     std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stderr);
@@ -56,6 +70,7 @@ void ProgressBar::update(const Progress& progress)
     if (!m_enabled)
         return;
     std::lock_guard lock(m_mutex);
+    keepStagesLocked(progress);
     const bool complete = progress.bytesTotal > 0 && progress.bytesDone >= progress.bytesTotal;
     const qint64 now = m_clock.elapsed();
     if (!complete && now - m_lastDrawMs < 100) // at most 10 redraws a second
@@ -87,8 +102,19 @@ void ProgressBar::drawLocked(const Progress& progress)
     }
     if (!progress.phase.isEmpty())
         line += QStringLiteral("  ") + progress.phase;
+    line = fitProgressLine(line, progress, terminalColumns());
     writeStderr("\r\033[K" + line.toLocal8Bit());
     m_drawn = true;
+}
+
+void ProgressBar::keepStagesLocked(const Progress& progress)
+{
+    if (!progress.hasStages())
+        return;
+    if (!m_stagedPhases.isEmpty() && m_stagedPhases.last().phase == progress.phase)
+        m_stagedPhases.last() = progress;
+    else
+        m_stagedPhases.append(progress);
 }
 
 void ProgressBar::clearLocked()
@@ -118,6 +144,12 @@ void ProgressBar::finish()
         writeStderr("\n");
         m_drawn = false;
     }
+    // Only a finished run gets the breakdown: a failure's stderr is its one
+    // error line (finish() runs while the work's exception unwinds).
+    if (std::uncaught_exceptions() == 0)
+        for (const Progress& phase : std::as_const(m_stagedPhases))
+            writeStderr(stagesBreakdownText(phase).toLocal8Bit() + '\n');
+    m_stagedPhases.clear();
 }
 
 InterruptGuard::InterruptGuard(OperationControl& control, ProgressBar& bar)

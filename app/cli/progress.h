@@ -4,13 +4,17 @@
 
 #include "operation.h"
 
+#include <QList>
 #include <atomic>
 #include <mutex>
 #include <thread>
 
 namespace ember::cli {
 
-// Draws "[#####-----]  45%  120.3 MB/s  ETA 0:12  uploading" at most 10x/s.
+// Draws "[#####-----]  45%  120.3 MB/s  ETA 0:12  uploading" at most 10x/s,
+// followed by the restore stages when the progress has them (as many as the
+// terminal's width allows). A run that ends without an exception prints each
+// phase's stage breakdown (stagetext.h) when the bar finishes.
 class ProgressBar
 {
 public:
@@ -24,12 +28,15 @@ public:
 private:
     void drawLocked(const Progress& progress);
     void clearLocked();
+    void keepStagesLocked(const Progress& progress);
 
     bool m_enabled;
     std::mutex m_mutex;
     qint64 m_lastDrawMs = -1000;
     bool m_drawn = false;
     QElapsedTimer m_clock;
+    // The newest progress of each phase that reported stages, in order.
+    QList<Progress> m_stagedPhases;
 };
 
 // While alive, SIGINT/SIGTERM request cancel on `control` instead of killing
