@@ -54,22 +54,31 @@ QString bandwidthScheduleProblem(const QString& text);
 // A token bucket whose rate follows a schedule. Thread-safe. acquire()
 // blocks until `bytes` may pass (bursts up to a quarter second of the
 // current rate), wakes early for `cancelled` (checked every 100 ms) and
-// returns false if it did. The clock and sleep are injectable for tests.
+// returns false if it did. The clock, local time and sleep are injectable
+// for tests (a fake sleep advances a fake clock).
 class TokenBucket
 {
 public:
     using Clock = std::function<std::chrono::steady_clock::time_point()>;
     using LocalTime = std::function<QTime()>;
-    explicit TokenBucket(BandwidthSchedule schedule, Clock clock = {}, LocalTime localTime = {});
+    using Sleep = std::function<void(std::chrono::nanoseconds)>;
+    explicit TokenBucket(BandwidthSchedule schedule, Clock clock = {}, LocalTime localTime = {},
+                         Sleep sleep = {});
     bool acquire(qint64 bytes, const std::function<bool()>& cancelled = {});
     qint64 currentRate() const; // bytes/s now; 0 = unlimited
 
 private:
+    // Tokens since m_last accrue at the rate read then (m_rate), so a window
+    // edge between two refills counts from the refill after it. Call locked.
+    void refill();
+
     BandwidthSchedule m_schedule;
     Clock m_clock;
     LocalTime m_localTime;
+    Sleep m_sleep;
     mutable std::mutex m_mutex;
     double m_tokens = 0;
+    qint64 m_rate = 0;
     std::chrono::steady_clock::time_point m_last{};
     bool m_started = false;
 };

@@ -306,6 +306,7 @@ std::unique_ptr<BackupDriver> createPosixDriver(const BackendConfig& config)
     ChunkedOptions options =
         chunkedOptionsFrom(config.options, QStringLiteral("backup_file_size"), 1999994880,
                            QStringLiteral("backup_sha_block_size_bytes"), 32768);
+    options.backendName = config.name; // its transfers share the backend's bandwidth limits
     return std::make_unique<ChunkedBackupDriver>(std::make_unique<PosixObjectStore>(base), options);
 }
 

@@ -6,6 +6,8 @@
 
 #include <QRegularExpression>
 
+#include <algorithm>
+
 namespace ember {
 
 namespace {
@@ -304,16 +306,24 @@ QList<OptionSpec> s3Options()
     inFlight.advanced = true;
     options.append(inFlight);
 
+    // The engine's options S3 does not word its own way (restore MD5, bandwidth limits).
+    for (const OptionSpec& spec : chunkedEngineOptionSpecs())
+        if (std::none_of(options.begin(), options.end(),
+                         [&](const OptionSpec& own) { return own.key == spec.key; }))
+            options.append(spec);
+
     return options + encryptionOptionSpecs();
 }
 
 std::unique_ptr<BackupDriver> createS3Driver(const BackendConfig& config,
                                              const BackendSecrets& secrets)
 {
-    return std::make_unique<ChunkedBackupDriver>(
-        std::make_unique<S3ObjectStore>(S3Settings::fromConfig(config, secrets)),
+    ChunkedOptions options =
         chunkedOptionsFrom(config.options, QStringLiteral("backup_s3_object_size"), 52428800,
-                           QStringLiteral("backup_s3_block_size"), 32768));
+                           QStringLiteral("backup_s3_block_size"), 32768);
+    options.backendName = config.name; // its transfers share the backend's bandwidth limits
+    return std::make_unique<ChunkedBackupDriver>(
+        std::make_unique<S3ObjectStore>(S3Settings::fromConfig(config, secrets)), options);
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 // restores byte for byte.
 #include "backendregistry.h"
 #include "backupservice.h"
+#include "bandwidth.h"
 #include "catalog.h"
 #include "chunkeddriver.h"
 #include "testsupport.h"
@@ -148,7 +149,10 @@ private Q_SLOTS:
             QStringLiteral("backup_compression_algorithm"), QStringLiteral("ember_zlib_engine"),
             QStringLiteral("ember_worker_threads"), QStringLiteral("ember_objects_in_flight"),
             // Encryption at rest (issue 16): every chunked type.
-            QStringLiteral("backup_ember_encryption"), QStringLiteral("ember_encryption_key")};
+            QStringLiteral("backup_ember_encryption"), QStringLiteral("ember_encryption_key"),
+            // Restore performance (issue 17): the object MD5 check and bandwidth limits.
+            QStringLiteral("ember_restore_md5"), QStringLiteral("ember_bandwidth_upload"),
+            QStringLiteral("ember_bandwidth_download")};
         const QMap<QString, QStringList> names{
             {QStringLiteral("posix"),
              engine + QStringList{QStringLiteral("backup_posix_path"),
@@ -193,13 +197,75 @@ private Q_SLOTS:
               QStringLiteral("ember_tsm_image_link_dir"),
               QStringLiteral("ember_tsm_timeout_seconds")}},
         };
+        // Names may be added (other work adds options at the same time); none may go.
         for (auto it = names.begin(); it != names.end(); ++it) {
-            QStringList known = backendOptionNames(it.key());
-            QStringList expected = it.value();
-            known.sort();
-            expected.sort();
-            QCOMPARE(known, expected);
+            const QStringList known = backendOptionNames(it.key());
+            for (const QString& name : it.value())
+                QVERIFY2(known.contains(name), qPrintable(it.key() + QLatin1Char(' ') + name));
         }
+    }
+
+    // Every chunked type takes the engine's restore and bandwidth options,
+    // checked by the engine's own parser (the same words in the CLI and the forms).
+    void chunkedTypesTakeTheEngineOptions()
+    {
+        QStringList chunked;
+        for (const BackendType& type : backendTypes()) {
+            if (!type.capabilities.chunked)
+                continue;
+            chunked.append(type.type);
+            QJsonObject options;
+            for (const OptionSpec& spec : type.options)
+                if (spec.required && !spec.secret)
+                    options.insert(spec.key, sampleValue(spec));
+            QVERIFY2(optionProblems(type, options).isEmpty(), qPrintable(type.type));
+
+            const OptionSpec* md5 = type.option(QStringLiteral("ember_restore_md5"));
+            QVERIFY2(md5, qPrintable(type.type));
+            QCOMPARE(md5->choices, (QStringList{QStringLiteral("check"), QStringLiteral("skip")}));
+            QCOMPARE(md5->defaultValue, QJsonValue(QStringLiteral("check")));
+            for (const QString& key : {QStringLiteral("ember_bandwidth_upload"),
+                                       QStringLiteral("ember_bandwidth_download")}) {
+                const OptionSpec* limit = type.option(key);
+                QVERIFY2(limit, qPrintable(type.type + QLatin1Char(' ') + key));
+                QCOMPARE(limit->kind, OptionSpec::Kind::Text);
+                QCOMPARE(limit->defaultValue.toString(), QString());
+                for (const QString& valid :
+                     {QStringLiteral("20MB/s"), QStringLiteral("10MB/s 08:00-18:00, 50MB/s"),
+                      QStringLiteral("unlimited"), QString()}) {
+                    QJsonObject limited = options;
+                    limited.insert(key, valid);
+                    QVERIFY2(optionProblems(type, limited).isEmpty(),
+                             qPrintable(optionProblems(type, limited).join(u'|')));
+                }
+                QJsonObject malformed = options;
+                malformed.insert(key, QStringLiteral("10 MX/s"));
+                QCOMPARE(optionProblems(type, malformed),
+                         QStringList{key + QStringLiteral(": ") +
+                                     bandwidthScheduleProblem(QStringLiteral("10 MX/s"))});
+                malformed.insert(key, QStringLiteral("10MB/s 25:00-18:00"));
+                QVERIFY(anyContains(optionProblems(type, malformed),
+                                    QStringLiteral("window '25:00-18:00': hour 25 out of range")));
+            }
+            QVERIFY(
+                bandwidthScheduleProblem(QStringLiteral("10 MX/s"))
+                    .startsWith(QStringLiteral("bandwidth limit '10 MX/s': unknown unit 'MX/s'")));
+        }
+        chunked.sort();
+        QCOMPARE(chunked, (QStringList{QStringLiteral("posix"), QStringLiteral("s3"),
+                                       QStringLiteral("swift")}));
+
+        // The engine reads them as given.
+        const ChunkedOptions read = chunkedOptionsFrom(
+            QJsonObject{
+                {QStringLiteral("ember_bandwidth_upload"), QStringLiteral("5MB/s")},
+                {QStringLiteral("ember_bandwidth_download"), QStringLiteral("1MB/s 22:00-06:00")},
+                {QStringLiteral("ember_restore_md5"), QStringLiteral("skip")}},
+            QStringLiteral("backup_file_size"), 1999994880,
+            QStringLiteral("backup_sha_block_size_bytes"), 32768);
+        QCOMPARE(read.uploadLimit, QStringLiteral("5MB/s"));
+        QCOMPARE(read.downloadLimit, QStringLiteral("1MB/s 22:00-06:00"));
+        QVERIFY(!read.checkObjectMd5);
     }
 
     void secretsStayOutOfOptions()
