@@ -12,6 +12,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTest>
 
 using namespace ember;
@@ -270,6 +271,67 @@ private Q_SLOTS:
         QFile catalogFile(m_home + QStringLiteral("/catalog.sqlite"));
         QVERIFY(catalogFile.open(QIODevice::ReadOnly));
         QVERIFY(!catalogFile.readAll().contains("do-not-store"));
+    }
+
+    // Every chunked type takes bandwidth limits: a malformed one is refused
+    // with the parser's words and nothing is stored; a valid one is kept as written.
+    void bandwidthLimitsAreChecked()
+    {
+        const QMap<QString, QStringList> required{
+            {QStringLiteral("posix"),
+             {QStringLiteral("backup_posix_path=") + m_dir + QStringLiteral("/store")}},
+            {QStringLiteral("swift"),
+             {QStringLiteral("backup_swift_auth_url=http://127.0.0.1:9/auth/v1.0"),
+              QStringLiteral("backup_swift_user=test:tester")}},
+            {QStringLiteral("s3"),
+             {QStringLiteral("backup_s3_endpoint_url=http://127.0.0.1:9"),
+              QStringLiteral("backup_s3_store_bucket=ember")}}};
+        for (auto it = required.begin(); it != required.end(); ++it) {
+            const QString name = QStringLiteral("limited-") + it.key();
+            const QString unit = errorOf(addArguments(
+                name, it.key(),
+                it.value() + QStringList{QStringLiteral("ember_bandwidth_upload=10 MX/s")}));
+            QVERIFY2(unit.contains(QStringLiteral(
+                         "ember_bandwidth_upload: bandwidth limit '10 MX/s': unknown unit 'MX/s'")),
+                     qPrintable(it.key() + QStringLiteral(": ") + unit));
+            const QString window = errorOf(addArguments(
+                name, it.key(),
+                it.value() +
+                    QStringList{QStringLiteral("ember_bandwidth_download=10MB/s 25:00-18:00")}));
+            QVERIFY2(window.contains(QStringLiteral("ember_bandwidth_download: bandwidth limit "
+                                                    "'10MB/s 25:00-18:00': window "
+                                                    "'25:00-18:00': hour 25 out of range")),
+                     qPrintable(it.key() + QStringLiteral(": ") + window));
+            QVERIFY(!backendNames().contains(name));
+
+            const ProcessResult added = cli(addArguments(
+                name, it.key(),
+                it.value() +
+                    QStringList{QStringLiteral("ember_bandwidth_upload=10MB/s 08:00-18:00, 50MB/s"),
+                                QStringLiteral("ember_bandwidth_download=5MiB/s")}));
+            QVERIFY2(added.exitCode == 0, qPrintable(describe(added)));
+            const QJsonObject options =
+                jsonOf(added).object().value(QStringLiteral("options")).toObject();
+            QCOMPARE(options.value(QStringLiteral("ember_bandwidth_upload")).toString(),
+                     QStringLiteral("10MB/s 08:00-18:00, 50MB/s"));
+            QCOMPARE(options.value(QStringLiteral("ember_bandwidth_download")).toString(),
+                     QStringLiteral("5MiB/s"));
+            QVERIFY(backendNames().contains(name));
+        }
+
+        // backend-types names both options for every chunked type.
+        CLI_OK(types, {QStringLiteral("backend-types")});
+        const QString text = QLatin1Char('\n') + QString::fromUtf8(types.out);
+        for (const QString& type : required.keys()) {
+            const qsizetype start = text.indexOf(QStringLiteral("\n%1: ").arg(type));
+            QVERIFY2(start >= 0, qPrintable(type));
+            const qsizetype next =
+                text.indexOf(QRegularExpression(QStringLiteral("\\n\\S")), start + 1);
+            const QString section = text.mid(start, next < 0 ? -1 : next - start);
+            QVERIFY2(section.contains(QStringLiteral("ember_bandwidth_upload")) &&
+                         section.contains(QStringLiteral("ember_bandwidth_download")),
+                     qPrintable(section));
+        }
     }
 };
 
