@@ -79,6 +79,12 @@ for depth in $DEPTHS; do [[ "$depth" =~ ^[1-9][0-9]*$ ]] || die "BENCH_DEPTHS: '
 
 new_work_dir
 if [ "${BENCH_KEEP:-0}" != 1 ]; then trap 'rm -rf "$W"' EXIT; fi
+if has_tool ember; then
+  # a copy: a rebuild of the tree during the run must not mix two binaries in one table
+  log "ember-cli: $CLI of $(date -u -r "$CLI" '+%F %T UTC')"
+  cp "$CLI" "$W/ember-cli"
+  CLI=$W/ember-cli
+fi
 
 make_volume "making a ${SIZE_MIB} MiB volume"
 # rows of RESULTS (record): tool compression operation seconds peak_kb
