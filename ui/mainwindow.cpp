@@ -437,8 +437,9 @@ void MainWindow::restoreSettings()
         settings.value(QStringLiteral("volumeColumns")).toByteArray());
     backupView()->header()->restoreState(
         settings.value(QStringLiteral("backupColumns")).toByteArray());
+    // V2: the Stages column came in after Rate; widths saved before it would shift.
     jobView()->horizontalHeader()->restoreState(
-        settings.value(QStringLiteral("jobColumns")).toByteArray());
+        settings.value(QStringLiteral("jobColumnsV2")).toByteArray());
     m_pendingVolumeSelection = settings.value(QStringLiteral("selectedVolumes")).toStringList();
     m_pendingBackupSelection = settings.value(QStringLiteral("selectedBackup")).toString();
     settings.endGroup();
@@ -457,7 +458,7 @@ void MainWindow::saveSettings()
     settings.setValue(QStringLiteral("volumeColumns"),
                       volumeView()->horizontalHeader()->saveState());
     settings.setValue(QStringLiteral("backupColumns"), backupView()->header()->saveState());
-    settings.setValue(QStringLiteral("jobColumns"), jobView()->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("jobColumnsV2"), jobView()->horizontalHeader()->saveState());
     // The selection kept here is this computer's; a cloud's stays with its
     // source (a window rebuilt for another language finds it there).
     QStringList volumes = selectedVolumeIds();
