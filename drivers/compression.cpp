@@ -734,6 +734,8 @@ public:
                 }
             }
             while (length > 0) {
+                if (m_pendingHead > 0 && size_t(m_pending.size()) >= m_pendingLimit)
+                    compactPending();
                 const size_t room =
                     m_pendingLimit - std::min(m_pendingLimit, size_t(m_pending.size()));
                 const size_t take = std::min(length, std::max<size_t>(room, 1));
@@ -815,8 +817,8 @@ private:
     // in m_pending where a segment may end), advancing m_scanPos.
     std::optional<size_t> nextCandidate(bool atEnd)
     {
-        const char* bytes = m_pending.constData();
-        const size_t size = size_t(m_pending.size());
+        const char* bytes = pendingData();
+        const size_t size = pendingSize();
         if (m_codec == Codec::Zlib) {
             static const char marker[4] = {'\0', '\0', '\xff', '\xff'};
             while (m_scanPos + 4 <= size) {
@@ -859,31 +861,28 @@ private:
 
     // Bytes at the end of m_pending that a candidate found later may still
     // need (a marker's first bytes).
-    size_t unresolvedTail() const
-    {
-        return size_t(m_pending.size()) - std::min(size_t(m_pending.size()), m_scanPos);
-    }
+    size_t unresolvedTail() const { return pendingSize() - std::min(pendingSize(), m_scanPos); }
 
     void processPending(bool atEnd)
     {
         for (;;) {
             if (m_ended) {
-                appendTrailer(m_pending);
-                dropPending(size_t(m_pending.size()));
+                appendTrailer(pendingLeft(pendingSize()));
+                dropPending(pendingSize());
                 return;
             }
-            if (m_pending.isEmpty())
+            if (pendingSize() == 0)
                 return;
             const std::optional<size_t> candidate = nextCandidate(atEnd);
             if (m_streaming && m_segments.empty()) {
                 // The streamer has caught up: feed it directly, stopping at
                 // candidates to see whether the pool can take over again.
                 const size_t upTo = candidate ? *candidate
-                                    : atEnd   ? size_t(m_pending.size())
-                                              : size_t(m_pending.size()) - unresolvedTail();
+                                    : atEnd   ? pendingSize()
+                                              : pendingSize() - unresolvedTail();
                 if (upTo == 0)
                     return;
-                const QByteArray part = m_pending.left(qsizetype(upTo));
+                const QByteArray part = pendingLeft(upTo);
                 dropPending(upTo);
                 streamerFeed(part);
                 continue;
@@ -896,10 +895,10 @@ private:
                 continue;
             }
             if (atEnd) {
-                cutSegment(size_t(m_pending.size()));
+                cutSegment(pendingSize());
                 continue;
             }
-            if (size_t(m_pending.size()) < m_pendingLimit)
+            if (pendingSize() < m_pendingLimit)
                 return;
             if (m_lastCandidate > 0) {
                 cutSegment(m_lastCandidate);
@@ -914,9 +913,27 @@ private:
         }
     }
 
+    const char* pendingData() const { return m_pending.constData() + m_pendingHead; }
+    size_t pendingSize() const { return size_t(m_pending.size()) - m_pendingHead; }
+    QByteArray pendingLeft(size_t count) const
+    {
+        return QByteArray(pendingData(), qsizetype(count));
+    }
+    void compactPending()
+    {
+        m_pending.remove(0, qsizetype(m_pendingHead));
+        m_pendingHead = 0;
+    }
+
     void dropPending(size_t count)
     {
-        m_pending.remove(0, qsizetype(count));
+        m_pendingHead += count;
+        if (m_pendingHead == size_t(m_pending.size())) {
+            m_pending.resize(0);
+            m_pendingHead = 0;
+        } else if (m_pendingHead > size_t(m_pending.size()) / 2) {
+            compactPending();
+        }
         m_scanPos -= std::min(m_scanPos, count);
         m_lastCandidate = m_lastCandidate > count ? m_lastCandidate - count : 0;
     }
@@ -924,7 +941,7 @@ private:
     void cutSegment(size_t length)
     {
         Segment segment;
-        segment.compressed = m_pending.left(qsizetype(length));
+        segment.compressed = pendingLeft(length);
         dropPending(length);
         const size_t compressed = size_t(segment.compressed.size());
         const size_t outputCap = std::min<size_t>(
@@ -1160,7 +1177,10 @@ private:
     size_t m_slotBytes = 0;
     size_t m_minSegment = 0;
 
+    // Bytes not yet given to a segment or the streamer: m_pending from
+    // m_pendingHead on (dropping from the front moves nothing).
     QByteArray m_pending;
+    size_t m_pendingHead = 0;
     size_t m_scanPos = 0;
     size_t m_lastCandidate = 0;
     std::deque<Segment> m_segments;
