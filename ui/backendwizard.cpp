@@ -3,6 +3,7 @@
 #include "appcontext.h"
 #include "async.h"
 #include "backendregistry.h"
+#include "bandwidth.h"
 #include "cephpages.h"
 #include "dialogbuttons.h"
 #include "encryptionpage.h"
@@ -482,6 +483,69 @@ QString LocalDirectoryPage::sizeProblem(qint64 objectSize, qint64 shaBlockSize)
     return {};
 }
 
+// ---------------------------------------------------------------- bandwidth limits
+
+namespace {
+const QString UploadLimitKey = QStringLiteral("ember_bandwidth_upload");
+const QString DownloadLimitKey = QStringLiteral("ember_bandwidth_download");
+} // namespace
+
+BandwidthLimitFields::BandwidthLimitFields(QWidget* parent, QFormLayout* form,
+                                           std::function<void()> changed)
+{
+    const auto field = [&](const QString& key, const QString& label) {
+        auto* edit = new QLineEdit(parent);
+        edit->setObjectName(QStringLiteral("option_%1").arg(key));
+        edit->setPlaceholderText(
+            BackendOptionsPage::tr("unlimited, e.g. 10MB/s 08:00-18:00, 50MB/s"));
+        edit->setToolTip(
+            BackendOptionsPage::tr(
+                "Rules separated by commas, each a rate (B, kB, MB, GB or KiB, MiB, GiB per "
+                "second) "
+                "with an optional time window HH:MM-HH:MM; the first rule whose window holds "
+                "applies. Empty = unlimited. (%1)")
+                .arg(key));
+        if (changed)
+            QObject::connect(edit, &QLineEdit::textChanged, parent, [changed] { changed(); });
+        form->addRow(label, edit);
+        return edit;
+    };
+    m_upload = field(UploadLimitKey, BackendOptionsPage::tr("&Upload limit:"));
+    m_download = field(DownloadLimitKey, BackendOptionsPage::tr("Do&wnload limit:"));
+}
+
+void BandwidthLimitFields::load(const QJsonObject& options)
+{
+    m_loaded = options;
+    m_upload->setText(options.value(UploadLimitKey).toString());
+    m_download->setText(options.value(DownloadLimitKey).toString());
+}
+
+void BandwidthLimitFields::writeTo(QJsonObject& options) const
+{
+    for (const auto& [key, edit] :
+         {std::pair(UploadLimitKey, m_upload), std::pair(DownloadLimitKey, m_download)}) {
+        const QString text = edit->text().trimmed();
+        if (!text.isEmpty() || m_loaded.contains(key))
+            options.insert(key, text);
+    }
+}
+
+QString BandwidthLimitFields::problem() const
+{
+    for (const auto& [key, edit] :
+         {std::pair(UploadLimitKey, m_upload), std::pair(DownloadLimitKey, m_download)})
+        if (const QString why = bandwidthScheduleProblem(edit->text()); !why.isEmpty())
+            return QStringLiteral("%1: %2").arg(key, why);
+    return {};
+}
+
+void BandwidthLimitFields::setEnabled(bool enabled)
+{
+    m_upload->setEnabled(enabled);
+    m_download->setEnabled(enabled);
+}
+
 QVBoxLayout* BackendOptionsPage::scrollingLayout()
 {
     auto* outer = new QVBoxLayout(this);
@@ -534,6 +598,9 @@ LocalDirectoryPage::LocalDirectoryPage(QWidget* parent) : BackendOptionsPage(par
                             this);
     note->setWordWrap(true);
     form->addRow(note);
+    // A malformed limit is named as it is typed, in the engine's words.
+    m_limits = std::make_unique<BandwidthLimitFields>(
+        this, form, [this] { m_problem->setText(m_limits->problem()); });
     m_problem = problemLabel(this);
     form->addRow(m_problem);
     registerField(QStringLiteral("posix.path*"), m_path);
@@ -552,16 +619,19 @@ void LocalDirectoryPage::load(const BackendConfig& backend)
         options.value(QStringLiteral("backup_file_size")).toInteger(1999994880) / 1024));
     m_shaBlockKiB->setValue(static_cast<int>(
         options.value(QStringLiteral("backup_sha_block_size_bytes")).toInteger(32768) / 1024));
+    m_limits->load(options);
 }
 
 QJsonObject LocalDirectoryPage::options() const
 {
-    return {
+    QJsonObject options{
         {QStringLiteral("backup_posix_path"), QDir::cleanPath(m_path->text().trimmed())},
         {QStringLiteral("backup_compression_algorithm"), m_compression->currentData().toString()},
         {QStringLiteral("backup_file_size"), qint64(m_objectSizeKiB->value()) * 1024},
         {QStringLiteral("backup_sha_block_size_bytes"), qint64(m_shaBlockKiB->value()) * 1024},
     };
+    m_limits->writeTo(options);
+    return options;
 }
 
 bool LocalDirectoryPage::validatePage()
@@ -573,6 +643,8 @@ bool LocalDirectoryPage::validatePage()
     else
         problem = sizeProblem(qint64(m_objectSizeKiB->value()) * 1024,
                               qint64(m_shaBlockKiB->value()) * 1024);
+    if (problem.isEmpty())
+        problem = m_limits->problem();
     m_problem->setText(problem);
     return problem.isEmpty();
 }

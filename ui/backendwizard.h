@@ -23,6 +23,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -163,6 +164,29 @@ private:
     QHash<QString, int> m_pageIds;
 };
 
+// The bandwidth limits of a chunked backend (ember_bandwidth_upload and
+// ember_bandwidth_download, drivers/bandwidth.h) for pages and dialogs that
+// draw their own form: two rows checked by the engine's own parser.
+class BandwidthLimitFields
+{
+public:
+    // Adds the two rows to `form`; `changed` runs after every edit.
+    BandwidthLimitFields(QWidget* parent, QFormLayout* form, std::function<void()> changed = {});
+    void load(const QJsonObject& options);
+    // Writes the set limits, and an empty one where a stored limit was cleared.
+    void writeTo(QJsonObject& options) const;
+    // The first malformed limit in the parser's words; empty when both are fine.
+    QString problem() const;
+    void setEnabled(bool enabled);
+    QLineEdit* upload() const { return m_upload; }
+    QLineEdit* download() const { return m_download; }
+
+private:
+    QLineEdit* m_upload = nullptr;
+    QLineEdit* m_download = nullptr;
+    QJsonObject m_loaded;
+};
+
 // The local-directory (posix) backend's options.
 class LocalDirectoryPage : public BackendOptionsPage
 {
@@ -184,6 +208,7 @@ private:
     QComboBox* m_compression = nullptr;
     QSpinBox* m_objectSizeKiB = nullptr;
     QSpinBox* m_shaBlockKiB = nullptr;
+    std::unique_ptr<BandwidthLimitFields> m_limits;
     QLabel* m_problem = nullptr;
 };
 

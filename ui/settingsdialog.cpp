@@ -65,6 +65,8 @@ SettingsDialog::SettingsDialog(AppContext& context, QWidget* parent)
 {
 }
 
+SettingsDialog::~SettingsDialog() = default;
+
 SettingsDialog::SettingsDialog(std::shared_ptr<const CatalogSnapshot> snapshot, AppContext* context,
                                QWidget* parent)
     : QDialog(parent), m_snapshot(std::move(snapshot)), m_context(context)
@@ -109,8 +111,11 @@ SettingsDialog::SettingsDialog(std::shared_ptr<const CatalogSnapshot> snapshot, 
     m_objectSizeKiB->setRange(32, 2 * 1024 * 1024);
     m_objectSizeKiB->setSuffix(tr(" KiB"));
     backupForm->addRow(tr("&Object size:"), m_objectSizeKiB);
-    auto* note = new QLabel(tr("Compression and object size belong to the default backend and "
-                               "apply to its new backups; existing backups keep theirs."),
+    m_limits = std::make_unique<BandwidthLimitFields>(this, backupForm, [this] { validate(); });
+    auto* note = new QLabel(tr("Compression, object size and bandwidth limits belong to the "
+                               "default backend and apply to its new backups, restores and "
+                               "verifications; existing backups keep their compression and "
+                               "object size."),
                             this);
     note->setWordWrap(true);
     backupForm->addRow(note);
@@ -286,6 +291,8 @@ void SettingsDialog::loadBackend()
     const bool chunked = !sizeKey.isEmpty();
     m_compression->setEnabled(chunked);
     m_objectSizeKiB->setEnabled(chunked);
+    m_limits->setEnabled(chunked);
+    m_limits->load(chunked ? backend->options : QJsonObject());
     if (chunked) {
         const BackendType* type = findBackendType(backend->type);
         const QString compression =
@@ -320,6 +327,8 @@ void SettingsDialog::validate()
         const qint64 block =
             qint64(type->value(backend->options, type->blockSizeKey).toDouble(32768));
         problem = LocalDirectoryPage::sizeProblem(qint64(m_objectSizeKiB->value()) * 1024, block);
+        if (problem.isEmpty())
+            problem = m_limits->problem();
     }
     if (problem.isEmpty())
         problem = jobSettingsProblem();
@@ -348,6 +357,7 @@ std::optional<BackendConfig> SettingsDialog::changedBackend() const
         changed.options.insert(QStringLiteral("backup_compression_algorithm"),
                                m_compression->currentData().toString());
         changed.options.insert(sizeKey, qint64(m_objectSizeKiB->value()) * 1024);
+        m_limits->writeTo(changed.options);
     }
     if (changed.options == backend->options && changed.isDefault == backend->isDefault)
         return std::nullopt;

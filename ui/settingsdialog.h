@@ -23,6 +23,7 @@ class QSpinBox;
 namespace ember::ui {
 
 class AppContext;
+class BandwidthLimitFields;
 
 class SettingsDialog : public QDialog
 {
@@ -33,6 +34,7 @@ public:
     // With the "Jobs" group: loaded when the dialog opens; OK saves it to the
     // catalog first and closes the dialog once it is stored.
     explicit SettingsDialog(AppContext& context, QWidget* parent = nullptr);
+    ~SettingsDialog() override;
 
     int maxConcurrentJobs() const;
     QString language() const; // "" = system
@@ -64,6 +66,7 @@ private:
     QSpinBox* m_jobs = nullptr;
     QComboBox* m_compression = nullptr;
     QSpinBox* m_objectSizeKiB = nullptr;
+    std::unique_ptr<BandwidthLimitFields> m_limits;
     QComboBox* m_language = nullptr;
     QLabel* m_problem = nullptr;
     QDialogButtonBox* m_buttons = nullptr;

@@ -95,6 +95,9 @@ SwiftPage::SwiftPage(QWidget* parent) : BackendOptionsPage(parent)
     for (const QString& algorithm : LocalDirectoryPage::compressionAlgorithms())
         m_compression->addItem(algorithm, algorithm);
     storageForm->addRow(tr("Co&mpression:"), m_compression);
+    // A malformed limit is named as it is typed, in the engine's words.
+    m_limits = std::make_unique<BandwidthLimitFields>(
+        storage, storageForm, [this] { m_problem->setText(m_limits->problem()); });
     layout->addWidget(storage);
 
     // TLS.
@@ -162,6 +165,7 @@ void SwiftPage::load(const BackendConfig& backend)
     if (m_compression->findData(compression) < 0)
         m_compression->addItem(compression, compression);
     m_compression->setCurrentIndex(m_compression->findData(compression));
+    m_limits->load(options);
     m_tls->caCertFile()->setText(text("backup_swift_ca_cert_file"));
     const QJsonValue insecure = options.value(QStringLiteral("backup_swift_auth_insecure"));
     m_tls->insecure()->setChecked(insecure.isBool() ? insecure.toBool()
@@ -175,7 +179,7 @@ void SwiftPage::load(const BackendConfig& backend)
 QJsonObject SwiftPage::options() const
 {
     // Every shown option is written, so that clearing a field clears it.
-    return {
+    QJsonObject options{
         {QStringLiteral("backup_swift_auth"), QStringLiteral("single_user")},
         {QStringLiteral("backup_swift_auth_url"), m_authUrl->text().trimmed()},
         {QStringLiteral("backup_swift_auth_version"), m_authVersion->currentData().toString()},
@@ -192,6 +196,8 @@ QJsonObject SwiftPage::options() const
         {QStringLiteral("backup_swift_ca_cert_file"), m_tls->caCertFile()->text().trimmed()},
         {QStringLiteral("backup_swift_auth_insecure"), m_tls->insecure()->isChecked()},
     };
+    m_limits->writeTo(options);
+    return options;
 }
 
 QMap<QString, QString> SwiftPage::secrets() const
@@ -234,6 +240,8 @@ bool SwiftPage::validatePage()
     if (problem.isEmpty())
         problem = LocalDirectoryPage::sizeProblem(qint64(m_objectSizeKiB->value()) * 1024,
                                                   qint64(m_blockSizeKiB->value()) * 1024);
+    if (problem.isEmpty())
+        problem = m_limits->problem();
     m_problem->setText(problem);
     return problem.isEmpty();
 }

@@ -6,6 +6,8 @@
 
 #include "backendwizard.h"
 
+#include <memory>
+
 class QLabel;
 class QLineEdit;
 class QComboBox;
@@ -43,6 +45,7 @@ private:
     QSpinBox* m_objectSizeKiB = nullptr;
     QSpinBox* m_blockSizeKiB = nullptr;
     QComboBox* m_compression = nullptr;
+    std::unique_ptr<BandwidthLimitFields> m_limits;
     TlsOptionsBox* m_tls = nullptr;
     QLabel* m_problem = nullptr;
     // Editing: a key is already in the keyring; an empty field keeps it.
