@@ -28,6 +28,8 @@
 #include <cstring>
 #include <deque>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -461,6 +463,18 @@ private:
     }
 };
 
+using SteadyClock = std::chrono::steady_clock;
+
+qint64 nanosecondsBetween(SteadyClock::time_point from, SteadyClock::time_point to)
+{
+    return qint64(std::chrono::duration_cast<std::chrono::nanoseconds>(to - from).count());
+}
+
+bool isAllZero(const char* data, size_t length)
+{
+    return std::memcmp(data, zeroBytes(length), length) == 0;
+}
+
 class RestoreRun
 {
 public:
@@ -610,6 +624,12 @@ private:
                 total += range.length;
         m_control.setPhase(m_device ? QStringLiteral("restoring") : QStringLiteral("verifying"),
                            total);
+        m_batchSize = std::max(m_blockSize, kBatchBytes / m_blockSize * m_blockSize);
+        if (!m_options.checkObjectMd5)
+            m_control.log(QStringLiteral("object MD5s are skipped as configured "
+                                         "(ember_restore_md5 = skip); every block is checked "
+                                         "against %1")
+                              .arg(shaFileName(m_chain.last())));
 
         std::atomic<qsizetype> next{0};
         const int readers =
@@ -636,7 +656,26 @@ private:
         m_report.blocksChecked = m_blocksChecked.load();
         m_report.bytesChecked = m_bytesChecked.load();
         m_report.objectsChecked = m_objectsChecked.load();
+        logSummary();
         return m_report;
+    }
+
+    void logSummary() const
+    {
+        const QString md5s =
+            m_options.checkObjectMd5
+                ? QStringLiteral("object MD5s checked (%1 of the objects record one)")
+                      .arg(m_md5sChecked.load())
+                : QStringLiteral("object MD5s skipped as configured");
+        m_control.log(QStringLiteral("%1: %2 objects read, %3 bytes decoded from %4 stored "
+                                     "bytes; %5 segments decoded in parallel, %6 redone; %7")
+                          .arg(m_device ? QStringLiteral("restore") : QStringLiteral("verify"))
+                          .arg(m_objectsChecked.load())
+                          .arg(m_rawBytesDecoded.load())
+                          .arg(m_storedBytesRead.load())
+                          .arg(m_decodeStats.independent.load())
+                          .arg(m_decodeStats.redone.load())
+                          .arg(md5s));
     }
 
     void buildPlan(const QList<BackupMetadata>& metadata)
@@ -699,81 +738,145 @@ private:
                          });
     }
 
-    // Decodes one object front to back (its MD5 needs every byte in order);
-    // checking blocks against the SHA-256 list and writing them runs in the
-    // pool, in batches, while decoding goes on.
+    // Decodes one object front to back on this reader thread (a runOnThreads
+    // thread, never a pool thread): segments of zlib and bzip2 objects decode
+    // on the pool, their output comes back here in order, where the object's
+    // MD5 is the only sequential check; checking blocks against the SHA-256
+    // list and writing them runs on the pool, in batches, while decoding goes
+    // on. Pool tasks never wait on one another, only this thread waits on
+    // them, so sharing the pool cannot deadlock.
     void restoreObject(const NeededObject& object)
     {
         m_control.throwIfCancelled();
         const ObjectEntry& entry = object.entry;
-        // Decoding stops as soon as the output passes the recorded length.
-        auto decoder = makeDecoder(codecForTag(entry.compression), entry.length);
-        Digest md5(Digest::Algorithm::Md5);
         // Encrypted objects record no MD5 (it would leak which objects are
         // equal); their tag and block MACs check them instead.
-        const bool checkMd5 = !entry.md5.isEmpty();
-        const qint64 batchSize =
-            std::max(m_blockSize, (qint64(1) << 20) / m_blockSize * m_blockSize);
-        QByteArray batch;
-        batch.reserve(qsizetype(batchSize));
-        qint64 decoded = 0;    // raw bytes of the object seen so far
-        qint64 batchStart = 0; // raw offset of batch[0]
-        std::deque<std::future<void>> pending;
-        const size_t maxPending = size_t(m_pool.size()) * 2;
-
-        auto flushBatch = [&] {
-            if (batch.isEmpty())
-                return;
-            const qint64 volumeOffset = entry.offset + batchStart;
-            const qint64 length = batch.size();
-            if (needsAnything(object, volumeOffset, length)) {
-                auto shared = std::make_shared<QByteArray>(std::move(batch));
-                pending.push_back(m_pool.submit([this, &object, shared, volumeOffset] {
-                    checkAndWrite(object, volumeOffset, *shared);
-                }));
-                while (pending.size() > maxPending) {
-                    pending.front().get();
-                    pending.pop_front();
-                }
-            }
-            batch = QByteArray();
-            batch.reserve(qsizetype(batchSize));
-            batchStart = decoded;
+        const bool checkMd5 = m_options.checkObjectMd5 && !entry.md5.isEmpty();
+        Digest md5(Digest::Algorithm::Md5);
+        // Declared before the decoder, which may report until it is gone.
+        std::atomic<bool> decoderReported{false};
+        ParallelDecodeOptions decodeOptions;
+        decodeOptions.pool = &m_pool;
+        decodeOptions.stats = &m_decodeStats;
+        decodeOptions.onDecoded = [this, &decoderReported](qint64 rawBytes, qint64 busyNs) {
+            decoderReported.store(true, std::memory_order_relaxed);
+            m_control.addStage(Stage::Inflate, rawBytes, busyNs);
         };
-        auto sink = [&](const char* data, size_t length) {
+        // Decoding stops as soon as the output passes the recorded length.
+        auto decoder =
+            makeParallelDecoder(codecForTag(entry.compression), entry.length, decodeOptions);
+
+        struct PendingBatch
+        {
+            std::future<void> done;
+            std::unique_ptr<char[]> bytes;
+        };
+        std::deque<PendingBatch> pending;
+        const size_t maxPending = size_t(m_pool.size()) * 2;
+        std::unique_ptr<char[]> batch; // set while the batch's bytes are kept
+        qint64 batchFill = 0;
+        qint64 batchStart = 0;    // raw offset of the batch's first byte
+        bool batchNeeded = false; // the plan takes bytes of this batch
+        qint64 decoded = 0;       // raw bytes of the object seen so far
+        qint64 flushNs = 0;       // time in flushBatch: MD5, handing over, waiting for the pool
+        auto startBatch = [&] {
+            batchStart = decoded;
+            batchFill = 0;
+            batchNeeded = needsAnything(object, entry.offset + batchStart, m_batchSize);
+            // Bytes that nothing checks or writes are not even copied.
+            if ((batchNeeded || checkMd5) && !batch)
+                batch = takeBatchBuffer();
+        };
+        auto waitForOldest = [&] {
+            PendingBatch oldest = std::move(pending.front());
+            pending.pop_front();
+            oldest.done.get();
+            giveBatchBuffer(std::move(oldest.bytes));
+        };
+        auto flushBatch = [&] {
+            if (batchFill == 0)
+                return;
+            const auto start = SteadyClock::now();
+            if (checkMd5) {
+                md5.update(batch.get(), size_t(batchFill));
+                m_control.addStage(Stage::Check, batchFill,
+                                   nanosecondsBetween(start, SteadyClock::now()));
+            }
+            if (batchNeeded) {
+                const qint64 volumeOffset = entry.offset + batchStart;
+                const char* bytes = batch.get();
+                const qint64 length = batchFill;
+                // With the MD5 checked, every byte is counted as checked there.
+                const bool countChecked = !checkMd5;
+                pending.push_back(
+                    {m_pool.submit([this, &object, bytes, volumeOffset, length, countChecked] {
+                         checkAndWrite(object, volumeOffset, bytes, length, countChecked);
+                     }),
+                     std::move(batch)});
+                while (pending.size() > maxPending)
+                    waitForOldest();
+            }
+            startBatch();
+            flushNs += nanosecondsBetween(start, SteadyClock::now());
+        };
+        // The same sink on every feed, as the decoder requires.
+        const StreamDecoder::Sink sink = [&](const char* data, size_t length) {
             m_control.throwIfCancelled();
-            if (checkMd5)
-                md5.update(data, length);
             while (length > 0) {
-                const size_t room = size_t(batchSize - batch.size());
-                const size_t take = std::min(room, length);
-                batch.append(data, qsizetype(take));
+                const size_t take = std::min(size_t(m_batchSize - batchFill), length);
+                if (batchNeeded || checkMd5) // else nothing reads these bytes
+                    std::memcpy(batch.get() + batchFill, data, take);
+                batchFill += qint64(take);
                 decoded += qint64(take);
                 data += take;
                 length -= take;
-                if (batch.size() == batchSize)
+                if (batchFill == m_batchSize)
                     flushBatch();
             }
         };
+
+        // Stage figures of this object: fetch is the time the store takes
+        // between handing over its bytes; the rest of each hand-over is ours.
+        qint64 fetched = 0;
+        qint64 fetchReported = 0;
+        qint64 fetchNs = 0;
+        qint64 handlingNs = 0; // decrypting, decoding on this thread, and flushBatch
+        auto lastReturn = SteadyClock::now();
+        std::optional<DecryptingFeed> decrypting;
+        auto receive = [&](const char* data, size_t length) {
+            const auto arrived = SteadyClock::now();
+            fetchNs += nanosecondsBetween(lastReturn, arrived);
+            fetched += qint64(length);
+            if (fetched - fetchReported >= kStageReportBytes) {
+                m_control.addStage(Stage::Fetch, fetched - fetchReported, fetchNs);
+                fetchReported = fetched;
+                fetchNs = 0;
+            }
+            if (decrypting)
+                decrypting->feed(data, length); // decrypted before decoding
+            else
+                decoder->feed(data, length, sink);
+            lastReturn = SteadyClock::now();
+            handlingNs += nanosecondsBetween(arrived, lastReturn);
+        };
+        qint64 decodingNs = 0; // on this thread; used when the decoder reports nothing
+        startBatch();
         try {
             try {
-                if (object.binding) {
-                    // Decrypted before decoding; the tag is checked before the end counts.
-                    DecryptingFeed decrypting(object.dataKey, *object.binding,
-                                              [&](const char* data, size_t length) {
-                                                  decoder->feed(data, length, sink);
-                                              });
-                    m_store.get(
-                        object.backup.container, entry.name,
-                        [&](const char* data, size_t length) { decrypting.feed(data, length); });
-                    decrypting.finish();
-                } else {
-                    m_store.get(object.backup.container, entry.name,
-                                [&](const char* data, size_t length) {
-                                    decoder->feed(data, length, sink);
-                                });
-                }
+                if (object.binding)
+                    decrypting.emplace(object.dataKey, *object.binding,
+                                       [&](const char* data, size_t length) {
+                                           decoder->feed(data, length, sink);
+                                       });
+                lastReturn = SteadyClock::now();
+                m_store.get(object.backup.container, entry.name, receive);
+                const auto finishing = SteadyClock::now();
+                fetchNs += nanosecondsBetween(lastReturn, finishing);
+                // The tag is checked before the end counts.
+                if (decrypting)
+                    decrypting->finish();
                 decoder->finish();
+                handlingNs += nanosecondsBetween(finishing, SteadyClock::now());
             } catch (const SealBroken&) {
                 throw; // names the object already
             } catch (const ObjectMissing&) {
@@ -794,15 +897,25 @@ private:
                         .arg(entry.offset)
                         .arg(object.backup.id, error.message()));
             }
+            decodingNs = std::max<qint64>(0, handlingNs - flushNs);
             flushBatch();
-            while (!pending.empty()) {
-                pending.front().get();
-                pending.pop_front();
-            }
+            while (!pending.empty())
+                waitForOldest();
         } catch (...) {
-            waitForAll(pending);
+            for (PendingBatch& each : pending)
+                if (each.done.valid())
+                    each.done.wait();
             throw;
         }
+        if (batch)
+            giveBatchBuffer(std::move(batch));
+        m_control.addStage(Stage::Fetch, fetched - fetchReported, fetchNs);
+        // A decoder that decodes on this thread without reporting (a
+        // sequential one): its time is what the hand-overs took beyond ours.
+        if (!decoderReported.load(std::memory_order_relaxed))
+            m_control.addStage(Stage::Inflate, decoded, decodingNs);
+        m_storedBytesRead += fetched;
+        m_rawBytesDecoded += decoded;
         if (decoded != entry.length)
             throw Error(
                 QStringLiteral("object %1 (volume offset %2) of backup %3 is corrupt: it holds %4 "
@@ -812,14 +925,17 @@ private:
                     .arg(object.backup.id)
                     .arg(decoded)
                     .arg(entry.length));
-        const QString actualMd5 = checkMd5 ? QString::fromLatin1(md5.finalHex()) : QString();
-        if (checkMd5 && actualMd5 != entry.md5)
-            throw Error(
-                QStringLiteral("object %1 (volume offset %2) of backup %3 is corrupt: MD5 %4, "
-                               "expected %5")
-                    .arg(entry.name)
-                    .arg(entry.offset)
-                    .arg(object.backup.id, actualMd5, entry.md5));
+        if (checkMd5) {
+            const QString actualMd5 = QString::fromLatin1(md5.finalHex());
+            if (actualMd5 != entry.md5)
+                throw Error(
+                    QStringLiteral("object %1 (volume offset %2) of backup %3 is corrupt: MD5 %4, "
+                                   "expected %5")
+                        .arg(entry.name)
+                        .arg(entry.offset)
+                        .arg(object.backup.id, actualMd5, entry.md5));
+            ++m_md5sChecked;
+        }
         ++m_objectsChecked;
     }
 
@@ -831,62 +947,104 @@ private:
         return false;
     }
 
-    void checkAndWrite(const NeededObject& object, qint64 batchOffset, const QByteArray& batch)
+    std::unique_ptr<char[]> takeBatchBuffer()
     {
-        const qint64 batchEnd = batchOffset + batch.size();
+        {
+            std::lock_guard lock(m_spareBatchesMutex);
+            if (!m_spareBatches.empty()) {
+                std::unique_ptr<char[]> buffer = std::move(m_spareBatches.back());
+                m_spareBatches.pop_back();
+                return buffer;
+            }
+        }
+        return std::unique_ptr<char[]>(new char[size_t(m_batchSize)]);
+    }
+
+    // Batch buffers are reused: fresh memory would be faulted in for every batch.
+    void giveBatchBuffer(std::unique_ptr<char[]> buffer)
+    {
+        std::lock_guard lock(m_spareBatchesMutex);
+        if (buffer && m_spareBatches.size() < kSpareBatches)
+            m_spareBatches.push_back(std::move(buffer));
+    }
+
+    Error blockMismatch(const NeededObject& object, qint64 at) const
+    {
+        if (!m_mac)
+            return Error(
+                QStringLiteral("block at volume offset %1 (object %2 of backup %3) does "
+                               "not match its SHA-256 in %4")
+                    .arg(at)
+                    .arg(object.entry.name, object.backup.id, shaFileName(m_chain.last())));
+        // Encrypted: the list authenticated and the object is checked against its
+        // tag, so bytes in the wrong place mean a `_metadata` that lies.
+        return Error(QStringLiteral("block at volume offset %1 (object %2 of backup %3) does not "
+                                    "match its MAC in %4: the chain's metadata does not "
+                                    "authenticate (an object's offset or length was changed, or "
+                                    "an object left out)")
+                         .arg(at)
+                         .arg(object.entry.name, object.backup.id, shaFileName(m_chain.last())));
+    }
+
+    // Checks the blocks of `bytes` (raw bytes at volume offset `batchOffset`)
+    // that the plan takes from `object`, then writes them in runs as long as
+    // the batch. Runs on the pool; waits for nothing.
+    void checkAndWrite(const NeededObject& object, qint64 batchOffset, const char* bytes,
+                       qint64 length, bool countCheckedBytes)
+    {
+        const qint64 batchEnd = batchOffset + length;
+        std::vector<Extent> writes; // zero blocks on a zeroed target are left out
+        qint64 checked = 0;
+        qint64 blocks = 0;
+        const auto checkStart = SteadyClock::now();
         for (const Extent& range : object.ranges) {
             const qint64 start = std::max(range.offset, batchOffset);
             const qint64 end = std::min(range.end(), batchEnd);
             if (start >= end)
                 continue;
-            // Runs of blocks to write, skipping zero blocks on a zeroed target.
-            qint64 runStart = -1;
-            auto writeRun = [&](qint64 runEnd) {
-                if (runStart >= 0 && m_device) {
-                    try {
-                        m_device->writeAt(runStart, batch.constData() + (runStart - batchOffset),
-                                          runEnd - runStart);
-                    } catch (const Cancelled&) {
-                        throw;
-                    } catch (const Error& error) {
-                        throw TargetWriteError(m_device->describe(), error);
-                    }
-                }
-                runStart = -1;
-            };
             for (qint64 at = start; at < end; at += m_blockSize) {
-                const qint64 length = std::min(m_blockSize, end - at);
-                const size_t index = size_t(at / m_blockSize);
-                const Sha256 digest = blockDigest(
-                    m_mac.get(), batch.constData() + (at - batchOffset), size_t(length));
-                if (digest != m_hashes.hashes[index] && !m_mac)
-                    throw Error(
-                        QStringLiteral(
-                            "block at volume offset %1 (object %2 of backup %3) does not "
-                            "match its SHA-256 in %4")
-                            .arg(at)
-                            .arg(object.entry.name, object.backup.id, shaFileName(m_chain.last())));
-                // Encrypted: the list authenticated and the object is checked against its
-                // tag, so bytes in the wrong place mean a `_metadata` that lies.
-                if (digest != m_hashes.hashes[index])
-                    throw Error(
-                        QStringLiteral(
-                            "block at volume offset %1 (object %2 of backup %3) does not "
-                            "match its MAC in %4: the chain's metadata does not authenticate "
-                            "(an object's offset or length was changed, or an object left out)")
-                            .arg(at)
-                            .arg(object.entry.name, object.backup.id, shaFileName(m_chain.last())));
-                const bool skip = m_skipZeros && length == m_blockSize && digest == m_zeroBlockHash;
-                if (skip)
-                    writeRun(at);
-                else if (runStart < 0)
-                    runStart = at;
-                ++m_blocksChecked;
+                const qint64 blockLength = std::min(m_blockSize, end - at);
+                const char* block = bytes + (at - batchOffset);
+                const Sha256& expected = m_hashes.hashes[size_t(at / m_blockSize)];
+                // Only zeros have the zero block's digest: scanning for them is
+                // as strong a check as hashing, and far cheaper.
+                const bool listedZero = blockLength == m_blockSize && expected == m_zeroBlockHash;
+                const bool matches =
+                    listedZero ? isAllZero(block, size_t(blockLength))
+                               : blockDigest(m_mac.get(), block, size_t(blockLength)) == expected;
+                if (!matches)
+                    throw blockMismatch(object, at);
+                ++blocks;
+                if (listedZero && m_skipZeros)
+                    continue;
+                if (!writes.empty() && writes.back().end() == at)
+                    writes.back().length += blockLength;
+                else
+                    writes.push_back({at, blockLength});
             }
-            writeRun(end);
-            m_bytesChecked += end - start;
-            m_control.addBytesDone(end - start);
+            checked += end - start;
         }
+        if (checked == 0)
+            return;
+        const auto checkEnd = SteadyClock::now();
+        m_control.addStage(Stage::Check, countCheckedBytes ? checked : 0,
+                           nanosecondsBetween(checkStart, checkEnd));
+        if (m_device) {
+            try {
+                for (const Extent& run : writes)
+                    m_device->writeAt(run.offset, bytes + (run.offset - batchOffset), run.length);
+            } catch (const Cancelled&) {
+                throw;
+            } catch (const Error& error) {
+                throw TargetWriteError(m_device->describe(), error);
+            }
+            // Zero blocks left out count as written: the target holds them.
+            m_control.addStage(Stage::Write, checked,
+                               nanosecondsBetween(checkEnd, SteadyClock::now()));
+        }
+        m_blocksChecked += blocks;
+        m_bytesChecked += checked;
+        m_control.addBytesDone(checked);
     }
 
     ObjectStore& m_store;
@@ -910,6 +1068,20 @@ private:
     const KeyLookup& m_keys;
     QList<QByteArray> m_dataKeys;    // encrypted chains: each backup's data key, oldest first
     std::unique_ptr<BlockMac> m_mac; // encrypted chains: the newest backup's block MAC
+    // Decoded bytes are checked and written in batches of this many bytes (whole
+    // blocks, several MiB: long writes, few pool tasks).
+    qint64 m_batchSize = 0;
+    std::mutex m_spareBatchesMutex;
+    std::vector<std::unique_ptr<char[]>> m_spareBatches;
+    static constexpr size_t kSpareBatches = 16;
+    static constexpr qint64 kBatchBytes = qint64(4) << 20;
+    // A long object's fetch figures reach the progress every this many bytes.
+    static constexpr qint64 kStageReportBytes = qint64(16) << 20;
+    // For the run's summary line.
+    ParallelDecodeStats m_decodeStats;
+    std::atomic<qint64> m_storedBytesRead{0};
+    std::atomic<qint64> m_rawBytesDecoded{0};
+    std::atomic<qint64> m_md5sChecked{0};
 };
 
 void removeAllObjects(ObjectStore& store, const Backup& backup)
