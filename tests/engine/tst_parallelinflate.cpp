@@ -347,6 +347,35 @@ private Q_SLOTS:
         QVERIFY(agree(Codec::Bz2, planted, optionsFor(pool, nullptr, 1), 14));
     }
 
+    // Byte by byte: ISA-L stops between blocks in every state it can.
+    void fedOneByteAtATime()
+    {
+        const QByteArray data = sampleData(400000, 30);
+        WorkerPool pool(2);
+        const QList<QPair<Codec, QByteArray>> objects = {
+            {Codec::Zlib, pieceObject(Codec::Zlib, QStringLiteral("isal"), data, 20000)},
+            {Codec::Zlib, pieceObject(Codec::Zlib, QStringLiteral("zlib"), data, 20000)},
+            {Codec::Zlib, syncFlushedZlib(data, 5000)},
+            {Codec::Zlib, cinderZlib(data, 0)},
+            {Codec::Bz2, pieceObject(Codec::Bz2, QString(), data, 50000)},
+        };
+        for (const auto& [codec, object] : objects) {
+            for (size_t minSegment : {size_t(1), size_t(3000)}) {
+                ParallelDecodeStats stats;
+                auto decoder = makeParallelDecoder(codec, -1, optionsFor(pool, &stats, minSegment));
+                const Outcome outcome = run(
+                    *decoder,
+                    [&](const StreamDecoder::Sink& sink) {
+                        for (char byte : object)
+                            decoder->feed(&byte, 1, sink);
+                    },
+                    true);
+                QVERIFY(!outcome.threw);
+                QVERIFY(outcome.output == data);
+            }
+        }
+    }
+
     void truncatedAndFlippedAreRefused()
     {
         const QByteArray data = sampleData(2 << 20, 10);
