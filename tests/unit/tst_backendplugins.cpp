@@ -10,12 +10,14 @@
 #include "chunkeddriver.h"
 #include "testsupport.h"
 
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QMap>
 #include <QSet>
 #include <QTest>
 
 #include <cmath>
+#include <future>
 #include <limits>
 
 using namespace ember;
@@ -266,6 +268,42 @@ private Q_SLOTS:
         QCOMPARE(read.uploadLimit, QStringLiteral("5MB/s"));
         QCOMPARE(read.downloadLimit, QStringLiteral("1MB/s 22:00-06:00"));
         QVERIFY(!read.checkObjectMd5);
+    }
+
+    // A chunked backend's backups and restores draw from the backend's
+    // buckets: the same ones another transfer of that backend uses.
+    void chunkedDriverDrawsFromTheBackendsBuckets()
+    {
+        ServiceFixture fixture(QStringLiteral("bandwidth"), QStringLiteral("none"));
+        BackendConfig local = *fixture.catalog->backend(QStringLiteral("local"));
+        const QString limit = QStringLiteral("2MB/s");
+        local.options.insert(QStringLiteral("ember_bandwidth_upload"), limit);
+        local.options.insert(QStringLiteral("ember_bandwidth_download"), limit);
+        fixture.catalog->upsertBackend(local);
+        fixture.addVolumeFile(4000000, Fill::Random, 11);
+
+        const BandwidthBuckets shared = bandwidthBucketsFor(local.name, limit, limit);
+        QVERIFY(shared.upload && shared.download);
+        QElapsedTimer timer;
+        timer.start();
+        auto other =
+            std::async(std::launch::async, [&] { return shared.upload->acquire(4000000); });
+        const Backup backup = fixture.backUp(QStringLiteral("v"));
+        QVERIFY(other.get());
+        // Alone, each would take (4 MB - 0.5 MB of burst) / 2 MB/s = 1.75 s;
+        // sharing one bucket, both together take 3.75 s.
+        const double backupSeconds = double(timer.elapsed()) / 1000;
+        QVERIFY2(backupSeconds > 3.0 && backupSeconds < 10,
+                 qPrintable(QString::number(backupSeconds)));
+
+        timer.restart();
+        const QString restored = fixture.restoreToNewFile(backup.id, QStringLiteral("r.img"));
+        const double restoreSeconds = double(timer.elapsed()) / 1000;
+        QCOMPARE(compareFiles(fixture.volumeFile(), restored), QString());
+        qInfo("4 MB backup beside 4 MB more of the backend: %.2f s; restore: %.2f s", backupSeconds,
+              restoreSeconds);
+        QVERIFY2(restoreSeconds > 1.4 && restoreSeconds < 8,
+                 qPrintable(QString::number(restoreSeconds)));
     }
 
     void secretsStayOutOfOptions()
