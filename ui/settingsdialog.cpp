@@ -112,10 +112,8 @@ SettingsDialog::SettingsDialog(std::shared_ptr<const CatalogSnapshot> snapshot, 
     m_objectSizeKiB->setSuffix(tr(" KiB"));
     backupForm->addRow(tr("&Object size:"), m_objectSizeKiB);
     m_limits = std::make_unique<BandwidthLimitFields>(this, backupForm, [this] { validate(); });
-    auto* note = new QLabel(tr("Compression, object size and bandwidth limits belong to the "
-                               "default backend and apply to its new backups, restores and "
-                               "verifications; existing backups keep their compression and "
-                               "object size."),
+    auto* note = new QLabel(tr("Compression and object size belong to the default backend and "
+                               "apply to its new backups; existing backups keep theirs."),
                             this);
     note->setWordWrap(true);
     backupForm->addRow(note);
