@@ -758,6 +758,10 @@ private:
         ParallelDecodeOptions decodeOptions;
         decodeOptions.pool = &m_pool;
         decodeOptions.stats = &m_decodeStats;
+        // Enough decoded ahead to keep every pool thread busy, bounded by the
+        // pool's size rather than the object's: two readers hold twice this.
+        decodeOptions.maxBufferedBytes = std::clamp(size_t(m_pool.size()) * (size_t(8) << 20),
+                                                    size_t(16) << 20, size_t(64) << 20);
         decodeOptions.onDecoded = [this, &decoderReported](qint64 rawBytes, qint64 busyNs) {
             decoderReported.store(true, std::memory_order_relaxed);
             m_control.addStage(Stage::Inflate, rawBytes, busyNs);
@@ -772,7 +776,8 @@ private:
             std::unique_ptr<char[]> bytes;
         };
         std::deque<PendingBatch> pending;
-        const size_t maxPending = size_t(m_pool.size()) * 2;
+        // Batches are large: one waiting per pool thread keeps them all busy.
+        const size_t maxPending = size_t(m_pool.size()) + 1;
         std::unique_ptr<char[]> batch; // set while the batch's bytes are kept
         qint64 batchFill = 0;
         qint64 batchStart = 0;    // raw offset of the batch's first byte
