@@ -776,8 +776,9 @@ private:
             std::unique_ptr<char[]> bytes;
         };
         std::deque<PendingBatch> pending;
-        // Batches are large: one waiting per pool thread keeps them all busy.
-        const size_t maxPending = size_t(m_pool.size()) + 1;
+        // Two batches per pool thread (one waiting per thread measured a higher
+        // peak: the decoder then runs further ahead).
+        const size_t maxPending = size_t(m_pool.size()) * 2;
         std::unique_ptr<char[]> batch; // set while the batch's bytes are kept
         qint64 batchFill = 0;
         qint64 batchStart = 0;    // raw offset of the batch's first byte
