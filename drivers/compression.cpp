@@ -888,7 +888,7 @@ private:
                 continue;
             }
             if (candidate) {
-                if (*candidate >= m_minSegment)
+                if (*candidate >= segmentTarget())
                     cutSegment(*candidate);
                 else
                     m_lastCandidate = *candidate;
@@ -925,6 +925,22 @@ private:
         m_pendingHead = 0;
     }
 
+    // Compressed bytes after which a segment is cut at the next candidate:
+    // minSegmentBytes, less when the data compresses so well that such a
+    // segment's output would not fit its share of the buffer (it would be
+    // decoded on the feeding thread instead of the pool).
+    size_t segmentTarget() const
+    {
+        if (m_ratio == 0)
+            return m_minSegment;
+        return std::min(m_minSegment, std::max<size_t>(4096, m_slotBytes / (2 * m_ratio)));
+    }
+    void noteRatio(size_t compressed, size_t raw)
+    {
+        if (compressed >= 4096 || (m_ratio == 0 && compressed > 0))
+            m_ratio = raw / compressed + 1;
+    }
+
     void dropPending(size_t count)
     {
         m_pendingHead += count;
@@ -948,8 +964,10 @@ private:
             std::max(m_slotBytes > compressed ? m_slotBytes - compressed : 0, 2 * compressed),
             size_t(1) << 30);
         segment.charge = compressed + outputCap;
-        while (!m_segments.empty() &&
-               (m_segments.size() >= m_maxSegments || m_charged + segment.charge > m_segmentBudget))
+        // Until one segment has shown how well the data compresses, one at a
+        // time: the next cut's size depends on it.
+        while (!m_segments.empty() && (m_ratio == 0 || m_segments.size() >= m_maxSegments ||
+                                       m_charged + segment.charge > m_segmentBudget))
             deliverFront();
         if (m_ended) {
             appendTrailer(segment.compressed);
@@ -984,6 +1002,7 @@ private:
                 ++m_options.stats->independent;
             if (m_options.onDecoded)
                 m_options.onDecoded(qint64(result.outputLength), result.busyNs);
+            noteRatio(size_t(segment.compressed.size()), result.outputLength);
             deliver(result.output.get(), result.outputLength);
             m_adler =
                 result.outputLength == 0
@@ -1076,6 +1095,7 @@ private:
             bunzipOnFeeder(input, emit, busyNs);
         if (m_options.onDecoded)
             m_options.onDecoded(produced, busyNs);
+        noteRatio(size_t(input.size()), size_t(produced));
     }
 
     template <typename Emit>
@@ -1176,6 +1196,7 @@ private:
     size_t m_maxSegments = 0;
     size_t m_slotBytes = 0;
     size_t m_minSegment = 0;
+    size_t m_ratio = 0; // raw bytes per compressed byte of the latest segment
 
     // Bytes not yet given to a segment or the streamer: m_pending from
     // m_pendingHead on (dropping from the front moves nothing).

@@ -457,6 +457,32 @@ private Q_SLOTS:
         }
     }
 
+    // Pieces that compress fifty to one still go to the pool: segments are
+    // cut shorter than minSegmentBytes so that their output fits.
+    void compressibleDataStaysParallel()
+    {
+        QByteArray data(96 << 20, '\0');
+        const QByteArray noise = randomBytes(data.size() / 64, 32);
+        for (qsizetype at = 0; at < data.size(); at += 4096)
+            data.replace(at, 64, noise.mid(at / 64, 64));
+        WorkerPool pool(2);
+        for (Codec codec : {Codec::Zlib, Codec::Bz2}) {
+            const QByteArray object = pieceObject(codec, QStringLiteral("isal"), data, 1 << 20);
+            ParallelDecodeStats stats;
+            const ParallelDecodeOptions options =
+                optionsFor(pool, &stats, size_t(256) << 10, size_t(16) << 20);
+            const Outcome outcome = parallel(codec, object, options, 31);
+            QVERIFY(!outcome.threw);
+            QVERIFY(outcome.output == data);
+            QVERIFY2(stats.independent > 10,
+                     qPrintable(QStringLiteral("%1 of %2 segments independent, %3 bytes")
+                                    .arg(stats.independent)
+                                    .arg(stats.segments)
+                                    .arg(object.size())));
+            QVERIFY(stats.maxBufferedBytes <= qint64(options.maxBufferedBytes));
+        }
+    }
+
     // A 256 MiB object decodes within maxBufferedBytes.
     void largeObjectStaysWithinItsBuffer()
     {
