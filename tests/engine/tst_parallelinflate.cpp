@@ -188,6 +188,14 @@ ParallelDecodeOptions optionsFor(WorkerPool& pool, ParallelDecodeStats* stats,
     return options;
 }
 
+QByteArray loadAverage()
+{
+    QFile file(QStringLiteral("/proc/loadavg"));
+    if (!file.open(QIODevice::ReadOnly))
+        return "unknown";
+    return file.readAll().left(14).trimmed();
+}
+
 } // namespace
 
 class TestParallelInflate : public QObject
@@ -543,19 +551,23 @@ private Q_SLOTS:
                 return timer.elapsed();
             };
             const qint64 sequentialMs = timeOf(*makeDecoder(timed.codec));
-            WorkerPool pool(2);
-            ParallelDecodeStats stats;
-            ParallelDecodeOptions options =
-                optionsFor(pool, &stats, size_t(256) << 10, size_t(64) << 20);
-            std::atomic<qint64> busyNs{0};
-            options.onDecoded = [&busyNs](qint64, qint64 ns) { busyNs += ns; };
-            const qint64 parallelMs = timeOf(*makeParallelDecoder(timed.codec, -1, options));
-            qInfo("decode busy %lld ms", qlonglong(busyNs / 1000000));
-            qInfo("%lld MiB %s, %lld MiB compressed: sequential %lld ms, parallel (2 threads) "
-                  "%lld ms (%lld segments, %lld independent), on %d cores",
-                  qlonglong(timed.size >> 20), timed.name, qlonglong(object.size() >> 20),
-                  qlonglong(sequentialMs), qlonglong(parallelMs), qlonglong(stats.segments.load()),
-                  qlonglong(stats.independent.load()), QThread::idealThreadCount());
+            for (int threads : {1, 2}) {
+                WorkerPool pool(threads);
+                ParallelDecodeStats stats;
+                ParallelDecodeOptions options =
+                    optionsFor(pool, &stats, size_t(256) << 10, size_t(64) << 20);
+                std::atomic<qint64> busyNs{0};
+                options.onDecoded = [&busyNs](qint64, qint64 ns) { busyNs += ns; };
+                const qint64 parallelMs = timeOf(*makeParallelDecoder(timed.codec, -1, options));
+                qInfo("%lld MiB %s, %lld MiB compressed: sequential %lld ms, parallel with %d "
+                      "threads %lld ms (decoding busy %lld ms in all; %lld segments, %lld "
+                      "independent), %d cores, load %s",
+                      qlonglong(timed.size >> 20), timed.name, qlonglong(object.size() >> 20),
+                      qlonglong(sequentialMs), threads, qlonglong(parallelMs),
+                      qlonglong(busyNs / 1000000), qlonglong(stats.segments.load()),
+                      qlonglong(stats.independent.load()), QThread::idealThreadCount(),
+                      loadAverage().constData());
+            }
         }
     }
 };
