@@ -27,6 +27,9 @@ struct CephOptions
     static CephOptions from(const BackendConfig& config, const BackendSecrets& secrets);
     // The copy piece: the chunk size, capped so memory stays small.
     qint64 pieceSize() const;
+    // The restore's piece: larger, so that each worker keeps several 4 MiB aio
+    // requests in flight (threads x this bytes of memory).
+    qint64 restorePieceSize() const;
 };
 
 class CephBackupDriver : public BackupDriver
