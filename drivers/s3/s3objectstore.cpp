@@ -1,5 +1,6 @@
 #include "s3objectstore.h"
 
+#include "hashing.h"
 #include "s3signer.h"
 
 #include <QCryptographicHash>
@@ -1034,11 +1035,12 @@ void S3ObjectStore::get(const QString& container, const QString& name, const Dat
     const bool checkEtag = m_settings.md5Validation && !s3.sse();
 
     const auto read = [&](const QString& versionId) -> http::HttpResponse {
-        QCryptographicHash md5(QCryptographicHash::Md5);
+        // OpenSSL's MD5 (Digest): Qt's portable one cost a third of a restore's CPU.
+        Digest md5(Digest::Algorithm::Md5);
         qint64 delivered = 0;
         const DataConsumer sink = [&](const char* data, size_t size) {
             if (checkEtag)
-                md5.addData(QByteArrayView(data, qsizetype(size)));
+                md5.update(data, size);
             delivered += qint64(size);
             consumer(data, size);
         };
@@ -1071,11 +1073,12 @@ void S3ObjectStore::get(const QString& container, const QString& name, const Dat
             std::rethrow_exception(afterData);
         if (response.ok() && checkEtag) {
             const QByteArray etag = unquotedEtag(response.header("etag"));
-            if (etag.size() == 32 && etag != md5.result().toHex())
+            const QByteArray received = md5.finalHex();
+            if (etag.size() == 32 && etag != received)
                 throw TransientError(QStringLiteral("object %1 read from bucket %2 at %3 has MD5 "
                                                     "%4, but S3 reports ETag %5")
                                          .arg(name, container, m_settings.endpointUrl,
-                                              QString::fromLatin1(md5.result().toHex()),
+                                              QString::fromLatin1(received),
                                               QString::fromLatin1(etag)));
         }
         return response;
