@@ -776,8 +776,8 @@ private:
             std::unique_ptr<char[]> bytes;
         };
         std::deque<PendingBatch> pending;
-        // Two batches per pool thread (one waiting per thread measured a higher
-        // peak: the decoder then runs further ahead).
+        // Two batches per pool thread: one per thread measured a higher peak
+        // memory, not a lower one.
         const size_t maxPending = size_t(m_pool.size()) * 2;
         std::unique_ptr<char[]> batch; // set while the batch's bytes are kept
         qint64 batchFill = 0;
