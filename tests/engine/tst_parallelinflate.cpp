@@ -368,9 +368,14 @@ private Q_SLOTS:
             {Codec::Bz2, pieceObject(Codec::Bz2, QString(), data, 50000)},
         };
         for (const auto& [codec, object] : objects) {
-            for (size_t minSegment : {size_t(1), size_t(3000)}) {
+            // 1 MiB of buffer: what has no boundary in 256 KiB is streamed,
+            // up to the trailer, a byte at a time.
+            for (auto [minSegment, buffered] :
+                 {std::pair{size_t(1), size_t(16) << 20}, std::pair{size_t(3000), size_t(16) << 20},
+                  std::pair{size_t(3000), size_t(1) << 20}}) {
                 ParallelDecodeStats stats;
-                auto decoder = makeParallelDecoder(codec, -1, optionsFor(pool, &stats, minSegment));
+                auto decoder =
+                    makeParallelDecoder(codec, -1, optionsFor(pool, &stats, minSegment, buffered));
                 const Outcome outcome = run(
                     *decoder,
                     [&](const StreamDecoder::Sink& sink) {
@@ -380,6 +385,8 @@ private Q_SLOTS:
                     true);
                 QVERIFY(!outcome.threw);
                 QVERIFY(outcome.output == data);
+                if (object.size() > (256 << 10) && buffered == (size_t(1) << 20))
+                    QVERIFY(stats.streamedBytes > 0);
             }
         }
     }
