@@ -118,7 +118,9 @@ struct ParallelDecodeOptions
 {
     WorkerPool* pool = nullptr; // required: runs the segment decodes
     size_t maxBufferedBytes = size_t(64) << 20;
-    size_t minSegmentBytes = size_t(256) << 10; // compressed bytes per segment, at least
+    // Compressed bytes per segment, at least; less only when the data
+    // compresses so well that such a segment's output would not fit its share.
+    size_t minSegmentBytes = size_t(256) << 10;
     // Called (on any thread) for each decoded segment: raw bytes out, busy time.
     std::function<void(qint64 rawBytes, qint64 busyNs)> onDecoded = {};
     ParallelDecodeStats* stats = nullptr; // optional (tests, logs)
