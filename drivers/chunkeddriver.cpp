@@ -850,6 +850,8 @@ private:
         auto lastReturn = SteadyClock::now();
         std::optional<DecryptingFeed> decrypting;
         auto receive = [&](const char* data, size_t length) {
+            // A paced download (bandwidth limit) stops within one slice of a cancel.
+            m_control.throwIfCancelled();
             const auto arrived = SteadyClock::now();
             fetchNs += nanosecondsBetween(lastReturn, arrived);
             fetched += qint64(length);

@@ -390,6 +390,9 @@ ObjectEntry writeObject(const ObjectWriter& writer, const Extent& extent, const 
         encryptor->update(encoded.constData(), size_t(encoded.size()), pending);
     };
     auto producer = [&](char* buffer, size_t capacity) -> size_t {
+        // Checked per call, not only per piece: a store that paces its
+        // transfer (a bandwidth limit) then stops within one slice of a cancel.
+        writer.control.throwIfCancelled();
         while (pendingPosition == pending.size()) {
             pending.clear();
             pendingPosition = 0;

@@ -19,6 +19,7 @@
 #include <cmath>
 #include <future>
 #include <limits>
+#include <thread>
 
 using namespace ember;
 using namespace ember::test;
@@ -304,6 +305,63 @@ private Q_SLOTS:
               restoreSeconds);
         QVERIFY2(restoreSeconds > 1.4 && restoreSeconds < 8,
                  qPrintable(QString::number(restoreSeconds)));
+    }
+
+    // A paced transfer stops within one slice of a cancel, not at the end of
+    // the object: 8 MB at 1 MB/s would take 8 s.
+    void throttledTransfersStopOnCancel()
+    {
+        ServiceFixture fixture(QStringLiteral("bandwidth-cancel"), QStringLiteral("none"),
+                               16 << 20);
+        fixture.addVolumeFile(8000000, Fill::Random, 12);
+        const Backup backup = fixture.backUp(QStringLiteral("v"));
+        BackendConfig local = *fixture.catalog->backend(QStringLiteral("local"));
+        const QString limit = QStringLiteral("1MB/s");
+        local.options.insert(QStringLiteral("ember_bandwidth_upload"), limit);
+        local.options.insert(QStringLiteral("ember_bandwidth_download"), limit);
+        fixture.catalog->upsertBackend(local);
+
+        RestoreRequest restore;
+        restore.backup = backup.id;
+        restore.newVolumePath = fixture.dir + QStringLiteral("/r.img");
+        auto prepared = fixture.service->prepareRestore(restore);
+        OperationControl control;
+        QElapsedTimer timer;
+        timer.start();
+        auto cancelLater = std::async(std::launch::async, [&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+            control.requestCancel();
+        });
+        bool cancelled = false;
+        try {
+            fixture.service->runRestore(prepared, control);
+        } catch (const Cancelled&) {
+            cancelled = true;
+        }
+        cancelLater.get();
+        const double restoreSeconds = double(timer.elapsed()) / 1000;
+        QVERIFY(cancelled);
+        QVERIFY2(restoreSeconds < 3.0, qPrintable(QString::number(restoreSeconds)));
+
+        CreateBackupRequest request;
+        request.volume = QStringLiteral("v");
+        auto preparedBackup = fixture.service->prepareBackup(request);
+        OperationControl backupControl;
+        timer.restart();
+        auto cancelBackup = std::async(std::launch::async, [&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+            backupControl.requestCancel();
+        });
+        cancelled = false;
+        try {
+            fixture.service->runBackup(preparedBackup, backupControl);
+        } catch (const Cancelled&) {
+            cancelled = true;
+        }
+        cancelBackup.get();
+        const double backupSeconds = double(timer.elapsed()) / 1000;
+        QVERIFY(cancelled);
+        QVERIFY2(backupSeconds < 3.0, qPrintable(QString::number(backupSeconds)));
     }
 
     void secretsStayOutOfOptions()
