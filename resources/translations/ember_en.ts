@@ -122,6 +122,13 @@
                 <numerusform>&lt;b&gt;Jobs&lt;/b&gt; — %n active</numerusform>
             </translation>
         </message>
+        <message numerus="yes">
+            <source>, %n waiting</source>
+            <translation>
+                <numerusform>, %n waiting</numerusform>
+                <numerusform>, %n waiting</numerusform>
+            </translation>
+        </message>
     </context>
     <context>
         <name>ember::ui::KeysDialog</name>

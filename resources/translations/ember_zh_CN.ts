@@ -55,7 +55,7 @@
         <name>Format</name>
         <message>
             <source>%1/s</source>
-            <translation>%1/秒</translation>
+            <translation>%1/s</translation>
         </message>
         <message>
             <source>%1 s</source>
@@ -1045,6 +1045,25 @@
         <message>
             <source>Backups</source>
             <translation>备份</translation>
+        </message>
+    </context>
+    <context>
+        <name>ember::ui::BackendOptionsPage</name>
+        <message>
+            <source>unlimited, e.g. 10MB/s 08:00-18:00, 50MB/s</source>
+            <translation>不限速,例如 10MB/s 08:00-18:00, 50MB/s</translation>
+        </message>
+        <message>
+            <source>Rules separated by commas, each a rate (B, kB, MB, GB or KiB, MiB, GiB per second) with an optional time window HH:MM-HH:MM; the first rule whose window holds applies. Empty = unlimited. (%1)</source>
+            <translation>以逗号分隔的规则,每条为一个速率(每秒 B、kB、MB、GB 或 KiB、MiB、GiB),可带时间窗口 HH:MM-HH:MM;采用第一条时间窗口匹配的规则。留空 = 不限速。(%1)</translation>
+        </message>
+        <message>
+            <source>&amp;Upload limit:</source>
+            <translation>上传限速(&amp;U):</translation>
+        </message>
+        <message>
+            <source>Do&amp;wnload limit:</source>
+            <translation>下载限速(&amp;W):</translation>
         </message>
     </context>
     <context>
@@ -3006,6 +3025,90 @@ Add a volume and back it up on the Volumes page; add a schedule on the Schedules
             <source>Elapsed</source>
             <translation>已用时间</translation>
         </message>
+        <message>
+            <source>fetch</source>
+            <translation>获取</translation>
+        </message>
+        <message>
+            <source>inflate</source>
+            <translation>解压</translation>
+        </message>
+        <message>
+            <source>check</source>
+            <translation>校验</translation>
+        </message>
+        <message>
+            <source>write</source>
+            <translation>写入</translation>
+        </message>
+        <message>
+            <source>%1/s</source>
+            <translation>%1/s</translation>
+        </message>
+        <message>
+            <source>fetching from the backend is the bottleneck: the network or the store</source>
+            <translation>瓶颈在从后端获取数据:网络或存储</translation>
+        </message>
+        <message>
+            <source>inflating (decrypting, decompressing) is the bottleneck: the CPU</source>
+            <translation>瓶颈在解压(解密、解压缩):CPU</translation>
+        </message>
+        <message>
+            <source>checking the checksums is the bottleneck: the CPU</source>
+            <translation>瓶颈在校验和检查:CPU</translation>
+        </message>
+        <message>
+            <source>the target is the bottleneck: a slower disk or a busy device</source>
+            <translation>瓶颈在目标:磁盘较慢或设备繁忙</translation>
+        </message>
+        <message>
+            <source>%1 %2</source>
+            <translation>%1 %2</translation>
+        </message>
+        <message>
+            <source> — busiest: %1 (%2%)</source>
+            <translation> — 最忙:%1(%2%)</translation>
+        </message>
+        <message>
+            <source>Stages:</source>
+            <translation>阶段:</translation>
+        </message>
+        <message>
+            <source>Stages of %1:</source>
+            <translation>%1 的各阶段:</translation>
+        </message>
+        <message>
+            <source>%1: %2 at %3, %4% of the busy time</source>
+            <translation>%1:%2,速率 %3,占忙碌时间的 %4%</translation>
+        </message>
+        <message>
+            <source>-</source>
+            <translation>-</translation>
+        </message>
+        <message>
+            <source> (busiest)</source>
+            <translation>(最忙)</translation>
+        </message>
+        <message>
+            <source>waiting</source>
+            <translation>等待中</translation>
+        </message>
+        <message>
+            <source>waiting (%1)</source>
+            <translation>等待中(%1)</translation>
+        </message>
+        <message>
+            <source>Started, now %1. It goes on by itself.</source>
+            <translation>已开始,当前%1。会自动继续。</translation>
+        </message>
+        <message>
+            <source>Queued: waits for a free job slot, or for the job on the same volume.</source>
+            <translation>排队中:等待空闲的作业槽位,或等待同一卷上的作业结束。</translation>
+        </message>
+        <message>
+            <source>Stages</source>
+            <translation>阶段</translation>
+        </message>
     </context>
     <context>
         <name>ember::ui::JobPanel</name>
@@ -3029,6 +3132,12 @@ Add a volume and back it up on the Volumes page; add a schedule on the Schedules
             <source>&lt;b&gt;Jobs&lt;/b&gt; — %n active</source>
             <translation>
                 <numerusform>&lt;b&gt;任务&lt;/b&gt; — %n 个活动</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>, %n waiting</source>
+            <translation>
+                <numerusform>,%n 个等待中</numerusform>
             </translation>
         </message>
     </context>

@@ -856,4 +856,59 @@ ZH.update({
  'key not available: backup %1 is encrypted with key %2, which cannot be opened on this host: import it (Keys, or ember-cli key-import FILE) to restore':
      '密钥不可用:备份 %1 使用密钥 %2 加密,本机无法打开该密钥:请导入它(“密钥”窗口,或 ember-cli key-import FILE)后再恢复',
  '%1, master key %2': '%1,主密钥 %2',
+ 'unlimited, e.g. 10MB/s 08:00-18:00, 50MB/s':
+     '不限速,例如 10MB/s 08:00-18:00, 50MB/s',
+ 'Rules separated by commas, each a rate (B, kB, MB, GB or KiB, MiB, GiB per second) with an optional time window HH:MM-HH:MM; the first rule whose window holds applies. Empty = unlimited. (%1)':
+     '以逗号分隔的规则,每条为一个速率(每秒 B、kB、MB、GB 或 KiB、MiB、GiB),可带时间窗口 HH:MM-HH:MM;采用第一条时间窗口匹配的规则。留空 = 不限速。(%1)',
+ 'Upload limit:':
+     '上传限速:',
+ 'Download limit:':
+     '下载限速:',
+ 'fetch':
+     '获取',
+ 'inflate':
+     '解压',
+ 'check':
+     '校验',
+ 'write':
+     '写入',
+ '%1/s':
+     '%1/s',
+ 'fetching from the backend is the bottleneck: the network or the store':
+     '瓶颈在从后端获取数据:网络或存储',
+ 'inflating (decrypting, decompressing) is the bottleneck: the CPU':
+     '瓶颈在解压(解密、解压缩):CPU',
+ 'checking the checksums is the bottleneck: the CPU':
+     '瓶颈在校验和检查:CPU',
+ 'the target is the bottleneck: a slower disk or a busy device':
+     '瓶颈在目标:磁盘较慢或设备繁忙',
+ '%1 %2':
+     '%1 %2',
+ ' — busiest: %1 (%2%)':
+     ' — 最忙:%1(%2%)',
+ 'Stages:':
+     '阶段:',
+ 'Stages of %1:':
+     '%1 的各阶段:',
+ '%1: %2 at %3, %4% of the busy time':
+     '%1:%2,速率 %3,占忙碌时间的 %4%',
+ '-':
+     '-',
+ ' (busiest)':
+     '(最忙)',
+ 'waiting':
+     '等待中',
+ 'waiting (%1)':
+     '等待中(%1)',
+ 'Started, now %1. It goes on by itself.':
+     '已开始,当前%1。会自动继续。',
+ 'Queued: waits for a free job slot, or for the job on the same volume.':
+     '排队中:等待空闲的作业槽位,或等待同一卷上的作业结束。',
+ 'Stages':
+     '阶段',
+ ', %n waiting':
+     ',%n 个等待中',
+})
+EN_PLURALS.update({
+ ', %n waiting': (', %n waiting', ', %n waiting'),
 })
