@@ -11,6 +11,7 @@
 #include <QFileInfo>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QRandomGenerator>
 
 #include <algorithm>
 #include <cstring>
@@ -351,6 +352,36 @@ Volume engineVolume(const QString& path)
     volume.path = path;
     volume.sizeBytes = QFileInfo(path).size();
     return volume;
+}
+
+Backup backUpFile(BackupDriver& driver, const QString& path, const std::optional<Backup>& parent,
+                  OperationControl* control)
+{
+    const Volume volume = engineVolume(path);
+    Backup backup;
+    backup.id = newUuid();
+    backup.volumeId = volume.id;
+    backup.parentId = parent ? parent->id : QString();
+    backup.createdAt = QDateTime::currentDateTimeUtc();
+    backup.displayName = QStringLiteral("b");
+    auto device = openLocalVolume(path, OpenMode::Read);
+    OperationControl ownControl;
+    BackupJob job{backup, volume, *device, parent, control ? *control : ownControl};
+    driver.backup(job);
+    return backup;
+}
+
+QByteArray mixedSample(qint64 size, quint32 seed)
+{
+    QByteArray data(size, '\0');
+    QRandomGenerator random(seed);
+    for (qint64 i = 0; i < size; ++i) {
+        const qint64 region = (i / 50000) % 3;
+        data[i] = region == 0   ? char('a' + (i * 7 + i / 13) % 26)
+                  : region == 1 ? '\0'
+                                : char(random.generate());
+    }
+    return data;
 }
 
 QString restoreChain(ChunkedBackupDriver& driver, const QList<Backup>& chain, const QString& target,

@@ -8,9 +8,12 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace ember {
+class BackupDriver;
 class BackupService;
+class OperationControl;
 class Catalog;
 class ChunkedBackupDriver;
 class Error;
@@ -67,6 +70,13 @@ std::unique_ptr<ChunkedBackupDriver> posixChunkedDriver(const QString& store,
 // The volume record the engine tests back up from or restore to the file at
 // `path`: a fixed id, name "vol" and the file's current size.
 Volume engineVolume(const QString& path);
+// A new backup of the file at `path` (engineVolume) made by `driver`: a full
+// one, or an incremental on `parent`; under `control` when given.
+Backup backUpFile(BackupDriver& driver, const QString& path, const std::optional<Backup>& parent,
+                  OperationControl* control = nullptr);
+// `size` bytes of text-like, zero and random stretches of 50000 bytes, so every
+// codec has work.
+QByteArray mixedSample(qint64 size, quint32 seed);
 // Restores `chain` with `driver` into a fresh sparse file `target` of `size`
 // bytes; returns `target`.
 QString restoreChain(ChunkedBackupDriver& driver, const QList<Backup>& chain, const QString& target,

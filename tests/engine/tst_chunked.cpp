@@ -46,18 +46,7 @@ struct Harness
     Backup backUp(const QString& path, const std::optional<Backup>& parent,
                   OperationControl* control = nullptr)
     {
-        const Volume volume = engineVolume(path);
-        Backup backup;
-        backup.id = newUuid();
-        backup.volumeId = volume.id;
-        backup.parentId = parent ? parent->id : QString();
-        backup.createdAt = QDateTime::currentDateTimeUtc();
-        backup.displayName = QStringLiteral("b");
-        auto device = openLocalVolume(path, OpenMode::Read);
-        OperationControl ownControl;
-        BackupJob job{backup, volume, *device, parent, control ? *control : ownControl};
-        driver()->backup(job);
-        return backup;
+        return backUpFile(*driver(), path, parent, control);
     }
 
     // Restores the chain into a fresh sparse file and returns its path.

@@ -24,16 +24,7 @@ template <typename Function> bool throwsError(Function function)
 namespace {
 QByteArray sampleData(qint64 size, quint32 seed)
 {
-    QByteArray data(size, '\0');
-    QRandomGenerator random(seed);
-    // Mix of text-like, zero and random stretches so every codec has work.
-    for (qint64 i = 0; i < size; ++i) {
-        const qint64 region = (i / 50000) % 3;
-        data[i] = region == 0   ? char('a' + (i * 7 + i / 13) % 26)
-                  : region == 1 ? '\0'
-                                : char(random.generate());
-    }
-    return data;
+    return ember::test::mixedSample(size, seed);
 }
 
 // Runs a Python snippet with Debian's interpreter (it has zstd for Cinder).

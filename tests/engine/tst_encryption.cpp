@@ -91,18 +91,7 @@ struct Harness
 
     Backup backUp(const QString& path, const std::optional<Backup>& parent)
     {
-        const Volume volume = engineVolume(path);
-        Backup backup;
-        backup.id = newUuid();
-        backup.volumeId = volume.id;
-        backup.parentId = parent ? parent->id : QString();
-        backup.createdAt = QDateTime::currentDateTimeUtc();
-        backup.displayName = QStringLiteral("b");
-        auto device = openLocalVolume(path, OpenMode::Read);
-        OperationControl control;
-        BackupJob job{backup, volume, *device, parent, control};
-        driver()->backup(job);
-        return backup;
+        return backUpFile(*driver(), path, parent);
     }
 
     QString restore(const QList<Backup>& chain, qint64 size, const QString& name)

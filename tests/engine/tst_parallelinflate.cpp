@@ -2,6 +2,7 @@
 // decoder gives, and rejects exactly what it rejects, for Ember's pieced
 // objects, Cinder's single streams and streams with false boundaries.
 #include "compression.h"
+#include "testsupport.h"
 #include "workerpool.h"
 
 #include <QCryptographicHash>
@@ -19,16 +20,7 @@ namespace {
 
 QByteArray sampleData(qint64 size, quint32 seed)
 {
-    QByteArray data(size, '\0');
-    QRandomGenerator random(seed);
-    // Text-like, zero and random stretches, so every codec has work.
-    for (qint64 i = 0; i < size; ++i) {
-        const qint64 region = (i / 50000) % 3;
-        data[i] = region == 0   ? char('a' + (i * 7 + i / 13) % 26)
-                  : region == 1 ? '\0'
-                                : char(random.generate());
-    }
-    return data;
+    return ember::test::mixedSample(size, seed);
 }
 
 QByteArray randomBytes(qint64 size, quint32 seed)

@@ -70,18 +70,7 @@ struct Harness
 
     Backup backUp(const QString& source, const std::optional<Backup>& parent)
     {
-        const Volume volume = engineVolume(source);
-        Backup backup;
-        backup.id = newUuid();
-        backup.volumeId = volume.id;
-        backup.parentId = parent ? parent->id : QString();
-        backup.createdAt = QDateTime::currentDateTimeUtc();
-        backup.displayName = QStringLiteral("b");
-        auto device = openLocalVolume(source, OpenMode::Read);
-        OperationControl control;
-        BackupJob job{backup, volume, *device, parent, control};
-        driver()->backup(job);
-        return backup;
+        return backUpFile(*driver(), source, parent);
     }
 
     // Restores `chain` into a fresh sparse file `name` under `control`.
