@@ -357,19 +357,15 @@ public:
     }
     void get(const QString& container, const QString& name, const DataConsumer& consumer) override
     {
-        TokenBucket* bucket = m_buckets.download.get();
-        if (!bucket) {
-            m_inner->get(container, name, consumer);
-            return;
-        }
-        m_inner->get(container, name, [&](const char* data, size_t length) {
-            while (length > 0) {
-                const size_t slice = std::min(length, sliceFor(*bucket));
-                bucket->acquire(qint64(slice));
-                consumer(data, slice);
-                data += slice;
-                length -= slice;
-            }
+        paced(consumer, [&](const DataConsumer& pacedConsumer) {
+            m_inner->get(container, name, pacedConsumer);
+        });
+    }
+    void getCheckedByCaller(const QString& container, const QString& name,
+                            const DataConsumer& consumer) override
+    {
+        paced(consumer, [&](const DataConsumer& pacedConsumer) {
+            m_inner->getCheckedByCaller(container, name, pacedConsumer);
         });
     }
     QStringList list(const QString& container, const QString& prefix) override
@@ -388,6 +384,27 @@ public:
     }
 
 private:
+    // Runs `download` with a consumer that draws from the download bucket
+    // before passing bytes on (the consumer itself when unlimited).
+    void paced(const DataConsumer& consumer,
+               const std::function<void(const DataConsumer&)>& download)
+    {
+        TokenBucket* bucket = m_buckets.download.get();
+        if (!bucket) {
+            download(consumer);
+            return;
+        }
+        download([&](const char* data, size_t length) {
+            while (length > 0) {
+                const size_t slice = std::min(length, sliceFor(*bucket));
+                bucket->acquire(qint64(slice));
+                consumer(data, slice);
+                data += slice;
+                length -= slice;
+            }
+        });
+    }
+
     std::unique_ptr<ObjectStore> m_inner;
     BandwidthBuckets m_buckets;
 };

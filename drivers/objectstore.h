@@ -74,6 +74,15 @@ public:
     // Throws ObjectMissing if there is no such object.
     virtual void get(const QString& container, const QString& name,
                      const DataConsumer& consumer) = 0;
+    // get() for a caller that checks every byte it uses itself (a restore:
+    // object MD5s, SHA-256 blocks, GCM tags): a store may skip its own
+    // transport checksum (Swift's and S3's ETag MD5), a second MD5 pass over
+    // the same bytes. Stores without one just get().
+    virtual void getCheckedByCaller(const QString& container, const QString& name,
+                                    const DataConsumer& consumer)
+    {
+        get(container, name, consumer);
+    }
     // Names starting with `prefix`, sorted, all pages.
     virtual QStringList list(const QString& container, const QString& prefix) = 0;
     // Removing a missing object is not an error.

@@ -1030,9 +1030,21 @@ QStringList namesWithData(S3Connection& s3, const QString& bucket, const QString
 
 void S3ObjectStore::get(const QString& container, const QString& name, const DataConsumer& consumer)
 {
+    download(container, name, consumer, true);
+}
+
+void S3ObjectStore::getCheckedByCaller(const QString& container, const QString& name,
+                                       const DataConsumer& consumer)
+{
+    download(container, name, consumer, false);
+}
+
+void S3ObjectStore::download(const QString& container, const QString& name,
+                             const DataConsumer& consumer, bool etagWanted)
+{
     checkNames(container, name);
     S3Connection& s3 = *m_counters;
-    const bool checkEtag = m_settings.md5Validation && !s3.sse();
+    const bool checkEtag = etagWanted && m_settings.md5Validation && !s3.sse();
 
     const auto read = [&](const QString& versionId) -> http::HttpResponse {
         // OpenSSL's MD5 (Digest): Qt's portable one cost a third of a restore's CPU.

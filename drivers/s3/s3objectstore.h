@@ -89,6 +89,8 @@ public:
     // Throws ObjectMissing for 404. With Object Lock, an object hidden by a
     // delete marker is read from its newest version.
     void get(const QString& container, const QString& name, const DataConsumer& consumer) override;
+    void getCheckedByCaller(const QString& container, const QString& name,
+                            const DataConsumer& consumer) override;
     // Sorted. On a versioned bucket (every Object Lock bucket) it also names
     // objects a delete marker hides, as get() still reads them.
     QStringList list(const QString& container, const QString& prefix) override;
@@ -119,6 +121,9 @@ public:
     const S3Settings& settings() const { return m_settings; }
 
 private:
+    // get(); `checkEtag` = also check the object's MD5 against its ETag.
+    void download(const QString& container, const QString& name, const DataConsumer& consumer,
+                  bool checkEtag);
     S3Settings m_settings;
     std::optional<ObjectRetention> m_retention;
     struct Counters;

@@ -53,6 +53,8 @@ public:
     void put(const QString& container, const QString& name, const DataProducer& producer,
              std::optional<qint64> length) override;
     void get(const QString& container, const QString& name, const DataConsumer& consumer) override;
+    void getCheckedByCaller(const QString& container, const QString& name,
+                            const DataConsumer& consumer) override;
     QStringList list(const QString& container, const QString& prefix) override;
     void remove(const QString& container, const QString& name) override;
     int parallelTransfers() const override { return m_settings.parallelTransfers; }
@@ -73,6 +75,9 @@ public:
     const SwiftSettings& settings() const { return m_settings; }
 
 private:
+    // get(); `checkEtag` = also check the object's MD5 against its ETag.
+    void download(const QString& container, const QString& name, const DataConsumer& consumer,
+                  bool checkEtag);
     struct Session
     {
         QString storageUrl;
