@@ -128,6 +128,26 @@ for comp in data:
             if all(e) and all(p):
                 targets.append(('%s, %s/Ember, %s' % (name, peer, comp),
                                 ratio(sum(v[0] for v in p), sum(v[0] for v in e)), '>=', 3))
+# The reference is borg's default, lz4 (the none table's borg run), and
+# ember_restore_md5 = skip is the documented choice where the MD5 is the bottleneck.
+borg_lz4_restore = get('none', 'restore depth 5', 'borg') if 'none' in data else None
+borg_lz4_full = get('none', 'full backup', 'borg') if 'none' in data else None
+for comp in data:
+    if '/' in comp:
+        continue
+    e5, es = get(comp, 'restore depth 5', 'ember'), get(comp, 'restore depth 5, MD5 skip', 'ember')
+    b5, c5 = get(comp, 'restore depth 5', 'borg'), get(comp, 'restore depth 5', 'cinder')
+    if borg_lz4_restore and e5 and comp != 'none':
+        targets.append(('restore depth 5, Ember/borg lz4, %s' % comp, ratio(e5[0], borg_lz4_restore[0]), '<=', 0.7))
+    if es and b5:
+        targets.append(('restore depth 5 (MD5 skip), Ember/borg, %s' % comp, ratio(es[0], b5[0]), '<=', 0.7))
+    if es and borg_lz4_restore and comp != 'none':
+        targets.append(('restore depth 5 (MD5 skip), Ember/borg lz4, %s' % comp, ratio(es[0], borg_lz4_restore[0]), '<=', 0.7))
+    if es and c5:
+        targets.append(('restore depth 5 (MD5 skip), Cinder/Ember, %s' % comp, ratio(c5[0], es[0]), '>=', 5))
+    ef = get(comp, 'full backup', 'ember')
+    if comp == 'zlib' and ef and borg_lz4_full:
+        targets.append(('full backup zlib, Ember/borg lz4', ratio(ef[0], borg_lz4_full[0]), '<=', 0.8))
 if targets:
     print()
     print('== Targets')
