@@ -16,6 +16,13 @@
 
 using namespace ember;
 
+// The sanitized CI build runs this test too; its largest objects are halved there.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+
 namespace {
 
 QByteArray sampleData(qint64 size, quint32 seed)
@@ -490,10 +497,11 @@ private Q_SLOTS:
         }
     }
 
-    // A 256 MiB object decodes within maxBufferedBytes.
+    // A 256 MiB object (128 MiB in the sanitized build, still four times the
+    // buffer) decodes within maxBufferedBytes.
     void largeObjectStaysWithinItsBuffer()
     {
-        const qint64 size = qint64(256) << 20;
+        const qint64 size = qint64(kSanitized ? 128 : 256) << 20;
         QByteArray data = sampleData(size, 27);
         const QByteArray object = pieceObject(Codec::Zlib, QStringLiteral("isal"), data, 1 << 20);
         const QByteArray expected = QCryptographicHash::hash(data, QCryptographicHash::Sha256);
@@ -510,10 +518,11 @@ private Q_SLOTS:
             QVERIFY2(stats.maxBufferedBytes <= qint64(options.maxBufferedBytes),
                      qPrintable(QString::number(stats.maxBufferedBytes)));
             QVERIFY(stats.independent > 100);
-            qInfo("256 MiB zlib object, %d threads: %lld segments, %lld independent, %lld redone, "
+            qInfo("%lld MiB zlib object, %d threads: %lld segments, %lld independent, %lld redone, "
                   "max buffered %lld of %lld MiB",
-                  threads, qlonglong(stats.segments.load()), qlonglong(stats.independent.load()),
-                  qlonglong(stats.redone.load()), qlonglong(stats.maxBufferedBytes.load() >> 20),
+                  qlonglong(size >> 20), threads, qlonglong(stats.segments.load()),
+                  qlonglong(stats.independent.load()), qlonglong(stats.redone.load()),
+                  qlonglong(stats.maxBufferedBytes.load() >> 20),
                   qlonglong(options.maxBufferedBytes >> 20));
         }
     }
@@ -522,6 +531,8 @@ private Q_SLOTS:
     // asserted: they depend on the machine and its load).
     void decodeTimes()
     {
+        if (kSanitized)
+            QSKIP("decode times mean nothing in the sanitized build (the other slots run there)");
         struct Case
         {
             const char* name;
