@@ -21,9 +21,8 @@ PACKAGES=(
   swift swift-proxy swift-account swift-container swift-object python3-swiftclient memcached curl openssl
   # Cinder interop harness and benchmark (real cinder.backup drivers)
   python3 python3-cinder python3-zstd e2fsprogs time
-  # peers the benchmark runs on the same volume (tests/bench/run-bench.sh), and
-  # swift-bench for the Swift restore-rate comparison (run-bench-fetch.sh)
-  borgbackup restic swift-bench
+  # peers the benchmark runs on the same volume (tests/bench/run-bench.sh)
+  borgbackup restic
   # OpenStack cloud (tests/services/cinder.sh): Keystone + RabbitMQ + Cinder's services
   # under uwsgi, the cinder/openstack CLIs; yaml-cpp parses clouds.yaml
   python3-keystone rabbitmq-server python3-cinderclient python3-openstackclient
