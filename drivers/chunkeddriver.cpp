@@ -1389,6 +1389,16 @@ ChunkedOptions chunkedOptionsFrom(const QJsonObject& options, const QString& obj
     return result;
 }
 
+ChunkedOptions chunkedOptionsFrom(const BackendConfig& config, const QString& objectSizeKey,
+                                  qint64 defaultObjectSize, const QString& blockSizeKey,
+                                  qint64 defaultBlockSize)
+{
+    ChunkedOptions result = chunkedOptionsFrom(config.options, objectSizeKey, defaultObjectSize,
+                                               blockSizeKey, defaultBlockSize);
+    result.backendName = config.name;
+    return result;
+}
+
 } // namespace ember
 
 // ------------------------------------------------------------ rescan

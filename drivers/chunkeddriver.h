@@ -113,9 +113,16 @@ struct DiscoveredBackup
 
 // Reads ChunkedOptions from a backend's options with Cinder's names:
 // `<objectSizeKey>`, `<blockSizeKey>`, backup_compression_algorithm,
-// plus ember_zlib_engine, ember_worker_threads, backup_ember_encryption and
-// ember_encryption_key.
+// plus ember_zlib_engine, ember_worker_threads, ember_objects_in_flight,
+// ember_restore_md5, ember_bandwidth_upload/_download, backup_ember_encryption
+// and ember_encryption_key.
 ChunkedOptions chunkedOptionsFrom(const QJsonObject& options, const QString& objectSizeKey,
+                                  qint64 defaultObjectSize, const QString& blockSizeKey,
+                                  qint64 defaultBlockSize);
+// The same for backend `config`, with its name as ChunkedOptions::backendName,
+// so its transfers share the backend's bandwidth limits: what every chunked
+// backend's factory calls.
+ChunkedOptions chunkedOptionsFrom(const BackendConfig& config, const QString& objectSizeKey,
                                   qint64 defaultObjectSize, const QString& blockSizeKey,
                                   qint64 defaultBlockSize);
 

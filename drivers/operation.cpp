@@ -85,8 +85,17 @@ Stage Progress::busiestStage() const
     return Stage(busiest);
 }
 
-namespace {
-QString rateText(double bytesPerSecond)
+int Progress::busyPercent(Stage stage) const
+{
+    qint64 total = 0;
+    for (const StageStats& stats : stages)
+        total += stats.busyNs;
+    if (total <= 0)
+        return -1;
+    return int(double(stages[size_t(stage)].busyNs) * 100.0 / double(total) + 0.5);
+}
+
+QString stageRateText(double bytesPerSecond)
 {
     if (bytesPerSecond >= 1e9)
         return QStringLiteral("%1 GB/s").arg(bytesPerSecond / 1e9, 0, 'f', 1);
@@ -94,7 +103,6 @@ QString rateText(double bytesPerSecond)
         return QStringLiteral("%1 MB/s").arg(bytesPerSecond / 1e6, 0, 'f', 0);
     return QStringLiteral("%1 kB/s").arg(bytesPerSecond / 1e3, 0, 'f', 0);
 }
-} // namespace
 
 QString Progress::stagesText() const
 {
@@ -104,7 +112,7 @@ QString Progress::stagesText() const
     for (int i = 0; i < kStageCount; ++i)
         if (stages[size_t(i)].bytes > 0)
             parts << QStringLiteral("%1 %2").arg(stageName(Stage(i)),
-                                                 rateText(stages[size_t(i)].bytesPerSecond));
+                                                 stageRateText(stages[size_t(i)].bytesPerSecond));
     return parts.join(QStringLiteral(" \u00b7 "));
 }
 

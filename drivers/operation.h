@@ -26,6 +26,8 @@ enum class Stage
 };
 inline constexpr int kStageCount = 4;
 QString stageName(Stage stage); // "fetch", "inflate", "check", "write"
+// "410 MB/s", "1.2 GB/s": a stage's rate, in decimal units.
+QString stageRateText(double bytesPerSecond);
 
 // What one stage did so far in the current phase: bytes through it, and the
 // time threads spent in it (summed over threads, so it can exceed wall time).
@@ -54,6 +56,9 @@ struct Progress
     }
     // The stage with the most busy time (the bottleneck), when hasStages().
     Stage busiestStage() const;
+    // The stage's share of the busy time of all stages, in percent; -1 when
+    // no stage reported busy time (then no stage is the busiest).
+    int busyPercent(Stage stage) const;
     // "fetch 410 MB/s · inflate 880 MB/s · check 1.2 GB/s · write 600 MB/s",
     // empty when !hasStages().
     QString stagesText() const;

@@ -303,11 +303,10 @@ std::unique_ptr<BackupDriver> createPosixDriver(const BackendConfig& config)
     const QString base = config.options.value(QStringLiteral("backup_posix_path")).toString();
     if (base.isEmpty())
         throw Error(QStringLiteral("backend %1 has no backup_posix_path").arg(config.name));
-    ChunkedOptions options =
-        chunkedOptionsFrom(config.options, QStringLiteral("backup_file_size"), 1999994880,
-                           QStringLiteral("backup_sha_block_size_bytes"), 32768);
-    options.backendName = config.name; // its transfers share the backend's bandwidth limits
-    return std::make_unique<ChunkedBackupDriver>(std::make_unique<PosixObjectStore>(base), options);
+    return std::make_unique<ChunkedBackupDriver>(
+        std::make_unique<PosixObjectStore>(base),
+        chunkedOptionsFrom(config, QStringLiteral("backup_file_size"), 1999994880,
+                           QStringLiteral("backup_sha_block_size_bytes"), 32768));
 }
 
 } // namespace ember

@@ -3,6 +3,8 @@
 #include "itemroles.h"
 #include "statusstyle.h"
 
+#include <algorithm>
+
 #include <QColor>
 #include <QLocale>
 #include <QVariantMap>
@@ -53,27 +55,16 @@ QString compactRate(double bytesPerSecond)
         QLocale().formattedDataSize(qint64(bytesPerSecond), decimals, QLocale::DataSizeIecFormat));
 }
 
-qint64 totalBusyNs(const Progress& progress)
-{
-    qint64 total = 0;
-    for (const StageStats& stage : progress.stages)
-        total += stage.busyNs;
-    return total;
-}
-
 // The stage's share of the busy time in percent; 0 when no time is known.
 int busyPercent(const Progress& progress, Stage stage)
 {
-    const qint64 total = totalBusyNs(progress);
-    if (total <= 0)
-        return 0;
-    return int(double(progress.stages[size_t(stage)].busyNs) * 100.0 / double(total) + 0.5);
+    return std::max(0, progress.busyPercent(stage));
 }
 
 // Only a stage with busy time is a bottleneck worth naming.
 bool hasBusiest(const Progress& progress)
 {
-    return progress.hasStages() && totalBusyNs(progress) > 0;
+    return progress.hasStages() && progress.busyPercent(progress.busiestStage()) >= 0;
 }
 
 // The model's raw value of the stages column: the numbers per stage.

@@ -9,15 +9,6 @@
 
 namespace ember::cli {
 
-inline QString stageRateText(double bytesPerSecond)
-{
-    if (bytesPerSecond >= 1e9)
-        return QStringLiteral("%1 GB/s").arg(bytesPerSecond / 1e9, 0, 'f', 1);
-    if (bytesPerSecond >= 1e6)
-        return QStringLiteral("%1 MB/s").arg(bytesPerSecond / 1e6, 0, 'f', 0);
-    return QStringLiteral("%1 kB/s").arg(bytesPerSecond / 1e3, 0, 'f', 0);
-}
-
 inline QString stageBytesText(qint64 bytes)
 {
     if (bytes >= 1000000000)
@@ -27,25 +18,13 @@ inline QString stageBytesText(qint64 bytes)
     return QStringLiteral("%1 kB").arg(double(bytes) / 1e3, 0, 'f', 1);
 }
 
-// The stage's share of the time spent in all stages, in percent; -1 when
-// no stage reported time (then there is no busiest stage to name).
-inline int stageBusyPercent(const Progress& progress, Stage stage)
-{
-    qint64 total = 0;
-    for (const StageStats& stats : progress.stages)
-        total += stats.busyNs;
-    if (total <= 0)
-        return -1;
-    return int(double(progress.stages[size_t(stage)].busyNs) * 100.0 / double(total) + 0.5);
-}
-
 // "busiest: write 62%"; empty without stages or busy times.
 inline QString busiestStageText(const Progress& progress)
 {
     if (!progress.hasStages())
         return {};
     const Stage busiest = progress.busiestStage();
-    const int percent = stageBusyPercent(progress, busiest);
+    const int percent = progress.busyPercent(busiest);
     if (percent < 0)
         return {};
     return QStringLiteral("busiest: %1 %2%").arg(stageName(busiest)).arg(percent);
@@ -107,7 +86,7 @@ inline QString stagesBreakdownText(const Progress& progress)
     QStringList lines;
     lines << (progress.phase.isEmpty() ? QStringLiteral("stages:")
                                        : QStringLiteral("stages of %1:").arg(progress.phase));
-    const bool known = stageBusyPercent(progress, Stage::Fetch) >= 0;
+    const bool known = progress.busyPercent(Stage::Fetch) >= 0;
     const Stage busiest = progress.busiestStage();
     for (int i = 0; i < kStageCount; ++i) {
         const Stage stage = Stage(i);
@@ -119,8 +98,7 @@ inline QString stagesBreakdownText(const Progress& progress)
                            .arg(stageBytesText(stats.bytes), 9)
                            .arg(stageRateText(stats.bytesPerSecond), 10);
         if (known)
-            line +=
-                QStringLiteral("  %1% of the busy time").arg(stageBusyPercent(progress, stage), 3);
+            line += QStringLiteral("  %1% of the busy time").arg(progress.busyPercent(stage), 3);
         if (known && stage == busiest)
             line += QStringLiteral("  <- busiest");
         lines << line;

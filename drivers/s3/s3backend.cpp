@@ -318,12 +318,10 @@ QList<OptionSpec> s3Options()
 std::unique_ptr<BackupDriver> createS3Driver(const BackendConfig& config,
                                              const BackendSecrets& secrets)
 {
-    ChunkedOptions options =
-        chunkedOptionsFrom(config.options, QStringLiteral("backup_s3_object_size"), 52428800,
-                           QStringLiteral("backup_s3_block_size"), 32768);
-    options.backendName = config.name; // its transfers share the backend's bandwidth limits
     return std::make_unique<ChunkedBackupDriver>(
-        std::make_unique<S3ObjectStore>(S3Settings::fromConfig(config, secrets)), options);
+        std::make_unique<S3ObjectStore>(S3Settings::fromConfig(config, secrets)),
+        chunkedOptionsFrom(config, QStringLiteral("backup_s3_object_size"), 52428800,
+                           QStringLiteral("backup_s3_block_size"), 32768));
 }
 
 } // namespace

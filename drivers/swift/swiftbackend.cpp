@@ -196,11 +196,10 @@ BackendType swiftBackendType()
 std::unique_ptr<BackupDriver> createSwiftDriver(const BackendConfig& config,
                                                 const BackendSecrets& secrets)
 {
-    ChunkedOptions options = chunkedOptionsFrom(config.options, kObjectSizeKey, kDefaultObjectSize,
-                                                kBlockSizeKey, kDefaultBlockSize);
-    options.backendName = config.name; // its transfers share the backend's bandwidth limits
     return std::make_unique<ChunkedBackupDriver>(
-        std::make_unique<SwiftObjectStore>(SwiftSettings::fromConfig(config, secrets)), options);
+        std::make_unique<SwiftObjectStore>(SwiftSettings::fromConfig(config, secrets)),
+        chunkedOptionsFrom(config, kObjectSizeKey, kDefaultObjectSize, kBlockSizeKey,
+                           kDefaultBlockSize));
 }
 
 } // namespace ember
