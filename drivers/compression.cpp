@@ -3,6 +3,8 @@
 #include "records.h"
 #include "workerpool.h"
 
+#include <QtEndian>
+
 #include <bzlib.h>
 #include <isa-l.h>
 #include <zlib.h>
@@ -763,10 +765,7 @@ public:
             if (m_codec == Codec::Zlib) {
                 if (!m_ended || m_trailer.size() < 4)
                     throw Error(QStringLiteral("the zlib stream is cut short"));
-                const quint32 expected =
-                    (quint32(uchar(m_trailer[0])) << 24) | (quint32(uchar(m_trailer[1])) << 16) |
-                    (quint32(uchar(m_trailer[2])) << 8) | quint32(uchar(m_trailer[3]));
-                if (expected != m_adler)
+                if (qFromBigEndian<quint32>(m_trailer.constData()) != m_adler)
                     throw Error(QStringLiteral("corrupt zlib data (inflate error %1)")
                                     .arg(ISAL_INCORRECT_CHECKSUM));
             } else {
@@ -882,9 +881,10 @@ private:
                                               : pendingSize() - unresolvedTail();
                 if (upTo == 0)
                     return;
-                const QByteArray part = pendingLeft(upTo);
+                // Straight from the buffer: the streamer neither keeps its
+                // input nor touches m_pending.
+                streamerFeed(pendingData(), upTo);
                 dropPending(upTo);
-                streamerFeed(part);
                 continue;
             }
             if (candidate) {
@@ -1018,7 +1018,7 @@ private:
             ++m_options.stats->redone;
         if (!m_streaming)
             startStreamer();
-        streamerFeed(segment.compressed);
+        streamerFeed(segment.compressed.constData(), size_t(segment.compressed.size()));
     }
 
     // Output in order, within maxOutput; zlib keeps its last 32 KiB as the
@@ -1079,31 +1079,31 @@ private:
         m_bzOpen = false;
     }
 
-    void streamerFeed(const QByteArray& input)
+    void streamerFeed(const char* input, size_t length)
     {
         if (m_options.stats)
-            m_options.stats->streamedBytes += input.size();
+            m_options.stats->streamedBytes += qint64(length);
         qint64 produced = 0;
         qint64 busyNs = 0;
-        const auto emit = [&](const char* data, size_t length) {
-            produced += qint64(length);
-            deliver(data, length);
+        const auto emit = [&](const char* data, size_t count) {
+            produced += qint64(count);
+            deliver(data, count);
         };
         if (m_codec == Codec::Zlib)
-            inflateOnFeeder(input, emit, busyNs);
+            inflateOnFeeder(input, length, emit, busyNs);
         else
-            bunzipOnFeeder(input, emit, busyNs);
+            bunzipOnFeeder(input, length, emit, busyNs);
         if (m_options.onDecoded)
             m_options.onDecoded(produced, busyNs);
-        noteRatio(size_t(input.size()), size_t(produced));
+        noteRatio(length, size_t(produced));
     }
 
     template <typename Emit>
-    void inflateOnFeeder(const QByteArray& input, Emit& emit, qint64& busyNs)
+    void inflateOnFeeder(const char* input, size_t length, Emit& emit, qint64& busyNs)
     {
         inflate_state& state = *m_inflate;
-        state.next_in = reinterpret_cast<uint8_t*>(const_cast<char*>(input.constData()));
-        state.avail_in = uint32_t(input.size());
+        state.next_in = reinterpret_cast<uint8_t*>(const_cast<char*>(input));
+        state.avail_in = uint32_t(length);
         for (;;) {
             state.next_out = reinterpret_cast<uint8_t*>(m_streamOutput.data());
             state.avail_out = uint32_t(m_streamOutput.size());
@@ -1138,10 +1138,10 @@ private:
     }
 
     template <typename Emit>
-    void bunzipOnFeeder(const QByteArray& input, Emit& emit, qint64& busyNs)
+    void bunzipOnFeeder(const char* input, size_t length, Emit& emit, qint64& busyNs)
     {
-        const char* next = input.constData();
-        unsigned left = unsigned(input.size());
+        const char* next = input;
+        unsigned left = unsigned(length);
         while (left > 0) {
             if (m_bzEnded) {
                 if (m_bzOpen)
