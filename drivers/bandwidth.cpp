@@ -101,7 +101,8 @@ BandwidthRule parseRule(const QString& text, const QString& rule)
     QString rate = rule;
     // A window is the last word and the only part with a colon.
     if (rule.contains(QLatin1Char(':'))) {
-        const qsizetype space = rule.lastIndexOf(QRegularExpression(QStringLiteral("\\s")));
+        static const QRegularExpression whitespace(QStringLiteral("\\s"));
+        const qsizetype space = rule.lastIndexOf(whitespace);
         const QString window = rule.mid(space + 1);
         rate = space < 0 ? QString() : rule.left(space).trimmed();
         const QStringList ends = window.split(QLatin1Char('-'));
@@ -276,12 +277,13 @@ BandwidthBuckets bandwidthBucketsFor(const QString& backendName, const QString& 
     const std::lock_guard lock(registryMutex);
     RegisteredBuckets& entry = registry[backendName];
     // A changed limit gets a fresh bucket; transfers still holding the old
-    // one finish at the old rate.
-    if (!entry.buckets.upload || entry.uploadText != upload) {
+    // one finish at the old rate. A new entry's empty texts stand for the
+    // null (unlimited) buckets it starts with.
+    if (entry.uploadText != upload) {
         entry.buckets.upload = bucketFor(upload);
         entry.uploadText = upload;
     }
-    if (!entry.buckets.download || entry.downloadText != download) {
+    if (entry.downloadText != download) {
         entry.buckets.download = bucketFor(download);
         entry.downloadText = download;
     }
