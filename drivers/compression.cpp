@@ -697,7 +697,9 @@ public:
     {
         if (!m_options.pool)
             throw std::logic_error("makeParallelDecoder needs a worker pool");
-        const size_t budget = std::max<size_t>(m_options.maxBufferedBytes, size_t(1) << 20);
+        // At most 1 GiB: segment lengths go to ISA-L and libbz2 as 32-bit counts.
+        const size_t budget =
+            std::clamp<size_t>(m_options.maxBufferedBytes, size_t(1) << 20, size_t(1) << 30);
         m_pendingLimit = budget / 4;
         m_segmentBudget = budget - m_pendingLimit;
         m_maxSegments = size_t(std::max(2, 2 * m_options.pool->size()));
