@@ -19,7 +19,9 @@
 # Ember's posix backend uses --compression none so that "full" measures reading, not
 # zlib. Cinder's figures are its driver call (driver) and the whole process (process:
 # adds Python start-up, ~3 s). Ratios: below 1 means the left side is faster.
-# Knobs: BENCH_DIR, BENCH_KEEP=1 (keep BENCH_DIR and leave the cluster running).
+# Knobs: BENCH_DIR, BENCH_KEEP=1 (keep BENCH_DIR and leave the cluster running),
+# BENCH_REPEAT (rounds of 1% change + incrementals, default 1), EMBER_CEPH_TIMING=1 (prints
+# the Ceph backend's step times of each Ember backup).
 set -euo pipefail
 
 BENCH_TAG=bench-rbd
@@ -97,6 +99,8 @@ ember_backup() { # ceph|posix phase [--incremental]
   LAST_ID=$(first_id)
   [ -n "$LAST_ID" ] || die "ember-cli backup-create printed no backup id"
   record "ember-$1" "$2" "$ELAPSED" "$PEAK_KB"
+  # EMBER_CEPH_TIMING=1 (exported): the Ceph backend's step times of that backup
+  grep '^ceph timing' "$W/err.txt" | sed 's/^/    /' >&2 || true
 }
 cinder_backup() { # phase [--incremental]
   timed "$PY" "$HARNESS" backup --volume-id "$VOLUME_ID" --db "$W/cinder-db.json" "${@:2}"
@@ -121,8 +125,11 @@ ember_backup ceph "full"
 ember_backup posix "full"
 cinder_backup "full"
 
-log "overwriting 1% of the images"
-"$PY" - "$CEPH_CONF" "$CEPH_USER" 1 7 "${ALL_IMAGES[@]}" <<'EOF'
+# 1% of each image overwritten (64 KiB..1 MiB runs at seeded offsets), then the
+# incrementals; BENCH_REPEAT rounds, each with the next seed (the last round's backups are
+# the ones restored below).
+overwrite_one_percent() { # SEED
+  "$PY" - "$CEPH_CONF" "$CEPH_USER" 1 "$1" "${ALL_IMAGES[@]}" <<'EOF'
 import random, sys
 import rados, rbd
 conf, user, percent, seed = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
@@ -138,15 +145,20 @@ with rados.Rados(rados_id=user, conffile=conf) as cluster:
                 image.write(rng.randbytes(length), offset)
                 budget -= length
 EOF
+}
 
 # ---------------------------------------------------------------- the timed runs
-log "incrementals (1% changed) and whole-image reads"
-ember_backup ceph "incremental" --incremental
-EMBER_CEPH_INC=$LAST_ID
-ember_backup posix "incremental" --incremental
-EMBER_POSIX_INC=$LAST_ID
-cinder_backup "incremental" --incremental
-CINDER_INC=$LAST_ID
+for round in $(seq 1 "${BENCH_REPEAT:-1}"); do
+  log "round $round: overwriting 1% of the images, incrementals (1% changed)"
+  overwrite_one_percent $((6 + round))
+  ember_backup ceph "incremental" --incremental
+  EMBER_CEPH_INC=$LAST_ID
+  ember_backup posix "incremental" --incremental
+  EMBER_POSIX_INC=$LAST_ID
+  cinder_backup "incremental" --incremental
+  CINDER_INC=$LAST_ID
+done
+log "unchanged incrementals and whole-image reads"
 # the floor: nothing changed since the parent (start-up, connection, snapshot, diff)
 ember_backup ceph "incr. unchanged" --incremental
 ember_backup posix "incr. unchanged" --incremental
