@@ -181,6 +181,11 @@ std::shared_ptr<Cluster> Cluster::connect(const ConnectionOptions& options)
     return cluster;
 }
 
+std::shared_ptr<Cluster> Cluster::connectSeparately(const ConnectionOptions& options)
+{
+    return connectNew(options);
+}
+
 std::shared_ptr<Cluster> Cluster::connectNew(const ConnectionOptions& options)
 {
     if (options.user.isEmpty())

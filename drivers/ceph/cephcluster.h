@@ -45,6 +45,8 @@ public:
     // missing configuration file) within the configured timeout. Connections
     // are shared: the same options give the same live connection.
     static std::shared_ptr<Cluster> connect(const ConnectionOptions& options);
+    // A connection of its own (not shared), closed with the last reference.
+    static std::shared_ptr<Cluster> connectSeparately(const ConnectionOptions& options);
     ~Cluster();
     Cluster(const Cluster&) = delete;
     Cluster& operator=(const Cluster&) = delete;

@@ -339,6 +339,14 @@ void CephBackupDriver::backup(BackupJob& job)
                     QStringLiteral("the parent backup's snapshot %1 is gone from the source "
                                    "image: make a full backup")
                         .arg(parentSnapshot));
+            // Cinder's sequence: the parent's source snapshot stays (Cinder's
+            // driver keeps them all), so that a failed incremental leaves the next
+            // one its base; the volume's older backup snapshots go now, in the
+            // background: their removal reaches the monitor during the copy and
+            // is committed with the base image's snapshot below, instead of
+            // waiting for a commit of its own after it.
+            rbdSource->releaseSupersededSnapshots(RbdVolumeDevice::ParentSnapshot::Keep);
+            clock.mark("older source snapshots' release started");
 
             // The diff applies to the parent's state: undo whatever a failed
             // backup or a deleted newer backup left in the base's head.
@@ -453,7 +461,7 @@ void CephBackupDriver::backup(BackupJob& job)
     if (rbdSource) {
         try {
             rbdSource->keepBackupSnapshot();
-            clock.mark("source snapshots kept and released");
+            clock.mark("source snapshot kept, older ones released");
         } catch (const Error& error) {
             control.log(QStringLiteral("warning: old backup snapshots stay on the source: %1")
                             .arg(error.message()));

@@ -108,7 +108,7 @@ bool RbdVolumeDevice::keepBackupSnapshot()
     return true;
 }
 
-void RbdVolumeDevice::releaseSupersededSnapshots()
+void RbdVolumeDevice::releaseSupersededSnapshots(ParentSnapshot parent)
 {
     if (m_releaseStarted)
         return;
@@ -116,10 +116,15 @@ void RbdVolumeDevice::releaseSupersededSnapshots()
     // The new snapshot is the next incremental's base; those of the parent and
     // of the volume's other backups are no base any more. Snapshots of backups
     // not named (other tools', e.g. Cinder's own) are left alone, and so is a
-    // parent's snapshot this backup took over.
+    // parent's snapshot this backup took over. A backup that failed or whose
+    // process died is among the volume's backups: its snapshot goes here too.
     QStringList superseded = m_supersededBackupIds;
-    if (!m_parentBackupId.isEmpty())
-        superseded << m_parentBackupId;
+    if (!m_parentBackupId.isEmpty()) {
+        if (parent == ParentSnapshot::Release)
+            superseded << m_parentBackupId;
+        else
+            superseded.removeAll(m_parentBackupId);
+    }
     QStringList doomed;
     for (const SnapshotInfo& snapshot : m_image->snapshots())
         if (snapshot.name != m_backupSnapshot && snapshot.name != m_adoptedSnapshot &&
@@ -127,15 +132,19 @@ void RbdVolumeDevice::releaseSupersededSnapshots()
             doomed << snapshot.name;
     if (doomed.isEmpty())
         return;
-    m_releaser = std::thread([this, doomed] {
-        try {
-            auto head = headImage();
-            for (const QString& name : doomed)
-                head->removeSnapshot(name);
-        } catch (const Error& error) {
-            m_releaseError = error.message();
-        }
-    });
+    m_releaser =
+        std::thread([this, doomed, connection = m_io->cluster()->options(), pool = m_io->pool()] {
+            try {
+                auto io = std::make_shared<IoContext>(Cluster::connectSeparately(connection), pool);
+                Image head(io, m_imageName);
+                for (const QString& name : doomed)
+                    head.removeSnapshot(name);
+            } catch (const Error& error) {
+                m_releaseError = error.message();
+            } catch (const std::exception& error) {
+                m_releaseError = QString::fromUtf8(error.what());
+            }
+        });
 }
 
 QString RbdVolumeDevice::finishRelease()

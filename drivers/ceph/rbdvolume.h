@@ -46,14 +46,23 @@ public:
     // over parent snapshot is left as it was).
     bool keepBackupSnapshot() override;
     void dropBackupSnapshot();
-    // Starts removing the superseded snapshots (the parent's and the volume's
-    // older backups') in the background, before the backup is stored: each
-    // removal waits for a monitor commit, which then overlaps other work
-    // (not other snapshot operations of this client: librados 16 crashed once).
-    // keepBackupSnapshot() waits for it. Should the backup fail, the next
-    // incremental finds no parent snapshot (a chunked backend then reads the
-    // whole volume; the Ceph backend asks for a full backup).
-    void releaseSupersededSnapshots();
+    // Whether a release removes the parent's snapshot too.
+    enum class ParentSnapshot
+    {
+        Release, // the parent's snapshot goes with the older ones
+        Keep,    // Cinder's sequence: it stays until the next backup supersedes it
+    };
+    // Starts removing the superseded snapshots (the volume's older backups'
+    // and, unless kept, the parent's) in the background, before the backup is
+    // stored: each removal waits for a monitor commit, which then overlaps
+    // other work, or shares the commit of a snapshot the backup takes meanwhile
+    // (the monitor proposes its pending changes together). The releaser has its
+    // own cluster connection: two snapshot operations issued at once through
+    // one connection crashed librados 16 once. keepBackupSnapshot() waits for it.
+    // With the parent released, should the backup fail, the next incremental
+    // finds no parent snapshot (a chunked backend then reads the whole volume);
+    // with it kept, the next incremental still starts from it.
+    void releaseSupersededSnapshots(ParentSnapshot parent = ParentSnapshot::Release);
     // The source image's snapshot of that backup, or empty.
     QString snapshotOfBackup(const QString& backupId) const;
     // Changes from `fromSnapshot` to what this device reads, with discards.

@@ -28,6 +28,9 @@ private:
     BackendConfig m_backend; // the backup backend (the restricted backup user)
     std::unique_ptr<BackupDriver> m_driver;
     QStringList m_images; // pool/image removed after each test
+    // Every backup tried per volume id, failed ones included, as the catalog
+    // holds them: the service names them as superseded to each new backup.
+    QHash<QString, QStringList> m_backupsOfVolume;
     std::unique_ptr<QTemporaryDir> m_tmp;
 
     std::shared_ptr<ceph::IoContext> pool(const QString& name)
@@ -76,7 +79,8 @@ private:
     }
 
     // Backs up an RBD volume the way the service does: open with a backup
-    // snapshot (and the parent for changedSinceParent), run the driver.
+    // snapshot (and the parent for changedSinceParent, the volume's other
+    // backups as superseded), run the driver.
     Backup backupRbd(const Volume& volume, const std::optional<Backup>& parent,
                      OperationControl* control = nullptr)
     {
@@ -85,6 +89,8 @@ private:
         options.backupId = backup.id;
         if (parent)
             options.parentBackupId = parent->id;
+        options.supersededBackupIds = m_backupsOfVolume.value(volume.id);
+        m_backupsOfVolume[volume.id] << backup.id;
         auto source = openRbdVolume(m_cluster, {}, volume.path, OpenMode::Read, options);
         OperationControl ownControl;
         QList<Backup> recorded;
@@ -323,18 +329,21 @@ private Q_SLOTS:
         const Backup d = backupRbd(volume, c);
         QCOMPARE(d.storedBytes, qint64(4096));
         const QByteArray atD = content;
+        // Cinder's sequence: the parent's source snapshot stays besides the new one.
         const std::vector<ceph::SnapshotInfo> sourceAtD =
             ceph::Image(pool(QStringLiteral("volumes")), imageOf(volume)).snapshots();
-        QCOMPARE(sourceAtD.size(), size_t(1));
+        QCOMPARE(sourceAtD.size(), size_t(2));
+        QCOMPARE(backupIdsOnSnapshots(QStringLiteral("volumes"), imageOf(volume)),
+                 (QStringList{c.id, d.id}));
 
         // Incremental E of an unchanged source: D's snapshot is renamed E's
-        // (same snapshot id: none created or removed on the source).
+        // (same snapshot id: none created on the source); C's goes.
         const Backup e = backupRbd(volume, d);
         QCOMPARE(e.storedBytes, qint64(0));
         const std::vector<ceph::SnapshotInfo> sourceAtE =
             ceph::Image(pool(QStringLiteral("volumes")), imageOf(volume)).snapshots();
         QCOMPARE(sourceAtE.size(), size_t(1));
-        QCOMPARE(sourceAtE[0].id, sourceAtD[0].id);
+        QCOMPARE(sourceAtE[0].id, sourceAtD[1].id);
         QCOMPARE(ceph::backupIdOfSnapshot(sourceAtE[0].name), e.id);
 
         // The source keeps only the newest backup snapshot; the base has all five.
@@ -671,6 +680,72 @@ private Q_SLOTS:
         compareBytes(restoreToNewRbd({legacy}, 8 << 20), content, "a legacy-base backup");
         removeBackup(legacy);
         QVERIFY(!pool(QStringLiteral("backups"))->imageExists(legacyBase));
+    }
+
+    // Cinder's snapshot sequence on the source: an incremental keeps its
+    // parent's snapshot and removes the older ones while it copies. A failed
+    // incremental leaves the parent's snapshot, so the retry is incremental; a
+    // snapshot left by a backup whose process died goes with the next backup.
+    void sourceSnapshotSequenceAndFailedIncremental()
+    {
+        QByteArray content;
+        const Volume volume = makeRbdVolume(48 << 20, &content);
+        const QString source = imageOf(volume);
+        const Backup a = backupRbd(volume, std::nullopt);
+        const QString baseName = ceph::baseImageName(volume.id, a.id);
+        QCOMPARE(backupIdsOnSnapshots(QStringLiteral("volumes"), source), QStringList{a.id});
+        writeSource(volume, 1 << 20, randomBytes(8192, 81), &content);
+        const Backup b = backupRbd(volume, a);
+        QCOMPARE(backupIdsOnSnapshots(QStringLiteral("volumes"), source),
+                 (QStringList{a.id, b.id}));
+        const QByteArray atB = content;
+
+        // C fails while copying (8 pieces of changes, cancelled after the first).
+        writeSource(volume, 8 << 20, randomBytes(32 << 20, 82), &content);
+        Backup failed = newBackup(volume, b);
+        {
+            OperationControl control;
+            control.setProgressCallback([&control](const Progress& progress) {
+                if (progress.bytesDone > 0)
+                    control.requestCancel();
+            });
+            RbdOpenOptions options;
+            options.backupId = failed.id;
+            options.parentBackupId = b.id;
+            options.supersededBackupIds = m_backupsOfVolume.value(volume.id);
+            m_backupsOfVolume[volume.id] << failed.id;
+            auto device = openRbdVolume(m_cluster, {}, volume.path, OpenMode::Read, options);
+            BackupJob job{failed, volume, *device, b, control};
+            QVERIFY_THROWS_EXCEPTION(Cancelled, m_driver->backup(job));
+        }
+        // A's snapshot went during the copy, C's own with the failure; B's stays.
+        QCOMPARE(backupIdsOnSnapshots(QStringLiteral("volumes"), source), QStringList{b.id});
+        QCOMPARE(backupIdsOnSnapshots(QStringLiteral("backups"), baseName),
+                 (QStringList{a.id, b.id}));
+        QVERIFY(!pool(QStringLiteral("backups"))->readObject(ceph::metaObjectName(failed.id)));
+
+        // A backup whose process died after taking its source snapshot.
+        const QString crashed = newUuid();
+        m_backupsOfVolume[volume.id] << crashed;
+        ceph::Image(pool(QStringLiteral("volumes")), source)
+            .createSnapshot(ceph::newBackupSnapshotName(crashed));
+
+        // The retry is an incremental on B, and takes the dead backup's snapshot away.
+        const Backup c = backupRbd(volume, b);
+        QCOMPARE(c.storedBytes, qint64(32 << 20));
+        QCOMPARE(backupIdsOnSnapshots(QStringLiteral("volumes"), source),
+                 (QStringList{b.id, c.id}));
+        QCOMPARE(backupIdsOnSnapshots(QStringLiteral("backups"), baseName),
+                 (QStringList{a.id, b.id, c.id}));
+        // The newest snapshot has the same name on both sides (Cinder's next
+        // incremental looks for it on the source by the base's name).
+        QCOMPARE(snapshotNames(QStringLiteral("backups"), baseName).last(),
+                 snapshotNames(QStringLiteral("volumes"), source).last());
+        compareBytes(restoreToNewRbd({a, b, c}, 48 << 20), content, "C after the failed try");
+        compareBytes(restoreToNewRbd({a, b}, 48 << 20), atB, "B after the failed try");
+        for (const Backup& backup : {c, b, a})
+            removeBackup(backup);
+        QVERIFY(!pool(QStringLiteral("backups"))->imageExists(baseName));
     }
 
     void incrementalRepairsAModifiedBaseHead()
