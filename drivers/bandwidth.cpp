@@ -16,12 +16,12 @@ namespace {
 using namespace std::chrono_literals;
 
 // The longest a waiting acquire() sleeps before it looks at `cancelled` and
-// the schedule again.
+// the schedule again, and the longest a store's draw waits before its
+// producer or consumer (which sees a cancel) is called again.
 constexpr std::chrono::nanoseconds kLongestSleep = 100ms;
 // The most a store passes per bucket draw: small enough that transfers of
 // one backend take turns and a cancelled job stops soon.
 constexpr qint64 kLargestSlice = 256 * 1024;
-constexpr qint64 kSmallestSlice = 4096;
 
 struct Unit
 {
@@ -220,7 +220,8 @@ bool TokenBucket::acquire(qint64 bytes, const std::function<bool()>& cancelled)
                 return true;
             // Take what is there now; the rest as it accrues, so one large
             // request cannot hold off the other transfers of the backend.
-            const double taken = std::min(m_tokens, remaining);
+            // A debt (charge()) is waited out first.
+            const double taken = std::clamp(m_tokens, 0.0, remaining);
             m_tokens = std::min(m_tokens - taken, burstCapacity(m_rate));
             remaining -= taken;
             if (remaining <= 0)
@@ -236,6 +237,55 @@ bool TokenBucket::acquire(qint64 bytes, const std::function<bool()>& cancelled)
             return false;
     }
     return true;
+}
+
+qint64 TokenBucket::take(qint64 wanted, std::chrono::nanoseconds within)
+{
+    if (wanted <= 0)
+        return 0;
+    const auto deadline = m_clock() + within;
+    while (true) {
+        std::chrono::nanoseconds wait{};
+        {
+            const std::lock_guard lock(m_mutex);
+            refill();
+            if (m_rate == 0)
+                return wanted;
+            // Wait for all of `wanted` (no more than a burst), so a fast
+            // rate is not drawn a byte at a time.
+            const double target = std::min(double(wanted), std::max(1.0, burstCapacity(m_rate)));
+            if (m_tokens >= target || m_last >= deadline) {
+                const qint64 granted =
+                    m_tokens >= 1 ? qint64(std::min(std::floor(m_tokens), double(wanted))) : 1;
+                m_tokens -= double(granted);
+                return granted;
+            }
+            wait = std::min(std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - m_last),
+                            std::chrono::nanoseconds(
+                                qint64(std::ceil((target - m_tokens) * 1e9 / double(m_rate)))));
+        }
+        m_sleep(wait);
+    }
+}
+
+void TokenBucket::refund(qint64 bytes)
+{
+    const std::lock_guard lock(m_mutex);
+    refill();
+    if (m_rate != 0 && bytes > 0)
+        m_tokens = std::min(m_tokens + double(bytes), burstCapacity(m_rate));
+}
+
+std::chrono::nanoseconds TokenBucket::charge(qint64 bytes)
+{
+    const std::lock_guard lock(m_mutex);
+    refill();
+    if (m_rate == 0)
+        return {};
+    m_tokens -= double(std::max<qint64>(bytes, 0));
+    if (m_tokens >= 0)
+        return {};
+    return std::chrono::nanoseconds(qint64(std::ceil(-m_tokens * 1e9 / double(m_rate))));
 }
 
 qint64 TokenBucket::currentRate() const
@@ -294,14 +344,15 @@ BandwidthBuckets bandwidthBucketsFor(const QString& backendName, const QString& 
 
 namespace {
 
-// How much passes per draw at the bucket's rate now: about a tenth of a
-// second's worth, so a cancelled producer or consumer is asked again soon.
-size_t sliceFor(const TokenBucket& bucket)
+// How much passes per draw at the bucket's rate now: at most a tenth of a
+// second's worth (however low the rate), so a cancelled producer or consumer
+// is asked again soon; take() bounds the wait when other transfers share it.
+qint64 sliceFor(const TokenBucket& bucket)
 {
     const qint64 rate = bucket.currentRate();
     if (rate == 0)
-        return size_t(kLargestSlice);
-    return size_t(std::clamp(rate / 10, kSmallestSlice, kLargestSlice));
+        return kLargestSlice;
+    return std::clamp<qint64>(rate / 10, 1, kLargestSlice);
 }
 
 // Forwards every ObjectStore call to `inner`; puts and gets draw from the
@@ -345,14 +396,22 @@ public:
             m_inner->put(container, name, producer, length);
             return;
         }
-        // The producer's bytes pass once the bucket allows them; a small
-        // capacity keeps each wait short, between two producer calls.
+        // The producer is asked for what the bucket allowed, after a wait of
+        // at most kLongestSleep, so a cancel it raises is seen that soon.
         m_inner->put(
             container, name,
             [&](char* buffer, size_t capacity) {
-                const size_t count = producer(buffer, std::min(capacity, sliceFor(*bucket)));
-                if (count > 0)
-                    bucket->acquire(qint64(count));
+                const qint64 granted = bucket->take(
+                    std::min(qint64(std::min<size_t>(capacity, kLargestSlice)), sliceFor(*bucket)),
+                    kLongestSleep);
+                size_t count = 0;
+                try {
+                    count = producer(buffer, size_t(granted));
+                } catch (...) {
+                    bucket->refund(granted);
+                    throw;
+                }
+                bucket->refund(granted - qint64(count));
                 return count;
             },
             length);
@@ -398,8 +457,9 @@ private:
         }
         download([&](const char* data, size_t length) {
             while (length > 0) {
-                const size_t slice = std::min(length, sliceFor(*bucket));
-                bucket->acquire(qint64(slice));
+                const size_t slice = size_t(bucket->take(
+                    std::min(qint64(std::min<size_t>(length, kLargestSlice)), sliceFor(*bucket)),
+                    kLongestSleep));
                 consumer(data, slice);
                 data += slice;
                 length -= slice;

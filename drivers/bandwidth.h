@@ -54,8 +54,12 @@ QString bandwidthScheduleProblem(const QString& text);
 // A token bucket whose rate follows a schedule. Thread-safe. acquire()
 // blocks until `bytes` may pass (bursts up to a quarter second of the
 // current rate), wakes early for `cancelled` (checked every 100 ms) and
-// returns false if it did. The clock, local time and sleep are injectable
-// for tests (a fake sleep advances a fake clock).
+// returns false if it did. take() waits a bounded time and passes what it
+// got, so a caller that learns of a cancel only between two draws (a store's
+// producer or consumer) is asked again soon whatever the rate. charge()
+// counts bytes that already passed, for transfers Ember can only watch
+// (dsmc's). The clock, local time and sleep are injectable for tests (a fake
+// sleep advances a fake clock).
 class TokenBucket
 {
 public:
@@ -65,6 +69,17 @@ public:
     explicit TokenBucket(BandwidthSchedule schedule, Clock clock = {}, LocalTime localTime = {},
                          Sleep sleep = {});
     bool acquire(qint64 bytes, const std::function<bool()>& cancelled = {});
+    // Up to `wanted` bytes (at least one): as many as are there once `wanted`
+    // have accrued or `within` has passed, whichever comes first. When
+    // `within` passes with none there (other transfers took them), one byte
+    // is taken on credit, which later draws repay. Unlimited: `wanted`.
+    qint64 take(qint64 wanted, std::chrono::nanoseconds within);
+    // Gives back bytes taken but not used (a producer that had fewer).
+    void refund(qint64 bytes);
+    // Counts `bytes` that have passed already: the bucket may go into debt,
+    // which every later draw waits out. Returns how long the debt takes to
+    // repay at the current rate (zero = no debt, and always when unlimited).
+    std::chrono::nanoseconds charge(qint64 bytes);
     qint64 currentRate() const; // bytes/s now; 0 = unlimited
 
 private:

@@ -1,7 +1,8 @@
 // Bandwidth limits (drivers/bandwidth.h): the schedule's text form and its
 // errors, time windows, the token bucket on a fake clock (exact token
-// arithmetic, bursts, a window edge crossed mid-transfer, cancellation), the
-// process-wide buckets per backend, the ObjectStore decorator, and the real
+// arithmetic, bursts, a window edge crossed mid-transfer, cancellation,
+// bounded takes and debts), the process-wide buckets per backend, the
+// ObjectStore decorator (a cancel seen soon under 10 kB/s), and the real
 // rate through a local directory store.
 #include "bandwidth.h"
 #include "posixstore.h"
@@ -435,6 +436,136 @@ private Q_SLOTS:
         const auto [passed, wokeAfter] = waiter.get();
         QVERIFY(!passed);
         QVERIFY2(wokeAfter < 100'000'000 + 20'000'000, qPrintable(QString::number(wokeAfter)));
+    }
+
+    // take(): what is there once `wanted` accrued, or after `within` at the latest.
+    void takeWaitsAtMostItsBound()
+    {
+        FakeTime time;
+        const auto bucket = time.bucket(QStringLiteral("1kB/s"));
+        // A full bucket: a burst at once.
+        QCOMPARE(bucket->take(1000, 100ms), qint64(250));
+        QVERIFY(time.sleeps.empty());
+        // Empty: 100 ms pass and the 100 bytes earned by then are taken.
+        QCOMPARE(bucket->take(1000, 100ms), qint64(100));
+        QVERIFY(about(time.slept(), 100ms));
+        // A small request waits only for itself.
+        time.sleeps.clear();
+        QCOMPARE(bucket->take(30, 100ms), qint64(30));
+        QVERIFY(about(time.slept(), 30ms));
+        // Bytes taken and not used come back (up to a burst).
+        time.sleeps.clear();
+        bucket->refund(20);
+        QCOMPARE(bucket->take(20, 100ms), qint64(20));
+        QVERIFY(time.sleeps.empty());
+        // In debt (another transfer charged 1000 bytes): after the bound, one
+        // byte on credit, so the caller is never held longer than that.
+        QCOMPARE(bucket->charge(1000), std::chrono::nanoseconds(1s));
+        QCOMPARE(bucket->take(500, 100ms), qint64(1));
+        QVERIFY(about(time.slept(), 100ms));
+        QVERIFY(time.slicesAtMost100ms());
+        // Unlimited: everything at once.
+        FakeTime free;
+        QCOMPARE(free.bucket(QStringLiteral("unlimited"))->take(qint64(1) << 40, 100ms), qint64(1)
+                                                                                             << 40);
+        QVERIFY(free.sleeps.empty());
+        QCOMPARE(free.bucket(QStringLiteral("1kB/s"))->take(0, 100ms), qint64(0));
+    }
+
+    // charge(): bytes that passed already put the bucket into debt, which
+    // every later draw waits out; the debt's length is returned.
+    void chargeRunsIntoDebt()
+    {
+        FakeTime time;
+        const auto bucket = time.bucket(QStringLiteral("1kB/s"));
+        QCOMPARE(bucket->charge(200), std::chrono::nanoseconds(0)); // within the burst
+        QVERIFY(about(bucket->charge(1050), 1s));                   // 50 left, 1000 owed
+        time.now += 400ms;
+        QVERIFY(about(bucket->charge(0), 600ms));
+        QVERIFY(bucket->acquire(100));
+        QVERIFY2(about(time.slept(), 700ms), qPrintable(QString::number(time.slept().count())));
+        time.now += 10s;
+        QCOMPARE(bucket->charge(100), std::chrono::nanoseconds(0));
+        FakeTime free;
+        QCOMPARE(free.bucket(QStringLiteral("unlimited"))->charge(qint64(1) << 40),
+                 std::chrono::nanoseconds(0));
+    }
+
+    // Under 10 kB/s a slice of the old 4 KiB floor took 0.4 s: a cancel raised
+    // by a store's producer or consumer is now seen within about 100 ms, also
+    // while another transfer of the backend draws from the same bucket.
+    void cancelIsSeenSoonUnderALowLimit()
+    {
+        const QString backend =
+            QStringLiteral("tst-cancel-%1").arg(QCoreApplication::applicationPid());
+        const QString limit = QStringLiteral("10kB/s");
+        auto recording = std::make_unique<RecordingStore>();
+        recording->objects.insert(QStringLiteral("o"), patterned(1 << 20));
+        const auto store = withBandwidthLimits(std::move(recording), backend, limit, limit);
+        const auto competitor =
+            withBandwidthLimits(std::make_unique<RecordingStore>(), backend, limit, limit);
+        // The other transfer of the backend: a put that runs until told to stop.
+        std::atomic<bool> stopCompetitor{false};
+        auto competing = std::async(std::launch::async, [&] {
+            try {
+                competitor->put(
+                    QStringLiteral("c"), QStringLiteral("other"),
+                    [&](char* buffer, size_t capacity) -> size_t {
+                        if (stopCompetitor)
+                            throw Cancelled();
+                        std::memset(buffer, 'x', capacity);
+                        return capacity;
+                    },
+                    std::nullopt);
+            } catch (const Cancelled&) {
+            }
+        });
+
+        QList<qint64> latenciesMs;
+        for (const auto delay : {300ms, 450ms, 600ms}) {
+            for (const bool upload : {true, false}) {
+                std::atomic<bool> cancelled{false};
+                QElapsedTimer sinceCancel;
+                auto transfer = std::async(std::launch::async, [&]() -> qint64 {
+                    try {
+                        if (upload) {
+                            store->put(
+                                QStringLiteral("c"), QStringLiteral("up"),
+                                [&](char* buffer, size_t capacity) -> size_t {
+                                    if (cancelled)
+                                        throw Cancelled();
+                                    std::memset(buffer, 'u', capacity);
+                                    return capacity;
+                                },
+                                std::nullopt);
+                        } else {
+                            store->get(QStringLiteral("c"), QStringLiteral("o"),
+                                       [&](const char*, size_t) {
+                                           if (cancelled)
+                                               throw Cancelled();
+                                       });
+                        }
+                    } catch (const Cancelled&) {
+                        return sinceCancel.elapsed();
+                    }
+                    return -1; // finished: 1 MB cannot pass at 10 kB/s in this time
+                });
+                std::this_thread::sleep_for(delay);
+                sinceCancel.start();
+                cancelled = true;
+                latenciesMs.append(transfer.get());
+            }
+        }
+        stopCompetitor = true;
+        competing.get();
+        qInfo("cancel latencies under 10 kB/s shared by two transfers: %s ms", qPrintable([&] {
+                  QStringList texts;
+                  for (const qint64 ms : latenciesMs)
+                      texts.append(QString::number(ms));
+                  return texts.join(QStringLiteral(", "));
+              }()));
+        for (const qint64 ms : latenciesMs)
+            QVERIFY2(ms >= 0 && ms < 250, qPrintable(QString::number(ms)));
     }
 
     void bucketsAreSharedPerBackend()
