@@ -8,6 +8,9 @@
 #include <QThread>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <map>
@@ -22,6 +25,175 @@ namespace {
 // Thrown by a reader once another failed: ends its work quietly.
 class StopRequested : public std::exception
 {
+};
+
+qint64 nowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+// Where a backup's time goes, per step, summed over threads (CPU-busy
+// nanoseconds; `md5Wait`: the MD5 thread waiting for the next piece).
+// EMBER_BACKUP_TIMING=1 prints it on stderr at the end of a run.
+struct BackupTimings
+{
+    std::atomic<qint64> read{0}, zeroScan{0}, hash{0}, encode{0}, md5{0}, md5Wait{0}, put{0};
+    std::atomic<qint64> zeroBlocks{0}, hashedBlocks{0}, zeroPieces{0};
+    // Wall-clock steps of the run.
+    qint64 parentNs = 0, scanNs = 0, objectsNs = 0, shaFileNs = 0, metadataNs = 0;
+
+    static bool wanted() { return qEnvironmentVariableIntValue("EMBER_BACKUP_TIMING") == 1; }
+    void print(qint64 totalNs) const
+    {
+        auto ms = [](const std::atomic<qint64>& ns) { return double(ns.load()) / 1e6; };
+        std::fprintf(stderr,
+                     "backup timing (ms, summed over threads): total %.0f, read %.0f, zero scan "
+                     "%.0f, hash %.0f, encode %.0f, md5 %.0f, md5 waiting %.0f, store put %.0f; "
+                     "blocks hashed %lld, zero blocks %lld, zero pieces %lld\n",
+                     double(totalNs) / 1e6, ms(read), ms(zeroScan), ms(hash), ms(encode), ms(md5),
+                     ms(md5Wait), ms(put), qlonglong(hashedBlocks.load()),
+                     qlonglong(zeroBlocks.load()), qlonglong(zeroPieces.load()));
+        std::fprintf(stderr,
+                     "backup steps (ms): parent's lists %.1f, finding changes %.1f, objects "
+                     "%.1f, _sha256file %.1f, _metadata %.1f\n",
+                     double(parentNs) / 1e6, double(scanNs) / 1e6, double(objectsNs) / 1e6,
+                     double(shaFileNs) / 1e6, double(metadataNs) / 1e6);
+    }
+};
+
+// Adds the nanoseconds from its construction to its end to `sum`.
+class BusyTimer
+{
+public:
+    explicit BusyTimer(std::atomic<qint64>& sum) : m_sum(sum), m_start(nowNs()) {}
+    ~BusyTimer() { m_sum += nowNs() - m_start; }
+    BusyTimer(const BusyTimer&) = delete;
+    BusyTimer& operator=(const BusyTimer&) = delete;
+
+private:
+    std::atomic<qint64>& m_sum;
+    qint64 m_start;
+};
+
+// Piece buffers are reused: a fresh 1 MiB allocation per piece costs page
+// faults and zeroing in the kernel, and its release an munmap.
+class BufferPool
+{
+public:
+    explicit BufferPool(size_t keep) : m_keep(keep) {}
+    QByteArray take(qsizetype size)
+    {
+        QByteArray buffer;
+        {
+            std::lock_guard lock(m_mutex);
+            if (!m_free.empty()) {
+                buffer = std::move(m_free.back());
+                m_free.pop_back();
+            }
+        }
+        buffer.resize(size);
+        return buffer;
+    }
+    void give(QByteArray&& buffer)
+    {
+        if (buffer.isEmpty() || !buffer.isDetached())
+            return;
+        std::lock_guard lock(m_mutex);
+        if (m_free.size() < m_keep)
+            m_free.push_back(std::move(buffer));
+    }
+
+private:
+    std::mutex m_mutex;
+    std::vector<QByteArray> m_free;
+    size_t m_keep;
+};
+
+// The MD5 of one object's raw bytes on a thread of its own. It is the one
+// step of a backup that cannot be split (one stream, ~0.9 GB/s on one core
+// here), so it must not share a thread with writing or compressing: pieces
+// are handed over whole (large contiguous spans) as soon as they are made.
+class Md5Thread
+{
+public:
+    using PieceRef = std::shared_ptr<const ObjectPiece>;
+    Md5Thread(size_t maxQueued, BackupTimings& timings)
+        : m_maxQueued(maxQueued), m_timings(timings), m_thread([this] { run(); })
+    {
+    }
+    ~Md5Thread()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stopping = true;
+        }
+        m_changed.notify_all();
+        if (m_thread.joinable())
+            m_thread.join();
+    }
+    Md5Thread(const Md5Thread&) = delete;
+    Md5Thread& operator=(const Md5Thread&) = delete;
+
+    // Waits while `maxQueued` pieces are queued (bounded memory).
+    void push(PieceRef piece)
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [this] { return m_queue.size() < m_maxQueued || m_stopping; });
+        m_queue.push_back(std::move(piece));
+        lock.unlock();
+        m_changed.notify_all();
+    }
+    // The hex digest, once every pushed piece is hashed.
+    QByteArray finish()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_finishing = true;
+        }
+        m_changed.notify_all();
+        m_thread.join();
+        return m_hex;
+    }
+
+private:
+    void run()
+    {
+        Digest md5(Digest::Algorithm::Md5);
+        for (;;) {
+            PieceRef piece;
+            {
+                const qint64 waitStart = nowNs();
+                std::unique_lock lock(m_mutex);
+                m_changed.wait(lock,
+                               [this] { return m_stopping || m_finishing || !m_queue.empty(); });
+                m_timings.md5Wait += nowNs() - waitStart;
+                if (m_stopping)
+                    return;
+                if (m_queue.empty())
+                    break;
+                piece = std::move(m_queue.front());
+                m_queue.pop_front();
+            }
+            m_changed.notify_all();
+            BusyTimer busy(m_timings.md5);
+            const char* raw =
+                piece->zero ? zeroBytes(size_t(piece->length)) : piece->raw.constData();
+            md5.update(raw, size_t(piece->length));
+        }
+        m_hex = md5.finalHex();
+    }
+
+    const size_t m_maxQueued;
+    BackupTimings& m_timings;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<PieceRef> m_queue;
+    bool m_stopping = false;
+    bool m_finishing = false;
+    QByteArray m_hex;
+    std::thread m_thread;
 };
 
 class BackupRun
@@ -43,6 +215,13 @@ public:
 
     void run()
     {
+        const qint64 runStart = nowNs();
+        qint64 stepStart = runStart;
+        auto step = [&stepStart](qint64& sum) {
+            const qint64 now = nowNs();
+            sum += now - stepStart;
+            stepStart = now;
+        };
         Backup& backup = m_job.backup;
         m_size = m_source.size();
         m_blockSize = m_options.shaBlockSize;
@@ -71,6 +250,7 @@ public:
                     "Volume size increased since the last backup. Do a full backup."));
         }
 
+        step(m_timings.parentNs);
         QList<Extent> plan;
         if (!parentHashes) {
             for (qint64 offset = 0; offset < m_size; offset += m_options.objectSize)
@@ -99,10 +279,16 @@ public:
             m_objectIndex.insert(names.last(), i);
         }
         m_entries.resize(plan.size());
+        step(m_timings.scanNs);
         writeObjects(plan, names);
+        step(m_timings.objectsNs);
 
         writeShaFile();
+        step(m_timings.shaFileNs);
         writeMetadataFile();
+        step(m_timings.metadataNs);
+        if (BackupTimings::wanted())
+            m_timings.print(nowNs() - runStart);
         backup.objectCount = plan.size();
         backup.storedBytes = m_storedBytes.load();
         if (m_sealingKey) {
@@ -153,39 +339,90 @@ private:
             checkShaFileMac(parent, envelope, openBackup(m_keys, parent, envelope), parentShaText);
     }
 
-    // Reads a piece, skipping holes, and (for full backups) hashes its blocks.
-    Piece loadPiece(qint64 offset, qint64 length, bool hash, const ObjectEncoder* encoder)
+    // Reads [offset, offset + length) into `buffer`, zeros where the source
+    // has holes; false (nothing read, `buffer` untouched) when it is all hole.
+    bool readRange(qint64 offset, qint64 length, char* buffer)
     {
         m_control.throwIfCancelled();
         if (m_stop.load())
             throw StopRequested();
+        BusyTimer busy(m_timings.read);
+        const std::vector<Extent> data = m_source.dataExtents(offset, length);
+        if (data.empty())
+            return false;
+        qint64 position = offset;
+        for (const Extent& extent : data) {
+            if (extent.offset > position)
+                std::memset(buffer + (position - offset), 0, size_t(extent.offset - position));
+            const qint64 got =
+                m_source.readAt(extent.offset, buffer + (extent.offset - offset), extent.length);
+            if (got != extent.length)
+                throw Error(QStringLiteral("volume %1 ended early at offset %2")
+                                .arg(m_source.describe())
+                                .arg(extent.offset + got));
+            position = extent.end();
+        }
+        if (position < offset + length)
+            std::memset(buffer + (position - offset), 0, size_t(offset + length - position));
+        return true;
+    }
+
+    // The `_sha256file` entries of the blocks of [offset, offset + length)
+    // (`bytes`, or zeros when null). A whole block of zeros takes the zero
+    // block's digest, computed once, instead of being hashed. Returns true
+    // when every byte was zero.
+    bool hashBlocks(qint64 offset, qint64 length, const char* bytes)
+    {
+        bool allZero = true;
+        qint64 zeroBlocks = 0;
+        qint64 hashed = 0;
+        for (qint64 at = 0; at < length; at += m_blockSize) {
+            const qint64 blockLength = std::min(m_blockSize, length - at);
+            const size_t index = size_t((offset + at) / m_blockSize);
+            bool zero = !bytes;
+            if (!zero) {
+                BusyTimer busy(m_timings.zeroScan);
+                zero = isAllZero(bytes + at, size_t(blockLength));
+            }
+            if (zero && blockLength == m_blockSize) {
+                m_hashes[index] = m_zeroBlockHash;
+                ++zeroBlocks;
+                continue;
+            }
+            allZero = allZero && zero;
+            BusyTimer busy(m_timings.hash);
+            m_hashes[index] =
+                blockDigest(m_mac.get(), bytes ? bytes + at : zeroBytes(size_t(blockLength)),
+                            size_t(blockLength));
+            ++hashed;
+        }
+        m_timings.zeroBlocks += zeroBlocks;
+        m_timings.hashedBlocks += hashed;
+        return allZero;
+    }
+
+    // Reads a piece (holes and all-zero pieces are marked `zero`, without
+    // bytes), hashes its blocks when `hash` (full backups) and encodes it.
+    Piece loadPiece(qint64 offset, qint64 length, bool hash, const ObjectEncoder* encoder)
+    {
         Piece piece;
         piece.offset = offset;
         piece.length = length;
-        const std::vector<Extent> data = m_source.dataExtents(offset, length);
-        if (data.empty()) {
-            piece.zero = true;
-        } else {
-            piece.raw.resize(qsizetype(length));
-            char* buffer = piece.raw.data();
-            qint64 position = offset;
-            for (const Extent& extent : data) {
-                if (extent.offset > position)
-                    std::memset(buffer + (position - offset), 0, size_t(extent.offset - position));
-                const qint64 got = m_source.readAt(extent.offset, buffer + (extent.offset - offset),
-                                                   extent.length);
-                if (got != extent.length)
-                    throw Error(QStringLiteral("volume %1 ended early at offset %2")
-                                    .arg(m_source.describe())
-                                    .arg(extent.offset + got));
-                position = extent.end();
-            }
-            if (position < offset + length)
-                std::memset(buffer + (position - offset), 0, size_t(offset + length - position));
+        piece.raw = m_buffers.take(qsizetype(length));
+        piece.zero = !readRange(offset, length, piece.raw.data());
+        if (hash) {
+            piece.zero = hashBlocks(offset, length, piece.zero ? nullptr : piece.raw.constData());
+        } else if (!piece.zero) {
+            BusyTimer busy(m_timings.zeroScan);
+            piece.zero = isAllZero(piece.raw.constData(), size_t(length));
         }
-        if (hash)
-            hashPiece(piece);
+        if (piece.zero) {
+            m_buffers.give(std::move(piece.raw));
+            piece.raw = QByteArray();
+            ++m_timings.zeroPieces;
+        }
         if (encoder && encoder->encodesPieces()) {
+            BusyTimer busy(m_timings.encode);
             if (piece.zero)
                 piece.encoded = zeroPiece(*encoder, length);
             else
@@ -194,16 +431,15 @@ private:
         return piece;
     }
 
-    void hashPiece(const Piece& piece)
+    // Pass one of an incremental: reads and hashes a stretch; its bytes are
+    // not kept (only changed runs are read again, to be written).
+    void hashStretch(qint64 offset, qint64 length)
     {
-        const char* bytes = piece.zero ? zeroBytes(size_t(piece.length)) : piece.raw.constData();
-        for (qint64 at = 0; at < piece.length; at += m_blockSize) {
-            const qint64 length = std::min(m_blockSize, piece.length - at);
-            const size_t index = size_t((piece.offset + at) / m_blockSize);
-            m_hashes[index] = (piece.zero && length == m_blockSize)
-                                  ? m_zeroBlockHash
-                                  : blockDigest(m_mac.get(), bytes + at, size_t(length));
-        }
+        thread_local std::vector<char> buffer;
+        if (buffer.size() < size_t(length))
+            buffer.resize(size_t(length));
+        const bool read = readRange(offset, length, buffer.data());
+        hashBlocks(offset, length, read ? buffer.data() : nullptr);
     }
 
     // Encoded all-zero pieces are the same every time: make each size once.
@@ -244,20 +480,25 @@ private:
             total += extent.length;
         m_control.setPhase(QStringLiteral("finding changes"), total);
 
-        std::deque<std::future<Piece>> window;
+        std::deque<std::future<qint64>> window;
         const size_t windowSize = size_t(m_pool.size()) * 4;
         auto drain = [&] {
-            Piece piece = window.front().get();
+            const qint64 length = window.front().get();
             window.pop_front();
-            m_control.addBytesDone(piece.length);
+            m_control.addBytesDone(length);
         };
+        // Stretches of several pieces: fewer tasks and larger reads; each
+        // worker reads into a buffer of its own, reused.
+        const qint64 stretch =
+            std::max(m_options.pieceSize, kScanStretch / m_blockSize * m_blockSize);
         try {
             for (const Extent& extent : toRead) {
-                const qint64 piece = m_options.pieceSize;
-                for (qint64 at = extent.offset; at < extent.end(); at += piece) {
-                    const qint64 length = std::min(piece, extent.end() - at);
-                    window.push_back(m_pool.submit(
-                        [this, at, length] { return loadPiece(at, length, true, nullptr); }));
+                for (qint64 at = extent.offset; at < extent.end(); at += stretch) {
+                    const qint64 length = std::min(stretch, extent.end() - at);
+                    window.push_back(m_pool.submit([this, at, length] {
+                        hashStretch(at, length);
+                        return length;
+                    }));
                     if (window.size() >= windowSize)
                         drain();
                 }
@@ -296,10 +537,131 @@ private:
     void writeObjects(const QList<Extent>& plan, const QStringList& names)
     {
         const ObjectWriter writer = objectWriter();
+        // Objects in the clear on a store that can replace an object: their
+        // MD5 runs on a thread of its own (writeClearObject). Sealed objects
+        // carry no MD5; a locking store needs the one-upload path.
+        const bool clearPath = !m_sealingKey && !m_store.retentionForNewObjects().has_value();
         writeObjectsInParallel(m_options, m_store, plan.size(), [&](qsizetype index) {
-            m_entries[index] = writeObjectWithRetries(writer, plan[index], names[index],
-                                                      m_compression, m_storedBytes);
+            if (!clearPath) {
+                m_entries[index] = writeObjectWithRetries(writer, plan[index], names[index],
+                                                          m_compression, m_storedBytes);
+                return;
+            }
+            CompressionChoice used = m_compression;
+            m_entries[index] = retryObject(writer, names[index], [&](bool countProgress) {
+                qint64 storedLength = 0;
+                ObjectEntry entry =
+                    writeClearObject(plan[index], names[index], used, countProgress, storedLength);
+                // Cinder stores an object raw, tagged "none", when compressing did not
+                // shrink it.
+                if (used.codec != Codec::None && storedLength >= plan[index].length) {
+                    used = {Codec::None, QStringLiteral("none")};
+                    entry = writeClearObject(plan[index], names[index], used, false, storedLength);
+                }
+                m_storedBytes += storedLength;
+                return entry;
+            });
         });
+    }
+
+    // One object in the clear, streamed to the store: pieces are read, hashed
+    // and encoded in the pool up to a window ahead; the store's thread only
+    // joins encoded bytes; the object's MD5 (Cinder's "md5" of the raw bytes)
+    // runs on its own thread, fed each piece as the store takes it.
+    ObjectEntry writeClearObject(const Extent& extent, const QString& name,
+                                 const CompressionChoice& choice, bool countProgress,
+                                 qint64& storedLength)
+    {
+        // zstd's own workers pay off only for large objects, not for small change runs.
+        const int encoderThreads = extent.length >= (8 << 20) ? m_pool.size() : 1;
+        auto encoder =
+            makeEncoder(choice.codec, m_options.zlibEngine, extent.length, encoderThreads);
+        const ObjectEncoder* pieceEncoder = encoder->encodesPieces() ? encoder.get() : nullptr;
+        const bool hash = m_hashWhileWriting;
+        const size_t windowSize = size_t(m_pool.size()) * 3 + 1;
+        Md5Thread md5(windowSize, m_timings);
+        std::deque<std::future<Piece>> window;
+        qint64 nextSubmit = extent.offset;
+        auto submitMore = [&] {
+            while (window.size() < windowSize && nextSubmit < extent.end()) {
+                const qint64 at = nextSubmit;
+                const qint64 length = std::min(m_options.pieceSize, extent.end() - at);
+                window.push_back(m_pool.submit([this, at, length, hash, pieceEncoder] {
+                    return loadPiece(at, length, hash, pieceEncoder);
+                }));
+                nextSubmit += length;
+            }
+        };
+        // The raw buffer goes back to the pool once the MD5 thread is done with it.
+        auto shared = [this](Piece&& piece) {
+            return std::shared_ptr<const Piece>(new Piece(std::move(piece)), [this](Piece* done) {
+                m_buffers.give(std::move(done->raw));
+                delete done;
+            });
+        };
+
+        QByteArray pending;
+        qsizetype pendingPosition = 0;
+        bool finished = false;
+        storedLength = 0;
+        auto producer = [&](char* buffer, size_t capacity) -> size_t {
+            // Checked per call, not only per piece: a store that paces its
+            // transfer (a bandwidth limit) then stops within one slice of a cancel.
+            m_control.throwIfCancelled();
+            while (pendingPosition == pending.size()) {
+                pending.resize(0);
+                pendingPosition = 0;
+                if (finished)
+                    return 0;
+                submitMore();
+                if (window.empty()) {
+                    encoder->finish(pending);
+                    finished = true;
+                    continue;
+                }
+                Piece piece = window.front().get();
+                window.pop_front();
+                submitMore();
+                if (pieceEncoder) {
+                    encoder->appendEncoded(piece.encoded, pending);
+                    piece.encoded = {};
+                } else {
+                    const char* raw =
+                        piece.zero ? zeroBytes(size_t(piece.length)) : piece.raw.constData();
+                    encoder->appendRaw(raw, size_t(piece.length), pending);
+                }
+                const qint64 length = piece.length;
+                md5.push(shared(std::move(piece)));
+                if (countProgress)
+                    m_control.addBytesDone(length);
+            }
+            const size_t count = std::min(capacity, size_t(pending.size() - pendingPosition));
+            std::memcpy(buffer, pending.constData() + pendingPosition, count);
+            pendingPosition += qsizetype(count);
+            storedLength += qint64(count);
+            return count;
+        };
+
+        try {
+            BusyTimer busy(m_timings.put);
+            m_store.put(m_job.backup.container, name, producer,
+                        choice.codec == Codec::None ? std::optional<qint64>(extent.length)
+                                                    : std::nullopt);
+        } catch (...) {
+            waitForAll(window);
+            throw;
+        }
+        if (!finished)
+            throw Error(
+                QStringLiteral("the store stopped reading object %1 before its end").arg(name));
+
+        ObjectEntry entry;
+        entry.name = name;
+        entry.offset = extent.offset;
+        entry.length = extent.length;
+        entry.md5 = QString::fromLatin1(md5.finish());
+        entry.compression = choice.tag;
+        return entry;
     }
 
     // Pieces are read and compressed in the pool ahead of the store pulling them.
@@ -376,6 +738,10 @@ private:
     QList<ObjectEntry> m_entries;
     std::atomic<qint64> m_storedBytes{0};
     std::atomic<bool> m_stop{false};
+    BackupTimings m_timings;
+    // Free piece buffers: enough for every piece in flight.
+    BufferPool m_buffers{size_t(m_pool.size()) * 8 + 8};
+    static constexpr qint64 kScanStretch = 4 << 20;
     std::mutex m_zeroPieceMutex;
     std::map<qint64, EncodedPiece> m_zeroPieces;
     std::optional<KeySet> m_sealingKey;

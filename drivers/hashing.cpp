@@ -4,6 +4,8 @@
 
 #include <openssl/evp.h>
 
+#include <cstring>
+
 namespace ember {
 
 namespace {
@@ -70,6 +72,21 @@ QByteArray Digest::md5Hex(const char* data, size_t length)
     unsigned int size = 0;
     EVP_Digest(data, length, raw, &size, EVP_md5(), nullptr);
     return QByteArray(reinterpret_cast<const char*>(raw), int(size)).toHex();
+}
+
+bool isAllZero(const char* data, size_t length)
+{
+    constexpr size_t kHead = 16;
+    if (length <= kHead) {
+        for (size_t i = 0; i < length; ++i)
+            if (data[i] != 0)
+                return false;
+        return true;
+    }
+    static const char zeros[kHead] = {};
+    // The head is zero and every byte equals the one 16 bytes before it.
+    return std::memcmp(data, zeros, kHead) == 0 &&
+           std::memcmp(data, data + kHead, length - kHead) == 0;
 }
 
 } // namespace ember

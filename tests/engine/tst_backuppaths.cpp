@@ -1,0 +1,313 @@
+// The backup's fast paths: zero blocks recognised and given the zero
+// block's digest without hashing, all-zero pieces stored as the cached zero
+// piece, the object MD5 on a thread of its own and reused piece buffers. Each
+// must give exactly what hashing, compressing and summing every byte gives:
+// the lists and MD5s are compared with ones computed here from the source
+// file, and every restore is compared byte for byte.
+#include "chunkeddriver.h"
+#include "chunkedformat.h"
+#include "compression.h"
+#include "hashing.h"
+#include "testsupport.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QtTest>
+
+#include <unistd.h>
+
+using namespace ember;
+using namespace ember::test;
+
+namespace {
+
+constexpr qint64 kBlock = 32768;
+
+struct Harness
+{
+    QString dir;
+    QString store;
+    ChunkedOptions options;
+
+    Backup backUp(const QString& path, const std::optional<Backup>& parent)
+    {
+        return backUpFile(*posixChunkedDriver(store, options), path, parent);
+    }
+    QString restore(const QList<Backup>& chain, qint64 size, const QString& name)
+    {
+        return restoreChain(*posixChunkedDriver(store, options), chain,
+                            dir + QLatin1Char('/') + name, size);
+    }
+    QString objectPath(const Backup& backup, const QString& name) const
+    {
+        return store + QLatin1Char('/') + backup.container + QLatin1Char('/') + name;
+    }
+    QJsonObject json(const Backup& backup, const QString& suffix) const
+    {
+        return QJsonDocument::fromJson(
+                   readWholeFile(objectPath(backup, backup.serviceMetadata + suffix)))
+            .object();
+    }
+    QStringList shaList(const Backup& backup) const
+    {
+        QStringList list;
+        for (const QJsonValue& value :
+             json(backup, QStringLiteral("_sha256file")).value(QStringLiteral("sha256s")).toArray())
+            list.append(value.toString());
+        return list;
+    }
+    // name -> (offset, length, md5)
+    QList<std::tuple<QString, qint64, qint64, QString>> objects(const Backup& backup) const
+    {
+        QList<std::tuple<QString, qint64, qint64, QString>> result;
+        for (const QJsonValue& item :
+             json(backup, QStringLiteral("_metadata")).value(QStringLiteral("objects")).toArray()) {
+            const QJsonObject fields = item.toObject().begin().value().toObject();
+            result.append({item.toObject().begin().key(),
+                           qint64(fields.value(QStringLiteral("offset")).toDouble()),
+                           qint64(fields.value(QStringLiteral("length")).toDouble()),
+                           fields.value(QStringLiteral("md5")).toString()});
+        }
+        return result;
+    }
+};
+
+Harness harness(const QString& tag, qint64 objectSize, const QString& compression)
+{
+    Harness h;
+    h.dir = freshDir(tag);
+    h.store = h.dir + QStringLiteral("/store");
+    h.options.objectSize = objectSize;
+    h.options.compression = compression;
+    h.options.pieceSize = 256 * 1024;
+    return h;
+}
+
+// The `_sha256file` list computed here, block by block with Qt's SHA-256.
+QStringList expectedShaList(const QByteArray& data)
+{
+    QStringList list;
+    for (qint64 at = 0; at < data.size(); at += kBlock)
+        list.append(QString::fromLatin1(
+            QCryptographicHash::hash(data.mid(at, kBlock), QCryptographicHash::Sha256).toHex()));
+    return list;
+}
+
+// A volume image: pieces of written zeros, holes, text, random bytes, and a
+// piece that is zero but for one byte in its last block.
+QByteArray volumeWithZeros(qint64 size, quint32 seed)
+{
+    QByteArray data = mixedSample(size, seed);
+    QRandomGenerator random(seed);
+    const qint64 piece = 256 * 1024;
+    for (qint64 at = 0; at + piece <= size; at += piece) {
+        const quint32 kind = random.bounded(4);
+        if (kind == 0)
+            std::memset(data.data() + at, 0, size_t(piece));
+        if (kind == 1) {
+            std::memset(data.data() + at, 0, size_t(piece));
+            data[at + piece - 1 - qint64(random.bounded(100))] = char(1 + random.bounded(200));
+        }
+    }
+    return data;
+}
+
+// Writes `data` to `path`; with `holes`, every all-zero 64 KiB stretch is
+// left a hole instead of written zeros.
+void writeVolume(const QString& path, const QByteArray& data, bool holes)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    QVERIFY(file.resize(data.size()));
+    const qint64 stretch = 65536;
+    for (qint64 at = 0; at < data.size(); at += stretch) {
+        const QByteArray part = data.mid(at, stretch);
+        if (holes && part == QByteArray(part.size(), '\0'))
+            continue;
+        QVERIFY(file.seek(at));
+        QCOMPARE(file.write(part), part.size());
+    }
+}
+
+} // namespace
+
+class BackupPathsTest : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void zeroTestIsExact()
+    {
+        QCOMPARE(isAllZero(nullptr, 0), true);
+        for (const qsizetype size : {1, 15, 16, 17, 31, 32, 33, 4095, 32768, 1048577}) {
+            QByteArray data(size, '\0');
+            QVERIFY2(isAllZero(data.constData(), size_t(size)), qPrintable(QString::number(size)));
+            // A single non-zero byte anywhere, of any value, is seen.
+            for (const qsizetype at : {qsizetype(0), size / 3, size / 2, size - 17, size - 1}) {
+                if (at < 0 || at >= size)
+                    continue;
+                for (const char value : {char(1), char(0x80), char(0xff)}) {
+                    data[at] = value;
+                    QVERIFY2(!isAllZero(data.constData(), size_t(size)),
+                             qPrintable(QStringLiteral("%1 at %2").arg(size).arg(at)));
+                    data[at] = '\0';
+                }
+            }
+        }
+    }
+
+    // The digest a zero block is given equals SHA-256 of 32 KiB of zeros,
+    // for written zeros and holes alike, and a short last block of zeros is
+    // hashed over its own length.
+    void zeroBlocksTakeTheZeroDigest()
+    {
+        const QString zeroDigest = QString::fromLatin1(
+            QCryptographicHash::hash(QByteArray(kBlock, '\0'), QCryptographicHash::Sha256).toHex());
+        QCOMPARE(
+            zeroDigest,
+            QStringLiteral("c35020473aed1b4642cd726cad727b63fff2824ad68cedd7ffb73c7cbd890479"));
+        for (const bool holes : {false, true}) {
+            Harness h = harness(QStringLiteral("zero-digest-%1").arg(holes), 1 << 20,
+                                QStringLiteral("zlib"));
+            const qint64 size = 3 * (1 << 20) + 1000; // a short last block
+            const QString source = h.dir + QStringLiteral("/zeros.img");
+            writeVolume(source, QByteArray(size, '\0'), holes);
+            const Backup backup = h.backUp(source, std::nullopt);
+            const QStringList list = h.shaList(backup);
+            QCOMPARE(list.size(), int((size + kBlock - 1) / kBlock));
+            for (int i = 0; i + 1 < list.size(); ++i)
+                QCOMPARE(list[i], zeroDigest);
+            QCOMPARE(list.last(),
+                     QString::fromLatin1(QCryptographicHash::hash(QByteArray(1000, '\0'),
+                                                                  QCryptographicHash::Sha256)
+                                             .toHex()));
+            QCOMPARE(compareFiles(source, h.restore({backup}, size, QStringLiteral("r.img"))),
+                     QString());
+        }
+    }
+
+    // Every codec, written zeros and holes: the list and each object's MD5
+    // are those of the bytes, and the restore is the source.
+    void listsAndMd5sMatchTheBytes_data()
+    {
+        QTest::addColumn<QString>("compression");
+        QTest::addColumn<bool>("holes");
+        for (const char* compression : {"none", "zlib", "bz2", "zstd"})
+            for (const bool holes : {false, true})
+                QTest::addRow("%s-%s", compression, holes ? "sparse" : "written")
+                    << QString::fromLatin1(compression) << holes;
+    }
+    void listsAndMd5sMatchTheBytes()
+    {
+        QFETCH(QString, compression);
+        QFETCH(bool, holes);
+        Harness h =
+            harness(QStringLiteral("md5-%1").arg(QString::fromLatin1(QTest::currentDataTag())),
+                    3 << 20, compression);
+        const qint64 size = 8 * (1 << 20) + 12345;
+        const QByteArray data = volumeWithZeros(size, 7);
+        const QString source = h.dir + QStringLiteral("/source.img");
+        writeVolume(source, data, holes);
+        const Backup backup = h.backUp(source, std::nullopt);
+        QCOMPARE(h.shaList(backup), expectedShaList(data));
+        const auto objects = h.objects(backup);
+        QCOMPARE(objects.size(), 3);
+        for (const auto& [name, offset, length, md5] : objects)
+            QCOMPARE(md5, QString::fromLatin1(QCryptographicHash::hash(data.mid(offset, length),
+                                                                       QCryptographicHash::Md5)
+                                                  .toHex()));
+        QCOMPARE(compareFiles(source, h.restore({backup}, size, QStringLiteral("r.img"))),
+                 QString());
+    }
+
+    // A sparse image and the same image with its holes written as zeros are
+    // the same volume: the same list, the same object MD5s.
+    void sparseAndWrittenImagesBackUpAlike()
+    {
+        Harness h = harness(QStringLiteral("sparse-written"), 4 << 20, QStringLiteral("zlib"));
+        const qint64 size = 10 * (1 << 20);
+        const QByteArray data = volumeWithZeros(size, 11);
+        const QString sparse = h.dir + QStringLiteral("/sparse.img");
+        const QString written = h.dir + QStringLiteral("/written.img");
+        writeVolume(sparse, data, true);
+        writeVolume(written, data, false);
+        const Backup a = h.backUp(sparse, std::nullopt);
+        const Backup b = h.backUp(written, std::nullopt);
+        QCOMPARE(h.shaList(a), h.shaList(b));
+        QList<QString> md5sA, md5sB;
+        for (const auto& object : h.objects(a))
+            md5sA.append(std::get<3>(object));
+        for (const auto& object : h.objects(b))
+            md5sB.append(std::get<3>(object));
+        QCOMPARE(md5sA, md5sB);
+        QCOMPARE(compareFiles(sparse, h.restore({a}, size, QStringLiteral("ra.img"))), QString());
+        QCOMPARE(compareFiles(written, h.restore({b}, size, QStringLiteral("rb.img"))), QString());
+    }
+
+    // An incremental of an unchanged volume writes no data object and
+    // repeats its parent's list; a change inside a zero stretch is found.
+    void unchangedIncrementalWritesNothing()
+    {
+        Harness h = harness(QStringLiteral("unchanged"), 2 << 20, QStringLiteral("zlib"));
+        const qint64 size = 6 * (1 << 20) + 4096;
+        QByteArray data = volumeWithZeros(size, 5);
+        const QString source = h.dir + QStringLiteral("/source.img");
+        writeVolume(source, data, true);
+        const Backup full = h.backUp(source, std::nullopt);
+        const Backup unchanged = h.backUp(source, full);
+        QCOMPARE(unchanged.objectCount, qint64(0));
+        QCOMPARE(h.objects(unchanged).size(), 0);
+        QCOMPARE(h.shaList(unchanged), h.shaList(full));
+        QStringList dataObjects;
+        for (const QString& name :
+             QDir(h.store + QLatin1Char('/') + unchanged.container).entryList(QDir::Files))
+            if (name.startsWith(unchanged.serviceMetadata + QLatin1Char('-')))
+                dataObjects.append(name);
+        QCOMPARE(dataObjects, QStringList());
+
+        // One byte in the middle of the first all-zero block.
+        qint64 zeroAt = -1;
+        for (qint64 at = 0; at + kBlock <= size && zeroAt < 0; at += kBlock)
+            if (isAllZero(data.constData() + at, kBlock))
+                zeroAt = at + kBlock / 2;
+        QVERIFY(zeroAt >= 0);
+        data[zeroAt] = 'x';
+        writeVolume(source, data, true);
+        const Backup changed = h.backUp(source, unchanged);
+        QCOMPARE(changed.objectCount, qint64(1));
+        QCOMPARE(h.shaList(changed), expectedShaList(data));
+        const auto objects = h.objects(changed);
+        QCOMPARE(std::get<1>(objects.first()), zeroAt / kBlock * kBlock);
+        QCOMPARE(std::get<2>(objects.first()), kBlock);
+        QCOMPARE(compareFiles(source,
+                              h.restore({full, unchanged, changed}, size, QStringLiteral("r.img"))),
+                 QString());
+    }
+
+    // Many objects written at once (several MD5 threads), some all zeros.
+    void manyObjectsInParallel()
+    {
+        Harness h = harness(QStringLiteral("many"), 1 << 20, QStringLiteral("zlib"));
+        h.options.pieceSize = 64 * 1024;
+        const qint64 size = 12 * (1 << 20) + 777;
+        const QByteArray data = volumeWithZeros(size, 3);
+        const QString source = h.dir + QStringLiteral("/source.img");
+        writeVolume(source, data, false);
+        const Backup backup = h.backUp(source, std::nullopt);
+        const auto objects = h.objects(backup);
+        QCOMPARE(objects.size(), 13);
+        for (const auto& [name, offset, length, md5] : objects)
+            QCOMPARE(md5, QString::fromLatin1(QCryptographicHash::hash(data.mid(offset, length),
+                                                                       QCryptographicHash::Md5)
+                                                  .toHex()));
+        QCOMPARE(compareFiles(source, h.restore({backup}, size, QStringLiteral("r.img"))),
+                 QString());
+    }
+};
+
+QTEST_GUILESS_MAIN(BackupPathsTest)
+#include "tst_backuppaths.moc"
