@@ -1,14 +1,18 @@
 #include "dsmcrunner.h"
 
+#include "bandwidth.h"
 #include "operation.h"
 #include "records.h"
 
 #include <QElapsedTimer>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <optional>
 #include <poll.h>
 #include <spawn.h>
 #include <sys/socket.h>
@@ -82,6 +86,145 @@ void sendToChild(int fd, const QByteArray& data)
         sent += n;
     }
 }
+
+// Charges what dsmc read or wrote to the bucket and holds dsmc (its
+// process group) stopped while the bucket is in debt.
+class Pacer
+{
+public:
+    Pacer(const DsmcPacing& pacing, pid_t pid)
+        : m_bucket(pacing.bucket), m_pid(pid),
+          m_ioPath(QByteArrayLiteral("/proc/") + QByteArray::number(pid) + "/io"),
+          m_field(pacing.count == DsmcPacing::Count::BytesRead ? QByteArrayLiteral("rchar:")
+                                                               : QByteArrayLiteral("wchar:"))
+    {
+        m_clock.start();
+        if (!m_bucket)
+            return;
+        // The counts start before dsmc's first byte; one that cannot be read
+        // now (dsmc made unreadable to us) never will be.
+        const std::optional<qint64> start = count();
+        if (!start) {
+            m_problem = QStringLiteral("cannot read %1 (%2), so dsmc ran without the bandwidth "
+                                       "limit")
+                            .arg(QString::fromLatin1(m_ioPath), systemError(m_readError));
+            m_bucket.reset();
+            return;
+        }
+        m_last = *start;
+    }
+    Pacer(const Pacer&) = delete;
+    Pacer& operator=(const Pacer&) = delete;
+    ~Pacer() { release(); }
+
+    bool active() const { return bool(m_bucket); }
+    bool holding() const { return m_holding; }
+    // How long the event loop may wait before the next sample.
+    int pollMs() const
+    {
+        if (!m_bucket)
+            return 100;
+        if (!m_holding)
+            return 10;
+        return int(std::clamp<qint64>(m_debt.count() / 1000000, 1, 20));
+    }
+    // Charges what dsmc moved since the last sample; holds or releases it.
+    void sample()
+    {
+        if (!m_bucket)
+            return;
+        chargeMoved();
+        if (m_debt.count() > 0 && !m_holding) {
+            signal(SIGSTOP);
+            m_holding = true;
+            m_heldSince = m_clock.elapsed();
+        } else if (m_debt.count() == 0) {
+            release();
+        }
+    }
+    // dsmc has exited (not yet reaped): its last bytes still count, for the
+    // transfers that share the bucket.
+    void finish()
+    {
+        if (m_bucket)
+            chargeMoved();
+        stop();
+    }
+    // No more pacing (dsmc is being stopped, or has exited).
+    void stop()
+    {
+        release();
+        m_bucket.reset();
+    }
+    qint64 charged() const { return m_charged; }
+    qint64 heldMs() const { return m_heldMs; }
+    const QString& problem() const { return m_problem; }
+
+private:
+    std::optional<qint64> count()
+    {
+        const FileDescriptor io(::open(m_ioPath.constData(), O_RDONLY | O_CLOEXEC));
+        char buffer[512];
+        const ssize_t length = io.get() < 0 ? -1 : ::read(io.get(), buffer, sizeof buffer);
+        if (length < 0) {
+            m_readError = errno;
+            return std::nullopt;
+        }
+        const QByteArray text = QByteArray::fromRawData(buffer, length);
+        const qsizetype at = text.indexOf(m_field);
+        if (at < 0) {
+            m_readError = EINVAL;
+            return std::nullopt;
+        }
+        const qsizetype end = text.indexOf('\n', at);
+        bool ok = false;
+        const qint64 value = text.mid(at + m_field.size(), end < 0 ? -1 : end - at - m_field.size())
+                                 .trimmed()
+                                 .toLongLong(&ok);
+        if (!ok) {
+            m_readError = EINVAL;
+            return std::nullopt;
+        }
+        return value;
+    }
+    void chargeMoved()
+    {
+        // A count that cannot be read any more belongs to a process that is gone.
+        const std::optional<qint64> now = count();
+        const qint64 moved = now ? std::max<qint64>(*now - m_last, 0) : 0;
+        if (now)
+            m_last = *now;
+        m_charged += moved;
+        m_debt = m_bucket->charge(moved);
+    }
+    void signal(int number)
+    {
+        ::kill(-m_pid, number);
+        ::kill(m_pid, number);
+    }
+    void release()
+    {
+        if (!m_holding)
+            return;
+        signal(SIGCONT);
+        m_holding = false;
+        m_heldMs += m_clock.elapsed() - m_heldSince;
+    }
+
+    std::shared_ptr<TokenBucket> m_bucket;
+    pid_t m_pid;
+    QByteArray m_ioPath;
+    QByteArray m_field;
+    QElapsedTimer m_clock;
+    qint64 m_last = 0;
+    qint64 m_charged = 0;
+    std::chrono::nanoseconds m_debt{};
+    bool m_holding = false;
+    qint64 m_heldSince = 0;
+    qint64 m_heldMs = 0;
+    int m_readError = 0;
+    QString m_problem;
+};
 
 } // namespace
 
@@ -159,6 +302,12 @@ DsmcResult runDsmc(const DsmcInvocation& invocation)
     clock.start();
     QElapsedTimer stopClock;
     qint64 lastTickMs = 0;
+    Pacer pacer(invocation.pacing, pid);
+    result.pacingProblem = pacer.problem();
+    // When paced, the loop wakes every 10 ms, so silence means a prompt only
+    // after 100 ms of it while dsmc was running.
+    const bool paced = pacer.active();
+    qint64 lastActivityMs = 0;
 
     auto stopChild = [&](int signal) {
         ::kill(-pid, signal);
@@ -170,6 +319,7 @@ DsmcResult runDsmc(const DsmcInvocation& invocation)
         stopping = true;
         stopClock.start();
         stopChild(SIGTERM);
+        pacer.stop(); // a held dsmc must run to see the SIGTERM
     };
     auto emitLine = [&](const QByteArray& line) {
         if (invocation.onLine)
@@ -179,11 +329,12 @@ DsmcResult runDsmc(const DsmcInvocation& invocation)
     while (!exited) {
         if (outputOpen) {
             pollfd descriptor{outputRead.get(), POLLIN, 0};
-            const int ready = ::poll(&descriptor, 1, 100);
+            const int ready = ::poll(&descriptor, 1, pacer.pollMs());
             if (ready > 0) {
                 char buffer[8192];
                 const ssize_t n = ::read(outputRead.get(), buffer, sizeof buffer);
                 if (n > 0) {
+                    lastActivityMs = clock.elapsed();
                     all.append(buffer, n);
                     pending.append(buffer, n);
                     qsizetype newline;
@@ -197,8 +348,11 @@ DsmcResult runDsmc(const DsmcInvocation& invocation)
             }
             // A prompt is an unterminated line after which dsmc falls silent
             // (a line merely split between two reads goes on at once).
+            if (pacer.holding())
+                lastActivityMs = clock.elapsed();
+            const bool silent = ready == 0 && (!paced || clock.elapsed() - lastActivityMs >= 100);
             const Prompt prompt =
-                stopping || ready != 0 ? Prompt::None : promptIn(QString::fromLocal8Bit(pending));
+                stopping || !silent ? Prompt::None : promptIn(QString::fromLocal8Bit(pending));
             if (prompt != Prompt::None) {
                 emitLine(pending);
                 all.append('\n');
@@ -217,9 +371,16 @@ DsmcResult runDsmc(const DsmcInvocation& invocation)
                 }
             }
         } else {
-            ::usleep(20000);
+            ::usleep(pacer.active() ? useconds_t(pacer.pollMs()) * 1000 : 20000);
         }
 
+        if (pacer.active()) {
+            // Exited but not reaped yet: its final counts can still be read.
+            siginfo_t exit{};
+            if (::waitid(P_PID, id_t(pid), &exit, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+                exit.si_pid == pid)
+                pacer.finish();
+        }
         const pid_t waited = ::waitpid(pid, &status, WNOHANG);
         if (waited == pid) {
             exited = true;
@@ -248,7 +409,12 @@ DsmcResult runDsmc(const DsmcInvocation& invocation)
         // dsmc gets a few seconds to end its session cleanly, then it is killed.
         if (stopping && stopClock.elapsed() > 3000)
             stopChild(SIGKILL);
+        if (!stopping)
+            pacer.sample();
     }
+    pacer.stop();
+    result.pacedBytes = pacer.charged();
+    result.heldMs = pacer.heldMs();
 
     // Whatever is still buffered in the pipe after the exit.
     if (outputOpen) {

@@ -13,12 +13,30 @@
 #include <QString>
 #include <QStringList>
 #include <functional>
+#include <memory>
 
 namespace ember {
 class OperationControl;
-}
+class TokenBucket;
+} // namespace ember
 
 namespace ember::tsm {
+
+// A bandwidth limit on a dsmc run. dsmc reads the volume and talks to the
+// server itself, so Ember sees its bytes only as the kernel counts what the
+// process read or wrote (/proc/<pid>/io, including dsmc's own small files);
+// they are charged to the bucket every 10 ms, and dsmc is held stopped
+// (SIGSTOP to its process group) while the bucket is in debt.
+struct DsmcPacing
+{
+    enum class Count
+    {
+        BytesRead,   // a backup: dsmc reads the volume
+        BytesWritten // a restore: dsmc writes the target
+    };
+    std::shared_ptr<TokenBucket> bucket; // null = not paced
+    Count count = Count::BytesRead;
+};
 
 struct DsmcInvocation
 {
@@ -32,6 +50,7 @@ struct DsmcInvocation
     std::function<void(const QString&)> onLine;
     // Called about once a second while dsmc runs (progress by elapsed time).
     std::function<void()> onTick;
+    DsmcPacing pacing;
 };
 
 struct DsmcResult
@@ -45,6 +64,11 @@ struct DsmcResult
     bool passwordMissing = false; // prompted, but no password configured
     QString rawOutput;            // stdout and stderr, interleaved
     DsmcOutput output;
+    // With DsmcInvocation::pacing: the bytes charged, how long dsmc was held,
+    // and why it could not be paced (it then ran unpaced).
+    qint64 pacedBytes = 0;
+    qint64 heldMs = 0;
+    QString pacingProblem;
 };
 
 // Runs dsmc to completion (or until timeout/cancel). Throws Error only when

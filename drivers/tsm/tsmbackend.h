@@ -22,6 +22,9 @@
 //   ember_tsm_file_link        file mode link: "symlink" (default, as Cinder
 //                              since Stein) or "hardlink" (as before Stein, for
 //                              clients that back up a symbolic link as a link)
+//   ember_bandwidth_upload     limit on backups (the volume bytes dsmc reads)
+//   ember_bandwidth_download   limit on restores (the bytes dsmc writes);
+//                              both as drivers/bandwidth.h parses them
 // Secret: backup_tsm_password.
 #pragma once
 

@@ -1,5 +1,6 @@
 #include "tsmdriver.h"
 
+#include "bandwidth.h"
 #include "operation.h"
 #include "pythonjson.h"
 
@@ -251,6 +252,13 @@ TsmSettings settingsFrom(const BackendConfig& config, const BackendSecrets& secr
                                    "\"hardlink\", not \"%1\".")
                         .arg(fileLink));
     settings.password = secrets.value(PasswordKey);
+    for (const auto& [key, limit] :
+         {std::pair(QStringLiteral("ember_bandwidth_upload"), &settings.uploadLimit),
+          std::pair(QStringLiteral("ember_bandwidth_download"), &settings.downloadLimit)}) {
+        *limit = optionString(options, key);
+        if (const QString problem = bandwidthScheduleProblem(*limit); !problem.isEmpty())
+            throw Error(QStringLiteral("Option %1: %2").arg(key, problem));
+    }
     return settings;
 }
 
@@ -352,7 +360,8 @@ QStringList TsmBackupDriver::commonOptions() const
 }
 
 DsmcResult TsmBackupDriver::run(const QStringList& arguments, OperationControl* control,
-                                const QString& phase, int timeoutSeconds) const
+                                const QString& phase, int timeoutSeconds,
+                                const DsmcPacing& pacing) const
 {
     if (m_settings.dsmcPath.isEmpty())
         throw Error(missingClientMessage(m_settings));
@@ -362,6 +371,7 @@ DsmcResult TsmBackupDriver::run(const QStringList& arguments, OperationControl* 
     invocation.password = m_settings.password;
     invocation.timeoutSeconds = timeoutSeconds > 0 ? timeoutSeconds : m_settings.timeoutSeconds;
     invocation.control = control;
+    invocation.pacing = pacing;
     qint64 reportedBytes = 0;
     if (control) {
         control->log(
@@ -389,7 +399,34 @@ DsmcResult TsmBackupDriver::run(const QStringList& arguments, OperationControl* 
         // No byte counts while dsmc works quietly: report elapsed time.
         invocation.onTick = [control] { control->addBytesDone(0); };
     }
-    return runDsmc(invocation);
+    DsmcResult result = runDsmc(invocation);
+    if (control && pacing.bucket) {
+        if (!result.pacingProblem.isEmpty())
+            control->log(QStringLiteral("Bandwidth limit of backend %1 not applied: %2.")
+                             .arg(m_settings.backendName, result.pacingProblem));
+        else
+            control->log(QStringLiteral("Bandwidth limit of backend %1: dsmc %2 %3 bytes and was "
+                                        "held for %4 s to keep to it.")
+                             .arg(m_settings.backendName,
+                                  pacing.count == DsmcPacing::Count::BytesRead
+                                      ? QStringLiteral("read")
+                                      : QStringLiteral("wrote"),
+                                  QString::number(result.pacedBytes),
+                                  QString::number(double(result.heldMs) / 1000, 'f', 1)));
+    }
+    return result;
+}
+
+DsmcPacing TsmBackupDriver::pacing(DsmcPacing::Count count) const
+{
+    // The buckets of this backend in the process, which its other jobs
+    // (TSM or not) share; looked up per run, so a changed limit applies.
+    const BandwidthBuckets buckets = bandwidthBucketsFor(
+        m_settings.backendName, m_settings.uploadLimit, m_settings.downloadLimit);
+    DsmcPacing result;
+    result.count = count;
+    result.bucket = count == DsmcPacing::Count::BytesRead ? buckets.upload : buckets.download;
+    return result;
 }
 
 QString TsmBackupDriver::failureMessage(const QString& action, const DsmcResult& result) const
@@ -464,7 +501,8 @@ void TsmBackupDriver::backup(BackupJob& job)
                                          : QStringLiteral("-compression=no"))
               << commonOptions() << object.path;
 
-    const DsmcResult result = run(arguments, &control, QStringLiteral("uploading"));
+    const DsmcResult result = run(arguments, &control, QStringLiteral("uploading"), 0,
+                                  pacing(DsmcPacing::Count::BytesRead));
     const std::optional<qint64> backedUp =
         result.output.count(QStringLiteral("Total number of objects backed up"));
     const std::optional<qint64> failed =
@@ -551,7 +589,8 @@ void TsmBackupDriver::restore(RestoreJob& job)
         arguments << QStringLiteral("-replace=yes");
     arguments << QStringLiteral("-quiet") << commonOptions() << object.path << link.path();
 
-    const DsmcResult result = run(arguments, &control, QStringLiteral("restoring"));
+    const DsmcResult result = run(arguments, &control, QStringLiteral("restoring"), 0,
+                                  pacing(DsmcPacing::Count::BytesWritten));
     if (result.cancelled)
         throw Cancelled();
     const std::optional<qint64> restored =

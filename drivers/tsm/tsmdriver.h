@@ -26,6 +26,10 @@ struct TsmSettings
     QString imageLinkDir = QStringLiteral("/dev");
     bool fileHardLinks = false; // ember_tsm_file_link=hardlink (file mode)
     QString password;
+    // ember_bandwidth_upload / _download (drivers/bandwidth.h): pace dsmc's
+    // backups and restores with the backend's shared buckets; empty = none.
+    QString uploadLimit;
+    QString downloadLimit;
 };
 
 // Reads the options; throws Error naming a malformed option.
@@ -78,7 +82,9 @@ private:
     QStringList commonOptions() const;
     // `timeoutSeconds` 0 = the configured ember_tsm_timeout_seconds.
     DsmcResult run(const QStringList& arguments, OperationControl* control, const QString& phase,
-                   int timeoutSeconds = 0) const;
+                   int timeoutSeconds = 0, const DsmcPacing& pacing = {}) const;
+    // The backend's bandwidth bucket for a backup (BytesRead) or a restore.
+    DsmcPacing pacing(DsmcPacing::Count count) const;
     // Deletes the object; returns false with `problem` set when dsmc failed.
     bool deleteObject(const TsmObject& object, OperationControl* control, QString* problem,
                       bool* wasMissing) const;

@@ -1,7 +1,8 @@
 // The TSM driver against the dsmc emulator (tests/tsm/dsmc-emulator), which
 // stands in for IBM's client: backups of files and block devices, restores
 // compared byte for byte, deletes, password handling, server faults,
-// cancellation and the connection test.
+// cancellation, bandwidth limits (paced, shared, cancelled while held) and
+// the connection test.
 #include "operation.h"
 #include "tsmdriver.h"
 
@@ -18,6 +19,7 @@
 
 #include <chrono>
 #include <fcntl.h>
+#include <future>
 #include <thread>
 #include <unistd.h>
 
@@ -161,6 +163,16 @@ private:
                                             const BackendSecrets& values = secrets()) const
     {
         return std::make_unique<TsmBackupDriver>(settingsFrom(config(extra), values));
+    }
+    // A driver of backend `name` with bandwidth limits. Buckets are shared per
+    // backend name in the process, so each test names its own backend.
+    std::unique_ptr<TsmBackupDriver> limitedDriver(const QString& name, const QString& upload,
+                                                   const QString& download) const
+    {
+        BackendConfig backend = config({{QStringLiteral("ember_bandwidth_upload"), upload},
+                                        {QStringLiteral("ember_bandwidth_download"), download}});
+        backend.name = name;
+        return std::make_unique<TsmBackupDriver>(settingsFrom(backend, secrets()));
     }
 
     static Volume fileVolume(const QString& path, VolumeKind kind = VolumeKind::File)
@@ -761,6 +773,192 @@ private Q_SLOTS:
         canceller.join();
         QVERIFY(cancelled);
         QVERIFY2(clock.elapsed() < 10000, qPrintable(QString::number(clock.elapsed())));
+        QCOMPARE(storedObjects(), 0);
+        QCOMPARE(leftoverTransfers(), 0);
+        QVERIFY(linksIn(m_root).isEmpty());
+    }
+
+    void bandwidthOptions()
+    {
+        // The schema offers the chunked backends' two limits, checked by the same parser.
+        const BackendType type = tsmBackendType();
+        for (const QString& key : {QStringLiteral("ember_bandwidth_upload"),
+                                   QStringLiteral("ember_bandwidth_download")}) {
+            const auto spec = std::find_if(type.options.begin(), type.options.end(),
+                                           [&](const OptionSpec& o) { return o.key == key; });
+            const OptionSpec* limit = spec == type.options.end() ? nullptr : &*spec;
+            QVERIFY2(limit, qPrintable(key));
+            QCOMPARE(limit->kind, OptionSpec::Kind::Text);
+            QCOMPARE(limit->defaultValue.toString(), QString());
+            QVERIFY(limit->check);
+            QCOMPARE(limit->check(QStringLiteral("10MB/s 08:00-18:00, 50MB/s"), {}), QString());
+            QVERIFY2(limit->check(QStringLiteral("10 MX/s"), {}).contains(QStringLiteral("MX/s")),
+                     qPrintable(limit->check(QStringLiteral("10 MX/s"), {})));
+            try {
+                settingsFrom(config({{key, QStringLiteral("fast")}}), secrets());
+                QFAIL("a malformed limit must be refused");
+            } catch (const Error& error) {
+                QVERIFY2(error.message().contains(key) &&
+                             error.message().contains(QStringLiteral("'fast' is not a rate")),
+                         qPrintable(error.message()));
+            }
+        }
+        const TsmSettings limited = settingsFrom(
+            config({{QStringLiteral("ember_bandwidth_upload"), QStringLiteral(" 5MB/s ")}}),
+            secrets());
+        QCOMPARE(limited.uploadLimit, QStringLiteral("5MB/s"));
+        QCOMPARE(limited.downloadLimit, QString());
+    }
+
+    // 20 MB each way at 4 MB/s: about five seconds each (the bucket's first
+    // quarter second is free; the emulator's own start-up reads count too).
+    void bandwidthLimitPacesBackupAndRestore()
+    {
+        const qint64 size = 20 * 1000 * 1000;
+        const Volume volume = randomVolume(size, 201);
+        Backup backup = newBackup(volume);
+        const auto tsm = limitedDriver(QStringLiteral("tsm-paced"), QStringLiteral("4MB/s"),
+                                       QStringLiteral("4MB/s"));
+        OperationControl control;
+        QStringList log;
+        control.setLogCallback([&log](const QString& line) { log << line; });
+
+        QElapsedTimer clock;
+        clock.start();
+        runBackup(*tsm, backup, volume, control);
+        const double backupSeconds = double(clock.nsecsElapsed()) / 1e9;
+        QCOMPARE(storedObjects(), 1);
+
+        const QString restored = m_root + QStringLiteral("/restored.img");
+        writeRandomFile(restored, size, 202);
+        clock.restart();
+        runRestore(*tsm, backup, fileVolume(restored), control);
+        const double restoreSeconds = double(clock.nsecsElapsed()) / 1e9;
+        QCOMPARE(QFileInfo(restored).size(), size);
+        QCOMPARE(firstDifference(volume.path, restored, size), qint64(-1));
+
+        const QString text = log.join(u'\n');
+        qInfo("20 MB at 4 MB/s: backup %.2f s, restore %.2f s", backupSeconds, restoreSeconds);
+        QVERIFY2(text.contains(QStringLiteral("dsmc read")) &&
+                     text.contains(QStringLiteral("dsmc wrote")),
+                 qPrintable(text));
+        QVERIFY2(backupSeconds > 4.0 && backupSeconds < 6.5,
+                 qPrintable(QString::number(backupSeconds)));
+        QVERIFY2(restoreSeconds > 4.0 && restoreSeconds < 6.5,
+                 qPrintable(QString::number(restoreSeconds)));
+        QVERIFY(linksIn(m_root).isEmpty());
+    }
+
+    // Without a limit dsmc is not watched at all: the same 20 MB go at the
+    // emulator's own speed.
+    void noLimitCostsNothing()
+    {
+        const qint64 size = 20 * 1000 * 1000;
+        const Volume volume = randomVolume(size, 203);
+        Backup backup = newBackup(volume);
+        const auto tsm =
+            limitedDriver(QStringLiteral("tsm-unpaced"), QString(), QStringLiteral("unlimited"));
+        OperationControl control;
+        QStringList log;
+        control.setLogCallback([&log](const QString& line) { log << line; });
+        QElapsedTimer clock;
+        clock.start();
+        runBackup(*tsm, backup, volume, control);
+        const double backupSeconds = double(clock.nsecsElapsed()) / 1e9;
+        const QString restored = m_root + QStringLiteral("/restored.img");
+        writeRandomFile(restored, size, 204);
+        clock.restart();
+        runRestore(*tsm, backup, fileVolume(restored), control);
+        const double restoreSeconds = double(clock.nsecsElapsed()) / 1e9;
+        QCOMPARE(firstDifference(volume.path, restored, size), qint64(-1));
+        qInfo("20 MB unlimited: backup %.2f s, restore %.2f s", backupSeconds, restoreSeconds);
+        QVERIFY2(!log.join(u'\n').contains(QStringLiteral("Bandwidth limit")),
+                 qPrintable(log.join(u'\n')));
+        QVERIFY2(backupSeconds < 3.0, qPrintable(QString::number(backupSeconds)));
+        QVERIFY2(restoreSeconds < 3.0, qPrintable(QString::number(restoreSeconds)));
+    }
+
+    // Two backups of one backend at once share its 4 MB/s: 16 MB take about
+    // as long as one backup of 16 MB, not as one of 8 MB.
+    void limitIsSharedByTheBackendsJobs()
+    {
+        const qint64 size = 8 * 1000 * 1000;
+        const QString name = QStringLiteral("tsm-shared");
+        QList<Volume> volumes;
+        for (int i = 0; i < 2; ++i) {
+            const QString path = m_root + QStringLiteral("/volume-%1.img").arg(i);
+            writeRandomFile(path, size, quint32(300 + i));
+            volumes.append(fileVolume(path));
+        }
+        QList<Backup> backups{newBackup(volumes[0]), newBackup(volumes[1])};
+        QElapsedTimer clock;
+        clock.start();
+        const auto backUp = [&](int i) -> QString {
+            try {
+                // Each job makes its driver, as the backup service does.
+                const auto tsm = limitedDriver(name, QStringLiteral("4MB/s"), QString());
+                OperationControl control;
+                PathDevice device(volumes[i].path);
+                BackupJob job{backups[i], volumes[i], device, std::nullopt, control};
+                tsm->backup(job);
+                return QStringLiteral("ended at %1 s").arg(double(clock.nsecsElapsed()) / 1e9);
+            } catch (const Error& error) {
+                return error.message();
+            }
+        };
+        auto first = std::async(std::launch::async, backUp, 0);
+        auto second = std::async(std::launch::async, backUp, 1);
+        const QString firstResult = first.get();
+        const QString secondResult = second.get();
+        const double seconds = double(clock.nsecsElapsed()) / 1e9;
+        qInfo("two 8 MB backups at a shared 4 MB/s: %.2f s (%s, %s)", seconds,
+              qPrintable(firstResult), qPrintable(secondResult));
+        QVERIFY2(firstResult.startsWith(QStringLiteral("ended")), qPrintable(firstResult));
+        QVERIFY2(secondResult.startsWith(QStringLiteral("ended")), qPrintable(secondResult));
+        QCOMPARE(storedObjects(), 2);
+        QVERIFY2(seconds > 3.8 && seconds < 7.0, qPrintable(QString::number(seconds)));
+
+        // Both intact (restores of this backend are not limited).
+        const auto tsm = limitedDriver(name, QStringLiteral("4MB/s"), QString());
+        for (int i = 0; i < 2; ++i) {
+            const QString restored = m_root + QStringLiteral("/restored-%1.img").arg(i);
+            writeRandomFile(restored, size, quint32(400 + i));
+            OperationControl control;
+            runRestore(*tsm, backups[i], fileVolume(restored), control);
+            QCOMPARE(firstDifference(volumes[i].path, restored, size), qint64(-1));
+        }
+    }
+
+    // Under 10 kB/s dsmc is held stopped nearly all the time; a cancel still
+    // ends it at once (it is continued to see the SIGTERM).
+    void cancelWhileHeldByALowLimit()
+    {
+        const Volume volume = randomVolume(8 * 1024 * 1024, 205);
+        Backup backup = newBackup(volume);
+        const auto tsm =
+            limitedDriver(QStringLiteral("tsm-slow"), QStringLiteral("10kB/s"), QString());
+        OperationControl control;
+        QElapsedTimer sinceCancel;
+        std::thread canceller([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+            sinceCancel.start();
+            control.requestCancel();
+        });
+        bool cancelled = false;
+        try {
+            runBackup(*tsm, backup, volume, control);
+        } catch (const Cancelled&) {
+            cancelled = true;
+        } catch (const Error& error) {
+            canceller.join();
+            QFAIL(qPrintable(error.message()));
+        }
+        const qint64 latencyMs = sinceCancel.elapsed();
+        canceller.join();
+        QVERIFY(cancelled);
+        // Includes dsmc's exit and the cleanup run of `dsmc delete`.
+        qInfo("cancel under 10 kB/s: the backup ended %lld ms after the cancel", latencyMs);
+        QVERIFY2(latencyMs < 1500, qPrintable(QString::number(latencyMs)));
         QCOMPARE(storedObjects(), 0);
         QCOMPARE(leftoverTransfers(), 0);
         QVERIFY(linksIn(m_root).isEmpty());
