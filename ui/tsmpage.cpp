@@ -94,6 +94,9 @@ TsmPage::TsmPage(QWidget* parent) : BackendOptionsPage(parent)
     m_prefix = new QLineEdit(QStringLiteral("backup"), this);
     m_prefix->setObjectName(QStringLiteral("tsmPrefix"));
     form->addRow(tr("Object name &prefix:"), m_prefix);
+    // A malformed limit is named as it is typed, in the engine's words.
+    m_limits = std::make_unique<BandwidthLimitFields>(
+        this, form, [this] { m_problem->setText(m_limits->problem()); });
 
     auto* note = new QLabel(
         tr("Every TSM backup is a full backup: TSM keeps no incremental chains of volumes. The "
@@ -161,13 +164,14 @@ void TsmPage::load(const BackendConfig& backend)
                                   ? compression.toString().toLower() != u"false"
                                   : true);
     m_prefix->setText(text("backup_tsm_volume_prefix", QStringLiteral("backup")));
+    m_limits->load(options);
     m_password->setPlaceholderText(tr("empty: keep the stored password, if any"));
     updateDsmcState();
 }
 
 QJsonObject TsmPage::options() const
 {
-    return {
+    QJsonObject options{
         {QStringLiteral("ember_tsm_dsmc_path"), m_dsmcPath->text().trimmed()},
         {QStringLiteral("ember_tsm_optfile"), m_optfile->text().trimmed()},
         {QStringLiteral("ember_tsm_servername"), m_serverName->text().trimmed()},
@@ -175,6 +179,8 @@ QJsonObject TsmPage::options() const
         {QStringLiteral("backup_tsm_compression"), m_compression->isChecked()},
         {QStringLiteral("backup_tsm_volume_prefix"), m_prefix->text().trimmed()},
     };
+    m_limits->writeTo(options);
+    return options;
 }
 
 bool TsmPage::isComplete() const
@@ -203,6 +209,8 @@ bool TsmPage::validatePage()
                      "becomes part of the object names on the TSM server.");
     else if (!optfile.isEmpty() && !QFileInfo(optfile).isFile())
         problem = tr("The options file %1 does not exist.").arg(optfile);
+    else
+        problem = m_limits->problem();
     m_problem->setText(problem);
     return problem.isEmpty();
 }

@@ -1,10 +1,13 @@
 // The IBM Spectrum Protect (TSM) backend's options page: the dsmc client
 // (found automatically), options file or server stanza, node name, password
-// (keyring), compression and the object name prefix. Cinder's option names
-// where Cinder had them (reference §5), Ember's ember_tsm_* otherwise.
+// (keyring), compression, the object name prefix and the bandwidth limits.
+// Cinder's option names where Cinder had them (reference §5), Ember's
+// ember_tsm_* and ember_bandwidth_* otherwise.
 #pragma once
 
 #include "backendwizard.h"
+
+#include <memory>
 
 class QCheckBox;
 class QLabel;
@@ -39,6 +42,7 @@ private:
     QLineEdit* m_password = nullptr;
     QCheckBox* m_compression = nullptr;
     QLineEdit* m_prefix = nullptr;
+    std::unique_ptr<BandwidthLimitFields> m_limits;
     QLabel* m_problem = nullptr;
     bool m_loaded = false;
 };

@@ -288,8 +288,34 @@ private Q_SLOTS:
         child<QLineEdit>(page, "tsmNodeName")->setText("CINDERNODE");
         child<QLineEdit>(page, "tsmPassword")->setText(TsmPassword);
         child<QCheckBox>(page, "tsmCompression")->setChecked(false);
+        // The shared bandwidth fields, checked by the engine's parser as typed.
+        auto* upload = child<QLineEdit>(page, "option_ember_bandwidth_upload");
+        upload->setText("fast");
+        QVERIFY(!page->validatePage());
+        QVERIFY2(child<QLabel>(page, "problem")->text().contains("'fast' is not a rate"),
+                 qPrintable(child<QLabel>(page, "problem")->text()));
+        upload->setText("10MB/s 08:00-18:00, 50MB/s");
+        child<QLineEdit>(page, "option_ember_bandwidth_download")->setText("100MB/s");
+        QVERIFY(page->validatePage());
 
         const QJsonObject options = wizard->config().options;
+        QCOMPARE(options.value("ember_bandwidth_upload").toString(),
+                 QStringLiteral("10MB/s 08:00-18:00, 50MB/s"));
+        QCOMPARE(options.value("ember_bandwidth_download").toString(), QStringLiteral("100MB/s"));
+        // Editing: stored limits are shown, and a cleared one is written empty.
+        {
+            TsmPage edit;
+            BackendConfig stored;
+            stored.type = QStringLiteral("tsm");
+            stored.options = options;
+            edit.load(stored);
+            QCOMPARE(child<QLineEdit>(&edit, "option_ember_bandwidth_upload")->text(),
+                     QStringLiteral("10MB/s 08:00-18:00, 50MB/s"));
+            child<QLineEdit>(&edit, "option_ember_bandwidth_download")->clear();
+            QCOMPARE(edit.options().value("ember_bandwidth_download"), QJsonValue(QString()));
+            QCOMPARE(edit.options().value("ember_bandwidth_upload").toString(),
+                     QStringLiteral("10MB/s 08:00-18:00, 50MB/s"));
+        }
         QCOMPARE(options.value("ember_tsm_dsmc_path").toString(), m_root + "/bin/dsmc");
         QCOMPARE(options.value("backup_tsm_volume_prefix").toString(), QStringLiteral("ember"));
         QCOMPARE(options.value("backup_tsm_compression").toBool(), false);
