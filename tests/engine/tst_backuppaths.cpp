@@ -288,6 +288,90 @@ private Q_SLOTS:
                  QString());
     }
 
+    // The list is read from the bytes when it is written as json.dumps
+    // writes it; anything else goes through the JSON parser, and both read
+    // the same hashes (or refuse with the parser's message).
+    void shaFileParsing_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<int>("count"); // -1: refused
+        const QByteArray a = QByteArray(64, 'a');
+        const QByteArray b = QByteArrayLiteral("0123456789abcdef0123456789ABCDEF"
+                                               "0123456789abcdef0123456789abcdef");
+        const QByteArray head = "{\n  \"chunk_size\": 32768,\n  \"sha256s\": [\n    \"";
+        const QByteArray tail = "\"\n  ],\n  \"version\": \"1.0.0\"\n}";
+        QTest::newRow("dumps") << head + a + "\",\n    \"" + b + tail << 2;
+        QTest::newRow("compact") << "{\"sha256s\":[\"" + a + "\",\"" + b +
+                                        "\"],\"chunk_size\":32768,\"version\":\"1.0.0\"}"
+                                 << 2;
+        QTest::newRow("empty") << QByteArray("{\"chunk_size\": 4096, \"sha256s\": [], "
+                                             "\"version\": \"1.0.0\"}")
+                               << 0;
+        // An escaped digit is still a digit to JSON.
+        QTest::newRow("escaped") << head + "\\u0061" + QByteArray(63, 'a') + "\",\n    \"" + b +
+                                        tail
+                                 << 2;
+        QTest::newRow("short-entry") << head + "abc\",\n    \"" + b + tail << -1;
+        QTest::newRow("not-hex") << head + QByteArray(64, 'g') + tail << -1;
+        QTest::newRow("number-entry") << QByteArray("{\"chunk_size\": 4096, \"sha256s\": [1], "
+                                                    "\"version\": \"1.0.0\"}")
+                                      << -1;
+        QTest::newRow("bad-version") << head + a + "\"\n  ],\n  \"version\": \"2.0.0\"\n}" << -1;
+        QTest::newRow("broken-json") << head + a + "\"\n  ],\n  \"version\": \"1.0.0\"\n" << -1;
+        // A nested "sha256s" before the real one: the parser decides.
+        QTest::newRow("nested") << "{\"x\": {\"sha256s\": []}, \"chunk_size\": 4096, \"sha256s\": "
+                                   "[\"" +
+                                       a + "\"], \"version\": \"1.0.0\"}"
+                                << 1;
+    }
+    void shaFileParsing()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(int, count);
+        const QString name = QStringLiteral("x_sha256file");
+        if (count < 0) {
+            const QString message = errorOf([&] { parseShaFile(text, name); }).message();
+            QVERIFY2(message.startsWith(name), qPrintable(message));
+            // The same message the JSON parser's path gives for the same fault.
+            if (QByteArray(QTest::currentDataTag()) == "short-entry")
+                QCOMPARE(message, QStringLiteral("x_sha256file: sha256s entry 0 is not 64 hex "
+                                                 "digits: 'abc'"));
+            return;
+        }
+        const ShaFile file = parseShaFile(text, name);
+        QCOMPARE(int(file.hashes.size()), count);
+        const QJsonObject root = QJsonDocument::fromJson(text).object();
+        QCOMPARE(file.blockSize, qint64(root.value(QStringLiteral("chunk_size")).toInt()));
+        const QJsonArray list = root.value(QStringLiteral("sha256s")).toArray();
+        for (int i = 0; i < count; ++i)
+            QCOMPARE(QByteArray(reinterpret_cast<const char*>(file.hashes[size_t(i)].data()), 32)
+                         .toHex(),
+                     list.at(i).toString().toLatin1().toLower());
+    }
+
+    // A list written by a backup reads back as the digests it was made of.
+    void writtenListReadsBack()
+    {
+        Harness h = harness(QStringLiteral("list"), 4 << 20, QStringLiteral("zlib"));
+        const qint64 size = 5 * (1 << 20) + 99;
+        const QByteArray data = volumeWithZeros(size, 13);
+        const QString source = h.dir + QStringLiteral("/source.img");
+        writeVolume(source, data, false);
+        const Backup backup = h.backUp(source, std::nullopt);
+        const ShaFile file =
+            parseShaFile(readWholeFile(h.objectPath(backup, backup.serviceMetadata +
+                                                                QStringLiteral("_sha256file"))),
+                         QStringLiteral("list"));
+        const QStringList expected = expectedShaList(data);
+        QCOMPARE(int(file.hashes.size()), expected.size());
+        for (int i = 0; i < expected.size(); ++i)
+            QCOMPARE(
+                QString::fromLatin1(
+                    QByteArray(reinterpret_cast<const char*>(file.hashes[size_t(i)].data()), 32)
+                        .toHex()),
+                expected[i]);
+    }
+
     // Many objects written at once (several MD5 threads), some all zeros.
     void manyObjectsInParallel()
     {
