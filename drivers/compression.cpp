@@ -133,8 +133,73 @@ private:
         m_headerWritten = true;
     }
 
+    // Random-looking data (encrypted or already compressed files) does not
+    // shrink, yet deflating it costs as much as deflating text: a piece whose
+    // samples spread over it all fail to shrink is stored as it is (what
+    // deflate itself falls back to for such data, in stored blocks).
+    static bool looksIncompressible(const char* data, size_t length)
+    {
+        constexpr size_t kSample = 8192;
+        constexpr int kSamples = 4;
+        if (length < 16 * kSample)
+            return false;
+        thread_local std::vector<uint8_t> levelBuffer(ISAL_DEF_LVL1_DEFAULT);
+        thread_local std::vector<uint8_t> sampleOut(2 * kSample + 1024);
+        for (int i = 0; i < kSamples; ++i) {
+            const size_t at = (length - kSample) / (kSamples - 1) * size_t(i);
+            isal_zstream stream;
+            isal_deflate_stateless_init(&stream);
+            stream.level = 1;
+            stream.level_buf = levelBuffer.data();
+            stream.level_buf_size = uint32_t(levelBuffer.size());
+            stream.flush = FULL_FLUSH;
+            stream.gzip_flag = IGZIP_DEFLATE;
+            stream.next_in = reinterpret_cast<uint8_t*>(const_cast<char*>(data + at));
+            stream.avail_in = uint32_t(kSample);
+            stream.next_out = sampleOut.data();
+            stream.avail_out = uint32_t(sampleOut.size());
+            if (isal_deflate_stateless(&stream) != COMP_OK || stream.avail_in != 0)
+                return false;
+            if (stream.total_out < kSample - kSample / 64)
+                return false; // it shrinks by more than ~1.5 %
+        }
+        return true;
+    }
+
+    // Raw deflate stored blocks (at most 65535 bytes each) ending with the
+    // empty stored block of a full flush, as a deflated piece ends.
+    static void appendStored(const char* data, size_t length, QByteArray& out)
+    {
+        constexpr size_t kMaxStored = 65535;
+        const size_t blocks = (length + kMaxStored - 1) / kMaxStored + 1;
+        const qsizetype start = out.size();
+        out.resize(start + qsizetype(length + blocks * 5));
+        char* to = out.data() + start;
+        auto header = [&to](size_t count) {
+            const quint16 len = quint16(count);
+            const quint16 nlen = quint16(~len);
+            *to++ = 0; // BFINAL 0, BTYPE 00 (stored), padded to the byte
+            *to++ = char(len & 0xff);
+            *to++ = char(len >> 8);
+            *to++ = char(nlen & 0xff);
+            *to++ = char(nlen >> 8);
+        };
+        for (size_t at = 0; at < length; at += kMaxStored) {
+            const size_t count = std::min(kMaxStored, length - at);
+            header(count);
+            std::memcpy(to, data + at, count);
+            to += count;
+        }
+        header(0);
+    }
+
     static void encodeIsal(const char* data, size_t length, QByteArray& out)
     {
+        if (looksIncompressible(data, length)) {
+            out.resize(0);
+            appendStored(data, length, out);
+            return;
+        }
         thread_local std::vector<uint8_t> levelBuffer(ISAL_DEF_LVL1_DEFAULT);
         isal_zstream stream;
         isal_deflate_stateless_init(&stream);

@@ -16,6 +16,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QRandomGenerator>
 #include <QtTest>
 
@@ -370,6 +371,56 @@ private Q_SLOTS:
                     QByteArray(reinterpret_cast<const char*>(file.hashes[size_t(i)].data()), 32)
                         .toHex()),
                 expected[i]);
+    }
+
+    // Incompressible pieces inside a compressed object are stored as they
+    // are (deflate's stored blocks): the object still shrinks, Python's zlib
+    // (Cinder's reader) and Ember's restore both give back the bytes.
+    void incompressiblePiecesInACompressedObject()
+    {
+        Harness h = harness(QStringLiteral("stored"), 4 << 20, QStringLiteral("zlib"));
+        const qint64 piece = h.options.pieceSize;
+        const qint64 size = 4 << 20;
+        QByteArray data = mixedSample(size, 17);
+        QRandomGenerator random(99);
+        for (qint64 at = 0; at < size; at += 2 * piece) // every other piece random
+            for (qint64 i = at; i < at + piece; ++i)
+                data[i] = char(random.generate());
+        const QString source = h.dir + QStringLiteral("/source.img");
+        writeVolume(source, data, false);
+        const Backup backup = h.backUp(source, std::nullopt);
+        const QJsonObject fields = h.json(backup, QStringLiteral("_metadata"))
+                                       .value(QStringLiteral("objects"))
+                                       .toArray()
+                                       .first()
+                                       .toObject()
+                                       .begin()
+                                       .value()
+                                       .toObject();
+        QCOMPARE(fields.value(QStringLiteral("compression")).toString(), QStringLiteral("zlib"));
+        const QString object =
+            h.objectPath(backup, backup.serviceMetadata + QStringLiteral("-00001"));
+        const qint64 stored = QFileInfo(object).size();
+        QVERIFY2(stored < size * 3 / 4 && stored > size / 2, qPrintable(QString::number(stored)));
+        // A random piece is in the object as it is.
+        QVERIFY(readWholeFile(object).contains(data.mid(piece * 2 + 1000, 60000)));
+        QProcess python;
+        python.start(QStringLiteral("/usr/bin/python3"),
+                     {QStringLiteral("-c"),
+                      QStringLiteral("import sys,zlib,hashlib; d=zlib.decompress(open(sys.argv[1],"
+                                     "'rb').read()); print(len(d), hashlib.sha256(d).hexdigest())"),
+                      object});
+        QVERIFY(python.waitForFinished(60000));
+        QCOMPARE(python.readAllStandardOutput().trimmed(),
+                 QByteArray::number(size) + ' ' +
+                     QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
+        QCOMPARE(compareFiles(source, h.restore({backup}, size, QStringLiteral("r.img"))),
+                 QString());
+        // The one-shot helpers agree, for one random piece and for the whole.
+        for (const QByteArray& sample : {data.left(piece), data})
+            QCOMPARE(decompressWhole(Codec::Zlib,
+                                     compressWhole(Codec::Zlib, sample, QStringLiteral("isal"))),
+                     sample);
     }
 
     // Many objects written at once (several MD5 threads), some all zeros.
