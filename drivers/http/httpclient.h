@@ -107,7 +107,7 @@ struct HttpTimeouts
 // Performs one request on this thread's handle. Throws ConnectionFailed (a
 // TransientError) for connection failures and timeouts, TlsFailed (an Error) for
 // TLS problems, Error for bad URLs; exceptions thrown by the producer or consumer
-// pass through as is.
+// pass through as is. EMBER_HTTP_TIMING=1 logs each request's timing on stderr.
 HttpResponse perform(const HttpRequest& request, const TlsSettings& tls,
                      const HttpTimeouts& timeouts);
 
