@@ -235,12 +235,22 @@ private:
             std::max(1, std::min<int>(int(m_objects.size()), m_options.objectsInFlight > 0
                                                                  ? m_options.objectsInFlight
                                                                  : m_store.parallelTransfers()));
+        // MD5 is sequential within an object: each reader gets a thread of
+        // its own for it, so that reading, decoding, the block check and the
+        // writes overlap with it instead of taking turns on the reading
+        // thread, and two objects' MD5s run side by side.
+        std::vector<std::unique_ptr<WorkerPool>> md5Lanes;
+        if (m_options.checkObjectMd5)
+            for (int i = 0; i < readers; ++i)
+                md5Lanes.push_back(std::make_unique<WorkerPool>(1));
+        std::atomic<int> nextLane{0};
         runOnThreads(readers, [&](std::atomic<bool>& failed) {
+            WorkerPool* md5Lane = md5Lanes.empty() ? nullptr : md5Lanes[size_t(nextLane++)].get();
             for (;;) {
                 const qsizetype index = next.fetch_add(1);
                 if (index >= qsizetype(m_objects.size()) || failed.load())
                     return;
-                restoreObject(m_objects[size_t(index)]);
+                restoreObject(m_objects[size_t(index)], md5Lane);
             }
         });
         if (m_device) {
@@ -344,13 +354,15 @@ private:
     // list and writing them runs on the pool, in batches, while decoding goes
     // on. Pool tasks never wait on one another, only this thread waits on
     // them, so sharing the pool cannot deadlock.
-    void restoreObject(const NeededObject& object)
+    // `md5Lane`: the thread that hashes this reader's objects (null when
+    // object MD5s are skipped).
+    void restoreObject(const NeededObject& object, WorkerPool* md5Lane)
     {
         m_control.throwIfCancelled();
         const ObjectEntry& entry = object.entry;
         // Encrypted objects record no MD5 (it would leak which objects are
         // equal); their tag and block MACs check them instead.
-        const bool checkMd5 = m_options.checkObjectMd5 && !entry.md5.isEmpty();
+        const bool checkMd5 = md5Lane && !entry.md5.isEmpty();
         Digest md5(Digest::Algorithm::Md5);
         // Declared before the decoder, which may report until it is gone.
         std::atomic<bool> decoderReported{false};
@@ -371,13 +383,15 @@ private:
 
         struct PendingBatch
         {
-            std::future<void> done;
+            std::future<void> written; // checked against the block list and written
+            std::future<void> hashed;  // added to the object's MD5
             std::unique_ptr<char[]> bytes;
         };
         std::deque<PendingBatch> pending;
         // Two batches per pool thread: one per thread measured a higher peak
-        // memory, not a lower one.
-        const size_t maxPending = size_t(m_pool.size()) * 2;
+        // memory, not a lower one. With the MD5 lane, a few more keep it fed
+        // while the oldest batch is still being written.
+        const size_t maxPending = size_t(m_pool.size()) * 2 + (checkMd5 ? 2 : 0);
         std::unique_ptr<char[]> batch; // set while the batch's bytes are kept
         qint64 batchFill = 0;
         qint64 batchStart = 0;    // raw offset of the batch's first byte
@@ -395,29 +409,39 @@ private:
         auto waitForOldest = [&] {
             PendingBatch oldest = std::move(pending.front());
             pending.pop_front();
-            oldest.done.get();
+            if (oldest.hashed.valid())
+                oldest.hashed.get();
+            if (oldest.written.valid())
+                oldest.written.get();
             giveBatchBuffer(std::move(oldest.bytes));
         };
         auto flushBatch = [&] {
             if (batchFill == 0)
                 return;
             const auto start = SteadyClock::now();
-            if (checkMd5) {
-                md5.update(batch.get(), size_t(batchFill));
-                m_control.addStage(Stage::Check, batchFill,
-                                   nanosecondsBetween(start, SteadyClock::now()));
-            }
-            if (batchNeeded) {
-                const qint64 volumeOffset = entry.offset + batchStart;
+            if (checkMd5 || batchNeeded) {
                 const char* bytes = batch.get();
                 const qint64 length = batchFill;
-                // With the MD5 checked, every byte is counted as checked there.
-                const bool countChecked = !checkMd5;
-                pending.push_back(
-                    {m_pool.submit([this, &object, bytes, volumeOffset, length, countChecked] {
-                         checkAndWrite(object, volumeOffset, bytes, length, countChecked);
-                     }),
-                     std::move(batch)});
+                PendingBatch handed;
+                if (checkMd5)
+                    // In order: one lane, and an object's batches are queued in order.
+                    handed.hashed = md5Lane->submit([this, &md5, bytes, length] {
+                        const auto hashStart = SteadyClock::now();
+                        md5.update(bytes, size_t(length));
+                        m_control.addStage(Stage::Check, length,
+                                           nanosecondsBetween(hashStart, SteadyClock::now()));
+                    });
+                if (batchNeeded) {
+                    const qint64 volumeOffset = entry.offset + batchStart;
+                    // With the MD5 checked, every byte is counted as checked there.
+                    const bool countChecked = !checkMd5;
+                    handed.written =
+                        m_pool.submit([this, &object, bytes, volumeOffset, length, countChecked] {
+                            checkAndWrite(object, volumeOffset, bytes, length, countChecked);
+                        });
+                }
+                handed.bytes = std::move(batch);
+                pending.push_back(std::move(handed));
                 while (pending.size() > maxPending)
                     waitForOldest();
             }
@@ -517,9 +541,13 @@ private:
             while (!pending.empty())
                 waitForOldest();
         } catch (...) {
-            for (PendingBatch& each : pending)
-                if (each.done.valid())
-                    each.done.wait();
+            // The lane and the pool still hold pointers into these batches and md5.
+            for (PendingBatch& each : pending) {
+                if (each.hashed.valid())
+                    each.hashed.wait();
+                if (each.written.valid())
+                    each.written.wait();
+            }
             throw;
         }
         if (batch)

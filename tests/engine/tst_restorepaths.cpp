@@ -9,6 +9,8 @@
 #include "volumedevice.h"
 
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QtTest>
 
@@ -372,6 +374,78 @@ private Q_SLOTS:
         QVERIFY2(summary.contains(QStringLiteral("%1 objects read").arg(objects)),
                  qPrintable(summary));
         QCOMPARE(compareFiles(source, h.restore(chain, size, QStringLiteral("r.img"))), QString());
+    }
+
+    // Each reader hashes its objects on a thread of its own, batch by batch:
+    // objects of several batches, of unequal sizes, two in flight, restore
+    // with their MD5s checked; a recorded MD5 that differs from the bytes
+    // (which match their blocks) fails the restore only when MD5s are checked.
+    void objectMd5sAreCheckedAcrossBatches_data()
+    {
+        QTest::addColumn<QString>("compression");
+        QTest::addColumn<bool>("checkMd5");
+        for (const QString& compression : {QStringLiteral("none"), QStringLiteral("zlib")}) {
+            QTest::addRow("%s-md5-skip", qPrintable(compression)) << compression << false;
+            QTest::addRow("%s-md5-check", qPrintable(compression)) << compression << true;
+        }
+    }
+    void objectMd5sAreCheckedAcrossBatches()
+    {
+        QFETCH(QString, compression);
+        QFETCH(bool, checkMd5);
+        Harness h(QStringLiteral("md5lane-%1-%2").arg(compression, md5Tag(checkMd5)), compression,
+                  checkMd5);
+        h.options.objectSize = 12 * kObjectSize; // three 4 MiB batches per object
+        h.options.pieceSize = kObjectSize;
+        // Two whole objects and a short third one.
+        const qint64 size = 2 * h.options.objectSize + 3 * kObjectSize + 5 * kBlock;
+        const QString source = h.path(QStringLiteral("source.img"));
+        makeVolumeFile(source, size, Fill::Mixed, 17);
+        const Backup backup = h.backUp(source, std::nullopt);
+        QCOMPARE(backup.objectCount, 3);
+        QCOMPARE(compareFiles(source, h.restore({backup}, size, QStringLiteral("good.img"))),
+                 QString());
+
+        // The second object's recorded MD5 becomes the first object's.
+        const QString metadataPath = h.objectPath(backup, QStringLiteral("_metadata"));
+        QFile metadataFile(metadataPath);
+        QVERIFY(metadataFile.open(QIODevice::ReadOnly));
+        QByteArray metadata = metadataFile.readAll();
+        metadataFile.close();
+        const QJsonArray objects =
+            QJsonDocument::fromJson(metadata).object().value(QStringLiteral("objects")).toArray();
+        QCOMPARE(objects.size(), 3);
+        auto md5Of = [&](int index) {
+            const QJsonObject entry = objects.at(index).toObject();
+            return entry.value(entry.keys().first())
+                .toObject()
+                .value(QStringLiteral("md5"))
+                .toString()
+                .toLatin1();
+        };
+        const QByteArray first = md5Of(0);
+        const QByteArray second = md5Of(1);
+        QCOMPARE(second.size(), 32);
+        QVERIFY(first != second);
+        QCOMPARE(metadata.count(second), 1);
+        metadata.replace(second, first);
+        QVERIFY(metadataFile.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        QCOMPARE(metadataFile.write(metadata), metadata.size());
+        metadataFile.close();
+
+        const QString failure =
+            failureOf([&] { h.restore({backup}, size, QStringLiteral("edited.img")); });
+        if (checkMd5) {
+            QVERIFY2(
+                failure.contains(QStringLiteral("MD5 %1, expected %2")
+                                     .arg(QString::fromLatin1(second), QString::fromLatin1(first))),
+                qPrintable(failure));
+            QVERIFY2(failure.contains(backup.serviceMetadata + QStringLiteral("-00002")),
+                     qPrintable(failure));
+        } else {
+            QCOMPARE(failure, QString());
+            QCOMPARE(compareFiles(source, h.path(QStringLiteral("edited.img"))), QString());
+        }
     }
 };
 
