@@ -12,62 +12,38 @@ namespace ember {
 
 namespace {
 
-OptionSpec option(const QString& key, OptionSpec::Kind kind, const QJsonValue& defaultValue,
-                  const QString& label, const QString& help)
-{
-    OptionSpec spec;
-    spec.key = key;
-    spec.kind = kind;
-    spec.defaultValue = defaultValue;
-    spec.label = label;
-    spec.help = help;
-    return spec;
-}
-
-qint64 integerOf(const QJsonValue& value, qint64 fallback)
-{
-    if (value.isDouble())
-        return qint64(value.toDouble());
-    if (value.isString()) {
-        bool ok = false;
-        const qint64 parsed = value.toString().toLongLong(&ok);
-        return ok ? parsed : fallback;
-    }
-    return fallback;
-}
-
 QList<OptionSpec> s3Options()
 {
     using Kind = OptionSpec::Kind;
     QList<OptionSpec> options;
 
-    OptionSpec endpoint =
-        option(QStringLiteral("backup_s3_endpoint_url"), Kind::Url, QJsonValue(),
-               QStringLiteral("Endpoint URL"),
-               QStringLiteral("The URL where the S3 service listens, e.g. "
-                              "http://rgw.example:7480 or https://s3.eu-west-1.amazonaws.com."));
+    OptionSpec endpoint = makeOptionSpec(
+        QStringLiteral("backup_s3_endpoint_url"), Kind::Url, QJsonValue(),
+        QStringLiteral("Endpoint URL"),
+        QStringLiteral("The URL where the S3 service listens, e.g. "
+                       "http://rgw.example:7480 or https://s3.eu-west-1.amazonaws.com."));
     endpoint.required = true;
     options.append(endpoint);
 
     OptionSpec accessKey =
-        option(QStringLiteral("backup_s3_store_access_key"), Kind::Text, QJsonValue(),
-               QStringLiteral("Access key"), QStringLiteral("The S3 access key ID."));
+        makeOptionSpec(QStringLiteral("backup_s3_store_access_key"), Kind::Text, QJsonValue(),
+                       QStringLiteral("Access key"), QStringLiteral("The S3 access key ID."));
     accessKey.secret = true;
     accessKey.required = true;
     options.append(accessKey);
 
     OptionSpec secretKey =
-        option(QStringLiteral("backup_s3_store_secret_key"), Kind::Text, QJsonValue(),
-               QStringLiteral("Secret key"), QStringLiteral("The S3 secret access key."));
+        makeOptionSpec(QStringLiteral("backup_s3_store_secret_key"), Kind::Text, QJsonValue(),
+                       QStringLiteral("Secret key"), QStringLiteral("The S3 secret access key."));
     secretKey.secret = true;
     secretKey.required = true;
     options.append(secretKey);
 
-    OptionSpec bucket =
-        option(QStringLiteral("backup_s3_store_bucket"), Kind::Text,
-               QStringLiteral("volumebackups"), QStringLiteral("Bucket"),
-               QStringLiteral("The bucket that holds the backups (3 to 63 characters: lower-case "
-                              "letters, digits, dots and hyphens)."));
+    OptionSpec bucket = makeOptionSpec(
+        QStringLiteral("backup_s3_store_bucket"), Kind::Text, QStringLiteral("volumebackups"),
+        QStringLiteral("Bucket"),
+        QStringLiteral("The bucket that holds the backups (3 to 63 characters: lower-case "
+                       "letters, digits, dots and hyphens)."));
     bucket.location = true;
     bucket.check = [](const QJsonValue& value, const QJsonObject&) -> QString {
         const QString name = value.toString();
@@ -80,25 +56,17 @@ QList<OptionSpec> s3Options()
     };
     options.append(bucket);
 
-    OptionSpec objectSize =
-        option(QStringLiteral("backup_s3_object_size"), Kind::Integer, 52428800,
-               QStringLiteral("Object size"),
-               QStringLiteral("The size in bytes of the backup's data objects; a multiple of "
-                              "backup_s3_block_size."));
+    OptionSpec objectSize = makeOptionSpec(
+        QStringLiteral("backup_s3_object_size"), Kind::Integer, 52428800,
+        QStringLiteral("Object size"),
+        QStringLiteral("The size in bytes of the backup's data objects; a multiple of "
+                       "backup_s3_block_size."));
     objectSize.minimum = 32768;
-    objectSize.check = [](const QJsonValue& value, const QJsonObject& all) -> QString {
-        const qint64 size = integerOf(value, 0);
-        const qint64 block = integerOf(all.value(QStringLiteral("backup_s3_block_size")), 32768);
-        if (block > 0 && size % block != 0)
-            return QStringLiteral("backup_s3_object_size (%1) must be a multiple of "
-                                  "backup_s3_block_size (%2)")
-                .arg(size)
-                .arg(block);
-        return {};
-    };
+    objectSize.check = multipleOfBlockSizeCheck(QStringLiteral("backup_s3_object_size"),
+                                                QStringLiteral("backup_s3_block_size"), 32768);
     options.append(objectSize);
 
-    OptionSpec blockSize = option(
+    OptionSpec blockSize = makeOptionSpec(
         QStringLiteral("backup_s3_block_size"), Kind::Integer, 32768, QStringLiteral("Block size"),
         QStringLiteral("The size in bytes in which changes are tracked for incremental "
                        "backups."));
@@ -107,101 +75,104 @@ QList<OptionSpec> s3Options()
     options.append(blockSize);
 
     OptionSpec compression =
-        option(QStringLiteral("backup_compression_algorithm"), Kind::Choice, QStringLiteral("zlib"),
-               QStringLiteral("Compression"),
-               QStringLiteral("How backup data is compressed: none, zlib, bz2 or zstd."));
+        makeOptionSpec(QStringLiteral("backup_compression_algorithm"), Kind::Choice,
+                       QStringLiteral("zlib"), QStringLiteral("Compression"),
+                       QStringLiteral("How backup data is compressed: none, zlib, bz2 or zstd."));
     compression.choices = {QStringLiteral("none"), QStringLiteral("zlib"), QStringLiteral("bz2"),
                            QStringLiteral("zstd")};
     options.append(compression);
 
-    OptionSpec timeout =
-        option(QStringLiteral("backup_s3_timeout"), Kind::Number, 60, QStringLiteral("Timeout"),
-               QStringLiteral("Seconds to wait for a connection or for data "
-                              "before a request fails."));
+    OptionSpec timeout = makeOptionSpec(
+        QStringLiteral("backup_s3_timeout"), Kind::Number, 60, QStringLiteral("Timeout"),
+        QStringLiteral("Seconds to wait for a connection or for data "
+                       "before a request fails."));
     timeout.minimum = 1;
     timeout.advanced = true;
     options.append(timeout);
 
-    OptionSpec pool = option(QStringLiteral("backup_s3_max_pool_connections"), Kind::Integer, 10,
-                             QStringLiteral("Connections"),
-                             QStringLiteral("The most connections kept open to the service."));
+    OptionSpec pool =
+        makeOptionSpec(QStringLiteral("backup_s3_max_pool_connections"), Kind::Integer, 10,
+                       QStringLiteral("Connections"),
+                       QStringLiteral("The most connections kept open to the service."));
     pool.minimum = 1;
     pool.advanced = true;
     options.append(pool);
 
-    OptionSpec attempts =
-        option(QStringLiteral("backup_s3_retry_max_attempts"), Kind::Integer, 4,
-               QStringLiteral("Attempts"),
-               QStringLiteral("How many times a request is tried in all before it fails (5xx, "
-                              "SlowDown, dropped connections)."));
+    OptionSpec attempts = makeOptionSpec(
+        QStringLiteral("backup_s3_retry_max_attempts"), Kind::Integer, 4,
+        QStringLiteral("Attempts"),
+        QStringLiteral("How many times a request is tried in all before it fails (5xx, "
+                       "SlowDown, dropped connections)."));
     attempts.minimum = 1;
     attempts.maximum = 100;
     attempts.advanced = true;
     options.append(attempts);
 
-    OptionSpec retryMode =
-        option(QStringLiteral("backup_s3_retry_mode"), Kind::Choice, QStringLiteral("legacy"),
-               QStringLiteral("Retry mode"),
-               QStringLiteral("Accepted for Cinder's configuration; Ember uses one back-off "
-                              "(exponential with jitter) for every mode."));
+    OptionSpec retryMode = makeOptionSpec(
+        QStringLiteral("backup_s3_retry_mode"), Kind::Choice, QStringLiteral("legacy"),
+        QStringLiteral("Retry mode"),
+        QStringLiteral("Accepted for Cinder's configuration; Ember uses one back-off "
+                       "(exponential with jitter) for every mode."));
     retryMode.choices = {QStringLiteral("legacy"), QStringLiteral("standard"),
                          QStringLiteral("adaptive")};
     retryMode.advanced = true;
     options.append(retryMode);
 
-    OptionSpec verifySsl = option(
+    OptionSpec verifySsl = makeOptionSpec(
         QStringLiteral("backup_s3_verify_ssl"), Kind::Boolean, true, QStringLiteral("Verify TLS"),
         QStringLiteral("Check the service's TLS certificate (turn off only for tests)."));
     verifySsl.advanced = true;
     options.append(verifySsl);
 
     OptionSpec caCert =
-        option(QStringLiteral("backup_s3_ca_cert_file"), Kind::Path, QJsonValue(),
-               QStringLiteral("CA certificate file"),
-               QStringLiteral("A PEM bundle of the CAs to trust instead of the system's."));
+        makeOptionSpec(QStringLiteral("backup_s3_ca_cert_file"), Kind::Path, QJsonValue(),
+                       QStringLiteral("CA certificate file"),
+                       QStringLiteral("A PEM bundle of the CAs to trust instead of the system's."));
     caCert.advanced = true;
     options.append(caCert);
 
-    OptionSpec md5 =
-        option(QStringLiteral("backup_s3_md5_validation"), Kind::Boolean, true,
-               QStringLiteral("MD5 validation"),
-               QStringLiteral("Send Content-MD5 with every upload and check the returned ETag."));
+    OptionSpec md5 = makeOptionSpec(
+        QStringLiteral("backup_s3_md5_validation"), Kind::Boolean, true,
+        QStringLiteral("MD5 validation"),
+        QStringLiteral("Send Content-MD5 with every upload and check the returned ETag."));
     md5.advanced = true;
     options.append(md5);
 
-    OptionSpec sseKey =
-        option(QStringLiteral("backup_s3_sse_customer_key"), Kind::Text, QJsonValue(),
-               QStringLiteral("SSE-C key"),
-               QStringLiteral("A 32-byte key for server-side encryption with a customer key; "
-                              "set backup_s3_sse_customer_algorithm too."));
+    OptionSpec sseKey = makeOptionSpec(
+        QStringLiteral("backup_s3_sse_customer_key"), Kind::Text, QJsonValue(),
+        QStringLiteral("SSE-C key"),
+        QStringLiteral("A 32-byte key for server-side encryption with a customer key; "
+                       "set backup_s3_sse_customer_algorithm too."));
     sseKey.secret = true;
     sseKey.advanced = true;
     options.append(sseKey);
 
     OptionSpec sseAlgorithm =
-        option(QStringLiteral("backup_s3_sse_customer_algorithm"), Kind::Choice, QJsonValue(),
-               QStringLiteral("SSE-C algorithm"),
-               QStringLiteral("The algorithm of server-side encryption with a customer key "
-                              "(AES256); set backup_s3_sse_customer_key too."));
+        makeOptionSpec(QStringLiteral("backup_s3_sse_customer_algorithm"), Kind::Choice,
+                       QJsonValue(), QStringLiteral("SSE-C algorithm"),
+                       QStringLiteral("The algorithm of server-side encryption with a customer key "
+                                      "(AES256); set backup_s3_sse_customer_key too."));
     sseAlgorithm.choices = {QStringLiteral("AES256")};
     sseAlgorithm.advanced = true;
     options.append(sseAlgorithm);
 
-    OptionSpec httpProxy = option(QStringLiteral("backup_s3_http_proxy"), Kind::Text,
-                                  QStringLiteral(""), QStringLiteral("HTTP proxy"),
-                                  QStringLiteral("The proxy for http:// endpoints (host:port "
-                                                 "or URL); empty for none."));
+    OptionSpec httpProxy =
+        makeOptionSpec(QStringLiteral("backup_s3_http_proxy"), Kind::Text, QStringLiteral(""),
+                       QStringLiteral("HTTP proxy"),
+                       QStringLiteral("The proxy for http:// endpoints (host:port "
+                                      "or URL); empty for none."));
     httpProxy.advanced = true;
     options.append(httpProxy);
 
-    OptionSpec httpsProxy = option(QStringLiteral("backup_s3_https_proxy"), Kind::Text,
-                                   QStringLiteral(""), QStringLiteral("HTTPS proxy"),
-                                   QStringLiteral("The proxy for https:// endpoints (host:port "
-                                                  "or URL); empty for none."));
+    OptionSpec httpsProxy =
+        makeOptionSpec(QStringLiteral("backup_s3_https_proxy"), Kind::Text, QStringLiteral(""),
+                       QStringLiteral("HTTPS proxy"),
+                       QStringLiteral("The proxy for https:// endpoints (host:port "
+                                      "or URL); empty for none."));
     httpsProxy.advanced = true;
     options.append(httpsProxy);
 
-    OptionSpec progress = option(
+    OptionSpec progress = makeOptionSpec(
         QStringLiteral("backup_s3_enable_progress_timer"), Kind::Boolean, true,
         QStringLiteral("Progress timer"),
         QStringLiteral("Accepted for Cinder's configuration; Ember always reports progress."));
@@ -209,22 +180,23 @@ QList<OptionSpec> s3Options()
     options.append(progress);
 
     // Ember's own.
-    OptionSpec region = option(QStringLiteral("ember_s3_region"), Kind::Text,
-                               QStringLiteral("us-east-1"), QStringLiteral("Region"),
-                               QStringLiteral("The region requests are signed for (radosgw and "
-                                              "MinIO accept us-east-1)."));
+    OptionSpec region =
+        makeOptionSpec(QStringLiteral("ember_s3_region"), Kind::Text, QStringLiteral("us-east-1"),
+                       QStringLiteral("Region"),
+                       QStringLiteral("The region requests are signed for (radosgw and "
+                                      "MinIO accept us-east-1)."));
     options.append(region);
 
-    OptionSpec addressing =
-        option(QStringLiteral("ember_s3_addressing"), Kind::Choice, QStringLiteral("path"),
-               QStringLiteral("Addressing"),
-               QStringLiteral("'path' puts the bucket in the URL's path (endpoint/bucket/key), "
-                              "'virtual' in its host name (bucket.endpoint/key)."));
+    OptionSpec addressing = makeOptionSpec(
+        QStringLiteral("ember_s3_addressing"), Kind::Choice, QStringLiteral("path"),
+        QStringLiteral("Addressing"),
+        QStringLiteral("'path' puts the bucket in the URL's path (endpoint/bucket/key), "
+                       "'virtual' in its host name (bucket.endpoint/key)."));
     addressing.choices = {QStringLiteral("path"), QStringLiteral("virtual")};
     addressing.advanced = true;
     options.append(addressing);
 
-    OptionSpec partSize = option(
+    OptionSpec partSize = makeOptionSpec(
         QStringLiteral("ember_s3_part_size"), Kind::Integer, 16 * 1024 * 1024,
         QStringLiteral("Part size"),
         QStringLiteral("Objects larger than this many bytes are uploaded in parts of this size "
@@ -234,24 +206,24 @@ QList<OptionSpec> s3Options()
     partSize.advanced = true;
     options.append(partSize);
 
-    OptionSpec listingLimit = option(QStringLiteral("ember_s3_listing_limit"), Kind::Integer, 1000,
-                                     QStringLiteral("Listing page size"),
-                                     QStringLiteral("Keys asked for per listing request."));
+    OptionSpec listingLimit = makeOptionSpec(
+        QStringLiteral("ember_s3_listing_limit"), Kind::Integer, 1000,
+        QStringLiteral("Listing page size"), QStringLiteral("Keys asked for per listing request."));
     listingLimit.minimum = 1;
     listingLimit.maximum = 1000;
     listingLimit.advanced = true;
     options.append(listingLimit);
 
     OptionSpec parallel =
-        option(QStringLiteral("ember_s3_parallel_transfers"), Kind::Integer, 4,
-               QStringLiteral("Parallel transfers"),
-               QStringLiteral("How many objects are uploaded or downloaded at once."));
+        makeOptionSpec(QStringLiteral("ember_s3_parallel_transfers"), Kind::Integer, 4,
+                       QStringLiteral("Parallel transfers"),
+                       QStringLiteral("How many objects are uploaded or downloaded at once."));
     parallel.minimum = 1;
     parallel.maximum = 64;
     parallel.advanced = true;
     options.append(parallel);
 
-    OptionSpec lockMode = option(
+    OptionSpec lockMode = makeOptionSpec(
         QStringLiteral("ember_s3_object_lock_mode"), Kind::Choice, QStringLiteral(""),
         QStringLiteral("Object Lock mode"),
         QStringLiteral("Makes every backup object immutable until its retention ends: "
@@ -261,7 +233,7 @@ QList<OptionSpec> s3Options()
     lockMode.check = [](const QJsonValue& value, const QJsonObject& all) -> QString {
         if (value.toString().isEmpty())
             return {};
-        if (integerOf(all.value(QStringLiteral("ember_s3_object_lock_days")), 0) <= 0)
+        if (storedInteger(all.value(QStringLiteral("ember_s3_object_lock_days"))).value_or(0) <= 0)
             return QStringLiteral("ember_s3_object_lock_mode %1 needs "
                                   "ember_s3_object_lock_days (how long backups stay locked)")
                 .arg(value.toString());
@@ -270,43 +242,15 @@ QList<OptionSpec> s3Options()
     options.append(lockMode);
 
     OptionSpec lockDays =
-        option(QStringLiteral("ember_s3_object_lock_days"), Kind::Integer, 0,
-               QStringLiteral("Object Lock days"),
-               QStringLiteral("How many days after it is written a backup stays locked."));
+        makeOptionSpec(QStringLiteral("ember_s3_object_lock_days"), Kind::Integer, 0,
+                       QStringLiteral("Object Lock days"),
+                       QStringLiteral("How many days after it is written a backup stays locked."));
     lockDays.minimum = 0;
     lockDays.maximum = 36500;
     options.append(lockDays);
 
-    // The chunked engine's own (chunkedOptionsFrom).
-    OptionSpec zlibEngine = option(
-        QStringLiteral("ember_zlib_engine"), Kind::Choice, QStringLiteral("isal"),
-        QStringLiteral("zlib engine"),
-        QStringLiteral("How zlib streams are written: isal (fast) or zlib (Cinder's level 6); "
-                       "both are read by zlib."));
-    zlibEngine.choices = {QStringLiteral("isal"), QStringLiteral("zlib")};
-    zlibEngine.advanced = true;
-    options.append(zlibEngine);
-
-    OptionSpec workers = option(QStringLiteral("ember_worker_threads"), Kind::Integer, 0,
-                                QStringLiteral("Worker threads"),
-                                QStringLiteral("Threads that hash and compress; 0 for one per "
-                                               "core."));
-    workers.minimum = 0;
-    workers.maximum = 256;
-    workers.advanced = true;
-    options.append(workers);
-
-    OptionSpec inFlight =
-        option(QStringLiteral("ember_objects_in_flight"), Kind::Integer, 0,
-               QStringLiteral("Objects in flight"),
-               QStringLiteral("Objects prepared ahead of their upload; 0 for the parallel "
-                              "transfers."));
-    inFlight.minimum = 0;
-    inFlight.maximum = 256;
-    inFlight.advanced = true;
-    options.append(inFlight);
-
-    // The engine's options S3 does not word its own way (restore MD5, bandwidth limits).
+    // The chunked engine's options (engineoptions.h), but for the compression
+    // above: the S3 form offers Cinder's four names, not their aliases.
     for (const OptionSpec& spec : chunkedEngineOptionSpecs())
         if (std::none_of(options.begin(), options.end(),
                          [&](const OptionSpec& own) { return own.key == spec.key; }))
