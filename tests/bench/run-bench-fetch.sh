@@ -3,6 +3,11 @@
 # against what the store itself delivers on the same machine, in the same run:
 #   swift  Ember restore  vs  a plain parallel GET (curl, xargs -P N) of the backup's objects
 #   s3     Ember restore  vs  a parallel signed GET (curl --aws-sigv4, xargs -P N) of them
+#          For both, two more rows: Ember with ember_restore_md5=skip (a second backend on
+#          the same container, its own backup of the volume), and "curl -PN +file +md5", the
+#          peer doing part of Ember's work: each object written to a file in BENCH_SINK and
+#          its MD5 computed (md5sum), as Ember checks each object's MD5 and writes the
+#          volume (Ember also checks every 32 KiB block's SHA-256).
 #   ceph   Ember restore to a file  vs  `rbd export` of the backup's image snapshot to a
 #          file, and aio reads of the image's RADOS objects (16 in flight) as the pool's
 #          ceiling
@@ -23,7 +28,9 @@
 # ("swift s3 ceph rbd"), BENCH_PARALLEL (peer GETs in flight, default "4 8"),
 # BENCH_OBJECT_SIZE (Swift/S3 object size, default 52428800, Cinder's),
 # BENCH_EMBER_OPTIONS (extra --option NAME=VALUE for every Ember backend, e.g.
-# ember_objects_in_flight=8), BENCH_KEEP=1 (keep the work dir and the services).
+# ember_objects_in_flight=8), BENCH_MD5_SKIP (1: also Ember with ember_restore_md5=skip;
+# 0: not), BENCH_PEER_CHECKED (1: also the +file +md5 peer; 0: not), BENCH_KEEP=1 (keep
+# the work dir and the services).
 # Prints MB/s (volume MB / s) per run and the ratio Ember / best peer (1 = parity).
 set -euo pipefail
 
@@ -40,11 +47,13 @@ REPEAT=${BENCH_REPEAT:-3}
 STORES=${BENCH_STORES:-swift s3 ceph rbd}
 PARALLEL=${BENCH_PARALLEL:-4 8}
 OBJECT_SIZE=${BENCH_OBJECT_SIZE:-52428800}
+MD5_SKIP=${BENCH_MD5_SKIP:-1}
+PEER_CHECKED=${BENCH_PEER_CHECKED:-1}
 read -r -a EXTRA_OPTIONS <<<"${BENCH_EMBER_OPTIONS:-}"
 
 [ -x "$CLI" ] || die "$CLI is missing: build the ember-cli target first"
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (Debian package 'time')"
-for tool in curl rbd xargs; do command -v "$tool" >/dev/null || die "$tool is missing"; done
+for tool in curl md5sum rbd xargs; do command -v "$tool" >/dev/null || die "$tool is missing"; done
 
 new_work_dir
 mkdir -p "$SINK"
@@ -112,14 +121,27 @@ ember_backup() { # backend -> sets BACKUP_ID
   [ -n "$BACKUP_ID" ] || die "ember-cli backup-create printed no backup id"
   log "$1: backup $BACKUP_ID written in ${ELAPSED}s"
 }
-ember_restore_file() { # store run: restores BACKUP_ID into a new file in SINK (a new volume)
-  local file=$SINK/restored-$1-$2.img
-  timed_run "$1" ember "$2" "${ember_env[@]}" "$CLI" --format json backup-restore \
-    --name "restored-$1-$2" --path "$file" "$BACKUP_ID"
+ember_restore_file() { # store run [who backup]: restores a backup (BACKUP_ID) into a new file in SINK
+  local who=${3:-ember} backup=${4:-$BACKUP_ID}
+  local file=$SINK/restored-$1-$2-${who// /-}.img
+  timed_run "$1" "$who" "$2" "${ember_env[@]}" "$CLI" --format json backup-restore \
+    --name "restored-$1-$2-${who// /-}" --path "$file" "$backup"
   if [ "$2" = 1 ]; then
-    cmp "$file" "$W/vol.img" || die "$1: Ember's restore differs from the volume"
+    cmp "$file" "$W/vol.img" || die "$1: Ember's restore ($who) differs from the volume"
   fi
   rm -f "$file"
+}
+# ember_restores store run: the restore of BACKUP_ID, and of SKIP_BACKUP_ID (MD5 skipped)
+ember_restores() {
+  ember_restore_file "$1" "$2"
+  if [ "$MD5_SKIP" = 1 ]; then ember_restore_file "$1" "$2" "ember md5 skip" "$SKIP_BACKUP_ID"; fi
+}
+# add_skip_backend store TYPE OPTIONS...: the same store once more with ember_restore_md5=skip,
+# and a backup of the volume through it (SKIP_BACKUP_ID); secrets are copied by the caller
+add_skip_backend() {
+  local store=$1
+  shift
+  ember backend-add "$store-skip" "$@" --option ember_restore_md5=skip >/dev/null
 }
 # parallel_get store run N URL-FILE CURL-ARGS...: every URL fetched once, N at a time
 parallel_get() {
@@ -127,7 +149,15 @@ parallel_get() {
   shift 4
   timed_run "$store" "curl -P$n" "$run" xargs -a "$urls" -P "$n" -n 1 \
     curl -sSf -o /dev/null "$@"
+  if [ "$PEER_CHECKED" = 1 ]; then
+    # each object into its own file in SINK and through md5sum, N at a time
+    timed_run "$store" "curl -P$n +file +md5" "$run" xargs -a "$urls" -P "$n" -I '{}' \
+      bash -c 'set -o pipefail; f=$1; shift; curl -sSf "$@" "$f" | tee "$SINK/peer-${f##*/}" | md5sum >/dev/null' \
+      _ '{}' "$@"
+    rm -f "$SINK"/peer-*
+  fi
 }
+export SINK
 
 # ---------------------------------------------------------------- Swift
 if [[ " $STORES " == *" swift "* ]]; then
@@ -137,6 +167,15 @@ if [[ " $STORES " == *" swift "* ]]; then
     --option "backup_swift_object_size=$OBJECT_SIZE" --option backup_compression_algorithm=none \
     "${extra[@]}" >/dev/null
   printf '%s\n' "$SWIFT_KEY" | ember backend-set-secret swift backup_swift_key >/dev/null
+  if [ "$MD5_SKIP" = 1 ]; then
+    add_skip_backend swift swift --option "backup_swift_auth_url=$SWIFT_AUTH_URL" \
+      --option "backup_swift_user=$SWIFT_USER" --option backup_swift_container=bench-fetch \
+      --option "backup_swift_object_size=$OBJECT_SIZE" --option backup_compression_algorithm=none \
+      "${extra[@]}"
+    printf '%s\n' "$SWIFT_KEY" | ember backend-set-secret swift-skip backup_swift_key >/dev/null
+    ember_backup swift-skip
+    SKIP_BACKUP_ID=$BACKUP_ID
+  fi
   ember_backup swift
   TOKEN=$(curl -sSf -D - -o /dev/null -H "X-Auth-User: $SWIFT_USER" -H "X-Auth-Key: $SWIFT_KEY" \
     "$SWIFT_AUTH_URL" | tr -d '\r' | sed -n 's/^[Xx]-[Aa]uth-[Tt]oken: //p')
@@ -145,7 +184,7 @@ if [[ " $STORES " == *" swift "* ]]; then
     sed "s|^|$SWIFT_STORAGE_URL/bench-fetch/|" >"$W/swift-urls"
   log "swift: $(wc -l <"$W/swift-urls") data objects"
   for ((run = 1; run <= REPEAT; run++)); do
-    ember_restore_file swift "$run"
+    ember_restores swift "$run"
     for n in $PARALLEL; do
       parallel_get swift "$run" "$n" "$W/swift-urls" -H "X-Auth-Token: $TOKEN"
     done
@@ -161,6 +200,16 @@ if [[ " $STORES " == *" s3 "* ]]; then
     "${extra[@]}" >/dev/null
   printf '%s\n' "$RGW_S3_ACCESS_KEY" | ember backend-set-secret s3 backup_s3_store_access_key >/dev/null
   printf '%s\n' "$RGW_S3_SECRET_KEY" | ember backend-set-secret s3 backup_s3_store_secret_key >/dev/null
+  if [ "$MD5_SKIP" = 1 ]; then
+    add_skip_backend s3 s3 --option "backup_s3_endpoint_url=$RGW_S3_ENDPOINT" \
+      --option backup_s3_store_bucket=bench-fetch --option "backup_s3_object_size=$OBJECT_SIZE" \
+      --option "ember_s3_region=$RGW_S3_REGION" --option backup_compression_algorithm=none \
+      "${extra[@]}"
+    printf '%s\n' "$RGW_S3_ACCESS_KEY" | ember backend-set-secret s3-skip backup_s3_store_access_key >/dev/null
+    printf '%s\n' "$RGW_S3_SECRET_KEY" | ember backend-set-secret s3-skip backup_s3_store_secret_key >/dev/null
+    ember_backup s3-skip
+    SKIP_BACKUP_ID=$BACKUP_ID
+  fi
   ember_backup s3
   # curl 7.88 signs a query string wrongly: the v1 listing (up to 1000 keys) needs none
   SIGV4=(--aws-sigv4 "aws:amz:$RGW_S3_REGION:s3" --user "$RGW_S3_ACCESS_KEY:$RGW_S3_SECRET_KEY"
@@ -170,7 +219,7 @@ if [[ " $STORES " == *" s3 "* ]]; then
     grep -v '_metadata$\|_sha256file$' | sed "s|^|$RGW_S3_ENDPOINT/bench-fetch/|" >"$W/s3-urls"
   log "s3: $(wc -l <"$W/s3-urls") data objects"
   for ((run = 1; run <= REPEAT; run++)); do
-    ember_restore_file s3 "$run"
+    ember_restores s3 "$run"
     for n in $PARALLEL; do
       parallel_get s3 "$run" "$n" "$W/s3-urls" "${SIGV4[@]}"
     done
@@ -265,14 +314,15 @@ print()
 print('Ember / peer in the same run (1.00 = parity, target >= 0.80):')
 peers = defaultdict(lambda: defaultdict(list))
 for (store, run), whos in sorted(by_run.items()):
-    if 'ember' not in whos:
-        continue
-    for who, rate in whos.items():
-        if who != 'ember' and rate:
-            peers[store][who].append(whos['ember'] / rate)
-for store, whos in peers.items():
-    for who, ratios in whos.items():
-        print('  %-6s ember / %-20s %s   [%.2f-%.2f]' % (store, who, ' '.join('%.2f' % r for r in ratios),
+    for ember, ember_rate in whos.items():
+        if not ember.startswith('ember'):
+            continue
+        for who, rate in whos.items():
+            if not who.startswith('ember') and rate:
+                peers[store][(ember, who)].append(ember_rate / rate)
+for store, pairs in peers.items():
+    for (ember, who), ratios in pairs.items():
+        print('  %-6s %-14s / %-20s %s   [%.2f-%.2f]' % (store, ember, who, ' '.join('%.2f' % r for r in ratios),
                                                         min(ratios), max(ratios)))
 EOF
 finish
