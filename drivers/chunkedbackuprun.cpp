@@ -8,10 +8,12 @@
 #include <QThread>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -34,27 +36,37 @@ qint64 nowNs()
         .count();
 }
 
-// Where a backup's time goes, per step, summed over threads (CPU-busy
-// nanoseconds; `md5Wait`: the MD5 thread waiting for the next piece).
-// EMBER_BACKUP_TIMING=1 prints it on stderr at the end of a run.
+// Where a backup's time goes, per step, summed over threads: CPU time of
+// the threads doing it (so that a busy machine does not blur it), except
+// `md5Wait` (the MD5 thread waiting for the next piece) and `put` (the store
+// taking the objects), which are wall-clock time. EMBER_BACKUP_TIMING=1
+// measures and prints it on stderr at the end of a run; otherwise nothing
+// is measured.
 struct BackupTimings
 {
-    std::atomic<qint64> read{0}, zeroScan{0}, hash{0}, encode{0}, md5{0}, md5Wait{0}, put{0};
+    std::atomic<qint64> read{0}, zeroScan{0}, hash{0}, encode{0}, md5{0}, md5Wait{0}, put{0},
+        producing{0}, lastPieceToEnd{0};
     std::atomic<qint64> zeroBlocks{0}, hashedBlocks{0}, zeroPieces{0};
     // Wall-clock steps of the run.
     qint64 parentNs = 0, scanNs = 0, objectsNs = 0, shaFileNs = 0, metadataNs = 0;
 
-    static bool wanted() { return qEnvironmentVariableIntValue("EMBER_BACKUP_TIMING") == 1; }
+    static bool wanted()
+    {
+        static const bool wanted = qEnvironmentVariableIntValue("EMBER_BACKUP_TIMING") == 1;
+        return wanted;
+    }
     void print(qint64 totalNs) const
     {
         auto ms = [](const std::atomic<qint64>& ns) { return double(ns.load()) / 1e6; };
         std::fprintf(stderr,
-                     "backup timing (ms, summed over threads): total %.0f, read %.0f, zero scan "
-                     "%.0f, hash %.0f, encode %.0f, md5 %.0f, md5 waiting %.0f, store put %.0f; "
-                     "blocks hashed %lld, zero blocks %lld, zero pieces %lld\n",
+                     "backup timing (ms): total %.0f; CPU: read %.0f, zero scan %.0f, hash %.0f, "
+                     "encode %.0f, md5 %.0f; wall: md5 waiting %.0f, store put %.0f (of which in "
+                     "Ember's producer %.0f, after the last byte %.0f); blocks "
+                     "hashed %lld, zero blocks %lld, zero pieces %lld\n",
                      double(totalNs) / 1e6, ms(read), ms(zeroScan), ms(hash), ms(encode), ms(md5),
-                     ms(md5Wait), ms(put), qlonglong(hashedBlocks.load()),
-                     qlonglong(zeroBlocks.load()), qlonglong(zeroPieces.load()));
+                     ms(md5Wait), ms(put), ms(producing), ms(lastPieceToEnd),
+                     qlonglong(hashedBlocks.load()), qlonglong(zeroBlocks.load()),
+                     qlonglong(zeroPieces.load()));
         std::fprintf(stderr,
                      "backup steps (ms): parent's lists %.1f, finding changes %.1f, objects "
                      "%.1f, _sha256file %.1f, _metadata %.1f\n",
@@ -63,17 +75,39 @@ struct BackupTimings
     }
 };
 
-// Adds the nanoseconds from its construction to its end to `sum`.
+qint64 threadCpuNs()
+{
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return qint64(now.tv_sec) * 1000000000 + now.tv_nsec;
+}
+
+// Adds the time from its construction to its end to `sum`, when timings are
+// wanted: the calling thread's CPU time, or wall-clock time.
 class BusyTimer
 {
 public:
-    explicit BusyTimer(std::atomic<qint64>& sum) : m_sum(sum), m_start(nowNs()) {}
-    ~BusyTimer() { m_sum += nowNs() - m_start; }
+    enum class Clock
+    {
+        ThreadCpu,
+        Wall
+    };
+    explicit BusyTimer(std::atomic<qint64>& sum, Clock clock = Clock::ThreadCpu)
+        : m_sum(sum), m_clock(clock), m_start(BackupTimings::wanted() ? now() : 0)
+    {
+    }
+    ~BusyTimer()
+    {
+        if (BackupTimings::wanted())
+            m_sum += now() - m_start;
+    }
     BusyTimer(const BusyTimer&) = delete;
     BusyTimer& operator=(const BusyTimer&) = delete;
 
 private:
+    qint64 now() const { return m_clock == Clock::ThreadCpu ? threadCpuNs() : nowNs(); }
     std::atomic<qint64>& m_sum;
+    Clock m_clock;
     qint64 m_start;
 };
 
@@ -111,89 +145,145 @@ private:
     size_t m_keep;
 };
 
-// The MD5 of one object's raw bytes on a thread of its own. It is the one
-// step of a backup that cannot be split (one stream, ~0.9 GB/s on one core
-// here), so it must not share a thread with writing or compressing: pieces
-// are handed over whole (large contiguous spans) as soon as they are made.
-class Md5Thread
+// The pieces of one object, in order. They are made on the pool up to
+// `window` ahead; a thread of its own takes each as soon as it is made and
+// adds it to the object's MD5 (Cinder's "md5" of the raw bytes), then hands
+// it on to the store's thread (at most `readyLimit` waiting). The MD5 is the
+// one step of a backup that cannot be split (one stream, ~0.9 GB/s on one
+// core here): it neither shares a thread with compressing or writing nor
+// waits for the store to take a piece, only for pieces to be made.
+class OrderedPieces
 {
 public:
-    using PieceRef = std::shared_ptr<const ObjectPiece>;
-    Md5Thread(size_t maxQueued, BackupTimings& timings)
-        : m_maxQueued(maxQueued), m_timings(timings), m_thread([this] { run(); })
+    using Make = std::function<std::future<ObjectPiece>(qint64 offset, qint64 length)>;
+    struct Options
+    {
+        Extent extent;
+        qint64 pieceSize = 0;
+        size_t window = 1;
+        size_t readyLimit = 1;
+        // False: a piece's raw bytes go back through `release` once summed
+        // (the store's thread only needs the encoded bytes).
+        bool keepRaw = true;
+    };
+    OrderedPieces(const Options& options, Make make, std::function<void(QByteArray&&)> release,
+                  BackupTimings& timings)
+        : m_options(options), m_make(std::move(make)), m_release(std::move(release)),
+          m_timings(timings), m_thread([this] { run(); })
     {
     }
-    ~Md5Thread()
+    ~OrderedPieces()
     {
         {
             std::lock_guard lock(m_mutex);
             m_stopping = true;
         }
         m_changed.notify_all();
-        if (m_thread.joinable())
-            m_thread.join();
+        m_thread.join();
     }
-    Md5Thread(const Md5Thread&) = delete;
-    Md5Thread& operator=(const Md5Thread&) = delete;
+    OrderedPieces(const OrderedPieces&) = delete;
+    OrderedPieces& operator=(const OrderedPieces&) = delete;
 
-    // Waits while `maxQueued` pieces are queued (bounded memory).
-    void push(PieceRef piece)
+    // The next piece; nullopt after the last. Rethrows a piece's failure.
+    std::optional<ObjectPiece> next()
     {
         std::unique_lock lock(m_mutex);
-        m_changed.wait(lock, [this] { return m_queue.size() < m_maxQueued || m_stopping; });
-        m_queue.push_back(std::move(piece));
-        lock.unlock();
-        m_changed.notify_all();
-    }
-    // The hex digest, once every pushed piece is hashed.
-    QByteArray finish()
-    {
-        {
-            std::lock_guard lock(m_mutex);
-            m_finishing = true;
+        m_changed.wait(lock, [this] { return !m_ready.empty() || m_done; });
+        if (!m_ready.empty()) {
+            ObjectPiece piece = std::move(m_ready.front());
+            m_ready.pop_front();
+            lock.unlock();
+            m_changed.notify_all();
+            return piece;
         }
-        m_changed.notify_all();
-        m_thread.join();
+        if (m_failure)
+            std::rethrow_exception(m_failure);
+        return std::nullopt;
+    }
+    // The MD5 in hex, once next() returned nullopt.
+    QByteArray md5Hex()
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [this] { return m_done; });
         return m_hex;
     }
 
 private:
-    void run()
+    bool stopping()
     {
-        Digest md5(Digest::Algorithm::Md5);
-        for (;;) {
-            PieceRef piece;
-            {
-                const qint64 waitStart = nowNs();
-                std::unique_lock lock(m_mutex);
-                m_changed.wait(lock,
-                               [this] { return m_stopping || m_finishing || !m_queue.empty(); });
-                m_timings.md5Wait += nowNs() - waitStart;
-                if (m_stopping)
-                    return;
-                if (m_queue.empty())
-                    break;
-                piece = std::move(m_queue.front());
-                m_queue.pop_front();
-            }
-            m_changed.notify_all();
-            BusyTimer busy(m_timings.md5);
-            const char* raw =
-                piece->zero ? zeroBytes(size_t(piece->length)) : piece->raw.constData();
-            md5.update(raw, size_t(piece->length));
-        }
-        m_hex = md5.finalHex();
+        std::lock_guard lock(m_mutex);
+        return m_stopping;
     }
 
-    const size_t m_maxQueued;
+    void run()
+    {
+        std::deque<std::future<ObjectPiece>> window;
+        try {
+            Digest md5(Digest::Algorithm::Md5);
+            const Extent& extent = m_options.extent;
+            qint64 nextOffset = extent.offset;
+            auto refill = [&] {
+                while (window.size() < m_options.window && nextOffset < extent.end()) {
+                    const qint64 length = std::min(m_options.pieceSize, extent.end() - nextOffset);
+                    window.push_back(m_make(nextOffset, length));
+                    nextOffset += length;
+                }
+            };
+            refill();
+            while (!window.empty()) {
+                ObjectPiece piece;
+                {
+                    BusyTimer waiting(m_timings.md5Wait, BusyTimer::Clock::Wall);
+                    piece = window.front().get();
+                }
+                window.pop_front();
+                if (stopping())
+                    break;
+                refill();
+                {
+                    BusyTimer busy(m_timings.md5);
+                    md5.update(piece.zero ? zeroBytes(size_t(piece.length)) : piece.raw.constData(),
+                               size_t(piece.length));
+                }
+                if (!m_options.keepRaw)
+                    m_release(std::exchange(piece.raw, QByteArray()));
+                std::unique_lock lock(m_mutex);
+                m_changed.wait(
+                    lock, [this] { return m_stopping || m_ready.size() < m_options.readyLimit; });
+                if (m_stopping)
+                    break;
+                m_ready.push_back(std::move(piece));
+                lock.unlock();
+                m_changed.notify_all();
+            }
+            std::lock_guard lock(m_mutex);
+            if (!m_stopping)
+                m_hex = md5.finalHex();
+        } catch (...) {
+            std::lock_guard lock(m_mutex);
+            m_failure = std::current_exception();
+        }
+        // Tasks still running use the run's buffers: let them end first.
+        waitForAll(window);
+        {
+            std::lock_guard lock(m_mutex);
+            m_done = true;
+        }
+        m_changed.notify_all();
+    }
+
+    const Options m_options;
+    const Make m_make;
+    const std::function<void(QByteArray&&)> m_release;
     BackupTimings& m_timings;
     std::mutex m_mutex;
     std::condition_variable m_changed;
-    std::deque<PieceRef> m_queue;
-    bool m_stopping = false;
-    bool m_finishing = false;
+    std::deque<ObjectPiece> m_ready;
+    std::exception_ptr m_failure;
     QByteArray m_hex;
-    std::thread m_thread;
+    bool m_stopping = false;
+    bool m_done = false;
+    std::thread m_thread; // last: starts once everything above is set up
 };
 
 class BackupRun
@@ -578,62 +668,53 @@ private:
             makeEncoder(choice.codec, m_options.zlibEngine, extent.length, encoderThreads);
         const ObjectEncoder* pieceEncoder = encoder->encodesPieces() ? encoder.get() : nullptr;
         const bool hash = m_hashWhileWriting;
-        const size_t windowSize = size_t(m_pool.size()) * 3 + 1;
-        Md5Thread md5(windowSize, m_timings);
-        std::deque<std::future<Piece>> window;
-        qint64 nextSubmit = extent.offset;
-        auto submitMore = [&] {
-            while (window.size() < windowSize && nextSubmit < extent.end()) {
-                const qint64 at = nextSubmit;
-                const qint64 length = std::min(m_options.pieceSize, extent.end() - at);
-                window.push_back(m_pool.submit([this, at, length, hash, pieceEncoder] {
+        OrderedPieces::Options options{.extent = extent,
+                                       .pieceSize = m_options.pieceSize,
+                                       .window = size_t(m_pool.size()) * 3 + 1,
+                                       .readyLimit = kReadyPieces,
+                                       .keepRaw = pieceEncoder == nullptr};
+        OrderedPieces pieces(
+            options,
+            [this, hash, pieceEncoder](qint64 at, qint64 length) {
+                return m_pool.submit([this, at, length, hash, pieceEncoder] {
                     return loadPiece(at, length, hash, pieceEncoder);
-                }));
-                nextSubmit += length;
-            }
-        };
-        // The raw buffer goes back to the pool once the MD5 thread is done with it.
-        auto shared = [this](Piece&& piece) {
-            return std::shared_ptr<const Piece>(new Piece(std::move(piece)), [this](Piece* done) {
-                m_buffers.give(std::move(done->raw));
-                delete done;
-            });
-        };
+                });
+            },
+            [this](QByteArray&& raw) { m_buffers.give(std::move(raw)); }, m_timings);
 
         QByteArray pending;
         qsizetype pendingPosition = 0;
         bool finished = false;
+        qint64 lastByteNs = 0;
         storedLength = 0;
         auto producer = [&](char* buffer, size_t capacity) -> size_t {
             // Checked per call, not only per piece: a store that paces its
             // transfer (a bandwidth limit) then stops within one slice of a cancel.
             m_control.throwIfCancelled();
+            BusyTimer producing(m_timings.producing, BusyTimer::Clock::Wall);
             while (pendingPosition == pending.size()) {
                 pending.resize(0);
                 pendingPosition = 0;
-                if (finished)
+                if (finished) {
+                    lastByteNs = nowNs();
                     return 0;
-                submitMore();
-                if (window.empty()) {
+                }
+                std::optional<Piece> piece = pieces.next();
+                if (!piece) {
                     encoder->finish(pending);
                     finished = true;
                     continue;
                 }
-                Piece piece = window.front().get();
-                window.pop_front();
-                submitMore();
                 if (pieceEncoder) {
-                    encoder->appendEncoded(piece.encoded, pending);
-                    piece.encoded = {};
+                    encoder->appendEncoded(piece->encoded, pending);
                 } else {
-                    const char* raw =
-                        piece.zero ? zeroBytes(size_t(piece.length)) : piece.raw.constData();
-                    encoder->appendRaw(raw, size_t(piece.length), pending);
+                    encoder->appendRaw(piece->zero ? zeroBytes(size_t(piece->length))
+                                                   : piece->raw.constData(),
+                                       size_t(piece->length), pending);
+                    m_buffers.give(std::move(piece->raw));
                 }
-                const qint64 length = piece.length;
-                md5.push(shared(std::move(piece)));
                 if (countProgress)
-                    m_control.addBytesDone(length);
+                    m_control.addBytesDone(piece->length);
             }
             const size_t count = std::min(capacity, size_t(pending.size() - pendingPosition));
             std::memcpy(buffer, pending.constData() + pendingPosition, count);
@@ -642,14 +723,13 @@ private:
             return count;
         };
 
-        try {
-            BusyTimer busy(m_timings.put);
+        {
+            BusyTimer busy(m_timings.put, BusyTimer::Clock::Wall);
             m_store.put(m_job.backup.container, name, producer,
                         choice.codec == Codec::None ? std::optional<qint64>(extent.length)
                                                     : std::nullopt);
-        } catch (...) {
-            waitForAll(window);
-            throw;
+            if (BackupTimings::wanted() && lastByteNs > 0)
+                m_timings.lastPieceToEnd += nowNs() - lastByteNs;
         }
         if (!finished)
             throw Error(
@@ -659,7 +739,7 @@ private:
         entry.name = name;
         entry.offset = extent.offset;
         entry.length = extent.length;
-        entry.md5 = QString::fromLatin1(md5.finish());
+        entry.md5 = QString::fromLatin1(pieces.md5Hex());
         entry.compression = choice.tag;
         return entry;
     }
@@ -742,6 +822,9 @@ private:
     // Free piece buffers: enough for every piece in flight.
     BufferPool m_buffers{size_t(m_pool.size()) * 8 + 8};
     static constexpr qint64 kScanStretch = 4 << 20;
+    // Pieces summed and waiting for the store (encoded, or raw for codecs
+    // that take raw bytes): the MD5 thread runs ahead of a slow write by this much.
+    static constexpr size_t kReadyPieces = 16;
     std::mutex m_zeroPieceMutex;
     std::map<qint64, EncodedPiece> m_zeroPieces;
     std::optional<KeySet> m_sealingKey;

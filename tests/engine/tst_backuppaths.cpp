@@ -4,10 +4,12 @@
 // must give exactly what hashing, compressing and summing every byte gives:
 // the lists and MD5s are compared with ones computed here from the source
 // file, and every restore is compared byte for byte.
+#include "backoff.h"
 #include "chunkeddriver.h"
 #include "chunkedformat.h"
 #include "compression.h"
 #include "hashing.h"
+#include "posixstore.h"
 #include "testsupport.h"
 
 #include <QCryptographicHash>
@@ -134,6 +136,43 @@ void writeVolume(const QString& path, const QByteArray& data, bool holes)
         QCOMPARE(file.write(part), part.size());
     }
 }
+
+// The posix store, but the first put of a data object stops after
+// `failAfter` bytes: with a TransientError (retried) or an Error.
+class FailingStore : public PosixObjectStore
+{
+public:
+    FailingStore(const QString& base, qint64 failAfter, bool transient)
+        : PosixObjectStore(base), m_failAfter(failAfter), m_transient(transient)
+    {
+    }
+    void put(const QString& container, const QString& name, const DataProducer& producer,
+             std::optional<qint64> length) override
+    {
+        const bool dataObject = !name.endsWith(QLatin1String("_metadata")) &&
+                                !name.endsWith(QLatin1String("_sha256file"));
+        if (!dataObject || failed)
+            return PosixObjectStore::put(container, name, producer, length);
+        failed = true;
+        std::vector<char> buffer(65536);
+        qint64 pulled = 0;
+        while (pulled < m_failAfter) {
+            const size_t count = producer(buffer.data(), buffer.size());
+            if (count == 0)
+                break;
+            pulled += qint64(count);
+        }
+        if (m_transient)
+            throw TransientError(QStringLiteral("connection reset (test)"));
+        throw Error(QStringLiteral("disk on fire (test)"));
+    }
+    RetryPolicy retryPolicy() const override { return {1, 0.01, 0.01}; }
+    bool failed = false;
+
+private:
+    qint64 m_failAfter;
+    bool m_transient;
+};
 
 } // namespace
 
@@ -421,6 +460,44 @@ private Q_SLOTS:
             QCOMPARE(decompressWhole(Codec::Zlib,
                                      compressWhole(Codec::Zlib, sample, QStringLiteral("isal"))),
                      sample);
+    }
+
+    // A store failing in the middle of an object: the MD5 thread and the
+    // pieces in flight stop, a retry writes the object again from its start
+    // with the right MD5, and a lasting failure fails the backup.
+    void storeFailsMidObject_data()
+    {
+        QTest::addColumn<bool>("transient");
+        QTest::newRow("retried") << true;
+        QTest::newRow("lasting") << false;
+    }
+    void storeFailsMidObject()
+    {
+        QFETCH(bool, transient);
+        Harness h =
+            harness(QStringLiteral("failing-%1").arg(transient), 8 << 20, QStringLiteral("zlib"));
+        const qint64 size = 8 << 20;
+        const QByteArray data = volumeWithZeros(size, 23);
+        const QString source = h.dir + QStringLiteral("/source.img");
+        writeVolume(source, data, false);
+        auto store = std::make_unique<FailingStore>(h.store, 300000, transient);
+        FailingStore& failing = *store;
+        ChunkedBackupDriver driver(std::move(store), h.options);
+        if (!transient) {
+            const QString message =
+                errorOf([&] { backUpFile(driver, source, std::nullopt); }).message();
+            QVERIFY2(message.contains(QLatin1String("disk on fire")), qPrintable(message));
+            return;
+        }
+        const Backup backup = backUpFile(driver, source, std::nullopt);
+        QVERIFY(failing.failed);
+        const auto objects = h.objects(backup);
+        QCOMPARE(objects.size(), 1);
+        QCOMPARE(
+            std::get<3>(objects.first()),
+            QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Md5).toHex()));
+        QCOMPARE(compareFiles(source, h.restore({backup}, size, QStringLiteral("r.img"))),
+                 QString());
     }
 
     // Many objects written at once (several MD5 threads), some all zeros.
