@@ -218,6 +218,10 @@ std::shared_ptr<Cluster> Cluster::connectNew(const ConnectionOptions& options)
     } else {
         set("mon_host", options.monHost);
     }
+    // CEPH_ARGS (e.g. "--rbd_cache=false"), as every Ceph client reads it.
+    rc = rados_conf_parse_env(cluster->m_cluster, nullptr);
+    if (rc < 0)
+        throw Error(QStringLiteral("cannot apply CEPH_ARGS: %1").arg(errnoText(rc)));
     if (!options.keyringFile.isEmpty())
         set("keyring", options.keyringFile);
     if (!options.key.isEmpty())
@@ -672,19 +676,23 @@ bool Image::changedSince(const QString& fromSnapshot) const
 
 void Image::read(qint64 offset, char* buffer, qint64 length) const
 {
+    // As `rbd export`: each byte is read once, so the OSD need not cache it.
+    const int flags = LIBRADOS_OP_FLAG_FADVISE_SEQUENTIAL | LIBRADOS_OP_FLAG_FADVISE_NOCACHE;
     runAio(QStringLiteral("reading"), spec(), offset, length, kAioPiece, m_submitMutex,
            [&](qint64 position, qint64 count, rbd_completion_t completion) {
-               return rbd_aio_read(m_image, uint64_t(position), size_t(count),
-                                   buffer + (position - offset), completion);
+               return rbd_aio_read2(m_image, uint64_t(position), size_t(count),
+                                    buffer + (position - offset), completion, flags);
            });
 }
 
 void Image::write(qint64 offset, const char* data, qint64 length) const
 {
+    // As `rbd import`: backup and restore data is not read back soon.
+    const int flags = LIBRADOS_OP_FLAG_FADVISE_NOCACHE;
     runAio(QStringLiteral("writing"), spec(), offset, length, kAioPiece, m_submitMutex,
            [&](qint64 position, qint64 count, rbd_completion_t completion) {
-               return rbd_aio_write(m_image, uint64_t(position), size_t(count),
-                                    data + (position - offset), completion);
+               return rbd_aio_write2(m_image, uint64_t(position), size_t(count),
+                                     data + (position - offset), completion, flags);
            });
 }
 

@@ -203,6 +203,14 @@ CephOptions CephOptions::from(const BackendConfig& config, const BackendSecrets&
     options.discardExcessBytes =
         boolOption(o, QStringLiteral("restore_discard_excess_bytes"), options.discardExcessBytes);
     options.threads = int(intOption(o, QStringLiteral("ember_ceph_threads"), options.threads));
+    options.backendName = config.name;
+    for (const auto& [key, limit] :
+         {std::pair(QStringLiteral("ember_bandwidth_upload"), &options.uploadLimit),
+          std::pair(QStringLiteral("ember_bandwidth_download"), &options.downloadLimit)}) {
+        *limit = o.value(key).toString().trimmed();
+        if (const QString problem = bandwidthScheduleProblem(*limit); !problem.isEmpty())
+            throw Error(QStringLiteral("the Ceph option %1: %2").arg(key, problem));
+    }
     if (options.chunkSize <= 0)
         throw Error(QStringLiteral("backup_ceph_chunk_size must be a positive number of bytes"));
     if (stripeUnit < 0 || stripeCount < 0)
@@ -231,6 +239,13 @@ qint64 CephOptions::restorePieceSize() const
     // librbd gets 4 requests per worker (image reads and writes split into 4 MiB
     // aio, see Image::read), and memory stays at threads x 16 MiB.
     return std::min<qint64>(chunkSize, 16 << 20);
+}
+
+BandwidthBuckets CephOptions::bandwidthBuckets() const
+{
+    if (uploadLimit.isEmpty() && downloadLimit.isEmpty())
+        return {};
+    return bandwidthBucketsFor(backendName, uploadLimit, downloadLimit);
 }
 
 CephBackupDriver::CephBackupDriver(CephOptions options) : m_options(std::move(options)) {}
@@ -296,7 +311,8 @@ void CephBackupDriver::backup(BackupJob& job)
     auto io = std::make_shared<IoContext>(cluster(), backup.container);
     auto* rbdSource = dynamic_cast<RbdVolumeDevice*>(&job.source);
     Rollback rollback(control);
-    const CopyOptions copyOptions{m_options.pieceSize(), m_options.threads, false};
+    const CopyOptions copyOptions{m_options.pieceSize(), m_options.threads, false,
+                                  m_options.bandwidthBuckets().upload};
     StepClock clock;
 
     try {
@@ -475,11 +491,13 @@ void CephBackupDriver::restore(RestoreJob& job)
         throw Error(QStringLiteral("nothing to restore: the backup chain is empty"));
     const Backup& backup = job.chain.last();
     OperationControl& control = job.control;
+    StepClock clock;
     auto io = std::make_shared<IoContext>(cluster(), poolOf(backup));
     const Location location = locate(io, backup);
     RbdOpenOptions openOptions;
     openOptions.snapshot = location.snapshot;
     RbdVolumeDevice source(io, location.image, OpenMode::Read, openOptions);
+    clock.mark("restore: connected, backup located and opened");
 
     VolumeDevice& target = job.device;
     const qint64 sourceSize = source.size();
@@ -496,15 +514,20 @@ void CephBackupDriver::restore(RestoreJob& job)
     // needs the allocated extents (Cinder's differential restore); anything
     // else is overwritten completely, holes included.
     const bool targetIsZero = target.knownZero();
+    clock.mark("restore: target checked for data");
     const std::vector<Extent> data = source.dataExtents(0, sourceSize);
     const std::vector<DiffExtent> plan =
         targetIsZero ? asDataExtents(data) : withHoles(data, sourceSize);
+    clock.mark("restore: allocated extents listed");
     control.setPhase(QStringLiteral("restoring"), totalLength(plan));
-    CopyOptions options{m_options.restorePieceSize(), m_options.threads, targetIsZero};
+    CopyOptions options{m_options.restorePieceSize(), m_options.threads, targetIsZero,
+                        m_options.bandwidthBuckets().download};
     const CopyResult copied = copyExtents(source, target, plan, options, control);
+    clock.mark("restore: copied");
     if (targetSize > sourceSize && m_options.discardExcessBytes && !targetIsZero)
         target.zeroRange(sourceSize, targetSize - sourceSize);
     target.flush();
+    clock.mark("restore: flushed");
     // Cinder applies backup.<id>.meta after the data (a missing one is no error).
     job.volumeMeta = io->readObject(metaObjectName(backup.id)).value_or(QByteArray());
     control.log(QStringLiteral("restored %1@%2 (%3 bytes, %4 written) to %5")
@@ -585,7 +608,8 @@ VerifyReport CephBackupDriver::verify(const QList<Backup>& chain, OperationContr
         RbdVolumeDevice source = openSnapshotForReading(io, location.image, location.snapshot);
         const std::vector<DiffExtent> data = asDataExtents(source.dataExtents(0, source.size()));
         control.setPhase(QStringLiteral("verifying"), totalLength(data));
-        CopyOptions options{m_options.pieceSize(), m_options.threads, false};
+        CopyOptions options{m_options.pieceSize(), m_options.threads, false,
+                            m_options.bandwidthBuckets().download};
         report.bytesChecked = readExtents(source, data, options, control);
         report.objectsChecked = 1;
         report.blocksChecked = qint64(data.size());
@@ -672,7 +696,8 @@ VerifyReport CephBackupDriver::verifySample(const QList<Backup>& chain, const Ve
             total += totalLength(reads.back().second);
         }
         control.setPhase(QStringLiteral("verifying"), total);
-        CopyOptions options{m_options.pieceSize(), m_options.threads, false};
+        CopyOptions options{m_options.pieceSize(), m_options.threads, false,
+                            m_options.bandwidthBuckets().download};
         for (const auto& [name, data] : reads) {
             try {
                 report.bytesChecked += readExtents(source, data, options, control);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "backupdriver.h"
+#include "bandwidth.h"
 #include "cephcluster.h"
 
 #include <QJsonValue>
@@ -22,6 +23,12 @@ struct CephOptions
     bool imageJournals = false;               // backup_ceph_image_journals
     bool discardExcessBytes = true;           // restore_discard_excess_bytes
     int threads = 4;                          // ember_ceph_threads
+    // ember_bandwidth_upload / _download (drivers/bandwidth.h): the bytes
+    // copied into the backup pool by backups, and read from it by restores and
+    // verify; shared with the backend's other jobs in the process by name.
+    QString backendName;
+    QString uploadLimit;
+    QString downloadLimit;
 
     // Throws Error for values that make no sense (negative sizes, ...).
     static CephOptions from(const BackendConfig& config, const BackendSecrets& secrets);
@@ -30,6 +37,9 @@ struct CephOptions
     // The restore's piece: larger, so that each worker keeps several 4 MiB aio
     // requests in flight (threads x this bytes of memory).
     qint64 restorePieceSize() const;
+    // The backend's token buckets (null members = unlimited), looked up per
+    // operation so that a changed limit applies to the next one.
+    BandwidthBuckets bandwidthBuckets() const;
 };
 
 class CephBackupDriver : public BackupDriver

@@ -80,6 +80,16 @@ CopyResult writeNonZeroRuns(VolumeDevice& target, qint64 offset, const char* dat
     return result;
 }
 
+// Waits until the bandwidth limit lets `bytes` pass; throws Cancelled when
+// the operation is cancelled meanwhile.
+void drawBandwidth(const CopyOptions& options, qint64 bytes, OperationControl& control)
+{
+    if (!options.bandwidth)
+        return;
+    if (!options.bandwidth->acquire(bytes, [&control] { return control.isCancelRequested(); }))
+        control.throwIfCancelled();
+}
+
 // Reads a whole piece; a source that ends early is an error, not zeros.
 void readPiece(VolumeDevice& source, const Piece& piece, char* buffer)
 {
@@ -142,6 +152,7 @@ CopyResult copyExtents(VolumeDevice& source, VolumeDevice& target,
                [&](size_t index, char* buffer) {
                    const Piece& piece = pieces[index];
                    if (piece.exists) {
+                       drawBandwidth(options, piece.length, control);
                        readPiece(source, piece, buffer);
                        const CopyResult done = writeNonZeroRuns(target, piece.offset, buffer,
                                                                 piece.length, options.targetIsZero);
@@ -166,6 +177,7 @@ qint64 readExtents(VolumeDevice& source, const std::vector<DiffExtent>& extents,
                    const Piece& piece = pieces[index];
                    if (!piece.exists)
                        return;
+                   drawBandwidth(options, piece.length, control);
                    readPiece(source, piece, buffer);
                    read += piece.length;
                    control.addBytesDone(piece.length);

@@ -3,10 +3,12 @@
 // whatever backup_ceph_chunk_size says.
 #pragma once
 
+#include "bandwidth.h"
 #include "cephcluster.h"
 #include "operation.h"
 #include "volumedevice.h"
 
+#include <memory>
 #include <vector>
 
 namespace ember::ceph {
@@ -18,6 +20,9 @@ struct CopyOptions
     // The target already reads as zeros there: all-zero pieces and discarded
     // extents are skipped instead of zeroed (keeps new images sparse).
     bool targetIsZero = false;
+    // The backend's bandwidth limit for this direction (null = unlimited): each
+    // piece draws its length before it is read.
+    std::shared_ptr<TokenBucket> bandwidth;
 };
 
 struct CopyResult

@@ -42,6 +42,10 @@ RESTORE_ID=0e7b2c4d-5a61-4f38-9b2e-7d3c1a9f8e44
 command -v rbd >/dev/null || die "the rbd CLI is missing (Debian package 'ceph-common')"
 
 new_work_dir
+# a copy: a rebuild of the tree during the run must not mix two binaries in one table
+log "ember-cli: $CLI of $(date -u -r "$CLI" '+%F %T UTC')"
+cp "$CLI" "$W/ember-cli"
+CLI=$W/ember-cli
 cleanup() {
   if [ "${BENCH_KEEP:-0}" != 1 ]; then
     stop_service ceph "$W/ceph"

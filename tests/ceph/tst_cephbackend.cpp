@@ -10,6 +10,7 @@
 #include "rbdvolume.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -746,6 +747,53 @@ private Q_SLOTS:
         for (const Backup& backup : {c, b, a})
             removeBackup(backup);
         QVERIFY(!pool(QStringLiteral("backups"))->imageExists(baseName));
+    }
+
+    // ember_bandwidth_upload paces what a backup copies into the backup pool,
+    // ember_bandwidth_download what a restore reads from it; a malformed limit
+    // is refused when the driver is made.
+    void bandwidthLimitsPaceRbdCopies()
+    {
+        BackendConfig limited = m_backend;
+        limited.name = QStringLiteral("ceph-limited-%1").arg(newUuid().left(8));
+        limited.options.insert(QStringLiteral("ember_bandwidth_upload"), QStringLiteral("4MB/s"));
+        limited.options.insert(QStringLiteral("ember_bandwidth_download"), QStringLiteral("8MB/s"));
+        BackendConfig malformed = limited;
+        malformed.options.insert(QStringLiteral("ember_bandwidth_download"),
+                                 QStringLiteral("8 MX/s"));
+        try {
+            createCephDriver(malformed, {});
+            QFAIL("a malformed bandwidth limit was accepted");
+        } catch (const Error& error) {
+            QVERIFY2(error.message().contains(QStringLiteral("ember_bandwidth_download")),
+                     qPrintable(error.message()));
+        }
+
+        QByteArray content;
+        const Volume volume = makeRbdVolume(32 << 20, &content); // 12 MiB of data
+        std::unique_ptr<BackupDriver> driver = createCephDriver(limited, {});
+        std::swap(m_driver, driver); // backupRbd and restoreToNewRbd use m_driver
+        QElapsedTimer timer;
+        timer.start();
+        const Backup full = backupRbd(volume, std::nullopt);
+        const double backupSeconds = double(timer.elapsed()) / 1000;
+        timer.restart();
+        const QByteArray restored = restoreToNewRbd({full}, 32 << 20);
+        const double restoreSeconds = double(timer.elapsed()) / 1000;
+        removeBackup(full);
+        std::swap(m_driver, driver);
+        compareBytes(restored, content, "a restore under a download limit");
+        // 12 MiB less a quarter second's burst: at least 3.1 s at 4 MB/s and
+        // 1.5 s at 8 MB/s; generous upper bounds for a loaded machine.
+        const double data = double(12 << 20);
+        qInfo("12 MiB backed up in %.2f s (4 MB/s limit), restored in %.2f s (8 MB/s)",
+              backupSeconds, restoreSeconds);
+        QVERIFY2(backupSeconds >= 0.9 * (data - 1e6) / 4e6,
+                 qPrintable(QString::number(backupSeconds)));
+        QVERIFY2(backupSeconds < 30, qPrintable(QString::number(backupSeconds)));
+        QVERIFY2(restoreSeconds >= 0.9 * (data - 2e6) / 8e6,
+                 qPrintable(QString::number(restoreSeconds)));
+        QVERIFY2(restoreSeconds < 30, qPrintable(QString::number(restoreSeconds)));
     }
 
     void incrementalRepairsAModifiedBaseHead()
