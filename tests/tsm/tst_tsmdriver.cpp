@@ -972,6 +972,32 @@ private Q_SLOTS:
         QVERIFY(linksIn(m_root).isEmpty());
     }
 
+    // A dsmc held by the limit still times out (and is continued to end).
+    void timeoutWhileHeldByALowLimit()
+    {
+        const Volume volume = randomVolume(4 * 1024 * 1024, 206);
+        Backup backup = newBackup(volume);
+        const auto tsm =
+            limitedDriver(QStringLiteral("tsm-held-timeout"), QStringLiteral("10kB/s"), QString(),
+                          {{QStringLiteral("ember_tsm_timeout_seconds"), 1}});
+        OperationControl control;
+        QElapsedTimer clock;
+        clock.start();
+        try {
+            runBackup(*tsm, backup, volume, control);
+            QFAIL("must time out");
+        } catch (const Cancelled&) {
+            QFAIL("a timeout is not a cancel");
+        } catch (const Error& error) {
+            QVERIFY2(error.message().contains(QStringLiteral("did not finish within 1 seconds")),
+                     qPrintable(error.message()));
+        }
+        // A dsmc left stopped would end only by the SIGKILL 3 s after the SIGTERM.
+        QVERIFY2(clock.elapsed() < 3000, qPrintable(QString::number(clock.elapsed())));
+        QCOMPARE(storedObjects(), 0);
+        QCOMPARE(leftoverTransfers(), 0);
+    }
+
     void timeout()
     {
         qputenv("DSMC_EMULATOR_DELAY_SECONDS", "30");
