@@ -64,6 +64,11 @@ private:
 
 using SteadyClock = std::chrono::steady_clock;
 
+// Ends an object's read once the restore has every byte it takes from it.
+struct LastNeededByteRead
+{
+};
+
 qint64 nanosecondsBetween(SteadyClock::time_point from, SteadyClock::time_point to)
 {
     return qint64(std::chrono::duration_cast<std::chrono::nanoseconds>(to - from).count());
@@ -224,7 +229,8 @@ private:
         m_control.setPhase(m_device ? QStringLiteral("restoring") : QStringLiteral("verifying"),
                            total);
         m_batchSize = std::max(m_blockSize, kBatchBytes / m_blockSize * m_blockSize);
-        if (!m_options.checkObjectMd5)
+        const bool checkingMd5s = m_options.checkObjectMd5 || m_checkAllObjects;
+        if (!checkingMd5s)
             m_control.log(QStringLiteral("object MD5s are skipped as configured "
                                          "(ember_restore_md5 = skip); every block is checked "
                                          "against %1")
@@ -239,8 +245,10 @@ private:
         // its own for it, so that reading, decoding, the block check and the
         // writes overlap with it instead of taking turns on the reading
         // thread, and two objects' MD5s run side by side.
+        // A verify always checks them: it is the only check of the bytes a
+        // newer backup superseded, which restoring an older backup needs.
         std::vector<std::unique_ptr<WorkerPool>> md5Lanes;
-        if (m_options.checkObjectMd5)
+        if (checkingMd5s)
             for (int i = 0; i < readers; ++i)
                 md5Lanes.push_back(std::make_unique<WorkerPool>(1));
         std::atomic<int> nextLane{0};
@@ -272,14 +280,16 @@ private:
     void logSummary() const
     {
         const QString md5s =
-            m_options.checkObjectMd5
+            m_options.checkObjectMd5 || m_checkAllObjects
                 ? QStringLiteral("object MD5s checked (%1 of the objects record one)")
                       .arg(m_md5sChecked.load())
                 : QStringLiteral("object MD5s skipped as configured");
-        m_control.log(QStringLiteral("%1: %2 objects read, %3 bytes decoded from %4 stored "
-                                     "bytes; %5 segments decoded in parallel, %6 redone; %7")
+        m_control.log(QStringLiteral("%1: %2 objects read (%3 of them only up to the last byte "
+                                     "restored from them), %4 bytes decoded from %5 stored "
+                                     "bytes; %6 segments decoded in parallel, %7 redone; %8")
                           .arg(m_device ? QStringLiteral("restore") : QStringLiteral("verify"))
                           .arg(m_objectsChecked.load())
+                          .arg(m_objectsReadInPart.load())
                           .arg(m_rawBytesDecoded.load())
                           .arg(m_storedBytesRead.load())
                           .arg(m_decodeStats.independent.load())
@@ -464,6 +474,15 @@ private:
             }
         };
 
+        // A restore that skips the object's MD5 reads an object only as far
+        // as the last byte it takes from it: nothing checks the rest (the
+        // blocks it takes are checked against the block list). Sealed objects
+        // are read whole, for their tag.
+        const qint64 lastNeededEnd =
+            object.ranges.empty() ? 0 : object.ranges.back().end() - entry.offset;
+        const bool stopAtLastNeeded = m_device && !checkMd5 && !m_checkAllObjects &&
+                                      !object.binding && lastNeededEnd < entry.length;
+        bool stoppedEarly = false;
         // Stage figures of this object: fetch is the time the store takes
         // between handing over its bytes; the rest of each hand-over is ours.
         qint64 fetched = 0;
@@ -489,6 +508,8 @@ private:
                 decoder->feed(data, length, sink);
             lastReturn = SteadyClock::now();
             handlingNs += nanosecondsBetween(arrived, lastReturn);
+            if (stopAtLastNeeded && decoded >= lastNeededEnd)
+                throw LastNeededByteRead();
         };
         qint64 decodingNs = 0; // on this thread; used when the decoder reports nothing
         startBatch();
@@ -505,16 +526,22 @@ private:
                 // SHA-256 list), so the store need not hash the object a second
                 // time for its ETag. A verify that skips the MD5 keeps the store's.
                 const bool checkedHere = checkMd5 || object.binding || !m_checkAllObjects;
-                if (checkedHere)
-                    m_store.getCheckedByCaller(object.backup.container, entry.name, receive);
-                else
-                    m_store.get(object.backup.container, entry.name, receive);
+                try {
+                    if (checkedHere)
+                        m_store.getCheckedByCaller(object.backup.container, entry.name, receive);
+                    else
+                        m_store.get(object.backup.container, entry.name, receive);
+                } catch (const LastNeededByteRead&) {
+                    stoppedEarly = true;
+                }
                 const auto finishing = SteadyClock::now();
                 fetchNs += nanosecondsBetween(lastReturn, finishing);
-                // The tag is checked before the end counts.
-                if (decrypting)
-                    decrypting->finish();
-                decoder->finish();
+                if (!stoppedEarly) {
+                    // The tag is checked before the end counts.
+                    if (decrypting)
+                        decrypting->finish();
+                    decoder->finish();
+                }
                 handlingNs += nanosecondsBetween(finishing, SteadyClock::now());
             } catch (const SealBroken&) {
                 throw; // names the object already
@@ -559,7 +586,9 @@ private:
             m_control.addStage(Stage::Inflate, decoded, decodingNs);
         m_storedBytesRead += fetched;
         m_rawBytesDecoded += decoded;
-        if (decoded != entry.length)
+        if (stoppedEarly)
+            ++m_objectsReadInPart;
+        else if (decoded != entry.length)
             throw Error(
                 QStringLiteral("object %1 (volume offset %2) of backup %3 is corrupt: it holds %4 "
                                "bytes, its metadata says %5")
@@ -725,6 +754,7 @@ private:
     std::atomic<qint64> m_storedBytesRead{0};
     std::atomic<qint64> m_rawBytesDecoded{0};
     std::atomic<qint64> m_md5sChecked{0};
+    std::atomic<qint64> m_objectsReadInPart{0};
 };
 
 } // namespace

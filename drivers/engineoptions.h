@@ -122,9 +122,10 @@ inline QList<OptionSpec> chunkedEngineOptionSpecs()
     OptionSpec restoreMd5 = makeOptionSpec(
         QStringLiteral("ember_restore_md5"), Kind::Choice, QStringLiteral("check"),
         QStringLiteral("Object MD5 on restore"),
-        QStringLiteral("check: each object's MD5 is checked on restore and verify, as Cinder "
-                       "does (one thread per object). skip: faster restores of large objects; "
-                       "every block is still checked against the backup's SHA-256 list."));
+        QStringLiteral("check: each object's MD5 is checked on restore, as Cinder records it "
+                       "(one thread per object). skip: faster restores of large objects; every "
+                       "block is still checked against the backup's SHA-256 list. Verify always "
+                       "checks the MD5s."));
     restoreMd5.choices = {QStringLiteral("check"), QStringLiteral("skip")};
     restoreMd5.advanced = true;
 
