@@ -11,7 +11,9 @@
 //   ember_ceph_threads (parallel copy workers, default 4: 8 copied 10-20% faster
 //   on the test cluster, but one CI run saw three concurrent librbd writes to a
 //   base image never complete, cause not found; the default stays at the count
-//   tested longest).
+//   tested longest), ember_bandwidth_upload / ember_bandwidth_download (limits
+//   on the bytes a backup copies into the backup pool and a restore or verify
+//   reads from it; drivers/bandwidth.h), ember_max_operations.
 // Secret (keyring, never in options): ceph_key.
 #pragma once
 
