@@ -282,6 +282,13 @@ QString SettingsDialog::objectSizeKey(const BackendConfig& backend) const
     return type && type->capabilities.chunked ? type->objectSizeKey : QString();
 }
 
+bool SettingsDialog::offersBandwidthLimits(const BackendConfig& backend)
+{
+    // Every type whose schema has the limits (chunked ones, TSM), not Ceph's RBD path.
+    const BackendType* type = findBackendType(backend.type);
+    return type && type->option(QStringLiteral("ember_bandwidth_upload"));
+}
+
 void SettingsDialog::loadBackend()
 {
     const auto backend = chosenBackend();
@@ -289,8 +296,9 @@ void SettingsDialog::loadBackend()
     const bool chunked = !sizeKey.isEmpty();
     m_compression->setEnabled(chunked);
     m_objectSizeKiB->setEnabled(chunked);
-    m_limits->setEnabled(chunked);
-    m_limits->load(chunked ? backend->options : QJsonObject());
+    const bool limits = backend && offersBandwidthLimits(*backend);
+    m_limits->setEnabled(limits);
+    m_limits->load(limits ? backend->options : QJsonObject());
     if (chunked) {
         const BackendType* type = findBackendType(backend->type);
         const QString compression =
@@ -325,9 +333,9 @@ void SettingsDialog::validate()
         const qint64 block =
             qint64(type->value(backend->options, type->blockSizeKey).toDouble(32768));
         problem = LocalDirectoryPage::sizeProblem(qint64(m_objectSizeKiB->value()) * 1024, block);
-        if (problem.isEmpty())
-            problem = m_limits->problem();
     }
+    if (problem.isEmpty() && backend && offersBandwidthLimits(*backend))
+        problem = m_limits->problem();
     if (problem.isEmpty())
         problem = jobSettingsProblem();
     showProblem(m_problem, m_buttons, problem);
@@ -355,8 +363,9 @@ std::optional<BackendConfig> SettingsDialog::changedBackend() const
         changed.options.insert(QStringLiteral("backup_compression_algorithm"),
                                m_compression->currentData().toString());
         changed.options.insert(sizeKey, qint64(m_objectSizeKiB->value()) * 1024);
-        m_limits->writeTo(changed.options);
     }
+    if (offersBandwidthLimits(changed))
+        m_limits->writeTo(changed.options);
     if (changed.options == backend->options && changed.isDefault == backend->isDefault)
         return std::nullopt;
     return changed;

@@ -60,6 +60,7 @@ private:
     void validate();
     std::optional<BackendConfig> chosenBackend() const;
     QString objectSizeKey(const BackendConfig& backend) const;
+    static bool offersBandwidthLimits(const BackendConfig& backend);
 
     std::shared_ptr<const CatalogSnapshot> m_snapshot;
     QComboBox* m_backend = nullptr;

@@ -329,6 +329,18 @@ private Q_SLOTS:
         backend->setCurrentIndex(backend->findData(QStringLiteral("tape")));
         QVERIFY(!compression->isEnabled());
         QVERIFY(!objectSize->isEnabled());
+        // TSM has no objects, but its transfers take the bandwidth limits.
+        auto* upload =
+            dialog.findChild<QLineEdit*>(QStringLiteral("option_ember_bandwidth_upload"));
+        QVERIFY(upload);
+        QVERIFY(upload->isEnabled());
+        upload->setText(QStringLiteral("5MB/s"));
+        const auto tape = dialog.changedBackend();
+        QVERIFY(tape);
+        QCOMPARE(tape->options.value(QStringLiteral("ember_bandwidth_upload")).toString(),
+                 QStringLiteral("5MB/s"));
+        QVERIFY(!tape->options.contains(ObjectSizeKey));
+        upload->clear();
         backend->setCurrentIndex(backend->findData(QStringLiteral("objects")));
         QVERIFY(objectSize->isEnabled());
         const auto changed = dialog.changedBackend();
