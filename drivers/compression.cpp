@@ -757,8 +757,7 @@ class SegmentedDecoder : public StreamDecoder
 {
 public:
     SegmentedDecoder(Codec codec, qint64 maxOutput, ParallelDecodeOptions options)
-        : m_codec(codec), m_maxOutput(maxOutput), m_options(std::move(options)),
-          m_streamOutput(size_t(1) << 20)
+        : m_codec(codec), m_maxOutput(maxOutput), m_options(std::move(options))
     {
         if (!m_options.pool)
             throw std::logic_error("makeParallelDecoder needs a worker pool");
@@ -887,6 +886,13 @@ private:
         const size_t size = pendingSize();
         if (m_codec == Codec::Zlib) {
             static const char marker[4] = {'\0', '\0', '\xff', '\xff'};
+            // A segment is cut at the first candidate past segmentTarget():
+            // the bytes before that need no search (a candidate there would
+            // only serve as a fallback cut, for streams whose boundaries are
+            // further apart than the buffer, and those are streamed anyway).
+            const size_t target = segmentTarget();
+            if (m_lastCandidate == 0 && target > 4 && m_scanPos + 4 < target)
+                m_scanPos = std::min(size >= 3 ? size - 3 : size_t(0), target - 4);
             while (m_scanPos + 4 <= size) {
                 const void* found = memmem(bytes + m_scanPos, size - m_scanPos, marker, 4);
                 if (!found)
@@ -1126,6 +1132,10 @@ private:
     {
         endStreamer();
         m_streaming = true;
+        // Only boundary-less stretches need it: not allocated (and zero-filled)
+        // for each of a restore's thousands of small objects.
+        if (m_streamOutput.empty())
+            m_streamOutput.resize(kStreamOutputBytes);
         if (m_codec == Codec::Zlib) {
             m_inflate = std::make_unique<inflate_state>();
             isal_inflate_init(m_inflate.get());
@@ -1281,7 +1291,8 @@ private:
     quint32 m_adler = 1;
     qint64 m_produced = 0;
 
-    std::vector<char> m_streamOutput;
+    static constexpr size_t kStreamOutputBytes = size_t(1) << 20;
+    std::vector<char> m_streamOutput; // the streamer's output, once it has started
     std::unique_ptr<inflate_state> m_inflate;
     bz_stream m_bz{};
     bool m_bzOpen = false;
