@@ -253,12 +253,30 @@ private:
                 md5Lanes.push_back(std::make_unique<WorkerPool>(1));
         std::atomic<int> nextLane{0};
         runOnThreads(readers, [&](std::atomic<bool>& failed) {
-            WorkerPool* md5Lane = md5Lanes.empty() ? nullptr : md5Lanes[size_t(nextLane++)].get();
-            for (;;) {
-                const qsizetype index = next.fetch_add(1);
-                if (index >= qsizetype(m_objects.size()) || failed.load())
-                    return;
-                restoreObject(m_objects[size_t(index)], md5Lane);
+            Reader reader;
+            reader.md5Lane = md5Lanes.empty() ? nullptr : md5Lanes[size_t(nextLane++)].get();
+            // Two batches per pool thread: one per thread measured a higher
+            // peak memory, not a lower one. With the MD5 lane, a few more keep
+            // it fed while the oldest batch is still being written.
+            reader.maxPending = size_t(m_pool.size()) * 2 + (reader.md5Lane ? 2 : 0);
+            try {
+                for (;;) {
+                    const qsizetype index = next.fetch_add(1);
+                    if (index >= qsizetype(m_objects.size()) || failed.load())
+                        break;
+                    restoreObject(m_objects[size_t(index)], reader);
+                }
+                while (!reader.pending.empty())
+                    waitForOldest(reader);
+            } catch (...) {
+                // The lane and the pool still hold pointers into these batches.
+                for (PendingBatch& each : reader.pending) {
+                    if (each.hashed.valid())
+                        each.hashed.wait();
+                    if (each.written.valid())
+                        each.written.wait();
+                }
+                throw;
             }
         });
         if (m_device) {
@@ -364,16 +382,48 @@ private:
     // list and writing them runs on the pool, in batches, while decoding goes
     // on. Pool tasks never wait on one another, only this thread waits on
     // them, so sharing the pool cannot deadlock.
-    // `md5Lane`: the thread that hashes this reader's objects (null when
-    // object MD5s are skipped).
-    void restoreObject(const NeededObject& object, WorkerPool* md5Lane)
+    // A batch of decoded bytes handed to the MD5 lane and/or the pool, or an
+    // object's final MD5 comparison (no bytes).
+    struct PendingBatch
+    {
+        std::future<void> written; // checked against the block list and written
+        std::future<void> hashed;  // added to the object's MD5, or the MD5 compared
+        std::unique_ptr<char[]> bytes;
+    };
+
+    // One object reader's state across its objects: what it handed over is
+    // waited for only when too much is pending or at the end, so the reader
+    // starts its next object while the last one's batches are still hashed,
+    // checked and written.
+    struct Reader
+    {
+        WorkerPool* md5Lane = nullptr; // hashes this reader's objects; null when MD5s are skipped
+        std::deque<PendingBatch> pending;
+        size_t maxPending = 0;
+    };
+
+    void waitForOldest(Reader& reader)
+    {
+        PendingBatch oldest = std::move(reader.pending.front());
+        reader.pending.pop_front();
+        if (oldest.hashed.valid())
+            oldest.hashed.get();
+        if (oldest.written.valid())
+            oldest.written.get();
+        if (oldest.bytes)
+            giveBatchBuffer(std::move(oldest.bytes));
+    }
+
+    void restoreObject(const NeededObject& object, Reader& reader)
     {
         m_control.throwIfCancelled();
         const ObjectEntry& entry = object.entry;
         // Encrypted objects record no MD5 (it would leak which objects are
         // equal); their tag and block MACs check them instead.
+        WorkerPool* const md5Lane = reader.md5Lane;
         const bool checkMd5 = md5Lane && !entry.md5.isEmpty();
-        Digest md5(Digest::Algorithm::Md5);
+        // Shared with the lane's tasks, which may outlive this call.
+        const auto md5 = std::make_shared<Digest>(Digest::Algorithm::Md5);
         // Declared before the decoder, which may report until it is gone.
         std::atomic<bool> decoderReported{false};
         ParallelDecodeOptions decodeOptions;
@@ -391,17 +441,6 @@ private:
         auto decoder =
             makeParallelDecoder(codecForTag(entry.compression), entry.length, decodeOptions);
 
-        struct PendingBatch
-        {
-            std::future<void> written; // checked against the block list and written
-            std::future<void> hashed;  // added to the object's MD5
-            std::unique_ptr<char[]> bytes;
-        };
-        std::deque<PendingBatch> pending;
-        // Two batches per pool thread: one per thread measured a higher peak
-        // memory, not a lower one. With the MD5 lane, a few more keep it fed
-        // while the oldest batch is still being written.
-        const size_t maxPending = size_t(m_pool.size()) * 2 + (checkMd5 ? 2 : 0);
         std::unique_ptr<char[]> batch; // set while the batch's bytes are kept
         qint64 batchFill = 0;
         qint64 batchStart = 0;    // raw offset of the batch's first byte
@@ -416,15 +455,6 @@ private:
             if ((batchNeeded || checkMd5) && !batch)
                 batch = takeBatchBuffer();
         };
-        auto waitForOldest = [&] {
-            PendingBatch oldest = std::move(pending.front());
-            pending.pop_front();
-            if (oldest.hashed.valid())
-                oldest.hashed.get();
-            if (oldest.written.valid())
-                oldest.written.get();
-            giveBatchBuffer(std::move(oldest.bytes));
-        };
         auto flushBatch = [&] {
             if (batchFill == 0)
                 return;
@@ -435,9 +465,9 @@ private:
                 PendingBatch handed;
                 if (checkMd5)
                     // In order: one lane, and an object's batches are queued in order.
-                    handed.hashed = md5Lane->submit([this, &md5, bytes, length] {
+                    handed.hashed = md5Lane->submit([this, md5, bytes, length] {
                         const auto hashStart = SteadyClock::now();
-                        md5.update(bytes, size_t(length));
+                        md5->update(bytes, size_t(length));
                         m_control.addStage(Stage::Check, length,
                                            nanosecondsBetween(hashStart, SteadyClock::now()));
                     });
@@ -451,9 +481,9 @@ private:
                         });
                 }
                 handed.bytes = std::move(batch);
-                pending.push_back(std::move(handed));
-                while (pending.size() > maxPending)
-                    waitForOldest();
+                reader.pending.push_back(std::move(handed));
+                while (reader.pending.size() > reader.maxPending)
+                    waitForOldest(reader);
             }
             startBatch();
             flushNs += nanosecondsBetween(start, SteadyClock::now());
@@ -514,69 +544,54 @@ private:
         qint64 decodingNs = 0; // on this thread; used when the decoder reports nothing
         startBatch();
         try {
+            if (object.binding)
+                decrypting.emplace(
+                    object.dataKey, *object.binding,
+                    [&](const char* data, size_t length) { decoder->feed(data, length, sink); });
+            lastReturn = SteadyClock::now();
+            // Every byte this run uses is checked here (the object's MD5 or
+            // GCM tag, or, on a restore, each block written against the
+            // SHA-256 list), so the store need not hash the object a second
+            // time for its ETag. A verify that skips the MD5 keeps the store's.
+            const bool checkedHere = checkMd5 || object.binding || !m_checkAllObjects;
             try {
-                if (object.binding)
-                    decrypting.emplace(object.dataKey, *object.binding,
-                                       [&](const char* data, size_t length) {
-                                           decoder->feed(data, length, sink);
-                                       });
-                lastReturn = SteadyClock::now();
-                // Every byte this run uses is checked here (the object's MD5 or
-                // GCM tag, or, on a restore, each block written against the
-                // SHA-256 list), so the store need not hash the object a second
-                // time for its ETag. A verify that skips the MD5 keeps the store's.
-                const bool checkedHere = checkMd5 || object.binding || !m_checkAllObjects;
-                try {
-                    if (checkedHere)
-                        m_store.getCheckedByCaller(object.backup.container, entry.name, receive);
-                    else
-                        m_store.get(object.backup.container, entry.name, receive);
-                } catch (const LastNeededByteRead&) {
-                    stoppedEarly = true;
-                }
-                const auto finishing = SteadyClock::now();
-                fetchNs += nanosecondsBetween(lastReturn, finishing);
-                if (!stoppedEarly) {
-                    // The tag is checked before the end counts.
-                    if (decrypting)
-                        decrypting->finish();
-                    decoder->finish();
-                }
-                handlingNs += nanosecondsBetween(finishing, SteadyClock::now());
-            } catch (const SealBroken&) {
-                throw; // names the object already
-            } catch (const ObjectMissing&) {
-                throw Error(
-                    QStringLiteral("backup %1 is damaged: object %2 (volume offset %3) is missing")
-                        .arg(object.backup.id, entry.name)
-                        .arg(entry.offset));
-            } catch (const Cancelled&) {
-                throw;
-            } catch (const TargetWriteError&) {
-                throw; // the target failed, not the object
-            } catch (const Error& error) {
-                if (dynamic_cast<const TransientError*>(&error))
-                    throw;
-                throw Error(
-                    QStringLiteral("object %1 (volume offset %2) of backup %3 is corrupt: %4")
-                        .arg(entry.name)
-                        .arg(entry.offset)
-                        .arg(object.backup.id, error.message()));
+                if (checkedHere)
+                    m_store.getCheckedByCaller(object.backup.container, entry.name, receive);
+                else
+                    m_store.get(object.backup.container, entry.name, receive);
+            } catch (const LastNeededByteRead&) {
+                stoppedEarly = true;
             }
-            decodingNs = std::max<qint64>(0, handlingNs - flushNs);
-            flushBatch();
-            while (!pending.empty())
-                waitForOldest();
-        } catch (...) {
-            // The lane and the pool still hold pointers into these batches and md5.
-            for (PendingBatch& each : pending) {
-                if (each.hashed.valid())
-                    each.hashed.wait();
-                if (each.written.valid())
-                    each.written.wait();
+            const auto finishing = SteadyClock::now();
+            fetchNs += nanosecondsBetween(lastReturn, finishing);
+            if (!stoppedEarly) {
+                // The tag is checked before the end counts.
+                if (decrypting)
+                    decrypting->finish();
+                decoder->finish();
             }
+            handlingNs += nanosecondsBetween(finishing, SteadyClock::now());
+        } catch (const SealBroken&) {
+            throw; // names the object already
+        } catch (const ObjectMissing&) {
+            throw Error(
+                QStringLiteral("backup %1 is damaged: object %2 (volume offset %3) is missing")
+                    .arg(object.backup.id, entry.name)
+                    .arg(entry.offset));
+        } catch (const Cancelled&) {
             throw;
+        } catch (const TargetWriteError&) {
+            throw; // the target failed, not the object
+        } catch (const Error& error) {
+            if (dynamic_cast<const TransientError*>(&error))
+                throw;
+            throw Error(QStringLiteral("object %1 (volume offset %2) of backup %3 is corrupt: %4")
+                            .arg(entry.name)
+                            .arg(entry.offset)
+                            .arg(object.backup.id, error.message()));
         }
+        decodingNs = std::max<qint64>(0, handlingNs - flushNs);
+        flushBatch();
         if (batch)
             giveBatchBuffer(std::move(batch));
         m_control.addStage(Stage::Fetch, fetched - fetchReported, fetchNs);
@@ -598,15 +613,21 @@ private:
                     .arg(decoded)
                     .arg(entry.length));
         if (checkMd5) {
-            const QString actualMd5 = QString::fromLatin1(md5.finalHex());
-            if (actualMd5 != entry.md5)
-                throw Error(
-                    QStringLiteral("object %1 (volume offset %2) of backup %3 is corrupt: MD5 %4, "
-                                   "expected %5")
-                        .arg(entry.name)
-                        .arg(entry.offset)
-                        .arg(object.backup.id, actualMd5, entry.md5));
-            ++m_md5sChecked;
+            // After the object's last batch on the lane; its error surfaces
+            // when the reader waits for it.
+            PendingBatch comparison;
+            comparison.hashed = md5Lane->submit([this, md5, &object] {
+                const ObjectEntry& entry = object.entry;
+                const QString actualMd5 = QString::fromLatin1(md5->finalHex());
+                if (actualMd5 != entry.md5)
+                    throw Error(QStringLiteral("object %1 (volume offset %2) of backup %3 is "
+                                               "corrupt: MD5 %4, expected %5")
+                                    .arg(entry.name)
+                                    .arg(entry.offset)
+                                    .arg(object.backup.id, actualMd5, entry.md5));
+                ++m_md5sChecked;
+            });
+            reader.pending.push_back(std::move(comparison));
         }
         ++m_objectsChecked;
     }
