@@ -10,6 +10,10 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <chrono>
 #include <cstring>
 #include <deque>
@@ -667,6 +671,33 @@ SegmentResult inflateSegment(const QByteArray& compressed, size_t outputCap)
     return result;
 }
 
+// The first zlib sync marker (00 00 FF FF) in [data, data + length), or
+// null. glibc's memmem ran at about 2 GB/s on this pattern; comparing 16
+// positions at a time is several times faster, which matters as every
+// compressed byte of a restore is searched.
+const char* findSyncMarker(const char* data, size_t length)
+{
+    static const char marker[4] = {'\0', '\0', '\xff', '\xff'};
+    size_t at = 0;
+#if defined(__SSE2__)
+    const __m128i zero = _mm_setzero_si128();
+    const __m128i ones = _mm_set1_epi8(char(0xff));
+    for (; at + 19 <= length; at += 16) {
+        const auto load = [&](size_t offset) {
+            return _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + at + offset));
+        };
+        const __m128i hit = _mm_and_si128(
+            _mm_and_si128(_mm_cmpeq_epi8(load(0), zero), _mm_cmpeq_epi8(load(1), zero)),
+            _mm_and_si128(_mm_cmpeq_epi8(load(2), ones), _mm_cmpeq_epi8(load(3), ones)));
+        if (const int mask = _mm_movemask_epi8(hit))
+            return data + at + size_t(__builtin_ctz(unsigned(mask)));
+    }
+#endif
+    if (at >= length)
+        return nullptr;
+    return static_cast<const char*>(memmem(data + at, length - at, marker, 4));
+}
+
 // bzip2: whole streams, the last ending exactly at the segment's end.
 SegmentResult bunzipSegment(const QByteArray& compressed, size_t outputCap)
 {
@@ -885,7 +916,6 @@ private:
         const char* bytes = pendingData();
         const size_t size = pendingSize();
         if (m_codec == Codec::Zlib) {
-            static const char marker[4] = {'\0', '\0', '\xff', '\xff'};
             // A segment is cut at the first candidate past segmentTarget():
             // the bytes before that need no search (a candidate there would
             // only serve as a fallback cut, for streams whose boundaries are
@@ -894,10 +924,10 @@ private:
             if (m_lastCandidate == 0 && target > 4 && m_scanPos + 4 < target)
                 m_scanPos = std::min(size >= 3 ? size - 3 : size_t(0), target - 4);
             while (m_scanPos + 4 <= size) {
-                const void* found = memmem(bytes + m_scanPos, size - m_scanPos, marker, 4);
+                const char* found = findSyncMarker(bytes + m_scanPos, size - m_scanPos);
                 if (!found)
                     break;
-                const size_t at = size_t(static_cast<const char*>(found) - bytes);
+                const size_t at = size_t(found - bytes);
                 m_scanPos = at + 1;
                 return at + 4;
             }
