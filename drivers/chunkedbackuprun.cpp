@@ -8,7 +8,6 @@
 #include <QThread>
 
 #include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
