@@ -13,6 +13,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <thread>
 
@@ -63,6 +64,18 @@ private:
 };
 
 using SteadyClock = std::chrono::steady_clock;
+
+// Batches start on a page boundary, so that the target may write them
+// without the page cache (O_DIRECT wants aligned buffers).
+constexpr size_t kBatchAlignment = 4096;
+struct AlignedDelete
+{
+    void operator()(char* bytes) const
+    {
+        ::operator delete[](bytes, std::align_val_t(kBatchAlignment));
+    }
+};
+using BatchBuffer = std::unique_ptr<char[], AlignedDelete>;
 
 // Ends an object's read once the restore has every byte it takes from it.
 struct LastNeededByteRead
@@ -388,7 +401,7 @@ private:
     {
         std::future<void> written; // checked against the block list and written
         std::future<void> hashed;  // added to the object's MD5, or the MD5 compared
-        std::unique_ptr<char[]> bytes;
+        BatchBuffer bytes;
     };
 
     // One object reader's state across its objects: what it handed over is
@@ -429,6 +442,8 @@ private:
         ParallelDecodeOptions decodeOptions;
         decodeOptions.pool = &m_pool;
         decodeOptions.stats = &m_decodeStats;
+        // The object's MD5 covers every decoded byte: Adler-32 would add nothing.
+        decodeOptions.checkAdler32 = !checkMd5;
         // Enough decoded ahead to keep every pool thread busy, bounded by the
         // pool's size rather than the object's: two readers hold twice this.
         decodeOptions.maxBufferedBytes = std::clamp(size_t(m_pool.size()) * (size_t(8) << 20),
@@ -441,7 +456,7 @@ private:
         auto decoder =
             makeParallelDecoder(codecForTag(entry.compression), entry.length, decodeOptions);
 
-        std::unique_ptr<char[]> batch; // set while the batch's bytes are kept
+        BatchBuffer batch; // set while the batch's bytes are kept
         qint64 batchFill = 0;
         qint64 batchStart = 0;    // raw offset of the batch's first byte
         bool batchNeeded = false; // the plan takes bytes of this batch
@@ -640,21 +655,22 @@ private:
         return false;
     }
 
-    std::unique_ptr<char[]> takeBatchBuffer()
+    BatchBuffer takeBatchBuffer()
     {
         {
             std::lock_guard lock(m_spareBatchesMutex);
             if (!m_spareBatches.empty()) {
-                std::unique_ptr<char[]> buffer = std::move(m_spareBatches.back());
+                BatchBuffer buffer = std::move(m_spareBatches.back());
                 m_spareBatches.pop_back();
                 return buffer;
             }
         }
-        return std::unique_ptr<char[]>(new char[size_t(m_batchSize)]);
+        return BatchBuffer(static_cast<char*>(
+            ::operator new[](size_t(m_batchSize), std::align_val_t(kBatchAlignment))));
     }
 
     // Batch buffers are reused: fresh memory would be faulted in for every batch.
-    void giveBatchBuffer(std::unique_ptr<char[]> buffer)
+    void giveBatchBuffer(BatchBuffer buffer)
     {
         std::lock_guard lock(m_spareBatchesMutex);
         if (buffer && m_spareBatches.size() < kSpareBatches)
@@ -765,7 +781,7 @@ private:
     // blocks, several MiB: long writes, few pool tasks).
     qint64 m_batchSize = 0;
     std::mutex m_spareBatchesMutex;
-    std::vector<std::unique_ptr<char[]>> m_spareBatches;
+    std::vector<BatchBuffer> m_spareBatches;
     static constexpr size_t kSpareBatches = 16;
     static constexpr qint64 kBatchBytes = qint64(4) << 20;
     // A long object's fetch figures reach the progress every this many bytes.

@@ -640,7 +640,7 @@ QByteArray bytesAfterDeflateEnd(const inflate_state& state)
     return after;
 }
 
-SegmentResult inflateSegment(const QByteArray& compressed, size_t outputCap)
+SegmentResult inflateSegment(const QByteArray& compressed, size_t outputCap, bool withAdler32)
 {
     const Clock::time_point start = Clock::now();
     SegmentResult result;
@@ -662,10 +662,11 @@ SegmentResult inflateSegment(const QByteArray& compressed, size_t outputCap)
             result.kind = SegmentResult::Clean;
         }
     }
-    if (result.kind != SegmentResult::Redo)
-        result.adler = isal_adler32(1, reinterpret_cast<const unsigned char*>(result.output.get()),
-                                    result.outputLength);
-    else
+    if (result.kind != SegmentResult::Redo) {
+        if (withAdler32)
+            result.adler = isal_adler32(
+                1, reinterpret_cast<const unsigned char*>(result.output.get()), result.outputLength);
+    } else
         result.output.reset();
     result.busyNs = nanosecondsSince(start);
     return result;
@@ -862,7 +863,8 @@ public:
             if (m_codec == Codec::Zlib) {
                 if (!m_ended || m_trailer.size() < 4)
                     throw Error(QStringLiteral("the zlib stream is cut short"));
-                if (qFromBigEndian<quint32>(m_trailer.constData()) != m_adler)
+                if (m_options.checkAdler32 &&
+                    qFromBigEndian<quint32>(m_trailer.constData()) != m_adler)
                     throw Error(QStringLiteral("corrupt zlib data (inflate error %1)")
                                     .arg(ISAL_INCORRECT_CHECKSUM));
             } else {
@@ -1079,7 +1081,9 @@ private:
         const QByteArray input = segment.compressed;
         if (m_codec == Codec::Zlib)
             segment.result = m_options.pool->submit(
-                [input, outputCap] { return inflateSegment(input, outputCap); });
+                [input, outputCap, withAdler32 = m_options.checkAdler32] {
+                    return inflateSegment(input, outputCap, withAdler32);
+                });
         else
             segment.result = m_options.pool->submit(
                 [input, outputCap] { return bunzipSegment(input, outputCap); });
@@ -1220,7 +1224,7 @@ private:
             const size_t made = m_streamOutput.size() - state.avail_out;
             if (code != ISAL_DECOMP_OK)
                 throw Error(QStringLiteral("corrupt zlib data (inflate error %1)").arg(code));
-            if (made > 0)
+            if (made > 0 && m_options.checkAdler32)
                 m_adler = isal_adler32(
                     m_adler, reinterpret_cast<const unsigned char*>(m_streamOutput.data()), made);
             busyNs += nanosecondsSince(start);

@@ -124,6 +124,10 @@ struct ParallelDecodeOptions
     // Called (on any thread) for each decoded segment: raw bytes out, busy time.
     std::function<void(qint64 rawBytes, qint64 busyNs)> onDecoded = {};
     ParallelDecodeStats* stats = nullptr; // optional (tests, logs)
+    // zlib: false leaves the stream's Adler-32 unchecked (and uncomputed),
+    // for callers that check every decoded byte with a stronger hash (the
+    // object's MD5). Sequential fallbacks (other tools' headers) still check it.
+    bool checkAdler32 = true;
 };
 
 // A StreamDecoder that decodes on `options.pool`. The sink given to feed()

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <linux/falloc.h>
 #include <linux/fs.h>
+#include <mutex>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -122,6 +123,8 @@ public:
     }
     ~LocalVolume() override
     {
+        if (m_directFd >= 0)
+            ::close(m_directFd);
         if (m_fd >= 0)
             ::close(m_fd);
     }
@@ -151,6 +154,12 @@ public:
     }
 
     void writeAt(qint64 offset, const char* data, qint64 length) override
+    {
+        if (!writeDirect(offset, data, length))
+            writeBuffered(offset, data, length);
+    }
+
+    void writeBuffered(qint64 offset, const char* data, qint64 length)
     {
         qint64 done = 0;
         while (done < length) {
@@ -261,6 +270,59 @@ public:
     bool knownZero() const override { return m_knownZero; }
 
 private:
+    // Aligned writes (a restore's runs of whole blocks from aligned buffers)
+    // bypass the page cache: the data goes to the device once, without a
+    // copy into the cache that the final fsync then writes back, and the
+    // cache is not filled with a volume nobody reads. False when the write
+    // is not aligned or the file system refuses O_DIRECT (tmpfs): the caller
+    // writes through the cache.
+    bool writeDirect(qint64 offset, const char* data, qint64 length)
+    {
+        constexpr quintptr kAlignment = 4096;
+        if (m_directState == DirectState::Refused || length <= 0 ||
+            (quintptr(data) | quintptr(offset) | quintptr(length)) % kAlignment != 0)
+            return false;
+        {
+            std::lock_guard lock(m_directMutex);
+            if (m_directState == DirectState::Untried) {
+                // Through the open descriptor, so it is the same file.
+                const QByteArray self = "/proc/self/fd/" + QByteArray::number(m_fd);
+                m_directFd = ::open(self.constData(), O_WRONLY | O_DIRECT | O_CLOEXEC);
+                m_directState = m_directFd >= 0 ? DirectState::Open : DirectState::Refused;
+            }
+        }
+        if (m_directState != DirectState::Open)
+            return false;
+        qint64 done = 0;
+        while (done < length) {
+            const ssize_t count =
+                ::pwrite(m_directFd, data + done, size_t(length - done), offset + done);
+            if (count < 0) {
+                const int code = errno;
+                if (code == EINTR)
+                    continue;
+                if (code == EINVAL && done == 0) {
+                    // An alignment the device wants stricter than 4 KiB.
+                    m_directState = DirectState::Refused;
+                    return false;
+                }
+                throw VolumeWriteError(QStringLiteral("write error on %1 at offset %2: %3")
+                                           .arg(m_path)
+                                           .arg(offset + done)
+                                           .arg(systemError(code)),
+                                       code);
+            }
+            done += count;
+            if (count % qint64(kAlignment) != 0 && done < length) {
+                // A short, unaligned direct write: the rest goes through the cache.
+                const qint64 rest = length - done;
+                writeBuffered(offset + done, data + done, rest);
+                return true;
+            }
+        }
+        return true;
+    }
+
     // The size now, through the open descriptor (a path may name another file).
     qint64 currentSize() const { return sizeOfDescriptor(m_fd, m_path); }
 
@@ -287,6 +349,15 @@ private:
     bool m_knownZero = false;
     static constexpr qint64 kWritebackStep = 32 << 20;
     std::atomic<qint64> m_unflushedBytes{0};
+    enum class DirectState
+    {
+        Untried,
+        Open,
+        Refused
+    };
+    std::mutex m_directMutex;
+    std::atomic<DirectState> m_directState{DirectState::Untried};
+    int m_directFd = -1; // the same file opened O_DIRECT, once an aligned write came
 };
 
 } // namespace

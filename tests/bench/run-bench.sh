@@ -38,7 +38,8 @@
 #   to them by design. Their depth-20 chain and restore run with BENCH_PEER_DEPTH20=1
 #   (15 more full reads of the volume per tool and compression: off by default).
 # Caches: the page cache is warm for every tool alike (the volume was just copied; nothing
-# is dropped). borg's and restic's own caches (chunk index, repository index) live in the
+# is dropped); every timed step starts after a `sync`, so the writeback of what the
+# previous step wrote is not counted in the next one. borg's and restic's own caches (chunk index, repository index) live in the
 # work dir, are created with their repository and kept along its chain, as on a host that
 # backs up every day; Ember's and Cinder's state is their catalog/database, kept alike.
 # Prints per compression a table of seconds, MB/s (volume MB / s), peak RSS (/usr/bin/time

@@ -425,6 +425,30 @@ private Q_SLOTS:
         QVERIFY(refused > 100);
     }
 
+    // checkAdler32 = false (the restore checks the object's MD5 instead):
+    // a wrong Adler-32 trailer passes and the data comes out whole; with the
+    // default it is refused. Pieces decoded in parallel and one Cinder stream.
+    void adlerCanBeLeftToTheCaller()
+    {
+        const QByteArray data = sampleData(3 << 20, 21);
+        WorkerPool pool(3);
+        for (const QByteArray& object :
+             {pieceObject(Codec::Zlib, QStringLiteral("isal"), data, 64 << 10),
+              cinderZlib(data, 6)}) {
+            QCOMPARE(parallel(Codec::Zlib, object, optionsFor(pool, nullptr), 22).output, data);
+            QByteArray wrongTrailer = object;
+            wrongTrailer[wrongTrailer.size() - 1] = char(wrongTrailer.back() ^ 0x01);
+            QVERIFY(parallel(Codec::Zlib, wrongTrailer, optionsFor(pool, nullptr), 23).threw);
+            ParallelDecodeOptions unchecked = optionsFor(pool, nullptr);
+            unchecked.checkAdler32 = false;
+            const Outcome outcome = parallel(Codec::Zlib, wrongTrailer, unchecked, 24);
+            QVERIFY(!outcome.threw);
+            QCOMPARE(outcome.output, data);
+            // A cut stream is still refused.
+            QVERIFY(parallel(Codec::Zlib, object.left(object.size() - 2), unchecked, 25).threw);
+        }
+    }
+
     void otherZlibHeaders()
     {
         const QByteArray data = sampleData(1 << 20, 18);
