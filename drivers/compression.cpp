@@ -664,8 +664,9 @@ SegmentResult inflateSegment(const QByteArray& compressed, size_t outputCap, boo
     }
     if (result.kind != SegmentResult::Redo) {
         if (withAdler32)
-            result.adler = isal_adler32(
-                1, reinterpret_cast<const unsigned char*>(result.output.get()), result.outputLength);
+            result.adler =
+                isal_adler32(1, reinterpret_cast<const unsigned char*>(result.output.get()),
+                             result.outputLength);
     } else
         result.output.reset();
     result.busyNs = nanosecondsSince(start);
@@ -1080,8 +1081,8 @@ private:
         }
         const QByteArray input = segment.compressed;
         if (m_codec == Codec::Zlib)
-            segment.result = m_options.pool->submit(
-                [input, outputCap, withAdler32 = m_options.checkAdler32] {
+            segment.result =
+                m_options.pool->submit([input, outputCap, withAdler32 = m_options.checkAdler32] {
                     return inflateSegment(input, outputCap, withAdler32);
                 });
         else

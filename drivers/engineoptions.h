@@ -84,6 +84,33 @@ inline OptionSpec operationLimitOptionSpec()
     return spec;
 }
 
+// ember_bandwidth_upload / _download (bandwidth.h), for every backend type
+// whose transfers Ember paces; `uploadWhat` and `downloadWhat` say which
+// bytes count there ("writing to this backend").
+inline QList<OptionSpec> bandwidthOptionSpecs(const QString& uploadWhat,
+                                              const QString& downloadWhat)
+{
+    using Kind = OptionSpec::Kind;
+    const auto check = [](const QJsonValue& value, const QJsonObject&) {
+        return bandwidthScheduleProblem(value.toString());
+    };
+    OptionSpec upload = makeOptionSpec(
+        QStringLiteral("ember_bandwidth_upload"), Kind::Text, QString(),
+        QStringLiteral("Upload limit"),
+        QStringLiteral("Bandwidth limit for %1, e.g. '10MB/s' or '10MB/s 08:00-18:00, 50MB/s' "
+                       "(the first rule whose time window holds applies); empty = unlimited.")
+            .arg(uploadWhat));
+    upload.check = check;
+    OptionSpec download = makeOptionSpec(
+        QStringLiteral("ember_bandwidth_download"), Kind::Text, QString(),
+        QStringLiteral("Download limit"),
+        QStringLiteral("Bandwidth limit for %1, in the same form as the upload limit; empty = "
+                       "unlimited.")
+            .arg(downloadWhat));
+    download.check = check;
+    return {upload, download};
+}
+
 // The chunked engine's options: Cinder's compression and Ember's own tuning.
 inline QList<OptionSpec> chunkedEngineOptionSpecs()
 {
@@ -129,24 +156,12 @@ inline QList<OptionSpec> chunkedEngineOptionSpecs()
     restoreMd5.choices = {QStringLiteral("check"), QStringLiteral("skip")};
     restoreMd5.advanced = true;
 
-    OptionSpec upload = makeOptionSpec(
-        QStringLiteral("ember_bandwidth_upload"), Kind::Text, QString(),
-        QStringLiteral("Upload limit"),
-        QStringLiteral("Bandwidth limit for writing to this backend, e.g. '10MB/s' or "
-                       "'10MB/s 08:00-18:00, 50MB/s' (the first rule whose time window holds "
-                       "applies); empty = unlimited."));
-    upload.check = [](const QJsonValue& value, const QJsonObject&) {
-        return bandwidthScheduleProblem(value.toString());
-    };
-    OptionSpec download = makeOptionSpec(
-        QStringLiteral("ember_bandwidth_download"), Kind::Text, QString(),
-        QStringLiteral("Download limit"),
-        QStringLiteral("Bandwidth limit for reading from this backend (restores, verify), in "
-                       "the same form as the upload limit; empty = unlimited."));
-    download.check = upload.check;
-
-    return {compression, zlibEngine, workers,  inFlight,
-            restoreMd5,  upload,     download, operationLimitOptionSpec()};
+    QList<OptionSpec> options{compression, zlibEngine, workers, inFlight, restoreMd5};
+    options.append(
+        bandwidthOptionSpecs(QStringLiteral("writing to this backend"),
+                             QStringLiteral("reading from this backend (restores, verify)")));
+    options.append(operationLimitOptionSpec());
+    return options;
 }
 
 // Encryption at rest (drivers/crypto): opt-in per backend, Ember's own keys.

@@ -1,6 +1,5 @@
 #include "cephbackend.h"
 
-#include "bandwidth.h"
 #include "cephdriver.h"
 #include "engineoptions.h"
 #include "rbdvolume.h"
@@ -106,24 +105,12 @@ QList<OptionSpec> cephOptions()
     threads.minimum = 1;
     threads.maximum = 64;
     threads.advanced = true;
-    const auto bandwidthCheck = [](const QJsonValue& value, const QJsonObject&) {
-        return bandwidthScheduleProblem(value.toString());
-    };
-    OptionSpec& upload = add(
-        QStringLiteral("ember_bandwidth_upload"), Kind::Text, QString(),
-        QStringLiteral("Upload limit"),
-        QStringLiteral("Bandwidth limit for backups: the bytes copied into the backup pool, e.g. "
-                       "'10MB/s' or '10MB/s 08:00-18:00, 50MB/s' (the first rule whose time "
-                       "window holds applies); empty = unlimited."));
-    upload.check = bandwidthCheck;
-    upload.advanced = true;
-    OptionSpec& download =
-        add(QStringLiteral("ember_bandwidth_download"), Kind::Text, QString(),
-            QStringLiteral("Download limit"),
-            QStringLiteral("Bandwidth limit for restores and verify: the bytes read from the "
-                           "backup pool, in the same form; empty = unlimited."));
-    download.check = bandwidthCheck;
-    download.advanced = true;
+    for (OptionSpec spec : bandwidthOptionSpecs(
+             QStringLiteral("backups: the bytes copied into the backup pool"),
+             QStringLiteral("restores and verify: the bytes read from the backup pool"))) {
+        spec.advanced = true;
+        options.append(spec);
+    }
     options.append(operationLimitOptionSpec());
     return options;
 }

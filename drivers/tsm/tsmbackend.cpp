@@ -95,23 +95,10 @@ QList<OptionSpec> tsmOptions()
     timeout.advanced = true;
     // The chunked backends' limits under the same names and rules; dsmc moves
     // the bytes itself, so they count what it reads or writes on this machine.
-    const auto bandwidthCheck = [](const QJsonValue& value, const QJsonObject&) {
-        return bandwidthScheduleProblem(value.toString());
-    };
-    OptionSpec& upload = add(
-        QStringLiteral("ember_bandwidth_upload"), Kind::Text, QString(),
-        QStringLiteral("Upload limit"),
-        QStringLiteral("Bandwidth limit for backups: the volume bytes dsmc reads, e.g. '10MB/s' "
-                       "or '10MB/s 08:00-18:00, 50MB/s' (the first rule whose time window holds "
-                       "applies); dsmc is paused while it is ahead. Shared by the backend's jobs "
-                       "in one Ember process. Empty = unlimited."));
-    upload.check = bandwidthCheck;
-    OptionSpec& download =
-        add(QStringLiteral("ember_bandwidth_download"), Kind::Text, QString(),
-            QStringLiteral("Download limit"),
-            QStringLiteral("Bandwidth limit for restores: the bytes dsmc writes to the target, "
-                           "in the same form as the upload limit; empty = unlimited."));
-    download.check = bandwidthCheck;
+    options.append(bandwidthOptionSpecs(
+        QStringLiteral("backups: the volume bytes dsmc reads (dsmc is paused while it is "
+                       "ahead; shared by the backend's jobs in one Ember process)"),
+        QStringLiteral("restores: the bytes dsmc writes to the target")));
     options.append(operationLimitOptionSpec());
     return options;
 }
