@@ -171,6 +171,26 @@ QVariantMap readYamlText(const QByteArray& bytes, const QString& path)
                                    "configuration file")
                         .arg(path)
                         .arg(MaxConfigFileBytes / (1024 * 1024)));
+    // YAML allows printable characters only (tab, line breaks and no other
+    // C0 control, no DEL). yaml-cpp reads some of them anyway, and writes
+    // such a value back in a form it cannot read: an entry written over the
+    // file would break it.
+    qsizetype line = 1;
+    qsizetype lineStart = 0;
+    for (qsizetype i = 0; i < bytes.size(); ++i) {
+        const uchar byte = uchar(bytes[i]);
+        if (byte == '\n') {
+            ++line;
+            lineStart = i + 1;
+        } else if ((byte < 0x20 && byte != '\t' && byte != '\r') || byte == 0x7f) {
+            throw Error(QStringLiteral("%1 is not valid YAML: control character 0x%2 (line %3, "
+                                       "column %4); YAML allows printable characters only")
+                            .arg(path)
+                            .arg(uint(byte), 2, 16, QLatin1Char('0'))
+                            .arg(line)
+                            .arg(i - lineStart + 1));
+        }
+    }
     YAML::Node root;
     try {
         root = YAML::Load(bytes.toStdString());

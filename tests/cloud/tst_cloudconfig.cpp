@@ -326,6 +326,18 @@ void CloudConfigTest::malformedFilesGiveSpecificErrors()
     QVERIFY2(message.contains(file) && message.contains("not valid YAML") &&
                  message.contains("line"),
              qPrintable(message));
+    // A control character (YAML allows printable ones only): named with its place,
+    // also when a NUL hides it from yaml-cpp, which stops reading there.
+    write(file, QByteArray("clouds:\n  admin:\n    auth: {auth_url: http://k/v3}\n    x: a\x16"
+                           "b\n"));
+    message = errorText([&] { loadClouds(m_env); });
+    QVERIFY2(message.contains(file) &&
+                 message.contains("control character 0x16 (line 4, column 9)"),
+             qPrintable(message));
+    write(file, QByteArray("clouds:\n  admin:\n    auth: {auth_url: http://k/v3}\n") +
+                    QByteArray(3, '\0') + QByteArray("\x16\x16  verify: false\n"));
+    message = errorText([&] { loadClouds(m_env); });
+    QVERIFY2(message.contains("control character 0x00 (line 4, column 1)"), qPrintable(message));
     // "clouds" is not a mapping.
     write(file, "clouds:\n  - a\n  - b\n");
     message = errorText([&] { loadClouds(m_env); });
