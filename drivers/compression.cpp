@@ -1112,10 +1112,9 @@ private:
                 m_options.onDecoded(qint64(result.outputLength), result.busyNs);
             noteRatio(size_t(segment.compressed.size()), result.outputLength);
             deliver(result.output.get(), result.outputLength);
-            m_adler =
-                result.outputLength == 0
-                    ? m_adler
-                    : quint32(adler32_combine(m_adler, result.adler, z_off_t(result.outputLength)));
+            if (m_options.checkAdler32 && result.outputLength > 0)
+                m_adler =
+                    quint32(adler32_combine(m_adler, result.adler, z_off_t(result.outputLength)));
             if (result.kind == SegmentResult::Final) {
                 m_ended = true;
                 appendTrailer(result.leftover);

@@ -159,31 +159,6 @@ public:
             writeBuffered(offset, data, length);
     }
 
-    void writeBuffered(qint64 offset, const char* data, qint64 length)
-    {
-        qint64 done = 0;
-        while (done < length) {
-            const ssize_t count = ::pwrite(m_fd, data + done, size_t(length - done), offset + done);
-            if (count < 0) {
-                const int code = errno;
-                if (code == EINTR)
-                    continue;
-                throw VolumeWriteError(QStringLiteral("write error on %1 at offset %2: %3")
-                                           .arg(m_path)
-                                           .arg(offset + done)
-                                           .arg(systemError(code)),
-                                       code);
-            }
-            done += count;
-        }
-        // Start writeback every so often (restores write gigabytes; the final
-        // fsync then finds little left to do).
-        if (m_unflushedBytes.fetch_add(length) + length >= kWritebackStep) {
-            m_unflushedBytes = 0;
-            ::sync_file_range(m_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
-        }
-    }
-
     std::vector<Extent> dataExtents(qint64 offset, qint64 length) override
     {
         const qint64 end = std::min(offset + length, m_size);
@@ -270,6 +245,36 @@ public:
     bool knownZero() const override { return m_knownZero; }
 
 private:
+    VolumeWriteError writeError(qint64 offset, int code) const
+    {
+        return VolumeWriteError(QStringLiteral("write error on %1 at offset %2: %3")
+                                    .arg(m_path)
+                                    .arg(offset)
+                                    .arg(systemError(code)),
+                                code);
+    }
+
+    void writeBuffered(qint64 offset, const char* data, qint64 length)
+    {
+        qint64 done = 0;
+        while (done < length) {
+            const ssize_t count = ::pwrite(m_fd, data + done, size_t(length - done), offset + done);
+            if (count < 0) {
+                const int code = errno;
+                if (code == EINTR)
+                    continue;
+                throw writeError(offset + done, code);
+            }
+            done += count;
+        }
+        // Start writeback every so often (restores write gigabytes; the final
+        // fsync then finds little left to do).
+        if (m_unflushedBytes.fetch_add(length) + length >= kWritebackStep) {
+            m_unflushedBytes = 0;
+            ::sync_file_range(m_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+        }
+    }
+
     // Aligned writes (a restore's runs of whole blocks from aligned buffers)
     // bypass the page cache: the data goes to the device once, without a
     // copy into the cache that the final fsync then writes back, and the
@@ -306,11 +311,7 @@ private:
                     m_directState = DirectState::Refused;
                     return false;
                 }
-                throw VolumeWriteError(QStringLiteral("write error on %1 at offset %2: %3")
-                                           .arg(m_path)
-                                           .arg(offset + done)
-                                           .arg(systemError(code)),
-                                       code);
+                throw writeError(offset + done, code);
             }
             done += count;
             if (count % qint64(kAlignment) != 0 && done < length) {
